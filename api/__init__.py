@@ -1,0 +1,1 @@
+"""policyqa HTTP API and chat widget."""

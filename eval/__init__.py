@@ -1,0 +1,1 @@
+"""policyqa evaluation: metrics of the gold-set contract, runner, reports."""

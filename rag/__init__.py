@@ -1,0 +1,1 @@
+"""policyqa core: loading, parsing, answering (the stages before and after the index)."""

@@ -1,0 +1,135 @@
+"""The `policyqa` command. Arguments live here; each command's work lives in its stage's module.
+
+Handlers are imported lazily so `policyqa --help` and light commands stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from rag import config
+from rag.errors import PolicyQAError
+
+MODES = ("hybrid", "dense", "bm25")
+
+
+def _index_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--index",
+        metavar="DIR",
+        default=None,
+        help="index directory (default: $POLICYQA_INDEX, else var/index under the project)",
+    )
+
+
+def _filter_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("filters")
+    g.add_argument("--type", dest="doc_type", help='document type, e.g. "Kế hoạch"')
+    g.add_argument("--source", action="append", help="only this source file (repeatable)")
+    g.add_argument("--issuer", help="issuing body contains this text")
+    g.add_argument("--date-from", help="issued on or after YYYY-MM-DD")
+    g.add_argument("--date-to", help="issued on or before YYYY-MM-DD")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policyqa",
+        description="Search and question answering over Vietnamese policy documents, with clause citations.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="parse and index files or folders (PDF, TXT, MD)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    _index_arg(p)
+    p.add_argument("--access", default="public", help="access level of these documents (default: public)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(handler="rag.ingest:run_ingest")
+
+    p = sub.add_parser("remove", help="drop documents from the index by source name")
+    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    _index_arg(p)
+    p.set_defaults(handler="rag.ingest:run_remove")
+
+    p = sub.add_parser(
+        "show", help="print a document's metadata and clause tree (a file path or an indexed source)"
+    )
+    p.add_argument("target", metavar="SOURCE")
+    _index_arg(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler="rag.show:run_show")
+
+    p = sub.add_parser("search", help="ranked clauses for a query")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--mode", choices=MODES, default="hybrid")
+    p.add_argument("--json", action="store_true")
+    _index_arg(p)
+    _filter_args(p)
+    p.set_defaults(handler="rag.pipeline:run_search")
+
+    p = sub.add_parser("ask", help="answer a question with clause citations")
+    p.add_argument("question")
+    p.add_argument("--k", type=int, default=None, help="clauses to consider")
+    p.add_argument("--mode", choices=MODES, default="hybrid")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--llm", default=None, help="chat model name for generation (default: none, extractive)")
+    p.add_argument(
+        "--llm-base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1"
+    )
+    _index_arg(p)
+    _filter_args(p)
+    p.set_defaults(handler="rag.pipeline:run_ask")
+
+    p = sub.add_parser("serve", help="run the HTTP API and chat widget")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    _index_arg(p)
+    p.set_defaults(handler="api.main:run_serve")
+
+    p = sub.add_parser("eval", help="score answers on a gold question file")
+    p.add_argument("--qa", required=True, metavar="FILE", help="gold questions (.jsonl)")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--mode", choices=MODES, default="hybrid")
+    p.add_argument(
+        "--compare", default=None, help="comma-separated modes to run side by side, e.g. hybrid,dense,bm25"
+    )
+    p.add_argument("--baseline", action="store_true", help="also score the LangChain-tutorial peer baseline")
+    p.add_argument("--llm", default=None)
+    p.add_argument("--llm-base-url", default=None)
+    _index_arg(p)
+    p.set_defaults(handler="eval.runner:run_eval")
+
+    p = sub.add_parser("bench", help="throughput and latency benchmarks")
+    p.add_argument("--out", default=None, metavar="DIR", help="write bench.json here")
+    p.add_argument("--quick", action="store_true", help="smaller synthetic sizes")
+    _index_arg(p)
+    p.set_defaults(handler="index.bench:run_bench")
+
+    return parser
+
+
+def _resolve(spec: str) -> Callable[[argparse.Namespace], int]:
+    module_name, func_name = spec.split(":")
+    return getattr(importlib.import_module(module_name), func_name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.index_dir = config.index_dir(getattr(args, "index", None))
+    handler = _resolve(args.handler)
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except PolicyQAError as exc:  # expected, explained failures: no traceback
+        print(f"policyqa: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Small pure text helpers shared by every stage (Vietnamese-aware)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def collapse_ws(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Diacritic-free, lower-case, whitespace-collapsed form: "Kế hoạch  Đ" -> "ke hoach d".
+
+    This is the comparison form of the evaluation contract and of the lexical index's
+    folded field, so text that lost its marks through OCR still matches.
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = _COMBINING.sub("", decomposed).replace("đ", "d").replace("Đ", "D")
+    return collapse_ws(stripped.lower())
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != collapse_ws(text.lower())
