@@ -1,0 +1,191 @@
+"""The one code path behind the CLI, the API and the evaluation: open an index, search, ask.
+
+`Assistant` holds an opened index generation. `reload()` swaps in a newer generation
+atomically (one attribute assignment of an immutable snapshot), so readers in other
+threads keep using the old one until they finish.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rag.errors import NotFoundError, PolicyQAError
+from rag.records import Answer, Clause, Document, Filters, Hit
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    store: Any  # index.store.IndexStore
+    retriever: Any  # index.hybrid.HybridRetriever
+    answerer: Any  # rag.answer.Answerer
+
+
+class Assistant:
+    def __init__(self, index_dir: Path, *, embedder: Any = None, generator: Any = None) -> None:
+        from index.embedders import get_embedder
+
+        self.index_dir = Path(index_dir)
+        self.embedder = embedder or get_embedder(None)
+        self.generator = generator  # rag.generate.LLMGenerator or None (extractive)
+        self._write_lock = threading.Lock()
+        self._snapshot = self._load()
+
+    @classmethod
+    def open(cls, index_dir: Path, *, embedder: Any = None, generator: Any = None) -> Assistant:
+        return cls(index_dir, embedder=embedder, generator=generator)
+
+    def _load(self) -> _Snapshot:
+        from index.hybrid import HybridRetriever
+        from index.store import IndexStore
+        from rag.answer import Answerer
+
+        store = IndexStore.open(self.index_dir, embedder=self.embedder)
+        return _Snapshot(store, HybridRetriever(store, self.embedder), Answerer(store))
+
+    def reload(self) -> None:
+        """Swap in the index's current generation (after an ingest by this or another process)."""
+        self._snapshot = self._load()
+
+    @property
+    def store(self) -> Any:
+        return self._snapshot.store
+
+    # --- reading -------------------------------------------------------------------------
+    def search(
+        self, query: str, *, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
+    ) -> list[Hit]:
+        return self._snapshot.retriever.run(query, k=k, mode=mode, filters=filters)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+    ) -> Answer:
+        snap = self._snapshot
+        started = time.perf_counter()
+        answer = snap.answerer.run(question, snap.retriever, k=top_k, mode=mode, filters=filters)
+        if self.generator is not None and not answer.abstained:
+            answer = self.generator.run(question, answer)
+        answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return answer
+
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+    ) -> Iterator[tuple[str, Any]]:
+        """Yields ("delta", text) pieces of the answer, then ("answer", Answer) with the citations."""
+        answer = self.ask(question, top_k=top_k, mode=mode, filters=filters)
+        for piece in _chunks(answer.answer):
+            yield "delta", piece
+        yield "answer", answer
+
+    def documents(self, access: set[str] | None = None) -> list[Document]:
+        docs = self._snapshot.store.documents()
+        return [d for d in docs if access is None or d.access in access]
+
+    def document(self, doc_id: str, access: set[str] | None = None) -> Document:
+        doc = self._snapshot.store.document(doc_id)
+        if doc is None or (access is not None and doc.access not in access):
+            raise NotFoundError(f"no document {doc_id!r}")
+        return doc
+
+    def clause(
+        self, clause_id: str, access: set[str] | None = None, n: int = 2
+    ) -> tuple[Clause, list[Clause]]:
+        """The clause and its neighbours (n before and after, in document order, the clause included)."""
+        store = self._snapshot.store
+        clause = store.clause(clause_id)
+        if clause is None or (access is not None and clause.access not in access):
+            raise NotFoundError(f"no clause {clause_id!r}")
+        return clause, store.neighbours(clause_id, n=n)
+
+    def document_label(self, doc_id: str) -> str:
+        doc = self._snapshot.store.document(doc_id)
+        return doc.meta.label() if doc else ""
+
+    # --- writing -------------------------------------------------------------------------
+    def ingest(self, paths: list[Path], *, access: str = "public", root: Path | None = None) -> Any:
+        """Ingest files into the live index (one writer at a time), then swap in the new generation."""
+        from rag.ingest import ingest_paths
+
+        if not self._write_lock.acquire(timeout=0.1):
+            raise PolicyQAError("another ingest is running; try again when it finishes")
+        try:
+            report = ingest_paths(
+                paths, self.index_dir, access=access, embedder=self.embedder, progress=False, root=root
+            )
+            self.reload()
+            return report
+        finally:
+            self._write_lock.release()
+
+    def remove(self, sources: list[str]) -> list[str]:
+        from rag.ingest import remove_sources
+
+        with self._write_lock:
+            removed = remove_sources(sources, self.index_dir, embedder=self.embedder)
+            self.reload()
+            return removed
+
+
+def _chunks(text: str, size: int = 24) -> Iterator[str]:
+    """Split an answer into word-aligned pieces for streaming."""
+    words = text.split(" ")
+    for i in range(0, len(words), size):
+        piece = " ".join(words[i : i + size])
+        yield piece if i + size >= len(words) else piece + " "
+
+
+def filters_from_args(args: argparse.Namespace) -> Filters | None:
+    f = Filters(
+        doc_type=getattr(args, "doc_type", None),
+        sources=getattr(args, "source", None),
+        issuer=getattr(args, "issuer", None),
+        date_from=getattr(args, "date_from", None),
+        date_to=getattr(args, "date_to", None),
+    )
+    return None if f.is_empty() else f
+
+
+# --- CLI handlers ----------------------------------------------------------------------------
+def run_search(args: argparse.Namespace) -> int:
+    from rag.render import format_hits
+
+    assistant = Assistant.open(args.index_dir)
+    hits = assistant.search(args.query, k=args.k, mode=args.mode, filters=filters_from_args(args))
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+    else:
+        print(format_hits(hits, assistant.document_label))
+    return 0
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    from rag.render import format_answer
+
+    generator = None
+    if args.llm:
+        from rag.generate import LLMGenerator
+
+        generator = LLMGenerator.from_spec(args.llm, base_url=args.llm_base_url)
+    assistant = Assistant.open(args.index_dir, generator=generator)
+    answer = assistant.ask(args.question, top_k=args.k, mode=args.mode, filters=filters_from_args(args))
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_answer(answer))
+    return 0
