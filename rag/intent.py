@@ -1,0 +1,220 @@
+"""Question understanding for the answerer: pure functions over the question text.
+
+Everything is matched on the folded form (no diacritics, lower-case), so questions typed
+without marks behave like the same question with marks. English questions are mapped to
+Vietnamese retrieval terms through a small glossary of administrative vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.text import fold
+
+# English administrative vocabulary -> Vietnamese (folded targets are matched later, the
+# Vietnamese form is what retrieval sees). Longer phrases first.
+ENGLISH_GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("who signed", "ai ký"),
+    ("signed by", "ký"),
+    ("which unit", "đơn vị nào"),
+    ("which agency", "cơ quan nào"),
+    ("which department", "sở nào"),
+    ("in charge of", "chủ trì"),
+    ("responsible for", "chịu trách nhiệm"),
+    ("coordinating", "phối hợp"),
+    ("coordinate", "phối hợp"),
+    ("how many", "bao nhiêu"),
+    ("how much", "bao nhiêu"),
+    ("how often", "tần suất"),
+    ("what percentage", "tỷ lệ bao nhiêu"),
+    ("sent to", "kính gửi"),
+    ("addressed to", "kính gửi"),
+    ("when was", "ngày nào"),
+    ("what date", "ngày nào"),
+    ("deadline", "thời gian thực hiện"),
+    ("resolution", "Nghị quyết"),
+    ("decision", "Quyết định"),
+    ("official letter", "Công văn"),
+    ("letter", "Công văn"),
+    ("plan", "Kế hoạch"),
+    ("report", "Báo cáo"),
+    ("directive", "Chỉ thị"),
+    ("decree", "Nghị định"),
+    ("circular", "Thông tư"),
+    ("law", "Luật"),
+    ("issued", "ban hành"),
+    ("signed", "ký"),
+    ("target", "mục tiêu"),
+    ("targets", "mục tiêu"),
+    ("goal", "mục tiêu"),
+    ("objective", "mục tiêu"),
+    ("task", "nhiệm vụ"),
+    ("lead", "chủ trì"),
+    ("leads", "chủ trì"),
+    ("implement", "thực hiện"),
+    ("implements", "thực hiện"),
+    ("carry out", "thực hiện"),
+    ("carries out", "thực hiện"),
+    ("province", "tỉnh"),
+    ("provincial", "tỉnh"),
+    ("department of science and technology", "Sở Khoa học và Công nghệ"),
+    ("people's committee", "Ủy ban nhân dân"),
+    ("digital transformation", "chuyển đổi số"),
+    ("innovation", "đổi mới sáng tạo"),
+    ("science", "khoa học"),
+    ("technology", "công nghệ"),
+    ("communication", "truyền thông"),
+    ("by year", "năm"),
+)
+
+# Words that mark an English question and are not Vietnamese syllables once folded.
+_ENGLISH_MARKERS = re.compile(
+    r"\b(what|when|who|which|how|where|why|is|are|was|were|of|does|did|whom|whose)\b", re.IGNORECASE
+)
+
+# Document types as written, with their folded forms for matching.
+DOC_TYPES = (
+    "Kế hoạch",
+    "Báo cáo",
+    "Công văn",
+    "Quyết định",
+    "Nghị quyết",
+    "Nghị định",
+    "Thông tư",
+    "Chỉ thị",
+    "Thông báo",
+    "Tờ trình",
+    "Luật",
+    "Chương trình",
+    "Đề án",
+    "Kết luận",
+)
+_DOC_TYPE_FOLDED = {fold(t): t for t in DOC_TYPES}
+
+# "Kế hoạch 58", "Kế hoạch số 58/KH-UBND", "Quyết định 1169/QĐ-TTg", "Nghị quyết 57-NQ/TW", "Công văn 819"
+_REF = re.compile(
+    r"\b(" + "|".join(sorted(_DOC_TYPE_FOLDED, key=len, reverse=True)) + r")\s+(?:so\s+)?"
+    r"(\d+[\w\-/&.]*[\w])",
+)
+_DOC_NUMBER = re.compile(r"\b(\d+)\s*(?:[/-]\s*[a-z&]+)+(?:[/-][a-z&]+)*\b")
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_TASK = re.compile(r"\b(?:nhiem vu|task)\s+(?:so\s+)?(\d{1,2})\b")
+
+# Intent patterns (folded). Order matters: the first match wins.
+_INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "signer",
+        re.compile(r"\b(ai|nguoi nao|ong nao|ba nao|chuc danh nao)\s+(da\s+)?ky\b|\bnguoi ky\b|\bky\s+boi\b"),
+    ),
+    (
+        "recipient",
+        re.compile(r"\bkinh gui\b|\bnoi nhan\b|\bgui\s+(cho|den|toi)\s+(ai|nhung|co quan|don vi|cac)\b"),
+    ),
+    ("coordinating", re.compile(r"\bphoi hop\b")),
+    (
+        "lead_unit",
+        re.compile(
+            r"\b(don vi|co quan|phong|so|ai|ben|nhung don vi|nhung co quan)\s+(nao\s+)?"
+            r"(la\s+)?(thuc hien|chu tri|phu trach|dam nhiem)\b"
+            r"|\bdo\s+(ai|don vi nao|co quan nao|nhung don vi nao|nhung co quan nao|phong nao)\b"
+            r"|\b(chu tri|dau moi)\b"
+            r"|\b(don vi|co quan|phong|ai)\s+nao\s+la\s+(co quan|don vi)\b"
+        ),
+    ),
+    (
+        "deadline",
+        re.compile(r"\bthoi gian thuc hien\b|\bthoi han\b|\bhan (chot|bao cao)\b|\btruoc ngay nao\b"),
+    ),
+    ("target", re.compile(r"\bmuc tieu\b|\bchi tieu\b")),
+    (
+        "date",
+        re.compile(
+            r"\bngay nao\b|\bkhi nao\b|\bbao gio\b|\bthoi diem nao\b|\bngay bao nhieu\b"
+            r"|\bban hanh (vao )?ngay\b|\bngay ban hanh\b|\bnam nao\b"
+        ),
+    ),
+    ("number", re.compile(r"\bbao nhieu\b|\bmay\b|\bty le\b|\bso luong\b|\btan suat\b|\bmuc do\b")),
+    ("doc_number", re.compile(r"\bso hieu\b|\bso ky hieu\b|\bky hieu\b")),
+)
+
+# Function syllables that carry no evidence. Kept small on purpose: folded Vietnamese
+# syllables are ambiguous ("van" is văn/vẫn/vận), so rarity (IDF) does the rest.
+STOP_TERMS = frozenset(
+    """
+    ai gi nao la cua va cac nhung mot trong tai theo voi cho den tu ve thi ma nhu the khi nay
+    do hay hoac de boi vi neu da dang se con nua duoc khong co
+    what when who which how where why is are was were the of a an to in on for by does did do and or
+    """.split()
+)
+# Question phrases removed before collecting evidence terms.
+_QUESTION_PHRASES = re.compile(
+    r"\b(la gi|nhu the nao|the nao|bao nhieu|ngay nao|khi nao|bao gio|nhung gi|nhung viec gi"
+    r"|don vi nao|co quan nao|phong nao|so nao|tinh nao|ai)\b"
+)
+
+
+@dataclass
+class Intent:
+    kind: (
+        str  # signer, recipient, coordinating, lead_unit, deadline, target, date, number, doc_number, content
+    )
+    question: str  # as typed
+    query: str  # what retrieval sees (English mapped to Vietnamese)
+    folded: str  # folded query
+    task_number: int | None = None
+    years: list[str] = field(default_factory=list)
+    doc_types: list[str] = field(default_factory=list)  # document types the question names
+    references: list[tuple[str, str]] = field(default_factory=list)  # (doc type, number token), folded
+    english: bool = False
+    list_like: bool = False  # asks for several things ("những gì", "những đơn vị nào")
+
+
+def translate_english(question: str) -> tuple[str, bool]:
+    """Map an English question's administrative words to Vietnamese; (query, was_english)."""
+    if fold(question) != question.lower().strip():  # has Vietnamese marks
+        return question, False
+    if not _ENGLISH_MARKERS.search(question):
+        return question, False
+    out = question
+    for en, vi in ENGLISH_GLOSSARY:
+        out = re.sub(rf"\b{re.escape(en)}\b", vi, out, flags=re.IGNORECASE)
+    return out, True
+
+
+def analyze(question: str) -> Intent:
+    query, english = translate_english(question.strip())
+    folded = fold(query)
+    kind = "content"
+    for name, pattern in _INTENTS:
+        if pattern.search(folded):
+            kind = name
+            break
+    task = _TASK.search(folded)
+    refs = [(m.group(1), m.group(2)) for m in _REF.finditer(folded)]
+    doc_types = [_DOC_TYPE_FOLDED[t] for t in _DOC_TYPE_FOLDED if re.search(rf"\b{t}\b", folded)]
+    return Intent(
+        kind=kind,
+        question=question,
+        query=query,
+        folded=folded,
+        task_number=int(task.group(1)) if task else None,
+        years=sorted(set(_YEAR.findall(folded))),
+        doc_types=doc_types,
+        references=refs,
+        english=english,
+        list_like=bool(re.search(r"\bnhung\b|\bcac\b.*\bnao\b|\bgom\b|\bbao gom\b|\bliet ke\b", folded)),
+    )
+
+
+_TOKEN = re.compile(r"[0-9a-z]+(?:[.,/\-][0-9a-z]+)*")
+
+
+def terms(folded_text: str) -> list[str]:
+    """Folded word tokens, numbers with their separators kept ("3.300", "22/12/2024", "57-nq/tw")."""
+    return _TOKEN.findall(folded_text)
+
+
+def content_terms(intent: Intent) -> list[str]:
+    """The question's evidence-bearing terms: no question words, no stop words, no pure task numbers."""
+    return [t for t in terms(_QUESTION_PHRASES.sub(" ", intent.folded)) if t not in STOP_TERMS]
