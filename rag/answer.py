@@ -20,6 +20,7 @@ from typing import Any
 
 from rag.intent import Intent, analyze, content_terms, terms
 from rag.records import Answer, Citation, Clause, Document, Filters, Hit
+from rag.restore import DiacriticRestorer, lost_diacritics
 from rag.text import collapse_ws, fold
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản."
@@ -105,6 +106,23 @@ class CorpusView:
         self.n = max(1, len(self.clauses))
         self.df = df
         self.all_text = " ".join(self.folded.values())
+        # Documents whose text lost its marks (OCR): answers built from them get restored.
+        self.unmarked_docs = {
+            d.id
+            for d in self.documents.values()
+            if lost_diacritics(" ".join(c.text for c in d.clauses[:200]))
+        }
+        self._restorer: DiacriticRestorer | None = None
+
+    def readable(self, text: str, cited: list[Clause]) -> str:
+        """Answer text built from OCR text that lost its marks, with marks restored."""
+        if not any(c.doc_id in self.unmarked_docs for c in cited):
+            return text
+        if self._restorer is None:
+            self._restorer = DiacriticRestorer(
+                c.text for doc_id, cs in self.by_doc.items() if doc_id not in self.unmarked_docs for c in cs
+            )
+        return self._restorer.restore(text)
 
     def idf(self, term: str) -> float:
         return math.log(1 + self.n / (1 + self.df.get(term, 0)))
@@ -176,7 +194,7 @@ class Answerer:
         citations = self._citations(composed, hits)
         return Answer(
             question=question,
-            answer=composed.text,
+            answer=self.view.readable(composed.text, composed.cited),
             abstained=False,
             citations=citations,
             related=[

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from rag.intent import analyze, content_terms, translate_english
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Đơn vị nào chủ trì nhiệm vụ 2?", "lead_unit"),
+        ("nhiem vu 3 do don vi nao thuc hien", "lead_unit"),
+        ("Đơn vị phối hợp thực hiện nhiệm vụ 1 là những đơn vị nào?", "coordinating"),
+        ("Thời gian thực hiện nhiệm vụ 5 là khi nào?", "deadline"),
+        ("Mục tiêu đến năm 2030 là gì?", "target"),
+        ("Ai ký công văn này?", "signer"),
+        ("ai ky bao cao", "signer"),
+        ("Công văn được gửi đến những cơ quan nào?", "recipient"),
+        ("Quyết định 1169/QĐ-TTg được ban hành ngày nào?", "date"),
+        ("Sở đã cấp bao nhiêu giấy phép?", "number"),
+        ("Nội dung chính của kế hoạch là gì?", "content"),
+        ("Who signed the report?", "signer"),
+        ("How many licences were issued?", "number"),
+    ],
+)
+def test_intent_kind(question: str, kind: str) -> None:
+    assert analyze(question).kind == kind
+
+
+def test_task_number_year_and_references() -> None:
+    intent = analyze("Theo Kế hoạch số 58/KH-UBND, nhiệm vụ 4 đến năm 2030 do ai thực hiện?")
+    assert intent.task_number == 4
+    assert intent.years == ["2030"]
+    assert ("ke hoach", "58/kh-ubnd") in intent.references
+    assert "Kế hoạch" in intent.doc_types
+
+
+def test_no_diacritics_question_matches_marked_one() -> None:
+    marked = analyze("Đơn vị nào thực hiện nhiệm vụ 2 trong kế hoạch?")
+    bare = analyze("Don vi nao thuc hien nhiem vu 2 trong ke hoach?")
+    assert (marked.kind, marked.task_number, marked.folded) == (bare.kind, bare.task_number, bare.folded)
+    assert not bare.english
+
+
+def test_english_is_mapped_to_vietnamese_terms() -> None:
+    query, english = translate_english("When was Resolution 57-NQ/TW issued?")
+    assert english
+    assert "Nghị quyết" in query and "ban hành" in query and "57-NQ/TW" in query
+
+
+def test_content_terms_drop_question_words_keep_numbers() -> None:
+    terms = content_terms(analyze("Sở tiếp nhận bao nhiêu phiếu đề xuất năm 2025?"))
+    assert "bao" not in terms and "nhieu" not in terms
+    assert {"phieu", "xuat", "2025"} <= set(terms)
