@@ -1,0 +1,92 @@
+"""The FastAPI app: routers, middleware, error mapping, the chat widget; `policyqa serve`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.deps import AssistantProvider, Runner
+from api.errors import install_error_handlers
+from api.ratelimit import SlidingWindowLimiter
+from api.routers import ask, documents, health, search
+from api.settings import Settings
+from rag.errors import PolicyQAError
+
+log = logging.getLogger("policyqa.api")
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+# JSON bodies are small; only the upload route gets the (much larger) upload limit.
+JSON_BODY_LIMIT = 1024 * 1024
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            await anyio.to_thread.run_sync(app.state.assistants.get)
+            log.info("index opened: %s", settings.index)
+        except PolicyQAError as exc:  # keep serving /healthz and the widget; endpoints answer 503
+            log.warning("no usable index at %s yet: %s", settings.index, exc)
+        yield
+
+    app = FastAPI(
+        title="policyqa",
+        summary="Search and question answering over Vietnamese policy documents, with clause citations.",
+        version="0.1.0",
+        lifespan=lifespan,
+        max_body_size=JSON_BODY_LIMIT,
+    )
+    app.state.settings = settings
+    app.state.assistants = AssistantProvider(settings.index)
+    app.state.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute, window_s=60.0)
+    app.state.runner = Runner(settings.request_timeout_s)
+    app.state.write_lock = threading.Lock()
+
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Content-Type", "X-API-Key", "Authorization"],
+        )
+
+    app.include_router(health.router)
+    app.include_router(ask.router)
+    app.include_router(search.router)
+    app.include_router(documents.router, max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD)
+
+    @app.get("/", include_in_schema=False)
+    def chat_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html")
+
+    @app.get("/widget.js", include_in_schema=False)
+    def widget_script() -> FileResponse:
+        return FileResponse(STATIC_DIR / "widget.js", media_type="text/javascript")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`policyqa serve --host --port --index`: the API and chat widget under uvicorn."""
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings(index=args.index_dir)
+    print(f"policyqa: serving {settings.index} on http://{args.host}:{args.port}/ (API docs at /docs)")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0

@@ -1,0 +1,107 @@
+"""POST /api/ask and its streaming twin /api/ask/stream (server-sent events)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from api.deps import AccessDep, AssistantDep, RateLimitDep, RunnerDep, SettingsDep
+from api.errors import log
+from api.schemas import AskRequest, AskResponse, CitationOut, CitationsEvent, ErrorResponse, FiltersIn
+from rag.errors import PolicyQAError
+from rag.pipeline import Assistant
+from rag.records import Answer, Citation
+
+router = APIRouter(prefix="/api", tags=["ask"], dependencies=[RateLimitDep])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (400, 401, 413, 422, 429, 503)
+}
+
+
+def _checked(body: AskRequest, settings: SettingsDep) -> AskRequest:
+    if len(body.question) > settings.max_question_chars:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            f"the question is too long ({len(body.question)} characters; at most {settings.max_question_chars})",
+        )
+    return body
+
+
+CheckedAsk = Annotated[AskRequest, Depends(_checked)]
+
+
+def _citations(items: list[Citation], assistant: Assistant) -> list[CitationOut]:
+    return [
+        CitationOut.of(c).model_copy(update={"document": c.document or assistant.document_label(c.doc_id)})
+        for c in items
+    ]
+
+
+def to_response(answer: Answer, assistant: Assistant) -> AskResponse:
+    return AskResponse(
+        question=answer.question,
+        answer=answer.answer,
+        abstained=answer.abstained,
+        citations=_citations(answer.citations, assistant),
+        related=_citations(answer.related, assistant),
+        timings=answer.timings,
+        mode=answer.mode,
+        generator=answer.generator,
+    )
+
+
+@router.post("/ask", responses=ERRORS)
+async def ask(body: CheckedAsk, assistant: AssistantDep, access: AccessDep, run: RunnerDep) -> AskResponse:
+    """Answer a question from the documents the caller may read, with clause citations (or abstain)."""
+    filters = (body.filters or FiltersIn()).to_filters(access)
+    answer = await run(
+        lambda: assistant.ask(body.question, top_k=body.top_k, mode=body.mode, filters=filters)
+    )
+    return to_response(answer, assistant)
+
+
+async def _primed_events(
+    body: CheckedAsk, assistant: AssistantDep, access: AccessDep, run: RunnerDep
+) -> Iterator[tuple[str, Any]]:
+    """Start the answer before the response begins, so failures still get a proper status code."""
+    filters = (body.filters or FiltersIn()).to_filters(access)
+    events = assistant.ask_stream(body.question, top_k=body.top_k, mode=body.mode, filters=filters)
+    first = await run(lambda: next(events, None))
+    return itertools.chain([first] if first is not None else [], events)
+
+
+@router.post("/ask/stream", response_class=EventSourceResponse, responses=ERRORS)
+def ask_stream(
+    events: Annotated[Iterator[tuple[str, Any]], Depends(_primed_events)], assistant: AssistantDep
+) -> Iterator[ServerSentEvent]:
+    """The answer as server-sent events: ``delta`` text pieces, then ``citations``, then ``done``."""
+    try:
+        for kind, value in events:
+            if kind == "delta":
+                yield ServerSentEvent(event="delta", data=value)
+            elif kind == "answer":
+                full = to_response(value, assistant)
+                yield ServerSentEvent(
+                    event="citations",
+                    data=CitationsEvent(
+                        answer=full.answer,
+                        abstained=full.abstained,
+                        citations=full.citations,
+                        related=full.related,
+                        timings=full.timings,
+                    ),
+                )
+    except PolicyQAError as exc:
+        yield ServerSentEvent(event="error", data={"detail": str(exc)})
+    except Exception:
+        # The status line is already sent: report in-band, keep the trace in the log.
+        log.exception("error while streaming an answer")
+        yield ServerSentEvent(
+            event="error", data={"detail": "internal error; the server log has the details"}
+        )
+    yield ServerSentEvent(event="done", data={})

@@ -1,0 +1,48 @@
+"""GET /api/search: ranked clauses for a query, within the caller's access levels."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+from api.deps import AccessDep, AssistantDep, RunnerDep, SettingsDep
+from api.schemas import ISO_DATE, ErrorResponse, FiltersIn, Mode, SearchHit, SearchResponse
+
+router = APIRouter(prefix="/api", tags=["search"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (401, 413, 422, 503)}
+
+
+@router.get("/search", responses=ERRORS)
+async def search(
+    assistant: AssistantDep,
+    access: AccessDep,
+    settings: SettingsDep,
+    run: RunnerDep,
+    q: Annotated[str, Query(min_length=1, description="the query text")],
+    k: Annotated[int, Query(ge=1, le=50)] = 5,
+    mode: Mode = "hybrid",
+    doc_type: Annotated[str | None, Query(max_length=200)] = None,
+    source: Annotated[list[str] | None, Query()] = None,
+    issuer: Annotated[str | None, Query(max_length=200)] = None,
+    date_from: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
+    date_to: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
+) -> SearchResponse:
+    query = q.strip()
+    if not query:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "q: the query is empty")
+    if len(query) > settings.max_question_chars:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            f"the query is too long ({len(query)} characters; at most {settings.max_question_chars})",
+        )
+    filters = FiltersIn(
+        doc_type=doc_type, sources=source, issuer=issuer, date_from=date_from, date_to=date_to
+    ).to_filters(access)
+    hits = await run(lambda: assistant.search(query, k=k, mode=mode, filters=filters))
+    return SearchResponse(
+        query=query,
+        mode=mode,
+        hits=[SearchHit.of(h, assistant.document_label(h.clause.doc_id)) for h in hits],
+    )

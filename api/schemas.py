@@ -1,0 +1,318 @@
+"""Request and response bodies of the HTTP API (separate from the pipeline's internal records)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from rag.records import Citation, Clause, Document, Filters, Hit
+
+Mode = Literal["hybrid", "dense", "bm25"]
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+
+
+class FiltersIn(BaseModel):
+    """Metadata filters a caller may set (access levels come from the API key, never the body)."""
+
+    doc_type: str | None = Field(default=None, max_length=200, examples=["Kế hoạch"])
+    sources: list[str] | None = Field(default=None, max_length=100)
+    issuer: str | None = Field(default=None, max_length=200)
+    date_from: str | None = Field(default=None, pattern=ISO_DATE)
+    date_to: str | None = Field(default=None, pattern=ISO_DATE)
+
+    def to_filters(self, access: frozenset[str] | None) -> Filters:
+        return Filters(
+            doc_type=self.doc_type or None,
+            sources=self.sources or None,
+            issuer=self.issuer or None,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            access=set(access) if access is not None else None,
+        )
+
+
+class AskRequest(BaseModel):
+    # The upper bound is a setting (max_question_chars), checked by the router (413).
+    question: str = Field(min_length=1, examples=["Đơn vị nào thực hiện nhiệm vụ 4 trong kế hoạch?"])
+    filters: FiltersIn | None = None
+    top_k: int | None = Field(default=None, ge=1, le=50)
+    mode: Mode = "hybrid"
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("the question is empty")
+        return value
+
+
+class CitationOut(BaseModel):
+    clause_id: str
+    doc_id: str
+    source: str
+    document: str  # human label, e.g. "Kế hoạch số 58/KH-UBND"
+    locator: str
+    breadcrumb: list[str]
+    page: int | None
+    text: str
+    score: float
+
+    @classmethod
+    def of(cls, citation: Citation) -> CitationOut:
+        return cls(
+            clause_id=citation.clause_id,
+            doc_id=citation.doc_id,
+            source=citation.source,
+            document=citation.document,
+            locator=citation.locator,
+            breadcrumb=list(citation.breadcrumb),
+            page=citation.page,
+            text=citation.text,
+            score=citation.score,
+        )
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[CitationOut]
+    related: list[CitationOut]
+    timings: dict[str, float]
+    mode: str
+    generator: str
+
+
+class CitationsEvent(BaseModel):
+    """Payload of the stream's final ``citations`` event: everything but the streamed text."""
+
+    answer: str
+    abstained: bool
+    citations: list[CitationOut]
+    related: list[CitationOut]
+    timings: dict[str, float]
+
+
+class SearchHit(BaseModel):
+    rank: int
+    clause_id: str
+    doc_id: str
+    source: str
+    document: str
+    locator: str
+    kind: str
+    breadcrumb: list[str]
+    page: int | None
+    text: str
+    score: float
+    scores: dict[str, float]
+
+    @classmethod
+    def of(cls, hit: Hit, document: str) -> SearchHit:
+        c = hit.clause
+        return cls(
+            rank=hit.rank,
+            clause_id=c.id,
+            doc_id=c.doc_id,
+            source=c.source,
+            document=document,
+            locator=c.locator,
+            kind=c.kind,
+            breadcrumb=list(c.breadcrumb),
+            page=c.page,
+            text=c.text,
+            score=round(float(hit.score), 6),
+            scores={k: round(float(v), 6) for k, v in hit.scores.items()},
+        )
+
+
+class SearchResponse(BaseModel):
+    query: str
+    mode: Mode
+    hits: list[SearchHit]
+
+
+class DocumentSummary(BaseModel):
+    id: str
+    source: str
+    label: str
+    doc_type: str
+    number: str
+    date: str
+    issuer: str
+    title: str
+    subject: str
+    access: str
+    is_draft: bool
+    clause_count: int
+    page_count: int
+    ingested_at: str
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentSummary:
+        m = doc.meta
+        return cls(
+            id=doc.id,
+            source=doc.source,
+            label=m.label(),
+            doc_type=m.doc_type,
+            number=m.number,
+            date=m.date,
+            issuer=m.issuer,
+            title=m.title,
+            subject=m.subject,
+            access=doc.access,
+            is_draft=m.is_draft,
+            clause_count=len(doc.clauses),
+            page_count=doc.page_count,
+            ingested_at=doc.ingested_at,
+        )
+
+
+class ClauseOut(BaseModel):
+    id: str
+    doc_id: str
+    locator: str
+    kind: str
+    title: str
+    text: str
+    breadcrumb: list[str]
+    pages: list[int]
+    fields: dict[str, str]
+    footnotes: list[str]
+    parent_id: str | None
+
+    @classmethod
+    def of(cls, clause: Clause) -> ClauseOut:
+        return cls(
+            id=clause.id,
+            doc_id=clause.doc_id,
+            locator=clause.locator,
+            kind=clause.kind,
+            title=clause.title,
+            text=clause.text,
+            breadcrumb=list(clause.breadcrumb),
+            pages=list(clause.pages),
+            fields=dict(clause.fields),
+            footnotes=list(clause.footnotes),
+            parent_id=clause.parent_id,
+        )
+
+
+class ClauseNode(BaseModel):
+    """A clause in the document's tree, its children nested."""
+
+    id: str
+    locator: str
+    kind: str
+    title: str
+    text: str
+    pages: list[int]
+    fields: dict[str, str]
+    children: list[ClauseNode]
+
+
+class DocumentMetaOut(BaseModel):
+    doc_type: str
+    number: str
+    place: str
+    date: str
+    date_text: str
+    issuer: str
+    parent_issuer: str
+    title: str
+    subject: str
+    recipients: list[str]
+    distribution: list[str]
+    signer_name: str
+    signer_title: str
+    is_draft: bool
+    cited_documents: list[str]
+
+
+class DocumentDetail(DocumentSummary):
+    meta: DocumentMetaOut
+    warnings: list[str]
+    ocr_pages: list[int]
+    clauses: list[ClauseNode]
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentDetail:  # type: ignore[override]
+        return cls(
+            **DocumentSummary.of(doc).model_dump(),
+            meta=DocumentMetaOut(**doc.meta.to_dict()),
+            warnings=list(doc.warnings),
+            ocr_pages=list(doc.ocr_pages),
+            clauses=clause_tree(doc.clauses),
+        )
+
+
+def clause_tree(clauses: list[Clause]) -> list[ClauseNode]:
+    """Nest clauses by parent_id, each level in document order (orphans become roots)."""
+    by_id = {c.id: c for c in clauses}
+    children: dict[str | None, list[Clause]] = {}
+    for c in sorted(clauses, key=lambda c: c.order):
+        parent = c.parent_id if c.parent_id in by_id else None
+        children.setdefault(parent, []).append(c)
+
+    def build(c: Clause) -> ClauseNode:
+        return ClauseNode(
+            id=c.id,
+            locator=c.locator,
+            kind=c.kind,
+            title=c.title,
+            text=c.text,
+            pages=list(c.pages),
+            fields=dict(c.fields),
+            children=[build(child) for child in children.get(c.id, [])],
+        )
+
+    return [build(c) for c in children.get(None, [])]
+
+
+class DocumentRef(BaseModel):
+    id: str
+    source: str
+    label: str
+    doc_type: str
+    number: str
+    title: str
+    date: str
+    issuer: str
+
+
+class ClauseDetail(BaseModel):
+    clause: ClauseOut
+    breadcrumb: list[str]
+    document: DocumentRef
+    neighbours: list[ClauseOut]  # in document order, the clause itself included
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+
+
+class UploadResult(BaseModel):
+    source: str  # where the file now lives, relative to the index folder
+    filename: str  # the sanitised name it was saved under
+    access: str
+    documents: list[DocumentSummary]
+    warnings: list[str]
+
+
+class DeleteResult(BaseModel):
+    id: str
+    removed: list[str]  # sources dropped from the index
+
+
+class Health(BaseModel):
+    status: Literal["ok", "no_index"]
+    generation: str | None
+    documents: int
+    clauses: int

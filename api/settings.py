@@ -1,0 +1,44 @@
+"""API configuration from the environment (POLICYQA_*), read once per app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rag import config
+
+ACCESS_PUBLIC = "public"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POLICYQA_", extra="ignore")
+
+    index: Path = Field(default_factory=config.index_dir)
+    # Unset: uploads and deletions are refused with a 403 that says how to enable them.
+    admin_key: SecretStr | None = None
+    # API key -> access levels it may read, e.g. {"k1": ["public", "internal"]} (JSON in the env).
+    read_keys: dict[str, list[str]] = Field(default_factory=dict, repr=False)  # keys are secrets
+    # False: callers without a key read the "public" level.
+    read_requires_key: bool = False
+    cors_origins: list[str] = Field(default_factory=list)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    max_question_chars: int = Field(default=2000, gt=0)
+    # Per client IP on /api/ask*; 0 turns the limiter off.
+    rate_limit_per_minute: int = Field(default=120, ge=0)
+    request_timeout_s: float = Field(default=30.0, gt=0)
+
+    @field_validator("index")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @field_validator("admin_key")
+    @classmethod
+    def _blank_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value().strip() else None
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.index / "uploads"

@@ -1,0 +1,395 @@
+/* policyqa chat: questions, streamed answers, citation chips, the cited clause in context.
+ * Every piece of user or document text goes into the page with textContent (never innerHTML). */
+(function () {
+  "use strict";
+
+  var T = {
+    title: "Hỏi đáp văn bản chính sách",
+    placeholder: "Đặt câu hỏi về văn bản…",
+    question: "Câu hỏi",
+    send: "Gửi",
+    sources: "Nguồn trích dẫn",
+    related: "Các điều khoản gần nhất",
+    notFound: "Không tìm thấy thông tin này trong các văn bản.",
+    copy: "Sao chép câu trả lời",
+    copied: "Đã sao chép",
+    newChat: "Cuộc trò chuyện mới",
+    close: "Đóng",
+    empty: "Hỏi về nội dung các kế hoạch, báo cáo, công văn: đơn vị thực hiện, thời hạn, chỉ tiêu…",
+    error: "Không thể trả lời lúc này: ",
+    network: "mất kết nối tới máy chủ.",
+    loading: "Đang tải điều khoản…",
+    clause: "Điều khoản được trích dẫn",
+    openCitation: "Mở trích dẫn",
+    page: "trang",
+    log: "Cuộc trò chuyện"
+  };
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function citationLabel(c) {
+    var parts = [];
+    if (c.locator) parts.push(c.locator);
+    if (c.document) parts.push(c.document);
+    return parts.join(" · ") || c.source;
+  }
+
+  /* The answer with its numbered sources, as plain text for the clipboard. */
+  function plainAnswer(msg) {
+    var lines = [msg.text];
+    var list = msg.abstained ? msg.related : msg.citations;
+    if (list && list.length) {
+      lines.push("", (msg.abstained ? T.related : T.sources) + ":");
+      list.forEach(function (c, i) {
+        lines.push("[" + (i + 1) + "] " + citationLabel(c) + " (" + c.source + ")");
+      });
+    }
+    return lines.join("\n");
+  }
+
+  /* Server-sent events from a fetch body: calls onEvent(name, parsedData) per event. */
+  async function readEvents(response, onEvent) {
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder("utf-8");
+    var buffer = "";
+    for (;;) {
+      var step = await reader.read();
+      if (step.done) break;
+      buffer += decoder.decode(step.value, { stream: true }).replace(/\r\n/g, "\n");
+      var cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        var block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        var name = "message";
+        var data = [];
+        block.split("\n").forEach(function (line) {
+          if (line.indexOf("event:") === 0) name = line.slice(6).trim();
+          else if (line.indexOf("data:") === 0) data.push(line.slice(5).replace(/^ /, ""));
+        });
+        if (data.length) onEvent(name, JSON.parse(data.join("\n")));
+      }
+    }
+  }
+
+  function Chat(root, options) {
+    this.root = root;
+    this.apiBase = (options.apiBase || "").replace(/\/$/, "");
+    this.apiKey = options.apiKey || "";
+    this.storageKey = "policyqa-chat:" + (options.storageKey || this.apiBase || location.origin);
+    this.onClose = options.onClose || null;
+    this.history = this.load();
+    this.busy = false;
+    this.lastChip = null;
+    this.build();
+    this.renderAll();
+  }
+
+  Chat.prototype.headers = function (json) {
+    var h = { Accept: json ? "application/json" : "text/event-stream" };
+    if (this.apiKey) h["X-API-Key"] = this.apiKey;
+    return h;
+  };
+
+  Chat.prototype.load = function () {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(this.storageKey) || "[]");
+      return Array.isArray(saved) ? saved : [];
+    } catch (e) {
+      return [];
+    }
+  };
+
+  Chat.prototype.save = function () {
+    try {
+      // DOM nodes stay out of storage; an answer cut off by a reload is not kept.
+      var kept = this.history.filter(function (m) { return !m.pending; }).slice(-50);
+      sessionStorage.setItem(this.storageKey, JSON.stringify(kept, function (key, value) {
+        return key === "node" ? undefined : value;
+      }));
+    } catch (e) {
+      /* storage full or disabled: the chat still works, it just forgets on reload */
+    }
+  };
+
+  Chat.prototype.build = function () {
+    var self = this;
+    var root = this.root;
+    root.classList.add("pqa");
+    root.setAttribute("lang", "vi");
+
+    var header = el("div", "pqa-header");
+    var title = el("h1", null, T.title);
+    title.id = "pqa-title-" + Math.random().toString(36).slice(2);
+    root.setAttribute("aria-labelledby", title.id);
+    var reset = el("button", "pqa-reset", T.newChat);
+    reset.type = "button";
+    reset.addEventListener("click", function () {
+      self.history = [];
+      self.save();
+      self.renderAll();
+      self.input.focus();
+    });
+    header.append(title, reset);
+    if (this.onClose) {
+      var close = el("button", "pqa-close", "×");
+      close.type = "button";
+      close.setAttribute("aria-label", T.close);
+      close.addEventListener("click", function () { self.onClose(); });
+      header.append(close);
+    }
+
+    this.log = el("div", "pqa-log");
+    this.log.setAttribute("role", "log");
+    this.log.setAttribute("aria-live", "polite");
+    this.log.setAttribute("aria-label", T.log);
+
+    var form = el("form", "pqa-form");
+    form.setAttribute("role", "search");
+    this.input = el("textarea", "pqa-input");
+    this.input.rows = 1;
+    this.input.placeholder = T.placeholder;
+    this.input.setAttribute("aria-label", T.question);
+    this.input.maxLength = 2000;
+    this.sendButton = el("button", "pqa-send", T.send);
+    this.sendButton.type = "submit";
+    form.append(this.input, this.sendButton);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.ask();
+    });
+    this.input.addEventListener("keydown", function (event) {
+      // Enter sends; Shift+Enter is a new line; IME composition must not send.
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        self.ask();
+      }
+    });
+
+    this.panel = el("aside", "pqa-panel");
+    this.panel.hidden = true;
+    this.panel.setAttribute("role", "dialog");
+    this.panel.setAttribute("aria-label", T.clause);
+    this.panel.tabIndex = -1;
+    var head = el("div", "pqa-panel-head");
+    this.panelTitle = el("h2", null, T.clause);
+    var closePanel = el("button", "pqa-panel-close", T.close);
+    closePanel.type = "button";
+    closePanel.addEventListener("click", function () { self.closePanel(); });
+    head.append(this.panelTitle, closePanel);
+    this.panelBody = el("div", "pqa-panel-body");
+    this.panel.append(head, this.panelBody);
+
+    root.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      if (!self.panel.hidden) {
+        event.stopPropagation();
+        self.closePanel();
+      } else if (self.onClose) {
+        self.onClose();
+      }
+    });
+
+    root.append(header, this.log, form, this.panel);
+  };
+
+  Chat.prototype.renderAll = function () {
+    var self = this;
+    this.log.replaceChildren();
+    if (!this.history.length) this.log.append(el("p", "pqa-empty", T.empty));
+    this.history.forEach(function (msg) { self.log.append(self.renderMessage(msg)); });
+    this.log.scrollTop = this.log.scrollHeight;
+  };
+
+  Chat.prototype.renderMessage = function (msg) {
+    if (msg.role === "user") return el("div", "pqa-msg pqa-msg-user", msg.text);
+    var box = el("div", "pqa-msg pqa-msg-bot" + (msg.error ? " pqa-msg-error" : ""));
+    msg.node = box;
+    this.fillAnswer(msg);
+    return box;
+  };
+
+  Chat.prototype.fillAnswer = function (msg) {
+    var self = this;
+    var box = msg.node;
+    box.replaceChildren();
+    var text = el("div", "pqa-answer" + (msg.abstained ? " pqa-abstain" : ""), msg.text);
+    if (msg.pending) text.classList.add("pqa-pending");
+    box.append(text);
+    if (msg.pending || msg.error) return;
+
+    var list = msg.abstained ? msg.related || [] : msg.citations || [];
+    if (list.length) {
+      var sources = el("section", "pqa-sources");
+      var heading = el("h2", null, msg.abstained ? T.related : T.sources);
+      var chips = el("ol", "pqa-chips");
+      list.forEach(function (c, i) {
+        var li = el("li");
+        var chip = el("button", "pqa-chip");
+        chip.type = "button";
+        chip.dataset.clauseId = c.clause_id;
+        chip.setAttribute("aria-label", T.openCitation + " " + (i + 1) + ": " + citationLabel(c));
+        chip.title = c.text.length > 300 ? c.text.slice(0, 300) + "…" : c.text;
+        chip.append(el("span", "pqa-chip-n", "[" + (i + 1) + "]"), el("span", "pqa-chip-label", citationLabel(c)));
+        chip.addEventListener("click", function () { self.openClause(c, chip); });
+        li.append(chip);
+        chips.append(li);
+      });
+      sources.append(heading, chips);
+      box.append(sources);
+    }
+    var actions = el("div", "pqa-actions");
+    var copy = el("button", "pqa-copy", T.copy);
+    copy.type = "button";
+    copy.addEventListener("click", function () {
+      self.copy(plainAnswer(msg)).then(function () {
+        copy.textContent = T.copied;
+        setTimeout(function () { copy.textContent = T.copy; }, 1500);
+      });
+    });
+    actions.append(copy);
+    box.append(actions);
+  };
+
+  Chat.prototype.copy = function (text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    // Plain http pages have no async clipboard: fall back to a hidden textarea.
+    var area = el("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.append(area);
+    area.select();
+    try { document.execCommand("copy"); } finally { area.remove(); }
+    return Promise.resolve();
+  };
+
+  Chat.prototype.ask = async function () {
+    var question = this.input.value.trim();
+    if (!question || this.busy) return;
+    this.busy = true;
+    this.sendButton.disabled = true;
+    this.input.value = "";
+    if (!this.history.length) this.log.replaceChildren();
+
+    var user = { role: "user", text: question };
+    var bot = { role: "bot", text: "", pending: true, citations: [], related: [], abstained: false };
+    this.history.push(user, bot);
+    this.log.append(this.renderMessage(user), this.renderMessage(bot));
+    this.log.scrollTop = this.log.scrollHeight;
+
+    var self = this;
+    var textNode = bot.node.querySelector(".pqa-answer");
+    try {
+      var response = await fetch(this.apiBase + "/api/ask/stream", {
+        method: "POST",
+        headers: Object.assign({ "Content-Type": "application/json" }, this.headers(false)),
+        body: JSON.stringify({ question: question })
+      });
+      if (!response.ok) {
+        var detail = response.statusText;
+        try { detail = (await response.json()).detail || detail; } catch (e) { /* not JSON */ }
+        throw new Error(detail);
+      }
+      await readEvents(response, function (name, data) {
+        if (name === "delta") {
+          bot.text += data;
+          textNode.textContent = bot.text;
+          self.log.scrollTop = self.log.scrollHeight;
+        } else if (name === "citations") {
+          bot.text = data.abstained ? T.notFound : data.answer;
+          bot.abstained = data.abstained;
+          bot.citations = data.citations;
+          bot.related = data.related;
+        } else if (name === "error") {
+          throw new Error(data.detail);
+        }
+      });
+    } catch (err) {
+      bot.error = true;
+      bot.text = T.error + (err instanceof TypeError ? T.network : err.message);
+      bot.node.classList.add("pqa-msg-error");
+    }
+    bot.pending = false;
+    this.fillAnswer(bot);
+    this.save();
+    this.busy = false;
+    this.sendButton.disabled = false;
+    this.log.scrollTop = this.log.scrollHeight;
+    this.input.focus();
+  };
+
+  Chat.prototype.openClause = async function (citation, chip) {
+    this.lastChip = chip;
+    this.panelTitle.textContent = citation.document || T.clause;
+    this.panelBody.replaceChildren(el("p", "pqa-doc-meta", T.loading));
+    this.panel.hidden = false;
+    this.panel.focus();
+    try {
+      var response = await fetch(
+        this.apiBase + "/api/clauses/" + encodeURIComponent(citation.clause_id),
+        { headers: this.headers(true) }
+      );
+      var data = await response.json();
+      if (!response.ok) throw new Error(data.detail || response.statusText);
+      this.renderClause(data);
+    } catch (err) {
+      this.panelBody.replaceChildren(el("p", "pqa-doc-meta pqa-msg-error", T.error + err.message));
+    }
+  };
+
+  Chat.prototype.renderClause = function (data) {
+    var doc = data.document;
+    this.panelTitle.textContent = doc.label || doc.source;
+    var body = this.panelBody;
+    body.replaceChildren();
+    var meta = [doc.title, doc.date, doc.issuer].filter(Boolean).join(" · ");
+    if (meta) body.append(el("p", "pqa-doc-meta", meta));
+    body.append(el("p", "pqa-doc-meta", doc.source));
+    if (data.breadcrumb.length) {
+      var crumbs = el("ol", "pqa-crumbs");
+      crumbs.setAttribute("aria-label", "Vị trí trong văn bản");
+      data.breadcrumb.forEach(function (b) { crumbs.append(el("li", null, b)); });
+      body.append(crumbs);
+    }
+    var cited = null;
+    var neighbours = data.neighbours.length ? data.neighbours : [data.clause];
+    neighbours.forEach(function (c) {
+      var block = el("div", "pqa-clause");
+      var where = c.locator + (c.pages && c.pages.length ? " · " + T.page + " " + c.pages.join(", ") : "");
+      block.append(el("span", "pqa-clause-loc", where), document.createTextNode(c.text));
+      if (c.id === data.clause.id) {
+        block.classList.add("pqa-clause-cited");
+        block.setAttribute("aria-current", "true");
+        cited = block;
+      }
+      body.append(block);
+    });
+    if (cited) cited.scrollIntoView({ block: "nearest" });
+  };
+
+  Chat.prototype.closePanel = function () {
+    this.panel.hidden = true;
+    if (this.lastChip && this.lastChip.isConnected) this.lastChip.focus();
+    else this.input.focus();
+  };
+
+  window.PolicyQAChat = {
+    mount: function (root, options) { return new Chat(root, options || {}); }
+  };
+
+  // Declarative use: <div data-policyqa-chat data-api-base="https://…"></div>
+  function autoMount() {
+    document.querySelectorAll("[data-policyqa-chat]").forEach(function (node) {
+      if (node.pqaChat) return;
+      node.pqaChat = new Chat(node, { apiBase: node.dataset.apiBase || "", apiKey: node.dataset.apiKey || "" });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", autoMount);
+  else autoMount();
+})();
