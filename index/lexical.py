@@ -1,0 +1,311 @@
+"""Vietnamese lexical retrieval: a pure tokenizer and BM25 in the style of bm25s.
+
+Two token fields per text, scored by separate BM25 indexes and summed:
+
+- ``word``: underthesea word segments, lower-cased, syllables joined with "_" ("kế_hoạch");
+- ``fold``: diacritic-free syllables and adjacent-syllable bigrams ("ke", "hoach", "ke_hoach"),
+  so a query typed without marks, or OCR text that lost them, still matches.
+
+Document numbers ("58/KH-UBND", "57-NQ/TW", "819/SKHCN-BCVT&CĐS") and dates ("22/12/2024",
+"1/10") are kept whole in both fields, plus the bare leading number so "Kế hoạch 58" matches.
+
+BM25 follows bm25s: every (term, doc) score is precomputed at build time into postings,
+so a query is a handful of numpy scatter-adds. The scoring variant is a pure function
+chosen by name. The saved JSON holds the parameters and each text's term counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from rag.text import fold, nfc
+
+# A number followed by "/" or "-" separated parts: document numbers, dates, periods.
+# The negative look-behind keeps "1.1" list markers and "x/y" inside words out.
+_COMPOUND = re.compile(r"(?<![\w/&.-])(\d+(?:\s?[/-]\s?[\w&]+)+)(?![\w&])")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_SPACES = re.compile(r"\s+")
+_WORDLIKE = re.compile(r"\w", re.UNICODE)
+_SYLLABLE = re.compile(r"[^\W_]+(?:[.,]\d+)*")
+
+# Function words that carry no retrieval signal. Multi-syllable entries use "_" as segments do.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    và của các những là được cho với thì mà này đó đây kia nào gì ai tại trên dưới về
+    để theo từ vào ra có không chưa đã đang sẽ cũng như nếu khi bị do bởi hoặc hay còn
+    một hai ba mỗi nhiều rất lại vẫn nên nhưng vì thế rằng ở đến tới trong ngoài sau trước
+    ông bà anh chị em tôi chúng ta họ nó thôi ạ à ơi vậy
+    vào_lúc như_vậy tuy_nhiên ngoài_ra bên_cạnh đối_với trong_đó cũng_như theo_đó
+    the a an of to in on for and or is are be by with what which who whom how does do did
+    """.split()
+)
+_SINGLE_STOPWORDS: frozenset[str] = frozenset(w for w in STOPWORDS if "_" not in w)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    word: tuple[str, ...]
+    fold: tuple[str, ...]
+
+
+def _compound_tokens(raw: str) -> list[str]:
+    """A document number or date as tokens: the whole (lower-cased, no spaces) plus the bare number."""
+    whole = _SPACES.sub("", raw).lower()
+    out = [whole]
+    if _HAS_LETTER.search(whole):
+        out.append(re.match(r"\d+", whole).group(0))  # type: ignore[union-attr]
+    else:
+        # A period like "2021-2025" also matches each year; a date keeps its 4-digit year.
+        out.extend(p for p in re.split(r"[/-]", whole) if len(p) == 4)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Callable[[str], list[str]]:
+    from underthesea import word_tokenize  # slow import (~3 s): only when text is tokenized
+
+    return word_tokenize
+
+
+@lru_cache(maxsize=65536)
+def tokenize(text: str) -> Tokens:
+    """Pure: text -> word and folded token fields (cached by text; underthesea is the slow part)."""
+    text = nfc(text)
+    specials: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        specials.extend(_compound_tokens(m.group(1)))
+        return " "
+
+    rest = _COMPOUND.sub(keep, text)
+    words: list[str] = []
+    for seg in _segmenter()(rest):
+        tok = _SPACES.sub("_", seg.strip().lower())
+        if tok and _WORDLIKE.search(tok) and tok not in STOPWORDS:
+            words.append(tok)
+    # Stopwords are judged before folding: "đây" is one, but "đẩy" folds to the same "day".
+    syllables = [(fold(s), s in _SINGLE_STOPWORDS) for s in _SYLLABLE.findall(rest.lower())]
+    folded: list[str] = [f for f, stop in syllables if not stop]
+    folded.extend(
+        f"{a}_{b}" for (a, sa), (b, sb) in zip(syllables, syllables[1:], strict=False) if not (sa and sb)
+    )
+    folded_specials = [fold(s) for s in specials]
+    return Tokens(word=tuple(words + specials), fold=tuple(folded + folded_specials))
+
+
+# --- BM25 scoring functions (pure, chosen by name) -----------------------------------------
+
+
+def _idf_robertson(df: np.ndarray, n_docs: int) -> np.ndarray:
+    # Classic Okapi idf can go negative for terms in over half the docs; floor at a small epsilon.
+    return np.maximum(np.log((n_docs - df + 0.5) / (df + 0.5)), 0.01)
+
+
+def _idf_lucene(df: np.ndarray, n_docs: int) -> np.ndarray:
+    return np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def _idf_plus(df: np.ndarray, n_docs: int) -> np.ndarray:
+    return np.log((n_docs + 1.0) / df)
+
+
+def _tf_okapi(tf: np.ndarray, dl: np.ndarray, avgdl: float, k1: float, b: float, delta: float) -> np.ndarray:
+    return tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * dl / avgdl))
+
+
+def _tf_plus(tf: np.ndarray, dl: np.ndarray, avgdl: float, k1: float, b: float, delta: float) -> np.ndarray:
+    return _tf_okapi(tf, dl, avgdl, k1, b, delta) + delta
+
+
+SCORERS: dict[str, tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]] = {
+    "bm25okapi": (_idf_robertson, _tf_okapi),
+    "lucene": (_idf_lucene, _tf_okapi),
+    "bm25plus": (_idf_plus, _tf_plus),
+}
+
+
+@dataclass
+class BM25Params:
+    method: str = "lucene"
+    k1: float = 1.2
+    b: float = 0.75
+    delta: float = 0.5  # bm25plus only
+
+    def __post_init__(self) -> None:
+        if self.method not in SCORERS:
+            raise ValueError(f"unknown BM25 method {self.method!r}; choose from {sorted(SCORERS)}")
+
+
+@dataclass
+class BM25:
+    """One field's BM25 over term-count bags; postings hold precomputed per-(term, doc) scores."""
+
+    params: BM25Params = field(default_factory=BM25Params)
+    counts: list[dict[str, int]] = field(default_factory=list)
+    _postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+
+    def fit(self, counts: list[dict[str, int]]) -> BM25:
+        self.counts = counts
+        self._postings = build_postings(counts, self.params)
+        return self
+
+    def score(self, query_terms: Iterable[str], n_docs: int | None = None) -> np.ndarray:
+        out = np.zeros(n_docs if n_docs is not None else len(self.counts), dtype=np.float32)
+        for term in set(query_terms):
+            posting = self._postings.get(term)
+            if posting is not None:
+                out[posting[0]] += posting[1]
+        return out
+
+
+def build_postings(
+    counts: list[dict[str, int]], params: BM25Params
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Pure: term counts per doc -> {term: (doc indices, bm25 scores)}."""
+    n_docs = len(counts)
+    if n_docs == 0:
+        return {}
+    idf_fn, tf_fn = SCORERS[params.method]
+    dl = np.array([sum(c.values()) for c in counts], dtype=np.float32)
+    avgdl = float(dl.mean()) or 1.0
+    by_term: dict[str, tuple[list[int], list[int]]] = {}
+    for i, c in enumerate(counts):
+        for term, tf in c.items():
+            docs, tfs = by_term.setdefault(term, ([], []))
+            docs.append(i)
+            tfs.append(tf)
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for term, (docs, tfs) in by_term.items():
+        idx = np.array(docs, dtype=np.int64)
+        tf = np.array(tfs, dtype=np.float32)
+        idf = float(idf_fn(np.array([len(docs)], dtype=np.float64), n_docs)[0])
+        postings[term] = (
+            idx,
+            (idf * tf_fn(tf, dl[idx], avgdl, params.k1, params.b, params.delta)).astype(np.float32),
+        )
+    return postings
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+FIELDS = ("word", "fold")
+
+
+@dataclass
+class LexicalIndex:
+    """BM25 over the word and folded fields of each text; ids are clause ids.
+
+    ``hashes`` remember which text each id's counts came from, so a rebuild after an
+    incremental change re-tokenizes only new or changed texts.
+    """
+
+    params: BM25Params = field(default_factory=BM25Params)
+    weights: dict[str, float] = field(default_factory=lambda: {"word": 1.0, "fold": 1.0})
+    ids: list[str] = field(default_factory=list)
+    hashes: list[str] = field(default_factory=list)
+    counts: dict[str, list[dict[str, int]]] = field(default_factory=lambda: {f: [] for f in FIELDS})
+    _fields: dict[str, BM25] = field(default_factory=dict, repr=False)
+    _pos: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        items: list[tuple[str, str]],
+        *,
+        params: BM25Params | None = None,
+        previous: LexicalIndex | None = None,
+    ) -> LexicalIndex:
+        """Index (id, text) pairs; texts already tokenized in ``previous`` are reused, not re-segmented."""
+        index = cls(params=params or (previous.params if previous else BM25Params()))
+        if previous is not None:
+            index.weights = dict(previous.weights)
+        known: dict[str, dict[str, dict[str, int]]] = {}
+        if previous is not None:
+            for i, h in enumerate(previous.hashes):
+                known[h] = {f: previous.counts[f][i] for f in FIELDS}
+        for doc_id, text in items:
+            h = text_hash(text)
+            bags = known.get(h)
+            if bags is None:
+                toks = tokenize(text)
+                bags = {"word": dict(Counter(toks.word)), "fold": dict(Counter(toks.fold))}
+                known[h] = bags
+            index.ids.append(doc_id)
+            index.hashes.append(h)
+            for f in FIELDS:
+                index.counts[f].append(bags[f])
+        index._fit()
+        return index
+
+    def _fit(self) -> None:
+        self._fields = {f: BM25(self.params).fit(self.counts[f]) for f in FIELDS}
+        self._pos = {cid: i for i, cid in enumerate(self.ids)}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every indexed text for the query, aligned with ``ids``."""
+        toks = tokenize(query)
+        total = np.zeros(len(self.ids), dtype=np.float32)
+        for f, terms in (("word", toks.word), ("fold", toks.fold)):
+            w = self.weights.get(f, 1.0)
+            if w and terms:
+                total += w * self._fields[f].score(terms, len(self.ids))
+        return total
+
+    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Top-k (id, score) with score > 0; ``mask`` (bool per id) excludes filtered-out texts."""
+        scores = self.scores(query)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        return top_k(self.ids, scores, k)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": 1,
+            "params": {
+                "method": self.params.method,
+                "k1": self.params.k1,
+                "b": self.params.b,
+                "delta": self.params.delta,
+            },
+            "weights": self.weights,
+            "docs": [
+                {"id": cid, "hash": h, **{f: self.counts[f][i] for f in FIELDS}}
+                for i, (cid, h) in enumerate(zip(self.ids, self.hashes, strict=True))
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LexicalIndex:
+        index = cls(params=BM25Params(**data["params"]), weights=dict(data.get("weights", {})))
+        for d in data["docs"]:
+            index.ids.append(d["id"])
+            index.hashes.append(d["hash"])
+            for f in FIELDS:
+                index.counts[f].append(d[f])
+        index._fit()
+        return index
+
+
+def top_k(
+    ids: list[str], scores: np.ndarray, k: int, *, positive_only: bool = True
+) -> list[tuple[str, float]]:
+    """Pure: the k best scores (only positive ones by default), best first, ties broken by position."""
+    if k <= 0 or len(ids) == 0:
+        return []
+    k = min(k, len(ids))
+    cand = np.argpartition(-scores, k - 1)[:k] if k < len(ids) else np.arange(len(ids))
+    cand = cand[np.lexsort((cand, -scores[cand]))]
+    return [(ids[i], float(scores[i])) for i in cand if scores[i] > 0 or not positive_only]

@@ -1,0 +1,96 @@
+"""Pure query understanding: cheap, explainable hints the retriever can use.
+
+Everything is matched on the folded form, so "nhiệm vụ 2", "nhiem vu 2" and "task 2" agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.text import fold, nfc
+
+# Folded document-type names (and English equivalents) -> the type as documents write it.
+DOC_TYPES: dict[str, str] = {
+    "ke hoach": "Kế hoạch",
+    "bao cao": "Báo cáo",
+    "cong van": "Công văn",
+    "quyet dinh": "Quyết định",
+    "nghi quyet": "Nghị quyết",
+    "nghi dinh": "Nghị định",
+    "thong tu": "Thông tư",
+    "chi thi": "Chỉ thị",
+    "thong bao": "Thông báo",
+    "to trinh": "Tờ trình",
+    "chuong trinh": "Chương trình",
+    "luat": "Luật",
+    "plan": "Kế hoạch",
+    "report": "Báo cáo",
+    "official letter": "Công văn",
+    "letter": "Công văn",
+    "decision": "Quyết định",
+    "resolution": "Nghị quyết",
+    "decree": "Nghị định",
+    "circular": "Thông tư",
+    "law": "Luật",
+}
+_TYPE_ALT = "|".join(sorted((re.escape(t) for t in DOC_TYPES), key=len, reverse=True))
+_DOC_REF = re.compile(rf"\b({_TYPE_ALT})\s+(?:so\s+|no\.?\s+|number\s+)?(\d+(?:\s?[/-]\s?[\w&]+)*)")
+_DOC_TYPE = re.compile(rf"\b({_TYPE_ALT})\b")
+_TASK = re.compile(r"\b(?:nhiem vu|nv|task|muc)\s+(?:so\s+|thu\s+|no\.?\s*)?(\d{1,2})\b")
+_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/.-]|/)")
+_NUMBER = re.compile(r"(?<![\w/])(\d+(?:\s?[/-]\s?[\w&]+)*[/-][\w&]*[^\W\d_][\w&]*)")
+
+
+@dataclass(frozen=True)
+class DocRef:
+    doc_type: str  # as documents write it: "Kế hoạch"
+    number: str  # folded, no spaces: "58", "58/kh-ubnd", "1169/qd-ttg"
+
+
+@dataclass(frozen=True)
+class QueryHints:
+    text: str
+    folded: str
+    task_number: str | None = None
+    years: tuple[str, ...] = ()
+    doc_refs: tuple[DocRef, ...] = ()
+    doc_types: tuple[str, ...] = ()  # types named anywhere, with or without a number
+    numbers: tuple[str, ...] = field(default=())  # document numbers like "57-nq/tw", folded
+
+    @property
+    def has_signal(self) -> bool:
+        return bool(self.task_number or self.years or self.doc_refs or self.numbers)
+
+
+def analyze_query(text: str) -> QueryHints:
+    text = nfc(text)
+    folded = fold(text)
+    task = _TASK.search(folded)
+    refs = tuple(
+        dict.fromkeys(
+            DocRef(DOC_TYPES[m.group(1)], re.sub(r"\s", "", m.group(2))) for m in _DOC_REF.finditer(folded)
+        )
+    )
+    types = tuple(dict.fromkeys(DOC_TYPES[m.group(1)] for m in _DOC_TYPE.finditer(folded)))
+    numbers = tuple(dict.fromkeys(re.sub(r"\s", "", m.group(1)) for m in _NUMBER.finditer(folded)))
+    return QueryHints(
+        text=text,
+        folded=folded,
+        task_number=task.group(1) if task else None,
+        years=tuple(dict.fromkeys(_YEAR.findall(folded))),
+        doc_refs=refs,
+        doc_types=types,
+        numbers=numbers,
+    )
+
+
+def number_matches(ref_number: str, doc_number: str) -> bool:
+    """Does a referenced number ("58" or "58/kh-ubnd") name this document number ("58/KH-UBND")?"""
+    ref = fold(ref_number).replace(" ", "")
+    doc = fold(doc_number).replace(" ", "")
+    if not ref or not doc:
+        return False
+    if "/" in ref or "-" in ref:
+        return doc == ref or doc.startswith(ref)
+    return re.match(r"\d+", doc) is not None and re.match(r"\d+", doc).group(0) == ref  # type: ignore[union-attr]

@@ -1,0 +1,505 @@
+"""The on-disk index: immutable generations behind an atomically swapped CURRENT pointer.
+
+Layout of an index directory::
+
+    DIR/CURRENT            names the active generation, e.g. "gen-3"
+    DIR/gen-<n>/           manifest.json, documents.jsonl, vectors.npy, vector_ids.json,
+                           dense.faiss, bm25.json
+    DIR/embed-cache/       content-addressed passage vectors shared by all generations
+    DIR/.write.lock        fcntl lock: one writer at a time
+
+A writer builds a complete new generation in a temporary folder, fsyncs it, renames it
+into place and only then replaces CURRENT (``os.replace`` of an fsynced temp file). A
+crash at any point before that leaves the previous generation current and intact.
+Readers load a whole generation into memory, so a later cleanup cannot pull files from
+under them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.dense import DenseIndex
+from index.embedders import Embedder, embedding_text, get_embedder
+from index.lexical import LexicalIndex, text_hash
+from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, PolicyQAError
+from rag.records import Clause, Document, Filters
+from rag.text import fold
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+EMBED_CACHE = "embed-cache"
+LOCK_FILE = ".write.lock"
+FILES = ("documents.jsonl", "vectors.npy", "vector_ids.json", "dense.faiss", "bm25.json")
+_GEN = re.compile(r"^gen-(\d+)$")
+
+
+class IndexLockedError(PolicyQAError):
+    """Another process is writing to this index."""
+
+
+def _rebuild_hint(directory: Path) -> str:
+    return f"rebuild it with: policyqa ingest corpus --index {directory}"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    with path.open("wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def document_label(doc: Document) -> str:
+    """The document context every clause is indexed with: its label and title."""
+    label = doc.meta.label()
+    title = " ".join(doc.meta.title.split())
+    return f"{label}: {title[:200]}" if title else label
+
+
+def indexable(clause: Clause) -> bool:
+    return bool(clause.text.strip())
+
+
+def read_generation(directory: Path) -> str:
+    current = directory / CURRENT
+    if not current.is_file():
+        raise IndexNotFoundError(f"no index at {directory}; run: policyqa ingest corpus --index {directory}")
+    name = current.read_text(encoding="utf-8").strip()
+    if not _GEN.match(name) or not (directory / name).is_dir():
+        raise IndexCorruptError(
+            f"{current} points to missing generation {name!r}; {_rebuild_hint(directory)}"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class _Row:
+    """Per indexed clause, what filters look at (folded once at load)."""
+
+    doc_type: str
+    source: str
+    issuer: str
+    date: str
+    access: str
+
+
+class IndexStore:
+    """A loaded, read-only index generation."""
+
+    def __init__(
+        self,
+        directory: Path,
+        generation: str,
+        manifest: dict[str, Any],
+        documents: list[Document],
+        dense: DenseIndex,
+        lexical: LexicalIndex,
+        text_hashes: dict[str, str] | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self.generation = generation
+        self.manifest = manifest
+        self.dense = dense
+        self.lexical = lexical
+        self._docs = sorted(documents, key=lambda d: d.source)
+        self._by_id = {d.id: d for d in self._docs}
+        self._by_source = {d.source: d for d in self._docs}
+        self._clauses: dict[str, Clause] = {}
+        self._doc_order: dict[str, list[Clause]] = {}
+        for d in self._docs:
+            ordered = sorted(d.clauses, key=lambda c: c.order)
+            self._doc_order[d.id] = ordered
+            for c in ordered:
+                self._clauses[c.id] = c
+        self._pos = {cid: i for d in self._docs for i, cid in enumerate(c.id for c in self._doc_order[d.id])}
+        # Hash of the text each vector was embedded from: lets a writer reuse vectors.
+        self.text_hashes = text_hashes or {}
+        self._rows: dict[str, _Row] = {}
+        self._mask_cache: dict[str, frozenset[str] | None] = {}
+
+    # --- opening -----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, directory: Path | str, embedder: Embedder | None = None) -> IndexStore:
+        directory = Path(directory)
+        generation = read_generation(directory)
+        store = cls._load(directory, generation)
+        if embedder is not None:
+            check_embedder(store.manifest, embedder, directory)
+        return store
+
+    @classmethod
+    def _load(cls, directory: Path, generation: str) -> IndexStore:
+        gen_dir = directory / generation
+        try:
+            manifest = json.loads((gen_dir / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(
+                f"{gen_dir}/manifest.json unreadable ({exc}); {_rebuild_hint(directory)}"
+            ) from exc
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexCorruptError(
+                f"index format {manifest.get('format_version')} in {gen_dir}, expected {FORMAT_VERSION}; "
+                f"{_rebuild_hint(directory)}"
+            )
+        for name, expected in manifest.get("files", {}).items():
+            path = gen_dir / name
+            if not path.is_file():
+                raise IndexCorruptError(f"{path} is missing; {_rebuild_hint(directory)}")
+            if _sha256(path) != expected:
+                raise IndexCorruptError(f"{path} fails its checksum; {_rebuild_hint(directory)}")
+        try:
+            with (gen_dir / "documents.jsonl").open(encoding="utf-8") as f:
+                documents = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
+            ids_data = json.loads((gen_dir / "vector_ids.json").read_text(encoding="utf-8"))
+            vectors = np.load(gen_dir / "vectors.npy", allow_pickle=False)
+            dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], vectors)
+            lexical = LexicalIndex.from_json(json.loads((gen_dir / "bm25.json").read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+            raise IndexCorruptError(f"cannot decode {gen_dir} ({exc}); {_rebuild_hint(directory)}") from exc
+        hashes = dict(zip(ids_data["ids"], ids_data.get("text_sha", []), strict=False))
+        return cls(directory, generation, manifest, documents, dense, lexical, hashes)
+
+    @classmethod
+    def empty(cls, directory: Path, embedder: Embedder) -> IndexStore:
+        manifest = {"format_version": FORMAT_VERSION, "embedder": _embedder_info(embedder)}
+        return cls(directory, "", manifest, [], DenseIndex(dim=embedder.dim), LexicalIndex.build([]))
+
+    # --- reading -----------------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        return list(self._docs)
+
+    def document(self, doc_id: str) -> Document | None:
+        return self._by_id.get(doc_id)
+
+    def document_by_source(self, source: str) -> Document | None:
+        return self._by_source.get(source)
+
+    def clause(self, clause_id: str) -> Clause | None:
+        return self._clauses.get(clause_id)
+
+    def clauses(self) -> list[Clause]:
+        return [c for d in self._docs for c in self._doc_order[d.id]]
+
+    def neighbours(self, clause_id: str, n: int = 2) -> list[Clause]:
+        """The clause with up to n clauses before and after it in document order."""
+        clause = self._clauses.get(clause_id)
+        if clause is None:
+            return []
+        ordered = self._doc_order[clause.doc_id]
+        i = self._pos[clause_id]
+        return ordered[max(0, i - n) : i + n + 1]
+
+    def __len__(self) -> int:
+        return len(self._clauses)
+
+    # --- filtering ---------------------------------------------------------------------------
+    def _row(self, clause_id: str) -> _Row:
+        row = self._rows.get(clause_id)
+        if row is None:
+            c = self._clauses[clause_id]
+            d = self._by_id.get(c.doc_id)
+            meta = d.meta if d else None
+            access = c.access if (d is None or c.access != "public") else d.access
+            row = _Row(
+                doc_type=fold(meta.doc_type) if meta else "",
+                source=c.source,
+                issuer=fold(f"{meta.issuer} {meta.parent_issuer}") if meta else "",
+                date=meta.date if meta else "",
+                access=access,
+            )
+            self._rows[clause_id] = row
+        return row
+
+    def allowed(self, filters: Filters | None) -> frozenset[str] | None:
+        """Clause ids that pass the filters; None when nothing is filtered (everything passes)."""
+        if filters is None or filters.is_empty():
+            return None
+        key = repr((filters.doc_type, filters.sources, filters.issuer, filters.date_from, filters.date_to,
+                    sorted(filters.access) if filters.access is not None else None))  # fmt: skip
+        if key in self._mask_cache:
+            return self._mask_cache[key]
+        doc_type = fold(filters.doc_type) if filters.doc_type else None
+        issuer = fold(filters.issuer) if filters.issuer else None
+        sources = set(filters.sources) if filters.sources else None
+        out = set()
+        for cid in self._clauses:
+            r = self._row(cid)
+            if doc_type and r.doc_type != doc_type:
+                continue
+            if sources is not None and r.source not in sources:
+                continue
+            if issuer and issuer not in r.issuer:
+                continue
+            # A document without a complete ISO date cannot be shown to fall inside a range.
+            if filters.date_from and not (_iso(r.date) and r.date >= filters.date_from):
+                continue
+            if filters.date_to and not (_iso(r.date) and r.date <= filters.date_to):
+                continue
+            if filters.access is not None and r.access not in filters.access:
+                continue
+            out.add(cid)
+        result = frozenset(out)
+        if len(self._mask_cache) > 64:
+            self._mask_cache.clear()
+        self._mask_cache[key] = result
+        return result
+
+
+def _iso(date: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", date))
+
+
+def _embedder_info(embedder: Embedder) -> dict[str, Any]:
+    return {"id": embedder.id, "dim": embedder.dim, "normalize": embedder.normalize}
+
+
+def check_embedder(manifest: dict[str, Any], embedder: Embedder, directory: Path) -> None:
+    info = manifest.get("embedder", {})
+    if info.get("id") != embedder.id or int(info.get("dim", embedder.dim)) != embedder.dim:
+        raise EmbedderMismatchError(
+            f"the index at {directory} was built with embedder {info.get('id')!r} (dim {info.get('dim')}), "
+            f"but {embedder.id!r} (dim {embedder.dim}) was asked to query it; set POLICYQA_EMBEDDER to the "
+            f"index's embedder, or rebuild the index with the new one (delete {directory} and ingest again)"
+        )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def write_lock(directory: Path, timeout: float = 30.0) -> Iterator[None]:
+    """Process-wide exclusive writer lock; waits up to ``timeout`` seconds, then refuses clearly."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / LOCK_FILE).open("a+") as f:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(
+                        f"another process is writing to the index at {directory}; try again when it finishes"
+                    ) from exc
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+ProgressFn = Callable[[int], None]
+
+
+class IndexWriter:
+    """Stages document upserts and removals, then commits them as one new generation.
+
+    Use as a context manager: it holds the directory's write lock until closed.
+    Unchanged clauses keep their stored vectors and BM25 term counts; only new or changed
+    clause texts are embedded (and the embed cache catches texts seen in any earlier build).
+    """
+
+    def __init__(
+        self, directory: Path | str, embedder: Embedder | None = None, *, lock_timeout: float = 30.0
+    ) -> None:
+        self.directory = Path(directory)
+        self.embedder = embedder or get_embedder(None)
+        self._lock_cm = write_lock(self.directory, lock_timeout)
+        self._lock_cm.__enter__()
+        try:
+            try:
+                self.base: IndexStore = IndexStore.open(self.directory, self.embedder)
+            except IndexNotFoundError:
+                self.base = IndexStore.empty(self.directory, self.embedder)
+            self.embedder.use_cache_dir(self.directory / EMBED_CACHE)
+        except BaseException:
+            self._lock_cm.__exit__(None, None, None)
+            raise
+        self._docs: dict[str, Document] = {d.source: d for d in self.base.documents()}
+        self._dirty = False
+        self.committed: str | None = None
+
+    def __enter__(self) -> IndexWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._lock_cm is not None:
+            self._lock_cm.__exit__(None, None, None)
+            self._lock_cm = None  # type: ignore[assignment]
+
+    # --- staging -----------------------------------------------------------------------------
+    def document_by_source(self, source: str) -> Document | None:
+        return self._docs.get(source)
+
+    def upsert(self, documents: Iterable[Document]) -> None:
+        for doc in documents:
+            for source, old in list(self._docs.items()):
+                if old.id == doc.id and source != doc.source:
+                    del self._docs[source]  # same id under another source name: replace it
+            self._docs[doc.source] = doc
+            self._dirty = True
+
+    def remove(self, sources: Iterable[str]) -> list[str]:
+        removed = [s for s in dict.fromkeys(sources) if self._docs.pop(s, None) is not None]
+        self._dirty = self._dirty or bool(removed)
+        return removed
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    # --- committing --------------------------------------------------------------------------
+    def commit(
+        self, *, on_embedded: ProgressFn | None = None, before_swap: Callable[[], None] | None = None
+    ) -> str | None:
+        """Write the staged state as a new generation and make it current; None if nothing changed.
+
+        ``before_swap`` runs after the generation is on disk and before CURRENT moves (tests use it
+        to simulate a crash at the worst moment).
+        """
+        if not self._dirty:
+            return None
+        docs = sorted(self._docs.values(), key=lambda d: d.source)
+        items: list[tuple[str, str]] = []
+        for d in docs:
+            label = document_label(d)
+            items.extend((c.id, embedding_text(c, label)) for c in d.clauses if indexable(c))
+        ids = [cid for cid, _ in items]
+        if len(set(ids)) != len(ids):
+            dup = sorted({i for i in ids if ids.count(i) > 1})[:5]
+            raise PolicyQAError(f"duplicate clause ids across documents: {dup}")
+        hashes = {cid: text_hash(text) for cid, text in items}
+
+        dense = self._dense_for(items, hashes, on_embedded)
+        lexical = LexicalIndex.build(items, previous=self.base.lexical)
+        name = self._write_generation(docs, dense, lexical, hashes)
+        if before_swap is not None:
+            before_swap()
+        self._swap(name)
+        self.committed = name
+        self.base = IndexStore._load(self.directory, name)
+        self._dirty = False
+        self._cleanup(keep={name, self.base.manifest.get("previous_generation") or ""})
+        return name
+
+    def _dense_for(
+        self, items: list[tuple[str, str]], hashes: dict[str, str], on_embedded: ProgressFn | None
+    ) -> DenseIndex:
+        """Start from the current vectors; drop stale ones, embed only new or changed texts."""
+        base = self.base.dense
+        dense = DenseIndex(
+            dim=self.embedder.dim, ids=list(base.ids), vectors=base.vectors.copy(), _index=None
+        ) if len(base) else DenseIndex(dim=self.embedder.dim)  # fmt: skip
+        wanted = {cid for cid, _ in items}
+        stale = {
+            cid for cid in dense.ids if cid not in wanted or self.base.text_hashes.get(cid) != hashes[cid]
+        }
+        dense.remove(stale)
+        have = set(dense.ids)
+        todo = [(cid, text) for cid, text in items if cid not in have]
+        step = 64
+        for start in range(0, len(todo), step):
+            chunk = todo[start : start + step]
+            vectors = self.embedder.embed_passages([t for _, t in chunk])
+            dense.add([cid for cid, _ in chunk], vectors)
+            if on_embedded is not None:
+                on_embedded(len(chunk))
+        return dense
+
+    def _next_number(self) -> int:
+        numbers = [int(m.group(1)) for p in self.directory.iterdir() if (m := _GEN.match(p.name))]
+        return max(numbers, default=0) + 1
+
+    def _write_generation(
+        self, docs: list[Document], dense: DenseIndex, lexical: LexicalIndex, hashes: dict[str, str]
+    ) -> str:
+        name = f"gen-{self._next_number()}"
+        tmp = self.directory / f".{name}.tmp-{os.getpid()}"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        lines = "".join(json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in docs)
+        _write_bytes(tmp / "documents.jsonl", lines.encode("utf-8"))
+        with (tmp / "vectors.npy").open("wb") as f:
+            np.save(f, np.ascontiguousarray(dense.vectors, dtype=np.float32), allow_pickle=False)
+            f.flush()
+            os.fsync(f.fileno())
+        ids_json = {"ids": dense.ids, "text_sha": [hashes[c] for c in dense.ids]}
+        _write_bytes(tmp / "vector_ids.json", json.dumps(ids_json, ensure_ascii=False).encode("utf-8"))
+        dense.save(tmp / "dense.faiss")
+        _write_bytes(tmp / "bm25.json", json.dumps(lexical.to_json(), ensure_ascii=False).encode("utf-8"))
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "generation": name,
+            "previous_generation": self.base.generation or None,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "embedder": _embedder_info(self.embedder),
+            "dense": {"kind": dense.kind, "metric": "inner_product"},
+            "bm25": lexical.to_json()["params"],
+            "counts": {
+                "documents": len(docs),
+                "clauses": sum(len(d.clauses) for d in docs),
+                "vectors": len(dense),
+                "bm25_texts": len(lexical),
+            },
+            "files": {f: _sha256(tmp / f) for f in FILES},
+        }
+        _write_bytes(
+            tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+        )
+        _fsync_dir(tmp)
+        os.replace(tmp, self.directory / name)
+        _fsync_dir(self.directory)
+        return name
+
+    def _swap(self, name: str) -> None:
+        tmp = self.directory / f".{CURRENT}.tmp-{os.getpid()}"
+        _write_bytes(tmp, (name + "\n").encode("utf-8"))
+        os.replace(tmp, self.directory / CURRENT)
+        _fsync_dir(self.directory)
+
+    def _cleanup(self, keep: set[str]) -> None:
+        """Drop generations other than the current and previous one, and leftovers of crashed writes."""
+        for p in self.directory.iterdir():
+            if (_GEN.match(p.name) and p.name not in keep) or (
+                p.name.startswith(".gen-") and ".tmp-" in p.name
+            ):
+                shutil.rmtree(p, ignore_errors=True)
+            elif p.name.startswith(f".{CURRENT}.tmp-"):
+                p.unlink(missing_ok=True)

@@ -1,0 +1,228 @@
+"""Ingestion orchestration: files and folders -> parsed Documents -> one new index generation.
+
+Unchanged files (same content hash and access) are skipped before parsing; changed ones
+replace their old clauses; a file that fails is reported and the rest of the batch goes on.
+A batch that changes nothing (for example, every file failed) writes nothing at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rag.errors import InputFileError
+from rag.records import Document
+
+SUFFIXES = (".pdf", ".txt", ".md")
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    pages: int = 0  # of the added and updated documents
+    clauses: int = 0
+    ocr_pages: int = 0
+    embedded: int = 0  # clause texts sent to the embedding model (cache misses)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "source: reason", one per failed file
+    seconds: float = 0.0
+    generation: str | None = None  # the generation written, None when nothing changed
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.added)} added",
+            f"{len(self.updated)} updated",
+            f"{len(self.unchanged)} unchanged",
+            f"{len(self.failed)} failed",
+        ]
+        line = ", ".join(parts)
+        line += (
+            f"; {self.pages} pages ({self.ocr_pages} OCR), {self.clauses} clauses, {self.embedded} embedded"
+        )
+        line += f" in {self.seconds:.1f} s"
+        if self.generation:
+            line += f" -> {self.generation}"
+        return line
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    source: str  # relative to the folder given (or to ``root``); the file name for a single file
+    root: Path
+
+
+def collect_files(paths: list[Path], root: Path | None = None) -> tuple[list[SourceFile], list[str]]:
+    """Expand folders (recursively, .pdf/.txt/.md, hidden files skipped) into sources; missing paths are errors."""
+    found: dict[str, SourceFile] = {}
+    errors: list[str] = []
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            base = Path(root) if root is not None else given
+            files = sorted(
+                p
+                for p in given.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(given).parts)
+            )
+        elif given.is_file():
+            base = Path(root) if root is not None else given.parent
+            files = [given]
+        else:
+            errors.append(f"{given}: no such file or folder")
+            continue
+        for path in files:
+            try:
+                source = path.resolve().relative_to(base.resolve()).as_posix()
+            except ValueError:
+                source = path.name
+            found[source] = SourceFile(path=path, source=source, root=base)
+    return list(found.values()), errors
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _parse(file: SourceFile, access: str) -> Document:
+    from rag.loaders import load_file
+    from rag.parser import parse_document
+
+    loaded = load_file(file.path, root=file.root)
+    if loaded.source != file.source:  # keep the name the caller sees, whatever the loader derived
+        loaded.source = file.source
+    doc = parse_document(loaded, access=access)
+    doc.source = file.source
+    for c in doc.clauses:
+        c.source = file.source
+    doc.ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
+    return doc
+
+
+def ingest_paths(
+    paths: list[Path],
+    index_dir: Path,
+    *,
+    access: str = "public",
+    embedder: Any = None,
+    progress: bool = True,
+    root: Path | None = None,
+) -> IngestReport:
+    """Parse and index files and folders into ``index_dir``; see the module docstring."""
+    from index.embedders import get_embedder
+    from index.store import IndexWriter
+
+    started = time.perf_counter()
+    report = IngestReport()
+    files, missing = collect_files([Path(p) for p in paths], root)
+    for err in missing:
+        report.failed.append(err.split(":", 1)[0])
+        report.errors.append(err)
+    embedder = embedder or get_embedder(None)
+    calls_before = embedder.calls
+    with IndexWriter(index_dir, embedder) as writer:
+        docs: list[Document] = []
+        bar = _bar(files, "files", progress)
+        for file in bar:
+            old = writer.document_by_source(file.source)
+            try:
+                digest = _file_hash(file.path)
+                if old is not None and old.content_hash == digest and old.access == access:
+                    report.unchanged.append(file.source)
+                    continue
+                doc = _parse(file, access)
+            except InputFileError as exc:
+                report.failed.append(file.source)
+                report.errors.append(f"{file.source}: {exc}")
+                continue
+            except OSError as exc:
+                report.failed.append(file.source)
+                report.errors.append(f"{file.source}: cannot read ({exc.strerror or exc})")
+                continue
+            except Exception as exc:  # a parser bug on one file must not sink the batch
+                report.failed.append(file.source)
+                report.errors.append(f"{file.source}: could not be parsed ({type(exc).__name__}: {exc})")
+                continue
+            (report.updated if old is not None else report.added).append(file.source)
+            report.pages += doc.page_count
+            report.clauses += len(doc.clauses)
+            report.ocr_pages += len(doc.ocr_pages)
+            report.warnings.extend(f"{doc.source}: {w}" for w in doc.warnings)
+            docs.append(doc)
+        writer.upsert(docs)
+        if writer.dirty:
+            clause_bar = _bar(None, "clauses", progress, total=sum(len(d.clauses) for d in docs))
+            report.generation = writer.commit(on_embedded=clause_bar.update if clause_bar else None)
+            if clause_bar:
+                clause_bar.close()
+    report.embedded = embedder.calls - calls_before
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _bar(items: Any, unit: str, enabled: bool, total: int | None = None) -> Any:
+    if not enabled:
+        return items if items is not None else None
+    from tqdm import tqdm
+
+    if items is None:
+        return tqdm(total=total, unit=unit, desc="embedding", file=sys.stderr, leave=False)
+    return tqdm(items, unit=unit[:-1] if unit.endswith("s") else unit, desc="parsing", file=sys.stderr)
+
+
+def remove_sources(sources: list[str], index_dir: Path, *, embedder: Any = None) -> list[str]:
+    """Drop documents by source name; returns the sources that were in the index."""
+    from index.embedders import get_embedder
+    from index.store import IndexWriter, read_generation
+
+    read_generation(Path(index_dir))  # raises IndexNotFoundError with the fix when there is no index
+    with IndexWriter(index_dir, embedder or get_embedder(None)) as writer:
+        removed = writer.remove(sources)
+        writer.commit()
+    return removed
+
+
+# --- CLI handlers ----------------------------------------------------------------------------
+def run_ingest(args: argparse.Namespace) -> int:
+    report = ingest_paths(
+        [Path(p) for p in args.paths],
+        args.index_dir,
+        access=args.access,
+        progress=not args.no_progress,
+    )
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    for e in report.errors:
+        print(f"error: {e}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    removed = remove_sources(list(args.sources), args.index_dir)
+    for s in removed:
+        print(f"removed {s}")
+    missing = [s for s in args.sources if s not in removed]
+    for s in missing:
+        print(f"error: {s}: not in the index", file=sys.stderr)
+    return 1 if missing else 0
