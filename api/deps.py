@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import anyio
 from fastapi import Depends, HTTPException, Request, status
@@ -30,7 +30,6 @@ class AssistantProvider:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
         self._assistant: Assistant | None = None
-        self._embedder: Any = None
         self._lock = threading.Lock()
 
     def get(self) -> Assistant:
@@ -40,16 +39,9 @@ class AssistantProvider:
             return assistant
         with self._lock:
             if self._assistant is None:
-                if self._embedder is None:
-                    # Load the model once: later retries (index still missing) stay cheap.
-                    from index.embedders import get_embedder
-
-                    self._embedder = get_embedder(None)
-                self._assistant = Assistant.open(self.index_dir, embedder=self._embedder)
+                # The embedder is shared per process, so retrying while the index is missing stays cheap.
+                self._assistant = Assistant.open(self.index_dir)
             return self._assistant
-
-    def peek(self) -> Assistant | None:
-        return self._assistant
 
 
 def get_settings(request: Request) -> Settings:

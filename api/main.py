@@ -14,9 +14,11 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from api.deps import AssistantProvider, Runner
 from api.errors import install_error_handlers
+from api.middleware import BodySizeLimitMiddleware
 from api.ratelimit import SlidingWindowLimiter
 from api.routers import ask, documents, health, search
 from api.settings import Settings
@@ -47,7 +49,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Search and question answering over Vietnamese policy documents, with clause citations.",
         version="0.1.0",
         lifespan=lifespan,
-        max_body_size=JSON_BODY_LIMIT,
     )
     app.state.settings = settings
     app.state.assistants = AssistantProvider(settings.index)
@@ -56,6 +57,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_lock = threading.Lock()
 
     install_error_handlers(app)
+    upload_limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
+
+    def body_limit(scope: Scope) -> int:
+        is_upload = scope["method"] == "POST" and scope["path"].rstrip("/") == "/api/documents"
+        return upload_limit if is_upload else JSON_BODY_LIMIT
+
+    app.add_middleware(BodySizeLimitMiddleware, limit_for=body_limit)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -67,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(ask.router)
     app.include_router(search.router)
-    app.include_router(documents.router, max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD)
+    app.include_router(documents.router)
 
     @app.get("/", include_in_schema=False)
     def chat_page() -> FileResponse:

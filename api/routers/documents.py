@@ -23,6 +23,8 @@ from api.schemas import (
     UploadResult,
 )
 from api.uploads import check_content, safe_filename, saved
+from rag.errors import InputFileError
+from rag.ingest import IngestReport
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
@@ -87,27 +89,29 @@ async def upload_document(
     if len(data) > settings.max_upload_bytes:
         raise HTTPException(
             status.HTTP_413_CONTENT_TOO_LARGE,
-            f"{filename} is larger than the {settings.max_upload_bytes // (1024 * 1024)} MB upload limit",
+            f"{filename} is larger than the upload limit ({settings.max_upload_bytes:,} bytes)",
         )
     check_content(filename, data)
     folder = settings.uploads_dir
     source = f"{folder.relative_to(settings.index).as_posix()}/{filename}"
 
-    def ingest() -> Any:
+    def ingest() -> IngestReport:
         with saved(folder, filename, data) as path:
-            return assistant.ingest([path], access=access, root=settings.index)
+            report = assistant.ingest([path], access=access, root=settings.index)
+            if report.failed:  # raising inside `saved` puts the folder back as it was
+                raise InputFileError("; ".join(report.errors) or f"{filename} could not be ingested")
+            return report
 
     with _writing(request):
         # No timeout: a large scanned PDF may need minutes of OCR; the lock keeps writers serial.
         report = await anyio.to_thread.run_sync(ingest)
     docs = [d for d in assistant.documents() if d.source == source]
-    warnings = [w for d in docs for w in d.warnings]
     return UploadResult(
         source=source,
         filename=filename,
         access=access,
         documents=[DocumentSummary.of(d) for d in docs],
-        warnings=warnings + list(getattr(report, "warnings", []) or []),
+        warnings=report.warnings,
     )
 
 

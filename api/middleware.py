@@ -1,0 +1,47 @@
+"""Request body size limit answering JSON 413s (Starlette's own limiter answers in plain text)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import HTTPException, status
+from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+def too_large(limit: int) -> str:
+    return f"request body too large (at most {limit:,} bytes)"
+
+
+class BodySizeLimitMiddleware:
+    """Rejects bodies over ``limit_for(scope)`` bytes: up front by Content-Length, else while reading."""
+
+    def __init__(self, app: ASGIApp, limit_for: Callable[[Scope], int]) -> None:
+        self.app = app
+        self.limit_for = limit_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope)
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await JSONResponse({"detail": too_large(limit)}, status.HTTP_413_CONTENT_TOO_LARGE)(
+                scope, receive, send
+            )
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # Raised inside the app's body parsing, so the app's HTTPException handler answers.
+                    raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, too_large(limit))
+            return message
+
+        await self.app(scope, counted, send)

@@ -1,0 +1,379 @@
+"""Every endpoint of the HTTP API against a real index of corpus/ (no fake assistant)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import Settings
+from rag import config
+
+ADMIN_KEY = "admin-secret-key"
+READ_KEY = "reader-key"
+QUESTION = "Đơn vị nào thực hiện nhiệm vụ 4 trong kế hoạch của UBND tỉnh?"
+OFF_TOPIC = "Giá vé máy bay từ Hà Nội đi Paris tháng sau là bao nhiêu?"
+ADMIN = {"X-API-Key": ADMIN_KEY}
+READER = {"Authorization": f"Bearer {READ_KEY}"}
+
+INTERNAL_TEXT = """ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
+SỞ NỘI VỤ
+Số: 77/KH-SNV
+KẾ HOẠCH
+Kiểm kê kho lưu trữ mật năm 2026
+I. MỤC ĐÍCH
+1. Kiểm kê toàn bộ hồ sơ lưu trữ tại kho Zephyrus trước ngày 30/6/2026.
+Đơn vị thực hiện: Phòng Lưu trữ Zephyrus.
+II. TỔ CHỨC THỰC HIỆN
+1. Phòng Lưu trữ Zephyrus báo cáo kết quả kiểm kê kho Zephyrus về Sở trước ngày 15/7/2026.
+"""
+
+
+def settings_for(index: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "index": index,
+        "admin_key": ADMIN_KEY,
+        "read_keys": {READ_KEY: ["public", "internal"]},
+        "rate_limit_per_minute": 0,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="module")
+def client(corpus_index: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(settings_for(corpus_index))) as c:
+        yield c
+
+
+@pytest.fixture()
+def writable(index_copy: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(settings_for(index_copy))) as c:
+        yield c
+
+
+def sse_events(body: str) -> list[tuple[str, Any]]:
+    events = []
+    for block in body.replace("\r\n", "\n").strip().split("\n\n"):
+        name, data = "message", []
+        for line in block.split("\n"):
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                data.append(line[5:].lstrip(" "))
+        events.append((name, json.loads("\n".join(data)) if data else None))
+    return events
+
+
+def assert_error(response: Any, status: int) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert "Traceback" not in response.text
+    return body["detail"]
+
+
+# --- health, static, docs ---------------------------------------------------------------------
+def test_healthz_reports_the_index(client: TestClient) -> None:
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok"
+    assert body["generation"].startswith("gen-")
+    assert body["documents"] == 5
+    assert body["clauses"] > 20
+
+
+def test_without_an_index_health_answers_and_endpoints_say_503(tmp_path: Path) -> None:
+    with TestClient(create_app(settings_for(tmp_path / "missing"))) as c:
+        assert c.get("/healthz").json() == {
+            "status": "no_index",
+            "generation": None,
+            "documents": 0,
+            "clauses": 0,
+        }
+        detail = assert_error(c.post("/api/ask", json={"question": QUESTION}), 503)
+        assert "policyqa ingest" in detail
+        assert_error(c.get("/api/documents"), 503)
+
+
+def test_chat_page_widget_and_docs_are_served(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "/static/chat.js" in page.text and "/static/chat.css" in page.text
+    widget = client.get("/widget.js")
+    assert "javascript" in widget.headers["content-type"] and "data-api-base" in widget.text
+    chat = client.get("/static/chat.js").text
+    assert "Nguồn trích dẫn" in chat and "Đặt câu hỏi về văn bản…" in chat
+    assert "innerHTML" not in chat and "innerHTML" not in widget.text
+    assert "http://" not in chat and "https://" not in client.get("/static/chat.css").text  # no CDN
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/ask", "/api/ask/stream", "/api/search", "/api/documents", "/healthz"} <= set(paths)
+
+
+# --- ask ----------------------------------------------------------------------------------------
+def test_ask_answers_with_clause_citations(client: TestClient) -> None:
+    body = client.post("/api/ask", json={"question": QUESTION}).json()
+    assert body["abstained"] is False
+    assert "Sở Khoa học và Công nghệ" in body["answer"]
+    assert body["citations"], body
+    first = body["citations"][0]
+    assert set(first) >= {"clause_id", "source", "document", "locator", "breadcrumb", "page", "text", "score"}
+    assert first["source"].endswith(".txt") and first["document"]
+    assert body["timings"]["total_ms"] > 0
+
+
+def test_ask_abstains_with_related_clauses(client: TestClient) -> None:
+    body = client.post("/api/ask", json={"question": OFF_TOPIC}).json()
+    assert body["abstained"] is True
+    assert body["citations"] == [] or all(c["text"] for c in body["citations"])
+
+
+def test_stream_sends_deltas_then_the_same_citations(client: TestClient) -> None:
+    plain = client.post("/api/ask", json={"question": QUESTION}).json()
+    with client.stream("POST", "/api/ask/stream", json={"question": QUESTION}) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = sse_events(response.read().decode())
+    names = [name for name, _ in events]
+    assert names[-2:] == ["citations", "done"] and set(names[:-2]) == {"delta"}
+    streamed = "".join(data for name, data in events if name == "delta")
+    assert streamed == plain["answer"]
+    final = events[-2][1]
+    assert [c["clause_id"] for c in final["citations"]] == [c["clause_id"] for c in plain["citations"]]
+    assert final["abstained"] == plain["abstained"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        ({"question": ""}, 422),
+        ({"question": "   \n "}, 422),
+        ({}, 422),
+        ({"question": QUESTION, "top_k": 0}, 422),
+        ({"question": QUESTION, "top_k": 51}, 422),
+        ({"question": QUESTION, "mode": "magic"}, 422),
+        ({"question": QUESTION, "filters": {"date_from": "last week"}}, 422),
+        ({"question": "x" * 2001}, 413),
+    ],
+)
+def test_ask_rejects_bad_input(client: TestClient, payload: dict[str, Any], status: int) -> None:
+    assert_error(client.post("/api/ask", json=payload), status)
+    assert_error(client.post("/api/ask/stream", json=payload), status)
+
+
+def test_ask_rejects_malformed_and_oversized_bodies(client: TestClient) -> None:
+    headers = {"content-type": "application/json"}
+    assert_error(client.post("/api/ask", content=b"{not json", headers=headers), 422)
+    assert_error(client.post("/api/ask", content=b" " * (2 * 1024 * 1024), headers=headers), 413)
+
+
+def test_ask_respects_filters(client: TestClient) -> None:
+    body = client.post(
+        "/api/ask", json={"question": QUESTION, "filters": {"sources": ["000_5beb4f4a0d5111ed.txt"]}}
+    ).json()
+    cited = {c["source"] for c in body["citations"] + body["related"]}
+    assert cited <= {"000_5beb4f4a0d5111ed.txt"}
+
+
+def test_rate_limit_on_ask_only(corpus_index: Path) -> None:
+    with TestClient(create_app(settings_for(corpus_index, rate_limit_per_minute=2))) as c:
+        assert c.post("/api/ask", json={"question": QUESTION}).status_code == 200
+        assert c.post("/api/ask/stream", json={"question": QUESTION}).status_code == 200
+        limited = c.post("/api/ask", json={"question": QUESTION})
+        assert_error(limited, 429)
+        assert int(limited.headers["Retry-After"]) >= 1
+        assert c.get("/api/search", params={"q": "nhiệm vụ"}).status_code == 200
+
+
+# --- search -------------------------------------------------------------------------------------
+def test_search_returns_ranked_hits(client: TestClient) -> None:
+    body = client.get("/api/search", params={"q": "đơn vị thực hiện nhiệm vụ", "k": 3}).json()
+    hits = body["hits"]
+    assert 1 <= len(hits) <= 3
+    assert [h["rank"] for h in hits] == sorted(h["rank"] for h in hits)
+    assert all(h["clause_id"] and h["document"] and h["text"] for h in hits)
+    bm25 = client.get("/api/search", params={"q": "chuyển đổi số", "mode": "bm25"}).json()
+    assert bm25["mode"] == "bm25" and bm25["hits"]
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({}, 422),
+        ({"q": ""}, 422),
+        ({"q": "  "}, 422),
+        ({"q": "x", "k": 0}, 422),
+        ({"q": "x", "mode": "?"}, 422),
+    ],
+)
+def test_search_rejects_bad_input(client: TestClient, params: dict[str, Any], status: int) -> None:
+    assert_error(client.get("/api/search", params=params), status)
+
+
+# --- documents and clauses ----------------------------------------------------------------------
+def test_documents_list_and_detail(client: TestClient) -> None:
+    docs = client.get("/api/documents").json()["documents"]
+    assert sorted(d["source"] for d in docs) == sorted(p.name for p in config.DEFAULT_CORPUS_DIR.iterdir())
+    assert all(d["access"] == "public" and d["label"] for d in docs)
+    detail = client.get(f"/api/documents/{docs[0]['id']}").json()
+    assert detail["id"] == docs[0]["id"] and detail["meta"]["doc_type"] == docs[0]["doc_type"]
+
+    def count(nodes: list[dict[str, Any]]) -> int:
+        return sum(1 + count(n["children"]) for n in nodes)
+
+    assert count(detail["clauses"]) == detail["clause_count"]
+    assert any(n["children"] for n in detail["clauses"])  # a tree, not a flat list
+
+
+def test_clause_in_context(client: TestClient) -> None:
+    cited = client.post("/api/ask", json={"question": QUESTION}).json()["citations"][0]
+    body = client.get(f"/api/clauses/{cited['clause_id']}").json()
+    assert body["clause"]["id"] == cited["clause_id"]
+    assert body["clause"]["text"] == cited["text"]
+    assert cited["clause_id"] in [n["id"] for n in body["neighbours"]]
+    assert body["document"]["label"] == cited["document"]
+    assert body["breadcrumb"] == cited["breadcrumb"]
+
+
+def test_unknown_ids_are_404(client: TestClient) -> None:
+    assert_error(client.get("/api/documents/no-such-doc"), 404)
+    assert_error(client.get("/api/clauses/no-such-doc:I.1"), 404)
+
+
+# --- keys and access ----------------------------------------------------------------------------
+def test_read_keys(corpus_index: Path) -> None:
+    with TestClient(create_app(settings_for(corpus_index, read_requires_key=True))) as c:
+        assert_error(c.get("/api/documents"), 401)
+        assert_error(c.get("/api/documents", headers={"X-API-Key": "wrong"}), 401)
+        assert c.get("/api/documents", headers=READER).status_code == 200
+        assert c.get("/api/documents", headers={"X-API-Key": READ_KEY}).status_code == 200
+        assert c.get("/healthz").status_code == 200  # health stays open
+
+
+def test_upload_and_delete_need_the_admin_key(corpus_index: Path, client: TestClient) -> None:
+    files = {"file": ("note.txt", INTERNAL_TEXT.encode(), "text/plain")}
+    assert_error(client.post("/api/documents", files=files), 401)
+    assert_error(client.post("/api/documents", files=files, headers={"X-API-Key": "nope"}), 403)
+    assert_error(client.post("/api/documents", files=files, headers={"X-API-Key": READ_KEY}), 403)
+    assert_error(client.delete("/api/documents/x", headers=READER), 403)
+    with TestClient(create_app(settings_for(corpus_index, admin_key=None))) as c:
+        detail = assert_error(c.post("/api/documents", files=files, headers=ADMIN), 403)
+        assert "POLICYQA_ADMIN_KEY" in detail
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "status"),
+    [
+        ("virus.exe", b"MZ...", 400),
+        ("empty.txt", b"", 400),
+        ("..", b"text", 400),
+        ("fake.pdf", b"this is not a pdf", 422),
+        ("binary.txt", b"\x00\x01\x02\x03" * 10, 422),
+        ("broken.pdf", b"%PDF-1.4\n garbage without objects", 422),
+    ],
+)
+def test_upload_rejects_bad_files(writable: TestClient, name: str, data: bytes, status: int) -> None:
+    before = writable.get("/healthz").json()
+    assert_error(writable.post("/api/documents", files={"file": (name, data)}, headers=ADMIN), status)
+    assert writable.get("/healthz").json() == before  # nothing changed, nothing lost
+
+
+def test_upload_too_large_is_413(index_copy: Path) -> None:
+    with TestClient(create_app(settings_for(index_copy, max_upload_bytes=1000))) as c:
+        detail = assert_error(
+            c.post("/api/documents", files={"file": ("big.txt", b"a" * 5000)}, headers=ADMIN), 413
+        )
+        assert "big.txt" in detail
+        assert_error(
+            c.post("/api/documents", files={"file": ("huge.txt", b"a" * 200_000)}, headers=ADMIN), 413
+        )
+    assert not (index_copy / "uploads" / "big.txt").exists()
+
+
+def test_concurrent_writes_get_409(writable: TestClient) -> None:
+    lock = writable.app.state.write_lock  # type: ignore[attr-defined]
+    assert lock.acquire(blocking=False)
+    try:
+        files = {"file": ("note.txt", INTERNAL_TEXT.encode())}
+        assert_error(writable.post("/api/documents", files=files, headers=ADMIN), 409)
+    finally:
+        lock.release()
+
+
+def test_internal_upload_is_invisible_to_anonymous_callers(writable: TestClient, index_copy: Path) -> None:
+    response = writable.post(
+        "/api/documents",
+        files={"file": ("../../../tmp/Kế hoạch kiểm kê.txt", INTERNAL_TEXT.encode(), "text/plain")},
+        data={"access": "internal"},
+        headers=ADMIN,
+    )
+    assert response.status_code == 201, response.text
+    result = response.json()
+    assert result["filename"] == "Kế hoạch kiểm kê.txt"
+    assert result["source"] == "uploads/Kế hoạch kiểm kê.txt"
+    assert (index_copy / "uploads" / "Kế hoạch kiểm kê.txt").read_text() == INTERNAL_TEXT
+    assert len(result["documents"]) == 1 and result["documents"][0]["access"] == "internal"
+    doc_id = result["documents"][0]["id"]
+
+    # The reader key sees it everywhere...
+    question = {"question": "Ai kiểm kê kho Zephyrus?"}
+    hits = writable.get("/api/search", params={"q": "kho Zephyrus"}, headers=READER).json()["hits"]
+    assert hits and hits[0]["doc_id"] == doc_id
+    clause_id = hits[0]["clause_id"]
+    assert writable.get(f"/api/clauses/{clause_id}", headers=READER).status_code == 200
+    answer = writable.post("/api/ask", json=question, headers=READER).json()
+    assert any(c["doc_id"] == doc_id for c in answer["citations"])
+    assert doc_id in {d["id"] for d in writable.get("/api/documents", headers=READER).json()["documents"]}
+
+    # ...anonymous callers nowhere.
+    assert doc_id not in {d["id"] for d in writable.get("/api/documents").json()["documents"]}
+    assert_error(writable.get(f"/api/documents/{doc_id}"), 404)
+    assert_error(writable.get(f"/api/clauses/{clause_id}"), 404)
+    anon_hits = writable.get("/api/search", params={"q": "kho Zephyrus", "k": 20}).json()["hits"]
+    assert all(h["doc_id"] != doc_id for h in anon_hits)
+    anon = writable.post("/api/ask", json=question).json()
+    assert all(c["doc_id"] != doc_id for c in anon["citations"] + anon["related"])
+    assert "Zephyrus" not in anon["answer"]
+    with writable.stream("POST", "/api/ask/stream", json=question) as stream:
+        assert "Zephyrus" not in stream.read().decode()
+
+    # Deleting removes it from the index and the uploads folder.
+    assert writable.delete(f"/api/documents/{doc_id}", headers=ADMIN).json()["removed"] == [result["source"]]
+    assert_error(writable.get(f"/api/documents/{doc_id}", headers=ADMIN), 404)
+    assert not (index_copy / "uploads" / "Kế hoạch kiểm kê.txt").exists()
+    assert_error(writable.delete(f"/api/documents/{doc_id}", headers=ADMIN), 404)
+    assert writable.get("/healthz").json()["documents"] == 5
+
+
+def test_queries_keep_working_during_an_upload(writable: TestClient) -> None:
+    import threading
+
+    results: list[int] = []
+
+    def ask_many() -> None:
+        for _ in range(5):
+            results.append(writable.post("/api/ask", json={"question": QUESTION}).status_code)
+
+    reader = threading.Thread(target=ask_many)
+    reader.start()
+    upload = writable.post("/api/documents", files={"file": ("a.md", INTERNAL_TEXT.encode())}, headers=ADMIN)
+    reader.join()
+    assert upload.status_code == 201, upload.text
+    assert results == [200] * 5
+    assert writable.get("/healthz").json()["documents"] == 6
+
+
+def test_cors_from_settings(corpus_index: Path) -> None:
+    with TestClient(create_app(settings_for(corpus_index, cors_origins=["https://portal.example"]))) as c:
+        preflight = c.options(
+            "/api/ask",
+            headers={"Origin": "https://portal.example", "Access-Control-Request-Method": "POST"},
+        )
+        assert preflight.headers["access-control-allow-origin"] == "https://portal.example"
+        other = c.get("/healthz", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
