@@ -12,9 +12,11 @@ from pathlib import Path
 import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
+from swagger_ui_bundle import swagger_ui_path
 
 from api.deps import AssistantProvider, Runner
 from api.errors import install_error_handlers
@@ -49,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Search and question answering over Vietnamese policy documents, with clause citations.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below from local Swagger UI assets: the machine may have no internet
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.assistants = AssistantProvider(settings.index)
@@ -85,6 +89,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def widget_script() -> FileResponse:
         return FileResponse(STATIC_DIR / "widget.js", media_type="text/javascript")
 
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="policyqa API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

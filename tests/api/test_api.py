@@ -110,7 +110,10 @@ def test_chat_page_widget_and_docs_are_served(client: TestClient) -> None:
     assert "Nguồn trích dẫn" in chat and "Đặt câu hỏi về văn bản…" in chat
     assert "innerHTML" not in chat and "innerHTML" not in widget.text
     assert "http://" not in chat and "https://" not in client.get("/static/chat.css").text  # no CDN
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in docs.text
+    assert "cdn.jsdelivr" not in docs.text
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/ask", "/api/ask/stream", "/api/search", "/api/documents", "/healthz"} <= set(paths)
 
