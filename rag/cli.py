@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--compare", default=None, help="comma-separated modes to run side by side, e.g. hybrid,dense,bm25"
     )
     p.add_argument("--baseline", action="store_true", help="also score the LangChain-tutorial peer baseline")
+    p.add_argument(
+        "--corpus",
+        metavar="DIR",
+        default=None,
+        help="folder the index was built from, read by --baseline (default: corpus/ under the project)",
+    )
     p.add_argument("--llm", default=None)
     p.add_argument("--llm-base-url", default=None)
     _index_arg(p)
