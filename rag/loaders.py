@@ -1,0 +1,283 @@
+"""Loaders: one file on disk -> LoadedFile (raw page texts plus facts about the file).
+
+Loaders only read and decode; they never interpret structure. The one exception is
+the page split of ``.txt`` files extracted from PDFs, which is a fact about how the
+file was produced (pypdf joins pages so that each new page starts with one space).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from rag.errors import InputFileError
+from rag.records import LoadedFile, Page
+
+TEXT_SUFFIXES = (".txt", ".md")
+SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".pdf")
+
+# A page with fewer visible characters than this has no usable text layer.
+MIN_TEXT_LAYER_CHARS = 20
+# A page break in an extracted .txt needs at least this much text since the previous one.
+MIN_TXT_PAGE_CHARS = 600
+OCR_TIMEOUT_S = 180
+OCR_DPI = 300
+
+_PAGE_JOIN = re.compile(r"^ \S")  # pypdf starts every page after the first with one space
+_LONE_INT = re.compile(r"^\s*([1-9]\d{0,3})\s*$")
+
+
+def load_file(
+    path: Path,
+    root: Path | None = None,
+    *,
+    max_bytes: int = 50_000_000,
+    max_pages: int = 2000,
+    ocr: bool = True,
+) -> LoadedFile:
+    """Read one .txt/.md/.pdf file into pages. Raises InputFileError with the file's name."""
+    path = Path(path)
+    source = _source_name(path, root)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputFileError(
+            f"{source}: unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    if not path.is_file():
+        raise InputFileError(f"{source}: no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputFileError(f"{source}: the file is empty")
+    if size > max_bytes:
+        raise InputFileError(f"{source}: the file is too large ({size:,} bytes; limit {max_bytes:,})")
+    raw = path.read_bytes()
+    content_hash = hashlib.sha256(raw).hexdigest()
+    if suffix == ".pdf":
+        pages, warnings = _load_pdf(raw, source, path, max_pages=max_pages, ocr=ocr)
+    else:
+        text = decode_text(raw, source)
+        if not text.strip():
+            raise InputFileError(f"{source}: the file contains no text")
+        pages = split_txt_pages(text) if suffix == ".txt" else [Page(number=0, text=text)]
+        warnings = []
+        if len(pages) > max_pages:
+            raise InputFileError(f"{source}: too many pages ({len(pages)}; limit {max_pages})")
+    return LoadedFile(source=source, content_hash=content_hash, pages=pages, warnings=warnings)
+
+
+def _source_name(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def decode_text(raw: bytes, source: str = "input") -> str:
+    """Decode text bytes: BOMs first (UTF-8/16/32), then strict UTF-8, then Windows-1258.
+
+    NUL bytes or control characters that text files do not contain mean binary content.
+    """
+    text: str | None = None
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputFileError(f"{source}: invalid {codec} text ({exc.reason})") from None
+            break
+    if text is None:
+        if b"\x00" in raw:
+            text = _decode_bomless_utf16(raw)
+            if text is None:
+                raise InputFileError(f"{source}: binary content (NUL bytes), not a text file")
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                try:
+                    # Windows-1258 stores tone marks as combining characters: compose them.
+                    text = unicodedata.normalize("NFC", raw.decode("cp1258"))
+                except UnicodeDecodeError:
+                    raise InputFileError(
+                        f"{source}: cannot decode the text (not UTF-8, UTF-16 or Windows-1258)"
+                    ) from None
+    if _looks_binary(text):
+        raise InputFileError(f"{source}: binary content (control characters), not a text file")
+    return text
+
+
+def _decode_bomless_utf16(raw: bytes) -> str | None:
+    """UTF-16 without a BOM: NULs sit in every other byte of ASCII-heavy text."""
+    if len(raw) % 2 or len(raw) < 4:
+        return None
+    even_nuls = raw[0::2].count(0) / (len(raw) // 2)
+    odd_nuls = raw[1::2].count(0) / (len(raw) // 2)
+    codec = "utf-16-le" if odd_nuls > 0.3 and even_nuls < 0.05 else None
+    if even_nuls > 0.3 and odd_nuls < 0.05:
+        codec = "utf-16-be"
+    if codec is None:
+        return None
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_binary(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    sample = text[:200_000]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    return controls > max(2, len(sample) // 200)
+
+
+def split_txt_pages(text: str) -> list[Page]:
+    """Page numbers for text extracted from a PDF, else one page numbered 0.
+
+    pypdf joins pages with a newline and starts the next page's text with one space, so a
+    line beginning with exactly one space right after a non-blank line opens a page. A lone
+    integer line equal to the next page number (Vietnamese documents print it at the top)
+    opens one too. A break needs real text since the previous one, so table cells that
+    happen to start with a space do not split pages.
+    """
+    lines = text.split("\n")
+    starts: list[int] = []
+    since = 0
+    page = 1
+    for i, line in enumerate(lines):
+        if i > 0 and since >= MIN_TXT_PAGE_CHARS:
+            prev = lines[i - 1]
+            is_join = bool(_PAGE_JOIN.match(line)) and bool(prev.strip())
+            m = _LONE_INT.match(line)
+            is_number = bool(m) and int(m.group(1)) == page + 1 and not prev.strip()
+            if is_join or is_number:
+                starts.append(i)
+                page += 1
+                since = 0
+        since += len(line.strip())
+    if not starts:
+        return [Page(number=0, text=text)]
+    bounds = [0, *starts, len(lines)]
+    return [
+        Page(number=n + 1, text="\n".join(lines[bounds[n] : bounds[n + 1]])) for n in range(len(bounds) - 1)
+    ]
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+
+def _load_pdf(
+    raw: bytes, source: str, path: Path, *, max_pages: int, ocr: bool
+) -> tuple[list[Page], list[str]]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not raw.lstrip()[:1024].startswith(b"%PDF-"):
+        kind = "a zip archive" if raw.startswith(b"PK\x03\x04") else "not a PDF"
+        raise InputFileError(f"{source}: the file is {kind} (no %PDF- header)")
+    if b"%%EOF" not in raw[-2048:]:
+        raise InputFileError(f"{source}: truncated PDF (no end-of-file marker)")
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            # Owner-password-only PDFs open with an empty user password; others cannot be read.
+            try:
+                ok = reader.decrypt("")
+            except Exception:  # noqa: BLE001 - pypdf raises several types for unsupported crypto
+                ok = 0
+            if not ok:
+                raise InputFileError(f"{source}: the PDF is encrypted (password required)")
+        count = len(reader.pages)
+    except InputFileError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
+        raise InputFileError(f"{source}: corrupt PDF ({exc})") from None
+    if count == 0:
+        raise InputFileError(f"{source}: the PDF has no pages")
+    if count > max_pages:
+        raise InputFileError(f"{source}: too many pages ({count}; limit {max_pages})")
+
+    pages: list[Page] = []
+    warnings: list[str] = []
+    ocr_ready = ocr and ocr_available()
+    for number in range(1, count + 1):
+        try:
+            text = reader.pages[number - 1].extract_text() or ""
+        except Exception as exc:  # noqa: BLE001 - one bad page must not lose the others
+            warnings.append(f"page {number}: text extraction failed ({exc})")
+            text = ""
+        if len("".join(text.split())) >= MIN_TEXT_LAYER_CHARS:
+            pages.append(Page(number=number, text=text))
+            continue
+        if not ocr:
+            warnings.append(f"page {number}: no text layer and OCR is disabled")
+            pages.append(Page(number=number, text=text))
+        elif not ocr_ready:
+            warnings.append(f"page {number}: no text layer and OCR is not installed")
+            pages.append(Page(number=number, text=text))
+        else:
+            try:
+                pages.append(Page(number=number, text=ocr_pdf_page(path, number), ocr=True))
+            except InputFileError as exc:
+                warnings.append(f"page {number}: {exc}")
+                pages.append(Page(number=number, text=text))
+    return pages, warnings
+
+
+def ocr_available(lang: str = "vie") -> bool:
+    """Tesseract and pdftoppm on PATH, and the language data installed."""
+    if not shutil.which("tesseract") or not shutil.which("pdftoppm"):
+        return False
+    try:
+        out = subprocess.run(
+            ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return lang in (out.stdout + out.stderr).split()
+
+
+def ocr_pdf_page(path: Path, number: int, *, lang: str = "vie", timeout: float = OCR_TIMEOUT_S) -> str:
+    """Render one PDF page with pdftoppm and read it with Tesseract."""
+    with tempfile.TemporaryDirectory(prefix="policyqa-ocr-") as tmp:
+        prefix = Path(tmp) / "page"
+        try:
+            subprocess.run(
+                ["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(OCR_DPI), "-gray", "-png"]
+                + [str(path), str(prefix)],
+                capture_output=True,
+                timeout=timeout,
+                check=True,
+            )
+            images = sorted(Path(tmp).glob("page*.png"))
+            if not images:
+                raise InputFileError("OCR failed: the page could not be rendered")
+            out = subprocess.run(
+                ["tesseract", str(images[0]), "stdout", "-l", lang, "--psm", "3"],
+                capture_output=True,
+                timeout=timeout,
+                check=True,
+            )
+        except subprocess.TimeoutExpired:
+            raise InputFileError(f"OCR timed out after {timeout:.0f}s") from None
+        except (subprocess.CalledProcessError, OSError) as exc:
+            raise InputFileError(f"OCR failed ({exc})") from None
+    return out.stdout.decode("utf-8", errors="replace")

@@ -1,0 +1,402 @@
+"""Pure text clean-up between loading and parsing.
+
+Text extracted from PDFs carries layout debris: lines broken at the right margin, page
+numbers and repeated table headers in the middle of sentences, footnotes placed mid-page
+with their markers glued to words ("Chính quyền số1;"), "Dự thảo" stamps. This module
+turns pages into clean physical lines (each knowing its page and footnote references),
+returns footnotes separately, and re-joins broken lines into logical lines.
+
+Nothing here guesses document structure beyond "does this line open a new block", which
+the parser shares through ``starts_block``.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rag.records import Page
+
+# --- folding that keeps character positions ---------------------------------------------------
+
+
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    base = base.lower()
+    return base if len(base) == 1 else ch.lower()[:1] or " "
+
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def fold_keep(text: str) -> str:
+    """Lower-case, diacritic-free copy of ``text`` with the same length and positions.
+
+    Unlike ``rag.text.fold`` it keeps whitespace as is, so a match on the folded copy can
+    be sliced out of the original text.
+    """
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch.lower())
+            continue
+        folded = _FOLD_CACHE.get(ch)
+        if folded is None:
+            folded = _fold_char(ch)
+            _FOLD_CACHE[ch] = folded
+        out.append(folded)
+    return "".join(out)
+
+
+# --- block starts (shared with the parser) ---------------------------------------------------
+
+# Patterns run on the folded line. OCR alternatives: "so" read as s6/s0/sb/sé, "đ" read as p/d.
+ROMAN = r"(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv|xvi{0,3}|xix|xx)"
+RE_ROMAN_HEADING = re.compile(rf"^(?P<num>{ROMAN})\s*[.)]\s*(?=\S)")
+RE_NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:\.|\))(?!\d)\s*(?=\S)")
+RE_LETTERED = re.compile(r"^(?P<num>[a-z¢]|1)\)\s*(?=\S)")
+RE_BULLET = re.compile(r"^(?P<num>[-–—−•+*])\s*(?=\S)")
+RE_LEGAL = re.compile(
+    rf"^(?P<kind>phan|chuong|muc|dieu)\s+(?P<num>\d{{1,3}}|{ROMAN}|thu\s+\w+)\s*(?:[.:\-–]|$)(?!\d)"
+)
+RE_APPENDIX = re.compile(r"^ph[uy]\s*l[uụ]c\b\s*(?P<num>\d{1,2}|[ivxlc]{1,6}|[a-z])?\s*(?:$|[:.\-–]\s*\S)")
+RE_RECIPIENTS = re.compile(r"^(?:kinh\s*g\S{0,4}\s*:|noi\s*nh[a-z]{1,3}\s*:)")
+RE_SIGN_PREFIX = re.compile(r"^(?:kt|tm|tl|q|ktl|ttl)\s*\.\s*[a-z]")
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "lead_unit": ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "co quan thuc hien", "chu tri"),
+    "coordinating_units": ("don vi phoi hop", "co quan phoi hop", "phoi hop"),
+    "deadline": (
+        "thoi gian thuc hien",
+        "thoi gian hoan thanh",
+        "thoi han hoan thanh",
+        "thoi han",
+        "tien do thuc hien",
+    ),
+    "budget": ("kinh phi thuc hien", "kinh phi", "nguon kinh phi"),
+    "output": ("san pham",),
+}
+_FIELD_ALTS = "|".join(
+    re.escape(label).replace(r"\ ", r"\s+")
+    for labels in FIELD_LABELS.values()
+    for label in sorted(labels, key=len, reverse=True)
+)
+RE_FIELD = re.compile(rf"^(?:[-–—−•+*]\s*)?(?P<label>{_FIELD_ALTS})\s*:\s*(?P<value>.*)$")
+RE_TERMINAL = re.compile(r"(?:[.!?:]|\./\.)[\s”\"')]*$")
+
+
+def starts_block(text: str) -> bool:
+    """Does this (stripped) line open a new block: a heading, an item, a field, a list?"""
+    f = fold_keep(text.lstrip())
+    if not f:
+        return False
+    return bool(
+        RE_BULLET.match(f)
+        or RE_NUMBERED.match(f)
+        or RE_ROMAN_HEADING.match(f)
+        or (RE_LETTERED.match(f) and not f.startswith("1)"))
+        or RE_LEGAL.match(f)
+        or (RE_APPENDIX.match(f) and text.lstrip()[:1] in "PpP")
+        or RE_RECIPIENTS.match(f)
+        or RE_SIGN_PREFIX.match(f)
+        or RE_FIELD.match(f)
+    )
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """One line of clean text with where it came from."""
+
+    text: str
+    pages: list[int] = field(default_factory=list)  # 1-based; empty when the format has no pages
+    footnotes: list[int] = field(default_factory=list)  # footnote numbers referenced on this line
+    gap_before: bool = False  # a blank line precedes it in single-spaced text (paragraph break)
+
+
+@dataclass
+class Footnote:
+    number: int
+    text: str  # as printed, with its number: "1 Quyết định số 1702/QĐ-UBND ngày 31/12/2024."
+    page: int = 0
+
+
+@dataclass
+class NormalizedText:
+    lines: list[Line]
+    footnotes: dict[int, Footnote] = field(default_factory=dict)
+    stamps: list[str] = field(default_factory=list)  # removed stamp lines, e.g. "Dự thảo"
+    removed: dict[str, int] = field(default_factory=dict)  # what was dropped, for diagnostics
+
+
+# --- steps ------------------------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_LONE_INT = re.compile(r"^([1-9]\d{0,3})$")
+_STAMP = re.compile(r"^du\s*thao(?:\s+(?:lan\s*\d+|\d+))?$")
+_FOOTNOTE_LINE = re.compile(r"^(?P<n>[1-9]\d{0,2})\s+(?P<text>\S.*)$")
+_SEPARATOR_MIN_SPACES = 10
+
+
+def clean_line(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass
+class _Raw:
+    text: str
+    page: int
+    gap_before: bool
+    separator_before: bool  # a long run of spaces precedes it (the footnote rule in pypdf text)
+    drop: bool = False
+    footnotes: list[int] = field(default_factory=list)
+
+
+def _raw_lines(pages: list[Page]) -> list[_Raw]:
+    physical: list[tuple[int, str]] = []
+    for page in pages:
+        text = page.text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+        physical.extend((page.number, line) for line in text.split("\n"))
+    blank = sum(1 for _, line in physical if not line.strip())
+    # PDF extractions often put an empty line after every line: then blanks mean nothing.
+    double_spaced = bool(physical) and blank / len(physical) > 0.35
+    out: list[_Raw] = []
+    gap = sep = False
+    for number, line in physical:
+        if not line.strip():
+            gap = True
+            sep = sep or len(line) - len(line.lstrip(" ")) >= _SEPARATOR_MIN_SPACES
+            continue
+        out.append(_Raw(clean_line(line), number, gap and not double_spaced, sep))
+        gap = sep = False
+    return out
+
+
+def _drop_page_numbers(lines: list[_Raw]) -> int:
+    """Lone integers equal to their page's number (Vietnamese documents print it at the top)."""
+    dropped = 0
+    expected = 2
+    since = 0
+    for ln in lines:
+        m = _LONE_INT.match(ln.text)
+        if m:
+            value = int(m.group(1))
+            if ln.page and value == ln.page:
+                ln.drop = True
+                dropped += 1
+                continue
+            # Pages unknown: accept the running sequence only when far apart (not table values).
+            if not ln.page and value == expected and since > 1500:
+                ln.drop = True
+                dropped += 1
+                expected += 1
+                since = 0
+                continue
+        since += len(ln.text)
+    return dropped
+
+
+def _drop_stamps(lines: list[_Raw]) -> list[str]:
+    stamps = []
+    for ln in lines:
+        if not ln.drop and len(ln.text) <= 20 and _STAMP.match(fold_keep(ln.text)):
+            ln.drop = True
+            stamps.append(ln.text)
+    return stamps
+
+
+def _key(text: str) -> str:
+    return " ".join(fold_keep(text).split())
+
+
+def _drop_running_lines(lines: list[_Raw]) -> int:
+    """Lines repeated at the top (or bottom) of several pages: running headers, table headers.
+
+    The first occurrence in the document stays (it is the table's own header); repeats at
+    page tops are layout, and removing them re-joins table rows split across pages.
+    """
+    by_page: dict[int, list[int]] = defaultdict(list)
+    for i, ln in enumerate(lines):
+        if ln.page and not ln.drop:
+            by_page[ln.page].append(i)
+    if len(by_page) < 2:
+        return 0
+    dropped = 0
+    for from_end in (False, True):
+        groups: dict[str, list[int]] = defaultdict(list)
+        for page, idxs in by_page.items():
+            edge = idxs[-1] if from_end else idxs[0]
+            if len(lines[edge].text) <= 120:
+                groups[_key(lines[edge].text)].append(page)
+        for group_pages in groups.values():
+            if len(group_pages) < 2:
+                continue
+            seqs = [by_page[p][::-1] if from_end else by_page[p] for p in sorted(group_pages)]
+            length = 0
+            while length < 40 and all(len(s) > length for s in seqs):
+                keys = {_key(lines[s[length]].text) for s in seqs}
+                if len(keys) != 1:
+                    break
+                length += 1
+            if not (len(group_pages) >= 3 or length >= 2):
+                continue
+            head = [_key(lines[seqs[0][j]].text) for j in range(min(length, 3))]
+            first_page_start = min(by_page[p][0] for p in group_pages)
+            seen_before = _find_run(lines, head, stop=first_page_start) if not from_end else False
+            victims = seqs if seen_before else seqs[1:]
+            for seq in victims:
+                for j in range(length):
+                    if not lines[seq[j]].drop:
+                        lines[seq[j]].drop = True
+                        dropped += 1
+    return dropped
+
+
+def _find_run(lines: list[_Raw], head: list[str], stop: int) -> bool:
+    kept = [i for i in range(stop) if not lines[i].drop]
+    for pos in range(len(kept) - len(head) + 1):
+        if all(_key(lines[kept[pos + j]].text) == head[j] for j in range(len(head))):
+            return True
+    return False
+
+
+def _marker_pattern(n: int) -> re.Pattern[str]:
+    # Marker glued to a word ("số1;", "Sở Y tế7,") or to a year ("năm 20252;").
+    return re.compile(rf"(?:(?<=[^\W\d_])|(?<=(?:19|20)\d\d)){n}(?=[\s,.;:)”\"'…]|$)")
+
+
+def _extract_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
+    """Footnote lines "N text" whose marker N is glued to a word shortly before them."""
+    footnotes: dict[int, Footnote] = {}
+    expected = 1
+    i = 0
+    n_lines = len(lines)
+    while i < n_lines:
+        ln = lines[i]
+        m = _FOOTNOTE_LINE.match(ln.text) if not ln.drop else None
+        if not m or int(m.group("n")) not in (expected, expected + 1):
+            i += 1
+            continue
+        number = int(m.group("n"))
+        target = _find_marker(lines, i, number)
+        if target is None:
+            i += 1
+            continue
+        ref_line, span = target
+        parts = [ln.text]
+        ln.drop = True
+        j = i + 1
+        while j < n_lines:
+            nxt = lines[j]
+            if nxt.drop:
+                j += 1
+                continue
+            if nxt.page != ln.page or (not ln.page and (starts_block(nxt.text) or j - i > 6)):
+                break
+            m2 = _FOOTNOTE_LINE.match(nxt.text)
+            if m2 and int(m2.group("n")) == number + 1 and _find_marker(lines, j, number + 1):
+                break
+            if nxt.gap_before or (ln.page and not ln.separator_before and starts_block(nxt.text)):
+                break
+            parts.append(nxt.text)
+            nxt.drop = True
+            j += 1
+        ref = lines[ref_line]
+        ref.text = (ref.text[: span[0]] + ref.text[span[1] :]).rstrip()
+        ref.footnotes.append(number)
+        footnotes[number] = Footnote(number, " ".join(parts), ln.page)
+        expected = number + 1
+        i = j
+    return footnotes
+
+
+def _find_marker(lines: list[_Raw], at: int, number: int) -> tuple[int, tuple[int, int]] | None:
+    pattern = _marker_pattern(number)
+    for k in range(at - 1, max(-1, at - 200), -1):
+        cand = lines[k]
+        if cand.drop:
+            continue
+        found = None
+        for found in pattern.finditer(cand.text):  # noqa: B007 - keep the last match on the line
+            pass
+        if found:
+            return k, found.span()
+    return None
+
+
+def normalize_pages(pages: list[Page]) -> NormalizedText:
+    """Clean physical lines: NFC, no page numbers, running headers, stamps or footnotes."""
+    raw = _raw_lines(pages)
+    removed = {"page_numbers": _drop_page_numbers(raw)}
+    stamps = _drop_stamps(raw)
+    removed["running_lines"] = _drop_running_lines(raw)
+    footnotes = _extract_footnotes(raw)
+    removed["footnote_lines"] = sum(1 for _ in footnotes)
+    lines = [
+        Line(
+            text=r.text,
+            pages=[r.page] if r.page else [],
+            footnotes=list(r.footnotes),
+            gap_before=r.gap_before,
+        )
+        for r in raw
+        if not r.drop and r.text
+    ]
+    return NormalizedText(lines=lines, footnotes=footnotes, stamps=stamps, removed=removed)
+
+
+# --- re-joining -------------------------------------------------------------------------------
+
+_HYPHEN_END = re.compile(r"\S-$")
+_OPENS_SENTENCE = re.compile(r"^[\"“‘'(\[]?[A-ZÀ-ỸĐ0-9]")
+
+
+def full_width(lines: list[Line]) -> float:
+    """Typical length of a full-width line (what a line that was broken at the margin measures)."""
+    lengths = sorted(len(ln.text) for ln in lines if len(ln.text) >= 20)
+    if len(lengths) < 5:
+        return 80.0
+    return float(statistics.quantiles(lengths, n=4)[2])
+
+
+def should_join(prev: str, cur: Line, width: float) -> bool:
+    """Is ``cur`` the continuation of the physical line ``prev``?"""
+    if cur.gap_before or starts_block(cur.text):
+        return False
+    opens = bool(_OPENS_SENTENCE.match(cur.text))
+    if opens and RE_TERMINAL.search(prev):
+        return False
+    # A short line ended before the margin: heading, last line of a paragraph, table cell.
+    return not (opens and len(prev) < 0.55 * width)
+
+
+def join_pair(prev: str, cur: str) -> str:
+    # "57-" + "NQ/TW" -> "57-NQ/TW"; "kinh tế -" + "xã hội" keeps its space.
+    if _HYPHEN_END.search(prev) and cur[:1].isalnum():
+        return prev + cur
+    return f"{prev} {cur}"
+
+
+def join_lines(lines: list[Line], width: float | None = None) -> list[Line]:
+    """Re-join lines broken by extraction into logical lines (pages and footnotes merged)."""
+    width = width if width is not None else full_width(lines)
+    out: list[Line] = []
+    prev_physical = ""
+    for ln in lines:
+        if out and should_join(prev_physical, ln, width):
+            last = out[-1]
+            last.text = join_pair(last.text, ln.text)
+            last.pages.extend(p for p in ln.pages if p not in last.pages)
+            last.footnotes.extend(ln.footnotes)
+        else:
+            out.append(Line(ln.text, list(ln.pages), list(ln.footnotes), ln.gap_before))
+        prev_physical = ln.text
+    return out
