@@ -90,7 +90,9 @@ NUMBER_CODES = {
 }
 
 RE_MOTTO = re.compile(r"^(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do)")
-RE_NUMBER_LINE = re.compile(r"^s[o0-9b]\s*[:;]\s*")
+RE_NUMBER_LINE = re.compile(
+    r"^(?:(?:" + "|".join(t.replace(" ", r"\s+") for t in _TYPES_BY_LENGTH) + r")\s+)?s[o0-9b]\s*[:;]\s*"
+)
 RE_NUMBER_VALUE = re.compile(r"(?:\d+\s*)?/\s*[\w&.\-/]+|\d+[\w&.\-/]*")
 RE_DATE = re.compile(
     r"(?P<place>[^\W\d_][^,\d:;]{0,40}?)?\s*,?\s*(?P<text>ng[aà]y\s*(?P<d>\d{1,2})?\s*th[aá]ng\s*(?P<m>\d{1,2})?"
