@@ -90,6 +90,7 @@ NUMBER_CODES = {
 }
 
 RE_MOTTO = re.compile(r"^(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do)")
+RE_MOTTO_ANY = re.compile(r"(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do)")
 RE_NUMBER_LINE = re.compile(
     r"^(?:(?:" + "|".join(t.replace(" ", r"\s+") for t in _TYPES_BY_LENGTH) + r")\s+)?s[o0-9b]\s*[:;]\s*"
 )
@@ -270,16 +271,21 @@ def _parse_date(folded: str, original: str) -> tuple[str, str, str] | None:
 def _scan_header(lines: list[Line]) -> _Header:
     h = _Header()
     mode = ""
-    anchored = False
+    anchored = motto_seen = False  # anchors: number, date, V/v, type title, Kính gửi
     limit = min(len(lines), HEADER_SCAN_LINES)
     i = 0
     while i < limit:
         ln = lines[i]
         text = ln.text
         f = fold_keep(text).strip()
-        if RE_MOTTO.match(f):
+        motto = RE_MOTTO_ANY.search(f)
+        prefix = text[: motto.start()].strip() if motto else ""
+        if motto and (not prefix or (_is_upper(prefix) and not anchored)):
+            # Two columns on one line: "UBND TỈNH QUẢNG NGÃI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".
+            if prefix:
+                h.issuer_lines.append(prefix)
             h.header_lines.append(ln)
-            anchored, mode = True, ""
+            motto_seen, mode = True, ""
         elif RE_NUMBER_LINE.match(f) and not h.number:
             rest_at = RE_NUMBER_LINE.match(f).end()
             m = RE_NUMBER_VALUE.match(text[rest_at:])
@@ -325,7 +331,7 @@ def _scan_header(lines: list[Line]) -> _Header:
         else:
             break
         i += 1
-    if not anchored:
+    if not (anchored or motto_seen):
         return _Header()
     h.end = i
     return h
@@ -693,6 +699,12 @@ class _Builder:
 
     def _paragraph(self, ln: Line) -> None:
         top = self.top
+        finished = top is not self.root and RE_TERMINAL.search(top.lines[-1].text)
+        if ln.gap_before and finished and top.rank > RANK_NUMBERED:
+            # Single-spaced text: a blank line after a finished item or paragraph starts a new paragraph.
+            self.stack.pop()
+            self._new_paragraph(ln)
+            return
         if top is not self.root and top.rank >= RANK_NUMBERED + 1:
             top.lines.append(ln)
             return
@@ -705,6 +717,10 @@ class _Builder:
         if top.style == "paragraph":
             top.lines.append(ln)
             return
+        self._new_paragraph(ln)
+
+    def _new_paragraph(self, ln: Line) -> None:
+        top = self.top
         count = top.count("paragraph") + 1
         locator = f"{top.locator}.đoạn {count}" if top.locator else f"đoạn {count}"
         node = _Node(kind="paragraph", rank=RANK_PARAGRAPH, locator=locator, style="paragraph", lines=[ln])

@@ -322,7 +322,7 @@ def test_clause_counts(docs: dict[str, Document]) -> None:
     assert counts == {
         "plan_province": 85,
         "plan_dept": 81,
-        "letter_ocr": 39,
+        "letter_ocr": 41,
         "report_letter": 61,
         "report": 181,
     }
@@ -481,3 +481,31 @@ def test_parse_never_raises_and_ids_are_unique(text: str) -> None:
     assert len(ids) == len(set(ids))
     known = set(ids)
     assert all(c.parent_id is None or c.parent_id in known for c in doc.clauses)
+
+
+def test_header_columns_merged_on_one_line() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "TỈNH QUẢNG NGÃI Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 58/KH-UBND Quảng Ngãi, ngày 10 tháng 10 năm 2025\n"
+        "KẾ HOẠCH\n"
+        "Triển khai thực hiện Chương trình truyền thông\n"
+        "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\n"
+        "I. MỤC ĐÍCH\n"
+    )
+    doc = parse_text(text)
+    meta = doc.meta
+    assert (meta.issuer, meta.number, meta.date) == (
+        "Ủy ban nhân dân tỉnh Quảng Ngãi",
+        "58/KH-UBND",
+        "2025-10-10",
+    )
+    assert meta.title == "Triển khai thực hiện Chương trình truyền thông"
+    assert by_locator(doc, "đoạn 1").text.startswith("Căn cứ Hiến pháp")
+
+
+def test_single_spaced_paragraphs_split_at_blank_lines(docs: dict[str, Document]) -> None:
+    doc = docs["letter_ocr"]
+    assert by_locator(doc, "đoạn 2").text.startswith("S0 Khoa hoc va Cong ngh¢ dé nghi")
+    assert by_locator(doc, "2").text.endswith("bao cao UBND tinh.")
+    assert by_locator(doc, "đoạn 3").text.startswith("(Mot 56 ni dung")
