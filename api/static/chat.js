@@ -206,7 +206,7 @@
   };
 
   Chat.prototype.renderMessage = function (msg) {
-    if (msg.role === "user") return el("div", "pqa-msg pqa-msg-user", msg.text);
+    if (msg.role === "user") return (msg.node = el("div", "pqa-msg pqa-msg-user", msg.text));
     var box = el("div", "pqa-msg pqa-msg-bot" + (msg.error ? " pqa-msg-error" : ""));
     msg.node = box;
     this.fillAnswer(msg);
@@ -320,7 +320,8 @@
     this.save();
     this.busy = false;
     this.sendButton.disabled = false;
-    this.log.scrollTop = this.log.scrollHeight;
+    // Show the question with the start of its answer, not just the last citation chips.
+    this.log.scrollTop = Math.max(0, user.node.offsetTop - 8);
     this.input.focus();
   };
 
