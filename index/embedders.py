@@ -119,13 +119,18 @@ class Embedder(ABC):
         """Embed one batch; may return unnormalised vectors of any float dtype."""
 
     def use_cache_dir(self, cache_dir: Path) -> None:
-        """Back the cache with a file under ``cache_dir`` (the index's shared embed-cache)."""
+        """Back the cache with a file under ``cache_dir`` (the index's shared embed-cache).
+
+        Vectors already in memory stay usable (keys are content hashes) but are not copied
+        to the new file: an index's cache holds only what was embedded for it.
+        """
         path = cache_dir / "vectors.sqlite"
         if self.cache.path == path:
             return
         old = self.cache
         self.cache = EmbeddingCache(path)
-        self.cache.put_many(dict(old._mem))
+        self.cache._mem = old._mem
+        old.close()
 
     def _key(self, text: str, kind: Kind) -> str:
         return hashlib.sha256(f"{kind}\x00{self.id}\x00{text}".encode()).hexdigest()
@@ -220,7 +225,12 @@ class SentenceTransformerEmbedder(Embedder):
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
         self._model = SentenceTransformer(model_name_or_path, device=device)
-        self._dim = int(self._model.get_sentence_embedding_dimension())
+        # Renamed in sentence-transformers 5; support both.
+        dim_fn = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        self._dim = int(dim_fn())
 
     @property
     def id(self) -> str:

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from index.dense import DenseIndex
+
+
+def _unit(n: int, d: int = 8, seed: int = 0) -> np.ndarray:
+    v = np.random.default_rng(seed).normal(size=(n, d)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_flat_below_threshold_exact_search() -> None:
+    vecs = _unit(20)
+    index = DenseIndex.build([f"c{i}" for i in range(20)], vecs)
+    assert index.kind == "flat"
+    hits = index.search(vecs[7], 3)[0]
+    assert hits[0][0] == "c7" and abs(hits[0][1] - 1.0) < 1e-5
+    assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+
+
+def test_hnsw_chosen_above_threshold_and_on_crossing() -> None:
+    vecs = _unit(300)
+    index = DenseIndex.build([f"c{i}" for i in range(300)], vecs, hnsw_threshold=200)
+    assert index.kind == "hnsw"
+    assert index.search(vecs[42], 1)[0][0][0] == "c42"
+    growing = DenseIndex.build([f"c{i}" for i in range(150)], vecs[:150], hnsw_threshold=200)
+    assert growing.kind == "flat"
+    growing.add([f"c{i}" for i in range(150, 300)], vecs[150:])
+    assert growing.kind == "hnsw" and len(growing) == 300
+
+
+def test_remove_keeps_vectors_of_others(tmp_path: Path) -> None:
+    vecs = _unit(10)
+    index = DenseIndex.build([f"c{i}" for i in range(10)], vecs)
+    assert index.remove({"c3", "c4", "zz"}) == 2
+    assert "c3" not in index.ids and len(index) == 8
+    assert np.allclose(index.vectors[index.ids.index("c9")], vecs[9])
+    assert index.search(vecs[3], 10)[0][0][0] != "c3"
+    index.save(tmp_path / "d.faiss")
+    loaded = DenseIndex.load(tmp_path / "d.faiss", index.ids, index.vectors)
+    assert loaded.search(vecs[9], 1)[0][0][0] == "c9"
+
+
+def test_exact_scores_for_rows() -> None:
+    vecs = _unit(5)
+    index = DenseIndex.build([f"c{i}" for i in range(5)], vecs)
+    rows = np.array([1, 3])
+    assert np.allclose(index.scores_for(vecs[3], rows), vecs[[1, 3]] @ vecs[3])

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from index.embedders import E5Embedder
+from index.hybrid import HybridRetriever, hint_strength
+from index.query import analyze_query
+from index.store import IndexStore, IndexWriter
+from rag.records import Document, Filters
+
+
+@pytest.fixture
+def retriever(
+    tmp_path: Path, plan: Document, letter: Document, doc_factory, e5: E5Embedder
+) -> HybridRetriever:  # type: ignore[no-untyped-def]
+    report = doc_factory(
+        "report.txt",
+        number="12/BC-SKHCN",
+        doc_type="Báo cáo",
+        issuer="Sở Khoa học và Công nghệ",
+        date="2024-12-01",
+        clauses=[
+            ("header", "", "BÁO CÁO kết quả chuyển đổi số năm 2024", []),
+            ("I", "", "I. Kết quả: 95% hồ sơ được xử lý trực tuyến", []),
+        ],
+    )
+    with IndexWriter(tmp_path, e5) as w:
+        w.upsert([plan, letter, report])
+        w.commit()
+    return HybridRetriever(IndexStore.open(tmp_path, embedder=e5), e5)
+
+
+def test_modes_return_ranked_hits_with_per_mode_scores(retriever: HybridRetriever) -> None:
+    for mode in ("hybrid", "dense", "bm25"):
+        hits = retriever.run("Đơn vị nào chủ trì tuyên truyền Nghị quyết 57?", k=3, mode=mode)
+        assert hits and [h.rank for h in hits] == list(range(1, len(hits) + 1))
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    hit = retriever.run("Sở Tài chính chủ trì", k=1)[0]
+    assert hit.clause.id == "plan:III.1.a"
+    assert set(hit.scores) == {"dense", "bm25", "rrf"}
+    assert set(retriever.run("Sở Tài chính", k=1, mode="bm25")[0].scores) == {"bm25"}
+
+
+def test_task_number_hint_lifts_the_named_task(retriever: HybridRetriever) -> None:
+    hits = retriever.run("Đơn vị thực hiện nhiệm vụ 2 là ai?", k=2)
+    assert hits[0].clause.id in {"plan:III.2", "plan:III.2.a"}
+    assert "plan:III.2.a" in {h.clause.id for h in hits}
+    hits = retriever.run("don vi thuc hien nhiem vu 1", k=2)
+    assert "plan:III.1.a" in {h.clause.id for h in hits}
+
+
+def test_hint_strength_is_structural(plan: Document) -> None:
+    by_loc = {c.locator: c for c in plan.clauses}
+    hints = analyze_query("nhiệm vụ 2")
+    assert hint_strength(hints, by_loc["III.2.a"], "58/KH-UBND", "2025") == 1.0
+    assert hint_strength(hints, by_loc["III.1.a"], "58/KH-UBND", "2025") == 0.0
+    assert hint_strength(analyze_query("Kế hoạch 58"), by_loc["IV"], "58/KH-UBND", "2025") == 1.0
+    assert hint_strength(analyze_query("Kế hoạch 59"), by_loc["IV"], "58/KH-UBND", "2025") == 0.0
+
+
+def test_filters_apply_before_the_cut(retriever: HybridRetriever) -> None:
+    public = Filters(access={"public"})
+    for mode in ("hybrid", "dense", "bm25"):
+        hits = retriever.run("báo cáo trí tuệ nhân tạo trước ngày 15/3/2026", k=20, mode=mode, filters=public)
+        assert hits and all(h.clause.doc_id != "letter" for h in hits)
+    only_letter = retriever.run("báo cáo", k=5, filters=Filters(doc_type="cong van"))
+    assert only_letter and {h.clause.doc_id for h in only_letter} == {"letter"}
+    by_source = retriever.run("chuyển đổi số", k=10, filters=Filters(sources=["report.txt"]))
+    assert {h.clause.source for h in by_source} == {"report.txt"} and len(by_source) == 2
+    dated = retriever.run(
+        "chuyển đổi số", k=20, filters=Filters(date_from="2025-01-01", date_to="2025-12-31")
+    )
+    assert dated and {h.clause.doc_id for h in dated} == {"plan"}
+    assert retriever.run("chuyển đổi số", k=5, filters=Filters(issuer="Bộ Tài chính")) == []
+    assert retriever.run("chuyển đổi số", k=5, filters=Filters(access={"secret"})) == []
+
+
+def test_bad_arguments(retriever: HybridRetriever) -> None:
+    assert retriever.run("   ", k=5) == []
+    with pytest.raises(ValueError, match="unknown mode"):
+        retriever.run("x", mode="sparse")
+    with pytest.raises(ValueError, match="unknown fusion"):
+        retriever.run("x", fusion="max")
+    assert retriever.run("Sở Tài chính chủ trì", k=1, fusion="weighted")[0].clause.id == "plan:III.1.a"
+
+
+def test_query_latency_small_index(retriever: HybridRetriever) -> None:
+    retriever.run("khởi động", k=5)
+    started = time.perf_counter()
+    for i in range(10):
+        retriever.run(f"đơn vị chủ trì nhiệm vụ {i}", k=5)
+    assert (time.perf_counter() - started) / 10 < 0.25  # generous: CI machines are shared

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from index.lexical import BM25Params, LexicalIndex, build_postings, tokenize, top_k
+
+
+def test_tokenizer_keeps_document_numbers_and_dates_whole() -> None:
+    toks = tokenize(
+        "Kế hoạch số 58/KH-UBND và 819/SKHCN-BCVT&CĐS, Nghị quyết 57-NQ/TW ngày 22/12/2024, hạn 1/10"
+    )
+    for t in ("58/kh-ubnd", "819/skhcn-bcvt&cđs", "57-nq/tw", "22/12/2024", "1/10", "58", "819", "57"):
+        assert t in toks.word
+    assert "819/skhcn-bcvt&cds" in toks.fold
+    assert "kế_hoạch" in toks.word
+
+
+def test_tokenizer_drops_stopwords_but_not_content_that_folds_alike() -> None:
+    toks = tokenize("Đẩy mạnh truyền thông của các đơn vị")
+    assert "của" not in toks.word and "các" not in toks.word
+    assert "day" in toks.fold  # "đẩy" folds like the stopword "đây" but is content
+
+
+def test_folded_field_matches_text_without_diacritics() -> None:
+    index = LexicalIndex.build(
+        [("a", "Kế hoạch 121 về chuyển đổi số"), ("b", "Báo cáo tình hình kinh tế"), ("c", "Quyết định khác")]
+    )
+    assert index.search("ke hoach 121", 3)[0][0] == "a"
+    assert index.search("bao cao tinh hinh", 3)[0][0] == "b"
+    ocr = LexicalIndex.build([("x", "Ke hoach trien khai chuyen doi so"), ("y", "Cong van gui So")])
+    assert ocr.search("Kế hoạch triển khai", 2)[0][0] == "x"
+
+
+def test_bm25_scoring_matches_formula() -> None:
+    counts = [{"a": 2, "b": 1}, {"b": 1}, {"c": 3}]
+    p = BM25Params(method="lucene", k1=1.2, b=0.75)
+    postings = build_postings(counts, p)
+    idx, scores = postings["a"]
+    n, df, avgdl = 3, 1, (3 + 1 + 3) / 3
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    expected = idf * 2 * (1.2 + 1) / (2 + 1.2 * (1 - 0.75 + 0.75 * 3 / avgdl))
+    assert list(idx) == [0]
+    assert scores[0] == pytest.approx(expected, rel=1e-5)
+    plus = build_postings(counts, BM25Params(method="bm25plus", delta=0.5))
+    assert plus["c"][1][0] > 0
+
+
+def test_unknown_method_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown BM25 method"):
+        BM25Params(method="tfidf")
+
+
+def test_rebuild_reuses_counts_and_json_round_trip() -> None:
+    first = LexicalIndex.build([("a", "Sở Tài chính chủ trì"), ("b", "Sở Xây dựng phối hợp")])
+    second = LexicalIndex.build([("b", "Sở Xây dựng phối hợp"), ("c", "Ngân sách tỉnh")], previous=first)
+    assert second.ids == ["b", "c"]
+    assert second.counts["word"][0] is first.counts["word"][1]  # reused, not re-tokenized
+    loaded = LexicalIndex.from_json(json.loads(json.dumps(second.to_json(), ensure_ascii=False)))
+    assert loaded.search("ngân sách", 2) == second.search("ngân sách", 2)
+
+
+def test_mask_and_top_k() -> None:
+    index = LexicalIndex.build([("a", "báo cáo tháng"), ("b", "báo cáo quý")])
+    assert {d for d, _ in index.search("báo cáo", 5)} == {"a", "b"}
+    assert [d for d, _ in index.search("báo cáo", 5, mask=np.array([False, True]))] == ["b"]
+    assert top_k(["x", "y", "z"], np.array([0.5, 2.0, 0.0]), 3) == [("y", 2.0), ("x", 0.5)]

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from index.query import DocRef, analyze_query, number_matches
+
+
+def test_task_number_in_three_spellings() -> None:
+    assert analyze_query("Ai thực hiện nhiệm vụ 2?").task_number == "2"
+    assert analyze_query("ai thuc hien nhiem vu 2").task_number == "2"
+    assert analyze_query("Who leads task 2?").task_number == "2"
+    assert analyze_query("Ai thực hiện?").task_number is None
+
+
+def test_years_and_references() -> None:
+    h = analyze_query("Kế hoạch 58 đặt mục tiêu gì đến năm 2030?")
+    assert h.years == ("2030",)
+    assert h.doc_refs == (DocRef("Kế hoạch", "58"),)
+    h = analyze_query("Quyết định 1169/QĐ-TTg ngày 16/6/2025 nói gì")
+    assert h.doc_refs == (DocRef("Quyết định", "1169/qd-ttg"),)
+    assert h.years == ()  # the year inside a date is not a target year
+    assert analyze_query("cong van so 819 gui ai").doc_refs == (DocRef("Công văn", "819"),)
+    assert analyze_query("triển khai 57-NQ/TW").numbers == ("57-nq/tw",)
+
+
+def test_number_matches() -> None:
+    assert number_matches("58", "58/KH-UBND")
+    assert number_matches("58/kh-ubnd", "58/KH-UBND")
+    assert number_matches("819", "819/SKHCN-BCVT&CĐS")
+    assert not number_matches("5", "58/KH-UBND")
+    assert not number_matches("58", "/KH-UBND")

