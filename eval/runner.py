@@ -1,0 +1,135 @@
+"""`policyqa eval`: answer every gold question through the Assistant, score, write the reports.
+
+The questions go through ``Assistant.ask``, the same code path as the CLI and the API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from eval.gold import GoldItem, load_gold
+from eval.metrics import score
+from eval.predictions import Prediction
+from eval.report import Run, format_summary, write_reports
+from rag import config
+from rag.cli import MODES
+from rag.errors import PolicyQAError
+
+BASELINE_KEY = "baseline"
+BASELINE_LABEL = "baseline (LangChain tutorial)"
+
+
+def parse_modes(compare: str | None, mode: str) -> list[str]:
+    """--compare "hybrid,dense" -> ["hybrid", "dense"] (order kept, duplicates dropped); else [mode]."""
+    if not compare:
+        return [mode]
+    modes = list(dict.fromkeys(m.strip() for m in compare.split(",") if m.strip()))
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or not modes:
+        raise PolicyQAError(
+            f"--compare: unknown mode(s) {', '.join(unknown) or '(none)'}; use {', '.join(MODES)}"
+        )
+    return modes
+
+
+def missing_source_warnings(items: Sequence[GoldItem], indexed: set[str]) -> list[str]:
+    """One line per item whose gold sources the index does not hold (its citations cannot be right)."""
+    warnings = []
+    for item in items:
+        missing = [s for s in item.sources if s not in indexed]
+        if missing:
+            warnings.append(f"{item.id}: gold source(s) not in the index: {', '.join(missing)}")
+    return warnings
+
+
+def forget_query_vectors(embedder: Any) -> None:
+    """Empty the embedder's in-memory query-vector LRU before a run.
+
+    Otherwise every run after the first finds its questions already embedded and its
+    latency looks several times better than what a new question costs.
+    """
+    from index.embedders import EmbeddingCache
+
+    cache = getattr(embedder, "_query_cache", None)
+    if isinstance(cache, EmbeddingCache):
+        embedder._query_cache = EmbeddingCache(None, max_items=cache.max_items)
+
+
+def answer_all(assistant: Any, items: Sequence[GoldItem], mode: str) -> list[Prediction]:
+    """Ask every question with cold query vectors; latency is the wall-clock time of `ask`."""
+    forget_query_vectors(assistant.embedder)
+    predictions = []
+    for item in items:
+        started = time.perf_counter()
+        answer = assistant.ask(item.question, mode=mode)
+        predictions.append(Prediction.from_answer(item, answer, (time.perf_counter() - started) * 1000))
+    return predictions
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from rag.pipeline import Assistant
+
+    items = load_gold(args.qa)
+    modes = parse_modes(args.compare, args.mode)
+    out_dir = Path(args.out)
+
+    generator = None
+    if args.llm:
+        from rag.generate import LLMGenerator
+
+        generator = LLMGenerator.from_spec(args.llm, base_url=args.llm_base_url)
+    assistant = Assistant.open(args.index_dir, generator=generator)
+    warnings = missing_source_warnings(items, {d.source for d in assistant.documents()})
+    # Load the models before the clock starts so the first question's latency is not the load time.
+    assistant.search(items[0].question, k=1, mode=modes[0])
+
+    runs: list[Run] = []
+    seconds: dict[str, float] = {}
+    for mode in modes:
+        started = time.perf_counter()
+        predictions = answer_all(assistant, items, mode)
+        seconds[mode] = round(time.perf_counter() - started, 2)
+        label = f"{mode} + {args.llm}" if args.llm else mode
+        runs.append(Run(mode, label, predictions, score(items, predictions)))
+        _progress(f"{label}: {len(items)} questions in {seconds[mode]:.1f} s")
+
+    corpus_dir = Path(args.corpus) if getattr(args, "corpus", None) else config.DEFAULT_CORPUS_DIR
+    if args.baseline:
+        from eval.baseline import run_baseline
+        from index.langchain import LangChainEmbeddings
+
+        started = time.perf_counter()
+        forget_query_vectors(assistant.embedder)
+        predictions = run_baseline(items, corpus_dir, embeddings=LangChainEmbeddings(assistant.embedder))
+        seconds[BASELINE_KEY] = round(time.perf_counter() - started, 2)
+        runs.append(Run(BASELINE_KEY, BASELINE_LABEL, predictions, score(items, predictions)))
+        _progress(f"{BASELINE_LABEL}: indexed and answered in {seconds[BASELINE_KEY]:.1f} s")
+
+    meta = {
+        "qa": str(args.qa),
+        "index": str(args.index_dir),
+        "corpus (baseline)": str(corpus_dir) if args.baseline else None,
+        "modes": ", ".join(modes),
+        "generator": args.llm or "extractive",
+        "items": len(items),
+        "run seconds": seconds,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    written = write_reports(out_dir, items, runs, warnings=warnings, meta=meta)
+
+    print(format_summary(runs))
+    if warnings:
+        print(f"\n{len(warnings)} warning(s), see report.md:")
+        print("\n".join(f"  {w}" for w in warnings))
+    print(f"\nwrote {', '.join(p.name for p in written)} to {out_dir}")
+    return 0
+
+
+def _progress(message: str) -> None:
+    print(f"eval: {message}", file=sys.stderr, flush=True)
