@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rag.intent import Intent, analyze, content_terms, terms
+from rag.intent import STOP_TERMS, Intent, analyze, content_terms, terms
 from rag.records import Answer, Citation, Clause, Document, Filters, Hit
 from rag.restore import DiacriticRestorer, lost_diacritics
 from rag.text import collapse_ws, fold
@@ -30,6 +30,10 @@ FIELD_LABELS = {
     "coordinating_units": "Đơn vị phối hợp",
     "deadline": "Thời gian thực hiện",
 }
+# Words of the field labels themselves: they match every task, so they locate none.
+_FIELD_WORDS = frozenset(
+    {"thoi", "gian", "thuc", "hien", "don", "phoi", "hop", "chu", "tri", "nhiem", "vu", "han"}
+)
 INTENT_FIELD = {"lead_unit": "lead_unit", "coordinating": "coordinating_units", "deadline": "deadline"}
 
 # Calibrated on the dev set (see eval report): below this share of the question's
@@ -130,7 +134,9 @@ class CorpusView:
     def context(self, clause: Clause) -> str:
         """Folded clause text with its breadcrumb and document label: what the clause means."""
         doc = self.documents.get(clause.doc_id)
-        label = f"{doc.meta.label()} {doc.meta.title} {doc.meta.issuer}" if doc else ""
+        # The document's title is left out on purpose: it would make every clause of a
+        # report "cover" the report's whole subject; document matching is done separately.
+        label = f"{doc.meta.label()} {doc.meta.issuer}" if doc else ""
         return expand_aliases(fold(" ".join([label, *clause.breadcrumb, clause.title, clause.text])))
 
     def ancestors(self, clause: Clause) -> list[Clause]:
@@ -154,6 +160,18 @@ def coverage(view: CorpusView, query_terms: list[str], folded_context: str) -> f
     total = sum(view.idf(t) for t in query_terms)
     found = sum(view.idf(t) for t in query_terms if t in present)
     return found / total if total else 0.0
+
+
+def phrase_coverage(view: CorpusView, query_terms: list[str], folded_text: str) -> float:
+    """IDF-weighted share of the query's adjacent term pairs that are adjacent in the text too."""
+    pairs = list(zip(query_terms, query_terms[1:], strict=False))
+    if not pairs:
+        return 0.0
+    seq = [t for t in terms(folded_text) if t not in STOP_TERMS]
+    present = set(zip(seq, seq[1:], strict=False))
+    weight = {p: view.idf(p[0]) + view.idf(p[1]) for p in pairs}
+    total = sum(weight.values())
+    return sum(w for p, w in weight.items() if p in present) / total if total else 0.0
 
 
 class Answerer:
@@ -360,7 +378,6 @@ class Answerer:
         ]
         if not tasks:
             return None
-        q_terms = content_terms(intent)
         if intent.task_number is not None:
             numbered = [t for t in tasks if self.view.task_number(t) == intent.task_number]
             if not numbered:
@@ -369,20 +386,28 @@ class Answerer:
             chosen = [t for t in numbered if t.doc_id in docs]
             support = 1.0
         else:
-            # No number: the task whose heading and body best match the question.
-            hit_rank = {h.clause.id: r for r, h in enumerate(hits)}
-            scored = []
-            for t in tasks:
-                subtree = [t, *self.view.children.get(t.id, [])]
-                cov = max(coverage(self.view, q_terms, self.view.context(c)) for c in subtree)
-                best_rank = min((hit_rank.get(c.id, 99) for c in subtree), default=99)
-                scored.append((cov + 0.3 * affinity.get(t.doc_id, 0) + 0.5 / (1 + best_rank), cov, t))
-            scored.sort(key=lambda x: -x[0])
-            best = scored[0]
-            # Only a structural answer when the task really is what the question is about.
-            if best[1] < 0.55:
+            # No number: the task that the best evidence clause belongs to, if it belongs to one
+            # ("who carries out the task about X" -> the clause about X -> its task's lead unit).
+            generic = self._candidates(
+                intent, hits, affinity, drop_terms=_FIELD_WORDS, skip_kinds=frozenset({"field"})
+            )
+            if not generic:
                 return None
-            chosen, support = [best[2]], best[1]
+
+            def task_of(clause: Clause) -> Clause | None:
+                chain = [clause, *self.view.ancestors(clause)]
+                return next((a for a in chain if a.kind != "field" and key in a.fields), None)
+
+            # A question that names a task ("nhiệm vụ …") is about a task: take the best clause
+            # inside one. Otherwise only when the best clause overall belongs to a task.
+            names_task = bool(re.search(r"\bnhiem vu\b", intent.folded))
+            pool = generic if names_task else generic[:1]
+            top = next((c for c in pool if task_of(c.clause) is not None), None)
+            if top is None:
+                return None
+            task = task_of(top.clause)
+            assert task is not None
+            chosen, support = [task], top.support
         parts, cited = [], []
         for task in sorted(chosen, key=lambda c: (c.doc_id, c.order)):
             doc = self.view.documents[task.doc_id]
@@ -417,14 +442,15 @@ class Answerer:
         docs = self._best_docs(affinity, {c.doc_id for c in items})
         items = [c for c in items if c.doc_id in docs]
         q_terms = [t for t in content_terms(intent) if t not in ("muc", "tieu", "nam", year, "chi")]
-        scored = sorted(((coverage(self.view, q_terms, fold(c.text)), c) for c in items), key=lambda x: -x[0])
-        if q_terms and scored[0][0] >= 0.5 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.15):
-            best = scored[0][1]
-            return _Composed(text=_trim(best.text), cited=[best], support=1.0)
         items.sort(key=lambda c: (c.doc_id, c.order))
+        scored = [(coverage(self.view, q_terms, fold(c.text)), -i, c) for i, c in enumerate(items)]
+        scored.sort(key=lambda x: (-x[0], -x[1]))
+        if q_terms and scored[0][0] >= 0.5 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.08):
+            best = scored[0][2]
+            return _Composed(text=_trim(best.text), cited=[best], support=1.0)
         heading = self.view.clauses.get(items[0].parent_id or "")
         lead = f"Mục tiêu {heading.title or heading.text}".strip() if heading else f"Mục tiêu năm {year}"
-        text = lead.rstrip(":") + ":\n" + "\n".join(f"- {_short(c.text.lstrip('-+• '), 160)}" for c in items)
+        text = lead.rstrip(":") + ":\n" + "\n".join(f"- {_short(_strip_marker(c.text), 240)}" for c in items)
         return _Composed(text=_trim(text, 900), cited=items[:CITATIONS], support=1.0)
 
     # structured: the date of a cited document ("Quyết định số 1169/QĐ-TTg ngày 16 tháng 6 năm 2025")
@@ -460,21 +486,54 @@ class Answerer:
         return None
 
     # generic: best sentence(s) of the best clause
-    def _extract(self, intent: Intent, hits: list[Hit], affinity: dict[str, float]) -> _Composed | None:
-        if not hits:
-            return None
-        q_terms = content_terms(intent)
-        top_score = max(h.score for h in hits) or 1.0
-        candidates: list[_Candidate] = []
+    def _candidates(
+        self,
+        intent: Intent,
+        hits: list[Hit],
+        affinity: dict[str, float],
+        *,
+        drop_terms: frozenset[str] = frozenset(),
+        skip_kinds: frozenset[str] = frozenset(),
+    ) -> list[_Candidate]:
+        """Retrieved clauses (and the items under retrieved headings), scored as evidence."""
+        q_terms = [t for t in content_terms(intent) if t not in drop_terms]
+        q_numbers = set(_numbers(intent.folded))
+        top_score = max((h.score for h in hits), default=0.0) or 1.0
+        pool: list[tuple[Clause, float, int]] = []
+        seen: set[str] = set()
         for rank, h in enumerate(hits):
-            c = h.clause
+            if h.clause.id not in seen:
+                pool.append((h.clause, h.score / top_score, rank))
+                seen.add(h.clause.id)
+            for child in self.view.children.get(h.clause.id, []):
+                if child.id not in seen:
+                    pool.append((child, 0.5 * h.score / top_score, rank + 1))
+                    seen.add(child.id)
+        out: list[_Candidate] = []
+        for c, retrieval, rank in pool:
+            if c.kind in skip_kinds:
+                continue
             support = coverage(self.view, q_terms, self.view.context(c))
-            own = coverage(self.view, q_terms, fold(c.text))
-            score = 0.35 * (h.score / top_score) + support + 0.5 * own + 0.15 * affinity.get(c.doc_id, 0.0)
-            score += 0.2 / (1 + rank)
-            if intent.kind == "number" and re.search(r"\d", c.text):
-                score += 0.2
+            folded = self.view.folded.get(c.id) or fold(c.text)
+            own = coverage(self.view, q_terms, folded)
+            phrase = phrase_coverage(self.view, q_terms, folded)
+            score = (
+                0.35 * retrieval
+                + support
+                + 0.5 * own
+                + 0.5 * phrase
+                + 0.15 * affinity.get(c.doc_id, 0.0)
+                + 0.2 / (1 + rank)
+            )
+            if intent.kind == "number":
+                fresh = set(_numbers(fold(_strip_marker(c.text)))) - q_numbers
+                score += 0.25 if fresh else -0.2
+                if c.kind == "heading" and self.view.children.get(c.id):
+                    score -= 0.2
             if intent.kind == "date" and _DATE.search(c.text):
+                score += 0.3
+            score -= 0.5 * _period_conflict(intent.folded, self.view.context(c))
+            if intent.list_like and c.text.rstrip().endswith(":"):
                 score += 0.3
             if c.kind in ("header", "signature", "recipients") and intent.kind not in (
                 "signer",
@@ -483,12 +542,19 @@ class Answerer:
                 "date",
             ):
                 score -= 0.3
-            candidates.append(_Candidate(c, score, support, h))
-        candidates.sort(key=lambda x: -x.score)
+            out.append(_Candidate(c, score, support))
+        out.sort(key=lambda x: -x.score)
+        return out
+
+    def _extract(self, intent: Intent, hits: list[Hit], affinity: dict[str, float]) -> _Composed | None:
+        candidates = self._candidates(intent, hits, affinity)
+        if not candidates:
+            return None
         best = candidates[0]
         clause = best.clause
+        q_terms = content_terms(intent)
         # A heading or a list intro answers with its items.
-        items = self._list_items(clause)
+        items = self._list_items(clause) if intent.kind not in ("number", "date") else []
         if items:
             lead = _short(clause.text, 160).rstrip(":")
             body = "\n".join(f"- {_short(_strip_marker(i.text), 200)}" for i in items)
@@ -546,7 +612,7 @@ class Answerer:
             return best
         # A long sentence: the window of words with the most evidence.
         words = best.split(" ")
-        width = 45
+        width = 70
         best_i, best_v = 0, -1.0
         for i in range(0, max(1, len(words) - width + 1), 3):
             v = score(" ".join(words[i : i + width]))
@@ -598,6 +664,28 @@ def _trim(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
     lines = [collapse_ws(line) for line in text.splitlines() if line.strip()]
     out = "\n".join(lines)
     return out if len(out) <= limit else out[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+_PERIOD = re.compile(r"\b(thang|nam|quy|ky)\s+(dau|cuoi)\b")
+
+
+def _period_conflict(question: str, context: str) -> float:
+    """1.0 when the question asks about the first part of a period and the clause is about the last (or vice versa)."""
+    asked = {m.group(2) for m in _PERIOD.finditer(question)}
+    if len(asked) != 1:
+        return 0.0
+    found = {m.group(2) for m in _PERIOD.finditer(context)}
+    return 1.0 if found and not (found & asked) else 0.0
+
+
+_NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
+
+
+def _numbers(folded: str) -> list[str]:
+    """Quantities in a text: not dates (d/m/y), not years, not document numbers."""
+    cleaned = _DATE_FOLDED.sub(" ", folded)
+    cleaned = re.sub(r"\b\d+\s*[-/]\s*[a-z]", " ", cleaned)
+    return [n for n in _NUMBER.findall(cleaned) if not re.fullmatch(r"(19|20)\d\d", n)]
 
 
 def _strip_marker(text: str) -> str:
