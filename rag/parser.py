@@ -815,6 +815,35 @@ def _heading_title(node: _Node) -> str:
     return first
 
 
+def _split_heading_paragraphs(root: _Node) -> None:
+    """A numbered item that has sub-items is a heading: its running text becomes a paragraph child.
+
+    "2. Về công tác tuyên truyền" / "Sở đã thực hiện …" / "- Chuyên mục …": the heading's
+    text stays its own line and the paragraph is addressable on its own ("2.đoạn 1").
+    """
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if (
+            not node.children
+            or len(node.lines) < 2
+            or node.style not in ("numbered", "letter", "bullet", "plus")
+        ):
+            continue
+        para = _Node(
+            kind="paragraph", rank=RANK_PARAGRAPH, locator="", style="paragraph", lines=node.lines[1:]
+        )
+        para.parent = node
+        node.lines = node.lines[:1]
+        node.children.insert(0, para)
+        count = 0
+        for child in node.children:
+            if child.style == "paragraph":
+                count += 1
+                child.locator = f"{node.locator}.đoạn {count}"
+
+
 def _emit(
     root: _Node,
     doc_id: str,
@@ -1040,6 +1069,7 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
         prefix.append(
             _furniture(doc_id, loaded.source, access, "recipients", "kính gửi", joined, len(prefix))
         )
+    _split_heading_paragraphs(builder.root)
     clauses = _emit(builder.root, doc_id, loaded.source, access, norm.footnotes, prefix)
 
     body_text = "\n".join(c.text for c in clauses)

@@ -323,7 +323,7 @@ def test_clause_counts(docs: dict[str, Document]) -> None:
         "plan_province": 85,
         "plan_dept": 81,
         "letter_ocr": 41,
-        "report_letter": 61,
+        "report_letter": 62,
         "report": 181,
     }
 
@@ -509,3 +509,15 @@ def test_single_spaced_paragraphs_split_at_blank_lines(docs: dict[str, Document]
     assert by_locator(doc, "đoạn 2").text.startswith("S0 Khoa hoc va Cong ngh¢ dé nghi")
     assert by_locator(doc, "2").text.endswith("bao cao UBND tinh.")
     assert by_locator(doc, "đoạn 3").text.startswith("(Mot 56 ni dung")
+
+
+def test_heading_running_text_becomes_a_paragraph(docs: dict[str, Document]) -> None:
+    doc = docs["report_letter"]
+    heading = by_locator(doc, "2")
+    assert heading.kind == "heading" and heading.text == "2. Về công tác tuyên truyền"
+    para = by_locator(doc, "2.đoạn 1")
+    assert para.parent_id == heading.id and heading.children[0] == para.id
+    assert para.text.startswith("Sở đã thực hiện các nhiệm vụ truyền thông")
+    assert by_locator(doc, "2.-3").breadcrumb == ["2. Về công tác tuyên truyền"]
+    # A numbered item without sub-items keeps its whole text.
+    assert by_locator(doc, "1").text.startswith("1. Về công tác tham mưu\nSở KH&CN đã tham mưu")
