@@ -15,7 +15,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rag.intent import STOP_TERMS, Intent, analyze, content_terms, terms
@@ -55,11 +55,29 @@ _ORG_HEAD = re.compile(
     r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\))?\s*((?:Sở|Phòng|Ủy ban|UBND|Trung tâm|Văn phòng|Ban|Bộ|Các|Đài|Báo|Hội|Mặt trận|Cơ quan|Chi cục)\b.*)$",
     re.IGNORECASE,
 )
-_ALIASES = (
-    (re.compile(r"\bubnd\b"), "uy ban nhan dan"),
-    (re.compile(r"\bhdnd\b"), "hoi dong nhan dan"),
-    (re.compile(r"\bkh&cn\b|\bkhcn\b"), "khoa hoc va cong nghe"),
-    (re.compile(r"\bcap tinh\b"), "cap tinh uy ban nhan dan tinh"),
+# Abbreviations of Vietnamese administrative writing (folded) and what they stand for.
+_ALIASES = tuple(
+    (re.compile(rf"\b{short}\b"), long)
+    for short, long in (
+        ("ubnd", "uy ban nhan dan"),
+        ("hdnd", "hoi dong nhan dan"),
+        (r"kh&cn|khcn", "khoa hoc va cong nghe"),
+        ("cap tinh", "cap tinh uy ban nhan dan tinh"),
+        ("ttdt", "thong tin dien tu"),
+        ("cds", "chuyen doi so"),
+        ("dmst", "doi moi sang tao"),
+        ("cchc", "cai cach hanh chinh"),
+        ("cntt", "cong nghe thong tin"),
+        ("kt-xh", "kinh te xa hoi"),
+        ("mttq", "mat tran to quoc"),
+        ("nsnn", "ngan sach nha nuoc"),
+        (r"gd&dt|gddt", "giao duc va dao tao"),
+        ("bcd", "ban chi dao"),
+        ("qd", "quyet dinh"),
+        ("nq", "nghi quyet"),
+        ("vbqppl", "van ban quy pham phap luat"),
+        ("dvc", "dich vu cong"),
+    )
 )
 
 
@@ -157,6 +175,8 @@ def coverage(view: CorpusView, query_terms: list[str], folded_context: str) -> f
     if not query_terms:
         return 0.0
     present = set(terms(folded_context))
+    # "57-nq/tw" also answers to "57", "3.300" to "3.300" only.
+    present |= {part for t in present if "-" in t or "/" in t for part in re.split(r"[-/]", t) if part}
     total = sum(view.idf(t) for t in query_terms)
     found = sum(view.idf(t) for t in query_terms if t in present)
     return found / total if total else 0.0
@@ -441,17 +461,33 @@ class Answerer:
             return None
         docs = self._best_docs(affinity, {c.doc_id for c in items})
         items = [c for c in items if c.doc_id in docs]
-        q_terms = [t for t in content_terms(intent) if t not in ("muc", "tieu", "nam", year, "chi")]
+        # The words that asked for targets of a year locate nothing: drop them as phrases.
+        asked = re.sub(r"\b(muc tieu|chi tieu)\b|\b(den )?nam \d{4}\b", " ", intent.folded)
+        q_terms = content_terms(replace(intent, folded=asked))
         items.sort(key=lambda c: (c.doc_id, c.order))
-        scored = [(coverage(self.view, q_terms, fold(c.text)), -i, c) for i, c in enumerate(items)]
+        scored = [
+            (
+                coverage(self.view, q_terms, fold(c.text))
+                + 0.5 * phrase_coverage(self.view, q_terms, fold(c.text)),
+                -i,
+                c,
+            )
+            for i, c in enumerate(items)
+        ]
         scored.sort(key=lambda x: (-x[0], -x[1]))
         if q_terms and scored[0][0] >= 0.5 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.08):
             best = scored[0][2]
             return _Composed(text=_trim(best.text), cited=[best], support=1.0)
         heading = self.view.clauses.get(items[0].parent_id or "")
         lead = f"Mục tiêu {heading.title or heading.text}".strip() if heading else f"Mục tiêu năm {year}"
-        text = lead.rstrip(":") + ":\n" + "\n".join(f"- {_short(_strip_marker(c.text), 240)}" for c in items)
-        return _Composed(text=_trim(text, 900), cited=items[:CITATIONS], support=1.0)
+        # Most relevant first (document order when the question names no subject), the first one whole.
+        ordered = [c for _, _, c in scored] if q_terms else items
+        lines = [
+            f"- {_short(_strip_marker(c.text), 400 if i == 0 and q_terms else 240)}"
+            for i, c in enumerate(ordered)
+        ]
+        text = lead.rstrip(":") + ":\n" + "\n".join(lines)
+        return _Composed(text=_trim(text, 900), cited=ordered[:CITATIONS], support=1.0)
 
     # structured: the date of a cited document ("Quyết định số 1169/QĐ-TTg ngày 16 tháng 6 năm 2025")
     def _reference_date(
@@ -496,7 +532,7 @@ class Answerer:
         skip_kinds: frozenset[str] = frozenset(),
     ) -> list[_Candidate]:
         """Retrieved clauses (and the items under retrieved headings), scored as evidence."""
-        q_terms = [t for t in content_terms(intent) if t not in drop_terms]
+        q_terms = [t for t in terms(expand_aliases(" ".join(content_terms(intent)))) if t not in drop_terms]
         q_numbers = set(_numbers(intent.folded))
         top_score = max((h.score for h in hits), default=0.0) or 1.0
         pool: list[tuple[Clause, float, int]] = []
@@ -514,7 +550,7 @@ class Answerer:
             if c.kind in skip_kinds:
                 continue
             support = coverage(self.view, q_terms, self.view.context(c))
-            folded = self.view.folded.get(c.id) or fold(c.text)
+            folded = expand_aliases(self.view.folded.get(c.id) or fold(c.text))
             own = coverage(self.view, q_terms, folded)
             phrase = phrase_coverage(self.view, q_terms, folded)
             score = (
@@ -524,6 +560,8 @@ class Answerer:
                 + 0.5 * phrase
                 + 0.15 * affinity.get(c.doc_id, 0.0)
                 + 0.2 / (1 + rank)
+                # Long clauses cover many words by sheer length: prefer the concise one.
+                - 0.15 * max(0.0, math.log(max(len(c.text), 1) / 400))
             )
             if intent.kind == "number":
                 fresh = set(_numbers(fold(_strip_marker(c.text)))) - q_numbers
