@@ -85,13 +85,24 @@ _FIELD_ALTS = "|".join(
     for labels in FIELD_LABELS.values()
     for label in sorted(labels, key=len, reverse=True)
 )
-RE_FIELD = re.compile(rf"^(?:[-–—−•+*]\s*)?(?P<label>{_FIELD_ALTS})\s*:\s*(?P<value>.*)$")
+RE_FIELD = re.compile(
+    rf"^(?:[-–—−•+*]\s*)?(?:\*\*|__)?(?P<label>{_FIELD_ALTS})\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<value>.*)$"
+)
 RE_TERMINAL = re.compile(r"(?:[.!?:]|\./\.)[\s”\"')]*$")
+
+
+_MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|>\s+)?(?:\*\*|__)?")
+
+
+def strip_markup(text: str) -> str:
+    """The line without a leading Markdown heading/quote/bold mark ("## II. MỤC TIÊU" -> "II. MỤC TIÊU")."""
+    return text[_MARKUP.match(text).end() :]
 
 
 def starts_block(text: str) -> bool:
     """Does this (stripped) line open a new block: a heading, an item, a field, a list?"""
-    f = fold_keep(text.lstrip())
+    text = strip_markup(text)
+    f = fold_keep(text)
     if not f:
         return False
     return bool(
@@ -100,7 +111,7 @@ def starts_block(text: str) -> bool:
         or RE_ROMAN_HEADING.match(f)
         or (RE_LETTERED.match(f) and not f.startswith("1)"))
         or RE_LEGAL.match(f)
-        or (RE_APPENDIX.match(f) and text.lstrip()[:1] in "PpP")
+        or (RE_APPENDIX.match(f) and text[:1] in "Pp")
         or RE_RECIPIENTS.match(f)
         or RE_SIGN_PREFIX.match(f)
         or RE_FIELD.match(f)

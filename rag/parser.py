@@ -41,6 +41,7 @@ from rag.normalize import (
     normalize_pages,
     should_join,
     starts_block,
+    strip_markup,
 )
 from rag.records import Clause, Document, DocumentMeta, LoadedFile
 from rag.text import collapse_ws, has_diacritics
@@ -277,7 +278,7 @@ def _scan_header(lines: list[Line]) -> _Header:
     while i < limit:
         ln = lines[i]
         text = ln.text
-        f = fold_keep(text).strip()
+        f = fold_keep(strip_markup(text)).strip()
         motto = RE_MOTTO_ANY.search(f)
         prefix = text[: motto.start()].strip() if motto else ""
         if motto and (not prefix or (_is_upper(prefix) and not anchored)):
@@ -469,7 +470,7 @@ class _Builder:
 
     # feed
     def feed(self, ln: Line) -> None:
-        text = ln.text
+        text = strip_markup(ln.text)
         f = fold_keep(text).strip()
         if RE_APPENDIX.match(f) and text[:1] in "Pp" and len(text) <= 160:
             self._appendix(ln, f)
@@ -484,7 +485,7 @@ class _Builder:
         if self.mode == "table" and self._table_line(ln, f):
             return
         self.mode = "" if self.mode in ("distribution", "signature") else self.mode
-        self._body_line(ln, f)
+        self._body_line(ln, f, text)
         if RE_CLOSING.search(text):
             self.closed = True
             self.reset()
@@ -631,7 +632,7 @@ class _Builder:
         return False
 
     # body
-    def _body_line(self, ln: Line, f: str) -> None:
+    def _body_line(self, ln: Line, f: str, core: str) -> None:
         if (
             self.appendix() is not None
             and self.mode != "table"
@@ -642,9 +643,9 @@ class _Builder:
             return
         fm = RE_FIELD.match(f)
         if fm:
-            self._field(ln, fm)
+            self._field(ln, fm, core)
             return
-        marker = _marker(f, ln.text, self)
+        marker = _marker(f, core, self)
         if marker is None:
             self._paragraph(ln)
             return
@@ -685,9 +686,9 @@ class _Builder:
             num = f"{sign}{parent.count(style) + 1}"
         return f"{base}.{num}" if base else num
 
-    def _field(self, ln: Line, m: re.Match[str]) -> None:
+    def _field(self, ln: Line, m: re.Match[str], core: str) -> None:
         task = self._parent_for(TASK_MAX_RANK + 1)
-        label_text = ln.text[m.start("label") : m.end("label")]
+        label_text = core[m.start("label") : m.end("label")]
         key = next(k for k, labels in FIELD_LABELS.items() if collapse_ws(m.group("label")) in labels)
         locator = f"{task.locator} · {label_text}" if task.locator else label_text
         node = _Node(kind="field", rank=RANK_BULLET, locator=locator, style="field", lines=[ln])
@@ -793,17 +794,19 @@ def _short(text: str, limit: int = BREADCRUMB_CHARS) -> str:
 
 
 def _field_value(node: _Node) -> str:
-    m = RE_FIELD.match(fold_keep(node.text().replace("\n", " ")).strip())
-    text = collapse_ws(node.text().replace("\n", " "))
+    flat = strip_markup(" ".join(node.text().split()))
+    m = RE_FIELD.match(fold_keep(flat))
     if not m:
         return ""
-    lead = len(node.text().replace("\n", " ")) - len(node.text().replace("\n", " ").lstrip())
-    value = collapse_ws(node.text().replace("\n", " ")[lead + m.start("value") :])
-    return value.rstrip(" .;") or text
+    return flat[m.start("value") :].rstrip(" .;*_")
+
+
+def _unmark(text: str) -> str:
+    return re.sub(r"(?:\*\*|__)", "", strip_markup(collapse_ws(text)))
 
 
 def _heading_title(node: _Node) -> str:
-    first = collapse_ws(node.text().replace("\n", " "))
+    first = _unmark(node.text())
     f = fold_keep(first)
     if node.style == "appendix":
         rest = [ln.text for ln in node.lines[1:]]
@@ -811,7 +814,7 @@ def _heading_title(node: _Node) -> str:
     for pattern in (RE_LEGAL, RE_ROMAN_HEADING, RE_NUMBERED, RE_LETTERED, RE_BULLET):
         m = pattern.match(f)
         if m:
-            return first[m.end() :].strip(" .:-")
+            return first[m.end() :].strip(" .:-*")
     return first
 
 
@@ -929,7 +932,7 @@ def _emit(
             clauses.append(fn)
             clause.children.append(fn.id)
         child_inherit = {k: v for k, v in fields.items() if k == "year"}
-        child_crumbs = [*crumbs, _short(text.split("\n")[0] if kind != "appendix" else text)]
+        child_crumbs = [*crumbs, _short(_unmark(text.split("\n")[0] if kind != "appendix" else text))]
         for child in node.children:
             visit(child, clause, child_crumbs, child_inherit)
 

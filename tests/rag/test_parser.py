@@ -521,3 +521,21 @@ def test_heading_running_text_becomes_a_paragraph(docs: dict[str, Document]) -> 
     assert by_locator(doc, "2.-3").breadcrumb == ["2. Về công tác tuyên truyền"]
     # A numbered item without sub-items keeps its whole text.
     assert by_locator(doc, "1").text.startswith("1. Về công tác tham mưu\nSở KH&CN đã tham mưu")
+
+
+def test_markdown_headings_and_bold_fields() -> None:
+    text = (
+        "# KẾ HOẠCH\n\nTriển khai chuyển đổi số năm 2026\n\n"
+        "Căn cứ Quyết định số 12/QĐ-UBND ngày 01/02/2026.\n\n"
+        "## II. NHIỆM VỤ\n\n1. **Xây dựng nền tảng**\n"
+        "- **Đơn vị thực hiện:** Sở Khoa học và Công nghệ\n- Thời gian thực hiện: Quý II/2026.\n"
+    )
+    doc = parse_text(text, source="plan.md")
+    assert doc.meta.doc_type == "Kế hoạch"
+    assert doc.meta.title == "Triển khai chuyển đổi số năm 2026"
+    heading = by_locator(doc, "II")
+    assert heading.text == "## II. NHIỆM VỤ" and heading.title == "NHIỆM VỤ"
+    task = by_locator(doc, "II.1")
+    assert task.fields == {"lead_unit": "Sở Khoa học và Công nghệ", "deadline": "Quý II/2026"}
+    assert task.title == "Xây dựng nền tảng"
+    assert by_locator(doc, "II.1 · Đơn vị thực hiện").breadcrumb == ["II. NHIỆM VỤ", "1. Xây dựng nền tảng"]
