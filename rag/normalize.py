@@ -150,7 +150,10 @@ class NormalizedText:
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
-_LONE_INT = re.compile(r"^([1-9]\d{0,3})$")
+# "3", "- 3 -", "Trang 3", "Trang 3/12": a page number printed on its own line.
+_LONE_INT = re.compile(
+    r"^(?:[-–]\s*([1-9]\d{0,3})\s*[-–]|[Tt]rang\s+([1-9]\d{0,3})(?:\s*/\s*\d{1,4})?|([1-9]\d{0,3}))$"
+)
 _STAMP = re.compile(r"^du\s*thao(?:\s+(?:lan\s*\d+|\d+))?$")
 _FOOTNOTE_LINE = re.compile(r"^(?P<n>[1-9]\d{0,2})\s+(?P<text>\S.*)$")
 _SEPARATOR_MIN_SPACES = 10
@@ -199,7 +202,7 @@ def _drop_page_numbers(lines: list[_Raw]) -> int:
     for ln in lines:
         m = _LONE_INT.match(ln.text)
         if m:
-            value = int(m.group(1))
+            value = int(next(g for g in m.groups() if g))
             if ln.page and value == ln.page:
                 ln.drop = True
                 dropped += 1

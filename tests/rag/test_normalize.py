@@ -195,3 +195,9 @@ def test_seed_report_footnotes() -> None:
     assert "Sở Y tế," in body and "Sở Y tế7" not in body
     assert "năm 2025." in body and "202512" not in body
     assert norm.removed["page_numbers"] == 2
+
+
+@pytest.mark.parametrize("marker", ["2", "- 2 -", "Trang 2", "Trang 2/5"])
+def test_page_number_formats(marker: str) -> None:
+    norm = normalize_pages([Page(1, "Trang một"), Page(2, f"{marker}\n\nNội dung\n\n2/12\n")])
+    assert texts(norm.lines) == ["Trang một", "Nội dung", "2/12"]
