@@ -439,6 +439,18 @@ def _split_issuers(lines: list[str]) -> tuple[str, str]:
 # --- body --------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Table:
+    """Where an appendix table is being assembled."""
+
+    appendix: _Node
+    group: _Node
+    open: _Node  # the node receiving the next cell
+    subgroup: _Node | None = None
+    row: _Node | None = None
+    expected: int = 1  # next row number
+
+
 class _Builder:
     def __init__(self, width: float) -> None:
         self.root = _Node(kind="root", rank=-1, locator="")
@@ -448,7 +460,7 @@ class _Builder:
         self.closed = False  # "./." seen: the body has ended
         self.distribution: _Node | None = None
         self.signature: _Node | None = None
-        self.table: dict[str, object] = {}
+        self.table: _Table | None = None
 
     # stack helpers
     @property
@@ -500,9 +512,7 @@ class _Builder:
         self.closed = False
         self.open(_Node(kind="appendix", rank=RANK_APPENDIX, locator=locator, style="appendix", lines=[ln]))
 
-    def _start_table(self, ln: Line) -> None:
-        appendix = self.appendix()
-        assert appendix is not None
+    def _start_table(self, ln: Line, appendix: _Node) -> None:
         header = _Node(
             kind="table", rank=RANK_PARAGRAPH, locator=f"{appendix.locator}.bảng", style="table-header"
         )
@@ -511,54 +521,47 @@ class _Builder:
             self.stack.pop()
         appendix.add(header)
         self.mode = "table"
-        self.table = {"appendix": appendix, "group": appendix, "row": None, "header": header, "expected": 1}
+        self.table = _Table(appendix=appendix, group=appendix, open=header)
 
     def _table_line(self, ln: Line, f: str) -> bool:
+        """One printed cell: a group ("VIII Bưu chính"), a sub-group ("Tháng 9"), a row start, or more text."""
         t = self.table
-        appendix: _Node = t["appendix"]  # type: ignore[assignment]
+        assert t is not None
         text = ln.text
         group_m = RE_TABLE_GROUP.match(text)
         if group_m and _roman_value(group_m.group("r")):
-            group = appendix.add(
-                _Node(
-                    kind="heading",
-                    rank=RANK_ROMAN,
-                    locator=f"{appendix.locator}.{group_m.group('r')}",
-                    style="group",
-                )
+            locator = f"{t.appendix.locator}.{group_m.group('r')}"
+            t.group = t.appendix.add(_Node(kind="heading", rank=RANK_ROMAN, locator=locator, style="group"))
+            t.subgroup = t.row = None
+            t.open = t.group
+        elif RE_TABLE_SUBGROUP.match(f) and text[:1].isupper():
+            locator = f"{t.group.locator}.{collapse_ws(text)}"
+            t.subgroup = t.group.add(
+                _Node(kind="heading", rank=RANK_NUMBERED, locator=locator, style="subgroup")
             )
-            group.lines.append(ln)
-            t.update(group=group, subgroup=None, row=None, open=group)
-            return True
-        if RE_TABLE_SUBGROUP.match(f) and text[:1].isupper():
-            parent: _Node = t["group"]  # type: ignore[assignment]
-            sub = parent.add(
-                _Node(
-                    kind="heading",
-                    rank=RANK_NUMBERED,
-                    locator=f"{parent.locator}.{collapse_ws(text)}",
-                    style="subgroup",
-                )
+            t.row = None
+            t.open = t.subgroup
+        elif self._is_row_start(text):
+            n = int(text.split()[0])
+            parent = t.subgroup or t.group
+            t.row = parent.add(
+                _Node(kind="table", rank=RANK_PARAGRAPH, locator=f"{parent.locator}.{n}", style="row")
             )
-            sub.lines.append(ln)
-            t.update(subgroup=sub, row=None, open=sub)
-            return True
-        row_m = RE_TABLE_ROW.match(text)
-        if row_m:
-            n = int(row_m.group("n"))
-            rest = row_m.group("rest") or ""
-            fresh = t.get("row") is None
-            if (n == t["expected"] or (fresh and n == 1)) and (not rest or re.search(r"[^\W\d_]", rest)):
-                parent = t.get("subgroup") or t["group"]  # type: ignore[assignment]
-                row = parent.add(
-                    _Node(kind="table", rank=RANK_PARAGRAPH, locator=f"{parent.locator}.{n}", style="row")
-                )
-                row.lines.append(ln)
-                t.update(row=row, open=row, expected=n + 1)
-                return True
-        target: _Node = t.get("open") or t["header"]  # type: ignore[assignment]
-        target.lines.append(ln)
+            t.expected = n + 1
+            t.open = t.row
+        t.open.lines.append(ln)
         return True
+
+    def _is_row_start(self, text: str) -> bool:
+        # Row numbers run on (or restart at 1 under a new group); a value like "12 06" is not a row.
+        t = self.table
+        m = RE_TABLE_ROW.match(text)
+        if t is None or not m:
+            return False
+        n = int(m.group("n"))
+        rest = m.group("rest") or ""
+        in_sequence = n == t.expected or (t.row is None and n == 1)
+        return in_sequence and (not rest or bool(re.search(r"[^\W\d_]", rest)))
 
     # closing
     def _distribution(self, ln: Line, f: str) -> None:
@@ -633,13 +636,14 @@ class _Builder:
 
     # body
     def _body_line(self, ln: Line, f: str, core: str) -> None:
+        appendix = self.appendix()
         if (
-            self.appendix() is not None
-            and self.mode != "table"
+            appendix is not None
             and RE_TABLE_HEADER.match(f)
             and len(ln.text) <= 40
-        ) and f.split()[0] in ("tt", "stt"):
-            self._start_table(ln)
+            and f.split()[0] in ("tt", "stt")
+        ):
+            self._start_table(ln, appendix)
             return
         fm = RE_FIELD.match(f)
         if fm:
