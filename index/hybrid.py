@@ -9,9 +9,10 @@ import numpy as np
 from index.embedders import Embedder, get_embedder
 from index.fusion import Ranking, reciprocal_rank_fusion, weighted_fusion
 from index.lexical import top_k
-from index.query import QueryHints, analyze_query, number_matches
+from index.query import QueryHints, analyze_query, issuer_matches, number_matches
 from index.store import IndexStore
-from rag.records import Clause, Filters, Hit
+from rag.intent import translate_english
+from rag.records import Clause, DocumentMeta, Filters, Hit
 from rag.text import fold
 
 MODES = ("hybrid", "dense", "bm25")
@@ -19,31 +20,49 @@ FUSIONS = ("rrf", "weighted")
 _LOCATOR_PART = re.compile(r"[.\s/]+")
 
 
-def hint_strength(hints: QueryHints, clause: Clause, doc_number: str, doc_year: str) -> float:
-    """Pure: how strongly the query's explicit references point at this clause (0 = not at all).
+def task_path(locator: str) -> list[str]:
+    """The numbered path of a locator: "II.4 · Đơn vị thực hiện" -> ["II", "4"]."""
+    return [p for p in _LOCATOR_PART.split(locator.split("·")[0]) if p]
 
-    Generic structural rules only: a task number names a numbered item under a heading about
-    tasks; a document reference names a document by its number; a year matches a clause's
-    year field or the document's date.
+
+def clause_strength(hints: QueryHints, clause: Clause, doc_year: str) -> float:
+    """Pure: how strongly the query's explicit references point at this clause within its document.
+
+    Generic structural rules only: "nhiệm vụ 4" names the item numbered 4 below a top-level
+    section (and everything under it); a year matches a clause's year field or its document's.
     """
     strength = 0.0
     if hints.task_number is not None:
-        parts = [p for p in _LOCATOR_PART.split(clause.locator) if p]
-        if hints.task_number in parts[1:] or (len(parts) == 1 and parts[0] == hints.task_number):
-            context = fold(" ".join([*clause.breadcrumb, clause.title]))
-            strength += 1.0 if "nhiem vu" in context or "task" in context else 0.3
-    for ref in hints.doc_refs:
-        if number_matches(ref.number, doc_number):
-            strength += 1.0
-            break
-    else:
-        if any(number_matches(n, doc_number) for n in hints.numbers):
-            strength += 1.0
+        path = task_path(clause.locator)
+        if hints.task_number in path[1:2]:
+            strength += 0.6
     if hints.years:
         year = clause.fields.get("year", "") or doc_year
         if year and year in hints.years:
             strength += 0.3
     return strength
+
+
+def document_strength(hints: QueryHints, meta: DocumentMeta) -> float:
+    """Pure: how explicitly the query names this document (by number, by type and issuer, by type)."""
+    strength = 0.0
+    numbers = [r.number for r in hints.doc_refs] + list(hints.numbers)
+    if any(number_matches(n, meta.number) for n in numbers):
+        strength += 1.0
+    doc_type = fold(meta.doc_type)
+    if any(
+        fold(t) == doc_type
+        and (issuer_matches(phrase, meta.issuer) or issuer_matches(phrase, meta.parent_issuer))
+        for t, phrase in hints.issuer_refs
+    ):
+        strength += 1.0
+    if doc_type and any(fold(t) == doc_type for t in hints.doc_types):
+        strength += 0.3
+    return strength
+
+
+def hint_strength(hints: QueryHints, clause: Clause, meta: DocumentMeta) -> float:
+    return clause_strength(hints, clause, meta.date[:4]) + document_strength(hints, meta)
 
 
 class HybridRetriever:
@@ -62,6 +81,7 @@ class HybridRetriever:
         rrf_k: int = 60,
         weights: tuple[float, float] = (1.0, 1.0),
         hint_weight: float = 1.0,
+        promote_from: int = 10,
     ) -> None:
         self.store = store
         self.embedder = embedder or get_embedder(None)
@@ -69,6 +89,7 @@ class HybridRetriever:
         self.rrf_k = rrf_k
         self.weights = weights  # dense, bm25
         self.hint_weight = hint_weight
+        self.promote_from = promote_from
         self._rows_cache: dict[int, tuple[frozenset[str], np.ndarray]] = {}
 
     # --- single retrievers -------------------------------------------------------------------
@@ -120,16 +141,29 @@ class HybridRetriever:
         if allowed is not None and not allowed:
             return []
         n = max(self.candidates, 5 * k)
+        # BM25 needs Vietnamese words; an English question gets its administrative terms mapped.
+        lexical_query = translate_english(query)[0]
         dense = self.dense_ranking(query, n, allowed) if mode in ("hybrid", "dense") else []
-        bm25 = self.bm25_ranking(query, n, allowed) if mode in ("hybrid", "bm25") else []
+        bm25 = self.bm25_ranking(lexical_query, n, allowed) if mode in ("hybrid", "bm25") else []
         per_mode = {"dense": dict(dense), "bm25": dict(bm25)}
         if mode == "dense":
             ranked = dense
         elif mode == "bm25":
             ranked = bm25
         else:
-            ranked = self._fuse(dense, bm25, fusion)
-            ranked = self._apply_hints(query, ranked, fusion)
+            hints = analyze_query(query)
+            rankings = [dense, bm25]
+            named = self._named_documents(hints, allowed)
+            if named is not None:
+                # The query names a document: also rank within it, so its clauses are candidates
+                # even when the whole-corpus pools missed them (OCR text, for instance).
+                in_doc_dense = self.dense_ranking(query, n, named)
+                in_doc_bm25 = self.bm25_ranking(lexical_query, n, named)
+                per_mode["dense"] = dict(in_doc_dense) | per_mode["dense"]
+                per_mode["bm25"] = dict(in_doc_bm25) | per_mode["bm25"]
+                rankings += [in_doc_dense, in_doc_bm25]
+            ranked = self._fuse(rankings, fusion)
+            ranked = self._apply_hints(hints, ranked, fusion, allowed)
         hits: list[Hit] = []
         for rank, (cid, score) in enumerate(ranked[:k], start=1):
             clause = self.store.clause(cid)
@@ -141,25 +175,96 @@ class HybridRetriever:
             hits.append(Hit(clause=clause, score=score, rank=rank, scores=scores))
         return hits
 
-    def _fuse(self, dense: Ranking, bm25: Ranking, fusion: str) -> Ranking:
+    def _fuse(self, rankings: list[Ranking], fusion: str) -> Ranking:
+        weights = [self.weights[i % 2] for i in range(len(rankings))]  # dense, bm25, dense, bm25 …
         if fusion == "weighted":
-            return weighted_fusion([dense, bm25], list(self.weights))
-        return reciprocal_rank_fusion([dense, bm25], k=self.rrf_k, weights=list(self.weights))
+            return weighted_fusion(rankings, weights)
+        return reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=weights)
 
-    def _apply_hints(self, query: str, ranked: Ranking, fusion: str) -> Ranking:
-        hints = analyze_query(query)
+    def _named_documents(self, hints: QueryHints, allowed: frozenset[str] | None) -> frozenset[str] | None:
+        """Clause ids of the documents the query names by number or by type and issuer, if any."""
+        if not (hints.doc_refs or hints.numbers or hints.issuer_refs):
+            return None
+        ids = {
+            c.id
+            for d in self.store.documents()
+            if document_strength(hints, d.meta) >= 1.0
+            for c in d.clauses
+            if allowed is None or c.id in allowed
+        }
+        return frozenset(ids) if ids else None
+
+    def _apply_hints(
+        self, hints: QueryHints, ranked: Ranking, fusion: str, allowed: frozenset[str] | None
+    ) -> Ranking:
         if not hints.has_signal or not ranked:
             return ranked
+        store = self.store
         # One hint point is worth a first-rank vote in RRF (or a full normalised score when weighted).
         unit = self.hint_weight * (1.0 / (self.rrf_k + 1) if fusion == "rrf" else 1.0)
-        out: Ranking = []
+        doc_strength: dict[str, float] = {}
+        scores: dict[str, float] = {}
         for cid, score in ranked:
-            clause = self.store.clause(cid)
-            doc = self.store.document(clause.doc_id) if clause else None
+            clause = store.clause(cid)
+            doc = store.document(clause.doc_id) if clause else None
             if clause is None or doc is None:
-                out.append((cid, score))
+                scores[cid] = score
                 continue
-            strength = hint_strength(hints, clause, doc.meta.number, doc.meta.date[:4])
-            out.append((cid, score + unit * strength))
-        out.sort(key=lambda kv: -kv[1])
-        return out
+            if doc.id not in doc_strength:
+                doc_strength[doc.id] = document_strength(hints, doc.meta)
+            strength = doc_strength[doc.id] + clause_strength(hints, clause, doc.meta.date[:4])
+            scores[cid] = score + unit * strength
+        if hints.asks:
+            self._promote_asked(hints.asks, scores, unit, allowed)
+        return sorted(scores.items(), key=lambda kv: -kv[1])
+
+    def _promote_asked(
+        self, asks: str, scores: dict[str, float], unit: float, allowed: frozenset[str] | None
+    ) -> None:
+        """Lift the part of the document the question asks for next to the clauses that matched.
+
+        "Who carries out the task about X?" matches X in the task's items, but the answer is
+        the task's "Đơn vị thực hiện" field; "who signed the plan?" matches the plan, but the
+        answer is its signature block. So each top candidate passes its score on to that part.
+        """
+        store = self.store
+        top = sorted(scores.items(), key=lambda kv: -kv[1])[: self.promote_from]
+        lifted: dict[str, float] = {}
+        for cid, score in top:
+            clause = store.clause(cid)
+            if clause is None:
+                continue
+            if asks in ("signer", "recipients"):
+                kind = "signature" if asks == "signer" else "recipients"
+                doc = store.document(clause.doc_id)
+                targets = [c.id for c in (doc.clauses if doc else []) if c.kind == kind]
+            else:
+                targets = self._asked_fields(clause, asks)
+            for target in targets:
+                if allowed is not None and target not in allowed:
+                    continue
+                # A hair above the clause that matched: the asked part sorts right before it.
+                lifted[target] = max(lifted.get(target, 0.0), score + 1e-6 * unit)
+        for target, score in lifted.items():
+            if score > scores.get(target, 0.0):
+                scores.pop(target, None)  # re-insert: among equal scores, the matching clause stays first
+                scores[target] = score
+
+    def _asked_fields(self, clause: Clause, key: str) -> list[str]:
+        """The nearest enclosing task's field clauses that carry ``key`` (the clause itself if it does)."""
+        store = self.store
+        node: Clause | None = clause
+        for _ in range(6):  # tasks sit a few levels deep at most
+            if node is None:
+                return []
+            if node.kind == "field" and key in node.fields:
+                return [node.id]
+            fields = [
+                c.id
+                for child in node.children
+                if (c := store.clause(child)) is not None and c.kind == "field" and key in c.fields
+            ]
+            if fields:
+                return fields
+            node = store.clause(node.parent_id) if node.parent_id else None
+        return []

@@ -36,6 +36,16 @@ def make_doc(
         )
         for i, (loc, title, text, crumbs) in enumerate(clauses)
     ]
+    # Link the tree as the parser does: "III.1.a" hangs under "III.1"; "Đơn vị thực hiện" lines are fields.
+    by_loc = {c.locator: c for c in items}
+    for c in items:
+        parent = by_loc.get(c.locator.rsplit(".", 1)[0]) if "." in c.locator else None
+        if parent is not None:
+            c.parent_id = parent.id
+            parent.children.append(c.id)
+        if c.title == "Đơn vị thực hiện":
+            c.kind = "field"
+            c.fields = {"lead_unit": c.text.split(":", 1)[1].strip()}
     meta = DocumentMeta(doc_type=doc_type, number=number, issuer=issuer, date=date, title="Chuyển đổi số")
     return Document(
         id=doc_id,

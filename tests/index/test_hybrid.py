@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from index.embedders import E5Embedder
-from index.hybrid import HybridRetriever, hint_strength
+from index.hybrid import HybridRetriever, clause_strength, document_strength, hint_strength
 from index.query import analyze_query
 from index.store import IndexStore, IndexWriter
 from rag.records import Document, Filters
@@ -52,13 +52,35 @@ def test_task_number_hint_lifts_the_named_task(retriever: HybridRetriever) -> No
     assert "plan:III.1.a" in {h.clause.id for h in hits}
 
 
-def test_hint_strength_is_structural(plan: Document) -> None:
+def test_hint_strength_is_structural(plan: Document, letter: Document) -> None:
     by_loc = {c.locator: c for c in plan.clauses}
     hints = analyze_query("nhiệm vụ 2")
-    assert hint_strength(hints, by_loc["III.2.a"], "58/KH-UBND", "2025") == 1.0
-    assert hint_strength(hints, by_loc["III.1.a"], "58/KH-UBND", "2025") == 0.0
-    assert hint_strength(analyze_query("Kế hoạch 58"), by_loc["IV"], "58/KH-UBND", "2025") == 1.0
-    assert hint_strength(analyze_query("Kế hoạch 59"), by_loc["IV"], "58/KH-UBND", "2025") == 0.0
+    assert clause_strength(hints, by_loc["III.2.a"], "2025") > 0
+    assert clause_strength(hints, by_loc["III.1.a"], "2025") == 0.0
+    assert clause_strength(hints, by_loc["IV"], "2025") == 0.0
+    assert document_strength(analyze_query("Kế hoạch 58"), plan.meta) >= 1.0
+    assert document_strength(analyze_query("Kế hoạch 59"), plan.meta) < 1.0
+    named = analyze_query("công văn của Sở Khoa học và Công nghệ gửi ai")
+    assert document_strength(named, letter.meta) >= 1.0
+    assert document_strength(named, plan.meta) == 0.0
+    assert hint_strength(hints, by_loc["III.2.a"], plan.meta) == clause_strength(
+        hints, by_loc["III.2.a"], "2025"
+    )
+
+
+def test_asked_part_is_promoted_next_to_the_match(retriever: HybridRetriever) -> None:
+    # The query matches the task's item text; the answer is the task's lead-unit field.
+    query = "Đơn vị nào thực hiện việc phủ sóng 5G?"
+    plain = [
+        h.clause.id
+        for h in HybridRetriever(retriever.store, retriever.embedder, promote_from=0).run(query, k=10)
+    ]
+    promoted = [h.clause.id for h in retriever.run(query, k=10)]
+    assert promoted.index("plan:III.2.a") < promoted.index("plan:III.2")
+    assert promoted.index("plan:III.2.a") <= plain.index("plan:III.2.a")
+    signer = retriever.run("Ai ký công văn về trí tuệ nhân tạo?", k=5)
+    assert signer  # the letter has no signature clause: nothing invented
+    assert all(h.clause.kind != "signature" for h in signer)
 
 
 def test_filters_apply_before_the_cut(retriever: HybridRetriever) -> None:
