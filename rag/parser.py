@@ -131,7 +131,6 @@ SIGNER_TITLES = (
     "vien truong",
     "hieu truong",
     "chanh an",
-    "vien truong",
     "bi thu",
     "pho bi thu",
     "uy ban nhan dan",
@@ -140,8 +139,15 @@ SIGNER_TITLES = (
     "ban thuong vu",
     "chinh phu",
 )
-# OCR reads "Đ" as "P" or "D": "GIAM POC" is "GIÁM ĐỐC".
-_TITLE_ALTS = "|".join(re.escape(t).replace("d", "[dp]").replace(r"\ ", r"\s*") for t in SIGNER_TITLES)
+
+
+def _title_pattern(title: str) -> str:
+    # OCR reads "Đ" as "P" or "D": "GIAM POC" is "GIÁM ĐỐC".
+    return re.escape(title).replace("d", "[dp]").replace(r"\ ", r"\s*")
+
+
+_TITLE_PATTERNS = [(t, re.compile(_title_pattern(t))) for t in SIGNER_TITLES]
+_TITLE_ALTS = "|".join(_title_pattern(t) for t in SIGNER_TITLES)
 RE_SIGNER_TITLE = re.compile(rf"(?:^|\s)(?P<t>{_TITLE_ALTS})\s*$")
 CANONICAL_TITLES = {
     "pho chu tich": "PHÓ CHỦ TỊCH",
@@ -156,6 +162,21 @@ CANONICAL_TITLES = {
     "chanh van phong": "CHÁNH VĂN PHÒNG",
     "truong phong": "TRƯỞNG PHÒNG",
     "uy ban nhan dan": "ỦY BAN NHÂN DÂN",
+    "hoi dong nhan dan": "HỘI ĐỒNG NHÂN DÂN",
+    "pho truong ban": "PHÓ TRƯỞNG BAN",
+    "pho truong phong": "PHÓ TRƯỞNG PHÒNG",
+    "pho chanh van phong": "PHÓ CHÁNH VĂN PHÒNG",
+    "pho thu tuong": "PHÓ THỦ TƯỚNG",
+    "chu nhiem": "CHỦ NHIỆM",
+    "cuc truong": "CỤC TRƯỞNG",
+    "vien truong": "VIỆN TRƯỞNG",
+    "hieu truong": "HIỆU TRƯỞNG",
+    "chanh an": "CHÁNH ÁN",
+    "bi thu": "BÍ THƯ",
+    "pho bi thu": "PHÓ BÍ THƯ",
+    "ban chap hanh": "BAN CHẤP HÀNH",
+    "ban thuong vu": "BAN THƯỜNG VỤ",
+    "chinh phu": "CHÍNH PHỦ",
 }
 RE_TABLE_HEADER = re.compile(r"^s?tt\b")
 RE_TABLE_GROUP = re.compile(r"^(?P<r>[IVX]{1,5})(?:\s+(?P<t>\S.*))?$")
@@ -988,6 +1009,14 @@ def _doc_type_from_number(number: str) -> str:
     return NUMBER_CODES.get(fold_keep(m.group(1)), "")
 
 
+def _canonical_title(folded: str) -> str:
+    """The title as printed, for text that lost its marks: "giam poc" -> "GIÁM ĐỐC"."""
+    for title, pattern in _TITLE_PATTERNS:
+        if pattern.fullmatch(folded.strip()):
+            return CANONICAL_TITLES.get(title, title.upper())
+    return ""
+
+
 def _signer(signature: Clause | None) -> tuple[str, str]:
     if signature is None:
         return "", ""
@@ -1004,14 +1033,11 @@ def _signer(signature: Clause | None) -> tuple[str, str]:
         if has_diacritics(text) or not title_m:
             titles.append(text if (prefix or _is_upper(text)) else "")
             continue
-        canonical = CANONICAL_TITLES.get(re.sub(r"\s+", " ", title_m.group("t")).replace("p", "d"), "")
+        canonical = _canonical_title(title_m.group("t"))
         if not canonical:
             titles.append(text)
-            continue
-        if prefix:
-            titles.append(
-                f"{text[: prefix.end() - 1].strip().upper()} {canonical}".replace(". ", ". ").strip()
-            )
+        elif prefix:
+            titles.append(f"{text[: prefix.end() - 1].strip().upper()} {canonical}")
         else:
             titles.append(canonical)
     titles = [t for t in titles if t]

@@ -539,3 +539,20 @@ def test_markdown_headings_and_bold_fields() -> None:
     assert task.fields == {"lead_unit": "Sở Khoa học và Công nghệ", "deadline": "Quý II/2026"}
     assert task.title == "Xây dựng nền tảng"
     assert by_locator(doc, "II.1 · Đơn vị thực hiện").breadcrumb == ["II. NHIỆM VỤ", "1. Xây dựng nền tảng"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        ("KT. CHU TICH\nPHO CHU TICH", "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"),  # OCR lost the marks
+        ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"),
+        ("KT. GIAM DOC\nGIAM POC", "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"),
+        ("GIÁM ĐỐC", "GIÁM ĐỐC"),
+    ],
+)
+def test_signature_block(lines: str, title: str) -> None:
+    doc = parse_text(f"1. Nội dung./.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n{lines}\n\nNguyễn Văn An\n")
+    assert doc.meta.signer_title == title
+    assert doc.meta.signer_name == "Nguyễn Văn An"
+    assert doc.meta.distribution == ["Như trên", "Lưu: VT"]
+    assert by_locator(doc, "chữ ký").text.endswith("Nguyễn Văn An")
