@@ -13,7 +13,9 @@ import anyio
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from api.cache import LRUCache
 from api.ratelimit import SlidingWindowLimiter
+from api.schemas import AskResponse
 from api.settings import ACCESS_PUBLIC, Settings
 from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError
 from rag.pipeline import Assistant
@@ -174,3 +176,10 @@ def get_runner(request: Request) -> Runner:
 
 
 RunnerDep = Annotated[Runner, Depends(get_runner)]
+
+
+def get_answer_cache(request: Request) -> LRUCache[AskResponse]:
+    return request.app.state.answers
+
+
+AnswerCacheDep = Annotated[LRUCache[AskResponse], Depends(get_answer_cache)]

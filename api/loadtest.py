@@ -35,6 +35,7 @@ class LoadResult:
     clients: int
     requests: int
     errors: int
+    cached: int  # answers the server took from its answer cache
     distinct_questions: int
     seconds: float
     requests_per_s: float
@@ -52,7 +53,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def summarise(
-    latencies_ms: list[float], errors: int, clients: int, seconds: float, distinct: int
+    latencies_ms: list[float], errors: int, cached: int, clients: int, seconds: float, distinct: int
 ) -> LoadResult:
     if not latencies_ms:
         raise ValueError("no request completed")
@@ -60,6 +61,7 @@ def summarise(
         clients=clients,
         requests=len(latencies_ms),
         errors=errors,
+        cached=cached,
         distinct_questions=distinct,
         seconds=round(seconds, 2),
         requests_per_s=round(len(latencies_ms) / seconds, 1) if seconds > 0 else 0.0,
@@ -100,12 +102,13 @@ def run_load(
 ) -> LoadResult:
     latencies: list[float] = []
     errors = 0
+    cached = 0
     issued = 0
     lock = threading.Lock()
     deadline = time.perf_counter() + max_seconds
 
     def worker() -> None:
-        nonlocal errors, issued
+        nonlocal errors, cached, issued
         with httpx.Client(base_url=base_url, timeout=30.0) as client:
             while True:
                 with lock:
@@ -115,13 +118,15 @@ def run_load(
                     issued += 1
                 started = time.perf_counter()
                 try:
-                    ok = client.post("/api/ask", json={"question": question}).status_code == 200
+                    response = client.post("/api/ask", json={"question": question})
+                    ok = response.status_code == 200
                 except httpx.HTTPError:
                     ok = False
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:
                     latencies.append(elapsed)
                     errors += 0 if ok else 1
+                    cached += 1 if ok and response.json().get("cached") else 0
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     started = time.perf_counter()
@@ -129,7 +134,7 @@ def run_load(
         t.start()
     for t in threads:
         t.join()
-    return summarise(latencies, errors, clients, time.perf_counter() - started, len(set(questions)))
+    return summarise(latencies, errors, cached, clients, time.perf_counter() - started, len(set(questions)))
 
 
 def _free_port() -> int:
@@ -138,8 +143,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(index: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(index: Path, port: int, *, answer_cache: bool = True) -> subprocess.Popen[bytes]:
     env = dict(os.environ, POLICYQA_INDEX=str(index), POLICYQA_RATE_LIMIT_PER_MINUTE="0")
+    if not answer_cache:
+        env["POLICYQA_ANSWER_CACHE_SIZE"] = "0"
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app"]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     return subprocess.Popen(cmd, env=env, cwd=config.PROJECT_ROOT)
@@ -165,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default=None, help="target a running server instead of starting one")
     parser.add_argument("--index", default=None, metavar="DIR", help="index for the started server")
     parser.add_argument("--questions", type=Path, default=None, help="questions file (.jsonl or lines)")
+    parser.add_argument("--no-cache", action="store_true", help="start the server with its answer cache off")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (model load)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
@@ -176,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     if base_url is None:
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"
-        server = start_server(config.index_dir(args.index), port)
+        server = start_server(config.index_dir(args.index), port, answer_cache=not args.no_cache)
     try:
         wait_ready(base_url)
         with httpx.Client(base_url=base_url, timeout=30) as client:
@@ -196,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(asdict(result)))
     else:
         print(
-            f"{result.requests} requests ({result.errors} errors) from {result.clients} clients over "
+            f"{result.requests} requests ({result.errors} errors, {result.cached} from the answer cache) "
+            f"from {result.clients} clients over "
             f"{result.distinct_questions} distinct questions in {result.seconds} s: "
             f"{result.requests_per_s} req/s, p50 {result.p50_ms} ms, p95 {result.p95_ms} ms, "
             f"p99 {result.p99_ms} ms, max {result.max_ms} ms"

@@ -18,11 +18,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 from swagger_ui_bundle import swagger_ui_path
 
+from api.cache import LRUCache
 from api.deps import AssistantProvider, Runner
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimitMiddleware
 from api.ratelimit import SlidingWindowLimiter
 from api.routers import ask, documents, health, search
+from api.schemas import AskResponse
 from api.settings import Settings
 from rag.errors import PolicyQAError
 
@@ -57,7 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.assistants = AssistantProvider(settings.index)
     app.state.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute, window_s=60.0)
-    app.state.runner = Runner(settings.request_timeout_s)
+    app.state.runner = Runner(settings.request_timeout_s, anyio.CapacityLimiter(settings.pipeline_threads))
+    app.state.answers = LRUCache[AskResponse](settings.answer_cache_size)
     app.state.write_lock = threading.Lock()
 
     install_error_handlers(app)

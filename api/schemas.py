@@ -87,6 +87,7 @@ class AskResponse(BaseModel):
     timings: dict[str, float]
     mode: str
     generator: str
+    cached: bool = False  # served from the answer cache (same index generation, question and options)
 
 
 class CitationsEvent(BaseModel):
@@ -97,6 +98,7 @@ class CitationsEvent(BaseModel):
     citations: list[CitationOut]
     related: list[CitationOut]
     timings: dict[str, float]
+    cached: bool = False
 
 
 class SearchHit(BaseModel):

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     # Per client IP on /api/ask*; 0 turns the limiter off.
     rate_limit_per_minute: int = Field(default=120, ge=0)
     request_timeout_s: float = Field(default=30.0, gt=0)
+    # Questions and searches computed at once; more only adds GIL contention on a small machine.
+    pipeline_threads: int = Field(default=4, ge=1)
+    # Finished answers kept per (index generation, question, options, access); 0 turns it off.
+    answer_cache_size: int = Field(default=1024, ge=0)
 
     @field_validator("index")
     @classmethod

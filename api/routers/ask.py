@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from api.deps import AccessDep, AssistantDep, RateLimitDep, RunnerDep, SettingsDep
+from api.cache import LRUCache
+from api.deps import AccessDep, AnswerCacheDep, AssistantDep, RateLimitDep, RunnerDep, SettingsDep
 from api.errors import log
 from api.schemas import AskRequest, AskResponse, CitationOut, CitationsEvent, ErrorResponse, FiltersIn
 from rag.errors import PolicyQAError
 from rag.pipeline import Assistant
 from rag.records import Answer, Citation
+from rag.text import collapse_ws, nfc
 
 router = APIRouter(prefix="/api", tags=["ask"], dependencies=[RateLimitDep])
 
@@ -33,6 +35,13 @@ def _checked(body: AskRequest, settings: SettingsDep) -> AskRequest:
 
 
 CheckedAsk = Annotated[AskRequest, Depends(_checked)]
+
+
+def cache_key(generation: str, body: AskRequest, access: frozenset[str] | None) -> Hashable:
+    """Everything an answer depends on: the index generation, the question, its options, the caller's levels."""
+    filters = (body.filters or FiltersIn()).model_dump_json()
+    levels = tuple(sorted(access)) if access is not None else None
+    return (generation, collapse_ws(nfc(body.question)), body.top_k, body.mode, filters, levels)
 
 
 def _citations(items: list[Citation], assistant: Assistant) -> list[CitationOut]:
@@ -56,44 +65,71 @@ def to_response(answer: Answer, assistant: Assistant) -> AskResponse:
 
 
 @router.post("/ask", responses=ERRORS)
-async def ask(body: CheckedAsk, assistant: AssistantDep, access: AccessDep, run: RunnerDep) -> AskResponse:
+async def ask(
+    body: CheckedAsk, assistant: AssistantDep, access: AccessDep, run: RunnerDep, cache: AnswerCacheDep
+) -> AskResponse:
     """Answer a question from the documents the caller may read, with clause citations (or abstain)."""
+    key = cache_key(assistant.store.generation, body, access)
+    if (hit := cache.get(key)) is not None:
+        return hit.model_copy(update={"cached": True})
     filters = (body.filters or FiltersIn()).to_filters(access)
     answer = await run(
         lambda: assistant.ask(body.question, top_k=body.top_k, mode=body.mode, filters=filters)
     )
-    return to_response(answer, assistant)
+    response = to_response(answer, assistant)
+    cache.put(key, response)
+    return response
+
+
+def _responses(
+    events: Iterator[tuple[str, Any]], assistant: Assistant, cache: LRUCache[AskResponse], key: Hashable
+) -> Iterator[tuple[str, Any]]:
+    """The pipeline's ("answer", Answer) event as ("response", AskResponse), cached on the way out."""
+    for kind, value in events:
+        if kind == "answer":
+            value = to_response(value, assistant)
+            cache.put(key, value)
+            kind = "response"
+        yield kind, value
 
 
 async def _primed_events(
-    body: CheckedAsk, assistant: AssistantDep, access: AccessDep, run: RunnerDep
+    body: CheckedAsk, assistant: AssistantDep, access: AccessDep, run: RunnerDep, cache: AnswerCacheDep
 ) -> Iterator[tuple[str, Any]]:
     """Start the answer before the response begins, so failures still get a proper status code."""
+    key = cache_key(assistant.store.generation, body, access)
+    if (hit := cache.get(key)) is not None:
+        return iter([("delta", hit.answer), ("response", hit.model_copy(update={"cached": True}))])
     filters = (body.filters or FiltersIn()).to_filters(access)
-    events = assistant.ask_stream(body.question, top_k=body.top_k, mode=body.mode, filters=filters)
+    events = _responses(
+        assistant.ask_stream(body.question, top_k=body.top_k, mode=body.mode, filters=filters),
+        assistant,
+        cache,
+        key,
+    )
     first = await run(lambda: next(events, None))
     return itertools.chain([first] if first is not None else [], events)
 
 
 @router.post("/ask/stream", response_class=EventSourceResponse, responses=ERRORS)
 def ask_stream(
-    events: Annotated[Iterator[tuple[str, Any]], Depends(_primed_events)], assistant: AssistantDep
+    events: Annotated[Iterator[tuple[str, Any]], Depends(_primed_events)],
 ) -> Iterator[ServerSentEvent]:
     """The answer as server-sent events: ``delta`` text pieces, then ``citations``, then ``done``."""
     try:
         for kind, value in events:
             if kind == "delta":
                 yield ServerSentEvent(event="delta", data=value)
-            elif kind == "answer":
-                full = to_response(value, assistant)
+            elif kind == "response":
                 yield ServerSentEvent(
                     event="citations",
                     data=CitationsEvent(
-                        answer=full.answer,
-                        abstained=full.abstained,
-                        citations=full.citations,
-                        related=full.related,
-                        timings=full.timings,
+                        answer=value.answer,
+                        abstained=value.abstained,
+                        citations=value.citations,
+                        related=value.related,
+                        timings=value.timings,
+                        cached=value.cached,
                     ),
                 )
     except PolicyQAError as exc:

@@ -143,18 +143,36 @@ def test_ask_abstains_with_related_clauses(client: TestClient) -> None:
 
 
 def test_stream_sends_deltas_then_the_same_citations(client: TestClient) -> None:
-    plain = client.post("/api/ask", json={"question": QUESTION}).json()
-    with client.stream("POST", "/api/ask/stream", json={"question": QUESTION}) as response:
+    question = {"question": "Thời gian thực hiện nhiệm vụ 4 của kế hoạch là khi nào?"}
+    with client.stream("POST", "/api/ask/stream", json=question) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         events = sse_events(response.read().decode())
+    plain = client.post("/api/ask", json=question).json()
     names = [name for name, _ in events]
     assert names[-2:] == ["citations", "done"] and set(names[:-2]) == {"delta"}
     streamed = "".join(data for name, data in events if name == "delta")
     assert streamed == plain["answer"]
     final = events[-2][1]
+    assert final["cached"] is False and plain["cached"] is True  # the stream filled the answer cache
     assert [c["clause_id"] for c in final["citations"]] == [c["clause_id"] for c in plain["citations"]]
     assert final["abstained"] == plain["abstained"]
+
+
+def test_answer_cache_is_per_access_and_question(client: TestClient) -> None:
+    question = {"question": "Kế hoạch truyền thông có những nhiệm vụ nào?", "top_k": 7}
+    first = client.post("/api/ask", json=question).json()
+    again = client.post("/api/ask", json={**question, "question": "  " + question["question"]}).json()
+    assert first["cached"] is False and again["cached"] is True
+    assert again["answer"] == first["answer"] and again["citations"] == first["citations"]
+    assert client.post("/api/ask", json=question, headers=READER).json()["cached"] is False
+    assert client.post("/api/ask", json={**question, "top_k": 8}).json()["cached"] is False
+
+
+def test_slow_questions_time_out_with_503(corpus_index: Path) -> None:
+    with TestClient(create_app(settings_for(corpus_index, request_timeout_s=0.001))) as c:
+        detail = assert_error(c.post("/api/ask", json={"question": "Mục tiêu chung của báo cáo là gì?"}), 503)
+        assert "longer than" in detail
 
 
 @pytest.mark.parametrize(
