@@ -230,10 +230,8 @@ class _Node:
     style: str = ""  # roman, numbered, letter, bullet, plus, legal:dieu, appendix, field, table …
     lines: list[Line] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
-    fields: dict[str, str] = field(default_factory=dict)
-    field_key: str = ""
-    label: str = ""
-    title: str = ""
+    field_key: str = ""  # fields: "lead_unit", "deadline" …
+    label: str = ""  # fields: the label as printed, "Đơn vị thực hiện"
 
     def add(self, child: _Node) -> _Node:
         child.parent = self
@@ -473,10 +471,9 @@ class _Table:
 
 
 class _Builder:
-    def __init__(self, width: float) -> None:
+    def __init__(self) -> None:
         self.root = _Node(kind="root", rank=-1, locator="")
         self.stack: list[_Node] = [self.root]
-        self.width = width
         self.mode = ""  # "", "distribution", "signature", "table"
         self.closed = False  # "./." seen: the body has ended
         self.distribution: _Node | None = None
@@ -1091,7 +1088,7 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
     physical = norm.lines
     width = full_width(physical)
     header = _scan_header(physical)
-    builder = _Builder(width)
+    builder = _Builder()
     _feed_body(builder, physical[header.end :], width)
 
     prefix: list[Clause] = []
