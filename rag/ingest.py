@@ -153,7 +153,8 @@ def ingest_paths(
                 doc = _parse(file, access)
             except InputFileError as exc:
                 report.failed.append(file.source)
-                report.errors.append(f"{file.source}: {exc}")
+                message = str(exc)  # loaders usually name the file already
+                report.errors.append(message if file.path.name in message else f"{file.source}: {message}")
                 continue
             except OSError as exc:
                 report.failed.append(file.source)
