@@ -247,3 +247,45 @@ def test_seed_pages_and_source_relative_to_root() -> None:
     assert loaded.pages[1].text.lstrip().startswith("2.4. Tăng cường ứng dụng")
     assert len(load_file(DEFAULT_CORPUS_DIR / "004_692be0d4a05e0383.txt").pages) == 21
     assert [p.number for p in load_file(DEFAULT_CORPUS_DIR / "003_7aaba2caba63f323.txt").pages] == [0]
+
+
+@needs_font
+def test_pdf_with_header_footnote_and_page_number(tmp_path: Path) -> None:
+    pages = [
+        [
+            "ỦY BAN NHÂN DÂN",
+            "TỈNH QUẢNG NGÃI",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Số: 58/KH-UBND",
+            "Quảng Ngãi, ngày 10 tháng 10 năm 2025",
+            "KẾ HOẠCH",
+            "Triển khai chuyển đổi số năm 2026",
+            "Căn cứ Quyết định số 12/QĐ-UBND ngày 01/02/2026 của UBND tỉnh về việc ban hành kế hoạch",
+            "hướng tới chính quyền số1; phát triển kinh tế số.",
+            "I. MỤC TIÊU",
+            "1 Quyết định số 1702/QĐ-UBND ngày 31/12/2024.",
+        ],
+        [
+            "2",
+            "II. NHIỆM VỤ",
+            "1. Xây dựng nền tảng tích hợp",
+            "- Đơn vị thực hiện: Sở Khoa học và Công nghệ",
+            "Nơi nhận:",
+            "- Lưu: VT.",
+            "TM. ỦY BAN NHÂN DÂN",
+            "CHỦ TỊCH",
+            "Nguyễn Văn An",
+        ],
+    ]
+    doc = parse_document(load_file(_write_pdf(tmp_path / "kh.pdf", pages)))
+    meta = doc.meta
+    assert (meta.doc_type, meta.number, meta.date) == ("Kế hoạch", "58/KH-UBND", "2025-10-10")
+    assert (meta.signer_name, meta.signer_title) == ("Nguyễn Văn An", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH")
+    by_locator = {c.locator: c for c in doc.clauses}
+    opening = by_locator["đoạn 1"]
+    assert opening.footnotes == ["1 Quyết định số 1702/QĐ-UBND ngày 31/12/2024."]
+    assert "chính quyền số; phát triển" in opening.text
+    task = by_locator["II.1"]
+    assert task.pages == [2] and task.fields["lead_unit"] == "Sở Khoa học và Công nghệ"
+    assert not any(c.text == "2" for c in doc.clauses)  # the printed page number is gone
