@@ -154,7 +154,7 @@ _SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _LONE_INT = re.compile(
     r"^(?:[-–]\s*([1-9]\d{0,3})\s*[-–]|[Tt]rang\s+([1-9]\d{0,3})(?:\s*/\s*\d{1,4})?|([1-9]\d{0,3}))$"
 )
-_STAMP = re.compile(r"^du\s*thao(?:\s+(?:lan\s*\d+|\d+))?$")
+_STAMP = re.compile(r"^[(\[]?\s*du\s*thao(?:\s+(?:lan\s*\d+|\d+))?\s*[)\]]?$")
 _FOOTNOTE_LINE = re.compile(r"^(?P<n>[1-9]\d{0,2})\s+(?P<text>\S.*)$")
 _SEPARATOR_MIN_SPACES = 10
 

@@ -201,3 +201,12 @@ def test_seed_report_footnotes() -> None:
 def test_page_number_formats(marker: str) -> None:
     norm = normalize_pages([Page(1, "Trang một"), Page(2, f"{marker}\n\nNội dung\n\n2/12\n")])
     assert texts(norm.lines) == ["Trang một", "Nội dung", "2/12"]
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"), [("(Dự thảo)", True), ("DỰ THẢO LẦN 2", True), ("Dự thảo Kế hoạch", False)]
+)
+def test_stamp_forms(line: str, stamp: bool) -> None:
+    norm = normalize_pages([Page(0, f"Nội dung\n{line}\nTiếp")])
+    assert bool(norm.stamps) is stamp
+    assert (line in texts(norm.lines)) is not stamp
