@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -17,7 +18,8 @@ from api.cache import LRUCache
 from api.ratelimit import SlidingWindowLimiter
 from api.schemas import AskResponse
 from api.settings import ACCESS_PUBLIC, Settings
-from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError
+from index.store import read_generation
+from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, PolicyQAError
 from rag.pipeline import Assistant
 
 log = logging.getLogger("policyqa.api")
@@ -27,23 +29,46 @@ INDEX_MISSING = "index not built: run `policyqa ingest corpus` (or set POLICYQA_
 
 
 class AssistantProvider:
-    """Holds the one shared Assistant; opens it lazily so the app starts without an index."""
+    """Holds the one shared Assistant; opens it lazily so the app starts without an index.
 
-    def __init__(self, index_dir: Path) -> None:
+    It also follows the index: when another process (``policyqa ingest``) moves the CURRENT
+    generation, the next request after ``check_every_s`` swaps the new one in.
+    """
+
+    def __init__(self, index_dir: Path, check_every_s: float = 2.0) -> None:
         self.index_dir = index_dir
+        self.check_every_s = check_every_s
         self._assistant: Assistant | None = None
         self._lock = threading.Lock()
+        self._checked_at = time.monotonic()
 
     def get(self) -> Assistant:
         """The live assistant; raises IndexNotFoundError/IndexCorruptError while there is no usable index."""
         assistant = self._assistant
         if assistant is not None:
+            if time.monotonic() - self._checked_at > self.check_every_s:
+                self._follow(assistant)
             return assistant
         with self._lock:
             if self._assistant is None:
                 # The embedder is shared per process, so retrying while the index is missing stays cheap.
                 self._assistant = Assistant.open(self.index_dir)
+                self._checked_at = time.monotonic()
             return self._assistant
+
+    def _follow(self, assistant: Assistant) -> None:
+        # One request checks; the others keep answering from the current snapshot meanwhile.
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            self._checked_at = time.monotonic()
+            if read_generation(self.index_dir) != assistant.store.generation:
+                assistant.reload()
+                log.info("index reloaded: %s", assistant.store.generation)
+        except PolicyQAError as exc:  # a half-written or removed index: keep serving what we have
+            log.warning("index check failed, still serving %s: %s", assistant.store.generation, exc)
+        finally:
+            self._lock.release()
 
 
 def get_settings(request: Request) -> Settings:

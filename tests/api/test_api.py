@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
-from rag import config
+from rag import cli, config
 
 # The session builds a real index of corpus/ (embedding every clause) before these run.
 pytestmark = pytest.mark.slow
@@ -404,3 +404,16 @@ def test_cors_from_settings(corpus_index: Path) -> None:
         assert preflight.headers["access-control-allow-origin"] == "https://portal.example"
         other = c.get("/healthz", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in other.headers
+
+
+def test_follows_an_ingest_by_another_process(writable: TestClient, index_copy: Path, tmp_path: Path) -> None:
+    writable.app.state.assistants.check_every_s = 0  # type: ignore[attr-defined]
+    before = writable.get("/healthz").json()
+    note = tmp_path / "ghi-chu.txt"
+    note.write_text(INTERNAL_TEXT, encoding="utf-8")
+    assert cli.main(["ingest", str(note), "--index", str(index_copy), "--no-progress"]) == 0
+    after = writable.get("/healthz").json()
+    assert after["generation"] != before["generation"]
+    assert after["documents"] == before["documents"] + 1
+    sources = {d["source"] for d in writable.get("/api/documents").json()["documents"]}
+    assert "ghi-chu.txt" in sources
