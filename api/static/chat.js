@@ -371,7 +371,8 @@
       }
       body.append(block);
     });
-    if (cited) cited.scrollIntoView({ block: "nearest" });
+    // Scroll the panel only (scrollIntoView would also move the host page around the widget).
+    if (cited) body.scrollTop = Math.max(0, cited.offsetTop - body.clientHeight / 4);
   };
 
   Chat.prototype.closePanel = function () {

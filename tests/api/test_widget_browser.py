@@ -165,6 +165,7 @@ def test_phone_width(server: str, browser: WebDriver) -> None:
     _fresh(browser, server + "/")
     _ask(browser, QUESTION)
     answer = _wait_answers(browser, 1)[-1]
+    browser.save_screenshot(str(ARTIFACTS / "widget-phone.png"))
     answer.find_elements(By.CSS_SELECTOR, ".pqa-chip")[0].click()
     WebDriverWait(browser, 15).until(
         ec.visibility_of_element_located((By.CSS_SELECTOR, ".pqa-panel .pqa-clause-cited"))
@@ -173,7 +174,7 @@ def test_phone_width(server: str, browser: WebDriver) -> None:
     assert browser.execute_script("return document.documentElement.scrollWidth") <= width
     panel = browser.find_element(By.CSS_SELECTOR, ".pqa-panel")
     assert panel.rect["width"] <= width
-    browser.save_screenshot(str(ARTIFACTS / "widget-phone.png"))
+    browser.save_screenshot(str(ARTIFACTS / "widget-phone-panel.png"))
     browser.set_window_size(1280, 860)
 
 
