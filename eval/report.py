@@ -266,6 +266,8 @@ def render_markdown(
         failures = _failures(items, run)
         heading = f"### {run.label}: {len(failures)} of {run.report.overall.n} failed"
         lines += [heading, ""]
+        if not failures:
+            lines += ["Every item passed.", ""]
         for failure in failures:
             lines += _failure_lines(failure)
     return "\n".join(lines).rstrip() + "\n"
