@@ -243,28 +243,28 @@ def _drop_running_lines(lines: list[_Raw]) -> int:
             by_page[ln.page].append(i)
     if len(by_page) < 2:
         return 0
+    keys = [_key(ln.text) for ln in lines]
     dropped = 0
     for from_end in (False, True):
         groups: dict[str, list[int]] = defaultdict(list)
         for page, idxs in by_page.items():
             edge = idxs[-1] if from_end else idxs[0]
             if len(lines[edge].text) <= 120:
-                groups[_key(lines[edge].text)].append(page)
+                groups[keys[edge]].append(page)
         for group_pages in groups.values():
             if len(group_pages) < 2:
                 continue
             seqs = [by_page[p][::-1] if from_end else by_page[p] for p in sorted(group_pages)]
             length = 0
             while length < 40 and all(len(s) > length for s in seqs):
-                keys = {_key(lines[s[length]].text) for s in seqs}
-                if len(keys) != 1:
+                if len({keys[s[length]] for s in seqs}) != 1:
                     break
                 length += 1
             if not (len(group_pages) >= 3 or length >= 2):
                 continue
-            head = [_key(lines[seqs[0][j]].text) for j in range(min(length, 3))]
+            head = [keys[seqs[0][j]] for j in range(min(length, 3))]
             first_page_start = min(by_page[p][0] for p in group_pages)
-            seen_before = _find_run(lines, head, stop=first_page_start) if not from_end else False
+            seen_before = not from_end and _find_run(lines, keys, head, stop=first_page_start)
             victims = seqs if seen_before else seqs[1:]
             for seq in victims:
                 for j in range(length):
@@ -274,12 +274,10 @@ def _drop_running_lines(lines: list[_Raw]) -> int:
     return dropped
 
 
-def _find_run(lines: list[_Raw], head: list[str], stop: int) -> bool:
-    kept = [i for i in range(stop) if not lines[i].drop]
-    for pos in range(len(kept) - len(head) + 1):
-        if all(_key(lines[kept[pos + j]].text) == head[j] for j in range(len(head))):
-            return True
-    return False
+def _find_run(lines: list[_Raw], keys: list[str], head: list[str], stop: int) -> bool:
+    """Do the lines ``head`` occur consecutively (ignoring dropped lines) before index ``stop``?"""
+    kept = [keys[i] for i in range(stop) if not lines[i].drop]
+    return any(kept[pos : pos + len(head)] == head for pos in range(len(kept) - len(head) + 1))
 
 
 def _marker_pattern(n: int) -> re.Pattern[str]:
