@@ -41,7 +41,7 @@ def load_gold(path: str | Path) -> list[GoldItem]:
     """Read and validate a gold .jsonl file; blank lines are skipped."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()  # tolerate a BOM from editors
     except FileNotFoundError as exc:
         raise PolicyQAError(f"{path}: gold file not found") from exc
     except (OSError, UnicodeDecodeError) as exc:

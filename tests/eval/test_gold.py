@@ -103,3 +103,9 @@ def test_dev_set_loads() -> None:
     items = load_gold(dev)
     assert len({i.id for i in items}) == len(items) > 0
     assert all(i.keys and i.sources for i in items if not i.abstain)
+
+
+def test_byte_order_mark_is_tolerated(tmp_path: Path) -> None:
+    path = tmp_path / "bom.jsonl"
+    path.write_text(json.dumps(GOOD, ensure_ascii=False) + "\n", encoding="utf-8-sig")
+    assert [i.id for i in load_gold(path)] == ["q1"]
