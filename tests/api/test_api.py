@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from api.main import create_app
 from api.settings import Settings
@@ -417,3 +419,31 @@ def test_follows_an_ingest_by_another_process(writable: TestClient, index_copy: 
     assert after["documents"] == before["documents"] + 1
     sources = {d["source"] for d in writable.get("/api/documents").json()["documents"]}
     assert "ghi-chu.txt" in sources
+
+
+def test_unexpected_errors_are_json_500_without_a_trace(corpus_index: Path) -> None:
+    app = create_app(settings_for(corpus_index))
+
+    def broken() -> None:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    app.add_api_route("/api/broken", broken)  # a route that fails the way a bug would
+    with TestClient(app, raise_server_exceptions=False) as c:
+        response = c.get("/api/broken")
+        detail = assert_error(response, 500)
+        assert "secret" not in detail and "RuntimeError" not in response.text
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=0, max_size=120), top_k=st.integers(min_value=-5, max_value=60))
+def test_any_question_gets_an_answer_or_a_clear_error(client: TestClient, text: str, top_k: int) -> None:
+    response = client.post("/api/ask", json={"question": text, "top_k": top_k})
+    assert response.status_code in (200, 422), response.text
+    body = response.json()
+    if response.status_code == 200:
+        assert isinstance(body["answer"], str) and body["answer"]
+        assert body["abstained"] or body["citations"]
+    else:
+        assert isinstance(body["detail"], str)
+    search = client.get("/api/search", params={"q": text, "k": max(1, min(top_k, 50))})
+    assert search.status_code in (200, 422), search.text
