@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Hashable, Iterator
 from typing import Annotated, Any
 
@@ -11,13 +12,13 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from api.cache import LRUCache
 from api.deps import AccessDep, AnswerCacheDep, AssistantDep, RateLimitDep, RunnerDep, SettingsDep
-from api.errors import log
 from api.schemas import AskRequest, AskResponse, CitationOut, CitationsEvent, ErrorResponse, FiltersIn
 from rag.errors import PolicyQAError
 from rag.pipeline import Assistant
 from rag.records import Answer, Citation
 from rag.text import collapse_ws, nfc
 
+log = logging.getLogger("policyqa.api")
 router = APIRouter(prefix="/api", tags=["ask"], dependencies=[RateLimitDep])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
