@@ -15,10 +15,11 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from rag.intent import STOP_TERMS, Intent, analyze, content_terms, terms
+from rag.intent import Intent, analyze
+from rag.matching import QueryTerms, TextTerms, query_terms
 from rag.records import Answer, Citation, Clause, Document, Filters, Hit
 from rag.restore import DiacriticRestorer, lost_diacritics
 from rag.text import collapse_ws, fold
@@ -55,36 +56,7 @@ _ORG_HEAD = re.compile(
     r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\))?\s*((?:Sở|Phòng|Ủy ban|UBND|Trung tâm|Văn phòng|Ban|Bộ|Các|Đài|Báo|Hội|Mặt trận|Cơ quan|Chi cục)\b.*)$",
     re.IGNORECASE,
 )
-# Abbreviations of Vietnamese administrative writing (folded) and what they stand for.
-_ALIASES = tuple(
-    (re.compile(rf"\b{short}\b"), long)
-    for short, long in (
-        ("ubnd", "uy ban nhan dan"),
-        ("hdnd", "hoi dong nhan dan"),
-        (r"kh&cn|khcn", "khoa hoc va cong nghe"),
-        ("cap tinh", "cap tinh uy ban nhan dan tinh"),
-        ("ttdt", "thong tin dien tu"),
-        ("cds", "chuyen doi so"),
-        ("dmst", "doi moi sang tao"),
-        ("cchc", "cai cach hanh chinh"),
-        ("cntt", "cong nghe thong tin"),
-        ("kt-xh", "kinh te xa hoi"),
-        ("mttq", "mat tran to quoc"),
-        ("nsnn", "ngan sach nha nuoc"),
-        (r"gd&dt|gddt", "giao duc va dao tao"),
-        ("bcd", "ban chi dao"),
-        ("qd", "quyet dinh"),
-        ("nq", "nghi quyet"),
-        ("vbqppl", "van ban quy pham phap luat"),
-        ("dvc", "dich vu cong"),
-    )
-)
-
-
-def expand_aliases(folded: str) -> str:
-    for pattern, repl in _ALIASES:
-        folded = pattern.sub(repl, folded)
-    return folded
+_TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu)\b|\b(den )?nam \d{4}\b")
 
 
 @dataclass
@@ -112,28 +84,33 @@ class CorpusView:
         self.children: dict[str, list[Clause]] = defaultdict(list)
         self.by_doc: dict[str, list[Clause]] = {}
         self.folded: dict[str, str] = {}
-        df: Counter[str] = Counter()
         for doc in documents:
             self.documents[doc.id] = doc
             ordered = sorted(doc.clauses, key=lambda c: c.order)
             self.by_doc[doc.id] = ordered
             for c in ordered:
                 self.clauses[c.id] = c
-                text = fold(c.text)
-                self.folded[c.id] = text
-                df.update(set(terms(text)))
+                self.folded[c.id] = fold(c.text)
             for c in ordered:
                 if c.parent_id:
                     self.children[c.parent_id].append(c)
-        self.n = max(1, len(self.clauses))
-        self.df = df
-        self.all_text = " ".join(self.folded.values())
-        # Documents whose text lost its marks (OCR): answers built from them get restored.
+        # Documents whose text lost its marks (OCR): compared folded, answers restored.
         self.unmarked_docs = {
             d.id
             for d in self.documents.values()
             if lost_diacritics(" ".join(c.text for c in d.clauses[:200]))
         }
+        self._text_terms: dict[str, TextTerms] = {}
+        self._context_terms: dict[str, TextTerms] = {}
+        df_folded: Counter[str] = Counter()
+        df_marked: Counter[str] = Counter()
+        for c in self.clauses.values():
+            t = self.text_terms(c)
+            df_folded.update(t.folded)
+            df_marked.update(t.marked)
+        self.n = max(1, len(self.clauses))
+        self.df_folded, self.df_marked = df_folded, df_marked
+        self.all_text = " ".join(self.folded.values())
         self._restorer: DiacriticRestorer | None = None
 
     def readable(self, text: str, cited: list[Clause]) -> str:
@@ -146,16 +123,36 @@ class CorpusView:
             )
         return self._restorer.restore(text)
 
-    def idf(self, term: str) -> float:
-        return math.log(1 + self.n / (1 + self.df.get(term, 0)))
+    def idf(self, term: str, marked: bool = False) -> float:
+        df = (self.df_marked if marked else self.df_folded).get(term, 0)
+        return math.log(1 + self.n / (1 + df))
+
+    def has_marks(self, clause: Clause) -> bool:
+        return clause.doc_id not in self.unmarked_docs
+
+    def text_terms(self, clause: Clause) -> TextTerms:
+        cached = self._text_terms.get(clause.id)
+        if cached is None:
+            cached = TextTerms.of(clause.text, has_marks=self.has_marks(clause))
+            self._text_terms[clause.id] = cached
+        return cached
+
+    def context_terms(self, clause: Clause) -> TextTerms:
+        """Words of the clause with its breadcrumb and document label: what the clause means."""
+        cached = self._context_terms.get(clause.id)
+        if cached is None:
+            doc = self.documents.get(clause.doc_id)
+            # The document's title is left out on purpose: it would make every clause of a
+            # report "cover" the report's whole subject; document matching is done separately.
+            label = f"{doc.meta.label()} {doc.meta.issuer}" if doc else ""
+            text = " ".join([label, *clause.breadcrumb, clause.title, clause.text])
+            cached = TextTerms.of(text, has_marks=self.has_marks(clause))
+            self._context_terms[clause.id] = cached
+        return cached
 
     def context(self, clause: Clause) -> str:
-        """Folded clause text with its breadcrumb and document label: what the clause means."""
-        doc = self.documents.get(clause.doc_id)
-        # The document's title is left out on purpose: it would make every clause of a
-        # report "cover" the report's whole subject; document matching is done separately.
-        label = f"{doc.meta.label()} {doc.meta.issuer}" if doc else ""
-        return expand_aliases(fold(" ".join([label, *clause.breadcrumb, clause.title, clause.text])))
+        """Folded clause text with its breadcrumb (for pattern checks)."""
+        return fold(" ".join([*clause.breadcrumb, clause.title, clause.text]))
 
     def ancestors(self, clause: Clause) -> list[Clause]:
         out = []
@@ -170,26 +167,24 @@ class CorpusView:
         return int(last) if last.isdigit() else None
 
 
-def coverage(view: CorpusView, query_terms: list[str], folded_context: str) -> float:
-    """IDF-weighted share of the query terms found in a folded text (0..1)."""
-    if not query_terms:
+def coverage(view: CorpusView, query: QueryTerms, text: TextTerms) -> float:
+    """IDF-weighted share of the question's words found in a text (0..1)."""
+    words, present, _, marked = query.pick(text)
+    if not words:
         return 0.0
-    present = set(terms(folded_context))
-    # "57-nq/tw" also answers to "57", "3.300" to "3.300" only.
-    present |= {part for t in present if "-" in t or "/" in t for part in re.split(r"[-/]", t) if part}
-    total = sum(view.idf(t) for t in query_terms)
-    found = sum(view.idf(t) for t in query_terms if t in present)
+    total = sum(view.idf(t, marked) for t in words)
+    found = sum(view.idf(t, marked) for t in words if t in present)
     return found / total if total else 0.0
 
 
-def phrase_coverage(view: CorpusView, query_terms: list[str], folded_text: str) -> float:
-    """IDF-weighted share of the query's adjacent term pairs that are adjacent in the text too."""
-    pairs = list(zip(query_terms, query_terms[1:], strict=False))
+def phrase_coverage(view: CorpusView, query: QueryTerms, text: TextTerms) -> float:
+    """IDF-weighted share of the question's adjacent word pairs that are adjacent in the text too."""
+    words, _, seq, marked = query.pick(text)
+    pairs = list(zip(words, words[1:], strict=False))
     if not pairs:
         return 0.0
-    seq = [t for t in terms(folded_text) if t not in STOP_TERMS]
     present = set(zip(seq, seq[1:], strict=False))
-    weight = {p: view.idf(p[0]) + view.idf(p[1]) for p in pairs}
+    weight = {p: view.idf(p[0], marked) + view.idf(p[1], marked) for p in pairs}
     total = sum(weight.values())
     return sum(w for p, w in weight.items() if p in present) / total if total else 0.0
 
@@ -300,8 +295,7 @@ class Answerer:
 
     def _doc_affinity(self, intent: Intent, allowed: set[str]) -> dict[str, float]:
         """How well each document matches what the question says about the document."""
-        q = expand_aliases(intent.folded)
-        q_terms = set(terms(q))
+        q_terms = set(TextTerms.of(intent.query).folded)
         reference_types = {t for t, _ in intent.references}
         bare_so = bool(re.search(r"\bSở\b", intent.question)) or bool(
             re.search(r"\b(cua|tai) So\b", intent.question)
@@ -323,15 +317,16 @@ class Answerer:
             named_types = {fold(t) for t in intent.doc_types} - reference_types
             if named_types:
                 score += 1.0 if fold(meta.doc_type) in named_types else -0.5
-            issuer = expand_aliases(fold(meta.issuer))
-            issuer_terms = [t for t in terms(issuer) if t not in ("tinh", "quang", "ngai", "thanh", "pho")]
+            issuer = fold(meta.issuer)
+            generic_place = ("tinh", "quang", "ngai", "thanh", "pho", "va")
+            issuer_terms = [t for t in TextTerms.of(meta.issuer).folded if t not in generic_place]
             if issuer_terms:
                 share = sum(t in q_terms for t in issuer_terms) / len(issuer_terms)
                 if share >= 0.99:
                     score += 2.0
                 elif bare_so and issuer.startswith("so "):
                     score += 1.0
-            title_terms = set(terms(fold(f"{meta.title} {meta.subject}")))
+            title_terms = set(TextTerms.of(f"{meta.title} {meta.subject}").folded)
             if title_terms:
                 score += 0.5 * len(q_terms & title_terms) / max(1, len(q_terms))
             scores[doc_id] = score
@@ -352,19 +347,13 @@ class Answerer:
         retrieval = Counter()
         for rank, h in enumerate(hits):
             retrieval[h.clause.doc_id] += 1.0 / (rank + 1)
-        q_terms = [t for t in content_terms(intent) if t not in ("ky", "gui", "nhan")]
+        q_terms = query_terms(intent).without({"ky", "gui", "nhan"})
         ranked = []
         for doc_id, aff in affinity.items():
             doc = self.view.documents[doc_id]
-            title_cov = coverage(
-                self.view,
-                q_terms,
-                expand_aliases(
-                    fold(
-                        f"{doc.meta.label()} {doc.meta.doc_type} {doc.meta.title} {doc.meta.subject} {doc.meta.issuer}"
-                    )
-                ),
-            )
+            meta = doc.meta
+            about = f"{meta.label()} {meta.doc_type} {meta.title} {meta.subject} {meta.issuer}"
+            title_cov = coverage(self.view, q_terms, TextTerms.of(about))
             ranked.append((aff + 2.0 * title_cov + retrieval[doc_id], title_cov, doc_id))
         ranked.sort(reverse=True)
         for _, title_cov, doc_id in ranked[:2]:
@@ -372,10 +361,13 @@ class Answerer:
             clause = next((c for c in self.view.by_doc[doc_id] if c.kind == kind), None)
             if clause is None:
                 continue
-            if kind == "signature" and doc.meta.signer_name:
-                who = f"{doc.meta.signer_title} {doc.meta.signer_name}".strip()
-                text = f"{doc.meta.label()} do {who} ký."
-                who = doc.meta.signer_name
+            if kind == "signature":
+                if doc.meta.signer_name:
+                    text = f"{doc.meta.label()} do {doc.meta.signer_title} {doc.meta.signer_name} ký."
+                elif doc.meta.signer_title:
+                    text = f"{doc.meta.label()} do {doc.meta.signer_title} ký (văn bản không ghi hoặc không đọc được tên người ký)."
+                else:
+                    text = f"{doc.meta.label()}, phần chữ ký: {_short(clause.text, 200)}"
             else:
                 names = doc.meta.recipients or doc.meta.distribution
                 if not names:
@@ -462,13 +454,12 @@ class Answerer:
         docs = self._best_docs(affinity, {c.doc_id for c in items})
         items = [c for c in items if c.doc_id in docs]
         # The words that asked for targets of a year locate nothing: drop them as phrases.
-        asked = re.sub(r"\b(muc tieu|chi tieu)\b|\b(den )?nam \d{4}\b", " ", intent.folded)
-        q_terms = content_terms(replace(intent, folded=asked))
+        q_terms = query_terms(intent, drop_phrases=_TARGET_WORDS)
         items.sort(key=lambda c: (c.doc_id, c.order))
         scored = [
             (
-                coverage(self.view, q_terms, fold(c.text))
-                + 0.5 * phrase_coverage(self.view, q_terms, fold(c.text)),
+                coverage(self.view, q_terms, self.view.text_terms(c))
+                + 0.5 * phrase_coverage(self.view, q_terms, self.view.text_terms(c)),
                 -i,
                 c,
             )
@@ -532,7 +523,7 @@ class Answerer:
         skip_kinds: frozenset[str] = frozenset(),
     ) -> list[_Candidate]:
         """Retrieved clauses (and the items under retrieved headings), scored as evidence."""
-        q_terms = [t for t in terms(expand_aliases(" ".join(content_terms(intent)))) if t not in drop_terms]
+        q_terms = query_terms(intent).without(drop_terms)
         q_numbers = set(_numbers(intent.folded))
         top_score = max((h.score for h in hits), default=0.0) or 1.0
         pool: list[tuple[Clause, float, int]] = []
@@ -549,10 +540,9 @@ class Answerer:
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
                 continue
-            support = coverage(self.view, q_terms, self.view.context(c))
-            folded = expand_aliases(self.view.folded.get(c.id) or fold(c.text))
-            own = coverage(self.view, q_terms, folded)
-            phrase = phrase_coverage(self.view, q_terms, folded)
+            support = coverage(self.view, q_terms, self.view.context_terms(c))
+            own = coverage(self.view, q_terms, self.view.text_terms(c))
+            phrase = phrase_coverage(self.view, q_terms, self.view.text_terms(c))
             score = (
                 0.35 * retrieval
                 + support
@@ -590,7 +580,7 @@ class Answerer:
             return None
         best = candidates[0]
         clause = best.clause
-        q_terms = content_terms(intent)
+        q_terms = query_terms(intent)
         # A heading or a list intro answers with its items.
         items = self._list_items(clause) if intent.kind not in ("number", "date") else []
         if items:
@@ -599,7 +589,7 @@ class Answerer:
             return _Composed(
                 text=_trim(f"{lead}:\n{body}", 700), cited=[clause, *items[:3]], support=best.support
             )
-        sentence = self._best_window(intent, q_terms, clause.text)
+        sentence = self._best_window(intent, q_terms, clause)
         entity = self._entity_heading(clause) if intent.kind in ("lead_unit", "content") else None
         text = f"{entity}: {sentence}" if entity and fold(entity) not in fold(sentence) else sentence
         return _Composed(text=_trim(text), cited=[clause], support=best.support)
@@ -630,15 +620,16 @@ class Answerer:
                 return m.group(1).strip().rstrip(":")
         return None
 
-    def _best_window(self, intent: Intent, q_terms: list[str], text: str) -> str:
-        text = collapse_ws(text)
+    def _best_window(self, intent: Intent, q_terms: QueryTerms, clause: Clause) -> str:
+        text = collapse_ws(clause.text)
+        marks = self.view.has_marks(clause)
         if len(text) <= 320:
             return text
         sentences = [s for s in _SENTENCE_SPLIT.split(text) if s.strip()]
 
         def score(s: str) -> float:
             f = fold(s)
-            value = coverage(self.view, q_terms, f)
+            value = coverage(self.view, q_terms, TextTerms.of(s, has_marks=marks))
             if intent.kind == "number" and re.search(r"\d", s):
                 value += 0.15
             if intent.kind in ("date", "deadline") and _DATE_FOLDED.search(f):

@@ -66,6 +66,70 @@ ENGLISH_GLOSSARY: tuple[tuple[str, str], ...] = (
     ("technology", "công nghệ"),
     ("communication", "truyền thông"),
     ("by year", "năm"),
+    ("appraisals", "thẩm định"),
+    ("appraisal", "thẩm định"),
+    ("appraised", "thẩm định"),
+    ("investment projects", "dự án đầu tư"),
+    ("investment", "đầu tư"),
+    ("projects", "dự án"),
+    ("project", "dự án"),
+    ("licences", "giấy phép"),
+    ("licenses", "giấy phép"),
+    ("license", "giấy phép"),
+    ("licence", "giấy phép"),
+    ("radiation", "bức xạ"),
+    ("initiatives", "sáng kiến"),
+    ("initiative", "sáng kiến"),
+    ("measuring instruments", "phương tiện đo"),
+    ("inspected", "kiểm định"),
+    ("verified", "kiểm định"),
+    ("proposals", "phiếu đề xuất"),
+    ("proposal", "đề xuất"),
+    ("received", "tiếp nhận"),
+    ("communes", "xã"),
+    ("commune", "xã"),
+    ("wards", "phường"),
+    ("post offices", "bưu điện"),
+    ("cultural", "văn hóa"),
+    ("percentage", "tỷ lệ"),
+    ("rate", "tỷ lệ"),
+    ("budget", "ngân sách"),
+    ("funding", "kinh phí"),
+    ("funds", "kinh phí"),
+    ("education", "giáo dục"),
+    ("training", "đào tạo"),
+    ("finance", "tài chính"),
+    ("foreign affairs", "ngoại vụ"),
+    ("home affairs", "nội vụ"),
+    ("enterprises", "doanh nghiệp"),
+    ("enterprise", "doanh nghiệp"),
+    ("businesses", "doanh nghiệp"),
+    ("press", "báo chí"),
+    ("media", "truyền thông"),
+    ("radio", "phát thanh"),
+    ("television", "truyền hình"),
+    ("website", "trang thông tin điện tử"),
+    ("portal", "cổng thông tin điện tử"),
+    ("news articles", "tin bài"),
+    ("articles", "tin bài"),
+    ("per month", "mỗi tháng"),
+    ("per week", "mỗi tuần"),
+    ("monthly", "hằng tháng"),
+    ("weekly", "hằng tuần"),
+    ("research", "nghiên cứu"),
+    ("topics", "đề tài"),
+    ("merged", "hợp nhất"),
+    ("merge", "hợp nhất"),
+    ("recipients", "nơi nhận"),
+    ("department", "Sở"),
+    ("people", "người dân"),
+    ("officials", "cán bộ"),
+    ("civil servants", "công chức"),
+    ("stations", "trạm"),
+    ("compared to", "so với"),
+    ("regularly", "thường xuyên"),
+    ("national", "quốc gia"),
+    ("day", "ngày"),
 )
 
 # Words that mark an English question and are not Vietnamese syllables once folded.
@@ -109,7 +173,10 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "recipient",
-        re.compile(r"\bkinh gui\b|\bnoi nhan\b|\bgui\s+(cho|den|toi)\s+(ai|nhung|co quan|don vi|cac)\b"),
+        re.compile(
+            r"\bkinh gui\b|\bnoi nhan\b|\bgui\s+(cho|den|toi|ve)\s+(ai|dau|nhung|co quan|don vi|cac|noi nao)\b"
+            r"|\b(duoc|da) gui\b|\bnhan van ban\b"
+        ),
     ),
     ("coordinating", re.compile(r"\bphoi hop\b")),
     (
@@ -143,7 +210,7 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 STOP_TERMS = frozenset(
     """
     ai gi nao la cua va cac nhung mot trong tai theo voi cho den tu ve thi ma nhu the khi nay
-    do hay hoac de boi vi neu da dang se con nua duoc khong co
+    do hay hoac de boi vi neu da dang se nua duoc khong co
     what when who which how where why is are was were the of a an to in on for by does did do and or
     """.split()
 )
@@ -152,6 +219,11 @@ _QUESTION_PHRASES = re.compile(
     r"\b(la gi|nhu the nao|the nao|bao nhieu|ngay nao|khi nao|bao gio|nhung gi|nhung viec gi"
     r"|don vi nao|co quan nao|phong nao|so nao|tinh nao|ai)\b"
 )
+
+
+def question_phrase_spans(folded: str) -> list[tuple[int, int]]:
+    """Character spans of question phrases ("là gì", "bao nhiêu" …) in a folded text."""
+    return [m.span() for m in _QUESTION_PHRASES.finditer(folded)]
 
 
 @dataclass

@@ -30,3 +30,12 @@ def fold(text: str) -> str:
 
 def has_diacritics(text: str) -> bool:
     return fold(text) != collapse_ws(text.lower())
+
+
+def fold_aligned(text: str) -> str:
+    """Lower-case, diacritic-free, and the same length as NFC `text`, so spans found in it index the original."""
+    out = []
+    for ch in nfc(text):
+        base = unicodedata.normalize("NFD", ch)[0] if ch not in "đĐ" else "d"
+        out.append(base.lower() if len(base.lower()) == 1 else base)
+    return "".join(out)
