@@ -82,6 +82,7 @@ class HybridRetriever:
         weights: tuple[float, float] = (1.0, 1.0),
         hint_weight: float = 1.0,
         promote_from: int = 10,
+        continuation_items: int = 4,
     ) -> None:
         self.store = store
         self.embedder = embedder or get_embedder(None)
@@ -90,6 +91,7 @@ class HybridRetriever:
         self.weights = weights  # dense, bm25
         self.hint_weight = hint_weight
         self.promote_from = promote_from
+        self.continuation_items = continuation_items
         self._rows_cache: dict[int, tuple[frozenset[str], np.ndarray]] = {}
 
     # --- single retrievers -------------------------------------------------------------------
@@ -164,6 +166,7 @@ class HybridRetriever:
                 rankings += [in_doc_dense, in_doc_bm25]
             ranked = self._fuse(rankings, fusion)
             ranked = self._apply_hints(hints, ranked, fusion, allowed)
+            ranked = self._promote_continuations(ranked, allowed)
         hits: list[Hit] = []
         for rank, (cid, score) in enumerate(ranked[:k], start=1):
             clause = self.store.clause(cid)
@@ -193,6 +196,27 @@ class HybridRetriever:
             if allowed is None or c.id in allowed
         }
         return frozenset(ids) if ids else None
+
+    def _promote_continuations(self, ranked: Ranking, allowed: frozenset[str] | None) -> Ranking:
+        """A lead-in ending with ":" ("… đề nghị các cơ quan, đơn vị:") is answered by the items
+        that follow it, which the parser keeps as its siblings: rank those right after it."""
+        store = self.store
+        scores = dict(ranked)
+        changed = False
+        for cid, score in ranked[: self.promote_from]:
+            clause = store.clause(cid)
+            if clause is None or clause.children or not clause.text.rstrip().endswith(":"):
+                continue
+            window = store.neighbours(cid, n=self.continuation_items)
+            after = window[window.index(clause) + 1 :]
+            for i, nxt in enumerate(after):
+                if nxt.kind != "item" or nxt.parent_id != clause.parent_id:
+                    break
+                lifted = score - 1e-9 * (i + 1)
+                if (allowed is None or nxt.id in allowed) and lifted > scores.get(nxt.id, float("-inf")):
+                    scores[nxt.id] = lifted
+                    changed = True
+        return sorted(scores.items(), key=lambda kv: -kv[1]) if changed else ranked
 
     def _apply_hints(
         self, hints: QueryHints, ranked: Ranking, fusion: str, allowed: frozenset[str] | None

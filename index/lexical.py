@@ -136,7 +136,9 @@ SCORERS: dict[str, tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]] 
 class BM25Params:
     method: str = "lucene"
     k1: float = 1.2
-    b: float = 0.75
+    # Clause lengths vary from a 5-word field line to a 300-word paragraph; full length
+    # normalisation (0.75) buried long clauses that state the answer among other facts.
+    b: float = 0.5
     delta: float = 0.5  # bm25plus only
 
     def __post_init__(self) -> None:
@@ -198,7 +200,11 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-FIELDS = ("word", "fold")
+# "ctx" holds the folded tokens of a clause's surroundings (document label, breadcrumb): it
+# should help a clause match, but with less weight than its own words, or every short field
+# line under a matching heading would outrank the heading's real content.
+FIELDS = ("word", "fold", "ctx")
+DEFAULT_WEIGHTS = {"word": 1.0, "fold": 1.0, "ctx": 0.5}
 
 
 @dataclass
@@ -210,7 +216,7 @@ class LexicalIndex:
     """
 
     params: BM25Params = field(default_factory=BM25Params)
-    weights: dict[str, float] = field(default_factory=lambda: {"word": 1.0, "fold": 1.0})
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     ids: list[str] = field(default_factory=list)
     hashes: list[str] = field(default_factory=list)
     counts: dict[str, list[dict[str, int]]] = field(default_factory=lambda: {f: [] for f in FIELDS})
@@ -220,12 +226,12 @@ class LexicalIndex:
     @classmethod
     def build(
         cls,
-        items: list[tuple[str, str]],
+        items: list[tuple[str, str]] | list[tuple[str, str, str]],
         *,
         params: BM25Params | None = None,
         previous: LexicalIndex | None = None,
     ) -> LexicalIndex:
-        """Index (id, text) pairs; texts already tokenized in ``previous`` are reused, not re-segmented."""
+        """Index (id, text) or (id, text, context) items; texts already tokenized in ``previous`` are reused."""
         index = cls(params=params or (previous.params if previous else BM25Params()))
         if previous is not None:
             index.weights = dict(previous.weights)
@@ -233,12 +239,18 @@ class LexicalIndex:
         if previous is not None:
             for i, h in enumerate(previous.hashes):
                 known[h] = {f: previous.counts[f][i] for f in FIELDS}
-        for doc_id, text in items:
-            h = text_hash(text)
+        for item in items:
+            doc_id, text = item[0], item[1]
+            context = item[2] if len(item) > 2 else ""  # type: ignore[misc]
+            h = text_hash(f"{text}\x00{context}")
             bags = known.get(h)
             if bags is None:
                 toks = tokenize(text)
-                bags = {"word": dict(Counter(toks.word)), "fold": dict(Counter(toks.fold))}
+                bags = {
+                    "word": dict(Counter(toks.word)),
+                    "fold": dict(Counter(toks.fold)),
+                    "ctx": dict(Counter(tokenize(context).fold)) if context.strip() else {},
+                }
                 known[h] = bags
             index.ids.append(doc_id)
             index.hashes.append(h)
@@ -258,7 +270,7 @@ class LexicalIndex:
         """BM25 score of every indexed text for the query, aligned with ``ids``."""
         toks = tokenize(query)
         total = np.zeros(len(self.ids), dtype=np.float32)
-        for f, terms in (("word", toks.word), ("fold", toks.fold)):
+        for f, terms in (("word", toks.word), ("fold", toks.fold), ("ctx", toks.fold)):
             w = self.weights.get(f, 1.0)
             if w and terms:
                 total += w * self._fields[f].score(terms, len(self.ids))
@@ -289,12 +301,12 @@ class LexicalIndex:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LexicalIndex:
-        index = cls(params=BM25Params(**data["params"]), weights=dict(data.get("weights", {})))
+        index = cls(params=BM25Params(**data["params"]), weights=DEFAULT_WEIGHTS | data.get("weights", {}))
         for d in data["docs"]:
             index.ids.append(d["id"])
             index.hashes.append(d["hash"])
             for f in FIELDS:
-                index.counts[f].append(d[f])
+                index.counts[f].append(d.get(f, {}))
         index._fit()
         return index
 

@@ -87,6 +87,14 @@ def document_label(doc: Document) -> str:
     return f"{label}: {title[:200]}" if title else label
 
 
+def lexical_parts(clause: Clause, doc_label: str) -> tuple[str, str]:
+    """(own text, context) for BM25: the clause's title and text, then its label and breadcrumb."""
+    text = clause.text
+    if clause.title.strip() and clause.title.strip() not in text:
+        text = f"{clause.title.strip()}\n{text}"
+    return text, " ; ".join([doc_label, *clause.breadcrumb])
+
+
 def indexable(clause: Clause) -> bool:
     return bool(clause.text.strip())
 
@@ -397,9 +405,13 @@ class IndexWriter:
             return None
         docs = sorted(self._docs.values(), key=lambda d: d.source)
         items: list[tuple[str, str]] = []
+        lexical_items: list[tuple[str, str, str]] = []
         for d in docs:
             label = document_label(d)
-            items.extend((c.id, embedding_text(c, label)) for c in d.clauses if indexable(c))
+            for c in d.clauses:
+                if indexable(c):
+                    items.append((c.id, embedding_text(c, label)))
+                    lexical_items.append((c.id, *lexical_parts(c, label)))
         ids = [cid for cid, _ in items]
         if len(set(ids)) != len(ids):
             dup = sorted({i for i in ids if ids.count(i) > 1})[:5]
@@ -407,7 +419,7 @@ class IndexWriter:
         hashes = {cid: text_hash(text) for cid, text in items}
 
         dense = self._dense_for(items, hashes, on_embedded)
-        lexical = LexicalIndex.build(items, previous=self.base.lexical)
+        lexical = LexicalIndex.build(lexical_items, previous=self.base.lexical)
         name = self._write_generation(docs, dense, lexical, hashes)
         if before_swap is not None:
             before_swap()
