@@ -31,26 +31,21 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else ch.lower()[:1] or " "
 
 
-_FOLD_CACHE: dict[str, str] = {}
+# One character in, one out: ASCII, Latin-1, Latin Extended and the Vietnamese block.
+_FOLD_TABLE = {
+    cp: _fold_char(chr(cp))
+    for cp in (*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00))
+    if _fold_char(chr(cp)) != chr(cp)
+}
 
 
 def fold_keep(text: str) -> str:
     """Lower-case, diacritic-free copy of ``text`` with the same length and positions.
 
     Unlike ``rag.text.fold`` it keeps whitespace as is, so a match on the folded copy can
-    be sliced out of the original text.
+    be sliced out of the original text. Characters outside Latin scripts are left as they are.
     """
-    out = []
-    for ch in text:
-        if ch.isascii():
-            out.append(ch.lower())
-            continue
-        folded = _FOLD_CACHE.get(ch)
-        if folded is None:
-            folded = _fold_char(ch)
-            _FOLD_CACHE[ch] = folded
-        out.append(folded)
-    return "".join(out)
+    return text.translate(_FOLD_TABLE)
 
 
 # --- block starts (shared with the parser) ---------------------------------------------------
@@ -390,25 +385,49 @@ def should_join(prev: str, cur: Line, width: float) -> bool:
     return not (opens and len(prev) < 0.55 * width)
 
 
+def separator(prev: str, cur: str) -> str:
+    """What goes between two re-joined lines: "57-" + "NQ/TW" -> "57-NQ/TW"; "kinh tế -" + "xã hội" keeps its space."""
+    return "" if _HYPHEN_END.search(prev[-2:]) and cur[:1].isalnum() else " "
+
+
 def join_pair(prev: str, cur: str) -> str:
-    # "57-" + "NQ/TW" -> "57-NQ/TW"; "kinh tế -" + "xã hội" keeps its space.
-    if _HYPHEN_END.search(prev) and cur[:1].isalnum():
-        return prev + cur
-    return f"{prev} {cur}"
+    return prev + separator(prev, cur) + cur
+
+
+class Rejoiner:
+    """Accumulates physical lines into logical lines (parts are joined once, so long runs stay linear)."""
+
+    def __init__(self, width: float) -> None:
+        self.width = width
+        self._line: Line | None = None
+        self._parts: list[str] = []
+        self._prev = ""
+
+    def push(self, ln: Line) -> Line | None:
+        """Add a physical line; returns the finished logical line when ``ln`` starts a new one."""
+        done = None
+        if self._line is not None and should_join(self._prev, ln, self.width):
+            self._parts += [separator(self._prev, ln.text), ln.text]
+            self._line.pages.extend(p for p in ln.pages if p not in self._line.pages)
+            self._line.footnotes.extend(ln.footnotes)
+        else:
+            done = self.flush()
+            self._line = Line(ln.text, list(ln.pages), list(ln.footnotes), ln.gap_before)
+            self._parts = [ln.text]
+        self._prev = ln.text
+        return done
+
+    def flush(self) -> Line | None:
+        line, self._line = self._line, None
+        if line is not None:
+            line.text = "".join(self._parts)
+        self._parts = []
+        return line
 
 
 def join_lines(lines: list[Line], width: float | None = None) -> list[Line]:
     """Re-join lines broken by extraction into logical lines (pages and footnotes merged)."""
-    width = width if width is not None else full_width(lines)
-    out: list[Line] = []
-    prev_physical = ""
-    for ln in lines:
-        if out and should_join(prev_physical, ln, width):
-            last = out[-1]
-            last.text = join_pair(last.text, ln.text)
-            last.pages.extend(p for p in ln.pages if p not in last.pages)
-            last.footnotes.extend(ln.footnotes)
-        else:
-            out.append(Line(ln.text, list(ln.pages), list(ln.footnotes), ln.gap_before))
-        prev_physical = ln.text
-    return out
+    joiner = Rejoiner(width if width is not None else full_width(lines))
+    out = [done for ln in lines if (done := joiner.push(ln)) is not None]
+    last = joiner.flush()
+    return [*out, last] if last is not None else out

@@ -34,12 +34,11 @@ from rag.normalize import (
     RE_TERMINAL,
     Footnote,
     Line,
+    Rejoiner,
     fold_keep,
     full_width,
     join_lines,
-    join_pair,
     normalize_pages,
-    should_join,
     starts_block,
     strip_markup,
 )
@@ -1060,25 +1059,16 @@ def _list_items(text: str) -> list[str]:
 
 def _feed_body(builder: _Builder, lines: list[Line], width: float) -> None:
     """Re-join broken lines and feed them; inside a table feed cells as printed (one per line)."""
-    pending: Line | None = None
-    prev_physical = ""
+    joiner = Rejoiner(width)
     for ln in lines:
-        if builder.mode == "table" and pending is not None:
+        if builder.mode == "table" and (pending := joiner.flush()) is not None:
             builder.feed(pending)
-            pending = None
         if builder.mode == "table":
             builder.feed(Line(ln.text, list(ln.pages), list(ln.footnotes), ln.gap_before))
-        elif pending is not None and should_join(prev_physical, ln, width):
-            pending.text = join_pair(pending.text, ln.text)
-            pending.pages.extend(p for p in ln.pages if p not in pending.pages)
-            pending.footnotes.extend(ln.footnotes)
-        else:
-            if pending is not None:
-                builder.feed(pending)
-            pending = Line(ln.text, list(ln.pages), list(ln.footnotes), ln.gap_before)
-        prev_physical = ln.text
-    if pending is not None:
-        builder.feed(pending)
+        elif (done := joiner.push(ln)) is not None:
+            builder.feed(done)
+    if (last := joiner.flush()) is not None:
+        builder.feed(last)
 
 
 def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
