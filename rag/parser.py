@@ -104,6 +104,10 @@ RE_BODY_OPENING = re.compile(
     r"^(?:thuc\s+hien|can\s+cu|theo\s|xet\s|nham\s|de\s|tren\s+co\s+so|trong\s+thoi\s+gian|ngay\s+\d)"
 )
 RE_CLOSING = re.compile(r"\./\.\s*$")
+RE_CLOSING_FORMULA = re.compile(
+    r"^(?:tren\s+day\s+la|trong\s+qua\s+trinh\s+(?:to\s+chuc\s+|trien\s+khai\s+)?thuc\s+hien|"
+    r"kinh\s+de\s+nghi|kinh\s+bao\s+cao|kinh\s+trinh|rat\s+mong)\b"
+)
 RE_ISSUER_START = re.compile(
     r"^(?:uy\s*ban|ubnd|hdnd|so\b|bo\b|ban\b|van\s*phong|hoi\s*dong|chinh\s*phu|quoc\s*hoi|tinh\s*uy|"
     r"thanh\s*uy|huyen\s*uy|dang\s*uy|phong\b|cuc\b|tong\s*cuc|trung\s*tam|vien\b|truong\b|thu\s*tuong|"
@@ -725,6 +729,11 @@ class _Builder:
         if ln.gap_before and finished and top.rank > RANK_NUMBERED:
             # Single-spaced text: a blank line after a finished item or paragraph starts a new paragraph.
             self.stack.pop()
+            self._new_paragraph(ln)
+            return
+        if finished and top.rank > RANK_NUMBERED and RE_CLOSING_FORMULA.match(fold_keep(ln.text)):
+            # "Trong quá trình tổ chức thực hiện …", "Trên đây là …": the document's closing words.
+            self.reset()
             self._new_paragraph(ln)
             return
         if top is not self.root and top.rank >= RANK_NUMBERED + 1:

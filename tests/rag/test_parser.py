@@ -320,8 +320,8 @@ def test_ids_unique_and_tree_consistent(docs: dict[str, Document]) -> None:
 def test_clause_counts(docs: dict[str, Document]) -> None:
     counts = {key: len(doc.clauses) for key, doc in docs.items()}
     assert counts == {
-        "plan_province": 85,
-        "plan_dept": 81,
+        "plan_province": 86,
+        "plan_dept": 82,
         "letter_ocr": 41,
         "report_letter": 62,
         "report": 181,
@@ -568,3 +568,12 @@ def test_parse_time_grows_linearly() -> None:
     doc = parse_document(LoadedFile(source="big.pdf", content_hash="x", pages=pages))
     assert time.perf_counter() - started < 8.0  # ~0.5 s here; quadratic joins took minutes
     assert len(doc.clauses) == 300 and doc.clauses[-1].pages == [300]
+
+
+def test_closing_words_are_a_document_paragraph(docs: dict[str, Document]) -> None:
+    doc = docs["plan_province"]
+    closing = by_locator(doc, "đoạn 2")
+    assert closing.parent_id is None
+    assert closing.text.startswith("Trong quá trình tổ chức thực hiện, trường hợp cần điều chỉnh")
+    assert "Trong quá trình" not in by_locator(doc, "IV.9.-1").text
+    assert by_locator(docs["plan_dept"], "đoạn 2").text.startswith("Trong quá trình triển khai thực hiện")
