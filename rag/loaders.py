@@ -8,6 +8,7 @@ file was produced (pypdf joins pages so that each new page starts with one space
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import io
 import re
@@ -201,7 +202,7 @@ def _load_pdf(
             # Owner-password-only PDFs open with an empty user password; others cannot be read.
             try:
                 ok = reader.decrypt("")
-            except Exception:  # noqa: BLE001 - pypdf raises several types for unsupported crypto
+            except Exception:  # pypdf raises several types for unsupported crypto
                 ok = 0
             if not ok:
                 raise InputFileError(f"{source}: the PDF is encrypted (password required)")
@@ -217,16 +218,18 @@ def _load_pdf(
 
     pages: list[Page] = []
     warnings: list[str] = []
-    ocr_ready = ocr and ocr_available()
+    ocr_ready: bool | None = None  # asked once, on the first page without a text layer
     for number in range(1, count + 1):
         try:
             text = reader.pages[number - 1].extract_text() or ""
-        except Exception as exc:  # noqa: BLE001 - one bad page must not lose the others
+        except Exception as exc:  # one bad page must not lose the others
             warnings.append(f"page {number}: text extraction failed ({exc})")
             text = ""
         if len("".join(text.split())) >= MIN_TEXT_LAYER_CHARS:
             pages.append(Page(number=number, text=text))
             continue
+        if ocr and ocr_ready is None:
+            ocr_ready = ocr_available()
         if not ocr:
             warnings.append(f"page {number}: no text layer and OCR is disabled")
             pages.append(Page(number=number, text=text))
@@ -242,6 +245,7 @@ def _load_pdf(
     return pages, warnings
 
 
+@functools.cache
 def ocr_available(lang: str = "vie") -> bool:
     """Tesseract and pdftoppm on PATH, and the language data installed."""
     if not shutil.which("tesseract") or not shutil.which("pdftoppm"):
