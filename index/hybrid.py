@@ -29,13 +29,14 @@ def clause_strength(hints: QueryHints, clause: Clause, doc_year: str) -> float:
     """Pure: how strongly the query's explicit references point at this clause within its document.
 
     Generic structural rules only: "nhiệm vụ 4" names the item numbered 4 below a top-level
-    section (and everything under it); a year matches a clause's year field or its document's.
+    section (and everything under it), above all when it has task fields; a year matches a clause's year field or its document's.
     """
     strength = 0.0
     if hints.task_number is not None:
         path = task_path(clause.locator)
         if hints.task_number in path[1:2]:
-            strength += 0.6
+            # A task carries structured fields (lead unit, deadline …); a plain "4." list item may not be one.
+            strength += 1.0 if (clause.fields or clause.kind == "field") else 0.4
     if hints.years:
         year = clause.fields.get("year", "") or doc_year
         if year and year in hints.years:
@@ -165,7 +166,7 @@ class HybridRetriever:
                 per_mode["bm25"] = dict(in_doc_bm25) | per_mode["bm25"]
                 rankings += [in_doc_dense, in_doc_bm25]
             ranked = self._fuse(rankings, fusion)
-            ranked = self._apply_hints(hints, ranked, fusion, allowed)
+            ranked = self._apply_hints(hints, ranked, fusion, allowed, votes=len(rankings) / 2)
             ranked = self._promote_continuations(ranked, allowed)
         hits: list[Hit] = []
         for rank, (cid, score) in enumerate(ranked[:k], start=1):
@@ -219,13 +220,19 @@ class HybridRetriever:
         return sorted(scores.items(), key=lambda kv: -kv[1]) if changed else ranked
 
     def _apply_hints(
-        self, hints: QueryHints, ranked: Ranking, fusion: str, allowed: frozenset[str] | None
+        self,
+        hints: QueryHints,
+        ranked: Ranking,
+        fusion: str,
+        allowed: frozenset[str] | None,
+        votes: float = 1.0,
     ) -> Ranking:
         if not hints.has_signal or not ranked:
             return ranked
         store = self.store
-        # One hint point is worth a first-rank vote in RRF (or a full normalised score when weighted).
-        unit = self.hint_weight * (1.0 / (self.rrf_k + 1) if fusion == "rrf" else 1.0)
+        # One hint point is worth a first-rank vote in RRF (or a full normalised score when weighted),
+        # per pair of fused rankings, so in-document rankings do not dilute the hints.
+        unit = votes * self.hint_weight * (1.0 / (self.rrf_k + 1) if fusion == "rrf" else 1.0)
         doc_strength: dict[str, float] = {}
         scores: dict[str, float] = {}
         for cid, score in ranked:
