@@ -485,6 +485,15 @@ class Answerer:
         items = [c for c in items if c.doc_id in docs]
         # The words that asked for targets of a year locate nothing: drop them as phrases.
         q_terms = query_terms(intent, drop_phrases=_TARGET_WORDS)
+        # Words naming the document ("của Sở", "kế hoạch") pick the document, not a target.
+        naming = {
+            w
+            for d in docs
+            for w in TextTerms.of(
+                f"{self.view.documents[d].meta.issuer} {self.view.documents[d].meta.doc_type}"
+            ).folded
+        }
+        q_terms = q_terms.without(naming)
         items.sort(key=lambda c: (c.doc_id, c.order))
         scored = [
             (
@@ -526,7 +535,8 @@ class Answerer:
                             support=1.0,
                         )
             pattern = re.compile(
-                rf"{re.escape(ref_type)}\s+(?:so\s+)?{re.escape(number)}\b[^.;]{{0,40}}?\b(ngay\s+\d{{1,2}}\s*(?:/\s*\d{{1,2}}\s*/\s*\d{{4}}|thang\s+\d{{1,2}}\s+nam\s+\d{{4}}))"
+                # "số" may come out of OCR as "s6"/"sb": any short token may stand between.
+                rf"{re.escape(ref_type)}\s+(?:\S{{1,3}}\s+)?{re.escape(number)}\b[^.;]{{0,40}}?\b(ngay\s+\d{{1,2}}\s*(?:/\s*\d{{1,2}}\s*/\s*\d{{4}}|thang\s+\d{{1,2}}\s+nam\s+\d{{4}}))"
             )
             ordered = [h.clause for h in hits] + list(self.view.clauses.values())
             for clause in ordered:
@@ -591,6 +601,10 @@ class Answerer:
             if intent.kind == "date" and _DATE.search(c.text):
                 score += 0.3
             score -= 0.5 * _period_conflict(intent.folded, self.view.context(c))
+            # A bullet under a heading that names the organisation the question names.
+            entity = self._entity_heading(c)
+            if entity and fold(entity) in intent.folded:
+                score += 0.4
             if intent.list_like and c.text.rstrip().endswith(":"):
                 score += 0.3
             if c.kind in ("header", "signature", "recipients") and intent.kind not in (

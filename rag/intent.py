@@ -217,7 +217,9 @@ STOP_TERMS = frozenset(
 # Question phrases removed before collecting evidence terms.
 _QUESTION_PHRASES = re.compile(
     r"\b(la gi|nhu the nao|the nao|bao nhieu|ngay nao|khi nao|bao gio|nhung gi|nhung viec gi"
-    r"|don vi nao|co quan nao|phong nao|so nao|tinh nao|ai)\b"
+    r"|don vi nao|co quan nao|phong nao|so nao|tinh nao|ai|sau khi|truoc khi"
+    # "theo báo cáo", "trong kế hoạch": the document itself, matched by document affinity
+    r"|(theo|trong|tai|cua) (ke hoach|bao cao|cong van|quyet dinh|nghi quyet|van ban|phu luc)( nay| do)?)\b"
 )
 
 
