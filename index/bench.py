@@ -181,16 +181,18 @@ def bench_queries(store: Any, embedder: Any, queries: list[str], repeats: int = 
     return out
 
 
-def synthetic_vectors(n: int, dim: int = 384, *, clusters: int = 2000, seed: int = 0) -> np.ndarray:
-    """Unit vectors around random topic centres: closer to real embeddings than isotropic noise."""
+def synthetic_vectors(n: int, dim: int = 384, *, clusters: int | None = None, seed: int = 0) -> np.ndarray:
+    """Unit vectors around random topic centres (~200 per topic, noise as large as the centre):
+    closer to real embeddings than isotropic noise, and not trivially separable."""
     rng = np.random.default_rng(seed)
+    clusters = clusters or max(500, n // 200)
     centres = rng.standard_normal((clusters, dim)).astype(np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     out = np.empty((n, dim), dtype=np.float32)
     step = 100_000
     for start in range(0, n, step):
         m = min(step, n - start)
-        noise = rng.standard_normal((m, dim)).astype(np.float32) * (0.9 / np.sqrt(dim))
+        noise = rng.standard_normal((m, dim)).astype(np.float32) * (1.2 / np.sqrt(dim))
         block = centres[rng.integers(0, clusters, m)] + noise
         block /= np.linalg.norm(block, axis=1, keepdims=True)
         out[start : start + m] = block
@@ -198,7 +200,7 @@ def synthetic_vectors(n: int, dim: int = 384, *, clusters: int = 2000, seed: int
 
 
 def bench_dense_scale(
-    n: int, *, queries: int = 200, ef_values: tuple[int, ...] = (32, 64, 96, 128, 192)
+    n: int, *, queries: int = 200, ef_values: tuple[int, ...] = (16, 32, 64, 128, 256)
 ) -> dict:
     import faiss
 
