@@ -13,6 +13,7 @@
     notFound: "Không tìm thấy thông tin này trong các văn bản.",
     copy: "Sao chép câu trả lời",
     copied: "Đã sao chép",
+    copyFailed: "Không sao chép được",
     newChat: "Cuộc trò chuyện mới",
     close: "Đóng",
     empty: "Hỏi về nội dung các kế hoạch, báo cáo, công văn: đơn vị thực hiện, thời hạn, chỉ tiêu…",
@@ -246,9 +247,11 @@
     var copy = el("button", "pqa-copy", T.copy);
     copy.type = "button";
     copy.addEventListener("click", function () {
-      self.copy(plainAnswer(msg)).then(function () {
-        copy.textContent = T.copied;
-        setTimeout(function () { copy.textContent = T.copy; }, 1500);
+      self.copy(plainAnswer(msg)).then(
+        function () { copy.textContent = T.copied; },
+        function () { copy.textContent = T.copyFailed; }
+      ).then(function () {
+        setTimeout(function () { copy.textContent = T.copy; }, 2000);
       });
     });
     actions.append(copy);
@@ -256,17 +259,23 @@
   };
 
   Chat.prototype.copy = function (text) {
-    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
-    // Plain http pages have no async clipboard: fall back to a hidden textarea.
-    var area = el("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.append(area);
-    area.select();
-    try { document.execCommand("copy"); } finally { area.remove(); }
-    return Promise.resolve();
+    // Plain http pages (and denied permissions) have no async clipboard: fall back to a hidden textarea.
+    function fallback() {
+      var area = el("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.append(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } finally { area.remove(); }
+      if (!ok) throw new Error("copy refused");
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(fallback);
+    }
+    return new Promise(function (resolve) { fallback(); resolve(); });
   };
 
   Chat.prototype.ask = async function () {

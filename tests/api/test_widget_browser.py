@@ -112,7 +112,19 @@ def test_full_page_chat_cites_and_opens_the_clause(server: str, browser: WebDriv
     assert answer.find_element(By.CSS_SELECTOR, ".pqa-sources h2").text.lower() == "nguồn trích dẫn"
     chips = answer.find_elements(By.CSS_SELECTOR, ".pqa-chip")
     assert chips and chips[0].text.startswith("[1]")
-    assert answer.find_element(By.CSS_SELECTOR, ".pqa-copy").text == "Sao chép câu trả lời"
+    copy = answer.find_element(By.CSS_SELECTOR, ".pqa-copy")
+    assert copy.text == "Sao chép câu trả lời"
+    browser.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": server, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
+    copy.click()
+    WebDriverWait(browser, 5).until(lambda d: copy.text == "Đã sao chép")
+    copied = browser.execute_async_script(
+        "navigator.clipboard.readText().then(arguments[0], () => arguments[0](null))"
+    )
+    assert copied.startswith(answer.find_element(By.CSS_SELECTOR, ".pqa-answer").text)
+    assert "Nguồn trích dẫn:" in copied and "[1] " in copied
 
     chips[0].click()
     cited = WebDriverWait(browser, 15).until(
