@@ -152,6 +152,7 @@ _LONE_INT = re.compile(
 _STAMP = re.compile(r"^[(\[]?\s*du\s*thao(?:\s+(?:lan\s*\d+|\d+))?\s*[)\]]?$")
 _FOOTNOTE_LINE = re.compile(r"^(?P<n>[1-9]\d{0,2})\s+(?P<text>\S.*)$")
 _SEPARATOR_MIN_SPACES = 10
+_RULE = re.compile(r"^[-–—_=*.·•~\s]{3,}$")
 
 
 def clean_line(text: str) -> str:
@@ -220,6 +221,16 @@ def _drop_stamps(lines: list[_Raw]) -> list[str]:
             ln.drop = True
             stamps.append(ln.text)
     return stamps
+
+
+def _drop_rules(lines: list[_Raw]) -> int:
+    """Lines drawn with dashes or underscores ("-------" under the issuer) are layout, not bullets."""
+    dropped = 0
+    for ln in lines:
+        if not ln.drop and _RULE.match(ln.text):
+            ln.drop = True
+            dropped += 1
+    return dropped
 
 
 def _key(text: str) -> str:
@@ -344,6 +355,7 @@ def normalize_pages(pages: list[Page]) -> NormalizedText:
     raw = _raw_lines(pages)
     removed = {"page_numbers": _drop_page_numbers(raw)}
     stamps = _drop_stamps(raw)
+    removed["rules"] = _drop_rules(raw)
     removed["running_lines"] = _drop_running_lines(raw)
     footnotes = _extract_footnotes(raw)
     removed["footnote_lines"] = sum(1 for _ in footnotes)

@@ -106,7 +106,8 @@ RE_BODY_OPENING = re.compile(
 RE_CLOSING = re.compile(r"\./\.\s*$")
 RE_CLOSING_FORMULA = re.compile(
     r"^(?:tren\s+day\s+la|trong\s+qua\s+trinh\s+(?:to\s+chuc\s+|trien\s+khai\s+)?thuc\s+hien|"
-    r"kinh\s+de\s+nghi|kinh\s+bao\s+cao|kinh\s+trinh|rat\s+mong)\b"
+    r"kinh\s+de\s+nghi|kinh\s+bao\s+cao|kinh\s+trinh|rat\s+mong|"
+    r"(?:bo\s+)?(?:luat|nghi\s+quyet|phap\s+lenh)\s+nay\s+(?:da\s+)?duoc\s+.{0,120}thong\s+qua)\b"
 )
 RE_ISSUER_START = re.compile(
     r"^(?:uy\s*ban|ubnd|hdnd|so\b|bo\b|ban\b|van\s*phong|hoi\s*dong|chinh\s*phu|quoc\s*hoi|tinh\s*uy|"
@@ -114,6 +115,10 @@ RE_ISSUER_START = re.compile(
     r"chu\s*tich|toa\s*an|vien\s*kiem\s*sat|kiem\s*toan|ngan\s*hang|cong\s*an|bo\s*chi\s*huy|mat\s*tran)"
 )
 SIGNER_TITLES = (
+    "chu tich quoc hoi",
+    "pho chu tich quoc hoi",
+    "chu tich nuoc",
+    "thu tuong chinh phu",
     "pho chu tich",
     "chu tich",
     "pho giam doc",
@@ -153,6 +158,10 @@ _TITLE_PATTERNS = [(t, re.compile(_title_pattern(t))) for t in SIGNER_TITLES]
 _TITLE_ALTS = "|".join(_title_pattern(t) for t in SIGNER_TITLES)
 RE_SIGNER_TITLE = re.compile(rf"(?:^|\s)(?P<t>{_TITLE_ALTS})\s*$")
 CANONICAL_TITLES = {
+    "chu tich quoc hoi": "CHỦ TỊCH QUỐC HỘI",
+    "pho chu tich quoc hoi": "PHÓ CHỦ TỊCH QUỐC HỘI",
+    "chu tich nuoc": "CHỦ TỊCH NƯỚC",
+    "thu tuong chinh phu": "THỦ TƯỚNG CHÍNH PHỦ",
     "pho chu tich": "PHÓ CHỦ TỊCH",
     "chu tich": "CHỦ TỊCH",
     "pho giam doc": "PHÓ GIÁM ĐỐC",
@@ -195,6 +204,9 @@ RE_CITED = re.compile(
 RE_ATTACHED_TO = re.compile(
     r"\(\s*k[eè]m\s+theo\s+(?P<type>[^\d()]{2,30}?)\s+s[o0-9b]\s*:?\s*(?P<num>(?:\d+\s*)?/\s*[\w&.\-]+|\d+[\w/&.\-]*)"
     r"\s+ng[aà]y\s+(?P<date>\d{1,2}/\d{1,2}/\d{4})\s+c[uủ]a\s+(?P<org>[^)]{3,120}?)\s*\)"
+)
+RE_PASSED_ON = re.compile(
+    r"thong\s+qua\s+(?P<text>ngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4}))"
 )
 RE_ISSUES = re.compile(
     r"(?P<org>(?:Sở|Ủy ban nhân dân|UBND|Bộ|Ban|Phòng|Trung tâm|Văn phòng|Cục|Chi cục)\s[^,.;:()“”\"]{2,80}?)"
@@ -641,8 +653,11 @@ class _Builder:
 
     def _signature_line(self, ln: Line, f: str) -> bool:
         text = ln.text
-        is_title = bool(RE_SIGN_PREFIX.match(f)) or (_is_upper(text) and bool(RE_SIGNER_TITLE.search(f)))
-        if is_title and len(text) <= 60 and (self.distribution is not None or self.closed):
+        title_m = RE_SIGNER_TITLE.search(f)
+        is_title = bool(RE_SIGN_PREFIX.match(f)) or (_is_upper(text) and bool(title_m))
+        # A line that is nothing but a title ("CHỦ TỊCH QUỐC HỘI") signs even without "Nơi nhận".
+        whole = bool(title_m) and _is_upper(text) and not f[: title_m.start("t")].strip()
+        if is_title and len(text) <= 60 and (self.distribution is not None or self.closed or whole):
             if self.mode == "signature" or self.signature is None:
                 self._open_signature(ln)
             else:
@@ -737,6 +752,10 @@ class _Builder:
             self._new_paragraph(ln)
             return
         if top is not self.root and top.rank >= RANK_NUMBERED + 1:
+            top.lines.append(ln)
+            return
+        if top.style == "legal:dieu" and not top.children:
+            # An article's text before its first clause belongs to the article.
             top.lines.append(ln)
             return
         if top is not self.root and not top.children:
@@ -1160,3 +1179,7 @@ def _infer_missing(meta: DocumentMeta, text: str, has_subject: bool, has_recipie
                 meta.issuer = flat[m.start("org") : m.end("org")].strip()
     if not meta.issuer and (m := RE_ISSUES.search(flat[:4000])):
         meta.issuer = m.group("org").strip()
+    if not meta.date and (m := RE_PASSED_ON.search(folded)):
+        # Laws carry their date at the end: "… thông qua ngày 27 tháng 6 năm 2025."
+        meta.date = f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+        meta.date_text = flat[m.start("text") : m.end("text")]

@@ -577,3 +577,27 @@ def test_closing_words_are_a_document_paragraph(docs: dict[str, Document]) -> No
     assert closing.text.startswith("Trong quá trình tổ chức thực hiện, trường hợp cần điều chỉnh")
     assert "Trong quá trình" not in by_locator(doc, "IV.9.-1").text
     assert by_locator(docs["plan_dept"], "đoạn 2").text.startswith("Trong quá trình triển khai thực hiện")
+
+
+def test_law_with_rules_closing_and_signature() -> None:
+    text = (
+        "QUỐC HỘI\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n---------------\n"
+        "Luật số: 91/2025/QH15\nLUẬT\nBẢO VỆ DỮ LIỆU CÁ NHÂN\n"
+        "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\n"
+        "Chương I\nNHỮNG QUY ĐỊNH CHUNG\n"
+        "Điều 1. Phạm vi điều chỉnh\nLuật này quy định về dữ liệu cá nhân.\nLuật này không áp dụng đối với dữ liệu đã mã hóa.\n"
+        "Trường hợp luật khác có quy định thì áp dụng luật đó.\nCác nội dung khác theo quy định của Chính phủ.\n"
+        "Điều 2. Giải thích từ ngữ\n1. Dữ liệu cá nhân là dữ liệu số.\n2. Dữ liệu cá nhân nhạy cảm gồm:\n"
+        "a) Quan điểm chính trị;\nđ) Thông tin sức khỏe.\n"
+        "Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, kỳ họp thứ 9 thông qua ngày 26 tháng 6 năm 2025.\n"
+        "CHỦ TỊCH QUỐC HỘI\nTrần Thanh Mẫn\n"
+    )
+    doc = parse_text(text)
+    meta = doc.meta
+    assert (meta.doc_type, meta.number, meta.date) == ("Luật", "91/2025/QH15", "2025-06-26")
+    assert (meta.signer_title, meta.signer_name) == ("CHỦ TỊCH QUỐC HỘI", "Trần Thanh Mẫn")
+    assert not any(set(c.text) <= set("-\n") for c in doc.clauses)  # "-------" rules are not bullets
+    article = by_locator(doc, "Điều 1")
+    assert article.text.count("\n") == 4 and article.text.endswith("quy định của Chính phủ.")
+    assert by_locator(doc, "Điều 2 khoản 2 điểm đ").text == "đ) Thông tin sức khỏe."
+    assert by_locator(doc, "đoạn 2").text.startswith("Luật này được Quốc hội")
