@@ -34,6 +34,14 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 # JSON bodies are small; only the upload route gets the (much larger) upload limit.
 JSON_BODY_LIMIT = 1024 * 1024
 MULTIPART_OVERHEAD = 64 * 1024
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -86,7 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     def chat_page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html")
+        # Defence in depth: even a missed escape could not run a script on the chat page.
+        return FileResponse(STATIC_DIR / "index.html", headers=PAGE_HEADERS)
 
     @app.get("/widget.js", include_in_schema=False)
     def widget_script() -> FileResponse:

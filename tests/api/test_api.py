@@ -110,6 +110,8 @@ def test_chat_page_widget_and_docs_are_served(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert "/static/chat.js" in page.text and "/static/chat.css" in page.text
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "unsafe-inline" not in csp and "<script>" not in page.text
     widget = client.get("/widget.js")
     assert "javascript" in widget.headers["content-type"] and "data-api-base" in widget.text
     chat = client.get("/static/chat.js").text
