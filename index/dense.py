@@ -75,6 +75,16 @@ class DenseIndex:
         else:
             self.faiss_index.add(vectors)
 
+    def copy(self) -> DenseIndex:
+        return DenseIndex(
+            dim=self.dim,
+            hnsw_threshold=self.hnsw_threshold,
+            ef_search=self.ef_search,
+            ids=list(self.ids),
+            vectors=self.vectors.copy(),
+            _index=faiss.clone_index(self.faiss_index),
+        )
+
     def remove(self, ids: set[str]) -> int:
         """Drop ids; the FAISS index is rebuilt from the stored vectors (no re-embedding)."""
         keep = [i for i, cid in enumerate(self.ids) if cid not in ids]

@@ -49,3 +49,13 @@ def test_exact_scores_for_rows() -> None:
     index = DenseIndex.build([f"c{i}" for i in range(5)], vecs)
     rows = np.array([1, 3])
     assert np.allclose(index.scores_for(vecs[3], rows), vecs[[1, 3]] @ vecs[3])
+
+
+def test_copy_is_independent() -> None:
+    vecs = _unit(300)
+    index = DenseIndex.build([f"c{i}" for i in range(200)], vecs[:200], hnsw_threshold=100)
+    clone = index.copy()
+    clone.add([f"c{i}" for i in range(200, 300)], vecs[200:])
+    assert clone.kind == "hnsw" and len(clone) == 300 and clone.faiss_index.ntotal == 300
+    assert len(index) == 200 and index.faiss_index.ntotal == 200
+    assert clone.search(vecs[250], 1)[0][0][0] == "c250"
