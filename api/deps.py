@@ -52,7 +52,11 @@ class AssistantProvider:
         with self._lock:
             if self._assistant is None:
                 # The embedder is shared per process, so retrying while the index is missing stays cheap.
-                self._assistant = Assistant.open(self.index_dir)
+                assistant = Assistant.open(self.index_dir)
+                # Load the lazily initialised models (word segmenter, embedder) before publishing:
+                # underthesea's first call is not thread-safe, and concurrent first requests crash it.
+                assistant.search("văn bản", k=1)
+                self._assistant = assistant
                 self._checked_at = time.monotonic()
             return self._assistant
 
