@@ -1,0 +1,29 @@
+"""Shared fixtures: one real index of the bundled corpus per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.config import DEFAULT_CORPUS_DIR
+
+SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`policyqa ingest corpus/` into a temporary index (built once, read-only for tests)."""
+    from rag.ingest import ingest_paths
+
+    directory = tmp_path_factory.mktemp("seed-index") / "idx"
+    report = ingest_paths([DEFAULT_CORPUS_DIR], directory, progress=False)
+    assert not report.errors, report.errors
+    return directory
+
+
+@pytest.fixture(scope="session")
+def assistant(seed_index: Path):  # noqa: ANN201 (rag.pipeline.Assistant)
+    from rag.pipeline import Assistant
+
+    return Assistant.open(seed_index)
