@@ -291,7 +291,7 @@ class Answerer:
         if self._mentions_unknown(intent):
             return None
         affinity = self._doc_affinity(intent, allowed)
-        if intent.kind in ("signer", "recipient"):
+        if intent.kind in ("signer", "recipient", "doc_number"):
             composed = self._document_field(intent, hits, affinity)
             if composed:
                 return composed
@@ -373,11 +373,11 @@ class Answerer:
     def _document_field(
         self, intent: Intent, hits: list[Hit], affinity: dict[str, float]
     ) -> _Composed | None:
-        kind = "signature" if intent.kind == "signer" else "recipients"
+        kind = {"signer": "signature", "recipient": "recipients", "doc_number": "header"}[intent.kind]
         retrieval = Counter()
         for rank, h in enumerate(hits):
             retrieval[h.clause.doc_id] += 1.0 / (rank + 1)
-        q_terms = query_terms(intent).without({"ky", "gui", "nhan"})
+        q_terms = query_terms(intent).without({"ky", "gui", "nhan", "hieu"})
         ranked = []
         for doc_id, aff in affinity.items():
             doc = self.view.documents[doc_id]
@@ -391,7 +391,13 @@ class Answerer:
             clause = next((c for c in self.view.by_doc[doc_id] if c.kind == kind), None)
             if clause is None:
                 continue
-            if kind == "signature":
+            if kind == "header":
+                number = doc.meta.number.strip()
+                if not number or number.startswith("/"):
+                    continue  # a draft or a document whose number was not written
+                issued = f", ban hành {doc.meta.date_text}" if doc.meta.date_text else ""
+                text = f"{doc.meta.doc_type or 'Văn bản'} số {number}{issued}."
+            elif kind == "signature":
                 if doc.meta.signer_name:
                     text = f"{doc.meta.label()} do {doc.meta.signer_title} {doc.meta.signer_name} ký."
                 elif doc.meta.signer_title:
@@ -658,7 +664,8 @@ class Answerer:
 
     def _entity_heading(self, clause: Clause) -> str | None:
         """The organisation a bullet belongs to ("1. Sở Khoa học và Công nghệ" → that name)."""
-        for anc in self.view.ancestors(clause)[:2]:
+        own = [clause] if clause.kind == "heading" and clause.title else []
+        for anc in [*own, *self.view.ancestors(clause)[:2]]:
             m = _ORG_HEAD.match((anc.title or anc.text).strip())
             if m and len(m.group(1)) <= 120:
                 return m.group(1).strip().rstrip(":")

@@ -16,6 +16,12 @@ from rag.text import fold
 # Vietnamese form is what retrieval sees). Longer phrases first.
 ENGLISH_GLOSSARY: tuple[tuple[str, str], ...] = (
     ("who signed", "ai ký"),
+    ("who is responsible for", "đơn vị nào chủ trì"),
+    ("who is in charge of", "đơn vị nào chủ trì"),
+    ("who carries out", "đơn vị nào thực hiện"),
+    ("who implements", "đơn vị nào thực hiện"),
+    ("provincial plan", "Kế hoạch cấp tỉnh"),
+    ("document number", "số hiệu"),
     ("signed by", "ký"),
     ("which unit", "đơn vị nào"),
     ("which agency", "cơ quan nào"),
@@ -57,7 +63,7 @@ ENGLISH_GLOSSARY: tuple[tuple[str, str], ...] = (
     ("carry out", "thực hiện"),
     ("carries out", "thực hiện"),
     ("province", "tỉnh"),
-    ("provincial", "tỉnh"),
+    ("provincial", "cấp tỉnh"),
     ("department of science and technology", "Sở Khoa học và Công nghệ"),
     ("people's committee", "Ủy ban nhân dân"),
     ("digital transformation", "chuyển đổi số"),
@@ -130,6 +136,7 @@ ENGLISH_GLOSSARY: tuple[tuple[str, str], ...] = (
     ("regularly", "thường xuyên"),
     ("national", "quốc gia"),
     ("day", "ngày"),
+    ("who", "ai"),
 )
 
 # Words that mark an English question and are not Vietnamese syllables once folded.
@@ -174,7 +181,7 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "recipient",
         re.compile(
-            r"\bkinh gui\b|\bnoi nhan\b|\bgui\s+(cho|den|toi|ve)\s+(ai|dau|nhung|co quan|don vi|cac|noi nao)\b"
+            r"\bkinh gui\b|\bnoi nhan\b|\bgui\s+(cho\s+|den\s+|toi\s+|ve\s+)?(ai|dau|nhung|co quan|don vi|cac|noi nao)\b"
             r"|\b(duoc|da) gui\b|\bnhan van ban\b"
         ),
     ),
@@ -186,6 +193,7 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(la\s+)?(thuc hien|chu tri|phu trach|dam nhiem)\b"
             r"|\bdo\s+(ai|don vi nao|co quan nao|nhung don vi nao|nhung co quan nao|phong nao)\b"
             r"|\b(chu tri|dau moi)\b"
+            r"|\b(ai|don vi nao|co quan nao)\s+(chiu trach nhiem|phu trach)\b"
             r"|\b(don vi|co quan|phong|ai)\s+nao\s+la\s+(co quan|don vi)\b"
         ),
     ),
@@ -218,6 +226,7 @@ STOP_TERMS = frozenset(
 _QUESTION_PHRASES = re.compile(
     r"\b(la gi|nhu the nao|the nao|bao nhieu|ngay nao|khi nao|bao gio|nhung gi|nhung viec gi"
     r"|don vi nao|co quan nao|phong nao|so nao|tinh nao|ai|sau khi|truoc khi"
+    r"|(co |duoc giao |chiu )?(trach nhiem|nhiem vu) gi|(phai )?lam gi|lam nhung gi|lam nhung viec gi"
     # "theo báo cáo", "trong kế hoạch": the document itself, matched by document affinity
     r"|(theo|trong|tai|cua) (ke hoach|bao cao|cong van|quyet dinh|nghi quyet|van ban|phu luc)( nay| do)?)\b"
 )
