@@ -253,8 +253,10 @@ class IndexStore:
         """Clause ids that pass the filters; None when nothing is filtered (everything passes)."""
         if filters is None or filters.is_empty():
             return None
-        key = repr((filters.doc_type, filters.sources, filters.issuer, filters.date_from, filters.date_to,
-                    sorted(filters.access) if filters.access is not None else None))  # fmt: skip
+        access = sorted(filters.access) if filters.access is not None else None
+        key = repr(
+            (filters.doc_type, filters.sources, filters.issuer, filters.date_from, filters.date_to, access)
+        )
         if key in self._mask_cache:
             return self._mask_cache[key]
         doc_type = fold(filters.doc_type) if filters.doc_type else None
@@ -435,9 +437,8 @@ class IndexWriter:
     ) -> DenseIndex:
         """Start from the current vectors; drop stale ones, embed only new or changed texts."""
         base = self.base.dense
-        dense = DenseIndex(
-            dim=self.embedder.dim, ids=list(base.ids), vectors=base.vectors.copy(), _index=None
-        ) if len(base) else DenseIndex(dim=self.embedder.dim)  # fmt: skip
+        # A copy (graph included, never rebuilt just to add): readers keep the loaded generation.
+        dense = base.copy() if len(base) else DenseIndex(dim=self.embedder.dim)
         wanted = {cid for cid, _ in items}
         stale = {
             cid for cid in dense.ids if cid not in wanted or self.base.text_hashes.get(cid) != hashes[cid]

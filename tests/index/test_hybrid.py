@@ -114,4 +114,4 @@ def test_query_latency_small_index(retriever: HybridRetriever) -> None:
     started = time.perf_counter()
     for i in range(10):
         retriever.run(f"đơn vị chủ trì nhiệm vụ {i}", k=5)
-    assert (time.perf_counter() - started) / 10 < 0.25  # generous: CI machines are shared
+    assert (time.perf_counter() - started) / 10 < 1.0  # generous: CI machines are shared
