@@ -61,6 +61,18 @@ RE_LEGAL = re.compile(
 )
 RE_APPENDIX = re.compile(r"^ph[uy]\s*l[uụ]c\b\s*(?P<num>\d{1,2}|[ivxlc]{1,6}|[a-z])?\s*(?:$|[:.\-–]\s*\S)")
 RE_RECIPIENTS = re.compile(r"^(?:kinh\s*g\S{0,4}\s*:|noi\s*nh[a-z]{1,3}\s*:)")
+# "A. PHẦN MỞ ĐẦU", "B. KẾT QUẢ THỰC HIỆN": a capital letter heading an all-capitals title.
+RE_ALPHA_HEADING = re.compile(r"^(?P<num>[A-H])\.\s+(?P<rest>\S.*)$")
+
+
+def is_alpha_heading(text: str) -> bool:
+    m = RE_ALPHA_HEADING.match(text)
+    if not m:
+        return False
+    letters = [c for c in m.group("rest") if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
 RE_SIGN_PREFIX = re.compile(r"^(?:kt|tm|tl|q|ktl|ttl)\s*\.\s*[a-z]")
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "lead_unit": ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "co quan thuc hien", "chu tri"),
@@ -110,6 +122,7 @@ def starts_block(text: str) -> bool:
         or RE_RECIPIENTS.match(f)
         or RE_SIGN_PREFIX.match(f)
         or RE_FIELD.match(f)
+        or is_alpha_heading(text)
     )
 
 

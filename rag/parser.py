@@ -37,6 +37,7 @@ from rag.normalize import (
     Rejoiner,
     fold_keep,
     full_width,
+    is_alpha_heading,
     join_lines,
     normalize_pages,
     starts_block,
@@ -99,6 +100,7 @@ RE_DATE = re.compile(
     r"(?P<place>[^\W\d_][^,\d:;]{0,40}?)?\s*,?\s*(?P<text>ng[aà]y\s*(?P<d>\d{1,2})?\s*th[aá]ng\s*(?P<m>\d{1,2})?"
     r"\s*n[aăi]m\s*(?P<y>\d{4}))"
 )
+RE_URGENCY = re.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan|toi\s*mat|mat|tuyet\s*mat)\s*$")
 RE_SUBJECT = re.compile(r"^v\s*/\s*v\b\.?\s*:?\s*")
 RE_BODY_OPENING = re.compile(
     r"^(?:thuc\s+hien|can\s+cu|theo\s|xet\s|nham\s|de\s|tren\s+co\s+so|trong\s+thoi\s+gian|ngay\s+\d)"
@@ -216,6 +218,7 @@ RE_ISSUES = re.compile(
 # Ranks: a new marker closes open nodes of equal or deeper rank.
 RANK_APPENDIX = 0
 RANK_LEGAL = {"phan": 1, "chuong": 2, "muc": 3, "dieu": 5}
+RANK_ALPHA = 3  # "A. PHẦN MỞ ĐẦU" above "I."
 RANK_ROMAN = 4
 RANK_NUMBERED = 5  # + depth (1. -> 6, 1.1. -> 7 ...)
 RANK_LETTER = 10
@@ -360,6 +363,8 @@ def _scan_header(lines: list[Line]) -> _Header:
             h.header_lines.append(ln)
         elif mode == "recipients" and _continues_recipients(h.recipient_lines[-1].text, ln):
             h.recipient_lines.append(ln)
+        elif RE_URGENCY.match(f):
+            h.header_lines.append(ln)  # "HỎA TỐC", "KHẨN": handling marks, not the issuer
         elif not anchored and _is_upper(text) and len(text) <= 80 and not starts_block(text):
             h.issuer_lines.append(text)
             h.header_lines.append(ln)
@@ -693,7 +698,7 @@ class _Builder:
         parent = self._parent_for(rank)
         locator = self._locator(style, num, parent)
         node = _Node(kind="item", rank=rank, locator=locator, marker=num, style=style, lines=[ln])
-        if style in ("roman",) or style.startswith("legal"):
+        if style in ("roman", "alpha") or style.startswith("legal"):
             node.kind = "heading"
         self.open(node)
 
@@ -802,6 +807,8 @@ def _marker(f: str, text: str, builder: _Builder) -> tuple[str, int, str] | None
         raw = text[m.start("num") : m.end("num")]
         if raw.isupper():
             return "roman", RANK_ROMAN, raw
+    if is_alpha_heading(text):
+        return "alpha", RANK_ALPHA, text[0]
     if m := RE_NUMBERED.match(f):
         num = m.group("num")
         if num == "1" and text[m.end("num") : m.end("num") + 1] == ")" and _expects_letter_l(builder):
@@ -860,6 +867,8 @@ def _heading_title(node: _Node) -> str:
     if node.style == "appendix":
         rest = [ln.text for ln in node.lines[1:]]
         return collapse_ws(" ".join(rest)) if rest else first
+    if node.style == "alpha":
+        return first[2:].strip(" .:-*")
     for pattern in (RE_LEGAL, RE_ROMAN_HEADING, RE_NUMBERED, RE_LETTERED, RE_BULLET):
         m = pattern.match(f)
         if m:

@@ -601,3 +601,17 @@ def test_law_with_rules_closing_and_signature() -> None:
     assert article.text.count("\n") == 4 and article.text.endswith("quy định của Chính phủ.")
     assert by_locator(doc, "Điều 2 khoản 2 điểm đ").text == "đ) Thông tin sức khỏe."
     assert by_locator(doc, "đoạn 2").text.startswith("Luật này được Quốc hội")
+
+
+def test_letter_parts_and_urgency_mark() -> None:
+    text = (
+        "UBND TỈNH QUẢNG NGÃI\nSỞ TÀI CHÍNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/BC-STC\nHỎA TỐC\n"
+        "Quảng Ngãi, ngày 3 tháng 2 năm 2026\nBÁO CÁO\nKết quả thực hiện năm 2025\n"
+        "A. KẾT QUẢ ĐẠT ĐƯỢC\nI. Công tác chỉ đạo\n1. Ban hành văn bản.\n"
+        "B. NHIỆM VỤ NĂM 2026\nI. Nhiệm vụ chung\n1. Tiếp tục triển khai.\n"
+    )
+    doc = parse_text(text)
+    assert (doc.meta.issuer, doc.meta.date, doc.meta.doc_type) == ("Sở Tài chính", "2026-02-03", "Báo cáo")
+    assert by_locator(doc, "B").title == "NHIỆM VỤ NĂM 2026"
+    assert by_locator(doc, "B.I.1").breadcrumb == ["B. NHIỆM VỤ NĂM 2026", "I. Nhiệm vụ chung"]
+    assert by_locator(doc, "A.I.1").text == "1. Ban hành văn bản."
