@@ -53,12 +53,15 @@ def load_file(
         )
     if not path.is_file():
         raise InputFileError(f"{source}: no such file")
-    size = path.stat().st_size
-    if size == 0:
-        raise InputFileError(f"{source}: the file is empty")
-    if size > max_bytes:
-        raise InputFileError(f"{source}: the file is too large ({size:,} bytes; limit {max_bytes:,})")
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise InputFileError(f"{source}: the file is empty")
+        if size > max_bytes:
+            raise InputFileError(f"{source}: the file is too large ({size:,} bytes; limit {max_bytes:,})")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{source}: cannot read the file ({exc.strerror or exc})") from None
     content_hash = hashlib.sha256(raw).hexdigest()
     if suffix == ".pdf":
         pages, warnings = _load_pdf(raw, source, path, max_pages=max_pages, ocr=ocr)
