@@ -196,7 +196,10 @@ RE_TABLE_HEADER = re.compile(r"^s?tt\b")
 RE_TABLE_GROUP = re.compile(r"^(?P<r>[IVX]{1,5})(?:\s+(?P<t>\S.*))?$")
 RE_TABLE_SUBGROUP = re.compile(r"^(?:thang|quy)\s+(?:\d{1,2}|[ivx]{1,4})$")
 RE_TABLE_ROW = re.compile(r"^(?P<n>\d{1,3})(?:\s+(?P<rest>.*))?$")
-RE_YEAR_TARGET = re.compile(r"^(?:nam|den\s+nam|trong\s+nam|giai\s+doan)\s+(?P<y>(?:19|20)\d\d)\b")
+RE_YEAR_TARGET = re.compile(
+    r"^(?:(?:muc\s+tieu|chi\s+tieu)(?:\s+(?:cu\s+the|chung))?\s+)?"
+    r"(?:nam|den\s+nam|trong\s+nam|giai\s+doan)\s+(?P<y>(?:19|20)\d\d)\b"
+)
 RE_CITED = re.compile(
     r"\b(?P<type>"
     + "|".join(t.replace(" ", r"\s+") for t in _TYPES_BY_LENGTH)
@@ -930,7 +933,7 @@ def _emit(
         text = node.text()
         fields: dict[str, str] = dict(inherited)
         f = fold_keep(_heading_title(node))
-        if m := RE_YEAR_TARGET.match(f):
+        if (m := RE_YEAR_TARGET.match(f)) and (m.start("y") < 25 or len(f) <= 60):
             fields["year"] = m.group("y")
         if node.style == "field":
             value = _field_value(node)

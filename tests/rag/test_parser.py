@@ -615,3 +615,11 @@ def test_letter_parts_and_urgency_mark() -> None:
     assert by_locator(doc, "B").title == "NHIỆM VỤ NĂM 2026"
     assert by_locator(doc, "B.I.1").breadcrumb == ["B. NHIỆM VỤ NĂM 2026", "I. Nhiệm vụ chung"]
     assert by_locator(doc, "A.I.1").text == "1. Ban hành văn bản."
+
+
+def test_year_targets_with_a_label() -> None:
+    text = "II. MỤC TIÊU\n1. Mục tiêu đến năm 2030:\n- 80% người dân có danh tính số.\n2. Giai đoạn 2026 - 2030\n"
+    doc = parse_text(text)
+    assert by_locator(doc, "II.1").fields == {"year": "2030"}
+    assert by_locator(doc, "II.1.-1").fields == {"year": "2030"}
+    assert by_locator(doc, "II.2").fields == {"year": "2026"}
