@@ -115,3 +115,27 @@ def test_query_latency_small_index(retriever: HybridRetriever) -> None:
     for i in range(10):
         retriever.run(f"đơn vị chủ trì nhiệm vụ {i}", k=5)
     assert (time.perf_counter() - started) / 10 < 1.0  # generous: CI machines are shared
+
+
+def test_lead_in_brings_its_items(tmp_path: Path, doc_factory, e5: E5Embedder) -> None:  # type: ignore[no-untyped-def]
+    letter = doc_factory(
+        "request.txt",
+        number="77/SKHCN-VP",
+        doc_type="Công văn",
+        clauses=[
+            ("header", "", "V/v triển khai công tác năm 2026", []),
+            ("đoạn 1", "", "Sở Khoa học và Công nghệ đề nghị các cơ quan, đơn vị, địa phương:", []),
+            ("1", "", "1. Xây dựng kế hoạch truyền thông và gửi về trước tháng 4.", []),
+            ("2", "", "2. Cử cán bộ đầu mối phụ trách.", []),
+            ("đoạn 2", "", "Trân trọng cảm ơn.", []),
+        ],
+    )
+    for c in letter.clauses:
+        c.kind = "paragraph" if c.locator.startswith("đoạn") else "item"
+    with IndexWriter(tmp_path, e5) as w:
+        w.upsert([letter])
+        w.commit()
+    retriever = HybridRetriever(IndexStore.open(tmp_path), e5)
+    hits = [h.clause.id for h in retriever.run("Sở đề nghị các cơ quan, đơn vị, địa phương làm gì?", k=3)]
+    assert hits[0] == "request:đoạn 1"
+    assert hits[1:3] == ["request:1", "request:2"]
