@@ -156,12 +156,17 @@ def _looks_binary(text: str) -> bool:
 def split_txt_pages(text: str) -> list[Page]:
     """Page numbers for text extracted from a PDF, else one page numbered 0.
 
-    pypdf joins pages with a newline and starts the next page's text with one space, so a
+    Form feeds (pdftotext) separate pages when present. Otherwise: pypdf joins pages with a newline and starts the next page's text with one space, so a
     line beginning with exactly one space right after a non-blank line opens a page. A lone
     integer line equal to the next page number (Vietnamese documents print it at the top)
     opens one too. A break needs real text since the previous one, so table cells that
     happen to start with a space do not split pages.
     """
+    if "\f" in text:
+        chunks = text.split("\f")
+        if chunks and not chunks[-1].strip():
+            chunks.pop()
+        return [Page(number=n, text=chunk) for n, chunk in enumerate(chunks, start=1)]
     lines = text.split("\n")
     starts: list[int] = []
     since = 0

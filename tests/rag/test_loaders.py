@@ -289,3 +289,12 @@ def test_pdf_with_header_footnote_and_page_number(tmp_path: Path) -> None:
     task = by_locator["II.1"]
     assert task.pages == [2] and task.fields["lead_unit"] == "Sở Khoa học và Công nghệ"
     assert not any(c.text == "2" for c in doc.clauses)  # the printed page number is gone
+
+
+def test_form_feeds_separate_pages(tmp_path: Path) -> None:
+    path = tmp_path / "pdftotext.txt"
+    path.write_text("I. MỤC TIÊU\n1. Nội dung một.\f2\nII. NHIỆM VỤ\n1. Nội dung hai.\n\f", encoding="utf-8")
+    loaded = load_file(path)
+    assert [p.number for p in loaded.pages] == [1, 2]
+    doc = parse_document(loaded)
+    assert {c.locator: c.pages for c in doc.clauses} == {"I": [1], "I.1": [1], "II": [2], "II.1": [2]}
