@@ -5,8 +5,8 @@ Three zones are read in turn:
 * the heading block at the top (issuer, "Số:", place and date, "V/v", type title, title,
   "Kính gửi"), read on physical lines because its layout is columnar;
 * the body, read on re-joined logical lines with a stack of open headings. Each marker has
-  a rank (Phụ lục < Phần < Chương < Mục < I. < Điều < 1. < 1.1. < a) < - < +); a new marker
-  closes every open node of equal or deeper rank and opens under what is left;
+  a rank (Phụ lục < Phần < Chương < Mục, "A." < I. < Điều < 1. < 1.1. < a) < - < +); a new
+  marker closes every open node of equal or deeper rank and opens under what is left;
 * the closing ("Nơi nhận", the signature block) and appendices, whose tables broken one
   cell per line are re-assembled row by row.
 
