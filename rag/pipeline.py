@@ -109,7 +109,9 @@ class Assistant:
         """The clause and its neighbours (n before and after, in document order, the clause included)."""
         store = self._snapshot.store
         clause = store.clause(clause_id)
-        if clause is None or (access is not None and clause.access not in access):
+        doc = store.document(clause.doc_id) if clause is not None else None
+        # The document's level is what counts (a clause record may carry the default).
+        if clause is None or doc is None or (access is not None and doc.access not in access):
             raise NotFoundError(f"no clause {clause_id!r}")
         return clause, store.neighbours(clause_id, n=n)
 
