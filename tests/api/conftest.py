@@ -14,15 +14,13 @@ import uvicorn
 
 from api.main import create_app
 from api.settings import Settings
-from rag import cli, config
 
 
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """`policyqa ingest corpus` into a temporary folder, exported as POLICYQA_INDEX."""
+def corpus_index(seed_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A copy of the session's corpus index (tests/conftest.py), exported as POLICYQA_INDEX."""
     directory = tmp_path_factory.mktemp("index") / "idx"
-    code = cli.main(["ingest", str(config.DEFAULT_CORPUS_DIR), "--index", str(directory), "--no-progress"])
-    assert code == 0
+    shutil.copytree(seed_index, directory)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("POLICYQA_INDEX", str(directory))
         yield directory
