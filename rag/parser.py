@@ -289,9 +289,17 @@ def _is_upper(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def _type_title(folded: str) -> str:
-    key = " ".join(folded.replace(":", " ").split())
-    return DOC_TYPES.get(key, "")
+RE_TYPE_TITLE = re.compile(
+    r"^(?P<type>" + "|".join(t.replace(" ", r"\s+") for t in _TYPES_BY_LENGTH) + r")(?:\s*:?\s*$|\s+(?=\S))"
+)
+
+
+def _type_title(folded: str) -> tuple[str, int]:
+    """("Kế hoạch", where the title starts) for "KẾ HOẠCH" or "KẾ HOẠCH TRUYỀN THÔNG NĂM 2026"."""
+    m = RE_TYPE_TITLE.match(folded)
+    if not m:
+        return "", 0
+    return DOC_TYPES[" ".join(m.group("type").split())], m.end()
 
 
 def _parse_date(folded: str, original: str) -> tuple[str, str, str] | None:
@@ -351,8 +359,10 @@ def _scan_header(lines: list[Line]) -> _Header:
             h.subject_lines.append(text[RE_SUBJECT.match(f).end() :].strip())
             h.header_lines.append(ln)
             anchored, mode = True, "subject"
-        elif _is_upper(text) and _type_title(f) and not h.doc_type:
-            h.doc_type = _type_title(f)
+        elif _is_upper(text) and not h.doc_type and (typed := _type_title(f))[0]:
+            h.doc_type = typed[0]
+            if rest := strip_markup(text)[typed[1] :].strip(" :*"):
+                h.title_lines.append(rest)  # "LUẬT ĐẤT ĐAI": the title shares the line
             h.header_lines.append(ln)
             anchored, mode = True, "title"
         elif RE_RECIPIENTS.match(f) and f.startswith("k"):
@@ -362,8 +372,12 @@ def _scan_header(lines: list[Line]) -> _Header:
             h.subject_lines.append(text)
             h.header_lines.append(ln)
         elif mode == "title" and not _opens_body(ln) and len(h.title_lines) < 8:
-            h.title_lines.append(text)
             h.header_lines.append(ln)
+            if h.title_lines and _is_upper(text) and not _is_upper(h.title_lines[-1]):
+                # "Về việc …" then "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH": the enacting authority, not the title.
+                mode = ""
+            else:
+                h.title_lines.append(text)
         elif mode == "recipients" and _continues_recipients(h.recipient_lines[-1].text, ln):
             h.recipient_lines.append(ln)
         elif RE_URGENCY.match(f):

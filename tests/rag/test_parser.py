@@ -623,3 +623,27 @@ def test_year_targets_with_a_label() -> None:
     assert by_locator(doc, "II.1").fields == {"year": "2030"}
     assert by_locator(doc, "II.1.-1").fields == {"year": "2030"}
     assert by_locator(doc, "II.2").fields == {"year": "2026"}
+
+
+def test_type_and_title_on_one_line() -> None:
+    doc = parse_text("QUỐC HỘI\nLUẬT ĐẤT ĐAI\nCăn cứ Hiến pháp;\nChương I\nQUY ĐỊNH CHUNG\n")
+    assert (doc.meta.doc_type, doc.meta.title, doc.meta.issuer) == ("Luật", "ĐẤT ĐAI", "Quốc hội")
+
+
+def test_decision_authority_line_is_not_title() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 45/QĐ-UBND\nQuảng Ngãi, ngày 9 tháng 1 năm 2026\n"
+        "QUYẾT ĐỊNH\nVề việc ban hành Kế hoạch chuyển đổi số năm 2026\n"
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI\n"
+        "Căn cứ Luật Tổ chức chính quyền địa phương;\nQUYẾT ĐỊNH:\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số năm 2026.\n"
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.\n"
+        "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT.\nCHỦ TỊCH\nNguyễn Văn An\n"
+    )
+    doc = parse_text(text)
+    meta = doc.meta
+    assert (meta.doc_type, meta.number, meta.date) == ("Quyết định", "45/QĐ-UBND", "2026-01-09")
+    assert meta.title == "Về việc ban hành Kế hoạch chuyển đổi số năm 2026"
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI" in by_locator(doc, "header").text
+    assert by_locator(doc, "Điều 2").text.endswith("kể từ ngày ký./.")
+    assert (meta.signer_title, meta.signer_name) == ("CHỦ TỊCH", "Nguyễn Văn An")
