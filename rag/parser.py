@@ -90,6 +90,25 @@ NUMBER_CODES = {
     "tt": "Thông tư",
 }
 
+# Issuing-body codes in document numbers ("819/SKHCN-BCVT", "12/BC-STC"), folded.
+ISSUER_CODES = {
+    "skhcn": "Sở Khoa học và Công nghệ",
+    "stc": "Sở Tài chính",
+    "snv": "Sở Nội vụ",
+    "syt": "Sở Y tế",
+    "sgddt": "Sở Giáo dục và Đào tạo",
+    "sgd&dt": "Sở Giáo dục và Đào tạo",
+    "svhttdl": "Sở Văn hóa, Thể thao và Du lịch",
+    "sxd": "Sở Xây dựng",
+    "stp": "Sở Tư pháp",
+    "sct": "Sở Công Thương",
+    "snnmt": "Sở Nông nghiệp và Môi trường",
+    "sngv": "Sở Ngoại vụ",
+    "sdttg": "Sở Dân tộc và Tôn giáo",
+    "bkhcn": "Bộ Khoa học và Công nghệ",
+    "btc": "Bộ Tài chính",
+    "bnv": "Bộ Nội vụ",
+}
 RE_MOTTO = re.compile(r"^(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do)")
 RE_MOTTO_ANY = re.compile(r"(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do)")
 RE_NUMBER_LINE = re.compile(
@@ -1052,6 +1071,14 @@ def _cited_documents(text: str, own_number: str) -> list[str]:
     return list(found.values())
 
 
+def _issuer_from_number(number: str) -> str:
+    """ "819/SKHCN-BCVT&CĐS" or "12/BC-STC" -> the body whose code the number carries."""
+    codes = [fold_keep(c) for c in re.split(r"[-/]", number.split("/", 1)[-1]) if c]
+    if codes and codes[0] in NUMBER_CODES:
+        codes = codes[1:]
+    return ISSUER_CODES.get(codes[0], "") if codes else ""
+
+
 def _doc_type_from_number(number: str) -> str:
     m = re.search(r"/\s*([A-Za-zĐđ]+)", number)
     if not m:
@@ -1205,6 +1232,8 @@ def _infer_missing(meta: DocumentMeta, text: str, has_subject: bool, has_recipie
                 meta.issuer = flat[m.start("org") : m.end("org")].strip()
     if not meta.issuer and (m := RE_ISSUES.search(flat[:4000])):
         meta.issuer = m.group("org").strip()
+    if not meta.issuer and "/" in meta.number:
+        meta.issuer = _issuer_from_number(meta.number)
     if not meta.date and (m := RE_PASSED_ON.search(folded)):
         # Laws carry their date at the end: "… thông qua ngày 27 tháng 6 năm 2025."
         meta.date = f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"

@@ -180,6 +180,7 @@ def test_ocr_letter_metadata(docs: dict[str, Document]) -> None:
     assert meta.doc_type == "Công văn"  # "V/V" + "Kinh gửi", no type title
     assert meta.number == "819/SKHCN-BCVT&CDS"
     assert meta.number.startswith("819")
+    assert meta.issuer == "Sở Khoa học và Công nghệ"  # from the body code in "819/SKHCN-…"
     assert meta.date == "2026-03-04"
     assert meta.subject.startswith("day manh cong tac Truyén thong")
     assert len(meta.recipients) == 4 and meta.recipients[0] == "Van phong UBND tinh"
