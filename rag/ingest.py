@@ -105,13 +105,10 @@ def _file_hash(path: Path) -> str:
 
 
 def _parse(file: SourceFile, access: str) -> Document:
-    from rag.loaders import load_file
-    from rag.parser import parse_document
+    from rag.isolate import parse_file
 
-    loaded = load_file(file.path, root=file.root)
-    if loaded.source != file.source:  # keep the name the caller sees, whatever the loader derived
-        loaded.source = file.source
-    doc = parse_document(loaded, access=access)
+    # A child process with time and memory limits: an uploaded file may be a PDF bomb.
+    doc = parse_file(file.path, source=file.source, root=file.root, access=access)
     doc.source = file.source
     for c in doc.clauses:
         c.source = file.source

@@ -1,0 +1,225 @@
+"""Load and parse one file in a child process with bounded time and memory.
+
+Uploaded files are untrusted: a PDF bomb (huge page trees, deep nesting, giant images) can
+eat all memory or CPU inside pypdf or the OCR tools. Each file is therefore read by a fresh
+interpreter (``python -m rag.isolate``: not a fork of the caller, which may hold torch, FAISS
+and threads, so an address-space limit is meaningful) that
+
+- limits its own address space (``RLIMIT_AS``) and CPU time (``RLIMIT_CPU``),
+- leads its own process group, so OCR subprocesses die with it,
+- is killed by the parent after a wall-clock timeout.
+
+Every failure becomes an ``InputFileError`` naming the file and the limit it hit; the
+caller's index is never touched by a failed parse. Limits come from the environment
+(``ParseLimits.from_env``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import resource
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from rag.errors import InputFileError, PolicyQAError
+from rag.records import Document
+
+# Environment variables (all optional).
+ENV_MAX_FILE_BYTES = "POLICYQA_MAX_FILE_BYTES"
+ENV_MAX_PAGES = "POLICYQA_MAX_PAGES"
+ENV_TIMEOUT_S = "POLICYQA_PARSE_TIMEOUT_S"
+ENV_MEMORY_MB = "POLICYQA_PARSE_MEMORY_MB"
+ENV_ISOLATE = "POLICYQA_PARSE_ISOLATION"
+
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """Bounds for reading one file. ``isolate=False`` parses in-process (size and page limits only)."""
+
+    max_file_bytes: int = 50_000_000
+    max_pages: int = 2000
+    timeout_s: float = 600.0  # a long scanned PDF needs minutes of OCR
+    memory_mb: int = 2048
+    isolate: bool = True
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ParseLimits:
+        env = os.environ if env is None else env
+        base = cls()
+        try:
+            limits = cls(
+                max_file_bytes=int(env.get(ENV_MAX_FILE_BYTES, base.max_file_bytes)),
+                max_pages=int(env.get(ENV_MAX_PAGES, base.max_pages)),
+                timeout_s=float(env.get(ENV_TIMEOUT_S, base.timeout_s)),
+                memory_mb=int(env.get(ENV_MEMORY_MB, base.memory_mb)),
+                isolate=env.get(ENV_ISOLATE, "1").strip().lower() not in _FALSE,
+            )
+        except ValueError as exc:
+            raise PolicyQAError(f"invalid parse limit in the environment: {exc}") from None
+        if min(limits.max_file_bytes, limits.max_pages, limits.memory_mb) <= 0 or limits.timeout_s <= 0:
+            raise PolicyQAError(
+                f"parse limits must be positive: {ENV_MAX_FILE_BYTES}, {ENV_MAX_PAGES}, "
+                f"{ENV_TIMEOUT_S}, {ENV_MEMORY_MB}"
+            )
+        return limits
+
+
+def parse_file(
+    path: Path,
+    *,
+    source: str,
+    root: Path | None = None,
+    access: str = "public",
+    limits: ParseLimits | None = None,
+) -> Document:
+    """Load and parse ``path`` as ``source``; raises InputFileError on any failure or exceeded limit."""
+    limits = limits or ParseLimits.from_env()
+    if not limits.isolate:
+        return _load_and_parse(Path(path), source, root, access, limits)
+    return _run_isolated(Path(path), source, root, access, limits)
+
+
+def _load_and_parse(path: Path, source: str, root: Path | None, access: str, limits: ParseLimits) -> Document:
+    from rag.loaders import load_file
+    from rag.parser import parse_document
+
+    loaded = load_file(path, root=root, max_bytes=limits.max_file_bytes, max_pages=limits.max_pages)
+    loaded.source = source  # the name the caller sees, whatever the loader derived
+    doc = parse_document(loaded, access=access)
+    if not any(c.text.strip() for c in doc.clauses):
+        # Blank pages, an image-only PDF whose OCR found nothing: indexing it would add nothing.
+        why = "; ".join(doc.warnings[:3])
+        raise InputFileError(f"{source}: no readable text in the file" + (f" ({why})" if why else ""))
+    return doc
+
+
+# --- the child: python -m rag.isolate < request.json > document.json -------------------------
+
+
+def _set_limit(kind: int, value: int) -> None:
+    _, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(kind, (value, hard))
+
+
+def _child_main() -> int:
+    request = json.loads(sys.stdin.buffer.read())
+    limits = ParseLimits(**request["limits"])
+    # Limits first: everything after this line reads the untrusted file.
+    _set_limit(resource.RLIMIT_AS, limits.memory_mb * 1024 * 1024)
+    _set_limit(resource.RLIMIT_CPU, math.ceil(limits.timeout_s) + 1)
+    root = Path(request["root"]) if request["root"] else None
+    try:
+        doc = _load_and_parse(Path(request["path"]), request["source"], root, request["access"], limits)
+        reply: dict[str, Any] = {"kind": "ok", "document": doc.to_dict()}
+    except InputFileError as exc:
+        reply = {"kind": "input", "message": str(exc)}
+    except MemoryError:
+        reply = {"kind": "memory"}
+    except RecursionError:
+        reply = {"kind": "nesting"}
+    except Exception as exc:  # a parser bug on a hostile file: report it, do not crash the caller
+        reply = {"kind": "error", "message": f"{type(exc).__name__}: {exc}"}
+    try:
+        data = json.dumps(reply, ensure_ascii=False).encode("utf-8")
+    except MemoryError:
+        data = b'{"kind": "memory"}'
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return 0
+
+
+# --- the parent -----------------------------------------------------------------------------
+
+
+def _child_env() -> dict[str, str]:
+    # The child must import this package whether or not it is installed.
+    project = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (project, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # OCR subprocesses share the child's session
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+
+
+def _run_isolated(path: Path, source: str, root: Path | None, access: str, limits: ParseLimits) -> Document:
+    request = {
+        "path": str(path),
+        "source": source,
+        "root": str(root) if root else None,
+        "access": access,
+        "limits": asdict(limits),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rag.isolate"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_child_env(),
+        start_new_session=True,  # its own process group, killed as one
+    )
+    try:
+        out, err = process.communicate(json.dumps(request).encode("utf-8"), timeout=limits.timeout_s)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        process.communicate()
+        raise InputFileError(
+            f"{source}: reading the file took longer than {limits.timeout_s:g} s "
+            f"(limit {ENV_TIMEOUT_S}); it may be a PDF bomb or need too much OCR"
+        ) from None
+    finally:
+        if process.poll() is None:
+            _kill_group(process)
+            process.wait()
+    try:
+        reply = json.loads(out)
+    except ValueError:
+        raise InputFileError(_death_message(source, process.returncode, err, limits)) from None
+    kind = reply.get("kind")
+    if kind == "ok":
+        return Document.from_dict(reply["document"])
+    if kind == "input":
+        raise InputFileError(reply["message"])
+    if kind == "memory":
+        raise InputFileError(
+            f"{source}: reading the file needs more than {limits.memory_mb} MB of memory "
+            f"(limit {ENV_MEMORY_MB}); it may be a PDF bomb"
+        )
+    if kind == "nesting":
+        raise InputFileError(f"{source}: the file's structure is nested too deeply to read (corrupt PDF?)")
+    raise InputFileError(f"{source}: could not be parsed ({reply.get('message', 'unknown error')})")
+
+
+def _death_message(source: str, code: int, stderr: bytes, limits: ParseLimits) -> str:
+    if code == -signal.SIGXCPU:
+        return (
+            f"{source}: reading the file used more than {limits.timeout_s:g} s of CPU (limit {ENV_TIMEOUT_S})"
+        )
+    if code < 0:
+        return (
+            f"{source}: the reader was stopped by signal {-code}, most likely out of memory "
+            f"(limit {limits.memory_mb} MB, {ENV_MEMORY_MB}); the file may be a PDF bomb"
+        )
+    last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+    if "MemoryError" in last[0]:
+        return f"{source}: reading the file needs more than {limits.memory_mb} MB of memory (limit {ENV_MEMORY_MB})"
+    return f"{source}: the reader stopped unexpectedly (exit code {code}: {last[0][:200]})"
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main())
