@@ -74,7 +74,7 @@ class _Candidate:
     clause: Clause
     score: float
     support: float
-    hit: Hit | None = None
+    passage: str = ""  # the clause's best passage for the question
 
 
 @dataclass
@@ -112,6 +112,8 @@ class CorpusView:
         }
         self._text_terms: dict[str, TextTerms] = {}
         self._context_terms: dict[str, TextTerms] = {}
+        self._head_terms: dict[str, TextTerms] = {}
+        self._passages: dict[str, list[tuple[str, TextTerms]]] = {}
         df_folded: Counter[str] = Counter()
         df_marked: Counter[str] = Counter()
         for c in self.clauses.values():
@@ -160,6 +162,27 @@ class CorpusView:
             self._context_terms[clause.id] = cached
         return cached
 
+    def head_terms(self, clause: Clause) -> TextTerms:
+        """Words of what surrounds a clause: document label, issuer, breadcrumb, own title."""
+        cached = self._head_terms.get(clause.id)
+        if cached is None:
+            doc = self.documents.get(clause.doc_id)
+            label = f"{doc.meta.label()} {doc.meta.issuer}" if doc else ""
+            cached = TextTerms.of(
+                " ".join([label, *clause.breadcrumb, clause.title]), has_marks=self.has_marks(clause)
+            )
+            self._head_terms[clause.id] = cached
+        return cached
+
+    def passages(self, clause: Clause) -> list[tuple[str, TextTerms]]:
+        """A clause cut into sentence-sized passages: evidence must be local, not spread over a page."""
+        cached = self._passages.get(clause.id)
+        if cached is None:
+            marks = self.has_marks(clause)
+            cached = [(p, TextTerms.of(p, has_marks=marks)) for p in split_passages(clause.text)]
+            self._passages[clause.id] = cached
+        return cached
+
     def context(self, clause: Clause) -> str:
         """Folded clause text with its breadcrumb (for pattern checks)."""
         return fold(" ".join([*clause.breadcrumb, clause.title, clause.text]))
@@ -177,13 +200,17 @@ class CorpusView:
         return int(last) if last.isdigit() else None
 
 
-def coverage(view: CorpusView, query: QueryTerms, text: TextTerms) -> float:
-    """IDF-weighted share of the question's words found in a text (0..1)."""
-    words, present, _, marked = query.pick(text)
-    if not words:
+def coverage(view: CorpusView, query: QueryTerms, *texts: TextTerms) -> float:
+    """IDF-weighted share of the question's words found in the text(s) (0..1)."""
+    if not texts or not query:
         return 0.0
-    total = sum(view.idf(t, marked) for t in words)
-    found = sum(view.idf(t, marked) for t in words if t in present)
+    marked = query.has_marks and texts[0].has_marks
+    words = query.marked if marked else query.folded
+    present: set[str] = set()
+    for t in texts:
+        present |= t.marked if marked else t.folded
+    total = sum(view.idf(w, marked) for w in words)
+    found = sum(view.idf(w, marked) for w in words if w in present)
     return found / total if total else 0.0
 
 
@@ -586,9 +613,23 @@ class Answerer:
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
                 continue
-            support = coverage(self.view, q_terms, self.view.context_terms(c))
-            own = coverage(self.view, q_terms, self.view.text_terms(c))
-            phrase = phrase_coverage(self.view, q_terms, self.view.text_terms(c))
+            head = self.view.head_terms(c)
+
+            def passage_score(p: tuple[str, TextTerms]) -> float:
+                value = coverage(self.view, q_terms, p[1]) + 0.5 * phrase_coverage(self.view, q_terms, p[1])
+                if intent.kind == "number" and set(_numbers(fold(_strip_marker(p[0])))) - q_numbers:
+                    value += 0.15
+                if intent.kind in ("date", "deadline") and _DATE.search(p[0]):
+                    value += 0.2
+                return value
+
+            passages = self.view.passages(c)
+            if not passages:
+                continue
+            text, terms_ = max(passages, key=passage_score)
+            support = coverage(self.view, q_terms, head, terms_)
+            own = coverage(self.view, q_terms, terms_)
+            phrase = phrase_coverage(self.view, q_terms, terms_)
             score = (
                 0.35 * retrieval
                 + support
@@ -596,16 +637,15 @@ class Answerer:
                 + 0.5 * phrase
                 + 0.15 * affinity.get(c.doc_id, 0.0)
                 + 0.2 / (1 + rank)
-                # Long clauses cover many words by sheer length: prefer the concise one.
-                - 0.15 * max(0.0, math.log(max(len(c.text), 1) / 400))
             )
             if intent.kind == "number":
-                fresh = set(_numbers(fold(_strip_marker(c.text)))) - q_numbers
+                fresh = set(_numbers(fold(_strip_marker(text)))) - q_numbers
                 score += 0.25 if fresh else -0.2
+                score += 0.3 * _counts_asked_noun(fold(text), fresh, set(q_terms.folded))
                 if c.kind == "heading" and self.view.children.get(c.id):
                     score -= 0.2
-            if intent.kind == "date" and _DATE.search(c.text):
-                score += 0.3
+            if intent.kind == "date" and _DATE.search(text):
+                score += 0.3 + 0.4 * _date_follows_phrase(fold(text), q_terms.folded)
             score -= 0.5 * _period_conflict(intent.folded, self.view.context(c))
             # A bullet under a heading that names the organisation the question names.
             entity = self._entity_heading(c)
@@ -620,7 +660,7 @@ class Answerer:
                 "date",
             ):
                 score -= 0.3
-            out.append(_Candidate(c, score, support))
+            out.append(_Candidate(c, score, support, passage=text))
         out.sort(key=lambda x: -x.score)
         return out
 
@@ -639,7 +679,17 @@ class Answerer:
             return _Composed(
                 text=_trim(f"{lead}:\n{body}", 700), cited=[clause, *items[:3]], support=best.support
             )
-        sentence = self._best_window(intent, q_terms, clause)
+        sentence = (
+            best.passage
+            if len(best.passage) <= PASSAGE_CHARS + 80
+            else self._best_window(intent, q_terms, clause)
+        )
+        if best.passage and best.passage != collapse_ws(clause.text):
+            starts = collapse_ws(clause.text).startswith(best.passage)
+            ends = collapse_ws(clause.text).endswith(best.passage)
+            sentence = (
+                ("" if starts else "… ") + sentence + ("" if ends or sentence.endswith((".", ";")) else " …")
+            )
         entity = self._entity_heading(clause) if intent.kind in ("lead_unit", "content") else None
         text = f"{entity}: {sentence}" if entity and fold(entity) not in fold(sentence) else sentence
         return _Composed(text=_trim(text), cited=[clause], support=best.support)
@@ -746,6 +796,26 @@ def _trim(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
     return out if len(out) <= limit else out[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+PASSAGE_CHARS = 400
+WINDOW_WORDS, WINDOW_STRIDE = 80, 40
+
+
+def split_passages(text: str) -> list[str]:
+    """Sentences of a clause; a long sentence becomes overlapping word windows."""
+    text = collapse_ws(text)
+    if len(text) <= PASSAGE_CHARS:
+        return [text] if text else []
+    out: list[str] = []
+    for sentence in (s for s in _SENTENCE_SPLIT.split(text) if s.strip()):
+        if len(sentence) <= PASSAGE_CHARS:
+            out.append(sentence)
+            continue
+        words = sentence.split(" ")
+        for i in range(0, max(1, len(words) - WINDOW_STRIDE), WINDOW_STRIDE):
+            out.append(" ".join(words[i : i + WINDOW_WORDS]))
+    return out
+
+
 _PERIOD = re.compile(r"\b(thang|nam|quy|ky)\s+(dau|cuoi)\b")
 
 
@@ -758,13 +828,34 @@ def _period_conflict(question: str, context: str) -> float:
     return 1.0 if found and not (found & asked) else 0.0
 
 
+def _counts_asked_noun(folded: str, fresh: set[str], asked: set[str]) -> float:
+    """1.0 when a new number counts a noun the question asks about ("24 dự án", "64 phiếu")."""
+    words = folded.split()
+    for i, w in enumerate(words):
+        if w.strip(",.;:()") in fresh and any(x.strip(",.;:()") in asked for x in words[i + 1 : i + 3]):
+            return 1.0
+    return 0.0
+
+
+def _date_follows_phrase(folded: str, asked: tuple[str, ...]) -> float:
+    """1.0 when a date comes right after a run of at least 3 of the question's words ("Ngày X (10/10)")."""
+    for n in range(len(asked), 2, -1):
+        for i in range(len(asked) - n + 1):
+            phrase = " ".join(asked[i : i + n])
+            at = folded.find(phrase)
+            if at >= 0 and _DATE_FOLDED.search(folded[at + len(phrase) : at + len(phrase) + 25]):
+                return 1.0
+    return 0.0
+
+
 _NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
 
 
 def _numbers(folded: str) -> list[str]:
-    """Quantities in a text: not dates (d/m/y), not years, not document numbers."""
+    """Quantities in a text: not dates (d/m/y), not years, not document numbers, not periods ("6 tháng")."""
     cleaned = _DATE_FOLDED.sub(" ", folded)
     cleaned = re.sub(r"\b\d+\s*[-/]\s*[a-z]", " ", cleaned)
+    cleaned = re.sub(r"\b\d+\s+(thang|nam|quy|tuan|ngay)\b", " ", cleaned)
     return [n for n in _NUMBER.findall(cleaned) if not re.fullmatch(r"(19|20)\d\d", n)]
 
 

@@ -185,6 +185,8 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\b(duoc|da) gui\b|\bnhan van ban\b"
         ),
     ),
+    # "how many" outranks the verbs around it ("how many … did the department carry out").
+    ("number", re.compile(r"\bbao nhieu\b|\bso luong\b")),
     ("coordinating", re.compile(r"\bphoi hop\b")),
     (
         "lead_unit",
@@ -209,7 +211,7 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bban hanh (vao )?ngay\b|\bngay ban hanh\b|\bnam nao\b"
         ),
     ),
-    ("number", re.compile(r"\bbao nhieu\b|\bmay\b|\bty le\b|\bso luong\b|\btan suat\b|\bmuc do\b")),
+    ("number", re.compile(r"\bty le\b|\btan suat\b|\bmuc do\b|\bmay (don vi|co quan|lan|nguoi)\b")),
     ("doc_number", re.compile(r"\bso hieu\b|\bso ky hieu\b|\bky hieu\b")),
 )
 
