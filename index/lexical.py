@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -68,11 +69,27 @@ def _compound_tokens(raw: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> Callable[[str], list[str]]:
-    from underthesea import word_tokenize  # slow import (~3 s): only when text is tokenized
+_segmenter_lock = threading.Lock()
+_word_tokenize: Callable[[str], list[str]] | None = None
 
-    return word_tokenize
+
+def _segmenter() -> Callable[[str], list[str]]:
+    """underthesea's word_tokenize, loaded once under a lock.
+
+    Its first call loads the model lazily and is not thread-safe: concurrent first calls crash
+    with "'NoneType' object has no attribute 'process'". The first call is made here, alone.
+    """
+    global _word_tokenize
+    segment = _word_tokenize
+    if segment is None:
+        with _segmenter_lock:
+            if _word_tokenize is None:
+                from underthesea import word_tokenize  # slow import (~3 s): only when text is tokenized
+
+                word_tokenize("khởi động")
+                _word_tokenize = word_tokenize
+            segment = _word_tokenize
+    return segment
 
 
 @lru_cache(maxsize=65536)
