@@ -559,15 +559,12 @@ def test_signature_block(lines: str, title: str) -> None:
     assert by_locator(doc, "chữ ký").text.endswith("Nguyễn Văn An")
 
 
-def test_parse_time_grows_linearly() -> None:
-    import time
-
+def test_large_document_parses_every_page() -> None:
+    # Parse time is measured by `policyqa bench`, not here.
     words = "kế hoạch số nhiệm vụ đơn vị thực hiện sở khoa học công nghệ tỉnh quảng ngãi".split()
     body = [" ".join(words[(i + k) % len(words)] for k in range(12)) for i in range(30)]
     pages = [Page(n, "\n".join([f"- Mục {n}", *body])) for n in range(1, 301)]
-    started = time.perf_counter()
     doc = parse_document(LoadedFile(source="big.pdf", content_hash="x", pages=pages))
-    assert time.perf_counter() - started < 8.0  # ~0.5 s here; quadratic joins took minutes
     assert len(doc.clauses) == 300 and doc.clauses[-1].pages == [300]
 
 
