@@ -16,7 +16,9 @@ import numpy as np
 HNSW_THRESHOLD = 50_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-# Measured by `policyqa bench`: recall@10 vs exact search on 1M clustered 384-d vectors.
+# `policyqa bench`, 1M clustered 384-d vectors, 2 busy cores: recall@10 against exact search
+# 0.871 at ef 32, 0.979 at 64, 0.9995 at 128 (p50 0.67 ms, p95 1.05 ms; exact flat: 369 ms).
+# 128 keeps a margin for real embeddings, which cluster less cleanly than the synthetic set.
 HNSW_EF_SEARCH = 128
 
 
