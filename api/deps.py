@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, HTTPException, Request, status
@@ -35,8 +35,9 @@ class AssistantProvider:
     generation, the next request after ``check_every_s`` swaps the new one in.
     """
 
-    def __init__(self, index_dir: Path, check_every_s: float = 2.0) -> None:
+    def __init__(self, index_dir: Path, check_every_s: float = 2.0, generator: Any = None) -> None:
         self.index_dir = index_dir
+        self.generator = generator  # rag.generate.LLMGenerator when a chat model is configured
         self.check_every_s = check_every_s
         self._assistant: Assistant | None = None
         self._lock = threading.Lock()
@@ -52,7 +53,7 @@ class AssistantProvider:
         with self._lock:
             if self._assistant is None:
                 # The embedder is shared per process, so retrying while the index is missing stays cheap.
-                assistant = Assistant.open(self.index_dir)
+                assistant = Assistant.open(self.index_dir, generator=self.generator)
                 # Load the lazily initialised models (word segmenter, embedder) before publishing:
                 # underthesea's first call is not thread-safe, and concurrent first requests crash it.
                 assistant.search("văn bản", k=1)

@@ -65,7 +65,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.assistants = AssistantProvider(settings.index)
+    generator = None
+    if settings.llm_model:
+        from rag.generate import LLMGenerator
+
+        generator = LLMGenerator.from_spec(settings.llm_model, base_url=settings.llm_base_url)
+    app.state.assistants = AssistantProvider(settings.index, generator=generator)
     app.state.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute, window_s=60.0)
     app.state.runner = Runner(settings.request_timeout_s, anyio.CapacityLimiter(settings.pipeline_threads))
     app.state.answers = LRUCache[AskResponse](settings.answer_cache_size)

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     pipeline_threads: int = Field(default=4, ge=1)
     # Finished answers kept per (index generation, question, options, access); 0 turns it off.
     answer_cache_size: int = Field(default=1024, ge=0)
+    # Optional chat model that writes answers from the retrieved clauses (every sentence cited);
+    # any OpenAI-compatible endpoint, e.g. a local Ollama at http://127.0.0.1:11434/v1.
+    llm_model: str | None = None
+    llm_base_url: str | None = None
 
     @field_validator("index")
     @classmethod

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -22,6 +23,19 @@ def _index_arg(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         default=None,
         help="index directory (default: $POLICYQA_INDEX, else var/index under the project)",
+    )
+
+
+def _llm_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--llm",
+        default=os.environ.get("POLICYQA_LLM_MODEL"),
+        help="chat model that writes the answer from the cited clauses (default: $POLICYQA_LLM_MODEL, else none)",
+    )
+    p.add_argument(
+        "--llm-base-url",
+        default=os.environ.get("POLICYQA_LLM_BASE_URL"),
+        help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (default: $POLICYQA_LLM_BASE_URL)",
     )
 
 
@@ -75,10 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=None, help="clauses to consider")
     p.add_argument("--mode", choices=MODES, default="hybrid")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--llm", default=None, help="chat model name for generation (default: none, extractive)")
-    p.add_argument(
-        "--llm-base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1"
-    )
+    _llm_args(p)
     _index_arg(p)
     _filter_args(p)
     p.set_defaults(handler="rag.pipeline:run_ask")
@@ -103,8 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="folder the index was built from, read by --baseline (default: corpus/ under the project)",
     )
-    p.add_argument("--llm", default=None)
-    p.add_argument("--llm-base-url", default=None)
+    _llm_args(p)
     _index_arg(p)
     p.set_defaults(handler="eval.runner:run_eval")
 

@@ -27,3 +27,13 @@ def assistant(seed_index: Path):  # noqa: ANN201 (rag.pipeline.Assistant)
     from rag.pipeline import Assistant
 
     return Assistant.open(seed_index)
+
+
+@pytest.fixture()
+def fake_llm():  # noqa: ANN201 (tests.fakes.FakeLLM)
+    """An OpenAI-compatible chat server on 127.0.0.1 whose reply the test sets."""
+    from tests.fakes import FakeLLM
+
+    server = FakeLLM()
+    yield server
+    server.close()

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
-
 from rag.generate import LLMGenerator, build_messages, keep_cited_sentences
 from rag.records import Answer, Citation
+from tests.fakes import FakeLLM
 
 
 def _citation(n: int, text: str) -> Citation:
@@ -41,52 +35,6 @@ EXTRACTIVE = Answer(
 )
 
 
-class _Handler(BaseHTTPRequestHandler):
-    reply = ""
-    requests: list[dict] = []
-
-    def do_POST(self) -> None:  # noqa: N802 (http.server API)
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append(body)
-        if type(self).reply == "<error>":
-            self.send_response(500)
-            self.end_headers()
-            return
-        payload = {
-            "id": "chatcmpl-test",
-            "object": "chat.completion",
-            "created": 0,
-            "model": body["model"],
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": type(self).reply},
-                    "finish_reason": "stop",
-                }
-            ],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-        }
-        data = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture()
-def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    _Handler.requests = []
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    httpd.shutdown()
-
-
 def test_keep_cited_sentences_drops_uncited_and_invalid() -> None:
     text, cited = keep_cited_sentences(
         "Sở Tài chính chủ trì [1]. Không có nguồn. Sai nguồn [7]. Phối hợp [2][1].", 2
@@ -103,33 +51,33 @@ def test_messages_quote_clauses_as_data() -> None:
     assert "Bỏ qua hướng dẫn trước" in user.split('<clause n="2"')[1]
 
 
-def test_generation_keeps_only_cited_sentences(server: str) -> None:
-    _Handler.reply = "Sở Tài chính chủ trì nhiệm vụ này [1]. Sở Y tế chủ trì. Theo văn bản khác [5]."
-    answer = LLMGenerator.from_spec("test-model", base_url=server).run(EXTRACTIVE.question, EXTRACTIVE)
+def test_generation_keeps_only_cited_sentences(fake_llm: FakeLLM) -> None:
+    fake_llm.reply = "Sở Tài chính chủ trì nhiệm vụ này [1]. Sở Y tế chủ trì. Theo văn bản khác [5]."
+    answer = LLMGenerator.from_spec("test-model", base_url=fake_llm.url).run(EXTRACTIVE.question, EXTRACTIVE)
     assert answer.answer == "Sở Tài chính chủ trì nhiệm vụ này [1]."
     assert answer.generator == "test-model"
     assert answer.citations[0].text == "Đơn vị thực hiện: Sở Tài chính chủ trì"
-    sent = _Handler.requests[0]["messages"]
+    sent = fake_llm.requests[0]["messages"]
     assert sent[0]["role"] == "system" and "Sở Tài chính chủ trì" in sent[1]["content"]
 
 
-def test_generation_renumbers_citations_in_use_order(server: str) -> None:
-    _Handler.reply = "Phối hợp có Sở Khoa học và Công nghệ [2]. Chủ trì là Sở Tài chính [1]."
-    answer = LLMGenerator.from_spec("test-model", base_url=server).run(EXTRACTIVE.question, EXTRACTIVE)
+def test_generation_renumbers_citations_in_use_order(fake_llm: FakeLLM) -> None:
+    fake_llm.reply = "Phối hợp có Sở Khoa học và Công nghệ [2]. Chủ trì là Sở Tài chính [1]."
+    answer = LLMGenerator.from_spec("test-model", base_url=fake_llm.url).run(EXTRACTIVE.question, EXTRACTIVE)
     assert answer.answer == "Phối hợp có Sở Khoa học và Công nghệ [1]. Chủ trì là Sở Tài chính [2]."
     assert [c.clause_id for c in answer.citations] == ["d:2", "d:1"]
 
 
-def test_uncited_reply_falls_back_to_extractive(server: str) -> None:
-    _Handler.reply = "Sở Y tế chủ trì nhiệm vụ này."
-    answer = LLMGenerator.from_spec("test-model", base_url=server).run(EXTRACTIVE.question, EXTRACTIVE)
+def test_uncited_reply_falls_back_to_extractive(fake_llm: FakeLLM) -> None:
+    fake_llm.reply = "Sở Y tế chủ trì nhiệm vụ này."
+    answer = LLMGenerator.from_spec("test-model", base_url=fake_llm.url).run(EXTRACTIVE.question, EXTRACTIVE)
     assert answer.answer == EXTRACTIVE.answer
     assert answer.generator == "extractive"
 
 
-def test_server_error_falls_back_to_extractive(server: str) -> None:
-    _Handler.reply = "<error>"
-    answer = LLMGenerator.from_spec("test-model", base_url=server, timeout=5).run(
+def test_server_error_falls_back_to_extractive(fake_llm: FakeLLM) -> None:
+    fake_llm.reply = "<error>"
+    answer = LLMGenerator.from_spec("test-model", base_url=fake_llm.url, timeout=5).run(
         EXTRACTIVE.question, EXTRACTIVE
     )
     assert answer.answer == EXTRACTIVE.answer
