@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -107,14 +106,6 @@ def test_bad_arguments(retriever: HybridRetriever) -> None:
     with pytest.raises(ValueError, match="unknown fusion"):
         retriever.run("x", fusion="max")
     assert retriever.run("Sở Tài chính chủ trì", k=1, fusion="weighted")[0].clause.id == "plan:III.1.a"
-
-
-def test_query_latency_small_index(retriever: HybridRetriever) -> None:
-    retriever.run("khởi động", k=5)
-    started = time.perf_counter()
-    for i in range(10):
-        retriever.run(f"đơn vị chủ trì nhiệm vụ {i}", k=5)
-    assert (time.perf_counter() - started) / 10 < 1.0  # generous: CI machines are shared
 
 
 def test_lead_in_brings_its_items(tmp_path: Path, doc_factory, e5: E5Embedder) -> None:  # type: ignore[no-untyped-def]
