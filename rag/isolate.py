@@ -36,6 +36,7 @@ ENV_MAX_FILE_BYTES = "POLICYQA_MAX_FILE_BYTES"
 ENV_MAX_PAGES = "POLICYQA_MAX_PAGES"
 ENV_TIMEOUT_S = "POLICYQA_PARSE_TIMEOUT_S"
 ENV_MEMORY_MB = "POLICYQA_PARSE_MEMORY_MB"
+ENV_MAX_LINE_CHARS = "POLICYQA_MAX_LINE_CHARS"
 ENV_ISOLATE = "POLICYQA_PARSE_ISOLATION"
 
 _FALSE = {"0", "false", "no", "off"}
@@ -49,6 +50,9 @@ class ParseLimits:
     max_pages: int = 2000
     timeout_s: float = 600.0  # a long scanned PDF needs minutes of OCR
     memory_mb: int = 2048
+    # A page of prose is ~3,000 characters; a longer "line" is a dump, not a document, and
+    # would cost minutes of segmentation and embedding.
+    max_line_chars: int = 100_000
     isolate: bool = True
 
     @classmethod
@@ -61,14 +65,16 @@ class ParseLimits:
                 max_pages=int(env.get(ENV_MAX_PAGES, base.max_pages)),
                 timeout_s=float(env.get(ENV_TIMEOUT_S, base.timeout_s)),
                 memory_mb=int(env.get(ENV_MEMORY_MB, base.memory_mb)),
+                max_line_chars=int(env.get(ENV_MAX_LINE_CHARS, base.max_line_chars)),
                 isolate=env.get(ENV_ISOLATE, "1").strip().lower() not in _FALSE,
             )
         except ValueError as exc:
             raise PolicyQAError(f"invalid parse limit in the environment: {exc}") from None
-        if min(limits.max_file_bytes, limits.max_pages, limits.memory_mb) <= 0 or limits.timeout_s <= 0:
+        numbers = (limits.max_file_bytes, limits.max_pages, limits.memory_mb, limits.max_line_chars)
+        if min(numbers) <= 0 or limits.timeout_s <= 0:
             raise PolicyQAError(
                 f"parse limits must be positive: {ENV_MAX_FILE_BYTES}, {ENV_MAX_PAGES}, "
-                f"{ENV_TIMEOUT_S}, {ENV_MEMORY_MB}"
+                f"{ENV_TIMEOUT_S}, {ENV_MEMORY_MB}, {ENV_MAX_LINE_CHARS}"
             )
         return limits
 
@@ -94,6 +100,13 @@ def _load_and_parse(path: Path, source: str, root: Path | None, access: str, lim
 
     loaded = load_file(path, root=root, max_bytes=limits.max_file_bytes, max_pages=limits.max_pages)
     loaded.source = source  # the name the caller sees, whatever the loader derived
+    for page in loaded.pages:
+        longest = max(map(len, page.text.split("\n")), default=0)
+        if longest > limits.max_line_chars:
+            raise InputFileError(
+                f"{source}: a line of {longest:,} characters (limit {limits.max_line_chars:,}, "
+                f"{ENV_MAX_LINE_CHARS}); this does not look like a document"
+            )
     doc = parse_document(loaded, access=access)
     if not any(c.text.strip() for c in doc.clauses):
         # Blank pages, an image-only PDF whose OCR found nothing: indexing it would add nothing.
