@@ -9,31 +9,11 @@ import re
 from dataclasses import dataclass, field
 
 from rag.text import fold, nfc
+from rag.vocabulary import DOC_TYPES as VIETNAMESE_DOC_TYPES
+from rag.vocabulary import ENGLISH_DOC_TYPES
 
 # Folded document-type names (and English equivalents) -> the type as documents write it.
-DOC_TYPES: dict[str, str] = {
-    "ke hoach": "Kế hoạch",
-    "bao cao": "Báo cáo",
-    "cong van": "Công văn",
-    "quyet dinh": "Quyết định",
-    "nghi quyet": "Nghị quyết",
-    "nghi dinh": "Nghị định",
-    "thong tu": "Thông tư",
-    "chi thi": "Chỉ thị",
-    "thong bao": "Thông báo",
-    "to trinh": "Tờ trình",
-    "chuong trinh": "Chương trình",
-    "luat": "Luật",
-    "plan": "Kế hoạch",
-    "report": "Báo cáo",
-    "official letter": "Công văn",
-    "letter": "Công văn",
-    "decision": "Quyết định",
-    "resolution": "Nghị quyết",
-    "decree": "Nghị định",
-    "circular": "Thông tư",
-    "law": "Luật",
-}
+DOC_TYPES: dict[str, str] = {**VIETNAMESE_DOC_TYPES, **ENGLISH_DOC_TYPES}
 _TYPE_ALT = "|".join(sorted((re.escape(t) for t in DOC_TYPES), key=len, reverse=True))
 _DOC_REF = re.compile(rf"\b({_TYPE_ALT})\s+(?:so\s+|no\.?\s+|number\s+)?(\d+(?:\s?[/-]\s?[\w&]+)*)")
 _DOC_TYPE = re.compile(rf"\b({_TYPE_ALT})\b")

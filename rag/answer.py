@@ -23,6 +23,7 @@ from rag.matching import QueryTerms, TextTerms, query_terms
 from rag.records import Answer, Citation, Clause, Document, Filters, Hit
 from rag.restore import DiacriticRestorer, lost_diacritics
 from rag.text import collapse_ws, fold, has_diacritics
+from rag.vocabulary import DOC_TYPES
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản."
 
@@ -754,17 +755,7 @@ class Answerer:
     # --- citations -----------------------------------------------------------------------
     def _cite(self, clause: Clause, score: float) -> Citation:
         doc = self.view.documents.get(clause.doc_id)
-        return Citation(
-            clause_id=clause.id,
-            doc_id=clause.doc_id,
-            source=clause.source,
-            locator=clause.locator,
-            breadcrumb=list(clause.breadcrumb),
-            page=clause.page,
-            text=clause.text,
-            score=round(float(score), 6),
-            document=doc.meta.label() if doc else "",
-        )
+        return Citation.of(clause, score, doc.meta.label() if doc else "")
 
     def _citations(self, composed: _Composed, hits: list[Hit]) -> list[Citation]:
         scores = {h.clause.id: h.score for h in hits}
@@ -893,13 +884,16 @@ def _original_span(original: str, folded_fragment: str) -> str:
     return text[start:end] if start is not None and end is not None else folded_fragment
 
 
+_TYPE_NAMES = "|".join(sorted(set(DOC_TYPES.values()), key=len, reverse=True))
+
+
 def _reference_text(original: str, number: str) -> str | None:
     """'Quyết định số 1169/QĐ-TTg' as written, for the number the question named."""
     head = re.match(r"\d+", number)
     if not head:
         return None
     m = re.search(
-        rf"((?:{'|'.join(['Kế hoạch', 'Báo cáo', 'Công văn', 'Quyết định', 'Nghị quyết', 'Nghị định', 'Thông tư', 'Chỉ thị', 'Thông báo', 'Luật', 'Kết luận'])})\s+(?:số\s+)?{head.group(0)}\s*[-/]?\s*[\wĐđ&/\-]*)",
+        rf"((?:{_TYPE_NAMES})\s+(?:số\s+)?{head.group(0)}\s*[-/]?\s*[\wĐđ&/\-]*)",
         collapse_ws(original),
         re.IGNORECASE,
     )

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.text import fold
+from rag.vocabulary import DOC_TYPES
 
 # English administrative vocabulary -> Vietnamese (folded targets are matched later, the
 # Vietnamese form is what retrieval sees). Longer phrases first.
@@ -144,24 +145,8 @@ _ENGLISH_MARKERS = re.compile(
     r"\b(what|when|who|which|how|where|why|is|are|was|were|of|does|did|whom|whose)\b", re.IGNORECASE
 )
 
-# Document types as written, with their folded forms for matching.
-DOC_TYPES = (
-    "Kế hoạch",
-    "Báo cáo",
-    "Công văn",
-    "Quyết định",
-    "Nghị quyết",
-    "Nghị định",
-    "Thông tư",
-    "Chỉ thị",
-    "Thông báo",
-    "Tờ trình",
-    "Luật",
-    "Chương trình",
-    "Đề án",
-    "Kết luận",
-)
-_DOC_TYPE_FOLDED = {fold(t): t for t in DOC_TYPES}
+# Document types: folded name -> as documents write it.
+_DOC_TYPE_FOLDED = DOC_TYPES
 
 # "Kế hoạch 58", "Kế hoạch số 58/KH-UBND", "Quyết định 1169/QĐ-TTg", "Nghị quyết 57-NQ/TW", "Công văn 819"
 _REF = re.compile(

@@ -45,36 +45,11 @@ from rag.normalize import (
 )
 from rag.records import Clause, Document, DocumentMeta, LoadedFile
 from rag.text import collapse_ws, has_diacritics
+from rag.vocabulary import DOC_TYPES
 
 HEADER_SCAN_LINES = 80
 BREADCRUMB_CHARS = 90
 
-# Document types: folded title -> canonical name. Longest first so "ke hoach hanh dong" wins.
-DOC_TYPES: dict[str, str] = {
-    "thong tu lien tich": "Thông tư liên tịch",
-    "ke hoach hanh dong": "Kế hoạch hành động",
-    "ke hoach": "Kế hoạch",
-    "bao cao": "Báo cáo",
-    "cong van": "Công văn",
-    "quyet dinh": "Quyết định",
-    "nghi quyet": "Nghị quyết",
-    "nghi dinh": "Nghị định",
-    "thong tu": "Thông tư",
-    "chi thi": "Chỉ thị",
-    "thong bao": "Thông báo",
-    "to trinh": "Tờ trình",
-    "huong dan": "Hướng dẫn",
-    "chuong trinh": "Chương trình",
-    "de an": "Đề án",
-    "quy che": "Quy chế",
-    "quy dinh": "Quy định",
-    "ket luan": "Kết luận",
-    "phap lenh": "Pháp lệnh",
-    "luat": "Luật",
-    "cong dien": "Công điện",
-    "giay moi": "Giấy mời",
-    "bien ban": "Biên bản",
-}
 _TYPES_BY_LENGTH = sorted(DOC_TYPES, key=len, reverse=True)
 # Type codes in a number ("58/KH-UBND") for documents whose type title is missing.
 NUMBER_CODES = {

@@ -191,17 +191,16 @@ class Citation:
         return asdict(self)
 
     @classmethod
-    def from_hit(cls, hit: Hit, document_label: str = "") -> Citation:
-        c = hit.clause
+    def of(cls, clause: Clause, score: float, document_label: str = "") -> Citation:
         return cls(
-            clause_id=c.id,
-            doc_id=c.doc_id,
-            source=c.source,
-            locator=c.locator,
-            breadcrumb=list(c.breadcrumb),
-            page=c.page,
-            text=c.text,
-            score=round(float(hit.score), 6),
+            clause_id=clause.id,
+            doc_id=clause.doc_id,
+            source=clause.source,
+            locator=clause.locator,
+            breadcrumb=list(clause.breadcrumb),
+            page=clause.page,
+            text=clause.text,
+            score=round(float(score), 6),
             document=document_label,
         )
 
