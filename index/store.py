@@ -57,7 +57,7 @@ def _rebuild_hint(directory: Path) -> str:
     return f"rebuild it with: policyqa ingest corpus --index {directory}"
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -184,7 +184,7 @@ class IndexStore:
             path = gen_dir / name
             if not path.is_file():
                 raise IndexCorruptError(f"{path} is missing; {_rebuild_hint(directory)}")
-            if _sha256(path) != expected:
+            if file_sha256(path) != expected:
                 raise IndexCorruptError(f"{path} fails its checksum; {_rebuild_hint(directory)}")
         try:
             with (gen_dir / "documents.jsonl").open(encoding="utf-8") as f:
@@ -491,7 +491,7 @@ class IndexWriter:
                 "vectors": len(dense),
                 "bm25_texts": len(lexical),
             },
-            "files": {f: _sha256(tmp / f) for f in FILES},
+            "files": {f: file_sha256(tmp / f) for f in FILES},
         }
         _write_bytes(
             tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")

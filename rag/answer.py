@@ -112,7 +112,6 @@ class CorpusView:
             if lost_diacritics(" ".join(c.text for c in d.clauses[:200]))
         }
         self._text_terms: dict[str, TextTerms] = {}
-        self._context_terms: dict[str, TextTerms] = {}
         self._head_terms: dict[str, TextTerms] = {}
         self._passages: dict[str, list[tuple[str, TextTerms]]] = {}
         df_folded: Counter[str] = Counter()
@@ -148,19 +147,6 @@ class CorpusView:
         if cached is None:
             cached = TextTerms.of(clause.text, has_marks=self.has_marks(clause))
             self._text_terms[clause.id] = cached
-        return cached
-
-    def context_terms(self, clause: Clause) -> TextTerms:
-        """Words of the clause with its breadcrumb and document label: what the clause means."""
-        cached = self._context_terms.get(clause.id)
-        if cached is None:
-            doc = self.documents.get(clause.doc_id)
-            # The document's title is left out on purpose: it would make every clause of a
-            # report "cover" the report's whole subject; document matching is done separately.
-            label = f"{doc.meta.label()} {doc.meta.issuer}" if doc else ""
-            text = " ".join([label, *clause.breadcrumb, clause.title, clause.text])
-            cached = TextTerms.of(text, has_marks=self.has_marks(clause))
-            self._context_terms[clause.id] = cached
         return cached
 
     def head_terms(self, clause: Clause) -> TextTerms:

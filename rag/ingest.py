@@ -8,7 +8,6 @@ A batch that changes nothing (for example, every file failed) writes nothing at 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import time
 from dataclasses import dataclass, field
@@ -96,14 +95,6 @@ def collect_files(paths: list[Path], root: Path | None = None) -> tuple[list[Sou
     return list(found.values()), errors
 
 
-def _file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _parse(file: SourceFile, access: str) -> Document:
     from rag.isolate import parse_file
 
@@ -127,7 +118,7 @@ def ingest_paths(
 ) -> IngestReport:
     """Parse and index files and folders into ``index_dir``; see the module docstring."""
     from index.embedders import get_embedder
-    from index.store import IndexWriter
+    from index.store import IndexWriter, file_sha256
 
     started = time.perf_counter()
     report = IngestReport()
@@ -143,7 +134,7 @@ def ingest_paths(
         for file in bar:
             old = writer.document_by_source(file.source)
             try:
-                digest = _file_hash(file.path)
+                digest = file_sha256(file.path)
                 if old is not None and old.content_hash == digest and old.access == access:
                     report.unchanged.append(file.source)
                     continue
