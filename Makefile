@@ -2,7 +2,7 @@ PYTHON ?= python3
 INDEX ?= var/index
 export POLICYQA_INDEX ?= $(abspath $(INDEX))
 
-.PHONY: setup run test check lint eval bench
+.PHONY: setup run test check lint eval bench soak
 
 setup:
 	./scripts/setup.sh
@@ -30,3 +30,7 @@ eval:
 bench:
 	policyqa ingest corpus --no-progress
 	policyqa bench --out bench-results
+
+## Soak: 20 askers and a stream of uploads/deletions for 3 minutes on loopback; zero errors, zero lost
+soak:
+	$(PYTHON) -m api.soak --minutes 3 --clients 20 --out soak-results.json

@@ -1,0 +1,353 @@
+"""Bounded loopback soak: concurrent askers while documents are uploaded and deleted.
+
+    python -m api.soak --minutes 3 --clients 20 [--documents 40] [--index DIR] [--out soak.json]
+
+Starts the API in a child process on 127.0.0.1 over a temporary copy of an index of corpus/
+(``--index``, else POLICYQA_INDEX / var/index, else one is built from corpus/), with a random
+admin key and the rate limiter off. For ``--minutes`` it runs ``--clients`` askers against
+``POST /api/ask`` and, at the same time, two writers that upload small generated documents
+one after another through ``POST /api/documents`` and delete every third one. 409s (the other
+writer holds the index) are expected, counted apart and retried. At the end every uploaded
+and not deleted document must be listed and found by search (zero lost), every deleted one
+gone. Prints a JSON report (requests, errors, latency percentiles); exit code 1 on any error
+or lost document. Nothing leaves the loopback interface, and the run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from api.loadtest import _free_port, percentile, questions_from_index, wait_ready
+from rag import config
+
+WRITERS = 2
+MAX_MINUTES = 60.0
+# Each generated document holds a token no other text contains, so search can prove it is there.
+DOC_TEMPLATE = """ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
+SỞ THÔNG TIN VÀ TRUYỀN THÔNG
+Số: {n}/KH-STTTT
+KẾ HOẠCH
+Kiểm thử hệ thống hỏi đáp đợt {n}
+I. NHIỆM VỤ
+1. Trung tâm Dữ liệu kiểm tra mã {token} trước ngày 31/12/2026.
+Đơn vị thực hiện: Trung tâm Dữ liệu tỉnh.
+2. Phòng Hạ tầng báo cáo kết quả kiểm thử mã {token} về Sở.
+"""
+
+
+@dataclass
+class Latency:
+    count: int = 0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+
+    @classmethod
+    def of(cls, values: list[float]) -> Latency:
+        if not values:
+            return cls()
+        return cls(
+            count=len(values),
+            p50_ms=round(percentile(values, 50), 1),
+            p95_ms=round(percentile(values, 95), 1),
+            p99_ms=round(percentile(values, 99), 1),
+            max_ms=round(max(values), 1),
+        )
+
+
+@dataclass
+class SoakResult:
+    seconds: float
+    clients: int
+    asks: int
+    ask_errors: int
+    ask_latency: Latency
+    uploads: int  # accepted (201)
+    upload_conflicts: int  # 409: the other writer held the index (retried)
+    upload_errors: int
+    upload_latency: Latency
+    deletes: int
+    delete_errors: int
+    documents_expected: int  # uploaded and not deleted
+    kept: list[str] = field(default_factory=list)  # their sources
+    lost: list[str] = field(default_factory=list)  # expected but not listed or not found by search
+    resurrected: list[str] = field(default_factory=list)  # deleted but still listed
+    error_samples: list[str] = field(default_factory=list)
+    status_codes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.ask_errors or self.upload_errors or self.delete_errors or self.lost or self.resurrected
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok}
+
+
+class _Tally:
+    """Thread-safe counters shared by the askers and writers."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.ask_ms: list[float] = []
+        self.upload_ms: list[float] = []
+        self.codes: Counter[str] = Counter()
+        self.ask_errors = 0
+        self.upload_errors = 0
+        self.conflicts = 0
+        self.deletes = 0
+        self.delete_errors = 0
+        self.samples: list[str] = []
+        self.kept: dict[str, str] = {}  # source -> token, uploaded and not deleted
+        self.deleted: dict[str, str] = {}
+
+    def error(self, what: str) -> None:
+        if len(self.samples) < 20:
+            self.samples.append(what[:300])
+
+
+def _asker(base_url: str, questions: list[str], offset: int, stop: threading.Event, tally: _Tally) -> None:
+    i = offset
+    with httpx.Client(base_url=base_url, timeout=60.0) as client:
+        while not stop.is_set():
+            question = questions[i % len(questions)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                response = client.post("/api/ask", json={"question": question})
+                code = str(response.status_code)
+                ok = response.status_code == 200 and "answer" in response.json()
+            except (httpx.HTTPError, ValueError) as exc:
+                code, ok = type(exc).__name__, False
+            elapsed = (time.perf_counter() - started) * 1000
+            with tally.lock:
+                tally.ask_ms.append(elapsed)
+                tally.codes[f"ask {code}"] += 1
+                if not ok:
+                    tally.ask_errors += 1
+                    tally.error(f"ask {code}: {question}")
+
+
+def _writer(
+    base_url: str, key: str, ids: range, stop: threading.Event, deadline: float, tally: _Tally
+) -> None:
+    headers = {"X-API-Key": key}
+    mine: list[tuple[str, str]] = []  # (doc id, source) this writer uploaded and kept
+    with httpx.Client(base_url=base_url, timeout=300.0, headers=headers) as client:
+        for n in ids:
+            token = f"SOAK{n:04d}{secrets.token_hex(3).upper()}"
+            data = DOC_TEMPLATE.format(n=n, token=token).encode("utf-8")
+            while not stop.is_set() and time.monotonic() < deadline:
+                started = time.perf_counter()
+                try:
+                    response = client.post(
+                        "/api/documents", files={"file": (f"soak-{n:04d}.txt", data, "text/plain")}
+                    )
+                    code = response.status_code
+                except httpx.HTTPError as exc:
+                    with tally.lock:
+                        tally.upload_errors += 1
+                        tally.error(f"upload soak-{n:04d}: {type(exc).__name__}")
+                    break
+                with tally.lock:
+                    tally.codes[f"upload {code}"] += 1
+                    if code == 409:
+                        tally.conflicts += 1
+                    elif code == 201:
+                        tally.upload_ms.append((time.perf_counter() - started) * 1000)
+                        body = response.json()
+                        tally.kept[body["source"]] = token  # checked at the end, listed or not
+                        if body["documents"]:
+                            mine.append((body["documents"][0]["id"], body["source"]))
+                    else:
+                        tally.upload_errors += 1
+                        tally.error(f"upload soak-{n:04d} {code}: {response.text}")
+                if code != 409:
+                    break
+                time.sleep(0.2)  # the other writer holds the index: retry shortly
+            else:
+                return
+            if len(mine) >= 3 and n % 3 == 0:
+                _delete(client, mine.pop(0), deadline, stop, tally)
+
+
+def _delete(
+    client: httpx.Client, doc: tuple[str, str], deadline: float, stop: threading.Event, tally: _Tally
+) -> None:
+    doc_id, source = doc
+    while not stop.is_set() and time.monotonic() < deadline:
+        try:
+            response = client.delete(f"/api/documents/{doc_id}")
+        except httpx.HTTPError as exc:
+            with tally.lock:
+                tally.delete_errors += 1
+                tally.error(f"delete {source}: {type(exc).__name__}")
+            return
+        with tally.lock:
+            tally.codes[f"delete {response.status_code}"] += 1
+            if response.status_code == 409:
+                tally.conflicts += 1
+            elif response.status_code == 200:
+                tally.deletes += 1
+                tally.deleted[source] = tally.kept.pop(source)
+                return
+            else:
+                tally.delete_errors += 1
+                tally.error(f"delete {source} {response.status_code}: {response.text}")
+                return
+        time.sleep(0.2)
+
+
+def _check(base_url: str, key: str, tally: _Tally) -> tuple[list[str], list[str]]:
+    """(lost, resurrected): kept documents missing from the list or from search; deleted ones still listed."""
+    with httpx.Client(base_url=base_url, timeout=60.0, headers={"X-API-Key": key}) as client:
+        listed = {d["source"] for d in client.get("/api/documents").raise_for_status().json()["documents"]}
+        lost = []
+        for source, token in sorted(tally.kept.items()):
+            hits = client.get("/api/search", params={"q": token, "k": 3}).raise_for_status().json()["hits"]
+            if source not in listed or not any(h["source"] == source for h in hits):
+                lost.append(source)
+    return lost, sorted(s for s in tally.deleted if s in listed)
+
+
+def run_soak(
+    base_url: str,
+    key: str,
+    *,
+    seconds: float,
+    clients: int,
+    documents: int,
+    questions: list[str] | None = None,
+) -> SoakResult:
+    """Askers and writers against a running server for ``seconds``; then the zero-loss check."""
+    with httpx.Client(base_url=base_url, timeout=60.0) as client:
+        questions = questions or questions_from_index(client)
+    tally = _Tally()
+    stop = threading.Event()
+    started = time.monotonic()
+    deadline = started + seconds
+    askers = [
+        threading.Thread(target=_asker, args=(base_url, questions, i * 7, stop, tally), daemon=True)
+        for i in range(clients)
+    ]
+    writers = [
+        threading.Thread(
+            target=_writer,
+            args=(base_url, key, range(w, documents, WRITERS), stop, deadline, tally),
+            daemon=True,
+        )
+        for w in range(WRITERS)
+    ]
+    for t in askers + writers:
+        t.start()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+    stop.set()
+    for t in askers + writers:
+        t.join(timeout=320)
+    elapsed = time.monotonic() - started
+    lost, resurrected = _check(base_url, key, tally)
+    return SoakResult(
+        seconds=round(elapsed, 1),
+        clients=clients,
+        asks=len(tally.ask_ms),
+        ask_errors=tally.ask_errors,
+        ask_latency=Latency.of(tally.ask_ms),
+        uploads=len(tally.upload_ms),
+        upload_conflicts=tally.conflicts,
+        upload_errors=tally.upload_errors,
+        upload_latency=Latency.of(tally.upload_ms),
+        deletes=tally.deletes,
+        delete_errors=tally.delete_errors,
+        documents_expected=len(tally.kept),
+        kept=sorted(tally.kept),
+        lost=lost,
+        resurrected=resurrected,
+        error_samples=tally.samples,
+        status_codes=dict(sorted(tally.codes.items())),
+    )
+
+
+def _prepare_index(source: Path | None, into: Path) -> Path:
+    """A private copy of the given index, or a fresh index of corpus/ when there is none."""
+    target = into / "index"
+    if source is not None and (source / "CURRENT").is_file():
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns(".write.lock", "uploads"))
+        return target
+    from rag.ingest import ingest_paths
+
+    print(f"no index at {source}; building one of {config.DEFAULT_CORPUS_DIR}", file=sys.stderr)
+    report = ingest_paths([config.DEFAULT_CORPUS_DIR], target, progress=False)
+    if report.errors:
+        raise SystemExit(f"could not index the corpus: {report.errors}")
+    return target
+
+
+def _start_server(index: Path, port: int, key: str, cache: bool) -> subprocess.Popen[bytes]:
+    env = dict(
+        os.environ, POLICYQA_INDEX=str(index), POLICYQA_ADMIN_KEY=key, POLICYQA_RATE_LIMIT_PER_MINUTE="0"
+    )
+    env.pop("POLICYQA_READ_REQUIRES_KEY", None)
+    if not cache:
+        env["POLICYQA_ANSWER_CACHE_SIZE"] = "0"
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    return subprocess.Popen(cmd, env=env, cwd=config.PROJECT_ROOT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m api.soak", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=3.0, help=f"how long (at most {MAX_MINUTES:g})")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent askers")
+    parser.add_argument("--documents", type=int, default=40, help="at most this many uploads")
+    parser.add_argument("--index", type=Path, default=None, metavar="DIR", help="index to copy")
+    parser.add_argument("--no-cache", action="store_true", help="turn the server's answer cache off")
+    parser.add_argument("--out", type=Path, default=None, help="also write the JSON report here")
+    args = parser.parse_args(argv)
+    if not 0 < args.minutes <= MAX_MINUTES or not 1 <= args.clients <= 200 or not 1 <= args.documents <= 1000:
+        parser.error(f"--minutes in (0, {MAX_MINUTES:g}], --clients in [1, 200], --documents in [1, 1000]")
+
+    key = secrets.token_urlsafe(24)
+    with tempfile.TemporaryDirectory(prefix="policyqa-soak-") as tmp:
+        index = _prepare_index(config.index_dir(args.index), Path(tmp))
+        port = _free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        server = _start_server(index, port, key, cache=not args.no_cache)
+        try:
+            wait_ready(base_url, timeout_s=180)
+            result = run_soak(
+                base_url, key, seconds=args.minutes * 60, clients=args.clients, documents=args.documents
+            )
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    report = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+    print(report)
+    if args.out:
+        args.out.write_text(report + "\n", encoding="utf-8")
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
