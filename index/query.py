@@ -106,20 +106,22 @@ def issuer_matches(phrase: str, issuer: str) -> bool:
 
 def analyze_query(text: str) -> QueryHints:
     text = nfc(text)
-    folded = expand_aliases(fold(text))
-    task = _TASK.search(folded)
+    # Numbers are read before abbreviations are expanded: "58/KH-UBND" must stay whole.
+    plain = fold(text)
+    folded = expand_aliases(plain)
+    task = _TASK.search(plain)
     refs = tuple(
         dict.fromkeys(
-            DocRef(DOC_TYPES[m.group(1)], re.sub(r"\s", "", m.group(2))) for m in _DOC_REF.finditer(folded)
+            DocRef(DOC_TYPES[m.group(1)], re.sub(r"\s", "", m.group(2))) for m in _DOC_REF.finditer(plain)
         )
     )
-    types = tuple(dict.fromkeys(DOC_TYPES[m.group(1)] for m in _DOC_TYPE.finditer(folded)))
-    numbers = tuple(dict.fromkeys(re.sub(r"\s", "", m.group(1)) for m in _NUMBER.finditer(folded)))
+    types = tuple(dict.fromkeys(DOC_TYPES[m.group(1)] for m in _DOC_TYPE.finditer(plain)))
+    numbers = tuple(dict.fromkeys(re.sub(r"\s", "", m.group(1)) for m in _NUMBER.finditer(plain)))
     return QueryHints(
         text=text,
         folded=folded,
         task_number=task.group(1) if task else None,
-        years=tuple(dict.fromkeys(_YEAR.findall(folded))),
+        years=tuple(dict.fromkeys(_YEAR.findall(plain))),
         doc_refs=refs,
         doc_types=types,
         numbers=numbers,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.query import analyze_query
 from rag.text import fold
-from rag.vocabulary import DOC_TYPES
 
 # English administrative vocabulary -> Vietnamese (folded targets are matched later, the
 # Vietnamese form is what retrieval sees). Longer phrases first.
@@ -145,17 +145,6 @@ _ENGLISH_MARKERS = re.compile(
     r"\b(what|when|who|which|how|where|why|is|are|was|were|of|does|did|whom|whose)\b", re.IGNORECASE
 )
 
-# Document types: folded name -> as documents write it.
-_DOC_TYPE_FOLDED = DOC_TYPES
-
-# "Kế hoạch 58", "Kế hoạch số 58/KH-UBND", "Quyết định 1169/QĐ-TTg", "Nghị quyết 57-NQ/TW", "Công văn 819"
-_REF = re.compile(
-    r"\b(" + "|".join(sorted(_DOC_TYPE_FOLDED, key=len, reverse=True)) + r")\s+(?:so\s+)?"
-    r"(\d+[\w\-/&.]*[\w])",
-)
-_DOC_NUMBER = re.compile(r"\b(\d+)\s*(?:[/-]\s*[a-z&]+)+(?:[/-][a-z&]+)*\b")
-_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-_TASK = re.compile(r"\b(?:nhiem vu|task)\s+(?:so\s+)?(\d{1,2})\b")
 
 # Intent patterns (folded). Order matters: the first match wins.
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -260,17 +249,17 @@ def analyze(question: str) -> Intent:
         if pattern.search(folded):
             kind = name
             break
-    task = _TASK.search(folded)
-    refs = [(m.group(1), m.group(2)) for m in _REF.finditer(folded)]
-    doc_types = [_DOC_TYPE_FOLDED[t] for t in _DOC_TYPE_FOLDED if re.search(rf"\b{t}\b", folded)]
+    # Task numbers, years and document references: the retriever's query hints, read once.
+    hints = analyze_query(query)
+    refs = [(fold(r.doc_type), r.number) for r in hints.doc_refs]
     return Intent(
         kind=kind,
         question=question,
         query=query,
         folded=folded,
-        task_number=int(task.group(1)) if task else None,
-        years=sorted(set(_YEAR.findall(folded))),
-        doc_types=doc_types,
+        task_number=int(hints.task_number) if hints.task_number else None,
+        years=sorted(hints.years),
+        doc_types=list(hints.doc_types),
         references=refs,
         english=english,
         list_like=bool(re.search(r"\bnhung\b|\bcac\b.*\bnao\b|\bgom\b|\bbao gom\b|\bliet ke\b", folded)),

@@ -27,3 +27,9 @@ def test_number_matches() -> None:
     assert number_matches("819", "819/SKHCN-BCVT&CĐS")
     assert not number_matches("5", "58/KH-UBND")
     assert not number_matches("58", "/KH-UBND")
+
+
+def test_document_numbers_survive_abbreviation_expansion() -> None:
+    hints = analyze_query("Kế hoạch số 58/KH-UBND của UBND tỉnh giao nhiệm vụ gì?")
+    assert [r.number for r in hints.doc_refs] == ["58/kh-ubnd"]
+    assert "58/kh-ubnd" in hints.numbers
