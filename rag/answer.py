@@ -341,8 +341,8 @@ class Answerer:
         """How well each document matches what the question says about the document."""
         q_terms = set(TextTerms.of(intent.query).folded)
         reference_types = {t for t, _ in intent.references}
-        bare_so = bool(re.search(r"\bSở\b", intent.question)) or bool(
-            re.search(r"\b(cua|tai) So\b", intent.question)
+        bare_so = bool(re.search(r"\bSở\b", intent.query)) or bool(
+            re.search(r"\b(cua|tai) So\b", intent.query)
         )
         scores: dict[str, float] = {}
         for doc_id in allowed:

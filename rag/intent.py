@@ -30,7 +30,9 @@ ENGLISH_GLOSSARY: tuple[tuple[str, str], ...] = (
     ("in charge of", "chủ trì"),
     ("responsible for", "chịu trách nhiệm"),
     ("coordinating", "phối hợp"),
+    ("coordinates", "phối hợp"),
     ("coordinate", "phối hợp"),
+    ("coordinated", "phối hợp"),
     ("how many", "bao nhiêu"),
     ("how much", "bao nhiêu"),
     ("how often", "tần suất"),
@@ -137,6 +139,14 @@ ENGLISH_GLOSSARY: tuple[tuple[str, str], ...] = (
     ("regularly", "thường xuyên"),
     ("national", "quốc gia"),
     ("day", "ngày"),
+    ("channel", "kênh"),
+    ("broadcasts", "phát sóng"),
+    ("broadcast", "phát sóng"),
+    ("programme", "chương trình"),
+    ("program", "chương trình"),
+    ("column", "chuyên mục"),
+    ("frequency", "tần suất"),
+    ("tasks", "nhiệm vụ"),
     ("who", "ai"),
 )
 
@@ -235,7 +245,7 @@ def translate_english(question: str) -> tuple[str, bool]:
         return question, False
     if not _ENGLISH_MARKERS.search(question):
         return question, False
-    out = question
+    out = re.sub(r"(\w)['’]s\b", r"\1", question)  # "department's plan" -> "department plan"
     for en, vi in ENGLISH_GLOSSARY:
         out = re.sub(rf"\b{re.escape(en)}\b", vi, out, flags=re.IGNORECASE)
     return out, True

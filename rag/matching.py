@@ -150,4 +150,8 @@ def query_terms(
     lower = source.lower()
     kept = [m.group(0) for m in _TOKEN.finditer(lower) if not any(a <= m.start() < b for a, b in spans)]
     kept = [w for w in _expand(kept) if not is_stop(w)]
+    if intent.english:
+        # Only the words the glossary put into Vietnamese (and numbers) can be evidence;
+        # the English left around them is matched by the multilingual dense retriever.
+        kept = [w for w in kept if has_diacritics(w) or any(ch.isdigit() for ch in w)]
     return QueryTerms(tuple(fold(w) for w in kept), tuple(marked_key(w) for w in kept), marked)
