@@ -254,6 +254,8 @@ class Answerer:
         t1 = time.perf_counter()
         allowed_docs = {h.clause.doc_id for h in hits} | self._docs_allowed(filters)
         composed = self._compose(intent, hits, allowed_docs)
+        if composed is not None and any(c.doc_id not in allowed_docs for c in composed.cited):
+            composed = None  # never answer from a document the caller may not read: abstain
         t2 = time.perf_counter()
         timings = {"retrieve_ms": round((t1 - t0) * 1000, 2), "answer_ms": round((t2 - t1) * 1000, 2)}
         if composed is not None and composed.support < STRONG_SUPPORT and self.unknown_words(intent):
@@ -546,6 +548,8 @@ class Answerer:
         for ref_type, number in intent.references:
             # The document itself is indexed: its own date.
             for doc in self.view.documents.values():
+                if doc.id not in affinity:  # outside the caller's access or filters
+                    continue
                 if doc.meta.number and fold(doc.meta.number).startswith(number) and doc.meta.date:
                     header = next((c for c in self.view.by_doc[doc.id] if c.kind == "header"), None)
                     if header is not None:
