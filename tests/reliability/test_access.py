@@ -1,0 +1,186 @@
+"""Access: callers read only the levels their key maps to; admin routes need the admin key."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from reliability_support import ADMIN, ADMIN_KEY, INTERNAL, INTERNAL_KEY, settings_for
+
+import api.deps
+from api.main import create_app
+
+pytestmark = pytest.mark.slow
+
+PUBLIC_KEY = "rel-public-only-key"
+PUBLIC = {"X-API-Key": PUBLIC_KEY}
+SECRET_WORDS = ("Zephyrus", "Nguyễn Văn Bí Mật", "77/KH-SNV", "kho lưu trữ mật")
+SECRET_DOC = """ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
+SỞ NỘI VỤ
+Số: 77/KH-SNV
+Quảng Ngãi, ngày 3 tháng 2 năm 2026
+KẾ HOẠCH
+Kiểm kê kho lưu trữ mật năm 2026
+I. MỤC ĐÍCH
+1. Kiểm kê toàn bộ hồ sơ lưu trữ tại kho Zephyrus trước ngày 30/6/2026.
+Đơn vị thực hiện: Phòng Lưu trữ Zephyrus.
+II. TỔ CHỨC THỰC HIỆN
+1. Phòng Lưu trữ Zephyrus báo cáo kết quả kiểm kê kho Zephyrus về Sở trước ngày 15/7/2026.
+GIÁM ĐỐC
+Nguyễn Văn Bí Mật
+"""
+QUESTIONS = [
+    "Ai kiểm kê kho Zephyrus?",
+    "Kế hoạch số 77/KH-SNV do ai ký?",
+    "Kế hoạch 77/KH-SNV ban hành ngày nào?",
+    "Phòng Lưu trữ Zephyrus báo cáo về đâu, trước ngày nào?",
+    "Kho lưu trữ mật kiểm kê khi nào?",
+]
+
+
+@pytest.fixture()
+def app_with_secret(index_copy: Path) -> Iterator[tuple[TestClient, str, list[str]]]:
+    settings = settings_for(
+        index_copy, read_keys={INTERNAL_KEY: ["public", "internal"], PUBLIC_KEY: ["public"]}
+    )
+    with TestClient(create_app(settings)) as client:
+        response = client.post(
+            "/api/documents",
+            files={"file": ("secret.txt", SECRET_DOC.encode(), "text/plain")},
+            data={"access": "internal"},
+            headers=ADMIN,
+        )
+        assert response.status_code == 201, response.text
+        doc_id = response.json()["documents"][0]["id"]
+        detail = client.get(f"/api/documents/{doc_id}", headers=INTERNAL).json()
+        clause_ids = []
+        stack = list(detail["clauses"])
+        while stack:
+            node = stack.pop()
+            clause_ids.append(node["id"])
+            stack.extend(node["children"])
+        yield client, doc_id, clause_ids
+
+
+def _leaks(body: str) -> list[str]:
+    """Secret words in a response, leaving out the echo of the caller's own question or query."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        body = json.dumps(
+            {k: v for k, v in data.items() if k not in ("question", "query")}, ensure_ascii=False
+        )
+    return [w for w in SECRET_WORDS if w.lower() in body.lower()]
+
+
+@pytest.mark.parametrize("headers", [{}, PUBLIC], ids=["anonymous", "public-key"])
+def test_internal_document_never_leaks_to_public_callers(
+    app_with_secret: tuple[TestClient, str, list[str]], headers: dict[str, str]
+) -> None:
+    client, doc_id, clause_ids = app_with_secret
+    for question in QUESTIONS:
+        # The internal reader asks first: its cached answer must not be served to a public caller.
+        assert _leaks(client.post("/api/ask", json={"question": question}, headers=INTERNAL).text)
+        response = client.post("/api/ask", json={"question": question}, headers=headers)
+        assert response.status_code == 200
+        body = response.json()
+        assert _leaks(response.text) == [], (question, body["answer"])
+        assert all(c["doc_id"] != doc_id for c in body["citations"] + body["related"])
+        # Filters from the body cannot widen access (unknown fields are ignored, sources only narrow).
+        narrowed = client.post(
+            "/api/ask",
+            json={
+                "question": question,
+                "filters": {"sources": ["uploads/secret.txt"], "access": ["internal"]},
+            },
+            headers=headers,
+        )
+        assert narrowed.status_code == 200 and _leaks(narrowed.text) == []
+        with client.stream("POST", "/api/ask/stream", json={"question": question}, headers=headers) as stream:
+            assert _leaks(stream.read().decode()) == []
+    for query in ("Zephyrus", "77/KH-SNV", "kho lưu trữ mật"):
+        hits = client.get("/api/search", params={"q": query, "k": 50}, headers=headers)
+        assert hits.status_code == 200 and _leaks(hits.text) == []
+        scoped = client.get(
+            "/api/search", params={"q": query, "source": "uploads/secret.txt"}, headers=headers
+        )
+        assert scoped.json()["hits"] == []
+    assert doc_id not in client.get("/api/documents", headers=headers).text
+    assert client.get(f"/api/documents/{doc_id}", headers=headers).status_code == 404
+    for clause_id in clause_ids:
+        assert client.get(f"/api/clauses/{clause_id}", headers=headers).status_code == 404
+    # The 404 says the same as for an id that never existed: nothing to learn from probing.
+    missing = client.get("/api/documents/no-such-doc", headers=headers).json()["detail"]
+    assert client.get(f"/api/documents/{doc_id}", headers=headers).json()["detail"] == missing.replace(
+        "no-such-doc", doc_id
+    )
+
+
+def test_internal_reader_and_admin_see_it(app_with_secret: tuple[TestClient, str, list[str]]) -> None:
+    client, doc_id, clause_ids = app_with_secret
+    for headers in (INTERNAL, ADMIN):
+        assert doc_id in client.get("/api/documents", headers=headers).text
+        assert client.get(f"/api/clauses/{clause_ids[0]}", headers=headers).status_code == 200
+        hits = client.get("/api/search", params={"q": "kho Zephyrus"}, headers=headers).json()["hits"]
+        assert hits and hits[0]["doc_id"] == doc_id
+
+
+def test_keys_are_checked_and_writes_need_the_admin_key(index_copy: Path) -> None:
+    settings = settings_for(index_copy, read_keys={INTERNAL_KEY: ["public", "internal"]})
+    upload = {"file": ("x.txt", SECRET_DOC.encode(), "text/plain")}
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/api/documents", headers={"X-API-Key": "wrong"}).status_code == 401
+        assert client.post("/api/documents", files=upload).status_code == 401
+        assert client.post("/api/documents", files=upload, headers=INTERNAL).status_code == 403
+        assert client.delete("/api/documents/anything", headers=INTERNAL).status_code == 403
+        assert (
+            client.post("/api/documents", files=upload, headers={"X-API-Key": ADMIN_KEY + "x"}).status_code
+            == 403
+        )
+    with TestClient(create_app(settings_for(index_copy, read_requires_key=True))) as client:
+        for path in ("/api/documents", "/api/search?q=kế+hoạch"):
+            assert client.get(path).status_code == 401
+        assert client.post("/api/ask", json={"question": "Kế hoạch nào?"}).status_code == 401
+    with TestClient(create_app(settings_for(index_copy, admin_key=None))) as client:
+        response = client.post("/api/documents", files=upload, headers=ADMIN)
+        assert response.status_code == 403 and "POLICYQA_ADMIN_KEY" in response.json()["detail"]
+
+
+def test_keys_compare_in_constant_time_against_every_key(
+    index_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compared: list[tuple[bytes, bytes]] = []
+    real = api.deps.hmac.compare_digest
+
+    def spy(a: bytes, b: bytes) -> bool:
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(api.deps.hmac, "compare_digest", spy)
+    keys = {f"reader-{i}": ["public"] for i in range(5)}
+    with TestClient(create_app(settings_for(index_copy, read_keys=keys))) as client:
+        compared.clear()
+        assert client.get("/api/documents", headers={"X-API-Key": "reader-0"}).status_code == 200
+    # hmac.compare_digest for the admin key and for every read key, even after the first matched.
+    assert {b for _, b in compared} >= {k.encode() for k in keys} | {ADMIN_KEY.encode()}
+
+
+def test_keys_are_never_logged_or_shown(index_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+    settings = settings_for(index_copy)
+    assert ADMIN_KEY not in repr(settings) and INTERNAL_KEY not in repr(settings)
+    caplog.set_level(logging.DEBUG)
+    with TestClient(create_app(settings)) as client:
+        client.post("/api/ask", json={"question": "Sở Y tế chủ trì nhiệm vụ nào?"}, headers=INTERNAL)
+        client.get("/api/documents", headers={"X-API-Key": "wrong-" + ADMIN_KEY})
+        client.post("/api/documents", files={"file": ("a.exe", b"MZ", "x")}, headers=ADMIN)
+        client.get("/openapi.json")
+        spec = client.get("/openapi.json").text
+    text = caplog.text + json.dumps([r.__dict__ for r in caplog.records], default=str)
+    assert ADMIN_KEY not in text and INTERNAL_KEY not in text
+    assert ADMIN_KEY not in spec
