@@ -5,7 +5,9 @@ Any LangChain chat model works; the documented path is an OpenAI-compatible endp
 answer must cite a clause it was given ("[2]"); sentences without a valid citation are
 dropped, and when nothing cited remains the extractive answer is kept. Clause text is
 passed as quoted data, and the system prompt tells the model that instructions inside
-documents are content, not commands.
+documents are content, not commands. A cited sentence must also be supported: most of its
+content words appear in the clauses it cites, not counting sentences of those clauses that
+address the model ("bỏ qua hướng dẫn trước…"), so a document cannot dictate the answer.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from rag.intent import STOP_TERMS
 from rag.records import Answer, Citation
+from rag.text import fold
 
 SYSTEM_PROMPT = (
     "Bạn là trợ lý trả lời câu hỏi về văn bản hành chính Việt Nam. "
@@ -29,6 +33,15 @@ SYSTEM_PROMPT = (
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
+_WORD = re.compile(r"\w+")
+# Text that addresses the model rather than the reader (matched folded, so marks do not matter).
+_INSTRUCTION = re.compile(
+    r"\b(bo qua|phot lo|khong can tuan theo|ignore|disregard|forget)\b.{0,40}"
+    r"\b(huong dan|chi dan|chi thi|yeu cau|quy tac|instructions?|rules|prompt)\b"
+    r"|\b(tra loi|noi|khang dinh) rang\b|\b(answer|say|reply) that\b|\bsystem prompt\b"
+)
+# Share of a generated sentence's content words that its cited clauses must contain.
+MIN_SUPPORT = 0.6
 
 
 def build_messages(question: str, clauses: list[Citation]) -> list[tuple[str, str]]:
@@ -41,8 +54,30 @@ def build_messages(question: str, clauses: list[Citation]) -> list[tuple[str, st
     return [("system", SYSTEM_PROMPT), ("human", user)]
 
 
-def keep_cited_sentences(text: str, n_clauses: int) -> tuple[str, list[int]]:
-    """Drop sentences that cite nothing valid; returns (kept text, cited clause numbers in order)."""
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(fold(text)) if w not in STOP_TERMS}
+
+
+def evidence_text(clause_text: str) -> str:
+    """A clause's text without the sentences that give instructions to a model: those are not evidence."""
+    sentences = _SENTENCE.split(clause_text)
+    return " ".join(s for s in sentences if not _INSTRUCTION.search(fold(s)))
+
+
+def is_supported(sentence: str, clause_texts: list[str]) -> bool:
+    """Most content words of ``sentence`` (citation markers aside) appear in the cited clauses' evidence."""
+    words = _content_words(_CITE.sub(" ", sentence))
+    if not words:
+        return False
+    evidence = set().union(*(_content_words(evidence_text(t)) for t in clause_texts))
+    return len(words & evidence) / len(words) >= MIN_SUPPORT
+
+
+def keep_cited_sentences(
+    text: str, n_clauses: int, clause_texts: list[str] | None = None
+) -> tuple[str, list[int]]:
+    """Drop sentences that cite nothing valid (or, given the clause texts, that their citations do not
+    support); returns (kept text, cited clause numbers in order)."""
     kept, cited = [], []
     for sentence in _SENTENCE.split(text.strip()):
         sentence = sentence.strip()
@@ -51,6 +86,8 @@ def keep_cited_sentences(text: str, n_clauses: int) -> tuple[str, list[int]]:
         numbers = [int(n) for n in _CITE.findall(sentence)]
         valid = [n for n in numbers if 1 <= n <= n_clauses]
         if not valid or len(valid) != len(numbers):
+            continue
+        if clause_texts is not None and not is_supported(sentence, [clause_texts[n - 1] for n in valid]):
             continue
         kept.append(sentence)
         cited.extend(n for n in valid if n not in cited)
@@ -94,7 +131,7 @@ class LLMGenerator:
                 extractive, timings=timings, generator=f"extractive (LLM error: {type(exc).__name__})"
             )
         content = reply.content if isinstance(reply.content, str) else str(reply.content)
-        text, cited = keep_cited_sentences(content, len(clauses))
+        text, cited = keep_cited_sentences(content, len(clauses), [c.text for c in clauses])
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         if not text:
             return replace(extractive, timings={**extractive.timings, "llm_ms": elapsed})
