@@ -12,6 +12,7 @@ address the model ("bỏ qua hướng dẫn trước…"), so a document cannot 
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from dataclasses import replace
@@ -47,10 +48,11 @@ MIN_SUPPORT = 0.6
 def build_messages(question: str, clauses: list[Citation]) -> list[tuple[str, str]]:
     blocks = []
     for i, c in enumerate(clauses, 1):
-        where = " › ".join([c.document, *c.breadcrumb, c.locator])
-        text = c.text.replace("</clause>", "")
+        # Escaped: document text (breadcrumbs too) cannot close its quote or open a fake <clause>.
+        where = html.escape(" › ".join([c.document, *c.breadcrumb, c.locator]), quote=True)
+        text = html.escape(c.text, quote=False)
         blocks.append(f'<clause n="{i}" where="{where}">\n{text}\n</clause>')
-    user = "\n".join(blocks) + f"\n\nCâu hỏi: {question}"
+    user = "\n".join(blocks) + f"\n\nCâu hỏi: {html.escape(question, quote=False)}"
     return [("system", SYSTEM_PROMPT), ("human", user)]
 
 
