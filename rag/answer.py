@@ -22,7 +22,7 @@ from rag.intent import Intent, analyze
 from rag.matching import QueryTerms, TextTerms, query_terms
 from rag.records import Answer, Citation, Clause, Document, Filters, Hit
 from rag.restore import DiacriticRestorer, lost_diacritics
-from rag.text import collapse_ws, fold, has_diacritics
+from rag.text import collapse_ws, fold, fold_aligned, has_diacritics
 from rag.vocabulary import DOC_TYPES
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản."
@@ -657,6 +657,10 @@ class Answerer:
 
     def _extract(self, intent: Intent, hits: list[Hit], affinity: dict[str, float]) -> _Composed | None:
         candidates = self._candidates(intent, hits, affinity)
+        if intent.kind == "person":
+            # "Who is the chairman?" is answered only by a passage that names someone.
+            title = intent.person_title or ""
+            candidates = [c for c in candidates if names_a_person(c.passage, near=title)]
         if not candidates:
             return None
         best = candidates[0]
@@ -795,6 +799,32 @@ def split_passages(text: str) -> list[str]:
         for i in range(0, max(1, len(words) - WINDOW_STRIDE), WINDOW_STRIDE):
             out.append(" ".join(words[i : i + WINDOW_WORDS]))
     return out
+
+
+# A Vietnamese personal name: a common surname (with its marks: "Trịnh" is a name, "Trình"
+# a verb) then one to three more capitalised syllables.
+_SURNAMES = frozenset(
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đoàn Lâm Mai "
+    "Trịnh Trương Cao Lương Hà Quách Tạ Thái La Chu Châu Kiều Văn Tô Lưu Mạc Hứa".split()
+)
+_FOLDED_SURNAMES = frozenset(fold(n) for n in _SURNAMES)
+_CAPITALISED_RUN = re.compile(r"\b[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:\s+[A-ZÀ-ỸĐ][a-zà-ỹđ]+){1,3}\b")
+
+
+def names_a_person(text: str, near: str = "") -> bool:
+    """Does a text name a person ("Trần Thanh Trường"): capitalised words led by a surname,
+    within a few words of `near` (a folded title such as "chu tich") when given?"""
+    folded = fold_aligned(text)
+    anchors = [m.start() for m in re.finditer(rf"\b{re.escape(near)}\b", folded)] if near else []
+    for m in _CAPITALISED_RUN.finditer(text):
+        first = m.group(0).split()[0]
+        if first not in _SURNAMES and not (
+            not has_diacritics(m.group(0)) and fold(first) in _FOLDED_SURNAMES
+        ):
+            continue
+        if not near or any(-30 <= m.start() - a <= 60 for a in anchors):
+            return True
+    return False
 
 
 _PERIOD = re.compile(r"\b(thang|nam|quy|ky)\s+(dau|cuoi)\b")

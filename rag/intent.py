@@ -156,8 +156,20 @@ _ENGLISH_MARKERS = re.compile(
 )
 
 
+# Titles people hold; "ai là <title>" / "<title> là ai" asks for a person's name.
+_PERSON_TITLES = (
+    r"(pho\s+)?(chu tich|giam doc|bi thu|truong phong|truong ban|thu tuong|bo truong|chanh van phong|"
+    r"tong giam doc|truong|nguoi dung dau)"
+)
+
 # Intent patterns (folded). Order matters: the first match wins.
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "person",
+        re.compile(
+            rf"\bai\s+(la|dang la|hien la)\s+{_PERSON_TITLES}\b|\b{_PERSON_TITLES}\b[\w\s]{{0,60}}\bla ai\b"
+        ),
+    ),
     (
         "signer",
         re.compile(r"\b(ai|nguoi nao|ong nao|ba nao|chuc danh nao)\s+(da\s+)?ky\b|\bnguoi ky\b|\bky\s+boi\b"),
@@ -236,6 +248,7 @@ class Intent:
     doc_types: list[str] = field(default_factory=list)  # document types the question names
     references: list[tuple[str, str]] = field(default_factory=list)  # (doc type, number token), folded
     english: bool = False
+    person_title: str | None = None  # "chu tich" when asked "ai là chủ tịch …" (folded)
     list_like: bool = False  # asks for several things ("những gì", "những đơn vị nào")
 
 
@@ -259,6 +272,7 @@ def analyze(question: str) -> Intent:
         if pattern.search(folded):
             kind = name
             break
+    title = re.search(_PERSON_TITLES, folded) if kind == "person" else None
     # Task numbers, years and document references: the retriever's query hints, read once.
     hints = analyze_query(query)
     refs = [(fold(r.doc_type), r.number) for r in hints.doc_refs]
@@ -272,6 +286,7 @@ def analyze(question: str) -> Intent:
         doc_types=list(hints.doc_types),
         references=refs,
         english=english,
+        person_title=title.group(0) if title else None,
         list_like=bool(re.search(r"\bnhung\b|\bcac\b.*\bnao\b|\bgom\b|\bbao gom\b|\bliet ke\b", folded)),
     )
 

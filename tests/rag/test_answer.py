@@ -106,6 +106,7 @@ def test_answer_from_ocr_text_is_readable_and_citation_is_faithful(assistant) ->
         "Đơn vị nào chủ trì nhiệm vụ 9 trong kế hoạch của UBND tỉnh?",  # a task that does not exist
         "Giá vé xe buýt nội tỉnh Quảng Ngãi là bao nhiêu?",  # a subject the corpus never mentions
         "Mức lương cơ sở của cán bộ công chức năm 2025 là bao nhiêu?",
+        "Ai là Chủ tịch UBND tỉnh Quảng Ngãi?",  # no document names the chairman
     ],
 )
 def test_abstains_with_related_clauses(assistant, question: str) -> None:
@@ -123,3 +124,12 @@ def test_citations_are_ranked_and_complete(assistant) -> None:
     for c in answer.citations:
         assert c.source and c.locator and c.text and c.document
     assert {"retrieve_ms", "answer_ms", "total_ms"} <= set(answer.timings)
+
+
+def test_who_is_questions_need_a_name_next_to_the_title() -> None:
+    from rag.answer import names_a_person
+
+    assert names_a_person("GIÁM ĐỐC Trần Thanh Trường", near="giam doc")
+    assert not names_a_person("Trình Chủ tịch UBND tỉnh xem xét", near="chu tich")  # a verb, not Trịnh
+    far = "Chủ tịch UBND tỉnh phê duyệt kế hoạch hợp tác với các trường đại học và với Thành phố Hồ Chí Minh"
+    assert not names_a_person(far, near="chu tich")  # a name, but not the one the title belongs to

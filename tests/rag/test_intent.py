@@ -20,6 +20,8 @@ from rag.intent import analyze, content_terms, translate_english
         ("Sở đã cấp bao nhiêu giấy phép?", "number"),
         ("Nội dung chính của kế hoạch là gì?", "content"),
         ("Who signed the report?", "signer"),
+        ("Ai là Chủ tịch UBND tỉnh?", "person"),
+        ("Giám đốc Sở Tài chính là ai?", "person"),
         ("How many licences were issued?", "number"),
     ],
 )
