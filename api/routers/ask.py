@@ -24,6 +24,15 @@ router = APIRouter(prefix="/api", tags=["ask"], dependencies=[RateLimitDep])
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (400, 401, 413, 422, 429, 503)
 }
+# The stream's errors before the first event are JSON, not events: FastAPI would document a
+# "model" under the route's text/event-stream, so the JSON content is spelled out.
+STREAM_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {
+        "description": "error",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
+    for code in ERRORS
+}
 
 
 def _checked(body: AskRequest, settings: SettingsDep) -> AskRequest:
@@ -112,7 +121,7 @@ async def _primed_events(
     return itertools.chain([first] if first is not None else [], events)
 
 
-@router.post("/ask/stream", response_class=EventSourceResponse, responses=ERRORS)
+@router.post("/ask/stream", response_class=EventSourceResponse, responses=STREAM_ERRORS)
 def ask_stream(
     events: Annotated[Iterator[tuple[str, Any]], Depends(_primed_events)],
 ) -> Iterator[ServerSentEvent]:
