@@ -49,6 +49,7 @@ QUESTION_WORDS = frozenset(
     """
     bao_nhiêu như_thế_nào thế_nào tần_suất phần_trăm ký phải đâu gì nào ai khi_nào bao_giờ mấy
     những_gì làm_gì là_gì ở_đâu bao_lâu hay_không có_phải tổng_cộng tất_cả con_số số_liệu
+    mức mức_độ số_lượng quy_định nội_dung trường_hợp cần được theo
     """.split()
 )
 MAX_ANSWER_CHARS = 550
@@ -66,6 +67,11 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[^\s])|\s+(?=[-+•]\s)")
 _ORG_HEAD = re.compile(
     r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\))?\s*((?:Sở|Phòng|Ủy ban|UBND|Trung tâm|Văn phòng|Ban|Bộ|Các|Đài|Báo|Hội|Mặt trận|Cơ quan|Chi cục)\b.*)$",
     re.IGNORECASE,
+)
+# Words that name a legal locator or ask what it says: without anything else, the article answers.
+_LEGAL_WORDS = re.compile(
+    r"\b(theo\s+)?(dieu|khoan|diem)\s+[0-9a-z]{1,3}\b|\b(quy dinh|noi dung|neu|ghi)( gi| nhung gi| ve gi)?\b"
+    r"|\b(cua )?(luat|nghi dinh|thong tu|bo luat|van ban)( nay)?\b"
 )
 _TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu)\b|\b(den )?nam \d{4}\b")
 
@@ -655,7 +661,33 @@ class Answerer:
         out.sort(key=lambda x: -x.score)
         return out
 
+    def _article_scope(self, intent: Intent, affinity: dict[str, float]) -> list[Clause] | None:
+        """The clauses under the legal locator the question names ("Điều 8 khoản 2"), in the best documents."""
+        if not intent.article:
+            return None
+        target = intent.article
+        scope = [
+            c
+            for c in self.view.clauses.values()
+            if c.doc_id in affinity and (c.locator == target or c.locator.startswith(target + " "))
+        ]
+        docs = self._best_docs(affinity, {c.doc_id for c in scope})
+        return [c for c in scope if c.doc_id in docs]
+
     def _extract(self, intent: Intent, hits: list[Hit], affinity: dict[str, float]) -> _Composed | None:
+        scope = self._article_scope(intent, affinity)
+        if scope is not None:
+            if not scope:
+                return None  # an article the documents do not have
+            # Evidence comes from inside the named article; the article itself answers "quy định gì".
+            inside = {c.id for c in scope}
+            hits = [h for h in hits if h.clause.id in inside] or [Hit(clause=c, score=1.0) for c in scope]
+            head = min(scope, key=lambda c: (len(c.locator), c.order))
+            if not query_terms(intent, drop_phrases=_LEGAL_WORDS):
+                items = self._list_items(head)
+                body = "\n".join(f"- {_short(_strip_marker(i.text), 200)}" for i in items)
+                text = f"{_short(head.text, 300)}" + (f"\n{body}" if body else "")
+                return _Composed(text=_trim(text, 700), cited=[head, *items[:3]], support=1.0)
         candidates = self._candidates(intent, hits, affinity)
         if intent.kind == "person":
             # "Who is the chairman?" is answered only by a passage that names someone.

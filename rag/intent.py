@@ -249,6 +249,7 @@ class Intent:
     references: list[tuple[str, str]] = field(default_factory=list)  # (doc type, number token), folded
     english: bool = False
     person_title: str | None = None  # "chu tich" when asked "ai là chủ tịch …" (folded)
+    article: str | None = None  # a legal locator the question names: "Điều 8 khoản 2 điểm a"
     list_like: bool = False  # asks for several things ("những gì", "những đơn vị nào")
 
 
@@ -264,6 +265,28 @@ def translate_english(question: str) -> tuple[str, bool]:
     return out, True
 
 
+_ARTICLE = re.compile(r"\bdieu\s+(\d{1,3})\b")
+_CLAUSE = re.compile(r"\bkhoan\s+(\d{1,2})\b")
+_POINT = re.compile(r"\bdiem\s+([a-z])\b")
+
+
+def legal_locator(folded: str, original: str = "") -> str | None:
+    """ "khoản 2 Điều 8" / "Điều 8 khoản 2" -> "Điều 8 khoản 2" (the parser's locator form)."""
+    article = _ARTICLE.search(folded)
+    if not article:
+        return None
+    out = f"Điều {article.group(1)}"
+    clause = _CLAUSE.search(folded)
+    if clause:
+        out += f" khoản {clause.group(1)}"
+        point = _POINT.search(folded)
+        if point:
+            # Folding reads "điểm đ" as "diem d": take the letter from the marked text when there is one.
+            marked = re.search(r"\bđiểm\s+([a-zđ])\b", original.lower()) if original else None
+            out += f" điểm {marked.group(1) if marked else point.group(1)}"
+    return out
+
+
 def analyze(question: str) -> Intent:
     query, english = translate_english(question.strip())
     folded = fold(query)
@@ -273,6 +296,7 @@ def analyze(question: str) -> Intent:
             kind = name
             break
     title = re.search(_PERSON_TITLES, folded) if kind == "person" else None
+    article = legal_locator(folded, query)
     # Task numbers, years and document references: the retriever's query hints, read once.
     hints = analyze_query(query)
     refs = [(fold(r.doc_type), r.number) for r in hints.doc_refs]
@@ -287,6 +311,7 @@ def analyze(question: str) -> Intent:
         references=refs,
         english=english,
         person_title=title.group(0) if title else None,
+        article=article,
         list_like=bool(re.search(r"\bnhung\b|\bcac\b.*\bnao\b|\bgom\b|\bbao gom\b|\bliet ke\b", folded)),
     )
 

@@ -1,0 +1,45 @@
+"""Legal texts: Chương/Điều/Khoản/Điểm locators named in questions, definitions, penalties."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.pipeline import Assistant
+
+pytestmark = pytest.mark.slow
+
+LAW = Path(__file__).resolve().parents[1] / "data" / "law"
+
+
+@pytest.fixture(scope="module")
+def law(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    from rag.ingest import ingest_paths
+
+    index = tmp_path_factory.mktemp("law") / "idx"
+    assert not ingest_paths([LAW], index, progress=False).errors
+    return Assistant.open(index)
+
+
+def test_named_clause_answers_with_its_points(law: Assistant) -> None:
+    answer = law.ask("Khoản 2 Điều 8 quy định gì?")
+    assert not answer.abstained
+    assert answer.citations[0].locator == "Điều 8 khoản 2"
+    assert "truy cập" in answer.answer and "toàn vẹn" in answer.answer  # points a) and b)
+
+
+def test_question_inside_a_named_article(law: Assistant) -> None:
+    answer = law.ask("Theo Điều 3, chứng thư điện tử là gì?")
+    assert answer.citations[0].locator == "Điều 3 khoản 2"
+    assert "tổ chức cung cấp dịch vụ tin cậy" in answer.answer
+
+
+def test_unmarked_question_and_penalty_amount(law: Assistant) -> None:
+    answer = law.ask("muc phat tien doi voi to chuc vi pham quy dinh luu tru la bao nhieu")
+    assert "10.000.000" in answer.answer and "20.000.000" in answer.answer
+    assert answer.citations[0].locator == "Điều 10"
+
+
+def test_article_the_law_does_not_have(law: Assistant) -> None:
+    assert law.ask("Điều 99 quy định gì?").abstained
