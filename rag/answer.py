@@ -76,6 +76,28 @@ _LEGAL_WORDS = re.compile(
 _TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu)\b|\b(den )?nam \d{4}\b")
 
 
+@dataclass(frozen=True)
+class Passage:
+    """A sentence-sized piece of a clause with what scoring reads from it, computed once."""
+
+    text: str
+    terms: TextTerms
+    folded: str
+    numbers: frozenset[str]
+    has_date: bool
+
+    @classmethod
+    def of(cls, text: str, has_marks: bool) -> Passage:
+        folded = fold(text)
+        return cls(
+            text=text,
+            terms=TextTerms.of(text, has_marks=has_marks),
+            folded=folded,
+            numbers=frozenset(_numbers(fold(_strip_marker(text)))),
+            has_date=bool(_DATE.search(text)),
+        )
+
+
 @dataclass
 class _Candidate:
     clause: Clause
@@ -119,7 +141,8 @@ class CorpusView:
         }
         self._text_terms: dict[str, TextTerms] = {}
         self._head_terms: dict[str, TextTerms] = {}
-        self._passages: dict[str, list[tuple[str, TextTerms]]] = {}
+        self._passages: dict[str, list[Passage]] = {}
+        self._idf: dict[tuple[str, bool], float] = {}
         df_folded: Counter[str] = Counter()
         df_marked: Counter[str] = Counter()
         for c in self.clauses.values():
@@ -142,8 +165,12 @@ class CorpusView:
         return self._restorer.restore(text)
 
     def idf(self, term: str, marked: bool = False) -> float:
-        df = (self.df_marked if marked else self.df_folded).get(term, 0)
-        return math.log(1 + self.n / (1 + df))
+        key = (term, marked)
+        value = self._idf.get(key)
+        if value is None:
+            df = (self.df_marked if marked else self.df_folded).get(term, 0)
+            value = self._idf[key] = math.log(1 + self.n / (1 + df))
+        return value
 
     def has_marks(self, clause: Clause) -> bool:
         return clause.doc_id not in self.unmarked_docs
@@ -167,12 +194,12 @@ class CorpusView:
             self._head_terms[clause.id] = cached
         return cached
 
-    def passages(self, clause: Clause) -> list[tuple[str, TextTerms]]:
+    def passages(self, clause: Clause) -> list[Passage]:
         """A clause cut into sentence-sized passages: evidence must be local, not spread over a page."""
         cached = self._passages.get(clause.id)
         if cached is None:
             marks = self.has_marks(clause)
-            cached = [(p, TextTerms.of(p, has_marks=marks)) for p in split_passages(clause.text)]
+            cached = [Passage.of(p, marks) for p in split_passages(clause.text)]
             self._passages[clause.id] = cached
         return cached
 
@@ -612,18 +639,21 @@ class Answerer:
                 continue
             head = self.view.head_terms(c)
 
-            def passage_score(p: tuple[str, TextTerms]) -> float:
-                value = coverage(self.view, q_terms, p[1]) + 0.5 * phrase_coverage(self.view, q_terms, p[1])
-                if intent.kind == "number" and set(_numbers(fold(_strip_marker(p[0])))) - q_numbers:
+            def passage_score(p: Passage) -> float:
+                value = coverage(self.view, q_terms, p.terms) + 0.5 * phrase_coverage(
+                    self.view, q_terms, p.terms
+                )
+                if intent.kind == "number" and p.numbers - q_numbers:
                     value += 0.15
-                if intent.kind in ("date", "deadline") and _DATE.search(p[0]):
+                if intent.kind in ("date", "deadline") and p.has_date:
                     value += 0.2
                 return value
 
             passages = self.view.passages(c)
             if not passages:
                 continue
-            text, terms_ = max(passages, key=passage_score)
+            best_passage = max(passages, key=passage_score)
+            text, terms_ = best_passage.text, best_passage.terms
             support = coverage(self.view, q_terms, head, terms_)
             own = coverage(self.view, q_terms, terms_)
             phrase = phrase_coverage(self.view, q_terms, terms_)
@@ -636,13 +666,13 @@ class Answerer:
                 + 0.2 / (1 + rank)
             )
             if intent.kind == "number":
-                fresh = set(_numbers(fold(_strip_marker(text)))) - q_numbers
+                fresh = best_passage.numbers - q_numbers
                 score += 0.25 if fresh else -0.2
-                score += 0.3 * _counts_asked_noun(fold(text), fresh, set(q_terms.folded))
+                score += 0.3 * _counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))
                 if c.kind == "heading" and self.view.children.get(c.id):
                     score -= 0.2
-            if intent.kind == "date" and _DATE.search(text):
-                score += 0.3 + 0.4 * _date_follows_phrase(fold(text), q_terms.folded)
+            if intent.kind == "date" and best_passage.has_date:
+                score += 0.3 + 0.4 * _date_follows_phrase(best_passage.folded, q_terms.folded)
             score -= 0.5 * _period_conflict(intent.folded, self.view.context(c))
             # A bullet under a heading that names the organisation the question names.
             entity = self._entity_heading(c)
