@@ -14,10 +14,11 @@ import math
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from index.query import analyze_query, issuer_matches
 from rag.intent import Intent, analyze
 from rag.matching import QueryTerms, TextTerms, query_terms
 from rag.records import Answer, Citation, Clause, Document, Filters, Hit
@@ -44,6 +45,10 @@ SUPPORT_THRESHOLD = 0.5
 # A question naming something no document mentions needs near-complete support elsewhere.
 UNKNOWN_WORD_SUPPORT_CAP = 0.45
 STRONG_SUPPORT = 0.9
+# "kế hoạch (truyền thông) cấp tỉnh": a document of the provincial People's Committee.
+_PROVINCIAL_DOCUMENT = re.compile(
+    r"\b(ke hoach|bao cao|cong van|quyet dinh|chuong trinh|van ban)\b(\s+\w+){0,3}?\s+cap tinh\b"
+)
 # Segmented words that ask rather than name (they need not occur in the documents).
 QUESTION_WORDS = frozenset(
     """
@@ -286,7 +291,14 @@ class Answerer:
         hits = retriever.run(intent.query, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=filters)
         t1 = time.perf_counter()
         allowed_docs = {h.clause.doc_id for h in hits} | self._docs_allowed(filters)
-        composed = self._compose(intent, hits, allowed_docs)
+
+        def within(doc_ids: set[str]) -> list[Hit]:
+            """The same search restricted to some documents (the ones a question names)."""
+            sources = [self.view.documents[d].source for d in doc_ids]
+            scoped = replace(filters, sources=sources) if filters else Filters(sources=sources)
+            return retriever.run(intent.query, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=scoped)
+
+        composed = self._compose(intent, hits, allowed_docs, within)
         if composed is not None and any(c.doc_id not in allowed_docs for c in composed.cited):
             composed = None  # never answer from a document the caller may not read: abstain
         t2 = time.perf_counter()
@@ -336,10 +348,20 @@ class Answerer:
         return out
 
     # --- composition ---------------------------------------------------------------------
-    def _compose(self, intent: Intent, hits: list[Hit], allowed: set[str]) -> _Composed | None:
+    def _compose(
+        self,
+        intent: Intent,
+        hits: list[Hit],
+        allowed: set[str],
+        within: Callable[[set[str]], list[Hit]] | None = None,
+    ) -> _Composed | None:
         if self._mentions_unknown(intent):
             return None
         affinity = self._doc_affinity(intent, allowed)
+        # A question that names its document (by number, or by type and author) is answered from it.
+        named = self._named_documents(intent, affinity)
+        if named and within is not None and len(named) < len(affinity):
+            hits = within(named) or hits
         if intent.kind in ("signer", "recipient", "doc_number"):
             composed = self._document_field(intent, hits, affinity)
             if composed:
@@ -379,6 +401,9 @@ class Answerer:
         bare_so = bool(re.search(r"\bSở\b", intent.query)) or bool(
             re.search(r"\b(cua|tai) So\b", intent.query)
         )
+        # "kế hoạch của UBND tỉnh", "công văn của Sở Tài chính": an issuer named as the author.
+        authors = [phrase for _, phrase in analyze_query(intent.query).issuer_refs]
+        provincial = bool(_PROVINCIAL_DOCUMENT.search(intent.folded))
         scores: dict[str, float] = {}
         for doc_id in allowed:
             doc = self.view.documents.get(doc_id)
@@ -399,17 +424,42 @@ class Answerer:
             issuer = fold(meta.issuer)
             generic_place = ("tinh", "quang", "ngai", "thanh", "pho", "va")
             issuer_terms = [t for t in TextTerms.of(meta.issuer).folded if t not in generic_place]
-            if issuer_terms:
-                share = sum(t in q_terms for t in issuer_terms) / len(issuer_terms)
-                if share >= 0.99:
-                    score += 2.0
-                elif bare_so and issuer.startswith("so "):
-                    score += 1.0
+            share = sum(t in q_terms for t in issuer_terms) / len(issuer_terms) if issuer_terms else 0.0
+            if any(issuer_matches(a, meta.issuer) for a in authors) or (
+                provincial and issuer.startswith("uy ban nhan dan tinh")
+            ):
+                score += 2.0
+            elif bare_so and issuer.startswith("so "):
+                score += 1.0
+            elif share >= 0.99:
+                score += 0.75  # the issuer's name appears, but not as the document's author
             title_terms = set(TextTerms.of(f"{meta.title} {meta.subject}").folded)
             if title_terms:
                 score += 0.5 * len(q_terms & title_terms) / max(1, len(q_terms))
             scores[doc_id] = score
         return scores
+
+    def _named_documents(self, intent: Intent, affinity: dict[str, float]) -> set[str]:
+        """Documents the question names outright: by their number, or as the author's document."""
+        authors = [phrase for _, phrase in analyze_query(intent.query).issuer_refs]
+        provincial = bool(_PROVINCIAL_DOCUMENT.search(intent.folded))
+        named = {}
+        for doc_id, score in affinity.items():
+            meta = self.view.documents[doc_id].meta
+            own = re.match(r"\s*(\d+)", meta.number or "")
+            by_number = own is not None and any(
+                (m := re.match(r"\d+", number)) and m.group(0) == own.group(1)
+                for _, number in intent.references
+            )
+            by_author = any(issuer_matches(a, meta.issuer) for a in authors) or (
+                provincial and fold(meta.issuer).startswith("uy ban nhan dan tinh")
+            )
+            if by_number or by_author:
+                named[doc_id] = score
+        if not named:
+            return set()
+        top = max(named.values())
+        return {d for d, score in named.items() if score >= top - 0.5}
 
     def _best_docs(self, affinity: dict[str, float], candidates: Iterable[str]) -> list[str]:
         cands = [d for d in candidates if d in affinity]
@@ -444,7 +494,7 @@ class Answerer:
                 number = doc.meta.number.strip()
                 if not number or number.startswith("/"):
                     continue  # a draft or a document whose number was not written
-                issued = f", ban hành {doc.meta.date_text}" if doc.meta.date_text else ""
+                issued = f", ban hành {issue_date(doc)}" if doc.meta.date or doc.meta.date_text else ""
                 text = f"{doc.meta.doc_type or 'Văn bản'} số {number}{issued}."
             elif kind == "signature":
                 if doc.meta.signer_name:
@@ -587,7 +637,7 @@ class Answerer:
                     header = next((c for c in self.view.by_doc[doc.id] if c.kind == "header"), None)
                     if header is not None:
                         return _Composed(
-                            text=f"{doc.meta.label()} ban hành ngày {doc.meta.date_text or doc.meta.date}.",
+                            text=f"{doc.meta.label()} ban hành {issue_date(doc)}.",
                             cited=[header],
                             support=1.0,
                         )
@@ -680,6 +730,8 @@ class Answerer:
                 score += 0.4
             if intent.list_like and c.text.rstrip().endswith(":"):
                 score += 0.3
+            if c.kind == "field" and intent.kind == "content":
+                score -= 0.3  # "Đơn vị thực hiện: X" names X; it does not say what X does
             if c.kind in ("header", "signature", "recipients") and intent.kind not in (
                 "signer",
                 "recipient",
@@ -771,7 +823,7 @@ class Answerer:
 
     def _entity_heading(self, clause: Clause) -> str | None:
         """The organisation a bullet belongs to ("1. Sở Khoa học và Công nghệ" → that name)."""
-        own = [clause] if clause.kind == "heading" and clause.title else []
+        own = [clause] if clause.title and clause.kind != "field" else []
         for anc in [*own, *self.view.ancestors(clause)[:2]]:
             m = _ORG_HEAD.match((anc.title or anc.text).strip())
             if m and len(m.group(1)) <= 120:
@@ -832,6 +884,15 @@ class Answerer:
 
 
 # --- small pure helpers --------------------------------------------------------------------
+def issue_date(doc: Document) -> str:
+    """ "ngày 4 tháng 3 năm 2026" from a complete ISO date (OCR may have garbled the written one)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", doc.meta.date or "")
+    if m:
+        return f"ngày {int(m.group(3))} tháng {int(m.group(2))} năm {m.group(1)}"
+    written = collapse_ws(doc.meta.date_text or doc.meta.date)
+    return written if written.lower().startswith("ngày") else f"ngày {written}"
+
+
 def _short(text: str, limit: int) -> str:
     text = collapse_ws(text)
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
