@@ -483,37 +483,27 @@ class Answerer:
             meta = doc.meta
             about = f"{meta.label()} {meta.doc_type} {meta.title} {meta.subject} {meta.issuer}"
             title_cov = coverage(self.view, q_terms, TextTerms.of(about))
-            ranked.append((aff + 2.0 * title_cov + retrieval[doc_id], title_cov, doc_id))
+            ranked.append(
+                (aff + 2.0 * title_cov + retrieval[doc_id], aff + 2.0 * title_cov, title_cov, doc_id)
+            )
         ranked.sort(reverse=True)
-        for _, title_cov, doc_id in ranked[:2]:
+        composed: list[tuple[str, Clause, float]] = []
+        for _, naming, title_cov, doc_id in ranked[:3]:
+            # The best document, plus any other the question names just as well (ambiguity).
+            if composed and naming < ranked[0][1] - 0.05:
+                break
             doc = self.view.documents[doc_id]
             clause = next((c for c in self.view.by_doc[doc_id] if c.kind == kind), None)
-            if clause is None:
-                continue
-            if kind == "header":
-                number = doc.meta.number.strip()
-                if not number or number.startswith("/"):
-                    continue  # a draft or a document whose number was not written
-                issued = f", ban hành {issue_date(doc)}" if doc.meta.date or doc.meta.date_text else ""
-                text = f"{doc.meta.doc_type or 'Văn bản'} số {number}{issued}."
-            elif kind == "signature":
-                if doc.meta.signer_name:
-                    text = f"{doc.meta.label()} do {doc.meta.signer_title} {doc.meta.signer_name} ký."
-                elif doc.meta.signer_title:
-                    text = f"{doc.meta.label()} do {doc.meta.signer_title} ký (văn bản không ghi hoặc không đọc được tên người ký)."
-                else:
-                    text = f"{doc.meta.label()}, phần chữ ký: {_short(clause.text, 200)}"
-            else:
-                names = doc.meta.recipients or doc.meta.distribution
-                if not names:
-                    continue
-                text = f"{doc.meta.label()} gửi: " + "; ".join(names) + "."
-            return _Composed(
-                text=_trim(text),
-                cited=[clause],
-                support=max(title_cov, 0.6) if ranked[0][2] == doc_id else title_cov,
-            )
-        return None
+            text = _document_fact(doc, kind, clause) if clause is not None else None
+            if clause is not None and text is not None:
+                composed.append((text, clause, max(title_cov, 0.6) if doc_id == ranked[0][3] else title_cov))
+        if not composed:
+            return None
+        if len(composed) == 1:
+            text, clause, support = composed[0]
+            return _Composed(text=_trim(text), cited=[clause], support=support)
+        text = "Câu hỏi khớp với nhiều văn bản:\n" + "\n".join(t for t, _, _ in composed)
+        return _Composed(text=_trim(text, 900), cited=[c for _, c, _ in composed], support=composed[0][2])
 
     # structured: lead unit / coordinating units / deadline of a task
     def _task_field(self, intent: Intent, hits: list[Hit], affinity: dict[str, float]) -> _Composed | None:
@@ -884,6 +874,25 @@ class Answerer:
 
 
 # --- small pure helpers --------------------------------------------------------------------
+def _document_fact(doc: Document, kind: str, clause: Clause) -> str | None:
+    """One sentence about a document: its number and date, who signed it, or whom it was sent to."""
+    meta = doc.meta
+    if kind == "header":
+        number = meta.number.strip()
+        if not number or number.startswith("/"):
+            return None  # a draft or a document whose number was not written
+        issued = f", ban hành {issue_date(doc)}" if meta.date or meta.date_text else ""
+        return f"{meta.doc_type or 'Văn bản'} số {number}{issued}."
+    if kind == "signature":
+        if meta.signer_name:
+            return f"{meta.label()} do {meta.signer_title} {meta.signer_name} ký."
+        if meta.signer_title:
+            return f"{meta.label()} do {meta.signer_title} ký (văn bản không ghi hoặc không đọc được tên người ký)."
+        return f"{meta.label()}, phần chữ ký: {_short(clause.text, 200)}"
+    names = meta.recipients or meta.distribution
+    return f"{meta.label()} gửi: " + "; ".join(names) + "." if names else None
+
+
 def issue_date(doc: Document) -> str:
     """ "ngày 4 tháng 3 năm 2026" from a complete ISO date (OCR may have garbled the written one)."""
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", doc.meta.date or "")

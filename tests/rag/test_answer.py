@@ -48,6 +48,12 @@ def test_ambiguous_task_is_answered_for_each_document(assistant) -> None:
     assert "nhiều văn bản" in answer.answer
 
 
+def test_signer_of_an_ambiguous_document_is_given_for_each(assistant) -> None:
+    answer = assistant.ask("Ai ký kế hoạch?")  # two plans in the corpus
+    assert "Phan Văn Hiếu" in answer.answer and "CHỦ TỊCH" in answer.answer
+    assert [c.locator for c in answer.citations[:2]] == ["chữ ký", "chữ ký"]
+
+
 def test_year_targets_are_listed(assistant) -> None:
     answer = assistant.ask("Mục tiêu đến năm 2030 của kế hoạch của Sở là gì?")
     for figure in ("100%", "80%", "70%"):
