@@ -49,7 +49,13 @@ def check_content(filename: str, data: bytes) -> None:
         if not data.lstrip()[:5] == b"%PDF-":
             raise InputFileError(f"{filename} is not a PDF file (no %PDF- header)")
     elif b"\x00" in data[:65536]:
-        raise InputFileError(f"{filename} is not a text file (it contains binary data)")
+        # UTF-16 text is full of NULs: only bytes the loader cannot decode are binary.
+        from rag.loaders import decode_text
+
+        try:
+            decode_text(data, filename)
+        except InputFileError:
+            raise InputFileError(f"{filename} is not a text file (it contains binary data)") from None
 
 
 @contextmanager

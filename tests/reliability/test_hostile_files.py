@@ -186,3 +186,16 @@ def test_hostile_names_stay_in_the_uploads_folder(
     assert not any(ord(ch) < 32 for ch in stored)
     outside = [p for p in tmp_path.rglob("*") if p.name in {"x.txt", "evil.txt"} and "uploads" not in p.parts]
     assert outside == []
+
+
+def test_utf16_upload_is_accepted_and_searchable(client: TestClient, index_copy: Path) -> None:
+    for name, raw in (
+        ("u16.txt", codecs.BOM_UTF16_LE + PLAN.encode("utf-16-le")),
+        ("u16nobom.txt", PLAN.encode("utf-16-le")),
+    ):
+        response = client.post("/api/documents", files={"file": (name, raw, "text/plain")}, headers=ADMIN)
+        assert response.status_code == 201, response.text
+    hits = client.get("/api/search", params={"q": "bệnh án điện tử Quetzal", "k": 5}, headers=ADMIN).json()[
+        "hits"
+    ]
+    assert {h["source"] for h in hits} >= {"uploads/u16.txt", "uploads/u16nobom.txt"}
