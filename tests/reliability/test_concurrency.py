@@ -45,7 +45,8 @@ def test_concurrent_first_segmentations_do_not_crash() -> None:
     assert "ERRORS []" in out.stdout, out.stdout
 
 
-def test_a_second_writer_is_refused_clearly(index_copy: Path) -> None:
+def test_a_second_writer_is_refused_clearly(tmp_path: Path) -> None:
+    index_copy = tmp_path / "idx"
     with write_lock(index_copy):
         started = time.monotonic()
         with pytest.raises(IndexLockedError, match="another process is writing"):
@@ -53,7 +54,8 @@ def test_a_second_writer_is_refused_clearly(index_copy: Path) -> None:
         assert time.monotonic() - started < 5
 
 
-def test_writers_in_threads_are_serialised(index_copy: Path) -> None:
+def test_writers_in_threads_are_serialised(tmp_path: Path) -> None:
+    index_copy = tmp_path / "idx"
     inside = 0
     most = 0
     guard = threading.Lock()
