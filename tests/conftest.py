@@ -37,3 +37,13 @@ def fake_llm():  # noqa: ANN201 (tests.fakes.FakeLLM)
     server = FakeLLM()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 (selenium WebDriver)
+    """Headless Debian Chromium (Selenium, explicit driver path: nothing is downloaded)."""
+    from tests.support import headless_chromium
+
+    driver = headless_chromium(tmp_path_factory.mktemp("chromium"))
+    yield driver
+    driver.quit()

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from api.main import create_app
 from api.settings import Settings
+from tests.support import serve, stop
 
 
 @pytest.fixture(scope="session")
@@ -37,17 +33,6 @@ def index_copy(corpus_index: Path, tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def server(corpus_index: Path) -> Iterator[str]:
     """uvicorn serving the corpus index on a free loopback port, in a background thread."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    app = create_app(Settings(index=corpus_index, rate_limit_per_minute=0))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    url, srv, thread = serve(Settings(index=corpus_index, rate_limit_per_minute=0))
+    yield url
+    stop(srv, thread)

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
-import uvicorn
-
-from api.main import create_app
 from api.settings import Settings
+from tests.support import free_port, serve, stop  # noqa: F401 (re-exported to the tests here)
 
 ADMIN_KEY = "rel-admin-key"
 INTERNAL_KEY = "rel-internal-key"
@@ -37,29 +32,3 @@ def index_state(index: Path) -> tuple[str, list[str], str]:
     documents = (index / generation / "documents.jsonl").read_text(encoding="utf-8")
     sources = sorted(json.loads(line)["source"] for line in documents.splitlines() if line.strip())
     return generation, sources, documents
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serve(settings: Settings) -> tuple[str, uvicorn.Server, threading.Thread]:
-    """uvicorn on a free loopback port in a background thread; stop with ``stop(server, thread)``."""
-    port = free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}", srv, thread
-
-
-def stop(srv: uvicorn.Server, thread: threading.Thread) -> None:
-    srv.should_exit = True
-    thread.join(timeout=10)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from reliability_support import serve, settings_for, stop
-from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -149,28 +148,6 @@ I. NHIỆM VỤ
 1. Cổng Nebula phải hiển thị nguyên văn <img src=x onerror="window.__pwned=1;alert(1)"> và <script>window.__pwned=2;alert(2)</script> mà không chạy.
 Đơn vị thực hiện: Trung tâm Nebula <b>in đậm</b> chủ trì.
 """
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-    ):
-        options.add_argument(arg)
-    # An explicit driver path: Selenium Manager never runs, nothing is downloaded.
-    driver = webdriver.Chrome(
-        options=options, service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver")
-    )
-    yield driver
-    driver.quit()
 
 
 def _no_alert(driver: WebDriver) -> bool:
