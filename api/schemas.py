@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rag.records import Citation, Clause, Document, Filters, Hit
 
@@ -53,6 +53,8 @@ class AskRequest(BaseModel):
 
 
 class CitationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # built straight from rag.records.Citation
+
     clause_id: str
     doc_id: str
     source: str
@@ -65,17 +67,7 @@ class CitationOut(BaseModel):
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
-        return cls(
-            clause_id=citation.clause_id,
-            doc_id=citation.doc_id,
-            source=citation.source,
-            document=citation.document,
-            locator=citation.locator,
-            breadcrumb=list(citation.breadcrumb),
-            page=citation.page,
-            text=citation.text,
-            score=citation.score,
-        )
+        return cls.model_validate(citation)
 
 
 class AskResponse(BaseModel):
