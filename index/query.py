@@ -58,7 +58,7 @@ _NUMBER = re.compile(r"(?<![\w/])(\d+(?:\s?[/-]\s?[\w&]+)*[/-][\w&]*[^\W\d_][\w&
 @dataclass(frozen=True)
 class DocRef:
     doc_type: str  # as documents write it: "Kế hoạch"
-    number: str  # folded, no spaces: "58", "58/kh-ubnd", "1169/qd-ttg"
+    number: str  # folded, no spaces: "58", "58/kh-ubnd", "12/qd-ubnd"
 
 
 @dataclass(frozen=True)

@@ -614,7 +614,7 @@ class Answerer:
         text = lead.rstrip(":") + ":\n" + "\n".join(lines)
         return _Composed(text=_trim(text, 900), cited=ordered[:CITATIONS], support=1.0)
 
-    # structured: the date of a cited document ("Quyết định số 1169/QĐ-TTg ngày 16 tháng 6 năm 2025")
+    # structured: the date of a cited document ("Quyết định số 12/QĐ-UBND ngày 3 tháng 4 năm 2025")
     def _reference_date(
         self, intent: Intent, hits: list[Hit], affinity: dict[str, float]
     ) -> _Composed | None:
@@ -944,7 +944,7 @@ _CAPITALISED_RUN = re.compile(r"\b[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:\s+[A-ZÀ-ỸĐ]
 
 
 def names_a_person(text: str, near: str = "") -> bool:
-    """Does a text name a person ("Trần Thanh Trường"): capitalised words led by a surname,
+    """Does a text name a person ("Nguyễn Văn An"): capitalised words led by a surname,
     within a few words of `near` (a folded title such as "chu tich") when given?"""
     folded = fold_aligned(text)
     anchors = [m.start() for m in re.finditer(rf"\b{re.escape(near)}\b", folded)] if near else []
@@ -972,7 +972,7 @@ def _period_conflict(question: str, context: str) -> float:
 
 
 def _counts_asked_noun(folded: str, fresh: set[str], asked: set[str]) -> float:
-    """1.0 when a new number counts a noun the question asks about ("24 dự án", "64 phiếu")."""
+    """1.0 when a new number counts a noun the question asks about ("24 dự án", "12 cuộc")."""
     words = folded.split()
     for i, w in enumerate(words):
         if w.strip(",.;:()") in fresh and any(x.strip(",.;:()") in asked for x in words[i + 1 : i + 3]):
@@ -1040,7 +1040,7 @@ _TYPE_NAMES = "|".join(sorted(set(DOC_TYPES.values()), key=len, reverse=True))
 
 
 def _reference_text(original: str, number: str) -> str | None:
-    """'Quyết định số 1169/QĐ-TTg' as written, for the number the question named."""
+    """'Quyết định số 12/QĐ-UBND' as written, for the number the question named."""
     head = re.match(r"\d+", number)
     if not head:
         return None

@@ -320,7 +320,7 @@ _TOKEN = re.compile(r"[0-9a-z]+(?:[.,/\-][0-9a-z]+)*")
 
 
 def terms(folded_text: str) -> list[str]:
-    """Folded word tokens, numbers with their separators kept ("3.300", "22/12/2024", "57-nq/tw")."""
+    """Folded word tokens, numbers with their separators kept ("1.200", "10/10/2025", "15-nq/tw")."""
     return _TOKEN.findall(folded_text)
 
 

@@ -48,7 +48,7 @@ class Clause:
 
     id: str
     doc_id: str
-    source: str  # path relative to the ingested folder, e.g. "003_7aaba2caba63f323.txt"
+    source: str  # path relative to the ingested folder, e.g. "ke-hoach/58-KH-UBND.pdf"
     locator: str  # human address: "II.2", "III.1.b", "Điều 32 khoản 2 điểm a", "Phụ lục 1", "header"
     kind: str  # one of CLAUSE_KINDS
     text: str  # exact clause text as stored (normalised, lines re-joined)
