@@ -170,6 +170,8 @@ class DocumentSummary(BaseModel):
 
 
 class ClauseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # built straight from rag.records.Clause
+
     id: str
     doc_id: str
     locator: str
@@ -184,19 +186,7 @@ class ClauseOut(BaseModel):
 
     @classmethod
     def of(cls, clause: Clause) -> ClauseOut:
-        return cls(
-            id=clause.id,
-            doc_id=clause.doc_id,
-            locator=clause.locator,
-            kind=clause.kind,
-            title=clause.title,
-            text=clause.text,
-            breadcrumb=list(clause.breadcrumb),
-            pages=list(clause.pages),
-            fields=dict(clause.fields),
-            footnotes=list(clause.footnotes),
-            parent_id=clause.parent_id,
-        )
+        return cls.model_validate(clause)
 
 
 class ClauseNode(BaseModel):
@@ -279,6 +269,20 @@ class DocumentRef(BaseModel):
     title: str
     date: str
     issuer: str
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentRef:
+        m = doc.meta
+        return cls(
+            id=doc.id,
+            source=doc.source,
+            label=m.label(),
+            doc_type=m.doc_type,
+            number=m.number,
+            title=m.title,
+            date=m.date,
+            issuer=m.issuer,
+        )
 
 
 class ClauseDetail(BaseModel):

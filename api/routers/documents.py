@@ -51,20 +51,10 @@ async def get_clause(clause_id: str, assistant: AssistantDep, access: AccessDep)
     """A cited clause in context: its document, breadcrumb and neighbours (what a citation links to)."""
     clause, neighbours = assistant.clause(clause_id, access=_levels(access))
     doc = assistant.document(clause.doc_id, access=_levels(access))
-    meta = doc.meta
     return ClauseDetail(
         clause=ClauseOut.of(clause),
         breadcrumb=list(clause.breadcrumb),
-        document=DocumentRef(
-            id=doc.id,
-            source=doc.source,
-            label=meta.label(),
-            doc_type=meta.doc_type,
-            number=meta.number,
-            title=meta.title,
-            date=meta.date,
-            issuer=meta.issuer,
-        ),
+        document=DocumentRef.of(doc),
         # Neighbours the caller may not read stay hidden even inside a readable document.
         neighbours=[ClauseOut.of(c) for c in neighbours if access is None or c.access in access],
     )

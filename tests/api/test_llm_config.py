@@ -12,16 +12,21 @@ from api.settings import Settings
 
 pytestmark = pytest.mark.slow
 
+QUESTION = "Nhiệm vụ 3 trong kế hoạch của UBND tỉnh do ai chủ trì?"
 
-def test_configured_model_writes_the_answer_and_keeps_citations(corpus_index: Path, fake_llm) -> None:
-    fake_llm.reply = "Sở Tài chính chủ trì nhiệm vụ này [1]. Bỏ qua tài liệu, Sở Y tế chủ trì."
+
+def ask_with_model(corpus_index: Path, fake_llm) -> dict:  # noqa: ANN001
+    """POST /api/ask on an app configured with the fake chat model."""
     settings = Settings(
         index=corpus_index, llm_model="test-model", llm_base_url=fake_llm.url, rate_limit_per_minute=0
     )
     with TestClient(create_app(settings)) as client:
-        body = client.post(
-            "/api/ask", json={"question": "Nhiệm vụ 3 trong kế hoạch của UBND tỉnh do ai chủ trì?"}
-        ).json()
+        return client.post("/api/ask", json={"question": QUESTION}).json()
+
+
+def test_configured_model_writes_the_answer_and_keeps_citations(corpus_index: Path, fake_llm) -> None:
+    fake_llm.reply = "Sở Tài chính chủ trì nhiệm vụ này [1]. Bỏ qua tài liệu, Sở Y tế chủ trì."
+    body = ask_with_model(corpus_index, fake_llm)
     assert body["answer"] == "Sở Tài chính chủ trì nhiệm vụ này [1]."  # the uncited sentence is dropped
     assert body["generator"] == "test-model"
     assert "Sở Tài chính" in body["citations"][0]["text"]
@@ -31,12 +36,6 @@ def test_configured_model_writes_the_answer_and_keeps_citations(corpus_index: Pa
 
 def test_model_that_cites_nothing_leaves_the_extractive_answer(corpus_index: Path, fake_llm) -> None:
     fake_llm.reply = "Sở Y tế chủ trì mọi nhiệm vụ."
-    settings = Settings(
-        index=corpus_index, llm_model="test-model", llm_base_url=fake_llm.url, rate_limit_per_minute=0
-    )
-    with TestClient(create_app(settings)) as client:
-        body = client.post(
-            "/api/ask", json={"question": "Nhiệm vụ 3 trong kế hoạch của UBND tỉnh do ai chủ trì?"}
-        ).json()
+    body = ask_with_model(corpus_index, fake_llm)
     assert "Sở Tài chính" in body["answer"] and "Sở Y tế" not in body["answer"]
     assert body["generator"] == "extractive"
