@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.intent import STOP_TERMS, Intent, question_phrase_spans
 from rag.text import fold, fold_aligned, has_diacritics, nfc
@@ -52,6 +53,11 @@ _MARKED_STOP_WORDS = (
 )
 
 
+# Words repeat across clauses and questions: their folded and marked forms are memoised.
+_fold_word = lru_cache(maxsize=1 << 16)(fold)
+
+
+@lru_cache(maxsize=1 << 16)
 def marked_key(token: str) -> str:
     """A word with its marks, independent of where the tone mark sits ("hoá" == "hóa")."""
     lower = token.lower()
@@ -69,7 +75,7 @@ def tokens(text: str) -> list[str]:
 def _expand(words: list[str]) -> list[str]:
     """Words plus the long forms of abbreviations among them."""
     out = list(words)
-    folded = [fold(w) for w in words]
+    folded = [_fold_word(w) for w in words]
     for i, f in enumerate(folded):
         long = _ABBREVIATIONS_FOLDED.get(f)
         if long:
@@ -95,7 +101,7 @@ class TextTerms:
     @classmethod
     def of(cls, text: str, has_marks: bool | None = None) -> TextTerms:
         words = _expand(tokens(text))
-        folded = [fold(w) for w in words]
+        folded = [_fold_word(w) for w in words]
         marked = [marked_key(w) for w in words]
         content_f = [f for f in folded if f not in STOP_TERMS]
         content_m = [m for m in marked if m not in MARKED_STOP]
