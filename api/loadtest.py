@@ -7,6 +7,10 @@ port (rate limiter off), waits for /healthz, runs the load and stops the server.
 come from --questions FILE (JSON lines with a "question" field, or plain lines), else they
 are written from the headings of the indexed documents, so no gold question is needed.
 The run stops at --requests or --max-seconds, whichever comes first.
+
+Two scenarios bound what officials see: `--no-cache`, every question is new (each one is
+retrieved and answered: the worst case), and `--warm`, every question was asked before (the
+steady state of a portal where many people ask the same things; answers from the cache).
 """
 
 from __future__ import annotations
@@ -175,10 +179,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=None, help="questions file (.jsonl or lines)")
     parser.add_argument("--no-cache", action="store_true", help="start the server with its answer cache off")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (model load)")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="ask every distinct question once, untimed, first: the steady state of a portal whose "
+        "officials ask questions already answered (answers come from the cache)",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.requests < 1 or args.max_seconds <= 0:
         parser.error("--clients, --requests and --max-seconds must be positive")
+    if args.warm and args.no_cache:
+        parser.error("--warm fills the answer cache; it cannot be combined with --no-cache")
 
     server = None
     base_url = args.url
@@ -192,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             questions = (
                 questions_from_file(args.questions) if args.questions else questions_from_index(client)
             )
-            for q in questions[: args.warmup]:
+            for q in questions if args.warm else questions[: args.warmup]:
                 client.post("/api/ask", json={"question": q})
         result = run_load(
             base_url, questions, clients=args.clients, requests=args.requests, max_seconds=args.max_seconds

@@ -79,6 +79,7 @@ class AskResponse(BaseModel):
     timings: dict[str, float]
     mode: str
     generator: str
+    lexical_only: bool = False  # hybrid answered from BM25 clauses alone; no dense search was needed
     cached: bool = False  # served from the answer cache (same index generation, question and options)
 
 

@@ -45,6 +45,10 @@ SUPPORT_THRESHOLD = 0.5
 # A question naming something no document mentions needs near-complete support elsewhere.
 UNKNOWN_WORD_SUPPORT_CAP = 0.45
 STRONG_SUPPORT = 0.9
+# Hybrid answering is lexical first: when the BM25 clauses alone support an answer this well,
+# the dense query embedding (≈ 27 ms of CPU, most of a question's cost) adds nothing, so it is
+# skipped; weaker support, English questions and abstentions get the full hybrid search.
+LEXICAL_SUFFICIENT = 0.7
 # "kế hoạch (truyền thông) cấp tỉnh": a document of the provincial People's Committee.
 _PROVINCIAL_DOCUMENT = re.compile(
     r"\b(ke hoach|bao cao|cong van|quyet dinh|chuong trinh|van ban)\b(\s+\w+){0,3}?\s+cap tinh\b"
@@ -112,6 +116,23 @@ class _Candidate:
 
 
 @dataclass
+class _Attempt:
+    """One retrieval mode's hits and what was composed from them."""
+
+    composed: _Composed | None
+    hits: list[Hit]
+    retrieve_ms: float
+    answer_ms: float
+
+    @property
+    def support(self) -> float:
+        return self.composed.support if self.composed is not None else 0.0
+
+    def timings(self) -> dict[str, float]:
+        return {"retrieve_ms": round(self.retrieve_ms, 2), "answer_ms": round(self.answer_ms, 2)}
+
+
+@dataclass
 class _Composed:
     text: str
     cited: list[Clause]
@@ -147,6 +168,8 @@ class CorpusView:
         self._text_terms: dict[str, TextTerms] = {}
         self._head_terms: dict[str, TextTerms] = {}
         self._passages: dict[str, list[Passage]] = {}
+        self._meta_terms: dict[str, TextTerms] = {}
+        self._context: dict[str, str] = {}
         self._idf: dict[tuple[str, bool], float] = {}
         df_folded: Counter[str] = Counter()
         df_marked: Counter[str] = Counter()
@@ -208,9 +231,21 @@ class CorpusView:
             self._passages[clause.id] = cached
         return cached
 
+    def meta_terms(self, text: str) -> TextTerms:
+        """Words of a document's metadata (issuer, title, …): few distinct strings, so kept."""
+        cached = self._meta_terms.get(text)
+        if cached is None:
+            cached = self._meta_terms[text] = TextTerms.of(text)
+        return cached
+
     def context(self, clause: Clause) -> str:
         """Folded clause text with its breadcrumb (for pattern checks)."""
-        return fold(" ".join([*clause.breadcrumb, clause.title, clause.text]))
+        cached = self._context.get(clause.id)
+        if cached is None:
+            cached = self._context[clause.id] = fold(
+                " ".join([*clause.breadcrumb, clause.title, clause.text])
+            )
+        return cached
 
     def ancestors(self, clause: Clause) -> list[Clause]:
         out = []
@@ -254,8 +289,9 @@ def phrase_coverage(view: CorpusView, query: QueryTerms, text: TextTerms) -> flo
 class Answerer:
     """Extractive, structure-aware answering over one index snapshot."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, *, lexical_sufficient: float | None = LEXICAL_SUFFICIENT) -> None:
         self.store = store
+        self.lexical_sufficient = lexical_sufficient  # None: hybrid always runs the dense search
         self.view = CorpusView(store.documents())
         # Every segmented word of the corpus: a question word outside it names something
         # the documents never mention ("xe buýt", "lương").
@@ -286,8 +322,23 @@ class Answerer:
         mode: str = "hybrid",
         filters: Filters | None = None,
     ) -> Answer:
-        t0 = time.perf_counter()
         intent = analyze(question)
+        timings: dict[str, float] = {}
+        if mode == "hybrid" and not intent.english and self.lexical_sufficient is not None:
+            lexical = self._answer(intent, retriever, k=k, mode="bm25", filters=filters)
+            if lexical.support >= self.lexical_sufficient:
+                answer = self._finish(question, lexical, mode, lexical.timings())
+                answer.lexical_only = True
+                return answer
+            timings["lexical_first_ms"] = round(lexical.retrieve_ms + lexical.answer_ms, 2)
+        attempt = self._answer(intent, retriever, k=k, mode=mode, filters=filters)
+        return self._finish(question, attempt, mode, attempt.timings() | timings)
+
+    def _answer(
+        self, intent: Intent, retriever: Any, *, k: int | None, mode: str, filters: Filters | None
+    ) -> _Attempt:
+        """Retrieve with one mode and compose; support 0 when there is nothing to answer from."""
+        t0 = time.perf_counter()
         hits = retriever.run(intent.query, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=filters)
         t1 = time.perf_counter()
         allowed_docs = {h.clause.doc_id for h in hits} | self._docs_allowed(filters)
@@ -301,10 +352,13 @@ class Answerer:
         composed = self._compose(intent, hits, allowed_docs, within)
         if composed is not None and any(c.doc_id not in allowed_docs for c in composed.cited):
             composed = None  # never answer from a document the caller may not read: abstain
-        t2 = time.perf_counter()
-        timings = {"retrieve_ms": round((t1 - t0) * 1000, 2), "answer_ms": round((t2 - t1) * 1000, 2)}
         if composed is not None and composed.support < STRONG_SUPPORT and self.unknown_words(intent):
             composed.support = min(composed.support, UNKNOWN_WORD_SUPPORT_CAP)
+        t2 = time.perf_counter()
+        return _Attempt(composed, hits, retrieve_ms=(t1 - t0) * 1000, answer_ms=(t2 - t1) * 1000)
+
+    def _finish(self, question: str, attempt: _Attempt, mode: str, timings: dict[str, float]) -> Answer:
+        composed, hits = attempt.composed, attempt.hits
         if composed is None or composed.support < SUPPORT_THRESHOLD:
             return Answer(
                 question=question,
@@ -423,7 +477,7 @@ class Answerer:
                 score += 1.0 if fold(meta.doc_type) in named_types else -0.5
             issuer = fold(meta.issuer)
             generic_place = ("tinh", "quang", "ngai", "thanh", "pho", "va")
-            issuer_terms = [t for t in TextTerms.of(meta.issuer).folded if t not in generic_place]
+            issuer_terms = [t for t in self.view.meta_terms(meta.issuer).folded if t not in generic_place]
             share = sum(t in q_terms for t in issuer_terms) / len(issuer_terms) if issuer_terms else 0.0
             if any(issuer_matches(a, meta.issuer) for a in authors) or (
                 provincial and issuer.startswith("uy ban nhan dan tinh")
@@ -433,7 +487,7 @@ class Answerer:
                 score += 1.0
             elif share >= 0.99:
                 score += 0.75  # the issuer's name appears, but not as the document's author
-            title_terms = set(TextTerms.of(f"{meta.title} {meta.subject}").folded)
+            title_terms = self.view.meta_terms(f"{meta.title} {meta.subject}").folded
             if title_terms:
                 score += 0.5 * len(q_terms & title_terms) / max(1, len(q_terms))
             scores[doc_id] = score
@@ -482,7 +536,7 @@ class Answerer:
             doc = self.view.documents[doc_id]
             meta = doc.meta
             about = f"{meta.label()} {meta.doc_type} {meta.title} {meta.subject} {meta.issuer}"
-            title_cov = coverage(self.view, q_terms, TextTerms.of(about))
+            title_cov = coverage(self.view, q_terms, self.view.meta_terms(about))
             ranked.append(
                 (aff + 2.0 * title_cov + retrieval[doc_id], aff + 2.0 * title_cov, title_cov, doc_id)
             )
@@ -584,7 +638,7 @@ class Answerer:
         naming = {
             w
             for d in docs
-            for w in TextTerms.of(
+            for w in self.view.meta_terms(
                 f"{self.view.documents[d].meta.issuer} {self.view.documents[d].meta.doc_type}"
             ).folded
         }

@@ -215,6 +215,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)  # ms per stage: retrieve, answer, total
     mode: str = "hybrid"
     generator: str = "extractive"  # or the chat model's name
+    lexical_only: bool = False  # hybrid answered from the BM25 clauses alone (dense search not needed)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -226,6 +227,7 @@ class Answer:
             "timings": self.timings,
             "mode": self.mode,
             "generator": self.generator,
+            "lexical_only": self.lexical_only,
         }
 
 

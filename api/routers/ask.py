@@ -71,6 +71,7 @@ def to_response(answer: Answer, assistant: Assistant) -> AskResponse:
         timings=answer.timings,
         mode=answer.mode,
         generator=answer.generator,
+        lexical_only=answer.lexical_only,
     )
 
 

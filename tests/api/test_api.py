@@ -137,6 +137,7 @@ def test_ask_answers_with_clause_citations(client: TestClient) -> None:
     assert set(first) >= {"clause_id", "source", "document", "locator", "breadcrumb", "page", "text", "score"}
     assert first["source"].endswith(".txt") and first["document"]
     assert body["timings"]["total_ms"] > 0
+    assert isinstance(body["lexical_only"], bool)
 
 
 def test_ask_abstains_with_related_clauses(client: TestClient) -> None:
@@ -144,6 +145,7 @@ def test_ask_abstains_with_related_clauses(client: TestClient) -> None:
     assert body["abstained"] is True
     assert body["citations"] == []
     assert body["related"] and all(c["text"] and c["clause_id"] for c in body["related"])
+    assert body["lexical_only"] is False  # BM25 alone did not answer: the dense search ran too
 
 
 def test_stream_sends_deltas_then_the_same_citations(client: TestClient) -> None:

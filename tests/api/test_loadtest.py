@@ -44,3 +44,13 @@ def test_short_real_run(server: str, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["--url", server, "--clients", "2", "--requests", "6", "--warmup", "0", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["requests"] == 6 and printed["clients"] == 2
+    # --warm: every distinct question asked once first, so the timed answers come from the cache
+    assert main(["--url", server, "--clients", "2", "--requests", "6", "--warm", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["cached"] == printed["requests"] == 6
+
+
+def test_warm_and_no_cache_are_refused_together() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--warm", "--no-cache", "--url", "http://127.0.0.1:9"])
+    assert exc.value.code == 2

@@ -139,3 +139,41 @@ def test_who_is_questions_need_a_name_next_to_the_title() -> None:
     assert not names_a_person("Trình Chủ tịch UBND tỉnh xem xét", near="chu tich")  # a verb, not Trịnh
     far = "Chủ tịch UBND tỉnh phê duyệt kế hoạch hợp tác với các trường đại học và với Thành phố Hồ Chí Minh"
     assert not names_a_person(far, near="chu tich")  # a name, but not the one the title belongs to
+
+
+# --- lexical first: the dense query embedding only when BM25's clauses do not answer -------------
+def test_question_answered_by_bm25_clauses_skips_the_query_embedding(assistant) -> None:
+    before = assistant.embedder.calls
+    answer = assistant.ask("Đơn vị nào phối hợp thực hiện nhiệm vụ 5 của kế hoạch của UBND tỉnh?")
+    assert not answer.abstained and answer.lexical_only
+    assert "Sở Nội vụ" in answer.answer
+    assert assistant.embedder.calls == before  # no query was embedded
+    assert "lexical_first_ms" not in answer.timings
+
+
+def test_english_and_unanswerable_questions_get_the_full_hybrid_search(assistant) -> None:
+    for question in (
+        "Which department leads task 4 of the department's plan? (cascade)",
+        "Giá vé tàu cao tốc Quảng Ngãi đi Đà Nẵng bao nhiêu? (cascade)",
+    ):
+        before = assistant.embedder.calls
+        answer = assistant.ask(question)
+        assert not answer.lexical_only
+        assert assistant.embedder.calls == before + 1  # the question was embedded for the dense search
+    assert answer.abstained and answer.related
+    assert "lexical_first_ms" in answer.timings  # the BM25 pass was tried first
+
+
+def test_lexical_first_can_be_turned_off(seed_index) -> None:
+    from index.hybrid import HybridRetriever
+    from index.store import IndexStore
+    from rag.answer import Answerer
+
+    store = IndexStore.open(seed_index)
+    retriever = HybridRetriever(store)
+    question = "Đơn vị nào phối hợp thực hiện nhiệm vụ 5 của kế hoạch của UBND tỉnh?"
+    always_dense = Answerer(store, lexical_sufficient=None).run(question, retriever)
+    lexical_first = Answerer(store).run(question, retriever)
+    assert not always_dense.lexical_only and lexical_first.lexical_only
+    assert always_dense.answer == lexical_first.answer
+    assert always_dense.citations[0].clause_id == lexical_first.citations[0].clause_id
