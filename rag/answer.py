@@ -292,6 +292,7 @@ class Answerer:
     def __init__(self, store: Any, *, lexical_sufficient: float | None = LEXICAL_SUFFICIENT) -> None:
         self.store = store
         self.lexical_sufficient = lexical_sufficient  # None: hybrid always runs the dense search
+        self._section_owners: dict[str, set[str]] = {}  # doc id -> organisations heading its sections
         self.view = CorpusView(store.documents())
         # Every segmented word of the corpus: a question word outside it names something
         # the documents never mention ("xe buýt", "lương").
@@ -727,6 +728,13 @@ class Answerer:
                 if child.id not in seen:
                     pool.append((child, 0.5 * h.score / top_score, rank + 1))
                     seen.add(child.id)
+        # An organisation that heads its own section is the subject of every bullet there:
+        # its name picks the section (below), so a sentence is not scored on repeating it.
+        owners = {
+            o for doc_id in {c.doc_id for c, _, _ in pool} for o in self._section_owners_named(intent, doc_id)
+        }
+        q_own = q_terms.without({w for o in owners for w in o.split()}) if owners else q_terms
+        q_own = q_own or q_terms
         out: list[_Candidate] = []
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
@@ -734,9 +742,7 @@ class Answerer:
             head = self.view.head_terms(c)
 
             def passage_score(p: Passage) -> float:
-                value = coverage(self.view, q_terms, p.terms) + 0.5 * phrase_coverage(
-                    self.view, q_terms, p.terms
-                )
+                value = coverage(self.view, q_own, p.terms) + 0.5 * phrase_coverage(self.view, q_own, p.terms)
                 if intent.kind == "number" and p.numbers - q_numbers:
                     value += 0.15
                 if intent.kind in ("date", "deadline") and p.has_date:
@@ -749,8 +755,8 @@ class Answerer:
             best_passage = max(passages, key=passage_score)
             text, terms_ = best_passage.text, best_passage.terms
             support = coverage(self.view, q_terms, head, terms_)
-            own = coverage(self.view, q_terms, terms_)
-            phrase = phrase_coverage(self.view, q_terms, terms_)
+            own = coverage(self.view, q_own, terms_)
+            phrase = phrase_coverage(self.view, q_own, terms_)
             score = (
                 0.35 * retrieval
                 + support
@@ -763,15 +769,20 @@ class Answerer:
                 fresh = best_passage.numbers - q_numbers
                 score += 0.25 if fresh else -0.2
                 score += 0.3 * _counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))
+                score += 0.4 * _fills_number_slot(best_passage.folded, intent.folded)
                 if c.kind == "heading" and self.view.children.get(c.id):
                     score -= 0.2
             if intent.kind == "date" and best_passage.has_date:
                 score += 0.3 + 0.4 * _date_follows_phrase(best_passage.folded, q_terms.folded)
             score -= 0.5 * _period_conflict(intent.folded, self.view.context(c))
-            # A bullet under a heading that names the organisation the question names.
+            # A bullet under a heading that names the organisation the question names; a bullet
+            # under another organisation's heading, when the question's has its own section,
+            # is that other organisation's duty (it may mention the asked one in passing).
             entity = self._entity_heading(c)
             if entity and fold(entity) in intent.folded:
                 score += 0.4
+            elif entity and self._section_owners_named(intent, c.doc_id):
+                score -= 0.5
             if intent.list_like and c.text.rstrip().endswith(":"):
                 score += 0.3
             if c.kind == "field" and intent.kind == "content":
@@ -864,6 +875,17 @@ class Answerer:
                     break
             return kids[:8] or out
         return []
+
+    def _section_owners_named(self, intent: Intent, doc_id: str) -> set[str]:
+        """Organisations heading sections of the document that the question names (folded)."""
+        owners = self._section_owners.get(doc_id)
+        if owners is None:
+            owners = self._section_owners[doc_id] = {
+                fold(entity)
+                for c in self.view.by_doc.get(doc_id, [])
+                if c.kind == "heading" and (entity := self._entity_heading(c))
+            }
+        return {owner for owner in owners if owner in intent.folded}
 
     def _entity_heading(self, clause: Clause) -> str | None:
         """The organisation a bullet belongs to ("1. Sở Khoa học và Công nghệ" → that name)."""
@@ -1032,6 +1054,25 @@ def _counts_asked_noun(folded: str, fresh: set[str], asked: set[str]) -> float:
         if w.strip(",.;:()") in fresh and any(x.strip(",.;:()") in asked for x in words[i + 1 : i + 3]):
             return 1.0
     return 0.0
+
+
+_NUMBER_SLOT = re.compile(r"((?:\w+ ){0,2})\b(?:bao nhieu|may)\s+(\w+)")
+
+
+def _fills_number_slot(folded: str, question: str) -> float:
+    """1.0 when the text says what the question says with a number for "bao nhiêu".
+
+    "còn lại bao nhiêu xã" is answered by "còn lại 145 xã": the words around the question's
+    slot, with a number in it.
+    """
+    m = _NUMBER_SLOT.search(question)
+    if not m:
+        return 0.0
+    before = m.group(1).split()
+    if not before:
+        return 0.0
+    pattern = r"\b" + r"\s+".join(map(re.escape, before)) + r"\s+\d[\d.,]*\s+" + re.escape(m.group(2)) + r"\b"
+    return 1.0 if re.search(pattern, folded) else 0.0
 
 
 def _date_follows_phrase(folded: str, asked: tuple[str, ...]) -> float:

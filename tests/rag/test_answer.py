@@ -91,6 +91,19 @@ def test_question_without_diacritics(assistant) -> None:
     assert "Phòng Quản lý khoa học và Đổi mới sáng tạo" in answer.answer
 
 
+def test_duty_of_a_unit_comes_from_its_own_section(assistant) -> None:
+    # Another section's bullet names the unit in passing ("… (qua Phòng Quản lý khoa học …)").
+    answer = assistant.ask("Phòng Quản lý khoa học và Đổi mới sáng tạo báo cáo định kỳ vào những ngày nào?")
+    assert "20/6" in answer.answer and "20/12" in answer.answer
+    assert answer.citations[0].source == PLAN_DEPARTMENT and answer.citations[0].locator.startswith("V.1")
+
+
+def test_count_is_the_number_in_the_questions_own_words(assistant) -> None:
+    answer = assistant.ask("Tỉnh Quảng Ngãi còn lại bao nhiêu xã sau khi giảm đơn vị hành chính?")
+    assert "còn lại 145" in answer.answer
+    assert answer.citations[0].source == REPORT
+
+
 def test_english_question(assistant) -> None:
     answer = assistant.ask("When was Resolution 57-NQ/TW issued?")
     assert "22/12/2024" in answer.answer
@@ -177,3 +190,11 @@ def test_lexical_first_can_be_turned_off(seed_index) -> None:
     assert not always_dense.lexical_only and lexical_first.lexical_only
     assert always_dense.answer == lexical_first.answer
     assert always_dense.citations[0].clause_id == lexical_first.citations[0].clause_id
+
+
+def test_number_slot_is_the_questions_words_around_a_number() -> None:
+    from rag.answer import _fills_number_slot
+
+    assert _fills_number_slot("giam 03 don vi, con lai 145 xa, 8 thi tran", "con lai bao nhieu xa?")
+    assert not _fills_number_slot("160 diem buu dien giam do sap nhap xa", "con lai bao nhieu xa?")
+    assert not _fills_number_slot("con lai 145 xa", "ke hoach ban hanh ngay nao?")  # no "bao nhiêu"
