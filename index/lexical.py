@@ -69,27 +69,38 @@ def _compound_tokens(raw: str) -> list[str]:
     return out
 
 
-_segmenter_lock = threading.Lock()
-_word_tokenize: Callable[[str], list[str]] | None = None
+_underthesea_lock = threading.Lock()
+_underthesea_loaded: dict[str, Callable[..., Any]] = {}
 
 
-def _segmenter() -> Callable[[str], list[str]]:
-    """underthesea's word_tokenize, loaded once under a lock.
+def _underthesea(name: str) -> Callable[..., Any]:
+    """An underthesea function (word_tokenize, pos_tag), loaded once under a lock.
 
     Its first call loads the model lazily and is not thread-safe: concurrent first calls crash
     with "'NoneType' object has no attribute 'process'". The first call is made here, alone.
     """
-    global _word_tokenize
-    segment = _word_tokenize
-    if segment is None:
-        with _segmenter_lock:
-            if _word_tokenize is None:
-                from underthesea import word_tokenize  # slow import (~3 s): only when text is tokenized
+    function = _underthesea_loaded.get(name)
+    if function is None:
+        with _underthesea_lock:
+            function = _underthesea_loaded.get(name)
+            if function is None:
+                import underthesea  # slow import (~3 s): only when text is tokenized
 
-                word_tokenize("khởi động")
-                _word_tokenize = word_tokenize
-            segment = _word_tokenize
-    return segment
+                function = getattr(underthesea, name)
+                function("khởi động")
+                _underthesea_loaded[name] = function
+    return function
+
+
+def _segmenter() -> Callable[[str], list[str]]:
+    return _underthesea("word_tokenize")
+
+
+@lru_cache(maxsize=4096)
+def word_classes(text: str) -> dict[str, str]:
+    """Pure: each word of `text` (lower-case, syllables joined by "_") -> its part-of-speech tag
+    (underthesea's VLSP tags: N noun, Np proper noun, V verb, A adjective, M numeral, …)."""
+    return {w.lower().replace(" ", "_"): tag for w, tag in _underthesea("pos_tag")(nfc(text))}
 
 
 @lru_cache(maxsize=65536)

@@ -54,6 +54,8 @@ _PROVINCIAL_DOCUMENT = re.compile(
     r"\b(ke hoach|bao cao|cong van|quyet dinh|chuong trinh|van ban)\b(\s+\w+){0,3}?\s+cap tinh\b"
 )
 # Segmented words that ask rather than name (they need not occur in the documents).
+# underthesea (VLSP) tags of words that name things; Nc (classifiers: "vị", "cái") does not.
+NOUN_TAGS = frozenset({"N", "Np", "Ny", "Nb", "Nu"})
 QUESTION_WORDS = frozenset(
     """
     bao_nhiêu như_thế_nào thế_nào tần_suất phần_trăm ký phải đâu gì nào ai khi_nào bao_giờ mấy
@@ -302,16 +304,25 @@ class Answerer:
         )
 
     def unknown_words(self, intent: Intent) -> list[str]:
-        """Content words of a question (typed with marks) that no document contains."""
+        """Nouns of a question (typed with marks) that no document contains.
+
+        A noun names a subject ("xe buýt", "lương"): if no document has it, they do not answer.
+        A verb, adjective or numeral no document uses ("gồm", "đặt", "sáu") is only a way of
+        asking, so it is not counted.
+        """
         if intent.english or not self.vocabulary or not has_diacritics(intent.question):
             return []
-        from index.lexical import tokenize
+        from index.lexical import tokenize, word_classes
 
-        return [
+        unknown = [
             w
             for w in tokenize(intent.query).word
             if w not in self.vocabulary and w not in QUESTION_WORDS and not any(ch.isdigit() for ch in w)
         ]
+        if not unknown:
+            return []
+        classes = word_classes(intent.query)
+        return [w for w in unknown if classes.get(w, "N") in NOUN_TAGS]
 
     # --- entry point ---------------------------------------------------------------------
     def run(

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from index.lexical import BM25Params, LexicalIndex, build_postings, tokenize, top_k
+from index.lexical import BM25Params, LexicalIndex, build_postings, tokenize, top_k, word_classes
 
 
 def test_tokenizer_keeps_document_numbers_and_dates_whole() -> None:
@@ -32,6 +32,12 @@ def test_folded_field_matches_text_without_diacritics() -> None:
     assert index.search("bao cao tinh hinh", 3)[0][0] == "b"
     ocr = LexicalIndex.build([("x", "Ke hoach trien khai chuyen doi so"), ("y", "Cong van gui So")])
     assert ocr.search("Kế hoạch triển khai", 2)[0][0] == "x"
+
+
+def test_word_classes_tell_nouns_from_ways_of_asking() -> None:
+    classes = word_classes("Giá vé xe buýt nội tỉnh là bao nhiêu và kế hoạch gồm những gì?")
+    assert classes["xe_buýt"] == "N" and classes["giá"] == "N"
+    assert classes["gồm"] == "V"
 
 
 def test_bm25_scoring_matches_formula() -> None:

@@ -104,6 +104,16 @@ def test_count_is_the_number_in_the_questions_own_words(assistant) -> None:
     assert answer.citations[0].source == REPORT
 
 
+def test_a_verb_no_document_uses_is_only_a_way_of_asking(assistant) -> None:
+    # "nhận về" / "đặt" appear in no document, but they name no subject: the answer stands.
+    answer = assistant.ask(
+        "Sáu tháng đầu năm 2025, Sở nhận về bao nhiêu phiếu đề xuất nhiệm vụ khoa học công nghệ?"
+    )
+    assert not answer.abstained and "64 phiếu" in answer.answer
+    answer = assistant.ask("Tỉnh đặt mục tiêu số trạm 5G trong năm 2025 đạt tỷ lệ bao nhiêu so với trạm 4G?")
+    assert not answer.abstained and "50%" in answer.answer
+
+
 def test_english_question(assistant) -> None:
     answer = assistant.ask("When was Resolution 57-NQ/TW issued?")
     assert "22/12/2024" in answer.answer
