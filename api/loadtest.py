@@ -148,12 +148,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(index: Path, port: int, *, answer_cache: bool = True) -> subprocess.Popen[bytes]:
+def start_server(
+    index: Path, port: int, *, answer_cache: bool = True, workers: int = 1
+) -> subprocess.Popen[bytes]:
     env = dict(os.environ, POLICYQA_INDEX=str(index), POLICYQA_RATE_LIMIT_PER_MINUTE="0")
     if not answer_cache:
         env["POLICYQA_ANSWER_CACHE_SIZE"] = "0"
+        env["POLICYQA_QUERY_CACHE_SIZE"] = "0"  # a repeated question is embedded again too
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app"]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--workers", str(workers)]
     return subprocess.Popen(cmd, env=env, cwd=config.PROJECT_ROOT)
 
 
@@ -177,7 +180,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default=None, help="target a running server instead of starting one")
     parser.add_argument("--index", default=None, metavar="DIR", help="index for the started server")
     parser.add_argument("--questions", type=Path, default=None, help="questions file (.jsonl or lines)")
-    parser.add_argument("--no-cache", action="store_true", help="start the server with its answer cache off")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="start the server with its answer and question-vector caches off: every ask is new",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="server processes to start (default 1)")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (model load)")
     parser.add_argument(
         "--warm",
@@ -187,8 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
-    if args.clients < 1 or args.requests < 1 or args.max_seconds <= 0:
-        parser.error("--clients, --requests and --max-seconds must be positive")
+    if args.clients < 1 or args.requests < 1 or args.max_seconds <= 0 or args.workers < 1:
+        parser.error("--clients, --requests, --max-seconds and --workers must be positive")
     if args.warm and args.no_cache:
         parser.error("--warm fills the answer cache; it cannot be combined with --no-cache")
 
@@ -197,15 +205,21 @@ def main(argv: list[str] | None = None) -> int:
     if base_url is None:
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"
-        server = start_server(config.index_dir(args.index), port, answer_cache=not args.no_cache)
+        server = start_server(
+            config.index_dir(args.index), port, answer_cache=not args.no_cache, workers=args.workers
+        )
     try:
         wait_ready(base_url)
         with httpx.Client(base_url=base_url, timeout=30) as client:
             questions = (
                 questions_from_file(args.questions) if args.questions else questions_from_index(client)
             )
-            for q in questions if args.warm else questions[: args.warmup]:
-                client.post("/api/ask", json={"question": q})
+        # A new connection per untimed ask, so that every worker process gets some (each loads
+        # its models on its first question and keeps its own answer cache).
+        rounds = 2 * args.workers if args.workers > 1 else 1
+        for q in questions if args.warm else questions[: args.warmup]:
+            for _ in range(rounds):
+                httpx.post(base_url + "/api/ask", json={"question": q}, timeout=60)
         result = run_load(
             base_url, questions, clients=args.clients, requests=args.requests, max_seconds=args.max_seconds
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -125,8 +126,25 @@ def run_serve(args: argparse.Namespace) -> int:
     """`policyqa serve --host --port --index`: the API and chat widget under uvicorn."""
     import uvicorn
 
+    if args.workers < 1:
+        raise PolicyQAError(f"--workers must be at least 1, not {args.workers}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings(index=args.index_dir)
-    print(f"policyqa: serving {settings.index} on http://{args.host}:{args.port}/ (API docs at /docs)")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    print(
+        f"policyqa: serving {settings.index} on http://{args.host}:{args.port}/ (API docs at /docs)"
+        + (f" with {args.workers} worker processes" if args.workers > 1 else "")
+    )
+    if args.workers == 1:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+        return 0
+    # Worker processes each build the app from the environment: pass the index on through it.
+    os.environ["POLICYQA_INDEX"] = str(settings.index)
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+    )
     return 0

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 Kind = Literal["query", "passage"]
 
 ENV_EMBEDDER = "POLICYQA_EMBEDDER"
+# Question vectors kept in memory (a repeated question is not embedded again); 0 turns it off.
+ENV_QUERY_CACHE = "POLICYQA_QUERY_CACHE_SIZE"
 
 
 class EmbeddingCache:
@@ -98,7 +100,7 @@ class Embedder(ABC):
     def __init__(self, *, batch_size: int = 32, cache_dir: Path | None = None) -> None:
         self.batch_size = batch_size
         self.cache = EmbeddingCache(cache_dir / "vectors.sqlite" if cache_dir else None)
-        self._query_cache = EmbeddingCache(None, max_items=2048)
+        self._query_cache = EmbeddingCache(None, max_items=int(os.environ.get(ENV_QUERY_CACHE, "2048")))
         self.calls = 0  # texts actually sent to the model (cache misses); tests and bench read it
 
     @property

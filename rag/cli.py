@@ -97,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the HTTP API and chat widget")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("POLICYQA_WORKERS", "1")),
+        help="server processes (default $POLICYQA_WORKERS, else 1); one per core answers more "
+        "questions at once; each keeps its own answer cache and rate-limit counts",
+    )
     _index_arg(p)
     p.set_defaults(handler="api.main:run_serve")
 

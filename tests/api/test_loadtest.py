@@ -50,6 +50,26 @@ def test_short_real_run(server: str, capsys: pytest.CaptureFixture[str]) -> None
     assert printed["cached"] == printed["requests"] == 6
 
 
+@pytest.mark.slow
+def test_started_server_with_two_worker_processes(
+    corpus_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [
+        "--index",
+        str(corpus_index),
+        "--workers",
+        "2",
+        "--no-cache",
+        "--clients",
+        "4",
+        "--requests",
+        "12",
+    ]
+    assert main([*argv, "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["requests"] == 12 and printed["errors"] == 0 and printed["cached"] == 0
+
+
 def test_warm_and_no_cache_are_refused_together() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--warm", "--no-cache", "--url", "http://127.0.0.1:9"])

@@ -63,6 +63,18 @@ def test_query_and_passage_are_cached_separately() -> None:
     assert emb.calls == 2
 
 
+def test_question_vector_cache_size_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    emb = CountingEmbedder()
+    emb.embed_query("ai ký?")
+    emb.embed_query("ai ký?")
+    assert emb.calls == 1  # a repeated question is not embedded again
+    monkeypatch.setenv("POLICYQA_QUERY_CACHE_SIZE", "0")
+    emb = CountingEmbedder()
+    emb.embed_query("ai ký?")
+    emb.embed_query("ai ký?")
+    assert emb.calls == 2  # cache off: every ask is embedded (what the cold load benchmark wants)
+
+
 def test_e5_embedder_real_model(e5: E5Embedder) -> None:
     q = e5.embed_query("Đơn vị nào thực hiện nhiệm vụ tuyên truyền?")
     p = e5.embed_passages(["Đơn vị thực hiện: Sở Tài chính chủ trì", "Kinh phí từ ngân sách tỉnh"])

@@ -1,0 +1,47 @@
+"""`policyqa serve`, the console command the quick start runs, as a real process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.loadtest import wait_ready
+from tests.support import free_port
+
+pytestmark = pytest.mark.slow
+
+
+def policyqa(*args: str) -> list[str]:
+    exe = shutil.which("policyqa")
+    return [exe, *args] if exe else [sys.executable, "-m", "rag.cli", *args]
+
+
+def test_serve_with_two_worker_processes_answers(corpus_index: Path) -> None:
+    port = free_port()
+    env = dict(os.environ, POLICYQA_RATE_LIMIT_PER_MINUTE="0")
+    cmd = policyqa("serve", "--index", str(corpus_index), "--port", str(port), "--workers", "2")
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_ready(url)
+        for _ in range(4):  # new connections, so both workers answer some
+            body = httpx.post(url + "/api/ask", json={"question": "Ai ký kế hoạch?"}, timeout=60).json()
+            assert not body["abstained"] and body["citations"]
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=30)
+    assert b"with 2 worker processes" in out
+
+
+def test_serve_refuses_zero_workers(corpus_index: Path) -> None:
+    done = subprocess.run(
+        policyqa("serve", "--index", str(corpus_index), "--workers", "0"), capture_output=True
+    )
+    assert done.returncode == 2
+    assert b"--workers must be at least 1" in done.stderr
