@@ -366,6 +366,9 @@ class Answerer:
             composed = None  # never answer from a document the caller may not read: abstain
         if composed is not None and composed.support < STRONG_SUPPORT and self.unknown_words(intent):
             composed.support = min(composed.support, UNKNOWN_WORD_SUPPORT_CAP)
+        if composed is not None and intent.years and not self._about_years(composed.cited, intent.years):
+            # "bao nhiêu … năm 2024" answered from a report of 2025: not the year asked about.
+            composed.support = min(composed.support, UNKNOWN_WORD_SUPPORT_CAP)
         t2 = time.perf_counter()
         return _Attempt(composed, hits, retrieve_ms=(t1 - t0) * 1000, answer_ms=(t2 - t1) * 1000)
 
@@ -395,6 +398,17 @@ class Answerer:
             timings=timings,
             mode=mode,
         )
+
+    def _about_years(self, cited: list[Clause], years: Iterable[str]) -> bool:
+        """Whether a cited clause, its headings or its document's title and date name one of the years."""
+        for c in cited:
+            doc = self.view.documents.get(c.doc_id)
+            about = " ".join(
+                [self.view.context(c), *((doc.meta.title, doc.meta.subject, doc.meta.date) if doc else ())]
+            )
+            if any(re.search(rf"(?<!\d){y}(?!\d)", about) for y in years):
+                return True
+        return False
 
     def _docs_allowed(self, filters: Filters | None) -> set[str]:
         docs = self.view.documents.values()
@@ -464,6 +478,15 @@ class Answerer:
         """How well each document matches what the question says about the document."""
         q_terms = set(TextTerms.of(intent.query).folded)
         reference_types = {t for t, _ in intent.references}
+        # "văn bản báo cáo kết quả truyền thông": "báo cáo" begins a document's subject ("V/v báo
+        # cáo kết quả …"), it does not name the document type Báo cáo.
+        subjects = [fold(d.meta.subject) for d in self.view.documents.values() if d.meta.subject]
+        subject_words = {
+            t
+            for t in map(fold, intent.doc_types)
+            if (m := re.search(rf"\b{re.escape(t)}((?: \w+){{2}})", intent.folded))
+            and any(f"{t}{m.group(1)}" in s for s in subjects)
+        }
         bare_so = bool(re.search(r"\bSở\b", intent.query)) or bool(
             re.search(r"\b(cua|tai) So\b", intent.query)
         )
@@ -484,7 +507,7 @@ class Answerer:
                     score += 3.0
                     if fold(meta.doc_type) == ref_type:
                         score += 1.0
-            named_types = {fold(t) for t in intent.doc_types} - reference_types
+            named_types = {fold(t) for t in intent.doc_types} - reference_types - subject_words
             if named_types:
                 score += 1.0 if fold(meta.doc_type) in named_types else -0.5
             issuer = fold(meta.issuer)

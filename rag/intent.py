@@ -172,7 +172,9 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "signer",
-        re.compile(r"\b(ai|nguoi nao|ong nao|ba nao|chuc danh nao)\s+(da\s+)?ky\b|\bnguoi ky\b|\bky\s+boi\b"),
+        re.compile(
+            r"\b(ai|nguoi nao|ong nao|ba nao|chuc danh nao)\s+(da\s+)?(dung ten\s+)?ky\b|\bnguoi ky\b|\bky\s+boi\b"
+        ),
     ),
     (
         "recipient",
@@ -188,7 +190,7 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "lead_unit",
         re.compile(
             r"\b(don vi|co quan|phong|so|ai|ben|nhung don vi|nhung co quan)\s+(nao\s+)?"
-            r"(la\s+)?(thuc hien|chu tri|phu trach|dam nhiem)\b"
+            r"(la\s+)?(thuc hien|chu tri|phu trach|dam nhiem|cam trich|dam trach)\b"
             r"|\bdo\s+(ai|don vi nao|co quan nao|nhung don vi nao|nhung co quan nao|phong nao)\b"
             r"|\b(chu tri|dau moi)\b"
             r"|\b(ai|don vi nao|co quan nao)\s+(chiu trach nhiem|phu trach)\b"

@@ -15,6 +15,8 @@ from rag.intent import analyze, content_terms, translate_english
         ("Mục tiêu đến năm 2030 là gì?", "target"),
         ("Ai ký công văn này?", "signer"),
         ("ai ky bao cao", "signer"),
+        ("Ai đứng tên ký văn bản này?", "signer"),
+        ("Sở nào cầm trịch việc tuyên truyền ở doanh nghiệp?", "lead_unit"),
         ("Công văn được gửi đến những cơ quan nào?", "recipient"),
         ("Quyết định 1169/QĐ-TTg được ban hành ngày nào?", "date"),
         ("Sở đã cấp bao nhiêu giấy phép?", "number"),
