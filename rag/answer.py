@@ -669,13 +669,12 @@ class Answerer:
         items = [c for c in items if c.doc_id in docs]
         # The words that asked for targets of a year locate nothing: drop them as phrases.
         q_terms = query_terms(intent, drop_phrases=_TARGET_WORDS)
-        # Words naming the document ("của Sở", "kế hoạch") pick the document, not a target.
+        # Words naming the document ("của Sở", "kế hoạch", its title) pick the document, not a target.
+        metas = [self.view.documents[d].meta for d in docs]
         naming = {
             w
-            for d in docs
-            for w in self.view.meta_terms(
-                f"{self.view.documents[d].meta.issuer} {self.view.documents[d].meta.doc_type}"
-            ).folded
+            for m in metas
+            for w in self.view.meta_terms(f"{m.issuer} {m.doc_type} {m.title} {m.subject}").folded
         }
         q_terms = q_terms.without(naming)
         items.sort(key=lambda c: (c.doc_id, c.order))

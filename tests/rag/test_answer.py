@@ -114,6 +114,15 @@ def test_a_verb_no_document_uses_is_only_a_way_of_asking(assistant) -> None:
     assert not answer.abstained and "50%" in answer.answer
 
 
+def test_targets_of_a_document_named_by_its_title_are_all_listed(assistant) -> None:
+    # The title's words ("Kế hoạch triển khai Chương trình …") name the plan, not one target.
+    answer = assistant.ask(
+        'Mục tiêu cụ thể năm 2025 của Kế hoạch triển khai Chương trình "Đẩy mạnh truyền thông thực hiện '
+        'Nghị quyết số 57-NQ/TW" tại Sở Khoa học và Công nghệ là gì?'
+    )
+    assert answer.answer.count("100%") >= 2 and "Xây dựng, ban hành Kế hoạch" in answer.answer
+
+
 def test_same_count_for_the_year_the_report_covers(assistant) -> None:
     answer = assistant.ask("Sở đã thẩm định công nghệ cho bao nhiêu dự án đầu tư trong 6 tháng đầu năm 2025?")
     assert not answer.abstained and "24 dự án" in answer.answer
