@@ -366,6 +366,14 @@ class Answerer:
             composed = None  # never answer from a document the caller may not read: abstain
         if composed is not None and composed.support < STRONG_SUPPORT and self.unknown_words(intent):
             composed.support = min(composed.support, UNKNOWN_WORD_SUPPORT_CAP)
+        if (
+            composed is not None
+            and intent.kind == "number"
+            and not set(_numbers(fold(composed.text), periods=True))
+            - set(_numbers(intent.folded, periods=True))
+        ):
+            # "bao nhiêu …" answered by a sentence with no quantity in it: the figure is not there.
+            composed.support = min(composed.support, UNKNOWN_WORD_SUPPORT_CAP)
         if composed is not None and intent.years and not self._about_years(composed.cited, intent.years):
             # "bao nhiêu … năm 2024" answered from a report of 2025: not the year asked about.
             composed.support = min(composed.support, UNKNOWN_WORD_SUPPORT_CAP)
@@ -1122,11 +1130,13 @@ def _date_follows_phrase(folded: str, asked: tuple[str, ...]) -> float:
 _NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
 
 
-def _numbers(folded: str) -> list[str]:
-    """Quantities in a text: not dates (d/m/y), not years, not document numbers, not periods ("6 tháng")."""
+def _numbers(folded: str, *, periods: bool = False) -> list[str]:
+    """Quantities in a text: not dates (d/m/y), not years, not document numbers, and not periods
+    ("6 tháng") unless `periods` (they answer "how often")."""
     cleaned = _DATE_FOLDED.sub(" ", folded)
     cleaned = re.sub(r"\b\d+\s*[-/]\s*[a-z]", " ", cleaned)
-    cleaned = re.sub(r"\b\d+\s+(thang|nam|quy|tuan|ngay)\b", " ", cleaned)
+    if not periods:
+        cleaned = re.sub(r"\b\d+\s+(thang|nam|quy|tuan|ngay)\b", " ", cleaned)
     return [n for n in _NUMBER.findall(cleaned) if not re.fullmatch(r"(19|20)\d\d", n)]
 
 
