@@ -931,9 +931,14 @@ class Answerer:
 
     def _entity_heading(self, clause: Clause) -> str | None:
         """The organisation a bullet belongs to ("1. Sở Khoa học và Công nghệ" → that name)."""
-        own = [clause] if clause.title and clause.kind != "field" else []
-        for anc in [*own, *self.view.ancestors(clause)[:2]]:
-            m = _ORG_HEAD.match((anc.title or anc.text).strip())
+        heads = [(a.title or a.text).strip() for a in self.view.ancestors(clause)[:2]]
+        if clause.kind != "field":
+            # Its own title, or a short first line standing alone ("2. Văn phòng Sở" over its duties).
+            first, newline, _ = clause.text.strip().partition("\n")
+            own = clause.title or (first.strip() if newline and len(first) <= 80 else "")
+            heads = [own, *heads] if own else heads
+        for head in heads:
+            m = _ORG_HEAD.match(head)
             if m and len(m.group(1)) <= 120:
                 return m.group(1).strip().rstrip(":")
         return None

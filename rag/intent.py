@@ -189,7 +189,7 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "lead_unit",
         re.compile(
-            r"\b(don vi|co quan|phong|so|ai|ben|nhung don vi|nhung co quan)\s+(nao\s+)?"
+            r"\b(don vi|co quan|phong|so|ai|ben|bo phan|nhung don vi|nhung co quan)\s+(nao\s+)?"
             r"(la\s+)?(thuc hien|chu tri|phu trach|dam nhiem|cam trich|dam trach)\b"
             r"|\bdo\s+(ai|don vi nao|co quan nao|nhung don vi nao|nhung co quan nao|phong nao)\b"
             r"|\b(chu tri|dau moi)\b"
@@ -225,7 +225,7 @@ STOP_TERMS = frozenset(
 # Question phrases removed before collecting evidence terms.
 _QUESTION_PHRASES = re.compile(
     r"\b(la gi|nhu the nao|the nao|bao nhieu|ngay nao|khi nao|bao gio|nhung gi|nhung viec gi"
-    r"|don vi nao|co quan nao|phong nao|so nao|tinh nao|ai|sau khi|truoc khi"
+    r"|don vi nao|co quan nao|phong nao|so nao|tinh nao|bo phan nao|ben nao|ai|sau khi|truoc khi"
     r"|(co |duoc giao |chiu )?(trach nhiem|nhiem vu) gi|(phai )?lam gi|lam nhung gi|lam nhung viec gi"
     # "theo báo cáo", "trong kế hoạch": the document itself, matched by document affinity
     r"|(theo|trong|tai|cua) (ke hoach|bao cao|cong van|quyet dinh|nghi quyet|van ban|phu luc)( nay| do)?)\b"

@@ -98,6 +98,17 @@ def test_duty_of_a_unit_comes_from_its_own_section(assistant) -> None:
     assert answer.citations[0].source == PLAN_DEPARTMENT and answer.citations[0].locator.startswith("V.1")
 
 
+def test_a_numbered_unit_over_its_duties_is_their_owner(assistant) -> None:
+    # "2. Văn phòng Sở" is the first line of the clause listing its duties (no heading of its own).
+    answer = assistant.ask("trách nhiệm Văn phòng Sở")
+    assert answer.answer.startswith("2. Văn phòng Sở") and "dự toán" in answer.answer
+
+
+def test_which_part_of_the_department_is_a_question_phrase(assistant) -> None:
+    answer = assistant.ask("Bộ phận nào trong Sở lo việc lập dự toán kinh phí cho kế hoạch truyền thông?")
+    assert not answer.abstained and "Văn phòng Sở" in answer.answer
+
+
 def test_count_is_the_number_in_the_questions_own_words(assistant) -> None:
     answer = assistant.ask("Tỉnh Quảng Ngãi còn lại bao nhiêu xã sau khi giảm đơn vị hành chính?")
     assert "còn lại 145" in answer.answer
