@@ -402,8 +402,10 @@ class Answerer:
         if composed.support < STRONG_SUPPORT and self.unknown_words(intent):
             return True
         # "bao nhiêu …" answered by a sentence with no quantity in it: the figure is not there.
+        # ("tần suất", "mức độ" may be answered in words: "hằng tuần", "thường xuyên".)
         asked = set(_numbers(intent.folded, periods=True))
-        if intent.kind == "number" and not set(_numbers(fold(composed.text), periods=True)) - asked:
+        counted = intent.kind == "number" and re.search(r"\b(bao nhieu|so luong|may)\b", intent.folded)
+        if counted and not set(_numbers(fold(composed.text), periods=True)) - asked:
             return True
         # "… năm 2024" answered from a report of 2025: not the year asked about.
         return bool(intent.years) and not self._about_years(composed.cited, intent.years)
