@@ -411,11 +411,18 @@ class Answerer:
         return bool(intent.years) and not self._about_years(composed.cited, intent.years)
 
     def _about_years(self, cited: list[Clause], years: Iterable[str]) -> bool:
-        """Whether a cited clause, its headings or its document's title and date name one of the years."""
+        """Whether a cited clause, its headings or its document's title, number or date name one of the years."""
         for c in cited:
             doc = self.view.documents.get(c.doc_id)
             about = " ".join(
-                [self.view.context(c), *((doc.meta.title, doc.meta.subject, doc.meta.date) if doc else ())]
+                [
+                    self.view.context(c),
+                    *(
+                        (doc.meta.title, doc.meta.subject, doc.meta.number, doc.meta.date, doc.meta.date_text)
+                        if doc
+                        else ()
+                    ),
+                ]
             )
             if any(re.search(rf"(?<!\d){y}(?!\d)", about) for y in years):
                 return True

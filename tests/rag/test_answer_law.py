@@ -43,3 +43,9 @@ def test_unmarked_question_and_penalty_amount(law: Assistant) -> None:
 
 def test_article_the_law_does_not_have(law: Assistant) -> None:
     assert law.ask("Điều 99 quy định gì?").abstained
+
+
+def test_a_law_named_by_its_year_answers_from_its_articles(law: Assistant) -> None:
+    # The year is in the law's number (99/2024/QH15), not in the article that answers.
+    answer = law.ask("Luật giao dịch điện tử mẫu năm 2024 áp dụng đối với những đối tượng nào?")
+    assert not answer.abstained and "cơ quan, tổ chức, cá nhân" in answer.answer
