@@ -405,7 +405,12 @@ class Answerer:
         # ("tần suất", "mức độ" may be answered in words: "hằng tuần", "thường xuyên".)
         asked = set(_numbers(intent.folded, periods=True))
         counted = intent.kind == "number" and re.search(r"\b(bao nhieu|so luong|may)\b", intent.folded)
-        if counted and not set(_numbers(fold(composed.text), periods=True)) - asked:
+        if (
+            counted
+            and not set(_numbers(fold(composed.text), periods=True)) - asked
+            # Laws often write numbers in words ("hai năm", "ba mươi ngày").
+            and not _NUMBER_WORDS.search(composed.text.lower())
+        ):
             return True
         # "… năm 2024" answered from a report of 2025: not the year asked about.
         return bool(intent.years) and not self._about_years(composed.cited, intent.years)
@@ -1112,6 +1117,10 @@ def _counts_asked_noun(folded: str, fresh: set[str], asked: set[str]) -> float:
     return 0.0
 
 
+_NUMBER_WORDS = re.compile(
+    # not "năm" (also "year") nor "tư" (also "private"): too common to tell a quantity
+    r"\b(một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|lăm|mốt|trăm|nghìn|ngàn|triệu|tỷ|tỉ|nửa)\b"
+)
 _NUMBER_SLOT = re.compile(r"((?:\w+ ){0,2})\b(?:bao nhieu|may)\s+(\w+)")
 
 

@@ -49,3 +49,19 @@ def test_a_law_named_by_its_year_answers_from_its_articles(law: Assistant) -> No
     # The year is in the law's number (99/2024/QH15), not in the article that answers.
     answer = law.ask("Luật giao dịch điện tử mẫu năm 2024 áp dụng đối với những đối tượng nào?")
     assert not answer.abstained and "cơ quan, tổ chức, cá nhân" in answer.answer
+
+
+def test_a_count_written_in_words_answers_a_how_many_question(tmp_path: Path) -> None:
+    # No digit anywhere near the answer: the quantity is in words.
+    from rag.ingest import ingest_paths
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "luat_thoi_hieu.txt").write_text(
+        "ỦY BAN NHÂN DÂN TỈNH\nHƯỚNG DẪN\nVề thời hiệu mẫu\nI. QUY ĐỊNH CHUNG\n"
+        "- Thời hiệu khởi kiện là hai năm kể từ ngày quyền lợi bị xâm phạm.\n"
+        "- Hướng dẫn này có hiệu lực từ ngày ký.\n",
+        encoding="utf-8",
+    )
+    assert not ingest_paths([tmp_path / "docs"], tmp_path / "idx", progress=False).errors
+    answer = Assistant.open(tmp_path / "idx").ask("Thời hiệu khởi kiện là bao nhiêu năm?")
+    assert not answer.abstained and "hai năm" in answer.answer
