@@ -1,9 +1,9 @@
-"""`policyqa serve`, the console command the quick start runs, as a real process."""
+"""`policyqa serve` (the quick start's server) as a real process: `python -m rag.cli serve`,
+run from this checkout so that it is this code that serves."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,21 +12,23 @@ import httpx
 import pytest
 
 from api.loadtest import wait_ready
+from rag.config import PROJECT_ROOT
 from tests.support import free_port
 
 pytestmark = pytest.mark.slow
 
 
 def policyqa(*args: str) -> list[str]:
-    exe = shutil.which("policyqa")
-    return [exe, *args] if exe else [sys.executable, "-m", "rag.cli", *args]
+    return [sys.executable, "-m", "rag.cli", *args]
 
 
 def test_serve_with_two_worker_processes_answers(corpus_index: Path) -> None:
     port = free_port()
     env = dict(os.environ, POLICYQA_RATE_LIMIT_PER_MINUTE="0")
     cmd = policyqa("serve", "--index", str(corpus_index), "--port", str(port), "--workers", "2")
-    server = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        cmd, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         wait_ready(url)
