@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -133,41 +133,50 @@ class SearchResponse(BaseModel):
     hits: list[SearchHit]
 
 
-class DocumentSummary(BaseModel):
+class DocumentRef(BaseModel):
     id: str
     source: str
     label: str
     doc_type: str
     number: str
+    title: str
     date: str
     issuer: str
-    title: str
+
+    @classmethod
+    def of(cls, doc: Document) -> Self:
+        return cls(**cls.fields_of(doc))
+
+    @classmethod
+    def fields_of(cls, doc: Document) -> dict[str, Any]:
+        """The document's identity and metadata, as far as this schema declares them."""
+        m = doc.meta
+        values = {
+            "id": doc.id,
+            "source": doc.source,
+            "label": m.label(),
+            "doc_type": m.doc_type,
+            "number": m.number,
+            "title": m.title,
+            "date": m.date,
+            "issuer": m.issuer,
+            "subject": m.subject,
+            "access": doc.access,
+            "is_draft": m.is_draft,
+            "clause_count": len(doc.clauses),
+            "page_count": doc.page_count,
+            "ingested_at": doc.ingested_at,
+        }
+        return {name: value for name, value in values.items() if name in cls.model_fields}
+
+
+class DocumentSummary(DocumentRef):
     subject: str
     access: str
     is_draft: bool
     clause_count: int
     page_count: int
     ingested_at: str
-
-    @classmethod
-    def of(cls, doc: Document) -> DocumentSummary:
-        m = doc.meta
-        return cls(
-            id=doc.id,
-            source=doc.source,
-            label=m.label(),
-            doc_type=m.doc_type,
-            number=m.number,
-            date=m.date,
-            issuer=m.issuer,
-            title=m.title,
-            subject=m.subject,
-            access=doc.access,
-            is_draft=m.is_draft,
-            clause_count=len(doc.clauses),
-            page_count=doc.page_count,
-            ingested_at=doc.ingested_at,
-        )
 
 
 class ClauseOut(BaseModel):
@@ -228,9 +237,9 @@ class DocumentDetail(DocumentSummary):
     clauses: list[ClauseNode]
 
     @classmethod
-    def of(cls, doc: Document) -> DocumentDetail:  # type: ignore[override]
+    def of(cls, doc: Document) -> Self:
         return cls(
-            **DocumentSummary.of(doc).model_dump(),
+            **cls.fields_of(doc),
             meta=DocumentMetaOut(**doc.meta.to_dict()),
             warnings=list(doc.warnings),
             ocr_pages=list(doc.ocr_pages),
@@ -259,31 +268,6 @@ def clause_tree(clauses: list[Clause]) -> list[ClauseNode]:
         )
 
     return [build(c) for c in children.get(None, [])]
-
-
-class DocumentRef(BaseModel):
-    id: str
-    source: str
-    label: str
-    doc_type: str
-    number: str
-    title: str
-    date: str
-    issuer: str
-
-    @classmethod
-    def of(cls, doc: Document) -> DocumentRef:
-        m = doc.meta
-        return cls(
-            id=doc.id,
-            source=doc.source,
-            label=m.label(),
-            doc_type=m.doc_type,
-            number=m.number,
-            title=m.title,
-            date=m.date,
-            issuer=m.issuer,
-        )
 
 
 class ClauseDetail(BaseModel):

@@ -132,16 +132,9 @@ def ask_stream(
             if kind == "delta":
                 yield ServerSentEvent(event="delta", data=value)
             elif kind == "response":
+                # Everything of the response but the question (the text came as deltas too).
                 yield ServerSentEvent(
-                    event="citations",
-                    data=CitationsEvent(
-                        answer=value.answer,
-                        abstained=value.abstained,
-                        citations=value.citations,
-                        related=value.related,
-                        timings=value.timings,
-                        cached=value.cached,
-                    ),
+                    event="citations", data=CitationsEvent.model_validate(value, from_attributes=True)
                 )
     except PolicyQAError as exc:
         yield ServerSentEvent(event="error", data={"detail": str(exc)})
