@@ -1,4 +1,5 @@
-"""Helpers shared by test packages: a loopback uvicorn server and headless Debian Chromium."""
+"""Helpers shared by test packages: API settings with test keys, an internal document, a loopback
+uvicorn server and headless Debian Chromium."""
 
 from __future__ import annotations
 
@@ -6,14 +7,48 @@ import socket
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from api.main import create_app
 from api.settings import Settings
 
+ADMIN_KEY = "test-admin-key"
+INTERNAL_KEY = "test-internal-key"  # reads public and internal documents
+ADMIN = {"X-API-Key": ADMIN_KEY}
+INTERNAL = {"X-API-Key": INTERNAL_KEY}
+
+# A document only internal readers may see: its words must never reach anyone else.
+INTERNAL_PLAN = """ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
+SỞ NỘI VỤ
+Số: 77/KH-SNV
+Quảng Ngãi, ngày 3 tháng 2 năm 2026
+KẾ HOẠCH
+Kiểm kê kho lưu trữ mật năm 2026
+I. MỤC ĐÍCH
+1. Kiểm kê toàn bộ hồ sơ lưu trữ tại kho Zephyrus trước ngày 30/6/2026.
+Đơn vị thực hiện: Phòng Lưu trữ Zephyrus.
+II. TỔ CHỨC THỰC HIỆN
+1. Phòng Lưu trữ Zephyrus báo cáo kết quả kiểm kê kho Zephyrus về Sở trước ngày 15/7/2026.
+GIÁM ĐỐC
+Nguyễn Văn Bí Mật
+"""
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def settings_for(index: Path, **overrides: Any) -> Settings:
+    """API settings over `index` with the test keys and no rate limit, plus `overrides`."""
+    values: dict[str, Any] = {
+        "index": index,
+        "admin_key": ADMIN_KEY,
+        "read_keys": {INTERNAL_KEY: ["public", "internal"]},
+        "rate_limit_per_minute": 0,
+    }
+    values.update(overrides)
+    return Settings(**values)
 
 
 def free_port() -> int:

@@ -14,41 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.main import create_app
-from api.settings import Settings
 from rag import cli, config
+from tests.support import ADMIN, INTERNAL_KEY, INTERNAL_PLAN, settings_for
 
 # The session builds a real index of corpus/ (embedding every clause) before these run.
 pytestmark = pytest.mark.slow
 
-ADMIN_KEY = "admin-secret-key"
-READ_KEY = "reader-key"
 QUESTION = "Đơn vị nào thực hiện nhiệm vụ 4 trong kế hoạch của UBND tỉnh?"
 OFF_TOPIC = "Giá vé máy bay từ Hà Nội đi Paris tháng sau là bao nhiêu?"
-ADMIN = {"X-API-Key": ADMIN_KEY}
-READER = {"Authorization": f"Bearer {READ_KEY}"}
-
-INTERNAL_TEXT = """ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
-SỞ NỘI VỤ
-Số: 77/KH-SNV
-KẾ HOẠCH
-Kiểm kê kho lưu trữ mật năm 2026
-I. MỤC ĐÍCH
-1. Kiểm kê toàn bộ hồ sơ lưu trữ tại kho Zephyrus trước ngày 30/6/2026.
-Đơn vị thực hiện: Phòng Lưu trữ Zephyrus.
-II. TỔ CHỨC THỰC HIỆN
-1. Phòng Lưu trữ Zephyrus báo cáo kết quả kiểm kê kho Zephyrus về Sở trước ngày 15/7/2026.
-"""
-
-
-def settings_for(index: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "index": index,
-        "admin_key": ADMIN_KEY,
-        "read_keys": {READ_KEY: ["public", "internal"]},
-        "rate_limit_per_minute": 0,
-    }
-    values.update(overrides)
-    return Settings(**values)
+READER = {"Authorization": f"Bearer {INTERNAL_KEY}"}
 
 
 @pytest.fixture(scope="module")
@@ -284,15 +258,15 @@ def test_read_keys(corpus_index: Path) -> None:
         assert_error(c.get("/api/documents"), 401)
         assert_error(c.get("/api/documents", headers={"X-API-Key": "wrong"}), 401)
         assert c.get("/api/documents", headers=READER).status_code == 200
-        assert c.get("/api/documents", headers={"X-API-Key": READ_KEY}).status_code == 200
+        assert c.get("/api/documents", headers={"X-API-Key": INTERNAL_KEY}).status_code == 200
         assert c.get("/healthz").status_code == 200  # health stays open
 
 
 def test_upload_and_delete_need_the_admin_key(corpus_index: Path, client: TestClient) -> None:
-    files = {"file": ("note.txt", INTERNAL_TEXT.encode(), "text/plain")}
+    files = {"file": ("note.txt", INTERNAL_PLAN.encode(), "text/plain")}
     assert_error(client.post("/api/documents", files=files), 401)
     assert_error(client.post("/api/documents", files=files, headers={"X-API-Key": "nope"}), 403)
-    assert_error(client.post("/api/documents", files=files, headers={"X-API-Key": READ_KEY}), 403)
+    assert_error(client.post("/api/documents", files=files, headers={"X-API-Key": INTERNAL_KEY}), 403)
     assert_error(client.delete("/api/documents/x", headers=READER), 403)
     with TestClient(create_app(settings_for(corpus_index, admin_key=None))) as c:
         detail = assert_error(c.post("/api/documents", files=files, headers=ADMIN), 403)
@@ -332,7 +306,7 @@ def test_concurrent_writes_get_409(writable: TestClient) -> None:
     lock = writable.app.state.write_lock  # type: ignore[attr-defined]
     assert lock.acquire(blocking=False)
     try:
-        files = {"file": ("note.txt", INTERNAL_TEXT.encode())}
+        files = {"file": ("note.txt", INTERNAL_PLAN.encode())}
         assert_error(writable.post("/api/documents", files=files, headers=ADMIN), 409)
     finally:
         lock.release()
@@ -341,7 +315,7 @@ def test_concurrent_writes_get_409(writable: TestClient) -> None:
 def test_internal_upload_is_invisible_to_anonymous_callers(writable: TestClient, index_copy: Path) -> None:
     response = writable.post(
         "/api/documents",
-        files={"file": ("../../../tmp/Kế hoạch kiểm kê.txt", INTERNAL_TEXT.encode(), "text/plain")},
+        files={"file": ("../../../tmp/Kế hoạch kiểm kê.txt", INTERNAL_PLAN.encode(), "text/plain")},
         data={"access": "internal"},
         headers=ADMIN,
     )
@@ -349,7 +323,7 @@ def test_internal_upload_is_invisible_to_anonymous_callers(writable: TestClient,
     result = response.json()
     assert result["filename"] == "Kế hoạch kiểm kê.txt"
     assert result["source"] == "uploads/Kế hoạch kiểm kê.txt"
-    assert (index_copy / "uploads" / "Kế hoạch kiểm kê.txt").read_text() == INTERNAL_TEXT
+    assert (index_copy / "uploads" / "Kế hoạch kiểm kê.txt").read_text() == INTERNAL_PLAN
     assert len(result["documents"]) == 1 and result["documents"][0]["access"] == "internal"
     doc_id = result["documents"][0]["id"]
 
@@ -394,7 +368,7 @@ def test_queries_keep_working_during_an_upload(writable: TestClient) -> None:
 
     reader = threading.Thread(target=ask_many)
     reader.start()
-    upload = writable.post("/api/documents", files={"file": ("a.md", INTERNAL_TEXT.encode())}, headers=ADMIN)
+    upload = writable.post("/api/documents", files={"file": ("a.md", INTERNAL_PLAN.encode())}, headers=ADMIN)
     reader.join()
     assert upload.status_code == 201, upload.text
     assert results == [200] * 5
@@ -416,7 +390,7 @@ def test_follows_an_ingest_by_another_process(writable: TestClient, index_copy: 
     writable.app.state.assistants.check_every_s = 0  # type: ignore[attr-defined]
     before = writable.get("/healthz").json()
     note = tmp_path / "ghi-chu.txt"
-    note.write_text(INTERNAL_TEXT, encoding="utf-8")
+    note.write_text(INTERNAL_PLAN, encoding="utf-8")
     assert cli.main(["ingest", str(note), "--index", str(index_copy), "--no-progress"]) == 0
     after = writable.get("/healthz").json()
     assert after["generation"] != before["generation"]

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-from api.settings import Settings
-from tests.support import free_port, serve, stop  # noqa: F401 (re-exported to the tests here)
-
-ADMIN_KEY = "rel-admin-key"
-INTERNAL_KEY = "rel-internal-key"
-ADMIN = {"X-API-Key": ADMIN_KEY}
-INTERNAL = {"X-API-Key": INTERNAL_KEY}
-
-
-def settings_for(index: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "index": index,
-        "admin_key": ADMIN_KEY,
-        "read_keys": {INTERNAL_KEY: ["public", "internal"]},
-        "rate_limit_per_minute": 0,
-    }
-    values.update(overrides)
-    return Settings(**values)
+from tests.support import (  # noqa: F401 (re-exported to the tests here)
+    ADMIN,
+    ADMIN_KEY,
+    INTERNAL,
+    INTERNAL_KEY,
+    INTERNAL_PLAN,
+    free_port,
+    serve,
+    settings_for,
+    stop,
+)
 
 
 def index_state(index: Path) -> tuple[str, list[str], str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from reliability_support import ADMIN, ADMIN_KEY, INTERNAL, INTERNAL_KEY, settings_for
+from reliability_support import ADMIN, ADMIN_KEY, INTERNAL, INTERNAL_KEY, INTERNAL_PLAN, settings_for
 
 import api.deps
 from api.main import create_app
@@ -19,20 +19,6 @@ pytestmark = pytest.mark.slow
 PUBLIC_KEY = "rel-public-only-key"
 PUBLIC = {"X-API-Key": PUBLIC_KEY}
 SECRET_WORDS = ("Zephyrus", "Nguyễn Văn Bí Mật", "77/KH-SNV", "kho lưu trữ mật")
-SECRET_DOC = """ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
-SỞ NỘI VỤ
-Số: 77/KH-SNV
-Quảng Ngãi, ngày 3 tháng 2 năm 2026
-KẾ HOẠCH
-Kiểm kê kho lưu trữ mật năm 2026
-I. MỤC ĐÍCH
-1. Kiểm kê toàn bộ hồ sơ lưu trữ tại kho Zephyrus trước ngày 30/6/2026.
-Đơn vị thực hiện: Phòng Lưu trữ Zephyrus.
-II. TỔ CHỨC THỰC HIỆN
-1. Phòng Lưu trữ Zephyrus báo cáo kết quả kiểm kê kho Zephyrus về Sở trước ngày 15/7/2026.
-GIÁM ĐỐC
-Nguyễn Văn Bí Mật
-"""
 QUESTIONS = [
     "Ai kiểm kê kho Zephyrus?",
     "Kế hoạch số 77/KH-SNV do ai ký?",
@@ -50,7 +36,7 @@ def app_with_secret(index_copy: Path) -> Iterator[tuple[TestClient, str, list[st
     with TestClient(create_app(settings)) as client:
         response = client.post(
             "/api/documents",
-            files={"file": ("secret.txt", SECRET_DOC.encode(), "text/plain")},
+            files={"file": ("secret.txt", INTERNAL_PLAN.encode(), "text/plain")},
             data={"access": "internal"},
             headers=ADMIN,
         )
@@ -133,7 +119,7 @@ def test_internal_reader_and_admin_see_it(app_with_secret: tuple[TestClient, str
 
 def test_keys_are_checked_and_writes_need_the_admin_key(index_copy: Path) -> None:
     settings = settings_for(index_copy, read_keys={INTERNAL_KEY: ["public", "internal"]})
-    upload = {"file": ("x.txt", SECRET_DOC.encode(), "text/plain")}
+    upload = {"file": ("x.txt", INTERNAL_PLAN.encode(), "text/plain")}
     with TestClient(create_app(settings)) as client:
         assert client.get("/api/documents", headers={"X-API-Key": "wrong"}).status_code == 401
         assert client.post("/api/documents", files=upload).status_code == 401
