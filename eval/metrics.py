@@ -108,33 +108,26 @@ class Report:
 
 def judge(item: GoldItem, prediction: Prediction) -> ItemResult:
     if item.abstain:
+        answer_ok, rank = False, None
         passed = prediction.abstained
-        return ItemResult(
-            id=item.id,
-            type=item.type,
-            abstain=True,
-            abstained=prediction.abstained,
-            answer_ok=False,
-            citation_rank=None,
-            passed=passed,
-            failed=[] if passed else ["abstain"],
-            latency_ms=prediction.latency_ms,
+        failed = [] if passed else ["abstain"]
+    else:
+        answer_ok = answer_correct(item, prediction)
+        rank = citation_rank(item, prediction)
+        passed = answer_ok and rank is not None
+        failed = (
+            (["abstain"] if prediction.abstained else [])
+            + ([] if answer_ok else ["answer"])
+            + ([] if rank is not None else ["citation"])
         )
-    answer_ok = answer_correct(item, prediction)
-    rank = citation_rank(item, prediction)
-    failed = (
-        (["abstain"] if prediction.abstained else [])
-        + ([] if answer_ok else ["answer"])
-        + ([] if rank is not None else ["citation"])
-    )
     return ItemResult(
         id=item.id,
         type=item.type,
-        abstain=False,
+        abstain=item.abstain,
         abstained=prediction.abstained,
         answer_ok=answer_ok,
         citation_rank=rank,
-        passed=answer_ok and rank is not None,
+        passed=passed,
         failed=failed,
         latency_ms=prediction.latency_ms,
     )
