@@ -20,7 +20,7 @@ import hashlib
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -97,7 +97,7 @@ def _segmenter() -> Callable[[str], list[str]]:
 
 
 @lru_cache(maxsize=4096)
-def word_classes(text: str) -> dict[str, str]:
+def word_classes(text: str) -> Mapping[str, str]:
     """Pure: each word of `text` (lower-case, syllables joined by "_") -> its part-of-speech tag
     (underthesea's VLSP tags: N noun, Np proper noun, V verb, A adjective, M numeral, …)."""
     return {w.lower().replace(" ", "_"): tag for w, tag in _underthesea("pos_tag")(nfc(text))}

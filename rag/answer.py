@@ -182,6 +182,7 @@ class CorpusView:
         self.n = max(1, len(self.clauses))
         self.df_folded, self.df_marked = df_folded, df_marked
         self.all_text = " ".join(self.folded.values())
+        self.folded_subjects = [fold(d.meta.subject) for d in self.documents.values() if d.meta.subject]
         self._restorer: DiacriticRestorer | None = None
 
     def readable(self, text: str, cited: list[Clause]) -> str:
@@ -503,12 +504,11 @@ class Answerer:
         reference_types = {t for t, _ in intent.references}
         # "văn bản báo cáo kết quả truyền thông": "báo cáo" begins a document's subject ("V/v báo
         # cáo kết quả …"), it does not name the document type Báo cáo.
-        subjects = [fold(d.meta.subject) for d in self.view.documents.values() if d.meta.subject]
         subject_words = {
             t
             for t in map(fold, intent.doc_types)
             if (m := re.search(rf"\b{re.escape(t)}((?: \w+){{2}})", intent.folded))
-            and any(f"{t}{m.group(1)}" in s for s in subjects)
+            and any(f"{t}{m.group(1)}" in s for s in self.view.folded_subjects)
         }
         bare_so = bool(re.search(r"\bSở\b", intent.query)) or bool(
             re.search(r"\b(cua|tai) So\b", intent.query)
