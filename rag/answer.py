@@ -298,7 +298,7 @@ class Answerer:
         self._section_owners: dict[str, set[str]] = {}  # doc id -> organisations heading its sections
         self.view = CorpusView(store.documents())
         # Every segmented word of the corpus: a question word outside it names something
-        # the documents never mention ("xe buýt", "lương").
+        # the documents never mention ("tàu điện", "học phí").
         lexical = getattr(store, "lexical", None)
         self.vocabulary: frozenset[str] = (
             frozenset().union(*lexical.counts["word"]) if lexical is not None else frozenset()
@@ -307,7 +307,7 @@ class Answerer:
     def unknown_words(self, intent: Intent) -> list[str]:
         """Nouns of a question (typed with marks) that no document contains.
 
-        A noun names a subject ("xe buýt", "lương"): if no document has it, they do not answer.
+        A noun names a subject ("tàu điện", "học phí"): if no document has it, they do not answer.
         A verb, adjective or numeral no document uses ("gồm", "đặt", "sáu") is only a way of
         asking, so it is not counted.
         """
@@ -399,7 +399,7 @@ class Answerer:
 
     def _answers_something_else(self, intent: Intent, composed: _Composed) -> bool:
         """A passage was found, but what the question asks is not in it (so the answer is capped)."""
-        # A noun no document contains names a subject the documents do not cover ("xe buýt").
+        # A noun no document contains names a subject the documents do not cover ("tàu điện").
         if composed.support < STRONG_SUPPORT and self.unknown_words(intent):
             return True
         # "bao nhiêu …" answered by a sentence with no quantity in it: the figure is not there.
@@ -502,8 +502,8 @@ class Answerer:
         """How well each document matches what the question says about the document."""
         q_terms = set(TextTerms.of(intent.query).folded)
         reference_types = {t for t, _ in intent.references}
-        # "văn bản báo cáo kết quả truyền thông": "báo cáo" begins a document's subject ("V/v báo
-        # cáo kết quả …"), it does not name the document type Báo cáo.
+        # A type word that begins a document's subject ("V/v báo cáo …", asked as "văn bản báo cáo
+        # …") names that subject, not the document type Báo cáo.
         subject_words = {
             t
             for t in map(fold, intent.doc_types)
@@ -947,7 +947,7 @@ class Answerer:
         """The organisation a bullet belongs to ("1. Sở Khoa học và Công nghệ" → that name)."""
         heads = [(a.title or a.text).strip() for a in self.view.ancestors(clause)[:2]]
         if clause.kind != "field":
-            # Its own title, or a short first line standing alone ("2. Văn phòng Sở" over its duties).
+            # Its own title, or a short first line standing alone ("3. Phòng Tổ chức" over its duties).
             first, newline, _ = clause.text.strip().partition("\n")
             own = clause.title or (first.strip() if newline and len(first) <= 80 else "")
             heads = [own, *heads] if own else heads
@@ -1127,8 +1127,8 @@ _NUMBER_SLOT = re.compile(r"((?:\w+ ){0,2})\b(?:bao nhieu|may)\s+(\w+)")
 def _fills_number_slot(folded: str, question: str) -> float:
     """1.0 when the text says what the question says with a number for "bao nhiêu".
 
-    "còn lại bao nhiêu xã" is answered by "còn lại 145 xã": the words around the question's
-    slot, with a number in it.
+    "tuyển mới bao nhiêu giáo viên" is answered by "tuyển mới 12 giáo viên": the words around
+    the question's slot, with a number in it.
     """
     m = _NUMBER_SLOT.search(question)
     if not m:
