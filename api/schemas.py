@@ -38,7 +38,7 @@ class FiltersIn(BaseModel):
 
 class AskRequest(BaseModel):
     # The upper bound is a setting (max_question_chars), checked by the router (413).
-    question: str = Field(min_length=1, examples=["Đơn vị nào thực hiện nhiệm vụ 4 trong kế hoạch?"])
+    question: str = Field(min_length=1, examples=["Đơn vị nào chủ trì nhiệm vụ 2?"])
     filters: FiltersIn | None = None
     top_k: int | None = Field(default=None, ge=1, le=50)
     mode: Mode = "hybrid"
