@@ -238,8 +238,8 @@ def test_lexical_first_can_be_turned_off(seed_index) -> None:
 
 
 def test_number_slot_is_the_questions_words_around_a_number() -> None:
-    from rag.answer import _fills_number_slot
+    from rag.answer import fills_number_slot
 
-    assert _fills_number_slot("giam 03 don vi, con lai 145 xa, 8 thi tran", "con lai bao nhieu xa?")
-    assert not _fills_number_slot("160 diem buu dien giam do sap nhap xa", "con lai bao nhieu xa?")
-    assert not _fills_number_slot("con lai 145 xa", "ke hoach ban hanh ngay nao?")  # no "bao nhiêu"
+    assert fills_number_slot("giam 03 don vi, con lai 145 xa, 8 thi tran", "con lai bao nhieu xa?")
+    assert not fills_number_slot("160 diem buu dien giam do sap nhap xa", "con lai bao nhieu xa?")
+    assert not fills_number_slot("con lai 145 xa", "ke hoach ban hanh ngay nao?")  # no "bao nhiêu"

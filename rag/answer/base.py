@@ -1,0 +1,53 @@
+"""The records and the one interface every answering strategy shares."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rag.intent import Intent
+from rag.records import Clause, Hit
+
+if TYPE_CHECKING:
+    from rag.answer.corpus import CorpusView
+    from rag.answer.evidence import Evidence
+
+NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản."
+CITATIONS = 5
+
+
+@dataclass
+class Composed:
+    """An answer text, the clauses it stands on (cited first) and how well they support it."""
+
+    text: str
+    cited: list[Clause]
+    support: float
+    extra: list[Clause] = field(default_factory=list)
+
+    @classmethod
+    def unanswerable(cls) -> Composed:
+        """The question asks for something the documents do not have (a task they lack): abstain."""
+        return cls(text="", cited=[], support=0.0)
+
+
+@dataclass
+class Context:
+    """One question's state, handed to each strategy in turn."""
+
+    intent: Intent
+    hits: list[Hit]
+    affinity: dict[str, float]  # doc id -> how well the document matches what the question says of it
+    view: CorpusView
+    evidence: Evidence
+
+
+class Strategy(ABC):
+    """One way of answering. `compose` returns None when the question is not of its kind (the
+    next strategy tries), or `Composed.unanswerable()` when it is and the documents lack the fact."""
+
+    name: str = ""
+
+    @abstractmethod
+    def compose(self, ctx: Context) -> Composed | None: ...

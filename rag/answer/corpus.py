@@ -1,0 +1,184 @@
+"""What the answerer knows about one index generation: clauses, their passages, word statistics."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rag.answer.text import DATE, numbers, split_passages, strip_marker
+from rag.matching import QueryTerms, TextTerms
+from rag.records import Clause, Document
+from rag.restore import DiacriticRestorer, lost_diacritics
+from rag.text import fold
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A sentence-sized piece of a clause with what scoring reads from it, computed once."""
+
+    text: str
+    terms: TextTerms
+    folded: str
+    numbers: frozenset[str]
+    has_date: bool
+
+    @classmethod
+    def of(cls, text: str, has_marks: bool) -> Passage:
+        folded = fold(text)
+        return cls(
+            text=text,
+            terms=TextTerms.of(text, has_marks=has_marks),
+            folded=folded,
+            numbers=frozenset(numbers(fold(strip_marker(text)))),
+            has_date=bool(DATE.search(text)),
+        )
+
+
+class CorpusView:
+    """Lookups over one index generation, built once per snapshot."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self.documents: dict[str, Document] = {}
+        self.clauses: dict[str, Clause] = {}
+        self.children: dict[str, list[Clause]] = defaultdict(list)
+        self.by_doc: dict[str, list[Clause]] = {}
+        self.folded: dict[str, str] = {}
+        for doc in documents:
+            self.documents[doc.id] = doc
+            ordered = sorted(doc.clauses, key=lambda c: c.order)
+            self.by_doc[doc.id] = ordered
+            for c in ordered:
+                self.clauses[c.id] = c
+                self.folded[c.id] = fold(c.text)
+            for c in ordered:
+                if c.parent_id:
+                    self.children[c.parent_id].append(c)
+        # Documents whose text lost its marks (OCR): compared folded, answers restored.
+        self.unmarked_docs = {
+            d.id
+            for d in self.documents.values()
+            if lost_diacritics(" ".join(c.text for c in d.clauses[:200]))
+        }
+        self._text_terms: dict[str, TextTerms] = {}
+        self._head_terms: dict[str, TextTerms] = {}
+        self._passages: dict[str, list[Passage]] = {}
+        self._meta_terms: dict[str, TextTerms] = {}
+        self._context: dict[str, str] = {}
+        self._idf: dict[tuple[str, bool], float] = {}
+        df_folded: Counter[str] = Counter()
+        df_marked: Counter[str] = Counter()
+        for c in self.clauses.values():
+            t = self.text_terms(c)
+            df_folded.update(t.folded)
+            df_marked.update(t.marked)
+        self.n = max(1, len(self.clauses))
+        self.df_folded, self.df_marked = df_folded, df_marked
+        self.all_text = " ".join(self.folded.values())
+        self.folded_subjects = [fold(d.meta.subject) for d in self.documents.values() if d.meta.subject]
+        self._restorer: DiacriticRestorer | None = None
+
+    def readable(self, text: str, cited: list[Clause]) -> str:
+        """Answer text built from OCR text that lost its marks, with marks restored."""
+        if not any(c.doc_id in self.unmarked_docs for c in cited):
+            return text
+        if self._restorer is None:
+            self._restorer = DiacriticRestorer(
+                c.text for doc_id, cs in self.by_doc.items() if doc_id not in self.unmarked_docs for c in cs
+            )
+        return self._restorer.restore(text)
+
+    def idf(self, term: str, marked: bool = False) -> float:
+        key = (term, marked)
+        value = self._idf.get(key)
+        if value is None:
+            df = (self.df_marked if marked else self.df_folded).get(term, 0)
+            value = self._idf[key] = math.log(1 + self.n / (1 + df))
+        return value
+
+    def has_marks(self, clause: Clause) -> bool:
+        return clause.doc_id not in self.unmarked_docs
+
+    def text_terms(self, clause: Clause) -> TextTerms:
+        cached = self._text_terms.get(clause.id)
+        if cached is None:
+            cached = TextTerms.of(clause.text, has_marks=self.has_marks(clause))
+            self._text_terms[clause.id] = cached
+        return cached
+
+    def head_terms(self, clause: Clause) -> TextTerms:
+        """Words of what surrounds a clause: document label, issuer, breadcrumb, own title."""
+        cached = self._head_terms.get(clause.id)
+        if cached is None:
+            doc = self.documents.get(clause.doc_id)
+            label = f"{doc.meta.label()} {doc.meta.issuer}" if doc else ""
+            cached = TextTerms.of(
+                " ".join([label, *clause.breadcrumb, clause.title]), has_marks=self.has_marks(clause)
+            )
+            self._head_terms[clause.id] = cached
+        return cached
+
+    def passages(self, clause: Clause) -> list[Passage]:
+        """A clause cut into sentence-sized passages: evidence must be local, not spread over a page."""
+        cached = self._passages.get(clause.id)
+        if cached is None:
+            marks = self.has_marks(clause)
+            cached = [Passage.of(p, marks) for p in split_passages(clause.text)]
+            self._passages[clause.id] = cached
+        return cached
+
+    def meta_terms(self, text: str) -> TextTerms:
+        """Words of a document's metadata (issuer, title, …): few distinct strings, so kept."""
+        cached = self._meta_terms.get(text)
+        if cached is None:
+            cached = self._meta_terms[text] = TextTerms.of(text)
+        return cached
+
+    def context(self, clause: Clause) -> str:
+        """Folded clause text with its breadcrumb (for pattern checks)."""
+        cached = self._context.get(clause.id)
+        if cached is None:
+            cached = self._context[clause.id] = fold(
+                " ".join([*clause.breadcrumb, clause.title, clause.text])
+            )
+        return cached
+
+    def ancestors(self, clause: Clause) -> list[Clause]:
+        out = []
+        parent = self.clauses.get(clause.parent_id or "")
+        while parent is not None:
+            out.append(parent)
+            parent = self.clauses.get(parent.parent_id or "")
+        return out
+
+    def task_number(self, clause: Clause) -> int | None:
+        last = re.split(r"[.\s]", clause.locator.split("·")[0].strip())[-1]
+        return int(last) if last.isdigit() else None
+
+
+def coverage(view: CorpusView, query: QueryTerms, *texts: TextTerms) -> float:
+    """IDF-weighted share of the question's words found in the text(s) (0..1)."""
+    if not texts or not query:
+        return 0.0
+    marked = query.has_marks and texts[0].has_marks
+    words = query.marked if marked else query.folded
+    present: set[str] = set()
+    for t in texts:
+        present |= t.marked if marked else t.folded
+    total = sum(view.idf(w, marked) for w in words)
+    found = sum(view.idf(w, marked) for w in words if w in present)
+    return found / total if total else 0.0
+
+
+def phrase_coverage(view: CorpusView, query: QueryTerms, text: TextTerms) -> float:
+    """IDF-weighted share of the question's adjacent word pairs that are adjacent in the text too."""
+    words, _, seq, marked = query.pick(text)
+    pairs = list(zip(words, words[1:], strict=False))
+    if not pairs:
+        return 0.0
+    present = set(zip(seq, seq[1:], strict=False))
+    weight = {p: view.idf(p[0], marked) + view.idf(p[1], marked) for p in pairs}
+    total = sum(weight.values())
+    return sum(w for p, w in weight.items() if p in present) / total if total else 0.0

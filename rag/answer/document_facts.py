@@ -1,0 +1,125 @@
+"""Facts about documents: who signed, to whom it was sent, its number, the date of a cited document."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from rag.answer.base import Composed, Context, Strategy
+from rag.answer.corpus import coverage
+from rag.answer.text import original_span, reference_text, short, squash_numbers, trim
+from rag.matching import query_terms
+from rag.records import Clause, Document
+from rag.text import collapse_ws, fold
+
+
+class DocumentFacts(Strategy):
+    """Signer, recipients or number of the document(s) the question names best."""
+
+    name = "document_field"
+
+    def compose(self, ctx: Context) -> Composed | None:
+        if ctx.intent.kind not in ("signer", "recipient", "doc_number"):
+            return None
+        intent, hits, affinity = ctx.intent, ctx.hits, ctx.affinity
+        kind = {"signer": "signature", "recipient": "recipients", "doc_number": "header"}[intent.kind]
+        retrieval = Counter()
+        for rank, h in enumerate(hits):
+            retrieval[h.clause.doc_id] += 1.0 / (rank + 1)
+        q_terms = query_terms(intent).without({"ky", "gui", "nhan", "hieu"})
+        ranked = []
+        for doc_id, aff in affinity.items():
+            doc = ctx.view.documents[doc_id]
+            meta = doc.meta
+            about = f"{meta.label()} {meta.doc_type} {meta.title} {meta.subject} {meta.issuer}"
+            title_cov = coverage(ctx.view, q_terms, ctx.view.meta_terms(about))
+            ranked.append(
+                (aff + 2.0 * title_cov + retrieval[doc_id], aff + 2.0 * title_cov, title_cov, doc_id)
+            )
+        ranked.sort(reverse=True)
+        composed: list[tuple[str, Clause, float]] = []
+        for _, naming, title_cov, doc_id in ranked[:3]:
+            # The best document, plus any other the question names just as well (ambiguity).
+            if composed and naming < ranked[0][1] - 0.05:
+                break
+            doc = ctx.view.documents[doc_id]
+            clause = next((c for c in ctx.view.by_doc[doc_id] if c.kind == kind), None)
+            text = document_fact(doc, kind, clause) if clause is not None else None
+            if clause is not None and text is not None:
+                composed.append((text, clause, max(title_cov, 0.6) if doc_id == ranked[0][3] else title_cov))
+        if not composed:
+            return None
+        if len(composed) == 1:
+            text, clause, support = composed[0]
+            return Composed(text=trim(text), cited=[clause], support=support)
+        text = "Câu hỏi khớp với nhiều văn bản:\n" + "\n".join(t for t, _, _ in composed)
+        return Composed(text=trim(text, 900), cited=[c for _, c, _ in composed], support=composed[0][2])
+
+
+class ReferenceDate(Strategy):
+    """The date of a document the question cites by number ("Quyết định số 12/QĐ-UBND ngày …")."""
+
+    name = "reference_date"
+
+    def compose(self, ctx: Context) -> Composed | None:
+        if ctx.intent.kind != "date" or not ctx.intent.references:
+            return None
+        intent, hits, affinity = ctx.intent, ctx.hits, ctx.affinity
+        for ref_type, number in intent.references:
+            # The document itself is indexed: its own date.
+            for doc in ctx.view.documents.values():
+                if doc.id not in affinity:  # outside the caller's access or filters
+                    continue
+                if doc.meta.number and fold(doc.meta.number).startswith(number) and doc.meta.date:
+                    header = next((c for c in ctx.view.by_doc[doc.id] if c.kind == "header"), None)
+                    if header is not None:
+                        return Composed(
+                            text=f"{doc.meta.label()} ban hành {issue_date(doc)}.",
+                            cited=[header],
+                            support=1.0,
+                        )
+            pattern = re.compile(
+                # "số" may come out of OCR as "s6"/"sb": any short token may stand between.
+                rf"{re.escape(ref_type)}\s+(?:\S{{1,3}}\s+)?{re.escape(number)}\b[^.;]{{0,40}}?\b(ngay\s+\d{{1,2}}\s*(?:/\s*\d{{1,2}}\s*/\s*\d{{4}}|thang\s+\d{{1,2}}\s+nam\s+\d{{4}}))"
+            )
+            ordered = [h.clause for h in hits] + list(ctx.view.clauses.values())
+            for clause in ordered:
+                if clause.doc_id not in affinity:
+                    continue
+                text = ctx.view.folded[clause.id]
+                m = pattern.search(squash_numbers(text))
+                if not m:
+                    continue
+                date = original_span(clause.text, m.group(1))
+                name = original_span(clause.text, f"{ref_type}") or ref_type
+                ref_text = reference_text(clause.text, number) or f"{name} {number}"
+                return Composed(text=f"{ref_text} được ban hành {date}.", cited=[clause], support=1.0)
+        return None
+
+
+def document_fact(doc: Document, kind: str, clause: Clause) -> str | None:
+    """One sentence about a document: its number and date, who signed it, or whom it was sent to."""
+    meta = doc.meta
+    if kind == "header":
+        number = meta.number.strip()
+        if not number or number.startswith("/"):
+            return None  # a draft or a document whose number was not written
+        issued = f", ban hành {issue_date(doc)}" if meta.date or meta.date_text else ""
+        return f"{meta.doc_type or 'Văn bản'} số {number}{issued}."
+    if kind == "signature":
+        if meta.signer_name:
+            return f"{meta.label()} do {meta.signer_title} {meta.signer_name} ký."
+        if meta.signer_title:
+            return f"{meta.label()} do {meta.signer_title} ký (văn bản không ghi hoặc không đọc được tên người ký)."
+        return f"{meta.label()}, phần chữ ký: {short(clause.text, 200)}"
+    names = meta.recipients or meta.distribution
+    return f"{meta.label()} gửi: " + "; ".join(names) + "." if names else None
+
+
+def issue_date(doc: Document) -> str:
+    """ "ngày 4 tháng 3 năm 2026" from a complete ISO date (OCR may have garbled the written one)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", doc.meta.date or "")
+    if m:
+        return f"ngày {int(m.group(3))} tháng {int(m.group(2))} năm {m.group(1)}"
+    written = collapse_ws(doc.meta.date_text or doc.meta.date)
+    return written if written.lower().startswith("ngày") else f"ngày {written}"

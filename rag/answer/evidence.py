@@ -1,0 +1,219 @@
+"""Evidence scoring shared by the strategies: which retrieved clause, and which passage of it,
+says what the question asks; lists under headings; the organisation a bullet belongs to."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rag.answer.corpus import CorpusView, Passage, coverage, phrase_coverage
+from rag.answer.text import (
+    DATE_FOLDED,
+    SENTENCE_SPLIT,
+    counts_asked_noun,
+    date_follows_phrase,
+    fills_number_slot,
+    numbers,
+    period_conflict,
+)
+from rag.intent import Intent
+from rag.matching import QueryTerms, TextTerms, query_terms
+from rag.records import Clause, Hit
+from rag.text import collapse_ws, fold
+
+ORG_HEAD = re.compile(
+    r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\))?\s*((?:Sở|Phòng|Ủy ban|UBND|Trung tâm|Văn phòng|Ban|Bộ|Các|Đài|Báo|Hội|Mặt trận|Cơ quan|Chi cục)\b.*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Candidate:
+    clause: Clause
+    score: float
+    support: float
+    passage: str = ""  # the clause's best passage for the question
+
+
+def best_docs(affinity: dict[str, float], candidates: Iterable[str]) -> list[str]:
+    """The candidate documents the question matches best (ties kept)."""
+    cands = [d for d in candidates if d in affinity]
+    if not cands:
+        return []
+    top = max(affinity[d] for d in cands)
+    return [d for d in cands if affinity[d] >= top - 1e-9]
+
+
+class Evidence:
+    """Scores retrieved clauses as evidence for a question, over one corpus view."""
+
+    def __init__(self, view: CorpusView) -> None:
+        self.view = view
+        self._section_owners: dict[str, set[str]] = {}  # doc id -> organisations heading its sections
+
+    def candidates(
+        self,
+        intent: Intent,
+        hits: list[Hit],
+        affinity: dict[str, float],
+        *,
+        drop_terms: frozenset[str] = frozenset(),
+        skip_kinds: frozenset[str] = frozenset(),
+    ) -> list[Candidate]:
+        """Retrieved clauses (and the items under retrieved headings), scored as evidence."""
+        q_terms = query_terms(intent).without(drop_terms)
+        q_numbers = set(numbers(intent.folded))
+        top_score = max((h.score for h in hits), default=0.0) or 1.0
+        pool: list[tuple[Clause, float, int]] = []
+        seen: set[str] = set()
+        for rank, h in enumerate(hits):
+            if h.clause.id not in seen:
+                pool.append((h.clause, h.score / top_score, rank))
+                seen.add(h.clause.id)
+            for child in self.view.children.get(h.clause.id, []):
+                if child.id not in seen:
+                    pool.append((child, 0.5 * h.score / top_score, rank + 1))
+                    seen.add(child.id)
+        # An organisation that heads its own section is the subject of every bullet there:
+        # its name picks the section (below), so a sentence is not scored on repeating it.
+        owners = {
+            o for doc_id in {c.doc_id for c, _, _ in pool} for o in self.section_owners_named(intent, doc_id)
+        }
+        q_own = q_terms.without({w for o in owners for w in o.split()}) if owners else q_terms
+        q_own = q_own or q_terms
+        out: list[Candidate] = []
+        for c, retrieval, rank in pool:
+            if c.kind in skip_kinds:
+                continue
+            head = self.view.head_terms(c)
+
+            def passage_score(p: Passage) -> float:
+                value = coverage(self.view, q_own, p.terms) + 0.5 * phrase_coverage(self.view, q_own, p.terms)
+                if intent.kind == "number" and p.numbers - q_numbers:
+                    value += 0.15
+                if intent.kind in ("date", "deadline") and p.has_date:
+                    value += 0.2
+                return value
+
+            passages = self.view.passages(c)
+            if not passages:
+                continue
+            best_passage = max(passages, key=passage_score)
+            text, terms_ = best_passage.text, best_passage.terms
+            support = coverage(self.view, q_terms, head, terms_)
+            own = coverage(self.view, q_own, terms_)
+            phrase = phrase_coverage(self.view, q_own, terms_)
+            score = (
+                0.35 * retrieval
+                + support
+                + 0.5 * own
+                + 0.5 * phrase
+                + 0.15 * affinity.get(c.doc_id, 0.0)
+                + 0.2 / (1 + rank)
+            )
+            if intent.kind == "number":
+                fresh = best_passage.numbers - q_numbers
+                score += 0.25 if fresh else -0.2
+                score += 0.3 * counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))
+                score += 0.4 * fills_number_slot(best_passage.folded, intent.folded)
+                if c.kind == "heading" and self.view.children.get(c.id):
+                    score -= 0.2
+            if intent.kind == "date" and best_passage.has_date:
+                score += 0.3 + 0.4 * date_follows_phrase(best_passage.folded, q_terms.folded)
+            score -= 0.5 * period_conflict(intent.folded, self.view.context(c))
+            # A bullet under a heading that names the organisation the question names; a bullet
+            # under another organisation's heading, when the question's has its own section,
+            # is that other organisation's duty (it may mention the asked one in passing).
+            entity = self.entity_heading(c)
+            if entity and fold(entity) in intent.folded:
+                score += 0.4
+            elif entity and self.section_owners_named(intent, c.doc_id):
+                score -= 0.5
+            if intent.list_like and c.text.rstrip().endswith(":"):
+                score += 0.3
+            if c.kind == "field" and intent.kind == "content":
+                score -= 0.3  # "Đơn vị thực hiện: X" names X; it does not say what X does
+            if c.kind in ("header", "signature", "recipients") and intent.kind not in (
+                "signer",
+                "recipient",
+                "doc_number",
+                "date",
+            ):
+                score -= 0.3
+            out.append(Candidate(c, score, support, passage=text))
+        out.sort(key=lambda x: -x.score)
+        return out
+
+    def list_items(self, clause: Clause) -> list[Clause]:
+        """Children of a heading, or the items right after a clause that ends with ':'."""
+        kids = [c for c in self.view.children.get(clause.id, []) if c.kind != "footnote"]
+        if clause.kind == "heading" and kids:
+            return kids[:8]
+        if clause.text.rstrip().endswith(":"):
+            ordered = self.view.by_doc[clause.doc_id]
+            idx = next(i for i, c in enumerate(ordered) if c.id == clause.id)
+            out = []
+            for c in ordered[idx + 1 : idx + 12]:
+                if c.kind not in ("item", "field", "paragraph"):
+                    break
+                out.append(c)
+                if len(out) >= 6:
+                    break
+            return kids[:8] or out
+        return []
+
+    def section_owners_named(self, intent: Intent, doc_id: str) -> set[str]:
+        """Organisations heading sections of the document that the question names (folded)."""
+        owners = self._section_owners.get(doc_id)
+        if owners is None:
+            owners = self._section_owners[doc_id] = {
+                fold(entity)
+                for c in self.view.by_doc.get(doc_id, [])
+                if c.kind == "heading" and (entity := self.entity_heading(c))
+            }
+        return {owner for owner in owners if owner in intent.folded}
+
+    def entity_heading(self, clause: Clause) -> str | None:
+        """The organisation a bullet belongs to ("1. Sở Khoa học và Công nghệ" → that name)."""
+        heads = [(a.title or a.text).strip() for a in self.view.ancestors(clause)[:2]]
+        if clause.kind != "field":
+            # Its own title, or a short first line standing alone ("3. Phòng Tổ chức" over its duties).
+            first, newline, _ = clause.text.strip().partition("\n")
+            own = clause.title or (first.strip() if newline and len(first) <= 80 else "")
+            heads = [own, *heads] if own else heads
+        for head in heads:
+            m = ORG_HEAD.match(head)
+            if m and len(m.group(1)) <= 120:
+                return m.group(1).strip().rstrip(":")
+        return None
+
+    def best_window(self, intent: Intent, q_terms: QueryTerms, clause: Clause) -> str:
+        text = collapse_ws(clause.text)
+        marks = self.view.has_marks(clause)
+        if len(text) <= 320:
+            return text
+        sentences = [s for s in SENTENCE_SPLIT.split(text) if s.strip()]
+
+        def score(s: str) -> float:
+            f = fold(s)
+            value = coverage(self.view, q_terms, TextTerms.of(s, has_marks=marks))
+            if intent.kind == "number" and re.search(r"\d", s):
+                value += 0.15
+            if intent.kind in ("date", "deadline") and DATE_FOLDED.search(f):
+                value += 0.2
+            return value
+
+        best = max(sentences, key=score)
+        if len(best) <= 400:
+            return best
+        # A long sentence: the window of words with the most evidence.
+        words = best.split(" ")
+        width = 70
+        best_i, best_v = 0, -1.0
+        for i in range(0, max(1, len(words) - width + 1), 3):
+            v = score(" ".join(words[i : i + width]))
+            if v > best_v:
+                best_i, best_v = i, v
+        window = " ".join(words[best_i : best_i + width])
+        return ("… " if best_i else "") + window + (" …" if best_i + width < len(words) else "")

@@ -1,0 +1,86 @@
+"""The extractive answer: the best passage of the best clause, a heading with its items, or
+the article a question names ("Điều 8 khoản 2 quy định gì?")."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.base import Composed, Context, Strategy
+from rag.answer.evidence import best_docs
+from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
+from rag.intent import Intent
+from rag.matching import query_terms
+from rag.records import Clause, Hit
+from rag.text import collapse_ws, fold
+
+# Words that name a legal locator or ask what it says: without anything else, the article answers.
+LEGAL_WORDS = re.compile(
+    r"\b(theo\s+)?(dieu|khoan|diem)\s+[0-9a-z]{1,3}\b|\b(quy dinh|noi dung|neu|ghi)( gi| nhung gi| ve gi)?\b"
+    r"|\b(cua )?(luat|nghi dinh|thong tu|bo luat|van ban)( nay)?\b"
+)
+
+
+def article_scope(ctx: Context, intent: Intent, affinity: dict[str, float]) -> list[Clause] | None:
+    """The clauses under the legal locator the question names ("Điều 8 khoản 2"), in the best documents."""
+    if not intent.article:
+        return None
+    target = intent.article
+    scope = [
+        c
+        for c in ctx.view.clauses.values()
+        if c.doc_id in affinity and (c.locator == target or c.locator.startswith(target + " "))
+    ]
+    docs = best_docs(affinity, {c.doc_id for c in scope})
+    return [c for c in scope if c.doc_id in docs]
+
+
+class ExtractivePassage(Strategy):
+    name = "passage"
+
+    def compose(self, ctx: Context) -> Composed | None:
+        intent, hits, affinity = ctx.intent, ctx.hits, ctx.affinity
+        scope = article_scope(ctx, intent, affinity)
+        if scope is not None:
+            if not scope:
+                return None  # an article the documents do not have
+            # Evidence comes from inside the named article; the article itself answers "quy định gì".
+            inside = {c.id for c in scope}
+            hits = [h for h in hits if h.clause.id in inside] or [Hit(clause=c, score=1.0) for c in scope]
+            head = min(scope, key=lambda c: (len(c.locator), c.order))
+            if not query_terms(intent, drop_phrases=LEGAL_WORDS):
+                items = ctx.evidence.list_items(head)
+                body = "\n".join(f"- {short(strip_marker(i.text), 200)}" for i in items)
+                text = f"{short(head.text, 300)}" + (f"\n{body}" if body else "")
+                return Composed(text=trim(text, 700), cited=[head, *items[:3]], support=1.0)
+        candidates = ctx.evidence.candidates(intent, hits, affinity)
+        if intent.kind == "person":
+            # "Who is the chairman?" is answered only by a passage that names someone.
+            title = intent.person_title or ""
+            candidates = [c for c in candidates if names_a_person(c.passage, near=title)]
+        if not candidates:
+            return None
+        best = candidates[0]
+        clause = best.clause
+        q_terms = query_terms(intent)
+        # A heading or a list intro answers with its items.
+        items = ctx.evidence.list_items(clause) if intent.kind not in ("number", "date") else []
+        if items:
+            lead = short(clause.text, 160).rstrip(":")
+            body = "\n".join(f"- {short(strip_marker(i.text), 200)}" for i in items)
+            return Composed(
+                text=trim(f"{lead}:\n{body}", 700), cited=[clause, *items[:3]], support=best.support
+            )
+        sentence = (
+            best.passage
+            if len(best.passage) <= PASSAGE_CHARS + 80
+            else ctx.evidence.best_window(intent, q_terms, clause)
+        )
+        if best.passage and best.passage != collapse_ws(clause.text):
+            starts = collapse_ws(clause.text).startswith(best.passage)
+            ends = collapse_ws(clause.text).endswith(best.passage)
+            sentence = (
+                ("" if starts else "… ") + sentence + ("" if ends or sentence.endswith((".", ";")) else " …")
+            )
+        entity = ctx.evidence.entity_heading(clause) if intent.kind in ("lead_unit", "content") else None
+        text = f"{entity}: {sentence}" if entity and fold(entity) not in fold(sentence) else sentence
+        return Composed(text=trim(text), cited=[clause], support=best.support)

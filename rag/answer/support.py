@@ -1,0 +1,108 @@
+"""The support check: whether a found passage answers the question or something else.
+
+A question names a subject no document has (a noun outside the corpus vocabulary), a year or
+document number the corpus never mentions, or asks "how many" of a passage without any
+quantity: then the documents do not answer it, and the answerer abstains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rag.answer.base import Composed
+from rag.answer.corpus import CorpusView
+from rag.answer.text import NUMBER_WORDS, numbers
+from rag.intent import Intent
+from rag.records import Clause
+from rag.text import fold, has_diacritics
+
+STRONG_SUPPORT = 0.9
+# underthesea (VLSP) tags of words that name things; Nc (classifiers: "vị", "cái") does not.
+NOUN_TAGS = frozenset({"N", "Np", "Ny", "Nb", "Nu"})
+# Segmented words that ask rather than name (they need not occur in the documents).
+QUESTION_WORDS = frozenset(
+    """
+    bao_nhiêu như_thế_nào thế_nào tần_suất phần_trăm ký phải đâu gì nào ai khi_nào bao_giờ mấy
+    những_gì làm_gì là_gì ở_đâu bao_lâu hay_không có_phải tổng_cộng tất_cả con_số số_liệu
+    mức mức_độ số_lượng quy_định nội_dung trường_hợp cần được theo
+    """.split()
+)
+
+
+class SupportCheck:
+    """Support checks over one corpus view and its vocabulary (every segmented word indexed)."""
+
+    def __init__(self, view: CorpusView, vocabulary: frozenset[str]) -> None:
+        self.view = view
+        self.vocabulary = vocabulary
+
+    def unknown_words(self, intent: Intent) -> list[str]:
+        """Nouns of a question (typed with marks) that no document contains.
+
+        A noun names a subject ("tàu điện", "học phí"): if no document has it, they do not answer.
+        A verb, adjective or numeral no document uses ("gồm", "đặt", "sáu") is only a way of
+        asking, so it is not counted.
+        """
+        if intent.english or not self.vocabulary or not has_diacritics(intent.question):
+            return []
+        from index.lexical import tokenize, word_classes
+
+        unknown = [
+            w
+            for w in tokenize(intent.query).word
+            if w not in self.vocabulary and w not in QUESTION_WORDS and not any(ch.isdigit() for ch in w)
+        ]
+        if not unknown:
+            return []
+        classes = word_classes(intent.query)
+        return [w for w in unknown if classes.get(w, "N") in NOUN_TAGS]
+
+    def mentions_unknown(self, intent: Intent) -> bool:
+        """A year or document number the corpus never mentions cannot be answered from it."""
+        text = self.view.all_text
+        for year in intent.years:
+            if year not in text:
+                return True
+        for _, number in intent.references:
+            head = re.match(r"\d+", number)
+            if head and not re.search(rf"\b{head.group(0)}\b", text):
+                return True
+        return False
+
+    def answers_something_else(self, intent: Intent, composed: Composed) -> bool:
+        """A passage was found, but what the question asks is not in it (so the answer is capped)."""
+        # A noun no document contains names a subject the documents do not cover ("tàu điện").
+        if composed.support < STRONG_SUPPORT and self.unknown_words(intent):
+            return True
+        # "bao nhiêu …" answered by a sentence with no quantity in it: the figure is not there.
+        # ("tần suất", "mức độ" may be answered in words: "hằng tuần", "thường xuyên".)
+        asked = set(numbers(intent.folded, periods=True))
+        counted = intent.kind == "number" and re.search(r"\b(bao nhieu|so luong|may)\b", intent.folded)
+        if (
+            counted
+            and not set(numbers(fold(composed.text), periods=True)) - asked
+            # Laws often write numbers in words ("hai năm", "ba mươi ngày").
+            and not NUMBER_WORDS.search(composed.text.lower())
+        ):
+            return True
+        # "… năm 2024" answered from a report of 2025: not the year asked about.
+        return bool(intent.years) and not self.about_years(composed.cited, intent.years)
+
+    def about_years(self, cited: list[Clause], years: Iterable[str]) -> bool:
+        """Whether a cited clause, its headings or its document's title, number or date name one of the years."""
+        for c in cited:
+            doc = self.view.documents.get(c.doc_id)
+            about = " ".join(
+                [
+                    self.view.context(c),
+                    *(
+                        (doc.meta.title, doc.meta.subject, doc.meta.number, doc.meta.date, doc.meta.date_text)
+                        if doc
+                        else ()
+                    ),
+                ]
+            )
+            if any(re.search(rf"(?<!\d){y}(?!\d)", about) for y in years):
+                return True
+        return False

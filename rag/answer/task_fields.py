@@ -1,0 +1,95 @@
+"""Task fields: the lead unit, coordinating units or deadline of task N, or of the task the
+best evidence clause belongs to ("who carries out the task about X")."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.base import Composed, Context, Strategy
+from rag.answer.evidence import best_docs
+from rag.answer.text import short, trim
+from rag.records import Clause
+
+FIELD_LABELS = {
+    "lead_unit": "Đơn vị thực hiện",
+    "coordinating_units": "Đơn vị phối hợp",
+    "deadline": "Thời gian thực hiện",
+}
+# Words of the field labels themselves: they match every task, so they locate none.
+FIELD_WORDS = frozenset(
+    {"thoi", "gian", "thuc", "hien", "don", "phoi", "hop", "chu", "tri", "nhiem", "vu", "han"}
+)
+INTENT_FIELD = {"lead_unit": "lead_unit", "coordinating": "coordinating_units", "deadline": "deadline"}
+
+
+class TaskFields(Strategy):
+    name = "task_field"
+
+    def compose(self, ctx: Context) -> Composed | None:
+        if ctx.intent.kind not in INTENT_FIELD:
+            return None
+        composed = self._task_field(ctx)
+        if composed is None and ctx.intent.task_number is not None:
+            return Composed.unanswerable()  # a task the documents do not have
+        return composed
+
+    def _task_field(self, ctx: Context) -> Composed | None:
+        intent, hits, affinity = ctx.intent, ctx.hits, ctx.affinity
+        key = INTENT_FIELD[intent.kind]
+        tasks = [
+            c
+            for c in ctx.view.clauses.values()
+            if c.kind != "field" and key in c.fields and c.doc_id in affinity
+        ]
+        if not tasks:
+            return None
+        if intent.task_number is not None:
+            numbered = [t for t in tasks if ctx.view.task_number(t) == intent.task_number]
+            if not numbered:
+                return None
+            docs = best_docs(affinity, {t.doc_id for t in numbered})
+            chosen = [t for t in numbered if t.doc_id in docs]
+            support = 1.0
+        else:
+            # No number: the task that the best evidence clause belongs to, if it belongs to one
+            # ("who carries out the task about X" -> the clause about X -> its task's lead unit).
+            generic = ctx.evidence.candidates(
+                intent, hits, affinity, drop_terms=FIELD_WORDS, skip_kinds=frozenset({"field"})
+            )
+            if not generic:
+                return None
+
+            def task_of(clause: Clause) -> Clause | None:
+                chain = [clause, *ctx.view.ancestors(clause)]
+                return next((a for a in chain if a.kind != "field" and key in a.fields), None)
+
+            # A question that names a task ("nhiệm vụ …") is about a task: take the best clause
+            # inside one. Otherwise only when the best clause overall belongs to a task.
+            names_task = bool(re.search(r"\bnhiem vu\b", intent.folded))
+            pool = generic if names_task else generic[:1]
+            top = next((c for c in pool if task_of(c.clause) is not None), None)
+            if top is None:
+                return None
+            task = task_of(top.clause)
+            assert task is not None
+            chosen, support = [task], top.support
+        parts, cited = [], []
+        for task in sorted(chosen, key=lambda c: (c.doc_id, c.order)):
+            doc = ctx.view.documents[task.doc_id]
+            field_clause = next(
+                (c for c in ctx.view.children.get(task.id, []) if c.kind == "field" and key in c.fields),
+                task,
+            )
+            title = short(task.title or task.text, 90)
+            value = task.fields[key].rstrip(" .;")
+            prefix = (
+                f"{doc.meta.label()}, nhiệm vụ {task.locator} ({title})"
+                if len(chosen) > 1
+                else f"Nhiệm vụ {task.locator} ({title})"
+            )
+            parts.append(f"{prefix}: {FIELD_LABELS[key]}: {value}.")
+            cited.append(field_clause)
+        text = "\n".join(parts) if len(parts) > 1 else parts[0]
+        if len(parts) > 1:
+            text = "Câu hỏi khớp với nhiều văn bản:\n" + text
+        return Composed(text=trim(text, 900), cited=cited, support=support)

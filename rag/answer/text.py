@@ -1,0 +1,194 @@
+"""Pure text helpers of the answerer: quantities, dates, names, short forms of clause text."""
+
+from __future__ import annotations
+
+import re
+
+from rag.text import collapse_ws, fold, fold_aligned, has_diacritics
+from rag.vocabulary import DOC_TYPES
+
+MAX_ANSWER_CHARS = 550
+
+DATE = re.compile(
+    r"\b\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|\b\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",
+    re.IGNORECASE,
+)
+DATE_FOLDED = re.compile(
+    r"\b\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\b|\bngay\s+\d{1,2}\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?"
+)
+SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[^\s])|\s+(?=[-+•]\s)")
+
+
+def short(text: str, limit: int) -> str:
+    text = collapse_ws(text)
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def trim(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
+    lines = [collapse_ws(line) for line in text.splitlines() if line.strip()]
+    out = "\n".join(lines)
+    return out if len(out) <= limit else out[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+PASSAGE_CHARS = 400
+WINDOW_WORDS, WINDOW_STRIDE = 80, 40
+
+
+def split_passages(text: str) -> list[str]:
+    """Sentences of a clause; a long sentence becomes overlapping word windows."""
+    text = collapse_ws(text)
+    if len(text) <= PASSAGE_CHARS:
+        return [text] if text else []
+    out: list[str] = []
+    for sentence in (s for s in SENTENCE_SPLIT.split(text) if s.strip()):
+        if len(sentence) <= PASSAGE_CHARS:
+            out.append(sentence)
+            continue
+        words = sentence.split(" ")
+        for i in range(0, max(1, len(words) - WINDOW_STRIDE), WINDOW_STRIDE):
+            out.append(" ".join(words[i : i + WINDOW_WORDS]))
+    return out
+
+
+# A Vietnamese personal name: a common surname (with its marks: "Trịnh" is a name, "Trình"
+# a verb) then one to three more capitalised syllables.
+_SURNAMES = frozenset(
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đoàn Lâm Mai "
+    "Trịnh Trương Cao Lương Hà Quách Tạ Thái La Chu Châu Kiều Văn Tô Lưu Mạc Hứa".split()
+)
+_FOLDED_SURNAMES = frozenset(fold(n) for n in _SURNAMES)
+_CAPITALISED_RUN = re.compile(r"\b[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:\s+[A-ZÀ-ỸĐ][a-zà-ỹđ]+){1,3}\b")
+
+
+def names_a_person(text: str, near: str = "") -> bool:
+    """Does a text name a person ("Nguyễn Văn An"): capitalised words led by a surname,
+    within a few words of `near` (a folded title such as "chu tich") when given?"""
+    folded = fold_aligned(text)
+    anchors = [m.start() for m in re.finditer(rf"\b{re.escape(near)}\b", folded)] if near else []
+    for m in _CAPITALISED_RUN.finditer(text):
+        first = m.group(0).split()[0]
+        if first not in _SURNAMES and not (
+            not has_diacritics(m.group(0)) and fold(first) in _FOLDED_SURNAMES
+        ):
+            continue
+        if not near or any(-30 <= m.start() - a <= 60 for a in anchors):
+            return True
+    return False
+
+
+_PERIOD = re.compile(r"\b(thang|nam|quy|ky)\s+(dau|cuoi)\b")
+
+
+def period_conflict(question: str, context: str) -> float:
+    """1.0 when the question asks about the first part of a period and the clause is about the last (or vice versa)."""
+    asked = {m.group(2) for m in _PERIOD.finditer(question)}
+    if len(asked) != 1:
+        return 0.0
+    found = {m.group(2) for m in _PERIOD.finditer(context)}
+    return 1.0 if found and not (found & asked) else 0.0
+
+
+def counts_asked_noun(folded: str, fresh: set[str], asked: set[str]) -> float:
+    """1.0 when a new number counts a noun the question asks about ("24 dự án", "12 cuộc")."""
+    words = folded.split()
+    for i, w in enumerate(words):
+        if w.strip(",.;:()") in fresh and any(x.strip(",.;:()") in asked for x in words[i + 1 : i + 3]):
+            return 1.0
+    return 0.0
+
+
+NUMBER_WORDS = re.compile(
+    # not "năm" (also "year") nor "tư" (also "private"): too common to tell a quantity
+    r"\b(một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|lăm|mốt|trăm|nghìn|ngàn|triệu|tỷ|tỉ|nửa)\b"
+)
+_NUMBER_SLOT = re.compile(r"((?:\w+ ){0,2})\b(?:bao nhieu|may)\s+(\w+)")
+
+
+def fills_number_slot(folded: str, question: str) -> float:
+    """1.0 when the text says what the question says with a number for "bao nhiêu".
+
+    "tuyển mới bao nhiêu giáo viên" is answered by "tuyển mới 12 giáo viên": the words around
+    the question's slot, with a number in it.
+    """
+    m = _NUMBER_SLOT.search(question)
+    if not m:
+        return 0.0
+    before = m.group(1).split()
+    if not before:
+        return 0.0
+    pattern = r"\b" + r"\s+".join(map(re.escape, before)) + r"\s+\d[\d.,]*\s+" + re.escape(m.group(2)) + r"\b"
+    return 1.0 if re.search(pattern, folded) else 0.0
+
+
+def date_follows_phrase(folded: str, asked: tuple[str, ...]) -> float:
+    """1.0 when a date comes right after a run of at least 3 of the question's words ("Ngày X (10/10)")."""
+    for n in range(len(asked), 2, -1):
+        for i in range(len(asked) - n + 1):
+            phrase = " ".join(asked[i : i + n])
+            at = folded.find(phrase)
+            if at >= 0 and DATE_FOLDED.search(folded[at + len(phrase) : at + len(phrase) + 25]):
+                return 1.0
+    return 0.0
+
+
+_NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
+
+
+def numbers(folded: str, *, periods: bool = False) -> list[str]:
+    """Quantities in a text: not dates (d/m/y), not years, not document numbers, and not periods
+    ("6 tháng") unless `periods` (they answer "how often")."""
+    cleaned = DATE_FOLDED.sub(" ", folded)
+    cleaned = re.sub(r"\b\d+\s*[-/]\s*[a-z]", " ", cleaned)
+    if not periods:
+        cleaned = re.sub(r"\b\d+\s+(thang|nam|quy|tuan|ngay)\b", " ", cleaned)
+    return [n for n in _NUMBER.findall(cleaned) if not re.fullmatch(r"(19|20)\d\d", n)]
+
+
+def strip_marker(text: str) -> str:
+    return re.sub(r"^\s*(?:[-+•]|\d+(?:\.\d+)*\.|[a-zđ]\))\s*", "", text)
+
+
+def squash_numbers(folded: str) -> str:
+    """'57- nq/tw' and '22 / 12 / 2024' as written by PDF extraction -> compact forms."""
+    return re.sub(r"(?<=[\d\w])\s*([/-])\s*(?=[\w\d])", r"\1", folded)
+
+
+def original_span(original: str, folded_fragment: str) -> str:
+    """The original-text span whose folded form equals a folded fragment (best effort)."""
+    target = folded_fragment.replace(" ", "")
+    text = collapse_ws(original)
+    folded_chars = [fold(ch) or " " for ch in text]
+    flat = "".join(ch if ch != " " else "" for ch in folded_chars)
+    pos = squash_numbers(flat).find(target) if target else -1
+    if pos < 0:
+        pos = flat.find(target)
+    if pos < 0:
+        return folded_fragment
+    # Map back from the space-free position to the original index.
+    count, start, end = 0, None, None
+    for i, ch in enumerate(folded_chars):
+        if ch == " ":
+            continue
+        if count == pos and start is None:
+            start = i
+        count += len(ch)
+        if count >= pos + len(target):
+            end = i + 1
+            break
+    return text[start:end] if start is not None and end is not None else folded_fragment
+
+
+_TYPE_NAMES = "|".join(sorted(set(DOC_TYPES.values()), key=len, reverse=True))
+
+
+def reference_text(original: str, number: str) -> str | None:
+    """'Quyết định số 12/QĐ-UBND' as written, for the number the question named."""
+    head = re.match(r"\d+", number)
+    if not head:
+        return None
+    m = re.search(
+        rf"((?:{_TYPE_NAMES})\s+(?:số\s+)?{head.group(0)}\s*[-/]?\s*[\wĐđ&/\-]*)",
+        collapse_ws(original),
+        re.IGNORECASE,
+    )
+    return collapse_ws(m.group(1)) if m else None
