@@ -40,7 +40,7 @@ ABBREVIATIONS: dict[str, str] = {
     "nq": "nghị quyết",
     "dvc": "dịch vụ công",
 }
-_ABBREVIATIONS_FOLDED = {fold(k): v for k, v in ABBREVIATIONS.items()}
+ABBREVIATIONS_FOLDED = {fold(k): v for k, v in ABBREVIATIONS.items()}
 # "cấp tỉnh" (provincial level) names the provincial People's Committee as issuer.
 _PHRASE_ALIASES = {("cap", "tinh"): "ủy ban nhân dân tỉnh"}
 
@@ -77,7 +77,7 @@ def _expand(words: list[str]) -> list[str]:
     out = list(words)
     folded = [_fold_word(w) for w in words]
     for i, f in enumerate(folded):
-        long = _ABBREVIATIONS_FOLDED.get(f)
+        long = ABBREVIATIONS_FOLDED.get(f)
         if long:
             out.extend(tokens(long))
         if i + 1 < len(folded) and (f, folded[i + 1]) in _PHRASE_ALIASES:

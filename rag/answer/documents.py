@@ -16,6 +16,24 @@ PROVINCIAL_DOCUMENT = re.compile(
 )
 
 
+_ADMIN_WORDS = frozenset({"tinh", "thanh", "pho", "huyen", "quan", "xa", "phuong", "thi", "tran", "va"})
+_PLACE = re.compile(r"\b(?:tinh|thanh pho|tp\.?)\s+(\w+(?:\s+\w+){0,3})$")
+
+
+def issuer_place(issuer: str) -> str:
+    """The province or city an issuer belongs to, folded ("Ủy ban nhân dân tỉnh Đồng Tháp" → "dong thap")."""
+    m = _PLACE.search(fold(issuer).strip(" .,"))
+    return m.group(1) if m else ""
+
+
+def names_place(folded_question: str, place: str) -> bool:
+    """The question names the place outright or by its initials ("tp.hcm", "hcm" for "ho chi minh")."""
+    if re.search(rf"\b{re.escape(place)}\b", folded_question):
+        return True
+    initials = "".join(w[0] for w in place.split())
+    return len(initials) >= 3 and bool(re.search(rf"\b(?:tp\.?\s*)?{initials}\b", folded_question))
+
+
 def document_affinity(view: CorpusView, intent: Intent, allowed: set[str]) -> dict[str, float]:
     """How well each document matches what the question says about the document."""
     q_terms = set(TextTerms.of(intent.query).folded)
@@ -50,8 +68,10 @@ def document_affinity(view: CorpusView, intent: Intent, allowed: set[str]) -> di
         if named_types:
             score += 1.0 if fold(meta.doc_type) in named_types else -0.5
         issuer = fold(meta.issuer)
-        generic_place = ("tinh", "quang", "ngai", "thanh", "pho", "va")
-        issuer_terms = [t for t in view.meta_terms(meta.issuer).folded if t not in generic_place]
+        place = issuer_place(meta.issuer) or issuer_place(meta.parent_issuer)
+        # The organisation part of the issuer's name ("uy ban nhan dan"), without its place.
+        generic = _ADMIN_WORDS | set(place.split())
+        issuer_terms = [t for t in view.meta_terms(meta.issuer).folded if t not in generic]
         share = sum(t in q_terms for t in issuer_terms) / len(issuer_terms) if issuer_terms else 0.0
         if any(issuer_matches(a, meta.issuer) for a in authors) or (
             provincial and issuer.startswith("uy ban nhan dan tinh")
@@ -61,6 +81,8 @@ def document_affinity(view: CorpusView, intent: Intent, allowed: set[str]) -> di
             score += 1.0
         elif share >= 0.99:
             score += 0.75  # the issuer's name appears, but not as the document's author
+        if place and names_place(intent.folded, place):
+            score += 1.0  # "ở Đồng Tháp", "của TP.HCM": a document of that province or city
         title_terms = view.meta_terms(f"{meta.title} {meta.subject}").folded
         if title_terms:
             score += 0.5 * len(q_terms & title_terms) / max(1, len(q_terms))

@@ -14,8 +14,8 @@ from rag.answer.text import (
     counts_asked_noun,
     date_follows_phrase,
     fills_number_slot,
-    numbers,
     period_conflict,
+    question_numbers,
 )
 from rag.intent import Intent
 from rag.matching import QueryTerms, TextTerms, query_terms
@@ -63,7 +63,7 @@ class Evidence:
     ) -> list[Candidate]:
         """Retrieved clauses (and the items under retrieved headings), scored as evidence."""
         q_terms = query_terms(intent).without(drop_terms)
-        q_numbers = set(numbers(intent.folded))
+        q_numbers = set(question_numbers(intent.folded))
         top_score = max((h.score for h in hits), default=0.0) or 1.0
         pool: list[tuple[Clause, float, int]] = []
         seen: set[str] = set()

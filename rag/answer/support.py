@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 from rag.answer.base import Composed
 from rag.answer.corpus import CorpusView
-from rag.answer.text import NUMBER_WORDS, numbers
+from rag.answer.text import NUMBER_WORDS, numbers, question_numbers
 from rag.intent import Intent
+from rag.matching import ABBREVIATIONS_FOLDED
 from rag.records import Clause
 from rag.text import fold, has_diacritics
 
@@ -36,6 +37,9 @@ class SupportCheck:
     def __init__(self, view: CorpusView, vocabulary: frozenset[str]) -> None:
         self.view = view
         self.vocabulary = vocabulary
+        self.syllables = frozenset(s for w in vocabulary for s in w.split("_"))
+        self._spaced_text: str | None = None
+        self._acronyms: dict[str, bool] = {}
 
     def unknown_words(self, intent: Intent) -> list[str]:
         """Nouns of a question (typed with marks) that no document contains.
@@ -56,7 +60,54 @@ class SupportCheck:
         if not unknown:
             return []
         classes = word_classes(intent.query)
-        return [w for w in unknown if classes.get(w, "N") in NOUN_TAGS]
+        return [
+            w
+            for w in unknown
+            if classes.get(w, "N") in NOUN_TAGS and not self._written_otherwise(w, intent.question)
+        ]
+
+    def _written_otherwise(self, word: str, question: str) -> bool:
+        """A question word the documents contain in another form: segmented otherwise ("phường xã"
+        as "phường, xã"; "tổng dự toán" as "tổng" + "dự toán") or abbreviated ("KCN", "TP.HCM")."""
+        parts = word.split("_")
+        if not all(p in self.syllables or self._known_acronym(p, question) for p in parts):
+            return False
+        if len(parts) == 1 or any(self._known_acronym(p, question) for p in parts):
+            return True
+        if f" {' '.join(parts)} " in self.spaced_text:
+            return True
+        return any(
+            "_".join(parts[i:j]) in self.vocabulary
+            for i in range(len(parts))
+            for j in range(i + 2, len(parts) + 1)
+            if j - i < len(parts)
+        )
+
+    @property
+    def spaced_text(self) -> str:
+        """Lower-cased clause texts with punctuation as spaces, for adjacency of syllables."""
+        if self._spaced_text is None:
+            joined = " ".join(c.text.lower() for c in self.view.clauses.values())
+            self._spaced_text = " " + " ".join(re.split(r"[\W_]+", joined)) + " "
+        return self._spaced_text
+
+    def _known_acronym(self, part: str, question: str) -> bool:
+        """An upper-case abbreviation in the question whose letters begin the words of a phrase
+        the documents contain ("KCN": khu công nghiệp), or that they write as it is."""
+        letters = re.sub(r"[^a-z]", "", fold(part))
+        written = re.search(re.escape(part), question, re.IGNORECASE)
+        if not (2 <= len(letters) <= 8) or written is None or not written.group(0).isupper():
+            return False
+        known = self._acronyms.get(letters)
+        if known is None:
+            text = self.view.all_text
+            initials = r"[\s,;\-]+(?:va\s+)?".join(rf"{ch}\w*" for ch in letters)
+            known = self._acronyms[letters] = bool(
+                fold(part) in ABBREVIATIONS_FOLDED
+                or re.search(rf"\b{re.escape(fold(part))}\b", text)
+                or re.search(rf"\b{initials}\b", text)
+            )
+        return known
 
     def mentions_unknown(self, intent: Intent) -> bool:
         """A year or document number the corpus never mentions cannot be answered from it."""
@@ -77,7 +128,7 @@ class SupportCheck:
             return True
         # "bao nhiêu …" answered by a sentence with no quantity in it: the figure is not there.
         # ("tần suất", "mức độ" may be answered in words: "hằng tuần", "thường xuyên".)
-        asked = set(numbers(intent.folded, periods=True))
+        asked = set(question_numbers(intent.folded, periods=True))
         counted = intent.kind == "number" and re.search(r"\b(bao nhieu|so luong|may)\b", intent.folded)
         if (
             counted
@@ -90,12 +141,14 @@ class SupportCheck:
         return bool(intent.years) and not self.about_years(composed.cited, intent.years)
 
     def about_years(self, cited: list[Clause], years: Iterable[str]) -> bool:
-        """Whether a cited clause, its headings or its document's title, number or date name one of the years."""
+        """Whether a cited clause, the clauses it sits under (whole, not the cut breadcrumb) or its
+        document's title, number or date name one of the years."""
         for c in cited:
             doc = self.view.documents.get(c.doc_id)
             about = " ".join(
                 [
                     self.view.context(c),
+                    *(self.view.folded[a.id] for a in self.view.ancestors(c)),
                     *(
                         (doc.meta.title, doc.meta.subject, doc.meta.number, doc.meta.date, doc.meta.date_text)
                         if doc

@@ -144,6 +144,18 @@ def numbers(folded: str, *, periods: bool = False) -> list[str]:
     return [n for n in _NUMBER.findall(cleaned) if not re.fullmatch(r"(19|20)\d\d", n)]
 
 
+# Numbers that name a place in a text or a series ("khoản 1 Điều 33", "nhiệm vụ 2", "Tiểu dự án 1"),
+# not a quantity the question already states.
+_NAMING_NUMBER = re.compile(
+    r"\b(?:dieu|khoan|diem|muc|phan|chuong|phu luc|nhiem vu|du an|tieu du an|giai doan|dot|so)\s+[0-9]+[a-z]?\b"
+)
+
+
+def question_numbers(folded: str, *, periods: bool = False) -> list[str]:
+    """The quantities a question states itself (an answer must add one to answer "bao nhiêu")."""
+    return numbers(_NAMING_NUMBER.sub(" ", folded), periods=periods)
+
+
 def strip_marker(text: str) -> str:
     return re.sub(r"^\s*(?:[-+•]|\d+(?:\.\d+)*\.|[a-zđ]\))\s*", "", text)
 
