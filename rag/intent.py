@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.query import analyze_query
-from rag.text import fold
+from rag.text import fold, has_diacritics
 
 # English administrative vocabulary -> Vietnamese (folded targets are matched later, the
 # Vietnamese form is what retrieval sees). Longer phrases first.
@@ -162,6 +162,14 @@ _PERSON_TITLES = (
     r"tong giam doc|truong|nguoi dung dau)"
 )
 
+# Units a count is asked in ("mấy năm", "bao nhiêu ngày làm việc").
+_COUNT_UNITS = (
+    r"(nam|thang|tuan|ngay|gio|lan|nguoi|muc|diem|dot|buoc|loai|nhom|truong hop|thanh vien|ban|mau)"
+)
+_MARKED_COUNT = re.compile(r"\bmấy\b", re.IGNORECASE)
+# A question asking which article (or chapter) says something: the answer names it.
+_ASKS_ARTICLE = re.compile(r"\b(dieu|chuong|dieu khoan) (nao|may)\b|\bquy dinh (o|tai) dau\b")
+
 # Intent patterns (folded). Order matters: the first match wins.
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -210,6 +218,8 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("number", re.compile(r"\bty le\b|\btan suat\b|\bmuc do\b|\bmay (don vi|co quan|lan|nguoi)\b")),
+    # "mấy năm", "mấy ngày" (not "máy": the marked question tells, see _MARKED_COUNT)
+    ("number", re.compile(rf"\bmay\s+{_COUNT_UNITS}\b")),
     ("doc_number", re.compile(r"\bso hieu\b|\bso ky hieu\b|\bky hieu\b")),
 )
 
@@ -253,6 +263,8 @@ class Intent:
     person_title: str | None = None  # "chu tich" when asked "ai là chủ tịch …" (folded)
     article: str | None = None  # a legal locator the question names: "Điều 8 khoản 2 điểm a"
     list_like: bool = False  # asks for several things ("những gì", "những đơn vị nào")
+    asks_article: bool = False  # "điều nào quy định …": the answer names the article
+    asks_count: bool = False  # "bao nhiêu", "số lượng", "mấy năm": the answer must state a quantity
 
 
 def translate_english(question: str) -> tuple[str, bool]:
@@ -297,6 +309,13 @@ def analyze(question: str) -> Intent:
         if pattern.search(folded):
             kind = name
             break
+    # "máy" (machine) folds like "mấy": with marks, only "mấy" asks for a count.
+    counts_in_words = bool(re.search(rf"\bmay\s+{_COUNT_UNITS}\b", folded)) and (
+        not has_diacritics(query) or bool(_MARKED_COUNT.search(query))
+    )
+    asks_count = counts_in_words or bool(re.search(r"\bbao nhieu\b|\bso luong\b", folded))
+    if kind == "number" and not asks_count and re.search(rf"\bmay\s+{_COUNT_UNITS}\b", folded):
+        kind = "content"
     title = re.search(_PERSON_TITLES, folded) if kind == "person" else None
     article = legal_locator(folded, query)
     # Task numbers, years and document references: the retriever's query hints, read once.
@@ -315,6 +334,8 @@ def analyze(question: str) -> Intent:
         person_title=title.group(0) if title else None,
         article=article,
         list_like=bool(re.search(r"\bnhung\b|\bcac\b.*\bnao\b|\bgom\b|\bbao gom\b|\bliet ke\b", folded)),
+        asks_article=bool(_ASKS_ARTICLE.search(folded)),
+        asks_count=asks_count,
     )
 
 

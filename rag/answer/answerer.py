@@ -16,9 +16,10 @@ from typing import Any
 
 from rag.answer.base import CITATIONS, NOT_FOUND, Composed, Context, Strategy
 from rag.answer.corpus import CorpusView
-from rag.answer.document_facts import DocumentFacts, ReferenceDate
+from rag.answer.document_facts import DocumentFacts, EffectiveDate, ReferenceDate
 from rag.answer.documents import document_affinity, named_documents
 from rag.answer.evidence import Evidence
+from rag.answer.legal import ArticleLocator
 from rag.answer.passage import ExtractivePassage
 from rag.answer.support import SupportCheck
 from rag.answer.targets import YearTargets
@@ -42,7 +43,9 @@ STRATEGIES: tuple[Strategy, ...] = (
     DocumentFacts(),
     TaskFields(),
     YearTargets(),
+    EffectiveDate(),
     ReferenceDate(),
+    ArticleLocator(),
     ExtractivePassage(),
 )
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rag.answer.base import Composed, Context, Strategy
+from rag.answer.base import CITATIONS, Composed, Context, Strategy
 from rag.answer.corpus import coverage
-from rag.answer.text import original_span, reference_text, short, squash_numbers, trim
+from rag.answer.evidence import best_docs
+from rag.answer.text import dates_in, original_span, reference_text, short, squash_numbers, trim
 from rag.matching import query_terms
-from rag.records import Clause, Document
+from rag.records import Clause, Document, Hit
 from rag.text import collapse_ws, fold
 
 
@@ -56,6 +57,73 @@ class DocumentFacts(Strategy):
         return Composed(text=trim(text, 900), cited=[c for _, c, _ in composed], support=composed[0][2])
 
 
+_ISSUING = re.compile(r"\b(ban hanh|ky|phat hanh|ra doi|cong bo)\b")
+# Words of a date question that name no subject.
+_DATE_WORDS = frozenset(
+    {"ngay", "nao", "khi", "bao", "gio", "thoi", "diem", "nam", "thang", "van", "ban", "so"}
+)
+
+
+def _other_subject(ctx: Context, doc: Document) -> bool:
+    """The question names more than its document: words outside the document's number, type,
+    title and issuer ("vụ sạt lở … nêu trong Công điện 217 xảy ra ngày nào")."""
+    meta = doc.meta
+    naming = ctx.view.meta_terms(f"{meta.label()} {meta.doc_type} {meta.title} {meta.subject} {meta.issuer}")
+    rest = [t for t in query_terms(ctx.intent).folded if t not in naming.folded and t not in _DATE_WORDS]
+    return len([t for t in rest if not t.isdigit()]) > 1
+
+
+class EffectiveDate(Strategy):
+    """When a document takes effect: the sentence that says so ("có hiệu lực (thi hành) kể từ …"),
+    or, for "which document takes effect on D", every document whose sentence names D."""
+
+    name = "effective_date"
+
+    def compose(self, ctx: Context) -> Composed | None:
+        intent = ctx.intent
+        asked = dates_in(intent.folded)
+        if not _IN_EFFECT.search(intent.folded) or not (intent.kind == "date" or asked):
+            return None
+        candidates = [
+            c
+            for doc_id in ctx.affinity
+            for c in ctx.view.by_doc.get(doc_id, [])
+            if _IN_EFFECT.search(ctx.view.folded[c.id]) and c.kind not in ("header", "recipients")
+        ]
+        if asked:
+            matching = [c for c in candidates if asked & dates_in(ctx.view.folded[c.id])]
+            if not matching:
+                return None
+            lines = []
+            for c in matching[:6]:
+                doc = ctx.view.documents[c.doc_id]
+                lines.append(f"{doc.meta.label()}: {_effect_sentence(ctx, c)}")
+            return Composed(text=trim("\n".join(lines), 900), cited=matching[:CITATIONS], support=1.0)
+        docs = best_docs(ctx.affinity, {c.doc_id for c in candidates})
+        pool = [Hit(clause=c, score=1.0) for c in candidates if c.doc_id in docs]
+        if not pool:
+            return None
+        best = ctx.evidence.candidates(intent, pool, ctx.affinity)
+        if not best:
+            return None
+        top = best[0].clause
+        doc = ctx.view.documents[top.doc_id]
+        sentence = _effect_sentence(ctx, top)
+        if _ON_SIGNING.search(fold(sentence)) and (doc.meta.date or doc.meta.date_text):
+            sentence += f" ({doc.meta.label()} ký {issue_date(doc)}.)"
+        return Composed(text=trim(sentence), cited=[top], support=max(best[0].support, 0.6))
+
+
+_IN_EFFECT = re.compile(r"\bhieu luc\b")
+_ON_SIGNING = re.compile(r"\b(tu|ke tu) ngay ky\b")
+
+
+def _effect_sentence(ctx: Context, clause: Clause) -> str:
+    """The passage of a clause that says when it takes effect."""
+    passages = ctx.view.passages(clause)
+    return next((p.text for p in passages if _IN_EFFECT.search(p.folded)), short(clause.text, 300))
+
+
 class ReferenceDate(Strategy):
     """The date of a document the question cites by number ("Quyết định số 12/QĐ-UBND ngày …")."""
 
@@ -65,12 +133,15 @@ class ReferenceDate(Strategy):
         if ctx.intent.kind != "date" or not ctx.intent.references:
             return None
         intent, hits, affinity = ctx.intent, ctx.hits, ctx.affinity
+        asks_issue = bool(_ISSUING.search(intent.folded))
         for ref_type, number in intent.references:
             # The document itself is indexed: its own date.
             for doc in ctx.view.documents.values():
                 if doc.id not in affinity:  # outside the caller's access or filters
                     continue
                 if doc.meta.number and fold(doc.meta.number).startswith(number) and doc.meta.date:
+                    if not asks_issue and _other_subject(ctx, doc):
+                        return None  # when something the document tells of happened: its text answers
                     header = next((c for c in ctx.view.by_doc[doc.id] if c.kind == "header"), None)
                     if header is not None:
                         return Composed(

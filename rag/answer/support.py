@@ -129,9 +129,8 @@ class SupportCheck:
         # "bao nhiêu …" answered by a sentence with no quantity in it: the figure is not there.
         # ("tần suất", "mức độ" may be answered in words: "hằng tuần", "thường xuyên".)
         asked = set(question_numbers(intent.folded, periods=True))
-        counted = intent.kind == "number" and re.search(r"\b(bao nhieu|so luong|may)\b", intent.folded)
         if (
-            counted
+            intent.asks_count
             and not set(numbers(fold(composed.text), periods=True)) - asked
             # Laws often write numbers in words ("hai năm", "ba mươi ngày").
             and not NUMBER_WORDS.search(composed.text.lower())

@@ -19,6 +19,22 @@ DATE_FOLDED = re.compile(
 SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[^\s])|\s+(?=[-+•]\s)")
 
 
+_DMY = re.compile(
+    r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\b|\b(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b"
+)
+
+
+def dates_in(folded: str) -> set[tuple[int, int, int]]:
+    """Complete dates of a folded text as (day, month, year): "01/12/2025" = "01 tháng 12 năm 2025"."""
+    out = set()
+    for m in _DMY.finditer(folded):
+        d, mo, y = (
+            (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+        )
+        out.add((int(d), int(mo), int(y)))
+    return out
+
+
 def short(text: str, limit: int) -> str:
     text = collapse_ws(text)
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

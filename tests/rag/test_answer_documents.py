@@ -1,0 +1,105 @@
+"""Answers about documents other than the seeds: articles, effective dates, places, abbreviations."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.pipeline import Assistant
+
+pytestmark = pytest.mark.slow
+
+DECISION = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH MINH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 12/2025/QĐ-UBND
+Bình Minh, ngày 03 tháng 11 năm 2025
+QUYẾT ĐỊNH
+BAN HÀNH QUY ĐỊNH VỀ QUẢN LÝ CHỢ TRUYỀN THỐNG TRÊN ĐỊA BÀN TỈNH BÌNH MINH
+Điều 1. Ban hành kèm theo Quyết định này Quy định về quản lý chợ truyền thống.
+Điều 2. Hiệu lực thi hành
+Quyết định này có hiệu lực thi hành kể từ ngày 15 tháng 11 năm 2025.
+QUY ĐỊNH
+Điều 3. Phạm vi điều chỉnh
+Quy định này áp dụng đối với các chợ truyền thống trên địa bàn tỉnh.
+Điều 4. Phân hạng chợ
+1. Chợ hạng I có trên 400 điểm kinh doanh.
+2. Chợ hạng II có từ 200 đến 400 điểm kinh doanh.
+Điều 5. Kiểm tra phòng cháy
+Ban quản lý chợ tổ chức kiểm tra công tác phòng cháy chữa cháy (PCCC) ít nhất 02 lần mỗi năm.
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Lê Văn Khải
+"""
+
+LETTER = """BỘ XÂY DỰNG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 845/BXD-KHTC
+V/v hướng dẫn báo cáo khu công nghiệp
+Hà Nội, ngày 20 tháng 11 năm 2025
+Kính gửi: Ủy ban nhân dân các tỉnh, thành phố.
+1. Các địa phương báo cáo số liệu hạ tầng khu công nghiệp trước ngày 10 tháng 12 năm 2025.
+2. Văn bản này có hiệu lực kể từ ngày ký.
+KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+Trần Minh Hải
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    from rag.ingest import ingest_paths
+
+    root = tmp_path_factory.mktemp("docs")
+    (root / "qd12.txt").write_text(DECISION, encoding="utf-8")
+    (root / "cv845.txt").write_text(LETTER, encoding="utf-8")
+    index = root.parent / "idx"
+    assert not ingest_paths([root], index, progress=False).errors
+    return Assistant.open(index)
+
+
+def test_which_article_answers_with_its_number_and_title(assistant: Assistant) -> None:
+    answer = assistant.ask("Điều nào quy định phân hạng chợ?")
+    assert not answer.abstained
+    assert answer.answer.startswith("Điều 4. Phân hạng chợ")
+
+
+def test_fact_and_its_article(assistant: Assistant) -> None:
+    answer = assistant.ask("Chợ hạng I có bao nhiêu điểm kinh doanh, quy định ở điều nào?")
+    assert not answer.abstained
+    assert "400" in answer.answer and "Điều 4" in answer.answer
+
+
+def test_effective_date_is_not_the_issue_date(assistant: Assistant) -> None:
+    answer = assistant.ask("Quyết định 12/2025/QĐ-UBND có hiệu lực từ ngày nào?")
+    assert "15 tháng 11 năm 2025" in answer.answer
+    assert answer.citations[0].locator.startswith("Điều 2")
+
+
+def test_effective_on_signing_gives_the_signing_date(assistant: Assistant) -> None:
+    answer = assistant.ask("Công văn 845/BXD-KHTC có hiệu lực khi nào?")
+    assert "ngày ký" in answer.answer and "20 tháng 11 năm 2025" in answer.answer
+
+
+def test_which_document_takes_effect_on_a_date(assistant: Assistant) -> None:
+    answer = assistant.ask("Văn bản nào có hiệu lực từ ngày 15/11/2025?")
+    assert "12/2025/QĐ-UBND" in answer.answer and "845" not in answer.answer
+
+
+def test_issue_date_still_answers_when_asked(assistant: Assistant) -> None:
+    answer = assistant.ask("Quyết định 12/2025/QĐ-UBND ban hành ngày nào?")
+    assert "3 tháng 11 năm 2025" in answer.answer
+
+
+def test_abbreviations_the_documents_spell_out_are_known(assistant: Assistant) -> None:
+    # "KCN" is written "khu công nghiệp" in the letter; "PCCC" stands in the decision as it is.
+    answer = assistant.ask("Các địa phương báo cáo số liệu hạ tầng KCN trước ngày nào?")
+    assert not answer.abstained and "10 tháng 12 năm 2025" in answer.answer
+    answer = assistant.ask("Ban quản lý chợ kiểm tra PCCC mấy lần mỗi năm?")
+    assert not answer.abstained and "02 lần" in answer.answer
+
+
+def test_an_unknown_abbreviation_still_abstains(assistant: Assistant) -> None:
+    assert assistant.ask("Các địa phương báo cáo số liệu hạ tầng ODA trước ngày nào?").abstained
