@@ -21,9 +21,12 @@ from rag.intent import Intent
 from rag.matching import QueryTerms, TextTerms, query_terms
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
+from rag.vocabulary import ORGANISATION_HEADS
 
 ORG_HEAD = re.compile(
-    r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\))?\s*((?:Sở|Phòng|Ủy ban|UBND|Trung tâm|Văn phòng|Ban|Bộ|Các|Đài|Báo|Hội|Mặt trận|Cơ quan|Chi cục)\b.*)$",
+    r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\))?\s*((?:"
+    + "|".join(sorted(map(re.escape, ORGANISATION_HEADS), key=len, reverse=True))
+    + r")\b.*)$",
     re.IGNORECASE,
 )
 
@@ -176,16 +179,21 @@ class Evidence:
 
     def entity_heading(self, clause: Clause) -> str | None:
         """The organisation a bullet belongs to ("1. Sở Khoa học và Công nghệ" → that name)."""
-        heads = [(a.title or a.text).strip() for a in self.view.ancestors(clause)[:2]]
+        found = self.entity(clause)
+        return found[0] if found else None
+
+    def entity(self, clause: Clause) -> tuple[str, Clause] | None:
+        """The organisation a bullet belongs to and the clause that names it (itself or a heading above)."""
+        heads = [((a.title or a.text).strip(), a) for a in self.view.ancestors(clause)[:2]]
         if clause.kind != "field":
             # Its own title, or a short first line standing alone ("3. Phòng Tổ chức" over its duties).
             first, newline, _ = clause.text.strip().partition("\n")
             own = clause.title or (first.strip() if newline and len(first) <= 80 else "")
-            heads = [own, *heads] if own else heads
-        for head in heads:
+            heads = [(own, clause), *heads] if own else heads
+        for head, owner in heads:
             m = ORG_HEAD.match(head)
             if m and len(m.group(1)) <= 120:
-                return m.group(1).strip().rstrip(":")
+                return m.group(1).strip().rstrip(":"), owner
         return None
 
     def best_window(self, intent: Intent, q_terms: QueryTerms, clause: Clause) -> str:

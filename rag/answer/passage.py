@@ -34,6 +34,10 @@ def article_scope(ctx: Context, intent: Intent, affinity: dict[str, float]) -> l
     return [c for c in scope if c.doc_id in docs]
 
 
+# Questions whose answer is a unit or its duty: the unit heading over a bullet is named.
+_NAMES_ITS_UNIT = frozenset({"lead_unit", "coordinating", "content"})
+
+
 class ExtractivePassage(Strategy):
     name = "passage"
 
@@ -81,6 +85,10 @@ class ExtractivePassage(Strategy):
             sentence = (
                 ("" if starts else "… ") + sentence + ("" if ends or sentence.endswith((".", ";")) else " …")
             )
-        entity = ctx.evidence.entity_heading(clause) if intent.kind in ("lead_unit", "content") else None
-        text = f"{entity}: {sentence}" if entity and fold(entity) not in fold(sentence) else sentence
-        return Composed(text=trim(text), cited=[clause], support=best.support)
+        found = ctx.evidence.entity(clause) if intent.kind in _NAMES_ITS_UNIT else None
+        if found is None or fold(found[0]) in fold(sentence):
+            return Composed(text=trim(sentence), cited=[clause], support=best.support)
+        # The unit heading the section says whose duty this is: name it, and cite it too.
+        entity, owner = found
+        cited = [clause] if owner.id == clause.id else [clause, owner]
+        return Composed(text=trim(f"{entity}: {sentence}"), cited=cited, support=best.support)
