@@ -16,7 +16,9 @@ DATE = re.compile(
 DATE_FOLDED = re.compile(
     r"\b\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\b|\bngay\s+\d{1,2}\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?"
 )
-SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[^\s])|\s+(?=[-+•]\s)")
+# Sentence ends, and bullets: a dash opening a line or following a sentence end (not the dash
+# inside a name such as "Tập đoàn Công nghiệp - Năng lượng Quốc gia").
+SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[^\s])|(?<=[.;:!?])\s+(?=[-+•]\s)|\s*\n\s*(?=[-+•]\s)")
 
 
 _DMY = re.compile(
@@ -52,11 +54,11 @@ WINDOW_WORDS, WINDOW_STRIDE = 80, 40
 
 def split_passages(text: str) -> list[str]:
     """Sentences of a clause; a long sentence becomes overlapping word windows."""
-    text = collapse_ws(text)
-    if len(text) <= PASSAGE_CHARS:
-        return [text] if text else []
+    flat = collapse_ws(text)
+    if len(flat) <= PASSAGE_CHARS:
+        return [flat] if flat else []
     out: list[str] = []
-    for sentence in (s for s in SENTENCE_SPLIT.split(text) if s.strip()):
+    for sentence in (collapse_ws(s) for s in SENTENCE_SPLIT.split(text.strip()) if s.strip()):
         if len(sentence) <= PASSAGE_CHARS:
             out.append(sentence)
             continue
