@@ -31,6 +31,13 @@ ORG_HEAD = re.compile(
 )
 
 
+# The verbs that state a unit's role in a task, by the intent that asks for it.
+_ROLE_WORDS = {
+    "lead_unit": re.compile(r"\b(chu tri|thuc hien|dau moi|chiu trach nhiem)\b"),
+    "coordinating": re.compile(r"\bphoi hop\b"),
+}
+
+
 @dataclass
 class Candidate:
     clause: Clause
@@ -135,6 +142,10 @@ class Evidence:
                 score -= 0.5
             if intent.list_like and c.text.rstrip().endswith(":"):
                 score += 0.3
+            role = _ROLE_WORDS.get(intent.kind)
+            if role is not None:
+                # "Which unit leads X": a duty under a unit's heading that says it leads answers.
+                score += (0.2 if entity else 0.0) + (0.15 if role.search(best_passage.folded) else 0.0)
             if c.kind == "field" and intent.kind == "content":
                 score -= 0.3  # "Đơn vị thực hiện: X" names X; it does not say what X does
             if c.kind in ("header", "signature", "recipients") and intent.kind not in (
