@@ -31,6 +31,8 @@ ORG_HEAD = re.compile(
 )
 
 
+_DOCUMENT_PARTS = frozenset({"header", "signature", "recipients"})
+_DOCUMENT_KINDS = frozenset({"signer", "recipient", "doc_number", "date"})
 # The verbs that state a unit's role in a task, by the intent that asks for it.
 _ROLE_WORDS = {
     "lead_unit": re.compile(r"\b(chu tri|thuc hien|dau moi|chiu trach nhiem)\b"),
@@ -75,11 +77,18 @@ class Evidence:
         q_terms = query_terms(intent).without(drop_terms)
         q_numbers = set(question_numbers(intent.folded))
         top_score = max((h.score for h in hits), default=0.0) or 1.0
+        if intent.english:
+            # Its words barely reach Vietnamese BM25: the dense ranking alone says which clause it is.
+            by_dense = sorted(hits, key=lambda h: -h.scores.get("dense", -1.0))
+            dense_rank = {h.clause.id: i for i, h in enumerate(by_dense)}
         pool: list[tuple[Clause, float, int]] = []
         seen: set[str] = set()
         for rank, h in enumerate(hits):
             if h.clause.id not in seen:
-                pool.append((h.clause, h.score / top_score, rank))
+                retrieval = (
+                    max(0.0, 1.0 - 0.1 * dense_rank[h.clause.id]) if intent.english else h.score / top_score
+                )
+                pool.append((h.clause, retrieval, rank))
                 seen.add(h.clause.id)
             for child in self.view.children.get(h.clause.id, []):
                 if child.id not in seen:
@@ -96,6 +105,8 @@ class Evidence:
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
                 continue
+            if intent.english and c.kind in _DOCUMENT_PARTS and intent.kind not in _DOCUMENT_KINDS:
+                continue  # named by the question's document number, it says nothing about the content
             head = self.view.head_terms(c)
 
             def passage_score(p: Passage) -> float:
@@ -115,7 +126,8 @@ class Evidence:
             own = coverage(self.view, q_own, terms_)
             phrase = phrase_coverage(self.view, q_own, terms_)
             score = (
-                0.35 * retrieval
+                # An English question matches Vietnamese text through the dense ranking, not its words.
+                (1.5 if intent.english else 0.35) * retrieval
                 + support
                 + 0.5 * own
                 + 0.5 * phrase
@@ -148,12 +160,7 @@ class Evidence:
                 score += (0.2 if entity else 0.0) + (0.15 if role.search(best_passage.folded) else 0.0)
             if c.kind == "field" and intent.kind == "content":
                 score -= 0.3  # "Đơn vị thực hiện: X" names X; it does not say what X does
-            if c.kind in ("header", "signature", "recipients") and intent.kind not in (
-                "signer",
-                "recipient",
-                "doc_number",
-                "date",
-            ):
+            if c.kind in _DOCUMENT_PARTS and intent.kind not in _DOCUMENT_KINDS:
                 score -= 0.3
             out.append(Candidate(c, score, support, passage=text))
         out.sort(key=lambda x: -x.score)

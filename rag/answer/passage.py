@@ -79,6 +79,9 @@ class ExtractivePassage(Strategy):
             if len(best.passage) <= PASSAGE_CHARS + 80
             else ctx.evidence.best_window(intent, q_terms, clause)
         )
+        if intent.english:
+            # Its words do not locate a sentence in Vietnamese text: the clause is the answer.
+            best.passage = sentence = short(clause.text, PASSAGE_CHARS + 80)
         if best.passage and best.passage != collapse_ws(clause.text):
             starts = collapse_ws(clause.text).startswith(best.passage)
             ends = collapse_ws(clause.text).endswith(best.passage)

@@ -48,6 +48,25 @@ Trần Minh Hải
 """
 
 
+PLAN = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH MINH
+Số: 77/KH-UBND
+Bình Minh, ngày 05 tháng 11 năm 2025
+KẾ HOẠCH
+Phòng, chống buôn lậu hàng giả năm 2026
+I. TỔ CHỨC THỰC HIỆN
+1. Công an tỉnh
+a) Chủ trì, phối hợp với các cơ quan liên quan điều tra các đường dây buôn lậu xuyên biên giới.
+b) Là cơ quan thường trực của Ban Chỉ đạo 389 tỉnh.
+2. Sở Công Thương
+a) Phối hợp với Công an tỉnh kiểm tra các chợ đầu mối về hàng giả.
+b) Làm việc với Tập đoàn Điện lực - Năng lượng Miền Trung về an toàn điện tại các chợ đầu mối trong mùa cao điểm.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Phạm Quốc Toàn
+"""
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     from rag.ingest import ingest_paths
@@ -55,6 +74,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     root = tmp_path_factory.mktemp("docs")
     (root / "qd12.txt").write_text(DECISION, encoding="utf-8")
     (root / "cv845.txt").write_text(LETTER, encoding="utf-8")
+    (root / "kh77.txt").write_text(PLAN, encoding="utf-8")
     index = root.parent / "idx"
     assert not ingest_paths([root], index, progress=False).errors
     return Assistant.open(index)
@@ -103,3 +123,22 @@ def test_abbreviations_the_documents_spell_out_are_known(assistant: Assistant) -
 
 def test_an_unknown_abbreviation_still_abstains(assistant: Assistant) -> None:
     assert assistant.ask("Các địa phương báo cáo số liệu hạ tầng ODA trước ngày nào?").abstained
+
+
+def test_a_unit_heading_names_who_leads_and_who_coordinates(assistant: Assistant) -> None:
+    lead = assistant.ask("Cơ quan nào chủ trì điều tra các đường dây buôn lậu xuyên biên giới?")
+    assert lead.answer.startswith("Công an tỉnh")
+    assert {c.locator for c in lead.citations[:2]} == {"I.1.a", "I.1"}  # the duty and the unit's heading
+    partner = assistant.ask("Sở nào phối hợp với Công an tỉnh kiểm tra các chợ đầu mối?")
+    assert partner.answer.startswith("Sở Công Thương")
+
+
+def test_a_dash_inside_a_name_does_not_cut_the_answer(assistant: Assistant) -> None:
+    answer = assistant.ask("Sở Công Thương làm việc với đơn vị nào về an toàn điện tại các chợ đầu mối?")
+    assert "Tập đoàn Điện lực - Năng lượng Miền Trung" in answer.answer
+
+
+def test_english_question_is_answered_from_the_dense_ranking(assistant: Assistant) -> None:
+    answer = assistant.ask("From what date does Decision 12/2025/QD-UBND take effect?")
+    assert not answer.abstained
+    assert "15 tháng 11 năm 2025" in answer.answer
