@@ -141,7 +141,10 @@ class Evidence:
                 score += 0.4 * fills_number_slot(best_passage.folded, intent.folded)
                 if c.kind == "heading" and self.view.children.get(c.id):
                     score -= 0.2
-            if intent.kind == "date" and best_passage.has_date:
+            # (a header's date is the issue date: a deadline is never it)
+            if best_passage.has_date and (
+                intent.kind == "date" or (intent.kind == "deadline" and c.kind != "header")
+            ):
                 score += 0.3 + 0.4 * date_follows_phrase(best_passage.folded, q_terms.folded)
             score -= 0.5 * period_conflict(intent.folded, self.view.context(c))
             # A bullet under a heading that names the organisation the question names; a bullet

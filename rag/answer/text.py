@@ -10,11 +10,14 @@ from rag.vocabulary import DOC_TYPES
 MAX_ANSWER_CHARS = 550
 
 DATE = re.compile(
-    r"\b\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|\b\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",
+    r"\b\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|\b\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
+    # recurring and coarse dates of deadlines: "ngày 15 hằng tháng", "tháng 11/2025", "quý IV/2025"
+    r"|\bngày\s+\d{1,2}\s+(?:hằng|hàng|mỗi)\s+tháng|\btháng\s+\d{1,2}\s*(?:/|-|năm)\s*\d{4}|\bqu[ýí]\s+[IV]{1,3}\b",
     re.IGNORECASE,
 )
 DATE_FOLDED = re.compile(
     r"\b\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\b|\bngay\s+\d{1,2}\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?"
+    r"|\bngay\s+\d{1,2}\s+(?:hang|moi)\s+thang|\bthang\s+\d{1,2}\s*(?:/|-|nam)\s*\d{4}|\bquy\s+[iv]{1,3}\b"
 )
 # Sentence ends, and bullets: a dash opening a line or following a sentence end (not the dash
 # inside a name such as "Tập đoàn Công nghiệp - Năng lượng Quốc gia").
