@@ -51,7 +51,7 @@ def document_affinity(view: CorpusView, intent: Intent, allowed: set[str]) -> di
     authors = [phrase for _, phrase in analyze_query(intent.query).issuer_refs]
     provincial = bool(PROVINCIAL_DOCUMENT.search(intent.folded))
     scores: dict[str, float] = {}
-    for doc_id in allowed:
+    for doc_id in sorted(allowed):  # a stable order: ties break the same way in every process
         doc = view.documents.get(doc_id)
         if doc is None:
             continue

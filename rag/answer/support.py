@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from rag.answer.base import Composed
 from rag.answer.corpus import CorpusView
-from rag.answer.text import NUMBER_WORDS, numbers, question_numbers
+from rag.answer.text import NUMBER_WORDS, question_numbers
 from rag.intent import Intent
 from rag.matching import ABBREVIATIONS_FOLDED
 from rag.records import Clause
@@ -131,7 +131,7 @@ class SupportCheck:
         asked = set(question_numbers(intent.folded, periods=True))
         if (
             intent.asks_count
-            and not set(numbers(fold(composed.text), periods=True)) - asked
+            and not set(question_numbers(fold(composed.text), periods=True)) - asked
             # Laws often write numbers in words ("hai năm", "ba mươi ngày").
             and not NUMBER_WORDS.search(composed.text.lower())
         ):

@@ -173,7 +173,8 @@ _NAMING_NUMBER = re.compile(
 
 
 def question_numbers(folded: str, *, periods: bool = False) -> list[str]:
-    """The quantities a question states itself (an answer must add one to answer "bao nhiêu")."""
+    """Quantities, not the numbers that name an article, a task or a series: those a question states
+    itself, and those an answer to "bao nhiêu" must add ("Điều 20" in it is no amount)."""
     return numbers(_NAMING_NUMBER.sub(" ", folded), periods=periods)
 
 
