@@ -16,7 +16,7 @@ from typing import Any
 
 from rag.answer.base import CITATIONS, NOT_FOUND, Composed, Context, Strategy
 from rag.answer.corpus import CorpusView
-from rag.answer.document_facts import DocumentFacts, EffectiveDate, ReferenceDate
+from rag.answer.document_facts import DocumentFacts, EffectiveDate, ReferenceDate, SignedBy
 from rag.answer.documents import document_affinity, named_documents
 from rag.answer.evidence import Evidence
 from rag.answer.legal import ArticleLocator
@@ -40,6 +40,7 @@ LEXICAL_SUFFICIENT = 0.7
 RETRIEVE_K = 24
 
 STRATEGIES: tuple[Strategy, ...] = (
+    SignedBy(),
     DocumentFacts(),
     TaskFields(),
     YearTargets(),

@@ -12,6 +12,41 @@ from rag.answer.text import dates_in, original_span, reference_text, short, squa
 from rag.matching import query_terms
 from rag.records import Clause, Document, Hit
 from rag.text import collapse_ws, fold
+from rag.vocabulary import DOC_TYPES
+
+_DOCUMENT_NOUNS = "|".join(sorted(["van ban", *DOC_TYPES], key=len, reverse=True))
+_WHICH_DOCUMENTS = re.compile(rf"\b(?:{_DOCUMENT_NOUNS})\s+(?:nao|gi)\b")
+
+
+class SignedBy(Strategy):
+    """The documents a person the question names signed ("Ông X đã ký những văn bản nào?")."""
+
+    name = "signed_by"
+
+    def compose(self, ctx: Context) -> Composed | None:
+        folded = ctx.intent.folded
+        if not _WHICH_DOCUMENTS.search(folded) or not re.search(r"\bky\b", folded):
+            return None
+        signed = [
+            doc
+            for doc_id in ctx.affinity
+            if (doc := ctx.view.documents[doc_id]).meta.signer_name
+            and re.search(rf"\b{re.escape(fold(doc.meta.signer_name))}\b", folded)
+        ]
+        signatures = [
+            (doc, clause)
+            for doc in signed
+            if (clause := next((c for c in ctx.view.by_doc[doc.id] if c.kind == "signature"), None))
+        ]
+        if not signatures:
+            return None
+        lines = [
+            f"- {doc.meta.label()} ({short(doc.meta.title or doc.meta.subject, 120)}), {issue_date(doc)}"
+            for doc, _ in signatures
+        ]
+        name = signatures[0][0].meta.signer_name
+        text = f"{name} ký {len(lines)} văn bản:\n" + "\n".join(lines)
+        return Composed(text=trim(text, 900), cited=[c for _, c in signatures][:CITATIONS], support=1.0)
 
 
 class DocumentFacts(Strategy):

@@ -142,3 +142,10 @@ def test_english_question_is_answered_from_the_dense_ranking(assistant: Assistan
     answer = assistant.ask("From what date does Decision 12/2025/QD-UBND take effect?")
     assert not answer.abstained
     assert "15 tháng 11 năm 2025" in answer.answer
+
+
+def test_documents_a_named_person_signed(assistant: Assistant) -> None:
+    answer = assistant.ask("Ông Lê Văn Khải đã ký những văn bản nào?")
+    assert "12/2025/QĐ-UBND" in answer.answer
+    assert "845" not in answer.answer and "77/KH-UBND" not in answer.answer
+    assert answer.citations[0].locator == "chữ ký"
