@@ -46,7 +46,14 @@ class SignedBy(Strategy):
         ]
         name = signatures[0][0].meta.signer_name
         text = f"{name} ký {len(lines)} văn bản:\n" + "\n".join(lines)
-        return Composed(text=trim(text, 900), cited=[c for _, c in signatures][:CITATIONS], support=1.0)
+        # Each document's signature and its header (where its number stands).
+        cited = [
+            c
+            for doc, signature in signatures
+            for c in (signature, next((h for h in ctx.view.by_doc[doc.id] if h.kind == "header"), None))
+            if c is not None
+        ]
+        return Composed(text=trim(text, 900), cited=cited[:CITATIONS], support=1.0)
 
 
 class DocumentFacts(Strategy):
