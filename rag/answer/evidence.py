@@ -24,7 +24,8 @@ from rag.text import collapse_ws, fold
 from rag.vocabulary import ORGANISATION_HEADS
 
 ORG_HEAD = re.compile(
-    r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\))?\s*((?:"
+    # "2.9. Đề nghị Liên đoàn Lao động tỉnh": units outside the issuer's command are asked, not told
+    r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\))?\s*(?:(?:Đề nghị|Giao|Yêu cầu)\s+)?((?:"
     + "|".join(sorted(map(re.escape, ORGANISATION_HEADS), key=len, reverse=True))
     + r")\b.*)$",
     re.IGNORECASE,

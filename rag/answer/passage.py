@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.base import Composed, Context, Strategy
-from rag.answer.evidence import best_docs
+from rag.answer.evidence import Candidate, best_docs
 from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
 from rag.intent import Intent
 from rag.matching import query_terms
@@ -33,6 +33,13 @@ def article_scope(ctx: Context, intent: Intent, affinity: dict[str, float]) -> l
     docs = best_docs(affinity, {c.doc_id for c in scope})
     return [c for c in scope if c.doc_id in docs]
 
+
+# Another document's passage this close to the best one, in a document the question names just as
+# well, is a second answer (plans of two provinces for the same programme).
+AMBIGUITY_RATIO = 0.88
+NAMED_ALIKE = 0.05
+RIVALS = 4
+SUPPORTED = 0.5
 
 # Questions whose answer is a unit or its duty: the unit heading over a bullet is named.
 _NAMES_ITS_UNIT = frozenset({"lead_unit", "coordinating", "content"})
@@ -64,6 +71,36 @@ class ExtractivePassage(Strategy):
         if not candidates:
             return None
         best = candidates[0]
+        composed = self._answer_from(ctx, best)
+        rival = self._rival(ctx, candidates)
+        if rival is None:
+            return composed
+        # Two documents answer the question equally well and it names neither: both answers.
+        other = self._answer_from(ctx, rival)
+        labels = [ctx.view.documents[c.clause.doc_id].meta.label() for c in (best, rival)]
+        text = f"Câu hỏi khớp với nhiều văn bản:\n{labels[0]}: {composed.text}\n{labels[1]}: {other.text}"
+        cited = [composed.cited[0], other.cited[0], *composed.cited[1:], *other.cited[1:]]
+        return Composed(text=trim(text, 900), cited=cited, support=min(composed.support, other.support))
+
+    def _rival(self, ctx: Context, candidates: list[Candidate]) -> Candidate | None:
+        best = candidates[0]
+        for c in candidates[1:RIVALS]:
+            if c.clause.doc_id == best.clause.doc_id:
+                continue
+            gap = abs(ctx.affinity.get(best.clause.doc_id, 0.0) - ctx.affinity.get(c.clause.doc_id, 0.0))
+            same_words = fold(c.passage) == fold(best.passage)  # the same sentence in two documents
+            if (
+                gap <= NAMED_ALIKE
+                and not same_words
+                and c.score >= AMBIGUITY_RATIO * best.score
+                and c.support >= SUPPORTED
+            ):
+                return c
+            return None
+        return None
+
+    def _answer_from(self, ctx: Context, best: Candidate) -> Composed:
+        intent = ctx.intent
         clause = best.clause
         q_terms = query_terms(intent)
         # A heading or a list intro answers with its items.

@@ -60,10 +60,14 @@ class SupportCheck:
         if not unknown:
             return []
         classes = word_classes(intent.query)
+        lowered = intent.query.lower()
         return [
             w
             for w in unknown
-            if classes.get(w, "N") in NOUN_TAGS and not self._written_otherwise(w, intent.question)
+            if classes.get(w, "N") in NOUN_TAGS
+            and not self._written_otherwise(w, intent.question)
+            # "đơn vị nào", "cơ quan nào": the noun names what is asked for, not a subject
+            and not re.search(rf"\b{re.escape(w.replace('_', ' '))}\s+nào\b", lowered)
         ]
 
     def _written_otherwise(self, word: str, question: str) -> bool:

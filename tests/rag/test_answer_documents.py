@@ -61,9 +61,32 @@ b) Là cơ quan thường trực của Ban Chỉ đạo 389 tỉnh.
 2. Sở Công Thương
 a) Phối hợp với Công an tỉnh kiểm tra các chợ đầu mối về hàng giả.
 b) Làm việc với Tập đoàn Điện lực - Năng lượng Miền Trung về an toàn điện tại các chợ đầu mối trong mùa cao điểm.
+3. Tỉnh đoàn
+Chủ trì tuyên truyền phòng, chống buôn lậu hàng giả cho đoàn viên, công nhân các khu công nghiệp.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
 TM. ỦY BAN NHÂN DÂN
 CHỦ TỊCH
 Phạm Quốc Toàn
+"""
+
+
+PLAN_ELSEWHERE = """ỦY BAN NHÂN DÂN
+TỈNH HÒA AN
+Số: 31/KH-UBND
+Hòa An, ngày 12 tháng 11 năm 2025
+KẾ HOẠCH
+Phòng, chống buôn lậu hàng giả năm 2026
+I. TỔ CHỨC THỰC HIỆN
+1. Đề nghị Liên đoàn Lao động tỉnh
+Chủ trì tuyên truyền phòng, chống buôn lậu hàng giả cho công nhân lao động tại các khu công nghiệp.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Đỗ Minh Tâm
 """
 
 
@@ -75,6 +98,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     (root / "qd12.txt").write_text(DECISION, encoding="utf-8")
     (root / "cv845.txt").write_text(LETTER, encoding="utf-8")
     (root / "kh77.txt").write_text(PLAN, encoding="utf-8")
+    (root / "kh31.txt").write_text(PLAN_ELSEWHERE, encoding="utf-8")
     index = root.parent / "idx"
     assert not ingest_paths([root], index, progress=False).errors
     return Assistant.open(index)
@@ -149,3 +173,15 @@ def test_documents_a_named_person_signed(assistant: Assistant) -> None:
     assert "12/2025/QĐ-UBND" in answer.answer
     assert "845" not in answer.answer and "77/KH-UBND" not in answer.answer
     assert answer.citations[0].locator == "chữ ký"
+
+
+def test_two_provinces_plans_answer_alike_and_both_are_given(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Đơn vị nào chủ trì tuyên truyền phòng, chống buôn lậu hàng giả cho công nhân các khu công nghiệp?"
+    )
+    assert answer.answer.startswith("Câu hỏi khớp với nhiều văn bản")
+    assert "Tỉnh đoàn" in answer.answer and "Liên đoàn Lao động tỉnh" in answer.answer
+    named = assistant.ask(
+        "Ở Hòa An, đơn vị nào chủ trì tuyên truyền phòng, chống buôn lậu hàng giả cho công nhân các khu công nghiệp?"
+    )
+    assert "Liên đoàn Lao động tỉnh" in named.answer and "Tỉnh đoàn" not in named.answer
