@@ -111,6 +111,21 @@ def read_generation(directory: Path) -> str:
     return name
 
 
+def current_documents(directory: Path) -> dict[str, Document]:
+    """The current generation's documents by source, read without the write lock (empty if none).
+
+    Only a hint for skipping unchanged files before the lock is taken; the writer re-reads
+    the generation it commits on (checksums and all).
+    """
+    try:
+        path = directory / read_generation(directory) / "documents.jsonl"
+        with path.open(encoding="utf-8") as f:
+            docs = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
+    except (PolicyQAError, OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {d.source: d for d in docs}
+
+
 @dataclass(frozen=True)
 class _Row:
     """Per indexed clause, what filters look at (folded once at load)."""

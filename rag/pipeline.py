@@ -8,6 +8,7 @@ threads keep using the old one until they finish.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import threading
 import time
@@ -16,8 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.errors import NotFoundError, PolicyQAError
+from rag.errors import NotFoundError
 from rag.records import Answer, Clause, Document, Filters, Hit
+
+# Longest answer text (structured answers list several items; extracts are ~550 characters).
+MAX_ANSWER_TEXT = 2000
+# How long a writer waits for this process's other writer to finish its swap (seconds).
+WRITE_WAIT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class Assistant:
         self.embedder = embedder or get_embedder(None)
         self.generator = generator  # rag.generate.LLMGenerator or None (extractive)
         self._write_lock = threading.Lock()
+        self.write_wait_s = WRITE_WAIT_S
         self._snapshot = self._load()
 
     @classmethod
@@ -76,6 +83,7 @@ class Assistant:
         answer = snap.answerer.run(question, snap.retriever, k=top_k, mode=mode, filters=filters)
         if self.generator is not None and not answer.abstained:
             answer = self.generator.run(question, answer)
+        answer.answer = cut_answer(answer.answer)
         answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return answer
 
@@ -120,28 +128,60 @@ class Assistant:
         return doc.meta.label() if doc else ""
 
     # --- writing -------------------------------------------------------------------------
-    def ingest(self, paths: list[Path], *, access: str = "public", root: Path | None = None) -> Any:
-        """Ingest files into the live index (one writer at a time), then swap in the new generation."""
-        from rag.ingest import ingest_paths
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """This process's writers one at a time; held only to stage and swap (never while parsing or embedding)."""
+        from index.store import IndexLockedError
 
-        if not self._write_lock.acquire(timeout=0.1):
-            raise PolicyQAError("another ingest is running; try again when it finishes")
+        if not self._write_lock.acquire(timeout=self.write_wait_s):
+            raise IndexLockedError("another upload or deletion is being written; try again when it finishes")
         try:
-            report = ingest_paths(
-                paths, self.index_dir, access=access, embedder=self.embedder, progress=False, root=root
-            )
-            self.reload()
-            return report
+            yield
+            self.reload()  # before the lock goes: the next writer and every reader see this generation
         finally:
             self._write_lock.release()
+
+    def ingest(self, paths: list[Path], *, access: str = "public", root: Path | None = None) -> Any:
+        """Ingest files into the live index, then swap in the new generation."""
+        from rag.ingest import ingest_paths
+
+        return ingest_paths(
+            paths,
+            self.index_dir,
+            access=access,
+            embedder=self.embedder,
+            progress=False,
+            root=root,
+            lock=self._writing(),
+        )
+
+    def ingest_files(self, files: list[Any], *, access: str, **hooks: Any) -> Any:
+        """``rag.ingest.ingest_files`` into the live index (``before_commit``/``after_commit`` hooks)."""
+        from rag.ingest import ingest_files
+
+        return ingest_files(
+            files,
+            self.index_dir,
+            access=access,
+            embedder=self.embedder,
+            progress=False,
+            lock=self._writing(),
+            **hooks,
+        )
 
     def remove(self, sources: list[str]) -> list[str]:
         from rag.ingest import remove_sources
 
-        with self._write_lock:
-            removed = remove_sources(sources, self.index_dir, embedder=self.embedder)
-            self.reload()
-            return removed
+        with self._writing():
+            return remove_sources(sources, self.index_dir, embedder=self.embedder)
+
+
+def cut_answer(text: str, limit: int = MAX_ANSWER_TEXT) -> str:
+    """At most ``limit`` characters, cut at a space: whatever a clause holds, an answer stays readable."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > limit // 2 else limit - 1].rstrip() + "…"
 
 
 def _chunks(text: str, size: int = 24) -> Iterator[str]:
