@@ -167,8 +167,8 @@ def test_upload_refuses_hostile_file_and_keeps_the_index(
     ("given", "stored"),
     [
         ("../../x.txt", "x.txt"),
-        # httpx percent-encodes the NUL in the multipart header; the "%" is then replaced.
-        ("a\x00b.txt", "a_00b.txt"),
+        # httpx percent-encodes the NUL in the multipart header; the escape is decoded and dropped.
+        ("a\x00b.txt", "ab.txt"),
         ("\x1b[31m.txt", "31m.txt"),
         ("..\\..\\evil.txt", "evil.txt"),
     ],
