@@ -13,7 +13,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,7 @@ class Assistant:
     ) -> Answer:
         snap = self._snapshot
         started = time.perf_counter()
+        filters = dates_as_sources(filters, snap.store.documents())
         answer = snap.answerer.run(question, snap.retriever, k=top_k, mode=mode, filters=filters)
         if self.generator is not None and not answer.abstained:
             answer = self.generator.run(question, answer)
@@ -174,6 +175,32 @@ class Assistant:
 
         with self._writing():
             return remove_sources(sources, self.index_dir, embedder=self.embedder)
+
+
+NO_SOURCE = "\x00no document"  # a source no document has: an empty selection, not "no filter"
+
+
+def dates_as_sources(filters: Filters | None, documents: list[Document]) -> Filters | None:
+    """``filters`` with its date range also spelled as the sources inside it.
+
+    Retrieval honours dates itself, but the answerer's own document scans (cited dates, named
+    documents) look only at sources, doc type, issuer and access; as sources every scan obeys.
+    """
+    if filters is None or not (filters.date_from or filters.date_to):
+        return filters
+    inside = [
+        d.source
+        for d in documents
+        if _iso_date(d.meta.date)
+        and (not filters.date_from or d.meta.date >= filters.date_from)
+        and (not filters.date_to or d.meta.date <= filters.date_to)
+        and (not filters.sources or d.source in filters.sources)
+    ]
+    return replace(filters, sources=inside or [NO_SOURCE])
+
+
+def _iso_date(date: str) -> bool:
+    return len(date) == 10 and date[4] == "-" and date[7] == "-" and date.replace("-", "").isdigit()
 
 
 def cut_answer(text: str, limit: int = MAX_ANSWER_TEXT) -> str:

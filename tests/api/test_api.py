@@ -187,14 +187,15 @@ def test_ask_respects_filters(client: TestClient) -> None:
     assert cited <= {"000_5beb4f4a0d5111ed.txt"}
 
 
-def test_rate_limit_on_ask_only(corpus_index: Path) -> None:
+def test_rate_limit_is_shared_by_ask_and_search(corpus_index: Path) -> None:
     with TestClient(create_app(settings_for(corpus_index, rate_limit_per_minute=2))) as c:
         assert c.post("/api/ask", json={"question": QUESTION}).status_code == 200
         assert c.post("/api/ask/stream", json={"question": QUESTION}).status_code == 200
         limited = c.post("/api/ask", json={"question": QUESTION})
         assert_error(limited, 429)
         assert int(limited.headers["Retry-After"]) >= 1
-        assert c.get("/api/search", params={"q": "nhiệm vụ"}).status_code == 200
+        assert_error(c.get("/api/search", params={"q": "nhiệm vụ"}), 429)  # one budget per client
+        assert c.get("/api/documents").status_code == 200
 
 
 # --- search -------------------------------------------------------------------------------------
