@@ -76,7 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.llm_model:
         from rag.generate import LLMGenerator
 
-        generator = LLMGenerator.from_spec(settings.llm_model, base_url=settings.llm_base_url)
+        generator = LLMGenerator.from_spec(
+            settings.llm_model, base_url=settings.llm_base_url, timeout=settings.llm_timeout_s, max_retries=0
+        )
     app.state.assistants = AssistantProvider(settings.index, generator=generator)
     app.state.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute, window_s=60.0)
     app.state.upload_limiter = SlidingWindowLimiter(settings.upload_rate_limit_per_minute, window_s=60.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag import config
@@ -45,6 +45,17 @@ class Settings(BaseSettings):
     # any OpenAI-compatible endpoint, e.g. a local Ollama at http://127.0.0.1:11434/v1.
     llm_model: str | None = None
     llm_base_url: str | None = None
+    # One try, well inside the request timeout: a hanging model gives the extractive answer, not a 503.
+    llm_timeout_s: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _llm_inside_request(self) -> Settings:
+        if self.llm_timeout_s >= self.request_timeout_s:
+            raise ValueError(
+                f"POLICYQA_LLM_TIMEOUT_S ({self.llm_timeout_s:g}) must be below "
+                f"POLICYQA_REQUEST_TIMEOUT_S ({self.request_timeout_s:g})"
+            )
+        return self
 
     @field_validator("index")
     @classmethod

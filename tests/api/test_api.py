@@ -297,7 +297,13 @@ def test_upload_rejects_bad_files(writable: TestClient, name: str, data: bytes, 
 def test_upload_too_large_is_413(index_copy: Path) -> None:
     with TestClient(create_app(settings_for(index_copy, max_upload_bytes=1000))) as c:
         detail = assert_error(
-            c.post("/api/documents", files={"file": ("big.txt", b"a" * 5000)}, headers=ADMIN), 413
+            c.post(
+                "/api/documents",
+                files={"file": ("big.txt", b"a" * 5000)},
+                data={"access": "public"},
+                headers=ADMIN,
+            ),
+            413,
         )
         assert "big.txt" in detail
         assert_error(
