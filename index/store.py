@@ -246,6 +246,19 @@ class IndexStore:
     def __len__(self) -> int:
         return len(self._clauses)
 
+    def restricted(self, levels: frozenset[str]) -> IndexStore:
+        """This generation as a caller reading only ``levels`` sees it: their documents, and BM25
+        statistics over their clauses alone, so nothing they get depends on the other documents.
+
+        The dense index is shared: its scores depend on no other text, and retrieval masks it.
+        """
+        docs = [d for d in self._docs if d.access in levels]
+        ids = {c.id for d in docs for c in d.clauses}
+        lexical = self.lexical.subset(ids)
+        return IndexStore(
+            self.directory, self.generation, self.manifest, docs, self.dense, lexical, self.text_hashes
+        )
+
     # --- filtering ---------------------------------------------------------------------------
     def _row(self, clause_id: str) -> _Row:
         row = self._rows.get(clause_id)

@@ -13,7 +13,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,36 @@ WRITE_WAIT_S = 60.0
 
 
 @dataclass(frozen=True)
+class _View:
+    store: Any  # index.store.IndexStore
+    retriever: Any  # index.hybrid.HybridRetriever
+    answerer: Any  # rag.answer.Answerer
+
+
+@dataclass(frozen=True)
 class _Snapshot:
     store: Any  # index.store.IndexStore
     retriever: Any  # index.hybrid.HybridRetriever
     answerer: Any  # rag.answer.Answerer
+    embedder: Any
+    # Per set of access levels: the index as those callers see it (BM25 statistics, vocabulary,
+    # the answerer's corpus statistics over their documents only), built on first use.
+    views: dict[frozenset[str], _View] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def view(self, filters: Filters | None) -> _View:
+        """What a caller with these filters may learn from: everything, or only their levels."""
+        if filters is None or filters.access is None:
+            return _View(self.store, self.retriever, self.answerer)
+        levels = frozenset(filters.access)
+        with self.lock:
+            if levels not in self.views:
+                from index.hybrid import HybridRetriever
+                from rag.answer import Answerer
+
+                store = self.store.restricted(levels)
+                self.views[levels] = _View(store, HybridRetriever(store, self.embedder), Answerer(store))
+            return self.views[levels]
 
 
 class Assistant:
@@ -54,7 +80,7 @@ class Assistant:
         from rag.answer import Answerer
 
         store = IndexStore.open(self.index_dir, embedder=self.embedder)
-        return _Snapshot(store, HybridRetriever(store, self.embedder), Answerer(store))
+        return _Snapshot(store, HybridRetriever(store, self.embedder), Answerer(store), self.embedder)
 
     def reload(self) -> None:
         """Swap in the index's current generation (after an ingest by this or another process)."""
@@ -68,7 +94,7 @@ class Assistant:
     def search(
         self, query: str, *, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
     ) -> list[Hit]:
-        return self._snapshot.retriever.run(query, k=k, mode=mode, filters=filters)
+        return self._snapshot.view(filters).retriever.run(query, k=k, mode=mode, filters=filters)
 
     def ask(
         self,
@@ -78,10 +104,10 @@ class Assistant:
         mode: str = "hybrid",
         filters: Filters | None = None,
     ) -> Answer:
-        snap = self._snapshot
+        view = self._snapshot.view(filters)
         started = time.perf_counter()
-        filters = dates_as_sources(filters, snap.store.documents())
-        answer = snap.answerer.run(question, snap.retriever, k=top_k, mode=mode, filters=filters)
+        filters = dates_as_sources(filters, view.store.documents())
+        answer = view.answerer.run(question, view.retriever, k=top_k, mode=mode, filters=filters)
         if self.generator is not None and not answer.abstained:
             answer = self.generator.run(question, answer)
         answer.answer = cut_answer(answer.answer)
