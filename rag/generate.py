@@ -95,22 +95,22 @@ def facts_supported(sentence: str, evidence: str) -> bool:
     return all(f" {' '.join(_WORD.findall(name))} " in folded for name in names(sentence))
 
 
-def is_supported(sentence: str, clause_texts: list[str]) -> bool:
-    """Most content words of ``sentence`` (citation markers aside) appear in the cited clauses' evidence,
-    and all of its numbers and names do."""
+def is_supported(sentence: str, clause_texts: list[str], question: str = "") -> bool:
+    """Most content words of ``sentence`` (citation markers aside) appear in the cited clauses' evidence
+    or the question it echoes, and all of its numbers and names appear in the clauses."""
     sentence = _CITE.sub(" ", sentence)
     words = _content_words(sentence)
     if not words:
         return False
     evidence_texts = [evidence_text(t) for t in clause_texts]
-    evidence = set().union(*(_content_words(t) for t in evidence_texts))
+    evidence = _content_words(question).union(*(_content_words(t) for t in evidence_texts))
     if len(words & evidence) / len(words) < MIN_SUPPORT:
         return False
     return facts_supported(sentence, " ".join(evidence_texts))
 
 
 def keep_cited_sentences(
-    text: str, n_clauses: int, clause_texts: list[str] | None = None
+    text: str, n_clauses: int, clause_texts: list[str] | None = None, question: str = ""
 ) -> tuple[str, list[int]]:
     """Drop sentences that cite nothing valid (or, given the clause texts, that their citations do not
     support); returns (kept text, cited clause numbers in order)."""
@@ -123,7 +123,9 @@ def keep_cited_sentences(
         valid = [n for n in numbers if 1 <= n <= n_clauses]
         if not valid or len(valid) != len(numbers):
             continue
-        if clause_texts is not None and not is_supported(sentence, [clause_texts[n - 1] for n in valid]):
+        if clause_texts is not None and not is_supported(
+            sentence, [clause_texts[n - 1] for n in valid], question
+        ):
             continue
         kept.append(sentence)
         cited.extend(n for n in valid if n not in cited)
@@ -174,7 +176,9 @@ class LLMGenerator:
                 extractive, timings=timings, generator=f"extractive (LLM error: {type(exc).__name__})"
             )
         content = reply.content if isinstance(reply.content, str) else str(reply.content)
-        text, cited = keep_cited_sentences(content, len(clauses), [c.text for c in clauses])
+        # Evidence is what the model was shown of each clause: where it sits (breadcrumb) and its text.
+        shown = [" ".join([*c.breadcrumb, c.locator, c.text]) for c in clauses]
+        text, cited = keep_cited_sentences(content, len(clauses), shown, question)
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         if not text:
             return replace(extractive, timings={**extractive.timings, "llm_ms": elapsed})
