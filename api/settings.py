@@ -50,7 +50,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _llm_inside_request(self) -> Settings:
-        if self.llm_timeout_s >= self.request_timeout_s:
+        if self.llm_model and self.llm_timeout_s >= self.request_timeout_s:
             raise ValueError(
                 f"POLICYQA_LLM_TIMEOUT_S ({self.llm_timeout_s:g}) must be below "
                 f"POLICYQA_REQUEST_TIMEOUT_S ({self.request_timeout_s:g})"

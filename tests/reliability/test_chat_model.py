@@ -87,4 +87,5 @@ def test_a_hanging_model_gives_the_extractive_answer_and_it_is_not_cached(
 
 def test_the_model_timeout_must_be_below_the_request_timeout() -> None:
     with pytest.raises(ValueError, match="LLM_TIMEOUT_S"):
-        Settings(request_timeout_s=5, llm_timeout_s=5)
+        Settings(llm_model="m", request_timeout_s=5, llm_timeout_s=5)
+    assert Settings(request_timeout_s=5).llm_timeout_s == 10  # without a model nothing to check
