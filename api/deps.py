@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import ipaddress
 import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -25,6 +28,7 @@ from rag.pipeline import Assistant
 log = logging.getLogger("policyqa.api")
 T = TypeVar("T")
 
+RETRY_AFTER_BUSY_S = 2
 INDEX_MISSING = "index not built: run `policyqa ingest corpus` (or set POLICYQA_INDEX)"
 
 
@@ -167,38 +171,102 @@ def require_admin(key: KeyDep, settings: SettingsDep) -> None:
 AdminDep = Depends(require_admin)
 
 
-def rate_limit(request: Request) -> None:
-    limiter: SlidingWindowLimiter = request.app.state.limiter
-    client = request.client.host if request.client else "unknown"
-    retry_after = limiter.hit(client)
+def _trusted(address: str, proxies: list[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def client_address(request: Request) -> str:
+    """The caller's address: the peer, or the X-Forwarded-For entry a trusted proxy added.
+
+    Walks X-Forwarded-For from the right (entries a client wrote come first) and stops at the
+    first address that is not a configured proxy.
+    """
+    peer = request.client.host if request.client else "unknown"
+    proxies = request.app.state.settings.trusted_proxies
+    if not proxies or not _trusted(peer, proxies):
+        return peer
+    forwarded = [
+        a.strip() for a in ",".join(request.headers.getlist("x-forwarded-for")).split(",") if a.strip()
+    ]
+    for address in reversed(forwarded):
+        if not _trusted(address, proxies):
+            return address
+    return forwarded[0] if forwarded else peer
+
+
+def _limited(limiter: SlidingWindowLimiter, request: Request, what: str) -> None:
+    retry_after = limiter.hit(client_address(request))
     if retry_after:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
-            f"too many questions: at most {limiter.limit} per minute; retry in {retry_after:.0f} s",
+            f"too many {what}: at most {limiter.limit} per minute; retry in {retry_after:.0f} s",
             headers={"Retry-After": str(max(1, round(retry_after)))},
         )
+
+
+def rate_limit(request: Request) -> None:
+    """One budget per client for questions and searches."""
+    _limited(request.app.state.limiter, request, "questions")
 
 
 RateLimitDep = Depends(rate_limit)
 
 
-class Runner:
-    """Runs blocking pipeline work off the event loop, bounded by the request timeout."""
+def guard_upload(request: Request) -> None:
+    """Admin key and per-client upload limit, checked before the body is read (api.middleware)."""
+    settings: Settings = request.app.state.settings
+    key = request.headers.get("x-api-key") or None
+    if key is None:
+        scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+        key = credentials.strip() if scheme.lower() == "bearer" and credentials.strip() else None
+    require_admin(key, settings)
+    _limited(request.app.state.upload_limiter, request, "uploads")
 
-    def __init__(self, timeout_s: float, limiter: anyio.CapacityLimiter | None = None) -> None:
+
+class Runner:
+    """Runs blocking pipeline work on a fixed pool of threads with a bounded queue.
+
+    A full queue answers 503 with Retry-After at once. On timeout the caller gets 503; work
+    still queued is cancelled, work already running keeps its thread (and its slot) until it
+    ends, so the number of threads and of computations in flight never exceeds the bounds.
+    """
+
+    def __init__(self, timeout_s: float, threads: int = 4, queue: int = 16) -> None:
         self.timeout_s = timeout_s
-        self.limiter = limiter
+        self.threads = threads
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="policyqa-pipeline")
+        self._slots = threading.BoundedSemaphore(threads + queue)
 
     async def __call__(self, fn: Callable[[], T]) -> T:
+        if not self._slots.acquire(blocking=False):
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                "the server is busy with other questions; retry shortly",
+                headers={"Retry-After": str(RETRY_AFTER_BUSY_S)},
+            )
+        try:
+            future = self._pool.submit(fn)
+        except BaseException:
+            self._slots.release()
+            raise
+        future.add_done_callback(lambda _: self._slots.release())
         try:
             with anyio.fail_after(self.timeout_s):
-                # The worker thread is abandoned on timeout; it finishes in the background.
-                return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True, limiter=self.limiter)
+                # Cancelling the wrapper cancels a still-queued future; a running one finishes.
+                return await asyncio.wrap_future(future)
         except TimeoutError as exc:
             raise HTTPException(
                 status.HTTP_503_SERVICE_UNAVAILABLE,
                 f"the request took longer than {self.timeout_s:g} s; try again or narrow the question",
+                headers={"Retry-After": str(RETRY_AFTER_BUSY_S)},
             ) from exc
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def get_runner(request: Request) -> Runner:

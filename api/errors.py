@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from index.store import IndexLockedError
 from rag.errors import (
+    ConflictError,
     EmbedderMismatchError,
     IndexCorruptError,
     IndexNotFoundError,
@@ -24,6 +25,7 @@ log = logging.getLogger("policyqa.api")
 _STATUS: list[tuple[type[PolicyQAError], int]] = [
     (NotFoundError, status.HTTP_404_NOT_FOUND),
     (IndexLockedError, status.HTTP_409_CONFLICT),  # another process is writing the index
+    (ConflictError, status.HTTP_409_CONFLICT),
     (InputFileError, status.HTTP_422_UNPROCESSABLE_CONTENT),
     (IndexNotFoundError, status.HTTP_503_SERVICE_UNAVAILABLE),
     (IndexCorruptError, status.HTTP_503_SERVICE_UNAVAILABLE),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,14 +19,17 @@ from starlette.types import Scope
 from swagger_ui_bundle import swagger_ui_path
 
 from api.cache import LRUCache
-from api.deps import AssistantProvider, Runner
+from api.deps import AssistantProvider, Runner, guard_upload
 from api.errors import install_error_handlers
-from api.middleware import BodySizeLimitMiddleware
+from api.middleware import BodySizeLimitMiddleware, EarlyCheckMiddleware
 from api.ratelimit import SlidingWindowLimiter
 from api.routers import ask, documents, health, search
 from api.schemas import AskResponse
 from api.settings import Settings
+from api.uploads import reconcile
+from index.store import IndexLockedError, write_lock
 from rag.errors import PolicyQAError
+from rag.pipeline import Assistant
 
 log = logging.getLogger("policyqa.api")
 
@@ -51,11 +53,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
-            await anyio.to_thread.run_sync(app.state.assistants.get)
+            assistant = await anyio.to_thread.run_sync(app.state.assistants.get)
             log.info("index opened: %s", settings.index)
+            await anyio.to_thread.run_sync(_reconcile_uploads, assistant)
         except PolicyQAError as exc:  # keep serving /healthz and the widget; endpoints answer 503
             log.warning("no usable index at %s yet: %s", settings.index, exc)
-        yield
+        try:
+            yield
+        finally:
+            app.state.runner.close()
 
     app = FastAPI(
         title="policyqa",
@@ -70,21 +76,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.llm_model:
         from rag.generate import LLMGenerator
 
-        generator = LLMGenerator.from_spec(settings.llm_model, base_url=settings.llm_base_url)
+        generator = LLMGenerator.from_spec(
+            settings.llm_model, base_url=settings.llm_base_url, timeout=settings.llm_timeout_s, max_retries=0
+        )
     app.state.assistants = AssistantProvider(settings.index, generator=generator)
     app.state.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute, window_s=60.0)
-    app.state.runner = Runner(settings.request_timeout_s, anyio.CapacityLimiter(settings.pipeline_threads))
+    app.state.upload_limiter = SlidingWindowLimiter(settings.upload_rate_limit_per_minute, window_s=60.0)
+    app.state.runner = Runner(settings.request_timeout_s, settings.pipeline_threads, settings.pipeline_queue)
     app.state.answers = LRUCache[AskResponse](settings.answer_cache_size)
-    app.state.write_lock = threading.Lock()
 
     install_error_handlers(app)
     upload_limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
 
     def body_limit(scope: Scope) -> int:
-        is_upload = scope["method"] == "POST" and scope["path"].rstrip("/") == "/api/documents"
-        return upload_limit if is_upload else JSON_BODY_LIMIT
+        return upload_limit if _is_upload(scope) else JSON_BODY_LIMIT
 
     app.add_middleware(BodySizeLimitMiddleware, limit_for=body_limit)
+    # Added last, so it runs first: a refused upload costs no body bytes at all.
+    app.add_middleware(EarlyCheckMiddleware, applies=_is_upload, check=guard_upload)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -122,6 +131,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _is_upload(scope: Scope) -> bool:
+    return scope["method"] == "POST" and scope["path"].rstrip("/") == "/api/documents"
+
+
+def _reconcile_uploads(assistant: Assistant) -> None:
+    """Bring uploads/ in line with the index after a crash (skipped while another process writes)."""
+    try:
+        with write_lock(assistant.index_dir, timeout=0):
+            for line in reconcile(assistant.index_dir, assistant.documents()):
+                log.warning("uploads: %s", line)
+    except IndexLockedError:
+        log.info("uploads not checked: another process is writing the index")
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """`policyqa serve --host --port --index`: the API and chat widget under uvicorn."""
     import uvicorn
@@ -135,7 +158,9 @@ def run_serve(args: argparse.Namespace) -> int:
         + (f" with {args.workers} worker processes" if args.workers > 1 else "")
     )
     if args.workers == 1:
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+        uvicorn.run(
+            create_app(settings), host=args.host, port=args.port, log_level="info", proxy_headers=False
+        )
         return 0
     # Worker processes each build the app from the environment: pass the index on through it.
     os.environ["POLICYQA_INDEX"] = str(settings.index)
@@ -146,5 +171,7 @@ def run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_level="info",
+        # X-Forwarded-For is read by api.deps.client_address, from POLICYQA_TRUSTED_PROXIES only.
+        proxy_headers=False,
     )
     return 0

@@ -1,4 +1,5 @@
-"""Request body size limit answering JSON 413s (Starlette's own limiter answers in plain text)."""
+"""Request body size limit answering JSON 413s (Starlette's own limiter answers in plain text), and
+checks that must refuse a request before its body is read."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from fastapi import HTTPException, status
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -45,3 +47,28 @@ class BodySizeLimitMiddleware:
             return message
 
         await self.app(scope, counted, send)
+
+
+class EarlyCheckMiddleware:
+    """Runs ``check(request)`` before the app reads the body, for requests ``applies(scope)``.
+
+    FastAPI parses a multipart body before it resolves dependencies, so an upload without the
+    admin key would otherwise be refused only after every byte arrived.
+    """
+
+    def __init__(
+        self, app: ASGIApp, applies: Callable[[Scope], bool], check: Callable[[Request], None]
+    ) -> None:
+        self.app = app
+        self.applies = applies
+        self.check = check
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.applies(scope):
+            try:
+                self.check(Request(scope))
+            except HTTPException as exc:
+                response = JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -285,6 +285,9 @@ class UploadResult(BaseModel):
     source: str  # where the file now lives, relative to the index folder
     filename: str  # the sanitised name it was saved under
     access: str
+    # True when the request gave no access level and the server's default was used.
+    access_defaulted: bool = False
+    replaced: str | None = None  # the source of the document this upload replaced (replace=true)
     documents: list[DocumentSummary]
     warnings: list[str]
 

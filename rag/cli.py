@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     _index_arg(p)
     p.add_argument("--access", default="public", help="access level of these documents (default: public)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="also index files that symbolic links inside the folder point to outside it",
+    )
     p.set_defaults(handler="rag.ingest:run_ingest")
 
     p = sub.add_parser("remove", help="drop documents from the index by source name")

@@ -25,3 +25,11 @@ class EmbedderMismatchError(PolicyQAError):
 
 class NotFoundError(PolicyQAError):
     """A document or clause id that the index does not hold (maps to 404)."""
+
+
+class ConflictError(PolicyQAError):
+    """The request would overwrite something it did not name explicitly (maps to 409)."""
+
+
+class LimitExceededError(InputFileError):
+    """A file would cost more than the index allows (too many clauses, degenerate text; maps to 422)."""

@@ -40,9 +40,17 @@ _INSTRUCTION = re.compile(
     r"\b(bo qua|phot lo|khong can tuan theo|ignore|disregard|forget)\b.{0,40}"
     r"\b(huong dan|chi dan|chi thi|yeu cau|quy tac|instructions?|rules|prompt)\b"
     r"|\b(tra loi|noi|khang dinh) rang\b|\b(answer|say|reply) that\b|\bsystem prompt\b"
+    # Text addressed to the assistant itself ("Ghi chú cho trợ lý AI: …", "Note to the AI model").
+    r"|\b(tro ly|chatbot|mo hinh ngon ngu|assistant|language model|llm|gpt)\b"
+    r".{0,30}\b(hay|phai|can|nen|khong duoc|must|should|always|never)\b"
+    r"|\b(ghi chu|luu y|thong diep|nhan|note|message)\b.{0,12}\b(cho|gui|danh cho|to|for)\b.{0,12}"
+    r"\b(tro ly|chatbot|mo hinh|assistant|model|ai|llm|gpt)\b"
 )
 # Share of a generated sentence's content words that its cited clauses must contain.
-MIN_SUPPORT = 0.6
+MIN_SUPPORT = 0.8
+_NUMBER = re.compile(r"\d+")
+# A run of capitalised words: a unit, person or place ("Sở Giáo dục và Đào tạo" gives "Sở Giáo", "Đào").
+_NAME = re.compile(r"(?:\b[^\W\d_a-zà-ỹđ][\w]*(?:\s+|$))+")
 
 
 def build_messages(question: str, clauses: list[Citation]) -> list[tuple[str, str]]:
@@ -66,17 +74,43 @@ def evidence_text(clause_text: str) -> str:
     return " ".join(s for s in sentences if not _INSTRUCTION.search(fold(s)))
 
 
-def is_supported(sentence: str, clause_texts: list[str]) -> bool:
-    """Most content words of ``sentence`` (citation markers aside) appear in the cited clauses' evidence."""
-    words = _content_words(_CITE.sub(" ", sentence))
+def names(text: str) -> list[str]:
+    """Capitalised runs of ``text``, folded; a lone first word is only the sentence's capital."""
+    runs = [m.group().strip() for m in _NAME.finditer(text)]
+    if runs and text.lstrip().startswith(runs[0]) and " " not in runs[0]:
+        runs = runs[1:]
+    return [fold(r) for r in runs if r]
+
+
+def facts_supported(sentence: str, evidence: str) -> bool:
+    """Every number (dates and amounts included) and every name of ``sentence`` is in ``evidence``.
+
+    Content-word overlap alone lets a swapped unit ("Sở Y tế" for "Sở Giáo dục và Đào tạo")
+    or an added amount ("999 tỷ đồng") through: both are one word among many.
+    """
+    numbers = set(_NUMBER.findall(evidence))
+    if any(n not in numbers for n in _NUMBER.findall(sentence)):
+        return False
+    folded = " " + " ".join(_WORD.findall(fold(evidence))) + " "
+    return all(f" {' '.join(_WORD.findall(name))} " in folded for name in names(sentence))
+
+
+def is_supported(sentence: str, clause_texts: list[str], question: str = "") -> bool:
+    """Most content words of ``sentence`` (citation markers aside) appear in the cited clauses' evidence
+    or the question it echoes, and all of its numbers and names appear in the clauses."""
+    sentence = _CITE.sub(" ", sentence)
+    words = _content_words(sentence)
     if not words:
         return False
-    evidence = set().union(*(_content_words(evidence_text(t)) for t in clause_texts))
-    return len(words & evidence) / len(words) >= MIN_SUPPORT
+    evidence_texts = [evidence_text(t) for t in clause_texts]
+    evidence = _content_words(question).union(*(_content_words(t) for t in evidence_texts))
+    if len(words & evidence) / len(words) < MIN_SUPPORT:
+        return False
+    return facts_supported(sentence, " ".join(evidence_texts))
 
 
 def keep_cited_sentences(
-    text: str, n_clauses: int, clause_texts: list[str] | None = None
+    text: str, n_clauses: int, clause_texts: list[str] | None = None, question: str = ""
 ) -> tuple[str, list[int]]:
     """Drop sentences that cite nothing valid (or, given the clause texts, that their citations do not
     support); returns (kept text, cited clause numbers in order)."""
@@ -89,7 +123,9 @@ def keep_cited_sentences(
         valid = [n for n in numbers if 1 <= n <= n_clauses]
         if not valid or len(valid) != len(numbers):
             continue
-        if clause_texts is not None and not is_supported(sentence, [clause_texts[n - 1] for n in valid]):
+        if clause_texts is not None and not is_supported(
+            sentence, [clause_texts[n - 1] for n in valid], question
+        ):
             continue
         kept.append(sentence)
         cited.extend(n for n in valid if n not in cited)
@@ -103,7 +139,13 @@ class LLMGenerator:
 
     @classmethod
     def from_spec(
-        cls, model: str, *, base_url: str | None = None, api_key: str | None = None, timeout: float = 60
+        cls,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 60,
+        max_retries: int = 1,
     ) -> LLMGenerator:
         """An OpenAI-compatible chat model (OPENAI_API_KEY/OPENAI_BASE_URL honoured)."""
         import os
@@ -116,7 +158,7 @@ class LLMGenerator:
             api_key=api_key or os.environ.get("OPENAI_API_KEY") or "not-needed",
             temperature=0,
             timeout=timeout,
-            max_retries=1,
+            max_retries=max_retries,
         )
         return cls(chat, model)
 
@@ -126,6 +168,7 @@ class LLMGenerator:
             return extractive
         started = time.perf_counter()
         try:
+            # A fresh message list per call: only this request's question and clauses, no history.
             reply = self.chat_model.invoke(build_messages(question, clauses))
         except Exception as exc:  # the model is optional: keep the extractive answer
             timings = {**extractive.timings, "llm_error": 1.0}
@@ -133,7 +176,9 @@ class LLMGenerator:
                 extractive, timings=timings, generator=f"extractive (LLM error: {type(exc).__name__})"
             )
         content = reply.content if isinstance(reply.content, str) else str(reply.content)
-        text, cited = keep_cited_sentences(content, len(clauses), [c.text for c in clauses])
+        # Evidence is what the model was shown of each clause: where it sits (breadcrumb) and its text.
+        shown = [" ".join([*c.breadcrumb, c.locator, c.text]) for c in clauses]
+        text, cited = keep_cited_sentences(content, len(clauses), shown, question)
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         if not text:
             return replace(extractive, timings={**extractive.timings, "llm_ms": elapsed})

@@ -8,8 +8,11 @@ A batch that changes nothing (for example, every file failed) writes nothing at 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,21 +68,35 @@ class SourceFile:
     root: Path
 
 
-def collect_files(paths: list[Path], root: Path | None = None) -> tuple[list[SourceFile], list[str]]:
-    """Expand folders (recursively, .pdf/.txt/.md, hidden files skipped) into sources; missing paths are errors."""
+def collect_files(
+    paths: list[Path], root: Path | None = None, *, follow_symlinks: bool = False
+) -> tuple[list[SourceFile], list[str]]:
+    """Expand folders (recursively, .pdf/.txt/.md, hidden files skipped) into sources; missing paths are errors.
+
+    A symlink inside a folder that leads outside it is skipped with an error unless
+    ``follow_symlinks``: a folder of public documents must not pull in whatever a link points at.
+    """
     found: dict[str, SourceFile] = {}
     errors: list[str] = []
     for given in paths:
         given = Path(given)
         if given.is_dir():
             base = Path(root) if root is not None else given
-            files = sorted(
-                p
-                for p in given.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(given).parts)
-            )
+            files = []
+            for p in sorted(given.rglob("*")):
+                if (
+                    not p.is_file()
+                    or p.suffix.lower() not in SUFFIXES
+                    or any(part.startswith(".") for part in p.relative_to(given).parts)
+                ):
+                    continue
+                if not follow_symlinks and not _inside(p, given):
+                    errors.append(
+                        f"{p}: a symbolic link to {p.resolve()}, outside {given}; "
+                        "skipped (use --follow-symlinks to index it)"
+                    )
+                    continue
+                files.append(p)
         elif given.is_file():
             base = Path(root) if root is not None else given.parent
             files = [given]
@@ -95,6 +112,10 @@ def collect_files(paths: list[Path], root: Path | None = None) -> tuple[list[Sou
     return list(found.values()), errors
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
 def _parse(file: SourceFile, access: str) -> Document:
     from rag.isolate import parse_file
 
@@ -107,6 +128,12 @@ def _parse(file: SourceFile, access: str) -> Document:
     return doc
 
 
+# Called under the index's write lock: before_commit(writer, documents) may check or adjust the
+# documents (or raise to refuse the batch); after_commit() runs once the new generation is current.
+BeforeCommit = Callable[[Any, list[Document]], None]
+AfterCommit = Callable[[], None]
+
+
 def ingest_paths(
     paths: list[Path],
     index_dir: Path,
@@ -115,58 +142,107 @@ def ingest_paths(
     embedder: Any = None,
     progress: bool = True,
     root: Path | None = None,
+    follow_symlinks: bool = False,
+    lock: AbstractContextManager[Any] | None = None,
 ) -> IngestReport:
     """Parse and index files and folders into ``index_dir``; see the module docstring."""
-    from index.embedders import get_embedder
-    from index.store import IndexWriter, file_sha256
-
-    started = time.perf_counter()
+    files, missing = collect_files([Path(p) for p in paths], root, follow_symlinks=follow_symlinks)
     report = IngestReport()
-    files, missing = collect_files([Path(p) for p in paths], root)
     for err in missing:
         report.failed.append(err.split(":", 1)[0])
         report.errors.append(err)
+    return ingest_files(
+        files, index_dir, access=access, embedder=embedder, progress=progress, report=report, lock=lock
+    )
+
+
+def ingest_files(
+    files: list[SourceFile],
+    index_dir: Path,
+    *,
+    access: str = "public",
+    embedder: Any = None,
+    progress: bool = True,
+    report: IngestReport | None = None,
+    lock: AbstractContextManager[Any] | None = None,
+    before_commit: BeforeCommit | None = None,
+    after_commit: AfterCommit | None = None,
+) -> IngestReport:
+    """Parse and embed ``files`` without any lock, then take ``lock`` and the index's write lock only
+    to stage and swap in the new generation (its embeddings are then cache hits)."""
+    from index.embedders import get_embedder
+    from index.store import EMBED_CACHE, IndexWriter, current_documents, file_sha256
+
+    started = time.perf_counter()
+    report = report or IngestReport()
     embedder = embedder or get_embedder(None)
     calls_before = embedder.calls
-    with IndexWriter(index_dir, embedder) as writer:
-        docs: list[Document] = []
-        bar = _bar(files, "files", progress)
-        for file in bar:
-            old = writer.document_by_source(file.source)
-            try:
-                digest = file_sha256(file.path)
-                if old is not None and old.content_hash == digest and old.access == access:
-                    report.unchanged.append(file.source)
-                    continue
-                doc = _parse(file, access)
-            except InputFileError as exc:
-                report.failed.append(file.source)
-                message = str(exc)  # loaders usually name the file already
-                report.errors.append(message if file.path.name in message else f"{file.source}: {message}")
+    index_dir = Path(index_dir)
+    known = current_documents(index_dir)
+    docs: list[Document] = []
+    for file in _bar(files, "files", progress):
+        old = known.get(file.source)
+        try:
+            digest = file_sha256(file.path)
+            if old is not None and old.content_hash == digest and old.access == access:
+                report.unchanged.append(file.source)
                 continue
-            except OSError as exc:
-                report.failed.append(file.source)
-                report.errors.append(f"{file.source}: cannot read ({exc.strerror or exc})")
-                continue
-            except Exception as exc:  # a parser bug on one file must not sink the batch
-                report.failed.append(file.source)
-                report.errors.append(f"{file.source}: could not be parsed ({type(exc).__name__}: {exc})")
-                continue
-            (report.updated if old is not None else report.added).append(file.source)
-            report.pages += doc.page_count
-            report.clauses += len(doc.clauses)
-            report.ocr_pages += len(doc.ocr_pages)
-            report.warnings.extend(f"{doc.source}: {w}" for w in doc.warnings)
-            docs.append(doc)
+            doc = _parse(file, access)
+        except InputFileError as exc:
+            report.failed.append(file.source)
+            message = str(exc)  # loaders usually name the file already
+            report.errors.append(message if file.path.name in message else f"{file.source}: {message}")
+            continue
+        except OSError as exc:
+            report.failed.append(file.source)
+            report.errors.append(f"{file.source}: cannot read ({exc.strerror or exc})")
+            continue
+        except Exception as exc:  # a parser bug on one file must not sink the batch
+            report.failed.append(file.source)
+            report.errors.append(f"{file.source}: could not be parsed ({type(exc).__name__}: {exc})")
+            continue
+        (report.updated if old is not None else report.added).append(file.source)
+        report.pages += doc.page_count
+        report.clauses += len(doc.clauses)
+        report.ocr_pages += len(doc.ocr_pages)
+        report.warnings.extend(f"{doc.source}: {w}" for w in doc.warnings)
+        docs.append(doc)
+    if docs:
+        embedder.use_cache_dir(index_dir / EMBED_CACHE)  # a corrupt cache is rebuilt, with one log line
+        _embed_ahead(docs, embedder, progress)
+    if not docs:  # nothing parsed: no lock, no generation, no hooks
+        report.embedded = embedder.calls - calls_before
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+    with lock if lock is not None else contextlib.nullcontext(), IndexWriter(index_dir, embedder) as writer:
+        if before_commit is not None:
+            before_commit(writer, docs)
         writer.upsert(docs)
         if writer.dirty:
-            clause_bar = _bar(None, "clauses", progress, total=sum(len(d.clauses) for d in docs))
-            report.generation = writer.commit(on_embedded=clause_bar.update if clause_bar else None)
-            if clause_bar:
-                clause_bar.close()
+            report.generation = writer.commit()
+        if after_commit is not None:
+            after_commit()
     report.embedded = embedder.calls - calls_before
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _embed_ahead(docs: list[Document], embedder: Any, progress: bool) -> None:
+    """Embed the new clause texts into the embedder's cache before the write lock is taken."""
+    from index.embedders import embedding_text
+    from index.store import document_label, indexable
+
+    texts = list(
+        dict.fromkeys(embedding_text(c, document_label(d)) for d in docs for c in d.clauses if indexable(c))
+    )
+    bar = _bar(None, "clauses", progress, total=len(texts))
+    for start in range(0, len(texts), 64):
+        chunk = texts[start : start + 64]
+        embedder.embed_passages(chunk)
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
 
 
 def _bar(items: Any, unit: str, enabled: bool, total: int | None = None) -> Any:
@@ -198,6 +274,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         args.index_dir,
         access=args.access,
         progress=not args.no_progress,
+        follow_symlinks=getattr(args, "follow_symlinks", False),
     )
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)

@@ -38,6 +38,8 @@ ENV_TIMEOUT_S = "POLICYQA_PARSE_TIMEOUT_S"
 ENV_MEMORY_MB = "POLICYQA_PARSE_MEMORY_MB"
 ENV_MAX_LINE_CHARS = "POLICYQA_MAX_LINE_CHARS"
 ENV_ISOLATE = "POLICYQA_PARSE_ISOLATION"
+ENV_MAX_CLAUSE_CHARS = "POLICYQA_MAX_CLAUSE_CHARS"
+ENV_MAX_CLAUSES = "POLICYQA_MAX_CLAUSES"
 
 _FALSE = {"0", "false", "no", "off"}
 
@@ -53,6 +55,9 @@ class ParseLimits:
     # A page of prose is ~3,000 characters; a longer "line" is a dump, not a document, and
     # would cost minutes of segmentation and embedding.
     max_line_chars: int = 100_000
+    # Clause bounds (rag/chunking.py): long clauses are split, absurd documents refused.
+    max_clause_chars: int = 3000
+    max_clauses: int = 5000
     isolate: bool = True
 
     @classmethod
@@ -66,15 +71,25 @@ class ParseLimits:
                 timeout_s=float(env.get(ENV_TIMEOUT_S, base.timeout_s)),
                 memory_mb=int(env.get(ENV_MEMORY_MB, base.memory_mb)),
                 max_line_chars=int(env.get(ENV_MAX_LINE_CHARS, base.max_line_chars)),
+                max_clause_chars=int(env.get(ENV_MAX_CLAUSE_CHARS, base.max_clause_chars)),
+                max_clauses=int(env.get(ENV_MAX_CLAUSES, base.max_clauses)),
                 isolate=env.get(ENV_ISOLATE, "1").strip().lower() not in _FALSE,
             )
         except ValueError as exc:
             raise PolicyQAError(f"invalid parse limit in the environment: {exc}") from None
-        numbers = (limits.max_file_bytes, limits.max_pages, limits.memory_mb, limits.max_line_chars)
+        numbers = (
+            limits.max_file_bytes,
+            limits.max_pages,
+            limits.memory_mb,
+            limits.max_line_chars,
+            limits.max_clause_chars,
+            limits.max_clauses,
+        )
         if min(numbers) <= 0 or limits.timeout_s <= 0:
             raise PolicyQAError(
                 f"parse limits must be positive: {ENV_MAX_FILE_BYTES}, {ENV_MAX_PAGES}, "
-                f"{ENV_TIMEOUT_S}, {ENV_MEMORY_MB}, {ENV_MAX_LINE_CHARS}"
+                f"{ENV_TIMEOUT_S}, {ENV_MEMORY_MB}, {ENV_MAX_LINE_CHARS}, {ENV_MAX_CLAUSE_CHARS}, "
+                f"{ENV_MAX_CLAUSES}"
             )
         return limits
 
@@ -95,6 +110,7 @@ def parse_file(
 
 
 def _load_and_parse(path: Path, source: str, root: Path | None, access: str, limits: ParseLimits) -> Document:
+    from rag.chunking import bound_clauses
     from rag.loaders import load_file
     from rag.parser import parse_document
 
@@ -112,7 +128,8 @@ def _load_and_parse(path: Path, source: str, root: Path | None, access: str, lim
         # Blank pages, an image-only PDF whose OCR found nothing: indexing it would add nothing.
         why = "; ".join(doc.warnings[:3])
         raise InputFileError(f"{source}: no readable text in the file" + (f" ({why})" if why else ""))
-    return doc
+    # Still in the child: splitting a giant clause is bounded by the same time and memory limits.
+    return bound_clauses(doc, max_clause_chars=limits.max_clause_chars, max_clauses=limits.max_clauses)
 
 
 # --- the child: python -m rag.isolate < request.json > document.json -------------------------

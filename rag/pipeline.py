@@ -8,16 +8,29 @@ threads keep using the old one until they finish.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from rag.errors import NotFoundError, PolicyQAError
+from rag.errors import NotFoundError
 from rag.records import Answer, Clause, Document, Filters, Hit
+
+# Longest answer text (structured answers list several items; extracts are ~550 characters).
+MAX_ANSWER_TEXT = 2000
+# How long a writer waits for this process's other writer to finish its swap (seconds).
+WRITE_WAIT_S = 60.0
+
+
+@dataclass(frozen=True)
+class _View:
+    store: Any  # index.store.IndexStore
+    retriever: Any  # index.hybrid.HybridRetriever
+    answerer: Any  # rag.answer.Answerer
 
 
 @dataclass(frozen=True)
@@ -25,6 +38,25 @@ class _Snapshot:
     store: Any  # index.store.IndexStore
     retriever: Any  # index.hybrid.HybridRetriever
     answerer: Any  # rag.answer.Answerer
+    embedder: Any
+    # Per set of access levels: the index as those callers see it (BM25 statistics, vocabulary,
+    # the answerer's corpus statistics over their documents only), built on first use.
+    views: dict[frozenset[str], _View] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def view(self, filters: Filters | None) -> _View:
+        """What a caller with these filters may learn from: everything, or only their levels."""
+        if filters is None or filters.access is None:
+            return _View(self.store, self.retriever, self.answerer)
+        levels = frozenset(filters.access)
+        with self.lock:
+            if levels not in self.views:
+                from index.hybrid import HybridRetriever
+                from rag.answer import Answerer
+
+                store = self.store.restricted(levels)
+                self.views[levels] = _View(store, HybridRetriever(store, self.embedder), Answerer(store))
+            return self.views[levels]
 
 
 class Assistant:
@@ -35,6 +67,7 @@ class Assistant:
         self.embedder = embedder or get_embedder(None)
         self.generator = generator  # rag.generate.LLMGenerator or None (extractive)
         self._write_lock = threading.Lock()
+        self.write_wait_s = WRITE_WAIT_S
         self._snapshot = self._load()
 
     @classmethod
@@ -47,7 +80,7 @@ class Assistant:
         from rag.answer import Answerer
 
         store = IndexStore.open(self.index_dir, embedder=self.embedder)
-        return _Snapshot(store, HybridRetriever(store, self.embedder), Answerer(store))
+        return _Snapshot(store, HybridRetriever(store, self.embedder), Answerer(store), self.embedder)
 
     def reload(self) -> None:
         """Swap in the index's current generation (after an ingest by this or another process)."""
@@ -61,7 +94,7 @@ class Assistant:
     def search(
         self, query: str, *, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
     ) -> list[Hit]:
-        return self._snapshot.retriever.run(query, k=k, mode=mode, filters=filters)
+        return self._snapshot.view(filters).retriever.run(query, k=k, mode=mode, filters=filters)
 
     def ask(
         self,
@@ -71,11 +104,13 @@ class Assistant:
         mode: str = "hybrid",
         filters: Filters | None = None,
     ) -> Answer:
-        snap = self._snapshot
+        view = self._snapshot.view(filters)
         started = time.perf_counter()
-        answer = snap.answerer.run(question, snap.retriever, k=top_k, mode=mode, filters=filters)
+        filters = dates_as_sources(filters, view.store.documents())
+        answer = view.answerer.run(question, view.retriever, k=top_k, mode=mode, filters=filters)
         if self.generator is not None and not answer.abstained:
             answer = self.generator.run(question, answer)
+        answer.answer = cut_answer(answer.answer)
         answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return answer
 
@@ -120,28 +155,86 @@ class Assistant:
         return doc.meta.label() if doc else ""
 
     # --- writing -------------------------------------------------------------------------
-    def ingest(self, paths: list[Path], *, access: str = "public", root: Path | None = None) -> Any:
-        """Ingest files into the live index (one writer at a time), then swap in the new generation."""
-        from rag.ingest import ingest_paths
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """This process's writers one at a time; held only to stage and swap (never while parsing or embedding)."""
+        from index.store import IndexLockedError
 
-        if not self._write_lock.acquire(timeout=0.1):
-            raise PolicyQAError("another ingest is running; try again when it finishes")
+        if not self._write_lock.acquire(timeout=self.write_wait_s):
+            raise IndexLockedError("another upload or deletion is being written; try again when it finishes")
         try:
-            report = ingest_paths(
-                paths, self.index_dir, access=access, embedder=self.embedder, progress=False, root=root
-            )
-            self.reload()
-            return report
+            yield
+            self.reload()  # before the lock goes: the next writer and every reader see this generation
         finally:
             self._write_lock.release()
+
+    def ingest(self, paths: list[Path], *, access: str = "public", root: Path | None = None) -> Any:
+        """Ingest files into the live index, then swap in the new generation."""
+        from rag.ingest import ingest_paths
+
+        return ingest_paths(
+            paths,
+            self.index_dir,
+            access=access,
+            embedder=self.embedder,
+            progress=False,
+            root=root,
+            lock=self._writing(),
+        )
+
+    def ingest_files(self, files: list[Any], *, access: str, **hooks: Any) -> Any:
+        """``rag.ingest.ingest_files`` into the live index (``before_commit``/``after_commit`` hooks)."""
+        from rag.ingest import ingest_files
+
+        return ingest_files(
+            files,
+            self.index_dir,
+            access=access,
+            embedder=self.embedder,
+            progress=False,
+            lock=self._writing(),
+            **hooks,
+        )
 
     def remove(self, sources: list[str]) -> list[str]:
         from rag.ingest import remove_sources
 
-        with self._write_lock:
-            removed = remove_sources(sources, self.index_dir, embedder=self.embedder)
-            self.reload()
-            return removed
+        with self._writing():
+            return remove_sources(sources, self.index_dir, embedder=self.embedder)
+
+
+NO_SOURCE = "\x00no document"  # a source no document has: an empty selection, not "no filter"
+
+
+def dates_as_sources(filters: Filters | None, documents: list[Document]) -> Filters | None:
+    """``filters`` with its date range also spelled as the sources inside it.
+
+    Retrieval honours dates itself, but the answerer's own document scans (cited dates, named
+    documents) look only at sources, doc type, issuer and access; as sources every scan obeys.
+    """
+    if filters is None or not (filters.date_from or filters.date_to):
+        return filters
+    inside = [
+        d.source
+        for d in documents
+        if _iso_date(d.meta.date)
+        and (not filters.date_from or d.meta.date >= filters.date_from)
+        and (not filters.date_to or d.meta.date <= filters.date_to)
+        and (not filters.sources or d.source in filters.sources)
+    ]
+    return replace(filters, sources=inside or [NO_SOURCE])
+
+
+def _iso_date(date: str) -> bool:
+    return len(date) == 10 and date[4] == "-" and date[7] == "-" and date.replace("-", "").isdigit()
+
+
+def cut_answer(text: str, limit: int = MAX_ANSWER_TEXT) -> str:
+    """At most ``limit`` characters, cut at a space: whatever a clause holds, an answer stays readable."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > limit // 2 else limit - 1].rstrip() + "…"
 
 
 def _chunks(text: str, size: int = 24) -> Iterator[str]:

@@ -9,10 +9,12 @@ from typing import Any
 
 
 class FakeLLM:
-    """`reply` is what the model says; "<error>" makes it answer 500. `requests` records each call."""
+    """`reply` is what the model says; "<error>" makes it answer 500, "<hang>" never answer (until
+    close). `requests` records each call."""
 
     def __init__(self) -> None:
         self.reply = ""
+        self._closing = threading.Event()
         self.requests: list[dict[str, Any]] = []
         fake = self
 
@@ -20,6 +22,9 @@ class FakeLLM:
             def do_POST(self) -> None:  # noqa: N802 (http.server API)
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.requests.append(body)
+                if fake.reply == "<hang>":
+                    fake._closing.wait(120)
+                    return
                 if fake.reply == "<error>":
                     self.send_response(500)
                     self.end_headers()
@@ -44,10 +49,12 @@ class FakeLLM:
                 pass
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.block_on_close = False  # a hanging reply must not hold up close()
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
 
     def close(self) -> None:
+        self._closing.set()
         self._httpd.shutdown()
         self._httpd.server_close()

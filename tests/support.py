@@ -61,7 +61,9 @@ def serve(settings: Settings) -> tuple[str, uvicorn.Server, threading.Thread]:
     """uvicorn on a free loopback port in a background thread; stop with ``stop(server, thread)``."""
     port = free_port()
     srv = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=port, log_level="warning", proxy_headers=False
+        )
     )
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()

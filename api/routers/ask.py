@@ -54,6 +54,11 @@ def cache_key(generation: str, body: AskRequest, access: frozenset[str] | None) 
     return (generation, collapse_ws(nfc(body.question)), body.top_k, body.mode, filters, levels)
 
 
+def cacheable(response: AskResponse) -> bool:
+    """A degraded answer (the chat model failed) is not kept: the next ask may get the model's."""
+    return "llm_error" not in response.timings
+
+
 def _citations(items: list[Citation], assistant: Assistant) -> list[CitationOut]:
     return [
         CitationOut.of(c).model_copy(update={"document": c.document or assistant.document_label(c.doc_id)})
@@ -88,7 +93,8 @@ async def ask(
         lambda: assistant.ask(body.question, top_k=body.top_k, mode=body.mode, filters=filters)
     )
     response = to_response(answer, assistant)
-    cache.put(key, response)
+    if cacheable(response):
+        cache.put(key, response)
     return response
 
 
@@ -99,7 +105,8 @@ def _responses(
     for kind, value in events:
         if kind == "answer":
             value = to_response(value, assistant)
-            cache.put(key, value)
+            if cacheable(value):
+                cache.put(key, value)
             kind = "response"
         yield kind, value
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Form, HTTPException, Request, UploadFile, status
+from fastapi import APIRouter, Form, HTTPException, UploadFile, status
 
 from api.deps import AccessDep, AdminDep, AssistantDep, SettingsDep
 from api.schemas import (
@@ -22,9 +19,8 @@ from api.schemas import (
     ErrorResponse,
     UploadResult,
 )
-from api.uploads import check_content, safe_filename, saved
-from rag.errors import InputFileError
-from rag.ingest import IngestReport
+from api.settings import ACCESS_PUBLIC
+from api.uploads import check_content, collision, safe_filename, same_name, store_upload
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
@@ -67,14 +63,34 @@ async def get_clause(clause_id: str, assistant: AssistantDep, access: AccessDep)
     responses=WRITE_ERRORS,
 )
 async def upload_document(
-    request: Request,
     file: UploadFile,
     assistant: AssistantDep,
     settings: SettingsDep,
-    access: Annotated[str, Form(pattern=ACCESS_LEVEL, description="access level of the document")] = "public",
+    access: Annotated[
+        str | None,
+        Form(
+            pattern=ACCESS_LEVEL,
+            description="access level of the document; required when read keys are configured, "
+            "else public; a replaced document keeps its level unless this is given",
+        ),
+    ] = None,
+    replace: Annotated[
+        bool, Form(description="replace the document already stored under this name (else 409)")
+    ] = False,
 ) -> UploadResult:
     """Add a PDF/TXT/MD file to the live index; queries keep being answered while it is ingested."""
     filename = safe_filename(file.filename or "")
+    prefix = settings.uploads_dir.relative_to(settings.index).as_posix()
+    existing = same_name(assistant.documents(), prefix, filename)
+    if existing is not None and not replace:
+        raise collision(existing)  # early and cheap; checked again under the write lock
+    defaulted = access is None and existing is None
+    if defaulted and settings.read_keys:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            "access: required on this server (it has read keys); send e.g. access=public or access=internal",
+        )
+    level = access or (existing.access if existing is not None else ACCESS_PUBLIC)
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise HTTPException(
@@ -82,54 +98,46 @@ async def upload_document(
             f"{filename} is larger than the upload limit ({settings.max_upload_bytes:,} bytes)",
         )
     check_content(filename, data)
-    folder = settings.uploads_dir
-    source = f"{folder.relative_to(settings.index).as_posix()}/{filename}"
-
-    def ingest() -> IngestReport:
-        with saved(folder, filename, data) as path:
-            report = assistant.ingest([path], access=access, root=settings.index)
-            if report.failed:  # raising inside `saved` puts the folder back as it was
-                raise InputFileError("; ".join(report.errors) or f"{filename} could not be ingested")
-            return report
-
-    with _writing(request):
-        # No timeout: a large scanned PDF may need minutes of OCR; the lock keeps writers serial.
-        report = await anyio.to_thread.run_sync(ingest)
+    # No timeout: a large scanned PDF may need minutes of OCR. Parsing and embedding run
+    # unlocked; the write lock is held only to stage and swap the generation.
+    report, replaced = await anyio.to_thread.run_sync(
+        lambda: store_upload(
+            assistant,
+            settings.index,
+            filename,
+            data,
+            access=level,
+            keep_access=access is None,
+            replace=replace,
+        )
+    )
+    source = f"{prefix}/{filename}"
     docs = [d for d in assistant.documents() if d.source == source]
+    warnings = list(report.warnings)
+    if defaulted:
+        warnings.insert(0, f"no access level given: {filename} is {ACCESS_PUBLIC} (readable by anyone)")
     return UploadResult(
         source=source,
         filename=filename,
-        access=access,
+        access=docs[0].access if docs else level,
+        access_defaulted=defaulted,
+        replaced=replaced.source if replaced is not None else None,
         documents=[DocumentSummary.of(d) for d in docs],
-        warnings=report.warnings,
+        warnings=warnings,
     )
 
 
 @router.delete("/documents/{doc_id:path}", dependencies=[AdminDep], responses=WRITE_ERRORS)
-async def delete_document(
-    request: Request, doc_id: str, assistant: AssistantDep, settings: SettingsDep
-) -> DeleteResult:
+async def delete_document(doc_id: str, assistant: AssistantDep, settings: SettingsDep) -> DeleteResult:
     doc = assistant.document(doc_id)
-    with _writing(request):
-        removed = await anyio.to_thread.run_sync(lambda: assistant.remove([doc.source]))
+    removed = await anyio.to_thread.run_sync(lambda: assistant.remove([doc.source]))
     uploaded = settings.index / doc.source
     if uploaded.parent == settings.uploads_dir and uploaded.is_file():
-        uploaded.unlink()  # an uploaded file has no other home: keep the folder in step with the index
+        # An uploaded file has no other home; a crash before this line leaves an orphan that
+        # api.uploads.reconcile removes at the next start.
+        uploaded.unlink()
     return DeleteResult(id=doc_id, removed=list(removed))
 
 
 def _levels(access: frozenset[str] | None) -> set[str] | None:
     return set(access) if access is not None else None
-
-
-@contextmanager
-def _writing(request: Request) -> Iterator[None]:
-    lock: threading.Lock = request.app.state.write_lock
-    if not lock.acquire(blocking=False):
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, "another upload or deletion is in progress; try again when it finishes"
-        )
-    try:
-        yield
-    finally:
-        lock.release()

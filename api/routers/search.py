@@ -6,12 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from api.deps import AccessDep, AssistantDep, RunnerDep, SettingsDep
+from api.deps import AccessDep, AssistantDep, RateLimitDep, RunnerDep, SettingsDep
 from api.schemas import ISO_DATE, ErrorResponse, FiltersIn, Mode, SearchHit, SearchResponse
 
-router = APIRouter(prefix="/api", tags=["search"])
+router = APIRouter(prefix="/api", tags=["search"], dependencies=[RateLimitDep])  # the ask budget
 
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (401, 413, 422, 503)}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (401, 413, 422, 429, 503)
+}
 
 
 @router.get("/search", responses=ERRORS)

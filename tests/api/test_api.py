@@ -187,14 +187,15 @@ def test_ask_respects_filters(client: TestClient) -> None:
     assert cited <= {"000_5beb4f4a0d5111ed.txt"}
 
 
-def test_rate_limit_on_ask_only(corpus_index: Path) -> None:
+def test_rate_limit_is_shared_by_ask_and_search(corpus_index: Path) -> None:
     with TestClient(create_app(settings_for(corpus_index, rate_limit_per_minute=2))) as c:
         assert c.post("/api/ask", json={"question": QUESTION}).status_code == 200
         assert c.post("/api/ask/stream", json={"question": QUESTION}).status_code == 200
         limited = c.post("/api/ask", json={"question": QUESTION})
         assert_error(limited, 429)
         assert int(limited.headers["Retry-After"]) >= 1
-        assert c.get("/api/search", params={"q": "nhiệm vụ"}).status_code == 200
+        assert_error(c.get("/api/search", params={"q": "nhiệm vụ"}), 429)  # one budget per client
+        assert c.get("/api/documents").status_code == 200
 
 
 # --- search -------------------------------------------------------------------------------------
@@ -286,14 +287,23 @@ def test_upload_and_delete_need_the_admin_key(corpus_index: Path, client: TestCl
 )
 def test_upload_rejects_bad_files(writable: TestClient, name: str, data: bytes, status: int) -> None:
     before = writable.get("/healthz").json()
-    assert_error(writable.post("/api/documents", files={"file": (name, data)}, headers=ADMIN), status)
+    response = writable.post(
+        "/api/documents", files={"file": (name, data)}, data={"access": "public"}, headers=ADMIN
+    )
+    assert_error(response, status)
     assert writable.get("/healthz").json() == before  # nothing changed, nothing lost
 
 
 def test_upload_too_large_is_413(index_copy: Path) -> None:
     with TestClient(create_app(settings_for(index_copy, max_upload_bytes=1000))) as c:
         detail = assert_error(
-            c.post("/api/documents", files={"file": ("big.txt", b"a" * 5000)}, headers=ADMIN), 413
+            c.post(
+                "/api/documents",
+                files={"file": ("big.txt", b"a" * 5000)},
+                data={"access": "public"},
+                headers=ADMIN,
+            ),
+            413,
         )
         assert "big.txt" in detail
         assert_error(
@@ -302,14 +312,17 @@ def test_upload_too_large_is_413(index_copy: Path) -> None:
     assert not (index_copy / "uploads" / "big.txt").exists()
 
 
-def test_concurrent_writes_get_409(writable: TestClient) -> None:
-    lock = writable.app.state.write_lock  # type: ignore[attr-defined]
-    assert lock.acquire(blocking=False)
+def test_a_write_blocked_past_the_wait_gets_409(writable: TestClient) -> None:
+    assistant = writable.app.state.assistants.get()  # type: ignore[attr-defined]
+    assistant.write_wait_s = 0.1
+    assert assistant._write_lock.acquire(blocking=False)
     try:
         files = {"file": ("note.txt", INTERNAL_PLAN.encode())}
-        assert_error(writable.post("/api/documents", files=files, headers=ADMIN), 409)
+        response = writable.post("/api/documents", files=files, data={"access": "internal"}, headers=ADMIN)
+        assert "another upload or deletion" in assert_error(response, 409)
     finally:
-        lock.release()
+        assistant._write_lock.release()
+    assert not [p for p in (assistant.index_dir / "uploads").iterdir()]  # nothing left behind
 
 
 def test_internal_upload_is_invisible_to_anonymous_callers(writable: TestClient, index_copy: Path) -> None:
@@ -368,7 +381,12 @@ def test_queries_keep_working_during_an_upload(writable: TestClient) -> None:
 
     reader = threading.Thread(target=ask_many)
     reader.start()
-    upload = writable.post("/api/documents", files={"file": ("a.md", INTERNAL_PLAN.encode())}, headers=ADMIN)
+    upload = writable.post(
+        "/api/documents",
+        files={"file": ("a.md", INTERNAL_PLAN.encode())},
+        data={"access": "internal"},
+        headers=ADMIN,
+    )
     reader.join()
     assert upload.status_code == 201, upload.text
     assert results == [200] * 5

@@ -25,3 +25,28 @@ def index_copy(seed_index: Path, tmp_path: Path) -> Path:
 def client(index_copy: Path) -> Iterator[TestClient]:
     with TestClient(create_app(settings_for(index_copy))) as c:
         yield c
+
+
+SMALL_PLAN = """ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
+Số: 12/KH-UBND
+Quảng Ngãi, ngày 5 tháng 3 năm 2026
+KẾ HOẠCH
+Chuyển đổi số năm 2026
+I. NHIỆM VỤ
+1. Sở Giáo dục và Đào tạo triển khai học bạ số trước ngày 30/6/2026.
+2. Sở Y tế triển khai bệnh án điện tử trước ngày 31/12/2026.
+"""
+
+
+@pytest.fixture()
+def small_index(tmp_path: Path) -> Path:
+    """An index of one short plan: for tests that write and do not need the corpus (seconds to build)."""
+    from rag.ingest import ingest_paths
+
+    folder = tmp_path / "seed"
+    folder.mkdir()
+    (folder / "plan-12.txt").write_text(SMALL_PLAN, encoding="utf-8")
+    directory = tmp_path / "small-idx"
+    report = ingest_paths([folder], directory, progress=False)
+    assert not report.errors, report.errors
+    return directory

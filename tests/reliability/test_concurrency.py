@@ -91,7 +91,9 @@ def test_concurrent_uploads_are_serialised_or_refused_and_readers_keep_working(
 
     def upload(n: int) -> int:
         files = {"file": (f"kappa{n}.txt", _doc(n), "text/plain")}
-        return client.post("/api/documents", files=files, headers=ADMIN).status_code
+        return client.post(
+            "/api/documents", files=files, data={"access": "public"}, headers=ADMIN
+        ).status_code
 
     def ask(_: int) -> int:
         return client.post("/api/ask", json={"question": "Sở Y tế chủ trì nhiệm vụ nào?"}).status_code

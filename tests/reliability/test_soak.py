@@ -36,7 +36,9 @@ def test_short_soak_loses_nothing(index_copy: Path) -> None:
     assert report["ok"], report
     assert result.asks > 10 and result.ask_errors == 0
     assert result.uploads >= 1 and result.upload_errors == 0
-    assert result.documents_expected == result.uploads - result.deletes
+    assert result.documents_expected == result.uploads - result.deletes + 1  # + the colliding writer's
+    assert result.collisions_refused >= 1 and result.collision_errors == 0
+    assert result.flood_asks >= 1 and result.flood_errors == 0
     assert result.lost == [] and result.resurrected == []
     assert 0 < result.ask_latency.p50_ms <= result.ask_latency.p95_ms <= result.ask_latency.p99_ms
     # What the soak proves is visible on disk too: every kept upload is in the index's uploads folder.
