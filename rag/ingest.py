@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import InputFileError
+from rag.loaders import SUPPORTED_SUFFIXES as SUFFIXES
 from rag.records import Document
-
-SUFFIXES = (".pdf", ".txt", ".md")
 
 
 @dataclass
@@ -79,6 +78,7 @@ def collect_files(paths: list[Path], root: Path | None = None) -> tuple[list[Sou
                 if p.is_file()
                 and p.suffix.lower() in SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(given).parts)
+                and not p.name.startswith("~$")  # Word's lock file beside an open document
             )
         elif given.is_file():
             base = Path(root) if root is not None else given.parent

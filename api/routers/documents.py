@@ -73,7 +73,7 @@ async def upload_document(
     settings: SettingsDep,
     access: Annotated[str, Form(pattern=ACCESS_LEVEL, description="access level of the document")] = "public",
 ) -> UploadResult:
-    """Add a PDF/TXT/MD file to the live index; queries keep being answered while it is ingested."""
+    """Add a PDF/TXT/MD/DOCX file to the live index; queries keep being answered while it is ingested."""
     filename = safe_filename(file.filename or "")
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
