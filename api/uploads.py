@@ -15,7 +15,7 @@ from rag.errors import ConflictError, InputFileError, PolicyQAError
 from rag.ingest import IngestReport, SourceFile
 from rag.records import Document
 
-ALLOWED_SUFFIXES = (".pdf", ".txt", ".md")
+ALLOWED_SUFFIXES = (".pdf", ".txt", ".md", ".docx", ".doc")  # .doc only to be told to convert it
 MAX_NAME_CHARS = 150
 _UNSAFE = re.compile(r"[^\w\-.() ]+")  # \w keeps Vietnamese letters
 _RUNS = re.compile(r"[\s_]*_[\s_]*|\s+")
@@ -27,7 +27,7 @@ def safe_filename(name: str) -> str:
     """A file name with no path, no control characters and no leading dots; keeps Vietnamese letters.
 
     "../../etc/passwd.txt" -> "passwd.txt"; "C:\\x\\Kế hoạch.pdf" -> "Kế hoạch.pdf".
-    Raises PolicyQAError when nothing usable is left or the type is not PDF/TXT/MD.
+    Raises PolicyQAError when nothing usable is left or the type is not PDF/TXT/MD/DOCX.
     """
     # Clients percent-encode control characters and quotes in multipart file names (WHATWG: %0A,
     # %0D, %22): decoded first, so "a%00b.txt" and "a\x00b.txt" are the same name.
@@ -60,6 +60,10 @@ def check_content(filename: str, data: bytes) -> None:
     if filename.endswith(".pdf"):
         if not data.lstrip()[:5] == b"%PDF-":
             raise InputFileError(f"{filename} is not a PDF file (no %PDF- header)")
+    elif filename.endswith((".docx", ".doc")):
+        from rag.docx_loader import check_word_bytes
+
+        check_word_bytes(data, filename)  # legacy .doc, RTF, not a zip: say how to convert it
     elif b"\x00" in data[:65536]:
         # UTF-16 text is full of NULs: only bytes the loader cannot decode are binary.
         from rag.loaders import decode_text

@@ -23,6 +23,8 @@ from rag.errors import PolicyQAError
 
 BASELINE_KEY = "baseline"
 BASELINE_LABEL = "baseline (LangChain tutorial)"
+BM25_BASELINE_KEY = "baseline-bm25"
+BM25_BASELINE_LABEL = "baseline (BM25 chunks)"
 
 
 def parse_modes(compare: str | None, mode: str) -> list[str]:
@@ -46,6 +48,33 @@ def missing_source_warnings(items: Sequence[GoldItem], indexed: set[str]) -> lis
         if missing:
             warnings.append(f"{item.id}: gold source(s) not in the index: {', '.join(missing)}")
     return warnings
+
+
+def baseline_corpus_warnings(corpus_dir: Path, indexed: set[str]) -> list[str]:
+    """The peers read ``corpus_dir``, the product reads the index: both must hold the same files.
+
+    Raises when the folder holds none of the indexed documents (the wrong ``--corpus``: the
+    peers would be scored on another corpus); one warning per file only one side has.
+    """
+    from eval.baseline import SUFFIXES
+
+    if not corpus_dir.is_dir():
+        raise PolicyQAError(f"baseline corpus folder not found: {corpus_dir}")
+    files = {
+        p.relative_to(corpus_dir).as_posix()
+        for p in corpus_dir.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES
+    }
+    if indexed and not files & indexed:
+        raise PolicyQAError(
+            f"--corpus {corpus_dir} holds none of the indexed documents; pass the folder the index "
+            "was built from (the baselines read it, the product reads the index)"
+        )
+    only_index = sorted(indexed - files)
+    only_corpus = sorted(files - indexed)
+    return [f"indexed but not in the baseline corpus: {s}" for s in only_index] + [
+        f"in the baseline corpus but not indexed: {s}" for s in only_corpus
+    ]
 
 
 def forget_query_vectors(embedder: Any) -> None:
@@ -85,7 +114,11 @@ def run_eval(args: argparse.Namespace) -> int:
 
         generator = LLMGenerator.from_spec(args.llm, base_url=args.llm_base_url)
     assistant = Assistant.open(args.index_dir, generator=generator)
-    warnings = missing_source_warnings(items, {d.source for d in assistant.documents()})
+    indexed = {d.source for d in assistant.documents()}
+    warnings = missing_source_warnings(items, indexed)
+    corpus_dir = Path(args.corpus) if getattr(args, "corpus", None) else config.DEFAULT_CORPUS_DIR
+    if args.baseline:  # before the product's run: a wrong --corpus should not cost minutes
+        warnings += baseline_corpus_warnings(corpus_dir, indexed)
     # Load the models before the clock starts so the first question's latency is not the load time.
     assistant.search(items[0].question, k=1, mode=modes[0])
 
@@ -99,9 +132,8 @@ def run_eval(args: argparse.Namespace) -> int:
         runs.append(Run(mode, label, predictions, score(items, predictions)))
         _progress(f"{label}: {len(items)} questions in {seconds[mode]:.1f} s")
 
-    corpus_dir = Path(args.corpus) if getattr(args, "corpus", None) else config.DEFAULT_CORPUS_DIR
     if args.baseline:
-        from eval.baseline import run_baseline
+        from eval.baseline import run_baseline, run_bm25_baseline
         from index.langchain import LangChainEmbeddings
 
         started = time.perf_counter()
@@ -110,6 +142,12 @@ def run_eval(args: argparse.Namespace) -> int:
         seconds[BASELINE_KEY] = round(time.perf_counter() - started, 2)
         runs.append(Run(BASELINE_KEY, BASELINE_LABEL, predictions, score(items, predictions)))
         _progress(f"{BASELINE_LABEL}: indexed and answered in {seconds[BASELINE_KEY]:.1f} s")
+
+        started = time.perf_counter()
+        predictions = run_bm25_baseline(items, corpus_dir)
+        seconds[BM25_BASELINE_KEY] = round(time.perf_counter() - started, 2)
+        runs.append(Run(BM25_BASELINE_KEY, BM25_BASELINE_LABEL, predictions, score(items, predictions)))
+        _progress(f"{BM25_BASELINE_LABEL}: indexed and answered in {seconds[BM25_BASELINE_KEY]:.1f} s")
 
     meta = {
         "qa": str(args.qa),

@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="parse and index files or folders (PDF, TXT, MD)")
+    p = sub.add_parser("ingest", help="parse and index files or folders (PDF, TXT, MD, DOCX)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     _index_arg(p)
     p.add_argument("--access", default="public", help="access level of these documents (default: public)")

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import InputFileError
+from rag.loaders import SUPPORTED_SUFFIXES as SUFFIXES
 from rag.records import Document
-
-SUFFIXES = (".pdf", ".txt", ".md")
 
 
 @dataclass
@@ -88,6 +87,7 @@ def collect_files(
                     not p.is_file()
                     or p.suffix.lower() not in SUFFIXES
                     or any(part.startswith(".") for part in p.relative_to(given).parts)
+                    or p.name.startswith("~$")  # Word's lock file beside an open document
                 ):
                     continue
                 if not follow_symlinks and not _inside(p, given):

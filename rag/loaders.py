@@ -22,7 +22,8 @@ from rag.errors import InputFileError
 from rag.records import LoadedFile, Page
 
 TEXT_SUFFIXES = (".txt", ".md")
-SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".pdf")
+WORD_SUFFIXES = (".docx", ".doc")  # .doc is accepted only to say how to convert it
+SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".pdf", *WORD_SUFFIXES)
 
 # A page with fewer visible characters than this has no usable text layer.
 MIN_TEXT_LAYER_CHARS = 20
@@ -43,7 +44,7 @@ def load_file(
     max_pages: int = 2000,
     ocr: bool = True,
 ) -> LoadedFile:
-    """Read one .txt/.md/.pdf file into pages. Raises InputFileError with the file's name."""
+    """Read one .txt/.md/.pdf/.docx file into pages. Raises InputFileError with the file's name."""
     path = Path(path)
     source = _source_name(path, root)
     suffix = path.suffix.lower()
@@ -65,6 +66,10 @@ def load_file(
     content_hash = hashlib.sha256(raw).hexdigest()
     if suffix == ".pdf":
         pages, warnings = _load_pdf(raw, source, path, max_pages=max_pages, ocr=ocr)
+    elif suffix in WORD_SUFFIXES:
+        from rag.docx_loader import load_docx
+
+        pages, warnings = load_docx(raw, source)
     else:
         text = decode_text(raw, source)
         if not text.strip():

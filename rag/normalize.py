@@ -349,6 +349,33 @@ def _extract_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
     return footnotes
 
 
+_MD_NOTE_DEF = re.compile(r"^\[\^(?P<n>[1-9]\d{0,2})\]:\s*(?P<text>\S.*)$")
+_MD_NOTE_REF = re.compile(r"\[\^(?P<n>[1-9]\d{0,2})\]")
+
+
+def _extract_markdown_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
+    """Markdown footnotes: "[^1]" where the note is referenced, "[^1]: text" lines anywhere.
+
+    The DOCX loader writes Word footnotes this way; unlike printed markers they are exact.
+    """
+    footnotes: dict[int, Footnote] = {}
+    for ln in lines:
+        m = _MD_NOTE_DEF.match(ln.text) if not ln.drop else None
+        if m:
+            number = int(m.group("n"))
+            footnotes[number] = Footnote(number, f"{number} {m.group('text')}", ln.page)
+            ln.drop = True
+    if not footnotes:
+        return footnotes
+    for ln in lines:
+        if ln.drop or "[^" not in ln.text:
+            continue
+        refs = [int(m.group("n")) for m in _MD_NOTE_REF.finditer(ln.text)]
+        ln.footnotes.extend(n for n in refs if n in footnotes)
+        ln.text = _MD_NOTE_REF.sub(lambda m: "" if int(m.group("n")) in footnotes else m.group(), ln.text)
+    return footnotes
+
+
 def _find_marker(lines: list[_Raw], at: int, number: int) -> tuple[int, tuple[int, int]] | None:
     pattern = _marker_pattern(number)
     for k in range(at - 1, max(-1, at - 200), -1):
@@ -370,7 +397,7 @@ def normalize_pages(pages: list[Page]) -> NormalizedText:
     stamps = _drop_stamps(raw)
     removed["rules"] = _drop_rules(raw)
     removed["running_lines"] = _drop_running_lines(raw)
-    footnotes = _extract_footnotes(raw)
+    footnotes = _extract_markdown_footnotes(raw) or _extract_footnotes(raw)
     removed["footnote_lines"] = sum(1 for _ in footnotes)
     lines = [
         Line(

@@ -78,7 +78,7 @@ async def upload_document(
         bool, Form(description="replace the document already stored under this name (else 409)")
     ] = False,
 ) -> UploadResult:
-    """Add a PDF/TXT/MD file to the live index; queries keep being answered while it is ingested."""
+    """Add a PDF/TXT/MD/DOCX file to the live index; queries keep being answered while it is ingested."""
     filename = safe_filename(file.filename or "")
     prefix = settings.uploads_dir.relative_to(settings.index).as_posix()
     existing = same_name(assistant.documents(), prefix, filename)

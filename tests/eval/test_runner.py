@@ -6,7 +6,7 @@ import pytest
 from eval.gold import GoldItem, load_gold
 from eval.metrics import score
 from eval.predictions import read_predictions
-from eval.runner import missing_source_warnings, parse_modes
+from eval.runner import baseline_corpus_warnings, missing_source_warnings, parse_modes
 from rag.cli import main
 from rag.errors import PolicyQAError
 
@@ -103,6 +103,22 @@ def test_bad_gold_file_exits_2_naming_the_line(tmp_path: Path, capsys: pytest.Ca
     assert not out.exists()
 
 
+def test_baseline_corpus_must_be_the_indexed_folder(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "plan.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "sub" / "extra.md").write_text("x", encoding="utf-8")
+    (tmp_path / "image.png").write_bytes(b"x")
+    assert baseline_corpus_warnings(tmp_path, {"plan.txt", "sub/extra.md"}) == []
+    assert baseline_corpus_warnings(tmp_path, {"plan.txt", "gone.pdf"}) == [
+        "indexed but not in the baseline corpus: gone.pdf",
+        "in the baseline corpus but not indexed: sub/extra.md",
+    ]
+    with pytest.raises(PolicyQAError, match="holds none of the indexed documents"):
+        baseline_corpus_warnings(tmp_path, {"01_other.txt"})
+    with pytest.raises(PolicyQAError, match="corpus folder not found"):
+        baseline_corpus_warnings(tmp_path / "nope", {"plan.txt"})
+
+
 @pytest.fixture(scope="module")
 def tiny_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     root = tmp_path_factory.mktemp("tiny")
@@ -131,18 +147,20 @@ def test_eval_end_to_end(
         "predictions-hybrid.jsonl",
         "predictions-bm25.jsonl",
         "predictions-baseline.jsonl",
+        "predictions-baseline-bm25.jsonl",
         "report.json",
         "report.md",
         "report.png",
     }
     assert "baseline (LangChain tutorial)" in stdout.splitlines()[0]
+    assert "baseline (BM25 chunks)" in stdout.splitlines()[0]
     assert "t3: gold source(s) not in the index: report.txt" in stdout
 
     items = load_gold(gold)
     report = json.loads((out / "report.json").read_text("utf-8"))
-    assert list(report["modes"]) == ["hybrid", "bm25", "baseline"]
+    assert list(report["modes"]) == ["hybrid", "bm25", "baseline", "baseline-bm25"]
     assert report["warnings"] == ["t3: gold source(s) not in the index: report.txt"]
-    for key in ("hybrid", "bm25", "baseline"):
+    for key in ("hybrid", "bm25", "baseline", "baseline-bm25"):
         predictions = read_predictions(out / f"predictions-{key}.jsonl")
         assert [p.id for p in predictions] == ["t1", "t2", "t3"]
         assert all(p.latency_ms > 0 for p in predictions)
@@ -156,9 +174,12 @@ def test_eval_end_to_end(
     assert hybrid[0].citations and not hybrid[0].abstained
     assert all(c.text for c in hybrid[0].citations)
 
-    baseline = read_predictions(out / "predictions-baseline.jsonl")
-    assert not any(p.abstained for p in baseline)
-    assert len(baseline[0].citations) >= 2  # the plan is longer than one 1000-character chunk
-    assert all(c.locator.startswith("chunk ") for c in baseline[0].citations)
-    assert baseline[0].answer == baseline[0].citations[0].text
+    for key in ("baseline", "baseline-bm25"):
+        baseline = read_predictions(out / f"predictions-{key}.jsonl")
+        assert not any(p.abstained for p in baseline)
+        assert len(baseline[0].citations) >= 2  # the plan is longer than one 1000-character chunk
+        assert all(c.locator.startswith("chunk ") for c in baseline[0].citations)
+        assert baseline[0].answer == baseline[0].citations[0].text
+    md = (out / "report.md").read_text("utf-8")
+    assert "| metric | hybrid | bm25 | baseline (LangChain tutorial) | baseline (BM25 chunks) |" in md
     assert "## Failures" in (out / "report.md").read_text("utf-8")

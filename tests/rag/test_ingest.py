@@ -48,7 +48,8 @@ def corpus(tmp_path: Path) -> Path:
     (folder / "plan.txt").write_text(PLAN, encoding="utf-8")
     (folder / "sub" / "letter.md").write_text(LETTER, encoding="utf-8")
     (folder / ".hidden.txt").write_text("bỏ qua", encoding="utf-8")
-    (folder / "notes.docx").write_bytes(b"not indexed")
+    (folder / "notes.odt").write_bytes(b"not indexed")
+    (folder / "~$plan.docx").write_bytes(b"Word lock file, not indexed")
     return folder
 
 

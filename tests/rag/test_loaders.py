@@ -131,7 +131,8 @@ def _blank_pdf(pages: int = 1) -> bytes:
     [
         ("empty.txt", b"", "empty"),
         ("empty.pdf", b"", "empty"),
-        ("doc.docx", b"PK\x03\x04", "unsupported file type"),
+        ("sheet.xlsx", b"PK\x03\x04", "unsupported file type"),
+        ("doc.docx", b"PK\x03\x04", "corrupt DOCX"),
         ("archive.pdf", None, "zip archive"),
         ("notes.pdf", b"hello, this is plain text", "not a PDF"),
         ("corrupt.pdf", b"%PDF-1.4\n" + b"garbage " * 100 + b"\n%%EOF\n", "corrupt PDF"),

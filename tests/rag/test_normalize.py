@@ -176,6 +176,24 @@ def test_footnotes_split_and_markers_unglued() -> None:
     assert lines[3].pages == [2]
 
 
+def test_markdown_footnotes_are_exact_at_any_distance() -> None:
+    body = "\n\n".join(f"Đoạn {n} của văn bản." for n in range(300))
+    text = (
+        "Thực hiện Quyết định số 1702/QĐ-UBND[^1] và Chỉ thị 34/CT-TTg[^2];\n\n"
+        + body
+        + "\n\nTham chiếu lạ [^9] giữ nguyên.\n\n[^1]: Quyết định ngày 31/12/2024.\n\n[^2]: Chỉ thị ngày 16/9/2024."
+    )
+    norm = normalize_pages([Page(0, text)])
+    assert {n: f.text for n, f in norm.footnotes.items()} == {
+        1: "1 Quyết định ngày 31/12/2024.",
+        2: "2 Chỉ thị ngày 16/9/2024.",
+    }
+    first = norm.lines[0]
+    assert first.text == "Thực hiện Quyết định số 1702/QĐ-UBND và Chỉ thị 34/CT-TTg;"
+    assert first.footnotes == [1, 2]
+    assert norm.lines[-1].text == "Tham chiếu lạ [^9] giữ nguyên."  # no such footnote: text kept
+
+
 def test_number_line_without_glued_marker_is_not_a_footnote() -> None:
     norm = normalize_pages([Page(0, "Tổng số đề tài\n1 Đề tài cấp tỉnh\n")])
     assert norm.footnotes == {}
