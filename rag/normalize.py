@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rag.records import Page
+from rag.vocabulary import FIELD_LABELS
 
 # --- folding that keeps character positions ---------------------------------------------------
 
@@ -74,19 +75,6 @@ def is_alpha_heading(text: str) -> bool:
 
 
 RE_SIGN_PREFIX = re.compile(r"^(?:kt|tm|tl|q|ktl|ttl)\s*\.\s*[a-z]")
-FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "lead_unit": ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "co quan thuc hien", "chu tri"),
-    "coordinating_units": ("don vi phoi hop", "co quan phoi hop", "phoi hop"),
-    "deadline": (
-        "thoi gian thuc hien",
-        "thoi gian hoan thanh",
-        "thoi han hoan thanh",
-        "thoi han",
-        "tien do thuc hien",
-    ),
-    "budget": ("kinh phi thuc hien", "kinh phi", "nguon kinh phi"),
-    "output": ("san pham",),
-}
 _FIELD_ALTS = "|".join(
     re.escape(label).replace(r"\ ", r"\s+")
     for labels in FIELD_LABELS.values()

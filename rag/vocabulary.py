@@ -42,3 +42,110 @@ ENGLISH_DOC_TYPES: dict[str, str] = {
     "directive": "Chỉ thị",
     "law": "Luật",
 }
+
+# --- roles and labels read by the parser ------------------------------------------------------
+
+# Task field labels (folded) by the key the parser stores them under in ``Clause.fields``.
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "lead_unit": ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "co quan thuc hien", "chu tri"),
+    "coordinating_units": ("don vi phoi hop", "co quan phoi hop", "phoi hop"),
+    "deadline": (
+        "thoi gian thuc hien",
+        "thoi gian hoan thanh",
+        "thoi han hoan thanh",
+        "thoi han",
+        "tien do thuc hien",
+    ),
+    "budget": ("kinh phi thuc hien", "kinh phi", "nguon kinh phi"),
+    "output": ("san pham",),
+}
+
+# Signer titles (folded, as matched) -> as printed. Order matters: longer titles that contain
+# a shorter one ("pho chu tich" before "chu tich") come first.
+SIGNER_TITLES: dict[str, str] = {
+    "chu tich quoc hoi": "CHỦ TỊCH QUỐC HỘI",
+    "pho chu tich quoc hoi": "PHÓ CHỦ TỊCH QUỐC HỘI",
+    "chu tich nuoc": "CHỦ TỊCH NƯỚC",
+    "thu tuong chinh phu": "THỦ TƯỚNG CHÍNH PHỦ",
+    "pho chu tich": "PHÓ CHỦ TỊCH",
+    "chu tich": "CHỦ TỊCH",
+    "pho giam doc": "PHÓ GIÁM ĐỐC",
+    "tong giam doc": "TỔNG GIÁM ĐỐC",
+    "giam doc": "GIÁM ĐỐC",
+    "bo truong": "BỘ TRƯỞNG",
+    "thu truong": "THỨ TRƯỞNG",
+    "thu tuong": "THỦ TƯỚNG",
+    "pho thu tuong": "PHÓ THỦ TƯỚNG",
+    "truong ban": "TRƯỞNG BAN",
+    "pho truong ban": "PHÓ TRƯỞNG BAN",
+    "chanh van phong": "CHÁNH VĂN PHÒNG",
+    "pho chanh van phong": "PHÓ CHÁNH VĂN PHÒNG",
+    "truong phong": "TRƯỞNG PHÒNG",
+    "pho truong phong": "PHÓ TRƯỞNG PHÒNG",
+    "chu nhiem": "CHỦ NHIỆM",
+    "cuc truong": "CỤC TRƯỞNG",
+    "vien truong": "VIỆN TRƯỞNG",
+    "hieu truong": "HIỆU TRƯỞNG",
+    "chanh an": "CHÁNH ÁN",
+    "bi thu": "BÍ THƯ",
+    "pho bi thu": "PHÓ BÍ THƯ",
+    "uy ban nhan dan": "ỦY BAN NHÂN DÂN",
+    "hoi dong nhan dan": "HỘI ĐỒNG NHÂN DÂN",
+    "ban chap hanh": "BAN CHẤP HÀNH",
+    "ban thuong vu": "BAN THƯỜNG VỤ",
+    "chinh phu": "CHÍNH PHỦ",
+}
+
+# Type codes in a document number ("58/KH-UBND"), folded, for documents whose type title is missing.
+NUMBER_CODES: dict[str, str] = {
+    "kh": "Kế hoạch",
+    "bc": "Báo cáo",
+    "qd": "Quyết định",
+    "nq": "Nghị quyết",
+    "ct": "Chỉ thị",
+    "tb": "Thông báo",
+    "ttr": "Tờ trình",
+    "hd": "Hướng dẫn",
+    "nd": "Nghị định",
+    "tt": "Thông tư",
+}
+
+# Issuing-body codes in document numbers ("819/SKHCN-BCVT", "12/BC-STC"), folded.
+ISSUER_CODES: dict[str, str] = {
+    "skhcn": "Sở Khoa học và Công nghệ",
+    "stc": "Sở Tài chính",
+    "snv": "Sở Nội vụ",
+    "syt": "Sở Y tế",
+    "sgddt": "Sở Giáo dục và Đào tạo",
+    "sgd&dt": "Sở Giáo dục và Đào tạo",
+    "svhttdl": "Sở Văn hóa, Thể thao và Du lịch",
+    "sxd": "Sở Xây dựng",
+    "stp": "Sở Tư pháp",
+    "sct": "Sở Công Thương",
+    "snnmt": "Sở Nông nghiệp và Môi trường",
+    "sngv": "Sở Ngoại vụ",
+    "sdttg": "Sở Dân tộc và Tôn giáo",
+    "bkhcn": "Bộ Khoa học và Công nghệ",
+    "btc": "Bộ Tài chính",
+    "bnv": "Bộ Nội vụ",
+}
+
+# Heads of body names in the header, folded -> as written in running text (title_case_body).
+ORG_HEADS: dict[str, str] = {
+    "uy ban nhan dan": "Ủy ban nhân dân",
+    "hoi dong nhan dan": "Hội đồng nhân dân",
+    "van phong": "Văn phòng",
+    "trung tam": "Trung tâm",
+    "tong cuc": "Tổng cục",
+    "chinh phu": "Chính phủ",
+    "quoc hoi": "Quốc hội",
+    "tinh uy": "Tỉnh ủy",
+    "dang uy": "Đảng ủy",
+}
+# Administrative levels that precede a place name ("tỉnh Quảng Ngãi"), folded.
+ADMIN_LEVELS: frozenset[str] = frozenset(
+    {"tinh", "thanh pho", "huyen", "xa", "phuong", "quan", "thi xa", "thi tran", "dac khu"}
+)
+
+# First cell of a table's header row, folded ("STT", "TT").
+TABLE_NUMBER_HEADERS: tuple[str, ...] = ("tt", "stt")
