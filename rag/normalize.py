@@ -111,7 +111,16 @@ def starts_block(text: str) -> bool:
         or RE_SIGN_PREFIX.match(f)
         or RE_FIELD.match(f)
         or is_alpha_heading(text)
+        or _is_pipe_row(text)
     )
+
+
+_PIPE_ROW = re.compile(r"\S\s*\|\s*\S|\S\s\|\s*$|^\|\s*\S")
+
+
+def _is_pipe_row(text: str) -> bool:
+    # A table row flattened to one line ("1 | Nhiệm vụ | Sở Tài chính") is a block of its own.
+    return "|" in text and bool(_PIPE_ROW.search(text))
 
 
 # --- records ---------------------------------------------------------------------------------

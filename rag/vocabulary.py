@@ -45,20 +45,72 @@ ENGLISH_DOC_TYPES: dict[str, str] = {
 
 # --- roles and labels read by the parser ------------------------------------------------------
 
-# Task field labels (folded) by the key the parser stores them under in ``Clause.fields``.
-FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "lead_unit": ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "co quan thuc hien", "chu tri"),
-    "coordinating_units": ("don vi phoi hop", "co quan phoi hop", "phoi hop"),
+# Roles a document assigns to units and dates, by the key the parser stores them under in
+# ``Clause.fields``. ROLE_LABELS are whole labels (folded): a field line "Cơ quan chủ trì: …"
+# and a table column headed "Cơ quan chủ trì" both name the lead unit. A new issuer's wording
+# is one more label here. The answerer may import these for its intents.
+ROLE_LABELS: dict[str, tuple[str, ...]] = {
+    "lead_unit": (
+        "don vi thuc hien",
+        "don vi chu tri",
+        "co quan chu tri",
+        "co quan thuc hien",
+        "chu tri",
+        "co quan, don vi chu tri",
+        "co quan/don vi chu tri",
+        "don vi chu tri thuc hien",
+        "co quan chu tri thuc hien",
+        "co quan/don vi chu tri thuc hien",
+        "chu tri thuc hien",
+    ),
+    "coordinating_units": (
+        "don vi phoi hop",
+        "co quan phoi hop",
+        "phoi hop",
+        "co quan, don vi phoi hop",
+        "co quan/don vi phoi hop",
+        "don vi phoi hop thuc hien",
+        "co quan phoi hop thuc hien",
+        "phoi hop thuc hien",
+    ),
     "deadline": (
         "thoi gian thuc hien",
         "thoi gian hoan thanh",
         "thoi han hoan thanh",
         "thoi han",
         "tien do thuc hien",
+        "tien do hoan thanh",
+        "thoi gian trien khai",
     ),
-    "budget": ("kinh phi thuc hien", "kinh phi", "nguon kinh phi"),
-    "output": ("san pham",),
+    "budget": ("kinh phi thuc hien", "kinh phi", "nguon kinh phi", "du kien kinh phi"),
+    "output": ("san pham", "ket qua/san pham", "san pham dau ra", "san pham du kien", "ket qua du kien"),
 }
+# Field lines are matched on these labels (kept under the old name for the normaliser).
+FIELD_LABELS = ROLE_LABELS
+
+# Looser words that name a role only as a table column header ("THỜI GIAN", "Kết quả"), checked
+# in this order after the whole labels: a header containing the words has the role.
+ROLE_HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("coordinating_units", ("phoi hop",)),
+    ("lead_unit", ("chu tri", "don vi thuc hien", "co quan thuc hien", "trach nhiem")),
+    ("deadline", ("thoi gian", "thoi han", "tien do", "thoi diem", "moc hoan thanh")),
+    ("output", ("san pham", "ket qua")),
+    ("budget", ("kinh phi",)),
+)
+# Column headers naming what a row is about (its label), and the unit of measure.
+TASK_HEADER_WORDS: tuple[str, ...] = (
+    "nhiem vu",
+    "noi dung",
+    "chi tieu",
+    "hoat dong",
+    "cong viec",
+    "danh muc",
+    "du an",
+    "de an",
+    "giai phap",
+    "ten",
+)
+UNIT_HEADERS: tuple[str, ...] = ("don vi", "don vi tinh", "dvt")
 
 # Signer titles (folded, as matched) -> as printed. Order matters: longer titles that contain
 # a shorter one ("pho chu tich" before "chu tich") come first.
@@ -148,4 +200,4 @@ ADMIN_LEVELS: frozenset[str] = frozenset(
 )
 
 # First cell of a table's header row, folded ("STT", "TT").
-TABLE_NUMBER_HEADERS: tuple[str, ...] = ("tt", "stt")
+TABLE_NUMBER_HEADERS: tuple[str, ...] = ("tt", "stt", "so tt", "so thu tu")

@@ -17,6 +17,7 @@ from rag.normalize import (
 )
 from rag.parser.fields import node_fields
 from rag.parser.nodes import BREADCRUMB_CHARS, RANK_PARAGRAPH, Node
+from rag.parser.tables import row_fields
 from rag.records import Clause
 from rag.text import collapse_ws
 
@@ -101,7 +102,12 @@ def emit(
             kind = "heading"
         text = node.text()
         fields = node_fields(node, fold_keep(heading_title(node)), inherited)
-        if kind in ("heading", "appendix"):
+        if node.style == "pipe-row":
+            title, cells = row_fields(node)
+            fields.update(cells)
+        elif node.style == "group" and node.label:
+            title = node.label
+        elif kind in ("heading", "appendix"):
             title = heading_title(node)
         elif node.style == "field":
             title = node.label
@@ -150,7 +156,8 @@ def emit(
             clauses.append(fn)
             clause.children.append(fn.id)
         child_inherit = {k: v for k, v in fields.items() if k == "year"}
-        child_crumbs = [*crumbs, short(_unmark(text.split("\n")[0] if kind != "appendix" else text))]
+        crumb = _unmark(text.split("\n")[0] if kind != "appendix" else text)
+        child_crumbs = [*crumbs, short(crumb.rstrip(" |") if node.style == "group" else crumb)]
         for child in node.children:
             visit(child, clause, child_crumbs, child_inherit)
 

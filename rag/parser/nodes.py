@@ -34,7 +34,8 @@ class Node:
     lines: list[Line] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
     field_key: str = ""  # fields: "lead_unit", "deadline" …
-    label: str = ""  # fields: the label as printed, "Đơn vị thực hiện"
+    label: str = ""  # fields: the label as printed, "Đơn vị thực hiện"; table groups: their title
+    columns: tuple[list[str], list[str]] | None = None  # pipe rows: the table's (headers, column roles)
 
     def add(self, child: Node) -> Node:
         child.parent = self

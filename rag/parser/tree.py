@@ -58,6 +58,7 @@ class Builder:
         self.distribution: Node | None = None
         self.signature: Node | None = None
         self.table: tables.Table | None = None
+        self.pipe: tables.PipeTable | None = None
 
     # stack helpers
     @property
@@ -87,11 +88,21 @@ class Builder:
     def feed(self, ln: Line) -> None:
         text = strip_markup(ln.text)
         f = fold_keep(text).strip()
-        if RE_APPENDIX.match(f) and text[:1] in "Pp" and len(text) <= 160:
+        appendix = RE_APPENDIX.match(f) and text[:1] in "Pp" and len(text) <= 160
+        distribution = f.startswith("noi") and RE_RECIPIENTS.match(f)
+        if self.mode == "pipe":
+            if appendix or distribution:
+                tables.end_pipe_table(self)
+            elif tables.pipe_line(self, ln, f):
+                return
+        if appendix:
             self._appendix(ln, f)
             return
-        if f.startswith("noi") and RE_RECIPIENTS.match(f):
+        if distribution:
             signature.start_distribution(self, ln, f)
+            return
+        if self.mode not in ("table", "distribution") and tables.is_pipe_row(text):
+            tables.start_pipe_table(self, ln)
             return
         if self.mode == "distribution" and signature.distribution_item(self, ln, f):
             return
