@@ -184,6 +184,9 @@ ISSUER_CODES: dict[str, str] = {
 
 # Heads of body names in the header, folded -> as written in running text (title_case_body).
 ORG_HEADS: dict[str, str] = {
+    "thu tuong chinh phu": "Thủ tướng Chính phủ",
+    "chu tich": "Chủ tịch",
+    "kiem toan nha nuoc": "Kiểm toán nhà nước",
     "uy ban nhan dan": "Ủy ban nhân dân",
     "hoi dong nhan dan": "Hội đồng nhân dân",
     "van phong": "Văn phòng",

@@ -20,7 +20,7 @@ import hashlib
 from rag.normalize import full_width, join_lines, normalize_pages
 from rag.parser.emit import emit, furniture, split_heading_paragraphs
 from rag.parser.header import scan_header, split_issuers, title_case_body
-from rag.parser.meta import cited_documents, infer_missing
+from rag.parser.meta import cited_documents, effective_date, infer_missing
 from rag.parser.signature import list_items, signer
 from rag.parser.tree import Builder, feed_body
 from rag.records import Document, DocumentMeta, LoadedFile
@@ -76,6 +76,7 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
     meta.signer_name, meta.signer_title = signer(sig)
     infer_missing(meta, body_text, bool(header.subject_lines), recipients is not None)
     meta.cited_documents = cited_documents(body_text, meta.number)
+    effective_date(meta, clauses)
     return Document(
         id=doc_id,
         source=loaded.source,

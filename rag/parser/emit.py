@@ -103,8 +103,10 @@ def emit(
         text = node.text()
         fields = node_fields(node, fold_keep(heading_title(node)), inherited)
         if node.style == "pipe-row":
-            title, cells = row_fields(node)
+            title, reading, cells = row_fields(node)
             fields.update(cells)
+            if reading:
+                text = f"{text}\n{reading}"  # the printed row, then the row read with its headers
         elif node.style == "group" and node.label:
             title = node.label
         elif kind in ("heading", "appendix"):

@@ -25,9 +25,16 @@ HEADER_SCAN_LINES = 80
 TYPES_BY_LENGTH = sorted(DOC_TYPES, key=len, reverse=True)
 TYPE_ALTS = "|".join(t.replace(" ", r"\s+") for t in TYPES_BY_LENGTH)
 
-RE_MOTTO = re.compile(r"^(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do)")
-RE_MOTTO_ANY = re.compile(r"(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do)")
-RE_NUMBER_LINE = re.compile(r"^(?:(?:" + TYPE_ALTS + r")\s+)?s[o0-9b]\s*[:;]\s*")
+# The national motto, or the Party's ("ĐẢNG CỘNG SẢN VIỆT NAM") on Party committees' documents.
+RE_MOTTO = re.compile(
+    r"^(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do|dang\s*cong\s*san\s*viet\s*nam\s*$)"
+)
+RE_MOTTO_ANY = re.compile(
+    r"(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do|dang\s*cong\s*san\s*viet\s*nam\s*$)"
+)
+RE_NUMBER_LINE = re.compile(
+    r"^(?:(?:" + TYPE_ALTS + r")\s+)?(?:s[o0-9b]\s*[:;]\s*|so\s+(?=\d+\s*[-/]\s*[a-z]))"
+)
 RE_NUMBER_VALUE = re.compile(r"(?:\d+\s*)?/\s*[\w&.\-/]+|\d+[\w&.\-/]*")
 RE_DATE = re.compile(
     r"(?P<place>[^\W\d_][^,\d:;]{0,40}?)?\s*,?\s*(?P<text>ng[aà]y\s*(?P<d>\d{1,2})?\s*th[aá]ng\s*(?P<m>\d{1,2})?"
@@ -41,8 +48,12 @@ RE_BODY_OPENING = re.compile(
 RE_ISSUER_START = re.compile(
     r"^(?:uy\s*ban|ubnd|hdnd|so\b|bo\b|ban\b|van\s*phong|hoi\s*dong|chinh\s*phu|quoc\s*hoi|tinh\s*uy|"
     r"thanh\s*uy|huyen\s*uy|dang\s*uy|phong\b|cuc\b|tong\s*cuc|trung\s*tam|vien\b|truong\b|thu\s*tuong|"
-    r"chu\s*tich|toa\s*an|vien\s*kiem\s*sat|kiem\s*toan|ngan\s*hang|cong\s*an|bo\s*chi\s*huy|mat\s*tran)"
+    r"chu\s*tich|toa\s*an|vien\s*kiem\s*sat|kiem\s*toan|ngan\s*hang|cong\s*an|bo\s*chi\s*huy|mat\s*tran|"
+    r"thue\b|chi\s*cuc|kho\s*bac|hai\s*quan|bao\s*hiem\s*xa\s*hoi|tap\s*doan|tong\s*cong\s*ty|hoc\s*vien|dai\s*hoc)"
 )
+# A dispatch's addressees follow "<SENDER> điện:" where letters have "Kính gửi:".
+RE_DISPATCH_TO = re.compile(r"^\S.{2,80}\sdien\s*:\s*$")
+RECIPIENT_LINE_CHARS = 200  # a longer line after "Kính gửi" that is not a "-" item is the body
 RE_TYPE_TITLE = re.compile(r"^(?P<type>" + TYPE_ALTS + r")(?:\s*:?\s*$|\s+(?=\S))")
 
 
@@ -129,13 +140,17 @@ def scan_header(lines: list[Line]) -> Header:
                 h.title_lines.append(rest)  # "LUẬT ĐẤT ĐAI": the title shares the line
             h.header_lines.append(ln)
             anchored, mode = True, "title"
-        elif RE_RECIPIENTS.match(f) and f.startswith("k"):
+        elif (RE_RECIPIENTS.match(f) and f.startswith("k")) or (h.doc_type and RE_DISPATCH_TO.match(f)):
             h.recipient_lines.append(ln)
             anchored, mode = True, "recipients"
         elif mode == "subject" and not opens_body(ln) and len(h.subject_lines) < 8:
             h.subject_lines.append(text)
             h.header_lines.append(ln)
-        elif mode == "title" and not opens_body(ln) and len(h.title_lines) < 8:
+        elif (
+            mode == "title"
+            and (not opens_body(ln) or (not h.title_lines and is_upper(text) and len(text) <= 300))
+            and len(h.title_lines) < 8
+        ):
             h.header_lines.append(ln)
             if h.title_lines and is_upper(text) and not is_upper(h.title_lines[-1]):
                 # "Về việc …" then "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH": the enacting authority, not the title.
@@ -167,7 +182,7 @@ def continues_recipients(prev: str, ln: Line) -> bool:
     text = ln.text
     if text.startswith(("-", "–", "+", "•")):
         return True
-    if opens_body(ln):
+    if opens_body(ln) or len(text) > RECIPIENT_LINE_CHARS:
         return False
     return not RE_TERMINAL.search(prev) or prev.rstrip().endswith((",", ";"))
 
@@ -186,28 +201,32 @@ def title_case_body(text: str) -> str:
     i = 0
     place_mode = False
     new_segment = True
+    at_head = True  # at the start, or right after a head: "CHỦ TỊCH" + "ỦY BAN NHÂN DÂN …"
     while i < len(words):
         word = words[i]
         two = fold_keep(" ".join(words[i : i + 2]))
         three = fold_keep(" ".join(words[i : i + 4]))
-        if i == 0:
+        if at_head:
             matched = next((k for k in ORG_HEADS if three.startswith(k) or two == k), None)
             if matched:
                 n = len(matched.split())
                 out.append(ORG_HEADS[matched])
                 i += n
                 continue
+            at_head = False
         if _ACRONYM.match(word) and (word in {"UBND", "HĐND", "MTTQ"} or "&" in word or not _has_vowel(word)):
             out.append(word)
             i += 1
             new_segment = True
             continue
-        if two in ADMIN_LEVELS and i > 0:
+        # "TỈNH HÀ TĨNH": a level word inside a place's name is part of the name.
+        level_ok = i > 0 and not (place_mode and not out[-1].endswith(","))
+        if level_ok and i + 1 < len(words) and two in ADMIN_LEVELS:
             out.append(" ".join(words[i : i + 2]).lower())
             i += 2
             place_mode = True
             continue
-        if fold_keep(word) in ADMIN_LEVELS and i > 0:
+        if level_ok and fold_keep(word) in ADMIN_LEVELS:
             out.append(word.lower())
             i += 1
             place_mode = True

@@ -6,7 +6,7 @@ import re
 
 from rag.normalize import fold_keep
 from rag.parser.header import TYPE_ALTS
-from rag.records import DocumentMeta
+from rag.records import Clause, DocumentMeta
 from rag.text import collapse_ws
 from rag.vocabulary import DOC_TYPES, ISSUER_CODES, NUMBER_CODES
 
@@ -22,6 +22,11 @@ RE_ATTACHED_TO = re.compile(
 )
 RE_PASSED_ON = re.compile(
     r"thong\s+qua\s+(?P<text>ngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4}))"
+)
+RE_PASSED_BY = re.compile(
+    r"(?:luat|nghi\s+quyet|phap\s+lenh)\s+nay\s+(?:da\s+)?duoc\s+"
+    r"(?P<org>quoc\s+hoi|uy\s+ban\s+thuong\s+vu\s+quoc\s+hoi|hoi\s+dong\s+nhan\s+dan(?:\s+(?:tinh|thanh\s+pho)\s+[^\W\d_][^,.;]{1,30}?)?)"
+    r"(?=\s|,)"
 )
 RE_ISSUES = re.compile(
     r"(?P<org>(?:Sở|Ủy ban nhân dân|UBND|Bộ|Ban|Phòng|Trung tâm|Văn phòng|Cục|Chi cục)\s[^,.;:()“”\"]{2,80}?)"
@@ -72,6 +77,8 @@ def infer_missing(meta: DocumentMeta, text: str, has_subject: bool, has_recipien
             meta.doc_type = "Công văn"
         else:
             meta.doc_type = _doc_type_from_number(meta.number)
+        if not meta.doc_type and has_subject and meta.number:
+            meta.doc_type = "Công văn"  # "V/v …" under the number is the mark of an official letter
     if m := RE_ATTACHED_TO.search(folded):
         kind = DOC_TYPES.get(" ".join(m.group("type").split()), "")
         if kind and (not meta.doc_type or kind == meta.doc_type):
@@ -88,7 +95,36 @@ def infer_missing(meta: DocumentMeta, text: str, has_subject: bool, has_recipien
         meta.issuer = m.group("org").strip()
     if not meta.issuer and "/" in meta.number:
         meta.issuer = _issuer_from_number(meta.number)
+    if not meta.issuer and (m := RE_PASSED_BY.search(folded)):
+        # "Luật này được Quốc hội … thông qua": the body that passed it issued it.
+        meta.issuer = collapse_ws(flat[m.start("org") : m.end("org")])
     if not meta.date and (m := RE_PASSED_ON.search(folded)):
         # Laws carry their date at the end: "… thông qua ngày 27 tháng 6 năm 2025."
         meta.date = f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
         meta.date_text = flat[m.start("text") : m.end("text")]
+
+
+# "Quyết định này có hiệu lực thi hành kể từ ngày 01 tháng 01 năm 2026", "… từ ngày ký".
+RE_EFFECTIVE = re.compile(
+    r"\bnay\s+(?:co|se\s+co)\s+hieu\s+luc(?:\s+thi\s+hanh)?\s+(?:ke\s+)?tu\s+"
+    r"(?P<when>ngay\s+(?:(?P<d>\d{1,2})\s*(?:thang\s+|/\s*)(?P<m>\d{1,2})\s*(?:nam\s+|/\s*)(?P<y>\d{4})"
+    r"|ky(?:\s+ban\s+hanh)?\b))"
+)
+
+
+def effective_date(meta: DocumentMeta, clauses: list[Clause]) -> None:
+    """The date the document takes effect, from the first clause that says "… này có hiệu lực từ …"."""
+    for clause in clauses:
+        if clause.kind in ("header", "signature", "recipients", "footnote"):
+            continue
+        flat = collapse_ws(clause.text)
+        m = RE_EFFECTIVE.search(fold_keep(flat))
+        if not m:
+            continue
+        if m.group("y"):
+            meta.effective_date = f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+        else:
+            meta.effective_date = meta.date or flat[m.start("when") : m.end("when")]  # "từ ngày ký"
+        meta.effective_text = flat[m.start() + len("nay ") : m.end()].strip()
+        meta.effective_clause = clause.id
+        return

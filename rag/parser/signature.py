@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from rag.normalize import RE_RECIPIENTS, RE_SIGN_PREFIX, Line, fold_keep
+from rag.parser.header import RE_DISPATCH_TO, type_title
 from rag.parser.nodes import RANK_PARAGRAPH, Node, is_person_name, is_upper
 from rag.records import Clause
 from rag.text import has_diacritics
@@ -47,7 +48,7 @@ def distribution_item(b: Builder, ln: Line, f: str) -> bool:
     node = b.distribution
     assert node is not None
     if not ln.text.startswith(("-", "–", "+", "•")) and (
-        is_upper(ln.text)
+        (is_upper(ln.text) and not ln.text.rstrip().endswith((";", ",")))
         or RE_SIGN_PREFIX.match(f)
         or fold_keep(node.lines[-1].text).lstrip("-– ").startswith("luu")
     ):
@@ -78,13 +79,33 @@ def open_signature(b: Builder, ln: Line) -> None:
     b.mode = "signature"
 
 
+RE_SIGNED_MARK = re.compile(r"^[(\[]\s*(?:da\s+ky|ky\s*,?\s*ghi\s+ro\s+ho\s+ten|ky\s+ten)[^)\]]{0,30}[)\]]$")
+
+
+def _bare_title(b: Builder, text: str, f: str) -> bool:
+    """An all-capitals line that can only be a signer's title: right after "Nơi nhận" before any
+    title ("TỔNG KIỂM TOÁN NHÀ NƯỚC"), or under an open title ("PHÓ TRƯỞNG THUẾ TỈNH")."""
+    if not (is_upper(text) and len(text) <= 60) or type_title(f)[0] or re.search(r"[;:]|,\s*\S", text):
+        return False  # "KTTH, PL, NN;": a distribution line of office codes, not a title
+    if b.mode == "signature" and b.signature is not None:
+        return not any(is_person_name(x.text) for x in b.signature.lines)
+    return b.mode == "distribution" and b.signature is None
+
+
 def signature_line(b: Builder, ln: Line, f: str) -> bool:
     text = ln.text
+    if b.mode == "signature" and b.signature is not None and RE_SIGNED_MARK.match(f.strip()):
+        b.signature.lines.append(ln)  # "(Đã ký)" between the title and the name
+        return True
     title_m = RE_SIGNER_TITLE.search(f)
-    is_title = bool(RE_SIGN_PREFIX.match(f)) or (is_upper(text) and bool(title_m))
+    is_title = bool(RE_SIGN_PREFIX.match(f)) or (is_upper(text) and bool(title_m)) or _bare_title(b, text, f)
     # A line that is nothing but a title ("CHỦ TỊCH QUỐC HỘI") signs even without "Nơi nhận".
     whole = bool(title_m) and is_upper(text) and not f[: title_m.start("t")].strip()
-    if is_title and len(text) <= 60 and (b.distribution is not None or b.closed or whole):
+    if (
+        is_title
+        and len(text) <= 60
+        and (b.distribution is not None or b.closed or whole or b.mode == "signature")
+    ):
         if b.mode == "signature" or b.signature is None:
             open_signature(b, ln)
         else:
@@ -109,6 +130,15 @@ def _canonical_title(folded: str) -> str:
     return ""
 
 
+def _two_titles(folded: str) -> tuple[str, str] | None:
+    words = folded.split()
+    for cut in range(1, len(words)):
+        first, second = " ".join(words[:cut]), " ".join(words[cut:])
+        if first in SIGNER_TITLES and second in SIGNER_TITLES:
+            return SIGNER_TITLES[first], SIGNER_TITLES[second]
+    return None
+
+
 def signer(signature: Clause | None) -> tuple[str, str]:
     """(name, "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC") from the signature clause."""
     if signature is None:
@@ -121,7 +151,13 @@ def signer(signature: Clause | None) -> tuple[str, str]:
             name = text
             continue
         f = fold_keep(text)
+        if RE_SIGNED_MARK.match(f):
+            continue
         prefix = RE_SIGN_PREFIX.match(f)
+        if prefix and (pair := _two_titles(f[prefix.end() - 1 :])):
+            # "KT. BỘ TRƯỞNG THỨ TRƯỞNG": the title and the deputy's title on one line.
+            titles += [f"{text[: prefix.end() - 1].strip().upper()} {pair[0]}", pair[1]]
+            continue
         title_m = RE_SIGNER_TITLE.search(f)
         if has_diacritics(text) or not title_m:
             titles.append(text if (prefix or is_upper(text)) else "")
@@ -134,6 +170,14 @@ def signer(signature: Clause | None) -> tuple[str, str]:
         else:
             titles.append(canonical)
     titles = [t for t in titles if t]
+    # A title broken after a comma ("KT. TRƯỞNG BAN BAN CHÍNH SÁCH," / "THUẾ QUỐC TẾ") is one title.
+    merged: list[str] = []
+    for t in titles:
+        if merged and merged[-1].endswith(","):
+            merged[-1] = f"{merged[-1]} {t}"
+        else:
+            merged.append(t)
+    titles = merged
     # "KT. GIÁM ĐỐC" is signed by a deputy: OCR that lost "PHÓ" is put back.
     if len(titles) == 2 and titles[0].upper().startswith("KT.") and titles[1] == titles[0][3:].strip():
         titles[1] = f"PHÓ {titles[1]}"
@@ -149,6 +193,8 @@ def list_items(text: str) -> list[str]:
         head = RE_RECIPIENTS.match(f)
         if head:
             line = line[head.end() :].strip()
+        elif RE_DISPATCH_TO.match(f):
+            continue  # "THỦ TƯỚNG CHÍNH PHỦ điện:" introduces the list
         line = line.lstrip("-–+• ").rstrip(" ;.,")
         if line:
             items.append(line)

@@ -255,12 +255,13 @@ def _open_row(t: PipeTable, ln: Line, cells: list[str]) -> None:
     t.row.columns = (t.headers, t.roles)
 
 
-def row_fields(node: Node) -> tuple[str, dict[str, str]]:
-    """(title, fields) of a pipe row: its label cell with the other cells named by their headers.
+def row_fields(node: Node) -> tuple[str, str, dict[str, str]]:
+    """(title, reading, fields) of a pipe row.
 
-    "Sở Tài chính" under "Cơ quan chủ trì" becomes ``fields["lead_unit"]``; a figure under "2026"
-    becomes ``fields["year:2026"]``; the title reads "label (unit): Header: value; …" so a
-    question naming a column finds the row.
+    The title is the row's label cell (with its unit); the reading names the other cells by
+    their headers, "label (unit): Header: value; …", so a question naming a column finds the
+    row. "Sở Tài chính" under "Cơ quan chủ trì" becomes ``fields["lead_unit"]``; a figure under
+    "2026" becomes ``fields["year:2026"]``.
     """
     headers, roles = node.columns or ([], [])
     cells = split_cells(node.lines[0].text)
@@ -284,8 +285,9 @@ def row_fields(node: Node) -> tuple[str, dict[str, str]]:
         header = collapse_ws(headers[i]) if i < len(headers) else ""
         named.append(f"{header}: {cell}" if header else cell)
     title = f"{label} ({unit})" if unit else label
-    if named:
-        title = f"{title}: {'; '.join(named)}" if title else "; ".join(named)
+    if not headers:
+        return collapse_ws(title), "", fields  # no header: nothing to name the cells with
+    reading = f"{title}: {'; '.join(named)}" if title and named else title or "; ".join(named)
     if extra:
-        title = f"{title}; {' '.join(extra)}"
-    return collapse_ws(title), fields
+        reading = f"{reading}; {' '.join(extra)}"
+    return collapse_ws(title), collapse_ws(reading), fields
