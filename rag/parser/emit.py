@@ -42,6 +42,14 @@ def heading_title(node: Node) -> str:
         return collapse_ws(" ".join(rest)) if rest else first
     if node.style == "alpha":
         return first[2:].strip(" .:-*")
+    if node.style == "legal:dieu":
+        # "Điều 5. Title" then the article's own text: the title is the heading line only.
+        own = _unmark(node.lines[0].text)
+        m = RE_LEGAL.match(fold_keep(own))
+        title = own[m.end() :].strip(" .:-*") if m else own
+        if title or len(node.lines) < 2:
+            return title
+        return _unmark(node.lines[1].text).strip(" .:-*")
     for pattern in (RE_LEGAL, RE_ROMAN_HEADING, RE_NUMBERED, RE_LETTERED, RE_BULLET):
         m = pattern.match(f)
         if m:

@@ -214,3 +214,14 @@ def test_effective_date() -> None:
         "QUYẾT ĐỊNH\nSố: 9/QĐ-UBND\nngày 4 tháng 3 năm 2026\nĐiều 1. Quyết định này có hiệu lực kể từ ngày ký.\n"
     ).meta
     assert signed_day.effective_date == "2026-03-04"
+
+
+def test_article_title_is_its_heading_line() -> None:
+    doc = parse_text(
+        "Chương I\nQUY ĐỊNH CHUNG\nĐiều 4. Phân cấp dự báo\nViệc dự báo được chia thành năm cấp.\n"
+        "1. Cấp I là cấp thấp.\na) Áp dụng cho mùa mưa;\n"
+    )
+    article = by_locator(doc, "Điều 4")
+    assert article.title == "Phân cấp dự báo"
+    assert article.text.startswith("Điều 4. Phân cấp dự báo\nViệc dự báo")
+    assert by_locator(doc, "Điều 4 khoản 1 điểm a").text == "a) Áp dụng cho mùa mưa;"
