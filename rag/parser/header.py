@@ -32,8 +32,10 @@ RE_MOTTO = re.compile(
 RE_MOTTO_ANY = re.compile(
     r"(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do|dang\s*cong\s*san\s*viet\s*nam\s*$)"
 )
+# "Số: 12/KH-UBND", "Luật số: 74/2025/QH15", or "Số 37-HD/…" (Party documents, no colon; a
+# cited "Nghị quyết số 57-NQ/TW" in a title is not the document's number).
 RE_NUMBER_LINE = re.compile(
-    r"^(?:(?:" + TYPE_ALTS + r")\s+)?(?:s[o0-9b]\s*[:;]\s*|so\s+(?=\d+\s*[-/]\s*[a-z]))"
+    r"^(?:(?:(?:" + TYPE_ALTS + r")\s+)?s[o0-9b]\s*[:;]\s*|so\s+(?=\d+\s*[-/]\s*[a-z]))"
 )
 RE_NUMBER_VALUE = re.compile(r"(?:\d+\s*)?/\s*[\w&.\-/]+|\d+[\w&.\-/]*")
 RE_DATE = re.compile(

@@ -225,3 +225,13 @@ def test_article_title_is_its_heading_line() -> None:
     assert article.title == "Phân cấp dự báo"
     assert article.text.startswith("Điều 4. Phân cấp dự báo\nViệc dự báo")
     assert by_locator(doc, "Điều 4 khoản 1 điểm a").text == "a) Áp dụng cho mùa mưa;"
+
+
+def test_cited_number_in_a_title_is_not_the_documents_number() -> None:
+    text = (
+        "SỞ Y TẾ\n\nKẾ HOẠCH\n\nTriển khai Chương trình thực hiện\n\nNghị quyết số 20-NQ/TW ngày 25/10/2017 của Ban Chấp hành\n\n"
+        "trung ương về y tế cơ sở\n\nThực hiện Kế hoạch số 5/KH-UBND, Sở Y tế ban hành Kế hoạch như sau:\n"
+    )
+    meta = parse_text(text).meta
+    assert meta.number == ""
+    assert meta.title.endswith("trung ương về y tế cơ sở")
