@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rag.records import Page
+from rag.vocabulary import FIELD_LABELS
 
 # --- folding that keeps character positions ---------------------------------------------------
 
@@ -74,19 +75,6 @@ def is_alpha_heading(text: str) -> bool:
 
 
 RE_SIGN_PREFIX = re.compile(r"^(?:kt|tm|tl|q|ktl|ttl)\s*\.\s*[a-z]")
-FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "lead_unit": ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "co quan thuc hien", "chu tri"),
-    "coordinating_units": ("don vi phoi hop", "co quan phoi hop", "phoi hop"),
-    "deadline": (
-        "thoi gian thuc hien",
-        "thoi gian hoan thanh",
-        "thoi han hoan thanh",
-        "thoi han",
-        "tien do thuc hien",
-    ),
-    "budget": ("kinh phi thuc hien", "kinh phi", "nguon kinh phi"),
-    "output": ("san pham",),
-}
 _FIELD_ALTS = "|".join(
     re.escape(label).replace(r"\ ", r"\s+")
     for labels in FIELD_LABELS.values()
@@ -123,7 +111,16 @@ def starts_block(text: str) -> bool:
         or RE_SIGN_PREFIX.match(f)
         or RE_FIELD.match(f)
         or is_alpha_heading(text)
+        or _is_pipe_row(text)
     )
+
+
+_PIPE_ROW = re.compile(r"\S\s*\|\s*\S|\S\s\|\s*$|^\|\s*\S")
+
+
+def _is_pipe_row(text: str) -> bool:
+    # A table row flattened to one line ("1 | Nhiệm vụ | Sở Tài chính") is a block of its own.
+    return "|" in text and bool(_PIPE_ROW.search(text))
 
 
 # --- records ---------------------------------------------------------------------------------

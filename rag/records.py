@@ -91,6 +91,10 @@ class DocumentMeta:
     signer_title: str = ""  # "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"
     is_draft: bool = False
     cited_documents: list[str] = field(default_factory=list)  # "Kế hoạch số 58/KH-UBND ngày 10/10/2025"
+    # "… này có hiệu lực (thi hành) kể từ ngày …": ISO when complete, else as written ("ngày ký")
+    effective_date: str = ""
+    effective_text: str = ""  # the words as printed: "có hiệu lực thi hành kể từ ngày 01 tháng 01 năm 2026"
+    effective_clause: str = ""  # id of the clause that says so (to cite)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

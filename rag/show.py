@@ -28,6 +28,8 @@ _META_LABELS = (
     ("signer_name", "signer"),
     ("signer_title", "signer title"),
     ("is_draft", "draft"),
+    ("effective_date", "effective"),
+    ("effective_text", "effective as written"),
     ("cited_documents", "cites"),
 )
 

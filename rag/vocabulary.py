@@ -43,6 +43,168 @@ ENGLISH_DOC_TYPES: dict[str, str] = {
     "law": "Luật",
 }
 
+# --- roles and labels read by the parser ------------------------------------------------------
+
+# Roles a document assigns to units and dates, by the key the parser stores them under in
+# ``Clause.fields``. ROLE_LABELS are whole labels (folded): a field line "Cơ quan chủ trì: …"
+# and a table column headed "Cơ quan chủ trì" both name the lead unit. A new issuer's wording
+# is one more label here. The answerer may import these for its intents.
+ROLE_LABELS: dict[str, tuple[str, ...]] = {
+    "lead_unit": (
+        "don vi thuc hien",
+        "don vi chu tri",
+        "co quan chu tri",
+        "co quan thuc hien",
+        "chu tri",
+        "co quan, don vi chu tri",
+        "co quan/don vi chu tri",
+        "don vi chu tri thuc hien",
+        "co quan chu tri thuc hien",
+        "co quan/don vi chu tri thuc hien",
+        "chu tri thuc hien",
+    ),
+    "coordinating_units": (
+        "don vi phoi hop",
+        "co quan phoi hop",
+        "phoi hop",
+        "co quan, don vi phoi hop",
+        "co quan/don vi phoi hop",
+        "don vi phoi hop thuc hien",
+        "co quan phoi hop thuc hien",
+        "phoi hop thuc hien",
+    ),
+    "deadline": (
+        "thoi gian thuc hien",
+        "thoi gian hoan thanh",
+        "thoi han hoan thanh",
+        "thoi han",
+        "tien do thuc hien",
+        "tien do hoan thanh",
+        "thoi gian trien khai",
+    ),
+    "budget": ("kinh phi thuc hien", "kinh phi", "nguon kinh phi", "du kien kinh phi"),
+    "output": ("san pham", "ket qua/san pham", "san pham dau ra", "san pham du kien", "ket qua du kien"),
+}
+# Field lines are matched on these labels (kept under the old name for the normaliser).
+FIELD_LABELS = ROLE_LABELS
+
+# Looser words that name a role only as a table column header ("THỜI GIAN", "Kết quả"), checked
+# in this order after the whole labels: a header containing the words has the role.
+ROLE_HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("coordinating_units", ("phoi hop",)),
+    ("lead_unit", ("chu tri", "don vi thuc hien", "co quan thuc hien", "trach nhiem")),
+    ("deadline", ("thoi gian", "thoi han", "tien do", "thoi diem", "moc hoan thanh")),
+    ("output", ("san pham", "ket qua")),
+    ("budget", ("kinh phi",)),
+)
+# Column headers naming what a row is about (its label), and the unit of measure.
+TASK_HEADER_WORDS: tuple[str, ...] = (
+    "nhiem vu",
+    "noi dung",
+    "chi tieu",
+    "hoat dong",
+    "cong viec",
+    "danh muc",
+    "du an",
+    "de an",
+    "giai phap",
+    "ten",
+)
+UNIT_HEADERS: tuple[str, ...] = ("don vi", "don vi tinh", "dvt")
+
+# Signer titles (folded, as matched) -> as printed. Order matters: longer titles that contain
+# a shorter one ("pho chu tich" before "chu tich") come first.
+SIGNER_TITLES: dict[str, str] = {
+    "chu tich quoc hoi": "CHỦ TỊCH QUỐC HỘI",
+    "pho chu tich quoc hoi": "PHÓ CHỦ TỊCH QUỐC HỘI",
+    "chu tich nuoc": "CHỦ TỊCH NƯỚC",
+    "thu tuong chinh phu": "THỦ TƯỚNG CHÍNH PHỦ",
+    "pho chu tich": "PHÓ CHỦ TỊCH",
+    "chu tich": "CHỦ TỊCH",
+    "pho giam doc": "PHÓ GIÁM ĐỐC",
+    "tong giam doc": "TỔNG GIÁM ĐỐC",
+    "giam doc": "GIÁM ĐỐC",
+    "bo truong": "BỘ TRƯỞNG",
+    "thu truong": "THỨ TRƯỞNG",
+    "thu tuong": "THỦ TƯỚNG",
+    "pho thu tuong": "PHÓ THỦ TƯỚNG",
+    "truong ban": "TRƯỞNG BAN",
+    "pho truong ban": "PHÓ TRƯỞNG BAN",
+    "chanh van phong": "CHÁNH VĂN PHÒNG",
+    "pho chanh van phong": "PHÓ CHÁNH VĂN PHÒNG",
+    "truong phong": "TRƯỞNG PHÒNG",
+    "pho truong phong": "PHÓ TRƯỞNG PHÒNG",
+    "chu nhiem": "CHỦ NHIỆM",
+    "cuc truong": "CỤC TRƯỞNG",
+    "vien truong": "VIỆN TRƯỞNG",
+    "hieu truong": "HIỆU TRƯỞNG",
+    "chanh an": "CHÁNH ÁN",
+    "bi thu": "BÍ THƯ",
+    "pho bi thu": "PHÓ BÍ THƯ",
+    "uy ban nhan dan": "ỦY BAN NHÂN DÂN",
+    "hoi dong nhan dan": "HỘI ĐỒNG NHÂN DÂN",
+    "ban chap hanh": "BAN CHẤP HÀNH",
+    "ban thuong vu": "BAN THƯỜNG VỤ",
+    "chinh phu": "CHÍNH PHỦ",
+}
+
+# Type codes in a document number ("58/KH-UBND"), folded, for documents whose type title is missing.
+NUMBER_CODES: dict[str, str] = {
+    "kh": "Kế hoạch",
+    "bc": "Báo cáo",
+    "qd": "Quyết định",
+    "nq": "Nghị quyết",
+    "ct": "Chỉ thị",
+    "tb": "Thông báo",
+    "ttr": "Tờ trình",
+    "hd": "Hướng dẫn",
+    "nd": "Nghị định",
+    "tt": "Thông tư",
+}
+
+# Issuing-body codes in document numbers ("819/SKHCN-BCVT", "12/BC-STC"), folded.
+ISSUER_CODES: dict[str, str] = {
+    "skhcn": "Sở Khoa học và Công nghệ",
+    "stc": "Sở Tài chính",
+    "snv": "Sở Nội vụ",
+    "syt": "Sở Y tế",
+    "sgddt": "Sở Giáo dục và Đào tạo",
+    "sgd&dt": "Sở Giáo dục và Đào tạo",
+    "svhttdl": "Sở Văn hóa, Thể thao và Du lịch",
+    "sxd": "Sở Xây dựng",
+    "stp": "Sở Tư pháp",
+    "sct": "Sở Công Thương",
+    "snnmt": "Sở Nông nghiệp và Môi trường",
+    "sngv": "Sở Ngoại vụ",
+    "sdttg": "Sở Dân tộc và Tôn giáo",
+    "bkhcn": "Bộ Khoa học và Công nghệ",
+    "btc": "Bộ Tài chính",
+    "bnv": "Bộ Nội vụ",
+}
+
+# Heads of body names in the header, folded -> as written in running text (title_case_body).
+ORG_HEADS: dict[str, str] = {
+    "thu tuong chinh phu": "Thủ tướng Chính phủ",
+    "chu tich": "Chủ tịch",
+    "kiem toan nha nuoc": "Kiểm toán nhà nước",
+    "uy ban nhan dan": "Ủy ban nhân dân",
+    "hoi dong nhan dan": "Hội đồng nhân dân",
+    "van phong": "Văn phòng",
+    "trung tam": "Trung tâm",
+    "tong cuc": "Tổng cục",
+    "chinh phu": "Chính phủ",
+    "quoc hoi": "Quốc hội",
+    "tinh uy": "Tỉnh ủy",
+    "dang uy": "Đảng ủy",
+}
+# Administrative levels that precede a place name ("tỉnh Quảng Ngãi"), folded.
+ADMIN_LEVELS: frozenset[str] = frozenset(
+    {"tinh", "thanh pho", "huyen", "xa", "phuong", "quan", "thi xa", "thi tran", "dac khu"}
+)
+
+# First cell of a table's header row, folded ("STT", "TT").
+TABLE_NUMBER_HEADERS: tuple[str, ...] = ("tt", "stt", "so tt", "so thu tu")
+
 # Words that begin the name of an organisation ("Sở Tài chính", "Công an tỉnh", "Bộ Chỉ huy
 # Quân sự tỉnh"): a heading that starts with one names the unit whose duties follow.
 ORGANISATION_HEADS: tuple[str, ...] = (

@@ -1,0 +1,90 @@
+"""Pure parser: LoadedFile -> Document (metadata + clause tree) for Vietnamese policy texts.
+
+Three zones are read in turn:
+
+* the heading block at the top (``header``): issuer, "Số:", place and date, "V/v", type title,
+  title, "Kính gửi", read on physical lines because its layout is columnar;
+* the body (``tree``), read on re-joined logical lines with a stack of open headings; task
+  fields (``fields``) and tables (``tables``) hang under their task or appendix;
+* the closing (``signature``): "Nơi nhận" and the signature block.
+
+``emit`` turns the working tree into Clause records; ``meta`` reads what the heading block
+lacked from the body. Markers are matched on a folded copy of each line with OCR-tolerant
+alternatives, but the clause text is always the source text: citations must quote it faithfully.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from rag.normalize import full_width, join_lines, normalize_pages
+from rag.parser.emit import emit, furniture, split_heading_paragraphs
+from rag.parser.header import scan_header, split_issuers, title_case_body
+from rag.parser.meta import cited_documents, effective_date, infer_missing
+from rag.parser.signature import list_items, signer
+from rag.parser.tree import Builder, feed_body
+from rag.records import Document, DocumentMeta, LoadedFile
+from rag.text import collapse_ws
+
+__all__ = ["document_id", "parse_document", "title_case_body"]
+
+
+def document_id(source: str) -> str:
+    """Stable id from the source path: a short sha1, so re-ingesting keeps ids."""
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
+
+
+def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
+    """Parse a loaded file into metadata and a clause tree. Never raises on odd text."""
+    doc_id = document_id(loaded.source)
+    norm = normalize_pages(loaded.pages)
+    physical = norm.lines
+    width = full_width(physical)
+    header = scan_header(physical)
+    builder = Builder()
+    feed_body(builder, physical[header.end :], width)
+
+    prefix = []
+    if header.header_lines:
+        prefix.append(furniture(doc_id, loaded.source, access, "header", "header", header.header_lines, 0))
+    if header.recipient_lines:
+        joined = join_lines(header.recipient_lines, width)
+        prefix.append(furniture(doc_id, loaded.source, access, "recipients", "kính gửi", joined, len(prefix)))
+    split_heading_paragraphs(builder.root)
+    clauses = emit(builder.root, doc_id, loaded.source, access, norm.footnotes, prefix)
+
+    body_text = "\n".join(c.text for c in clauses)
+    meta = DocumentMeta(
+        doc_type=header.doc_type,
+        number=header.number,
+        place=header.place,
+        date=header.date,
+        date_text=header.date_text,
+        title=collapse_ws(" ".join(header.title_lines)),
+        is_draft=bool(norm.stamps),
+    )
+    meta.issuer, meta.parent_issuer = split_issuers(header.issuer_lines)
+    subject = collapse_ws(" ".join(header.subject_lines))
+    meta.subject = subject or meta.title
+    recipients = next((c for c in clauses if c.locator == "kính gửi"), None)
+    if recipients is not None:
+        meta.recipients = list_items(recipients.text)
+    distribution = next((c for c in clauses if c.kind == "recipients" and c.locator == "nơi nhận"), None)
+    if distribution is not None:
+        meta.distribution = list_items(distribution.text)
+    sig = next((c for c in clauses if c.kind == "signature"), None)
+    meta.signer_name, meta.signer_title = signer(sig)
+    infer_missing(meta, body_text, bool(header.subject_lines), recipients is not None)
+    meta.cited_documents = cited_documents(body_text, meta.number)
+    effective_date(meta, clauses)
+    return Document(
+        id=doc_id,
+        source=loaded.source,
+        content_hash=loaded.content_hash,
+        meta=meta,
+        clauses=clauses,
+        page_count=len([p for p in loaded.pages if p.number]),
+        ocr_pages=[p.number for p in loaded.pages if p.ocr],
+        warnings=list(loaded.warnings),
+        access=access,
+    )

@@ -1,0 +1,267 @@
+"""The heading block: issuer, "Số:", place and date, "V/v", type title, title, "Kính gửi".
+
+Read on physical lines because its layout is columnar (issuer left, motto right).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.normalize import (
+    RE_RECIPIENTS,
+    RE_TERMINAL,
+    Line,
+    fold_keep,
+    starts_block,
+    strip_markup,
+)
+from rag.parser.nodes import is_upper
+from rag.text import collapse_ws
+from rag.vocabulary import ADMIN_LEVELS, DOC_TYPES, ORG_HEADS
+
+HEADER_SCAN_LINES = 80
+
+TYPES_BY_LENGTH = sorted(DOC_TYPES, key=len, reverse=True)
+TYPE_ALTS = "|".join(t.replace(" ", r"\s+") for t in TYPES_BY_LENGTH)
+
+# The national motto, or the Party's ("ĐẢNG CỘNG SẢN VIỆT NAM") on Party committees' documents.
+RE_MOTTO = re.compile(
+    r"^(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do|dang\s*cong\s*san\s*viet\s*nam\s*$)"
+)
+RE_MOTTO_ANY = re.compile(
+    r"(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do|dang\s*cong\s*san\s*viet\s*nam\s*$)"
+)
+# "Số: 12/KH-UBND", "Luật số: 74/2025/QH15", or "Số 37-HD/…" (Party documents, no colon; a
+# cited "Nghị quyết số 57-NQ/TW" in a title is not the document's number).
+RE_NUMBER_LINE = re.compile(
+    r"^(?:(?:(?:" + TYPE_ALTS + r")\s+)?s[o0-9b]\s*[:;]\s*|so\s+(?=\d+\s*[-/]\s*[a-z]))"
+)
+RE_NUMBER_VALUE = re.compile(r"(?:\d+\s*)?/\s*[\w&.\-/]+|\d+[\w&.\-/]*")
+RE_DATE = re.compile(
+    r"(?P<place>[^\W\d_][^,\d:;]{0,40}?)?\s*,?\s*(?P<text>ng[aà]y\s*(?P<d>\d{1,2})?\s*th[aá]ng\s*(?P<m>\d{1,2})?"
+    r"\s*n[aăi]m\s*(?P<y>\d{4}))"
+)
+RE_URGENCY = re.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan|toi\s*mat|mat|tuyet\s*mat)\s*$")
+RE_SUBJECT = re.compile(r"^v\s*/\s*v\b\.?\s*:?\s*")
+RE_BODY_OPENING = re.compile(
+    r"^(?:thuc\s+hien|can\s+cu|theo\s|xet\s|nham\s|de\s|tren\s+co\s+so|trong\s+thoi\s+gian|ngay\s+\d)"
+)
+RE_ISSUER_START = re.compile(
+    r"^(?:uy\s*ban|ubnd|hdnd|so\b|bo\b|ban\b|van\s*phong|hoi\s*dong|chinh\s*phu|quoc\s*hoi|tinh\s*uy|"
+    r"thanh\s*uy|huyen\s*uy|dang\s*uy|phong\b|cuc\b|tong\s*cuc|trung\s*tam|vien\b|truong\b|thu\s*tuong|"
+    r"chu\s*tich|toa\s*an|vien\s*kiem\s*sat|kiem\s*toan|ngan\s*hang|cong\s*an|bo\s*chi\s*huy|mat\s*tran|"
+    r"thue\b|chi\s*cuc|kho\s*bac|hai\s*quan|bao\s*hiem\s*xa\s*hoi|tap\s*doan|tong\s*cong\s*ty|hoc\s*vien|dai\s*hoc)"
+)
+# A dispatch's addressees follow "<SENDER> điện:" where letters have "Kính gửi:".
+RE_DISPATCH_TO = re.compile(r"^\S.{2,80}\sdien\s*:\s*$")
+RECIPIENT_LINE_CHARS = 200  # a longer line after "Kính gửi" that is not a "-" item is the body
+RE_TYPE_TITLE = re.compile(r"^(?P<type>" + TYPE_ALTS + r")(?:\s*:?\s*$|\s+(?=\S))")
+
+
+@dataclass
+class Header:
+    end: int = 0
+    header_lines: list[Line] = field(default_factory=list)
+    recipient_lines: list[Line] = field(default_factory=list)
+    issuer_lines: list[str] = field(default_factory=list)
+    doc_type: str = ""
+    number: str = ""
+    place: str = ""
+    date: str = ""
+    date_text: str = ""
+    title_lines: list[str] = field(default_factory=list)
+    subject_lines: list[str] = field(default_factory=list)
+
+
+def type_title(folded: str) -> tuple[str, int]:
+    """("Kế hoạch", where the title starts) for "KẾ HOẠCH" or "KẾ HOẠCH TRUYỀN THÔNG NĂM 2026"."""
+    m = RE_TYPE_TITLE.match(folded)
+    if not m:
+        return "", 0
+    return DOC_TYPES[" ".join(m.group("type").split())], m.end()
+
+
+def parse_date(folded: str, original: str) -> tuple[str, str, str] | None:
+    """(place, iso-or-partial date, date text as written) from a dated line."""
+    m = RE_DATE.search(folded)
+    if not m:
+        return None
+    place = original[m.start("place") : m.end("place")].strip(" ,") if m.group("place") else ""
+    year, month, day = m.group("y"), m.group("m"), m.group("d")
+    date = year
+    if month:
+        date += f"-{int(month):02d}"
+        if day:
+            date += f"-{int(day):02d}"
+    return place, date, original[m.start("text") : m.end("text")]
+
+
+def scan_header(lines: list[Line]) -> Header:
+    h = Header()
+    mode = ""
+    anchored = motto_seen = False  # anchors: number, date, V/v, type title, Kính gửi
+    limit = min(len(lines), HEADER_SCAN_LINES)
+    i = 0
+    while i < limit:
+        ln = lines[i]
+        text = ln.text
+        f = fold_keep(strip_markup(text)).strip()
+        motto = RE_MOTTO_ANY.search(f)
+        prefix = text[: motto.start()].strip() if motto else ""
+        if motto and (not prefix or (is_upper(prefix) and not anchored)):
+            # Two columns on one line: "UBND TỈNH QUẢNG NGÃI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".
+            if prefix:
+                h.issuer_lines.append(prefix)
+            h.header_lines.append(ln)
+            motto_seen, mode = True, ""
+        elif RE_NUMBER_LINE.match(f) and not h.number:
+            rest_at = RE_NUMBER_LINE.match(f).end()
+            m = RE_NUMBER_VALUE.match(text[rest_at:])
+            if m:
+                h.number = re.sub(r"\s+", "", m.group(0)).rstrip(".,;")
+                rest_at += m.end()
+            dated = parse_date(f[rest_at:], text[rest_at:])
+            if dated:
+                h.place, h.date, h.date_text = dated
+            h.header_lines.append(ln)
+            anchored, mode = True, ""
+        elif (
+            not h.date and (dated := parse_date(f, text)) and (dated[0] or f.startswith("ng")) and len(f) < 90
+        ):
+            h.place, h.date, h.date_text = dated
+            h.header_lines.append(ln)
+            anchored, mode = True, ""
+        elif RE_SUBJECT.match(f):
+            h.subject_lines.append(text[RE_SUBJECT.match(f).end() :].strip())
+            h.header_lines.append(ln)
+            anchored, mode = True, "subject"
+        elif is_upper(text) and not h.doc_type and (typed := type_title(f))[0]:
+            h.doc_type = typed[0]
+            if rest := strip_markup(text)[typed[1] :].strip(" :*"):
+                h.title_lines.append(rest)  # "LUẬT ĐẤT ĐAI": the title shares the line
+            h.header_lines.append(ln)
+            anchored, mode = True, "title"
+        elif (RE_RECIPIENTS.match(f) and f.startswith("k")) or (h.doc_type and RE_DISPATCH_TO.match(f)):
+            h.recipient_lines.append(ln)
+            anchored, mode = True, "recipients"
+        elif mode == "subject" and not opens_body(ln) and len(h.subject_lines) < 8:
+            h.subject_lines.append(text)
+            h.header_lines.append(ln)
+        elif (
+            mode == "title"
+            and (not opens_body(ln) or (not h.title_lines and is_upper(text) and len(text) <= 300))
+            and len(h.title_lines) < 8
+        ):
+            h.header_lines.append(ln)
+            if h.title_lines and is_upper(text) and not is_upper(h.title_lines[-1]):
+                # "Về việc …" then "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH": the enacting authority, not the title.
+                mode = ""
+            else:
+                h.title_lines.append(text)
+        elif mode == "recipients" and continues_recipients(h.recipient_lines[-1].text, ln):
+            h.recipient_lines.append(ln)
+        elif RE_URGENCY.match(f):
+            h.header_lines.append(ln)  # "HỎA TỐC", "KHẨN": handling marks, not the issuer
+        elif not anchored and is_upper(text) and len(text) <= 80 and not starts_block(text):
+            h.issuer_lines.append(text)
+            h.header_lines.append(ln)
+        else:
+            break
+        i += 1
+    if not (anchored or motto_seen):
+        return Header()
+    h.end = i
+    return h
+
+
+def opens_body(ln: Line) -> bool:
+    f = fold_keep(ln.text).strip()
+    return starts_block(ln.text) or bool(RE_BODY_OPENING.match(f)) or bool(RE_MOTTO.match(f))
+
+
+def continues_recipients(prev: str, ln: Line) -> bool:
+    text = ln.text
+    if text.startswith(("-", "–", "+", "•")):
+        return True
+    if opens_body(ln) or len(text) > RECIPIENT_LINE_CHARS:
+        return False
+    return not RE_TERMINAL.search(prev) or prev.rstrip().endswith((",", ";"))
+
+
+# --- issuer names ------------------------------------------------------------------------------
+
+_ACRONYM = re.compile(r"^[A-ZĐ&]{2,}$")
+
+
+def title_case_body(text: str) -> str:
+    """ "SỞ KHOA HỌC VÀ CÔNG NGHỆ" -> "Sở Khoa học và Công nghệ"; "UBND TỈNH QUẢNG NGÃI" -> "UBND tỉnh Quảng Ngãi"."""
+    words = text.split()
+    if not words or not is_upper(text):
+        return collapse_ws(text)
+    out: list[str] = []
+    i = 0
+    place_mode = False
+    new_segment = True
+    at_head = True  # at the start, or right after a head: "CHỦ TỊCH" + "ỦY BAN NHÂN DÂN …"
+    while i < len(words):
+        word = words[i]
+        two = fold_keep(" ".join(words[i : i + 2]))
+        three = fold_keep(" ".join(words[i : i + 4]))
+        if at_head:
+            matched = next((k for k in ORG_HEADS if three.startswith(k) or two == k), None)
+            if matched:
+                n = len(matched.split())
+                out.append(ORG_HEADS[matched])
+                i += n
+                continue
+            at_head = False
+        if _ACRONYM.match(word) and (word in {"UBND", "HĐND", "MTTQ"} or "&" in word or not _has_vowel(word)):
+            out.append(word)
+            i += 1
+            new_segment = True
+            continue
+        # "TỈNH HÀ TĨNH": a level word inside a place's name is part of the name.
+        level_ok = i > 0 and not (place_mode and not out[-1].endswith(","))
+        if level_ok and i + 1 < len(words) and two in ADMIN_LEVELS:
+            out.append(" ".join(words[i : i + 2]).lower())
+            i += 2
+            place_mode = True
+            continue
+        if level_ok and fold_keep(word) in ADMIN_LEVELS:
+            out.append(word.lower())
+            i += 1
+            place_mode = True
+            continue
+        low = word.lower()
+        if fold_keep(low) == "va":
+            out.append(low)
+            new_segment = True
+        elif place_mode or new_segment or i == 0:
+            out.append(low[:1].upper() + low[1:])
+            # After the body's kind ("Sở", "Bộ", "Ban") comes its name: "Sở Khoa học".
+            new_segment = i == 0
+        else:
+            out.append(low)
+        if word.endswith(","):
+            new_segment = True
+        i += 1
+    return " ".join(out)
+
+
+def _has_vowel(word: str) -> bool:
+    return any(c in "aeiouy" for c in fold_keep(word))
+
+
+def split_issuers(lines: list[str]) -> tuple[str, str]:
+    """(issuer, parent) from the top-left header lines."""
+    bodies: list[list[str]] = []
+    for text in lines:
+        if not bodies or RE_ISSUER_START.match(fold_keep(text).strip()):
+            bodies.append([text])
+        else:
+            bodies[-1].append(text)
+    names = [title_case_body(" ".join(b)) for b in bodies]
+    if not names:
+        return "", ""
+    return names[-1], names[-2] if len(names) > 1 else ""

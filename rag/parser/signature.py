@@ -1,0 +1,201 @@
+"""The closing: "Nơi nhận" (distribution list) and the signature block, and reading the signer."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from rag.normalize import RE_RECIPIENTS, RE_SIGN_PREFIX, Line, fold_keep
+from rag.parser.header import RE_DISPATCH_TO, type_title
+from rag.parser.nodes import RANK_PARAGRAPH, Node, is_person_name, is_upper
+from rag.records import Clause
+from rag.text import has_diacritics
+from rag.vocabulary import SIGNER_TITLES
+
+if TYPE_CHECKING:
+    from rag.parser.tree import Builder
+
+
+def _title_pattern(title: str) -> str:
+    # OCR reads "Đ" as "P" or "D": "GIAM POC" is "GIÁM ĐỐC".
+    return re.escape(title).replace("d", "[dp]").replace(r"\ ", r"\s*")
+
+
+_TITLE_PATTERNS = [(t, re.compile(_title_pattern(t))) for t in SIGNER_TITLES]
+_TITLE_ALTS = "|".join(_title_pattern(t) for t in SIGNER_TITLES)
+RE_SIGNER_TITLE = re.compile(rf"(?:^|\s)(?P<t>{_TITLE_ALTS})\s*$")
+
+
+def start_distribution(b: Builder, ln: Line, f: str) -> None:
+    b.reset()
+    node = b.root.add(Node(kind="recipients", rank=RANK_PARAGRAPH, locator="nơi nhận", style="distribution"))
+    b.distribution = node
+    b.mode = "distribution"
+    # Two columns merged by OCR: "Nơi nhận: KT. GIÁM ĐỐC".
+    head = RE_RECIPIENTS.match(f)
+    tail_at = head.end() if head else 0
+    sign = re.search(r"\b(?:kt|tm|tl|q)\s*\.\s*[a-z]", f[tail_at:])
+    if sign:
+        cut = tail_at + sign.start()
+        node.lines.append(Line(ln.text[:cut].rstrip(), list(ln.pages)))
+        open_signature(b, Line(ln.text[cut:].strip(), list(ln.pages)))
+        b.mode = "distribution"
+    else:
+        node.lines.append(ln)
+
+
+def distribution_item(b: Builder, ln: Line, f: str) -> bool:
+    node = b.distribution
+    assert node is not None
+    if not ln.text.startswith(("-", "–", "+", "•")) and (
+        (is_upper(ln.text) and not ln.text.rstrip().endswith((";", ",")))
+        or RE_SIGN_PREFIX.match(f)
+        or fold_keep(node.lines[-1].text).lstrip("-– ").startswith("luu")
+    ):
+        return False
+    m = RE_SIGNER_TITLE.search(f)
+    if m and ";" in ln.text[: m.start("t")]:
+        # A signature title printed beside a recipient: "- UBND tỉnh; … GIÁM ĐỐC".
+        cut = ln.text.rfind(";", 0, m.start("t")) + 1
+        node.lines.append(Line(ln.text[:cut], list(ln.pages)))
+        tail = Line(ln.text[cut:].strip(), list(ln.pages))
+        if b.signature is not None:
+            b.signature.lines.append(tail)
+        else:
+            open_signature(b, tail)
+            b.mode = "distribution"
+        return True
+    node.lines.append(ln)
+    return True
+
+
+def open_signature(b: Builder, ln: Line) -> None:
+    b.reset()
+    node = b.signature
+    if node is None:
+        node = b.root.add(Node(kind="signature", rank=RANK_PARAGRAPH, locator="chữ ký", style="signature"))
+        b.signature = node
+    node.lines.append(ln)
+    b.mode = "signature"
+
+
+RE_SIGNED_MARK = re.compile(r"^[(\[]\s*(?:da\s+ky|ky\s*,?\s*ghi\s+ro\s+ho\s+ten|ky\s+ten)[^)\]]{0,30}[)\]]$")
+
+
+def _bare_title(b: Builder, text: str, f: str) -> bool:
+    """An all-capitals line that can only be a signer's title: right after "Nơi nhận" before any
+    title ("TỔNG KIỂM TOÁN NHÀ NƯỚC"), or under an open title ("PHÓ TRƯỞNG THUẾ TỈNH")."""
+    if not (is_upper(text) and len(text) <= 60) or type_title(f)[0] or re.search(r"[;:]|,\s*\S", text):
+        return False  # "KTTH, PL, NN;": a distribution line of office codes, not a title
+    if b.mode == "signature" and b.signature is not None:
+        return not any(is_person_name(x.text) for x in b.signature.lines)
+    return b.mode == "distribution" and b.signature is None
+
+
+def signature_line(b: Builder, ln: Line, f: str) -> bool:
+    text = ln.text
+    if b.mode == "signature" and b.signature is not None and RE_SIGNED_MARK.match(f.strip()):
+        b.signature.lines.append(ln)  # "(Đã ký)" between the title and the name
+        return True
+    title_m = RE_SIGNER_TITLE.search(f)
+    is_title = bool(RE_SIGN_PREFIX.match(f)) or (is_upper(text) and bool(title_m)) or _bare_title(b, text, f)
+    # A line that is nothing but a title ("CHỦ TỊCH QUỐC HỘI") signs even without "Nơi nhận".
+    whole = bool(title_m) and is_upper(text) and not f[: title_m.start("t")].strip()
+    if (
+        is_title
+        and len(text) <= 60
+        and (b.distribution is not None or b.closed or whole or b.mode == "signature")
+    ):
+        if b.mode == "signature" or b.signature is None:
+            open_signature(b, ln)
+        else:
+            b.signature.lines.append(ln)
+            b.mode = "signature"
+        return True
+    if b.mode == "signature" and b.signature is not None and is_person_name(text):
+        b.signature.lines.append(ln)
+        b.mode = ""
+        return True
+    return False
+
+
+# --- reading the closing -----------------------------------------------------------------------
+
+
+def _canonical_title(folded: str) -> str:
+    """The title as printed, for text that lost its marks: "giam poc" -> "GIÁM ĐỐC"."""
+    for title, pattern in _TITLE_PATTERNS:
+        if pattern.fullmatch(folded.strip()):
+            return SIGNER_TITLES.get(title, title.upper())
+    return ""
+
+
+def _two_titles(folded: str) -> tuple[str, str] | None:
+    words = folded.split()
+    for cut in range(1, len(words)):
+        first, second = " ".join(words[:cut]), " ".join(words[cut:])
+        if first in SIGNER_TITLES and second in SIGNER_TITLES:
+            return SIGNER_TITLES[first], SIGNER_TITLES[second]
+    return None
+
+
+def signer(signature: Clause | None) -> tuple[str, str]:
+    """(name, "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC") from the signature clause."""
+    if signature is None:
+        return "", ""
+    titles: list[str] = []
+    name = ""
+    for line in signature.text.split("\n"):
+        text = line.strip()
+        if is_person_name(text):
+            name = text
+            continue
+        f = fold_keep(text)
+        if RE_SIGNED_MARK.match(f):
+            continue
+        prefix = RE_SIGN_PREFIX.match(f)
+        if prefix and (pair := _two_titles(f[prefix.end() - 1 :])):
+            # "KT. BỘ TRƯỞNG THỨ TRƯỞNG": the title and the deputy's title on one line.
+            titles += [f"{text[: prefix.end() - 1].strip().upper()} {pair[0]}", pair[1]]
+            continue
+        title_m = RE_SIGNER_TITLE.search(f)
+        if has_diacritics(text) or not title_m:
+            titles.append(text if (prefix or is_upper(text)) else "")
+            continue
+        canonical = _canonical_title(title_m.group("t"))
+        if not canonical:
+            titles.append(text)
+        elif prefix:
+            titles.append(f"{text[: prefix.end() - 1].strip().upper()} {canonical}")
+        else:
+            titles.append(canonical)
+    titles = [t for t in titles if t]
+    # A title broken after a comma ("KT. TRƯỞNG BAN BAN CHÍNH SÁCH," / "THUẾ QUỐC TẾ") is one title.
+    merged: list[str] = []
+    for t in titles:
+        if merged and merged[-1].endswith(","):
+            merged[-1] = f"{merged[-1]} {t}"
+        else:
+            merged.append(t)
+    titles = merged
+    # "KT. GIÁM ĐỐC" is signed by a deputy: OCR that lost "PHÓ" is put back.
+    if len(titles) == 2 and titles[0].upper().startswith("KT.") and titles[1] == titles[0][3:].strip():
+        titles[1] = f"PHÓ {titles[1]}"
+    return name, " / ".join(titles)
+
+
+def list_items(text: str) -> list[str]:
+    """The entries of a "Kính gửi" / "Nơi nhận" list, without their dashes and separators."""
+    items: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        f = fold_keep(line)
+        head = RE_RECIPIENTS.match(f)
+        if head:
+            line = line[head.end() :].strip()
+        elif RE_DISPATCH_TO.match(f):
+            continue  # "THỦ TƯỚNG CHÍNH PHỦ điện:" introduces the list
+        line = line.lstrip("-–+• ").rstrip(" ;.,")
+        if line:
+            items.append(line)
+    return items
