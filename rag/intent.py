@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.query import analyze_query
+from rag.question_form import QuestionForm
 from rag.text import fold
 
 # English administrative vocabulary -> Vietnamese (folded targets are matched later, the
@@ -253,6 +254,7 @@ class Intent:
     person_title: str | None = None  # "chu tich" when asked "ai là chủ tịch …" (folded)
     article: str | None = None  # a legal locator the question names: "Điều 8 khoản 2 điểm a"
     list_like: bool = False  # asks for several things ("những gì", "những đơn vị nào")
+    form: QuestionForm | None = None  # choices or a yes/no frame set apart from the stem (rag.question_form)
 
 
 def translate_english(question: str) -> tuple[str, bool]:
