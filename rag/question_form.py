@@ -85,7 +85,9 @@ def _markers(text: str, folded: str) -> list[tuple[str, int, int]]:
     run, upper = max(runs, key=lambda r: len(r[0]))
     # Lower-case "a." / "a:" inline reads as prose; lower-case choices need ")" or their own lines.
     if not upper:
-        own_lines = all(text[: s].rstrip(" \t").endswith("\n") or not text[: s].strip() for _, s, _, _, _ in run)
+        own_lines = all(
+            text[:s].rstrip(" \t").endswith("\n") or not text[:s].strip() for _, s, _, _, _ in run
+        )
         if not own_lines and any(p != ")" for *_, p in run):
             return []
         if not own_lines and not text[: run[0][1]].rstrip().endswith(("?", ":")):
@@ -155,7 +157,9 @@ def choice_stem(stem: str) -> str:
 
 
 # Yes/no frames (folded, trailing punctuation removed). Each: pattern, verdict words.
-_WH = re.compile(r"\b(gi|nao|ai|bao nhieu|bao lau|bao gio|khi nao|o dau|vi sao|tai sao|the nao|nhu the nao|may)\b")
+_WH = re.compile(
+    r"\b(gi|nao|ai|bao nhieu|bao lau|bao gio|khi nao|o dau|vi sao|tai sao|the nao|nhu the nao|may)\b"
+)
 _YES_NO: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
     (
         re.compile(
@@ -200,7 +204,10 @@ def parse_form(question: str) -> QuestionForm:
     if parsed is not None:
         stem, choices = parsed
         asks_false = bool(_ASKS_FALSE.search(fold_aligned(stem)))
-        return QuestionForm("choices", choice_stem(stem), choices, pick_false=asks_false)
+        stem = choice_stem(stem)
+        if not re.search(r"\w", stem):
+            stem = ""  # "Phát biểu nào sau đây đúng?": the choices are the whole content
+        return QuestionForm("choices", stem, choices, pick_false=asks_false)
     yes_no = parse_yes_no(question)
     if yes_no is not None:
         return QuestionForm("yes_no", yes_no[0], verdicts=yes_no[1])

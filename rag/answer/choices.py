@@ -23,7 +23,7 @@ from rag.question_form import Choice, QuestionForm, parse_form
 from rag.records import Clause, Hit
 from rag.text import fold
 
-POOL = 16  # evidence clauses each choice is read against
+POOL = 48  # evidence clauses (retrieved, and the items under them) each choice is read against
 # The answerer's SUPPORT_THRESHOLD: a relevant clause found for the stem is an answer, not an abstention.
 ANSWERED = 0.5
 RELEVANT = 0.35  # below this share of the stem's words in any clause, nothing relevant was found
@@ -118,7 +118,7 @@ class FormAnswer(Strategy):
         plain = [
             c for c in form.choices if not _ALL_OF.search(fold(c.text)) and not _NONE_OF.search(fold(c.text))
         ]
-        terms = _distinct_terms(intent, plain)
+        terms = {c.letter: query_terms(intent, text=c.text) for c in plain}
         top = max(c.score for c in candidates) or 1.0
         best: dict[str, _Reading] = {}
         for choice in plain:
@@ -203,9 +203,16 @@ class FormAnswer(Strategy):
         if stem_terms:
             # The stem's words around the choice ("người lao động đóng", not "người sử dụng lao động đóng").
             stem = 0.65 * coverage(view, stem_terms, view.head_terms(cand.clause), passage.terms)
-            stem += 0.2 * phrase_coverage(view, stem_terms, passage.terms)
+            # … as phrases, in the passage or in the headings over it ("Các chế độ bảo hiểm thất nghiệp")
+            head = view.head_terms(cand.clause)
+            stem += 0.2 * max(
+                phrase_coverage(view, stem_terms, passage.terms), phrase_coverage(view, stem_terms, head)
+            )
             stem += 0.15 * same_subject(stem_text, passage.text)
-        return found * (0.5 + 0.3 * stem + 0.2 * max(cand.score, 0.0) / top)
+        # A passage that says just the choice ("c) Trợ cấp thất nghiệp;" under the heading the stem
+        # names) states it more plainly than one that mentions it among other things.
+        tight = _share_said(words, passage) if words else 0.0
+        return found * (0.45 + 0.3 * stem + 0.15 * max(cand.score, 0.0) / top + 0.1 * tight)
 
     # --- yes/no ------------------------------------------------------------------------------
     def _verdict(self, ctx: Context, form: QuestionForm, candidates: list[Candidate]) -> Composed:
@@ -290,11 +297,10 @@ def _polarity(view: CorpusView, clause: Clause, passage: Passage) -> int:
     return negations(" ".join(h for h in heads if h)) % 2
 
 
-def _distinct_terms(intent: Intent, choices: list[Choice]) -> dict[str, QueryTerms]:
-    """Each choice's words, without the words every choice shares ("Bộ" in "Bộ Nội vụ", "Bộ Tư pháp")."""
-    terms = {c.letter: query_terms(intent, text=c.text) for c in choices}
-    shared = set.intersection(*(set(t.folded) for t in terms.values())) if len(terms) > 1 else set()
-    return {letter: (t.without(shared) or t) for letter, t in terms.items()}
+def _share_said(words: QueryTerms, passage: Passage) -> float:
+    """Share of the passage's words that are the choice's words."""
+    asked, said, seq, _ = words.pick(passage.terms)
+    return len(set(seq) & set(asked)) / len(set(seq)) if seq else 0.0
 
 
 def _pick(
