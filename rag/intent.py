@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.query import analyze_query
+from rag.question_form import QuestionForm
 from rag.text import fold, has_diacritics
 
 # English administrative vocabulary -> Vietnamese (folded targets are matched later, the
@@ -271,6 +272,7 @@ class Intent:
     list_like: bool = False  # asks for several things ("những gì", "những đơn vị nào")
     asks_article: bool = False  # "điều nào quy định …": the answer names the article
     asks_count: bool = False  # "bao nhiêu", "số lượng", "mấy năm": the answer must state a quantity
+    form: QuestionForm | None = None  # choices or a yes/no frame set apart from the stem (rag.question_form)
 
 
 def translate_english(question: str) -> tuple[str, bool]:

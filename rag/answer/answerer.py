@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from rag.answer.base import CITATIONS, NOT_FOUND, Composed, Context, Strategy
+from rag.answer.choices import FormAnswer, read_form
 from rag.answer.corpus import CorpusView
 from rag.answer.document_facts import DocumentFacts, EffectiveDate, ReferenceDate, SignedBy
 from rag.answer.documents import document_affinity, named_documents
@@ -24,7 +25,7 @@ from rag.answer.passage import ExtractivePassage
 from rag.answer.support import SupportCheck
 from rag.answer.targets import YearTargets
 from rag.answer.task_fields import TaskFields
-from rag.intent import Intent, analyze
+from rag.intent import Intent
 from rag.records import Answer, Citation, Clause, Filters, Hit
 from rag.text import fold
 
@@ -40,6 +41,7 @@ LEXICAL_SUFFICIENT = 0.7
 RETRIEVE_K = 24
 
 STRATEGIES: tuple[Strategy, ...] = (
+    FormAnswer(),
     SignedBy(),
     DocumentFacts(),
     TaskFields(),
@@ -101,7 +103,7 @@ class Answerer:
         mode: str = "hybrid",
         filters: Filters | None = None,
     ) -> Answer:
-        intent = analyze(question)
+        intent, retriever = read_form(question, retriever)  # a choice or yes/no question: its stem
         timings: dict[str, float] = {}
         if mode == "hybrid" and not intent.english and self.lexical_sufficient is not None:
             lexical = self._answer(intent, retriever, k=k, mode="bm25", filters=filters)
