@@ -9,6 +9,7 @@ from rag.answer.base import Composed, Context, Strategy
 from rag.answer.evidence import best_docs
 from rag.answer.text import short, trim
 from rag.records import Clause
+from rag.text import fold
 
 FIELD_LABELS = {
     "lead_unit": "Đơn vị thực hiện",
@@ -20,6 +21,10 @@ FIELD_WORDS = frozenset(
     {"thoi", "gian", "thuc", "hien", "don", "phoi", "hop", "chu", "tri", "nhiem", "vu", "han"}
 )
 INTENT_FIELD = {"lead_unit": "lead_unit", "coordinating": "coordinating_units", "deadline": "deadline"}
+
+
+# Document affinity of a question that cites the document's number (rag.answer.documents).
+NAMED_BY_NUMBER = 3.0
 
 
 class TaskFields(Strategy):
@@ -46,6 +51,12 @@ class TaskFields(Strategy):
         if intent.task_number is not None:
             numbered = [t for t in tasks if ctx.view.task_number(t) == intent.task_number]
             if not numbered:
+                return None
+            # A document named by its number that has no such task: another document's task 7
+            # is not the answer.
+            top = max(affinity.values(), default=0.0)
+            named = {d for d, a in affinity.items() if a >= NAMED_BY_NUMBER and a >= top - 1e-9}
+            if named and not named & {t.doc_id for t in numbered}:
                 return None
             docs = best_docs(affinity, {t.doc_id for t in numbered})
             chosen = [t for t in numbered if t.doc_id in docs]
@@ -87,7 +98,12 @@ class TaskFields(Strategy):
                 if len(chosen) > 1
                 else f"Nhiệm vụ {task.locator} ({title})"
             )
-            parts.append(f"{prefix}: {FIELD_LABELS[key]}: {value}.")
+            lead = task.fields.get("lead_unit", "").rstrip(" .;")
+            if key == "coordinating_units" and lead and fold(value) in intent.folded:
+                # "Who works with Y on X?" where Y is the listed partner: the lead unit works with Y.
+                parts.append(f"{prefix}: {FIELD_LABELS['lead_unit']}: {lead}; {FIELD_LABELS[key]}: {value}.")
+            else:
+                parts.append(f"{prefix}: {FIELD_LABELS[key]}: {value}.")
             cited.append(field_clause)
         text = "\n".join(parts) if len(parts) > 1 else parts[0]
         if len(parts) > 1:
