@@ -142,7 +142,10 @@ class EffectiveDate(Strategy):
                 lines.append(f"{doc.meta.label()}: {_effect_sentence(ctx, c)}")
             return Composed(text=trim("\n".join(lines), 900), cited=matching[:CITATIONS], support=1.0)
         docs = best_docs(ctx.affinity, {c.doc_id for c in candidates})
-        pool = [Hit(clause=c, score=1.0) for c in candidates if c.doc_id in docs]
+        # A sentence that says from when ("có hiệu lực (thi hành) kể từ ngày …") over one that
+        # only mentions validity ("… hết hiệu lực", "văn bản có hiệu lực").
+        stating = [c for c in candidates if c.doc_id in docs and _TAKES_EFFECT.search(ctx.view.folded[c.id])]
+        pool = [Hit(clause=c, score=1.0) for c in (stating or [c for c in candidates if c.doc_id in docs])]
         if not pool:
             return None
         best = ctx.evidence.candidates(intent, pool, ctx.affinity)
@@ -157,6 +160,7 @@ class EffectiveDate(Strategy):
 
 
 _IN_EFFECT = re.compile(r"\bhieu luc\b")
+_TAKES_EFFECT = re.compile(r"\bco hieu luc(?: thi hanh)?(?: ke)? tu\b")
 _ON_SIGNING = re.compile(r"\b(tu|ke tu) ngay ky\b")
 
 

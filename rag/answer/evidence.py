@@ -34,6 +34,7 @@ ORG_HEAD = re.compile(
 
 _DOCUMENT_PARTS = frozenset({"header", "signature", "recipients"})
 _DOCUMENT_KINDS = frozenset({"signer", "recipient", "doc_number", "date"})
+_CONTENT_KINDS = frozenset({"lead_unit", "coordinating", "deadline", "number", "target"})
 # The verbs that state a unit's role in a task, by the intent that asks for it.
 _ROLE_WORDS = {
     "lead_unit": re.compile(r"\b(chu tri|thuc hien|dau moi|chiu trach nhiem)\b"),
@@ -106,8 +107,10 @@ class Evidence:
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
                 continue
-            if intent.english and c.kind in _DOCUMENT_PARTS and intent.kind not in _DOCUMENT_KINDS:
-                continue  # named by the question's document number, it says nothing about the content
+            if c.kind in _DOCUMENT_PARTS and (intent.english or intent.kind in _CONTENT_KINDS):
+                # A header, signature or recipient list names no unit's task, deadline or figure
+                # (and an English question's number matches the header only).
+                continue
             head = self.view.head_terms(c)
 
             def passage_score(p: Passage) -> float:

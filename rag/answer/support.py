@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from rag.answer.base import Composed
 from rag.answer.corpus import CorpusView
-from rag.answer.text import NUMBER_WORDS, question_numbers
+from rag.answer.text import NUMBER_WORDS, question_numbers, strip_marker
 from rag.intent import Intent
 from rag.matching import ABBREVIATIONS_FOLDED
 from rag.records import Clause
@@ -29,6 +29,11 @@ QUESTION_WORDS = frozenset(
     mức mức_độ số_lượng quy_định nội_dung trường_hợp cần được theo
     """.split()
 )
+
+
+def _unmarked(text: str) -> str:
+    """Answer lines without their list markers: "2." or "6 |" is no quantity."""
+    return "\n".join(strip_marker(line) for line in text.splitlines())
 
 
 class SupportCheck:
@@ -135,7 +140,7 @@ class SupportCheck:
         asked = set(question_numbers(intent.folded, periods=True))
         if (
             intent.asks_count
-            and not set(question_numbers(fold(composed.text), periods=True)) - asked
+            and not set(question_numbers(fold(_unmarked(composed.text)), periods=True)) - asked
             # Laws often write numbers in words ("hai năm", "ba mươi ngày").
             and not NUMBER_WORDS.search(composed.text.lower())
         ):

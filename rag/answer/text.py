@@ -179,7 +179,8 @@ def question_numbers(folded: str, *, periods: bool = False) -> list[str]:
 
 
 def strip_marker(text: str) -> str:
-    return re.sub(r"^\s*(?:[-+•]|\d+(?:\.\d+)*\.|[a-zđ]\))\s*", "", text)
+    """A line without its list marker ("2.", "a)", "-") or a table row's number ("6 |")."""
+    return re.sub(r"^\s*(?:[-+•]|\d+(?:\.\d+)*\.|[a-zđ]\)|\d+\s*\|)\s*", "", text)
 
 
 def squash_numbers(folded: str) -> str:

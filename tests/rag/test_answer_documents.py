@@ -27,6 +27,10 @@ Quy định này áp dụng đối với các chợ truyền thống trên đị
 2. Chợ hạng II có từ 200 đến 400 điểm kinh doanh.
 Điều 5. Kiểm tra phòng cháy
 Ban quản lý chợ tổ chức kiểm tra công tác phòng cháy chữa cháy (PCCC) ít nhất 02 lần mỗi năm.
+Điều 6. Bãi bỏ
+Quyết định số 5/2019/QĐ-UBND về quản lý chợ truyền thống hết hiệu lực khi Quyết định này có hiệu lực.
+Điều 7. Hỗ trợ tiểu thương
+1. Mức hỗ trợ cho tiểu thương bị thiệt hại do Ủy ban nhân dân tỉnh quyết định hằng năm.
 TM. ỦY BAN NHÂN DÂN
 KT. CHỦ TỊCH
 PHÓ CHỦ TỊCH
@@ -200,3 +204,20 @@ def test_a_task_row_of_a_named_plan_and_a_task_the_plan_lacks(assistant: Assista
     assert answer.citations[0].locator.endswith("3")
     # Plan 31 has one task only: plan 77's task 3 does not answer for it.
     assert assistant.ask("Cơ quan nào chủ trì nhiệm vụ 3 của Kế hoạch 31/KH-UBND?").abstained
+
+
+def test_the_sentence_saying_from_when_beats_one_mentioning_validity(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Quyết định ban hành quy định về quản lý chợ truyền thống có hiệu lực từ ngày nào?"
+    )
+    assert "15 tháng 11 năm 2025" in answer.answer
+
+
+def test_a_list_number_is_no_amount(assistant: Assistant) -> None:
+    # "1." opens the only clause about the amount: it states none, so the documents do not say.
+    assert assistant.ask("Mức hỗ trợ cho tiểu thương bị thiệt hại là bao nhiêu đồng?").abstained
+
+
+def test_a_header_never_answers_who_leads(assistant: Assistant) -> None:
+    answer = assistant.ask("Cơ quan nào chủ trì phòng, chống buôn lậu hàng giả năm 2026?")
+    assert all(c.locator != "header" for c in answer.citations[:1])
