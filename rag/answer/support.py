@@ -17,8 +17,11 @@ from rag.intent import Intent
 from rag.matching import ABBREVIATIONS_FOLDED
 from rag.records import Clause
 from rag.text import fold, has_diacritics
+from rag.vocabulary import DOC_TYPES
 
 STRONG_SUPPORT = 0.9
+# A compound noun used by at most this share of the documents names a subject (see absent_from_document).
+SUBJECT_SHARE = 0.5
 # underthesea (VLSP) tags of words that name things; Nc (classifiers: "vị", "cái") does not.
 NOUN_TAGS = frozenset({"N", "Np", "Ny", "Nb", "Nu"})
 # Segmented words that ask rather than name (they need not occur in the documents).
@@ -45,6 +48,8 @@ class SupportCheck:
         self.syllables = frozenset(s for w in vocabulary for s in w.split("_"))
         self._spaced_text: str | None = None
         self._acronyms: dict[str, bool] = {}
+        self._document_texts: dict[str, str] = {}
+        self._shares: dict[str, float] = {}
 
     def unknown_words(self, intent: Intent) -> list[str]:
         """Nouns of a question (typed with marks) that no document contains.
@@ -145,8 +150,67 @@ class SupportCheck:
             and not NUMBER_WORDS.search(composed.text.lower())
         ):
             return True
+        if composed.support < STRONG_SUPPORT and self.absent_from_document(intent, composed):
+            return True
         # "… năm 2024" answered from a report of 2025: not the year asked about.
         return bool(intent.years) and not self.about_years(composed.cited, intent.years)
+
+    def absent_from_document(self, intent: Intent, composed: Composed) -> list[str]:
+        """Compound nouns of the question that other documents use but the one answering never
+        does ("tôm hùm" asked of a plan that monitors other ponds): it does not answer that."""
+        docs = {c.doc_id for c in composed.cited}
+        if (
+            intent.english
+            or len(docs) != 1
+            or not has_diacritics(intent.question)
+            or intent.kind in ("signer", "recipient", "doc_number")  # answered from the document's metadata
+        ):
+            return []
+        from index.lexical import tokenize, word_classes
+
+        compounds = [
+            w
+            for w in tokenize(intent.query).word
+            if "_" in w
+            and w in self.vocabulary
+            and w not in QUESTION_WORDS
+            and not any(ch.isdigit() for ch in w)
+        ]
+        if not compounds:
+            return []
+        text = self.document_text(docs.pop())
+        classes = word_classes(intent.query)
+        return [
+            w
+            for w in compounds
+            if classes.get(w, "N") in NOUN_TAGS
+            and f" {w.replace('_', ' ')} " not in text
+            and fold(w.replace("_", " ")) not in DOC_TYPES
+            # a word most documents use ("thời gian", "công tác") is a way of speaking, not a subject
+            and self.document_share(w) <= SUBJECT_SHARE
+        ]
+
+    def document_share(self, word: str) -> float:
+        """Share of the documents whose text uses a (segmented) word."""
+        share = self._shares.get(word)
+        if share is None:
+            phrase = f" {word.replace('_', ' ')} "
+            docs = list(self.view.documents)
+            share = sum(phrase in self.document_text(d) for d in docs) / max(1, len(docs))
+            self._shares[word] = share
+        return share
+
+    def document_text(self, doc_id: str) -> str:
+        """A document's clause texts and metadata, lower-cased, punctuation as spaces."""
+        cached = self._document_texts.get(doc_id)
+        if cached is None:
+            doc = self.view.documents[doc_id]
+            meta = doc.meta
+            joined = " ".join(
+                [meta.title, meta.subject, meta.issuer, *(c.text for c in self.view.by_doc.get(doc_id, []))]
+            ).lower()
+            cached = self._document_texts[doc_id] = " " + " ".join(re.split(r"[\W_]+", joined)) + " "
+        return cached
 
     def about_years(self, cited: list[Clause], years: Iterable[str]) -> bool:
         """Whether a cited clause, the clauses it sits under (whole, not the cut breadcrumb) or its

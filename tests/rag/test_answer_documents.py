@@ -221,3 +221,10 @@ def test_a_list_number_is_no_amount(assistant: Assistant) -> None:
 def test_a_header_never_answers_who_leads(assistant: Assistant) -> None:
     answer = assistant.ask("Cơ quan nào chủ trì phòng, chống buôn lậu hàng giả năm 2026?")
     assert all(c.locator != "header" for c in answer.citations[:1])
+
+
+def test_a_subject_other_documents_have_but_the_answering_one_lacks(assistant: Assistant) -> None:
+    # Only the Bình Minh plan speaks of "đoàn viên"; it never names Hòa An, which another document
+    # does: asked of Hòa An, the passage found answers for another province, so the documents do not say.
+    answer = assistant.ask("Ở Hòa An, đơn vị nào chủ trì tuyên truyền phòng, chống buôn lậu cho đoàn viên?")
+    assert answer.abstained
