@@ -131,10 +131,6 @@ class Answerer:
             return retriever.run(intent.query, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=scoped)
 
         composed = self._compose(intent, hits, allowed_docs, within)
-        if composed is not None and any(c.doc_id not in allowed_docs for c in composed.cited):
-            composed = None  # never answer from a document the caller may not read: abstain
-        if composed is not None and self.support.answers_something_else(intent, composed):
-            composed.support = min(composed.support, UNKNOWN_WORD_SUPPORT_CAP)
         t2 = time.perf_counter()
         return _Attempt(composed, hits, retrieve_ms=(t1 - t0) * 1000, answer_ms=(t2 - t1) * 1000)
 
@@ -198,11 +194,31 @@ class Answerer:
         if named and within is not None and len(named) < len(affinity):
             hits = within(named) or hits
         ctx = Context(intent=intent, hits=hits, affinity=affinity, view=self.view, evidence=self.evidence)
+        # Structure first, but a structured answer the support check rejects (the task found is
+        # about another year, the field names no unit asked for) lets the later strategies try;
+        # the best-supported answer stands.
+        best: Composed | None = None
         for strategy in self.strategies:
             composed = strategy.compose(ctx)
-            if composed is not None:
-                return composed if composed.cited else None
-        return None
+            if composed is None:
+                continue
+            if not composed.cited:
+                return best  # the documents lack what the question names (a task, an article)
+            composed = self._checked(intent, composed, allowed)
+            if composed is not None and composed.support >= SUPPORT_THRESHOLD:
+                return composed
+            if composed is not None and (best is None or composed.support > best.support):
+                best = composed
+        return best
+
+    def _checked(self, intent: Intent, composed: Composed, allowed: set[str]) -> Composed | None:
+        """The support check: capped when the passage answers something else; None from a
+        document the caller may not read."""
+        if any(c.doc_id not in allowed for c in composed.cited):
+            return None  # never answer from a document the caller may not read: abstain
+        if self.support.answers_something_else(intent, composed):
+            composed.support = min(composed.support, UNKNOWN_WORD_SUPPORT_CAP)
+        return composed
 
     # --- citations -----------------------------------------------------------------------
     def _cite(self, clause: Clause, score: float) -> Citation:
