@@ -9,13 +9,17 @@ import re
 from dataclasses import dataclass, field
 
 from rag.text import fold, nfc
+from rag.vocabulary import DOC_TYPE_ABBREVIATIONS, ENGLISH_DOC_TYPES
 from rag.vocabulary import DOC_TYPES as VIETNAMESE_DOC_TYPES
-from rag.vocabulary import ENGLISH_DOC_TYPES
 
 # Folded document-type names (and English equivalents) -> the type as documents write it.
 DOC_TYPES: dict[str, str] = {**VIETNAMESE_DOC_TYPES, **ENGLISH_DOC_TYPES}
 _TYPE_ALT = "|".join(sorted((re.escape(t) for t in DOC_TYPES), key=len, reverse=True))
 _DOC_REF = re.compile(rf"\b({_TYPE_ALT})\s+(?:so\s+|no\.?\s+|number\s+)?(\d+(?:\s?[/-]\s?[\w&]+)*)")
+# "QĐ 2597/QĐ-TTg", "KH 310/KH-UBND": an abbreviated type right before a number.
+_ABBREVIATED_REF = re.compile(
+    rf"\b({'|'.join(DOC_TYPE_ABBREVIATIONS)})\s+(?:so\s+)?(\d+(?:\s?[/-]\s?[\w&]+)*)"
+)
 _DOC_TYPE = re.compile(rf"\b({_TYPE_ALT})\b")
 _TASK = re.compile(r"\b(?:nhiem vu|nv|task|muc)\s+(?:so\s+|thu\s+|no\.?\s*)?(\d{1,2})\b")
 _YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/.-]|/)")
@@ -112,7 +116,16 @@ def analyze_query(text: str) -> QueryHints:
     task = _TASK.search(plain)
     refs = tuple(
         dict.fromkeys(
-            DocRef(DOC_TYPES[m.group(1)], re.sub(r"\s", "", m.group(2))) for m in _DOC_REF.finditer(plain)
+            [
+                *(
+                    DocRef(DOC_TYPES[m.group(1)], re.sub(r"\s", "", m.group(2)))
+                    for m in _DOC_REF.finditer(plain)
+                ),
+                *(
+                    DocRef(DOC_TYPE_ABBREVIATIONS[m.group(1)], re.sub(r"\s", "", m.group(2)))
+                    for m in _ABBREVIATED_REF.finditer(plain)
+                ),
+            ]
         )
     )
     types = tuple(dict.fromkeys(DOC_TYPES[m.group(1)] for m in _DOC_TYPE.finditer(plain)))

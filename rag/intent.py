@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from index.query import analyze_query
 from rag.question_form import QuestionForm
 from rag.text import fold, has_diacritics
+from rag.vocabulary import DOC_TYPES
 
 # English administrative vocabulary -> Vietnamese (folded targets are matched later, the
 # Vietnamese form is what retrieval sees). Longer phrases first.
@@ -177,6 +178,8 @@ _MARKED_COUNT = re.compile(r"\bmấy\b", re.IGNORECASE)
 # A question asking which article (or chapter) says something: the answer names it.
 _ASKS_ARTICLE = re.compile(r"\b(dieu|chuong|dieu khoan) (nao|may)\b|\bquy dinh (o|tai) dau\b")
 
+_DOCUMENT_WORDS = "|".join(["van ban", *sorted(DOC_TYPES, key=len, reverse=True)])
+
 # Intent patterns (folded). Order matters: the first match wins.
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -196,6 +199,9 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bkinh gui\b|\bnoi nhan\b|\bgui\s+(cho\s+|den\s+|toi\s+|ve\s+)?(ai|dau|nhung|co quan|don vi|cac|noi nao)\b"
             r"|\b(duoc|da) gui\b|\bnhan van ban\b"
+            # "Công điện … gửi Chủ tịch UBND những tỉnh nào": a document sent to whom (not "units send
+            # their files to which office", which the text answers)
+            rf"|\b(?:{_DOCUMENT_WORDS})\b[^?]*?\bgui\b(?:\s+\w+){{0,6}}?\s+(?:nhung|cac)\s+(?:[\w,]+\s+){{0,3}}nao\b"
         ),
     ),
     # "how many" outranks the verbs around it ("how many … did the department carry out").

@@ -29,6 +29,22 @@ DOC_TYPES: dict[str, str] = {
     "bien ban": "Biên bản",
 }
 
+# Abbreviated document types written before a number in questions ("QĐ 2597/QĐ-TTg", "KH 310"),
+# folded -> canonical name.
+DOC_TYPE_ABBREVIATIONS: dict[str, str] = {
+    "qd": "Quyết định",
+    "kh": "Kế hoạch",
+    "nq": "Nghị quyết",
+    "nd": "Nghị định",
+    "tt": "Thông tư",
+    "cv": "Công văn",
+    "ct": "Chỉ thị",
+    "tb": "Thông báo",
+    "hd": "Hướng dẫn",
+    "cd": "Công điện",
+    "bc": "Báo cáo",
+}
+
 # English names of document types (questions in English), folded -> canonical Vietnamese.
 ENGLISH_DOC_TYPES: dict[str, str] = {
     "plan": "Kế hoạch",

@@ -33,3 +33,13 @@ def test_document_numbers_survive_abbreviation_expansion() -> None:
     hints = analyze_query("Kế hoạch số 58/KH-UBND của UBND tỉnh giao nhiệm vụ gì?")
     assert [r.number for r in hints.doc_refs] == ["58/kh-ubnd"]
     assert "58/kh-ubnd" in hints.numbers
+
+
+def test_abbreviated_document_types_before_a_number() -> None:
+    from index.query import analyze_query
+
+    assert [
+        (r.doc_type, r.number) for r in analyze_query("Nhiệm vụ 5 trong phụ lục QĐ 2597/QĐ-TTg").doc_refs
+    ] == [("Quyết định", "2597/qd-ttg")]
+    assert [r.doc_type for r in analyze_query("theo KH 310/KH-UBND của Hà Nội").doc_refs] == ["Kế hoạch"]
+    assert analyze_query("Tiểu ban KH của tỉnh").doc_refs == ()  # no number: no reference

@@ -56,3 +56,11 @@ def test_content_terms_drop_question_words_keep_numbers() -> None:
     terms = content_terms(analyze("Sở tiếp nhận bao nhiêu phiếu đề xuất năm 2025?"))
     assert "bao" not in terms and "nhieu" not in terms
     assert {"phieu", "xuat", "2025"} <= set(terms)
+
+
+def test_a_document_sent_to_which_bodies_asks_for_recipients() -> None:
+    from rag.intent import analyze
+
+    assert analyze("Công điện số 12/CĐ-TTg gửi Chủ tịch UBND những tỉnh, thành phố nào?").kind == "recipient"
+    # Units sending their files somewhere is the text's content, not the document's recipients.
+    assert analyze("Các đơn vị gửi hồ sơ đến những đơn vị nào để thẩm định?").kind != "recipient"
