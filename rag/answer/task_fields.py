@@ -23,6 +23,12 @@ FIELD_WORDS = frozenset(
 INTENT_FIELD = {"lead_unit": "lead_unit", "coordinating": "coordinating_units", "deadline": "deadline"}
 
 
+# What else a task-field question may ask for beside its main field.
+_ASKS_FIELD = {
+    "lead_unit": re.compile(r"\bchu tri\b"),
+    "coordinating_units": re.compile(r"\bphoi hop\b"),
+    "deadline": re.compile(r"\b(thoi gian|thoi han|giai doan|khi nao|bao gio|tien do|han chot)\b"),
+}
 # Document affinity of a question that cites the document's number (rag.answer.documents).
 NAMED_BY_NUMBER = 3.0
 
@@ -101,9 +107,12 @@ class TaskFields(Strategy):
             lead = task.fields.get("lead_unit", "").rstrip(" .;")
             if key == "coordinating_units" and lead and fold(value) in intent.folded:
                 # "Who works with Y on X?" where Y is the listed partner: the lead unit works with Y.
-                parts.append(f"{prefix}: {FIELD_LABELS['lead_unit']}: {lead}; {FIELD_LABELS[key]}: {value}.")
+                shown = ["lead_unit", key]
             else:
-                parts.append(f"{prefix}: {FIELD_LABELS[key]}: {value}.")
+                # "… do sở nào chủ trì và thực hiện giai đoạn nào?": every field the question asks for.
+                shown = [key, *(k for k, asks in _ASKS_FIELD.items() if k != key and asks.search(intent.folded))]
+            values = [(k, task.fields[k].rstrip(" .;")) for k in shown if task.fields.get(k, "").strip()]
+            parts.append(f"{prefix}: " + "; ".join(f"{FIELD_LABELS[k]}: {v}" for k, v in values) + ".")
             cited.append(field_clause)
         text = "\n".join(parts) if len(parts) > 1 else parts[0]
         if len(parts) > 1:

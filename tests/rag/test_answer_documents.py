@@ -242,3 +242,10 @@ def test_a_passage_answers_when_the_task_field_does_not(assistant: Assistant) ->
         "Sở Khoa học và Công nghệ tham mưu UBND tỉnh phối hợp với bộ nào để rà soát chiến lược dữ liệu đến 2030?"
     )
     assert not answer.abstained and "Bộ Công an" in answer.answer
+
+
+def test_a_task_question_asking_two_fields_gets_both(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Nhiệm vụ 3 trong phụ lục Kế hoạch 77/KH-UBND do cơ quan nào chủ trì và hoàn thành khi nào?"
+    )
+    assert "Sở Tài chính" in answer.answer and "Tháng 12/2026" in answer.answer
