@@ -193,7 +193,14 @@ class Answerer:
         named = named_documents(self.view, intent, affinity)
         if named and within is not None and len(named) < len(affinity):
             hits = within(named) or hits
-        ctx = Context(intent=intent, hits=hits, affinity=affinity, view=self.view, evidence=self.evidence)
+        ctx = Context(
+            intent=intent,
+            hits=hits,
+            affinity=affinity,
+            view=self.view,
+            evidence=self.evidence,
+            support=self.support,
+        )
         # Structure first, but a structured answer the support check rejects (the task found is
         # about another year, the field names no unit asked for) lets the later strategies try;
         # the best-supported answer stands.

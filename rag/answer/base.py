@@ -12,6 +12,7 @@ from rag.records import Clause, Hit
 if TYPE_CHECKING:
     from rag.answer.corpus import CorpusView
     from rag.answer.evidence import Evidence
+    from rag.answer.support import SupportCheck
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản."
 CITATIONS = 5
@@ -41,6 +42,7 @@ class Context:
     affinity: dict[str, float]  # doc id -> how well the document matches what the question says of it
     view: CorpusView
     evidence: Evidence
+    support: SupportCheck | None = None  # lets a strategy pass over a passage that answers something else
 
 
 class Strategy(ABC):

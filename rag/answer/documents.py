@@ -82,7 +82,7 @@ def document_affinity(view: CorpusView, intent: Intent, allowed: set[str]) -> di
         elif share >= 0.99:
             score += 0.75  # the issuer's name appears, but not as the document's author
         if place and names_place(intent.folded, place):
-            score += 1.0  # "ở Đồng Tháp", "của TP.HCM": a document of that province or city
+            score += 2.0  # "ở Đồng Tháp", "của TP.HCM": a document of that province or city, as its author
         title_terms = view.meta_terms(f"{meta.title} {meta.subject}").folded
         if title_terms:
             score += 0.5 * len(q_terms & title_terms) / max(1, len(q_terms))

@@ -35,6 +35,9 @@ ORG_HEAD = re.compile(
 _DOCUMENT_PARTS = frozenset({"header", "signature", "recipients"})
 _DOCUMENT_KINDS = frozenset({"signer", "recipient", "doc_number", "date"})
 _CONTENT_KINDS = frozenset({"lead_unit", "coordinating", "deadline", "number", "target"})
+DEADLINE_CUE = re.compile(
+    r"\b(truoc|cham nhat|han chot|thoi han|hoan thanh|dinh ky|hang thang|hang nam|hang quy|hang tuan|moi thang)\b"
+)
 # The verbs that state a unit's role in a task, by the intent that asks for it.
 _ROLE_WORDS = {
     "lead_unit": re.compile(r"\b(chu tri|thuc hien|dau moi|chiu trach nhiem)\b"),
@@ -145,9 +148,15 @@ class Evidence:
                 score += 0.4 * fills_number_slot(best_passage.folded, intent.folded)
                 if c.kind == "heading" and self.view.children.get(c.id):
                     score -= 0.2
-            # (a header's date is the issue date: a deadline is never it)
+            # A deadline is a date said to be one ("trước ngày …", "chậm nhất", "hằng tháng"), not the
+            # date of a cited document nor a header's issue date.
             if best_passage.has_date and (
-                intent.kind == "date" or (intent.kind == "deadline" and c.kind != "header")
+                intent.kind == "date"
+                or (
+                    intent.kind == "deadline"
+                    and c.kind != "header"
+                    and DEADLINE_CUE.search(best_passage.folded)
+                )
             ):
                 score += 0.3 + 0.4 * date_follows_phrase(best_passage.folded, q_terms.folded)
             score -= 0.5 * period_conflict(intent.folded, self.view.context(c))

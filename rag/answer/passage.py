@@ -39,6 +39,7 @@ def article_scope(ctx: Context, intent: Intent, affinity: dict[str, float]) -> l
 AMBIGUITY_RATIO = 0.88
 NAMED_ALIKE = 0.05
 RIVALS = 4
+ALTERNATIVES = 4
 SUPPORTED = 0.5
 
 # Questions whose answer is a unit or its duty: the unit heading over a bullet is named.
@@ -70,8 +71,19 @@ class ExtractivePassage(Strategy):
             candidates = [c for c in candidates if names_a_person(c.passage, near=title)]
         if not candidates:
             return None
-        best = candidates[0]
-        composed = self._answer_from(ctx, best)
+        # The best passage, unless it answers something else and one of the next few, from a
+        # document the question names better (its province, its number), does not.
+        best, composed = candidates[0], self._answer_from(ctx, candidates[0])
+        if ctx.support is not None and ctx.support.answers_something_else(intent, composed):
+            named = ctx.affinity.get(best.clause.doc_id, 0.0)
+            for other in candidates[1:ALTERNATIVES]:
+                if ctx.affinity.get(other.clause.doc_id, 0.0) <= named or other.support < SUPPORTED:
+                    continue
+                tried = self._answer_from(ctx, other)
+                if not ctx.support.answers_something_else(intent, tried):
+                    best, composed = other, tried
+                    candidates = [other, *(c for c in candidates if c is not other)]
+                    break
         rival = self._rival(ctx, candidates)
         if rival is None:
             return composed

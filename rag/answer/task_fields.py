@@ -110,7 +110,10 @@ class TaskFields(Strategy):
                 shown = ["lead_unit", key]
             else:
                 # "… do sở nào chủ trì và thực hiện giai đoạn nào?": every field the question asks for.
-                shown = [key, *(k for k, asks in _ASKS_FIELD.items() if k != key and asks.search(intent.folded))]
+                shown = [
+                    key,
+                    *(k for k, asks in _ASKS_FIELD.items() if k != key and asks.search(intent.folded)),
+                ]
             values = [(k, task.fields[k].rstrip(" .;")) for k in shown if task.fields.get(k, "").strip()]
             parts.append(f"{prefix}: " + "; ".join(f"{FIELD_LABELS[k]}: {v}" for k, v in values) + ".")
             cited.append(field_clause)

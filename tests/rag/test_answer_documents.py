@@ -67,6 +67,7 @@ a) Phối hợp với Công an tỉnh kiểm tra các chợ đầu mối về h�
 b) Làm việc với Tập đoàn Điện lực - Năng lượng Miền Trung về an toàn điện tại các chợ đầu mối trong mùa cao điểm.
 3. Tỉnh đoàn
 Chủ trì tuyên truyền phòng, chống buôn lậu hàng giả cho đoàn viên, công nhân các khu công nghiệp.
+4. Các sở, ngành báo cáo kết quả thực hiện trước ngày 25 tháng 11 hằng năm.
 Nơi nhận:
 - Như trên;
 - Lưu: VT.
@@ -97,6 +98,7 @@ II. NHIỆM VỤ KHÁC
 Đơn vị thực hiện: Sở Khoa học và Công nghệ.
 Đơn vị phối hợp: Các sở, ban, ngành.
 a) Nhiệm vụ: Tham mưu Ủy ban nhân dân tỉnh phối hợp với Bộ Công an rà soát chiến lược dữ liệu đến năm 2030.
+2. Các sở, ban, ngành, Ủy ban nhân dân xã, phường báo cáo kết quả thực hiện kế hoạch phòng, chống buôn lậu hàng giả trước ngày 10 tháng 12 hằng năm.
 Nơi nhận:
 - Như trên;
 - Lưu: VT.
@@ -249,3 +251,11 @@ def test_a_task_question_asking_two_fields_gets_both(assistant: Assistant) -> No
         "Nhiệm vụ 3 trong phụ lục Kế hoạch 77/KH-UBND do cơ quan nào chủ trì và hoàn thành khi nào?"
     )
     assert "Sở Tài chính" in answer.answer and "Tháng 12/2026" in answer.answer
+
+
+def test_the_named_province_answers_even_when_another_words_it_closer(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Ở Bình Minh, các sở, ban, ngành, UBND xã phường báo cáo kết quả thực hiện kế hoạch phòng, chống "
+        "buôn lậu hàng giả trước ngày nào hằng năm?"
+    )
+    assert "25 tháng 11" in answer.answer and "10 tháng 12" not in answer.answer
