@@ -34,6 +34,11 @@ QUESTION_WORDS = frozenset(
 )
 
 
+def _asked_for(word: str, lowered_question: str) -> bool:
+    """ "đơn vị nào", "bộ phận nào": the noun names what is asked for, not a subject."""
+    return bool(re.search(rf"\b{re.escape(word.replace('_', ' '))}\s+nào\b", lowered_question))
+
+
 def _unmarked(text: str) -> str:
     """Answer lines without their list markers: "2." or "6 |" is no quantity."""
     return "\n".join(strip_marker(line) for line in text.splitlines())
@@ -76,8 +81,7 @@ class SupportCheck:
             for w in unknown
             if classes.get(w, "N") in NOUN_TAGS
             and not self._written_otherwise(w, intent.question)
-            # "đơn vị nào", "cơ quan nào": the noun names what is asked for, not a subject
-            and not re.search(rf"\b{re.escape(w.replace('_', ' '))}\s+nào\b", lowered)
+            and not _asked_for(w, lowered)
         ]
 
     def _written_otherwise(self, word: str, question: str) -> bool:
@@ -186,6 +190,7 @@ class SupportCheck:
             if classes.get(w, "N") in NOUN_TAGS
             and f" {w.replace('_', ' ')} " not in text
             and fold(w.replace("_", " ")) not in DOC_TYPES
+            and not _asked_for(w, intent.query.lower())
             # a word most documents use ("thời gian", "công tác") is a way of speaking, not a subject
             and self.document_share(w) <= SUBJECT_SHARE
         ]
