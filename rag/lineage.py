@@ -40,6 +40,7 @@ _SELF_CHANGE = re.compile(
 RE_NAMED_LAW = re.compile(
     r"\b(?P<type>luat)\s+[^\d;.()]{3,90}?\s+so\s+(?P<num>\d{1,4}/\d{4}/qh\d{1,2})\b(?P<date>)"
 )
+_CHANGE_WORDS = re.compile(r"thay\s+th|s[ửưu]a\s+[đd][ổôo]i", re.IGNORECASE)
 WINDOW = 160  # characters before a citation searched for its introducing words
 
 
@@ -74,6 +75,8 @@ def _sentence_start(folded: str, at: int) -> str:
 def references_in(clause: Clause, own_number: str, *, body: bool) -> list[Reference]:
     """The typed references of one clause; with ``body`` only "này thay thế/sửa đổi" sentences count."""
     text = clause.text
+    if body and not _CHANGE_WORDS.search(text):
+        return []  # cheap test first: most body clauses state no change
     folded = fold_keep(text)
     change = _SELF_CHANGE.search(folded) if body else None
     if body and change is None:

@@ -11,9 +11,13 @@ from rag.deadlines import period_of
 from rag.records import TaskRef
 from rag.registry import registry_for
 
-ASKS_TASKS = re.compile(r"\b(?:nhiem vu|cong viec)\b")
-ASKS_WHICH = re.compile(r"\b(?:nao|gi|nhung|cac|liet ke)\b")
-ASKS_DUE = re.compile(r"\b(?:hoan thanh|thoi han|han|den han|xong|thuc hien|trien khai|phai)\b")
+# The question asks for tasks ("nhiệm vụ nào", "những nhiệm vụ", "các công việc … gì") by when they are due.
+ASKS_TASKS = re.compile(
+    r"\b(?:nhiem vu|cong viec)\s+(?:nao|gi)\b|\b(?:nhung|cac|liet ke(?: cac)?)\s+(?:nhiem vu|cong viec)\b"
+)
+ASKS_DUE = re.compile(r"\b(?:hoan thanh|thoi han|han chot|den han|xong|phai|thuc hien)\b")
+# Document numbers carry years ("303/2025/NĐ-CP", "57-NQ/TW"): not a period the question asks about.
+DOCUMENT_NUMBER = re.compile(r"\b\d+(?:/\d{4})?/[A-Za-zĐđ][\w/&.\-]*|\b\d+-[A-ZĐ][\w/&.\-]*")
 
 
 def _day(iso: str) -> str:
@@ -33,11 +37,9 @@ class TasksDue(Strategy):
     def compose(self, ctx: Context) -> Composed | None:
         intent = ctx.intent
         f = intent.folded
-        if intent.task_number is not None or not (
-            ASKS_TASKS.search(f) and ASKS_WHICH.search(f) and ASKS_DUE.search(f)
-        ):
+        if intent.task_number is not None or not (ASKS_TASKS.search(f) and ASKS_DUE.search(f)):
             return None
-        period = period_of(intent.query)
+        period = period_of(DOCUMENT_NUMBER.sub(" ", intent.query))
         if period is None:
             return None
         lo, hi = period
