@@ -23,7 +23,7 @@ from api.deps import AssistantProvider, Runner, guard_upload
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimitMiddleware, EarlyCheckMiddleware
 from api.ratelimit import SlidingWindowLimiter
-from api.routers import ask, documents, health, search
+from api.routers import ask, documents, health, search, tasks, units
 from api.schemas import AskResponse
 from api.settings import Settings
 from api.uploads import reconcile
@@ -106,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ask.router)
     app.include_router(search.router)
     app.include_router(documents.router)
+    app.include_router(units.router)
+    app.include_router(tasks.router)
 
     @app.get("/", include_in_schema=False)
     def chat_page() -> FileResponse:

@@ -302,3 +302,69 @@ class Health(BaseModel):
     generation: str | None
     documents: int
     clauses: int
+
+
+# --- units, tasks and lineage (api/routers/units.py, tasks.py, documents.py …/related) --------
+
+
+class UnitOut(BaseModel):
+    id: str  # "so-khoa-hoc-cong-nghe"
+    name: str  # "Sở Khoa học và Công nghệ"
+    variants: list[str]  # other spellings seen ("Sở KH&CN" is expanded, so it is not one)
+    collective: bool  # names many bodies ("Các sở, ban, ngành có liên quan")
+    lead: int  # tasks it leads (chủ trì / thực hiện)
+    coordinating: int  # tasks it coordinates (phối hợp)
+    documents: list[str]  # ids of the documents giving it tasks
+
+
+class UnitList(BaseModel):
+    units: list[UnitOut]
+
+
+class TaskOut(BaseModel):
+    clause_id: str
+    doc_id: str
+    document: str  # the document's label
+    locator: str
+    title: str
+    unit_id: str
+    unit: str  # the unit's name as printed in this task
+    role: Literal["lead", "coordinating"]
+    deadline: str  # as printed
+    due_from: str | None  # ISO; None when open or unknown
+    due_to: str | None
+    recurring: str | None  # "thường xuyên", "hằng năm", …
+    annual: list[str]  # "12-20": a day that recurs every year
+    cite_id: str  # the clause to cite (a field line, or the task)
+
+
+class TaskList(BaseModel):
+    tasks: list[TaskOut]
+
+
+class DocumentTasks(BaseModel):
+    document: DocumentRef
+    tasks: list[TaskOut]
+
+
+class UnitTasks(BaseModel):
+    unit: UnitOut
+    documents: list[DocumentTasks]  # most tasks first; lead before coordinating inside each
+
+
+class EdgeOut(BaseModel):
+    relation: str  # based_on | implements | attached_to | replaces | amends
+    relation_label: str  # "Căn cứ", "Thực hiện", …
+    source: str  # the citing document's id
+    source_label: str
+    target: str | None  # the cited document's id when the caller may read it in the corpus
+    target_label: str  # "Quyết định số 1169/QĐ-TTg ngày 16 tháng 6 năm 2025"
+    target_number: str
+    clause_id: str  # the clause stating the reference
+    text: str
+
+
+class RelatedDocuments(BaseModel):
+    document: DocumentRef
+    outgoing: list[EdgeOut]  # what it is based on, implements, replaces, amends, is attached to
+    incoming: list[EdgeOut]  # the readable documents that cite it so ("Văn bản triển khai": implements)

@@ -150,6 +150,14 @@ class Assistant:
             raise NotFoundError(f"no clause {clause_id!r}")
         return clause, store.neighbours(clause_id, n=n)
 
+    def registry(self, access: set[str] | frozenset[str] | None = None) -> Any:
+        """Units, tasks and lineage of the documents these levels may read (``rag.registry``),
+        built once per snapshot and access view, the same view the answerer uses."""
+        from rag.registry import registry_for
+
+        view = self._snapshot.view(Filters(access=set(access)) if access is not None else None)
+        return registry_for(view.answerer.view)
+
     def document_label(self, doc_id: str) -> str:
         doc = self._snapshot.store.document(doc_id)
         return doc.meta.label() if doc else ""

@@ -248,3 +248,64 @@ class Filters:
 
     def is_empty(self) -> bool:
         return not any([self.doc_type, self.sources, self.issuer, self.date_from, self.date_to, self.access])
+
+
+# --- units, tasks and lineage (built per index snapshot by rag/registry.py) -------------------
+
+
+@dataclass
+class TaskRef:
+    """A task a document gives a unit: its clause, the unit's role and the deadline as dates."""
+
+    clause_id: str  # the task clause (a heading with fields, a table row, a duty under a unit's heading)
+    doc_id: str
+    locator: str
+    title: str  # the task's heading or first words
+    unit_id: str
+    unit: str  # the unit's name as printed in this task
+    role: str  # "lead" (chủ trì / thực hiện) or "coordinating" (phối hợp)
+    deadline: str = ""  # as printed: "Quý IV/2025", "Thường xuyên"
+    due_from: str | None = None  # ISO, from rag.deadlines
+    due_to: str | None = None
+    recurring: str | None = None  # "thường xuyên", "hằng năm", …
+    annual: list[str] = field(default_factory=list)  # "12-20": a day that recurs every year
+    cite_id: str = ""  # the clause that states the unit (a field line) or the task itself
+    source: str = "fields"  # "fields" (field lines, table columns) or "section" (a unit's heading)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Unit:
+    """One body across documents: "Sở KH&CN" and "Sở Khoa học và Công nghệ" are one unit."""
+
+    id: str  # "so-khoa-hoc-cong-nghe"
+    name: str  # the most used spelling: "Sở Khoa học và Công nghệ"
+    variants: list[str] = field(default_factory=list)  # other spellings seen
+    collective: bool = False  # names many bodies: "Các sở, ban, ngành có liên quan"
+    lead: int = 0  # tasks it leads
+    coordinating: int = 0  # tasks it coordinates
+    documents: list[str] = field(default_factory=list)  # ids of documents giving it tasks
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Edge:
+    """A typed reference from one document to another (which may not be in the corpus)."""
+
+    source: str  # the citing document's id
+    relation: (
+        str  # based_on | implements | attached_to | replaces | amends (rag.vocabulary.REFERENCE_RELATIONS)
+    )
+    target: str  # the cited document's id when it is in the corpus, else ""
+    target_label: str  # "Quyết định số 1169/QĐ-TTg ngày 16 tháng 6 năm 2025"
+    target_number: str  # "1169/QĐ-TTg"
+    target_type: str  # "Quyết định"
+    clause_id: str  # the clause that states it
+    text: str = ""  # the sentence that states it
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

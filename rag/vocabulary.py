@@ -275,3 +275,186 @@ ORGANISATION_HEADS: tuple[str, ...] = (
     "Cảng vụ",
     "Chi nhánh",
 )
+
+# --- units, deadlines and references (rag/units.py, rag/deadlines.py, rag/lineage.py) ----------
+
+# Abbreviated unit names as documents write them: the abbreviation's letters (folded, "&", ",",
+# "-" and spaces removed: "KH&CN" -> "khcn", "VH,TT&DL" -> "vhttdl") -> the field the body
+# covers, written after "Sở"/"Bộ" ("Sở KH&CN" -> "Sở Khoa học và Công nghệ").
+UNIT_FIELD_ABBREVIATIONS: dict[str, str] = {
+    "khcn": "Khoa học và Công nghệ",
+    "vhttdl": "Văn hóa, Thể thao và Du lịch",
+    "vhtt": "Văn hóa và Thông tin",
+    "nnmt": "Nông nghiệp và Môi trường",
+    "nnptnt": "Nông nghiệp và Phát triển nông thôn",
+    "tnmt": "Tài nguyên và Môi trường",
+    "gddt": "Giáo dục và Đào tạo",
+    "tttt": "Thông tin và Truyền thông",
+    "khdt": "Kế hoạch và Đầu tư",
+    "ldtbxh": "Lao động - Thương binh và Xã hội",
+    "gtvt": "Giao thông vận tải",
+    "dttg": "Dân tộc và Tôn giáo",
+    "tc": "Tài chính",
+    "nv": "Nội vụ",
+    "yt": "Y tế",
+    "tp": "Tư pháp",
+    "xd": "Xây dựng",
+    "ct": "Công Thương",
+    "ngv": "Ngoại vụ",
+}
+# Abbreviations that stand for a whole body-name head, anywhere in a unit name (folded letters).
+UNIT_HEAD_ABBREVIATIONS: dict[str, str] = {
+    "ubnd": "Ủy ban nhân dân",
+    "hdnd": "Hội đồng nhân dân",
+    "mttq": "Mặt trận Tổ quốc",
+    "ubmttq": "Ủy ban Mặt trận Tổ quốc",
+    "bhxh": "Bảo hiểm xã hội",
+    "bchqs": "Bộ Chỉ huy Quân sự",
+    "bch": "Bộ Chỉ huy",
+    "bqp": "Bộ Quốc phòng",
+    "bca": "Bộ Công an",
+}
+# Words after a unit's name that start what it is asked to do: the name ends before them
+# ("Sở Tài chính chủ trì", "Sở Nội vụ chủ trì, phối hợp với …"). Lower-case as written inside
+# running text; the capitalised ones also end a name glued to its duty ("3. Sở Y tế Phối hợp …").
+UNIT_DUTY_WORDS: tuple[str, ...] = (
+    "chủ trì",
+    "phối hợp",
+    "thực hiện",
+    "thúc đẩy",
+    "theo dõi",
+    "hướng dẫn",
+    "tổng hợp",
+    "chỉ đạo",
+    "báo cáo",
+    "tham mưu",
+    "triển khai",
+    "có trách nhiệm",
+    "chịu trách nhiệm",
+    "là cơ quan",
+    "căn cứ",
+    "tổ chức",
+    "xây dựng",
+    "kiểm tra",
+    "rà soát",
+    "đôn đốc",
+    "phụ trách",
+    "cung cấp",
+    "chủ động",
+    "hỗ trợ",
+    "bố trí",
+    "tiếp tục",
+    "đẩy mạnh",
+    "tăng cường",
+    "nghiên cứu",
+    "quyết định",
+    "được giao",
+    "có nhiệm vụ",
+    "nắm",
+)
+# Capitalised, these begin names too ("Ban Chỉ đạo", "Ban Tổ chức", "Trung tâm Hỗ trợ …"):
+# only these capitalised forms end a name.
+UNIT_DUTY_WORDS_CAPITALISED: tuple[str, ...] = (
+    "Chủ trì",
+    "Phối hợp",
+    "Thực hiện",
+    "Tham mưu",
+    "Là cơ quan",
+    "Có trách nhiệm",
+    "Chịu trách nhiệm",
+    "Triển khai",
+    "Theo dõi",
+    "Căn cứ",
+    "Tiếp tục",
+    "Chủ động",
+    "Đẩy mạnh",
+    "Tăng cường",
+    "Rà soát",
+    "Cung cấp",
+)
+# A unit name that opens with these names many bodies at once ("Các sở, ban, ngành").
+COLLECTIVE_UNIT_HEADS: tuple[str, ...] = ("cac", "nhung", "moi", "toan the")
+# What a collective name must go on with to name bodies ("Các sở, ngành", not "Các bệnh …"), folded.
+COLLECTIVE_BODY_WORDS: tuple[str, ...] = (
+    "so",
+    "bo",
+    "ban",
+    "nganh",
+    "co quan",
+    "don vi",
+    "dia phuong",
+    "uy ban",
+    "ubnd",
+    "phong",
+    "xa",
+    "phuong",
+    "huyen",
+    "hoi",
+    "to chuc",
+    "doanh nghiep",
+    "truong",
+    "co so",
+    "tinh uy",
+    "dang uy",
+    "doan the",
+    "chi cuc",
+    "trung tam",
+    "tap doan",
+    "cong ty",
+    "vien",
+    "thanh vien",
+)
+
+# Heads that name a particular body only when a capitalised name follows ("Phòng Tổ chức",
+# "Trường Đại học …"), not in running text ("Phòng chống dịch", "Trường hợp …", "Cục thuộc bộ").
+UNIT_HEADS_NEED_NAME: tuple[str, ...] = (
+    "Sở",
+    "Phòng",
+    "Trường",
+    "Ban",
+    "Trung tâm",
+    "Cục",
+    "Chi cục",
+    "Tổng cục",
+    "Vụ",
+    "Viện",
+    "Hội",
+    "Đài",
+    "Báo",
+    "Văn phòng",
+    "Cơ quan",
+    "Đoàn",
+    "Kho bạc",
+    "Thanh tra",
+    "Ngân hàng",
+    "Công ty",
+)
+# Document types whose numbered parts are provisions, not tasks given to units.
+LEGAL_DOC_TYPES: frozenset[str] = frozenset(
+    {"Luật", "Nghị định", "Thông tư", "Thông tư liên tịch", "Pháp lệnh"}
+)
+
+# Recurring deadlines, folded -> as shown ("Hàng năm" and "hằng năm" are one).
+RECURRING_DEADLINES: dict[str, str] = {
+    "thuong xuyen": "thường xuyên",
+    "hang nam": "hằng năm",
+    "hang quy": "hằng quý",
+    "hang thang": "hằng tháng",
+    "hang tuan": "hằng tuần",
+    "dinh ky": "định kỳ",
+    "lien tuc": "liên tục",
+}
+
+# Relations a document states with a document it cites, by the words that introduce the
+# citation (folded): key -> (label, introducing words). The last such words before a
+# citation name its relation.
+REFERENCE_RELATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "based_on": ("Căn cứ", ("can cu",)),
+    "implements": (
+        "Thực hiện",
+        ("thuc hien", "trien khai", "cu the hoa", "de thuc hien", "huong dan thuc hien", "quan triet"),
+    ),
+    "attached_to": ("Kèm theo", ("kem theo", "ban hanh kem theo")),
+    "replaces": ("Thay thế", ("thay the",)),
+    "amends": ("Sửa đổi", ("sua doi", "dinh chinh")),
+}

@@ -16,7 +16,9 @@ from api.schemas import (
     DocumentList,
     DocumentRef,
     DocumentSummary,
+    EdgeOut,
     ErrorResponse,
+    RelatedDocuments,
     UploadResult,
 )
 from api.settings import ACCESS_PUBLIC
@@ -35,6 +37,31 @@ ACCESS_LEVEL = r"^[A-Za-z0-9_-]{1,40}$"
 async def list_documents(assistant: AssistantDep, access: AccessDep) -> DocumentList:
     docs = assistant.documents(access=_levels(access))
     return DocumentList(documents=[DocumentSummary.of(d) for d in sorted(docs, key=lambda d: d.source)])
+
+
+# Before the {doc_id:path} route below, which would take "…/related" as part of the id.
+@router.get("/documents/{doc_id:path}/related", responses=READ_ERRORS)
+async def related_documents(doc_id: str, assistant: AssistantDep, access: AccessDep) -> RelatedDocuments:
+    """The document's typed references (căn cứ, thực hiện, kèm theo, thay thế, sửa đổi) and the
+    readable documents that cite it; cited documents outside the corpus are shown by number."""
+    from rag.lineage import RELATION_LABELS
+
+    doc = assistant.document(doc_id, access=_levels(access))
+    registry = assistant.registry(access)
+
+    def out(e: Any) -> EdgeOut:
+        return EdgeOut(
+            **{k: v for k, v in e.to_dict().items() if k not in ("target", "target_type")},
+            target=e.target or None,
+            relation_label=RELATION_LABELS.get(e.relation, e.relation),
+            source_label=registry.documents[e.source].meta.label(),
+        )
+
+    return RelatedDocuments(
+        document=DocumentRef.of(doc),
+        outgoing=[out(e) for e in registry.outgoing(doc.id)],
+        incoming=[out(e) for e in registry.incoming(doc.id)],
+    )
 
 
 @router.get("/documents/{doc_id:path}", responses=READ_ERRORS)

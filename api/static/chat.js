@@ -23,7 +23,9 @@
     clause: "Điều khoản được trích dẫn",
     openCitation: "Mở trích dẫn",
     page: "trang",
-    log: "Cuộc trò chuyện"
+    log: "Cuộc trò chuyện",
+    basedOn: "Căn cứ",
+    implementedBy: "Văn bản triển khai"
   };
 
   function el(tag, cls, text) {
@@ -382,6 +384,34 @@
     });
     // Scroll the panel only (scrollIntoView would also move the host page around the widget).
     if (cited) body.scrollTop = Math.max(0, cited.offsetTop - body.clientHeight / 4);
+    this.renderLineage(doc.id, body);
+  };
+
+  /* "Căn cứ" (what the document is based on or implements) and "Văn bản triển khai" (readable
+   * documents implementing it), from /api/documents/{id}/related; nothing shown when empty. */
+  Chat.prototype.renderLineage = async function (docId, body) {
+    try {
+      var response = await fetch(
+        this.apiBase + "/api/documents/" + encodeURIComponent(docId) + "/related",
+        { headers: this.headers(true) }
+      );
+      if (!response.ok || body !== this.panelBody) return;
+      var data = await response.json();
+      var bases = data.outgoing.filter(function (e) {
+        return e.relation === "based_on" || e.relation === "implements";
+      });
+      var implementing = data.incoming.filter(function (e) { return e.relation === "implements"; });
+      [[T.basedOn, bases, function (e) { return e.relation_label + ": " + e.target_label; }],
+       [T.implementedBy, implementing, function (e) { return e.source_label; }]].forEach(function (part) {
+        if (!part[1].length) return;
+        var list = el("ul", "pqa-lineage");
+        list.setAttribute("aria-label", part[0]);
+        part[1].forEach(function (e) { list.append(el("li", null, part[2](e))); });
+        body.append(el("h3", "pqa-lineage-head", part[0]), list);
+      });
+    } catch (err) {
+      /* lineage is extra: the clause is already shown */
+    }
   };
 
   Chat.prototype.closePanel = function () {

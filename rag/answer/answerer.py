@@ -21,10 +21,13 @@ from rag.answer.document_facts import DocumentFacts, EffectiveDate, ReferenceDat
 from rag.answer.documents import document_affinity, named_documents
 from rag.answer.evidence import Evidence
 from rag.answer.legal import ArticleLocator
+from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
 from rag.answer.support import SupportCheck
 from rag.answer.targets import YearTargets
 from rag.answer.task_fields import TaskFields
+from rag.answer.tasks_due import TasksDue
+from rag.answer.unit_tasks import UnitTasks
 from rag.intent import Intent
 from rag.records import Answer, Citation, Clause, Filters, Hit
 from rag.text import fold
@@ -44,6 +47,9 @@ STRATEGIES: tuple[Strategy, ...] = (
     FormAnswer(),
     SignedBy(),
     DocumentFacts(),
+    UnitTasks(),  # "Sở X được giao những nhiệm vụ gì", before the one-task fields
+    TasksDue(),  # "nhiệm vụ nào phải hoàn thành trong quý IV/2025"
+    Lineage(),  # "văn bản nào triển khai X", "… căn cứ vào văn bản nào"
     TaskFields(),
     YearTargets(),
     EffectiveDate(),

@@ -1,0 +1,137 @@
+"""Document lineage from the reference graph: "Những văn bản nào triển khai X?" (the documents
+citing X as what they implement) and "Kế hoạch này căn cứ vào văn bản nào?" (what a document
+names as its bases, else what it implements)."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.base import Composed, Context, Strategy
+from rag.answer.documents import named_documents
+from rag.answer.evidence import best_docs
+from rag.lineage import RELATION_LABELS
+from rag.records import Clause, Edge
+from rag.registry import Registry, registry_for
+from rag.text import fold
+
+_RELATION_WORDS = (
+    ("implements", r"trien khai|thuc hien|cu the hoa"),
+    ("based_on", r"can cu|dua tren|dua vao"),
+    ("replaces", r"thay the"),
+    ("amends", r"sua doi"),
+    ("attached_to", r"kem theo"),
+)
+_ASKED_TYPES = r"van ban|ke hoach|quyet dinh|cong van|chi thi|nghi quyet|thong bao|huong dan|chuong trinh"
+MAX_ITEMS = 12
+
+
+def _direction(folded: str) -> tuple[str, str] | None:
+    """(relation, "in" | "out"): "<văn bản> nào triển khai X" asks who cites X (in); "X căn cứ
+    (vào) văn bản nào" asks what X cites (out). Only "văn bản" is asked the second way: "X triển
+    khai chỉ thị nào" is a fact of X's title, answered by the passage."""
+    for relation, words in _RELATION_WORDS:
+        incoming = re.search(
+            rf"\b(?:{_ASKED_TYPES})\s+nao\b(?:\s+\w+){{0,3}}?\s+(?:da\s+|de\s+)?(?:{words})\b", folded
+        )
+        passive = re.search(rf"\bduoc\s+(?:{words})\b.*\b(?:{_ASKED_TYPES})\s+nao\b", folded)
+        if incoming or passive:
+            return relation, "in"
+        outgoing = re.search(
+            rf"\b(?:{words})\b(?:\s+(?:vao|theo|tu))?\s+(?:nhung|cac)?\s*van ban\s*(?:nao|gi)\b", folded
+        )
+        if outgoing or (relation == "based_on" and re.search(r"\bcan cu (?:phap ly|ban hanh)\b", folded)):
+            return relation, "out"
+    return None
+
+
+def _doc_line(registry: Registry, doc_id: str) -> str:
+    doc = registry.documents[doc_id]
+    title = doc.meta.title or doc.meta.subject
+    short = title if len(title) <= 100 else title[:99].rstrip() + "…"
+    return f"{doc.meta.label()}" + (f" ({short})" if short else "")
+
+
+class Lineage(Strategy):
+    name = "lineage"
+
+    def compose(self, ctx: Context) -> Composed | None:
+        asked = _direction(ctx.intent.folded)
+        if asked is None:
+            return None
+        relation, direction = asked
+        registry = registry_for(ctx.view)
+        allowed = set(ctx.affinity)
+        if direction == "in":
+            return self._incoming(ctx, registry, relation, allowed)
+        return self._outgoing(ctx, registry, relation, allowed)
+
+    def _cite(self, ctx: Context, edges: list[Edge]) -> list[Clause]:
+        out: list[Clause] = []
+        for e in edges:
+            c = ctx.view.clauses.get(e.clause_id)
+            if c is not None and c not in out:
+                out.append(c)
+        return out[:8]
+
+    def _incoming(
+        self, ctx: Context, registry: Registry, relation: str, allowed: set[str]
+    ) -> Composed | None:
+        targets: list[tuple[str, list[Edge]]] = []
+        for ref_type, number in ctx.intent.references:
+            edges = [e for e in registry.citing(ref_type, number) if e.relation == relation]
+            label = edges[0].target_label if edges else f"{ref_type} {number}"
+            targets.append((label, edges))
+        if not targets:
+            named = named_documents(ctx.view, ctx.intent, ctx.affinity)
+            for doc_id in sorted(named):
+                edges = [e for e in registry.incoming(doc_id) if e.relation == relation]
+                targets.append((registry.documents[doc_id].meta.label(), edges))
+        if not targets:
+            return None
+        asked_type = re.search(rf"\b({_ASKED_TYPES})\s+nao\b", ctx.intent.folded)
+        kind = asked_type.group(1) if asked_type and asked_type.group(1) != "van ban" else ""
+        lines: list[str] = []
+        cited: list[Edge] = []
+        verb = {"implements": "triển khai", "based_on": "căn cứ vào", "replaces": "thay thế"}.get(
+            relation, RELATION_LABELS[relation].lower()
+        )
+        for label, edges in targets:
+            edges = [
+                e
+                for e in edges
+                if e.source in allowed
+                and (not kind or fold(registry.documents[e.source].meta.doc_type) == kind)
+            ]
+            sources = list(dict.fromkeys(e.source for e in edges))
+            if not sources:
+                continue
+            lines.append(f"Các văn bản {verb} {label}: {len(sources)} văn bản.")
+            lines += [f"- {_doc_line(registry, s)}" for s in sources[:MAX_ITEMS]]
+            cited += [next(e for e in edges if e.source == s) for s in sources[:MAX_ITEMS]]
+        if not lines:
+            return Composed.unanswerable()
+        return Composed(text="\n".join(lines), cited=self._cite(ctx, cited), support=1.0)
+
+    def _outgoing(
+        self, ctx: Context, registry: Registry, relation: str, allowed: set[str]
+    ) -> Composed | None:
+        # "căn cứ": a plan names its bases with "Căn cứ" or, as most plans do, "Thực hiện".
+        relations = ("based_on", "implements") if relation == "based_on" else (relation,)
+        with_edges = {e.source for e in registry.edges if e.relation in relations and e.source in allowed}
+        named = named_documents(ctx.view, ctx.intent, ctx.affinity) & with_edges
+        docs = sorted(named) or best_docs(ctx.affinity, with_edges)
+        if not docs or len(docs) > 3:
+            return None
+        lines: list[str] = []
+        cited: list[Edge] = []
+        for doc_id in docs:
+            edges = [e for e in registry.outgoing(doc_id) if e.relation in relations]
+            lines.append(f"{_doc_line(registry, doc_id)}:")
+            for rel in relations:
+                labels = [e for e in edges if e.relation == rel]
+                if labels:
+                    lines.append(
+                        f"- {RELATION_LABELS[rel]}: " + "; ".join(e.target_label for e in labels[:MAX_ITEMS])
+                    )
+                    cited += labels
+        return Composed(text="\n".join(lines), cited=self._cite(ctx, cited), support=1.0)

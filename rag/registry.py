@@ -1,0 +1,264 @@
+"""Units, tasks and document lineage of one index snapshot, as seen by one set of access levels.
+
+Built from the documents, not stored in the index: units, deadlines and edges are derived from
+what the parser already keeps (task fields, table columns, unit-headed sections, the opening
+paragraphs), so existing indexes need no re-ingest and a better rule applies at the next start.
+It is cheap (one pass over the clauses: ~10 ms for 30 documents) and built once per snapshot and
+access view (``registry_for``), from the documents that view may read: a caller never sees a
+unit, task or edge of a document above their level, and a cited document they may not read
+stays a bare number.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from rag.deadlines import deadline_in_text, parse_deadline
+from rag.lineage import document_references, number_key
+from rag.records import Clause, Document, Edge, TaskRef, Unit
+from rag.text import collapse_ws, fold
+from rag.units import expand_abbreviations, is_collective, section_unit, split_units, unit_id, unit_key
+from rag.vocabulary import LEGAL_DOC_TYPES
+
+ROLE_FIELDS = (("lead_unit", "lead"), ("coordinating_units", "coordinating"))
+# Reports tell what was done, not what is assigned: their unit sections are not tasks.
+NO_SECTION_TYPES = frozenset({"Báo cáo"})
+_PERIOD_HEADING = re.compile(r"^(?:thang|quy|nam)\s+[\divx]+\b")
+_MARKER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?\)?|[a-zđ]\)|[-+•*–])\s*")
+
+
+def _year(doc: Document) -> int | None:
+    m = re.match(r"((?:19|20)\d\d)", doc.meta.date or "")
+    return int(m.group(1)) if m else None
+
+
+def _title(clause: Clause) -> str:
+    text = clause.title or clause.text
+    if clause.kind == "table" and ": " in text:
+        text = text.split(": ", 1)[0]  # "Rà soát …: Đơn vị chủ trì: …" -> the row's label
+    text = _MARKER.sub("", collapse_ws(text))
+    return text if len(text) <= 110 else text[:109].rstrip() + "…"
+
+
+class Registry:
+    """Units, their tasks and the documents' typed references, over some documents."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self.documents: dict[str, Document] = {d.id: d for d in documents}
+        self.tasks: list[TaskRef] = []
+        self.edges: list[Edge] = []
+        names: dict[str, Counter[str]] = defaultdict(Counter)
+        for doc in self.documents.values():
+            for task in self._document_tasks(doc):
+                names[task.unit_id][task.unit] += 1
+                self.tasks.append(task)
+        self.units: dict[str, Unit] = {}
+        self.by_unit: dict[str, list[TaskRef]] = defaultdict(list)
+        for task in self.tasks:
+            self.by_unit[task.unit_id].append(task)
+        for uid, counts in names.items():
+            ordered = [n for n, _ in counts.most_common()]
+            tasks = self.by_unit[uid]
+            self.units[uid] = Unit(
+                id=uid,
+                name=ordered[0],
+                variants=ordered[1:],
+                collective=is_collective(ordered[0]),
+                lead=sum(t.role == "lead" for t in tasks),
+                coordinating=sum(t.role == "coordinating" for t in tasks),
+                documents=list(dict.fromkeys(t.doc_id for t in tasks)),
+            )
+        self._unit_keys = sorted(
+            ((unit_key(n), uid) for uid, u in self.units.items() for n in [u.name, *u.variants]),
+            key=lambda t: -len(t[0]),
+        )
+        self._build_edges()
+
+    # --- tasks -------------------------------------------------------------------------------
+    def _document_tasks(self, doc: Document) -> list[TaskRef]:
+        year = _year(doc)
+        by_id = {c.id: c for c in doc.clauses}
+        children: dict[str, list[Clause]] = defaultdict(list)
+        for c in sorted(doc.clauses, key=lambda c: c.order):
+            if c.parent_id:
+                children[c.parent_id].append(c)
+        out: list[TaskRef] = []
+        fielded: set[str] = set()
+        for c in sorted(doc.clauses, key=lambda c: c.order):
+            if c.kind == "field" or not any(k in c.fields for k, _ in ROLE_FIELDS):
+                continue
+            fielded.add(c.id)
+            deadline = c.fields.get("deadline", "")
+            found = parse_deadline(deadline, year) if deadline else None
+            seen: set[str] = set()
+            for key, role in ROLE_FIELDS:
+                field_clause = next(
+                    (f for f in children.get(c.id, []) if f.kind == "field" and key in f.fields), c
+                )
+                for name in split_units(c.fields.get(key, "")):
+                    uid = unit_id(name)
+                    if uid and uid not in seen:
+                        seen.add(uid)
+                        out.append(self._task(c, uid, name, role, deadline, found, field_clause.id, "fields"))
+        if doc.meta.doc_type in NO_SECTION_TYPES | LEGAL_DOC_TYPES:
+            return out
+        for c in sorted(doc.clauses, key=lambda c: c.order):
+            if c.kind not in ("heading", "item") or c.id in fielded:
+                continue
+            if any(a in fielded for a in self._chain(c, by_id)):
+                continue  # inside a task that has its own fields
+            first = c.title or c.text.split("\n", 1)[0]
+            found_unit = section_unit(first if c.title else c.text)
+            if found_unit is None:
+                continue
+            name, rest = found_unit
+            duties = [
+                k
+                for k in children.get(c.id, [])
+                if k.kind in ("item", "heading", "paragraph")
+                and not _PERIOD_HEADING.match(fold(k.title or k.text))
+            ]
+            if not duties and len(rest) < 15:
+                continue
+            for duty in duties or [c]:
+                text = duty.text if duties else rest
+                role = "coordinating" if re.match(r"^(?:[-+•]\s*)?phoi hop\b", fold(text)) else "lead"
+                stated = deadline_in_text(text, year)
+                deadline, found = stated if stated else ("", None)
+                # "Trung tâm Truyền thông, các cơ quan báo chí": each unit of the heading has the duty.
+                for unit in split_units(name) or [name]:
+                    task = self._task(duty, unit_id(unit), unit, role, deadline, found, duty.id, "section")
+                    if not duties:
+                        task.title = rest if len(rest) <= 110 else rest[:109].rstrip() + "…"
+                    out.append(task)
+        return out
+
+    @staticmethod
+    def _chain(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
+        out, parent = [], by_id.get(clause.parent_id or "")
+        while parent is not None:
+            out.append(parent.id)
+            parent = by_id.get(parent.parent_id or "")
+        return out
+
+    @staticmethod
+    def _task(
+        c: Clause, uid: str, name: str, role: str, deadline: str, found: Any, cite: str, source: str
+    ) -> TaskRef:
+        return TaskRef(
+            clause_id=c.id,
+            doc_id=c.doc_id,
+            locator=c.locator,
+            title=_title(c),
+            unit_id=uid,
+            unit=name,
+            role=role,
+            deadline=deadline,
+            due_from=found.start if found else None,
+            due_to=found.end if found else None,
+            recurring=found.recurring if found else None,
+            annual=list(found.annual) if found else [],
+            cite_id=cite,
+            source=source,
+        )
+
+    # --- queries -----------------------------------------------------------------------------
+    def find_unit(self, text: str) -> Unit | None:
+        """The unit a question names (longest name wins; abbreviations expanded)."""
+        key = f" {unit_key(expand_abbreviations(text))} "
+        for k, uid in self._unit_keys:
+            if k and f" {k} " in key:
+                return self.units[uid]
+        return None
+
+    def unit_tasks(
+        self, uid: str, *, roles: set[str] | None = None, docs: set[str] | None = None
+    ) -> list[TaskRef]:
+        return [
+            t
+            for t in self.by_unit.get(uid, [])
+            if (roles is None or t.role in roles) and (docs is None or t.doc_id in docs)
+        ]
+
+    def tasks_due(
+        self,
+        due_from: str | None,
+        due_to: str | None,
+        *,
+        uid: str | None = None,
+        docs: set[str] | None = None,
+    ) -> list[TaskRef]:
+        """Tasks whose deadline (its end, or a yearly day) falls in [due_from, due_to]; both None: all."""
+        from rag.deadlines import DateRange
+
+        out = []
+        for t in self.by_unit.get(uid, []) if uid else self.tasks:
+            if docs is not None and t.doc_id not in docs:
+                continue
+            if due_from is None and due_to is None:
+                out.append(t)
+                continue
+            if DateRange(t.due_from, t.due_to, t.recurring, tuple(t.annual)).ends_within(due_from, due_to):
+                out.append(t)
+        return out
+
+    # --- lineage -----------------------------------------------------------------------------
+    def _build_edges(self) -> None:
+        by_number = {
+            number_key(d.meta.number): d.id
+            for d in self.documents.values()
+            if d.meta.number and not d.meta.number.startswith("/")
+        }
+        for doc in self.documents.values():
+            for ref in document_references(doc.clauses, doc.meta.number):
+                target = by_number.get(number_key(ref.number), "")
+                self.edges.append(
+                    Edge(
+                        source=doc.id,
+                        relation=ref.relation,
+                        target=target if target != doc.id else "",
+                        target_label=ref.label,
+                        target_number=ref.number,
+                        target_type=ref.doc_type,
+                        clause_id=ref.clause_id,
+                        text=ref.text,
+                    )
+                )
+
+    def outgoing(self, doc_id: str) -> list[Edge]:
+        return [e for e in self.edges if e.source == doc_id]
+
+    def incoming(self, doc_id: str) -> list[Edge]:
+        return [e for e in self.edges if e.target == doc_id]
+
+    def citing(self, doc_type: str, number: str) -> list[Edge]:
+        """Edges to a document named by type and number ("nghi quyet", "57-nq/tw"), in the corpus or not."""
+        key = number_key(number)
+        head = re.match(r"\d+", key)
+        out = []
+        for e in self.edges:
+            ekey = number_key(e.target_number)
+            if ekey == key or (
+                head is not None
+                and re.match(r"\d+", ekey)
+                and re.match(r"\d+", ekey).group(0) == head.group(0)  # type: ignore[union-attr]
+                and fold(e.target_type) == fold(doc_type)
+                and ("/" not in key or ekey.split("/", 1)[-1] == key.split("/", 1)[-1])
+            ):
+                out.append(e)
+        return out
+
+
+_REGISTRIES: weakref.WeakKeyDictionary[Any, Registry] = weakref.WeakKeyDictionary()
+
+
+def registry_for(view: Any) -> Registry:
+    """The registry of a corpus view (``rag.answer.corpus.CorpusView``), built once per view."""
+    found = _REGISTRIES.get(view)
+    if found is None:
+        found = _REGISTRIES[view] = Registry(view.documents.values())
+    return found
