@@ -190,12 +190,14 @@ class Citation:
     text: str  # the cited clause as stored
     score: float
     document: str = ""  # human label of the document, e.g. "Kế hoạch số 58/KH-UBND"
+    # formal reference: "mục 2 phần II Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Quảng Ngãi"
+    reference: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def of(cls, clause: Clause, score: float, document_label: str = "") -> Citation:
+    def of(cls, clause: Clause, score: float, document_label: str = "", reference: str = "") -> Citation:
         return cls(
             clause_id=clause.id,
             doc_id=clause.doc_id,
@@ -206,6 +208,7 @@ class Citation:
             text=clause.text,
             score=round(float(score), 6),
             document=document_label,
+            reference=reference,
         )
 
 

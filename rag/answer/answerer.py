@@ -16,6 +16,7 @@ from typing import Any
 
 from rag.answer.base import CITATIONS, NOT_FOUND, Composed, Context, Strategy
 from rag.answer.choices import FormAnswer, read_form
+from rag.answer.clause_reference import ClauseReferenceAnswer
 from rag.answer.corpus import CorpusView
 from rag.answer.document_facts import DocumentFacts, EffectiveDate, ReferenceDate, SignedBy
 from rag.answer.documents import document_affinity, named_documents
@@ -27,6 +28,7 @@ from rag.answer.targets import YearTargets
 from rag.answer.task_fields import TaskFields
 from rag.intent import Intent
 from rag.records import Answer, Citation, Clause, Filters, Hit
+from rag.references import formal_reference
 from rag.text import fold
 
 # Calibrated on the dev set (see eval report): below this share of the question's
@@ -42,6 +44,7 @@ RETRIEVE_K = 24
 
 STRATEGIES: tuple[Strategy, ...] = (
     FormAnswer(),
+    ClauseReferenceAnswer(),
     SignedBy(),
     DocumentFacts(),
     TaskFields(),
@@ -207,7 +210,9 @@ class Answerer:
     # --- citations -----------------------------------------------------------------------
     def _cite(self, clause: Clause, score: float) -> Citation:
         doc = self.view.documents.get(clause.doc_id)
-        return Citation.of(clause, score, doc.meta.label() if doc else "")
+        return Citation.of(
+            clause, score, doc.meta.label() if doc else "", formal_reference(clause, doc.meta) if doc else ""
+        )
 
     def _citations(self, composed: Composed, hits: list[Hit]) -> list[Citation]:
         scores = {h.clause.id: h.score for h in hits}
