@@ -6,10 +6,12 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from rag.conversation import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, Turn
 from rag.records import Citation, Clause, Document, Filters, Hit
 
 Mode = Literal["hybrid", "dense", "bm25"]
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+MAX_HISTORY = 20  # turns a request may carry (the answerer reads the last rag.conversation.MAX_TURNS)
 
 
 class ErrorResponse(BaseModel):
@@ -36,12 +38,31 @@ class FiltersIn(BaseModel):
         )
 
 
+class TurnIn(BaseModel):
+    """One earlier turn of the asker's conversation (client-held; bounded, and only a hint)."""
+
+    question: str = Field(max_length=MAX_QUESTION_CHARS)
+    answer: str = Field(default="", max_length=MAX_ANSWER_CHARS)
+    doc_id: str = Field(default="", max_length=200, description="the document the answer cited first")
+
+    def to_turn(self) -> Turn:
+        return Turn(self.question, self.answer, self.doc_id)
+
+
 class AskRequest(BaseModel):
     # The upper bound is a setting (max_question_chars), checked by the router (413).
     question: str = Field(min_length=1, examples=["Đơn vị nào chủ trì nhiệm vụ 2?"])
     filters: FiltersIn | None = None
     top_k: int | None = Field(default=None, ge=1, le=50)
     mode: Mode = "hybrid"
+    history: list[TurnIn] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY,
+        description="earlier turns, oldest first; a follow-up inherits their document, task and unit",
+    )
+
+    def turns(self) -> list[Turn]:
+        return [t.to_turn() for t in self.history]
 
     @field_validator("question")
     @classmethod
@@ -64,6 +85,9 @@ class CitationOut(BaseModel):
     page: int | None
     text: str
     score: float
+    reference: str = (
+        ""  # formal reference: "khoản 2 Điều 9 Nghị định số 13/2023/NĐ-CP ngày 17/4/2023 của Chính phủ"
+    )
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
@@ -81,6 +105,8 @@ class AskResponse(BaseModel):
     generator: str
     lexical_only: bool = False  # hybrid answered from BM25 clauses alone; no dense search was needed
     cached: bool = False  # served from the answer cache (same index generation, question and options)
+    clarify: bool = False  # a follow-up without the scope it needs: the answer asks which document
+    resolved_question: str = ""  # how a follow-up was understood, when it was rewritten
 
 
 class CitationsEvent(BaseModel):
@@ -92,6 +118,8 @@ class CitationsEvent(BaseModel):
     related: list[CitationOut]
     timings: dict[str, float]
     cached: bool = False
+    clarify: bool = False
+    resolved_question: str = ""
 
 
 class SearchHit(BaseModel):

@@ -12,13 +12,15 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from rag.conversation import Resolution, Turn, clarifying_question, resolve
 from rag.errors import NotFoundError
 from rag.records import Answer, Clause, Document, Filters, Hit
+from rag.references import document_reference
 
 # Longest answer text (structured answers list several items; extracts are ~550 characters).
 MAX_ANSWER_TEXT = 2000
@@ -103,16 +105,61 @@ class Assistant:
         top_k: int | None = None,
         mode: str = "hybrid",
         filters: Filters | None = None,
+        history: Sequence[Turn] | None = None,
     ) -> Answer:
+        """Answer ``question``; with ``history`` (the asker's earlier turns) a follow-up is read in their scope."""
         view = self._snapshot.view(filters)
         started = time.perf_counter()
-        filters = dates_as_sources(filters, view.store.documents())
-        answer = view.answerer.run(question, view.retriever, k=top_k, mode=mode, filters=filters)
+        resolution = resolve(question, history or [])
+        usable, scoped = self._follow_up_filters(resolution, filters, view.store)
+        if resolution.clarify or not usable:
+            return self._clarify(question, resolution, filters, started)
+        if resolution.needs_document:  # "Ai ký văn bản đó?" with only the cited document to go on
+            resolution = replace(
+                resolution, question=resolution.naming(self.document_label(resolution.doc_id))
+            )
+        filters = dates_as_sources(scoped, view.store.documents())
+        answer = view.answerer.run(resolution.question, view.retriever, k=top_k, mode=mode, filters=filters)
+        answer.question = question
+        if resolution.question != question:
+            answer.resolved_question = resolution.question
         if self.generator is not None and not answer.abstained:
-            answer = self.generator.run(question, answer)
+            answer = self.generator.run(resolution.question, answer)  # keeps answer.question
         answer.answer = cut_answer(answer.answer)
         answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return answer
+
+    def _follow_up_filters(
+        self, resolution: Resolution, filters: Filters | None, store: Any
+    ) -> tuple[bool, Filters | None]:
+        """``filters`` narrowed to the document a follow-up refers to, when the asker may read it.
+
+        Not usable when the follow-up can name its document no other way and that document is
+        not readable (or does not exist: the same answer, so nothing is learnt about other levels).
+        """
+        doc = store.document(resolution.doc_id) if resolution.doc_id else None
+        readable = doc is not None and (
+            filters is None or filters.access is None or doc.access in filters.access
+        )
+        if readable and filters is not None and filters.sources and doc.source not in filters.sources:
+            readable = False  # the asker's own filters exclude it
+        if not readable:
+            return not resolution.needs_document, filters
+        return True, replace(filters, sources=[doc.source]) if filters else Filters(sources=[doc.source])
+
+    def _clarify(
+        self, question: str, resolution: Resolution, filters: Filters | None, started: float
+    ) -> Answer:
+        """Ask back which document (or task) is meant, naming documents the asker may read."""
+        access = filters.access if filters is not None else None
+        labels = sorted({document_reference(d.meta) for d in self.documents(access=access)})
+        return Answer(
+            question=question,
+            answer=clarifying_question(resolution.clarify or "document", labels),
+            abstained=False,
+            clarify=True,
+            timings={"total_ms": round((time.perf_counter() - started) * 1000, 2)},
+        )
 
     def ask_stream(
         self,
@@ -121,9 +168,10 @@ class Assistant:
         top_k: int | None = None,
         mode: str = "hybrid",
         filters: Filters | None = None,
+        history: Sequence[Turn] | None = None,
     ) -> Iterator[tuple[str, Any]]:
         """Yields ("delta", text) pieces of the answer, then ("answer", Answer) with the citations."""
-        answer = self.ask(question, top_k=top_k, mode=mode, filters=filters)
+        answer = self.ask(question, top_k=top_k, mode=mode, filters=filters, history=history)
         for piece in _chunks(answer.answer):
             yield "delta", piece
         yield "answer", answer

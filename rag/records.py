@@ -223,6 +223,8 @@ class Answer:
     mode: str = "hybrid"
     generator: str = "extractive"  # or the chat model's name
     lexical_only: bool = False  # hybrid answered from the BM25 clauses alone (dense search not needed)
+    clarify: bool = False  # a follow-up without the scope it needs: the answer asks which document is meant
+    resolved_question: str = ""  # a follow-up as it was understood ("Còn nhiệm vụ 3 …" -> the full question)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -235,6 +237,8 @@ class Answer:
             "mode": self.mode,
             "generator": self.generator,
             "lexical_only": self.lexical_only,
+            "clarify": self.clarify,
+            "resolved_question": self.resolved_question,
         }
 
 
