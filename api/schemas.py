@@ -7,7 +7,8 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rag.conversation import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, Turn
-from rag.records import Citation, Clause, Document, Filters, Hit
+from rag.records import Citation, Clause, Document, DocumentMeta, Filters, Hit
+from rag.references import formal_reference
 
 Mode = Literal["hybrid", "dense", "bm25"]
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -135,9 +136,10 @@ class SearchHit(BaseModel):
     text: str
     score: float
     scores: dict[str, float]
+    reference: str = ""  # formal reference of the clause
 
     @classmethod
-    def of(cls, hit: Hit, document: str) -> SearchHit:
+    def of(cls, hit: Hit, document: str, reference: str = "") -> SearchHit:
         c = hit.clause
         return cls(
             rank=hit.rank,
@@ -152,6 +154,7 @@ class SearchHit(BaseModel):
             text=c.text,
             score=round(float(hit.score), 6),
             scores={k: round(float(v), 6) for k, v in hit.scores.items()},
+            reference=reference,
         )
 
 
@@ -221,10 +224,12 @@ class ClauseOut(BaseModel):
     fields: dict[str, str]
     footnotes: list[str]
     parent_id: str | None
+    reference: str = ""  # formal reference: "điểm a khoản 1 Điều 3 Luật … số 20/2023/QH15"
 
     @classmethod
-    def of(cls, clause: Clause) -> ClauseOut:
-        return cls.model_validate(clause)
+    def of(cls, clause: Clause, meta: DocumentMeta | None = None) -> ClauseOut:
+        out = cls.model_validate(clause)
+        return out.model_copy(update={"reference": formal_reference(clause, meta)}) if meta else out
 
 
 class ClauseNode(BaseModel):
@@ -238,6 +243,7 @@ class ClauseNode(BaseModel):
     pages: list[int]
     fields: dict[str, str]
     children: list[ClauseNode]
+    reference: str = ""
 
 
 class DocumentMetaOut(BaseModel):
@@ -271,11 +277,11 @@ class DocumentDetail(DocumentSummary):
             meta=DocumentMetaOut(**doc.meta.to_dict()),
             warnings=list(doc.warnings),
             ocr_pages=list(doc.ocr_pages),
-            clauses=clause_tree(doc.clauses),
+            clauses=clause_tree(doc.clauses, doc.meta),
         )
 
 
-def clause_tree(clauses: list[Clause]) -> list[ClauseNode]:
+def clause_tree(clauses: list[Clause], meta: DocumentMeta | None = None) -> list[ClauseNode]:
     """Nest clauses by parent_id, each level in document order (orphans become roots)."""
     by_id = {c.id: c for c in clauses}
     children: dict[str | None, list[Clause]] = {}
@@ -293,6 +299,7 @@ def clause_tree(clauses: list[Clause]) -> list[ClauseNode]:
             pages=list(c.pages),
             fields=dict(c.fields),
             children=[build(child) for child in children.get(c.id, [])],
+            reference=formal_reference(c, meta) if meta else "",
         )
 
     return [build(c) for c in children.get(None, [])]

@@ -20,10 +20,13 @@ from typing import Any
 from rag.conversation import Resolution, Turn, clarifying_question, resolve
 from rag.errors import NotFoundError
 from rag.records import Answer, Clause, Document, Filters, Hit
-from rag.references import document_reference
+from rag.references import document_reference, formal_reference
+from rag.text import fold
 
 # Longest answer text (structured answers list several items; extracts are ~550 characters).
 MAX_ANSWER_TEXT = 2000
+# A unit filter keeps the hits of its tasks among this many times k retrieved.
+UNIT_SEARCH_DEPTH = 8
 # How long a writer waits for this process's other writer to finish its swap (seconds).
 WRITE_WAIT_S = 60.0
 
@@ -94,9 +97,27 @@ class Assistant:
 
     # --- reading -------------------------------------------------------------------------
     def search(
-        self, query: str, *, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+        unit: str | None = None,
     ) -> list[Hit]:
-        return self._snapshot.view(filters).retriever.run(query, k=k, mode=mode, filters=filters)
+        """Ranked clauses; with ``unit``, only those of tasks the unit leads or coordinates."""
+        retriever = self._snapshot.view(filters).retriever
+        if not unit:
+            return retriever.run(query, k=k, mode=mode, filters=filters)
+        store = self._snapshot.store
+        hits = retriever.run(query, k=k * UNIT_SEARCH_DEPTH, mode=mode, filters=filters)
+        kept = [h for h in hits if names_unit(h.clause, unit, store.clause)][:k]
+        return [replace(h, rank=i) for i, h in enumerate(kept, 1)]
+
+    def reference(self, clause: Clause) -> str:
+        """The clause's formal reference ("mục 2 phần II Kế hoạch số … của UBND tỉnh …")."""
+        doc = self._snapshot.store.document(clause.doc_id)
+        return formal_reference(clause, doc.meta) if doc else ""
 
     def ask(
         self,
@@ -271,6 +292,20 @@ def dates_as_sources(filters: Filters | None, documents: list[Document]) -> Filt
         and (not filters.sources or d.source in filters.sources)
     ]
     return replace(filters, sources=inside or [NO_SOURCE])
+
+
+def names_unit(clause: Clause, unit: str, lookup: Any) -> bool:
+    """The clause, or the task it sits in, names the unit as lead or coordinating (folded)."""
+    want = fold(unit)
+    node: Clause | None = clause
+    for _ in range(8):  # a task is a few levels up at most
+        if node is None:
+            return False
+        roles = " ".join(node.fields.get(k, "") for k in ("lead_unit", "coordinating_units"))
+        if want in fold(roles):
+            return True
+        node = lookup(node.parent_id) if node.parent_id else None
+    return False
 
 
 def _iso_date(date: str) -> bool:
