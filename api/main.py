@@ -114,6 +114,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Defence in depth: even a missed escape could not run a script on the chat page.
         return FileResponse(STATIC_DIR / "index.html", headers=PAGE_HEADERS)
 
+    @app.get("/lookup", include_in_schema=False)
+    def lookup_page() -> FileResponse:
+        # Drafting staff's lookup page: the chat page's CSP, scripts and styles from /static only.
+        return FileResponse(STATIC_DIR / "lookup.html", headers=PAGE_HEADERS)
+
     @app.get("/widget.js", include_in_schema=False)
     def widget_script() -> FileResponse:
         return FileResponse(STATIC_DIR / "widget.js", media_type="text/javascript")

@@ -6,10 +6,13 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from rag.records import Citation, Clause, Document, Filters, Hit
+from rag.conversation import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, Turn
+from rag.records import Citation, Clause, Document, DocumentMeta, Filters, Hit
+from rag.references import formal_reference
 
 Mode = Literal["hybrid", "dense", "bm25"]
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+MAX_HISTORY = 20  # turns a request may carry (the answerer reads the last rag.conversation.MAX_TURNS)
 
 
 class ErrorResponse(BaseModel):
@@ -36,12 +39,31 @@ class FiltersIn(BaseModel):
         )
 
 
+class TurnIn(BaseModel):
+    """One earlier turn of the asker's conversation (client-held; bounded, and only a hint)."""
+
+    question: str = Field(max_length=MAX_QUESTION_CHARS)
+    answer: str = Field(default="", max_length=MAX_ANSWER_CHARS)
+    doc_id: str = Field(default="", max_length=200, description="the document the answer cited first")
+
+    def to_turn(self) -> Turn:
+        return Turn(self.question, self.answer, self.doc_id)
+
+
 class AskRequest(BaseModel):
     # The upper bound is a setting (max_question_chars), checked by the router (413).
     question: str = Field(min_length=1, examples=["Đơn vị nào chủ trì nhiệm vụ 2?"])
     filters: FiltersIn | None = None
     top_k: int | None = Field(default=None, ge=1, le=50)
     mode: Mode = "hybrid"
+    history: list[TurnIn] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY,
+        description="earlier turns, oldest first; a follow-up inherits their document, task and unit",
+    )
+
+    def turns(self) -> list[Turn]:
+        return [t.to_turn() for t in self.history]
 
     @field_validator("question")
     @classmethod
@@ -64,6 +86,9 @@ class CitationOut(BaseModel):
     page: int | None
     text: str
     score: float
+    reference: str = (
+        ""  # formal reference: "khoản 2 Điều 9 Nghị định số 13/2023/NĐ-CP ngày 17/4/2023 của Chính phủ"
+    )
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
@@ -81,6 +106,8 @@ class AskResponse(BaseModel):
     generator: str
     lexical_only: bool = False  # hybrid answered from BM25 clauses alone; no dense search was needed
     cached: bool = False  # served from the answer cache (same index generation, question and options)
+    clarify: bool = False  # a follow-up without the scope it needs: the answer asks which document
+    resolved_question: str = ""  # how a follow-up was understood, when it was rewritten
 
 
 class CitationsEvent(BaseModel):
@@ -92,6 +119,8 @@ class CitationsEvent(BaseModel):
     related: list[CitationOut]
     timings: dict[str, float]
     cached: bool = False
+    clarify: bool = False
+    resolved_question: str = ""
 
 
 class SearchHit(BaseModel):
@@ -107,9 +136,10 @@ class SearchHit(BaseModel):
     text: str
     score: float
     scores: dict[str, float]
+    reference: str = ""  # formal reference of the clause
 
     @classmethod
-    def of(cls, hit: Hit, document: str) -> SearchHit:
+    def of(cls, hit: Hit, document: str, reference: str = "") -> SearchHit:
         c = hit.clause
         return cls(
             rank=hit.rank,
@@ -124,6 +154,7 @@ class SearchHit(BaseModel):
             text=c.text,
             score=round(float(hit.score), 6),
             scores={k: round(float(v), 6) for k, v in hit.scores.items()},
+            reference=reference,
         )
 
 
@@ -193,10 +224,12 @@ class ClauseOut(BaseModel):
     fields: dict[str, str]
     footnotes: list[str]
     parent_id: str | None
+    reference: str = ""  # formal reference: "điểm a khoản 1 Điều 3 Luật … số 20/2023/QH15"
 
     @classmethod
-    def of(cls, clause: Clause) -> ClauseOut:
-        return cls.model_validate(clause)
+    def of(cls, clause: Clause, meta: DocumentMeta | None = None) -> ClauseOut:
+        out = cls.model_validate(clause)
+        return out.model_copy(update={"reference": formal_reference(clause, meta)}) if meta else out
 
 
 class ClauseNode(BaseModel):
@@ -210,6 +243,7 @@ class ClauseNode(BaseModel):
     pages: list[int]
     fields: dict[str, str]
     children: list[ClauseNode]
+    reference: str = ""
 
 
 class DocumentMetaOut(BaseModel):
@@ -243,11 +277,11 @@ class DocumentDetail(DocumentSummary):
             meta=DocumentMetaOut(**doc.meta.to_dict()),
             warnings=list(doc.warnings),
             ocr_pages=list(doc.ocr_pages),
-            clauses=clause_tree(doc.clauses),
+            clauses=clause_tree(doc.clauses, doc.meta),
         )
 
 
-def clause_tree(clauses: list[Clause]) -> list[ClauseNode]:
+def clause_tree(clauses: list[Clause], meta: DocumentMeta | None = None) -> list[ClauseNode]:
     """Nest clauses by parent_id, each level in document order (orphans become roots)."""
     by_id = {c.id: c for c in clauses}
     children: dict[str | None, list[Clause]] = {}
@@ -265,6 +299,7 @@ def clause_tree(clauses: list[Clause]) -> list[ClauseNode]:
             pages=list(c.pages),
             fields=dict(c.fields),
             children=[build(child) for child in children.get(c.id, [])],
+            reference=formal_reference(c, meta) if meta else "",
         )
 
     return [build(c) for c in children.get(None, [])]

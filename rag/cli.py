@@ -99,6 +99,15 @@ def build_parser() -> argparse.ArgumentParser:
     _filter_args(p)
     p.set_defaults(handler="rag.pipeline:run_ask")
 
+    p = sub.add_parser(
+        "chat", help="ask questions one after another; follow-ups keep the last document and task"
+    )
+    p.add_argument("--k", type=int, default=None, help="clauses to consider")
+    p.add_argument("--mode", choices=MODES, default="hybrid")
+    _index_arg(p)
+    _filter_args(p)
+    p.set_defaults(handler="rag.chat:run_chat")
+
     p = sub.add_parser("serve", help="run the HTTP API and chat widget")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)

@@ -12,16 +12,21 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from rag.conversation import Resolution, Turn, clarifying_question, resolve
 from rag.errors import NotFoundError
 from rag.records import Answer, Clause, Document, Filters, Hit
+from rag.references import document_reference, formal_reference
+from rag.text import fold
 
 # Longest answer text (structured answers list several items; extracts are ~550 characters).
 MAX_ANSWER_TEXT = 2000
+# A unit filter keeps the hits of its tasks among this many times k retrieved.
+UNIT_SEARCH_DEPTH = 8
 # How long a writer waits for this process's other writer to finish its swap (seconds).
 WRITE_WAIT_S = 60.0
 
@@ -92,9 +97,27 @@ class Assistant:
 
     # --- reading -------------------------------------------------------------------------
     def search(
-        self, query: str, *, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+        unit: str | None = None,
     ) -> list[Hit]:
-        return self._snapshot.view(filters).retriever.run(query, k=k, mode=mode, filters=filters)
+        """Ranked clauses; with ``unit``, only those of tasks the unit leads or coordinates."""
+        retriever = self._snapshot.view(filters).retriever
+        if not unit:
+            return retriever.run(query, k=k, mode=mode, filters=filters)
+        store = self._snapshot.store
+        hits = retriever.run(query, k=k * UNIT_SEARCH_DEPTH, mode=mode, filters=filters)
+        kept = [h for h in hits if names_unit(h.clause, unit, store.clause)][:k]
+        return [replace(h, rank=i) for i, h in enumerate(kept, 1)]
+
+    def reference(self, clause: Clause) -> str:
+        """The clause's formal reference ("mục 2 phần II Kế hoạch số … của UBND tỉnh …")."""
+        doc = self._snapshot.store.document(clause.doc_id)
+        return formal_reference(clause, doc.meta) if doc else ""
 
     def ask(
         self,
@@ -103,16 +126,61 @@ class Assistant:
         top_k: int | None = None,
         mode: str = "hybrid",
         filters: Filters | None = None,
+        history: Sequence[Turn] | None = None,
     ) -> Answer:
+        """Answer ``question``; with ``history`` (the asker's earlier turns) a follow-up is read in their scope."""
         view = self._snapshot.view(filters)
         started = time.perf_counter()
-        filters = dates_as_sources(filters, view.store.documents())
-        answer = view.answerer.run(question, view.retriever, k=top_k, mode=mode, filters=filters)
+        resolution = resolve(question, history or [])
+        usable, scoped = self._follow_up_filters(resolution, filters, view.store)
+        if resolution.clarify or not usable:
+            return self._clarify(question, resolution, filters, started)
+        if resolution.needs_document:  # "Ai ký văn bản đó?" with only the cited document to go on
+            resolution = replace(
+                resolution, question=resolution.naming(self.document_label(resolution.doc_id))
+            )
+        filters = dates_as_sources(scoped, view.store.documents())
+        answer = view.answerer.run(resolution.question, view.retriever, k=top_k, mode=mode, filters=filters)
+        answer.question = question
+        if resolution.question != question:
+            answer.resolved_question = resolution.question
         if self.generator is not None and not answer.abstained:
-            answer = self.generator.run(question, answer)
+            answer = self.generator.run(resolution.question, answer)  # keeps answer.question
         answer.answer = cut_answer(answer.answer)
         answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return answer
+
+    def _follow_up_filters(
+        self, resolution: Resolution, filters: Filters | None, store: Any
+    ) -> tuple[bool, Filters | None]:
+        """``filters`` narrowed to the document a follow-up refers to, when the asker may read it.
+
+        Not usable when the follow-up can name its document no other way and that document is
+        not readable (or does not exist: the same answer, so nothing is learnt about other levels).
+        """
+        doc = store.document(resolution.doc_id) if resolution.doc_id else None
+        readable = doc is not None and (
+            filters is None or filters.access is None or doc.access in filters.access
+        )
+        if readable and filters is not None and filters.sources and doc.source not in filters.sources:
+            readable = False  # the asker's own filters exclude it
+        if not readable:
+            return not resolution.needs_document, filters
+        return True, replace(filters, sources=[doc.source]) if filters else Filters(sources=[doc.source])
+
+    def _clarify(
+        self, question: str, resolution: Resolution, filters: Filters | None, started: float
+    ) -> Answer:
+        """Ask back which document (or task) is meant, naming documents the asker may read."""
+        access = filters.access if filters is not None else None
+        labels = sorted({document_reference(d.meta) for d in self.documents(access=access)})
+        return Answer(
+            question=question,
+            answer=clarifying_question(resolution.clarify or "document", labels),
+            abstained=False,
+            clarify=True,
+            timings={"total_ms": round((time.perf_counter() - started) * 1000, 2)},
+        )
 
     def ask_stream(
         self,
@@ -121,9 +189,10 @@ class Assistant:
         top_k: int | None = None,
         mode: str = "hybrid",
         filters: Filters | None = None,
+        history: Sequence[Turn] | None = None,
     ) -> Iterator[tuple[str, Any]]:
         """Yields ("delta", text) pieces of the answer, then ("answer", Answer) with the citations."""
-        answer = self.ask(question, top_k=top_k, mode=mode, filters=filters)
+        answer = self.ask(question, top_k=top_k, mode=mode, filters=filters, history=history)
         for piece in _chunks(answer.answer):
             yield "delta", piece
         yield "answer", answer
@@ -231,6 +300,20 @@ def dates_as_sources(filters: Filters | None, documents: list[Document]) -> Filt
         and (not filters.sources or d.source in filters.sources)
     ]
     return replace(filters, sources=inside or [NO_SOURCE])
+
+
+def names_unit(clause: Clause, unit: str, lookup: Any) -> bool:
+    """The clause, or the task it sits in, names the unit as lead or coordinating (folded)."""
+    want = fold(unit)
+    node: Clause | None = clause
+    for _ in range(8):  # a task is a few levels up at most
+        if node is None:
+            return False
+        roles = " ".join(node.fields.get(k, "") for k in ("lead_unit", "coordinating_units"))
+        if want in fold(roles):
+            return True
+        node = lookup(node.parent_id) if node.parent_id else None
+    return False
 
 
 def _iso_date(date: str) -> bool:

@@ -190,12 +190,14 @@ class Citation:
     text: str  # the cited clause as stored
     score: float
     document: str = ""  # human label of the document, e.g. "Kế hoạch số 58/KH-UBND"
+    # formal reference: "mục 2 phần II Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Quảng Ngãi"
+    reference: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def of(cls, clause: Clause, score: float, document_label: str = "") -> Citation:
+    def of(cls, clause: Clause, score: float, document_label: str = "", reference: str = "") -> Citation:
         return cls(
             clause_id=clause.id,
             doc_id=clause.doc_id,
@@ -206,6 +208,7 @@ class Citation:
             text=clause.text,
             score=round(float(score), 6),
             document=document_label,
+            reference=reference,
         )
 
 
@@ -220,6 +223,8 @@ class Answer:
     mode: str = "hybrid"
     generator: str = "extractive"  # or the chat model's name
     lexical_only: bool = False  # hybrid answered from the BM25 clauses alone (dense search not needed)
+    clarify: bool = False  # a follow-up without the scope it needs: the answer asks which document is meant
+    resolved_question: str = ""  # a follow-up as it was understood ("Còn nhiệm vụ 3 …" -> the full question)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -232,6 +237,8 @@ class Answer:
             "mode": self.mode,
             "generator": self.generator,
             "lexical_only": self.lexical_only,
+            "clarify": self.clarify,
+            "resolved_question": self.resolved_question,
         }
 
 

@@ -25,6 +25,8 @@ def format_answer(answer: Answer) -> str:
         lines.append("Nguồn trích dẫn:")
         for i, c in enumerate(answer.citations, 1):
             lines.append(f"  [{i}] {_where(c)}")
+            if c.reference:
+                lines.append(f"      ({c.reference})")
             lines.append(f"      {_snippet(c.text)}")
     if answer.abstained and answer.related:
         lines.append("Các điều khoản gần nhất (không đủ để trả lời):")

@@ -9,6 +9,7 @@ import pytest
 from rag.config import DEFAULT_CORPUS_DIR
 
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+REFS = Path(__file__).resolve().parent / "data" / "refs"
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +48,25 @@ def browser(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 (selenium
     driver = headless_chromium(tmp_path_factory.mktemp("chromium"))
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="session")
+def refs_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The decree, law and Đồng Tháp plan of tests/data/refs, plus an internal plan."""
+    from rag.ingest import ingest_paths
+    from tests.support import INTERNAL_PLAN
+
+    root = tmp_path_factory.mktemp("refs")
+    index = root / "idx"
+    assert not ingest_paths([REFS], index, progress=False).errors
+    (root / "internal").mkdir()
+    (root / "internal" / "77-KH-SNV.txt").write_text(INTERNAL_PLAN, encoding="utf-8")
+    assert not ingest_paths([root / "internal"], index, access="internal", progress=False).errors
+    return index
+
+
+@pytest.fixture(scope="session")
+def refs(refs_index: Path):  # noqa: ANN201 (rag.pipeline.Assistant)
+    from rag.pipeline import Assistant
+
+    return Assistant.open(refs_index)

@@ -13,6 +13,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from api.cache import LRUCache
 from api.deps import AccessDep, AnswerCacheDep, AssistantDep, RateLimitDep, RunnerDep, SettingsDep
 from api.schemas import AskRequest, AskResponse, CitationOut, CitationsEvent, ErrorResponse, FiltersIn
+from rag.conversation import resolve
 from rag.errors import PolicyQAError
 from rag.pipeline import Assistant
 from rag.records import Answer, Citation
@@ -48,10 +49,13 @@ CheckedAsk = Annotated[AskRequest, Depends(_checked)]
 
 
 def cache_key(generation: str, body: AskRequest, access: frozenset[str] | None) -> Hashable:
-    """Everything an answer depends on: the index generation, the question, its options, the caller's levels."""
+    """Everything an answer depends on: the index generation, the question, its options, the caller's levels,
+    and what the history makes of the question (not the history itself: most questions stand alone)."""
     filters = (body.filters or FiltersIn()).model_dump_json()
     levels = tuple(sorted(access)) if access is not None else None
-    return (generation, collapse_ws(nfc(body.question)), body.top_k, body.mode, filters, levels)
+    read = resolve(body.question, body.turns()) if body.history else None
+    meaning = (read.question, read.doc_id, read.clarify, read.needs_document) if read else None
+    return (generation, collapse_ws(nfc(body.question)), body.top_k, body.mode, filters, levels, meaning)
 
 
 def cacheable(response: AskResponse) -> bool:
@@ -77,6 +81,8 @@ def to_response(answer: Answer, assistant: Assistant) -> AskResponse:
         mode=answer.mode,
         generator=answer.generator,
         lexical_only=answer.lexical_only,
+        clarify=answer.clarify,
+        resolved_question=answer.resolved_question,
     )
 
 
@@ -90,7 +96,9 @@ async def ask(
         return hit.model_copy(update={"cached": True})
     filters = (body.filters or FiltersIn()).to_filters(access)
     answer = await run(
-        lambda: assistant.ask(body.question, top_k=body.top_k, mode=body.mode, filters=filters)
+        lambda: assistant.ask(
+            body.question, top_k=body.top_k, mode=body.mode, filters=filters, history=body.turns()
+        )
     )
     response = to_response(answer, assistant)
     if cacheable(response):
@@ -120,7 +128,9 @@ async def _primed_events(
         return iter([("delta", hit.answer), ("response", hit.model_copy(update={"cached": True}))])
     filters = (body.filters or FiltersIn()).to_filters(access)
     events = _responses(
-        assistant.ask_stream(body.question, top_k=body.top_k, mode=body.mode, filters=filters),
+        assistant.ask_stream(
+            body.question, top_k=body.top_k, mode=body.mode, filters=filters, history=body.turns()
+        ),
         assistant,
         cache,
         key,

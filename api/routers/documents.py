@@ -75,11 +75,11 @@ async def get_clause(clause_id: str, assistant: AssistantDep, access: AccessDep)
     clause, neighbours = assistant.clause(clause_id, access=_levels(access))
     doc = assistant.document(clause.doc_id, access=_levels(access))
     return ClauseDetail(
-        clause=ClauseOut.of(clause),
+        clause=ClauseOut.of(clause, doc.meta),
         breadcrumb=list(clause.breadcrumb),
         document=DocumentRef.of(doc),
         # Neighbours the caller may not read stay hidden even inside a readable document.
-        neighbours=[ClauseOut.of(c) for c in neighbours if access is None or c.access in access],
+        neighbours=[ClauseOut.of(c, doc.meta) for c in neighbours if access is None or c.access in access],
     )
 
 

@@ -30,6 +30,9 @@ async def search(
     issuer: Annotated[str | None, Query(max_length=200)] = None,
     date_from: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
     date_to: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
+    unit: Annotated[
+        str | None, Query(max_length=200, description="only clauses of tasks this unit leads or coordinates")
+    ] = None,
 ) -> SearchResponse:
     query = q.strip()
     if not query:
@@ -42,9 +45,12 @@ async def search(
     filters = FiltersIn(
         doc_type=doc_type, sources=source, issuer=issuer, date_from=date_from, date_to=date_to
     ).to_filters(access)
-    hits = await run(lambda: assistant.search(query, k=k, mode=mode, filters=filters))
+    hits = await run(lambda: assistant.search(query, k=k, mode=mode, filters=filters, unit=unit or None))
     return SearchResponse(
         query=query,
         mode=mode,
-        hits=[SearchHit.of(h, assistant.document_label(h.clause.doc_id)) for h in hits],
+        hits=[
+            SearchHit.of(h, assistant.document_label(h.clause.doc_id), assistant.reference(h.clause))
+            for h in hits
+        ],
     )

@@ -25,8 +25,13 @@
     page: "trang",
     log: "Cuộc trò chuyện",
     basedOn: "Căn cứ",
-    implementedBy: "Văn bản triển khai"
+    implementedBy: "Văn bản triển khai",
+    reference: "Trích dẫn",
+    copyReference: "Sao chép trích dẫn",
+    understood: "Hiểu là: "
   };
+  // Earlier turns sent with a question, so a follow-up keeps their document and task.
+  var HISTORY_TURNS = 6;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -49,7 +54,7 @@
     if (list && list.length) {
       lines.push("", (msg.abstained ? T.related : T.sources) + ":");
       list.forEach(function (c, i) {
-        lines.push("[" + (i + 1) + "] " + citationLabel(c) + " (" + c.source + ")");
+        lines.push("[" + (i + 1) + "] " + (c.reference || citationLabel(c)) + " (" + c.source + ")");
       });
     }
     return lines.join("\n");
@@ -220,8 +225,9 @@
     var self = this;
     var box = msg.node;
     box.replaceChildren();
-    var text = el("div", "pqa-answer" + (msg.abstained ? " pqa-abstain" : ""), msg.text);
+    var text = el("div", "pqa-answer" + (msg.abstained ? " pqa-abstain" : "") + (msg.clarify ? " pqa-clarify" : ""), msg.text);
     if (msg.pending) text.classList.add("pqa-pending");
+    if (msg.resolved && !msg.pending) box.append(el("div", "pqa-understood", T.understood + msg.resolved));
     box.append(text);
     if (msg.pending || msg.error) return;
 
@@ -236,7 +242,7 @@
         chip.type = "button";
         chip.dataset.clauseId = c.clause_id;
         chip.setAttribute("aria-label", T.openCitation + " " + (i + 1) + ": " + citationLabel(c));
-        chip.title = c.text.length > 300 ? c.text.slice(0, 300) + "…" : c.text;
+        chip.title = (c.reference ? c.reference + "\n" : "") + (c.text.length > 300 ? c.text.slice(0, 300) + "…" : c.text);
         chip.append(el("span", "pqa-chip-n", "[" + (i + 1) + "]"), el("span", "pqa-chip-label", citationLabel(c)));
         chip.addEventListener("click", function () { self.openClause(c, chip); });
         li.append(chip);
@@ -288,6 +294,7 @@
     this.input.value = "";
     if (!this.history.length) this.log.replaceChildren();
 
+    var history = this.turns();
     var user = { role: "user", text: question };
     var bot = { role: "bot", text: "", pending: true, citations: [], related: [], abstained: false };
     this.history.push(user, bot);
@@ -300,7 +307,7 @@
       var response = await fetch(this.apiBase + "/api/ask/stream", {
         method: "POST",
         headers: Object.assign({ "Content-Type": "application/json" }, this.headers(false)),
-        body: JSON.stringify({ question: question })
+        body: JSON.stringify({ question: question, history: history })
       });
       if (!response.ok) {
         var detail = response.statusText;
@@ -317,6 +324,8 @@
           bot.abstained = data.abstained;
           bot.citations = data.citations;
           bot.related = data.related;
+          bot.clarify = !!data.clarify;
+          bot.resolved = data.resolved_question || "";
         } else if (name === "error") {
           throw new Error(data.detail);
         }
@@ -334,6 +343,22 @@
     // Show the question with the start of its answer, not just the last citation chips.
     this.log.scrollTop = Math.max(0, user.node.offsetTop - 8);
     this.input.focus();
+  };
+
+  /* The session's finished turns, oldest first, as POST /api/ask's history (client-held). */
+  Chat.prototype.turns = function () {
+    var out = [];
+    for (var i = 0; i + 1 < this.history.length; i += 1) {
+      var q = this.history[i];
+      var a = this.history[i + 1];
+      if (q.role !== "user" || a.role !== "bot" || a.pending || a.error || a.clarify) continue;
+      out.push({
+        question: q.text.slice(0, 2000),
+        answer: (a.text || "").slice(0, 4000),
+        doc_id: !a.abstained && a.citations && a.citations.length ? a.citations[0].doc_id : ""
+      });
+    }
+    return out.slice(-HISTORY_TURNS);
   };
 
   Chat.prototype.openClause = async function (citation, chip) {
@@ -363,6 +388,21 @@
     var meta = [doc.title, doc.date, doc.issuer].filter(Boolean).join(" · ");
     if (meta) body.append(el("p", "pqa-doc-meta", meta));
     body.append(el("p", "pqa-doc-meta", doc.source));
+    if (data.clause.reference) {
+      var ref = el("div", "pqa-reference");
+      ref.append(el("span", "pqa-reference-label", T.reference + ": "), el("span", "pqa-reference-text", data.clause.reference));
+      var copyRef = el("button", "pqa-copy pqa-copy-ref", T.copyReference);
+      copyRef.type = "button";
+      var self = this;
+      copyRef.addEventListener("click", function () {
+        self.copy(data.clause.reference).then(
+          function () { copyRef.textContent = T.copied; },
+          function () { copyRef.textContent = T.copyFailed; }
+        ).then(function () { setTimeout(function () { copyRef.textContent = T.copyReference; }, 2000); });
+      });
+      ref.append(copyRef);
+      body.append(ref);
+    }
     if (data.breadcrumb.length) {
       var crumbs = el("ol", "pqa-crumbs");
       crumbs.setAttribute("aria-label", "Vị trí trong văn bản");

@@ -16,6 +16,7 @@ from typing import Any
 
 from rag.answer.base import CITATIONS, NOT_FOUND, Composed, Context, Strategy
 from rag.answer.choices import FormAnswer, read_form
+from rag.answer.clause_reference import ClauseReferenceAnswer
 from rag.answer.corpus import CorpusView
 from rag.answer.document_facts import DocumentFacts, EffectiveDate, ReferenceDate, SignedBy
 from rag.answer.documents import document_affinity, named_documents
@@ -30,6 +31,7 @@ from rag.answer.tasks_due import TasksDue
 from rag.answer.unit_tasks import UnitTasks
 from rag.intent import Intent
 from rag.records import Answer, Citation, Clause, Filters, Hit
+from rag.references import formal_reference
 from rag.text import fold
 
 # Calibrated on the dev set (see eval report): below this share of the question's
@@ -45,6 +47,7 @@ RETRIEVE_K = 24
 
 STRATEGIES: tuple[Strategy, ...] = (
     FormAnswer(),
+    ClauseReferenceAnswer(),
     SignedBy(),
     DocumentFacts(),
     UnitTasks(),  # "Sở X được giao những nhiệm vụ gì", before the one-task fields
@@ -236,7 +239,9 @@ class Answerer:
     # --- citations -----------------------------------------------------------------------
     def _cite(self, clause: Clause, score: float) -> Citation:
         doc = self.view.documents.get(clause.doc_id)
-        return Citation.of(clause, score, doc.meta.label() if doc else "")
+        return Citation.of(
+            clause, score, doc.meta.label() if doc else "", formal_reference(clause, doc.meta) if doc else ""
+        )
 
     def _citations(self, composed: Composed, hits: list[Hit]) -> list[Citation]:
         scores = {h.clause.id: h.score for h in hits}

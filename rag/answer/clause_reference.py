@@ -1,0 +1,176 @@
+"""A clause named by its reference ("khoản 2 Điều 9 Nghị định 13/2023/NĐ-CP", "mục II.2 Kế hoạch
+số 58/KH-UBND") is the answer: its formal reference, where it sits, its text and its items.
+
+Claims only a question that names both a clause and its document and asks nothing else; a
+question about something inside the clause ("Đơn vị nào thực hiện mục II.2 …") and a locator
+without a document ("Điều 8 khoản 2 quy định gì?", `passage.article_scope`) are left to the
+other strategies, so their answers do not change.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.query import expand_aliases
+from rag.answer.base import Composed, Context, Strategy
+from rag.answer.corpus import CorpusView
+from rag.answer.documents import named_documents
+from rag.answer.text import short, strip_marker
+from rag.intent import STOP_TERMS, terms
+from rag.records import Clause, Document
+from rag.references import ClauseReference, document_numbers, formal_reference, names_number, parse_reference
+from rag.text import fold, fold_aligned, nfc
+from rag.vocabulary import DOC_TYPES
+
+# Words that ask what a clause says (folded); with the reference and the document's own
+# words they make the whole question.
+ASK_WORDS = frozenset(
+    """
+    quy dinh noi dung gi the nao nhu neu ghi viet trich dan toan van nguyen cho biet xem doc
+    hien thi ve noi nhung viec cu chi tiet so ngay thang nam cua theo tai o trong gom bao
+    huong yeu cau de cap hay ra sao chep chinh xac day du van ban
+    """.split()
+)
+DOC_TYPE_WORDS = frozenset(w for t in DOC_TYPES for w in t.split())
+_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")  # "ngày 10/10/2025" after a number names the document too
+# Question kinds (rag.intent) answered by a task's field line, and the field's key.
+FIELD_OF_KIND = {"lead_unit": "lead_unit", "coordinating": "coordinating_units", "deadline": "deadline"}
+ANSWER_CHARS = 1600
+ITEM_CHARS = 240
+
+
+def asks_only_for_clause(question: str, ref: ClauseReference, docs: list[Document]) -> bool:
+    """Nothing is left of the question once the reference, the documents' names and the asking
+    words go (a question about something inside the clause is not a request for the clause)."""
+    chars = list(fold_aligned(nfc(question)))
+    for start, end in ref.spans:
+        chars[start:end] = " " * (end - start)
+    numbers = set(document_numbers(question))
+    # Numbers first: "58/KH-UBND" stays whole before "UBND" is spelled out.
+    words = [w for w in terms("".join(chars)) if w not in numbers and not _DATE.fullmatch(w)]
+    rest = expand_aliases(" ".join(words))
+    own = set(DOC_TYPE_WORDS)
+    for doc in docs:
+        m = doc.meta
+        named = " ".join([m.number, m.title, m.issuer, m.parent_issuer, m.place, m.date, m.date_text])
+        own |= set(terms(expand_aliases(fold(named))))
+    own |= {p for t in list(own) for p in re.split(r"[/.-]", t)}
+    return all(w in ASK_WORDS or w in STOP_TERMS or w in own for w in terms(rest))
+
+
+def _has(view: CorpusView, doc_id: str, locator: str) -> Clause | None:
+    """The clause of the document at this locator: exactly, else compared folded ("điểm d")."""
+    clauses = view.by_doc.get(doc_id, [])
+    for c in clauses:
+        if c.locator == locator:
+            return c
+    target = fold(locator)
+    return next((c for c in clauses if fold(c.locator) == target), None)
+
+
+def _by_suffix(view: CorpusView, doc_id: str, locator: str) -> Clause | None:
+    """ "mục 2" of a plan whose only "2" sits under one part ("I.2" alone): that one; else none."""
+    if not locator or locator.startswith(("Điều", "Chương", "Phụ lục")):
+        return None
+    found = [
+        c
+        for c in view.by_doc.get(doc_id, [])
+        if c.kind in ("heading", "item") and c.locator.endswith("." + locator)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+class ClauseReferenceAnswer(Strategy):
+    name = "clause_reference"
+
+    def compose(self, ctx: Context) -> Composed | None:
+        question = ctx.intent.query
+        ref = parse_reference(question)
+        if ref is None or not ref.locators():
+            return None
+        docs = self._named(ctx, question)
+        if docs is None:
+            return None  # no document named: "Điều 8 khoản 2 quy định gì?" is article_scope's
+        if not docs:
+            # A number no readable document carries: abstain rather than quote another document.
+            everyone = list(ctx.view.documents.values())
+            return Composed.unanswerable() if asks_only_for_clause(question, ref, everyone) else None
+        found: list[Clause] = []
+        for doc_id in docs:
+            for locator in ref.locators():
+                clause = _has(ctx.view, doc_id, locator) or _by_suffix(ctx.view, doc_id, locator)
+                if clause is not None:
+                    found.append(clause)
+                    break
+        named = [ctx.view.documents[d] for d in docs]
+        if not found:
+            # The named documents have no such clause: say so rather than quote another one.
+            return Composed.unanswerable() if asks_only_for_clause(question, ref, named) else None
+        if len(found) > 1:
+            best = max(ctx.affinity.get(c.doc_id, 0.0) for c in found)
+            found = [c for c in found if ctx.affinity.get(c.doc_id, 0.0) == best]
+            if len(found) > 1:
+                return None  # two documents named alike have this clause: the others decide
+        clause = found[0]
+        doc = ctx.view.documents[clause.doc_id]
+        if asks_only_for_clause(question, ref, [doc]):
+            return self._answer(ctx.view, clause, doc)
+        return self._field(ctx, clause, doc)
+
+    def _field(self, ctx: Context, clause: Clause, doc: Document) -> Composed | None:
+        """ "Đơn vị nào chủ trì mục II.2 Kế hoạch 58?": the named task's own field line answers."""
+        key = FIELD_OF_KIND.get(ctx.intent.kind)
+        if key is None:
+            return None
+        for task in (clause, *ctx.view.ancestors(clause)):
+            for c in ctx.view.children.get(task.id, []):
+                if c.kind == "field" and c.fields.get(key):
+                    where = formal_reference(task, doc.meta)
+                    text = f"{where[:1].upper()}{where[1:]}: {c.text.strip().lstrip('-+• ')}"
+                    return Composed(text=text, cited=[c, task], support=1.0)
+        return None
+
+    def _named(self, ctx: Context, question: str) -> list[str] | None:
+        """Readable documents the question names (by number, else by type and author or title);
+        None when it names none, [] when it names a number none of them carries."""
+        allowed = sorted(ctx.affinity)
+        numbers = document_numbers(question)
+        if numbers:
+            return [d for d in allowed if names_number(numbers, ctx.view.documents[d].meta)]
+        named = named_documents(ctx.view, ctx.intent, ctx.affinity)
+        if named:
+            return sorted(named)
+        types = {fold(t) for t in ctx.intent.doc_types}
+        if not types:
+            return None
+        of_type = [d for d in allowed if fold(ctx.view.documents[d].meta.doc_type) in types]
+        if len(of_type) <= 1:
+            return of_type or None
+        # Several documents of the type: those whose title the question quotes, else the best named.
+        titled = [d for d in of_type if _quotes_title(ctx.intent.folded, ctx.view.documents[d])]
+        if titled:
+            return titled
+        top = max(ctx.affinity.get(d, 0.0) for d in of_type)
+        return [d for d in of_type if ctx.affinity.get(d, 0.0) == top]
+
+    def _answer(self, view: CorpusView, clause: Clause, doc: Document) -> Composed:
+        reference = formal_reference(clause, doc.meta)
+        lines = [f"{reference[:1].upper()}{reference[1:]}:"]
+        if clause.breadcrumb:
+            lines.append("(" + " › ".join(short(b, 90) for b in clause.breadcrumb) + ")")
+        lines.append(clause.text.strip())
+        items = [c for c in view.children.get(clause.id, []) if c.kind != "footnote"]
+        # A task's field lines (who, with whom, by when) first: long items must not push them out.
+        items.sort(key=lambda c: c.kind != "field")
+        for item in items:
+            lines.append(f"- {short(strip_marker(item.text), ITEM_CHARS)}")
+        text = "\n".join(lines)
+        if len(text) > ANSWER_CHARS:
+            text = text[: ANSWER_CHARS - 1].rsplit(" ", 1)[0] + "…"
+        return Composed(text=text, cited=[clause, *items[:4]], support=1.0)
+
+
+def _quotes_title(folded_question: str, doc: Document) -> bool:
+    title = fold(doc.meta.title)
+    words = title.split()
+    return bool(words) and " ".join(words[: min(4, len(words))]) in folded_question

@@ -1,0 +1,179 @@
+"""The lookup page and the chat's references and follow-ups in headless Chromium, desktop and 375 px."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from rag import config
+from tests.api.test_widget_browser import _ask, _fresh, _wait_answers
+from tests.support import serve, settings_for, stop
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ARTIFACTS = config.PROJECT_ROOT / "test-artifacts"
+SIZES = {"desktop": (1280, 860), "phone": (375, 740)}
+
+
+@pytest.fixture(scope="module")
+def refs_server(refs_index: Path) -> Iterator[str]:
+    url, srv, thread = serve(settings_for(refs_index))
+    yield url
+    stop(srv, thread)
+
+
+def _no_sideways_scroll(driver: WebDriver) -> None:
+    width = driver.execute_script("return document.documentElement.clientWidth")
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+
+
+def _grant_clipboard(driver: WebDriver, origin: str) -> None:
+    driver.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
+
+
+def _clipboard(driver: WebDriver) -> str:
+    return driver.execute_async_script(
+        "navigator.clipboard.readText().then(arguments[0], () => arguments[0](null))"
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lookup_search_with_filters_and_copy(refs_server: str, browser: WebDriver, size: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.set_window_size(*SIZES[size])
+    browser.get(refs_server + "/lookup")
+    wait = WebDriverWait(browser, 20)
+    wait.until(lambda d: len(Select(d.find_element(By.ID, "f-type")).options) > 1)
+    types = [o.text for o in Select(browser.find_element(By.ID, "f-type")).options]
+    assert {"Kế hoạch", "Luật", "Nghị định"} <= set(types)
+    assert "2025" in [o.text for o in Select(browser.find_element(By.ID, "f-year")).options]
+    # This server has no units endpoint (404): the units tab stays hidden, the rest works.
+    assert not browser.find_element(By.ID, "tab-units").is_displayed()
+
+    Select(browser.find_element(By.ID, "f-type")).select_by_visible_text("Kế hoạch")
+    browser.find_element(By.ID, "q").send_keys("tập huấn hợp tác xã")
+    browser.find_element(By.CSS_SELECTOR, "#search-form .lk-primary").click()
+    first = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#results .lk-result")))
+    refs = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#results .lk-ref")]
+    assert all("Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Đồng Tháp" in r for r in refs)
+    assert "Nghị định" not in " ".join(refs)  # the type filter held
+    _no_sideways_scroll(browser)
+    browser.save_screenshot(str(ARTIFACTS / f"lookup-search-{size}.png"))
+
+    _grant_clipboard(browser, refs_server)
+    button = first.find_element(By.CSS_SELECTOR, ".lk-copy")
+    button.click()
+    wait.until(lambda d: button.text == "Đã sao chép")
+    copied = _clipboard(browser)
+    text = first.find_element(By.CSS_SELECTOR, ".lk-text").text
+    reference = first.find_element(By.CSS_SELECTOR, ".lk-ref").text
+    assert copied == f"{text}\n({reference})"
+
+    # The unit filter keeps the tasks that unit leads.
+    browser.find_element(By.ID, "f-unit").send_keys("Sở Nông nghiệp")
+    Select(browser.find_element(By.ID, "f-type")).select_by_visible_text("Tất cả")
+    browser.find_element(By.ID, "q").clear()
+    browser.find_element(By.ID, "q").send_keys("vùng trồng")
+    browser.find_element(By.CSS_SELECTOR, "#search-form .lk-primary").click()
+    wait.until(lambda d: "mục 1 phần II" in d.find_element(By.ID, "results").text)
+    assert "mục 2 phần II" not in browser.find_element(By.ID, "results").text
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lookup_browses_a_documents_clause_tree(refs_server: str, browser: WebDriver, size: str) -> None:
+    browser.set_window_size(*SIZES[size])
+    browser.get(refs_server + "/lookup")
+    wait = WebDriverWait(browser, 20)
+    browser.find_element(By.ID, "tab-docs").click()
+    law = wait.until(
+        ec.element_to_be_clickable((By.XPATH, "//button[contains(@class,'lk-doc')][contains(., 'Luật')]"))
+    )
+    law.click()
+    wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#doc-view .lk-tree")))
+    # Open Chương I › Điều 3 › khoản 1, then its điểm a.
+    for locator in ("Chương I", "Điều 3", "Điều 3 khoản 1"):
+        summary = browser.find_element(
+            By.XPATH, f"//summary[button/span[@class='lk-loc' and text()='{locator}']]"
+        )
+        browser.execute_script("arguments[0].parentElement.open = true", summary)
+    point = browser.find_element(
+        By.XPATH, "//button[.//span[@class='lk-loc' and text()='Điều 3 khoản 1 điểm a']]"
+    )
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", point)
+    point.click()
+    detail = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#doc-view .lk-detail")))
+    assert detail.find_element(By.CSS_SELECTOR, ".lk-ref").text == (
+        "điểm a khoản 1 Điều 3 Luật Giao dịch điện tử số 20/2023/QH15"
+    )
+    assert "truyền dẫn không dây" in detail.find_element(By.CSS_SELECTOR, ".lk-text").text
+    wait.until(lambda d: "Điều 3. Giải thích từ ngữ" in detail.text)  # the breadcrumb arrives
+    _no_sideways_scroll(browser)
+    browser.save_screenshot(str(ARTIFACTS / f"lookup-tree-{size}.png"))
+    _grant_clipboard(browser, refs_server)
+    copy_ref = detail.find_elements(By.CSS_SELECTOR, ".lk-copy")[1]
+    copy_ref.click()
+    wait.until(lambda d: copy_ref.text == "Đã sao chép")
+    assert _clipboard(browser) == "điểm a khoản 1 Điều 3 Luật Giao dịch điện tử số 20/2023/QH15"
+
+
+def test_lookup_result_opens_in_the_tree(refs_server: str, browser: WebDriver) -> None:
+    browser.set_window_size(*SIZES["desktop"])
+    browser.get(refs_server + "/lookup")
+    wait = WebDriverWait(browser, 20)
+    browser.find_element(By.ID, "q").send_keys("khoản 2 Điều 9 Nghị định 13/2023/NĐ-CP")
+    browser.find_element(By.CSS_SELECTOR, "#search-form .lk-primary").click()
+    result = wait.until(
+        ec.visibility_of_element_located(
+            (
+                By.XPATH,
+                "//li[contains(@class,'lk-result')][.//p[@class='lk-ref' and starts-with(., 'khoản 2 Điều 9')]]",
+            )
+        )
+    )
+    result.find_element(By.CSS_SELECTOR, ".lk-link").click()
+    detail = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#doc-view .lk-detail")))
+    assert detail.find_element(By.CSS_SELECTOR, ".lk-ref").text.startswith(
+        "khoản 2 Điều 9 Nghị định số 13/2023/NĐ-CP"
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_chat_follow_up_and_reference_copy(refs_server: str, browser: WebDriver, size: str) -> None:
+    browser.set_window_size(*SIZES[size])
+    _fresh(browser, refs_server + "/")
+    _ask(browser, "Còn nhiệm vụ 3 thì sao?")  # a fresh chat: asked back, not guessed
+    clarify = _wait_answers(browser, 1)[-1].find_element(By.CSS_SELECTOR, ".pqa-answer")
+    assert "pqa-clarify" in clarify.get_attribute("class")
+    assert clarify.text.startswith("Bạn đang hỏi về văn bản nào?")
+    _ask(browser, "Cơ quan nào chủ trì nhiệm vụ 2 của Kế hoạch 58/KH-UBND?")
+    assert "Sở Công Thương" in _wait_answers(browser, 2)[-1].text
+    _ask(browser, "Còn nhiệm vụ 1 thì sao?")
+    answer = _wait_answers(browser, 3)[-1]
+    assert "Sở Nông nghiệp và Môi trường" in answer.find_element(By.CSS_SELECTOR, ".pqa-answer").text
+    understood = answer.find_element(By.CSS_SELECTOR, ".pqa-understood").text
+    assert understood == "Hiểu là: Cơ quan nào chủ trì nhiệm vụ 1 của Kế hoạch 58/KH-UBND?"
+    browser.save_screenshot(str(ARTIFACTS / f"chat-follow-up-{size}.png"))
+    answer.find_elements(By.CSS_SELECTOR, ".pqa-chip")[0].click()
+    panel = WebDriverWait(browser, 15).until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, ".pqa-panel"))
+    )
+    reference = panel.find_element(By.CSS_SELECTOR, ".pqa-reference-text").text
+    assert reference.startswith(
+        "mục 1 phần II Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Đồng Tháp"
+    )
+    _grant_clipboard(browser, refs_server)
+    button = panel.find_element(By.CSS_SELECTOR, ".pqa-copy-ref")
+    button.click()
+    WebDriverWait(browser, 5).until(lambda d: button.text == "Đã sao chép")
+    assert _clipboard(browser) == reference
+    _no_sideways_scroll(browser)
+    browser.save_screenshot(str(ARTIFACTS / f"chat-reference-{size}.png"))

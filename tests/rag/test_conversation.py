@@ -1,0 +1,175 @@
+"""Follow-ups: read in the scope earlier turns set, or a clarifying question when there is none."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from rag.chat import chat
+from rag.conversation import MAX_TURNS, Scope, Turn, bounded, document_phrase, resolve, scope_of
+from rag.pipeline import Assistant
+from rag.records import Filters
+
+FIRST = Turn(
+    "Cơ quan nào chủ trì nhiệm vụ 2 của Kế hoạch 58/KH-UBND?",
+    "Nhiệm vụ II.2 (Tập huấn bán hàng trực tuyến …): Cơ quan chủ trì: Sở Công Thương.",
+    "doc-58",
+)
+
+
+def test_an_ellipsis_varies_the_last_question() -> None:
+    read = resolve("Còn nhiệm vụ 1 thì sao?", [FIRST])
+    assert read.question == "Cơ quan nào chủ trì nhiệm vụ 1 của Kế hoạch 58/KH-UBND?"
+    assert read.follow_up and read.doc_id == "doc-58" and not read.clarify
+    # Chained: the second ellipsis varies the first one as it was understood.
+    second = Turn("Còn nhiệm vụ 1 thì sao?", "…", "doc-58")
+    assert resolve("con nhiem vu 3 thi sao", [FIRST, second]).question == (
+        "Cơ quan nào chủ trì nhiệm vụ 3 của Kế hoạch 58/KH-UBND?"
+    )
+    assert resolve("Còn năm 2027 thì sao?", [FIRST]).question.endswith("năm 2027?")
+
+
+def test_demonstratives_take_the_task_document_and_unit() -> None:
+    assert resolve("Thời hạn của nhiệm vụ đó là khi nào?", [FIRST]).question == (
+        "Thời hạn của nhiệm vụ 2 trong Kế hoạch 58/KH-UBND là khi nào?"
+    )
+    signer = resolve("Ai ký văn bản đó?", [FIRST])
+    assert signer.question == "Ai ký Kế hoạch 58/KH-UBND?" and signer.doc_id == "doc-58"
+    assert resolve("Văn bản này có hiệu lực từ ngày nào?", [FIRST]).question.startswith("Kế hoạch 58/KH-UBND")
+    # The unit the answer named (not the document's issuer) is "đơn vị đó".
+    assert scope_of([FIRST]).unit == "Sở Công Thương"
+    assert resolve("Đơn vị đó phối hợp với ai?", [FIRST]).question.startswith(
+        "Sở Công Thương phối hợp với ai"
+    )
+
+
+def test_another_document_or_unit_replaces_the_old_one() -> None:
+    read = resolve("Còn Kế hoạch 12/KH-UBND thì sao?", [FIRST])
+    assert read.question == "Cơ quan nào chủ trì nhiệm vụ 2 của Kế hoạch 12/KH-UBND?" and read.doc_id == ""
+    unit_turn = Turn("Sở Tài chính có nhiệm vụ gì trong kế hoạch 58/KH-UBND?", "…")
+    assert resolve("Còn Sở Nội vụ thì sao?", [unit_turn]).question == (
+        "Sở Nội vụ có nhiệm vụ gì trong kế hoạch 58/KH-UBND?"
+    )
+
+
+@pytest.mark.parametrize(
+    "question", ["Còn nhiệm vụ 3 thì sao?", "Ai ký văn bản đó?", "Thời hạn nhiệm vụ đó?"]
+)
+def test_without_history_a_follow_up_asks_back(question: str) -> None:
+    read = resolve(question, [])
+    assert read.follow_up and read.clarify
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Còn lại bao nhiêu xã sau khi sáp nhập?",
+        "Kế hoạch do UBND tỉnh ban hành có mấy nhiệm vụ?",
+        "Đơn vị nào thực hiện nhiệm vụ 4 trong kế hoạch của UBND tỉnh?",
+        "Cơ sở giáo dục đó có bao nhiêu học sinh?",
+    ],
+)
+def test_a_question_that_stands_alone_is_left_alone(question: str) -> None:
+    read = resolve(question, [FIRST])
+    assert read.question == question and not read.clarify and not read.doc_id
+
+
+def test_history_is_bounded() -> None:
+    many = [Turn(f"Câu hỏi {i} " + "x" * 5000, "y" * 9000) for i in range(50)]
+    kept = bounded(many)
+    assert len(kept) == MAX_TURNS and all(len(t.question) <= 2000 and len(t.answer) <= 4000 for t in kept)
+    assert kept[-1].question.startswith("Câu hỏi 49")
+    assert scope_of(many) == Scope(question=kept[-1].question)
+
+
+def test_document_phrases() -> None:
+    assert document_phrase("Ai chủ trì nhiệm vụ 4 trong kế hoạch của UBND tỉnh?") == "kế hoạch của UBND tỉnh"
+    assert document_phrase("Kế hoạch 58/KH-UBND được ban hành ngày nào?") == "Kế hoạch 58/KH-UBND"
+    assert document_phrase("Ai ký văn bản đó?") == ""
+
+
+# --- on indexes -----------------------------------------------------------------------------
+@pytest.mark.slow
+def test_a_conversation_on_the_corpus(assistant: Assistant) -> None:
+    turns: list[Turn] = []
+    expected = [
+        ("Đơn vị nào thực hiện nhiệm vụ 4 trong kế hoạch của UBND tỉnh?", "Sở Khoa học và Công nghệ", "II.4"),
+        ("Còn nhiệm vụ 3 thì sao?", "Sở Tài chính", "II.3"),
+        ("Thời gian thực hiện nhiệm vụ đó là khi nào?", "Thường xuyên", "II.3"),
+        ("Ai ký văn bản đó?", "CHỦ TỊCH", "chữ ký"),
+    ]
+    for question, words, locator in expected:
+        answer = assistant.ask(question, history=turns)
+        assert not answer.abstained and not answer.clarify, question
+        assert words in answer.answer, (question, answer.answer)
+        assert answer.citations[0].locator.startswith(locator)
+        assert answer.citations[0].source == "003_7aaba2caba63f323.txt"
+        turns.append(Turn(question, answer.answer, answer.citations[0].doc_id))
+    assert answer.resolved_question == "Ai ký kế hoạch của UBND tỉnh?"
+
+
+@pytest.mark.slow
+def test_a_fresh_follow_up_does_not_invent_a_scope(assistant: Assistant) -> None:
+    answer = assistant.ask("Còn nhiệm vụ 3 thì sao?")
+    assert answer.clarify and not answer.abstained and not answer.citations
+    assert answer.answer.startswith("Bạn đang hỏi về văn bản nào?")
+    assert "Kế hoạch số …/KH-UBND tháng 8 năm 2025 của UBND tỉnh Quảng Ngãi" in answer.answer
+
+
+@pytest.mark.slow
+def test_follow_ups_in_another_provinces_plan(refs: Assistant) -> None:
+    public = Filters(access={"public"})
+    first = refs.ask("Cơ quan nào chủ trì nhiệm vụ 2 của Kế hoạch 58/KH-UBND?", filters=public)
+    assert "Sở Công Thương" in first.answer
+    turns = [Turn(first.question, first.answer, first.citations[0].doc_id)]
+    second = refs.ask("Còn nhiệm vụ 1 thì sao?", history=turns, filters=public)
+    assert "Sở Nông nghiệp và Môi trường" in second.answer
+    deadline = refs.ask("Thời hạn của nhiệm vụ đó là khi nào?", history=turns, filters=public)
+    assert "Tháng 9/2026" in deadline.answer
+    signer = refs.ask("Ai ký văn bản đó?", history=turns, filters=public)
+    assert "Nguyễn Thị Sen" in signer.answer
+
+
+@pytest.mark.slow
+def test_a_history_naming_an_unreadable_document_learns_nothing(refs: Assistant) -> None:
+    public = Filters(access={"public"})
+    internal = next(d for d in refs.documents() if d.access == "internal")
+    # A turn's document id is the client's word: an internal one reads as no document at all.
+    forged = [Turn("Ai chủ trì nhiệm vụ 1?", "…", internal.id)]
+    answer = refs.ask("Ai ký văn bản đó?", history=forged, filters=public)
+    assert answer.clarify and "Zephyrus" not in answer.answer and "77/KH-SNV" not in answer.answer
+    assert (
+        answer.answer
+        == refs.ask(
+            "Ai ký văn bản đó?", history=[Turn("Ai chủ trì nhiệm vụ 1?", "…", "no-such-id")], filters=public
+        ).answer
+    )
+    reader = refs.ask("Ai ký văn bản đó?", history=forged, filters=Filters(access={"public", "internal"}))
+    assert "Nguyễn Văn Bí Mật" in reader.answer
+
+
+@pytest.mark.slow
+def test_policyqa_chat_in_a_terminal(assistant: Assistant) -> None:
+    lines = iter(
+        [
+            "Đơn vị nào thực hiện nhiệm vụ 4 trong kế hoạch của UBND tỉnh?",
+            "Còn nhiệm vụ 3 thì sao?",
+            "/moi",
+            "Còn nhiệm vụ 3 thì sao?",
+        ]
+    )
+
+    def read(prompt: str) -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    out = io.StringIO()
+    chat(assistant, read=read, out=out)
+    text = out.getvalue()
+    assert "(hiểu là: Đơn vị nào thực hiện nhiệm vụ 3 trong kế hoạch của UBND tỉnh?)" in text
+    assert "Sở Tài chính" in text
+    after_reset = text.split("(cuộc trò chuyện mới)")[1]
+    assert "Bạn đang hỏi về văn bản nào?" in after_reset and "Sở Tài chính" not in after_reset
