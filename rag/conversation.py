@@ -28,6 +28,11 @@ _TYPES = (
 _THAT = r"(?:do|nay|ay|noi tren|vua (?:roi|neu|hoi))"
 _THAT_END = r"(?=\s*(?:$|[?.,;:!]|thi\b|la\b|co\b|duoc\b|quy\b|ve\b|gom\b|giao\b|ky\b|ban hanh\b|het\b))"
 _DOC_THAT = re.compile(rf"\b({_TYPES})\s+{_THAT}\b")
+# With marks, the demonstrative and the head are written as such.
+_MARKED_THAT = re.compile(r"(?:^|\s)(?:đó|này|ấy|nói trên|vừa (?:rồi|nêu|hỏi))$")
+_MARKED_HEADS = frozenset(
+    "văn kế công báo quyết nghị thông luật chỉ hướng tờ chương đề nhiệm mục đơn cơ sở phòng ban".split()
+)
 _TASK_THAT = re.compile(rf"\b(?:nhiem vu|muc)\s+{_THAT}\b")
 _UNIT_THAT = re.compile(rf"\b(?:don vi|co quan|(?<!co )so|phong|(?<!van )ban)\s+{_THAT}\b")
 # "Còn nhiệm vụ 3 thì sao?", "Thế còn Sở Tài chính?", "Vậy còn năm 2026 thì thế nào?"
@@ -97,11 +102,14 @@ def _span(pattern: re.Pattern[str], text: str) -> tuple[int, int] | None:
 def _demonstrative(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """A "… đó/này" phrase of the question; unmarked "do" only where it cannot mean "by"."""
     folded = fold_aligned(text)
+    marked = has_diacritics(text)
     for m in pattern.finditer(folded):
-        word = text[m.start() : m.end()].split()[-1].lower()
-        if word == "do" and has_diacritics(text):
-            continue  # written "do" among marked words: "by", not "đó"
-        if word == "do" and not re.match(_THAT_END, folded[m.end() :]):
+        words = text[m.start() : m.end()].lower().split()
+        if marked and not _MARKED_THAT.search(" ".join(words)):
+            continue  # among marked words "đô", "do" or "nay" are not "đó", "này" ("địa bàn đô thị")
+        if marked and words[0] not in _MARKED_HEADS:
+            continue  # "bàn" is not "ban" (a board)
+        if words[-1] == "do" and not re.match(_THAT_END, folded[m.end() :]):
             continue
         return m
     return None

@@ -173,3 +173,11 @@ def test_policyqa_chat_in_a_terminal(assistant: Assistant) -> None:
     assert "Sở Tài chính" in text
     after_reset = text.split("(cuộc trò chuyện mới)")[1]
     assert "Bạn đang hỏi về văn bản nào?" in after_reset and "Sở Tài chính" not in after_reset
+
+
+def test_words_that_fold_like_a_demonstrative_are_not_one() -> None:
+    from rag.conversation import resolve
+
+    # "địa bàn đô thị" folds to "dia ban do thi", like "Ban đó": with marks it is no follow-up.
+    resolution = resolve("Cơ quan nào chủ trì chương trình giáo dục ở địa bàn đô thị của tỉnh?", [])
+    assert not resolution.follow_up and not resolution.clarify
