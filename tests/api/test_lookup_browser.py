@@ -56,8 +56,8 @@ def test_lookup_search_with_filters_and_copy(refs_server: str, browser: WebDrive
     types = [o.text for o in Select(browser.find_element(By.ID, "f-type")).options]
     assert {"Kế hoạch", "Luật", "Nghị định"} <= set(types)
     assert "2025" in [o.text for o in Select(browser.find_element(By.ID, "f-year")).options]
-    # This server has no units endpoint (404): the units tab stays hidden, the rest works.
-    assert not browser.find_element(By.ID, "tab-units").is_displayed()
+    # The units endpoint answers, so the units tab is offered (it stays hidden where it is 404).
+    wait.until(lambda d: d.find_element(By.ID, "tab-units").is_displayed())
 
     Select(browser.find_element(By.ID, "f-type")).select_by_visible_text("Kế hoạch")
     browser.find_element(By.ID, "q").send_keys("tập huấn hợp tác xã")
@@ -177,3 +177,23 @@ def test_chat_follow_up_and_reference_copy(refs_server: str, browser: WebDriver,
     assert _clipboard(browser) == reference
     _no_sideways_scroll(browser)
     browser.save_screenshot(str(ARTIFACTS / f"chat-reference-{size}.png"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lookup_shows_a_units_tasks_table(refs_server: str, browser: WebDriver, size: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.set_window_size(*SIZES[size])
+    browser.get(refs_server + "/lookup")
+    wait = WebDriverWait(browser, 20)
+    tab = wait.until(ec.element_to_be_clickable((By.ID, "tab-units")))
+    tab.click()
+    wait.until(lambda d: len(Select(d.find_element(By.ID, "unit-select")).options) > 1)
+    select = Select(browser.find_element(By.ID, "unit-select"))
+    unit = next(o.text for o in select.options if o.text.startswith("Sở Nông nghiệp"))
+    select.select_by_visible_text(unit)
+    table = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#unit-tasks table")))
+    rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert rows and all("Kế hoạch số 58/KH-UBND" in r.text for r in rows)
+    assert any("Chủ trì" in r.text for r in rows)
+    _no_sideways_scroll(browser)
+    browser.save_screenshot(str(ARTIFACTS / f"lookup-units-{size}.png"))
