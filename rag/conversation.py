@@ -186,6 +186,8 @@ def resolve(question: str, scope_or_history: Scope | Sequence[Turn]) -> Resoluti
         return _vary(question[ellipsis.start("x") : ellipsis.end("x")].strip(), scope)
     out, follow_up, doc_id = question, False, ""
     task = _demonstrative(_TASK_THAT, out)
+    if task and scope.task is None and _is_this(out, task):
+        task = None  # "nhiệm vụ này" with nothing before it: the text's own words, left alone
     if task:
         if scope.task is None:
             return Resolution(question, follow_up=True, clarify="task")
@@ -193,6 +195,8 @@ def resolve(question: str, scope_or_history: Scope | Sequence[Turn]) -> Resoluti
         out = _with_document(out, scope, task.start() + len(f"nhiệm vụ {scope.task}"))
         follow_up, doc_id = True, scope.doc_id
     unit = _demonstrative(_UNIT_THAT, out)
+    if unit and not scope.unit and _is_this(out, unit):
+        unit = None
     if unit:
         if not scope.unit:
             return Resolution(question, follow_up=True, clarify="unit")
@@ -200,6 +204,10 @@ def resolve(question: str, scope_or_history: Scope | Sequence[Turn]) -> Resoluti
         out = _with_document(out, scope, len(out.rstrip(" ?")))  # "… phối hợp với ai trong <văn bản>?"
         follow_up, doc_id = True, scope.doc_id
     doc = _demonstrative(_DOC_THAT, out)
+    if doc and _is_this(out, doc) and not _same_kind(out[doc.start(1) : doc.end(1)], scope):
+        # "Luật này áp dụng …" is how a document speaks of itself: in a fresh chat (or after
+        # another kind of document) it is the question's own document, not the last one.
+        doc = None
     if doc:
         if not (scope.document or scope.doc_id):
             return Resolution(question, follow_up=True, clarify="document")
@@ -210,6 +218,19 @@ def resolve(question: str, scope_or_history: Scope | Sequence[Turn]) -> Resoluti
         slot = (doc.start(), doc.start() + len(named))
         return Resolution(out, follow_up=True, doc_id=scope.doc_id, needs_document=True, slot=slot)
     return Resolution(out, follow_up=follow_up, doc_id=doc_id)
+
+
+def _is_this(text: str, m: re.Match[str]) -> bool:
+    """The demonstrative is "này" (this), not "đó/ấy/nói trên" (that one, said before)."""
+    return fold_aligned(text[m.start() : m.end()]).endswith("nay")
+
+
+def _same_kind(kind: str, scope: Scope) -> bool:
+    """ "văn bản này" is any document; "kế hoạch này" only a plan (when the scope's kind is known)."""
+    if not (scope.document or scope.doc_id):
+        return False
+    folded = fold_aligned(kind).strip()
+    return folded == "van ban" or not scope.document or fold_aligned(scope.document).startswith(folded)
 
 
 def _is_slot(x: str) -> bool:

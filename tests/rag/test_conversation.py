@@ -62,6 +62,19 @@ def test_without_history_a_follow_up_asks_back(question: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "question", ["Luật này áp dụng đối với đối tượng nào?", "Kế hoạch này nhằm mục đích gì?"]
+)
+def test_this_document_in_a_fresh_chat_is_the_questions_own(question: str) -> None:
+    read = resolve(question, [])
+    assert read.question == question and not read.clarify and not read.follow_up
+    # After a plan, "Luật này" is not that plan; "Kế hoạch này" is.
+    assert resolve("Luật này áp dụng đối với đối tượng nào?", [FIRST]).question.startswith("Luật này")
+    assert (
+        resolve("Kế hoạch này nhằm mục đích gì?", [FIRST]).question == "Kế hoạch 58/KH-UBND nhằm mục đích gì?"
+    )
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Còn lại bao nhiêu xã sau khi sáp nhập?",
