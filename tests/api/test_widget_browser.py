@@ -80,6 +80,12 @@ def test_full_page_chat_cites_and_opens_the_clause(server: str, browser: WebDriv
     chip_label = chips[0].find_element(By.CSS_SELECTOR, ".pqa-chip-label").text
     assert chip_label.split(" · ")[0] in cited.text  # the locator of the cited clause
     assert len(panel.find_elements(By.CSS_SELECTOR, ".pqa-clause")) > 1  # shown among its neighbours
+    # The document's lineage: what it is based on or implements (the plan implements Nghị quyết 57).
+    heads = WebDriverWait(browser, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".pqa-panel .pqa-lineage-head")
+    )
+    assert "Căn cứ" in [h.text for h in heads]
+    assert "57" in panel.find_element(By.CSS_SELECTOR, ".pqa-lineage").text
     browser.save_screenshot(str(ARTIFACTS / "widget.png"))
 
     # Esc closes the panel and gives focus back to the chip that opened it.
