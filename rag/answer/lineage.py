@@ -22,6 +22,7 @@ _RELATION_WORDS = (
     ("attached_to", r"kem theo"),
 )
 _ASKED_TYPES = r"van ban|ke hoach|quyet dinh|cong van|chi thi|nghi quyet|thong bao|huong dan|chuong trinh"
+_REPLACEABLE = rf"{_ASKED_TYPES}|thong tu|nghi dinh|luat"
 MAX_ITEMS = 12
 
 
@@ -36,8 +37,12 @@ def _direction(folded: str) -> tuple[str, str] | None:
         passive = re.search(rf"\bduoc\s+(?:{words})\b.*\b(?:{_ASKED_TYPES})\s+nao\b", folded)
         if incoming or passive:
             return relation, "in"
+        # What a document replaces or amends is always another document: any type may be asked
+        # ("… thay thế quyết định nào?"); for the other relations only "văn bản" (see above).
+        asked_types = _REPLACEABLE if relation in ("replaces", "amends") else "van ban"
         outgoing = re.search(
-            rf"\b(?:{words})\b(?:\s+(?:vao|theo|tu))?\s+(?:nhung|cac)?\s*van ban\s*(?:nao|gi)\b", folded
+            rf"\b(?:{words})\b(?:\s+(?:vao|theo|tu))?\s+(?:nhung|cac)?\s*(?:{asked_types})\s*(?:nao|gi)\b",
+            folded,
         )
         if outgoing or (relation == "based_on" and re.search(r"\bcan cu (?:phap ly|ban hanh)\b", folded)):
             return relation, "out"
@@ -118,7 +123,10 @@ class Lineage(Strategy):
         # "căn cứ": a plan names its bases with "Căn cứ" or, as most plans do, "Thực hiện".
         relations = ("based_on", "implements") if relation == "based_on" else (relation,)
         with_edges = {e.source for e in registry.edges if e.relation in relations and e.source in allowed}
-        named = named_documents(ctx.view, ctx.intent, ctx.affinity) & with_edges
+        named_any = named_documents(ctx.view, ctx.intent, ctx.affinity)
+        named = named_any & with_edges
+        if named_any and not named:
+            return None  # the named document states no such reference: its text may still say
         docs = sorted(named) or best_docs(ctx.affinity, with_edges)
         if not docs or len(docs) > 3:
             return None

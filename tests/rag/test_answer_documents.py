@@ -28,7 +28,7 @@ Quy định này áp dụng đối với các chợ truyền thống trên đị
 Điều 5. Kiểm tra phòng cháy
 Ban quản lý chợ tổ chức kiểm tra công tác phòng cháy chữa cháy (PCCC) ít nhất 02 lần mỗi năm.
 Điều 6. Bãi bỏ
-Quyết định số 5/2019/QĐ-UBND về quản lý chợ truyền thống hết hiệu lực khi Quyết định này có hiệu lực.
+Quyết định này thay thế Quyết định số 5/2019/QĐ-UBND ngày 10 tháng 3 năm 2019 về quản lý chợ truyền thống, hết hiệu lực khi Quyết định này có hiệu lực.
 Điều 7. Hỗ trợ tiểu thương
 1. Mức hỗ trợ cho tiểu thương bị thiệt hại do Ủy ban nhân dân tỉnh quyết định hằng năm.
 TM. ỦY BAN NHÂN DÂN
@@ -259,3 +259,11 @@ def test_the_named_province_answers_even_when_another_words_it_closer(assistant:
         "buôn lậu hàng giả trước ngày nào hằng năm?"
     )
     assert "25 tháng 11" in answer.answer and "10 tháng 12" not in answer.answer
+
+
+def test_what_a_named_document_replaces(assistant: Assistant) -> None:
+    answer = assistant.ask("Quyết định 12/2025/QĐ-UBND thay thế quyết định nào?")
+    assert "5/2019/QĐ-UBND" in answer.answer
+    # A named document that replaces nothing is not answered with another document's references.
+    other = assistant.ask("Công văn 845/BXD-KHTC thay thế văn bản nào?")
+    assert "5/2019" not in other.answer
