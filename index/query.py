@@ -16,7 +16,7 @@ from rag.vocabulary import DOC_TYPES as VIETNAMESE_DOC_TYPES
 DOC_TYPES: dict[str, str] = {**VIETNAMESE_DOC_TYPES, **ENGLISH_DOC_TYPES}
 _TYPE_ALT = "|".join(sorted((re.escape(t) for t in DOC_TYPES), key=len, reverse=True))
 _DOC_REF = re.compile(rf"\b({_TYPE_ALT})\s+(?:so\s+|no\.?\s+|number\s+)?(\d+(?:\s?[/-]\s?[\w&]+)*)")
-# "QĐ 2597/QĐ-TTg", "KH 310/KH-UBND": an abbreviated type right before a number.
+# "QĐ 12/QĐ-UBND", "KH 45/KH-UBND": an abbreviated type right before a number.
 _ABBREVIATED_REF = re.compile(
     rf"\b({'|'.join(DOC_TYPE_ABBREVIATIONS)})\s+(?:so\s+)?(\d+(?:\s?[/-]\s?[\w&]+)*)"
 )

@@ -41,7 +41,7 @@ _PAREN = re.compile(r"\s*\([^()]*\)")
 # "Sở KH&CN", "Bộ VH,TT&DL": an abbreviated field after the head.
 _ABBREVIATED_FIELD = re.compile(r"\b(Sở|Bộ)\s+([A-ZĐ][A-ZĐ&,.\-]*[A-ZĐ])(?=[\s,;:.)]|$)")
 _ABBREVIATED_HEAD = re.compile(r"\b([A-ZĐ][A-ZĐ&]{1,7})\b")
-# The place after a level word: "tỉnh Quảng Ngãi", "Thành phố Hà Nội", "TP. Hồ Chí Minh".
+# The place after a level word: "tỉnh Bình Minh", "Thành phố X", "TP. Hồ Chí Minh".
 _PLACE = re.compile(
     r"\s(tỉnh|Tỉnh|thành phố|Thành phố|TP\.?)\s+[A-ZĐÂĂÊÔƠƯ][^\s,;]*(?:\s+[A-ZĐÂĂÊÔƠƯ][^\s,;]*){0,3}$"
 )

@@ -29,7 +29,7 @@ DOC_TYPES: dict[str, str] = {
     "bien ban": "Biên bản",
 }
 
-# Abbreviated document types written before a number in questions ("QĐ 2597/QĐ-TTg", "KH 310"),
+# Abbreviated document types written before a number in questions ("QĐ 12/QĐ-UBND", "KH 45"),
 # folded -> canonical name.
 DOC_TYPE_ABBREVIATIONS: dict[str, str] = {
     "qd": "Quyết định",

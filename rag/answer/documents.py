@@ -21,7 +21,7 @@ _PLACE = re.compile(r"\b(?:tinh|thanh pho|tp\.?)\s+(\w+(?:\s+\w+){0,3})$")
 
 
 def issuer_place(issuer: str) -> str:
-    """The province or city an issuer belongs to, folded ("Ủy ban nhân dân tỉnh Đồng Tháp" → "dong thap")."""
+    """The province or city an issuer belongs to, folded ("Ủy ban nhân dân tỉnh Bình Minh" → "binh minh")."""
     m = _PLACE.search(fold(issuer).strip(" .,"))
     return m.group(1) if m else ""
 
@@ -82,7 +82,7 @@ def document_affinity(view: CorpusView, intent: Intent, allowed: set[str]) -> di
         elif share >= 0.99:
             score += 0.75  # the issuer's name appears, but not as the document's author
         if place and names_place(intent.folded, place):
-            score += 2.0  # "ở Đồng Tháp", "của TP.HCM": a document of that province or city, as its author
+            score += 2.0  # "ở tỉnh X", "của TP.HCM": a document of that province or city, as its author
         title_terms = view.meta_terms(f"{meta.title} {meta.subject}").folded
         if title_terms:
             score += 0.5 * len(q_terms & title_terms) / max(1, len(q_terms))

@@ -161,7 +161,7 @@ class SupportCheck:
 
     def absent_from_document(self, intent: Intent, composed: Composed) -> list[str]:
         """Compound nouns of the question that other documents use but the one answering never
-        does ("tôm hùm" asked of a plan that monitors other ponds): it does not answer that."""
+        does (a species, a school level or a province other plans name): it does not answer that."""
         docs = {c.doc_id for c in composed.cited}
         if (
             intent.english
