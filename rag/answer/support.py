@@ -39,6 +39,11 @@ def _asked_for(word: str, lowered_question: str) -> bool:
     return bool(re.search(rf"\b{re.escape(word.replace('_', ' '))}\s+nào\b", lowered_question))
 
 
+def _spaced(text: str) -> str:
+    """Words of a lower-cased text between single spaces, punctuation as spaces: " a b c "."""
+    return " " + " ".join(re.split(r"[\W_]+", text)) + " "
+
+
 def _unmarked(text: str) -> str:
     """Answer lines without their list markers: "2." or "6 |" is no quantity."""
     return "\n".join(strip_marker(line) for line in text.splitlines())
@@ -106,7 +111,7 @@ class SupportCheck:
         """Lower-cased clause texts with punctuation as spaces, for adjacency of syllables."""
         if self._spaced_text is None:
             joined = " ".join(c.text.lower() for c in self.view.clauses.values())
-            self._spaced_text = " " + " ".join(re.split(r"[\W_]+", joined)) + " "
+            self._spaced_text = _spaced(joined)
         return self._spaced_text
 
     def _known_acronym(self, part: str, question: str) -> bool:
@@ -214,7 +219,7 @@ class SupportCheck:
             joined = " ".join(
                 [meta.title, meta.subject, meta.issuer, *(c.text for c in self.view.by_doc.get(doc_id, []))]
             ).lower()
-            cached = self._document_texts[doc_id] = " " + " ".join(re.split(r"[\W_]+", joined)) + " "
+            cached = self._document_texts[doc_id] = _spaced(joined)
         return cached
 
     def about_years(self, cited: list[Clause], years: Iterable[str]) -> bool:
