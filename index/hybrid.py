@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-
-import numpy as np
+from typing import Any
 
 from index.embedders import Embedder, get_embedder
 from index.fusion import Ranking, reciprocal_rank_fusion, weighted_fusion
-from index.lexical import top_k
 from index.query import QueryHints, analyze_query, issuer_matches, number_matches
-from index.store import IndexStore
+from index.stores import Store
 from rag.intent import translate_english
 from rag.records import Clause, DocumentMeta, Filters, Hit
 from rag.text import fold
@@ -67,7 +65,7 @@ def hint_strength(hints: QueryHints, clause: Clause, meta: DocumentMeta) -> floa
 
 
 class HybridRetriever:
-    """``run(query, k, mode, filters, fusion) -> [Hit]`` over one loaded ``IndexStore``.
+    """``run(query, k, mode, filters, fusion) -> [Hit]`` over one ``Store`` snapshot (embedded or Milvus).
 
     Filters are applied to the candidate pools before any top-k cut, so a restricted
     clause can never surface, and filtered queries still get k results when k exist.
@@ -75,7 +73,7 @@ class HybridRetriever:
 
     def __init__(
         self,
-        store: IndexStore,
+        store: Store,
         embedder: Embedder | None = None,
         *,
         candidates: int = 50,
@@ -99,37 +97,15 @@ class HybridRetriever:
         self.hint_weight = hint_weight
         self.promote_from = promote_from
         self.continuation_items = continuation_items
-        self._rows_cache: dict[int, tuple[frozenset[str], np.ndarray]] = {}
 
     # --- single retrievers -------------------------------------------------------------------
-    def dense_ranking(self, query: str, n: int, allowed: frozenset[str] | None) -> Ranking:
-        dense = self.store.dense
-        if not len(dense):
+    def dense_ranking(self, query: str, n: int, allowed: Any) -> Ranking:
+        if not len(self.store):
             return []
-        vector = self.embedder.embed_query(query)
-        if allowed is None:
-            return dense.search(vector, n)[0]
-        rows = self._allowed_rows(allowed, dense.ids)
-        # Exact scores over the allowed rows: no approximate search can leak a filtered clause.
-        return top_k([dense.ids[i] for i in rows], dense.scores_for(vector, rows), n, positive_only=False)
+        return self.store.dense_search(self.embedder.embed_query(query), n, allowed)
 
-    def bm25_ranking(self, query: str, n: int, allowed: frozenset[str] | None) -> Ranking:
-        lexical = self.store.lexical
-        if not len(lexical):
-            return []
-        mask = None
-        if allowed is not None:
-            mask = np.zeros(len(lexical.ids), dtype=bool)
-            mask[self._allowed_rows(allowed, lexical.ids)] = True
-        return lexical.search(query, n, mask)
-
-    def _allowed_rows(self, allowed: frozenset[str], ids: list[str]) -> np.ndarray:
-        key = id(ids)
-        cached = self._rows_cache.get(key)
-        if cached is None or cached[0] is not allowed:
-            cached = (allowed, np.array([i for i, cid in enumerate(ids) if cid in allowed], dtype=np.int64))
-            self._rows_cache[key] = cached
-        return cached[1]
+    def bm25_ranking(self, query: str, n: int, allowed: Any) -> Ranking:
+        return self.store.lexical_search(query, n, allowed)
 
     # --- the retriever -----------------------------------------------------------------------
     def run(
@@ -191,20 +167,14 @@ class HybridRetriever:
             return weighted_fusion(rankings, weights)
         return reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=weights)
 
-    def _named_documents(self, hints: QueryHints, allowed: frozenset[str] | None) -> frozenset[str] | None:
-        """Clause ids of the documents the query names by number or by type and issuer, if any."""
+    def _named_documents(self, hints: QueryHints, allowed: Any) -> Any:
+        """The scope of the documents the query names by number or by type and issuer, if any."""
         if not (hints.doc_refs or hints.numbers or hints.issuer_refs):
             return None
-        ids = {
-            c.id
-            for d in self.store.documents()
-            if document_strength(hints, d.meta) >= 1.0
-            for c in d.clauses
-            if allowed is None or c.id in allowed
-        }
-        return frozenset(ids) if ids else None
+        named = [d.id for d in self.store.documents() if document_strength(hints, d.meta) >= 1.0]
+        return self.store.within_documents(named, allowed) if named else None
 
-    def _promote_continuations(self, ranked: Ranking, allowed: frozenset[str] | None) -> Ranking:
+    def _promote_continuations(self, ranked: Ranking, allowed: Any) -> Ranking:
         """A lead-in ending with ":" ("… đề nghị các cơ quan, đơn vị:") is answered by the items
         that follow it, which the parser keeps as its siblings: rank those right after it."""
         store = self.store
@@ -220,7 +190,7 @@ class HybridRetriever:
                 if nxt.kind != "item" or nxt.parent_id != clause.parent_id:
                     break
                 lifted = score - 1e-9 * (i + 1)
-                if (allowed is None or nxt.id in allowed) and lifted > scores.get(nxt.id, float("-inf")):
+                if store.admits(allowed, nxt.id) and lifted > scores.get(nxt.id, float("-inf")):
                     scores[nxt.id] = lifted
                     changed = True
         return sorted(scores.items(), key=lambda kv: -kv[1]) if changed else ranked
@@ -230,7 +200,7 @@ class HybridRetriever:
         hints: QueryHints,
         ranked: Ranking,
         fusion: str,
-        allowed: frozenset[str] | None,
+        allowed: Any,
         votes: float = 1.0,
     ) -> Ranking:
         if not hints.has_signal or not ranked:
@@ -255,9 +225,7 @@ class HybridRetriever:
             self._promote_asked(hints.asks, scores, unit, allowed)
         return sorted(scores.items(), key=lambda kv: -kv[1])
 
-    def _promote_asked(
-        self, asks: str, scores: dict[str, float], unit: float, allowed: frozenset[str] | None
-    ) -> None:
+    def _promote_asked(self, asks: str, scores: dict[str, float], unit: float, allowed: Any) -> None:
         """Lift the part of the document the question asks for next to the clauses that matched.
 
         "Who carries out the task about X?" matches X in the task's items, but the answer is
@@ -273,12 +241,11 @@ class HybridRetriever:
                 continue
             if asks in ("signer", "recipients"):
                 kind = "signature" if asks == "signer" else "recipients"
-                doc = store.document(clause.doc_id)
-                targets = [c.id for c in (doc.clauses if doc else []) if c.kind == kind]
+                targets = [c.id for c in store.document_clauses(clause.doc_id) if c.kind == kind]
             else:
                 targets = self._asked_fields(clause, asks)
             for target in targets:
-                if allowed is not None and target not in allowed:
+                if not store.admits(allowed, target):
                     continue
                 # A hair above the clause that matched: the asked part sorts right before it.
                 lifted[target] = max(lifted.get(target, 0.0), score + 1e-6 * unit)

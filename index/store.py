@@ -36,7 +36,7 @@ import numpy as np
 
 from index.dense import DenseIndex
 from index.embedders import Embedder, embedding_text, get_embedder
-from index.lexical import LexicalIndex, text_hash
+from index.lexical import LexicalIndex, text_hash, top_k
 from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, PolicyQAError
 from rag.records import Clause, Document, Filters
 from rag.text import fold
@@ -170,6 +170,7 @@ class IndexStore:
         self.text_hashes = text_hashes or {}
         self._rows: dict[str, _Row] = {}
         self._mask_cache: dict[str, frozenset[str] | None] = {}
+        self._rows_cache: dict[int, tuple[frozenset[str], np.ndarray]] = {}
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
@@ -233,6 +234,10 @@ class IndexStore:
 
     def clauses(self) -> list[Clause]:
         return [c for d in self._docs for c in self._doc_order[d.id]]
+
+    def document_clauses(self, doc_id: str) -> list[Clause]:
+        """A document's clauses in document order."""
+        return list(self._doc_order.get(doc_id, []))
 
     def neighbours(self, clause_id: str, n: int = 2) -> list[Clause]:
         """The clause with up to n clauses before and after it in document order."""
@@ -312,6 +317,50 @@ class IndexStore:
             self._mask_cache.clear()
         self._mask_cache[key] = result
         return result
+
+    def within_documents(
+        self, doc_ids: Iterable[str], allowed: frozenset[str] | None
+    ) -> frozenset[str] | None:
+        """The clauses of some documents that ``allowed`` admits; None when there are none."""
+        ids = {
+            c.id for d in doc_ids for c in self._doc_order.get(d, []) if allowed is None or c.id in allowed
+        }
+        return frozenset(ids) if ids else None
+
+    @staticmethod
+    def admits(allowed: frozenset[str] | None, clause_id: str) -> bool:
+        return allowed is None or clause_id in allowed
+
+    # --- searching ---------------------------------------------------------------------------
+    def dense_search(
+        self, vector: np.ndarray, n: int, allowed: frozenset[str] | None
+    ) -> list[tuple[str, float]]:
+        dense = self.dense
+        if not len(dense):
+            return []
+        if allowed is None:
+            return dense.search(vector, n)[0]
+        rows = self._allowed_rows(allowed, dense.ids)
+        # Exact scores over the allowed rows: no approximate search can leak a filtered clause.
+        return top_k([dense.ids[i] for i in rows], dense.scores_for(vector, rows), n, positive_only=False)
+
+    def lexical_search(self, query: str, n: int, allowed: frozenset[str] | None) -> list[tuple[str, float]]:
+        lexical = self.lexical
+        if not len(lexical):
+            return []
+        mask = None
+        if allowed is not None:
+            mask = np.zeros(len(lexical.ids), dtype=bool)
+            mask[self._allowed_rows(allowed, lexical.ids)] = True
+        return lexical.search(query, n, mask)
+
+    def _allowed_rows(self, allowed: frozenset[str], ids: list[str]) -> np.ndarray:
+        key = id(ids)
+        cached = self._rows_cache.get(key)
+        if cached is None or cached[0] is not allowed:
+            cached = (allowed, np.array([i for i, cid in enumerate(ids) if cid in allowed], dtype=np.int64))
+            self._rows_cache[key] = cached
+        return cached[1]
 
 
 def _iso(date: str) -> bool:

@@ -24,6 +24,7 @@ from rag.answer.evidence import Evidence
 from rag.answer.legal import ArticleLocator
 from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
+from rag.answer.stats import ViewStats
 from rag.answer.support import SupportCheck
 from rag.answer.targets import YearTargets
 from rag.answer.task_fields import TaskFields
@@ -93,14 +94,15 @@ class Answerer:
         self.lexical_sufficient = lexical_sufficient  # None: hybrid always runs the dense search
         self.strategies = strategies
         self.view = CorpusView(store.documents())
-        self.evidence = Evidence(self.view)
         # Every segmented word of the corpus: a question word outside it names something
         # the documents never mention ("tàu điện", "học phí").
         lexical = getattr(store, "lexical", None)
         vocabulary: frozenset[str] = (
             frozenset().union(*lexical.counts["word"]) if lexical is not None else frozenset()
         )
-        self.support = SupportCheck(self.view, vocabulary)
+        self.view.stats = ViewStats(self.view, vocabulary)
+        self.evidence = Evidence(self.view)
+        self.support = SupportCheck(self.view)
 
     # --- entry point ---------------------------------------------------------------------
     def run(

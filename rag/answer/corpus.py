@@ -7,6 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rag.answer.text import DATE, numbers, split_passages, strip_marker
 from rag.matching import QueryTerms, TextTerms
@@ -40,7 +41,7 @@ class Passage:
 class CorpusView:
     """Lookups over one index generation, built once per snapshot."""
 
-    def __init__(self, documents: Iterable[Document]) -> None:
+    def __init__(self, documents: Iterable[Document], *, count_terms: bool = True) -> None:
         self.documents: dict[str, Document] = {}
         self.clauses: dict[str, Clause] = {}
         self.children: dict[str, list[Clause]] = defaultdict(list)
@@ -70,15 +71,31 @@ class CorpusView:
         self._idf: dict[tuple[str, bool], float] = {}
         df_folded: Counter[str] = Counter()
         df_marked: Counter[str] = Counter()
-        for c in self.clauses.values():
-            t = self.text_terms(c)
-            df_folded.update(t.folded)
-            df_marked.update(t.marked)
-        self.n = max(1, len(self.clauses))
+        if count_terms:  # a working set (a store keeps the statistics) need not count
+            for c in self.clauses.values():
+                t = self.text_terms(c)
+                df_folded.update(t.folded)
+                df_marked.update(t.marked)
         self.df_folded, self.df_marked = df_folded, df_marked
         self.all_text = " ".join(self.folded.values())
         self.folded_subjects = [fold(d.meta.subject) for d in self.documents.values() if d.meta.subject]
         self._restorer: DiacriticRestorer | None = None
+        self._document_texts: dict[str, str] = {}
+        self._stats: Any = None
+
+    @property
+    def stats(self) -> Any:
+        """What is asked of the whole corpus (rag.answer.stats): this view's own text unless a
+        store's statistics are set."""
+        if self._stats is None:
+            from rag.answer.stats import ViewStats
+
+            self._stats = ViewStats(self, frozenset())
+        return self._stats
+
+    @stats.setter
+    def stats(self, value: Any) -> None:
+        self._stats = value
 
     def readable(self, text: str, cited: list[Clause]) -> str:
         """Answer text built from OCR text that lost its marks, with marks restored."""
@@ -94,9 +111,19 @@ class CorpusView:
         key = (term, marked)
         value = self._idf.get(key)
         if value is None:
-            df = (self.df_marked if marked else self.df_folded).get(term, 0)
-            value = self._idf[key] = math.log(1 + self.n / (1 + df))
+            value = self._idf[key] = math.log(1 + self.stats.n_clauses / (1 + self.stats.df(term, marked)))
         return value
+
+    def document_text(self, doc_id: str) -> str:
+        """A document's clause texts and metadata, lower-cased, punctuation as spaces."""
+        cached = self._document_texts.get(doc_id)
+        if cached is None:
+            meta = self.documents[doc_id].meta
+            joined = " ".join(
+                [meta.title, meta.subject, meta.issuer, *(c.text for c in self.by_doc.get(doc_id, []))]
+            ).lower()
+            cached = self._document_texts[doc_id] = " " + " ".join(re.split(r"[\W_]+", joined)) + " "
+        return cached
 
     def has_marks(self, clause: Clause) -> bool:
         return clause.doc_id not in self.unmarked_docs

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 
 from rag.answer.base import Composed
 from rag.answer.corpus import CorpusView
+from rag.answer.stats import CorpusStats
 from rag.answer.text import NUMBER_WORDS, question_numbers, strip_marker
 from rag.intent import Intent
-from rag.matching import ABBREVIATIONS_FOLDED
 from rag.records import Clause
 from rag.text import fold, has_diacritics
 from rag.vocabulary import DOC_TYPES
@@ -39,11 +39,6 @@ def _asked_for(word: str, lowered_question: str) -> bool:
     return bool(re.search(rf"\b{re.escape(word.replace('_', ' '))}\s+nào\b", lowered_question))
 
 
-def _spaced(text: str) -> str:
-    """Words of a lower-cased text between single spaces, punctuation as spaces: " a b c "."""
-    return " " + " ".join(re.split(r"[\W_]+", text)) + " "
-
-
 def _unmarked(text: str) -> str:
     """Answer lines without their list markers: "2." or "6 |" is no quantity."""
     return "\n".join(strip_marker(line) for line in text.splitlines())
@@ -52,14 +47,12 @@ def _unmarked(text: str) -> str:
 class SupportCheck:
     """Support checks over one corpus view and its vocabulary (every segmented word indexed)."""
 
-    def __init__(self, view: CorpusView, vocabulary: frozenset[str]) -> None:
+    def __init__(self, view: CorpusView) -> None:
         self.view = view
-        self.vocabulary = vocabulary
-        self.syllables = frozenset(s for w in vocabulary for s in w.split("_"))
-        self._spaced_text: str | None = None
-        self._acronyms: dict[str, bool] = {}
-        self._document_texts: dict[str, str] = {}
-        self._shares: dict[str, float] = {}
+
+    @property
+    def stats(self) -> CorpusStats:
+        return self.view.stats
 
     def unknown_words(self, intent: Intent) -> list[str]:
         """Nouns of a question (typed with marks) that no document contains.
@@ -68,14 +61,14 @@ class SupportCheck:
         A verb, adjective or numeral no document uses ("gồm", "đặt", "sáu") is only a way of
         asking, so it is not counted.
         """
-        if intent.english or not self.vocabulary or not has_diacritics(intent.question):
+        if intent.english or self.stats.empty or not has_diacritics(intent.question):
             return []
         from index.lexical import tokenize, word_classes
 
         unknown = [
             w
             for w in tokenize(intent.query).word
-            if w not in self.vocabulary and w not in QUESTION_WORDS and not any(ch.isdigit() for ch in w)
+            if not self.stats.knows_word(w) and w not in QUESTION_WORDS and not any(ch.isdigit() for ch in w)
         ]
         if not unknown:
             return []
@@ -93,26 +86,18 @@ class SupportCheck:
         """A question word the documents contain in another form: segmented otherwise ("phường xã"
         as "phường, xã"; "tổng dự toán" as "tổng" + "dự toán") or abbreviated ("KCN", "TP.HCM")."""
         parts = word.split("_")
-        if not all(p in self.syllables or self._known_acronym(p, question) for p in parts):
+        if not all(self.stats.knows_syllable(p) or self._known_acronym(p, question) for p in parts):
             return False
         if len(parts) == 1 or any(self._known_acronym(p, question) for p in parts):
             return True
-        if f" {' '.join(parts)} " in self.spaced_text:
+        if self.stats.knows_phrase(parts):
             return True
         return any(
-            "_".join(parts[i:j]) in self.vocabulary
+            self.stats.knows_word("_".join(parts[i:j]))
             for i in range(len(parts))
             for j in range(i + 2, len(parts) + 1)
             if j - i < len(parts)
         )
-
-    @property
-    def spaced_text(self) -> str:
-        """Lower-cased clause texts with punctuation as spaces, for adjacency of syllables."""
-        if self._spaced_text is None:
-            joined = " ".join(c.text.lower() for c in self.view.clauses.values())
-            self._spaced_text = _spaced(joined)
-        return self._spaced_text
 
     def _known_acronym(self, part: str, question: str) -> bool:
         """An upper-case abbreviation in the question whose letters begin the words of a phrase
@@ -121,26 +106,16 @@ class SupportCheck:
         written = re.search(re.escape(part), question, re.IGNORECASE)
         if not (2 <= len(letters) <= 8) or written is None or not written.group(0).isupper():
             return False
-        known = self._acronyms.get(letters)
-        if known is None:
-            text = self.view.all_text
-            initials = r"[\s,;\-]+(?:va\s+)?".join(rf"{ch}\w*" for ch in letters)
-            known = self._acronyms[letters] = bool(
-                fold(part) in ABBREVIATIONS_FOLDED
-                or re.search(rf"\b{re.escape(fold(part))}\b", text)
-                or re.search(rf"\b{initials}\b", text)
-            )
-        return known
+        return self.stats.knows_acronym(letters, fold(part))
 
     def mentions_unknown(self, intent: Intent) -> bool:
         """A year or document number the corpus never mentions cannot be answered from it."""
-        text = self.view.all_text
         for year in intent.years:
-            if year not in text:
+            if not self.stats.mentions_year(year):
                 return True
         for _, number in intent.references:
             head = re.match(r"\d+", number)
-            if head and not re.search(rf"\b{head.group(0)}\b", text):
+            if head and not self.stats.mentions_number(head.group(0)):
                 return True
         return False
 
@@ -181,13 +156,13 @@ class SupportCheck:
             w
             for w in tokenize(intent.query).word
             if "_" in w
-            and w in self.vocabulary
+            and self.stats.knows_word(w)
             and w not in QUESTION_WORDS
             and not any(ch.isdigit() for ch in w)
         ]
         if not compounds:
             return []
-        text = self.document_text(docs.pop())
+        text = self.view.document_text(docs.pop())
         classes = word_classes(intent.query)
         return [
             w
@@ -202,25 +177,7 @@ class SupportCheck:
 
     def document_share(self, word: str) -> float:
         """Share of the documents whose text uses a (segmented) word."""
-        share = self._shares.get(word)
-        if share is None:
-            phrase = f" {word.replace('_', ' ')} "
-            docs = list(self.view.documents)
-            share = sum(phrase in self.document_text(d) for d in docs) / max(1, len(docs))
-            self._shares[word] = share
-        return share
-
-    def document_text(self, doc_id: str) -> str:
-        """A document's clause texts and metadata, lower-cased, punctuation as spaces."""
-        cached = self._document_texts.get(doc_id)
-        if cached is None:
-            doc = self.view.documents[doc_id]
-            meta = doc.meta
-            joined = " ".join(
-                [meta.title, meta.subject, meta.issuer, *(c.text for c in self.view.by_doc.get(doc_id, []))]
-            ).lower()
-            cached = self._document_texts[doc_id] = _spaced(joined)
-        return cached
+        return self.stats.document_share(word)
 
     def about_years(self, cited: list[Clause], years: Iterable[str]) -> bool:
         """Whether a cited clause, the clauses it sits under (whole, not the cut breadcrumb) or its

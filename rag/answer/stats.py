@@ -1,0 +1,194 @@
+"""What the answerer asks about the whole corpus, behind one small interface.
+
+``ViewStats`` answers from a corpus view holding every document (the embedded index: exact, as
+before). ``KeyedStats`` answers from statistics a store keeps at ingest (index.corpus_stats
+keys), looked up per question in batches, so a reader's memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from rag.answer.corpus import CorpusView
+from rag.matching import ABBREVIATIONS_FOLDED
+from rag.text import fold
+
+
+def spaced(text: str) -> str:
+    """Words of a lower-cased text between single spaces, punctuation as spaces: " a b c "."""
+    return " " + " ".join(re.split(r"[\W_]+", text)) + " "
+
+
+def initials_pattern(letters: str) -> str:
+    """An abbreviation's letters as the initials of consecutive words ("kcn": khu công nghiệp)."""
+    return r"[\s,;\-]+(?:va\s+)?".join(rf"{ch}\w*" for ch in letters)
+
+
+class CorpusStats(Protocol):
+    @property
+    def n_clauses(self) -> int: ...
+    @property
+    def empty(self) -> bool: ...
+    def prefetch(self, words: Iterable[str], terms: Iterable[str]) -> None: ...
+    def df(self, term: str, marked: bool) -> int: ...
+    def knows_word(self, word: str) -> bool: ...
+    def knows_syllable(self, syllable: str) -> bool: ...
+    def knows_phrase(self, syllables: list[str]) -> bool: ...
+    def knows_acronym(self, letters: str, folded: str) -> bool: ...
+    def mentions_year(self, year: str) -> bool: ...
+    def mentions_number(self, digits: str) -> bool: ...
+    def document_share(self, word: str) -> float: ...
+
+
+def idf(stats: CorpusStats, term: str, marked: bool) -> float:
+    return math.log(1 + stats.n_clauses / (1 + stats.df(term, marked)))
+
+
+class ViewStats:
+    """Statistics of a view over every document, computed from its text."""
+
+    def __init__(self, view: CorpusView, vocabulary: frozenset[str]) -> None:
+        self.view = view
+        self.vocabulary = vocabulary
+        self.syllables = frozenset(s for w in vocabulary for s in w.split("_"))
+        self._spaced_text: str | None = None
+        self._shares: dict[str, float] = {}
+        self._acronyms: dict[tuple[str, str], bool] = {}
+
+    @property
+    def n_clauses(self) -> int:
+        return max(1, len(self.view.clauses))
+
+    @property
+    def empty(self) -> bool:
+        return not self.vocabulary
+
+    def prefetch(self, words: Iterable[str], terms: Iterable[str]) -> None:
+        return None
+
+    def df(self, term: str, marked: bool) -> int:
+        return (self.view.df_marked if marked else self.view.df_folded).get(term, 0)
+
+    def knows_word(self, word: str) -> bool:
+        return word in self.vocabulary
+
+    def knows_syllable(self, syllable: str) -> bool:
+        return syllable in self.syllables
+
+    def knows_phrase(self, syllables: list[str]) -> bool:
+        if self._spaced_text is None:
+            self._spaced_text = spaced(" ".join(c.text.lower() for c in self.view.clauses.values()))
+        return f" {' '.join(syllables)} " in self._spaced_text
+
+    def knows_acronym(self, letters: str, folded: str) -> bool:
+        known = self._acronyms.get((letters, folded))
+        if known is None:
+            text = self.view.all_text
+            known = self._acronyms[(letters, folded)] = bool(
+                folded in ABBREVIATIONS_FOLDED
+                or re.search(rf"\b{re.escape(folded)}\b", text)
+                or re.search(rf"\b{initials_pattern(letters)}\b", text)
+            )
+        return known
+
+    def mentions_year(self, year: str) -> bool:
+        return year in self.view.all_text
+
+    def mentions_number(self, digits: str) -> bool:
+        return bool(re.search(rf"\b{digits}\b", self.view.all_text))
+
+    def document_share(self, word: str) -> float:
+        share = self._shares.get(word)
+        if share is None:
+            phrase = f" {word.replace('_', ' ')} "
+            docs = list(self.view.documents)
+            share = sum(phrase in self.view.document_text(d) for d in docs) / max(1, len(docs))
+            self._shares[word] = share
+        return share
+
+
+Lookup = Callable[[list[str]], dict[str, int]]
+CACHE_KEYS = 50_000
+
+
+class KeyedStats:
+    """Statistics looked up by key in a store (``lookup(keys) -> counts``), with a bounded cache.
+
+    ``view`` is the question's working set (the documents its hits come from): what needs text
+    (an abbreviation's spelled-out words) is read there.
+    """
+
+    def __init__(self, lookup: Lookup, n_clauses: int, n_documents: int, view: CorpusView) -> None:
+        self.lookup = lookup
+        self._n_clauses = n_clauses
+        self.n_documents = n_documents
+        self.view = view
+        self._cache: OrderedDict[str, int] = OrderedDict()
+
+    def with_view(self, view: CorpusView) -> KeyedStats:
+        other = KeyedStats(self.lookup, self._n_clauses, self.n_documents, view)
+        other._cache = self._cache  # one cache per store snapshot
+        return other
+
+    @property
+    def n_clauses(self) -> int:
+        return max(1, self._n_clauses)
+
+    @property
+    def empty(self) -> bool:
+        return self._n_clauses == 0
+
+    def _counts(self, keys: list[str]) -> dict[str, int]:
+        missing = [k for k in dict.fromkeys(keys) if k not in self._cache]
+        if missing:
+            found = self.lookup(missing)
+            for k in missing:
+                self._cache[k] = found.get(k, 0)
+            while len(self._cache) > CACHE_KEYS:
+                self._cache.popitem(last=False)
+        return {k: self._cache.get(k, 0) for k in keys}
+
+    def _count(self, key: str) -> int:
+        return self._counts([key])[key]
+
+    def prefetch(self, words: Iterable[str], terms: Iterable[str]) -> None:
+        keys = [f"w:{w}" for w in words] + [f"d:{w}" for w in words]
+        keys += [f"s:{s}" for w in words for s in w.split("_")]
+        keys += [f"{p}{t}" for t in terms for p in ("af:", "am:")]
+        self._counts(keys)
+
+    def df(self, term: str, marked: bool) -> int:
+        return self._count(("am:" if marked else "af:") + term)
+
+    def knows_word(self, word: str) -> bool:
+        return self._count(f"w:{word}") > 0
+
+    def knows_syllable(self, syllable: str) -> bool:
+        return self._count(f"s:{syllable}") > 0
+
+    def knows_phrase(self, syllables: list[str]) -> bool:
+        pairs = [f"p:{a} {b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+        return bool(pairs) and all(self._counts(pairs).values())
+
+    def knows_acronym(self, letters: str, folded: str) -> bool:
+        return bool(
+            folded in ABBREVIATIONS_FOLDED
+            or self._count(f"af:{folded}")
+            or re.search(rf"\b{initials_pattern(letters)}\b", self.view.all_text)
+        )
+
+    def mentions_year(self, year: str) -> bool:
+        return self._count(f"n:{year}") > 0
+
+    def mentions_number(self, digits: str) -> bool:
+        return self._count(f"n:{digits}") > 0
+
+    def document_share(self, word: str) -> float:
+        return self._count(f"d:{word}") / max(1, self.n_documents)
+
+
+__all__ = ["CorpusStats", "KeyedStats", "ViewStats", "fold", "idf", "spaced"]
