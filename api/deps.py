@@ -21,7 +21,7 @@ from api.cache import LRUCache
 from api.ratelimit import SlidingWindowLimiter
 from api.schemas import AskResponse
 from api.settings import ACCESS_PUBLIC, Settings
-from index.store import read_generation
+from index.stores import current_generation
 from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, PolicyQAError
 from rag.pipeline import Assistant
 
@@ -39,7 +39,7 @@ class AssistantProvider:
     generation, the next request after ``check_every_s`` swaps the new one in.
     """
 
-    def __init__(self, index_dir: Path, check_every_s: float = 2.0, generator: Any = None) -> None:
+    def __init__(self, index_dir: Path | str, check_every_s: float = 2.0, generator: Any = None) -> None:
         self.index_dir = index_dir
         self.generator = generator  # rag.generate.LLMGenerator when a chat model is configured
         self.check_every_s = check_every_s
@@ -71,7 +71,7 @@ class AssistantProvider:
             return
         try:
             self._checked_at = time.monotonic()
-            if read_generation(self.index_dir) != assistant.store.generation:
+            if current_generation(self.index_dir) != assistant.store.generation:
                 assistant.reload()
                 log.info("index reloaded: %s", assistant.store.generation)
         except PolicyQAError as exc:  # a half-written or removed index: keep serving what we have

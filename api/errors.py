@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from index.milvus import StoreUnavailableError
 from index.store import IndexLockedError
 from rag.errors import (
     ConflictError,
@@ -17,6 +18,7 @@ from rag.errors import (
     InputFileError,
     NotFoundError,
     PolicyQAError,
+    UnsupportedError,
 )
 
 log = logging.getLogger("policyqa.api")
@@ -30,6 +32,8 @@ _STATUS: list[tuple[type[PolicyQAError], int]] = [
     (IndexNotFoundError, status.HTTP_503_SERVICE_UNAVAILABLE),
     (IndexCorruptError, status.HTTP_503_SERVICE_UNAVAILABLE),
     (EmbedderMismatchError, status.HTTP_503_SERVICE_UNAVAILABLE),
+    (StoreUnavailableError, status.HTTP_503_SERVICE_UNAVAILABLE),  # the Milvus server is down
+    (UnsupportedError, status.HTTP_501_NOT_IMPLEMENTED),
     (PolicyQAError, status.HTTP_400_BAD_REQUEST),
 ]
 

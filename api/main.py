@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -54,10 +55,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             assistant = await anyio.to_thread.run_sync(app.state.assistants.get)
-            log.info("index opened: %s", settings.index)
-            await anyio.to_thread.run_sync(_reconcile_uploads, assistant)
+            log.info("index opened: %s", settings.location)
+            await anyio.to_thread.run_sync(_reconcile_uploads, assistant, settings)
         except PolicyQAError as exc:  # keep serving /healthz and the widget; endpoints answer 503
-            log.warning("no usable index at %s yet: %s", settings.index, exc)
+            log.warning("no usable index at %s yet: %s", settings.location, exc)
         try:
             yield
         finally:
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generator = LLMGenerator.from_spec(
             settings.llm_model, base_url=settings.llm_base_url, timeout=settings.llm_timeout_s, max_retries=0
         )
-    app.state.assistants = AssistantProvider(settings.index, generator=generator)
+    app.state.assistants = AssistantProvider(settings.location, generator=generator)
     app.state.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute, window_s=60.0)
     app.state.upload_limiter = SlidingWindowLimiter(settings.upload_rate_limit_per_minute, window_s=60.0)
     app.state.runner = Runner(settings.request_timeout_s, settings.pipeline_threads, settings.pipeline_queue)
@@ -142,11 +143,19 @@ def _is_upload(scope: Scope) -> bool:
     return scope["method"] == "POST" and scope["path"].rstrip("/") == "/api/documents"
 
 
-def _reconcile_uploads(assistant: Assistant) -> None:
+def _reconcile_uploads(assistant: Assistant, settings: Settings) -> None:
     """Bring uploads/ in line with the index after a crash (skipped while another process writes)."""
+    from index.stores import is_remote
+
     try:
-        with write_lock(assistant.index_dir, timeout=0):
-            for line in reconcile(assistant.index_dir, assistant.documents()):
+        # On a Milvus store the files are this replica's own: no other process writes them.
+        lock = (
+            contextlib.nullcontext()
+            if is_remote(assistant.index_dir)
+            else write_lock(assistant.index_dir, timeout=0)
+        )
+        with lock:
+            for line in reconcile(settings.files_root, assistant.documents()):
                 log.warning("uploads: %s", line)
     except IndexLockedError:
         log.info("uploads not checked: another process is writing the index")
@@ -159,9 +168,9 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise PolicyQAError(f"--workers must be at least 1, not {args.workers}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings(index=args.index_dir)
+    settings = Settings(store=str(args.index_dir))
     print(
-        f"policyqa: serving {settings.index} on http://{args.host}:{args.port}/ (API docs at /docs)"
+        f"policyqa: serving {settings.location} on http://{args.host}:{args.port}/ (API docs at /docs)"
         + (f" with {args.workers} worker processes" if args.workers > 1 else "")
     )
     if args.workers == 1:
@@ -170,7 +179,7 @@ def run_serve(args: argparse.Namespace) -> int:
         )
         return 0
     # Worker processes each build the app from the environment: pass the index on through it.
-    os.environ["POLICYQA_INDEX"] = str(settings.index)
+    os.environ["POLICYQA_STORE"] = str(settings.location)
     uvicorn.run(
         "api.main:create_app",
         factory=True,

@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="POLICYQA_", extra="ignore")
 
     index: Path = Field(default_factory=config.index_dir)
+    # A Milvus server (http(s)://host:port) or a directory; unset: the index directory above.
+    store: str | None = None
+    # Where uploaded files are kept: the index directory, or var/files on a Milvus store.
+    files: Path | None = None
     # Unset: uploads and deletions are refused with a 403 that says how to enable them.
     admin_key: SecretStr | None = None
     # API key -> access levels it may read, e.g. {"k1": ["public", "internal"]} (JSON in the env).
@@ -75,5 +79,20 @@ class Settings(BaseSettings):
         return value if value is not None and value.get_secret_value().strip() else None
 
     @property
+    def location(self) -> Path | str:
+        """The store the API reads and writes (index.stores)."""
+        from index.stores import location_of
+
+        return location_of(self.store) if self.store else self.index
+
+    @property
+    def files_root(self) -> Path:
+        from index.stores import is_remote
+
+        if self.files is not None:
+            return self.files
+        return config.PROJECT_ROOT / "var" / "files" if is_remote(self.location) else self.index
+
+    @property
     def uploads_dir(self) -> Path:
-        return self.index / "uploads"
+        return self.files_root / "uploads"

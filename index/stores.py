@@ -79,7 +79,7 @@ def open_reader(location: Location, embedder: Any = None) -> Store:
 
 def open_writer(location: Location, embedder: Any, *, lock_timeout: float = 30.0) -> StoreWriter:
     if is_remote(location):
-        from index.milvus import MilvusWriter
+        from index.milvus_writer import MilvusWriter
 
         return MilvusWriter(str(location), embedder, lock_timeout=lock_timeout)
     from index.store import IndexWriter

@@ -18,11 +18,19 @@ MODES = ("hybrid", "dense", "bm25")
 
 
 def _index_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
         "--index",
         metavar="DIR",
         default=None,
         help="index directory (default: $POLICYQA_INDEX, else var/index under the project)",
+    )
+    where.add_argument(
+        "--store",
+        metavar="URI",
+        default=None,
+        help="store: a directory (the embedded index) or http(s)://host:port for a Milvus server "
+        "(default: $POLICYQA_STORE, else the index directory; token: $POLICYQA_STORE_TOKEN)",
     )
 
 
@@ -156,7 +164,7 @@ def _resolve(spec: str) -> Callable[[argparse.Namespace], int]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.index_dir = config.index_dir(getattr(args, "index", None))
+    args.index_dir = config.store_location(getattr(args, "store", None), getattr(args, "index", None))
     handler = _resolve(args.handler)
     try:
         return int(handler(args) or 0)

@@ -18,3 +18,20 @@ def index_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return DEFAULT_INDEX_DIR
+
+
+def store_location(store: str | None = None, index: str | os.PathLike[str] | None = None) -> Path | str:
+    """--store URI-or-DIR, then --index DIR, then POLICYQA_STORE, then the index directory default.
+
+    A ``http(s)://`` location (a Milvus server) stays a string; anything else is a directory.
+    """
+    from index.stores import location_of
+
+    if store:
+        return location_of(store)
+    if index:
+        return index_dir(index)
+    env = os.environ.get("POLICYQA_STORE")
+    if env:
+        return location_of(env)
+    return index_dir(None)

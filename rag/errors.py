@@ -33,3 +33,7 @@ class ConflictError(PolicyQAError):
 
 class LimitExceededError(InputFileError):
     """A file would cost more than the index allows (too many clauses, degenerate text; maps to 422)."""
+
+
+class UnsupportedError(PolicyQAError):
+    """What was asked is not available on this store."""

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rag import config
 from rag.errors import InputFileError
 from rag.loaders import SUPPORTED_SUFFIXES as SUFFIXES
 from rag.records import Document
@@ -171,14 +172,15 @@ def ingest_files(
     """Parse and embed ``files`` without any lock, then take ``lock`` and the index's write lock only
     to stage and swap in the new generation (its embeddings are then cache hits)."""
     from index.embedders import get_embedder
-    from index.store import EMBED_CACHE, IndexWriter, current_documents, file_sha256
+    from index.store import EMBED_CACHE, file_sha256
+    from index.stores import is_remote, known_documents, location_of, open_writer
 
     started = time.perf_counter()
     report = report or IngestReport()
     embedder = embedder or get_embedder(None)
     calls_before = embedder.calls
-    index_dir = Path(index_dir)
-    known = current_documents(index_dir)
+    index_dir = location_of(index_dir)
+    known = known_documents(index_dir)
     docs: list[Document] = []
     for file in _bar(files, "files", progress):
         old = known.get(file.source)
@@ -208,13 +210,16 @@ def ingest_files(
         report.warnings.extend(f"{doc.source}: {w}" for w in doc.warnings)
         docs.append(doc)
     if docs:
-        embedder.use_cache_dir(index_dir / EMBED_CACHE)  # a corrupt cache is rebuilt, with one log line
+        # Keyed by content hash; a corrupt cache is rebuilt, with one log line. A Milvus store's
+        # cache is this machine's (its writer also reuses the stored vectors of unchanged texts).
+        local = config.PROJECT_ROOT / "var" if is_remote(index_dir) else Path(index_dir)
+        embedder.use_cache_dir(local / EMBED_CACHE)
         _embed_ahead(docs, embedder, progress)
     if not docs:  # nothing parsed: no lock, no generation, no hooks
         report.embedded = embedder.calls - calls_before
         report.seconds = round(time.perf_counter() - started, 3)
         return report
-    with lock if lock is not None else contextlib.nullcontext(), IndexWriter(index_dir, embedder) as writer:
+    with lock if lock is not None else contextlib.nullcontext(), open_writer(index_dir, embedder) as writer:
         if before_commit is not None:
             before_commit(writer, docs)
         writer.upsert(docs)
@@ -258,10 +263,11 @@ def _bar(items: Any, unit: str, enabled: bool, total: int | None = None) -> Any:
 def remove_sources(sources: list[str], index_dir: Path, *, embedder: Any = None) -> list[str]:
     """Drop documents by source name; returns the sources that were in the index."""
     from index.embedders import get_embedder
-    from index.store import IndexWriter, read_generation
+    from index.stores import current_generation, location_of, open_writer
 
-    read_generation(Path(index_dir))  # raises IndexNotFoundError with the fix when there is no index
-    with IndexWriter(index_dir, embedder or get_embedder(None)) as writer:
+    index_dir = location_of(index_dir)
+    current_generation(index_dir)  # raises IndexNotFoundError with the fix when there is no index
+    with open_writer(index_dir, embedder or get_embedder(None)) as writer:
         removed = writer.remove(sources)
         writer.commit()
     return removed

@@ -65,10 +65,12 @@ class _Snapshot:
 
 
 class Assistant:
-    def __init__(self, index_dir: Path, *, embedder: Any = None, generator: Any = None) -> None:
+    def __init__(self, index_dir: Path | str, *, embedder: Any = None, generator: Any = None) -> None:
         from index.embedders import get_embedder
+        from index.stores import location_of
 
-        self.index_dir = Path(index_dir)
+        # The store's location: an index directory, or a Milvus server URI (index.stores).
+        self.index_dir = location_of(index_dir)
         self.embedder = embedder or get_embedder(None)
         self.generator = generator  # rag.generate.LLMGenerator or None (extractive)
         self._write_lock = threading.Lock()
@@ -76,15 +78,15 @@ class Assistant:
         self._snapshot = self._load()
 
     @classmethod
-    def open(cls, index_dir: Path, *, embedder: Any = None, generator: Any = None) -> Assistant:
+    def open(cls, index_dir: Path | str, *, embedder: Any = None, generator: Any = None) -> Assistant:
         return cls(index_dir, embedder=embedder, generator=generator)
 
     def _load(self) -> _Snapshot:
         from index.hybrid import HybridRetriever
-        from index.store import IndexStore
+        from index.stores import open_reader
         from rag.answer import Answerer
 
-        store = IndexStore.open(self.index_dir, embedder=self.embedder)
+        store = open_reader(self.index_dir, embedder=self.embedder)
         return _Snapshot(store, HybridRetriever(store, self.embedder), Answerer(store), self.embedder)
 
     def reload(self) -> None:
@@ -222,9 +224,15 @@ class Assistant:
     def registry(self, access: set[str] | frozenset[str] | None = None) -> Any:
         """Units, tasks and lineage of the documents these levels may read (``rag.registry``),
         built once per snapshot and access view, the same view the answerer uses."""
+        from rag.errors import UnsupportedError
         from rag.registry import registry_for
 
         view = self._snapshot.view(Filters(access=set(access)) if access is not None else None)
+        if getattr(view.store, "working_set", False):
+            raise UnsupportedError(
+                "units and task lists need every document's clauses; on a Milvus store they are not "
+                "available yet (ask questions instead, or use the embedded index)"
+            )
         return registry_for(view.answerer.view)
 
     def document_label(self, doc_id: str) -> str:

@@ -107,7 +107,7 @@ async def upload_document(
 ) -> UploadResult:
     """Add a PDF/TXT/MD/DOCX file to the live index; queries keep being answered while it is ingested."""
     filename = safe_filename(file.filename or "")
-    prefix = settings.uploads_dir.relative_to(settings.index).as_posix()
+    prefix = settings.uploads_dir.relative_to(settings.files_root).as_posix()
     existing = same_name(assistant.documents(), prefix, filename)
     if existing is not None and not replace:
         raise collision(existing)  # early and cheap; checked again under the write lock
@@ -130,7 +130,7 @@ async def upload_document(
     report, replaced = await anyio.to_thread.run_sync(
         lambda: store_upload(
             assistant,
-            settings.index,
+            settings.files_root,
             filename,
             data,
             access=level,
@@ -158,7 +158,7 @@ async def upload_document(
 async def delete_document(doc_id: str, assistant: AssistantDep, settings: SettingsDep) -> DeleteResult:
     doc = assistant.document(doc_id)
     removed = await anyio.to_thread.run_sync(lambda: assistant.remove([doc.source]))
-    uploaded = settings.index / doc.source
+    uploaded = settings.files_root / doc.source
     if uploaded.parent == settings.uploads_dir and uploaded.is_file():
         # An uploaded file has no other home; a crash before this line leaves an orphan that
         # api.uploads.reconcile removes at the next start.

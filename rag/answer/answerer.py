@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from index.hybrid import document_strength
 from rag.answer.base import CITATIONS, NOT_FOUND, Composed, Context, Strategy
 from rag.answer.choices import FormAnswer, read_form
 from rag.answer.clause_reference import ClauseReferenceAnswer
@@ -24,13 +25,14 @@ from rag.answer.evidence import Evidence
 from rag.answer.legal import ArticleLocator
 from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
-from rag.answer.stats import ViewStats
+from rag.answer.stats import KeyedStats, ViewStats
 from rag.answer.support import SupportCheck
 from rag.answer.targets import YearTargets
 from rag.answer.task_fields import TaskFields
 from rag.answer.tasks_due import TasksDue
 from rag.answer.unit_tasks import UnitTasks
 from rag.intent import Intent
+from rag.matching import TextTerms
 from rag.records import Answer, Citation, Clause, Filters, Hit
 from rag.references import formal_reference
 from rag.text import fold
@@ -63,6 +65,24 @@ STRATEGIES: tuple[Strategy, ...] = (
 )
 
 
+# On a store that keeps its statistics (Milvus), a question is answered from the documents its
+# hits come from and those it names: at most this many, fetched per question.
+WORKING_DOCUMENTS = 12
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The corpus as one question's answer reads it: the whole view, or its working set."""
+
+    view: CorpusView
+    evidence: Evidence
+    support: SupportCheck
+
+    @classmethod
+    def of(cls, view: CorpusView) -> _Reading:
+        return cls(view, Evidence(view), SupportCheck(view))
+
+
 @dataclass
 class _Attempt:
     """One retrieval mode's hits and what was composed from them."""
@@ -71,6 +91,7 @@ class _Attempt:
     hits: list[Hit]
     retrieve_ms: float
     answer_ms: float
+    reading: _Reading | None = None
 
     @property
     def support(self) -> float:
@@ -93,16 +114,48 @@ class Answerer:
         self.store = store
         self.lexical_sufficient = lexical_sufficient  # None: hybrid always runs the dense search
         self.strategies = strategies
-        self.view = CorpusView(store.documents())
-        # Every segmented word of the corpus: a question word outside it names something
-        # the documents never mention ("tàu điện", "học phí").
-        lexical = getattr(store, "lexical", None)
-        vocabulary: frozenset[str] = (
-            frozenset().union(*lexical.counts["word"]) if lexical is not None else frozenset()
-        )
-        self.view.stats = ViewStats(self.view, vocabulary)
-        self.evidence = Evidence(self.view)
-        self.support = SupportCheck(self.view)
+        self._stats: KeyedStats | None = None
+        self._whole: _Reading | None = None
+        self._metas = {d.id: d for d in store.documents()}
+        if getattr(store, "working_set", False):
+            # The store keeps the corpus statistics; nothing here grows with the corpus.
+            self._stats = KeyedStats(
+                store.term_counts, store.n_clauses, len(store.documents()), CorpusView([])
+            )
+        else:
+            view = CorpusView(store.documents())
+            # Every segmented word of the corpus: a question word outside it names something
+            # the documents never mention ("tàu điện", "học phí").
+            lexical = getattr(store, "lexical", None)
+            vocabulary: frozenset[str] = (
+                frozenset().union(*lexical.counts["word"]) if lexical is not None else frozenset()
+            )
+            view.stats = ViewStats(view, vocabulary)
+            self._whole = _Reading.of(view)
+
+    @property
+    def view(self) -> CorpusView:
+        """The view over every document (embedded store only; a working-set store has none)."""
+        if self._whole is None:
+            raise AttributeError("this store is read per question; there is no whole-corpus view")
+        return self._whole.view
+
+    def _reading(self, intent: Intent, hits: list[Hit]) -> _Reading:
+        if self._whole is not None:
+            return self._whole
+        assert self._stats is not None
+        from index.query import analyze_query
+
+        hints = analyze_query(intent.query)
+        named = [d.id for d in self._metas.values() if document_strength(hints, d.meta) >= 1.0]
+        ids = list(dict.fromkeys([h.clause.doc_id for h in hits] + named))[:WORKING_DOCUMENTS]
+        docs = [d for d in (self.store.document(i) for i in ids) if d is not None]
+        view = CorpusView(docs, count_terms=False)
+        view.stats = self._stats.with_view(view)
+        words = _segmented(intent.query)
+        terms = TextTerms.of(intent.query)
+        view.stats.prefetch(words, [*terms.folded, *terms.marked])
+        return _Reading.of(view)
 
     # --- entry point ---------------------------------------------------------------------
     def run(
@@ -134,19 +187,25 @@ class Answerer:
         hits = retriever.run(intent.query, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=filters)
         t1 = time.perf_counter()
         allowed_docs = {h.clause.doc_id for h in hits} | self._docs_allowed(filters)
+        reading = self._reading(intent, hits)
+        sources = {d.id: d.source for d in self._metas.values()}
 
         def within(doc_ids: set[str]) -> list[Hit]:
             """The same search restricted to some documents (the ones a question names)."""
-            sources = [self.view.documents[d].source for d in doc_ids]
-            scoped = replace(filters, sources=sources) if filters else Filters(sources=sources)
+            scoped_sources = [sources[d] for d in doc_ids if d in sources]
+            scoped = replace(filters, sources=scoped_sources) if filters else Filters(sources=scoped_sources)
             return retriever.run(intent.query, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=scoped)
 
-        composed = self._compose(intent, hits, allowed_docs, within)
+        composed = self._compose(intent, hits, allowed_docs, reading, within)
         t2 = time.perf_counter()
-        return _Attempt(composed, hits, retrieve_ms=(t1 - t0) * 1000, answer_ms=(t2 - t1) * 1000)
+        return _Attempt(
+            composed, hits, retrieve_ms=(t1 - t0) * 1000, answer_ms=(t2 - t1) * 1000, reading=reading
+        )
 
     def _finish(self, question: str, attempt: _Attempt, mode: str, timings: dict[str, float]) -> Answer:
         composed, hits = attempt.composed, attempt.hits
+        assert attempt.reading is not None
+        view = attempt.reading.view
         if composed is None or composed.support < SUPPORT_THRESHOLD:
             return Answer(
                 question=question,
@@ -160,7 +219,7 @@ class Answerer:
         citations = self._citations(composed, hits)
         return Answer(
             question=question,
-            answer=self.view.readable(composed.text, composed.cited),
+            answer=view.readable(composed.text, composed.cited),
             abstained=False,
             citations=citations,
             related=[
@@ -173,7 +232,7 @@ class Answerer:
         )
 
     def _docs_allowed(self, filters: Filters | None) -> set[str]:
-        docs = self.view.documents.values()
+        docs = self._metas.values()
         if filters is None:
             return {d.id for d in docs}
         out = set()
@@ -195,22 +254,23 @@ class Answerer:
         intent: Intent,
         hits: list[Hit],
         allowed: set[str],
+        reading: _Reading,
         within: Callable[[set[str]], list[Hit]] | None = None,
     ) -> Composed | None:
-        if self.support.mentions_unknown(intent):
+        if reading.support.mentions_unknown(intent):
             return None
-        affinity = document_affinity(self.view, intent, allowed)
+        affinity = document_affinity(reading.view, intent, allowed)
         # A question that names its document (by number, or by type and author) is answered from it.
-        named = named_documents(self.view, intent, affinity)
+        named = named_documents(reading.view, intent, affinity)
         if named and within is not None and len(named) < len(affinity):
             hits = within(named) or hits
         ctx = Context(
             intent=intent,
             hits=hits,
             affinity=affinity,
-            view=self.view,
-            evidence=self.evidence,
-            support=self.support,
+            view=reading.view,
+            evidence=reading.evidence,
+            support=reading.support,
         )
         # Structure first, but a structured answer the support check rejects (the task found is
         # about another year, the field names no unit asked for) lets the later strategies try;
@@ -222,25 +282,27 @@ class Answerer:
                 continue
             if not composed.cited:
                 return best  # the documents lack what the question names (a task, an article)
-            composed = self._checked(intent, composed, allowed)
+            composed = self._checked(intent, composed, allowed, reading.support)
             if composed is not None and composed.support >= SUPPORT_THRESHOLD:
                 return composed
             if composed is not None and (best is None or composed.support > best.support):
                 best = composed
         return best
 
-    def _checked(self, intent: Intent, composed: Composed, allowed: set[str]) -> Composed | None:
+    def _checked(
+        self, intent: Intent, composed: Composed, allowed: set[str], support: SupportCheck
+    ) -> Composed | None:
         """The support check: capped when the passage answers something else; None from a
         document the caller may not read."""
         if any(c.doc_id not in allowed for c in composed.cited):
             return None  # never answer from a document the caller may not read: abstain
-        if self.support.answers_something_else(intent, composed):
+        if support.answers_something_else(intent, composed):
             composed.support = min(composed.support, UNKNOWN_WORD_SUPPORT_CAP)
         return composed
 
     # --- citations -----------------------------------------------------------------------
     def _cite(self, clause: Clause, score: float) -> Citation:
-        doc = self.view.documents.get(clause.doc_id)
+        doc = self._metas.get(clause.doc_id)
         return Citation.of(
             clause, score, doc.meta.label() if doc else "", formal_reference(clause, doc.meta) if doc else ""
         )
@@ -261,3 +323,9 @@ class Answerer:
                 out.append(self._cite(h.clause, h.score))
                 seen.add(h.clause.id)
         return out
+
+
+def _segmented(text: str) -> list[str]:
+    from index.lexical import tokenize
+
+    return list(tokenize(text).word)

@@ -1,0 +1,509 @@
+"""Milvus as the shared store: the writer side (see index/milvus.py for the collections).
+
+A commit writes each staged document as a new *version*: its clause rows first (invisible, as
+their version is not yet the document's live one), then the statistics delta (new version's
+contribution minus the old one's), then the one document row that makes the version live, then
+the old version's rows are deleted and the generation every replica polls moves on. Removal
+deletes the document row first. A ``writing`` marker in the state row lasts from the first row
+written to the generation bump: a writer that finds it (the last one died mid-commit) deletes
+rows no document points to, recounts the statistics from the live clauses and bumps the
+generation, so a re-run finishes the job and readers never saw a partial document.
+
+One writer at a time: a lease in the state row (owner, expiry) keeps a second writer out; it is
+a guard against accidents (two ingests started by hand), not a distributed lock.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from index.corpus_stats import document_counts, field_lengths
+from index.embedders import Embedder, embedding_text, get_embedder
+from index.lexical import BM25Params, text_hash
+from index.milvus import (
+    DUMMY_DIM,
+    FORMAT_VERSION,
+    MAX_CLAUSES_PER_QUERY,
+    QUERY_BATCH,
+    MilvusStore,
+    StoreAddress,
+    _in,
+    _iso,
+    _quote,
+    call,
+    clause_access,
+    client,
+    read_state,
+)
+from index.sparse import document_vector, field_bags, term_id
+from index.store import IndexLockedError, document_label, indexable, lexical_parts
+from rag.errors import EmbedderMismatchError, PolicyQAError
+from rag.records import Clause, Document
+from rag.text import fold
+
+LEASE_S = 120.0
+EMPTY_TERM = term_id("\x00empty")
+ROW_BATCH = 256
+EMBED_BATCH = 64
+
+
+def _dummy() -> list[float]:
+    return [0.0] * DUMMY_DIM
+
+
+def ensure_collections(address: StoreAddress, dim: int) -> None:
+    """Create the store's collections and indexes when they do not exist yet, and load them."""
+    from pymilvus import DataType
+
+    c = client(address)
+
+    def create(
+        kind: str, fields: list[tuple[str, Any, dict[str, Any]]], indexes: list[tuple[str, str, str]]
+    ) -> None:
+        name = address.collection(kind)
+        if not call("list collections", c.has_collection, name):
+            schema = c.create_schema(auto_id=False, enable_dynamic_field=False)
+            for fname, ftype, kwargs in fields:
+                schema.add_field(fname, ftype, **kwargs)
+            params = c.prepare_index_params()
+            for fname, itype, metric in indexes:
+                extra = {"params": {"M": 16, "efConstruction": 200}} if itype == "HNSW" else {}
+                params.add_index(fname, index_type=itype, metric_type=metric, **extra)
+            call(f"create collection {name}", c.create_collection, name, schema=schema, index_params=params)
+        call(f"load collection {name}", c.load_collection, name)
+
+    key = ("key", DataType.VARCHAR, {"is_primary": True, "max_length": 512})
+    dummy = ("vec", DataType.FLOAT_VECTOR, {"dim": DUMMY_DIM})
+    flat = [("vec", "FLAT", "L2")]
+    create("state", [key, ("data", DataType.JSON, {}), dummy], flat)
+    create("terms", [key, ("count", DataType.INT64, {}), dummy], flat)
+    varchar = DataType.VARCHAR
+    create(
+        "documents",
+        [
+            ("doc_id", varchar, {"is_primary": True, "max_length": 512}),
+            ("version", varchar, {"max_length": 64}),
+            ("source", varchar, {"max_length": 2048}),
+            ("data", DataType.JSON, {}),
+            dummy,
+        ],
+        flat,
+    )
+    create(
+        "clauses",
+        [
+            ("pk", varchar, {"is_primary": True, "max_length": 1100}),
+            ("clause_id", varchar, {"max_length": 1024}),
+            ("doc_id", varchar, {"max_length": 512}),
+            ("version", varchar, {"max_length": 64}),
+            ("pos", DataType.INT64, {}),
+            ("access", varchar, {"max_length": 64}),
+            ("doc_type", varchar, {"max_length": 256}),
+            ("source", varchar, {"max_length": 2048}),
+            ("issuer", varchar, {"max_length": 2048}),
+            ("date", varchar, {"max_length": 32}),
+            ("iso_date", DataType.BOOL, {}),
+            ("text_sha", varchar, {"max_length": 32}),
+            ("dense", DataType.FLOAT_VECTOR, {"dim": dim}),
+            ("sparse", DataType.SPARSE_FLOAT_VECTOR, {}),
+            ("data", DataType.JSON, {}),
+        ],
+        [("dense", "HNSW", "IP"), ("sparse", "SPARSE_INVERTED_INDEX", "IP")],
+    )
+
+
+class MilvusWriter:
+    """Stages upserts and removals; ``commit()`` writes them (each document whole) and bumps the generation."""
+
+    def __init__(
+        self, location: str, embedder: Embedder | None = None, *, lock_timeout: float = 30.0
+    ) -> None:
+        self.address = StoreAddress.parse(location)
+        self.location = location
+        self.embedder = embedder or get_embedder(None)
+        self.client = client(self.address)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        ensure_collections(self.address, self.embedder.dim)
+        self._acquire(lock_timeout)
+        try:
+            state = read_state(self.address)
+            if state is None or "generation" not in state:
+                state = self._new_state()
+                self._write_state(state)
+            self._check_embedder(state)
+            if state.get("writing"):
+                self._recover(state)
+            self.base = MilvusStore.open(location)
+        except BaseException:
+            self.close()
+            raise
+        self._docs: dict[str, Document] = {d.source: d for d in self.base.documents()}
+        self._staged: dict[str, Document] = {}
+        self._removed: dict[str, Document] = {}
+        self.committed: str | None = None
+
+    # --- lease -------------------------------------------------------------------------------
+    def _lease(self) -> dict[str, Any] | None:
+        rows = call(
+            "read the lease",
+            self.client.query,
+            self.address.collection("state"),
+            filter='key == "lease"',
+            output_fields=["data"],
+        )
+        return dict(rows[0]["data"]) if rows else None
+
+    def _acquire(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            lease = self._lease()
+            if lease is None or lease.get("until", 0) < time.time() or lease.get("owner") == self.owner:
+                self._renew()
+                if (self._lease() or {}).get("owner") == self.owner:
+                    self._held = True
+                    return
+            if time.monotonic() >= deadline:
+                raise IndexLockedError(
+                    f"the store at {self.address} is being written by {lease.get('owner') if lease else 'another writer'}; "
+                    f"try again when it finishes (its lease ends within {LEASE_S:.0f} s if it died)"
+                )
+            time.sleep(0.5)
+
+    def _renew(self) -> None:
+        row = {"key": "lease", "data": {"owner": self.owner, "until": time.time() + LEASE_S}, "vec": _dummy()}
+        call("take the lease", self.client.upsert, self.address.collection("state"), [row])
+
+    def close(self) -> None:
+        if getattr(self, "_held", False):
+            try:
+                if (self._lease() or {}).get("owner") == self.owner:
+                    call(
+                        "release the lease",
+                        self.client.delete,
+                        self.address.collection("state"),
+                        filter='key == "lease"',
+                    )
+            finally:
+                self._held = False
+
+    def __enter__(self) -> MilvusWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- state -------------------------------------------------------------------------------
+    def _new_state(self) -> dict[str, Any]:
+        return {
+            "generation": 0,
+            "clauses": 0,
+            "texts": 0,
+            "documents": 0,
+            "lengths": {"word": 0, "fold": 0, "ctx": 0},
+            "manifest": {
+                "format_version": FORMAT_VERSION,
+                "store": "milvus",
+                "embedder": {
+                    "id": self.embedder.id,
+                    "dim": self.embedder.dim,
+                    "normalize": self.embedder.normalize,
+                },
+                "bm25": {
+                    "method": "lucene",
+                    "k1": BM25Params().k1,
+                    "b": BM25Params().b,
+                    "delta": BM25Params().delta,
+                },
+                "dense": {"kind": "hnsw", "metric": "inner_product"},
+            },
+        }
+
+    def _write_state(self, state: dict[str, Any]) -> None:
+        call(
+            "write the store state",
+            self.client.upsert,
+            self.address.collection("state"),
+            [{"key": "store", "data": state, "vec": _dummy()}],
+        )
+
+    def _check_embedder(self, state: dict[str, Any]) -> None:
+        info = state.get("manifest", {}).get("embedder", {})
+        if info and (info.get("id") != self.embedder.id or int(info.get("dim", 0)) != self.embedder.dim):
+            raise EmbedderMismatchError(
+                f"the store at {self.address} was built with embedder {info.get('id')!r}; "
+                f"{self.embedder.id!r} cannot write to it (set POLICYQA_EMBEDDER, or use a new store name)"
+            )
+
+    # --- staging -----------------------------------------------------------------------------
+    def document_by_source(self, source: str) -> Document | None:
+        return self._staged.get(source) or self._docs.get(source)
+
+    def upsert(self, documents: Iterable[Document]) -> None:
+        for doc in documents:
+            for source, old in list(self._docs.items()):
+                if old.id == doc.id and source != doc.source:
+                    self._removed[source] = self._docs.pop(source)
+            self._staged[doc.source] = doc
+            self._docs[doc.source] = doc
+
+    def remove(self, sources: Iterable[str]) -> list[str]:
+        removed = []
+        for s in dict.fromkeys(sources):
+            doc = self._docs.pop(s, None)
+            if doc is not None:
+                removed.append(s)
+                self._staged.pop(s, None)
+                if self.base.document_by_source(s) is not None:
+                    self._removed[s] = doc
+        return removed
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._staged or self._removed)
+
+    # --- committing --------------------------------------------------------------------------
+    def commit(self, **_: Any) -> str | None:
+        if not self.dirty:
+            return None
+        state = read_state(self.address) or self._new_state()
+        touched = sorted({d.id for d in self._staged.values()} | {d.id for d in self._removed.values()})
+        state["writing"] = {"owner": self.owner, "doc_ids": touched}
+        self._write_state(state)
+        params = BM25Params(**state["manifest"]["bm25"])
+        delta: Counter[str] = Counter()
+        gone: set[str] = set()
+        for old in self._removed.values():
+            self._renew()
+            self._unpublish(old.id, state, delta)
+            gone.add(old.id)
+        for doc in self._staged.values():
+            self._renew()
+            self._publish(doc, state, params, delta, replaced=doc.id not in gone)
+        self._apply_terms(delta)
+        state["generation"] = int(state["generation"]) + 1
+        state.pop("writing", None)
+        self._write_state(state)
+        self.committed = f"gen-{state['generation']}"
+        self.base = MilvusStore.open(self.location)
+        self._docs = {d.source: d for d in self.base.documents()}
+        self._staged.clear()
+        self._removed.clear()
+        return self.committed
+
+    def _live_rows(self, doc_id: str, version: str, fields: list[str]) -> list[dict[str, Any]]:
+        return call(
+            "read a document's rows",
+            self.client.query,
+            self.address.collection("clauses"),
+            filter=f"doc_id == {_quote(doc_id)} and version == {_quote(version)}",
+            output_fields=fields,
+            limit=MAX_CLAUSES_PER_QUERY,
+        )
+
+    def _contribution(self, doc: Document, clauses: list[Clause]) -> tuple[Counter[str], dict[str, int], int]:
+        label = document_label(doc)
+        parts = [(c, lexical_parts(c, label)) for c in clauses if indexable(c)]
+        lengths: Counter[str] = Counter()
+        for _, lex in parts:
+            lengths.update(field_lengths(lex))
+        shaped = Document.from_dict({**doc.to_dict(), "clauses": []})
+        shaped.clauses = clauses
+        return document_counts(shaped, parts), dict(lengths), len(parts)
+
+    def _subtract_version(
+        self, doc: Document, version: str, state: dict[str, Any], delta: Counter[str]
+    ) -> list[dict[str, Any]]:
+        rows = self._live_rows(doc.id, version, ["pk", "data", "pos", "text_sha", "dense"])
+        clauses = [Clause.from_dict(r["data"]) for r in sorted(rows, key=lambda r: r["pos"])]
+        counts, lengths, texts = self._contribution(doc, clauses)
+        delta.subtract(counts)
+        for k, v in lengths.items():
+            state["lengths"][k] -= v
+        state["texts"] -= texts
+        state["clauses"] -= len(clauses)
+        state["documents"] -= 1
+        return rows
+
+    def _unpublish(self, doc_id: str, state: dict[str, Any], delta: Counter[str]) -> None:
+        version = self.base.live_version(doc_id)
+        old = self.base._by_id.get(doc_id)
+        if version is None or old is None:
+            return
+        self._subtract_version(old, version, state, delta)
+        call(
+            "delete a document",
+            self.client.delete,
+            self.address.collection("documents"),
+            filter=f"doc_id == {_quote(doc_id)}",
+        )
+        call(
+            "delete a document's clauses",
+            self.client.delete,
+            self.address.collection("clauses"),
+            filter=f"doc_id == {_quote(doc_id)}",
+        )
+
+    def _publish(
+        self, doc: Document, state: dict[str, Any], params: BM25Params, delta: Counter[str], *, replaced: bool
+    ) -> None:
+        version = f"{int(state['generation']) + 1}.{uuid.uuid4().hex[:8]}"
+        old_version = self.base.live_version(doc.id) if replaced else None
+        reuse: dict[str, list[float]] = {}
+        if old_version is not None and (old := self.base._by_id.get(doc.id)) is not None:
+            rows = self._subtract_version(old, old_version, state, delta)
+            reuse = {r["text_sha"]: r["dense"] for r in rows}
+        # Rows left by a writer that died are not any document's live version: drop them first.
+        keep = f" and version != {_quote(old_version)}" if old_version else ""
+        call(
+            "drop leftover rows",
+            self.client.delete,
+            self.address.collection("clauses"),
+            filter=f"doc_id == {_quote(doc.id)}{keep}",
+        )
+
+        ordered = sorted(doc.clauses, key=lambda c: c.order)
+        counts, lengths, texts = self._contribution(doc, ordered)
+        for k, v in lengths.items():
+            state["lengths"][k] = state["lengths"].get(k, 0) + v
+        state["texts"] += texts
+        state["clauses"] += len(ordered)
+        state["documents"] += 1
+        delta.update(counts)
+        avgdl = {k: v / max(1, state["texts"]) for k, v in state["lengths"].items()}
+
+        label = document_label(doc)
+        wanted = [(c, embedding_text(c, label)) for c in ordered if indexable(c)]
+        shas = {c.id: text_hash(t) for c, t in wanted}
+        todo = [(c, t) for c, t in wanted if shas[c.id] not in reuse]
+        vectors: dict[str, list[float]] = {}
+        for start in range(0, len(todo), EMBED_BATCH):
+            chunk = todo[start : start + EMBED_BATCH]
+            embedded = self.embedder.embed_passages([t for _, t in chunk])
+            for (c, _), v in zip(chunk, np.asarray(embedded, dtype=np.float32), strict=True):
+                vectors[c.id] = v.tolist()
+        meta = doc.meta
+        rows = []
+        for pos, c in enumerate(ordered):
+            if not indexable(c):
+                continue
+            text, context = lexical_parts(c, label)
+            # Milvus wants one non-zero weight; no query term has this key.
+            sparse = document_vector(field_bags(text, context), avgdl, params) or {EMPTY_TERM: 1e-6}
+            rows.append(
+                {
+                    "pk": f"{version}|{c.id}",
+                    "clause_id": c.id,
+                    "doc_id": doc.id,
+                    "version": version,
+                    "pos": pos,
+                    "access": clause_access(c, doc),
+                    "doc_type": fold(meta.doc_type),
+                    "source": doc.source,
+                    "issuer": fold(f"{meta.issuer} {meta.parent_issuer}"),
+                    "date": meta.date,
+                    "iso_date": _iso(meta.date),
+                    "text_sha": shas[c.id],
+                    "dense": vectors.get(c.id) or reuse[shas[c.id]],
+                    "sparse": sparse,
+                    "data": c.to_dict(),
+                }
+            )
+        for start in range(0, len(rows), ROW_BATCH):
+            call(
+                "write clauses",
+                self.client.upsert,
+                self.address.collection("clauses"),
+                rows[start : start + ROW_BATCH],
+            )
+        data = {**doc.to_dict(), "clauses": []}
+        data["ingested_at"] = data.get("ingested_at") or datetime.now(UTC).isoformat(timespec="seconds")
+        call(
+            "publish a document",
+            self.client.upsert,
+            self.address.collection("documents"),
+            [{"doc_id": doc.id, "version": version, "source": doc.source, "data": data, "vec": _dummy()}],
+        )
+        if old_version is not None:
+            call(
+                "drop the replaced version",
+                self.client.delete,
+                self.address.collection("clauses"),
+                filter=f"doc_id == {_quote(doc.id)} and version == {_quote(old_version)}",
+            )
+
+    def _apply_terms(self, delta: Counter[str]) -> None:
+        keys = [k for k, v in delta.items() if v]
+        name = self.address.collection("terms")
+        for start in range(0, len(keys), QUERY_BATCH):
+            batch = keys[start : start + QUERY_BATCH]
+            rows = call(
+                "read term statistics",
+                self.client.query,
+                name,
+                filter=_in("key", batch),
+                output_fields=["key", "count"],
+            )
+            current = {r["key"]: int(r["count"]) for r in rows}
+            upserts, zero = [], []
+            for k in batch:
+                value = current.get(k, 0) + delta[k]
+                if value > 0:
+                    upserts.append({"key": k, "count": value, "vec": _dummy()})
+                elif k in current:
+                    zero.append(k)
+            if upserts:
+                call("write term statistics", self.client.upsert, name, upserts)
+            if zero:
+                call("drop term statistics", self.client.delete, name, filter=_in("key", zero))
+
+    # --- recovery ----------------------------------------------------------------------------
+    def _recover(self, state: dict[str, Any]) -> None:
+        """The last writer died mid-commit: drop rows no live document points to, recount the
+        statistics from the live clauses, and move the generation on."""
+        live = {d.id: v for d, v in _live(self.address)}
+        for doc_id in state["writing"].get("doc_ids", []):
+            version = live.get(doc_id)
+            keep = f" and version != {_quote(version)}" if version else ""
+            call(
+                "drop leftover rows",
+                self.client.delete,
+                self.address.collection("clauses"),
+                filter=f"doc_id == {_quote(doc_id)}{keep}",
+            )
+        fresh = self._new_state()
+        fresh["manifest"] = state.get("manifest", fresh["manifest"])
+        totals: Counter[str] = Counter()
+        for doc, version in _live(self.address):
+            rows = self._live_rows(doc.id, version, ["data", "pos"])
+            clauses = [Clause.from_dict(r["data"]) for r in sorted(rows, key=lambda r: r["pos"])]
+            counts, lengths, texts = self._contribution(doc, clauses)
+            totals.update(counts)
+            for k, v in lengths.items():
+                fresh["lengths"][k] += v
+            fresh["texts"] += texts
+            fresh["clauses"] += len(clauses)
+            fresh["documents"] += 1
+        call("drop term statistics", self.client.delete, self.address.collection("terms"), filter='key != ""')
+        self._apply_terms(totals)
+        fresh["generation"] = int(state["generation"]) + 1
+        self._write_state(fresh)
+        state.clear()
+        state.update(fresh)
+
+
+def _live(address: StoreAddress) -> list[tuple[Document, str]]:
+    from index.milvus import live_documents
+
+    return live_documents(address)
+
+
+__all__ = ["MilvusWriter", "PolicyQAError", "ensure_collections"]
