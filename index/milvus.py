@@ -418,22 +418,22 @@ class MilvusStore:
             limit=n + OVERFETCH,
             filter=allowed.expr if allowed is not None else "",
             search_params=params,
-            output_fields=["clause_id", "doc_id", "version", "data"],
+            output_fields=["clause_id", "doc_id", "version", "source", "pos", "data"],
         )
         return self._visible(rows[0], n)
 
     def _visible(self, hits: Any, n: int) -> list[tuple[str, float]]:
-        out: list[tuple[str, float]] = []
+        found: list[tuple[float, str, int, str, float]] = []
         with self._lock:
             for h in hits:
                 e = h["entity"]
                 if self._live.get(e["doc_id"]) != e["version"]:
                     continue  # a version being written, or replaced: not visible
                 self._remember(Clause.from_dict(e["data"]))
-                out.append((e["clause_id"], float(h["distance"])))
-                if len(out) >= n:
-                    break
-        return out
+                score = float(h["distance"])
+                found.append((-round(score, 4), e["source"], e["pos"], e["clause_id"], score))
+        # Equal scores in document order (source, then position), as the embedded index breaks ties.
+        return [(cid, score) for *_, cid, score in sorted(found)[:n]]
 
     def dense_search(self, vector: Any, n: int, allowed: Scope | None) -> list[tuple[str, float]]:
         if not self._live:

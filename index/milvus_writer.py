@@ -52,7 +52,8 @@ from rag.text import fold
 
 LEASE_S = 120.0
 EMPTY_TERM = term_id("\x00empty")
-ROW_BATCH = 256
+# Rows per insert call (POLICYQA_MILVUS_ROW_BATCH; tests use small batches to widen a crash window).
+ROW_BATCH = int(os.environ.get("POLICYQA_MILVUS_ROW_BATCH", "256"))
 EMBED_BATCH = 64
 
 
@@ -76,8 +77,12 @@ def ensure_collections(address: StoreAddress, dim: int) -> None:
                 schema.add_field(fname, ftype, **kwargs)
             params = c.prepare_index_params()
             for fname, itype, metric in indexes:
-                extra = {"params": {"M": 16, "efConstruction": 200}} if itype == "HNSW" else {}
-                params.add_index(fname, index_type=itype, metric_type=metric, **extra)
+                extra: dict[str, Any] = (
+                    {"params": {"M": 16, "efConstruction": 200}} if itype == "HNSW" else {}
+                )
+                if metric:
+                    extra["metric_type"] = metric
+                params.add_index(fname, index_type=itype, **extra)
             call(f"create collection {name}", c.create_collection, name, schema=schema, index_params=params)
         call(f"load collection {name}", c.load_collection, name)
 
@@ -117,7 +122,13 @@ def ensure_collections(address: StoreAddress, dim: int) -> None:
             ("sparse", DataType.SPARSE_FLOAT_VECTOR, {}),
             ("data", DataType.JSON, {}),
         ],
-        [("dense", "HNSW", "IP"), ("sparse", "SPARSE_INVERTED_INDEX", "IP")],
+        [
+            ("dense", "HNSW", "IP"),
+            ("sparse", "SPARSE_INVERTED_INDEX", "IP"),
+            # a document's rows and a clause by id are read by these
+            ("doc_id", "INVERTED", ""),
+            ("clause_id", "INVERTED", ""),
+        ],
     )
 
 
@@ -166,7 +177,7 @@ class MilvusWriter:
         deadline = time.monotonic() + timeout
         while True:
             lease = self._lease()
-            if lease is None or lease.get("until", 0) < time.time() or lease.get("owner") == self.owner:
+            if lease is None or lease.get("until", 0) < time.time() or _dead(lease.get("owner", "")):
                 self._renew()
                 if (self._lease() or {}).get("owner") == self.owner:
                     self._held = True
@@ -285,10 +296,17 @@ class MilvusWriter:
             self._renew()
             self._unpublish(old.id, state, delta)
             gone.add(old.id)
-        for doc in self._staged.values():
+        # Count every staged document first: its rows are written with the lengths of the
+        # store as this commit leaves it (BM25 length normalisation).
+        prepared = [
+            self._account(doc, state, delta, replaced=doc.id not in gone) for doc in self._staged.values()
+        ]
+        avgdl = {k: v / max(1, state["texts"]) for k, v in state["lengths"].items()}
+        for doc, (old_version, reuse) in zip(self._staged.values(), prepared, strict=True):
             self._renew()
-            self._publish(doc, state, params, delta, replaced=doc.id not in gone)
+            self._publish(doc, old_version, reuse, state, params, avgdl)
         self._apply_terms(delta)
+        self._flush()
         state["generation"] = int(state["generation"]) + 1
         state.pop("writing", None)
         self._write_state(state)
@@ -298,6 +316,11 @@ class MilvusWriter:
         self._staged.clear()
         self._removed.clear()
         return self.committed
+
+    def _flush(self) -> None:
+        """Seal what was written, so searches use the indexes (once per commit, not per row)."""
+        for kind in ("clauses", "documents", "terms"):
+            call(f"flush {kind}", self.client.flush, self.address.collection(kind))
 
     def _live_rows(self, doc_id: str, version: str, fields: list[str]) -> list[dict[str, Any]]:
         return call(
@@ -352,15 +375,35 @@ class MilvusWriter:
             filter=f"doc_id == {_quote(doc_id)}",
         )
 
-    def _publish(
-        self, doc: Document, state: dict[str, Any], params: BM25Params, delta: Counter[str], *, replaced: bool
-    ) -> None:
-        version = f"{int(state['generation']) + 1}.{uuid.uuid4().hex[:8]}"
+    def _account(
+        self, doc: Document, state: dict[str, Any], delta: Counter[str], *, replaced: bool
+    ) -> tuple[str | None, dict[str, list[float]]]:
+        """A staged document's statistics into ``state`` and ``delta`` (its old version's out);
+        returns the old live version and its vectors by text hash (reused when a text is unchanged)."""
         old_version = self.base.live_version(doc.id) if replaced else None
         reuse: dict[str, list[float]] = {}
         if old_version is not None and (old := self.base._by_id.get(doc.id)) is not None:
             rows = self._subtract_version(old, old_version, state, delta)
             reuse = {r["text_sha"]: r["dense"] for r in rows}
+        counts, lengths, texts = self._contribution(doc, sorted(doc.clauses, key=lambda c: c.order))
+        for k, v in lengths.items():
+            state["lengths"][k] = state["lengths"].get(k, 0) + v
+        state["texts"] += texts
+        state["clauses"] += len(doc.clauses)
+        state["documents"] += 1
+        delta.update(counts)
+        return old_version, reuse
+
+    def _publish(
+        self,
+        doc: Document,
+        old_version: str | None,
+        reuse: dict[str, list[float]],
+        state: dict[str, Any],
+        params: BM25Params,
+        avgdl: dict[str, float],
+    ) -> None:
+        version = f"{int(state['generation']) + 1}.{uuid.uuid4().hex[:8]}"
         # Rows left by a writer that died are not any document's live version: drop them first.
         keep = f" and version != {_quote(old_version)}" if old_version else ""
         call(
@@ -369,17 +412,7 @@ class MilvusWriter:
             self.address.collection("clauses"),
             filter=f"doc_id == {_quote(doc.id)}{keep}",
         )
-
         ordered = sorted(doc.clauses, key=lambda c: c.order)
-        counts, lengths, texts = self._contribution(doc, ordered)
-        for k, v in lengths.items():
-            state["lengths"][k] = state["lengths"].get(k, 0) + v
-        state["texts"] += texts
-        state["clauses"] += len(ordered)
-        state["documents"] += 1
-        delta.update(counts)
-        avgdl = {k: v / max(1, state["texts"]) for k, v in state["lengths"].items()}
-
         label = document_label(doc)
         wanted = [(c, embedding_text(c, label)) for c in ordered if indexable(c)]
         shas = {c.id: text_hash(t) for c, t in wanted}
@@ -481,6 +514,18 @@ class MilvusWriter:
             )
         fresh = self._new_state()
         fresh["manifest"] = state.get("manifest", fresh["manifest"])
+        totals = self._recount_totals(fresh)
+        call("drop term statistics", self.client.delete, self.address.collection("terms"), filter='key != ""')
+        self._apply_terms(totals)
+        self._flush()
+        fresh["generation"] = int(state["generation"]) + 1
+        self._write_state(fresh)
+        state.clear()
+        state.update(fresh)
+
+    def _recount_totals(self, state: dict[str, Any] | None = None) -> Counter[str]:
+        """The statistics of the live clauses, counted afresh (and their counts into ``state``)."""
+        state = state if state is not None else self._new_state()
         totals: Counter[str] = Counter()
         for doc, version in _live(self.address):
             rows = self._live_rows(doc.id, version, ["data", "pos"])
@@ -488,16 +533,26 @@ class MilvusWriter:
             counts, lengths, texts = self._contribution(doc, clauses)
             totals.update(counts)
             for k, v in lengths.items():
-                fresh["lengths"][k] += v
-            fresh["texts"] += texts
-            fresh["clauses"] += len(clauses)
-            fresh["documents"] += 1
-        call("drop term statistics", self.client.delete, self.address.collection("terms"), filter='key != ""')
-        self._apply_terms(totals)
-        fresh["generation"] = int(state["generation"]) + 1
-        self._write_state(fresh)
-        state.clear()
-        state.update(fresh)
+                state["lengths"][k] += v
+            state["texts"] += texts
+            state["clauses"] += len(clauses)
+            state["documents"] += 1
+        return totals
+
+
+def _dead(owner: str) -> bool:
+    """A lease taken on this machine by a process that no longer runs (killed mid-write)."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _live(address: StoreAddress) -> list[tuple[Document, str]]:

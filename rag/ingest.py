@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -212,8 +213,11 @@ def ingest_files(
     if docs:
         # Keyed by content hash; a corrupt cache is rebuilt, with one log line. A Milvus store's
         # cache is this machine's (its writer also reuses the stored vectors of unchanged texts).
-        local = config.PROJECT_ROOT / "var" if is_remote(index_dir) else Path(index_dir)
-        embedder.use_cache_dir(local / EMBED_CACHE)
+        if is_remote(index_dir):
+            cache = Path(os.environ.get("POLICYQA_EMBED_CACHE") or config.PROJECT_ROOT / "var" / EMBED_CACHE)
+        else:
+            cache = Path(index_dir) / EMBED_CACHE
+        embedder.use_cache_dir(cache)
         _embed_ahead(docs, embedder, progress)
     if not docs:  # nothing parsed: no lock, no generation, no hooks
         report.embedded = embedder.calls - calls_before

@@ -70,3 +70,35 @@ def refs(refs_index: Path):  # noqa: ANN201 (rag.pipeline.Assistant)
     from rag.pipeline import Assistant
 
     return Assistant.open(refs_index)
+
+
+@pytest.fixture(scope="session")
+def milvus(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 (tests.support.MilvusLite)
+    """One Milvus Lite gRPC server for the session; each test uses its own store name."""
+    from tests.support import MilvusLite
+
+    server = MilvusLite(tmp_path_factory.mktemp("milvus") / "data")
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def milvus_seeds(milvus, seed_index: Path) -> str:  # noqa: ANN001
+    """`policyqa ingest corpus/ --store URI` on the Milvus server (vectors from the seed index's cache)."""
+    import os
+
+    from rag.ingest import ingest_paths
+
+    location = milvus.store("seeds")
+    previous = os.environ.get("POLICYQA_EMBED_CACHE")
+    os.environ["POLICYQA_EMBED_CACHE"] = str(seed_index / "embed-cache")
+    try:
+        report = ingest_paths([DEFAULT_CORPUS_DIR], location, progress=False)
+    finally:
+        if previous is None:
+            os.environ.pop("POLICYQA_EMBED_CACHE", None)
+        else:
+            os.environ["POLICYQA_EMBED_CACHE"] = previous
+    assert not report.errors, report.errors
+    assert report.embedded == 0  # every vector came from the cache
+    return location

@@ -98,3 +98,51 @@ def headless_chromium(user_data_dir: Path):  # noqa: ANN201 (selenium WebDriver)
     ):
         options.add_argument(arg)
     return webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
+
+
+MILVUS_LITE = "milvus-lite"
+
+
+class MilvusLite:
+    """`milvus-lite server` (Milvus Lite's gRPC server, the protocol a cluster speaks) on a free
+    loopback port, in its own process group; ``close()`` stops it."""
+
+    def __init__(self, data_dir: Path) -> None:
+        import shutil
+        import subprocess
+
+        exe = shutil.which(MILVUS_LITE)
+        assert exe, "milvus-lite is not installed (it is in the dev extra)"
+        self.port = free_port()
+        self.log = (data_dir.parent / "milvus-lite.log").open("wb")
+        self.process = subprocess.Popen(
+            [exe, "server", "--data-dir", str(data_dir), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            assert self.process.poll() is None, "milvus-lite server exited at start"
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    break
+            assert time.monotonic() < deadline, "milvus-lite server did not start"
+            time.sleep(0.1)
+        self.uri = f"http://127.0.0.1:{self.port}"
+
+    def store(self, name: str) -> str:
+        """A store location on this server with its own collections."""
+        return f"{self.uri}?name={name}"
+
+    def close(self) -> None:
+        import os
+        import signal
+
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except Exception:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.log.close()

@@ -1,0 +1,213 @@
+"""The Milvus store against a real Milvus Lite gRPC server: same results as the embedded index,
+filters in the engine, whole-document visibility, removal, recovery after a writer died."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.hybrid import HybridRetriever
+from index.lexical import LexicalIndex
+from index.milvus import MilvusStore, read_generation
+from index.milvus_writer import MilvusWriter
+from index.sparse import document_vector, field_bags, query_keys, query_vector
+from index.store import IndexStore, document_label, lexical_parts
+from rag.errors import IndexNotFoundError
+from rag.ingest import ingest_paths, remove_sources
+from rag.pipeline import Assistant
+from rag.records import Filters
+from tests.conftest import SHARED_EVAL
+
+pytestmark = pytest.mark.slow
+
+QUESTIONS = [
+    "Đơn vị nào chủ trì nhiệm vụ 2?",
+    "Mục tiêu đến năm 2030 là gì?",
+    "Ai ký kế hoạch?",
+    "Kinh phí thực hiện lấy từ nguồn nào?",
+    "Thời hạn gửi báo cáo là khi nào?",
+    "Who is responsible for communication tasks?",
+    "Số lượng tàu điện ngầm năm 2030 là bao nhiêu?",  # not in the documents: abstain on both
+]
+
+
+@pytest.fixture(scope="module")
+def pair(milvus_seeds: str, seed_index: Path) -> tuple[Assistant, Assistant]:
+    return Assistant.open(seed_index), Assistant.open(milvus_seeds)
+
+
+def test_sparse_vectors_reproduce_the_embedded_bm25(seed_index: Path) -> None:
+    """Pure: doc vectors · query vector = LexicalIndex scores, for the same statistics."""
+    store = IndexStore.open(seed_index)
+    items = []
+    for d in store.documents()[:2]:
+        label = document_label(d)
+        items += [(c.id, *lexical_parts(c, label)) for c in d.clauses]
+    lexical = LexicalIndex.build(items)
+    bags = {cid: field_bags(text, ctx) for cid, text, ctx in items}
+    avgdl = {f: sum(sum(b[f].values()) for b in bags.values()) / len(bags) for f in ("word", "fold", "ctx")}
+    df: dict[str, int] = {}
+    for b in bags.values():
+        for f, prefix in (("word", "bw:"), ("fold", "bf:"), ("ctx", "bc:")):
+            for t in b[f]:
+                df[prefix + t] = df.get(prefix + t, 0) + 1
+    query = "Đơn vị chủ trì chuyển đổi số năm 2025"
+    qv = query_vector(query_keys(query), df, len(items), lexical.params)
+    expected = dict(zip(lexical.ids, lexical.scores(query), strict=True))
+    for cid, bag in bags.items():
+        dv = document_vector(bag, avgdl, lexical.params)
+        got = sum(w * dv.get(k, 0.0) for k, w in qv.items())
+        assert got == pytest.approx(float(expected[cid]), rel=1e-4, abs=1e-5)
+
+
+def test_same_retrieval_and_answers_as_the_embedded_index(pair: tuple[Assistant, Assistant]) -> None:
+    embedded, milvus = pair
+    assert {d.source for d in milvus.documents()} == {d.source for d in embedded.documents()}
+    for q in QUESTIONS:
+        a, b = embedded.ask(q), milvus.ask(q)
+        assert b.abstained == a.abstained, q
+        assert b.answer == a.answer, q
+        assert [c.clause_id for c in b.citations[:3]] == [c.clause_id for c in a.citations[:3]], q
+        top_a = [h.clause.id for h in embedded.search(q, k=5, mode="bm25")]
+        top_b = [h.clause.id for h in milvus.search(q, k=5, mode="bm25")]
+        assert top_b == top_a, q
+
+
+@pytest.mark.skipif(not (SHARED_EVAL / "dev_qa.jsonl").is_file(), reason="needs ../shared/eval")
+def test_dev_set_scores_match_within_two_points(pair: tuple[Assistant, Assistant]) -> None:
+    from eval.gold import load_gold
+    from eval.metrics import score
+    from eval.runner import answer_all
+
+    items = load_gold(SHARED_EVAL / "dev_qa.jsonl")
+    embedded, milvus = (score(items, answer_all(a, items, "hybrid")).overall for a in pair)
+    for field in ("answer_acc", "cite_acc", "overall"):
+        assert abs(getattr(milvus, field) - getattr(embedded, field)) <= 0.02, field
+
+
+def test_filters_run_in_the_engine(milvus_seeds: str) -> None:
+    store = MilvusStore.open(milvus_seeds)
+    retriever = HybridRetriever(store)
+    source = store.documents()[0].source
+    hits = retriever.run("kế hoạch", k=10, filters=Filters(sources=[source]))
+    assert hits and {h.clause.source for h in hits} == {source}
+    assert retriever.run("kế hoạch", k=5, filters=Filters(access={"internal"})) == []
+    dated = retriever.run("kế hoạch", k=20, filters=Filters(date_from="2025-06-01"))
+    assert all(store.document(h.clause.doc_id).meta.date >= "2025-06-01" for h in dated)
+
+
+def test_missing_store_says_how_to_build_it(milvus) -> None:  # noqa: ANN001
+    with pytest.raises(IndexNotFoundError, match="policyqa ingest"):
+        MilvusStore.open(milvus.store("nothing_here"))
+
+
+def _one_doc(tmp_path: Path, name: str, body: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / f"{name}.txt").write_text(body, encoding="utf-8")
+    return folder
+
+
+PLAN = """ỦY BAN NHÂN DÂN TỈNH KON TUM
+Số: 12/KH-UBND
+Kon Tum, ngày 5 tháng 3 năm 2026
+KẾ HOẠCH
+Phát triển du lịch sinh thái Măng Đen năm 2026
+I. MỤC TIÊU
+1. Đón {visitors} lượt khách du lịch sinh thái đến Măng Đen trong năm 2026.
+II. NHIỆM VỤ
+1. Xây dựng bản đồ số các điểm du lịch sinh thái Măng Đen.
+Đơn vị chủ trì: Sở Văn hóa, Thể thao và Du lịch.
+Thời hạn hoàn thành: Quý III/2026.
+"""
+
+
+def test_replace_and_remove_keep_statistics_and_visibility(milvus, tmp_path: Path) -> None:  # noqa: ANN001
+    location = milvus.store("lifecycle")
+    folder = _one_doc(tmp_path, "du-lich", PLAN.format(visitors="150.000"))
+    assert not ingest_paths([folder], location, progress=False).errors
+    first = MilvusStore.open(location)
+    assert first.term_counts(["w:măng_đen"]) or first.term_counts(["s:đen"])
+    counts = first.term_counts(["n:150"])
+    assert counts == {"n:150": 1}
+    answer = Assistant.open(location).ask("Đơn vị nào chủ trì xây dựng bản đồ số các điểm du lịch?")
+    assert not answer.abstained and "Văn hóa" in answer.answer
+
+    (folder / "du-lich.txt").write_text(PLAN.format(visitors="200.000"), encoding="utf-8")
+    report = ingest_paths([folder], location, progress=False)
+    assert report.updated == ["du-lich.txt"]
+    second = MilvusStore.open(location)
+    assert second.generation != first.generation
+    assert second.term_counts(["n:150", "n:200"]) == {"n:200": 1}  # the old version's counts are gone
+    assert len(second) == len(first)  # no rows of the old version left visible
+    assert "200.000" in " ".join(c.text for c in second.document_clauses(second.documents()[0].id))
+
+    assert remove_sources(["du-lich.txt"], location) == ["du-lich.txt"]
+    third = MilvusStore.open(location)
+    assert third.documents() == [] and len(third) == 0
+    assert third.term_counts(["n:200", "w:du_lịch"]) == {}
+    assert HybridRetriever(third).run("du lịch sinh thái", k=5) == []
+
+
+def test_a_killed_writer_leaves_no_partial_document_and_a_rerun_finishes(
+    milvus,  # noqa: ANN001
+    tmp_path: Path,
+    seed_index: Path,
+) -> None:
+    """kill -9 of `policyqa ingest --store` while it writes rows: readers never see the document;
+    the next writer drops the orphan rows and recounts; a re-run indexes the document whole."""
+    location = milvus.store("crash")
+    big = "\n".join(f"{i}. Nhiệm vụ số {i} về chuyển đổi số cấp xã đợt {i}." for i in range(1, 400))
+    folder = _one_doc(tmp_path, "lon", PLAN.format(visitors="90.000") + big)
+    small = _one_doc(tmp_path, "nho", PLAN.format(visitors="10.000").replace("12/KH", "13/KH"))
+    assert not ingest_paths([small], location, progress=False).errors
+    before = MilvusStore.open(location)
+    env = {**os.environ, "POLICYQA_MILVUS_ROW_BATCH": "8"}  # many small writes: a wide window to kill in
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "ingest", str(folder), "--store", location, "--no-progress"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while True:  # wait until some, not all, of the document's rows are written
+            rows = before._client.query(
+                "crash_clauses", filter='source == "lon.txt"', output_fields=["pk"], limit=10_000
+            )
+            if len(rows) >= 16:
+                break
+            assert proc.poll() is None, "the ingest finished before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    during = MilvusStore.open(location)
+    assert [d.source for d in during.documents()] == ["nho.txt"]
+    assert all(
+        not cid.startswith("lon") for cid, _ in during.lexical_search("chuyển đổi số cấp xã", 20, None)
+    )
+    assert read_generation(location) == before.generation
+
+    report = ingest_paths([folder], location, progress=False)  # the re-run: recovers, then finishes
+    assert report.added == ["lon.txt"] and not report.errors
+    after = MilvusStore.open(location)
+    assert sorted(d.source for d in after.documents()) == ["lon.txt", "nho.txt"]
+    lon = next(d for d in after.documents() if d.source == "lon.txt")
+    assert len(after.document_clauses(lon.id)) == len(after) - len(before)
+    # The statistics count each clause once: what a fresh count of the live rows gives.
+    with MilvusWriter(location) as writer:
+        recounted = writer._recount_totals()
+    assert after.term_counts(["n:90", "n:10", "w:chuyển_đổi"]) == {
+        k: v for k, v in recounted.items() if k in {"n:90", "n:10", "w:chuyển_đổi"}
+    }
