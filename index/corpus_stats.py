@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from index.lexical import FIELDS, tokenize
 from rag.matching import TextTerms
@@ -60,13 +60,23 @@ def clause_keys(clause: Clause, lexical: tuple[str, str], marks: bool) -> set[st
     return keys
 
 
-def document_counts(doc: Document, parts: Iterable[tuple[Clause, tuple[str, str]]]) -> Counter[str]:
-    """A document's contribution: per key, how many of its clauses contain it; ``d:`` keys once."""
+def level_key(level: str, key: str) -> str:
+    """Statistics are kept per access level, so a reader's come from the levels it may read."""
+    return f"{level}|{key}"
+
+
+def document_counts(
+    doc: Document, parts: Iterable[tuple[Clause, tuple[str, str]]], level_of: Callable[[Clause], str]
+) -> Counter[str]:
+    """A document's contribution: per level and key, how many of its clauses contain it; ``d:``
+    keys (documents using a word) once per level."""
     marks = has_marks(doc)
     counts: Counter[str] = Counter()
     for clause, lexical in parts:
-        counts.update(clause_keys(clause, lexical, marks))
-    counts.update({"d:" + k[2:]: 1 for k in list(counts) if k.startswith("w:")})
+        level = level_of(clause)
+        counts.update(level_key(level, k) for k in clause_keys(clause, lexical, marks))
+    docs = {level_key(k.partition("|")[0], "d:" + k.partition("|")[2][2:]) for k in counts if "|w:" in k}
+    counts.update(dict.fromkeys(docs, 1))
     return counts
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from index.corpus_stats import level_key
 from index.lexical import DEFAULT_WEIGHTS, BM25Params
 from index.sparse import query_keys, query_vector
 from rag.errors import EmbedderMismatchError, IndexNotFoundError, PolicyQAError
@@ -264,12 +265,22 @@ class MilvusStore:
         doc = self._by_source.get(source)
         return self.document(doc.id) if doc else None
 
+    @property
+    def readable_levels(self) -> list[str]:
+        """The access levels whose statistics this view reads (all the store has, unless restricted)."""
+        present = sorted(self.state.get("levels", {}))
+        return [lv for lv in present if self.levels is None or lv in self.levels]
+
+    def _level_count(self, what: str) -> int:
+        levels = self.state.get("levels", {})
+        return sum(int(levels[lv].get(what, 0)) for lv in self.readable_levels)
+
     def __len__(self) -> int:
-        return int(self.state.get("texts", 0))
+        return self._level_count("texts")
 
     @property
     def n_clauses(self) -> int:
-        return int(self.state.get("clauses", 0))
+        return self._level_count("clauses")
 
     def document_clauses(self, doc_id: str) -> list[Clause]:
         with self._lock:
@@ -343,8 +354,8 @@ class MilvusStore:
         return self._live.get(doc_id)
 
     def restricted(self, levels: frozenset[str]) -> MilvusStore:
-        """The store as a caller reading only ``levels`` sees it: their documents only. The BM25
-        statistics stay the whole store's (the embedded store recomputes them per level)."""
+        """The store as a caller reading only ``levels`` sees it: their documents, and statistics
+        (BM25 and the answerer's) summed over their levels only."""
         docs = [(d, v) for d, v in self._rows if d.access in levels]
         view = MilvusStore(self.address, self.state, docs)
         view.levels = levels
@@ -352,16 +363,20 @@ class MilvusStore:
 
     # --- statistics --------------------------------------------------------------------------
     def term_counts(self, keys: list[str]) -> dict[str, int]:
+        """Counts of statistics keys over the levels this view reads (keys no clause has: absent)."""
+        wanted = [level_key(lv, k) for k in dict.fromkeys(keys) for lv in self.readable_levels]
         out: dict[str, int] = {}
-        for start in range(0, len(keys), QUERY_BATCH):
+        for start in range(0, len(wanted), QUERY_BATCH):
             rows = call(
                 "read term statistics",
                 self._client.query,
                 self.address.collection("terms"),
-                filter=_in("key", keys[start : start + QUERY_BATCH]),
+                filter=_in("key", wanted[start : start + QUERY_BATCH]),
                 output_fields=["key", "count"],
             )
-            out.update({r["key"]: int(r["count"]) for r in rows})
+            for r in rows:
+                key = r["key"].partition("|")[2]
+                out[key] = out.get(key, 0) + int(r["count"])
         return out
 
     # --- filtering ---------------------------------------------------------------------------

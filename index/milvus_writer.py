@@ -219,6 +219,7 @@ class MilvusWriter:
             "clauses": 0,
             "texts": 0,
             "documents": 0,
+            "levels": {},
             "lengths": {"word": 0, "fold": 0, "ctx": 0},
             "manifest": {
                 "format_version": FORMAT_VERSION,
@@ -332,28 +333,46 @@ class MilvusWriter:
             limit=MAX_CLAUSES_PER_QUERY,
         )
 
-    def _contribution(self, doc: Document, clauses: list[Clause]) -> tuple[Counter[str], dict[str, int], int]:
+    def _contribution(
+        self, doc: Document, clauses: list[Clause]
+    ) -> tuple[Counter[str], dict[str, int], Counter[str]]:
+        """(statistics per level and key, BM25 field lengths, clause and text counts per level)."""
         label = document_label(doc)
         parts = [(c, lexical_parts(c, label)) for c in clauses if indexable(c)]
         lengths: Counter[str] = Counter()
         for _, lex in parts:
             lengths.update(field_lengths(lex))
-        shaped = Document.from_dict({**doc.to_dict(), "clauses": []})
-        shaped.clauses = clauses
-        return document_counts(shaped, parts), dict(lengths), len(parts)
+        sized: Counter[str] = Counter()
+        for c in clauses:
+            level = clause_access(c, doc)
+            sized[f"{level}|clauses"] += 1
+            sized[f"{level}|texts"] += int(indexable(c))
+        sized[f"{doc.access}|documents"] += 1
+        counts = document_counts(doc, parts, lambda c: clause_access(c, doc))
+        return counts, dict(lengths), sized
+
+    def _count_into(
+        self, state: dict[str, Any], lengths: dict[str, int], sized: Counter[str], sign: int
+    ) -> None:
+        for k, v in lengths.items():
+            state["lengths"][k] = state["lengths"].get(k, 0) + sign * v
+        levels = state.setdefault("levels", {})
+        for key, v in sized.items():
+            level, _, what = key.partition("|")
+            entry = levels.setdefault(level, {"clauses": 0, "texts": 0, "documents": 0})
+            entry[what] += sign * v
+            state[what] = state.get(what, 0) + sign * v
+        for level in [lv for lv, e in levels.items() if not any(e.values())]:
+            del levels[level]
 
     def _subtract_version(
         self, doc: Document, version: str, state: dict[str, Any], delta: Counter[str]
     ) -> list[dict[str, Any]]:
         rows = self._live_rows(doc.id, version, ["pk", "data", "pos", "text_sha", "dense"])
         clauses = [Clause.from_dict(r["data"]) for r in sorted(rows, key=lambda r: r["pos"])]
-        counts, lengths, texts = self._contribution(doc, clauses)
+        counts, lengths, sized = self._contribution(doc, clauses)
         delta.subtract(counts)
-        for k, v in lengths.items():
-            state["lengths"][k] -= v
-        state["texts"] -= texts
-        state["clauses"] -= len(clauses)
-        state["documents"] -= 1
+        self._count_into(state, lengths, sized, -1)
         return rows
 
     def _unpublish(self, doc_id: str, state: dict[str, Any], delta: Counter[str]) -> None:
@@ -385,12 +404,8 @@ class MilvusWriter:
         if old_version is not None and (old := self.base._by_id.get(doc.id)) is not None:
             rows = self._subtract_version(old, old_version, state, delta)
             reuse = {r["text_sha"]: r["dense"] for r in rows}
-        counts, lengths, texts = self._contribution(doc, sorted(doc.clauses, key=lambda c: c.order))
-        for k, v in lengths.items():
-            state["lengths"][k] = state["lengths"].get(k, 0) + v
-        state["texts"] += texts
-        state["clauses"] += len(doc.clauses)
-        state["documents"] += 1
+        counts, lengths, sized = self._contribution(doc, sorted(doc.clauses, key=lambda c: c.order))
+        self._count_into(state, lengths, sized, 1)
         delta.update(counts)
         return old_version, reuse
 
@@ -530,13 +545,9 @@ class MilvusWriter:
         for doc, version in _live(self.address):
             rows = self._live_rows(doc.id, version, ["data", "pos"])
             clauses = [Clause.from_dict(r["data"]) for r in sorted(rows, key=lambda r: r["pos"])]
-            counts, lengths, texts = self._contribution(doc, clauses)
+            counts, lengths, sized = self._contribution(doc, clauses)
             totals.update(counts)
-            for k, v in lengths.items():
-                state["lengths"][k] += v
-            state["texts"] += texts
-            state["clauses"] += len(clauses)
-            state["documents"] += 1
+            self._count_into(state, lengths, sized, 1)
         return totals
 
 

@@ -163,7 +163,7 @@ def test_a_killed_writer_leaves_no_partial_document_and_a_rerun_finishes(
     """kill -9 of `policyqa ingest --store` while it writes rows: readers never see the document;
     the next writer drops the orphan rows and recounts; a re-run indexes the document whole."""
     location = milvus.store("crash")
-    big = "\n".join(f"{i}. Nhiệm vụ số {i} về chuyển đổi số cấp xã đợt {i}." for i in range(1, 400))
+    big = "\n".join(f"{i}. Nhiệm vụ số {i} về chuyển đổi số cấp xã đợt {i}." for i in range(1, 160))
     folder = _one_doc(tmp_path, "lon", PLAN.format(visitors="90.000") + big)
     small = _one_doc(tmp_path, "nho", PLAN.format(visitors="10.000").replace("12/KH", "13/KH"))
     assert not ingest_paths([small], location, progress=False).errors
@@ -208,6 +208,35 @@ def test_a_killed_writer_leaves_no_partial_document_and_a_rerun_finishes(
     # The statistics count each clause once: what a fresh count of the live rows gives.
     with MilvusWriter(location) as writer:
         recounted = writer._recount_totals()
-    assert after.term_counts(["n:90", "n:10", "w:chuyển_đổi"]) == {
-        k: v for k, v in recounted.items() if k in {"n:90", "n:10", "w:chuyển_đổi"}
-    }
+    keys = ["n:90", "n:10", "w:chuyển_đổi"]
+    assert after.term_counts(keys) == {k: recounted[f"public|{k}"] for k in keys}
+
+
+def test_statistics_are_kept_per_access_level(milvus, tmp_path: Path) -> None:  # noqa: ANN001
+    """A reader's statistics come from the levels it may read: the words of an internal document
+    are unknown to public readers (no hint that it exists), known to internal ones."""
+    from tests.support import INTERNAL_PLAN
+
+    location = milvus.store("levels")
+    assert not ingest_paths(
+        [_one_doc(tmp_path, "public", PLAN.format(visitors="5.000"))], location, progress=False
+    ).errors
+    internal = _one_doc(tmp_path, "internal", INTERNAL_PLAN)
+    assert not ingest_paths([internal], location, access="internal", progress=False).errors
+    store = MilvusStore.open(location)
+    public, insiders = (
+        store.restricted(frozenset({"public"})),
+        store.restricted(frozenset({"public", "internal"})),
+    )
+    assert public.term_counts(["af:zephyrus"]) == {}
+    assert insiders.term_counts(["af:zephyrus"])["af:zephyrus"] > 0
+    assert len(public) < len(insiders) == len(store)
+    assert public.lexical_search("kho Zephyrus", 5, public.allowed(None)) == []
+    assistant = Assistant.open(location)
+    answer = assistant.ask("Ai báo cáo kết quả kiểm kê kho Zephyrus?", filters=Filters(access={"public"}))
+    assert answer.abstained
+    assert all("Zephyrus" not in c.text for c in [*answer.citations, *answer.related])
+    inside = assistant.ask(
+        "Ai báo cáo kết quả kiểm kê kho Zephyrus?", filters=Filters(access={"public", "internal"})
+    )
+    assert not inside.abstained and "Zephyrus" in inside.answer
