@@ -194,7 +194,7 @@ class DocumentRef(BaseModel):
             "subject": m.subject,
             "access": doc.access,
             "is_draft": m.is_draft,
-            "clause_count": len(doc.clauses),
+            "clause_count": doc.clause_count,
             "page_count": doc.page_count,
             "ingested_at": doc.ingested_at,
         }

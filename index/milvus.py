@@ -259,6 +259,7 @@ class MilvusStore:
             return None
         full = Document.from_dict(meta.to_dict())
         full.clauses = self.document_clauses(doc_id)
+        full.stored_clauses = 0
         return full
 
     def document_by_source(self, source: str) -> Document | None:

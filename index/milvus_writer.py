@@ -472,7 +472,7 @@ class MilvusWriter:
                 self.address.collection("clauses"),
                 rows[start : start + ROW_BATCH],
             )
-        data = {**doc.to_dict(), "clauses": []}
+        data = {**doc.to_dict(), "clauses": [], "stored_clauses": len(ordered)}
         data["ingested_at"] = data.get("ingested_at") or datetime.now(UTC).isoformat(timespec="seconds")
         call(
             "publish a document",

@@ -126,10 +126,16 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     access: str = "public"
     ingested_at: str = ""
+    # Set by stores that load a document's metadata without its clauses (Milvus): how many it has.
+    stored_clauses: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         return data
+
+    @property
+    def clause_count(self) -> int:
+        return len(self.clauses) or self.stored_clauses
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:

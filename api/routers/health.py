@@ -23,5 +23,5 @@ def healthz(request: Request) -> Health:
         status="ok",
         generation=assistant.store.generation,
         documents=len(docs),
-        clauses=sum(len(d.clauses) for d in docs),
+        clauses=sum(d.clause_count for d in docs),
     )
