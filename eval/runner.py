@@ -102,6 +102,7 @@ def answer_all(assistant: Any, items: Sequence[GoldItem], mode: str) -> list[Pre
 
 
 def run_eval(args: argparse.Namespace) -> int:
+    from index.stores import location_of
     from rag.pipeline import Assistant
 
     items = load_gold(args.qa)
@@ -131,6 +132,18 @@ def run_eval(args: argparse.Namespace) -> int:
         label = f"{mode} + {args.llm}" if args.llm else mode
         runs.append(Run(mode, label, predictions, score(items, predictions)))
         _progress(f"{label}: {len(items)} questions in {seconds[mode]:.1f} s")
+
+    for number, location in enumerate(getattr(args, "also_store", None) or [], start=2):
+        # The same questions through another store (embedded vs Milvus): scores side by side.
+        other = Assistant.open(location_of(location), generator=generator)
+        other.search(items[0].question, k=1, mode=modes[0])
+        for mode in modes:
+            started = time.perf_counter()
+            predictions = answer_all(other, items, mode)
+            key, label = f"{mode}-store{number}", f"{mode} @ {location}"
+            seconds[key] = round(time.perf_counter() - started, 2)
+            runs.append(Run(key, label, predictions, score(items, predictions)))
+            _progress(f"{label}: {len(items)} questions in {seconds[key]:.1f} s")
 
     if args.baseline:
         from eval.baseline import run_baseline, run_bm25_baseline

@@ -32,11 +32,11 @@ from urllib.parse import parse_qs, urlsplit
 from index.corpus_stats import level_key
 from index.lexical import DEFAULT_WEIGHTS, BM25Params
 from index.sparse import query_keys, query_vector
-from rag.errors import EmbedderMismatchError, IndexNotFoundError, PolicyQAError
+from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, PolicyQAError
 from rag.records import Clause, Document, Filters
 from rag.text import fold
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: statistics per access level
 DUMMY_DIM = 2  # every Milvus collection needs a vector field; the bookkeeping ones carry a dummy
 CLAUSE_CACHE = 4096
 DOCUMENT_CACHE = 64
@@ -233,6 +233,12 @@ class MilvusStore:
         state = read_state(address)
         if state is None:
             raise IndexNotFoundError(f"no store at {address}; run: policyqa ingest corpus --store {location}")
+        version = state.get("manifest", {}).get("format_version")
+        if version != FORMAT_VERSION:
+            raise IndexCorruptError(
+                f"the store at {address} has format {version}, this policyqa reads {FORMAT_VERSION}; "
+                "ingest the documents again into a new store name (?name=…)"
+            )
         store = cls(address, state, live_documents(address))
         if embedder is not None:
             info = store.manifest.get("embedder", {})

@@ -138,6 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--baseline", action="store_true", help="also score the LangChain-tutorial peer baseline")
     p.add_argument(
+        "--also-store",
+        action="append",
+        default=[],
+        metavar="URI",
+        help="also score the same questions through another store (e.g. a Milvus copy of the index), "
+        "side by side in one report; repeatable",
+    )
+    p.add_argument(
         "--corpus",
         metavar="DIR",
         default=None,
