@@ -128,6 +128,8 @@ class HybridRetriever:
         n = max(self.candidates, 5 * k)
         # BM25 needs Vietnamese words; an English question gets its administrative terms mapped.
         lexical_query = translate_english(query)[0]
+        if mode == "hybrid" and fusion == "rrf" and getattr(self.store, "engine_fusion", False):
+            return self._run_fused_in_engine(query, lexical_query, k, n, allowed)
         dense = self.dense_ranking(query, n, allowed) if mode in ("hybrid", "dense") else []
         bm25 = self.bm25_ranking(lexical_query, n, allowed) if mode in ("hybrid", "bm25") else []
         per_mode = {"dense": dict(dense), "bm25": dict(bm25)}
@@ -160,6 +162,27 @@ class HybridRetriever:
                 scores[fusion] = score
             hits.append(Hit(clause=clause, score=score, rank=rank, scores=scores))
         return hits
+
+    def _run_fused_in_engine(self, query: str, lexical_query: str, k: int, n: int, allowed: Any) -> list[Hit]:
+        """Dense and BM25 fused by the store's engine (Milvus ``hybrid_search`` with RRF), then the
+        same hints; a named document's own fused ranking joins by best score."""
+        vector = self.embedder.embed_query(query) if len(self.store) else None
+        if vector is None:
+            return []
+        hints = analyze_query(query)
+        scores = dict(self.store.fused_search(vector, lexical_query, n, allowed, self.rrf_k))
+        named = self._named_documents(hints, allowed)
+        if named is not None:
+            for cid, score in self.store.fused_search(vector, lexical_query, n, named, self.rrf_k):
+                scores[cid] = max(score, scores.get(cid, 0.0))
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        ranked = self._apply_hints(hints, ranked, "rrf", allowed, votes=1.0)
+        ranked = self._promote_continuations(ranked, allowed)
+        found = self.store.clauses_by_id([cid for cid, _ in ranked[:k]])
+        return [
+            Hit(clause=found[cid], score=score, rank=rank, scores={"rrf": score})
+            for rank, (cid, score) in enumerate(((c, s) for c, s in ranked[:k] if c in found), start=1)
+        ]
 
     def _fuse(self, rankings: list[Ranking], fusion: str) -> Ranking:
         weights = [self.weights[i % 2] for i in range(len(rankings))]  # dense, bm25, dense, bm25 …

@@ -207,6 +207,9 @@ class MilvusStore:
     """One generation of a Milvus store, read-only (see the module docstring)."""
 
     working_set = True  # the answerer reads the documents of a question's hits, not all of them
+    # Hybrid search fused by Milvus (hybrid_search, RRF) or here, with dense at half weight as on
+    # the embedded index (POLICYQA_MILVUS_FUSION=engine|client); see docs/scaling.md for the measurements.
+    engine_fusion = os.environ.get("POLICYQA_MILVUS_FUSION", "engine") == "engine"
 
     def __init__(
         self, address: StoreAddress, state: dict[str, Any], documents: list[tuple[Document, str]]
@@ -467,6 +470,43 @@ class MilvusStore:
             allowed,
             {"metric_type": "IP", "params": {"ef": max(64, 2 * n)}},
         )
+
+    def fused_search(
+        self, vector: Any, query: str, n: int, allowed: Scope | None, rrf_k: int
+    ) -> list[tuple[str, float]]:
+        """Dense and BM25 searches fused in the engine (``hybrid_search``, reciprocal rank fusion)."""
+        from pymilvus import AnnSearchRequest, RRFRanker
+
+        if not self._live:
+            return []
+        expr = allowed.expr if allowed is not None else ""
+        limit = n + OVERFETCH
+        requests = [
+            AnnSearchRequest(
+                data=[[float(x) for x in vector]],
+                anns_field="dense",
+                param={"metric_type": "IP", "params": {"ef": max(64, 2 * n)}},
+                limit=limit,
+                expr=expr,
+            )
+        ]
+        sparse = self.lexical_query(query)
+        if sparse:
+            requests.append(
+                AnnSearchRequest(
+                    data=[sparse], anns_field="sparse", param={"metric_type": "IP"}, limit=limit, expr=expr
+                )
+            )
+        rows = call(
+            "hybrid search",
+            self._client.hybrid_search,
+            self.address.collection("clauses"),
+            requests,
+            RRFRanker(rrf_k),
+            limit=limit,
+            output_fields=["clause_id", "doc_id", "version", "source", "pos", "data"],
+        )
+        return self._visible(rows[0], n)
 
     def lexical_query(self, query: str) -> dict[int, float]:
         keys = query_keys(query)

@@ -232,6 +232,9 @@ class IndexStore:
     def clause(self, clause_id: str) -> Clause | None:
         return self._clauses.get(clause_id)
 
+    def clauses_by_id(self, ids: Iterable[str]) -> dict[str, Clause]:
+        return {cid: c for cid in ids if (c := self._clauses.get(cid)) is not None}
+
     def clauses(self) -> list[Clause]:
         return [c for d in self._docs for c in self._doc_order[d.id]]
 
