@@ -108,6 +108,9 @@ class AskResponse(BaseModel):
     cached: bool = False  # served from the answer cache (same index generation, question and options)
     clarify: bool = False  # a follow-up without the scope it needs: the answer asks which document
     resolved_question: str = ""  # how a follow-up was understood, when it was rewritten
+    # Cited or related documents just uploaded: searched by their words only so far, their dense
+    # (meaning-based) vectors are still being computed.
+    dense_pending: list[str] = []
 
 
 class CitationsEvent(BaseModel):
@@ -121,6 +124,7 @@ class CitationsEvent(BaseModel):
     cached: bool = False
     clarify: bool = False
     resolved_question: str = ""
+    dense_pending: list[str] = []  # as in AskResponse
 
 
 class SearchHit(BaseModel):

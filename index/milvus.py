@@ -36,7 +36,7 @@ from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundEr
 from rag.records import Clause, Document, Filters
 from rag.text import fold
 
-FORMAT_VERSION = 2  # 2: statistics per access level
+FORMAT_VERSION = 3  # 2: statistics per access level; 3: dense_ready
 DUMMY_DIM = 2  # every Milvus collection needs a vector field; the bookkeeping ones carry a dummy
 CLAUSE_CACHE = 4096
 DOCUMENT_CACHE = 64
@@ -129,13 +129,18 @@ def read_generation(location: str) -> str:
     return f"gen-{state['generation']}"
 
 
-def live_documents(address: StoreAddress) -> list[tuple[Document, str]]:
-    """Every live document's metadata (clauses not loaded) with its live version."""
+# A live document: its metadata (clauses not loaded), its live version, whether its dense vectors
+# are still to come.
+Live = tuple[Document, str, bool]
+
+
+def live_documents(address: StoreAddress) -> list[Live]:
+    """Every live document (see ``Live``), by source."""
     c = client(address)
     name = address.collection("documents")
     if not call("list collections", c.has_collection, name):
         return []
-    out: list[tuple[Document, str]] = []
+    out: list[Live] = []
     iterator = call(
         "list documents",
         c.query_iterator,
@@ -146,7 +151,10 @@ def live_documents(address: StoreAddress) -> list[tuple[Document, str]]:
     )
     try:
         while batch := iterator.next():
-            out.extend((Document.from_dict(r["data"]), r["version"]) for r in batch)
+            out.extend(
+                (Document.from_dict(r["data"]), r["version"], bool(r["data"].get("dense_pending")))
+                for r in batch
+            )
     finally:
         iterator.close()
     return sorted(out, key=lambda dv: dv[0].source)
@@ -154,7 +162,7 @@ def live_documents(address: StoreAddress) -> list[tuple[Document, str]]:
 
 def current_documents(location: str) -> dict[str, Document]:
     try:
-        return {d.source: d for d, _ in live_documents(StoreAddress.parse(location))}
+        return {d.source: d for d, _, _ in live_documents(StoreAddress.parse(location))}
     except PolicyQAError:
         return {}
 
@@ -211,9 +219,7 @@ class MilvusStore:
     # the embedded index (POLICYQA_MILVUS_FUSION=engine|client); see docs/scaling.md for the measurements.
     engine_fusion = os.environ.get("POLICYQA_MILVUS_FUSION", "engine") == "engine"
 
-    def __init__(
-        self, address: StoreAddress, state: dict[str, Any], documents: list[tuple[Document, str]]
-    ) -> None:
+    def __init__(self, address: StoreAddress, state: dict[str, Any], documents: list[Live]) -> None:
         self.address = address
         self.directory = str(address)
         self.generation = f"gen-{state['generation']}"
@@ -222,10 +228,11 @@ class MilvusStore:
         self.params = BM25Params(**self.manifest.get("bm25", {}))
         self.levels: frozenset[str] | None = None
         self._rows = documents
-        self._docs = [d for d, _ in documents]
+        self._docs = [d for d, _, _ in documents]
         self._by_id = {d.id: d for d in self._docs}
         self._by_source = {d.source: d for d in self._docs}
-        self._live = {d.id: version for d, version in documents}
+        self._live = {d.id: version for d, version, _ in documents}
+        self._dense_pending = frozenset(d.id for d, _, pending in documents if pending)
         self._clauses: OrderedDict[str, Clause] = OrderedDict()
         self._doc_clauses: OrderedDict[str, list[Clause]] = OrderedDict()
         self._lock = threading.Lock()
@@ -360,13 +367,17 @@ class MilvusStore:
         i = next((k for k, c in enumerate(ordered) if c.id == clause_id), None)
         return [] if i is None else ordered[max(0, i - n) : i + n + 1]
 
+    def dense_pending(self) -> frozenset[str]:
+        """Ids of documents searchable lexically whose dense vectors are not there yet."""
+        return self._dense_pending
+
     def live_version(self, doc_id: str) -> str | None:
         return self._live.get(doc_id)
 
     def restricted(self, levels: frozenset[str]) -> MilvusStore:
         """The store as a caller reading only ``levels`` sees it: their documents, and statistics
         (BM25 and the answerer's) summed over their levels only."""
-        docs = [(d, v) for d, v in self._rows if d.access in levels]
+        docs = [live for live in self._rows if live[0].access in levels]
         view = MilvusStore(self.address, self.state, docs)
         view.levels = levels
         return view
@@ -467,7 +478,7 @@ class MilvusStore:
             [float(x) for x in vector],
             "dense",
             n,
-            allowed,
+            _ready(allowed),
             {"metric_type": "IP", "params": {"ef": max(64, 2 * n)}},
         )
 
@@ -480,6 +491,7 @@ class MilvusStore:
         if not self._live:
             return []
         expr = allowed.expr if allowed is not None else ""
+        dense_expr = _ready(allowed).expr
         limit = n + OVERFETCH
         requests = [
             AnnSearchRequest(
@@ -487,7 +499,7 @@ class MilvusStore:
                 anns_field="dense",
                 param={"metric_type": "IP", "params": {"ef": max(64, 2 * n)}},
                 limit=limit,
-                expr=expr,
+                expr=dense_expr,
             )
         ]
         sparse = self.lexical_query(query)
@@ -518,6 +530,15 @@ class MilvusStore:
         if not vector or not self._live:
             return []
         return self._search(vector, "sparse", n, allowed, {"metric_type": "IP"})
+
+
+def _ready(allowed: Scope | None) -> Scope:
+    """Dense searches skip rows whose vectors are still to come (placeholders)."""
+    if allowed is None or not allowed.expr:
+        return Scope(
+            "dense_ready == true", allowed.filters if allowed else None, allowed.doc_ids if allowed else None
+        )
+    return Scope(f"({allowed.expr}) and dense_ready == true", allowed.filters, allowed.doc_ids)
 
 
 def _iso(date: str) -> bool:

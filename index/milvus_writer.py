@@ -118,6 +118,11 @@ def ensure_collections(address: StoreAddress, dim: int) -> None:
             ("date", varchar, {"max_length": 32}),
             ("iso_date", DataType.BOOL, {}),
             ("text_sha", varchar, {"max_length": 32}),
+            (
+                "dense_ready",
+                DataType.BOOL,
+                {},
+            ),  # false until the text is embedded (searchable lexically first)
             ("dense", DataType.FLOAT_VECTOR, {"dim": dim}),
             ("sparse", DataType.SPARSE_FLOAT_VECTOR, {}),
             ("data", DataType.JSON, {}),
@@ -161,6 +166,8 @@ class MilvusWriter:
         self._staged: dict[str, Document] = {}
         self._removed: dict[str, Document] = {}
         self.committed: str | None = None
+        self._embed_now = True
+        self._zero = [0.0] * self.embedder.dim
 
     # --- lease -------------------------------------------------------------------------------
     def _lease(self) -> dict[str, Any] | None:
@@ -283,9 +290,12 @@ class MilvusWriter:
         return bool(self._staged or self._removed)
 
     # --- committing --------------------------------------------------------------------------
-    def commit(self, **_: Any) -> str | None:
+    def commit(self, *, dense: bool = True, **_: Any) -> str | None:
+        """Write the staged documents; ``dense=False`` leaves new texts unembedded (searchable
+        lexically at once, ``dense_ready`` false) until ``complete_dense()``."""
         if not self.dirty:
             return None
+        self._embed_now = dense
         state = read_state(self.address) or self._new_state()
         touched = sorted({d.id for d in self._staged.values()} | {d.id for d in self._removed.values()})
         state["writing"] = {"owner": self.owner, "doc_ids": touched}
@@ -317,6 +327,58 @@ class MilvusWriter:
         self._staged.clear()
         self._removed.clear()
         return self.committed
+
+    def complete_dense(self, **_: Any) -> str | None:
+        """Embed the texts a ``commit(dense=False)`` left out, then move the generation on."""
+        pending = [d for d, _, waiting in _live(self.address) if waiting]
+        if not pending:
+            return None
+        name = self.address.collection("clauses")
+        for doc in pending:
+            self._renew()
+            version = self.base.live_version(doc.id)
+            if version is None:
+                continue
+            rows = call(
+                "read rows to embed",
+                self.client.query,
+                name,
+                filter=f"doc_id == {_quote(doc.id)} and version == {_quote(version)} and dense_ready == false",
+                output_fields=["*"],
+                limit=MAX_CLAUSES_PER_QUERY,
+            )
+            label = document_label(doc)
+            for start in range(0, len(rows), EMBED_BATCH):
+                chunk = rows[start : start + EMBED_BATCH]
+                texts = [embedding_text(Clause.from_dict(r["data"]), label) for r in chunk]
+                vectors = np.asarray(self.embedder.embed_passages(texts), dtype=np.float32)
+                for r, v in zip(chunk, vectors, strict=True):
+                    r["dense"], r["dense_ready"] = v.tolist(), True
+                call("write vectors", self.client.upsert, name, chunk)
+            data = {**self._document_rows([doc.id])[doc.id], "dense_pending": False}
+            call(
+                "mark a document embedded",
+                self.client.upsert,
+                self.address.collection("documents"),
+                [{"doc_id": doc.id, "version": version, "source": doc.source, "data": data, "vec": _dummy()}],
+            )
+        self._flush()
+        state = read_state(self.address) or self._new_state()
+        state["generation"] = int(state["generation"]) + 1
+        self._write_state(state)
+        self.committed = f"gen-{state['generation']}"
+        self.base = MilvusStore.open(self.location)
+        return self.committed
+
+    def _document_rows(self, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
+        rows = call(
+            "read documents",
+            self.client.query,
+            self.address.collection("documents"),
+            filter=_in("doc_id", doc_ids),
+            output_fields=["doc_id", "data"],
+        )
+        return {r["doc_id"]: dict(r["data"]) for r in rows}
 
     def _flush(self) -> None:
         """Seal what was written, so searches use the indexes (once per commit, not per row)."""
@@ -432,6 +494,9 @@ class MilvusWriter:
         wanted = [(c, embedding_text(c, label)) for c in ordered if indexable(c)]
         shas = {c.id: text_hash(t) for c, t in wanted}
         todo = [(c, t) for c, t in wanted if shas[c.id] not in reuse]
+        pending = bool(todo) and not self._embed_now
+        if pending:
+            todo = []
         vectors: dict[str, list[float]] = {}
         for start in range(0, len(todo), EMBED_BATCH):
             chunk = todo[start : start + EMBED_BATCH]
@@ -460,7 +525,8 @@ class MilvusWriter:
                     "date": meta.date,
                     "iso_date": _iso(meta.date),
                     "text_sha": shas[c.id],
-                    "dense": vectors.get(c.id) or reuse[shas[c.id]],
+                    "dense": vectors.get(c.id) or reuse.get(shas[c.id]) or self._zero,
+                    "dense_ready": c.id in vectors or shas[c.id] in reuse,
                     "sparse": sparse,
                     "data": c.to_dict(),
                 }
@@ -472,7 +538,7 @@ class MilvusWriter:
                 self.address.collection("clauses"),
                 rows[start : start + ROW_BATCH],
             )
-        data = {**doc.to_dict(), "clauses": [], "stored_clauses": len(ordered)}
+        data = {**doc.to_dict(), "clauses": [], "stored_clauses": len(ordered), "dense_pending": pending}
         data["ingested_at"] = data.get("ingested_at") or datetime.now(UTC).isoformat(timespec="seconds")
         call(
             "publish a document",
@@ -517,7 +583,7 @@ class MilvusWriter:
     def _recover(self, state: dict[str, Any]) -> None:
         """The last writer died mid-commit: drop rows no live document points to, recount the
         statistics from the live clauses, and move the generation on."""
-        live = {d.id: v for d, v in _live(self.address)}
+        live = {d.id: v for d, v, _ in _live(self.address)}
         for doc_id in state["writing"].get("doc_ids", []):
             version = live.get(doc_id)
             keep = f" and version != {_quote(version)}" if version else ""
@@ -542,7 +608,7 @@ class MilvusWriter:
         """The statistics of the live clauses, counted afresh (and their counts into ``state``)."""
         state = state if state is not None else self._new_state()
         totals: Counter[str] = Counter()
-        for doc, version in _live(self.address):
+        for doc, version, _ in _live(self.address):
             rows = self._live_rows(doc.id, version, ["data", "pos"])
             clauses = [Clause.from_dict(r["data"]) for r in sorted(rows, key=lambda r: r["pos"])]
             counts, lengths, sized = self._contribution(doc, clauses)
@@ -566,7 +632,7 @@ def _dead(owner: str) -> bool:
     return False
 
 
-def _live(address: StoreAddress) -> list[tuple[Document, str]]:
+def _live(address: StoreAddress) -> list[tuple[Document, str, bool]]:
     from index.milvus import live_documents
 
     return live_documents(address)

@@ -476,15 +476,22 @@ class IndexWriter:
 
     # --- committing --------------------------------------------------------------------------
     def commit(
-        self, *, on_embedded: ProgressFn | None = None, before_swap: Callable[[], None] | None = None
+        self,
+        *,
+        on_embedded: ProgressFn | None = None,
+        before_swap: Callable[[], None] | None = None,
+        dense: bool = True,
     ) -> str | None:
         """Write the staged state as a new generation and make it current; None if nothing changed.
 
+        ``dense=False``: new clause texts are not embedded yet (lexically searchable at once; the
+        manifest lists their documents as ``dense_pending`` until ``complete_dense()``).
         ``before_swap`` runs after the generation is on disk and before CURRENT moves (tests use it
         to simulate a crash at the worst moment).
         """
         if not self._dirty:
             return None
+        self._embed_now = dense
         docs = sorted(self._docs.values(), key=lambda d: d.source)
         items: list[tuple[str, str]] = []
         lexical_items: list[tuple[str, str, str]] = []
@@ -495,6 +502,7 @@ class IndexWriter:
                     items.append((c.id, embedding_text(c, label)))
                     lexical_items.append((c.id, *lexical_parts(c, label)))
         ids = [cid for cid, _ in items]
+        self._doc_of = {c.id: d.id for d in docs for c in d.clauses}
         if len(set(ids)) != len(ids):
             dup = sorted({i for i in ids if ids.count(i) > 1})[:5]
             raise PolicyQAError(f"duplicate clause ids across documents: {dup}")
@@ -512,6 +520,13 @@ class IndexWriter:
         self._cleanup(keep={name, self.base.manifest.get("previous_generation") or ""})
         return name
 
+    def complete_dense(self, *, on_embedded: ProgressFn | None = None) -> str | None:
+        """Embed what a ``commit(dense=False)`` left out; None when nothing is pending."""
+        if not self.base.manifest.get("dense_pending"):
+            return None
+        self._dirty = True
+        return self.commit(on_embedded=on_embedded)
+
     def _dense_for(
         self, items: list[tuple[str, str]], hashes: dict[str, str], on_embedded: ProgressFn | None
     ) -> DenseIndex:
@@ -526,6 +541,9 @@ class IndexWriter:
         dense.remove(stale)
         have = set(dense.ids)
         todo = [(cid, text) for cid, text in items if cid not in have]
+        self._pending = sorted({self._doc_of[cid] for cid, _ in todo})
+        if not getattr(self, "_embed_now", True):
+            return dense
         step = 64
         for start in range(0, len(todo), step):
             chunk = todo[start : start + step]
@@ -564,6 +582,8 @@ class IndexWriter:
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "embedder": _embedder_info(self.embedder),
             "dense": {"kind": dense.kind, "metric": "inner_product"},
+            # Documents whose new texts are searchable lexically but not embedded yet.
+            "dense_pending": [] if getattr(self, "_embed_now", True) else self._pending,
             "bm25": lexical.to_json()["params"],
             "counts": {
                 "documents": len(docs),

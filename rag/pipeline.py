@@ -149,6 +149,10 @@ class Assistant:
         if self.generator is not None and not answer.abstained:
             answer = self.generator.run(resolution.question, answer)  # keeps answer.question
         answer.answer = cut_answer(answer.answer)
+        pending = view.store.dense_pending()
+        if pending:  # just uploaded: found by its words only, its meaning-based search follows
+            cited = [*answer.citations, *answer.related]
+            answer.dense_pending = sorted({c.source for c in cited if c.doc_id in pending})
         answer.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return answer
 

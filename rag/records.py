@@ -231,6 +231,8 @@ class Answer:
     lexical_only: bool = False  # hybrid answered from the BM25 clauses alone (dense search not needed)
     clarify: bool = False  # a follow-up without the scope it needs: the answer asks which document is meant
     resolved_question: str = ""  # a follow-up as it was understood ("Còn nhiệm vụ 3 …" -> the full question)
+    # Sources of cited or related documents only searched lexically so far (their dense vectors follow).
+    dense_pending: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -245,6 +247,7 @@ class Answer:
             "lexical_only": self.lexical_only,
             "clarify": self.clarify,
             "resolved_question": self.resolved_question,
+            "dense_pending": self.dense_pending,
         }
 
 

@@ -33,6 +33,11 @@ def format_answer(answer: Answer) -> str:
         for i, c in enumerate(answer.related, 1):
             lines.append(f"  ({i}) {_where(c)}")
             lines.append(f"      {_snippet(c.text)}")
+    if answer.dense_pending:
+        lines.append(
+            "Lưu ý: văn bản vừa tải lên, mới được tìm theo từ ngữ (phần tìm theo ngữ nghĩa đang được tính): "
+            + ", ".join(answer.dense_pending)
+        )
     total = answer.timings.get("total_ms")
     if total is not None:
         lines.append(f"({total:.0f} ms, {answer.generator})")

@@ -83,6 +83,7 @@ def to_response(answer: Answer, assistant: Assistant) -> AskResponse:
         lexical_only=answer.lexical_only,
         clarify=answer.clarify,
         resolved_question=answer.resolved_question,
+        dense_pending=answer.dense_pending,
     )
 
 

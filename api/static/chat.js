@@ -11,6 +11,7 @@
     sources: "Nguồn trích dẫn",
     related: "Các điều khoản gần nhất",
     notFound: "Không tìm thấy thông tin này trong các văn bản.",
+    densePending: "Văn bản vừa tải lên, mới được tìm theo từ ngữ (phần tìm theo ngữ nghĩa đang được tính): ",
     copy: "Sao chép câu trả lời",
     copied: "Đã sao chép",
     copyFailed: "Không sao chép được",
@@ -230,6 +231,9 @@
     if (msg.resolved && !msg.pending) box.append(el("div", "pqa-understood", T.understood + msg.resolved));
     box.append(text);
     if (msg.pending || msg.error) return;
+    if (msg.densePending && msg.densePending.length) {
+      box.append(el("div", "pqa-understood", T.densePending + msg.densePending.join(", ")));
+    }
 
     var list = msg.abstained ? msg.related || [] : msg.citations || [];
     if (list.length) {
@@ -326,6 +330,7 @@
           bot.related = data.related;
           bot.clarify = !!data.clarify;
           bot.resolved = data.resolved_question || "";
+          bot.densePending = data.dense_pending || [];
         } else if (name === "error") {
           throw new Error(data.detail);
         }
