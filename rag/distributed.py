@@ -5,9 +5,10 @@ of tasks in flight), and collects results as they complete. A task parses its fi
 same isolated child process as plain ingest (the driver's parse limits travel with it) and embeds
 its clause texts with a worker-local copy of the driver's embedder (rebuilt from
 ``Embedder.spec`` once per worker process; sentence-transformers runs on CUDA when the task was
-given a GPU). The driver puts the returned vectors into its own embed cache, so the writer's
-embedding calls are all hits, and commits one generation per ``batch_size`` documents: a crash
-mid-run leaves the last committed generation serving, and a re-run skips what it holds.
+given a GPU). The driver puts the returned vectors into the embed cache of the writer it opens,
+so the writer's embedding calls are all hits, and commits a generation per ``batch_size``
+documents: a crash mid-run leaves the last committed generation serving, and a re-run skips
+what it holds.
 
 Paths are sent, not bytes: on a cluster every worker must read the files at the same absolute
 paths (a shared filesystem); a file a worker cannot read is reported like any unreadable file.
@@ -93,7 +94,8 @@ def ingest_file(
     path: str, source: str, root: str, access: str, limits: Any, spec: str, have: frozenset[str]
 ) -> dict[str, Any]:
     """One file on a worker: its Document and the vectors of its clause texts whose cache keys are
-    not in ``have`` (the driver holds those already), or ``{"error": message}``."""
+    not in ``have`` (texts of the file's indexed version: the writer keeps their vectors), or
+    ``{"error": message}``."""
     from rag.ingest import _parse, failure_message, passage_texts
 
     file = SourceFile(path=Path(path), source=source, root=Path(root))
@@ -130,7 +132,7 @@ def ingest_with_ray(
     """``rag.ingest.ingest_files`` on Ray. The hooks run for every batch; ``lock`` (one-shot) is held
     from the first batch's commit to the last."""
     from index.embedders import get_embedder
-    from index.store import EMBED_CACHE, current_documents, file_sha256
+    from index.store import current_documents, file_sha256
     from rag.ingest import _bar, failure_message, passage_texts
     from rag.isolate import ParseLimits
 
@@ -159,8 +161,6 @@ def ingest_with_ray(
             todo.append((size, file, old))
     todo.sort(key=lambda t: -t[0])  # largest first: a big file last would leave the other cores idle
     calls_before, embedded = embedder.calls, 0
-    if todo:
-        embedder.use_cache_dir(index_dir / EMBED_CACHE)
     with contextlib.ExitStack() as stack:
         ray = stack.enter_context(ray_session(address or LOCAL)) if todo else None
         bar = _bar(
@@ -169,12 +169,14 @@ def ingest_with_ray(
         if bar is not None:
             stack.callback(bar.close)
 
-        def commit(docs: list[Document]) -> None:
+        def commit(docs: list[Document], vectors: list[tuple[list[str], Any]]) -> None:
             nonlocal lock
             if lock is not None:  # taken once, released when the run ends
                 stack.enter_context(lock)
                 lock = None
             with writer_factory(index_dir, embedder) as writer:
+                for texts, vecs in vectors:  # into the cache the writer embeds through: all hits
+                    embedder.remember(texts, vecs)
                 if before_commit is not None:
                     before_commit(writer, docs)
                 writer.upsert(docs)
@@ -193,11 +195,12 @@ def ingest_with_ray(
             window = max(
                 2, 2 * int(resources.get("CPU", 1))
             )  # tasks in flight: all cores busy, memory bounded
-            queue, pending, batch = iter(todo), {}, []
+            queue, pending, batch, vectors = iter(todo), {}, [], []
             while True:
                 while len(pending) < window and (item := next(queue, None)) is not None:
                     _, file, old = item
-                    have = _cached_keys(embedder, passage_texts([old])) if old is not None else frozenset()
+                    # An updated file's unchanged clauses keep their stored vectors: not embedded again.
+                    have = frozenset(embedder.cache_key(t) for t in passage_texts([old] if old else []))
                     path, root = str(file.path.resolve()), str(file.root.resolve())
                     pending[task.remote(path, file.source, root, access, limits, embedder.spec, have)] = file
                 if not pending:
@@ -209,15 +212,15 @@ def ingest_with_ray(
                     outcome[file.source] = result["error"]
                 else:
                     _check_embedder(result["embedder"], embedder)
-                    embedder.remember(result["texts"], result["vectors"])
+                    vectors.append((result["texts"], result["vectors"]))
                     embedded += result["embedded"]
                     outcome[file.source] = result["document"]
                     batch.append(result["document"])
                 if bar is not None:
                     bar.update(1)
                 if len(batch) >= batch_size or (batch and not pending):
-                    commit(batch)
-                    batch = []
+                    commit(batch, vectors)
+                    batch, vectors = [], []
     for file in files:  # the report in the order of the files, as plain ingest writes it
         source, got = file.source, outcome.get(file.source)
         if got == "unchanged":
@@ -250,8 +253,3 @@ def _check_embedder(worker: tuple[str, int], embedder: Any) -> None:
             f"a Ray worker embedded with {worker[0]!r} (dim {worker[1]}), not {embedder.id!r} "
             f"(dim {embedder.dim}); every node needs the same model"
         )
-
-
-def _cached_keys(embedder: Any, texts: list[str]) -> frozenset[str]:
-    """Keys of ``texts`` the driver's cache holds (an updated file's unchanged clauses)."""
-    return frozenset(embedder.cache.get_many([embedder.cache_key(t) for t in texts]))
