@@ -116,7 +116,8 @@ def ingest_file(
 
 def ingest_with_ray(
     files: list[SourceFile],
-    index_dir: Path,
+    location: Any,
+    known: dict[str, Document],
     *,
     access: str = "public",
     embedder: Any = None,
@@ -127,12 +128,13 @@ def ingest_with_ray(
     after_commit: AfterCommit | None = None,
     address: str | None = LOCAL,
     batch_size: int | None = None,
-    writer_factory: Callable[[Path, Any], Any],
+    writer_factory: Callable[[Any, Any], Any],
 ) -> IngestReport:
-    """``rag.ingest.ingest_files`` on Ray. The hooks run for every batch; ``lock`` (one-shot) is held
-    from the first batch's commit to the last."""
+    """``rag.ingest.ingest_files`` on Ray, into the store ``writer_factory(location, embedder)``
+    opens; ``known``: its documents by source. The hooks run for every batch; ``lock`` (one-shot)
+    is held from the first batch's commit to the last."""
     from index.embedders import get_embedder
-    from index.store import current_documents, file_sha256
+    from index.store import file_sha256
     from rag.ingest import _bar, failure_message, passage_texts
     from rag.isolate import ParseLimits
 
@@ -144,8 +146,6 @@ def ingest_with_ray(
         raise PolicyQAError(f"the batch size must be at least 1, not {batch_size}")
     if embedder.spec is None:
         raise PolicyQAError(f"the embedder {embedder.id!r} cannot be rebuilt on Ray workers (no spec)")
-    index_dir = Path(index_dir)
-    known = current_documents(index_dir)
     outcome: dict[str, str | Document] = {}  # source -> "unchanged", a report line, or the Document
     todo: list[tuple[int, SourceFile, Document | None]] = []
     for file in files:
@@ -174,7 +174,7 @@ def ingest_with_ray(
             if lock is not None:  # taken once, released when the run ends
                 stack.enter_context(lock)
                 lock = None
-            with writer_factory(index_dir, embedder) as writer:
+            with writer_factory(location, embedder) as writer:
                 for texts, vecs in vectors:  # into the cache the writer embeds through: all hits
                     embedder.remember(texts, vecs)
                 if before_commit is not None:

@@ -207,12 +207,19 @@ def ingest_files(
     from index.embedders import get_embedder
     from index.store import EMBED_CACHE, current_documents, file_sha256
 
+    started = time.perf_counter()
+    report = report or IngestReport()
+    embedder = embedder or get_embedder(None)
+    calls_before = embedder.calls
+    index_dir = Path(index_dir)
+    known = current_documents(index_dir)
     if ray_address is not None:
         from rag.distributed import ingest_with_ray
 
         return ingest_with_ray(
             files,
             index_dir,
+            known,
             access=access,
             embedder=embedder,
             progress=progress,
@@ -224,13 +231,6 @@ def ingest_files(
             batch_size=batch_size,
             writer_factory=open_writer,
         )
-
-    started = time.perf_counter()
-    report = report or IngestReport()
-    embedder = embedder or get_embedder(None)
-    calls_before = embedder.calls
-    index_dir = Path(index_dir)
-    known = current_documents(index_dir)
     docs: list[Document] = []
     for file in _bar(files, "files", progress):
         old = known.get(file.source)
