@@ -192,9 +192,8 @@ def ingest_with_ray(
             resources = ray.cluster_resources()
             gpus = GPU_SHARE if resources.get("GPU", 0) > 0 and embedder.spec.startswith("st:") else 0
             task = ray.remote(ingest_file).options(num_cpus=1, num_gpus=gpus)
-            window = max(
-                2, 2 * int(resources.get("CPU", 1))
-            )  # tasks in flight: all cores busy, memory bounded
+            # Tasks in flight: every core busy, results held by the driver bounded.
+            window = max(2, 2 * int(resources.get("CPU", 1)))
             queue, pending, batch, vectors = iter(todo), {}, [], []
             while True:
                 while len(pending) < window and (item := next(queue, None)) is not None:
