@@ -100,6 +100,13 @@ def get_assistant(request: Request) -> Assistant:
 
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
+
+def get_dense_completer(request: Request) -> Any:
+    return request.app.state.dense  # api.uploads.DenseCompleter
+
+
+DenseDep = Annotated[Any, Depends(get_dense_completer)]
+
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="read or admin key")
 _bearer = HTTPBearer(auto_error=False, description="the same key as a bearer token")
 

@@ -27,7 +27,7 @@ from api.ratelimit import SlidingWindowLimiter
 from api.routers import ask, documents, health, search, tasks, units
 from api.schemas import AskResponse
 from api.settings import Settings
-from api.uploads import reconcile
+from api.uploads import DenseCompleter, reconcile
 from index.store import IndexLockedError, write_lock
 from rag.errors import PolicyQAError
 from rag.pipeline import Assistant
@@ -57,12 +57,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             assistant = await anyio.to_thread.run_sync(app.state.assistants.get)
             log.info("index opened: %s", settings.location)
             await anyio.to_thread.run_sync(_reconcile_uploads, assistant, settings)
+            if assistant.store.dense_pending():  # uploads a stopped server left unembedded
+                app.state.dense.kick()
         except PolicyQAError as exc:  # keep serving /healthz and the widget; endpoints answer 503
             log.warning("no usable index at %s yet: %s", settings.location, exc)
         try:
             yield
         finally:
             app.state.runner.close()
+            app.state.dense.close()
 
     app = FastAPI(
         title="policyqa",
@@ -81,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.llm_model, base_url=settings.llm_base_url, timeout=settings.llm_timeout_s, max_retries=0
         )
     app.state.assistants = AssistantProvider(settings.location, generator=generator)
+    app.state.dense = DenseCompleter(app.state.assistants.get)
     app.state.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute, window_s=60.0)
     app.state.upload_limiter = SlidingWindowLimiter(settings.upload_rate_limit_per_minute, window_s=60.0)
     app.state.runner = Runner(settings.request_timeout_s, settings.pipeline_threads, settings.pipeline_queue)

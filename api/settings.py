@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     store: str | None = None
     # Where uploaded files are kept: the index directory, or var/files on a Milvus store.
     files: Path | None = None
+    # An upload is searchable by its words as soon as it is parsed; its dense vectors are added
+    # in the background (answers list the documents still waiting). False: the upload request
+    # returns once everything is embedded.
+    uploads_lexical_first: bool = True
     # Unset: uploads and deletions are refused with a 403 that says how to enable them.
     admin_key: SecretStr | None = None
     # API key -> access levels it may read, e.g. {"k1": ["public", "internal"]} (JSON in the env).

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
@@ -74,6 +76,7 @@ def check_content(filename: str, data: bytes) -> None:
             raise InputFileError(f"{filename} is not a text file (it contains binary data)") from None
 
 
+log = logging.getLogger("policyqa.api")
 PARTIAL_PREFIX = ".partial-"
 
 
@@ -117,6 +120,7 @@ def store_upload(
     keep_access: bool,
     replace: bool,
     pause: Callable[[str], None] | None = None,
+    dense_later: bool = False,
 ) -> tuple[IngestReport, Document | None]:
     """Ingest ``data`` as ``uploads/filename``; returns the report and the document it replaced.
 
@@ -172,6 +176,7 @@ def store_upload(
             access=access,
             before_commit=before_commit,
             after_commit=after_commit,
+            dense_later=dense_later,
         )
     finally:
         partial.unlink(missing_ok=True)
@@ -214,3 +219,35 @@ def reconcile(index: Path, documents: Iterable[Document]) -> list[str]:
     if done:
         _fsync_dir(folder)
     return done
+
+
+class DenseCompleter:
+    """Adds the vectors of uploads written searchable lexically first, in one background thread:
+    ``kick()`` after an upload (and once at start, for uploads a stopped server left pending)."""
+
+    def __init__(self, assistant: Callable[[], Any]) -> None:
+        self._assistant = assistant
+        self._wake = threading.Event()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._loop, name="policyqa-dense", daemon=True)
+        self._thread.start()
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    def close(self) -> None:
+        self._stopped = True
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._stopped:
+                return
+            try:
+                generation = self._assistant().complete_dense()
+                if generation:
+                    log.info("uploads embedded: %s", generation)
+            except Exception as exc:  # keep serving lexically; the next kick (or start) retries
+                log.warning("embedding uploads failed, they stay searchable by their words: %s", exc)

@@ -330,6 +330,10 @@ class IndexStore:
         }
         return frozenset(ids) if ids else None
 
+    def dense_pending(self) -> frozenset[str]:
+        """Ids of documents searchable lexically whose dense vectors are not there yet."""
+        return frozenset(self.manifest.get("dense_pending", []))
+
     @staticmethod
     def admits(allowed: frozenset[str] | None, clause_id: str) -> bool:
         return allowed is None or clause_id in allowed

@@ -39,6 +39,7 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)  # "source: reason", one per failed file
     seconds: float = 0.0
     generation: str | None = None  # the generation written, None when nothing changed
+    dense_pending: bool = False  # written searchable lexically; complete_dense() adds the vectors
 
     def summary(self) -> str:
         parts = [
@@ -192,16 +193,20 @@ def ingest_files(
     after_commit: AfterCommit | None = None,
     ray_address: str | None = None,
     batch_size: int | None = None,
+    dense_later: bool = False,
 ) -> IngestReport:
     """Parse and embed ``files`` without any lock, then take ``lock`` and the index's write lock only
     to stage and swap in the new generation (its embeddings are then cache hits).
+
+    ``dense_later``: nothing is embedded; the new texts are searchable lexically as soon as they
+    are parsed, and ``complete_dense()`` adds their vectors afterwards (time to searchable).
 
     ``ray_address`` ("local" or a cluster address): parse and embed on Ray workers instead and
     commit a generation per ``batch_size`` documents (rag/distributed.py).
     """
     from index.embedders import get_embedder
-    from index.store import EMBED_CACHE, file_sha256
-    from index.stores import is_remote, known_documents, location_of, open_writer
+    from index.store import file_sha256
+    from index.stores import known_documents, location_of, open_writer
 
     started = time.perf_counter()
     report = report or IngestReport()
@@ -247,14 +252,9 @@ def ingest_files(
         report.warnings.extend(f"{doc.source}: {w}" for w in doc.warnings)
         docs.append(doc)
     if docs:
-        # Keyed by content hash; a corrupt cache is rebuilt, with one log line. A Milvus store's
-        # cache is this machine's (its writer also reuses the stored vectors of unchanged texts).
-        if is_remote(index_dir):
-            cache = Path(os.environ.get("POLICYQA_EMBED_CACHE") or config.PROJECT_ROOT / "var" / EMBED_CACHE)
-        else:
-            cache = Path(index_dir) / EMBED_CACHE
-        embedder.use_cache_dir(cache)
-        _embed_ahead(docs, embedder, progress)
+        embedder.use_cache_dir(embed_cache_dir(index_dir))
+        if not dense_later:
+            _embed_ahead(docs, embedder, progress)
     if not docs:  # nothing parsed: no lock, no generation, no hooks
         report.embedded = embedder.calls - calls_before
         report.seconds = round(time.perf_counter() - started, 3)
@@ -264,7 +264,8 @@ def ingest_files(
             before_commit(writer, docs)
         writer.upsert(docs)
         if writer.dirty:
-            report.generation = writer.commit()
+            report.generation = writer.commit(dense=not dense_later)
+            report.dense_pending = dense_later
         if after_commit is not None:
             after_commit()
     report.embedded = embedder.calls - calls_before
@@ -310,6 +311,38 @@ def _bar(
     if items is None:
         return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, leave=leave)
     return tqdm(items, unit=unit[:-1] if unit.endswith("s") else unit, desc="parsing", file=sys.stderr)
+
+
+def embed_cache_dir(index_dir: Path | str) -> Path:
+    """Where vectors are cached by content hash (a corrupt cache is rebuilt, with one log line):
+    the index's own folder, or for a Milvus store this machine's ($POLICYQA_EMBED_CACHE, else
+    var/embed-cache; its writer also reuses the stored vectors of unchanged texts)."""
+    from index.store import EMBED_CACHE
+    from index.stores import is_remote
+
+    if is_remote(index_dir):
+        return Path(os.environ.get("POLICYQA_EMBED_CACHE") or config.PROJECT_ROOT / "var" / EMBED_CACHE)
+    return Path(index_dir) / EMBED_CACHE
+
+
+def complete_dense(
+    index_dir: Path | str, *, embedder: Any = None, lock: AbstractContextManager[Any] | None = None
+) -> str | None:
+    """Embed what ``dense_later`` ingests left out: the texts first, unlocked, into the embedder's
+    cache; then, under ``lock`` and the store's write lock, the writer's embedding is all hits."""
+    from index.embedders import get_embedder
+    from index.stores import location_of, open_reader, open_writer
+
+    index_dir = location_of(index_dir)
+    embedder = embedder or get_embedder(None)
+    store = open_reader(index_dir, embedder)
+    pending = store.dense_pending()
+    if not pending:
+        return None
+    embedder.use_cache_dir(embed_cache_dir(index_dir))
+    _embed_ahead([d for d in (store.document(i) for i in sorted(pending)) if d is not None], embedder, False)
+    with lock if lock is not None else contextlib.nullcontext(), open_writer(index_dir, embedder) as writer:
+        return writer.complete_dense()
 
 
 def remove_sources(sources: list[str], index_dir: Path, *, embedder: Any = None) -> list[str]:

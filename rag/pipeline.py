@@ -285,6 +285,14 @@ class Assistant:
             **hooks,
         )
 
+    def complete_dense(self) -> str | None:
+        """Embed what ``dense_later`` uploads left out (the texts unlocked, the write under the lock)."""
+        from rag.ingest import complete_dense
+
+        if not self.store.dense_pending():
+            return None
+        return complete_dense(self.index_dir, embedder=self.embedder, lock=self._writing())
+
     def remove(self, sources: list[str]) -> list[str]:
         from rag.ingest import remove_sources
 

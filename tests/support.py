@@ -46,6 +46,9 @@ def settings_for(index: Path, **overrides: Any) -> Settings:
         "admin_key": ADMIN_KEY,
         "read_keys": {INTERNAL_KEY: ["public", "internal"]},
         "rate_limit_per_minute": 0,
+        # Uploads embedded before the response: tests that rank an upload first right after it
+        # need its vectors (lexical-first uploads have their own tests).
+        "uploads_lexical_first": False,
     }
     values.update(overrides)
     return Settings(**values)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import anyio
 from fastapi import APIRouter, Form, HTTPException, UploadFile, status
 
-from api.deps import AccessDep, AdminDep, AssistantDep, SettingsDep
+from api.deps import AccessDep, AdminDep, AssistantDep, DenseDep, SettingsDep
 from api.schemas import (
     ClauseDetail,
     ClauseOut,
@@ -93,6 +93,7 @@ async def upload_document(
     file: UploadFile,
     assistant: AssistantDep,
     settings: SettingsDep,
+    dense: DenseDep,
     access: Annotated[
         str | None,
         Form(
@@ -136,8 +137,11 @@ async def upload_document(
             access=level,
             keep_access=access is None,
             replace=replace,
+            dense_later=settings.uploads_lexical_first,
         )
     )
+    if report.dense_pending:
+        dense.kick()  # searchable by its words now; its vectors follow in the background
     source = f"{prefix}/{filename}"
     docs = [d for d in assistant.documents() if d.source == source]
     warnings = list(report.warnings)

@@ -107,3 +107,34 @@ def test_an_upload_through_one_replica_is_answered_by_the_other(milvus, tmp_path
         for proc in (a, b):
             os.killpg(proc.pid, 15)
             proc.wait(timeout=30)
+
+
+def test_a_lexical_first_upload_is_embedded_in_the_background(index_copy: Path) -> None:
+    """The default: the upload answers at once from its words; the background thread adds its
+    vectors and the next generation has none pending."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from tests.support import settings_for
+
+    with TestClient(create_app(settings_for(index_copy, uploads_lexical_first=True))) as client:
+        response = client.post(
+            "/api/documents",
+            files={"file": ("45-KH.txt", UPLOADED.encode(), "text/plain")},
+            data={"access": "public"},
+            headers=ADMIN,
+        )
+        assert response.status_code == 201, response.text
+        deadline = time.monotonic() + 120
+        while True:
+            body = client.post("/api/ask", json={"question": QUESTION}).json()
+            assert not body["abstained"] and "Văn hóa" in body["answer"]
+            if not body["dense_pending"]:
+                break
+            assert body["dense_pending"] == ["uploads/45-KH.txt"]
+            assert time.monotonic() < deadline, "the upload was never embedded"
+            time.sleep(0.5)
+        hits = client.get(
+            "/api/search", params={"q": "lễ hội cồng chiêng làng Bahnar", "mode": "dense"}
+        ).json()
+        assert hits["hits"][0]["source"] == "uploads/45-KH.txt"

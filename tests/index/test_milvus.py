@@ -245,3 +245,32 @@ def test_statistics_are_kept_per_access_level(milvus, tmp_path: Path) -> None:  
         "Ai báo cáo kết quả kiểm kê kho Zephyrus?", filters=Filters(access={"public", "internal"})
     )
     assert not inside.abstained and "Zephyrus" in inside.answer
+
+
+@pytest.mark.parametrize("kind", ["embedded", "milvus"])
+def test_searchable_by_its_words_before_its_vectors(milvus, tmp_path: Path, kind: str) -> None:  # noqa: ANN001
+    """Time to searchable: written without vectors, a document is found lexically at once, answers
+    say its dense part is still missing; complete_dense() adds the vectors."""
+    from index.stores import open_reader
+    from rag.ingest import collect_files, complete_dense, ingest_files
+
+    location: str | Path = milvus.store("later") if kind == "milvus" else tmp_path / "idx"
+    folder = _one_doc(tmp_path, "sinh-thai", PLAN.format(visitors="7.000"))
+    files, _ = collect_files([folder], None)
+    report = ingest_files(files, location, progress=False, dense_later=True)
+    assert report.dense_pending and report.embedded == 0
+    store = open_reader(location)
+    (doc,) = store.documents()
+    assert store.dense_pending() == {doc.id}
+    retriever = HybridRetriever(store)
+    assert retriever.run("bản đồ số các điểm du lịch", k=3, mode="bm25")
+    assert retriever.run("bản đồ số các điểm du lịch", k=3, mode="dense") == []
+    answer = Assistant.open(location).ask("Đơn vị nào chủ trì xây dựng bản đồ số các điểm du lịch?")
+    assert not answer.abstained and answer.dense_pending == ["sinh-thai.txt"]
+
+    assert complete_dense(location) is not None
+    store = open_reader(location)
+    assert store.dense_pending() == frozenset()
+    assert HybridRetriever(store).run("bản đồ số các điểm du lịch", k=3, mode="dense")
+    assert Assistant.open(location).ask("Đơn vị nào chủ trì xây dựng bản đồ số?").dense_pending == []
+    assert complete_dense(location) is None  # nothing left to do
