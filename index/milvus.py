@@ -19,196 +19,42 @@ clauses are fetched by query into a bounded cache, statistics by key.
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from index.corpus_stats import level_key
 from index.lexical import DEFAULT_WEIGHTS, BM25Params
+from index.milvus_base import (
+    CLAUSE_CACHE,
+    DOCUMENT_CACHE,
+    FORMAT_VERSION,
+    MAX_CLAUSES_PER_QUERY,
+    OVERFETCH,
+    QUERY_BATCH,
+    Live,
+    Scope,
+    StoreAddress,
+    StoreUnavailableError,
+    call,
+    clause_access,
+    client,
+    current_documents,
+    expr_in,
+    filter_expression,
+    iso_date,
+    live_documents,
+    quote,
+    read_generation,
+    read_state,
+    ready_only,
+)
 from index.sparse import query_keys, query_vector
-from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, PolicyQAError
+from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError
 from rag.records import Clause, Document, Filters
 from rag.text import fold
-
-FORMAT_VERSION = 3  # 2: statistics per access level; 3: dense_ready
-DUMMY_DIM = 2  # every Milvus collection needs a vector field; the bookkeeping ones carry a dummy
-CLAUSE_CACHE = 4096
-DOCUMENT_CACHE = 64
-QUERY_BATCH = 512
-MAX_CLAUSES_PER_QUERY = 16_384
-# Rows of a version being written may be among the nearest; ask for this many more, drop them.
-OVERFETCH = 16
-_CONNECT_LOCK = threading.Lock()
-_CLIENTS: dict[tuple[str, str], Any] = {}
-
-
-class StoreUnavailableError(PolicyQAError):
-    """The Milvus server cannot be reached or refused the request."""
-
-
-@dataclass(frozen=True)
-class StoreAddress:
-    uri: str  # what pymilvus connects to (no query string)
-    name: str  # collection prefix
-    token: str
-
-    @classmethod
-    def parse(cls, location: str) -> StoreAddress:
-        parts = urlsplit(location)
-        query = parse_qs(parts.query)
-        name = (query.get("name") or [os.environ.get("POLICYQA_STORE_NAME", "policyqa")])[0]
-        if not name.replace("_", "").isalnum():
-            raise PolicyQAError(f"store name {name!r}: use letters, digits and '_' only")
-        return cls(
-            uri=f"{parts.scheme}://{parts.netloc}",
-            name=name,
-            token=os.environ.get("POLICYQA_STORE_TOKEN", ""),
-        )
-
-    def collection(self, kind: str) -> str:
-        return f"{self.name}_{kind}"
-
-    def __str__(self) -> str:
-        return f"{self.uri}?name={self.name}"
-
-
-def client(address: StoreAddress) -> Any:
-    """One pymilvus client per server and token in a process (gRPC channels are thread-safe)."""
-    key = (address.uri, address.token)
-    with _CONNECT_LOCK:
-        found = _CLIENTS.get(key)
-        if found is None:
-            # pymilvus logs each failed call with a traceback; ours say what failed, once.
-            logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
-            try:
-                from pymilvus import MilvusClient
-            except ImportError as exc:  # pragma: no cover - the milvus extra is not installed
-                raise StoreUnavailableError(
-                    "the Milvus store needs pymilvus: pip install 'policyqa[milvus]'"
-                ) from exc
-            try:
-                found = MilvusClient(uri=address.uri, token=address.token or "", timeout=10)
-            except Exception as exc:
-                raise StoreUnavailableError(
-                    f"cannot reach the Milvus server at {address.uri}: {exc}"
-                ) from exc
-            _CLIENTS[key] = found
-        return found
-
-
-def call(what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """A pymilvus call, its failure as a PolicyQAError that says what was being done."""
-    try:
-        return fn(*args, **kwargs)
-    except PolicyQAError:
-        raise
-    except Exception as exc:
-        raise StoreUnavailableError(f"Milvus: {what} failed: {exc}") from exc
-
-
-def read_state(address: StoreAddress) -> dict[str, Any] | None:
-    c = client(address)
-    name = address.collection("state")
-    if not call("list collections", c.has_collection, name):
-        return None
-    rows = call("read the store state", c.query, name, filter='key == "store"', output_fields=["data"])
-    return dict(rows[0]["data"]) if rows else None
-
-
-def read_generation(location: str) -> str:
-    address = StoreAddress.parse(location)
-    state = read_state(address)
-    if state is None:
-        raise IndexNotFoundError(f"no store at {address}; run: policyqa ingest corpus --store {location}")
-    return f"gen-{state['generation']}"
-
-
-# A live document: its metadata (clauses not loaded), its live version, whether its dense vectors
-# are still to come.
-Live = tuple[Document, str, bool]
-
-
-def live_documents(address: StoreAddress) -> list[Live]:
-    """Every live document (see ``Live``), by source."""
-    c = client(address)
-    name = address.collection("documents")
-    if not call("list collections", c.has_collection, name):
-        return []
-    out: list[Live] = []
-    iterator = call(
-        "list documents",
-        c.query_iterator,
-        name,
-        batch_size=1000,
-        filter='version != ""',
-        output_fields=["data", "version"],
-    )
-    try:
-        while batch := iterator.next():
-            out.extend(
-                (Document.from_dict(r["data"]), r["version"], bool(r["data"].get("dense_pending")))
-                for r in batch
-            )
-    finally:
-        iterator.close()
-    return sorted(out, key=lambda dv: dv[0].source)
-
-
-def current_documents(location: str) -> dict[str, Document]:
-    try:
-        return {d.source: d for d, _, _ in live_documents(StoreAddress.parse(location))}
-    except PolicyQAError:
-        return {}
-
-
-def _quote(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _in(field: str, values: Iterable[str]) -> str:
-    return f"{field} in [{', '.join(_quote(v) for v in values)}]"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which clauses a search may return: a Milvus expression and the same test in Python."""
-
-    expr: str
-    filters: Filters | None = None
-    doc_ids: frozenset[str] | None = None
-
-    def and_documents(self, doc_ids: Iterable[str]) -> Scope:
-        ids = frozenset(doc_ids) if self.doc_ids is None else self.doc_ids & frozenset(doc_ids)
-        expr = _in("doc_id", sorted(ids))
-        return Scope(f"({self.expr}) and {expr}" if self.expr else expr, self.filters, ids)
-
-
-def filter_expression(filters: Filters) -> str:
-    parts = []
-    if filters.doc_type:
-        parts.append(f"doc_type == {_quote(fold(filters.doc_type))}")
-    if filters.sources:
-        parts.append(_in("source", filters.sources))
-    if filters.issuer:
-        parts.append(f"issuer like {_quote('%' + fold(filters.issuer).replace('%', '') + '%')}")
-    # A document without a complete ISO date cannot be shown to fall inside a range.
-    if filters.date_from:
-        parts.append(f"iso_date and date >= {_quote(filters.date_from)}")
-    if filters.date_to:
-        parts.append(f"iso_date and date <= {_quote(filters.date_to)}")
-    if filters.access is not None:
-        parts.append(_in("access", sorted(filters.access)) if filters.access else "false")
-    return " and ".join(parts)
-
-
-def clause_access(clause: Clause, doc: Document) -> str:
-    return clause.access if clause.access != "public" else doc.access
 
 
 class MilvusStore:
@@ -312,7 +158,7 @@ class MilvusStore:
             "read a document's clauses",
             self._client.query,
             self.address.collection("clauses"),
-            filter=f"doc_id == {_quote(doc_id)} and version == {_quote(version)}",
+            filter=f"doc_id == {quote(doc_id)} and version == {quote(version)}",
             output_fields=["data", "pos"],
             limit=MAX_CLAUSES_PER_QUERY,
         )
@@ -344,7 +190,7 @@ class MilvusStore:
                 "read clauses",
                 self._client.query,
                 self.address.collection("clauses"),
-                filter=_in("clause_id", missing[start : start + QUERY_BATCH]),
+                filter=expr_in("clause_id", missing[start : start + QUERY_BATCH]),
                 output_fields=["data", "doc_id", "version"],
             )
             for r in rows:
@@ -392,7 +238,7 @@ class MilvusStore:
                 "read term statistics",
                 self._client.query,
                 self.address.collection("terms"),
-                filter=_in("key", wanted[start : start + QUERY_BATCH]),
+                filter=expr_in("key", wanted[start : start + QUERY_BATCH]),
                 output_fields=["key", "count"],
             )
             for r in rows:
@@ -437,8 +283,8 @@ class MilvusStore:
             not f.doc_type or fold(f.doc_type) == fold(meta.doc_type),
             not f.sources or doc.source in f.sources,
             not f.issuer or fold(f.issuer) in fold(f"{meta.issuer} {meta.parent_issuer}"),
-            not f.date_from or (_iso(meta.date) and meta.date >= f.date_from),
-            not f.date_to or (_iso(meta.date) and meta.date <= f.date_to),
+            not f.date_from or (iso_date(meta.date) and meta.date >= f.date_from),
+            not f.date_to or (iso_date(meta.date) and meta.date <= f.date_to),
             f.access is None or clause_access(clause, doc) in f.access,
         ]
         return all(checks)
@@ -478,7 +324,7 @@ class MilvusStore:
             [float(x) for x in vector],
             "dense",
             n,
-            _ready(allowed),
+            ready_only(allowed),
             {"metric_type": "IP", "params": {"ef": max(64, 2 * n)}},
         )
 
@@ -491,7 +337,7 @@ class MilvusStore:
         if not self._live:
             return []
         expr = allowed.expr if allowed is not None else ""
-        dense_expr = _ready(allowed).expr
+        dense_expr = ready_only(allowed).expr
         limit = n + OVERFETCH
         requests = [
             AnnSearchRequest(
@@ -532,14 +378,4 @@ class MilvusStore:
         return self._search(vector, "sparse", n, allowed, {"metric_type": "IP"})
 
 
-def _ready(allowed: Scope | None) -> Scope:
-    """Dense searches skip rows whose vectors are still to come (placeholders)."""
-    if allowed is None or not allowed.expr:
-        return Scope(
-            "dense_ready == true", allowed.filters if allowed else None, allowed.doc_ids if allowed else None
-        )
-    return Scope(f"({allowed.expr}) and dense_ready == true", allowed.filters, allowed.doc_ids)
-
-
-def _iso(date: str) -> bool:
-    return len(date) == 10 and date[4] == "-" and date[7] == "-" and date.replace("-", "").isdigit()
+__all__ = ["MilvusStore", "StoreUnavailableError", "current_documents", "read_generation"]

@@ -16,8 +16,6 @@ a guard against accidents (two ingests started by hand), not a distributed lock.
 from __future__ import annotations
 
 import os
-import socket
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable
@@ -26,115 +24,32 @@ from typing import Any
 
 import numpy as np
 
-from index.corpus_stats import document_counts, field_lengths
 from index.embedders import Embedder, embedding_text, get_embedder
 from index.lexical import BM25Params, text_hash
-from index.milvus import (
-    DUMMY_DIM,
+from index.milvus import MilvusStore
+from index.milvus_base import (
     FORMAT_VERSION,
     MAX_CLAUSES_PER_QUERY,
     QUERY_BATCH,
-    MilvusStore,
+    Lease,
     StoreAddress,
-    _in,
-    _iso,
-    _quote,
     call,
-    clause_access,
     client,
+    dummy,
+    ensure_collections,
+    expr_in,
+    live_documents,
+    quote,
     read_state,
 )
-from index.sparse import document_vector, field_bags, term_id
-from index.store import IndexLockedError, document_label, indexable, lexical_parts
-from rag.errors import EmbedderMismatchError, PolicyQAError
+from index.milvus_rows import clause_rows, contribution
+from index.store import document_label, indexable
+from rag.errors import EmbedderMismatchError
 from rag.records import Clause, Document
-from rag.text import fold
 
-LEASE_S = 120.0
-EMPTY_TERM = term_id("\x00empty")
 # Rows per insert call (POLICYQA_MILVUS_ROW_BATCH; tests use small batches to widen a crash window).
 ROW_BATCH = int(os.environ.get("POLICYQA_MILVUS_ROW_BATCH", "256"))
 EMBED_BATCH = 64
-
-
-def _dummy() -> list[float]:
-    return [0.0] * DUMMY_DIM
-
-
-def ensure_collections(address: StoreAddress, dim: int) -> None:
-    """Create the store's collections and indexes when they do not exist yet, and load them."""
-    from pymilvus import DataType
-
-    c = client(address)
-
-    def create(
-        kind: str, fields: list[tuple[str, Any, dict[str, Any]]], indexes: list[tuple[str, str, str]]
-    ) -> None:
-        name = address.collection(kind)
-        if not call("list collections", c.has_collection, name):
-            schema = c.create_schema(auto_id=False, enable_dynamic_field=False)
-            for fname, ftype, kwargs in fields:
-                schema.add_field(fname, ftype, **kwargs)
-            params = c.prepare_index_params()
-            for fname, itype, metric in indexes:
-                extra: dict[str, Any] = (
-                    {"params": {"M": 16, "efConstruction": 200}} if itype == "HNSW" else {}
-                )
-                if metric:
-                    extra["metric_type"] = metric
-                params.add_index(fname, index_type=itype, **extra)
-            call(f"create collection {name}", c.create_collection, name, schema=schema, index_params=params)
-        call(f"load collection {name}", c.load_collection, name)
-
-    key = ("key", DataType.VARCHAR, {"is_primary": True, "max_length": 512})
-    dummy = ("vec", DataType.FLOAT_VECTOR, {"dim": DUMMY_DIM})
-    flat = [("vec", "FLAT", "L2")]
-    create("state", [key, ("data", DataType.JSON, {}), dummy], flat)
-    create("terms", [key, ("count", DataType.INT64, {}), dummy], flat)
-    varchar = DataType.VARCHAR
-    create(
-        "documents",
-        [
-            ("doc_id", varchar, {"is_primary": True, "max_length": 512}),
-            ("version", varchar, {"max_length": 64}),
-            ("source", varchar, {"max_length": 2048}),
-            ("data", DataType.JSON, {}),
-            dummy,
-        ],
-        flat,
-    )
-    create(
-        "clauses",
-        [
-            ("pk", varchar, {"is_primary": True, "max_length": 1100}),
-            ("clause_id", varchar, {"max_length": 1024}),
-            ("doc_id", varchar, {"max_length": 512}),
-            ("version", varchar, {"max_length": 64}),
-            ("pos", DataType.INT64, {}),
-            ("access", varchar, {"max_length": 64}),
-            ("doc_type", varchar, {"max_length": 256}),
-            ("source", varchar, {"max_length": 2048}),
-            ("issuer", varchar, {"max_length": 2048}),
-            ("date", varchar, {"max_length": 32}),
-            ("iso_date", DataType.BOOL, {}),
-            ("text_sha", varchar, {"max_length": 32}),
-            (
-                "dense_ready",
-                DataType.BOOL,
-                {},
-            ),  # false until the text is embedded (searchable lexically first)
-            ("dense", DataType.FLOAT_VECTOR, {"dim": dim}),
-            ("sparse", DataType.SPARSE_FLOAT_VECTOR, {}),
-            ("data", DataType.JSON, {}),
-        ],
-        [
-            ("dense", "HNSW", "IP"),
-            ("sparse", "SPARSE_INVERTED_INDEX", "IP"),
-            # a document's rows and a clause by id are read by these
-            ("doc_id", "INVERTED", ""),
-            ("clause_id", "INVERTED", ""),
-        ],
-    )
 
 
 class MilvusWriter:
@@ -147,9 +62,10 @@ class MilvusWriter:
         self.location = location
         self.embedder = embedder or get_embedder(None)
         self.client = client(self.address)
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         ensure_collections(self.address, self.embedder.dim)
-        self._acquire(lock_timeout)
+        self.lease = Lease(self.address)
+        self.owner = self.lease.owner
+        self.lease.acquire(lock_timeout)
         try:
             state = read_state(self.address)
             if state is None or "generation" not in state:
@@ -169,49 +85,8 @@ class MilvusWriter:
         self._embed_now = True
         self._zero = [0.0] * self.embedder.dim
 
-    # --- lease -------------------------------------------------------------------------------
-    def _lease(self) -> dict[str, Any] | None:
-        rows = call(
-            "read the lease",
-            self.client.query,
-            self.address.collection("state"),
-            filter='key == "lease"',
-            output_fields=["data"],
-        )
-        return dict(rows[0]["data"]) if rows else None
-
-    def _acquire(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            lease = self._lease()
-            if lease is None or lease.get("until", 0) < time.time() or _dead(lease.get("owner", "")):
-                self._renew()
-                if (self._lease() or {}).get("owner") == self.owner:
-                    self._held = True
-                    return
-            if time.monotonic() >= deadline:
-                raise IndexLockedError(
-                    f"the store at {self.address} is being written by {lease.get('owner') if lease else 'another writer'}; "
-                    f"try again when it finishes (its lease ends within {LEASE_S:.0f} s if it died)"
-                )
-            time.sleep(0.5)
-
-    def _renew(self) -> None:
-        row = {"key": "lease", "data": {"owner": self.owner, "until": time.time() + LEASE_S}, "vec": _dummy()}
-        call("take the lease", self.client.upsert, self.address.collection("state"), [row])
-
     def close(self) -> None:
-        if getattr(self, "_held", False):
-            try:
-                if (self._lease() or {}).get("owner") == self.owner:
-                    call(
-                        "release the lease",
-                        self.client.delete,
-                        self.address.collection("state"),
-                        filter='key == "lease"',
-                    )
-            finally:
-                self._held = False
+        self.lease.release()
 
     def __enter__(self) -> MilvusWriter:
         return self
@@ -251,7 +126,7 @@ class MilvusWriter:
             "write the store state",
             self.client.upsert,
             self.address.collection("state"),
-            [{"key": "store", "data": state, "vec": _dummy()}],
+            [{"key": "store", "data": state, "vec": dummy()}],
         )
 
     def _check_embedder(self, state: dict[str, Any]) -> None:
@@ -304,7 +179,7 @@ class MilvusWriter:
         delta: Counter[str] = Counter()
         gone: set[str] = set()
         for old in self._removed.values():
-            self._renew()
+            self.lease.renew()
             self._unpublish(old.id, state, delta)
             gone.add(old.id)
         # Count every staged document first: its rows are written with the lengths of the
@@ -314,7 +189,7 @@ class MilvusWriter:
         ]
         avgdl = {k: v / max(1, state["texts"]) for k, v in state["lengths"].items()}
         for doc, (old_version, reuse) in zip(self._staged.values(), prepared, strict=True):
-            self._renew()
+            self.lease.renew()
             self._publish(doc, old_version, reuse, state, params, avgdl)
         self._apply_terms(delta)
         self._flush()
@@ -335,7 +210,7 @@ class MilvusWriter:
             return None
         name = self.address.collection("clauses")
         for doc in pending:
-            self._renew()
+            self.lease.renew()
             version = self.base.live_version(doc.id)
             if version is None:
                 continue
@@ -343,7 +218,7 @@ class MilvusWriter:
                 "read rows to embed",
                 self.client.query,
                 name,
-                filter=f"doc_id == {_quote(doc.id)} and version == {_quote(version)} and dense_ready == false",
+                filter=f"doc_id == {quote(doc.id)} and version == {quote(version)} and dense_ready == false",
                 output_fields=["*"],
                 limit=MAX_CLAUSES_PER_QUERY,
             )
@@ -360,7 +235,7 @@ class MilvusWriter:
                 "mark a document embedded",
                 self.client.upsert,
                 self.address.collection("documents"),
-                [{"doc_id": doc.id, "version": version, "source": doc.source, "data": data, "vec": _dummy()}],
+                [{"doc_id": doc.id, "version": version, "source": doc.source, "data": data, "vec": dummy()}],
             )
         self._flush()
         state = read_state(self.address) or self._new_state()
@@ -375,7 +250,7 @@ class MilvusWriter:
             "read documents",
             self.client.query,
             self.address.collection("documents"),
-            filter=_in("doc_id", doc_ids),
+            filter=expr_in("doc_id", doc_ids),
             output_fields=["doc_id", "data"],
         )
         return {r["doc_id"]: dict(r["data"]) for r in rows}
@@ -390,7 +265,7 @@ class MilvusWriter:
             "read a document's rows",
             self.client.query,
             self.address.collection("clauses"),
-            filter=f"doc_id == {_quote(doc_id)} and version == {_quote(version)}",
+            filter=f"doc_id == {quote(doc_id)} and version == {quote(version)}",
             output_fields=fields,
             limit=MAX_CLAUSES_PER_QUERY,
         )
@@ -398,20 +273,7 @@ class MilvusWriter:
     def _contribution(
         self, doc: Document, clauses: list[Clause]
     ) -> tuple[Counter[str], dict[str, int], Counter[str]]:
-        """(statistics per level and key, BM25 field lengths, clause and text counts per level)."""
-        label = document_label(doc)
-        parts = [(c, lexical_parts(c, label)) for c in clauses if indexable(c)]
-        lengths: Counter[str] = Counter()
-        for _, lex in parts:
-            lengths.update(field_lengths(lex))
-        sized: Counter[str] = Counter()
-        for c in clauses:
-            level = clause_access(c, doc)
-            sized[f"{level}|clauses"] += 1
-            sized[f"{level}|texts"] += int(indexable(c))
-        sized[f"{doc.access}|documents"] += 1
-        counts = document_counts(doc, parts, lambda c: clause_access(c, doc))
-        return counts, dict(lengths), sized
+        return contribution(doc, clauses)
 
     def _count_into(
         self, state: dict[str, Any], lengths: dict[str, int], sized: Counter[str], sign: int
@@ -447,13 +309,13 @@ class MilvusWriter:
             "delete a document",
             self.client.delete,
             self.address.collection("documents"),
-            filter=f"doc_id == {_quote(doc_id)}",
+            filter=f"doc_id == {quote(doc_id)}",
         )
         call(
             "delete a document's clauses",
             self.client.delete,
             self.address.collection("clauses"),
-            filter=f"doc_id == {_quote(doc_id)}",
+            filter=f"doc_id == {quote(doc_id)}",
         )
 
     def _account(
@@ -482,12 +344,12 @@ class MilvusWriter:
     ) -> None:
         version = f"{int(state['generation']) + 1}.{uuid.uuid4().hex[:8]}"
         # Rows left by a writer that died are not any document's live version: drop them first.
-        keep = f" and version != {_quote(old_version)}" if old_version else ""
+        keep = f" and version != {quote(old_version)}" if old_version else ""
         call(
             "drop leftover rows",
             self.client.delete,
             self.address.collection("clauses"),
-            filter=f"doc_id == {_quote(doc.id)}{keep}",
+            filter=f"doc_id == {quote(doc.id)}{keep}",
         )
         ordered = sorted(doc.clauses, key=lambda c: c.order)
         label = document_label(doc)
@@ -503,34 +365,7 @@ class MilvusWriter:
             embedded = self.embedder.embed_passages([t for _, t in chunk])
             for (c, _), v in zip(chunk, np.asarray(embedded, dtype=np.float32), strict=True):
                 vectors[c.id] = v.tolist()
-        meta = doc.meta
-        rows = []
-        for pos, c in enumerate(ordered):
-            if not indexable(c):
-                continue
-            text, context = lexical_parts(c, label)
-            # Milvus wants one non-zero weight; no query term has this key.
-            sparse = document_vector(field_bags(text, context), avgdl, params) or {EMPTY_TERM: 1e-6}
-            rows.append(
-                {
-                    "pk": f"{version}|{c.id}",
-                    "clause_id": c.id,
-                    "doc_id": doc.id,
-                    "version": version,
-                    "pos": pos,
-                    "access": clause_access(c, doc),
-                    "doc_type": fold(meta.doc_type),
-                    "source": doc.source,
-                    "issuer": fold(f"{meta.issuer} {meta.parent_issuer}"),
-                    "date": meta.date,
-                    "iso_date": _iso(meta.date),
-                    "text_sha": shas[c.id],
-                    "dense": vectors.get(c.id) or reuse.get(shas[c.id]) or self._zero,
-                    "dense_ready": c.id in vectors or shas[c.id] in reuse,
-                    "sparse": sparse,
-                    "data": c.to_dict(),
-                }
-            )
+        rows = clause_rows(doc, ordered, version, params, avgdl, vectors, reuse, self._zero)
         for start in range(0, len(rows), ROW_BATCH):
             call(
                 "write clauses",
@@ -544,14 +379,14 @@ class MilvusWriter:
             "publish a document",
             self.client.upsert,
             self.address.collection("documents"),
-            [{"doc_id": doc.id, "version": version, "source": doc.source, "data": data, "vec": _dummy()}],
+            [{"doc_id": doc.id, "version": version, "source": doc.source, "data": data, "vec": dummy()}],
         )
         if old_version is not None:
             call(
                 "drop the replaced version",
                 self.client.delete,
                 self.address.collection("clauses"),
-                filter=f"doc_id == {_quote(doc.id)} and version == {_quote(old_version)}",
+                filter=f"doc_id == {quote(doc.id)} and version == {quote(old_version)}",
             )
 
     def _apply_terms(self, delta: Counter[str]) -> None:
@@ -563,7 +398,7 @@ class MilvusWriter:
                 "read term statistics",
                 self.client.query,
                 name,
-                filter=_in("key", batch),
+                filter=expr_in("key", batch),
                 output_fields=["key", "count"],
             )
             current = {r["key"]: int(r["count"]) for r in rows}
@@ -571,13 +406,13 @@ class MilvusWriter:
             for k in batch:
                 value = current.get(k, 0) + delta[k]
                 if value > 0:
-                    upserts.append({"key": k, "count": value, "vec": _dummy()})
+                    upserts.append({"key": k, "count": value, "vec": dummy()})
                 elif k in current:
                     zero.append(k)
             if upserts:
                 call("write term statistics", self.client.upsert, name, upserts)
             if zero:
-                call("drop term statistics", self.client.delete, name, filter=_in("key", zero))
+                call("drop term statistics", self.client.delete, name, filter=expr_in("key", zero))
 
     # --- recovery ----------------------------------------------------------------------------
     def _recover(self, state: dict[str, Any]) -> None:
@@ -586,12 +421,12 @@ class MilvusWriter:
         live = {d.id: v for d, v, _ in _live(self.address)}
         for doc_id in state["writing"].get("doc_ids", []):
             version = live.get(doc_id)
-            keep = f" and version != {_quote(version)}" if version else ""
+            keep = f" and version != {quote(version)}" if version else ""
             call(
                 "drop leftover rows",
                 self.client.delete,
                 self.address.collection("clauses"),
-                filter=f"doc_id == {_quote(doc_id)}{keep}",
+                filter=f"doc_id == {quote(doc_id)}{keep}",
             )
         fresh = self._new_state()
         fresh["manifest"] = state.get("manifest", fresh["manifest"])
@@ -617,25 +452,5 @@ class MilvusWriter:
         return totals
 
 
-def _dead(owner: str) -> bool:
-    """A lease taken on this machine by a process that no longer runs (killed mid-write)."""
-    host, _, rest = owner.partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 def _live(address: StoreAddress) -> list[tuple[Document, str, bool]]:
-    from index.milvus import live_documents
-
     return live_documents(address)
-
-
-__all__ = ["MilvusWriter", "PolicyQAError", "ensure_collections"]
