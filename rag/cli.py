@@ -148,10 +148,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler="eval.runner:run_eval")
 
     p = sub.add_parser("bench", help="throughput and latency benchmarks")
-    p.add_argument("--out", default=None, metavar="DIR", help="write bench.json here")
+    p.add_argument("--out", default=None, metavar="DIR", help="write bench.json (scale_bench.json/.md) here")
     p.add_argument("--quick", action="store_true", help="smaller synthetic sizes")
+    p.add_argument(
+        "--store",
+        dest="stores",
+        action="append",
+        metavar="URI",
+        help="scale bench: compare this Milvus store (http://host:port, repeatable) with the embedded "
+        "index on synthetic clauses; it must be empty and is left empty",
+    )
+    p.add_argument(
+        "--sizes",
+        default=None,
+        metavar="N,N",
+        help="scale bench sizes in clauses (default 10000,100000); alone, runs it on the embedded index",
+    )
     _index_arg(p)
-    p.set_defaults(handler="index.bench:run_bench")
+    p.set_defaults(handler="index.scale_bench:run_bench")
 
     return parser
 

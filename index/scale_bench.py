@@ -1,0 +1,446 @@
+"""`policyqa bench --store URI --sizes 10000,100000`: the embedded index and Milvus side by side.
+
+For each store (the embedded index in a temporary folder, always, as the reference; then every
+``--store URI``) the same synthetic corpus (``index.synthetic``) grows to each size in turn:
+ingest through ``open_writer`` in batches of 100 documents with a commit per batch (clauses/s and
+clause-text chars/s over the clauses that step added), then search and ask latency (p50/p95 over
+50 questions in the corpus's words, one client), then the resident memory of an API replica
+(``policyqa serve`` in a subprocess, after 50 questions). Both stores embed with ``HashEmbedder``
+so that the model's cost stays out of the store comparison; the real model's throughput is
+measured on its own and the table says what ingest would cost with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from index.bench import _cpu_count, _percentiles
+from index.synthetic import synthetic_document, synthetic_questions
+
+BATCH_DOCS = 100
+QUESTIONS = 50
+FAST_EMBEDDER = "hash-384"
+REAL_SAMPLE = 256  # clause texts embedded with the real model to measure its throughput
+EMBEDDED = "embedded"
+MILVUS_NOTE = """\
+**Milvus Lite is a single-process engine.** `milvus-lite server` runs the whole database (storage,
+index, search) in one process on this machine: it is not a cluster and does not shard, replicate or
+scale out, and its rows above say nothing about Milvus Standalone or Distributed. Milvus's own
+documentation presents Milvus Lite for "a quick demo of less than a million vectors" and recommends
+Milvus on Docker or Kubernetes for production (Run Milvus Lite Locally,
+https://milvus.io/docs/milvus_lite.md).
+
+For larger scales we rely on the figures Milvus publishes for its cluster (Milvus 2.2 Benchmark Test
+Report, https://milvus.io/docs/v2.2.x/benchmark.md; Milvus 2.2.0 on Kubernetes via Helm, Intel Xeon
+Gold 6226R; 1 million SIFT vectors of 128 dimensions, HNSW with M=8 and efConstruction=200; search
+with nq=1, topk=1, ef=64 from the Go SDK under 300 to 1,200 concurrent requests):
+
+| deployment | QPS | RT TP50 ms | RT TP99 ms |
+| --- | ---: | ---: | ---: |
+| standalone, 12 CPU cores | 7,522 | 79 | 127 |
+| cluster, 1 query node of 12 cores | 10,248 | 24 | 63 |
+| cluster, 1 query node of 8 cores | 7,153 | 83 | 127 |
+| cluster, 2 query-node replicas of 8 cores | 15,903 | 27 | 105 |
+| cluster, 4 query-node replicas of 8 cores | 19,281 | 40 | 109 |
+| cluster, 8 query-node replicas of 8 cores | 30,655 | 38 | 93 |
+| cluster, 1 query node of 32 cores | 20,281 | 28 | 63 |
+
+The same page reports, for Milvus 2.2.3, "billion-scale similarity search with little performance
+degradation" and "linear scalability when using multiple replicas". Those latencies are under
+hundreds of concurrent requests on 128-dimensional vectors and pure vector search; the rows above are
+one client, 384 dimensions, and whole search and ask requests (BM25, fusion, answering) on 2 cores
+shared with other work, so compare their growth from 10k to 100k clauses, not their values.
+"""
+
+
+# --- one store, one size -----------------------------------------------------------------------
+def cold_tokens() -> None:
+    """The word segmenter loaded, its per-text cache empty: no store gains from another's work."""
+    from index.lexical import tokenize
+
+    tokenize("khởi động bộ tách từ")
+    tokenize.cache_clear()
+
+
+def ingest(location: Any, embedder: Any, docs: list[Any], batch: int = BATCH_DOCS) -> dict[str, Any]:
+    """Upsert ``docs`` through the store's writer, one commit per ``batch`` documents."""
+    from index.stores import open_writer
+
+    cold_tokens()
+    clauses = sum(len(d.clauses) for d in docs)
+    chars = sum(len(c.text) for d in docs for c in d.clauses)
+    started = time.perf_counter()
+    with open_writer(location, embedder) as writer:
+        for start in range(0, len(docs), batch):
+            writer.upsert(docs[start : start + batch])
+            writer.commit()
+    seconds = time.perf_counter() - started
+    return {
+        "documents": len(docs),
+        "clauses": clauses,
+        "chars": chars,
+        "seconds": round(seconds, 2),
+        "clauses_per_s": round(clauses / seconds, 1),
+        "chars_per_s": round(chars / seconds),
+    }
+
+
+def time_search(location: Any, embedder: Any, questions: list[str]) -> dict[str, Any]:
+    from index.hybrid import HybridRetriever
+    from index.stores import open_reader
+
+    started = time.perf_counter()
+    store = open_reader(location, embedder)
+    open_s = time.perf_counter() - started
+    retriever = HybridRetriever(store, embedder)
+    retriever.run("khởi động", k=5)  # lazy structures outside the timings
+    cold_tokens()
+    ms = []
+    for q in questions:
+        t = time.perf_counter()
+        retriever.run(q, k=5)
+        ms.append((time.perf_counter() - t) * 1000)
+    return _percentiles(ms) | {"queries": len(ms), "open_s": round(open_s, 2)}
+
+
+def time_ask(location: Any, embedder: Any, questions: list[str]) -> dict[str, Any]:
+    from rag.pipeline import Assistant
+
+    started = time.perf_counter()
+    assistant = Assistant.open(location, embedder=embedder)
+    open_s = time.perf_counter() - started
+    t = time.perf_counter()
+    assistant.ask("Kế hoạch có những nhiệm vụ nào?")  # corpus statistics are built on first use
+    first_ms = (time.perf_counter() - t) * 1000
+    cold_tokens()
+    ms, abstained = [], 0
+    for q in questions:
+        t = time.perf_counter()
+        abstained += assistant.ask(q).abstained
+        ms.append((time.perf_counter() - t) * 1000)
+    return _percentiles(ms) | {
+        "questions": len(ms),
+        "abstained": abstained,
+        "open_s": round(open_s, 2),
+        "first_ask_ms": round(first_ms, 1),
+    }
+
+
+# --- an API replica ----------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def proc_status_mb(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM (peak) of a process, in MB, from /proc/PID/status."""
+    out: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out[key] = round(int(value.split()[0]) / 1024, 1)
+    return out
+
+
+def serve_command(location: Any, port: int) -> tuple[list[str], dict[str, str]]:
+    """`policyqa serve` on 127.0.0.1:port over this store, with the fast embedder and no caches."""
+    from index.stores import is_remote
+
+    env = dict(os.environ, POLICYQA_EMBEDDER=FAST_EMBEDDER, POLICYQA_RATE_LIMIT_PER_MINUTE="0")
+    env |= {"POLICYQA_ANSWER_CACHE_SIZE": "0", "POLICYQA_QUERY_CACHE_SIZE": "0"}
+    cmd = [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if is_remote(location):
+        env["POLICYQA_STORE"] = str(location)
+    else:
+        cmd += ["--index", str(location)]
+    return cmd, env
+
+
+def measure_replica(
+    location: Any, questions: list[str], log_path: Path, *, timeout_s: float = 900.0
+) -> dict[str, Any]:
+    """Start a replica, wait for /healthz, ask every question, read its memory, stop it."""
+    import httpx
+
+    from api.loadtest import wait_ready
+    from rag import config
+
+    port = free_port()
+    cmd, env = serve_command(location, port)
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            cwd=config.PROJECT_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_ready(base, timeout_s=timeout_s)
+        ready_s = time.perf_counter() - started
+        ready = proc_status_mb(proc.pid)
+        errors = 0
+        with httpx.Client(base_url=base, timeout=120) as client:
+            for q in questions:
+                errors += client.post("/api/ask", json={"question": q}).status_code != 200
+        after = proc_status_mb(proc.pid)
+    except Exception as exc:
+        tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+        raise RuntimeError(f"replica on {location} failed: {exc}\n{tail}") from exc
+    finally:
+        stop(proc)
+    return {
+        "ready_s": round(ready_s, 1),
+        "rss_ready_mb": ready.get("VmRSS"),
+        "rss_mb": after.get("VmRSS"),
+        "peak_mb": after.get("VmHWM"),
+        "questions": len(questions),
+        "errors": errors,
+    }
+
+
+def stop(proc: subprocess.Popen[bytes], grace_s: float = 15.0) -> None:
+    """SIGTERM the replica's own process group (started with a new session), then SIGKILL."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(grace_s)
+
+
+# --- the real model ----------------------------------------------------------------------------
+def real_embedder_rate(texts: list[str]) -> dict[str, Any]:
+    """The default model's passage throughput on ``texts`` (model load and first call excluded)."""
+    from index.embedders import E5Embedder
+
+    embedder = E5Embedder()
+    embedder.embed_passages(["khởi động mô hình"])
+    started = time.perf_counter()
+    embedder.embed_passages(texts)
+    seconds = time.perf_counter() - started
+    return {
+        "model": embedder.id,
+        "texts": len(texts),
+        "seconds": round(seconds, 2),
+        "clauses_per_s": round(len(texts) / seconds, 1),
+    }
+
+
+# --- the run -----------------------------------------------------------------------------------
+def corpus(sizes: Sequence[int], seed: int = 0) -> tuple[list[Any], dict[int, int]]:
+    """Documents for the largest size, and how many of them (a prefix) make each size."""
+    docs: list[Any] = []
+    cuts: dict[int, int] = {}
+    total = 0
+    for size in sorted(sizes):
+        while total < size:
+            doc = synthetic_document(len(docs), seed)
+            docs.append(doc)
+            total += len(doc.clauses)
+        cuts[size] = len(docs)
+    return docs, cuts
+
+
+def bench_store(
+    label: str, location: Any, docs: list[Any], cuts: dict[int, int], questions: list[str], work: Path
+) -> list[dict[str, Any]]:
+    """One store grown through every size: a row per size."""
+    from index.embedders import HashEmbedder
+    from index.stores import is_remote, known_documents
+    from rag.errors import PolicyQAError
+
+    if known := known_documents(location):
+        raise PolicyQAError(
+            f"{location} already holds {len(known)} documents: the bench needs an empty store"
+        )
+    embedder = HashEmbedder()  # one per store: no vector cached for one store serves the other
+    try:
+        return _grow(label, location, embedder, docs, cuts, questions, work)
+    finally:
+        if is_remote(location):  # leave it as found: without the synthetic documents
+            clear_store(location, [d.source for d in docs])
+
+
+def _grow(
+    label: str,
+    location: Any,
+    embedder: Any,
+    docs: list[Any],
+    cuts: dict[int, int],
+    questions: list[str],
+    work: Path,
+) -> list[dict[str, Any]]:
+    rows, done = [], 0
+    for size in sorted(cuts):
+        print(f"[{label}] ingest to {size:,} clauses ...", flush=True)
+        row: dict[str, Any] = {"store": label, "location": str(location), "size": size}
+        row["ingest"] = ingest(location, embedder, docs[done : cuts[size]])
+        done = cuts[size]
+        row["clauses"] = sum(len(d.clauses) for d in docs[:done])
+        row["documents"] = done
+        print(f"  {row['ingest']}\n[{label}] search and ask ...", flush=True)
+        row["search"] = time_search(location, embedder, questions)
+        row["ask"] = time_ask(location, embedder, questions)
+        gc.collect()
+        print(f"  search {row['search']}\n  ask {row['ask']}\n[{label}] replica ...", flush=True)
+        row["replica"] = measure_replica(location, questions, work / f"serve-{label}-{size}.log")
+        print(f"  {row['replica']}", flush=True)
+        rows.append(row)
+    return rows
+
+
+def clear_store(location: Any, sources: list[str]) -> None:
+    """Remove the synthetic documents from a store."""
+    from index.embedders import HashEmbedder
+    from index.stores import open_writer
+
+    with open_writer(location, HashEmbedder()) as writer:
+        writer.remove(sources)
+        writer.commit()
+
+
+def run_scale(
+    stores: Sequence[str], sizes: Sequence[int], out: Path | None, *, seed: int = 0, real_model: bool = True
+) -> dict[str, Any]:
+    from index.embedders import embedding_text
+    from index.stores import location_of
+
+    started = time.perf_counter()
+    results: dict[str, Any] = {
+        "machine": {"cpus": _cpu_count(), "python": platform.python_version(), "load": os.getloadavg()},
+        "embedder": FAST_EMBEDDER,
+        "batch_documents": BATCH_DOCS,
+    }
+    print(f"synthetic corpus for {max(sizes):,} clauses ...", flush=True)
+    t = time.perf_counter()
+    docs, cuts = corpus(sizes, seed)
+    gen_s = time.perf_counter() - t
+    n = sum(len(d.clauses) for d in docs)
+    results["corpus"] = {"documents": len(docs), "clauses": n, "generate_and_parse_s": round(gen_s, 1)}
+    questions = synthetic_questions(QUESTIONS, seed)
+    if real_model:
+        sample = [embedding_text(c, d.meta.label()) for d in docs[:5] for c in d.clauses][:REAL_SAMPLE]
+        print(f"real model on {len(sample)} clauses ...", flush=True)
+        results["real_embedder"] = real_embedder_rate(sample)
+    work = Path(tempfile.mkdtemp(prefix="policyqa-scale-"))
+    logs = out or work
+    logs.mkdir(parents=True, exist_ok=True)
+    rows: list[dict[str, Any]] = []
+    try:
+        rows += bench_store(EMBEDDED, work / "embedded", docs, cuts, questions, logs)
+        for uri in stores:
+            rows += bench_store(f"milvus {uri}", location_of(uri), docs, cuts, questions, logs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results["rows"] = rows
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    results["machine"]["load_end"] = os.getloadavg()
+    markdown = render_markdown(results)
+    print(markdown)
+    if out is not None:
+        (out / "scale_bench.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
+        (out / "scale_bench.md").write_text(markdown, encoding="utf-8")
+        print(f"wrote {out / 'scale_bench.json'} and {out / 'scale_bench.md'}")
+    return results
+
+
+# --- the report --------------------------------------------------------------------------------
+def _ms(r: dict[str, Any]) -> str:
+    return f"{r['p50_ms']:.1f} / {r['p95_ms']:.1f}"
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    head = "| store | clauses | ingest clauses/s | chars/s | search p50 / p95 ms | ask p50 / p95 ms | replica RSS MB |"
+    lines = ["# Store scale benchmark", "", head, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in results["rows"]:
+        ing, rep = r["ingest"], r["replica"]
+        lines.append(
+            f"| {r['store']} | {r['clauses']:,} | {ing['clauses_per_s']:,.0f} | {ing['chars_per_s']:,.0f} "
+            f"| {_ms(r['search'])} | {_ms(r['ask'])} | {rep['rss_mb']:,.0f} |"
+        )
+    lines += ["", "Details per row:", ""]
+    lines += [
+        "| store | clauses | ingest s (clauses added) | reader open s | first ask ms | abstained "
+        "| replica ready s | replica RSS ready / after / peak MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results["rows"]:
+        ing, rep, ask = r["ingest"], r["replica"], r["ask"]
+        lines.append(
+            f"| {r['store']} | {r['clauses']:,} | {ing['seconds']} ({ing['clauses']:,}) "
+            f"| {r['search']['open_s']} | {ask['first_ask_ms']:,.0f} | {ask['abstained']}/{ask['questions']} "
+            f"| {rep['ready_s']} | {rep['rss_ready_mb']:,.0f} / {rep['rss_mb']:,.0f} / {rep['peak_mb']:,.0f} |"
+        )
+    m, c = results["machine"], results["corpus"]
+    lines += [
+        "",
+        f"Synthetic corpus: {c['documents']:,} plans, {c['clauses']:,} clauses, generated and parsed in "
+        f"{c['generate_and_parse_s']} s. Each size grows the same store: ingest figures are over the "
+        f"clauses that step added, in commits of {results['batch_documents']} documents. Both stores "
+        f"embed with `{results['embedder']}` (hashed words, no model); latencies are one client over "
+        f"{QUESTIONS} questions; replica RSS is `policyqa serve` (one worker, answer cache off) after "
+        f"{QUESTIONS} /api/ask requests. Machine: {m['cpus']} cores, Python {m['python']}, load "
+        f"{m['load'][0]:.2f} at the start and {m['load_end'][0]:.2f} at the end (shared).",
+    ]
+    if real := results.get("real_embedder"):
+        per_100k = 100_000 / real["clauses_per_s"]
+        lines += [
+            "",
+            f"With the real model (`{real['model']}`, {real['clauses_per_s']:.1f} clauses/s on "
+            f"{real['texts']} clause texts here), embedding alone would cap ingest at that rate: "
+            f"{per_100k / 60:,.0f} minutes for 100,000 clauses on this machine, whichever store.",
+        ]
+    if any(r["store"] != EMBEDDED for r in results["rows"]):
+        lines += ["", MILVUS_NOTE]
+    return "\n".join(lines) + "\n"
+
+
+def parse_sizes(text: str) -> list[int]:
+    from rag.errors import PolicyQAError
+
+    try:
+        sizes = sorted({int(s.strip().replace("_", "")) for s in text.split(",") if s.strip()})
+    except ValueError:
+        sizes = []
+    if not sizes or sizes[0] < 1:
+        raise PolicyQAError(f"--sizes wants positive clause counts, e.g. 10000,100000; not {text!r}")
+    return sizes
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """`policyqa bench`: with ``--store`` or ``--sizes`` the scale bench, else ``index.bench``."""
+    stores, sizes = getattr(args, "stores", None), getattr(args, "sizes", None)
+    if not stores and not sizes:
+        from index.bench import run_bench as run_plain
+
+        return run_plain(args)
+    from index.stores import is_remote
+
+    if bad := [s for s in stores or [] if not is_remote(s)]:
+        from rag.errors import PolicyQAError
+
+        raise PolicyQAError(f"--store wants a Milvus URI (http://host:port), not {bad[0]!r}")
+    out = Path(args.out) if getattr(args, "out", None) else None
+    run_scale(stores or [], parse_sizes(sizes or "10000,100000"), out)
+    return 0
