@@ -35,6 +35,8 @@ from index.synthetic import synthetic_document, synthetic_questions
 BATCH_DOCS = 100
 FAST_EMBEDDER = "hash-384"
 REAL_SAMPLE = 256  # clause texts embedded with the real model to measure its throughput
+BENCH_STORE_NAME = "policyqa_scalebench"  # the Milvus store name (collection prefix) the bench uses
+MILVUS_COLLECTIONS = ("clauses", "documents", "terms", "state")  # index/milvus.py's, per store name
 
 
 # --- one store, one size -----------------------------------------------------------------------
@@ -129,16 +131,11 @@ def proc_status_mb(pid: int) -> dict[str, float]:
 
 def serve_command(location: Any, port: int) -> tuple[list[str], dict[str, str]]:
     """`policyqa serve` on 127.0.0.1:port over this store, with the fast embedder and no caches."""
-    from index.stores import is_remote
-
     env = dict(os.environ, POLICYQA_EMBEDDER=FAST_EMBEDDER, POLICYQA_RATE_LIMIT_PER_MINUTE="0")
     env |= {"POLICYQA_ANSWER_CACHE_SIZE": "0", "POLICYQA_QUERY_CACHE_SIZE": "0"}
     cmd = [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    if is_remote(location):
-        env["POLICYQA_STORE"] = str(location)
-    else:
-        cmd += ["--index", str(location)]
-    return cmd, env
+    env["POLICYQA_STORE"] = str(location)  # for worker processes; --store is what serve reads
+    return cmd + ["--store", str(location)], env
 
 
 def measure_replica(
@@ -235,7 +232,7 @@ def corpus(sizes: Sequence[int], seed: int = 0) -> tuple[list[Any], dict[int, in
 def bench_store(
     label: str, location: Any, docs: list[Any], cuts: dict[int, int], questions: list[str], work: Path
 ) -> list[dict[str, Any]]:
-    """One store grown through every size: a row per size."""
+    """One store grown through every size: a row per size. A Milvus store is left as found."""
     from index.embedders import HashEmbedder
     from index.stores import is_remote, known_documents
     from rag.errors import PolicyQAError
@@ -244,12 +241,44 @@ def bench_store(
         raise PolicyQAError(
             f"{location} already holds {len(known)} documents: the bench needs an empty store"
         )
+    created = is_remote(location) and not milvus_exists(location)
     embedder = HashEmbedder()  # one per store: no vector cached for one store serves the other
     try:
         return _grow(label, location, embedder, docs, cuts, questions, work)
     finally:
-        if is_remote(location):  # leave it as found: without the synthetic documents
+        if created:
+            drop_milvus(location)
+        elif is_remote(location):
             clear_store(location, [d.source for d in docs])
+
+
+def bench_location(uri: str) -> str:
+    """A Milvus URI with the bench's own store name (``?name=``) unless it names one."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from index.stores import location_of
+
+    location = str(location_of(uri))
+    if "name" in parse_qs(urlsplit(location).query):
+        return location
+    return location + ("&" if "?" in location else "?") + f"name={BENCH_STORE_NAME}"
+
+
+def milvus_exists(location: str) -> bool:
+    from index.milvus import StoreAddress, read_state
+
+    return read_state(StoreAddress.parse(location)) is not None
+
+
+def drop_milvus(location: str) -> None:
+    """Drop the collections the bench created (its own store name: nobody else's data)."""
+    from index.milvus import StoreAddress, client
+
+    address = StoreAddress.parse(location)
+    c = client(address)
+    for kind in MILVUS_COLLECTIONS:
+        if c.has_collection(address.collection(kind)):
+            c.drop_collection(address.collection(kind))
 
 
 def _grow(
@@ -274,7 +303,8 @@ def _grow(
         row["ask"] = time_ask(location, embedder, questions)
         gc.collect()
         print(f"  search {row['search']}\n  ask {row['ask']}\n[{label}] replica ...", flush=True)
-        row["replica"] = measure_replica(location, questions, work / f"serve-{label}-{size}.log")
+        slug = "".join(ch if ch.isalnum() else "-" for ch in label)
+        row["replica"] = measure_replica(location, questions, work / f"serve-{slug}-{size}.log")
         print(f"  {row['replica']}", flush=True)
         rows.append(row)
     return rows
@@ -294,7 +324,6 @@ def run_scale(
     stores: Sequence[str], sizes: Sequence[int], out: Path | None, *, seed: int = 0, real_model: bool = True
 ) -> dict[str, Any]:
     from index.embedders import embedding_text
-    from index.stores import location_of
 
     started = time.perf_counter()
     results: dict[str, Any] = {
@@ -319,8 +348,10 @@ def run_scale(
     rows: list[dict[str, Any]] = []
     try:
         rows += bench_store(EMBEDDED, work / "embedded", docs, cuts, questions, logs)
-        for uri in stores:
-            rows += bench_store(f"milvus {uri}", location_of(uri), docs, cuts, questions, logs)
+        for n, uri in enumerate(stores, 1):
+            location = bench_location(uri)
+            label = "milvus" if len(stores) == 1 else f"milvus-{n}"
+            rows += bench_store(label, location, docs, cuts, questions, logs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["rows"] = rows

@@ -18,7 +18,7 @@ https://milvus.io/docs/milvus_lite.md).
 For larger scales we rely on the figures Milvus publishes for its cluster (Milvus 2.2 Benchmark Test
 Report, https://milvus.io/docs/v2.2.x/benchmark.md; Milvus 2.2.0 on Kubernetes via Helm, Intel Xeon
 Gold 6226R; 1 million SIFT vectors of 128 dimensions, HNSW with M=8 and efConstruction=200; search
-with nq=1, topk=1, ef=64 from the Go SDK under 300 to 1,200 concurrent requests):
+with nq=1, topk=1, ef=64 from the Go SDK, 300 to 1,200 concurrent requests where the report says):
 
 | deployment | QPS | RT TP50 ms | RT TP99 ms |
 | --- | ---: | ---: | ---: |
@@ -66,7 +66,14 @@ def render_markdown(results: dict[str, Any]) -> str:
             f"| {rep['ready_s']} | {rep['rss_ready_mb']:,.0f} / {rep['rss_mb']:,.0f} / {rep['peak_mb']:,.0f} |"
         )
     m, c = results["machine"], results["corpus"]
+    where = {r["store"]: r["location"] for r in results["rows"]}
     lines += [
+        "",
+        "Stores: "
+        + "; ".join(
+            f"{k} = a temporary folder" if k == EMBEDDED else f"{k} = `{v}`" for k, v in where.items()
+        )
+        + ".",
         "",
         f"Synthetic corpus: {c['documents']:,} plans, {c['clauses']:,} clauses, generated and parsed in "
         f"{c['generate_and_parse_s']} s. Each size grows the same store: ingest figures are over the "

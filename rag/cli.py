@@ -164,7 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N,N",
         help="scale bench sizes in clauses (default 10000,100000); alone, runs it on the embedded index",
     )
-    _index_arg(p)
+    # Not _index_arg: here --store names stores to compare (repeatable); both benches build their
+    # own indexes in temporary folders, so --index is accepted and unused.
+    p.add_argument("--index", metavar="DIR", default=None, help=argparse.SUPPRESS)
     p.set_defaults(handler="index.scale_bench:run_bench")
 
     return parser
