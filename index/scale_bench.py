@@ -18,23 +18,21 @@ import json
 import os
 import platform
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from index.bench import _cpu_count, _percentiles
+from index.scale_replica import FAST_EMBEDDER, measure_replica, timed
 from index.scale_report import EMBEDDED, QUESTIONS, render_markdown
 from index.synthetic import synthetic_document, synthetic_questions
 
 BATCH_DOCS = 100
-FAST_EMBEDDER = "hash-384"
 REAL_SAMPLE = 256  # clause texts embedded with the real model to measure its throughput
+PASS_BUDGET_S = 120.0  # seconds per latency pass (search, ask, replica asks), MIN_TIMED at least
 BENCH_STORE_NAME = "policyqa_scalebench"  # the Milvus store name (collection prefix) the bench uses
 MILVUS_COLLECTIONS = ("clauses", "documents", "terms", "state")  # index/milvus.py's, per store name
 
@@ -71,7 +69,7 @@ def ingest(location: Any, embedder: Any, docs: list[Any], batch: int = BATCH_DOC
     }
 
 
-def time_search(location: Any, embedder: Any, questions: list[str]) -> dict[str, Any]:
+def time_search(location: Any, embedder: Any, questions: list[str], budget_s: float) -> dict[str, Any]:
     from index.hybrid import HybridRetriever
     from index.stores import open_reader
 
@@ -81,15 +79,11 @@ def time_search(location: Any, embedder: Any, questions: list[str]) -> dict[str,
     retriever = HybridRetriever(store, embedder)
     retriever.run("khởi động", k=5)  # lazy structures outside the timings
     cold_tokens()
-    ms = []
-    for q in questions:
-        t = time.perf_counter()
-        retriever.run(q, k=5)
-        ms.append((time.perf_counter() - t) * 1000)
+    ms = timed(questions, lambda q: retriever.run(q, k=5), budget_s)
     return _percentiles(ms) | {"queries": len(ms), "open_s": round(open_s, 2)}
 
 
-def time_ask(location: Any, embedder: Any, questions: list[str]) -> dict[str, Any]:
+def time_ask(location: Any, embedder: Any, questions: list[str], budget_s: float) -> dict[str, Any]:
     from rag.pipeline import Assistant
 
     started = time.perf_counter()
@@ -99,101 +93,15 @@ def time_ask(location: Any, embedder: Any, questions: list[str]) -> dict[str, An
     assistant.ask("Kế hoạch có những nhiệm vụ nào?")  # corpus statistics are built on first use
     first_ms = (time.perf_counter() - t) * 1000
     cold_tokens()
-    ms, abstained = [], 0
-    for q in questions:
-        t = time.perf_counter()
-        abstained += assistant.ask(q).abstained
-        ms.append((time.perf_counter() - t) * 1000)
+    answers: list[Any] = []
+    ms = timed(questions, lambda q: answers.append(assistant.ask(q)), budget_s)
+    abstained = sum(a.abstained for a in answers)
     return _percentiles(ms) | {
         "questions": len(ms),
         "abstained": abstained,
         "open_s": round(open_s, 2),
         "first_ask_ms": round(first_ms, 1),
     }
-
-
-# --- an API replica ----------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def proc_status_mb(pid: int) -> dict[str, float]:
-    """VmRSS and VmHWM (peak) of a process, in MB, from /proc/PID/status."""
-    out: dict[str, float] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            out[key] = round(int(value.split()[0]) / 1024, 1)
-    return out
-
-
-def serve_command(location: Any, port: int) -> tuple[list[str], dict[str, str]]:
-    """`policyqa serve` on 127.0.0.1:port over this store, with the fast embedder and no caches."""
-    env = dict(os.environ, POLICYQA_EMBEDDER=FAST_EMBEDDER, POLICYQA_RATE_LIMIT_PER_MINUTE="0")
-    env |= {"POLICYQA_ANSWER_CACHE_SIZE": "0", "POLICYQA_QUERY_CACHE_SIZE": "0"}
-    cmd = [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    env["POLICYQA_STORE"] = str(location)  # for worker processes; --store is what serve reads
-    return cmd + ["--store", str(location)], env
-
-
-def measure_replica(
-    location: Any, questions: list[str], log_path: Path, *, timeout_s: float = 900.0
-) -> dict[str, Any]:
-    """Start a replica, wait for /healthz, ask every question, read its memory, stop it."""
-    import httpx
-
-    from api.loadtest import wait_ready
-    from rag import config
-
-    port = free_port()
-    cmd, env = serve_command(location, port)
-    base = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            cmd,
-            env=env,
-            cwd=config.PROJECT_ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_ready(base, timeout_s=timeout_s)
-        ready_s = time.perf_counter() - started
-        ready = proc_status_mb(proc.pid)
-        errors = 0
-        with httpx.Client(base_url=base, timeout=120) as client:
-            for q in questions:
-                errors += client.post("/api/ask", json={"question": q}).status_code != 200
-        after = proc_status_mb(proc.pid)
-    except Exception as exc:
-        tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
-        raise RuntimeError(f"replica on {location} failed: {exc}\n{tail}") from exc
-    finally:
-        stop(proc)
-    return {
-        "ready_s": round(ready_s, 1),
-        "rss_ready_mb": ready.get("VmRSS"),
-        "rss_mb": after.get("VmRSS"),
-        "peak_mb": after.get("VmHWM"),
-        "questions": len(questions),
-        "errors": errors,
-    }
-
-
-def stop(proc: subprocess.Popen[bytes], grace_s: float = 15.0) -> None:
-    """SIGTERM the replica's own process group (started with a new session), then SIGKILL."""
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(grace_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(grace_s)
 
 
 # --- the real model ----------------------------------------------------------------------------
@@ -229,9 +137,18 @@ def corpus(sizes: Sequence[int], seed: int = 0) -> tuple[list[Any], dict[int, in
     return docs, cuts
 
 
-def bench_store(
-    label: str, location: Any, docs: list[Any], cuts: dict[int, int], questions: list[str], work: Path
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Plan:
+    """What every store is run through: the corpus, its cuts per size, the questions, the budget."""
+
+    docs: list[Any]
+    cuts: dict[int, int]  # size -> how many of ``docs`` (a prefix) make it
+    questions: list[str]
+    logs: Path  # replica logs
+    budget_s: float = PASS_BUDGET_S
+
+
+def bench_store(label: str, location: Any, plan: Plan) -> list[dict[str, Any]]:
     """One store grown through every size: a row per size. A Milvus store is left as found."""
     from index.embedders import HashEmbedder
     from index.stores import is_remote, known_documents
@@ -244,12 +161,12 @@ def bench_store(
     created = is_remote(location) and not milvus_exists(location)
     embedder = HashEmbedder()  # one per store: no vector cached for one store serves the other
     try:
-        return _grow(label, location, embedder, docs, cuts, questions, work)
+        return _grow(label, location, embedder, plan)
     finally:
         if created:
             drop_milvus(location)
         elif is_remote(location):
-            clear_store(location, [d.source for d in docs])
+            clear_store(location, [d.source for d in plan.docs])
 
 
 def bench_location(uri: str) -> str:
@@ -281,15 +198,8 @@ def drop_milvus(location: str) -> None:
             c.drop_collection(address.collection(kind))
 
 
-def _grow(
-    label: str,
-    location: Any,
-    embedder: Any,
-    docs: list[Any],
-    cuts: dict[int, int],
-    questions: list[str],
-    work: Path,
-) -> list[dict[str, Any]]:
+def _grow(label: str, location: Any, embedder: Any, plan: Plan) -> list[dict[str, Any]]:
+    docs, cuts, questions, budget = plan.docs, plan.cuts, plan.questions, plan.budget_s
     rows, done = [], 0
     for size in sorted(cuts):
         print(f"[{label}] ingest to {size:,} clauses ...", flush=True)
@@ -299,12 +209,13 @@ def _grow(
         row["clauses"] = sum(len(d.clauses) for d in docs[:done])
         row["documents"] = done
         print(f"  {row['ingest']}\n[{label}] search and ask ...", flush=True)
-        row["search"] = time_search(location, embedder, questions)
-        row["ask"] = time_ask(location, embedder, questions)
+        row["search"] = time_search(location, embedder, questions, budget)
+        row["ask"] = time_ask(location, embedder, questions, budget)
         gc.collect()
         print(f"  search {row['search']}\n  ask {row['ask']}\n[{label}] replica ...", flush=True)
         slug = "".join(ch if ch.isalnum() else "-" for ch in label)
-        row["replica"] = measure_replica(location, questions, work / f"serve-{slug}-{size}.log")
+        log = plan.logs / f"serve-{slug}-{size}.log"
+        row["replica"] = measure_replica(location, questions, log, budget)
         print(f"  {row['replica']}", flush=True)
         rows.append(row)
     return rows
@@ -321,7 +232,13 @@ def clear_store(location: Any, sources: list[str]) -> None:
 
 
 def run_scale(
-    stores: Sequence[str], sizes: Sequence[int], out: Path | None, *, seed: int = 0, real_model: bool = True
+    stores: Sequence[str],
+    sizes: Sequence[int],
+    out: Path | None,
+    *,
+    seed: int = 0,
+    real_model: bool = True,
+    budget_s: float = PASS_BUDGET_S,
 ) -> dict[str, Any]:
     from index.embedders import embedding_text
 
@@ -330,6 +247,7 @@ def run_scale(
         "machine": {"cpus": _cpu_count(), "python": platform.python_version(), "load": os.getloadavg()},
         "embedder": FAST_EMBEDDER,
         "batch_documents": BATCH_DOCS,
+        "pass_budget_s": budget_s,
     }
     print(f"synthetic corpus for {max(sizes):,} clauses ...", flush=True)
     t = time.perf_counter()
@@ -347,11 +265,12 @@ def run_scale(
     logs.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
     try:
-        rows += bench_store(EMBEDDED, work / "embedded", docs, cuts, questions, logs)
+        plan = Plan(docs, cuts, questions, logs, budget_s)
+        rows += bench_store(EMBEDDED, work / "embedded", plan)
         for n, uri in enumerate(stores, 1):
             location = bench_location(uri)
             label = "milvus" if len(stores) == 1 else f"milvus-{n}"
-            rows += bench_store(label, location, docs, cuts, questions, logs)
+            rows += bench_store(label, location, plan)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["rows"] = rows
@@ -392,5 +311,6 @@ def run_bench(args: argparse.Namespace) -> int:
 
         raise PolicyQAError(f"--store wants a Milvus URI (http://host:port), not {bad[0]!r}")
     out = Path(args.out) if getattr(args, "out", None) else None
-    run_scale(stores or [], parse_sizes(sizes or "10000,100000"), out)
+    budget = float(getattr(args, "max_seconds", None) or PASS_BUDGET_S)
+    run_scale(stores or [], parse_sizes(sizes or "10000,100000"), out, budget_s=budget)
     return 0

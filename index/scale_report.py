@@ -55,14 +55,15 @@ def render_markdown(results: dict[str, Any]) -> str:
     lines += ["", "Details per row:", ""]
     lines += [
         "| store | clauses | ingest s (clauses added) | reader open s | first ask ms | abstained "
-        "| replica ready s | replica RSS ready / after / peak MB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| timed search / ask / replica | replica ready s | replica RSS ready / after / peak MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results["rows"]:
         ing, rep, ask = r["ingest"], r["replica"], r["ask"]
         lines.append(
             f"| {r['store']} | {r['clauses']:,} | {ing['seconds']} ({ing['clauses']:,}) "
             f"| {r['search']['open_s']} | {ask['first_ask_ms']:,.0f} | {ask['abstained']}/{ask['questions']} "
+            f"| {r['search']['queries']} / {ask['questions']} / {rep['questions']} "
             f"| {rep['ready_s']} | {rep['rss_ready_mb']:,.0f} / {rep['rss_mb']:,.0f} / {rep['peak_mb']:,.0f} |"
         )
     m, c = results["machine"], results["corpus"]
@@ -79,8 +80,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"{c['generate_and_parse_s']} s. Each size grows the same store: ingest figures are over the "
         f"clauses that step added, in commits of {results['batch_documents']} documents. Both stores "
         f"embed with `{results['embedder']}` (hashed words, no model); latencies are one client over "
-        f"{QUESTIONS} questions; replica RSS is `policyqa serve` (one worker, answer cache off) after "
-        f"{QUESTIONS} /api/ask requests. Machine: {m['cpus']} cores, Python {m['python']}, load "
+        f"up to {QUESTIONS} questions (a pass ends after {results['pass_budget_s']:.0f} s and at least 3); "
+        f"replica RSS is `policyqa serve` (one worker, answer cache off) after as many /api/ask requests. Machine: {m['cpus']} cores, Python {m['python']}, load "
         f"{m['load'][0]:.2f} at the start and {m['load_end'][0]:.2f} at the end (shared).",
     ]
     if real := results.get("real_embedder"):

@@ -164,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N,N",
         help="scale bench sizes in clauses (default 10000,100000); alone, runs it on the embedded index",
     )
+    p.add_argument(
+        "--max-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="scale bench: end each latency pass (search, ask, replica) after S seconds and at least "
+        "3 questions of its 50 (default 120)",
+    )
     # Not _index_arg: here --store names stores to compare (repeatable); both benches build their
     # own indexes in temporary folders, so --index is accepted and unused.
     p.add_argument("--index", metavar="DIR", default=None, help=argparse.SUPPRESS)

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from index.embedders import HashEmbedder, get_embedder
-from index.scale_bench import corpus, parse_sizes, real_embedder_rate, run_bench, run_scale
+from index.scale_bench import (
+    bench_location,
+    corpus,
+    parse_sizes,
+    real_embedder_rate,
+    run_bench,
+    run_scale,
+)
+from index.scale_replica import free_port
 from index.synthetic import synthetic_document, synthetic_documents, synthetic_questions, synthetic_text
 from rag.cli import build_parser
 from rag.errors import PolicyQAError
@@ -84,6 +99,9 @@ def test_the_bench_command_takes_stores_and_sizes() -> None:
         parse_sizes("ten")
     with pytest.raises(PolicyQAError, match="Milvus URI"):
         run_bench(build_parser().parse_args(["bench", "--store", "var/index"]))
+    # The bench writes under its own store name unless the URI names one.
+    assert bench_location("http://127.0.0.1:19530/") == "http://127.0.0.1:19530?name=policyqa_scalebench"
+    assert bench_location("http://h:1?name=mine") == "http://h:1?name=mine"
 
 
 def test_a_tiny_run_fills_every_column(tmp_path: Path) -> None:
@@ -100,3 +118,46 @@ def test_a_tiny_run_fills_every_column(tmp_path: Path) -> None:
     assert len(cells) == 7 and all(cells)
     assert json.loads((tmp_path / "scale_bench.json").read_text(encoding="utf-8"))["rows"][0]["size"] == 300
     assert "single-process" not in "\n".join(table)  # the Milvus note comes with Milvus rows only
+
+
+@pytest.fixture()
+def milvus_lite(tmp_path: Path) -> Iterator[str]:
+    """`milvus-lite server` on a free loopback port (its own process group, stopped after)."""
+    if shutil.which("milvus-lite") is None:
+        pytest.skip("milvus-lite is not installed (dev extra)")
+    port = free_port()
+    cmd = ["milvus-lite", "server", "--data-dir", str(tmp_path / "milvus"), "--host", "127.0.0.1"]
+    proc = subprocess.Popen([*cmd, "--port", str(port)], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "milvus-lite did not start"
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(15)
+
+
+@pytest.mark.slow
+def test_a_tiny_run_on_milvus_lite_compares_both_stores(tmp_path: Path, milvus_lite: str) -> None:
+    from pymilvus import MilvusClient
+
+    results = run_scale([milvus_lite], [300], tmp_path / "out", real_model=False)
+    embedded, milvus = results["rows"]
+    assert (embedded["store"], milvus["store"]) == ("embedded", "milvus")
+    assert milvus["clauses"] == embedded["clauses"] and milvus["ingest"]["clauses_per_s"] > 0
+    assert milvus["search"]["p50_ms"] > 0 and milvus["ask"]["p50_ms"] > 0
+    assert milvus["replica"]["errors"] == 0 and milvus["replica"]["rss_mb"] > 50
+    assert milvus["ask"]["abstained"] < milvus["ask"]["questions"]  # it answers from the store
+    table = (tmp_path / "out" / "scale_bench.md").read_text(encoding="utf-8")
+    assert "single-process" in table and "https://milvus.io/docs/v2.2.x/benchmark.md" in table
+    assert MilvusClient(uri=milvus_lite).list_collections() == []  # the bench's store was dropped
