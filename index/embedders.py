@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import threading
+import zlib
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from pathlib import Path
@@ -349,11 +350,41 @@ class SentenceTransformerEmbedder(Embedder):
         )
 
 
+class HashEmbedder(Embedder):
+    """Signed hashed bag of words and word pairs in ``dim`` buckets: no model, deterministic,
+    tens of thousands of texts a second. For benchmarks and tests of the stores (spec "hash-384"),
+    never for answering: it knows spelling, not meaning."""
+
+    def __init__(self, dim: int = 384, *, batch_size: int = 256, cache_dir: Path | None = None) -> None:
+        super().__init__(batch_size=batch_size, cache_dir=cache_dir)
+        self._dim = dim
+
+    @property
+    def id(self) -> str:
+        return f"hash-{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _embed(self, texts: list[str], kind: Kind) -> np.ndarray:
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = text.lower().split() or [""]
+            grams = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+            for gram in grams:
+                h = zlib.crc32(gram.encode("utf-8"))
+                out[row, h % self._dim] += 1.0 if h & 0x80000000 else -1.0
+        out[:, 0] += 1e-3  # never the zero vector, whatever the text
+        return out
+
+
 _SHARED: dict[str, Embedder] = {}
 
 
 def get_embedder(spec: str | None = None) -> Embedder:
-    """None / "e5" -> E5Embedder; "st:PATH_OR_ID" -> SentenceTransformerEmbedder.
+    """None / "e5" -> E5Embedder; "st:PATH_OR_ID" -> SentenceTransformerEmbedder; "hash-DIM" ->
+    HashEmbedder (benchmarks and tests only).
 
     Without a spec, $POLICYQA_EMBEDDER decides. Instances are shared per spec in the process
     (models are expensive to load).
@@ -365,10 +396,12 @@ def get_embedder(spec: str | None = None) -> Embedder:
         embedder: Embedder = E5Embedder()
     elif spec.startswith("st:"):
         embedder = SentenceTransformerEmbedder(spec[3:])
+    elif spec == "hash" or (spec.startswith("hash-") and spec[5:].isdigit()):
+        embedder = HashEmbedder(int(spec[5:]) if spec != "hash" else 384)
     else:
         from rag.errors import PolicyQAError
 
-        raise PolicyQAError(f"unknown embedder {spec!r}; use 'e5' or 'st:MODEL_PATH_OR_ID'")
+        raise PolicyQAError(f"unknown embedder {spec!r}; use 'e5', 'st:MODEL_PATH_OR_ID' or 'hash-384'")
     _SHARED[spec] = embedder
     return embedder
 

@@ -172,10 +172,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler="eval.runner:run_eval")
 
     p = sub.add_parser("bench", help="throughput and latency benchmarks")
-    p.add_argument("--out", default=None, metavar="DIR", help="write bench.json here")
+    p.add_argument("--out", default=None, metavar="DIR", help="write bench.json (scale_bench.json/.md) here")
     p.add_argument("--quick", action="store_true", help="smaller synthetic sizes")
-    _index_arg(p)
-    p.set_defaults(handler="index.bench:run_bench")
+    p.add_argument(
+        "--store",
+        dest="stores",
+        action="append",
+        metavar="URI",
+        help="scale bench: compare this Milvus store (http://host:port, repeatable) with the embedded "
+        "index on synthetic clauses; it must be empty and is left empty",
+    )
+    p.add_argument(
+        "--sizes",
+        default=None,
+        metavar="N,N",
+        help="scale bench sizes in clauses (default 10000,100000); alone, runs it on the embedded index",
+    )
+    p.add_argument(
+        "--max-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="scale bench: end each latency pass (search, ask, replica) after S seconds and at least "
+        "3 questions of its 50 (default 120)",
+    )
+    # Not _index_arg: here --store names stores to compare (repeatable); both benches build their
+    # own indexes in temporary folders, so --index is accepted and unused.
+    p.add_argument("--index", metavar="DIR", default=None, help=argparse.SUPPRESS)
+    p.set_defaults(handler="index.scale_bench:run_bench")
 
     return parser
 
