@@ -236,7 +236,7 @@ class HybridRetriever:
         scores: dict[str, float] = {}
         for cid, score in ranked:
             clause = store.clause(cid)
-            doc = store.document(clause.doc_id) if clause else None
+            doc = store.document_meta(clause.doc_id) if clause else None
             if clause is None or doc is None:
                 scores[cid] = score
                 continue

@@ -124,6 +124,10 @@ class MilvusStore:
         full.stored_clauses = 0
         return full
 
+    def document_meta(self, doc_id: str) -> Document | None:
+        """The document's metadata, without its clauses (held in memory: no round trip)."""
+        return self._by_id.get(doc_id)
+
     def document_by_source(self, source: str) -> Document | None:
         doc = self._by_source.get(source)
         return self.document(doc.id) if doc else None

@@ -229,6 +229,10 @@ class IndexStore:
     def document_by_source(self, source: str) -> Document | None:
         return self._by_source.get(source)
 
+    def document_meta(self, doc_id: str) -> Document | None:
+        """The document for its metadata only (cheap on every store; clauses may be left out)."""
+        return self._by_id.get(doc_id)
+
     def clause(self, clause_id: str) -> Clause | None:
         return self._clauses.get(clause_id)
 

@@ -118,7 +118,7 @@ class Assistant:
 
     def reference(self, clause: Clause) -> str:
         """The clause's formal reference ("mục 2 phần II Kế hoạch số … của UBND tỉnh …")."""
-        doc = self._snapshot.store.document(clause.doc_id)
+        doc = self._snapshot.store.document_meta(clause.doc_id)
         return formal_reference(clause, doc.meta) if doc else ""
 
     def ask(
@@ -164,7 +164,7 @@ class Assistant:
         Not usable when the follow-up can name its document no other way and that document is
         not readable (or does not exist: the same answer, so nothing is learnt about other levels).
         """
-        doc = store.document(resolution.doc_id) if resolution.doc_id else None
+        doc = store.document_meta(resolution.doc_id) if resolution.doc_id else None
         readable = doc is not None and (
             filters is None or filters.access is None or doc.access in filters.access
         )
@@ -219,7 +219,7 @@ class Assistant:
         """The clause and its neighbours (n before and after, in document order, the clause included)."""
         store = self._snapshot.store
         clause = store.clause(clause_id)
-        doc = store.document(clause.doc_id) if clause is not None else None
+        doc = store.document_meta(clause.doc_id) if clause is not None else None
         # The document's level is what counts (a clause record may carry the default).
         if clause is None or doc is None or (access is not None and doc.access not in access):
             raise NotFoundError(f"no clause {clause_id!r}")
@@ -240,7 +240,7 @@ class Assistant:
         return registry_for(view.answerer.view)
 
     def document_label(self, doc_id: str) -> str:
-        doc = self._snapshot.store.document(doc_id)
+        doc = self._snapshot.store.document_meta(doc_id)
         return doc.meta.label() if doc else ""
 
     # --- writing -------------------------------------------------------------------------
