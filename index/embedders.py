@@ -364,6 +364,10 @@ class HashEmbedder(Embedder):
         return f"hash-{self._dim}"
 
     @property
+    def spec(self) -> str:
+        return self.id  # get_embedder("hash-384") builds the same model in a Ray worker
+
+    @property
     def dim(self) -> int:
         return self._dim
 

@@ -82,6 +82,7 @@ def test_the_hash_embedder_is_deterministic_and_normalised() -> None:
     spec = get_embedder("hash-384")
     assert isinstance(spec, HashEmbedder) and spec.id == "hash-384" and spec.dim == 384
     assert get_embedder("hash-64").dim == 64
+    assert get_embedder(HashEmbedder(64).spec).id == "hash-64"  # rebuilt the same in a Ray worker
 
 
 def test_the_model_rate_is_measured_apart() -> None:
