@@ -39,12 +39,10 @@ from index.milvus_base import (
     StoreAddress,
     StoreUnavailableError,
     call,
-    clause_access,
     client,
     current_documents,
     expr_in,
     filter_expression,
-    iso_date,
     live_documents,
     quote,
     read_generation,
@@ -52,9 +50,9 @@ from index.milvus_base import (
     ready_only,
 )
 from index.sparse import query_keys, query_vector
+from index.store import FilterRow, FilterTest
 from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError
 from rag.records import Clause, Document, Filters
-from rag.text import fold
 
 
 class MilvusStore:
@@ -279,19 +277,7 @@ class MilvusStore:
             return False
         if allowed.doc_ids is not None and doc.id not in allowed.doc_ids:
             return False
-        f = allowed.filters
-        if f is None:
-            return True
-        meta = doc.meta
-        checks = [
-            not f.doc_type or fold(f.doc_type) == fold(meta.doc_type),
-            not f.sources or doc.source in f.sources,
-            not f.issuer or fold(f.issuer) in fold(f"{meta.issuer} {meta.parent_issuer}"),
-            not f.date_from or (iso_date(meta.date) and meta.date >= f.date_from),
-            not f.date_to or (iso_date(meta.date) and meta.date <= f.date_to),
-            f.access is None or clause_access(clause, doc) in f.access,
-        ]
-        return all(checks)
+        return allowed.filters is None or FilterTest.of(allowed.filters).passes(FilterRow.of(clause, doc))
 
     # --- searching ---------------------------------------------------------------------------
     def _search(self, data: Any, field: str, n: int, allowed: Scope | None, params: dict[str, Any]) -> Any:

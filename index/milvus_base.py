@@ -207,10 +207,6 @@ def ready_only(allowed: Scope | None) -> Scope:
     return Scope(f"({allowed.expr}) and dense_ready == true", allowed.filters, allowed.doc_ids)
 
 
-def iso_date(date: str) -> bool:
-    return len(date) == 10 and date[4] == "-" and date[7] == "-" and date.replace("-", "").isdigit()
-
-
 LEASE_S = 120.0
 
 

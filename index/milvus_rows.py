@@ -8,9 +8,9 @@ from typing import Any
 from index.corpus_stats import document_counts, field_lengths
 from index.embedders import embedding_text
 from index.lexical import BM25Params, text_hash
-from index.milvus_base import clause_access, iso_date
+from index.milvus_base import clause_access
 from index.sparse import document_vector, field_bags, term_id
-from index.store import document_label, indexable, lexical_parts
+from index.store import document_label, indexable, iso_date, lexical_parts
 from rag.records import Clause, Document
 from rag.text import fold
 
@@ -47,15 +47,16 @@ def clause_rows(
     version: str,
     params: BM25Params,
     avgdl: dict[str, float],
+    shas: dict[str, str],
     vectors: dict[str, list[float]],
     reuse: dict[str, list[float]],
     placeholder: list[float],
 ) -> list[dict[str, Any]]:
     """The clauses collection's rows of one document version: a clause without a vector yet (in
-    ``vectors`` by id or ``reuse`` by text hash) gets the placeholder and ``dense_ready`` false."""
+    ``vectors`` by id or ``reuse`` by its text hash in ``shas``) gets the placeholder and
+    ``dense_ready`` false."""
     label = document_label(doc)
     meta = doc.meta
-    shas = text_hashes(doc, ordered)
     rows = []
     for pos, c in enumerate(ordered):
         if not indexable(c):

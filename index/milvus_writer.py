@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from index.embedders import Embedder, embedding_text, get_embedder
-from index.lexical import BM25Params, text_hash
+from index.lexical import BM25Params
 from index.milvus import MilvusStore
 from index.milvus_base import (
     FORMAT_VERSION,
@@ -42,7 +42,7 @@ from index.milvus_base import (
     quote,
     read_state,
 )
-from index.milvus_rows import clause_rows, contribution
+from index.milvus_rows import clause_rows, contribution, text_hashes
 from index.store import document_label, indexable
 from rag.errors import EmbedderMismatchError
 from rag.records import Clause, Document
@@ -82,7 +82,6 @@ class MilvusWriter:
         self._staged: dict[str, Document] = {}
         self._removed: dict[str, Document] = {}
         self.committed: str | None = None
-        self._embed_now = True
         self._zero = [0.0] * self.embedder.dim
 
     def close(self) -> None:
@@ -170,7 +169,6 @@ class MilvusWriter:
         lexically at once, ``dense_ready`` false) until ``complete_dense()``."""
         if not self.dirty:
             return None
-        self._embed_now = dense
         state = read_state(self.address) or self._new_state()
         touched = sorted({d.id for d in self._staged.values()} | {d.id for d in self._removed.values()})
         state["writing"] = {"owner": self.owner, "doc_ids": touched}
@@ -190,7 +188,7 @@ class MilvusWriter:
         avgdl = {k: v / max(1, state["texts"]) for k, v in state["lengths"].items()}
         for doc, (old_version, reuse) in zip(self._staged.values(), prepared, strict=True):
             self.lease.renew()
-            self._publish(doc, old_version, reuse, state, params, avgdl)
+            self._publish(doc, old_version, reuse, state, params, avgdl, embed=dense)
         self._apply_terms(delta)
         self._flush()
         state["generation"] = int(state["generation"]) + 1
@@ -205,7 +203,7 @@ class MilvusWriter:
 
     def complete_dense(self, **_: Any) -> str | None:
         """Embed the texts a ``commit(dense=False)`` left out, then move the generation on."""
-        pending = [d for d, _, waiting in _live(self.address) if waiting]
+        pending = [d for d, _, waiting in live_documents(self.address) if waiting]
         if not pending:
             return None
         name = self.address.collection("clauses")
@@ -341,6 +339,8 @@ class MilvusWriter:
         state: dict[str, Any],
         params: BM25Params,
         avgdl: dict[str, float],
+        *,
+        embed: bool,
     ) -> None:
         version = f"{int(state['generation']) + 1}.{uuid.uuid4().hex[:8]}"
         # Rows left by a writer that died are not any document's live version: drop them first.
@@ -353,10 +353,9 @@ class MilvusWriter:
         )
         ordered = sorted(doc.clauses, key=lambda c: c.order)
         label = document_label(doc)
-        wanted = [(c, embedding_text(c, label)) for c in ordered if indexable(c)]
-        shas = {c.id: text_hash(t) for c, t in wanted}
-        todo = [(c, t) for c, t in wanted if shas[c.id] not in reuse]
-        pending = bool(todo) and not self._embed_now
+        shas = text_hashes(doc, ordered)
+        todo = [(c, embedding_text(c, label)) for c in ordered if indexable(c) and shas[c.id] not in reuse]
+        pending = bool(todo) and not embed
         if pending:
             todo = []
         vectors: dict[str, list[float]] = {}
@@ -365,7 +364,7 @@ class MilvusWriter:
             embedded = self.embedder.embed_passages([t for _, t in chunk])
             for (c, _), v in zip(chunk, np.asarray(embedded, dtype=np.float32), strict=True):
                 vectors[c.id] = v.tolist()
-        rows = clause_rows(doc, ordered, version, params, avgdl, vectors, reuse, self._zero)
+        rows = clause_rows(doc, ordered, version, params, avgdl, shas, vectors, reuse, self._zero)
         for start in range(0, len(rows), ROW_BATCH):
             call(
                 "write clauses",
@@ -418,7 +417,7 @@ class MilvusWriter:
     def _recover(self, state: dict[str, Any]) -> None:
         """The last writer died mid-commit: drop rows no live document points to, recount the
         statistics from the live clauses, and move the generation on."""
-        live = {d.id: v for d, v, _ in _live(self.address)}
+        live = {d.id: v for d, v, _ in live_documents(self.address)}
         for doc_id in state["writing"].get("doc_ids", []):
             version = live.get(doc_id)
             keep = f" and version != {quote(version)}" if version else ""
@@ -443,14 +442,10 @@ class MilvusWriter:
         """The statistics of the live clauses, counted afresh (and their counts into ``state``)."""
         state = state if state is not None else self._new_state()
         totals: Counter[str] = Counter()
-        for doc, version, _ in _live(self.address):
+        for doc, version, _ in live_documents(self.address):
             rows = self._live_rows(doc.id, version, ["data", "pos"])
             clauses = [Clause.from_dict(r["data"]) for r in sorted(rows, key=lambda r: r["pos"])]
             counts, lengths, sized = self._contribution(doc, clauses)
             totals.update(counts)
             self._count_into(state, lengths, sized, 1)
         return totals
-
-
-def _live(address: StoreAddress) -> list[tuple[Document, str, bool]]:
-    return live_documents(address)

@@ -127,14 +127,61 @@ def current_documents(directory: Path) -> dict[str, Document]:
 
 
 @dataclass(frozen=True)
-class _Row:
-    """Per indexed clause, what filters look at (folded once at load)."""
+class FilterRow:
+    """Per indexed clause, what filters look at (folded once)."""
 
     doc_type: str
     source: str
     issuer: str
     date: str
     access: str
+
+    @classmethod
+    def of(cls, clause: Clause, doc: Document | None) -> FilterRow:
+        meta = doc.meta if doc else None
+        return cls(
+            doc_type=fold(meta.doc_type) if meta else "",
+            source=clause.source,
+            issuer=fold(f"{meta.issuer} {meta.parent_issuer}") if meta else "",
+            date=meta.date if meta else "",
+            # The document's level counts unless the clause has a stricter one of its own.
+            access=clause.access if (doc is None or clause.access != "public") else doc.access,
+        )
+
+
+@dataclass(frozen=True)
+class FilterTest:
+    """``Filters`` as one test of a clause's row, their values folded once (every store's
+    in-process check; the Milvus store also runs them as engine expressions)."""
+
+    filters: Filters
+    doc_type: str | None
+    issuer: str | None
+    sources: frozenset[str] | None
+
+    @classmethod
+    def of(cls, filters: Filters) -> FilterTest:
+        return cls(
+            filters,
+            fold(filters.doc_type) if filters.doc_type else None,
+            fold(filters.issuer) if filters.issuer else None,
+            frozenset(filters.sources) if filters.sources else None,
+        )
+
+    def passes(self, r: FilterRow) -> bool:
+        f = self.filters
+        if self.doc_type and r.doc_type != self.doc_type:
+            return False
+        if self.sources is not None and r.source not in self.sources:
+            return False
+        if self.issuer and self.issuer not in r.issuer:
+            return False
+        # A document without a complete ISO date cannot be shown to fall inside a range.
+        if f.date_from and not (iso_date(r.date) and r.date >= f.date_from):
+            return False
+        if f.date_to and not (iso_date(r.date) and r.date <= f.date_to):
+            return False
+        return f.access is None or r.access in f.access
 
 
 class IndexStore:
@@ -168,7 +215,7 @@ class IndexStore:
         self._pos = {cid: i for d in self._docs for i, cid in enumerate(c.id for c in self._doc_order[d.id])}
         # Hash of the text each vector was embedded from: lets a writer reuse vectors.
         self.text_hashes = text_hashes or {}
-        self._rows: dict[str, _Row] = {}
+        self._rows: dict[str, FilterRow] = {}
         self._mask_cache: dict[str, frozenset[str] | None] = {}
         self._rows_cache: dict[int, tuple[frozenset[str], np.ndarray]] = {}
 
@@ -272,21 +319,11 @@ class IndexStore:
         )
 
     # --- filtering ---------------------------------------------------------------------------
-    def _row(self, clause_id: str) -> _Row:
+    def _row(self, clause_id: str) -> FilterRow:
         row = self._rows.get(clause_id)
         if row is None:
             c = self._clauses[clause_id]
-            d = self._by_id.get(c.doc_id)
-            meta = d.meta if d else None
-            access = c.access if (d is None or c.access != "public") else d.access
-            row = _Row(
-                doc_type=fold(meta.doc_type) if meta else "",
-                source=c.source,
-                issuer=fold(f"{meta.issuer} {meta.parent_issuer}") if meta else "",
-                date=meta.date if meta else "",
-                access=access,
-            )
-            self._rows[clause_id] = row
+            row = self._rows[clause_id] = FilterRow.of(c, self._by_id.get(c.doc_id))
         return row
 
     def allowed(self, filters: Filters | None) -> frozenset[str] | None:
@@ -299,26 +336,8 @@ class IndexStore:
         )
         if key in self._mask_cache:
             return self._mask_cache[key]
-        doc_type = fold(filters.doc_type) if filters.doc_type else None
-        issuer = fold(filters.issuer) if filters.issuer else None
-        sources = set(filters.sources) if filters.sources else None
-        out = set()
-        for cid in self._clauses:
-            r = self._row(cid)
-            if doc_type and r.doc_type != doc_type:
-                continue
-            if sources is not None and r.source not in sources:
-                continue
-            if issuer and issuer not in r.issuer:
-                continue
-            # A document without a complete ISO date cannot be shown to fall inside a range.
-            if filters.date_from and not (_iso(r.date) and r.date >= filters.date_from):
-                continue
-            if filters.date_to and not (_iso(r.date) and r.date <= filters.date_to):
-                continue
-            if filters.access is not None and r.access not in filters.access:
-                continue
-            out.add(cid)
+        test = FilterTest.of(filters)
+        out = {cid for cid in self._clauses if test.passes(self._row(cid))}
         result = frozenset(out)
         if len(self._mask_cache) > 64:
             self._mask_cache.clear()
@@ -374,7 +393,7 @@ class IndexStore:
         return cached[1]
 
 
-def _iso(date: str) -> bool:
+def iso_date(date: str) -> bool:
     return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", date))
 
 
@@ -499,7 +518,6 @@ class IndexWriter:
         """
         if not self._dirty:
             return None
-        self._embed_now = dense
         docs = sorted(self._docs.values(), key=lambda d: d.source)
         items: list[tuple[str, str]] = []
         lexical_items: list[tuple[str, str, str]] = []
@@ -510,15 +528,17 @@ class IndexWriter:
                     items.append((c.id, embedding_text(c, label)))
                     lexical_items.append((c.id, *lexical_parts(c, label)))
         ids = [cid for cid, _ in items]
-        self._doc_of = {c.id: d.id for d in docs for c in d.clauses}
         if len(set(ids)) != len(ids):
             dup = sorted({i for i in ids if ids.count(i) > 1})[:5]
             raise PolicyQAError(f"duplicate clause ids across documents: {dup}")
         hashes = {cid: text_hash(text) for cid, text in items}
 
-        dense = self._dense_for(items, hashes, on_embedded)
+        dense_index = self._dense_for(items, hashes, on_embedded, embed=dense)
+        # Documents whose new texts are searchable lexically but not embedded yet.
+        have = set(dense_index.ids)
+        pending = sorted({d.id for d in docs for c in d.clauses if indexable(c) and c.id not in have})
         lexical = LexicalIndex.build(lexical_items, previous=self.base.lexical)
-        name = self._write_generation(docs, dense, lexical, hashes)
+        name = self._write_generation(docs, dense_index, lexical, hashes, pending)
         if before_swap is not None:
             before_swap()
         self._swap(name)
@@ -536,9 +556,15 @@ class IndexWriter:
         return self.commit(on_embedded=on_embedded)
 
     def _dense_for(
-        self, items: list[tuple[str, str]], hashes: dict[str, str], on_embedded: ProgressFn | None
+        self,
+        items: list[tuple[str, str]],
+        hashes: dict[str, str],
+        on_embedded: ProgressFn | None,
+        *,
+        embed: bool = True,
     ) -> DenseIndex:
-        """Start from the current vectors; drop stale ones, embed only new or changed texts."""
+        """Start from the current vectors; drop stale ones, embed only new or changed texts
+        (``embed=False``: leave them out)."""
         base = self.base.dense
         # A copy (graph included, never rebuilt just to add): readers keep the loaded generation.
         dense = base.copy() if len(base) else DenseIndex(dim=self.embedder.dim)
@@ -548,10 +574,7 @@ class IndexWriter:
         }
         dense.remove(stale)
         have = set(dense.ids)
-        todo = [(cid, text) for cid, text in items if cid not in have]
-        self._pending = sorted({self._doc_of[cid] for cid, _ in todo})
-        if not getattr(self, "_embed_now", True):
-            return dense
+        todo = [(cid, text) for cid, text in items if cid not in have] if embed else []
         step = 64
         for start in range(0, len(todo), step):
             chunk = todo[start : start + step]
@@ -566,7 +589,12 @@ class IndexWriter:
         return max(numbers, default=0) + 1
 
     def _write_generation(
-        self, docs: list[Document], dense: DenseIndex, lexical: LexicalIndex, hashes: dict[str, str]
+        self,
+        docs: list[Document],
+        dense: DenseIndex,
+        lexical: LexicalIndex,
+        hashes: dict[str, str],
+        pending: list[str],
     ) -> str:
         name = f"gen-{self._next_number()}"
         tmp = self.directory / f".{name}.tmp-{os.getpid()}"
@@ -590,8 +618,7 @@ class IndexWriter:
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "embedder": _embedder_info(self.embedder),
             "dense": {"kind": dense.kind, "metric": "inner_product"},
-            # Documents whose new texts are searchable lexically but not embedded yet.
-            "dense_pending": [] if getattr(self, "_embed_now", True) else self._pending,
+            "dense_pending": pending,
             "bm25": lexical.to_json()["params"],
             "counts": {
                 "documents": len(docs),

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rag.answer.text import DATE, numbers, split_passages, strip_marker
+from rag.answer.text import DATE, numbers, spaced, split_passages, strip_marker
 from rag.matching import QueryTerms, TextTerms
 from rag.records import Clause, Document
 from rag.restore import DiacriticRestorer, lost_diacritics
@@ -122,7 +122,7 @@ class CorpusView:
             joined = " ".join(
                 [meta.title, meta.subject, meta.issuer, *(c.text for c in self.by_doc.get(doc_id, []))]
             ).lower()
-            cached = self._document_texts[doc_id] = " " + " ".join(re.split(r"[\W_]+", joined)) + " "
+            cached = self._document_texts[doc_id] = spaced(joined)
         return cached
 
     def has_marks(self, clause: Clause) -> bool:

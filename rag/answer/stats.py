@@ -7,20 +7,14 @@ keys), looked up per question in batches, so a reader's memory does not grow wit
 
 from __future__ import annotations
 
-import math
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from rag.answer.corpus import CorpusView
+from rag.answer.text import spaced
 from rag.matching import ABBREVIATIONS_FOLDED
-from rag.text import fold
-
-
-def spaced(text: str) -> str:
-    """Words of a lower-cased text between single spaces, punctuation as spaces: " a b c "."""
-    return " " + " ".join(re.split(r"[\W_]+", text)) + " "
 
 
 def initials_pattern(letters: str) -> str:
@@ -42,10 +36,6 @@ class CorpusStats(Protocol):
     def mentions_year(self, year: str) -> bool: ...
     def mentions_number(self, digits: str) -> bool: ...
     def document_share(self, word: str) -> float: ...
-
-
-def idf(stats: CorpusStats, term: str, marked: bool) -> float:
-    return math.log(1 + stats.n_clauses / (1 + stats.df(term, marked)))
 
 
 class ViewStats:
@@ -191,4 +181,4 @@ class KeyedStats:
         return self._count(f"d:{word}") / max(1, self.n_documents)
 
 
-__all__ = ["CorpusStats", "KeyedStats", "ViewStats", "fold", "idf", "spaced"]
+__all__ = ["CorpusStats", "KeyedStats", "ViewStats"]

@@ -7,6 +7,12 @@ import re
 from rag.text import collapse_ws, fold, fold_aligned, has_diacritics
 from rag.vocabulary import DOC_TYPES
 
+
+def spaced(text: str) -> str:
+    """Words of a lower-cased text between single spaces, punctuation as spaces: " a b c "."""
+    return " " + " ".join(re.split(r"[\W_]+", text)) + " "
+
+
 MAX_ANSWER_CHARS = 550
 
 DATE = re.compile(
