@@ -127,7 +127,7 @@ class HybridRetriever:
             return []
         n = max(self.candidates, 5 * k)
         # BM25 needs Vietnamese words; an English question gets its administrative terms mapped.
-        lexical_query = translate_english(query)[0]
+        lexical_query, english = translate_english(query)
         if mode == "hybrid" and fusion == "rrf" and getattr(self.store, "engine_fusion", False):
             return self._run_fused_in_engine(query, lexical_query, k, n, allowed)
         dense = self.dense_ranking(query, n, allowed) if mode in ("hybrid", "dense") else []
@@ -149,7 +149,7 @@ class HybridRetriever:
                 per_mode["dense"] = dict(in_doc_dense) | per_mode["dense"]
                 per_mode["bm25"] = dict(in_doc_bm25) | per_mode["bm25"]
                 rankings += [in_doc_dense, in_doc_bm25]
-            ranked = self._fuse(rankings, fusion)
+            ranked = self._fuse(rankings, fusion, english=english)
             ranked = self._apply_hints(hints, ranked, fusion, allowed, votes=len(rankings) / 2)
             ranked = self._promote_continuations(ranked, allowed)
         hits: list[Hit] = []
@@ -184,8 +184,13 @@ class HybridRetriever:
             for rank, (cid, score) in enumerate(((c, s) for c, s in ranked[:k] if c in found), start=1)
         ]
 
-    def _fuse(self, rankings: list[Ranking], fusion: str) -> Ranking:
-        weights = [self.weights[i % 2] for i in range(len(rankings))]  # dense, bm25, dense, bm25 …
+    def _fuse(self, rankings: list[Ranking], fusion: str, *, english: bool = False) -> Ranking:
+        dense_w, bm25_w = self.weights
+        if english:
+            # An English question reaches BM25 only through the glossary's few words; the
+            # multilingual dense model reads all of it, so it leads.
+            dense_w, bm25_w = bm25_w, dense_w
+        weights = [(dense_w, bm25_w)[i % 2] for i in range(len(rankings))]  # dense, bm25, dense, bm25 …
         if fusion == "weighted":
             return weighted_fusion(rankings, weights)
         return reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=weights)

@@ -92,6 +92,7 @@ class _Attempt:
     retrieve_ms: float
     answer_ms: float
     reading: _Reading | None = None
+    context: Context | None = None
 
     @property
     def support(self) -> float:
@@ -196,10 +197,15 @@ class Answerer:
             scoped = replace(filters, sources=scoped_sources) if filters else Filters(sources=scoped_sources)
             return retriever.run(intent.query, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=scoped)
 
-        composed = self._compose(intent, hits, allowed_docs, reading, within)
+        composed, ctx = self._compose(intent, hits, allowed_docs, reading, within)
         t2 = time.perf_counter()
         return _Attempt(
-            composed, hits, retrieve_ms=(t1 - t0) * 1000, answer_ms=(t2 - t1) * 1000, reading=reading
+            composed,
+            hits,
+            retrieve_ms=(t1 - t0) * 1000,
+            answer_ms=(t2 - t1) * 1000,
+            reading=reading,
+            context=ctx,
         )
 
     def _finish(self, question: str, attempt: _Attempt, mode: str, timings: dict[str, float]) -> Answer:
@@ -216,7 +222,7 @@ class Answerer:
                 timings=timings,
                 mode=mode,
             )
-        citations = self._citations(composed, hits)
+        citations = self._citations(composed, self._supporting(attempt))
         return Answer(
             question=question,
             answer=view.readable(composed.text, composed.cited),
@@ -256,9 +262,9 @@ class Answerer:
         allowed: set[str],
         reading: _Reading,
         within: Callable[[set[str]], list[Hit]] | None = None,
-    ) -> Composed | None:
+    ) -> tuple[Composed | None, Context | None]:
         if reading.support.mentions_unknown(intent):
-            return None
+            return None, None
         affinity = document_affinity(reading.view, intent, allowed)
         # A question that names its document (by number, or by type and author) is answered from it.
         named = named_documents(reading.view, intent, affinity)
@@ -281,13 +287,13 @@ class Answerer:
             if composed is None:
                 continue
             if not composed.cited:
-                return best  # the documents lack what the question names (a task, an article)
+                return best, ctx  # the documents lack what the question names (a task, an article)
             composed = self._checked(intent, composed, allowed, reading.support)
             if composed is not None and composed.support >= SUPPORT_THRESHOLD:
-                return composed
+                return composed, ctx
             if composed is not None and (best is None or composed.support > best.support):
                 best = composed
-        return best
+        return best, ctx
 
     def _checked(
         self, intent: Intent, composed: Composed, allowed: set[str], support: SupportCheck
@@ -306,6 +312,23 @@ class Answerer:
         return Citation.of(
             clause, score, doc.meta.label() if doc else "", formal_reference(clause, doc.meta) if doc else ""
         )
+
+    def _supporting(self, attempt: _Attempt) -> list[Hit]:
+        """The hits to cite after the answer's own clauses: those the evidence ranking scores
+        as supporting the question first (the same fact is often stated in a target section and
+        again in a task), then the rest in retrieval order."""
+        ctx = attempt.context
+        if ctx is None:
+            return attempt.hits
+        by_id = {h.clause.id: h for h in attempt.hits}
+        floor = min((h.score for h in attempt.hits), default=0.0)  # an item under a retrieved heading
+        ranked = ctx.evidence.candidates(ctx.intent, attempt.hits, ctx.affinity)
+        first = [
+            by_id.get(c.clause.id) or Hit(clause=c.clause, score=floor, rank=0)
+            for c in ranked
+            if c.support >= SUPPORT_THRESHOLD
+        ][: CITATIONS - 1]
+        return first + attempt.hits
 
     def _citations(self, composed: Composed, hits: list[Hit]) -> list[Citation]:
         scores = {h.clause.id: h.score for h in hits}
