@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from index.query import analyze_query
 from rag.question_form import QuestionForm
@@ -288,9 +289,26 @@ def translate_english(question: str) -> tuple[str, bool]:
     if not _ENGLISH_MARKERS.search(question):
         return question, False
     out = re.sub(r"(\w)['’]s\b", r"\1", question)  # "department's plan" -> "department plan"
-    for en, vi in ENGLISH_GLOSSARY:
-        out = re.sub(rf"\b{re.escape(en)}\b", vi, out, flags=re.IGNORECASE)
-    return out, True
+    lookup, pattern = _english_table()
+    return pattern.sub(lambda m: lookup[m.group(0).lower()], out), True
+
+
+@lru_cache(maxsize=1)
+def _english_table() -> tuple[dict[str, str], re.Pattern[str]]:
+    """The question phrases above, then the general administrative terms (rag.english_terms),
+    each with its plural ("policies", "boxes", "cards"): one pass, longest phrase first, so a
+    Vietnamese word put in is never translated again."""
+    from rag.english_terms import ENGLISH_TERMS
+
+    lookup: dict[str, str] = {}
+    for en, vi in (*ENGLISH_GLOSSARY, *ENGLISH_TERMS):
+        lookup.setdefault(en.lower(), vi)
+    for en, vi in list(lookup.items()):
+        plurals = (en[:-1] + "ies",) if en.endswith("y") else (en + "es", en + "s")
+        for plural in plurals:
+            lookup.setdefault(plural, vi)
+    keys = sorted(lookup, key=len, reverse=True)
+    return lookup, re.compile(r"\b(?:" + "|".join(map(re.escape, keys)) + r")\b", re.IGNORECASE)
 
 
 _ARTICLE = re.compile(r"\bdieu\s+(\d{1,3})\b")

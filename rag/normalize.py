@@ -348,6 +348,10 @@ def _extract_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
 
 _MD_NOTE_DEF = re.compile(r"^\[\^(?P<n>[1-9]\d{0,2})\]:\s*(?P<text>\S.*)$")
 _MD_NOTE_REF = re.compile(r"\[\^(?P<n>[1-9]\d{0,2})\]")
+# Web pages and some converters print notes as "[1] text" below the signature, referenced as
+# "…liên quan[1];" in the body.
+_BRACKET_NOTE_DEF = re.compile(r"^\[(?P<n>[1-9]\d{0,2})\]\s*(?P<text>\S.*)$")
+_BRACKET_NOTE_REF = re.compile(r"(?<=\S)\[(?P<n>[1-9]\d{0,2})\]")
 
 
 def _extract_markdown_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
@@ -355,21 +359,49 @@ def _extract_markdown_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
 
     The DOCX loader writes Word footnotes this way; unlike printed markers they are exact.
     """
+    return _extract_marked_footnotes(lines, _MD_NOTE_DEF, _MD_NOTE_REF, "[^", "{n} {text}")
+
+
+def _extract_bracket_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
+    """ "[1] text" notes: only a number the body also references ("…[1];") is a footnote."""
+    referenced = {
+        int(m.group("n"))
+        for ln in lines
+        if not ln.drop and not _BRACKET_NOTE_DEF.match(ln.text)
+        for m in _BRACKET_NOTE_REF.finditer(ln.text)
+    }
+    if not referenced:
+        return {}
+    return _extract_marked_footnotes(
+        lines, _BRACKET_NOTE_DEF, _BRACKET_NOTE_REF, "[", "[{n}] {text}", referenced
+    )
+
+
+def _extract_marked_footnotes(
+    lines: list[_Raw],
+    definition: re.Pattern[str],
+    reference: re.Pattern[str],
+    cue: str,
+    printed: str,
+    only: set[int] | None = None,
+) -> dict[int, Footnote]:
+    """Notes defined by ``definition`` lines and referenced by ``reference`` marks (lines holding
+    ``cue``); each note's text as ``printed`` shows it."""
     footnotes: dict[int, Footnote] = {}
     for ln in lines:
-        m = _MD_NOTE_DEF.match(ln.text) if not ln.drop else None
-        if m:
+        m = definition.match(ln.text) if not ln.drop else None
+        if m and (only is None or int(m.group("n")) in only):
             number = int(m.group("n"))
-            footnotes[number] = Footnote(number, f"{number} {m.group('text')}", ln.page)
+            footnotes[number] = Footnote(number, printed.format(n=number, text=m.group("text")), ln.page)
             ln.drop = True
     if not footnotes:
         return footnotes
     for ln in lines:
-        if ln.drop or "[^" not in ln.text:
+        if ln.drop or cue not in ln.text:
             continue
-        refs = [int(m.group("n")) for m in _MD_NOTE_REF.finditer(ln.text)]
+        refs = [int(m.group("n")) for m in reference.finditer(ln.text)]
         ln.footnotes.extend(n for n in refs if n in footnotes)
-        ln.text = _MD_NOTE_REF.sub(lambda m: "" if int(m.group("n")) in footnotes else m.group(), ln.text)
+        ln.text = reference.sub(lambda m: "" if int(m.group("n")) in footnotes else m.group(), ln.text)
     return footnotes
 
 
@@ -394,7 +426,7 @@ def normalize_pages(pages: list[Page]) -> NormalizedText:
     stamps = _drop_stamps(raw)
     removed["rules"] = _drop_rules(raw)
     removed["running_lines"] = _drop_running_lines(raw)
-    footnotes = _extract_markdown_footnotes(raw) or _extract_footnotes(raw)
+    footnotes = _extract_markdown_footnotes(raw) or _extract_bracket_footnotes(raw) or _extract_footnotes(raw)
     removed["footnote_lines"] = sum(1 for _ in footnotes)
     lines = [
         Line(

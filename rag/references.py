@@ -30,6 +30,7 @@ _PARTS: tuple[tuple[str, str], ...] = (
     ("clause", r"khoan\s+(\d{1,2})\b"),
     ("point", r"diem\s+([a-zđ]|\d{1,2}(?:\.\d{1,2})*)(?![\w])"),
     ("row", r"(?:dong(?:\s+so)?|stt|so\s+thu\s+tu)\s+(\d{1,3})\b"),
+    ("footnote", r"chu\s+thich(?:\s+so)?\s*\[?(\d{1,3})\]?(?!\d)"),
 )
 _PART_PATTERNS = tuple((kind, re.compile(rf"\b{p}")) for kind, p in _PARTS)
 _RANK = {kind: i for i, (kind, _) in enumerate(_PARTS)}
@@ -51,7 +52,12 @@ class ClauseReference:
     spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # where, in the question
 
     def locators(self) -> list[str]:
-        """The parser locators this reference may mean, most literal first."""
+        """The parser locators this reference may mean, most literal first; a footnote's is
+        "<clause> · chú thích N", or "· chú thích N" when the question names only the note."""
+        if "footnote" in self.parts:
+            rest = ClauseReference({k: v for k, v in self.parts.items() if k != "footnote"})
+            note = f"· chú thích {self.parts['footnote']}"
+            return [f"{base} {note}" for base in rest.locators()] or [note]
         p = self.parts
         if "article" in p:
             out = f"Điều {p['article']}"

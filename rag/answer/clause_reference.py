@@ -65,6 +65,8 @@ def _has(view: CorpusView, doc_id: str, locator: str) -> Clause | None:
         if c.locator == locator:
             return c
     target = fold(locator)
+    if locator.startswith("· "):  # a footnote named by its number alone: numbered per document
+        return next((c for c in clauses if c.kind == "footnote" and fold(c.locator).endswith(target)), None)
     return next((c for c in clauses if fold(c.locator) == target), None)
 
 
@@ -113,7 +115,8 @@ class ClauseReferenceAnswer(Strategy):
                 return None  # two documents named alike have this clause: the others decide
         clause = found[0]
         doc = ctx.view.documents[clause.doc_id]
-        if asks_only_for_clause(question, ref, [doc]):
+        if clause.kind == "footnote" or asks_only_for_clause(question, ref, [doc]):
+            # A footnote is short and says one thing: whatever is asked of it, it is the answer.
             return self._answer(ctx.view, clause, doc)
         return self._field(ctx, clause, doc)
 

@@ -1,4 +1,5 @@
-"""Which clauses an answer cites after its own: the ones that state the asked fact come first."""
+"""What an answer cites: after its own clauses, the ones that state the asked fact; a footnote
+named by its number is its own answer."""
 
 from __future__ import annotations
 
@@ -37,6 +38,21 @@ CHỦ TỊCH
 Phạm Quốc Toàn
 """
 
+LETTER = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH MINH
+Số: 15/UBND-VX
+V/v triển khai phòng, chống ma túy
+Bình Minh, ngày 03 tháng 12 năm 2025
+Kính gửi: Các sở, ban, ngành tỉnh.
+1. Các sở, ngành quán triệt Chương trình và các văn bản có liên quan[1].
+2. Báo cáo kết quả thực hiện theo mẫu đã ban hành[2].
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Lê Văn Khải
+[1] Nghị quyết số 163/2024/QH15 ngày 27/11/2024 của Quốc hội; Nghị quyết số 50/NQ-CP ngày 13/3/2025 của Chính phủ.
+[2] Mẫu số 01 ban hành kèm theo Công văn số 9/UBND-VX ngày 10/01/2025.
+"""
+
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
@@ -44,6 +60,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
     root = tmp_path_factory.mktemp("docs")
     (root / "kh41.txt").write_text(PLAN, encoding="utf-8")
+    (root / "cv15.txt").write_text(LETTER, encoding="utf-8")
     index = root.parent / "idx"
     assert not ingest_paths([root], index, progress=False).errors
     return Assistant.open(index)
@@ -54,3 +71,13 @@ def test_clauses_stating_the_same_fact_are_cited_together(assistant: Assistant) 
     assert not answer.abstained and "40%" in answer.answer
     stating = [c.locator for c in answer.citations[:3] if "40%" in c.text]
     assert sorted(stating) == ["II.1", "III.1.a"], [c.locator for c in answer.citations]
+
+
+def test_a_footnote_named_by_its_number_is_the_answer(assistant: Assistant) -> None:
+    answer = assistant.ask("Chú thích số [1] của Công văn 15/UBND-VX liệt kê những văn bản nào?")
+    assert not answer.abstained
+    assert "163/2024/QH15" in answer.answer and "50/NQ-CP" in answer.answer
+    assert answer.citations[0].locator == "1 · chú thích 1"
+    assert answer.citations[0].text.startswith("[1] Nghị quyết số 163/2024/QH15")
+    assert "9/UBND-VX" in assistant.ask("chu thich 2 cong van 15/UBND-VX ghi gi?").answer
+    assert assistant.ask("Chú thích số 7 của Công văn 15/UBND-VX ghi gì?").abstained  # there is none

@@ -52,6 +52,16 @@ def test_english_is_mapped_to_vietnamese_terms() -> None:
     assert "Nghị quyết" in query and "ban hành" in query and "57-NQ/TW" in query
 
 
+def test_english_terms_beyond_the_question_phrases_and_their_plurals() -> None:
+    query, _ = translate_english("Which fees and fines apply to vehicles without a licence?")
+    assert "phí" in query and "phạt tiền" in query and "phương tiện" in query and "giấy phép" in query
+    query, _ = translate_english("What policies cover unemployment benefits for workers?")
+    assert "chính sách" in query and "trợ cấp thất nghiệp" in query
+    # One pass, longest phrase first: "who signed" is not read as "who" + "signed", and the
+    # Vietnamese put in is never translated again.
+    assert translate_english("Who signed the state budget plan?")[0] == "ai ký the ngân sách nhà nước Kế hoạch?"
+
+
 def test_content_terms_drop_question_words_keep_numbers() -> None:
     terms = content_terms(analyze("Sở tiếp nhận bao nhiêu phiếu đề xuất năm 2025?"))
     assert "bao" not in terms and "nhieu" not in terms

@@ -194,6 +194,26 @@ def test_markdown_footnotes_are_exact_at_any_distance() -> None:
     assert norm.lines[-1].text == "Tham chiếu lạ [^9] giữ nguyên."  # no such footnote: text kept
 
 
+def test_bracketed_notes_below_the_signature_are_footnotes() -> None:
+    text = (
+        "Các đơn vị quán triệt Chương trình và các văn bản có liên quan[1]; báo cáo kết quả[2].\n"
+        "Danh mục [3] các chợ giữ nguyên.\n"
+        "CHỦ TỊCH\nNguyễn Văn A\n"
+        "[1] Nghị quyết số 163/2024/QH15 ngày 27/11/2024 của Quốc hội.\n"
+        "[2] Công văn số 12/UBND-KT ngày 02/01/2025.\n"
+        "[3] không phải chú thích: không có chỗ nào dẫn tới."
+    )
+    norm = normalize_pages([Page(0, text)])
+    assert {n: f.text for n, f in norm.footnotes.items()} == {
+        1: "[1] Nghị quyết số 163/2024/QH15 ngày 27/11/2024 của Quốc hội.",
+        2: "[2] Công văn số 12/UBND-KT ngày 02/01/2025.",
+    }
+    assert norm.lines[0].text == "Các đơn vị quán triệt Chương trình và các văn bản có liên quan; báo cáo kết quả."
+    assert norm.lines[0].footnotes == [1, 2]
+    assert "Danh mục [3] các chợ giữ nguyên." in texts(norm.lines)  # a spaced "[3]" is no marker
+    assert "[3] không phải chú thích: không có chỗ nào dẫn tới." in texts(norm.lines)
+
+
 def test_number_line_without_glued_marker_is_not_a_footnote() -> None:
     norm = normalize_pages([Page(0, "Tổng số đề tài\n1 Đề tài cấp tỉnh\n")])
     assert norm.footnotes == {}

@@ -31,6 +31,9 @@ LAW = DocumentMeta(doc_type="Luật", number="20/2023/QH15", title="GIAO DỊCH 
         ("số thứ tự 18 mục VIII Phụ lục 2", "Phụ lục 2.VIII.18"),
         ("mục 5 phần I phụ lục công văn 819", "Phụ lục.I.5"),
         ("Chương II của Luật", "Chương II"),
+        ("Chú thích số [1] của Kế hoạch 58/KH-UBND", "· chú thích 1"),
+        ("chu thich 12 cua ke hoach 58", "· chú thích 12"),
+        ("chú thích 2 tại mục 1 phần III", "III.1 · chú thích 2"),
     ],
 )
 def test_reads_the_clause_a_question_names(question: str, locator: str) -> None:
