@@ -59,7 +59,9 @@ def test_english_terms_beyond_the_question_phrases_and_their_plurals() -> None:
     assert "chính sách" in query and "trợ cấp thất nghiệp" in query
     # One pass, longest phrase first: "who signed" is not read as "who" + "signed", and the
     # Vietnamese put in is never translated again.
-    assert translate_english("Who signed the state budget plan?")[0] == "ai ký the ngân sách nhà nước Kế hoạch?"
+    assert (
+        translate_english("Who signed the state budget plan?")[0] == "ai ký the ngân sách nhà nước Kế hoạch?"
+    )
 
 
 def test_content_terms_drop_question_words_keep_numbers() -> None:

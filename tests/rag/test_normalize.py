@@ -208,7 +208,10 @@ def test_bracketed_notes_below_the_signature_are_footnotes() -> None:
         1: "[1] Nghị quyết số 163/2024/QH15 ngày 27/11/2024 của Quốc hội.",
         2: "[2] Công văn số 12/UBND-KT ngày 02/01/2025.",
     }
-    assert norm.lines[0].text == "Các đơn vị quán triệt Chương trình và các văn bản có liên quan; báo cáo kết quả."
+    assert (
+        norm.lines[0].text
+        == "Các đơn vị quán triệt Chương trình và các văn bản có liên quan; báo cáo kết quả."
+    )
     assert norm.lines[0].footnotes == [1, 2]
     assert "Danh mục [3] các chợ giữ nguyên." in texts(norm.lines)  # a spaced "[3]" is no marker
     assert "[3] không phải chú thích: không có chỗ nào dẫn tới." in texts(norm.lines)
