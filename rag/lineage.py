@@ -40,7 +40,13 @@ _SELF_CHANGE = re.compile(
 RE_NAMED_LAW = re.compile(
     r"\b(?P<type>luat)\s+[^\d;.()]{3,90}?\s+so\s+(?P<num>\d{1,4}/\d{4}/qh\d{1,2})\b(?P<date>)"
 )
-_CHANGE_WORDS = re.compile(r"thay\s+th|s[ửưu]a\s+[đd][ổôo]i", re.IGNORECASE)
+_CHANGE_WORDS = re.compile(r"thay\s+th|s[ửưu]a\s+[đd][ổôo]i|h[ếe]t\s+hi[ệe]u\s+l[ựu]c", re.IGNORECASE)
+# "Thông tư số 40/2020/TT-BTTTT … hết hiệu lực từ ngày Thông tư này có hiệu lực": the document
+# takes the cited one's place (its effect article), said after the citation.
+_EXPIRES_WITH_THIS = re.compile(
+    r"^[^.;]{0,300}?\bhet hieu luc\b[^.;]{0,80}?"
+    r"\b(?:quyet dinh|nghi dinh|thong tu|nghi quyet|luat|chi thi|ke hoach|van ban|quy dinh) nay\b"
+)
 WINDOW = 160  # characters before a citation searched for its introducing words
 
 
@@ -79,7 +85,8 @@ def references_in(clause: Clause, own_number: str, *, body: bool) -> list[Refere
         return []  # cheap test first: most body clauses state no change
     folded = fold_keep(text)
     change = _SELF_CHANGE.search(folded) if body else None
-    if body and change is None:
+    expiring = body and "het hieu luc" in folded
+    if body and change is None and not expiring:
         return []
     own = number_key(own_number) if own_number and not own_number.startswith("/") else ""
     out: list[Reference] = []
@@ -99,6 +106,10 @@ def references_in(clause: Clause, own_number: str, *, body: bool) -> list[Refere
             # sau: A; B"), for the citations after it in that passage; the rest are mentions.
             inside = m.start() > change.start() and ". " not in folded[change.end() : m.start()]
             relation = ("replaces" if "thay the" in change.group(0) else "amends") if inside else ""
+        elif body:
+            relation = ""
+        if expiring and not relation and _EXPIRES_WITH_THIS.match(folded[m.end() :]):
+            relation = "replaces"
         if (
             not body
             and relation in ("replaces", "amends")

@@ -44,6 +44,20 @@ def test_a_decision_that_replaces_another() -> None:
     assert [(r.relation, r.number) for r in refs] == [("replaces", "11/2020/QĐ-UBND")]
 
 
+def test_a_circular_whose_effect_ends_another() -> None:
+    circular = parse_text(
+        "BỘ TÀI CHÍNH\nSố: 21/2025/TT-BTC\n\nTHÔNG TƯ\nQuy định về phí thẩm định\n\n"
+        "Điều 1. Phạm vi điều chỉnh\nThông tư này quy định mức thu phí thẩm định.\n"
+        "Điều 2. Hiệu lực thi hành\n1. Thông tư này có hiệu lực từ ngày 01/01/2026.\n"
+        "2. Thông tư số 5/2019/TT-BTC ngày 10/01/2019 của Bộ trưởng Bộ Tài chính quy định mức thu phí "
+        "hết hiệu lực kể từ ngày Thông tư này có hiệu lực thi hành.\n"
+        "3. Thông tư số 7/2020/TT-BTC vẫn được áp dụng đối với hồ sơ nộp trước ngày 01/01/2026.\n",
+        "tt.txt",
+    )
+    refs = document_references(circular.clauses, circular.meta.number)
+    assert [(r.relation, r.number) for r in refs] == [("replaces", "5/2019/TT-BTC")]
+
+
 def test_registry_units_tasks_and_edges(docs: tuple[Document, Document]) -> None:
     plan, follow = docs
     registry = Registry([plan, follow])
