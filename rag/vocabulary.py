@@ -458,3 +458,19 @@ REFERENCE_RELATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "replaces": ("Thay thế", ("thay the",)),
     "amends": ("Sửa đổi", ("sua doi", "dinh chinh")),
 }
+
+
+# "bao nhiêu <unit>": a question asking for a quantity in a unit (folded) is answered only by a
+# figure in that unit: kind -> (the question's words, the answer's figure). Money may be written
+# with its scale ("1,5 tỷ đồng", "200.000 đồng/người/ngày").
+ASKED_UNITS: dict[str, tuple[str, str]] = {
+    "money": (
+        r"\bbao nhieu (?:tien|dong|trieu dong|ty dong|nghin dong)\b|\bso tien (?:la )?bao nhieu\b",
+        # … or a table cell under a header in đồng ("Đơn giá (đồng): 538.986").
+        r"\d[\d.,]*\s*(?:dong|d\b|trieu|ty|nghin|ngan|vnd)|\((?:trieu |ty |nghin )?dong\)\s*:\s*\d",
+    ),
+    "percent": (
+        r"\bbao nhieu (?:phan tram|%)",
+        r"\d[\d.,]*\s*(?:%|phan tram)|\((?:%|phan tram)\)\s*:\s*\d",
+    ),
+}

@@ -17,7 +17,7 @@ from rag.answer.text import NUMBER_WORDS, question_numbers, strip_marker
 from rag.intent import Intent
 from rag.records import Clause
 from rag.text import fold, has_diacritics
-from rag.vocabulary import DOC_TYPES
+from rag.vocabulary import ASKED_UNITS, DOC_TYPES
 
 STRONG_SUPPORT = 0.9
 # A compound noun used by at most this share of the documents names a subject (see absent_from_document).
@@ -32,6 +32,14 @@ QUESTION_WORDS = frozenset(
     mức mức_độ số_lượng quy_định nội_dung trường_hợp cần được theo
     """.split()
 )
+
+
+_ASKED_UNITS = tuple((re.compile(q), re.compile(a)) for q, a in ASKED_UNITS.values())
+
+
+def lacks_asked_unit(folded_question: str, folded_answer: str) -> bool:
+    """ "… bao nhiêu đồng?" answered with no sum in đồng ("được bồi dưỡng bằng tiền …")."""
+    return any(q.search(folded_question) and not a.search(folded_answer) for q, a in _ASKED_UNITS)
 
 
 def _asked_for(word: str, lowered_question: str) -> bool:
@@ -132,6 +140,10 @@ class SupportCheck:
             and not set(question_numbers(fold(_unmarked(composed.text)), periods=True)) - asked
             # Laws often write numbers in words ("hai năm", "ba mươi ngày").
             and not NUMBER_WORDS.search(composed.text.lower())
+        ):
+            return True
+        if lacks_asked_unit(
+            intent.folded, fold(" ".join([composed.text, *(c.text for c in composed.cited)]))
         ):
             return True
         if composed.support < STRONG_SUPPORT and self.absent_from_document(intent, composed):

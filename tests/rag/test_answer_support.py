@@ -1,0 +1,60 @@
+"""The support check: a question asking for a sum or a share is answered only by one."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.support import lacks_asked_unit
+from rag.pipeline import Assistant
+from rag.text import fold
+
+REGULATION = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH MINH
+Số: 20/2025/QĐ-UBND
+Bình Minh, ngày 04 tháng 12 năm 2025
+QUYẾT ĐỊNH
+Ban hành Quy chế phòng cháy, chữa cháy rừng
+Điều 1. Chế độ cho người chữa cháy rừng
+1. Người được huy động tham gia chữa cháy rừng được bồi dưỡng bằng tiền, thực hiện theo Điều 20 Nghị định số 58/2024/NĐ-CP ngày 24/5/2024 của Chính phủ.
+2. Người trực cháy rừng được hỗ trợ tiền ăn 150.000 đồng/người/ngày.
+Điều 2. Hiệu lực thi hành
+Quyết định này có hiệu lực kể từ ngày 15 tháng 12 năm 2025.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Phạm Quốc Toàn
+PHỤ LỤC
+DỰ TOÁN KINH PHÍ
+STT | Nội dung | Số lượng | Đơn giá (đồng) | Thành tiền (đồng)
+1 | Bình chữa cháy | 20 | 450.000 | 9.000.000
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "lacks"),
+    [
+        ("Mức bồi dưỡng là bao nhiêu đồng một ngày?", "được bồi dưỡng bằng tiền theo Điều 20", True),
+        ("Mức bồi dưỡng là bao nhiêu đồng một ngày?", "hỗ trợ 150.000 đồng/người/ngày", False),
+        ("Đơn giá là bao nhiêu tiền?", "Bình chữa cháy: Đơn giá (đồng): 450.000", False),
+        ("Độ che phủ rừng đạt bao nhiêu phần trăm?", "phấn đấu nâng cao độ che phủ rừng", True),
+        ("Tỷ lệ xã có bưu điện là bao nhiêu?", "Tỷ lệ: 98,2", False),  # a table may omit the %
+        ("Bao nhiêu phần trăm xã đạt chuẩn?", "đạt 40% xã", False),
+        ("Có bao nhiêu điểm kinh doanh?", "trên 400 điểm kinh doanh", False),  # no unit asked
+    ],
+)
+def test_a_sum_or_share_asked_needs_one_in_the_answer(question: str, answer: str, lacks: bool) -> None:
+    assert lacks_asked_unit(fold(question), fold(answer)) is lacks
+
+
+@pytest.mark.slow
+def test_the_clause_that_names_no_sum_does_not_answer_how_much(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rag.ingest import ingest_paths
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "qd20.txt").write_text(REGULATION, encoding="utf-8")
+    assert not ingest_paths([tmp_path / "docs"], tmp_path / "idx", progress=False).errors
+    assistant = Assistant.open(tmp_path / "idx")
+    assert assistant.ask("Người tham gia chữa cháy rừng được bồi dưỡng bao nhiêu đồng một ngày?").abstained
+    answer = assistant.ask("Người trực cháy rừng được hỗ trợ tiền ăn bao nhiêu đồng một ngày?")
+    assert not answer.abstained and "150.000 đồng" in answer.answer
+    answer = assistant.ask("Đơn giá bình chữa cháy trong dự toán là bao nhiêu đồng?")
+    assert not answer.abstained and "450.000" in answer.answer
