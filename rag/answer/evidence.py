@@ -13,6 +13,7 @@ from rag.answer.text import (
     SENTENCE_SPLIT,
     counts_asked_noun,
     date_follows_phrase,
+    defines_asked,
     fills_number_slot,
     period_conflict,
     question_numbers,
@@ -60,6 +61,10 @@ def best_docs(affinity: dict[str, float], candidates: Iterable[str]) -> list[str
         return []
     top = max(affinity[d] for d in cands)
     return [d for d in cands if affinity[d] >= top - 1e-9]
+
+
+# A sentence "<words of the question> là …" defines what the question names.
+DEFINES_WEIGHT = 0.4
 
 
 class Evidence:
@@ -122,7 +127,7 @@ class Evidence:
                     value += 0.15
                 if intent.kind in ("date", "deadline") and p.has_date:
                     value += 0.2
-                return value
+                return value + DEFINES_WEIGHT * defines_asked(p.folded, intent.folded)
 
             passages = self.view.passages(c)
             if not passages:
@@ -159,6 +164,7 @@ class Evidence:
                 )
             ):
                 score += 0.3 + 0.4 * date_follows_phrase(best_passage.folded, q_terms.folded)
+            score += DEFINES_WEIGHT * defines_asked(best_passage.folded, intent.folded)
             score -= 0.5 * period_conflict(intent.folded, self.view.context(c))
             # A bullet under a heading that names the organisation the question names; a bullet
             # under another organisation's heading, when the question's has its own section,

@@ -158,6 +158,25 @@ def date_follows_phrase(folded: str, asked: tuple[str, ...]) -> float:
     return 0.0
 
 
+_COPULA = re.compile(r"\bla\b")
+_WORD = re.compile(r"\w+")
+
+
+def defines_asked(folded: str, question_folded: str) -> float:
+    """A sentence "<subject> là …" whose whole subject the question names: it defines what is
+    asked ("Thời điểm hưởng trợ cấp thất nghiệp là …" for "… hưởng trợ cấp thất nghiệp từ thời
+    điểm nào?", "…: Trưởng Ban Chỉ đạo là …" for "ai giữ chức Trưởng Ban Chỉ đạo?"). The subject
+    runs from the last stop (".", ";", ":", ",", a list marker) to "là"; 1.0 from four words."""
+    asked = set(_WORD.findall(question_folded))
+    best = 0
+    for m in _COPULA.finditer(folded):
+        head = re.split(r"[.;:,()“”\"]|\s-\s|\n", folded[max(0, m.start() - 90) : m.start()])[-1]
+        subject = [w for w in _WORD.findall(head) if not re.fullmatch(r"\d+|[a-z]", w)]
+        if 2 <= len(subject) <= 8 and all(w in asked for w in subject):
+            best = max(best, len(subject))
+    return min(best, 4) / 4 if best else 0.0
+
+
 _NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
 
 

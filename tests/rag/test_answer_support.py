@@ -58,3 +58,28 @@ def test_the_clause_that_names_no_sum_does_not_answer_how_much(tmp_path) -> None
     assert not answer.abstained and "150.000 đồng" in answer.answer
     answer = assistant.ask("Đơn giá bình chữa cháy trong dự toán là bao nhiêu đồng?")
     assert not answer.abstained and "450.000" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("passage", "question", "value"),
+    [
+        (
+            "3. Thời điểm hưởng trợ cấp là ngày làm việc thứ 11",
+            "Người lao động hưởng trợ cấp từ thời điểm nào?",
+            1.0,
+        ),
+        ("bao gồm: Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh", "Ai giữ chức Trưởng Ban Chỉ đạo tỉnh?", 1.0),
+        ("Thường trực là Công an tỉnh", "Cơ quan thường trực của Ban là cơ quan nào?", 0.5),
+        # The subject has words the question lacks ("thời điểm"): it defines something else.
+        (
+            "3. Thời điểm hưởng trợ cấp là ngày làm việc thứ 11",
+            "Nộp hồ sơ hưởng trợ cấp trong thời hạn bao lâu?",
+            0.0,
+        ),
+        ("Đây là nhiệm vụ trọng tâm", "Nhiệm vụ trọng tâm là gì?", 0.0),  # one word is no subject
+    ],
+)
+def test_a_sentence_defining_what_the_question_names(passage: str, question: str, value: float) -> None:
+    from rag.answer.text import defines_asked
+
+    assert defines_asked(fold(passage), fold(question)) == value
