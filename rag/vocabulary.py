@@ -461,16 +461,20 @@ REFERENCE_RELATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 # "bao nhiêu <unit>": a question asking for a quantity in a unit (folded) is answered only by a
-# figure in that unit: kind -> (the question's words, the answer's figure). Money may be written
-# with its scale ("1,5 tỷ đồng", "200.000 đồng/người/ngày").
+# figure in that unit: kind -> (the question's words, the answer's figure; "{unit}" stands for the
+# unit the question named). Money may be written with its scale ("1,5 tỷ đồng", "200.000
+# đồng/người/ngày"), and a table cell may carry the unit in its column header ("Đơn giá (đồng): 538.986").
 ASKED_UNITS: dict[str, tuple[str, str]] = {
     "money": (
         r"\bbao nhieu (?:tien|dong|trieu dong|ty dong|nghin dong)\b|\bso tien (?:la )?bao nhieu\b",
-        # … or a table cell under a header in đồng ("Đơn giá (đồng): 538.986").
         r"\d[\d.,]*\s*(?:dong|d\b|trieu|ty|nghin|ngan|vnd)|\((?:trieu |ty |nghin )?dong\)\s*:\s*\d",
     ),
     "percent": (
         r"\bbao nhieu (?:phan tram|%)",
         r"\d[\d.,]*\s*(?:%|phan tram)|\((?:%|phan tram)\)\s*:\s*\d",
+    ),
+    "measure": (
+        r"\bbao nhieu (?P<unit>mm|cm|km2|km|m2|m3|m|ha|kg|tan|lit|mw|kw)\b",
+        r"\d[\d.,]*\s*{unit}\b|\({unit}\)\s*:\s*\d",
     ),
 }

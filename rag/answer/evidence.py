@@ -11,6 +11,7 @@ from rag.answer.corpus import CorpusView, Passage, coverage, phrase_coverage
 from rag.answer.text import (
     DATE_FOLDED,
     SENTENCE_SPLIT,
+    asked_unit,
     counts_asked_noun,
     date_follows_phrase,
     defines_asked,
@@ -86,6 +87,7 @@ class Evidence:
         """Retrieved clauses (and the items under retrieved headings), scored as evidence."""
         q_terms = query_terms(intent).without(drop_terms)
         q_numbers = set(question_numbers(intent.folded))
+        unit_figure = asked_unit(intent.folded)
         top_score = max((h.score for h in hits), default=0.0) or 1.0
         if intent.english:
             # Its words barely reach Vietnamese BM25: the dense ranking alone says which clause it is.
@@ -147,6 +149,8 @@ class Evidence:
                 + 0.2 / (1 + rank)
             )
             if intent.kind == "number":
+                if unit_figure is not None and unit_figure.search(best_passage.folded):
+                    score += 0.3  # the figure in the unit asked for ("rộng 54mm" for "… bao nhiêu mm")
                 fresh = best_passage.numbers - q_numbers
                 score += 0.25 if fresh else -0.2
                 score += 0.3 * counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from rag.answer.base import Composed
 from rag.answer.corpus import CorpusView
 from rag.answer.stats import CorpusStats
-from rag.answer.text import NUMBER_WORDS, question_numbers, strip_marker
+from rag.answer.text import NUMBER_WORDS, lacks_asked_unit, question_numbers, strip_marker
 from rag.intent import Intent
 from rag.records import Clause
 from rag.text import fold, has_diacritics
-from rag.vocabulary import ASKED_UNITS, DOC_TYPES
+from rag.vocabulary import DOC_TYPES
 
 STRONG_SUPPORT = 0.9
 # A compound noun used by at most this share of the documents names a subject (see absent_from_document).
@@ -29,17 +29,9 @@ QUESTION_WORDS = frozenset(
     """
     bao_nhiêu như_thế_nào thế_nào tần_suất phần_trăm ký phải đâu gì nào ai khi_nào bao_giờ mấy
     những_gì làm_gì là_gì ở_đâu bao_lâu hay_không có_phải tổng_cộng tất_cả con_số số_liệu
-    mức mức_độ số_lượng quy_định nội_dung trường_hợp cần được theo
+    mức mức_độ số_lượng quy_định nội_dung trường_hợp cần được theo kích_thước kích_cỡ
     """.split()
 )
-
-
-_ASKED_UNITS = tuple((re.compile(q), re.compile(a)) for q, a in ASKED_UNITS.values())
-
-
-def lacks_asked_unit(folded_question: str, folded_answer: str) -> bool:
-    """ "… bao nhiêu đồng?" answered with no sum in đồng ("được bồi dưỡng bằng tiền …")."""
-    return any(q.search(folded_question) and not a.search(folded_answer) for q, a in _ASKED_UNITS)
 
 
 def _asked_for(word: str, lowered_question: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rag.text import collapse_ws, fold, fold_aligned, has_diacritics
-from rag.vocabulary import DOC_TYPES
+from rag.vocabulary import ASKED_UNITS, DOC_TYPES
 
 
 def spaced(text: str) -> str:
@@ -156,6 +156,25 @@ def date_follows_phrase(folded: str, asked: tuple[str, ...]) -> float:
             if at >= 0 and DATE_FOLDED.search(folded[at + len(phrase) : at + len(phrase) + 25]):
                 return 1.0
     return 0.0
+
+
+_ASKED_UNITS = tuple((re.compile(q), a) for q, a in ASKED_UNITS.values())
+
+
+def asked_unit(folded_question: str) -> re.Pattern[str] | None:
+    """What a figure in the unit a question asks for looks like ("bao nhiêu đồng", "… mm"), if any."""
+    for question, answer in _ASKED_UNITS:
+        m = question.search(folded_question)
+        if m:
+            unit = m.groupdict().get("unit")
+            return re.compile(answer.format(unit=re.escape(unit)) if unit else answer)
+    return None
+
+
+def lacks_asked_unit(folded_question: str, folded_answer: str) -> bool:
+    """ "… bao nhiêu đồng?" answered with no sum in đồng ("được bồi dưỡng bằng tiền …")."""
+    figure = asked_unit(folded_question)
+    return figure is not None and not figure.search(folded_answer)
 
 
 _COPULA = re.compile(r"\bla\b")

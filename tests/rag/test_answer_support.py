@@ -39,6 +39,10 @@ STT | Nội dung | Số lượng | Đơn giá (đồng) | Thành tiền (đồng
         ("Tỷ lệ xã có bưu điện là bao nhiêu?", "Tỷ lệ: 98,2", False),  # a table may omit the %
         ("Bao nhiêu phần trăm xã đạt chuẩn?", "đạt 40% xã", False),
         ("Có bao nhiêu điểm kinh doanh?", "trên 400 điểm kinh doanh", False),  # no unit asked
+        ("Thẻ có kích thước bao nhiêu mm?", "cỡ chữ 15, màu vàng", True),
+        ("Thẻ có kích thước bao nhiêu mm?", "rộng 54mm, dài 86 mm", False),
+        ("Diện tích rừng bao nhiêu ha?", "Diện tích (ha): 1.250", False),
+        ("Diện tích rừng bao nhiêu ha?", "độ dài 12 km", True),
     ],
 )
 def test_a_sum_or_share_asked_needs_one_in_the_answer(question: str, answer: str, lacks: bool) -> None:
