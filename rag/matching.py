@@ -159,5 +159,7 @@ def query_terms(
     if intent.english:
         # Only the words the glossary put into Vietnamese (and numbers) can be evidence;
         # the English left around them is matched by the multilingual dense retriever.
-        kept = [w for w in kept if has_diacritics(w) or any(ch.isdigit() for ch in w)]
+        # ("khu công nghệ cao": "khu" and "cao" carry no marks, but the question never said them.)
+        english = set(_TOKEN.findall(intent.question.lower()))
+        kept = [w for w in kept if has_diacritics(w) or any(ch.isdigit() for ch in w) or w not in english]
     return QueryTerms(tuple(fold(w) for w in kept), tuple(marked_key(w) for w in kept), marked)

@@ -167,7 +167,9 @@ class FormAnswer(Strategy):
         top_reading = readings[0]
         support = max(
             stem_support,
-            coverage(view, hypothesis, view.head_terms(top_reading.clause), top_reading.passage.terms),
+            coverage(
+                view, hypothesis, view.head_terms(top_reading.clause, title=False), top_reading.passage.terms
+            ),
         )
         return Composed(text=trim(text, 700), cited=cited, support=_lift(support))
 
@@ -202,9 +204,9 @@ class FormAnswer(Strategy):
         stem = 0.0
         if stem_terms:
             # The stem's words around the choice ("người lao động đóng", not "người sử dụng lao động đóng").
-            stem = 0.65 * coverage(view, stem_terms, view.head_terms(cand.clause), passage.terms)
+            stem = 0.65 * coverage(view, stem_terms, view.head_terms(cand.clause, title=False), passage.terms)
             # … as phrases, in the passage or in the headings over it ("Các chế độ bảo hiểm thất nghiệp")
-            head = view.head_terms(cand.clause)
+            head = view.head_terms(cand.clause, title=False)
             stem += 0.2 * max(
                 phrase_coverage(view, stem_terms, passage.terms), phrase_coverage(view, stem_terms, head)
             )
@@ -224,7 +226,7 @@ class FormAnswer(Strategy):
         readings = []
         for cand in candidates[:5]:
             for p in view.passages(cand.clause):
-                head = view.head_terms(cand.clause)
+                head = view.head_terms(cand.clause, title=False)
                 readings.append(_Reading(cand.clause, p, coverage(view, content, head, p.terms)))
         if not readings or not content:
             return self._related(ctx, candidates, stem_support, "")

@@ -135,16 +135,22 @@ class CorpusView:
             self._text_terms[clause.id] = cached
         return cached
 
-    def head_terms(self, clause: Clause) -> TextTerms:
-        """Words of what surrounds a clause: document label, issuer, breadcrumb, own title."""
-        cached = self._head_terms.get(clause.id)
+    def head_terms(self, clause: Clause, *, title: bool = True) -> TextTerms:
+        """Words of what surrounds a clause: document label, issuer, title, breadcrumb, own title.
+
+        A question names its document by its title as often as by its number; a statement to
+        judge true or false (``title=False``) must find its words in the clause, not the title."""
+        key = clause.id if title else f"{clause.id}\x00untitled"
+        cached = self._head_terms.get(key)
         if cached is None:
             doc = self.documents.get(clause.doc_id)
             label = f"{doc.meta.label()} {doc.meta.issuer}" if doc else ""
+            if doc and title:
+                label += f" {doc.meta.title}"
             cached = TextTerms.of(
                 " ".join([label, *clause.breadcrumb, clause.title]), has_marks=self.has_marks(clause)
             )
-            self._head_terms[clause.id] = cached
+            self._head_terms[key] = cached
         return cached
 
     def passages(self, clause: Clause) -> list[Passage]:

@@ -53,6 +53,20 @@ Lê Văn Khải
 [2] Mẫu số 01 ban hành kèm theo Công văn số 9/UBND-VX ngày 10/01/2025.
 """
 
+# Its title says what it is about; its clauses do not repeat it.
+TELECOM = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH MINH
+Số: 52/KH-UBND
+Bình Minh, ngày 05 tháng 12 năm 2025
+KẾ HOẠCH
+Phát triển hạ tầng viễn thông băng rộng trong các khu công nghiệp, cụm công nghiệp đến năm 2030
+I. MỤC TIÊU
+1. Hoàn thiện hệ thống cáp quang thế hệ mới, tốc độ truyền dẫn 10 Gbps đối xứng.
+2. 100% doanh nghiệp được kết nối Internet tốc độ cao.
+II. TỔ CHỨC THỰC HIỆN
+Sở Khoa học và Công nghệ chủ trì, phối hợp với các doanh nghiệp viễn thông triển khai Kế hoạch.
+"""
+
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
@@ -61,7 +75,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     root = tmp_path_factory.mktemp("docs")
     (root / "kh41.txt").write_text(PLAN, encoding="utf-8")
     (root / "cv15.txt").write_text(LETTER, encoding="utf-8")
-    index = root.parent / "idx"
+    (root / "kh52.txt").write_text(TELECOM, encoding="utf-8")
+    index = tmp_path_factory.mktemp("idx")
     assert not ingest_paths([root], index, progress=False).errors
     return Assistant.open(index)
 
@@ -81,3 +96,12 @@ def test_a_footnote_named_by_its_number_is_the_answer(assistant: Assistant) -> N
     assert answer.citations[0].text.startswith("[1] Nghị quyết số 163/2024/QH15")
     assert "9/UBND-VX" in assistant.ask("chu thich 2 cong van 15/UBND-VX ghi gi?").answer
     assert assistant.ask("Chú thích số 7 của Công văn 15/UBND-VX ghi gì?").abstained  # there is none
+
+
+def test_a_document_described_by_its_title_answers(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Kế hoạch phát triển hạ tầng viễn thông băng rộng trong khu công nghiệp, cụm công nghiệp "
+        "đặt mục tiêu hệ thống cáp quang có tốc độ bao nhiêu?"
+    )
+    assert not answer.abstained and "10 Gbps" in answer.answer
+    assert answer.citations[0].locator == "I.1"

@@ -117,7 +117,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     (root / "cv845.txt").write_text(LETTER, encoding="utf-8")
     (root / "kh77.txt").write_text(PLAN, encoding="utf-8")
     (root / "kh31.txt").write_text(PLAN_ELSEWHERE, encoding="utf-8")
-    index = root.parent / "idx"
+    index = tmp_path_factory.mktemp("idx")
     assert not ingest_paths([root], index, progress=False).errors
     return Assistant.open(index)
 

@@ -76,3 +76,12 @@ def test_a_document_sent_to_which_bodies_asks_for_recipients() -> None:
     assert analyze("Công điện số 12/CĐ-TTg gửi Chủ tịch UBND những tỉnh, thành phố nào?").kind == "recipient"
     # Units sending their files somewhere is the text's content, not the document's recipients.
     assert analyze("Các đơn vị gửi hồ sơ đến những đơn vị nào để thẩm định?").kind != "recipient"
+
+
+def test_english_question_terms_are_the_vietnamese_put_in() -> None:
+    from rag.matching import query_terms
+
+    terms = query_terms(analyze("Which agency leads the plan for high-tech parks and fibre optic networks?"))
+    # "khu", "cao", "quang" carry no marks but come from the glossary; "for", "and" stay English.
+    assert {"khu", "cao", "quang", "chu", "tri"} <= set(terms.folded)
+    assert not {"for", "and", "networks"} & set(terms.folded)
