@@ -473,6 +473,12 @@ ASKED_UNITS: dict[str, tuple[str, str]] = {
         r"\bbao nhieu (?:phan tram|%)",
         r"\d[\d.,]*\s*(?:%|phan tram)|\((?:%|phan tram)\)\s*:\s*\d",
     ),
+    # "… trả lời công văn số mấy?": the number of a document.
+    "document_number": (
+        r"\b(?:cong van|quyet dinh|ke hoach|thong tu|nghi dinh|nghi quyet|chi thi|van ban|bao cao|to trinh)"
+        r"\s+so\s+(?:may|bao nhieu|nao)\b",
+        r"\b\d{1,5}(?:/\d{4})?[/-][a-z]{1,8}\b",
+    ),
     "measure": (
         r"\bbao nhieu (?P<unit>mm|cm|km2|km|m2|m3|m|ha|kg|tan|lit|mw|kw)\b",
         r"\d[\d.,]*\s*{unit}\b|\({unit}\)\s*:\s*\d",

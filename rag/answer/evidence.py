@@ -148,9 +148,11 @@ class Evidence:
                 + 0.15 * affinity.get(c.doc_id, 0.0)
                 + 0.2 / (1 + rank)
             )
+            if unit_figure is not None and any(
+                m.group(0) not in intent.folded for m in unit_figure.finditer(best_passage.folded)
+            ):
+                score += 0.3  # a figure in the unit asked for ("rộng 54mm" for "… bao nhiêu mm")
             if intent.kind == "number":
-                if unit_figure is not None and unit_figure.search(best_passage.folded):
-                    score += 0.3  # the figure in the unit asked for ("rộng 54mm" for "… bao nhiêu mm")
                 fresh = best_passage.numbers - q_numbers
                 score += 0.25 if fresh else -0.2
                 score += 0.3 * counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))

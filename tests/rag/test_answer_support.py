@@ -43,6 +43,8 @@ STT | Nội dung | Số lượng | Đơn giá (đồng) | Thành tiền (đồng
         ("Thẻ có kích thước bao nhiêu mm?", "rộng 54mm, dài 86 mm", False),
         ("Diện tích rừng bao nhiêu ha?", "Diện tích (ha): 1.250", False),
         ("Diện tích rừng bao nhiêu ha?", "độ dài 12 km", True),
+        ("Công văn này trả lời công văn số mấy?", "Cục Thuế nhận được công văn số 1879-CV/BTGVTW", False),
+        ("Công văn này trả lời công văn số mấy?", "Cục Thuế trả lời để Ban được biết", True),
     ],
 )
 def test_a_sum_or_share_asked_needs_one_in_the_answer(question: str, answer: str, lacks: bool) -> None:
