@@ -203,6 +203,9 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # "Công điện … gửi Chủ tịch UBND những tỉnh nào": a document sent to whom (not "units send
             # their files to which office", which the text answers)
             rf"|\b(?:{_DOCUMENT_WORDS})\b[^?]*?\bgui\b(?:\s+\w+){{0,6}}?\s+(?:nhung|cac)\s+(?:[\w,]+\s+){{0,3}}nao\b"
+            # "Kế hoạch … gửi Bộ Công an (để báo cáo) qua đơn vị nào": the recipients line says "(qua …)"
+            rf"|^(?:theo\s+)?(?:{_DOCUMENT_WORDS})\b[^?,]{{0,60}}?\bgui\s+(?:bo|so|cuc|ban|vu|uy ban|ubnd|hdnd|chu tich|"
+            r"van phong|tinh uy|thanh uy|thu tuong|chinh phu|quoc hoi)\b[^?]*\bqua\s+(?:don vi|co quan|ai)\b"
         ),
     ),
     # "how many" outranks the verbs around it ("how many … did the department carry out").

@@ -76,6 +76,9 @@ def test_a_document_sent_to_which_bodies_asks_for_recipients() -> None:
     assert analyze("Công điện số 12/CĐ-TTg gửi Chủ tịch UBND những tỉnh, thành phố nào?").kind == "recipient"
     # Units sending their files somewhere is the text's content, not the document's recipients.
     assert analyze("Các đơn vị gửi hồ sơ đến những đơn vị nào để thẩm định?").kind != "recipient"
+    # A recipients line says through whom a body receives it: "Bộ Công an (qua Cục A03)".
+    assert analyze("Kế hoạch 15/KH-UBND gửi Bộ Tài chính để báo cáo qua đơn vị nào?").kind == "recipient"
+    assert analyze("Công văn gửi Sở Nội vụ về việc gì?").kind != "recipient"
 
 
 def test_english_question_terms_are_the_vietnamese_put_in() -> None:
