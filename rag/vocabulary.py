@@ -479,6 +479,13 @@ ASKED_UNITS: dict[str, tuple[str, str]] = {
         r"\s+so\s+(?:may|bao nhieu|nao)\b",
         r"\b\d{1,5}(?:/\d{4})?[/-][a-z]{1,8}\b",
     ),
+    # "… theo quy định nào?": a provision (an article of a document).
+    "provision": (
+        r"\btheo (?:quy dinh|dieu|dieu khoan|van ban) nao\b",
+        r"\b(?:(?:diem [a-z] )?khoan \d+ )?dieu \d+\b",
+    ),
+    # "từ tháng mấy đến tháng mấy": a month.
+    "month": (r"\bthang may\b", r"\bthang (?:0?[1-9]|1[0-2])\b"),
     "measure": (
         r"\bbao nhieu (?P<unit>mm|cm|km2|km|m2|m3|m|ha|kg|tan|lit|mw|kw)\b",
         r"\d[\d.,]*\s*{unit}\b|\({unit}\)\s*:\s*\d",

@@ -45,6 +45,14 @@ STT | Nội dung | Số lượng | Đơn giá (đồng) | Thành tiền (đồng
         ("Diện tích rừng bao nhiêu ha?", "độ dài 12 km", True),
         ("Công văn này trả lời công văn số mấy?", "Cục Thuế nhận được công văn số 1879-CV/BTGVTW", False),
         ("Công văn này trả lời công văn số mấy?", "Cục Thuế trả lời để Ban được biết", True),
+        (
+            "Thu nhập này được miễn thuế theo quy định nào?",
+            "theo khoản 3 Điều 71 Luật số 93/2025/QH15",
+            False,
+        ),
+        ("Thu nhập này được miễn thuế theo quy định nào?", "Bộ Tài chính đang trình dự thảo Luật", True),
+        ("Quan trắc từ tháng mấy đến tháng mấy?", "Thời gian thực hiện: Từ tháng 3 đến tháng 11", False),
+        ("Quan trắc từ tháng mấy đến tháng mấy?", "quan trắc định kỳ hằng năm", True),
     ],
 )
 def test_a_sum_or_share_asked_needs_one_in_the_answer(question: str, answer: str, lacks: bool) -> None:
