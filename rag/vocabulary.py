@@ -482,7 +482,8 @@ ASKED_UNITS: dict[str, tuple[str, str]] = {
     # "… theo quy định nào?": a provision (an article of a document).
     "provision": (
         r"\btheo (?:quy dinh|dieu|dieu khoan|van ban) nao\b",
-        r"\b(?:(?:diem [a-z] )?khoan \d+ )?dieu \d+\b",
+        # an article, or a document by its number ("theo Nghị định số 13/2023/NĐ-CP")
+        r"\b(?:(?:diem [a-z] )?khoan \d+ )?dieu \d+\b|\b\d{1,4}/\d{4}/[a-z]",
     ),
     # "từ tháng mấy đến tháng mấy": a month.
     "month": (r"\bthang may\b", r"\bthang (?:0?[1-9]|1[0-2])\b"),

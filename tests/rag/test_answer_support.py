@@ -51,6 +51,7 @@ STT | Nội dung | Số lượng | Đơn giá (đồng) | Thành tiền (đồng
             False,
         ),
         ("Thu nhập này được miễn thuế theo quy định nào?", "Bộ Tài chính đang trình dự thảo Luật", True),
+        ("Chợ được phân hạng theo quy định nào?", "theo Nghị định số 60/2024/NĐ-CP của Chính phủ", False),
         ("Quan trắc từ tháng mấy đến tháng mấy?", "Thời gian thực hiện: Từ tháng 3 đến tháng 11", False),
         ("Quan trắc từ tháng mấy đến tháng mấy?", "quan trắc định kỳ hằng năm", True),
     ],
