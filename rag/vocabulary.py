@@ -253,6 +253,9 @@ ORGANISATION_HEADS: tuple[str, ...] = (
     "Tòa án",
     "Viện kiểm sát",
     "Kho bạc",
+    "Hải quan",
+    "Bưu điện",
+    "Điện lực",
     "Thuế",
     "Bảo hiểm xã hội",
     "Ngân hàng",
@@ -491,4 +494,12 @@ ASKED_UNITS: dict[str, tuple[str, str]] = {
         r"\bbao nhieu (?P<unit>mm|cm|km2|km|m2|m3|m|ha|kg|tan|lit|mw|kw)\b",
         r"\d[\d.,]*\s*{unit}\b|\({unit}\)\s*:\s*\d",
     ),
+}
+
+
+# A unit handed tasks by where they sit in the plan ("Chi cục Hải quan: Chủ trì triển khai các
+# nhiệm vụ tại mục (IV)(3.4)(a)", "Chủ trì thực hiện nhiệm vụ nêu tại điểm b mục 2 phần III"):
+# the words (folded) before the reference, per role.
+DELEGATION_CUES: dict[str, str] = {
+    "lead_unit": r"\bchu tri\b[^.;:]{0,60}?\bnhiem vu\b[^.;:]{0,25}?\b(?:neu tai|quy dinh tai|tai|o)\s+",
 }

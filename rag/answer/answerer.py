@@ -19,6 +19,7 @@ from rag.answer.base import CITATIONS, NOT_FOUND, Composed, Context, Strategy
 from rag.answer.choices import FormAnswer, read_form
 from rag.answer.clause_reference import ClauseReferenceAnswer
 from rag.answer.corpus import CorpusView
+from rag.answer.delegated import DelegatedTask
 from rag.answer.document_facts import DocumentFacts, EffectiveDate, ReferenceDate, SignedBy
 from rag.answer.documents import document_affinity, named_documents
 from rag.answer.evidence import Evidence
@@ -56,6 +57,7 @@ STRATEGIES: tuple[Strategy, ...] = (
     UnitTasks(),  # "Sở X được giao những nhiệm vụ gì", before the one-task fields
     TasksDue(),  # "nhiệm vụ nào phải hoàn thành trong quý IV/2025"
     Lineage(),  # "văn bản nào triển khai X", "… căn cứ vào văn bản nào"
+    DelegatedTask(),  # "Chủ trì triển khai các nhiệm vụ tại mục (IV)(3.4)(a)", before the fields
     TaskFields(),
     YearTargets(),
     EffectiveDate(),
