@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 from typing import Any
 
 from index.hybrid import document_strength
@@ -318,19 +319,21 @@ class Answerer:
     def _supporting(self, attempt: _Attempt) -> list[Hit]:
         """The hits to cite after the answer's own clauses: those the evidence ranking scores
         as supporting the question first (the same fact is often stated in a target section and
-        again in a task), then the rest in retrieval order."""
+        again in a task), in turns with the retrieval order."""
         ctx = attempt.context
         if ctx is None:
             return attempt.hits
         by_id = {h.clause.id: h for h in attempt.hits}
         floor = min((h.score for h in attempt.hits), default=0.0)  # an item under a retrieved heading
         ranked = ctx.evidence.candidates(ctx.intent, attempt.hits, ctx.affinity)
-        first = [
+        supporting = [
             by_id.get(c.clause.id) or Hit(clause=c.clause, score=floor, rank=0)
             for c in ranked
             if c.support >= SUPPORT_THRESHOLD
         ][: CITATIONS - 1]
-        return first + attempt.hits
+        # Taken in turns with the retrieval order: each ranking finds what the other misses.
+        turns = [h for pair in zip_longest(supporting, attempt.hits) for h in pair if h is not None]
+        return turns
 
     def _citations(self, composed: Composed, hits: list[Hit]) -> list[Citation]:
         scores = {h.clause.id: h.score for h in hits}
