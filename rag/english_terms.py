@@ -804,7 +804,6 @@ ENGLISH_TERMS: tuple[tuple[str, str], ...] = (
     # General words the first pass missed.
     ("card", "thẻ"),
     ("auditor", "kiểm toán viên"),
-    ("state auditor", "kiểm toán viên nhà nước"),
     ("portrait", "chân dung"),
     ("high-tech", "công nghệ cao"),
     ("complete", "hoàn thành"),
