@@ -296,6 +296,39 @@ def translate_english(question: str) -> tuple[str, bool]:
     return pattern.sub(lambda m: lookup[m.group(0).lower()], out), True
 
 
+# English words that carry no subject; with the glossary's terms, the rest of an English
+# question is what it is about.
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    """
+    a an the of in on at for to by with from into onto about under over per as than and or nor but
+    is are was were be been being am do does did done will would shall should must can could may
+    might what which who whom whose when where why how many much that this these those it its they
+    their them there here not no any all each every some such own other same so very also only
+    according regarding concerning between among within without during before after until since
+    if whether while has have had having get gets got under new year years
+    """.split()
+)
+_ENGLISH_WORD = re.compile(r"[a-z][a-z'-]*")
+
+
+def english_known(question: str) -> float:
+    """Share of an English question's subject words that the glossary puts into Vietnamese (names
+    and codes aside): the rest reaches the documents only through the dense model's reading."""
+    out = re.sub(r"(\w)['’]s\b", r"\1", question)
+    lookup, pattern = _english_table()
+    spans = [m.span() for m in pattern.finditer(out)]
+    known = unknown = 0
+    for m in _ENGLISH_WORD.finditer(out.lower()):
+        word = m.group(0)
+        if word in _ENGLISH_FUNCTION_WORDS or out[m.start()].isupper():
+            continue  # a function word, or a name ("Da Nang", "Hue") the documents spell their way
+        if any(a <= m.start() < b for a, b in spans):
+            known += 1
+        else:
+            unknown += 1
+    return known / (known + unknown) if known + unknown else 1.0
+
+
 @lru_cache(maxsize=1)
 def _english_table() -> tuple[dict[str, str], re.Pattern[str]]:
     """The question phrases above, then the general administrative terms (rag.english_terms),

@@ -14,12 +14,15 @@ from rag.answer.base import Composed
 from rag.answer.corpus import CorpusView
 from rag.answer.stats import CorpusStats
 from rag.answer.text import NUMBER_WORDS, lacks_asked_unit, question_numbers, strip_marker
-from rag.intent import Intent
+from rag.intent import Intent, english_known
 from rag.records import Clause
 from rag.text import fold, has_diacritics
 from rag.vocabulary import DOC_TYPES
 
 STRONG_SUPPORT = 0.9
+# Below this share of its subject words read into Vietnamese, an English question is not understood
+# well enough to say that a clause answers it (English gold questions read at 0.71 or more).
+ENGLISH_KNOWN = 0.6
 # A compound noun used by at most this share of the documents names a subject (see absent_from_document).
 SUBJECT_SHARE = 0.5
 # underthesea (VLSP) tags of words that name things; Nc (classifiers: "vị", "cái") does not.
@@ -109,7 +112,10 @@ class SupportCheck:
         return self.stats.knows_acronym(letters, fold(part))
 
     def mentions_unknown(self, intent: Intent) -> bool:
-        """A year or document number the corpus never mentions cannot be answered from it."""
+        """A year or document number the corpus never mentions cannot be answered from it; nor an
+        English question most of whose subject words no glossary term reads."""
+        if intent.english and english_known(intent.question) < ENGLISH_KNOWN:
+            return True
         for year in intent.years:
             if not self.stats.mentions_year(year):
                 return True

@@ -88,3 +88,12 @@ def test_english_question_terms_are_the_vietnamese_put_in() -> None:
     # "khu", "cao", "quang" carry no marks but come from the glossary; "for", "and" stay English.
     assert {"khu", "cao", "quang", "chu", "tri"} <= set(terms.folded)
     assert not {"for", "and", "networks"} & set(terms.folded)
+
+
+def test_how_much_of_an_english_question_the_glossary_reads() -> None:
+    from rag.intent import english_known
+
+    assert english_known("Who signed the provincial plan?") == 1.0
+    # names ("Da Nang") and function words aside, "electric buses buy" is all unread
+    assert english_known("How many electric buses will Da Nang buy in 2027?") == 0.0
+    assert english_known("Which company will build the metro line?") < 0.6
