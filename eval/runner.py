@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from eval.gold import GoldItem, load_gold
-from eval.metrics import score
-from eval.predictions import Prediction
+from eval.metrics import CITATION_DEPTH, score
+from eval.predictions import PredictedCitation, Prediction
 from eval.report import Run, format_summary, write_reports
 from rag import config
 from rag.cli import MODES
@@ -25,6 +25,9 @@ BASELINE_KEY = "baseline"
 BASELINE_LABEL = "baseline (LangChain tutorial)"
 BM25_BASELINE_KEY = "baseline-bm25"
 BM25_BASELINE_LABEL = "baseline (BM25 chunks)"
+SEARCH_KEY = "search"
+# `policyqa search` scored like the peers: its top 5 clauses cited, the top clause as the answer.
+SEARCH_LABEL = "policyqa search (top clause)"
 
 
 def parse_modes(compare: str | None, mode: str) -> list[str]:
@@ -101,6 +104,31 @@ def answer_all(assistant: Any, items: Sequence[GoldItem], mode: str) -> list[Pre
     return predictions
 
 
+def search_all(assistant: Any, items: Sequence[GoldItem], mode: str) -> list[Prediction]:
+    """`policyqa search` alone (no answerer): the top 5 clauses, the first as the answer."""
+
+    forget_query_vectors(assistant.embedder)
+    predictions = []
+    for item in items:
+        started = time.perf_counter()
+        hits = assistant.search(item.question, k=CITATION_DEPTH, mode=mode)
+        seconds = time.perf_counter() - started
+        citations = [
+            PredictedCitation(h.clause.source, h.clause.locator, h.clause.text, h.score) for h in hits
+        ]
+        predictions.append(
+            Prediction(
+                id=item.id,
+                question=item.question,
+                answer=citations[0].text if citations else "",
+                abstained=False,
+                citations=citations,
+                latency_ms=round(seconds * 1000, 2),
+            )
+        )
+    return predictions
+
+
 def run_eval(args: argparse.Namespace) -> int:
     from index.stores import location_of
     from rag.pipeline import Assistant
@@ -146,6 +174,14 @@ def run_eval(args: argparse.Namespace) -> int:
             _progress(f"{label}: {len(items)} questions in {seconds[key]:.1f} s")
 
     if args.baseline:
+        # Retrieval against retrieval: the clause search the answerer stands on, beside the peers.
+        started = time.perf_counter()
+        predictions = search_all(assistant, items, modes[0])
+        seconds[SEARCH_KEY] = round(time.perf_counter() - started, 2)
+        label = f"{SEARCH_LABEL}, {modes[0]}"
+        runs.append(Run(SEARCH_KEY, label, predictions, score(items, predictions)))
+        _progress(f"{label}: {len(items)} questions in {seconds[SEARCH_KEY]:.1f} s")
+
         from eval.baseline import run_baseline, run_bm25_baseline
         from index.langchain import LangChainEmbeddings
 

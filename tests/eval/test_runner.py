@@ -146,6 +146,7 @@ def test_eval_end_to_end(
         "predictions.jsonl",
         "predictions-hybrid.jsonl",
         "predictions-bm25.jsonl",
+        "predictions-search.jsonl",
         "predictions-baseline.jsonl",
         "predictions-baseline-bm25.jsonl",
         "report.json",
@@ -158,9 +159,9 @@ def test_eval_end_to_end(
 
     items = load_gold(gold)
     report = json.loads((out / "report.json").read_text("utf-8"))
-    assert list(report["modes"]) == ["hybrid", "bm25", "baseline", "baseline-bm25"]
+    assert list(report["modes"]) == ["hybrid", "bm25", "search", "baseline", "baseline-bm25"]
     assert report["warnings"] == ["t3: gold source(s) not in the index: report.txt"]
-    for key in ("hybrid", "bm25", "baseline", "baseline-bm25"):
+    for key in ("hybrid", "bm25", "search", "baseline", "baseline-bm25"):
         predictions = read_predictions(out / f"predictions-{key}.jsonl")
         assert [p.id for p in predictions] == ["t1", "t2", "t3"]
         assert all(p.latency_ms > 0 for p in predictions)
@@ -181,5 +182,5 @@ def test_eval_end_to_end(
         assert all(c.locator.startswith("chunk ") for c in baseline[0].citations)
         assert baseline[0].answer == baseline[0].citations[0].text
     md = (out / "report.md").read_text("utf-8")
-    assert "| metric | hybrid | bm25 | baseline (LangChain tutorial) | baseline (BM25 chunks) |" in md
+    assert "| metric | hybrid | bm25 | policyqa search (top clause), hybrid | baseline (LangChain tutorial) | baseline (BM25 chunks) |" in md
     assert "## Failures" in (out / "report.md").read_text("utf-8")
