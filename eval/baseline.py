@@ -115,14 +115,7 @@ def _prediction(item: GoldItem, ranked: list[tuple[Any, float]], seconds: float)
         )
         for doc, score in ranked
     ]
-    return Prediction(
-        id=item.id,
-        question=item.question,
-        answer=citations[0].text if citations else "",
-        abstained=False,
-        citations=citations,
-        latency_ms=round(seconds * 1000, 2),
-    )
+    return Prediction.top_of(item, citations, seconds)
 
 
 # --- BM25 over fixed chunks ---------------------------------------------------------------------

@@ -48,6 +48,18 @@ class Prediction:
         }
 
     @classmethod
+    def top_of(cls, item: GoldItem, citations: list[PredictedCitation], seconds: float) -> Prediction:
+        """A retriever's prediction: the first citation's text as the answer, never an abstention."""
+        return cls(
+            id=item.id,
+            question=item.question,
+            answer=citations[0].text if citations else "",
+            abstained=False,
+            citations=citations,
+            latency_ms=round(seconds * 1000, 2),
+        )
+
+    @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Prediction:
         return cls(
             id=str(data["id"]),

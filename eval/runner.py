@@ -106,7 +106,6 @@ def answer_all(assistant: Any, items: Sequence[GoldItem], mode: str) -> list[Pre
 
 def search_all(assistant: Any, items: Sequence[GoldItem], mode: str) -> list[Prediction]:
     """`policyqa search` alone (no answerer): the top 5 clauses, the first as the answer."""
-
     forget_query_vectors(assistant.embedder)
     predictions = []
     for item in items:
@@ -116,16 +115,7 @@ def search_all(assistant: Any, items: Sequence[GoldItem], mode: str) -> list[Pre
         citations = [
             PredictedCitation(h.clause.source, h.clause.locator, h.clause.text, h.score) for h in hits
         ]
-        predictions.append(
-            Prediction(
-                id=item.id,
-                question=item.question,
-                answer=citations[0].text if citations else "",
-                abstained=False,
-                citations=citations,
-                latency_ms=round(seconds * 1000, 2),
-            )
-        )
+        predictions.append(Prediction.top_of(item, citations, seconds))
     return predictions
 
 

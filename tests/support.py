@@ -54,6 +54,20 @@ def settings_for(index: Path, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
+def assistant_over(root: Path, texts: dict[str, str]) -> Any:
+    """An assistant over an index of these text files (name -> text), built under ``root``."""
+    from rag.ingest import ingest_paths
+    from rag.pipeline import Assistant
+
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    for name, text in texts.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    report = ingest_paths([docs], root / "index", progress=False)
+    assert not report.errors, report.errors
+    return Assistant.open(root / "index")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -182,5 +182,8 @@ def test_eval_end_to_end(
         assert all(c.locator.startswith("chunk ") for c in baseline[0].citations)
         assert baseline[0].answer == baseline[0].citations[0].text
     md = (out / "report.md").read_text("utf-8")
-    assert "| metric | hybrid | bm25 | policyqa search (top clause), hybrid | baseline (LangChain tutorial) | baseline (BM25 chunks) |" in md
+    assert (
+        "| metric | hybrid | bm25 | policyqa search (top clause), hybrid | baseline (LangChain tutorial) | baseline (BM25 chunks) |"
+        in md
+    )
     assert "## Failures" in (out / "report.md").read_text("utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rag.pipeline import Assistant
+from tests.support import assistant_over
 
 pytestmark = pytest.mark.slow
 
@@ -70,15 +71,8 @@ Sở Khoa học và Công nghệ chủ trì, phối hợp với các doanh nghi�
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    from rag.ingest import ingest_paths
-
-    root = tmp_path_factory.mktemp("docs")
-    (root / "kh41.txt").write_text(PLAN, encoding="utf-8")
-    (root / "cv15.txt").write_text(LETTER, encoding="utf-8")
-    (root / "kh52.txt").write_text(TELECOM, encoding="utf-8")
-    index = tmp_path_factory.mktemp("idx")
-    assert not ingest_paths([root], index, progress=False).errors
-    return Assistant.open(index)
+    texts = {"kh41.txt": PLAN, "cv15.txt": LETTER, "kh52.txt": TELECOM}
+    return assistant_over(tmp_path_factory.mktemp("citations"), texts)
 
 
 def test_clauses_stating_the_same_fact_are_cited_together(assistant: Assistant) -> None:

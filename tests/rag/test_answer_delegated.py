@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.delegated import referenced_locators
-from rag.pipeline import Assistant
 from rag.text import fold
+from tests.support import assistant_over
 
 PLAN = """ỦY BAN NHÂN DÂN
 TỈNH HÒA AN
@@ -56,12 +56,7 @@ def test_references_to_where_tasks_sit(reference: str, locators: list[str]) -> N
 
 @pytest.mark.slow
 def test_the_unit_a_task_is_handed_to_by_its_place_leads_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from rag.ingest import ingest_paths
-
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "kh60.txt").write_text(PLAN, encoding="utf-8")
-    assert not ingest_paths([tmp_path / "docs"], tmp_path / "idx", progress=False).errors
-    assistant = Assistant.open(tmp_path / "idx")
+    assistant = assistant_over(tmp_path, {"kh60.txt": PLAN})
     answer = assistant.ask("Đơn vị nào chủ trì nhiệm vụ số hóa thủ tục thông quan hàng hóa tại cảng cạn?")
     assert answer.answer.startswith("Hải quan tỉnh:"), answer.answer
     assert {c.locator for c in answer.citations[:3]} >= {"III.2.a", "II.2.1.a"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.support import lacks_asked_unit
-from rag.pipeline import Assistant
 from rag.text import fold
+from tests.support import assistant_over
 
 REGULATION = """ỦY BAN NHÂN DÂN
 TỈNH BÌNH MINH
@@ -62,12 +62,7 @@ def test_a_sum_or_share_asked_needs_one_in_the_answer(question: str, answer: str
 
 @pytest.mark.slow
 def test_the_clause_that_names_no_sum_does_not_answer_how_much(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from rag.ingest import ingest_paths
-
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "qd20.txt").write_text(REGULATION, encoding="utf-8")
-    assert not ingest_paths([tmp_path / "docs"], tmp_path / "idx", progress=False).errors
-    assistant = Assistant.open(tmp_path / "idx")
+    assistant = assistant_over(tmp_path, {"qd20.txt": REGULATION})
     assert assistant.ask("Người tham gia chữa cháy rừng được bồi dưỡng bao nhiêu đồng một ngày?").abstained
     answer = assistant.ask("Người trực cháy rừng được hỗ trợ tiền ăn bao nhiêu đồng một ngày?")
     assert not answer.abstained and "150.000 đồng" in answer.answer
