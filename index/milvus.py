@@ -59,9 +59,10 @@ class MilvusStore:
     """One generation of a Milvus store, read-only (see the module docstring)."""
 
     working_set = True  # the answerer reads the documents of a question's hits, not all of them
-    # Hybrid search fused by Milvus (hybrid_search, RRF) or here, with dense at half weight as on
-    # the embedded index (POLICYQA_MILVUS_FUSION=engine|client); see docs/scaling.md for the measurements.
-    engine_fusion = os.environ.get("POLICYQA_MILVUS_FUSION", "engine") == "engine"
+    # Hybrid search fused here, with the embedded index's weights (dense at half weight, led by
+    # dense for English), so answers are the embedded index's; or by Milvus (hybrid_search, plain
+    # RRF: it takes no weights) with POLICYQA_MILVUS_FUSION=engine. See docs/scaling.md.
+    engine_fusion = os.environ.get("POLICYQA_MILVUS_FUSION", "client") == "engine"
 
     def __init__(self, address: StoreAddress, state: dict[str, Any], documents: list[Live]) -> None:
         self.address = address
