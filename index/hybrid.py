@@ -9,7 +9,7 @@ from index.embedders import Embedder, get_embedder
 from index.fusion import Ranking, reciprocal_rank_fusion, weighted_fusion
 from index.query import QueryHints, analyze_query, issuer_matches, number_matches
 from index.stores import Store
-from rag.intent import translate_english
+from rag.english import translate_english
 from rag.records import Clause, DocumentMeta, Filters, Hit
 from rag.text import fold
 

@@ -14,7 +14,8 @@ from rag.answer.base import Composed
 from rag.answer.corpus import CorpusView
 from rag.answer.stats import CorpusStats
 from rag.answer.text import NUMBER_WORDS, lacks_asked_unit, question_numbers, strip_marker
-from rag.intent import Intent, english_known
+from rag.english import english_known
+from rag.intent import Intent
 from rag.records import Clause
 from rag.text import fold, has_diacritics
 from rag.vocabulary import DOC_TYPES

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.intent import analyze, content_terms, translate_english
+from rag.english import translate_english
+from rag.intent import analyze, content_terms
 
 
 @pytest.mark.parametrize(
@@ -91,7 +92,7 @@ def test_english_question_terms_are_the_vietnamese_put_in() -> None:
 
 
 def test_how_much_of_an_english_question_the_glossary_reads() -> None:
-    from rag.intent import english_known
+    from rag.english import english_known
 
     assert english_known("Who signed the provincial plan?") == 1.0
     # names ("Da Nang") and function words aside, "electric buses buy" is all unread
