@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from rag.english import translate_english
 from rag.intent import analyze, content_terms
 
 
@@ -47,24 +46,6 @@ def test_no_diacritics_question_matches_marked_one() -> None:
     assert not bare.english
 
 
-def test_english_is_mapped_to_vietnamese_terms() -> None:
-    query, english = translate_english("When was Resolution 57-NQ/TW issued?")
-    assert english
-    assert "Nghị quyết" in query and "ban hành" in query and "57-NQ/TW" in query
-
-
-def test_english_terms_beyond_the_question_phrases_and_their_plurals() -> None:
-    query, _ = translate_english("Which fees and fines apply to vehicles without a licence?")
-    assert "phí" in query and "phạt tiền" in query and "phương tiện" in query and "giấy phép" in query
-    query, _ = translate_english("What policies cover unemployment benefits for workers?")
-    assert "chính sách" in query and "trợ cấp thất nghiệp" in query
-    # One pass, longest phrase first: "who signed" is not read as "who" + "signed", and the
-    # Vietnamese put in is never translated again.
-    assert (
-        translate_english("Who signed the state budget plan?")[0] == "ai ký the ngân sách nhà nước Kế hoạch?"
-    )
-
-
 def test_content_terms_drop_question_words_keep_numbers() -> None:
     terms = content_terms(analyze("Sở tiếp nhận bao nhiêu phiếu đề xuất năm 2025?"))
     assert "bao" not in terms and "nhieu" not in terms
@@ -89,12 +70,3 @@ def test_english_question_terms_are_the_vietnamese_put_in() -> None:
     # "khu", "cao", "quang" carry no marks but come from the glossary; "for", "and" stay English.
     assert {"khu", "cao", "quang", "chu", "tri"} <= set(terms.folded)
     assert not {"for", "and", "networks"} & set(terms.folded)
-
-
-def test_how_much_of_an_english_question_the_glossary_reads() -> None:
-    from rag.english import english_known
-
-    assert english_known("Who signed the provincial plan?") == 1.0
-    # names ("Da Nang") and function words aside, "electric buses buy" is all unread
-    assert english_known("How many electric buses will Da Nang buy in 2027?") == 0.0
-    assert english_known("Which company will build the metro line?") < 0.6
