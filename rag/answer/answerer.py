@@ -325,15 +325,18 @@ class Answerer:
             return attempt.hits
         by_id = {h.clause.id: h for h in attempt.hits}
         floor = min((h.score for h in attempt.hits), default=0.0)  # an item under a retrieved heading
-        ranked = ctx.evidence.candidates(ctx.intent, attempt.hits, ctx.affinity)
+        ranked = (
+            ctx.ranked()  # the strategies' own ranking, when they read these hits
+            if attempt.hits is ctx.hits
+            else ctx.evidence.candidates(ctx.intent, attempt.hits, ctx.affinity)
+        )
         supporting = [
             by_id.get(c.clause.id) or Hit(clause=c.clause, score=floor, rank=0)
             for c in ranked
             if c.support >= SUPPORT_THRESHOLD
         ][: CITATIONS - 1]
         # Taken in turns with the retrieval order: each ranking finds what the other misses.
-        turns = [h for pair in zip_longest(supporting, attempt.hits) for h in pair if h is not None]
-        return turns
+        return [h for pair in zip_longest(supporting, attempt.hits) for h in pair if h is not None]
 
     def _citations(self, composed: Composed, hits: list[Hit]) -> list[Citation]:
         scores = {h.clause.id: h.score for h in hits}

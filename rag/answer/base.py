@@ -11,7 +11,7 @@ from rag.records import Clause, Hit
 
 if TYPE_CHECKING:
     from rag.answer.corpus import CorpusView
-    from rag.answer.evidence import Evidence
+    from rag.answer.evidence import Candidate, Evidence
     from rag.answer.support import SupportCheck
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản."
@@ -43,6 +43,13 @@ class Context:
     view: CorpusView
     evidence: Evidence
     support: SupportCheck | None = None  # lets a strategy pass over a passage that answers something else
+    _ranked: list[Candidate] | None = field(default=None, repr=False, compare=False)
+
+    def ranked(self) -> list[Candidate]:
+        """The evidence ranking of these hits, computed once: strategies and the citations read it."""
+        if self._ranked is None:
+            self._ranked = self.evidence.candidates(self.intent, self.hits, self.affinity)
+        return list(self._ranked)
 
 
 class Strategy(ABC):

@@ -101,7 +101,7 @@ class FormAnswer(Strategy):
         form: QuestionForm | None = getattr(ctx.intent, "form", None)
         if form is None or form.kind == "plain":
             return None
-        candidates = ctx.evidence.candidates(ctx.intent, ctx.hits, ctx.affinity)[:POOL]
+        candidates = ctx.ranked()[:POOL]
         if not candidates:
             return None
         if form.kind == "choices":

@@ -64,7 +64,7 @@ class CorpusView:
             if lost_diacritics(" ".join(c.text for c in d.clauses[:200]))
         }
         self._text_terms: dict[str, TextTerms] = {}
-        self._head_terms: dict[str, TextTerms] = {}
+        self._head_terms: dict[tuple[str, bool], TextTerms] = {}  # (clause id, with the title)
         self._passages: dict[str, list[Passage]] = {}
         self._meta_terms: dict[str, TextTerms] = {}
         self._context: dict[str, str] = {}
@@ -140,7 +140,7 @@ class CorpusView:
 
         A question names its document by its title as often as by its number; a statement to
         judge true or false (``title=False``) must find its words in the clause, not the title."""
-        key = clause.id if title else f"{clause.id}\x00untitled"
+        key = (clause.id, title)
         cached = self._head_terms.get(key)
         if cached is None:
             doc = self.documents.get(clause.doc_id)

@@ -64,7 +64,7 @@ class ExtractivePassage(Strategy):
                 body = "\n".join(f"- {short(strip_marker(i.text), 200)}" for i in items)
                 text = f"{short(head.text, 300)}" + (f"\n{body}" if body else "")
                 return Composed(text=trim(text, 700), cited=[head, *items[:3]], support=1.0)
-        candidates = ctx.evidence.candidates(intent, hits, affinity)
+        candidates = ctx.ranked() if hits is ctx.hits else ctx.evidence.candidates(intent, hits, affinity)
         if intent.kind == "person":
             # "Who is the chairman?" is answered only by a passage that names someone.
             title = intent.person_title or ""
