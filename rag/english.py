@@ -159,13 +159,16 @@ _ENGLISH_MARKERS = re.compile(
 )
 
 
+_POSSESSIVE = re.compile(r"(\w)['’]s\b")  # "department's plan" -> "department plan"
+
+
 def translate_english(question: str) -> tuple[str, bool]:
     """Map an English question's administrative words to Vietnamese; (query, was_english)."""
     if fold(question) != question.lower().strip():  # has Vietnamese marks
         return question, False
     if not _ENGLISH_MARKERS.search(question):
         return question, False
-    out = re.sub(r"(\w)['’]s\b", r"\1", question)  # "department's plan" -> "department plan"
+    out = _POSSESSIVE.sub(r"\1", question)
     lookup, pattern = _english_table()
     return pattern.sub(lambda m: lookup[m.group(0).lower()], out), True
 
@@ -179,7 +182,7 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
     might what which who whom whose when where why how many much that this these those it its they
     their them there here not no any all each every some such own other same so very also only
     according regarding concerning between among within without during before after until since
-    if whether while has have had having get gets got under new year years
+    if whether while has have had having get gets got new year years
     """.split()
 )
 _ENGLISH_WORD = re.compile(r"[a-z][a-z'-]*")
@@ -188,7 +191,7 @@ _ENGLISH_WORD = re.compile(r"[a-z][a-z'-]*")
 def english_known(question: str) -> float:
     """Share of an English question's subject words that the glossary puts into Vietnamese (names
     and codes aside): the rest reaches the documents only through the dense model's reading."""
-    out = re.sub(r"(\w)['’]s\b", r"\1", question)
+    out = _POSSESSIVE.sub(r"\1", question)
     lookup, pattern = _english_table()
     spans = [m.span() for m in pattern.finditer(out)]
     known = unknown = 0

@@ -8,16 +8,18 @@ from __future__ import annotations
 import re
 
 from rag.answer.base import Composed, Context, Strategy
+from rag.answer.corpus import CorpusView
 from rag.answer.task_fields import FIELD_WORDS
 from rag.answer.text import short, trim
 from rag.records import Clause
 from rag.references import locator_words, parse_reference
-from rag.text import fold
 from rag.vocabulary import DELEGATION_CUES
 
 _CUES = {kind: re.compile(cue) for kind, cue in DELEGATION_CUES.items()}
 _PAREN = re.compile(r"\(\s*([ivxlc]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*\)")
 _ROMAN = re.compile(r"[ivxlc]+")
+# Where a reference ends: "…(3.4)(a); b) …", "… mục (IV) (1) của Kế hoạch".
+_REFERENCE_END = re.compile(r"[;]|\s(?:cua|thuoc)\s(?:ke hoach|quyet dinh|van ban)")
 # Candidates (best first) whose tasks are looked up: the first few, scored close to the best.
 CANDIDATES = 5
 CLOSE_TO_BEST = 0.9
@@ -40,19 +42,16 @@ def referenced_locators(reference: str) -> list[str]:
     return ref.locators() if ref is not None else []
 
 
-def delegations(clauses: list[Clause], kind: str) -> list[tuple[Clause, list[str]]]:
+def delegations(view: CorpusView, doc_id: str, kind: str) -> list[tuple[Clause, list[str]]]:
     """The clauses of one document that hand tasks by locator, with the locators they name."""
     cue = _CUES.get(kind)
     if cue is None:
         return []
     out = []
-    for c in clauses:
-        folded = fold(c.text)
+    for c in view.by_doc.get(doc_id, []):
+        folded = view.folded[c.id]
         for m in cue.finditer(folded):
-            reference = re.split(r"[;]|\s(?:cua|thuoc)\s(?:ke hoach|quyet dinh|van ban)", folded[m.end() :])[
-                0
-            ]
-            locators = referenced_locators(reference[:120])
+            locators = referenced_locators(_REFERENCE_END.split(folded[m.end() :])[0][:120])
             if locators:
                 out.append((c, locators))
     return out
@@ -75,7 +74,7 @@ class DelegatedTask(Strategy):
         for cand in candidates:
             doc_id = cand.clause.doc_id
             if doc_id not in handed_by_doc:
-                handed_by_doc[doc_id] = delegations(ctx.view.by_doc.get(doc_id, []), kind)
+                handed_by_doc[doc_id] = delegations(ctx.view, doc_id, kind)
             if all(a.id != cand.clause.id for a, _ in handed_by_doc[doc_id]):
                 pool.append(cand)
             if len(pool) >= CANDIDATES:
