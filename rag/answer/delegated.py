@@ -64,18 +64,20 @@ class DelegatedTask(Strategy):
         kind = ctx.intent.kind
         if kind not in DELEGATION_CUES or ctx.intent.task_number is not None:
             return None
+        # Candidates come from the hits' documents: none of them hands tasks by place, no answer.
+        handed_by_doc = {
+            d: delegations(ctx.view, d, kind) for d in dict.fromkeys(h.clause.doc_id for h in ctx.hits)
+        }
+        if not any(handed_by_doc.values()):
+            return None
         # The task is found by what it is about, not by the role words every duty repeats; the
         # handing clauses themselves are pointers, not tasks.
         candidates = ctx.evidence.candidates(
             ctx.intent, ctx.hits, ctx.affinity, drop_terms=FIELD_WORDS, skip_kinds=frozenset({"field"})
         )
-        handed_by_doc: dict[str, list[tuple[Clause, list[str]]]] = {}
         pool = []
         for cand in candidates:
-            doc_id = cand.clause.doc_id
-            if doc_id not in handed_by_doc:
-                handed_by_doc[doc_id] = delegations(ctx.view, doc_id, kind)
-            if all(a.id != cand.clause.id for a, _ in handed_by_doc[doc_id]):
+            if all(a.id != cand.clause.id for a, _ in handed_by_doc[cand.clause.doc_id]):
                 pool.append(cand)
             if len(pool) >= CANDIDATES:
                 break
