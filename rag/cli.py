@@ -167,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="folder the index was built from, read by --baseline (default: corpus/ under the project)",
     )
+    p.add_argument(
+        "--golden",
+        metavar="FILE",
+        default=None,
+        help="pinned answers (python -m eval.golden): list every answer that differs from them in report.md",
+    )
     _llm_args(p)
     _index_arg(p)
     p.set_defaults(handler="eval.runner:run_eval")

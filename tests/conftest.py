@@ -30,6 +30,26 @@ def assistant(seed_index: Path):  # noqa: ANN201 (rag.pipeline.Assistant)
     return Assistant.open(seed_index)
 
 
+SEED_SETS = {
+    "dev": SHARED_EVAL / "dev_qa.jsonl",
+    "extra": Path(__file__).resolve().parent / "data" / "extra_qa.jsonl",
+}
+
+
+@pytest.fixture(scope="session")
+def seed_predictions(assistant):  # noqa: ANN001, ANN201 (dict[str, (items, predictions)])
+    """Every seed question (dev, extra) answered once per session through ``Assistant.ask``."""
+    from eval.gold import load_gold
+    from eval.predictions import Prediction
+
+    out = {}
+    for name, path in SEED_SETS.items():
+        if path.exists():
+            items = load_gold(path)
+            out[name] = (items, [Prediction.from_answer(i, assistant.ask(i.question), 0.0) for i in items])
+    return out
+
+
 @pytest.fixture()
 def fake_llm():  # noqa: ANN201 (tests.fakes.FakeLLM)
     """An OpenAI-compatible chat server on 127.0.0.1 whose reply the test sets."""
