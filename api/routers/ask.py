@@ -13,9 +13,9 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from api.cache import LRUCache
 from api.deps import AccessDep, AnswerCacheDep, AssistantDep, RateLimitDep, RunnerDep, SettingsDep
 from api.schemas import AskRequest, AskResponse, CitationOut, CitationsEvent, ErrorResponse, FiltersIn
-from rag.conversation import resolve
 from rag.errors import PolicyQAError
 from rag.pipeline import Assistant
+from rag.reading import read
 from rag.records import Answer, Citation
 from rag.text import collapse_ws, nfc
 
@@ -53,8 +53,8 @@ def cache_key(generation: str, body: AskRequest, access: frozenset[str] | None) 
     and what the history makes of the question (not the history itself: most questions stand alone)."""
     filters = (body.filters or FiltersIn()).model_dump_json()
     levels = tuple(sorted(access)) if access is not None else None
-    read = resolve(body.question, body.turns()) if body.history else None
-    meaning = (read.question, read.doc_id, read.clarify, read.needs_document) if read else None
+    follow = read(body.question, body.turns()).follow_up if body.history else None
+    meaning = (follow.restated, follow.doc_id, follow.clarify, follow.needs_document) if follow else None
     return (generation, collapse_ws(nfc(body.question)), body.top_k, body.mode, filters, levels, meaning)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from index.hybrid import document_strength
 from rag.answer.base import CITATIONS, NOT_FOUND, Composed, Context, Strategy
-from rag.answer.choices import FormAnswer, read_form
+from rag.answer.choices import FormAnswer, retriever_for
 from rag.answer.clause_reference import ClauseReferenceAnswer
 from rag.answer.corpus import CorpusView
 from rag.answer.delegated import DelegatedTask
@@ -33,8 +33,10 @@ from rag.answer.targets import YearTargets
 from rag.answer.task_fields import TaskFields
 from rag.answer.tasks_due import TasksDue
 from rag.answer.unit_tasks import UnitTasks
-from rag.intent import Intent
+from rag.conversation import Turn
 from rag.matching import TextTerms
+from rag.questions import Catalogue, Question
+from rag.reading import catalogue_of, read
 from rag.records import Answer, Citation, Clause, Filters, Hit
 from rag.references import formal_reference
 from rag.text import fold
@@ -121,6 +123,7 @@ class Answerer:
         self._stats: KeyedStats | None = None
         self._whole: _Reading | None = None
         self._metas = {d.id: d for d in store.documents()}
+        self.catalogue: Catalogue = catalogue_of((d.id, d.meta) for d in self._metas.values())
         if getattr(store, "working_set", False):
             # The store keeps the corpus statistics; nothing here grows with the corpus.
             self._stats = KeyedStats(
@@ -144,14 +147,15 @@ class Answerer:
             raise AttributeError("this store is read per question; there is no whole-corpus view")
         return self._whole.view
 
-    def _reading(self, intent: Intent, hits: list[Hit]) -> _Reading:
+    def read(self, question: str, history: list[Turn] | None = None) -> Question:
+        """The question as the reader understands it, against the documents of this store."""
+        return read(question, history or [], self.catalogue)
+
+    def _reading(self, intent: Question, hits: list[Hit]) -> _Reading:
         if self._whole is not None:
             return self._whole
         assert self._stats is not None
-        from index.query import analyze_query
-
-        hints = analyze_query(intent.query)
-        named = [d.id for d in self._metas.values() if document_strength(hints, d.meta) >= 1.0]
+        named = [d.id for d in self._metas.values() if document_strength(intent.search, d.meta) >= 1.0]
         ids = list(dict.fromkeys([h.clause.doc_id for h in hits] + named))[:WORKING_DOCUMENTS]
         docs = [d for d in (self.store.document(i) for i in ids) if d is not None]
         view = CorpusView(docs, count_terms=False)
@@ -164,31 +168,32 @@ class Answerer:
     # --- entry point ---------------------------------------------------------------------
     def run(
         self,
-        question: str,
+        question: str | Question,
         retriever: Any,
         *,
         k: int | None = None,
         mode: str = "hybrid",
         filters: Filters | None = None,
     ) -> Answer:
-        intent, retriever = read_form(question, retriever)  # a choice or yes/no question: its stem
+        intent = question if isinstance(question, Question) else self.read(question)
+        retriever = retriever_for(intent, retriever)  # a choice question: the choices join the query
         timings: dict[str, float] = {}
         if mode == "hybrid" and not intent.english and self.lexical_sufficient is not None:
             lexical = self._answer(intent, retriever, k=k, mode="bm25", filters=filters)
             if lexical.support >= self.lexical_sufficient:
-                answer = self._finish(question, lexical, mode, lexical.timings())
+                answer = self._finish(intent.text, lexical, mode, lexical.timings())
                 answer.lexical_only = True
                 return answer
             timings["lexical_first_ms"] = round(lexical.retrieve_ms + lexical.answer_ms, 2)
         attempt = self._answer(intent, retriever, k=k, mode=mode, filters=filters)
-        return self._finish(question, attempt, mode, attempt.timings() | timings)
+        return self._finish(intent.text, attempt, mode, attempt.timings() | timings)
 
     def _answer(
-        self, intent: Intent, retriever: Any, *, k: int | None, mode: str, filters: Filters | None
+        self, intent: Question, retriever: Any, *, k: int | None, mode: str, filters: Filters | None
     ) -> _Attempt:
         """Retrieve with one mode and compose; support 0 when there is nothing to answer from."""
         t0 = time.perf_counter()
-        hits = retriever.run(intent.query, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=filters)
+        hits = retriever.run(intent.search, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=filters)
         t1 = time.perf_counter()
         allowed_docs = {h.clause.doc_id for h in hits} | self._docs_allowed(filters)
         reading = self._reading(intent, hits)
@@ -198,7 +203,7 @@ class Answerer:
             """The same search restricted to some documents (the ones a question names)."""
             scoped_sources = [sources[d] for d in doc_ids if d in sources]
             scoped = replace(filters, sources=scoped_sources) if filters else Filters(sources=scoped_sources)
-            return retriever.run(intent.query, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=scoped)
+            return retriever.run(intent.search, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=scoped)
 
         composed, ctx = self._compose(intent, hits, allowed_docs, reading, within)
         t2 = time.perf_counter()
@@ -260,7 +265,7 @@ class Answerer:
     # --- composition ---------------------------------------------------------------------
     def _compose(
         self,
-        intent: Intent,
+        intent: Question,
         hits: list[Hit],
         allowed: set[str],
         reading: _Reading,
@@ -274,7 +279,7 @@ class Answerer:
         if named and within is not None and len(named) < len(affinity):
             hits = within(named) or hits
         ctx = Context(
-            intent=intent,
+            question=intent,
             hits=hits,
             affinity=affinity,
             view=reading.view,
@@ -299,7 +304,7 @@ class Answerer:
         return best, ctx
 
     def _checked(
-        self, intent: Intent, composed: Composed, allowed: set[str], support: SupportCheck
+        self, intent: Question, composed: Composed, allowed: set[str], support: SupportCheck
     ) -> Composed | None:
         """The support check: capped when the passage answers something else; None from a
         document the caller may not read."""
@@ -328,7 +333,7 @@ class Answerer:
         ranked = (
             ctx.ranked()  # the strategies' own ranking, when they read these hits
             if attempt.hits is ctx.hits
-            else ctx.evidence.candidates(ctx.intent, attempt.hits, ctx.affinity)
+            else ctx.evidence.candidates(ctx.question, attempt.hits, ctx.affinity)
         )
         supporting = [
             by_id.get(c.clause.id) or Hit(clause=c.clause, score=floor, rank=0)

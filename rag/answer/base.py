@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rag.intent import Intent
+from rag.questions import Question
 from rag.records import Clause, Hit
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class Composed:
 class Context:
     """One question's state, handed to each strategy in turn."""
 
-    intent: Intent
+    question: Question
     hits: list[Hit]
     affinity: dict[str, float]  # doc id -> how well the document matches what the question says of it
     view: CorpusView
@@ -48,7 +48,7 @@ class Context:
     def ranked(self) -> list[Candidate]:
         """The evidence ranking of these hits, computed once: strategies and the citations read it."""
         if self._ranked is None:
-            self._ranked = self.evidence.candidates(self.intent, self.hits, self.affinity)
+            self._ranked = self.evidence.candidates(self.question, self.hits, self.affinity)
         return list(self._ranked)
 
 

@@ -1,6 +1,6 @@
 """Questions with a form: answer choices ("… A. … B. …") and yes/no ("…, đúng hay sai?").
 
-The answerer analyses and retrieves with the stem (`rag.question_form`); this strategy then
+The answerer retrieves with the stem (the reader sets the form apart: `rag.reading.form`); this strategy then
 reads the evidence clauses for each choice, or for the statement to verify, and answers with
 the letter or verdict the deciding clause states — or, when none is plainly stated, with the
 relevant clause itself. It abstains only when nothing relevant was retrieved.
@@ -17,9 +17,8 @@ from rag.answer.corpus import CorpusView, Passage, coverage, phrase_coverage
 from rag.answer.evidence import Candidate
 from rag.answer.statements import contradicts_amounts, negations, quantities, same_subject, states_amounts
 from rag.answer.text import short, trim
-from rag.intent import Intent, analyze
-from rag.matching import QueryTerms, query_terms
-from rag.question_form import Choice, QuestionForm, parse_form
+from rag.questions import Choice, QueryTerms, Question, QuestionForm, SearchQuery
+from rag.reading import search_query, terms_of
 from rag.records import Clause, Hit
 from rag.text import fold
 
@@ -56,9 +55,9 @@ class _ChoiceRetriever:
         self.inner = inner
         self.extra = " ".join(c.text for c in choices)
 
-    def run(self, query: str, **kwargs: Any) -> list[Hit]:
-        stem = self.inner.run(query, **kwargs) if query.strip() else []
-        more = self.inner.run(f"{query} {self.extra}", **kwargs)
+    def run(self, query: SearchQuery, **kwargs: Any) -> list[Hit]:
+        stem = self.inner.run(query, **kwargs) if query.text.strip() else []
+        more = self.inner.run(search_query(f"{query.text} {self.extra}"), **kwargs)
         out: dict[str, tuple[int, int, Hit]] = {}
         top = max((h.score for h in stem), default=1.0) or 1.0
         for origin, ranking in enumerate((stem, more)):
@@ -70,16 +69,12 @@ class _ChoiceRetriever:
         return [hit for _, _, hit in sorted(out.values(), key=lambda x: x[:2])]
 
 
-def read_form(question: str, retriever: Any) -> tuple[Intent, Any]:
-    """The intent of a question's stem (choices and yes/no frame set apart) and the retriever to use."""
-    form = parse_form(question)
-    if form.kind == "plain":
-        return analyze(question), retriever
-    intent = analyze(form.stem)
-    intent.form = form
+def retriever_for(question: Question, retriever: Any) -> Any:
+    """The retriever to use: for a choice question, one that also searches with the choices."""
+    form = question.form
     if form.kind == "choices" and (CHOICES_IN_QUERY or not form.stem):
-        retriever = _ChoiceRetriever(retriever, form.choices)
-    return intent, retriever
+        return _ChoiceRetriever(retriever, form.choices)
+    return retriever
 
 
 # --- the strategy -------------------------------------------------------------------------
@@ -98,8 +93,8 @@ class FormAnswer(Strategy):
     name = "form"
 
     def compose(self, ctx: Context) -> Composed | None:
-        form: QuestionForm | None = getattr(ctx.intent, "form", None)
-        if form is None or form.kind == "plain":
+        form = ctx.question.form
+        if form.kind == "plain":
             return None
         candidates = ctx.ranked()[:POOL]
         if not candidates:
@@ -110,15 +105,15 @@ class FormAnswer(Strategy):
 
     # --- choices ----------------------------------------------------------------------------
     def _choices(self, ctx: Context, form: QuestionForm, candidates: list[Candidate]) -> Composed:
-        view, intent = ctx.view, ctx.intent
-        stem_terms = query_terms(intent)
+        view, intent = ctx.view, ctx.question
+        stem_terms = intent.terms
         negated_stem = negations(form.stem) % 2
         m = _SLOT.search(intent.folded)
         slot = [w for w in m.group(1).split() if w != "la"] if m else []
         plain = [
             c for c in form.choices if not _ALL_OF.search(fold(c.text)) and not _NONE_OF.search(fold(c.text))
         ]
-        terms = {c.letter: query_terms(intent, text=c.text) for c in plain}
+        terms = {c.letter: terms_of(intent, c.text) for c in plain}
         top = max(c.score for c in candidates) or 1.0
         best: dict[str, _Reading] = {}
         for choice in plain:
@@ -163,7 +158,7 @@ class FormAnswer(Strategy):
             body = lead + "\n".join(f"- {q}" for q in dict.fromkeys(quotes))
         text = f"Đáp án {chosen.letter}: {chosen.text.rstrip('.')}.\n{body}"
         said = " ".join(next(c.text for c in form.choices if c.letter == letter) for letter in deciding)
-        hypothesis = query_terms(intent, text=f"{intent.query} {said}")
+        hypothesis = terms_of(intent, f"{intent.query} {said}")
         top_reading = readings[0]
         support = max(
             stem_support,
@@ -218,8 +213,8 @@ class FormAnswer(Strategy):
 
     # --- yes/no ------------------------------------------------------------------------------
     def _verdict(self, ctx: Context, form: QuestionForm, candidates: list[Candidate]) -> Composed:
-        view, intent = ctx.view, ctx.intent
-        q_terms = query_terms(intent)
+        view, intent = ctx.view, ctx.question
+        q_terms = intent.terms
         content = _without_numbers(q_terms)
         stem_support = max((c.support for c in candidates), default=0.0)
         stated_quantities = quantities(form.statement)

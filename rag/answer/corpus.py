@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.answer.text import DATE, numbers, spaced, split_passages, strip_marker
-from rag.matching import QueryTerms, TextTerms
+from rag.matching import TextTerms
+from rag.questions import QueryTerms
 from rag.records import Clause, Document
 from rag.restore import DiacriticRestorer, lost_diacritics
 from rag.text import fold

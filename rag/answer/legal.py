@@ -36,7 +36,7 @@ class ArticleLocator(Strategy):
         self.passage = passage or ExtractivePassage()
 
     def compose(self, ctx: Context) -> Composed | None:
-        if not ctx.intent.asks_article:
+        if "which_article" not in ctx.question.cues:
             return None
         composed = self.passage.compose(ctx)
         if composed is None or not composed.cited:

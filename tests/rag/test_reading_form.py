@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.statements import contradicts_amounts, negations, quantities, same_subject
-from rag.question_form import parse_form
+from rag.reading.form import parse_form
 
 
 def letters(question: str) -> list[tuple[str, str]]:
