@@ -111,6 +111,9 @@ class AskResponse(BaseModel):
     # Cited or related documents just uploaded: searched by their words only so far, their dense
     # (meaning-based) vectors are still being computed.
     dense_pending: list[str] = []
+    # The answering strategy that composed the answer ("task_field", "passage", "document_facts", …);
+    # "clarify" for a question asked back, "none" when nothing was composed.
+    strategy: str = ""
 
 
 class CitationsEvent(BaseModel):
@@ -125,6 +128,7 @@ class CitationsEvent(BaseModel):
     clarify: bool = False
     resolved_question: str = ""
     dense_pending: list[str] = []  # as in AskResponse
+    strategy: str = ""  # as in AskResponse
 
 
 class SearchHit(BaseModel):

@@ -182,6 +182,7 @@ class Assistant:
             abstained=False,
             clarify=True,
             timings={"total_ms": round((time.perf_counter() - started) * 1000, 2)},
+            strategy="clarify",
         )
 
     def ask_stream(

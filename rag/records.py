@@ -233,6 +233,9 @@ class Answer:
     resolved_question: str = ""  # a follow-up as it was understood ("Còn nhiệm vụ 3 …" -> the full question)
     # Sources of cited or related documents only searched lexically so far (their dense vectors follow).
     dense_pending: list[str] = field(default_factory=list)
+    # Which strategy composed the answer ("task_field", "passage", …; an abstention: the one whose
+    # answer fell short, or "none"; "clarify" when the answer asks which document is meant).
+    strategy: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -248,6 +251,7 @@ class Answer:
             "clarify": self.clarify,
             "resolved_question": self.resolved_question,
             "dense_pending": self.dense_pending,
+            "strategy": self.strategy,
         }
 
 

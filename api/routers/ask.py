@@ -84,6 +84,7 @@ def to_response(answer: Answer, assistant: Assistant) -> AskResponse:
         clarify=answer.clarify,
         resolved_question=answer.resolved_question,
         dense_pending=answer.dense_pending,
+        strategy=answer.strategy,
     )
 
 

@@ -51,6 +51,8 @@ UNKNOWN_WORD_SUPPORT_CAP = 0.45
 # skipped; weaker support, English questions and abstentions get the full hybrid search.
 LEXICAL_SUFFICIENT = 0.7
 RETRIEVE_K = 24
+# The strategy an answer records when no strategy composed anything (an abstention).
+NO_STRATEGY = "none"
 
 STRATEGIES: tuple[Strategy, ...] = (
     FormAnswer(),
@@ -68,6 +70,11 @@ STRATEGIES: tuple[Strategy, ...] = (
     ArticleLocator(),
     ExtractivePassage(),
 )
+
+
+def routed(strategies: tuple[Strategy, ...], question: Question) -> list[Strategy]:
+    """The strategies that claim the question (by its slot, cues and form), in their order."""
+    return [s for s in strategies if s.claims_question(question)]
 
 
 # On a store that keeps its statistics (Milvus), a question is answered from the documents its
@@ -229,6 +236,7 @@ class Answerer:
                 related=[self._cite(h.clause, h.score) for h in hits[:CITATIONS]],
                 timings=timings,
                 mode=mode,
+                strategy=composed.strategy if composed is not None else NO_STRATEGY,
             )
         citations = self._citations(composed, self._supporting(attempt))
         return Answer(
@@ -243,6 +251,7 @@ class Answerer:
             ][:3],
             timings=timings,
             mode=mode,
+            strategy=composed.strategy,
         )
 
     def _docs_allowed(self, filters: Filters | None) -> set[str]:
@@ -290,12 +299,14 @@ class Answerer:
         # about another year, the field names no unit asked for) lets the later strategies try;
         # the best-supported answer stands.
         best: Composed | None = None
-        for strategy in self.strategies:
+        for strategy in routed(self.strategies, intent):
             composed = strategy.compose(ctx)
             if composed is None:
                 continue
+            composed.strategy = strategy.name
             if not composed.cited:
-                return best, ctx  # the documents lack what the question names (a task, an article)
+                # The documents lack what the question names (a task, an article): abstain.
+                return composed if best is None else best, ctx
             composed = self._checked(intent, composed, allowed, reading.support)
             if composed is not None and composed.support >= SUPPORT_THRESHOLD:
                 return composed, ctx

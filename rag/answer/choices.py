@@ -91,11 +91,10 @@ class _Reading:
 
 class FormAnswer(Strategy):
     name = "form"
+    claims = frozenset({"choices", "yes_no"})
 
     def compose(self, ctx: Context) -> Composed | None:
         form = ctx.question.form
-        if form.kind == "plain":
-            return None
         candidates = ctx.ranked()[:POOL]
         if not candidates:
             return None

@@ -65,6 +65,7 @@ def _by_suffix(view: CorpusView, doc_id: str, locator: str) -> Clause | None:
 
 class ClauseReferenceAnswer(Strategy):
     name = "clause_reference"
+    claims = frozenset({"clause_reference"})
 
     def compose(self, ctx: Context) -> Composed | None:
         ref = ctx.question.clause

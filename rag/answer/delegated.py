@@ -60,10 +60,11 @@ def delegations(view: CorpusView, doc_id: str, kind: str) -> list[tuple[Clause, 
 
 class DelegatedTask(Strategy):
     name = "delegated_task"
+    claims = frozenset(DELEGATION_CUES)  # the roles a handing clause states: "lead_unit"
 
     def compose(self, ctx: Context) -> Composed | None:
         kind = ctx.question.slot
-        if kind not in DELEGATION_CUES or ctx.question.task_number is not None:
+        if ctx.question.task_number is not None:
             return None
         # Candidates come from the hits' documents: none of them hands tasks by place, no answer.
         handed_by_doc = {

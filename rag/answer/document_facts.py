@@ -17,10 +17,9 @@ class SignedBy(Strategy):
     """The documents a person the question names signed ("Ông X đã ký những văn bản nào?")."""
 
     name = "signed_by"
+    claims = frozenset({"documents_signed"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        if "documents_signed" not in ctx.question.cues:
-            return None
         named = set(ctx.question.document.signers)
         signed = [
             doc
@@ -54,10 +53,9 @@ class DocumentFacts(Strategy):
     """Signer, recipients or number of the document(s) the question names best."""
 
     name = "document_field"
+    claims = frozenset({"signer", "recipient", "document_number"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        if ctx.question.slot not in ("signer", "recipient", "document_number"):
-            return None
         intent, hits, affinity = ctx.question, ctx.hits, ctx.affinity
         kind = {"signer": "signature", "recipient": "recipients", "document_number": "header"}[intent.slot]
         retrieval = Counter()
@@ -113,11 +111,12 @@ class EffectiveDate(Strategy):
     or, for "which document takes effect on D", every document whose sentence names D."""
 
     name = "effective_date"
+    claims = frozenset({"in_effect"})
 
     def compose(self, ctx: Context) -> Composed | None:
         intent = ctx.question
         asked = set(intent.constraints.dates)
-        if "in_effect" not in intent.cues or not (intent.slot == "date" or asked):
+        if not (intent.slot == "date" or asked):
             return None
         candidates = [
             c
@@ -167,9 +166,10 @@ class ReferenceDate(Strategy):
     """The date of a document the question cites by number ("Quyết định số 12/QĐ-UBND ngày …")."""
 
     name = "reference_date"
+    claims = frozenset({"date"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        if ctx.question.slot != "date" or not ctx.question.references:
+        if not ctx.question.references:
             return None
         intent, hits, affinity = ctx.question, ctx.hits, ctx.affinity
         asks_issue = "issuing" in intent.cues

@@ -24,6 +24,7 @@ def _doc_line(registry: Registry, doc_id: str) -> str:
 
 class Lineage(Strategy):
     name = "lineage"
+    claims = frozenset({"lineage"})
 
     def compose(self, ctx: Context) -> Composed | None:
         asked = ctx.question.lineage

@@ -3,7 +3,7 @@ the article a question names ("Điều 8 khoản 2 quy định gì?")."""
 
 from __future__ import annotations
 
-from rag.answer.base import Composed, Context, Strategy
+from rag.answer.base import ANY, Composed, Context, Strategy
 from rag.answer.evidence import Candidate, best_docs
 from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
 from rag.questions import Question
@@ -39,6 +39,7 @@ _NAMES_ITS_UNIT = frozenset({"lead_unit", "coordinating_unit", "content"})
 
 class ExtractivePassage(Strategy):
     name = "passage"
+    claims = frozenset({ANY})
 
     def compose(self, ctx: Context) -> Composed | None:
         intent, hits, affinity = ctx.question, ctx.hits, ctx.affinity

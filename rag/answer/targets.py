@@ -10,9 +10,10 @@ from rag.answer.text import short, strip_marker, trim
 
 class YearTargets(Strategy):
     name = "targets"
+    claims = frozenset({"target"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        if ctx.question.slot != "target" or not ctx.question.years:
+        if not ctx.question.years:
             return None
         intent, affinity = ctx.question, ctx.affinity
         year = intent.years[0]

@@ -32,10 +32,9 @@ NAMED_BY_NUMBER = 3.0
 
 class TaskFields(Strategy):
     name = "task_field"
+    claims = frozenset(SLOT_FIELD)
 
     def compose(self, ctx: Context) -> Composed | None:
-        if ctx.question.slot not in SLOT_FIELD:
-            return None
         composed = self._task_field(ctx)
         if composed is None and ctx.question.task_number is not None:
             return Composed.unanswerable()  # a task the documents do not have

@@ -22,10 +22,11 @@ def period_text(lo: str | None, hi: str | None) -> str:
 
 class TasksDue(Strategy):
     name = "tasks_due"
+    claims = frozenset({"tasks_due"})
 
     def compose(self, ctx: Context) -> Composed | None:
         intent = ctx.question
-        if intent.task_number is not None or "tasks_due" not in intent.cues:
+        if intent.task_number is not None:
             return None
         period = intent.constraints.period
         if period is None:

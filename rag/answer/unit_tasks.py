@@ -58,10 +58,11 @@ def order_key(ctx: Context, t: TaskRef) -> tuple[int, int]:
 
 class UnitTasks(Strategy):
     name = "unit_tasks"
+    claims = frozenset({"tasks_of_unit"})
 
     def compose(self, ctx: Context) -> Composed | None:
         intent = ctx.question
-        if intent.task_number is not None or "tasks_of_unit" not in intent.cues:
+        if intent.task_number is not None:
             return None
         registry = registry_for(ctx.view)
         unit = registry.find_unit(intent.query)

@@ -112,6 +112,7 @@ def test_ask_answers_with_clause_citations(client: TestClient) -> None:
     assert first["source"].endswith(".txt") and first["document"]
     assert body["timings"]["total_ms"] > 0
     assert isinstance(body["lexical_only"], bool)
+    assert body["strategy"] == "task_field"  # the task's "Đơn vị thực hiện" field answered
 
 
 def test_ask_abstains_with_related_clauses(client: TestClient) -> None:
@@ -120,6 +121,7 @@ def test_ask_abstains_with_related_clauses(client: TestClient) -> None:
     assert body["citations"] == []
     assert body["related"] and all(c["text"] and c["clause_id"] for c in body["related"])
     assert body["lexical_only"] is False  # BM25 alone did not answer: the dense search ran too
+    assert body["strategy"]  # the strategy whose answer fell short, or "none"
 
 
 def test_stream_sends_deltas_then_the_same_citations(client: TestClient) -> None:

@@ -241,7 +241,31 @@ def test_lexical_first_can_be_turned_off(seed_index) -> None:
 
 def test_number_slot_is_the_questions_words_around_a_number() -> None:
     from rag.answer import fills_number_slot
+    from rag.reading import read
 
-    assert fills_number_slot("giam 03 don vi, con lai 145 xa, 8 thi tran", "con lai bao nhieu xa?")
-    assert not fills_number_slot("160 diem buu dien giam do sap nhap xa", "con lai bao nhieu xa?")
-    assert not fills_number_slot("con lai 145 xa", "ke hoach ban hanh ngay nao?")  # no "bao nhiêu"
+    slot = read("con lai bao nhieu xa?").number_slot
+    assert fills_number_slot("giam 03 don vi, con lai 145 xa, 8 thi tran", slot)
+    assert not fills_number_slot("160 diem buu dien giam do sap nhap xa", slot)
+    assert read("ke hoach ban hanh ngay nao?").number_slot is None  # no "bao nhiêu"
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("Ai ký kế hoạch số 58/KH-UBND?", "document_field"),
+        ("Sở Tài chính được giao những nhiệm vụ gì?", "unit_tasks"),
+        ("Đơn vị nào chủ trì nhiệm vụ 2?", "delegated_task"),
+        ("Mục tiêu đến năm 2030 là gì?", "targets"),
+        ("Nghị định có hiệu lực từ ngày nào?", "effective_date"),
+        ("Điều nào quy định về thanh tra chuyên ngành?", "article"),
+        ("Nội dung chính của kế hoạch là gì?", "passage"),
+    ],
+)
+def test_strategies_are_routed_by_what_the_reader_found(question: str, first: str) -> None:
+    from rag.answer.answerer import STRATEGIES, routed
+    from rag.reading import read
+
+    names = [s.name for s in routed(STRATEGIES, read(question))]
+    assert names[0] == first and names[-1] == "passage"
+    # A strategy claims only questions with one of its labels: no unit's tasks for a signer question.
+    assert "unit_tasks" not in [s.name for s in routed(STRATEGIES, read("Ai ký kế hoạch số 58/KH-UBND?"))]

@@ -30,6 +30,8 @@ def view(docs: tuple[Document, Document]) -> CorpusView:
 def compose(view: CorpusView, strategy: object, question: str) -> Composed | None:
     intent = read(question, catalogue=catalogue_of((d.id, d.meta) for d in view.documents.values()))
     affinity = document_affinity(view, intent, set(view.documents))
+    if not strategy.claims_question(intent):  # type: ignore[attr-defined]
+        return None  # the answerer routes the question elsewhere
     ctx = Context(question=intent, hits=[], affinity=affinity, view=view, evidence=Evidence(view))
     return strategy.compose(ctx)  # type: ignore[attr-defined]
 
