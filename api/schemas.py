@@ -6,13 +6,14 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from rag.conversation import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, Turn
+from rag.questions import Turn
+from rag.reading.followup import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS
 from rag.records import Citation, Clause, Document, DocumentMeta, Filters, Hit
 from rag.references import formal_reference
 
 Mode = Literal["hybrid", "dense", "bm25"]
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
-MAX_HISTORY = 20  # turns a request may carry (the answerer reads the last rag.conversation.MAX_TURNS)
+MAX_HISTORY = 20  # turns a request may carry (the answerer reads the last rag.reading.followup.MAX_TURNS)
 
 
 class ErrorResponse(BaseModel):

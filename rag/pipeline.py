@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from rag.conversation import Turn, clarifying_question
 from rag.errors import NotFoundError
-from rag.questions import FollowUp
+from rag.questions import FollowUp, Turn
+from rag.reading.followup import clarifying_question
 from rag.records import Answer, Clause, Document, Filters, Hit
 from rag.references import document_reference, formal_reference
 from rag.text import fold

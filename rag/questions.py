@@ -190,13 +190,37 @@ class Constraints:
 
 
 @dataclass(frozen=True)
+class Turn:
+    """One earlier turn of a conversation, as the client holds it."""
+
+    question: str
+    answer: str = ""
+    doc_id: str = ""  # the document the answer cited first (a hint the caller validates)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a conversation has set so far: the last question as understood, its document, task,
+    unit, year and what it asked."""
+
+    question: str = ""  # the last question as understood (what "Còn X thì sao?" varies)
+    document: str = ""  # how the user named the document: "kế hoạch của UBND tỉnh"
+    doc_id: str = ""
+    task: int | None = None
+    unit: str = ""
+    year: str = ""
+    slot: str = ""  # what the last question asked ("lead_unit", "target", …)
+
+
+@dataclass(frozen=True)
 class FollowUp:
     """A question read in a conversation's scope."""
 
-    restated: str = ""  # the question as understood, when the history changed it
+    restated: str = ""  # the question as understood (a Vietnamese sentence), when the history changed it
     clarify: str = ""  # what to ask back when the scope it needs is missing: "document", "task", "unit"
     doc_id: str = ""  # the document it refers to (restrict to it when readable)
     needs_document: bool = False  # ... and has no other way of naming it
+    scope: Scope = field(default_factory=Scope)  # the scope it was read in
 
 
 @dataclass(frozen=True)

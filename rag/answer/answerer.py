@@ -33,9 +33,8 @@ from rag.answer.targets import YearTargets
 from rag.answer.task_fields import TaskFields
 from rag.answer.tasks_due import TasksDue
 from rag.answer.unit_tasks import UnitTasks
-from rag.conversation import Turn
 from rag.matching import TextTerms
-from rag.questions import Catalogue, Question
+from rag.questions import Catalogue, Question, Turn
 from rag.reading import catalogue_of, read
 from rag.records import Answer, Citation, Clause, Filters, Hit
 from rag.references import formal_reference

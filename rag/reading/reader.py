@@ -14,7 +14,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from rag.conversation import Turn, resolve
 from rag.deadlines import period_of
 from rag.questions import (
     Catalogue,
@@ -24,10 +23,12 @@ from rag.questions import (
     QueryTerms,
     Question,
     SearchQuery,
+    Turn,
 )
 from rag.reading.catalogue import places_named, signers_named, titles_quoted
 from rag.reading.clauses import legal_locator, parse_reference, with_rest
 from rag.reading.english import english_known, translate_english
+from rag.reading.followup import resolve
 from rag.reading.form import parse_form
 from rag.reading.hints import document_numbers, search_query
 from rag.reading.matcher import Matcher
@@ -82,6 +83,7 @@ def read(text: str, history: Sequence[Turn] = (), catalogue: Catalogue | None = 
             clarify=resolution.clarify,
             doc_id=resolution.doc_id,
             needs_document=resolution.needs_document,
+            scope=resolution.scope,
         )
     form = parse_form(content)
     stem = content if form.kind == "plain" else form.stem

@@ -338,3 +338,36 @@ LOCATOR_WORDS = (
     r"\b(?:theo\s+)?(?:dieu|khoan|diem)\s+[0-9a-z]{1,3}\b|\b(?:quy dinh|noi dung|neu|ghi)(?: gi| nhung gi| ve gi)?\b"
     r"|\b(?:cua )?(?:luat|nghi dinh|thong tu|bo luat|van ban)(?: nay)?\b"
 )
+
+# --- aspects: what "Còn X thì sao?" asks of the last question's subject ----------------------
+# The whole X names an aspect; its label is the slot whose answer it asks for.
+ASPECTS: tuple[Wording, ...] = (
+    Wording(
+        "figure",
+        r"^(?:tong )?(?:kinh phi|ngan sach|so tien|so luong|ty le|chi tieu|muc ho tro|dinh muc|du toan)"
+        r"(?: thuc hien| du kien)?$",
+        ("kinh phí", "Tổng kinh phí dự kiến", "số lượng"),
+    ),
+    Wording(
+        "deadline",
+        r"^(?:thoi han|thoi gian(?: thuc hien| hoan thanh)?|tien do(?: thuc hien)?|han chot)$",
+        ("thời hạn", "Thời gian thực hiện", "tiến độ"),
+    ),
+    Wording(
+        "lead_unit",
+        r"^(?:(?:don vi|co quan)\s+)?(?:chu tri|thuc hien)(?: thuc hien)?$|^ai chu tri$",
+        ("đơn vị chủ trì", "Cơ quan thực hiện", "ai chủ trì"),
+    ),
+    Wording(
+        "coordinating_unit",
+        r"^(?:(?:cac |nhung )?(?:don vi|co quan)\s+)?phoi hop(?: thuc hien)?$",
+        ("đơn vị phối hợp", "các cơ quan phối hợp", "phối hợp"),
+    ),
+    Wording("signer", r"^(?:nguoi ky|ai ky|chu ky)$", ("người ký", "ai ký")),
+    Wording("date", r"^(?:ngay ban hanh|ngay ky|ngay hieu luc)$", ("ngày ban hành", "ngày ký")),
+    Wording(
+        "content",
+        r"^(?:muc tieu|muc dich|noi dung|ket qua|san pham|giai phap|yeu cau|nhiem vu)(?: chinh| cu the)?$",
+        ("mục tiêu", "Nội dung chính", "sản phẩm"),
+    ),
+)
