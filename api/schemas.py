@@ -112,9 +112,12 @@ class AskResponse(BaseModel):
     # Cited or related documents just uploaded: searched by their words only so far, their dense
     # (meaning-based) vectors are still being computed.
     dense_pending: list[str] = []
-    # The answering strategy that composed the answer ("task_field", "passage", "document_facts", …);
+    # The answering strategy that composed the answer ("task_field", "passage", "document_field", …);
     # "clarify" for a question asked back, "none" when nothing was composed.
     strategy: str = ""
+    # "document_not_found": the question names a document none of the readable ones is (the answer
+    # says so and names the closest documents; abstained is true). "" otherwise.
+    code: str = ""
 
 
 class CitationsEvent(BaseModel):
@@ -130,6 +133,7 @@ class CitationsEvent(BaseModel):
     resolved_question: str = ""
     dense_pending: list[str] = []  # as in AskResponse
     strategy: str = ""  # as in AskResponse
+    code: str = ""  # as in AskResponse
 
 
 class SearchHit(BaseModel):

@@ -173,6 +173,8 @@ class DocumentReference:
     # subject may begin so ("V/v báo cáo kết quả thực hiện …"), naming no type.
     type_phrases: tuple[tuple[str, str], ...] = ()
     # Read against the catalogue (the documents the asker may read):
+    level: str = ""  # the level of the document's issuer the question names: "tinh", "xa", "huyen"
+    written: tuple[tuple[str, str], ...] = ()  # (folded number, the reference as typed: "Kế hoạch 617")
     places: tuple[str, ...] = ()  # provinces / cities of issuers the question names, folded
     titled: tuple[str, ...] = ()  # ids of documents whose title's first words the question quotes
     signers: tuple[str, ...] = ()  # signers' names the question names, folded

@@ -236,6 +236,9 @@ class Answer:
     # Which strategy composed the answer ("task_field", "passage", …; an abstention: the one whose
     # answer fell short, or "none"; "clarify" when the answer asks which document is meant).
     strategy: str = ""
+    # Why an answer is what it is, when a client may act on it: "document_not_found" (the question
+    # names a document none of the readable ones is; the answer names the closest).
+    code: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -252,6 +255,7 @@ class Answer:
             "resolved_question": self.resolved_question,
             "dense_pending": self.dense_pending,
             "strategy": self.strategy,
+            "code": self.code,
         }
 
 

@@ -468,6 +468,11 @@ REFERENCE_RELATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 # unit the question named). Money may be written with its scale ("1,5 tỷ đồng", "200.000
 # đồng/người/ngày"), and a table cell may carry the unit in its column header ("Đơn giá (đồng): 538.986").
 ASKED_UNITS: dict[str, tuple[str, str]] = {
+    # "bao nhiêu tỷ đồng": a sum in that scale ("1,5 tỷ đồng", "Kinh phí (tỷ đồng): 12"), not "120 triệu".
+    "money_scale": (
+        r"\bbao nhieu (?P<unit>ty|trieu|nghin|ngan) dong\b",
+        r"\d[\d.,]*\s*{unit}\b|\({unit} dong\)\s*:\s*\d",
+    ),
     "money": (
         r"\bbao nhieu (?:tien|dong|trieu dong|ty dong|nghin dong)\b|\bso tien (?:la )?bao nhieu\b",
         r"\d[\d.,]*\s*(?:dong|d\b|trieu|ty|nghin|ngan|vnd)|\((?:trieu |ty |nghin )?dong\)\s*:\s*\d",

@@ -85,6 +85,7 @@ def to_response(answer: Answer, assistant: Assistant) -> AskResponse:
         resolved_question=answer.resolved_question,
         dense_pending=answer.dense_pending,
         strategy=answer.strategy,
+        code=answer.code,
     )
 
 

@@ -27,6 +27,7 @@ from rag.answer.evidence import Evidence
 from rag.answer.legal import ArticleLocator
 from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
+from rag.answer.resolution import Resolved, not_found_text, resolve_documents
 from rag.answer.stats import KeyedStats, ViewStats
 from rag.answer.support import SupportCheck
 from rag.answer.targets import YearTargets
@@ -37,7 +38,7 @@ from rag.matching import TextTerms
 from rag.questions import Catalogue, Question, Turn
 from rag.reading import catalogue_of, read
 from rag.records import Answer, Citation, Clause, Filters, Hit
-from rag.references import formal_reference
+from rag.references import document_reference, formal_reference
 from rag.text import fold
 
 # Calibrated on the dev set (see eval report): below this share of the question's
@@ -52,6 +53,8 @@ LEXICAL_SUFFICIENT = 0.7
 RETRIEVE_K = 24
 # The strategy an answer records when no strategy composed anything (an abstention).
 NO_STRATEGY = "none"
+# Answer.code of a question naming a document that is not among the readable ones.
+DOCUMENT_NOT_FOUND = "document_not_found"
 
 STRATEGIES: tuple[Strategy, ...] = (
     FormAnswer(),
@@ -182,6 +185,12 @@ class Answerer:
         filters: Filters | None = None,
     ) -> Answer:
         intent = question if isinstance(question, Question) else self.read(question)
+        started = time.perf_counter()
+        # The document first: a number no readable document carries or cites is answered as such.
+        resolved = self.resolve(intent, filters)
+        if resolved.missing or resolved.none:
+            return self._not_found(intent, resolved, mode, (time.perf_counter() - started) * 1000)
+        filters = self._inside(filters, resolved.documents)
         retriever = retriever_for(intent, retriever)  # a choice question: the choices join the query
         timings: dict[str, float] = {}
         if mode == "hybrid" and not intent.english and self.lexical_sufficient is not None:
@@ -193,6 +202,39 @@ class Answerer:
             timings["lexical_first_ms"] = round(lexical.retrieve_ms + lexical.answer_ms, 2)
         attempt = self._answer(intent, retriever, k=k, mode=mode, filters=filters)
         return self._finish(intent.text, attempt, mode, attempt.timings() | timings)
+
+    def resolve(self, question: Question, filters: Filters | None) -> Resolved:
+        """The documents the question is answered inside (rag.answer.resolution)."""
+        allowed = self._docs_allowed(filters)
+        texts = None
+        if self._whole is not None:
+            view = self._whole.view
+            texts = {d: view.folded_document(d) for d in allowed}
+        return resolve_documents(question, self._metas.values(), allowed, texts)
+
+    def _inside(self, filters: Filters | None, documents: set[str]) -> Filters | None:
+        """``filters`` narrowed to the resolved documents."""
+        if not documents:
+            return filters
+        sources = [self._metas[d].source for d in sorted(documents) if d in self._metas]
+        if filters is not None and filters.sources:
+            sources = [s for s in sources if s in filters.sources]
+        return replace(filters, sources=sources) if filters else Filters(sources=sources)
+
+    def _not_found(self, question: Question, resolved: Resolved, mode: str, ms: float) -> Answer:
+        """The named document is not among those the asker may search: say so, with the closest."""
+        labels = {d: document_reference(m.meta) for d, m in self._metas.items()}
+        headers = [c for d in resolved.closest if (c := self.store.clause(f"{d}:header")) is not None]
+        return Answer(
+            question=question.text,
+            answer=not_found_text(resolved, labels) if resolved.missing else NOT_FOUND,
+            abstained=True,
+            related=[self._cite(c, 0.0) for c in headers],
+            timings={"resolve_ms": round(ms, 2)},
+            mode=mode,
+            strategy="document_resolution",
+            code=DOCUMENT_NOT_FOUND if resolved.missing else "",
+        )
 
     def _answer(
         self, intent: Question, retriever: Any, *, k: int | None, mode: str, filters: Filters | None

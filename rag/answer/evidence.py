@@ -35,6 +35,21 @@ ORG_HEAD = re.compile(
 
 _DOCUMENT_PARTS = frozenset({"header", "signature", "recipients"})
 _DOCUMENT_SLOTS = frozenset({"signer", "recipient", "document_number", "date"})
+# What a document says of itself and of the documents it rests on (its number, date, issuer,
+# signer, recipients, basis): the only questions its header block and its preamble answer.
+_DOCUMENT_FACT_CUES = frozenset({"issuing", "in_effect", "lineage", "asks_basis", "documents_signed"})
+
+
+def asks_document_fact(question: Question) -> bool:
+    """Whether a header block or a preamble ("Thực hiện …", "Căn cứ …") may answer the question: it
+    asks a fact of the document or of a document it cites (named by its number)."""
+    return (
+        question.slot in _DOCUMENT_SLOTS
+        or bool(question.cues & _DOCUMENT_FACT_CUES)
+        or bool(question.document.numbers)
+    )
+
+
 _CONTENT_SLOTS = frozenset({"lead_unit", "coordinating_unit", "deadline", "figure", "target"})
 DEADLINE_CUE = re.compile(
     r"\b(truoc|cham nhat|han chot|thoi han|hoan thanh|dinh ky|hang thang|hang nam|hang quy|hang tuan|moi thang)\b"
@@ -44,6 +59,14 @@ _ROLE_WORDS = {
     "lead_unit": re.compile(r"\b(chu tri|thuc hien|dau moi|chiu trach nhiem)\b"),
     "coordinating_unit": re.compile(r"\bphoi hop\b"),
 }
+
+
+# The role a unit's duty opens with, after its list marker and up to a few words of its name.
+_ROLE_OPENING = re.compile(
+    r"^(?:[-+•]|\d{1,2}(?:\.\d{1,2})*\.?|[ivxlc]{1,5}\.|[a-zđ]\))?\s*(?:[\w,&-]+\s+){0,10}?(chu tri|phoi hop)\b"
+)
+_ROLE_OPENS = {"lead_unit": "chu tri", "coordinating_unit": "phoi hop"}
+ROLE_OPENING_WEIGHT = 0.2
 
 
 @dataclass
@@ -86,6 +109,7 @@ class Evidence:
         """Retrieved clauses (and the items under retrieved headings), scored as evidence."""
         q_terms = intent.terms.without(drop_terms)
         q_numbers = set(intent.stated_numbers)
+        document_fact = asks_document_fact(intent)
         unit_figure = asked_figure(intent.figure_unit, intent.figure_measure)
         top_score = max((h.score for h in hits), default=0.0) or 1.0
         if intent.english:
@@ -116,9 +140,12 @@ class Evidence:
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
                 continue
-            if c.kind in _DOCUMENT_PARTS and (intent.english or intent.slot in _CONTENT_SLOTS):
-                # A header, signature or recipient list names no unit's task, deadline or figure
-                # (and an English question's number matches the header only).
+            if (c.kind in _DOCUMENT_PARTS or c.id in self.view.preambles) and (
+                intent.english or intent.slot in _CONTENT_SLOTS or not document_fact
+            ):
+                # A header, signature or recipient list, or a preamble naming the documents this
+                # one rests on, names no unit's task, deadline or figure (and an English question's
+                # number matches the header only): it answers only what the document is.
                 continue
             head = self.view.head_terms(c)
 
@@ -185,6 +212,15 @@ class Evidence:
             if role is not None:
                 # "Which unit leads X": a duty under a unit's heading that says it leads answers.
                 score += (0.2 if entity else 0.0) + (0.15 if role.search(best_passage.folded) else 0.0)
+                # A duty opens with the unit's role in it ("Chủ trì, phối hợp …" leads it, "Phối hợp
+                # với …" works with whoever leads): the role asked for, or the other one.
+                opened = _ROLE_OPENING.match(self.view.folded[c.id])
+                if opened:
+                    score += (
+                        ROLE_OPENING_WEIGHT
+                        if opened.group(1) == _ROLE_OPENS[intent.slot]
+                        else -ROLE_OPENING_WEIGHT
+                    )
             if c.kind == "field" and intent.slot == "content":
                 score -= 0.3  # "Đơn vị thực hiện: X" names X; it does not say what X does
             if c.kind in _DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:

@@ -13,17 +13,22 @@ from rag.questions import DocRef, SearchQuery
 from rag.reading.english import translate_english
 from rag.reading.matcher import Matcher
 from rag.reading.wordings import PARTS
-from rag.text import fold, nfc
+from rag.text import fold, fold_aligned, nfc
 from rag.vocabulary import DOC_TYPE_ABBREVIATIONS, ENGLISH_DOC_TYPES
 from rag.vocabulary import DOC_TYPES as VIETNAMESE_DOC_TYPES
 
 # Folded document-type names (and English equivalents) -> the type as documents write it.
 DOC_TYPES: dict[str, str] = {**VIETNAMESE_DOC_TYPES, **ENGLISH_DOC_TYPES}
 _TYPE_ALT = "|".join(sorted((re.escape(t) for t in DOC_TYPES), key=len, reverse=True))
-_DOC_REF = re.compile(rf"\b({_TYPE_ALT})\s+(?:so\s+|no\.?\s+|number\s+)?(\d+(?:\s?[/-]\s?[\w&]+)*)")
+# A number glued to letters ("kế hoạch 5G/IoT") is a name, and one before a unit ("báo cáo 6 tháng")
+# a quantity, not a document number.
+_NOT_A_NUMBER = r"(?![^\W\d_])(?!\s+(?:thang|nam|ngay|quy|tuan|lan|gio|%|phan tram|nguoi|ty|trieu)\b)"
+_DOC_REF = re.compile(
+    rf"\b({_TYPE_ALT})\s+(?:so\s+|no\.?\s+|number\s+)?(\d+{_NOT_A_NUMBER}(?:\s?[/-]\s?[\w&]+)*)"
+)
 # "QĐ 12/QĐ-UBND", "KH 45/KH-UBND": an abbreviated type right before a number.
 _ABBREVIATED_REF = re.compile(
-    rf"\b({'|'.join(DOC_TYPE_ABBREVIATIONS)})\s+(?:so\s+)?(\d+(?:\s?[/-]\s?[\w&]+)*)"
+    rf"\b({'|'.join(DOC_TYPE_ABBREVIATIONS)})\s+(?:so\s+)?(\d+(?![^\W\d_])(?:\s?[/-]\s?[\w&]+)*)"
 )
 _DOC_TYPE = re.compile(rf"\b({_TYPE_ALT})\b")
 _TASK = re.compile(r"\b(?:nhiem vu|nv|task|muc)\s+(?:so\s+|thu\s+|no\.?\s*)?(\d{1,2})\b")
@@ -72,6 +77,19 @@ def search_query(text: str) -> SearchQuery:
         ),
         asks=_PARTS.first(folded),
     )
+
+
+def reference_spans(text: str) -> tuple[tuple[str, str], ...]:
+    """(folded number, the reference as typed) of each document a text names by type and number
+    ("Kế hoạch 617", "QĐ 12/QĐ-UBND"), or by a number alone ("57-NQ/TW")."""
+    text = nfc(text)
+    aligned = fold_aligned(text)
+    out: dict[str, str] = {}
+    for pattern, group in ((_DOC_REF, 2), (_ABBREVIATED_REF, 2), (_NUMBER, 1)):
+        for m in pattern.finditer(aligned):
+            number = _squeeze(m.group(group))
+            out.setdefault(number, " ".join(text[m.start() : m.end()].split()))
+    return tuple(out.items())
 
 
 def document_numbers(query: SearchQuery) -> list[str]:

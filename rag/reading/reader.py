@@ -30,12 +30,13 @@ from rag.reading.clauses import legal_locator, parse_reference, with_rest
 from rag.reading.english import english_known, translate_english
 from rag.reading.followup import resolve
 from rag.reading.form import parse_form
-from rag.reading.hints import document_numbers, search_query
+from rag.reading.hints import document_numbers, reference_spans, search_query
 from rag.reading.matcher import Matcher
 from rag.reading.terms import topic_terms
 from rag.reading.wordings import (
     ASKED_DOC_TYPE,
     CUES,
+    DOCUMENT_LEVEL,
     LINEAGE,
     LOCATOR_WORDS,
     MACROS,
@@ -53,6 +54,16 @@ _LINEAGE = Matcher(LINEAGE, MACROS)
 _ASKED_DOC_TYPE = re.compile(ASKED_DOC_TYPE.replace("{ASKED_DOC}", MACROS["ASKED_DOC"]))
 _TITLE = re.compile(MACROS["TITLE"])
 _PROVINCIAL = re.compile(PROVINCIAL)
+_LEVEL = re.compile(DOCUMENT_LEVEL.replace("{DOC}", MACROS["DOC"]))
+_LEVELS = {
+    "tinh": "tinh",
+    "thanh pho": "tinh",
+    "xa": "xa",
+    "phuong": "xa",
+    "thi tran": "xa",
+    "huyen": "huyen",
+    "quan": "huyen",
+}
 _TARGET_WORDS = re.compile(TARGET_WORDS)
 _LOCATOR_WORDS = re.compile(LOCATOR_WORDS)
 # "máy" (machine) folds like "mấy": with marks, only "mấy" asks for a count.
@@ -170,8 +181,11 @@ def _document(
         m = re.search(rf"\b{re.escape(t)}((?: \w+){{2}})", folded)
         if m:
             phrases.append((t, f"{t}{m.group(1)}"))
+    level = _LEVEL.search(folded)
     return DocumentReference(
         refs=tuple((fold(r.doc_type), r.number) for r in search.doc_refs),
+        level=_LEVELS[level.group(1)] if level else "",
+        written=reference_spans(query),
         numbers=tuple(numbers),
         types=search.doc_types,
         authors=tuple(phrase for _, phrase in search.issuer_refs),

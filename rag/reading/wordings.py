@@ -214,6 +214,19 @@ CUES: tuple[Wording, ...] = (
         ("Những đơn vị nào tham gia?", "Kế hoạch gồm mấy phần?", "Liệt kê các nhiệm vụ"),
     ),
     Wording("counts", r"\bbao nhieu\b|\bso luong\b", ("Bao nhiêu doanh nghiệp?", "Số lượng hồ sơ?")),
+    Wording(
+        "asks_basis",
+        # "Kế hoạch … thực hiện quyết định số mấy của Thủ tướng?", "triển khai chỉ thị nào", "căn cứ
+        # vào văn bản nào": the document a document implements or rests on, which its preamble names.
+        r"\b(?:trien khai|thuc hien|can cu(?: vao)?|dua tren|dua vao|cu the hoa|theo)\s+(?:nhung\s+|cac\s+)?"
+        r"(?:{DOC})\s+(?:so\s+)?(?:nao|gi|may|bao nhieu)\b|\bcan cu (?:phap ly|ban hanh|vao dau)\b",
+        (
+            "Kế hoạch 624/KH-UBND thực hiện quyết định số mấy của Thủ tướng?",
+            "ke hoach 1026/KH-UBND trien khai chi thi nao cua Thu tuong?",
+            "Quyết định này căn cứ vào văn bản nào?",
+            "Căn cứ pháp lý của nghị định là gì?",
+        ),
+    ),
     Wording("counts_in_words", r"\bmay\s+{COUNT_UNIT}\b", ("Mấy năm?", "mấy ngày làm việc")),
 )
 
@@ -330,6 +343,14 @@ PARTS: tuple[Wording, ...] = (
 # --- what the document reference says beside its number ----------------------------------------
 # "kế hoạch (truyền thông) cấp tỉnh": a document of the provincial People's Committee.
 PROVINCIAL = r"\b(?:ke hoach|bao cao|cong van|quyet dinh|chuong trinh|van ban)\b(?:\s+\w+){0,3}?\s+cap tinh\b"
+
+# "kế hoạch (truyền thông) của tỉnh", "quyết định của UBND xã", "kế hoạch cấp huyện": the level of the
+# body that issued the document; the group is the level word.
+# ("cấp quản lý", "xã hội", "tinh thần" are no level).
+DOCUMENT_LEVEL = (
+    r"\b(?:{DOC})\b(?:\s+[\w/.&-]+){0,8}?\s+(?:cap|cua|do)\s+(?:ubnd\s+|uy ban nhan dan\s+|hdnd\s+"
+    r"|hoi dong nhan dan\s+)?(tinh|thanh pho|xa|phuong|thi tran|huyen|quan)\b(?!\s+(?:ly|tri|hoi|than)\b)"
+)
 
 # Words that ask for a year's targets: they locate no target, so topic terms go without them.
 TARGET_WORDS = r"\b(?:muc tieu|chi tieu)\b|\b(?:den )?nam \d{4}\b"

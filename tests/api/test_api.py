@@ -124,6 +124,16 @@ def test_ask_abstains_with_related_clauses(client: TestClient) -> None:
     assert body["strategy"]  # the strategy whose answer fell short, or "none"
 
 
+def test_ask_says_a_document_none_of_the_readable_ones_is_not_there(client: TestClient) -> None:
+    body = client.post(
+        "/api/ask", json={"question": "Đơn vị nào chủ trì nhiệm vụ 2 của Kế hoạch 617?"}
+    ).json()
+    assert body["abstained"] is True and body["code"] == "document_not_found"
+    assert body["answer"].startswith("Kế hoạch 617 không có trong các văn bản đang tra cứu.")
+    assert body["citations"] == [] and body["related"]  # the closest documents, none of them quoted
+    assert body["strategy"] == "document_resolution"
+
+
 def test_stream_sends_deltas_then_the_same_citations(client: TestClient) -> None:
     question = {"question": "Thời gian thực hiện nhiệm vụ 4 của kế hoạch là khi nào?"}
     with client.stream("POST", "/api/ask/stream", json=question) as response:
