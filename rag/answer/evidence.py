@@ -50,7 +50,7 @@ def asks_document_fact(question: Question) -> bool:
     )
 
 
-_CONTENT_SLOTS = frozenset({"lead_unit", "coordinating_unit", "deadline", "figure", "target"})
+_CONTENT_SLOTS = frozenset({"lead_unit", "coordinating_unit", "acting_unit", "deadline", "figure", "target"})
 DEADLINE_CUE = re.compile(
     r"\b(truoc|cham nhat|han chot|thoi han|hoan thanh|dinh ky|hang thang|hang nam|hang quy|hang tuan|moi thang)\b"
 )

@@ -34,7 +34,7 @@ ALTERNATIVES = 4
 SUPPORTED = 0.5
 
 # Questions whose answer is a unit or its duty: the unit heading over a bullet is named.
-_NAMES_ITS_UNIT = frozenset({"lead_unit", "coordinating_unit", "content"})
+_NAMES_ITS_UNIT = frozenset({"lead_unit", "coordinating_unit", "acting_unit", "content"})
 
 
 class ExtractivePassage(Strategy):

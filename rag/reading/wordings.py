@@ -28,6 +28,13 @@ MACROS: dict[str, str] = {
     "DOC": "|".join(["van ban", *sorted(DOC_TYPES, key=len, reverse=True)]),
     # Types asked for in lineage questions ("kế hoạch nào triển khai …").
     "ASKED_DOC": r"van ban|ke hoach|quyet dinh|cong van|chi thi|nghi quyet|thong bao|huong dan|chuong trinh",
+    # What a body is asked to do, when a question asks which body does it.
+    "DUTY": r"chi dao|dieu phoi|tiep nhan|quan ly|tham muu|huong dan|to chuc|kiem tra|thanh tra|giam sat|tong hop"
+    r"|tham dinh|phe duyet|quyet dinh|xu ly|cung cap|bao dam|dam bao|theo doi|trinh|de xuat|giai quyet|khac phuc"
+    r"|bo tri|can doi|cap|trien khai|xay dung|lap|chi tra|cap phep|thu hoi|cong bo|tuyen truyen|phoi hop voi",
+    # Titles of the people who sign documents ("Phó Chủ tịch", "Thứ trưởng", "Chủ tịch HĐND").
+    "SIGNER": r"(?:pho\s+)?(?:chu tich|giam doc|bi thu|truong ban|thu tuong|bo truong|thu truong|tong giam doc"
+    r"|chanh van phong|cuc truong|chanh an|vien truong)(?:\s+(?:ubnd|hdnd|uy ban nhan dan|hoi dong nhan dan))?",
     # Bodies a document is sent to ("gửi Bộ Công an … qua đơn vị nào").
     "BODY": r"bo|so|cuc|ban|vu|uy ban|ubnd|hdnd|chu tich|van phong|tinh uy|thanh uy|thu tuong|chinh phu"
     r"|quoc hoi",
@@ -37,6 +44,7 @@ MACROS: dict[str, str] = {
 VALUE_TYPES: dict[str, str] = {
     "lead_unit": "unit",
     "coordinating_unit": "unit",
+    "acting_unit": "unit",
     "recipient": "unit",
     "signer": "person",
     "person": "person",
@@ -72,9 +80,26 @@ SLOTS: tuple[Wording, ...] = (
     ),
     Wording("signer", r"\bnguoi ky\b|\bky\s+boi\b", ("Người ký kế hoạch là ai?", "Văn bản được ký bởi ai?")),
     Wording(
+        "signer",
+        # "Phó Chủ tịch nào (của UBND tỉnh …) ký …", "Thứ trưởng nào ký …": the signer asked by title.
+        r"\b{SIGNER}\s+(?:\w+\s+){0,2}?nao\b[^?]{0,80}?\bky\b",
+        (
+            "Phó Chủ tịch nào của UBND tỉnh Ninh Bình ký quyết định về chứng thư số?",
+            "Thứ trưởng nào ký công văn của Bộ Nội vụ?",
+            "Chủ tịch HĐND nào ký nghị quyết về mức chuẩn trợ giúp xã hội?",
+            "chi thi 09 can tho ve nuoc duoi dat pho chu tich nao ky",
+        ),
+    ),
+    Wording(
+        "signer",
+        # A consolidated text is authenticated, not signed: "Ai xác thực văn bản hợp nhất …?"
+        r"\b(?:ai|nguoi nao)\s+(?:da\s+)?xac thuc\b",
+        ("Ai xác thực văn bản hợp nhất 92/VBHN-BQP?", "Người nào xác thực văn bản hợp nhất này?"),
+    ),
+    Wording(
         "recipient",
         r"\bkinh gui\b|\bnoi nhan\b|\bgui\s+(?:cho\s+|den\s+|toi\s+|ve\s+)?(?:ai|dau|nhung|co quan|don vi|cac"
-        r"|noi nao)\b|\b(?:duoc|da) gui\b|\bnhan van ban\b",
+        r"|noi nao)\b|\b(?:duoc|da) gui\b|(?<!tiep )\bnhan van ban\b",
         ("Công văn được gửi đến những cơ quan nào?", "Kính gửi ai?", "Nơi nhận của quyết định gồm những ai?"),
     ),
     Wording(
@@ -124,6 +149,21 @@ SLOTS: tuple[Wording, ...] = (
         r"\b(?:ai|don vi nao|co quan nao)\s+(?:chiu trach nhiem|phu trach)\b"
         r"|\b(?:don vi|co quan|phong|ai)\s+nao\s+la\s+(?:co quan|don vi)\b",
         ("Ai chịu trách nhiệm tổng hợp báo cáo?", "Cơ quan nào là cơ quan thường trực?"),
+    ),
+    Wording(
+        "acting_unit",
+        # "Cơ quan nào chỉ đạo …", "ai tiếp nhận …", "bộ nào phải khắc phục …", "giao sở nào điều phối …":
+        # the body that does something, named by the duty.
+        r"\b(?:ai|(?:nhung\s+|cac\s+)?(?:don vi|co quan|bo|so|nganh|luc luong|to chuc|cap|phong|ban)\s+nao)"
+        r"\s+(?:(?:se|phai|can|co trach nhiem|duoc giao|duoc yeu cau|duoc phan cong)\s+)?(?:{DUTY})\b"
+        r"|\b(?:giao|yeu cau|phan cong|de nghi)\s+(?:cho\s+)?(?:ai|(?:don vi|co quan|bo|so|nganh|luc luong)\s+nao)\b",
+        (
+            "Theo NQ 380, cơ quan nào chỉ đạo Bảo hiểm xã hội Việt Nam chi trả gộp lương hưu?",
+            "Cơ quan nào tiếp nhận văn bản kê khai giá dịch vụ đăng kiểm tàu biển?",
+            "Kế hoạch giao sở nào điều phối các hoạt động chuyển đổi số?",
+            "Bộ nào phải khắc phục các vị trí sạt lở trên tuyến quốc lộ?",
+            "Ai hướng dẫn các xã lập hồ sơ?",
+        ),
     ),
     Wording(
         "deadline",
