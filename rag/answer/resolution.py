@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from index.query import number_matches
 from rag.matching import STOP_TERMS, TextTerms
@@ -104,11 +105,26 @@ def resolve_documents(
     references = _references(question)
     for ref_type, number, written in references:
         own = {d.id for d in docs if _carries(d.meta, number) and _types_agree(ref_type, d.meta)}
-        citing = set() if own else {d.id for d in docs if _cites(d.meta, ref_type, number)}
-        if not own and not citing and texts is not None:
-            citing = {d.id for d in docs if _cited_in(texts.get(d.id, ""), ref_type, number)}
-        if own or citing:
-            resolved |= own or citing
+        if own:
+            resolved |= own
+            continue
+        # Not carried: the documents whose text (or metadata) names it, one of which may be the
+        # document itself when its own number could not be read (a scan, OCR's "1351/qðiubnd");
+        # else a draft whose blank number has its code ("…/KH-SGDĐT" for "362/KH-SGDĐT"); else,
+        # without the texts at hand, any document whose number is unknown.
+        citing = {d.id for d in docs if _cites(d.meta, ref_type, number)}
+        if texts is not None:
+            citing |= {d.id for d in docs if _cited_in(texts.get(d.id, ""), ref_type, number)}
+        unread = {
+            d.id
+            for d in docs
+            if _unread_with_code(d.meta, (texts or {}).get(d.id, ""), number)
+            and _types_agree(ref_type, d.meta)
+        }
+        unknown = {d.id for d in docs if not (d.meta.number or "").strip()} if texts is None else set()
+        found = citing | unread or unknown
+        if found:
+            resolved |= found
         else:
             missing.append((ref_type, number, written))
     if missing and not resolved:
@@ -139,6 +155,12 @@ TITLE_WORDS = 3
 TITLE_MARGIN = 0.2
 
 
+@lru_cache(maxsize=1 << 14)
+def _title_words(title: str) -> frozenset[str]:
+    words = {w for w in fold(title).split() if w.isalpha()}
+    return frozenset(words - _TITLE_FUNCTION_WORDS - STOP_TERMS)
+
+
 def titled(question: Question, docs: list[Document]) -> set[str]:
     """Documents of a type the question names whose title it quotes most of (ties kept)."""
     types = {fold(t) for t in question.document.types}
@@ -148,8 +170,7 @@ def titled(question: Question, docs: list[Document]) -> set[str]:
     for d in docs:
         if fold(d.meta.doc_type) not in types:
             continue
-        words = {w for w in fold(d.meta.title or d.meta.subject).split() if w.isalpha()}
-        words -= _TITLE_FUNCTION_WORDS | STOP_TERMS
+        words = _title_words(d.meta.title or d.meta.subject)
         found = words & question.words
         if words and len(found) >= TITLE_WORDS:
             scored.append((len(found) / len(words), d.id))
@@ -180,20 +201,50 @@ def _references(question: Question) -> list[tuple[str, str, str]]:
 
 
 def _carries(meta: DocumentMeta, number: str) -> bool:
-    return bool(meta.number) and not meta.number.startswith("/") and number_matches(number, meta.number)
+    return _known_number(meta) and number_matches(number, meta.number)
+
+
+def _known_number(meta: DocumentMeta) -> bool:
+    """The document's own number was read, digits and all: it is no other document's."""
+    return re.match(r"\s*\d", meta.number or "") is not None
+
+
+# How far into a document its number line stands (the header), in folded characters.
+HEADER_CHARS = 800
+
+
+def _unread_with_code(meta: DocumentMeta, text: str, number: str) -> bool:
+    """A document whose own digits could not be read but whose code is this number's: a draft's
+    blank "…/KH-SGDĐT" for "362/KH-SGDĐT", or a scan whose number line OCR garbled
+    ("Số: a y 1 }BCA-C04") for "4552/BCA-C04"."""
+    if "/" not in number or _known_number(meta):
+        return False
+    code = number[number.index("/") + 1 :]
+    blank = fold(meta.number or "").lstrip(" .…").replace(" ", "")
+    if blank:
+        return blank == f"/{code}"
+    return len(code) >= 4 and code in text[:HEADER_CHARS]
 
 
 def _cited_in(text: str, ref_type: str, number: str) -> bool:
-    """The folded text names the document: its number with its code ("468/qd-ubnd", whatever
-    the type is called: "NQ số 30/NQ-HĐND"), or its type then a bare number ("kế hoạch số 58")."""
+    """The folded text names the document: its number ("468/qd-ubnd", whatever the type is called:
+    "NQ số 30/NQ-HĐND"; a footnote mark may follow: "69/2023/AL¹"), its digits before a code OCR
+    garbled ("1351/qðiubnd"), or its type then a bare number ("kế hoạch số 58")."""
     if not text:
         return False
     coded = "/" in number or "-" in number
-    if not coded and not ref_type:
+    if coded:
+        head = re.match(r"\d+", number)
+        pattern = rf"(?<![\w/]){re.escape(number)}(?![a-z])"
+        if head is not None:
+            pattern += rf"|(?<![\w/.,]){head.group(0)}\s?/\s?[^\W\d_]"
+        return re.search(pattern, text) is not None
+    if not ref_type:
         return False
-    lead = r"(?<![\w/])" if coded else rf"\b{re.escape(ref_type)}\s+(?:so\s+)?"
-    tail = r"(?![\w])" if coded else r"(?:\s*[/-]|(?![\w]))"
-    return re.search(lead + re.escape(number) + tail, text) is not None
+    return (
+        re.search(rf"\b{re.escape(ref_type)}\s+(?:so\s+)?{re.escape(number)}(?:\s*[/-]|(?![\w]))", text)
+        is not None
+    )
 
 
 def _closest(question: Question, docs: list[Document], ref_type: str) -> list[str]:

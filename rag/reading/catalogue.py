@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rag.questions import Catalogue
 from rag.records import DocumentMeta
@@ -13,9 +14,16 @@ from rag.text import fold
 _PLACE = re.compile(r"\b(?:tinh|thanh pho|tp\.?)\s+(\w+(?:\s+\w+){0,3})$")
 
 
+@lru_cache(maxsize=1 << 14)
+def fold_meta(text: str) -> str:
+    """Metadata strings repeat across questions: folded once."""
+    return fold(text)
+
+
+@lru_cache(maxsize=1 << 14)
 def issuer_place(issuer: str) -> str:
     """The province or city an issuer belongs to, folded ("Ủy ban nhân dân tỉnh Bình Minh" → "binh minh")."""
-    m = _PLACE.search(fold(issuer).strip(" .,"))
+    m = _PLACE.search(fold_meta(issuer).strip(" .,"))
     return m.group(1) if m else ""
 
 
@@ -44,12 +52,12 @@ def titles_quoted(folded: str, catalogue: Catalogue) -> tuple[str, ...]:
     """Documents whose title's first words (at most four) the question quotes."""
     out = []
     for doc_id, meta in catalogue.documents:
-        words = fold(meta.title).split()
+        words = fold_meta(meta.title).split()
         if words and " ".join(words[: min(4, len(words))]) in folded:
             out.append(doc_id)
     return tuple(out)
 
 
 def signers_named(folded: str, catalogue: Catalogue) -> tuple[str, ...]:
-    names = dict.fromkeys(fold(m.signer_name) for _, m in catalogue.documents if m.signer_name)
+    names = dict.fromkeys(fold_meta(m.signer_name) for _, m in catalogue.documents if m.signer_name)
     return tuple(n for n in names if re.search(rf"\b{re.escape(n)}\b", folded))

@@ -62,6 +62,32 @@ def test_a_cited_number_resolves_to_the_documents_that_cite_it() -> None:
     assert found.documents == {"plan12"}
 
 
+def test_a_document_whose_own_number_could_not_be_read_may_be_the_one_named() -> None:
+    draft = _doc("draft", doc_type="Kế hoạch", number="…/KH-SGDĐT", issuer="Sở Giáo dục và Đào tạo")
+    scan = _doc("scan")  # nothing read from its header
+    docs = [*DOCS, draft, scan]
+    every = {d.id for d in docs}
+    texts = {
+        "scan": "bo cong an so: a y 1 }bca-c04 ha noi, ngay 7 thang 10 nam 2025 v/v ra soat ...",
+        "draft": "so: /kh-sgddt ke hoach kiem tra ...",
+    }
+    # A draft's blank number with the code named; a scan whose number line OCR garbled.
+    assert resolve_documents(read("Kế hoạch 362/KH-SGDĐT có mấy phụ lục?"), docs, every, texts).documents == {
+        "draft"
+    }
+    found = resolve_documents(read("Công văn 4552/BCA-C04 yêu cầu gì?"), docs, every, texts)
+    assert found.documents == {"scan"}
+    # A footnote mark glued to the number, OCR garbling the code after the digits.
+    texts["scan"] = "an le so 69/2023/al1 ve tham quyen; so: 1351/qðiubnd"
+    assert resolve_documents(read("Án lệ 69/2023/AL do ai đề xuất?"), docs, every, texts).documents == {
+        "scan"
+    }
+    assert resolve_documents(read("Ai ký quyết định 1351/QĐ-UBND?"), docs, every, texts).documents == {"scan"}
+    # Without the texts at hand (a store read per question), an unread number cannot be ruled out.
+    assert "scan" in resolve_documents(read("Kế hoạch 617 giao gì?"), docs, every).documents
+    assert resolve_documents(read("Kế hoạch 617 giao gì?"), docs, every, texts).missing
+
+
 @pytest.mark.parametrize(
     "question",
     ["Đơn vị nào chủ trì nhiệm vụ 2 của Kế hoạch 617?", "Kế hoạch số 617 giao Sở Tài chính làm gì?"],
