@@ -170,6 +170,18 @@ SLOTS: tuple[Wording, ...] = (
         r"\bthoi gian thuc hien\b|\bthoi han\b|\bhan (?:chot|bao cao)\b|\btruoc ngay nao\b",
         ("Thời gian thực hiện nhiệm vụ 5 là khi nào?", "Thời hạn nộp báo cáo?", "Hạn chót là ngày nào?"),
     ),
+    Wording(
+        "deadline",
+        # "báo cáo trước những ngày nào trong năm", "thực hiện trong thời gian nào", "chậm nhất khi nào".
+        r"\btruoc (?:nhung|cac) ngay nao\b|\b(?:trong|vao) (?:thoi gian|thoi han|giai doan) nao\b"
+        r"|\bcham nhat (?:la )?(?:ngay nao|khi nao|bao gio|luc nao)\b|\bhan (?:cuoi|nop)\b",
+        (
+            "Các đơn vị báo cáo trước những ngày nào trong năm?",
+            "Nhiệm vụ đó thực hiện trong thời gian nào?",
+            "Chậm nhất là ngày nào phải gửi hồ sơ?",
+            "Hạn nộp hồ sơ là khi nào?",
+        ),
+    ),
     Wording("target", r"\bmuc tieu\b|\bchi tieu\b", ("Mục tiêu đến năm 2030 là gì?", "Chỉ tiêu năm 2025?")),
     Wording(
         "date",
