@@ -27,7 +27,8 @@ MACROS: dict[str, str] = {
     # Document types, longest first ("kế hoạch hành động" before "kế hoạch"), and "văn bản".
     "DOC": "|".join(["van ban", *sorted(DOC_TYPES, key=len, reverse=True)]),
     # Types asked for in lineage questions ("kế hoạch nào triển khai …").
-    "ASKED_DOC": r"van ban|ke hoach|quyet dinh|cong van|chi thi|nghi quyet|thong bao|huong dan|chuong trinh",
+    "ASKED_DOC": r"van ban|ke hoach|quyet dinh|cong van|chi thi|nghi quyet|nghi dinh|thong tu|luat|thong bao"
+    r"|huong dan|chuong trinh|quy che|quy dinh|de an|cong dien|ket luan",
     # What a body is asked to do, when a question asks which body does it.
     "DUTY": r"chi dao|dieu phoi|tiep nhan|quan ly|tham muu|huong dan|to chuc|kiem tra|thanh tra|giam sat|tong hop"
     r"|tham dinh|phe duyet|quyet dinh|xu ly|cung cap|bao dam|dam bao|theo doi|trinh|de xuat|giai quyet|khac phuc"
@@ -326,6 +327,7 @@ LINEAGE_EXAMPLES: dict[str, tuple[str, ...]] = {
     "lineage:amends:in": (
         "Văn bản nào sửa đổi Thông tư 01?",
         "Quyết định 15 được sửa đổi bởi quyết định nào?",
+        "Nghị định 15 được sửa đổi bởi nghị định nào?",
     ),
     "lineage:amends:out": ("Thông tư sửa đổi thông tư nào?", "Luật này sửa đổi những luật nào?"),
     "lineage:attached_to:in": (
