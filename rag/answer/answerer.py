@@ -194,13 +194,13 @@ class Answerer:
         retriever = retriever_for(intent, retriever)  # a choice question: the choices join the query
         timings: dict[str, float] = {}
         if mode == "hybrid" and not intent.english and self.lexical_sufficient is not None:
-            lexical = self._answer(intent, retriever, k=k, mode="bm25", filters=filters)
+            lexical = self._answer(intent, retriever, k=k, mode="bm25", filters=filters, resolved=resolved)
             if lexical.support >= self.lexical_sufficient:
                 answer = self._finish(intent.text, lexical, mode, lexical.timings())
                 answer.lexical_only = True
                 return answer
             timings["lexical_first_ms"] = round(lexical.retrieve_ms + lexical.answer_ms, 2)
-        attempt = self._answer(intent, retriever, k=k, mode=mode, filters=filters)
+        attempt = self._answer(intent, retriever, k=k, mode=mode, filters=filters, resolved=resolved)
         return self._finish(intent.text, attempt, mode, attempt.timings() | timings)
 
     def resolve(self, question: Question, filters: Filters | None) -> Resolved:
@@ -237,7 +237,14 @@ class Answerer:
         )
 
     def _answer(
-        self, intent: Question, retriever: Any, *, k: int | None, mode: str, filters: Filters | None
+        self,
+        intent: Question,
+        retriever: Any,
+        *,
+        k: int | None,
+        mode: str,
+        filters: Filters | None,
+        resolved: Resolved | None = None,
     ) -> _Attempt:
         """Retrieve with one mode and compose; support 0 when there is nothing to answer from."""
         t0 = time.perf_counter()
@@ -253,7 +260,9 @@ class Answerer:
             scoped = replace(filters, sources=scoped_sources) if filters else Filters(sources=scoped_sources)
             return retriever.run(intent.search, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=scoped)
 
-        composed, ctx = self._compose(intent, hits, allowed_docs, reading, within)
+        # The numbers the question names were resolved to documents: the corpus knows them.
+        numbers_known = resolved is not None and bool(resolved.documents)
+        composed, ctx = self._compose(intent, hits, allowed_docs, reading, within, numbers_known)
         t2 = time.perf_counter()
         return _Attempt(
             composed,
@@ -320,8 +329,9 @@ class Answerer:
         allowed: set[str],
         reading: _Reading,
         within: Callable[[set[str]], list[Hit]] | None = None,
+        numbers_known: bool = False,
     ) -> tuple[Composed | None, Context | None]:
-        if reading.support.mentions_unknown(intent):
+        if reading.support.mentions_unknown(intent, numbers=not numbers_known):
             return None, None
         affinity = document_affinity(reading.view, intent, allowed)
         # A question that names its document (by number, or by type and author) is answered from it.

@@ -110,7 +110,7 @@ class SupportCheck:
             return False
         return self.stats.knows_acronym(letters, fold(part))
 
-    def mentions_unknown(self, intent: Question) -> bool:
+    def mentions_unknown(self, intent: Question, *, numbers: bool = True) -> bool:
         """A year or document number the corpus never mentions cannot be answered from it; nor an
         English question most of whose subject words no glossary term reads."""
         if intent.english and intent.english_known < ENGLISH_KNOWN:
@@ -118,7 +118,7 @@ class SupportCheck:
         for year in intent.years:
             if not self.stats.mentions_year(year):
                 return True
-        for _, number in intent.references:
+        for _, number in intent.references if numbers else ():
             head = re.match(r"\d+", number)
             if head and not self.stats.mentions_number(head.group(0)):
                 return True
