@@ -74,6 +74,14 @@ STRATEGIES: tuple[Strategy, ...] = (
 )
 
 
+def asks_other_documents(question: Question) -> bool:
+    """ "Những văn bản nào triển khai Kế hoạch 245?", "Ông X ký những văn bản nào?": the answer is
+    in the documents that cite the one named (or that a person signed), not inside it."""
+    return (
+        question.lineage is not None and question.lineage[1] == "in"
+    ) or "documents_signed" in question.cues
+
+
 def routed(strategies: tuple[Strategy, ...], question: Question) -> list[Strategy]:
     """The strategies that claim the question (by its slot, cues and form), in their order."""
     return [s for s in strategies if s.claims_question(question)]
@@ -190,7 +198,8 @@ class Answerer:
         resolved = self.resolve(intent, filters)
         if resolved.missing or resolved.none:
             return self._not_found(intent, resolved, mode, (time.perf_counter() - started) * 1000)
-        filters = self._inside(filters, resolved.documents)
+        if not asks_other_documents(intent):
+            filters = self._inside(filters, resolved.documents)
         retriever = retriever_for(intent, retriever)  # a choice question: the choices join the query
         timings: dict[str, float] = {}
         if mode == "hybrid" and not intent.english and self.lexical_sufficient is not None:

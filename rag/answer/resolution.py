@@ -100,6 +100,8 @@ def resolve_documents(
     """The readable documents (``allowed``) the question is answered inside. ``texts``: each
     document's folded text, when the whole corpus is at hand, to find citations the metadata missed."""
     docs = [d for d in documents if d.id in allowed]
+    if not docs:
+        return Resolved(none=True)  # the asker's filters leave nothing to search
     resolved: set[str] = set()
     missing: list[tuple[str, str, str]] = []
     references = _references(question)
@@ -110,8 +112,7 @@ def resolve_documents(
             continue
         # Not carried: the documents whose text (or metadata) names it, one of which may be the
         # document itself when its own number could not be read (a scan, OCR's "1351/qðiubnd");
-        # else a draft whose blank number has its code ("…/KH-SGDĐT" for "362/KH-SGDĐT"); else,
-        # without the texts at hand, any document whose number is unknown.
+        # and a draft whose blank number has its code ("…/KH-SGDĐT" for "362/KH-SGDĐT").
         citing = {d.id for d in docs if _cites(d.meta, ref_type, number)}
         if texts is not None:
             citing |= {d.id for d in docs if _cited_in(texts.get(d.id, ""), ref_type, number)}
@@ -121,10 +122,13 @@ def resolve_documents(
             if _unread_with_code(d.meta, (texts or {}).get(d.id, ""), number)
             and _types_agree(ref_type, d.meta)
         }
-        unknown = {d.id for d in docs if not (d.meta.number or "").strip()} if texts is None else set()
-        found = citing | unread or unknown
+        found = citing | unread
         if found:
             resolved |= found
+        elif texts is None and any(not (d.meta.number or "").strip() for d in docs):
+            # Without the texts at hand a document whose number was not read may still be it, or
+            # cite it: neither ruled out nor named, the question is answered as it stands.
+            continue
         else:
             missing.append((ref_type, number, written))
     if missing and not resolved:
@@ -229,22 +233,34 @@ def _unread_with_code(meta: DocumentMeta, text: str, number: str) -> bool:
 def _cited_in(text: str, ref_type: str, number: str) -> bool:
     """The folded text names the document: its number ("468/qd-ubnd", whatever the type is called:
     "NQ số 30/NQ-HĐND"; a footnote mark may follow: "69/2023/AL¹"), its digits before a code OCR
-    garbled ("1351/qðiubnd"), or its type then a bare number ("kế hoạch số 58")."""
+    garbled ("1351/qðiubnd": same first letter, odd characters; a clean other code such as
+    "77/kh-ubnd" is another document), or its type then a bare number ("kế hoạch số 58")."""
     if not text:
         return False
-    coded = "/" in number or "-" in number
-    if coded:
-        head = re.match(r"\d+", number)
-        pattern = rf"(?<![\w/]){re.escape(number)}(?![a-z])"
-        if head is not None:
-            pattern += rf"|(?<![\w/.,]){head.group(0)}\s?/\s?[^\W\d_]"
-        return re.search(pattern, text) is not None
+    if "/" in number or "-" in number:
+        if re.search(rf"(?<![\w/]){re.escape(number)}(?![a-z])", text):
+            return True
+        head, code = re.match(r"\d*", number).group(0), _code(number)  # type: ignore[union-attr]
+        if not head or not code[:1].isalpha():
+            return False
+        return any(
+            _garbled(m.group(1), code) for m in re.finditer(rf"(?<![\w/.,]){head}\s?/\s?([^\s,;:()]+)", text)
+        )
     if not ref_type:
         return False
     return (
         re.search(rf"\b{re.escape(ref_type)}\s+(?:so\s+)?{re.escape(number)}(?:\s*[/-]|(?![\w]))", text)
         is not None
     )
+
+
+def _garbled(written: str, code: str) -> bool:
+    """A code as OCR may have written this one: the same first letter, and characters no code has."""
+    return written[:1] == code[:1] and re.fullmatch(r"[a-z0-9&/.-]+", written) is None
+
+
+def _code(number: str) -> str:
+    return number[number.index("/") + 1 :] if "/" in number else ""
 
 
 def _closest(question: Question, docs: list[Document], ref_type: str) -> list[str]:

@@ -178,9 +178,12 @@ def test_answer_from_ocr_text_is_readable_and_citation_is_faithful(assistant) ->
 def test_abstains_with_related_clauses(assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert answer.abstained
-    assert answer.answer == NOT_FOUND
+    # A document named by a number none carries: said so ("Quyết định số 9999/QĐ-UBND không có …").
+    assert answer.answer == NOT_FOUND or (
+        answer.code == "document_not_found" and "không có trong các văn bản đang tra cứu" in answer.answer
+    )
     assert answer.citations == []
-    assert answer.related  # the closest clauses are still shown
+    assert answer.related  # the closest clauses (or documents) are still shown
 
 
 def test_citations_are_ranked_and_complete(assistant) -> None:
