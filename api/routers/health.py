@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import anyio
 from fastapi import APIRouter, Request
 
 from api.deps import AssistantProvider
@@ -12,10 +15,16 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz(request: Request) -> Health:
+async def healthz(request: Request) -> Health:
+    """On the event loop when the index is open (no thread to wait for while the pipeline is busy);
+    opening it, the first time, in a thread."""
     provider: AssistantProvider = request.app.state.assistants
     try:
-        assistant = provider.get()
+        assistant = provider.opened()
+        if assistant is None:
+            assistant = await anyio.to_thread.run_sync(provider.get)
+        elif provider.due():  # follow another process's writes, in the background
+            asyncio.get_running_loop().run_in_executor(None, provider.get)
     except PolicyQAError:
         return Health(status="no_index", generation=None, documents=0, clauses=0)
     docs = assistant.documents()
