@@ -73,6 +73,14 @@ class AssistantProvider:
         """Time to check whether another process moved the index (``get`` does it)."""
         return time.monotonic() - self._checked_at > self.check_every_s
 
+    def moved(self) -> bool:
+        """Another process moved the index since the live snapshot (a read of CURRENT on a directory)."""
+        assistant = self._assistant
+        try:
+            return assistant is not None and current_generation(self.index_dir) != assistant.store.generation
+        except PolicyQAError:
+            return False
+
     def opened(self) -> Assistant | None:
         """The live assistant if it is open, without waiting for anything (None: not yet)."""
         return self._assistant

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import anyio
 from fastapi import APIRouter, Request
 
 from api.deps import AssistantProvider
 from api.schemas import Health
+from index.stores import is_remote
 from rag.errors import PolicyQAError
 
 router = APIRouter(tags=["health"])
@@ -23,8 +22,10 @@ async def healthz(request: Request) -> Health:
         assistant = provider.opened()
         if assistant is None:
             assistant = await anyio.to_thread.run_sync(provider.get)
-        elif provider.due():  # follow another process's writes, in the background
-            asyncio.get_running_loop().run_in_executor(None, provider.get)
+        elif provider.due() and (is_remote(provider.index_dir) or provider.moved()):
+            # Another process moved the index (on a directory, reading CURRENT here is cheap): the
+            # swap itself in a thread, as any request would.
+            assistant = await anyio.to_thread.run_sync(provider.get)
     except PolicyQAError:
         return Health(status="no_index", generation=None, documents=0, clauses=0)
     docs = assistant.documents()
