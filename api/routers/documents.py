@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated, Any
 
 import anyio
@@ -23,6 +24,7 @@ from api.schemas import (
 )
 from api.settings import ACCESS_PUBLIC
 from api.uploads import UploadGate, check_content, collision, safe_filename, same_name, store_upload
+from rag.errors import PolicyQAError
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
@@ -114,6 +116,13 @@ async def upload_document(
     existing = same_name(assistant.documents(), prefix, filename)
     if existing is not None and not replace:
         raise collision(existing)  # early and cheap; checked again under the write lock
+    if existing is not None:
+        # A look-alike spelling replaces the document under its own name (links and citations
+        # keep it); only a name stored before today's rules takes the canonical spelling.
+        stored = existing.source.rpartition("/")[2]
+        with contextlib.suppress(PolicyQAError):
+            if safe_filename(stored) == stored:
+                filename = stored
     defaulted = access is None and existing is None
     if defaulted and settings.read_keys:
         raise HTTPException(

@@ -153,6 +153,9 @@ def test_look_alike_upload_names_collide(small_index: Path) -> None:
             assert response.status_code == 409, (name, response.text)
             assert "uploads/Kế hoạch số 9.txt" in response.json()["detail"]
         assert _upload(c, "Kế hoạch số 19.txt", PLAN.format(n=19).encode()).status_code == 201
+        # An explicit replacement by a look-alike keeps the document's own name.
+        replaced = _upload(c, LOOK_ALIKES[0], PLAN.format(n=20).encode(), replace="true")
+        assert replaced.status_code == 201 and replaced.json()["source"] == "uploads/Kế hoạch số 9.txt"
     assert sorted(p.name for p in (small_index / "uploads").iterdir() if not p.name.startswith(".")) == [
         "Kế hoạch số 19.txt",
         "Kế hoạch số 9.txt",
