@@ -255,7 +255,7 @@ def ingest_files(
         embedder.use_cache_dir(embed_cache_dir(index_dir))
         if not dense_later:
             _embed_ahead(docs, embedder, progress)
-    if not docs:  # nothing parsed: no lock, no generation, no hooks
+    if not docs and not _converts(index_dir, embedder):  # nothing to do: no lock, no generation, no hooks
         report.embedded = embedder.calls - calls_before
         report.seconds = round(time.perf_counter() - started, 3)
         return report
@@ -271,6 +271,14 @@ def ingest_files(
     report.embedded = embedder.calls - calls_before
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _converts(index_dir: Path, embedder: Any) -> bool:
+    """An embedded index built by another runtime of the model is re-embedded by the next ingest."""
+    from index.store import needs_reembedding
+    from index.stores import is_remote
+
+    return not is_remote(index_dir) and needs_reembedding(Path(index_dir), embedder)
 
 
 def _embed_ahead(docs: list[Document], embedder: Any, progress: bool) -> None:
