@@ -162,7 +162,7 @@ class Embedder(ABC):
     @property
     def space(self) -> str:
         """Embedders of one space give interchangeable vectors (runtimes of one model)."""
-        return self.id
+        return space_of(self.id)
 
     @abstractmethod
     def _embed(self, texts: list[str], kind: Kind) -> np.ndarray:
@@ -254,10 +254,6 @@ class _E5(Embedder):
     max_tokens = 512 - 8  # the window, minus [CLS]/[SEP] and the "query: "/"passage: " prefix
     # Below this many characters a text cannot exceed the window (about one token per character at worst).
     _SHORT = 480
-
-    @property
-    def space(self) -> str:
-        return E5_SPACE
 
     @property
     def dim(self) -> int:
