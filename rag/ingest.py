@@ -264,11 +264,15 @@ def ingest_files(
         report.ocr_pages += len(doc.ocr_pages)
         report.warnings.extend(f"{doc.source}: {w}" for w in doc.warnings)
         docs.append(doc)
-    if docs:
+    converts = _converts(index_dir, embedder)
+    if docs or converts:
         embedder.use_cache_dir(embed_cache_dir(index_dir))
         if not dense_later:
-            _embed_ahead(docs, embedder, progress)
-    if not docs:  # nothing parsed: no lock, no generation, no hooks
+            # An index of another runtime is re-embedded whole: that too happens before the lock.
+            parsed = {d.source for d in docs}
+            unchanged = [d for source, d in known.items() if converts and source not in parsed]
+            _embed_ahead(docs + unchanged, embedder, progress)
+    if not docs and not converts:  # nothing to do: no lock, no generation, no hooks
         report.embedded = embedder.calls - calls_before
         report.seconds = round(time.perf_counter() - started, 3)
         return report
@@ -284,6 +288,14 @@ def ingest_files(
     report.embedded = embedder.calls - calls_before
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _converts(index_dir: Path, embedder: Any) -> bool:
+    """An embedded index built by another runtime of the model is re-embedded by the next ingest."""
+    from index.store import needs_reembedding
+    from index.stores import is_remote
+
+    return not is_remote(index_dir) and needs_reembedding(Path(index_dir), embedder)
 
 
 def _embed_ahead(docs: list[Document], embedder: Any, progress: bool) -> None:
