@@ -152,6 +152,8 @@ class Page:
     number: int  # 1-based; 0 for formats without pages
     text: str
     ocr: bool = False
+    # Words with digits OCR read with low confidence ("753" that may be "758"): shown as uncertain.
+    uncertain: list[str] = field(default_factory=list)
 
 
 @dataclass

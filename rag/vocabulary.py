@@ -503,3 +503,14 @@ ASKED_UNITS: dict[str, tuple[str, str]] = {
 DELEGATION_CUES: dict[str, str] = {
     "lead_unit": r"\bchu tri\b[^.;:]{0,60}?\bnhiem vu\b[^.;:]{0,25}?\b(?:neu tai|quy dinh tai|tai|o)\s+",
 }
+
+
+# --- real files: text layers, signature blocks, kinds (issue 20; rag/textlayer.py, rag/parser/) ----
+
+# Consistent font-map faults of PDF text layers: name -> {glyph as extracted: letter on the page}.
+# A repair is applied only when it measurably raises the share of well-formed syllables
+# (rag/textlayer.repair_layer). "eth_for_d": publishers' fonts that map "Đ" to "ð" and "đ" to "ñ".
+FONT_MAP_REPAIRS: dict[str, dict[str, str]] = {
+    "eth_for_d": {"ð": "Đ", "ñ": "đ"},
+    "eth_for_d_lower": {"ð": "đ", "Ð": "Đ"},
+}

@@ -98,11 +98,54 @@ def parse_date(folded: str, original: str) -> tuple[str, str, str] | None:
 
 
 def scan_header(lines: list[Line]) -> Header:
+    """The heading block at the top, or where the motto puts it when stamps are printed above it.
+
+    E-sign stamps ("Ký bởi: …", "Thời gian ký: …"), copy stamps ("SAO Y"), receipt stamps ("ĐẾN"),
+    a Công báo running header or a scan's OCR noise may come before the header: when reading from
+    the first line finds less than reading from the motto block (the motto and the issuer lines
+    just above it), the latter is kept and the lines before it stay in the header clause unread.
+    """
+    h = _scan_from(lines, 0)
+    if h.number and h.doc_type and (h.date or h.issuer_lines):
+        return h
+    start = header_start(lines)
+    if start <= 0:
+        return h
+    moved = _scan_from(lines, start)
+    if _strength(moved) <= _strength(h):
+        return h
+    moved.header_lines = list(lines[:start]) + moved.header_lines
+    return moved
+
+
+def _strength(h: Header) -> int:
+    return sum(bool(x) for x in (h.number, h.date, h.doc_type, h.issuer_lines)) + bool(h.end)
+
+
+def header_start(lines: list[Line]) -> int:
+    """Where the heading block begins: the issuer lines just above the first motto line."""
+    limit = min(len(lines), HEADER_SCAN_LINES)
+    motto = next(
+        (i for i in range(limit) if RE_MOTTO.match(fold_keep(strip_markup(lines[i].text)).strip())), -1
+    )
+    if motto <= 0:
+        return motto
+    first = motto
+    for i in range(motto - 1, max(-1, motto - 5), -1):
+        text = lines[i].text.strip()
+        if not (is_upper(text) and len(text) <= 80 and not starts_block(text)):
+            break
+        if RE_ISSUER_START.match(fold_keep(text).strip()):
+            first = i
+    return first
+
+
+def _scan_from(lines: list[Line], start: int) -> Header:
     h = Header()
     mode = ""
     anchored = motto_seen = False  # anchors: number, date, V/v, type title, Kính gửi
-    limit = min(len(lines), HEADER_SCAN_LINES)
-    i = 0
+    limit = min(len(lines), start + HEADER_SCAN_LINES)
+    i = start
     while i < limit:
         ln = lines[i]
         text = ln.text
