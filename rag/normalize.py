@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rag.records import Page
-from rag.vocabulary import FIELD_LABELS
+from rag.vocabulary import FIELD_LABELS, NAMED_SECTIONS
 
 # --- folding that keeps character positions ---------------------------------------------------
 
@@ -53,8 +53,13 @@ def fold_keep(text: str) -> str:
 
 # Patterns run on the folded line. OCR alternatives: "so" read as s6/s0/sb/sé, "đ" read as p/d.
 ROMAN = r"(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv|xvi{0,3}|xix|xx)"
-RE_ROMAN_HEADING = re.compile(rf"^(?P<num>{ROMAN})\s*[.)]\s*(?=\S)")
-RE_NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:\.|\))(?!\d)\s*(?=\S)")
+# Party and older documents mark headings "I-", "1-", "1/-" ("1- Mục đích", "II/- NHIỆM VỤ"); a
+# dash must be followed by a space and a letter, so "1-2 ngày" and "vi-rút" stay running text.
+_DASH_MARK = r"\s*/?\s*-\s+(?=[^\W\d_])"
+RE_ROMAN_HEADING = re.compile(rf"^(?P<num>{ROMAN})(?:\s*[.)]|{_DASH_MARK})\s*(?=\S)")
+RE_NUMBERED = re.compile(
+    rf"^(?P<num>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})(?:\s*(?:\.|\))(?!\d)|{_DASH_MARK})\s*(?=\S)"
+)
 RE_LETTERED = re.compile(r"^(?P<num>[a-z¢]|1)\)\s*(?=\S)")
 RE_BULLET = re.compile(r"^(?P<num>[-–—−•+*])\s*(?=\S)")
 RE_LEGAL = re.compile(
@@ -112,7 +117,14 @@ def starts_block(text: str) -> bool:
         or RE_FIELD.match(f)
         or is_alpha_heading(text)
         or _is_pipe_row(text)
+        or is_named_section(text, f)
     )
+
+
+def is_named_section(text: str, folded: str) -> bool:
+    """An all-capitals unnumbered section heading of its own ("NHẬN ĐỊNH CỦA TÒA ÁN:")."""
+    key = " ".join(folded.strip(" :.").split())
+    return key in NAMED_SECTIONS and text.upper() == text
 
 
 _PIPE_ROW = re.compile(r"\S\s*\|\s*\S|\S\s\|\s*$|^\|\s*\S")
@@ -363,12 +375,23 @@ def _extract_markdown_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
 
 
 def _extract_bracket_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
-    """ "[1] text" notes: only a number the body also references ("…[1];") is a footnote."""
+    """ "[1] text" notes: only a number the body references ("…[1];") before the note is a footnote.
+
+    A judgment numbers its paragraphs "[1]" … "[12]" and may quote "[8]" later: a "[8]" line
+    before any reference to it is a paragraph, not a note.
+    """
+    first_ref: dict[int, int] = {}
+    for i, ln in enumerate(lines):
+        if ln.drop or _BRACKET_NOTE_DEF.match(ln.text):
+            continue
+        for m in _BRACKET_NOTE_REF.finditer(ln.text):
+            first_ref.setdefault(int(m.group("n")), i)
     referenced = {
         int(m.group("n"))
-        for ln in lines
-        if not ln.drop and not _BRACKET_NOTE_DEF.match(ln.text)
-        for m in _BRACKET_NOTE_REF.finditer(ln.text)
+        for i, ln in enumerate(lines)
+        if not ln.drop
+        and (m := _BRACKET_NOTE_DEF.match(ln.text))
+        and first_ref.get(int(m.group("n")), len(lines)) < i
     }
     if not referenced:
         return {}
@@ -459,6 +482,8 @@ def should_join(prev: str, cur: Line, width: float) -> bool:
     """Is ``cur`` the continuation of the physical line ``prev``?"""
     if cur.gap_before or starts_block(cur.text):
         return False
+    if is_named_section(prev.strip(), fold_keep(prev)):
+        return False  # "NỘI DUNG ÁN LỆ" / "“[8] …": a section heading is a line of its own
     opens = bool(_OPENS_SENTENCE.match(cur.text))
     if opens and RE_TERMINAL.search(prev):
         return False

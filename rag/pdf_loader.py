@@ -83,6 +83,7 @@ def _read_layer(reader: Any, path: Path, number: int, warnings: list[str]) -> _R
         warnings.append(f"page {number}: text extraction failed ({exc})")
         text = ""
     text, reading.repair = repair_layer(text)
+    printed_chars = len("".join(text.split()))  # before stamps: a scan's only text may be its e-sign stamp
     drawn = drawn_annotations(page)
     words = page_words(path, number) if drawn and pdftotext_available() else []
     if drawn:
@@ -98,7 +99,7 @@ def _read_layer(reader: Any, path: Path, number: int, warnings: list[str]) -> _R
     reading.text = text
     if reading.repair:
         reading.notes.append(f"page {number}: text layer repaired ({reading.repair})")
-    if len("".join(text.split())) < MIN_TEXT_LAYER_CHARS:
+    if printed_chars < MIN_TEXT_LAYER_CHARS:
         reading.needs_ocr, reading.why = True, "no text layer"
     elif not quality.acceptable():
         reading.needs_ocr, reading.why = True, f"text layer not trusted ({quality.describe()})"

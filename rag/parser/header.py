@@ -56,6 +56,7 @@ RE_ISSUER_START = re.compile(
 # A dispatch's addressees follow "<SENDER> điện:" where letters have "Kính gửi:".
 RE_DISPATCH_TO = re.compile(r"^\S.{2,80}\sdien\s*:\s*$")
 RECIPIENT_LINE_CHARS = 200  # a longer line after "Kính gửi" that is not a "-" item is the body
+RE_TITLE_NUMBER = re.compile(r"^s[o0]\s*:?\s*(?=\d)")
 RE_TYPE_TITLE = re.compile(r"^(?P<type>" + TYPE_ALTS + r")(?:\s*:?\s*$|\s+(?=\S))")
 
 
@@ -181,7 +182,14 @@ def _scan_from(lines: list[Line], start: int) -> Header:
             anchored, mode = True, "subject"
         elif is_upper(text) and not h.doc_type and (typed := type_title(f))[0]:
             h.doc_type = typed[0]
-            if rest := strip_markup(text)[typed[1] :].strip(" :*"):
+            rest = strip_markup(text)[typed[1] :].strip(" :*")
+            if (own := RE_TITLE_NUMBER.match(fold_keep(rest))) and not h.number:
+                # "ÁN LỆ SỐ 69/2023/AL": the number shares the type's line.
+                value = RE_NUMBER_VALUE.match(rest[own.end() :])
+                if value:
+                    h.number = re.sub(r"\s+", "", value.group(0)).rstrip(".,;")
+                    rest = rest[own.end() + value.end() :].strip(" :*")
+            if rest:
                 h.title_lines.append(rest)  # "LUẬT ĐẤT ĐAI": the title shares the line
             h.header_lines.append(ln)
             anchored, mode = True, "title"
@@ -220,6 +228,8 @@ def _scan_from(lines: list[Line], start: int) -> Header:
 
 def opens_body(ln: Line) -> bool:
     f = fold_keep(ln.text).strip()
+    if ln.text.startswith("Được "):  # "Được Hội đồng Thẩm phán … thông qua": a precedent's opening
+        return True
     return starts_block(ln.text) or bool(RE_BODY_OPENING.match(f)) or bool(RE_MOTTO.match(f))
 
 

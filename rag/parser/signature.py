@@ -10,7 +10,7 @@ from rag.parser.header import RE_DISPATCH_TO, type_title
 from rag.parser.nodes import RANK_PARAGRAPH, Node, is_person_name, is_upper
 from rag.records import Clause
 from rag.text import has_diacritics
-from rag.vocabulary import SIGNER_TITLES
+from rag.vocabulary import SIGNER_NAME_PREFIXES, SIGNER_TITLES
 
 if TYPE_CHECKING:
     from rag.parser.tree import Builder
@@ -24,6 +24,29 @@ def _title_pattern(title: str) -> str:
 _TITLE_PATTERNS = [(t, re.compile(_title_pattern(t))) for t in SIGNER_TITLES]
 _TITLE_ALTS = "|".join(_title_pattern(t) for t in SIGNER_TITLES)
 RE_SIGNER_TITLE = re.compile(rf"(?:^|\s)(?P<t>{_TITLE_ALTS})\s*$")
+
+# A rank or title before the name ("Thượng tướng", "PGS.TS.", "Đại tá"), possibly several.
+_PREFIX_ALTS = "|".join(re.escape(p).replace(r"\ ", r"\s*") for p in SIGNER_NAME_PREFIXES)
+RE_NAME_PREFIX = re.compile(rf"^(?:(?:{_PREFIX_ALTS})\s*[.,:]?\s*)+(?=\S)")
+# Seal and scan noise around a name: leading marks and a stray glyph glued to its first capital
+# ("[dHồ Đức Phớc"), trailing dots, bars and quotes.
+RE_NAME_NOISE_HEAD = re.compile(r"^[^\w]*(?:[a-zđ]{1,2}(?=[A-ZĐ][a-zà-ỹđ]))?")
+RE_NAME_NOISE_TAIL = re.compile(r"[^\w]+$")
+
+
+def signer_name(text: str) -> str:
+    """The person's name on a signature line, without a rank, title or scan noise; else ""."""
+    text = text.strip()
+    if is_person_name(text):
+        return text
+    cleaned = RE_NAME_NOISE_TAIL.sub("", RE_NAME_NOISE_HEAD.sub("", text))
+    prefix = RE_NAME_PREFIX.match(fold_keep(cleaned))
+    if prefix:
+        cleaned = cleaned[prefix.end() :]
+    cleaned = cleaned.strip()
+    if cleaned != text and is_person_name(cleaned) and len(cleaned.split()) >= 2:
+        return cleaned
+    return ""
 
 
 def start_distribution(b: Builder, ln: Line, f: str) -> None:
@@ -88,7 +111,7 @@ def _bare_title(b: Builder, text: str, f: str) -> bool:
     if not (is_upper(text) and len(text) <= 60) or type_title(f)[0] or re.search(r"[;:]|,\s*\S", text):
         return False  # "KTTH, PL, NN;": a distribution line of office codes, not a title
     if b.mode == "signature" and b.signature is not None:
-        return not any(is_person_name(x.text) for x in b.signature.lines)
+        return not any(signer_name(x.text) for x in b.signature.lines)
     return b.mode == "distribution" and b.signature is None
 
 
@@ -112,7 +135,7 @@ def signature_line(b: Builder, ln: Line, f: str) -> bool:
             b.signature.lines.append(ln)
             b.mode = "signature"
         return True
-    if b.mode == "signature" and b.signature is not None and is_person_name(text):
+    if b.mode == "signature" and b.signature is not None and signer_name(text):
         b.signature.lines.append(ln)
         b.mode = ""
         return True
@@ -147,8 +170,8 @@ def signer(signature: Clause | None) -> tuple[str, str]:
     name = ""
     for line in signature.text.split("\n"):
         text = line.strip()
-        if is_person_name(text):
-            name = text
+        if found := signer_name(text):
+            name = found
             continue
         f = fold_keep(text)
         if RE_SIGNED_MARK.match(f):

@@ -40,8 +40,10 @@ from rag.parser.nodes import (
     is_upper,
     roman_value,
 )
+from rag.vocabulary import NAMED_SECTIONS, NAMED_SECTIONS_AFTER
 
 RE_CLOSING = re.compile(r"\./\.\s*$")
+RE_BRACKET_PARAGRAPH = re.compile(r"^\[(?P<num>\d{1,3})\]\s*(?=\S)")
 RE_CLOSING_FORMULA = re.compile(
     r"^(?:tren\s+day\s+la|trong\s+qua\s+trinh\s+(?:to\s+chuc\s+|trien\s+khai\s+)?thuc\s+hien|"
     r"kinh\s+de\s+nghi|kinh\s+bao\s+cao|kinh\s+trinh|rat\s+mong|"
@@ -59,6 +61,7 @@ class Builder:
         self.signature: Node | None = None
         self.table: tables.Table | None = None
         self.pipe: tables.PipeTable | None = None
+        self.sections = 0  # named sections opened ("NỘI DUNG VỤ ÁN"): "QUYẾT ĐỊNH" is one after them
 
     # stack helpers
     @property
@@ -143,12 +146,16 @@ class Builder:
         parent = self.parent_for(rank)
         locator = self._locator(style, num, parent)
         node = Node(kind="item", rank=rank, locator=locator, marker=num, style=style, lines=[ln])
-        if style in ("roman", "alpha") or style.startswith("legal"):
+        if style in ("roman", "alpha", "section") or style.startswith("legal"):
             node.kind = "heading"
         self.open(node)
 
     def _locator(self, style: str, num: str, parent: Node) -> str:
         base = parent.locator
+        if style == "section":
+            return num
+        if style == "bracket":
+            return f"{base}.[{num}]" if base else f"[{num}]"
         if style == "legal:dieu":
             return f"Điều {num}"
         if style.startswith("legal:"):
@@ -209,8 +216,26 @@ class Builder:
         self.open(node)
 
 
+def _named_section(f: str, text: str, builder: Builder) -> str:
+    """The name of an unnumbered all-capitals section heading ("NHẬN ĐỊNH CỦA TÒA ÁN"), else ""."""
+    if not is_upper(text) or len(text) > 60:
+        return ""
+    key = " ".join(f.strip(" :.").split())
+    name = NAMED_SECTIONS.get(key, "")
+    if not name and builder.sections:
+        name = NAMED_SECTIONS_AFTER.get(key, "")
+    if name:
+        builder.sections += 1
+    return name
+
+
 def _marker(f: str, text: str, builder: Builder) -> tuple[str, int, str] | None:
     """(style, rank, number) of the marker opening this line, or None for running text."""
+    if name := _named_section(f, text, builder):
+        return "section", RANK_ROMAN, name
+    if m := RE_BRACKET_PARAGRAPH.match(f):
+        # A judgment's numbered paragraphs "[1]" … "[12]" (cited as "đoạn 8").
+        return "bracket", RANK_NUMBERED + 1, m.group("num")
     if m := RE_LEGAL.match(f):
         kind = m.group("kind")
         if kind == "muc" and not re.match(r"^m[uụ]c\s", text.lower()):
