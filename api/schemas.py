@@ -84,6 +84,7 @@ class CitationOut(BaseModel):
     locator: str
     breadcrumb: list[str]
     page: int | None
+    pages: list[int] = []  # every page the clause is printed on; GET /api/documents/{doc_id}/pages/{n}
     text: str
     score: float
     reference: str = (

@@ -79,7 +79,7 @@ def is_alpha_heading(text: str) -> bool:
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
-RE_SIGN_PREFIX = re.compile(r"^(?:kt|tm|tl|q|ktl|ttl)\s*\.\s*[a-z]")
+RE_SIGN_PREFIX = re.compile(r"^(?:(?:kt|tm|tl|q|ktl|ttl|tuq)\s*\.|t/m\b)\s*[a-z]")
 _FIELD_ALTS = "|".join(
     re.escape(label).replace(r"\ ", r"\s+")
     for labels in FIELD_LABELS.values()
@@ -363,7 +363,7 @@ _MD_NOTE_REF = re.compile(r"\[\^(?P<n>[1-9]\d{0,2})\]")
 # Web pages and some converters print notes as "[1] text" below the signature, referenced as
 # "…liên quan[1];" in the body.
 _BRACKET_NOTE_DEF = re.compile(r"^\[(?P<n>[1-9]\d{0,2})\]\s*(?P<text>\S.*)$")
-_BRACKET_NOTE_REF = re.compile(r"(?<=\S)\[(?P<n>[1-9]\d{0,2})\]")
+_BRACKET_NOTE_REF = re.compile(r"(?<=\S) ?\[(?P<n>[1-9]\d{0,2})\]")
 
 
 def _extract_markdown_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:

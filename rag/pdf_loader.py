@@ -176,3 +176,7 @@ def _native_dpi(page: Any) -> float | None:
     if not widths or width_in <= 0:
         return None
     return max(widths) / width_in
+
+
+def page_native_dpi(reader: Any, number: int) -> float | None:
+    return _native_dpi(reader.pages[number - 1])

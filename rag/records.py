@@ -198,6 +198,9 @@ class Citation:
     text: str  # the cited clause as stored
     score: float
     document: str = ""  # human label of the document, e.g. "Kế hoạch số 58/KH-UBND"
+    # every page the clause is printed on (a PDF's; empty for formats without pages): the page
+    # view /api/documents/{doc_id}/pages/{n}?clause={clause_id} shows it highlighted
+    pages: list[int] = field(default_factory=list)
     # formal reference: "mục 2 phần II Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Quảng Ngãi"
     reference: str = ""
 
@@ -213,6 +216,7 @@ class Citation:
             locator=clause.locator,
             breadcrumb=list(clause.breadcrumb),
             page=clause.page,
+            pages=list(clause.pages),
             text=clause.text,
             score=round(float(score), 6),
             document=document_label,

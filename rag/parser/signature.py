@@ -124,6 +124,8 @@ def signature_line(b: Builder, ln: Line, f: str) -> bool:
     is_title = bool(RE_SIGN_PREFIX.match(f)) or (is_upper(text) and bool(title_m)) or _bare_title(b, text, f)
     # A line that is nothing but a title ("CHỦ TỊCH QUỐC HỘI") signs even without "Nơi nhận".
     whole = bool(title_m) and is_upper(text) and not f[: title_m.start("t")].strip()
+    # "KT. BỘ TRƯỞNG", "TM. ỦY BAN NHÂN DÂN": a signing prefix before a known title signs too.
+    whole = whole or (bool(RE_SIGN_PREFIX.match(f)) and is_upper(text) and bool(title_m))
     if (
         is_title
         and len(text) <= 60
