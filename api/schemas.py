@@ -267,6 +267,7 @@ class DocumentMetaOut(BaseModel):
     signer_title: str
     is_draft: bool
     cited_documents: list[str]
+    uncertain: list[str] = []  # header fields OCR read with low confidence ("number", "date")
 
 
 class DocumentDetail(DocumentSummary):

@@ -363,7 +363,8 @@ _MD_NOTE_REF = re.compile(r"\[\^(?P<n>[1-9]\d{0,2})\]")
 # Web pages and some converters print notes as "[1] text" below the signature, referenced as
 # "…liên quan[1];" in the body.
 _BRACKET_NOTE_DEF = re.compile(r"^\[(?P<n>[1-9]\d{0,2})\]\s*(?P<text>\S.*)$")
-_BRACKET_NOTE_REF = re.compile(r"(?<=\S) ?\[(?P<n>[1-9]\d{0,2})\]")
+# A space before the mark only when the mark ends the sentence ("… 16/4/2018) [1].").
+_BRACKET_NOTE_REF = re.compile(r"(?<=\S)(?: (?=\[\d{1,3}\](?:[.,;:]|$)))?\[(?P<n>[1-9]\d{0,2})\]")
 
 
 def _extract_markdown_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:

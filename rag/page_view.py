@@ -26,6 +26,7 @@ RENDER_TIMEOUT_S = 60
 HIGHLIGHT_RGBA = (255, 214, 0, 96)  # a marker pen: the words stay readable through it
 OUTLINE_RGB = (214, 120, 0)
 RUN = 3  # words in a row that must agree for a highlight
+EDGE = 0.15  # share of a page's words at its top or bottom where a clause may cross a page break
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -66,8 +67,11 @@ def highlight_words(words: list[Word], clause_text: str) -> list[Word]:
     shortest = min(len(clause), 2 * RUN)
     for start, length, first in sorted(runs, key=lambda r: -r[1]):
         span = length + size - 1
-        # A short run counts only where the clause starts or ends (its part on another page).
-        edge = first == 0 or first + span >= len(clause)
+        # A short run counts only as the clause's part that runs over a page break: its end at
+        # the top of the page, or its start at the bottom.
+        tail = first + span >= len(clause) and start <= EDGE * len(flat)
+        head = first == 0 and start + span >= (1 - EDGE) * len(flat)
+        edge = tail or head
         if span > budget or (span < shortest and not edge):
             continue
         budget -= span

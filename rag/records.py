@@ -95,6 +95,8 @@ class DocumentMeta:
     effective_date: str = ""
     effective_text: str = ""  # the words as printed: "có hiệu lực thi hành kể từ ngày 01 tháng 01 năm 2026"
     effective_clause: str = ""  # id of the clause that says so (to cite)
+    # Header fields whose digits OCR read with low confidence ("number", "date"): shown as uncertain.
+    uncertain: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

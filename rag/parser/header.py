@@ -37,9 +37,15 @@ RE_MOTTO_ANY = re.compile(
 RE_NUMBER_LINE = re.compile(
     r"^(?:(?:(?:" + TYPE_ALTS + r")\s+)?s[o0-9b]\s*[:;]\s*|so\s+(?=\d+\s*[-/]\s*[a-z]))"
 )
-RE_NUMBER_VALUE = re.compile(r"(?:\d+\s*)?/\s*[\w&.\-/]+|\d+[\w&.\-/]*")
+# A handwritten number OCR'd into a letter and a digit ("Á3/KH-DCT") is kept as read (and shown
+# as uncertain when its digits were read with low confidence).
+RE_NUMBER_VALUE = re.compile(r"(?:\d+\s*|[^\W_]{1,3}\d[^\W_]{0,2}\s*)?/\s*[\w&.\-/]+|\d+[\w&.\-/]*")
+# A token with no letter or digit inside a header line ("—#", "“."): seal and scan noise.
+RE_NOISE_TOKEN = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")
+# What scans print before a header line: a stray dot, tilde or quote of seal and scan noise.
+OCR_LEADING_NOISE = ".,'\"`~_•·*#|:;“”‘’"
 RE_DATE = re.compile(
-    r"(?P<place>[^\W\d_][^,\d:;]{0,40}?)?\s*,?\s*(?P<text>ng[aà]y\s*(?P<d>\d{1,2})?\s*th[aá]ng\s*(?P<m>\d{1,2})?"
+    r"(?P<place>[^\W\d_][^,\d:;]{0,40}?)?\s*,?\s*(?P<text>ng[aà]y\s*(?:(?P<d>\d{1,2})|[^\s\d]{1,4}(?=\s))?\s*th[aá]ng\s*(?P<m>\d{1,2})?"
     r"\s*n[aăi]m\s*(?P<y>\d{4}))"
 )
 RE_URGENCY = re.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan|toi\s*mat|mat|tuyet\s*mat)\s*$")
@@ -150,7 +156,7 @@ def _scan_from(lines: list[Line], start: int) -> Header:
     while i < limit:
         ln = lines[i]
         text = ln.text
-        f = fold_keep(strip_markup(text)).strip()
+        f = fold_keep(strip_markup(text)).strip().lstrip(OCR_LEADING_NOISE).strip()
         motto = RE_MOTTO_ANY.search(f)
         prefix = text[: motto.start()].strip() if motto else ""
         if motto and (not prefix or (is_upper(prefix) and not anchored)):
@@ -215,7 +221,7 @@ def _scan_from(lines: list[Line], start: int) -> Header:
         elif RE_URGENCY.match(f):
             h.header_lines.append(ln)  # "HỎA TỐC", "KHẨN": handling marks, not the issuer
         elif not anchored and is_upper(text) and len(text) <= 80 and not starts_block(text):
-            h.issuer_lines.append(text)
+            h.issuer_lines.append(collapse_ws(RE_NOISE_TOKEN.sub(" ", text)))
             h.header_lines.append(ln)
         else:
             break
