@@ -322,6 +322,13 @@ class DocumentList(BaseModel):
     documents: list[DocumentSummary]
 
 
+class OcrStep(BaseModel):
+    page: int
+    done: int
+    total: int
+    seconds: float
+
+
 class UploadResult(BaseModel):
     source: str  # where the file now lives, relative to the index folder
     filename: str  # the sanitised name it was saved under
@@ -331,6 +338,8 @@ class UploadResult(BaseModel):
     replaced: str | None = None  # the source of the document this upload replaced (replace=true)
     documents: list[DocumentSummary]
     warnings: list[str]
+    # A scanned PDF's pages in the order OCR finished them (page 0: pages found in the OCR cache).
+    ocr_progress: list[OcrStep] = []
 
 
 class DeleteResult(BaseModel):

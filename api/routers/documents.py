@@ -21,6 +21,7 @@ from api.schemas import (
     DocumentSummary,
     EdgeOut,
     ErrorResponse,
+    OcrStep,
     RelatedDocuments,
     UploadResult,
 )
@@ -219,6 +220,10 @@ async def upload_document(
         replaced=replaced.source if replaced is not None else None,
         documents=[DocumentSummary.of(d) for d in docs],
         warnings=warnings,
+        ocr_progress=[
+            OcrStep(**{k: step[k] for k in ("page", "done", "total", "seconds")})
+            for step in report.ocr_progress
+        ],
     )
 
 

@@ -42,11 +42,12 @@ RE_NUMBER_LINE = re.compile(
 RE_NUMBER_VALUE = re.compile(r"(?:\d+\s*|[^\W_]{1,3}\d[^\W_]{0,2}\s*)?/\s*[\w&.\-/]+|\d+[\w&.\-/]*")
 # A token with no letter or digit inside a header line ("—#", "“."): seal and scan noise.
 RE_NOISE_TOKEN = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")
+RE_NUMBER_CODE_ONLY = re.compile(r"^[^/\n]{0,12}?[/}\])|](?P<code>[A-ZĐ][A-ZĐ0-9&]*(?:-[A-ZĐ0-9&]+)+)")
 # What scans print before a header line: a stray dot, tilde or quote of seal and scan noise.
 OCR_LEADING_NOISE = ".,'\"`~_•·*#|:;“”‘’"
 RE_DATE = re.compile(
-    r"(?P<place>[^\W\d_][^,\d:;]{0,40}?)?\s*,?\s*(?P<text>ng[aà]y\s*(?:(?P<d>\d{1,2})|[^\s\d]{1,4}(?=\s))?\s*th[aá]ng\s*(?P<m>\d{1,2})?"
-    r"\s*n[aăi]m\s*(?P<y>\d{4}))"
+    r"(?P<place>[^\W\d_][^,\d:;]{0,40}?)?\s*,?\s*(?P<text>ng[aà]y\s*(?:(?P<d>\d{1,2})|[^\s\d]{1,4}(?=\s))?\s*th[aá]ng[\s/.:-]*(?P<m>\d{1,2})?"
+    r"[\s/.:-]*n[aăi]m\s*(?P<y>\d{4}))"
 )
 RE_URGENCY = re.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan|toi\s*mat|mat|tuyet\s*mat)\s*$")
 RE_SUBJECT = re.compile(r"^v\s*/\s*v\b\.?\s*:?\s*")
@@ -132,9 +133,7 @@ def _strength(h: Header) -> int:
 def header_start(lines: list[Line]) -> int:
     """Where the heading block begins: the issuer lines just above the first motto line."""
     limit = min(len(lines), HEADER_SCAN_LINES)
-    motto = next(
-        (i for i in range(limit) if RE_MOTTO.match(fold_keep(strip_markup(lines[i].text)).strip())), -1
-    )
+    motto = next((i for i in range(limit) if _motto_line(lines[i].text)), -1)
     if motto <= 0:
         return motto
     first = motto
@@ -145,6 +144,13 @@ def header_start(lines: list[Line]) -> int:
         if RE_ISSUER_START.match(fold_keep(text).strip()):
             first = i
     return first
+
+
+def _motto_line(text: str) -> bool:
+    """The motto, alone or after the issuer on the same line (two columns read as one line)."""
+    f = fold_keep(strip_markup(text)).strip().lstrip(OCR_LEADING_NOISE).strip()
+    m = RE_MOTTO_ANY.search(f)
+    return bool(m) and (not m.start() or is_upper(text[: m.start()]))
 
 
 def _scan_from(lines: list[Line], start: int) -> Header:
@@ -168,9 +174,14 @@ def _scan_from(lines: list[Line], start: int) -> Header:
         elif RE_NUMBER_LINE.match(f) and not h.number:
             rest_at = RE_NUMBER_LINE.match(f).end()
             m = RE_NUMBER_VALUE.match(text[rest_at:])
+            code = None if m else RE_NUMBER_CODE_ONLY.search(text[rest_at:])
             if m:
                 h.number = re.sub(r"\s+", "", m.group(0)).rstrip(".,;")
                 rest_at += m.end()
+            elif code:
+                # A handwritten number OCR could not read ("Ä Ý 1 }BCA-C04"): its code is kept.
+                h.number = "/" + code.group("code")
+                rest_at += code.end()
             dated = parse_date(f[rest_at:], text[rest_at:])
             if dated:
                 h.place, h.date, h.date_text = dated
@@ -202,7 +213,7 @@ def _scan_from(lines: list[Line], start: int) -> Header:
         elif (RE_RECIPIENTS.match(f) and f.startswith("k")) or (h.doc_type and RE_DISPATCH_TO.match(f)):
             h.recipient_lines.append(ln)
             anchored, mode = True, "recipients"
-        elif mode == "subject" and not opens_body(ln) and len(h.subject_lines) < 8:
+        elif mode == "subject" and (not opens_body(ln) or text[:1].islower()) and len(h.subject_lines) < 8:
             h.subject_lines.append(text)
             h.header_lines.append(ln)
         elif (

@@ -30,7 +30,7 @@ _PREFIX_ALTS = "|".join(re.escape(p).replace(r"\ ", r"\s*") for p in SIGNER_NAME
 RE_NAME_PREFIX = re.compile(rf"^(?:(?:{_PREFIX_ALTS})\s*[.,:]?\s*)+(?=\S)")
 # Seal and scan noise around a name: leading marks and a stray glyph glued to its first capital
 # ("[dHồ Đức Phớc"), trailing dots, bars and quotes.
-RE_NAME_NOISE_HEAD = re.compile(r"^[^\w]*(?:[a-zđ]{1,2}(?=[A-ZĐ][a-zà-ỹđ]))?")
+RE_NAME_NOISE_HEAD = re.compile(r"^[^\w]*(?:[A-Za-zĐđ]{1,2}(?=[A-ZĐ][a-zà-ỹđ]))?")
 RE_NAME_NOISE_TAIL = re.compile(r"[^\w]+$")
 
 
@@ -57,7 +57,7 @@ def start_distribution(b: Builder, ln: Line, f: str) -> None:
     # Two columns merged by OCR: "Nơi nhận: KT. GIÁM ĐỐC".
     head = RE_RECIPIENTS.match(f)
     tail_at = head.end() if head else 0
-    sign = re.search(r"\b(?:kt|tm|tl|q)\s*\.\s*[a-z]", f[tail_at:])
+    sign = re.search(r"\b(?:(?:kt|tm|tl|q|tuq)\s*\.|t/m\b)\s*[a-z]", f[tail_at:])
     if sign:
         cut = tail_at + sign.start()
         node.lines.append(Line(ln.text[:cut].rstrip(), list(ln.pages)))
@@ -115,11 +115,45 @@ def _bare_title(b: Builder, text: str, f: str) -> bool:
     return b.mode == "distribution" and b.signature is None
 
 
+RE_PREFIX_ALONE = re.compile(r"^(?:kt|tm|tl|q|tuq|t/m)\s*\.?$")
+
+
+def is_noise_line(text: str) -> bool:
+    """Seal and scan noise OCR reads in a signature block ("=. Ứ TRUƯ ỞNG", ":HỦ TỊCH", "1⁄4")."""
+    text = text.strip()
+    if RE_PREFIX_ALONE.match(fold_keep(text)):
+        return False  # "KT." on a line of its own, above the title
+    visible = [c for c in text if not c.isspace()]
+    letters = [c for c in visible if c.isalpha()]
+    if len(letters) < 3 or len(letters) < 0.6 * len(visible):
+        return True
+    return not (text[0].isalnum() or text[0] in "(-–+[")
+
+
+def _named(node: Node) -> bool:
+    return any(signer_name(x.text) for x in node.lines)
+
+
 def signature_line(b: Builder, ln: Line, f: str) -> bool:
     text = ln.text
     if b.mode == "signature" and b.signature is not None and RE_SIGNED_MARK.match(f.strip()):
         b.signature.lines.append(ln)  # "(Đã ký)" between the title and the name
         return True
+    closing = b.distribution is not None or b.closed
+    if closing and not text.startswith(("-", "–", "+", "•")) and signer_name(text):
+        # The name under a seal, read by OCR after the "Nơi nhận" column or past seal noise.
+        if b.signature is None:
+            open_signature(b, ln)
+            b.mode = ""
+            return True
+        if not _named(b.signature):
+            b.signature.lines.append(ln)
+            b.mode = ""
+            return True
+    if b.mode == "signature" and b.signature is not None and len(text) <= 30 and is_noise_line(text):
+        b.signature.lines.append(ln)  # kept in the clause; signer() reads past it
+        return True
+
     title_m = RE_SIGNER_TITLE.search(f)
     is_title = bool(RE_SIGN_PREFIX.match(f)) or (is_upper(text) and bool(title_m)) or _bare_title(b, text, f)
     # A line that is nothing but a title ("CHỦ TỊCH QUỐC HỘI") signs even without "Nơi nhận".
@@ -176,7 +210,7 @@ def signer(signature: Clause | None) -> tuple[str, str]:
             name = found
             continue
         f = fold_keep(text)
-        if RE_SIGNED_MARK.match(f):
+        if RE_SIGNED_MARK.match(f) or (is_noise_line(text) and not RE_SIGNER_TITLE.search(f)):
             continue
         prefix = RE_SIGN_PREFIX.match(f)
         if prefix and (pair := _two_titles(f[prefix.end() - 1 :])):
