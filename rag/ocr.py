@@ -43,6 +43,9 @@ PSM = "1"
 ENGINE_VERSION = "tsv-psm1-red-v2"  # part of the cache key: change it when the reading changes
 # A word with a digit read below this confidence is reported as uncertain.
 UNCERTAIN_DIGIT_CONF = 75.0
+# A page with less ink than this share inside its margins is blank (text pages: ≥ 2 %).
+BLANK_INK_SHARE = 0.001
+BLANK_MARGIN = 0.08
 ENV_CACHE = "POLICYQA_OCR_CACHE"
 ENV_WORKERS = "POLICYQA_OCR_WORKERS"
 
@@ -214,6 +217,8 @@ def ocr_pdf_page(
             if not images:
                 raise InputFileError("OCR failed: the page could not be rendered")
             image = drop_red_ink(images[0])
+            if is_blank(image):
+                return OcrPage(number, "", [], [], dpi)  # a blank back side: nothing to read
             out = subprocess.run(
                 ["tesseract", str(image), "stdout", "-l", lang, "--psm", PSM, "tsv"],
                 capture_output=True,
@@ -241,6 +246,27 @@ def drop_red_ink(png: Path) -> Path:
         red = image.convert("RGB").getchannel("R") if image.mode not in ("L", "1") else image.convert("L")
         red.save(out)
     return out
+
+
+def is_blank(png: Path) -> bool:
+    """No ink inside the page's margins (a scanned blank back side with dark scanner edges)."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        grey = image.convert("L")
+        w, h = grey.size
+        inner = grey.crop(
+            (
+                int(w * BLANK_MARGIN),
+                int(h * BLANK_MARGIN),
+                int(w * (1 - BLANK_MARGIN)),
+                int(h * (1 - BLANK_MARGIN)),
+            )
+        )
+        inner = inner.reduce(3) if min(inner.size) > 300 else inner
+        histogram = inner.histogram()
+    dark = sum(histogram[:128])
+    return dark < BLANK_INK_SHARE * max(1, sum(histogram))
 
 
 def read_tsv(number: int, tsv: str, dpi: int = DEFAULT_DPI) -> OcrPage:

@@ -43,6 +43,7 @@ from rag.parser.nodes import (
 from rag.vocabulary import NAMED_SECTIONS, NAMED_SECTIONS_AFTER
 
 RE_CLOSING = re.compile(r"\./\.\s*$")
+QUOTE_MAX_LINES = 80
 RE_BRACKET_PARAGRAPH = re.compile(r"^\[(?P<num>\d{1,3})\]\s*(?=\S)")
 RE_CLOSING_FORMULA = re.compile(
     r"^(?:tren\s+day\s+la|trong\s+qua\s+trinh\s+(?:to\s+chuc\s+|trien\s+khai\s+)?thuc\s+hien|"
@@ -62,6 +63,7 @@ class Builder:
         self.table: tables.Table | None = None
         self.pipe: tables.PipeTable | None = None
         self.sections = 0  # named sections opened ("NỘI DUNG VỤ ÁN"): "QUYẾT ĐỊNH" is one after them
+        self.quoted = 0  # lines fed inside an open “…” quotation (0: none open)
 
     # stack helpers
     @property
@@ -89,6 +91,8 @@ class Builder:
 
     # feed
     def feed(self, ln: Line) -> None:
+        if self._quotation(ln):
+            return
         text = strip_markup(ln.text)
         f = fold_keep(text).strip()
         appendix = RE_APPENDIX.match(f) and text[:1] in "Pp" and len(text) <= 160
@@ -118,6 +122,37 @@ class Builder:
         if RE_CLOSING.search(text):
             self.closed = True
             self.reset()
+
+    def _quotation(self, ln: Line) -> bool:
+        """Lines inside an open “…” stay in the item that quotes them.
+
+        A Tờ trình or an amending decree quotes provisions with their own "1.", "a)" markers
+        ("Sửa đổi khoản 2 Điều 5 như sau: “2. …"): they are the quoting item's text, not items of
+        this document. A quotation left open for QUOTE_MAX_LINES lines is taken as a stray mark.
+        """
+        opened = ln.text.count("“") - ln.text.count("”")
+        if self.quoted:
+            top = self.top
+            if top is self.root or self.mode or self.quoted > QUOTE_MAX_LINES:
+                self.quoted = 0
+                return False
+            top.lines.append(ln)
+            self.quoted = (
+                0 if opened < 0 or ln.text.rstrip().endswith(("”", "”.", "”;", "”./.")) else self.quoted + 1
+            )
+            return True
+        quoting = self.top is not self.root and not self.mode and self.top.lines
+        if (
+            opened > 0
+            and quoting
+            and ln.text.lstrip().startswith("“")
+            and self.top.lines[-1].text.rstrip().endswith(":")
+        ):
+            # "… được sửa đổi như sau:" / "“2. …": the quotation joins the quoting item until "”".
+            self.top.lines.append(ln)
+            self.quoted = 1
+            return True
+        return False
 
     def _appendix(self, ln: Line, f: str) -> None:
         m = RE_APPENDIX.match(f)
