@@ -22,6 +22,7 @@ from typing import Any
 from rag.errors import InputFileError
 from rag.ocr import PageJob, Progress, ocr_pages
 from rag.pdf_text import (
+    Drawn,
     drawn_annotations,
     merge_annotation_text,
     page_words,
@@ -46,6 +47,8 @@ class _Reading:
     why: str = ""  # why the layer was not trusted
     job: PageJob | None = None
     notes: list[str] = field(default_factory=list)
+    drawn: list[Drawn] = field(default_factory=list)  # text-drawing annotations on the page
+    reader: str = "pypdf"  # or "pdftotext" when its reading of the page was kept
 
 
 def read_pages(
@@ -58,6 +61,7 @@ def read_pages(
 ) -> tuple[list[Page], list[str]]:
     warnings: list[str] = []
     readings = [_read_layer(reader, path, n, warnings) for n in range(1, len(reader.pages) + 1)]
+    _one_reader(readings, path)
     wanted = [r for r in readings if r.needs_ocr]
     results: dict[int, Any] = {}
     if wanted and ocr and ocr_ready():
@@ -68,6 +72,24 @@ def read_pages(
         pages.append(_settle(r, results.get(r.number), ocr=ocr, ocr_ready=ocr_ready, warnings=warnings))
         warnings.extend(r.notes)
     return pages, warnings
+
+
+def _one_reader(readings: list[_Reading], path: Path) -> None:
+    """A document most of whose pages read better with pdftotext is read with it throughout.
+
+    pypdf's broken reading of a Foxit layer is broken on every page, though a short page may
+    pass the test on its own; one reader keeps the pages alike (running headers, signature).
+    """
+    texts = [r for r in readings if r.text.strip() and not r.needs_ocr]
+    switched = [r for r in texts if r.reader == "pdftotext"]
+    if not switched or 2 * len(switched) < len(texts) or not pdftotext_available():
+        return
+    for r in texts:
+        if r.reader == "pdftotext":
+            continue
+        alternative, repair = repair_layer(words_text(page_words(path, r.number)))
+        if layer_quality(alternative).acceptable():
+            r.text, r.repair, r.reader = alternative, repair, "pdftotext"
 
 
 def _read_layer(reader: Any, path: Path, number: int, warnings: list[str]) -> _Reading:
@@ -89,14 +111,21 @@ def _read_layer(reader: Any, path: Path, number: int, warnings: list[str]) -> _R
     if drawn:
         text = merge_annotation_text(text, words, drawn)
     quality = layer_quality(text)
-    if len("".join(text.split())) >= MIN_TEXT_LAYER_CHARS and not quality.acceptable():
+    # A layer that needed a font-map repair has a broken ToUnicode map, which pypdf follows for
+    # other glyphs too (06: "QĐiUBND" for "QĐ-UBND"); pdftotext's own glyph mapping is preferred
+    # there when its reading passes.
+    mapped_badly = bool(reading.repair)
+    if len("".join(text.split())) >= MIN_TEXT_LAYER_CHARS and (mapped_badly or not quality.acceptable()):
         words = words or (page_words(path, number) if pdftotext_available() else [])
         alternative, repair = repair_layer(words_text(words))
         alt_quality = layer_quality(alternative)
         better = alt_quality.score > quality.score + ALTERNATIVE_MARGIN
-        if better or (alt_quality.acceptable() and alt_quality.score >= quality.score):
+        passes = alt_quality.acceptable() and (mapped_badly or alt_quality.score >= quality.score)
+        if words and (better or passes):
             text, quality, reading.repair = alternative, alt_quality, repair
+            reading.reader = "pdftotext"
     reading.text = text
+    reading.drawn = drawn
     if reading.repair:
         reading.notes.append(f"page {number}: text layer repaired ({reading.repair})")
     if printed_chars < MIN_TEXT_LAYER_CHARS:
@@ -126,7 +155,32 @@ def _settle(
     if layer_score > layer_quality(result.text).score:
         warnings.append(f"page {r.number}: OCR read worse than the text layer; the layer is kept")
         return Page(number=r.number, text=r.text)
-    return Page(number=r.number, text=result.text, ocr=True, uncertain=list(result.uncertain))
+    text = stamp_ocr_words(result.text, result.words, r.drawn)
+    return Page(number=r.number, text=text, ocr=True, uncertain=list(result.uncertain))
+
+
+def stamp_ocr_words(text: str, words: list[Any], drawn: list[Drawn]) -> str:
+    """On an OCR'd page, the text a widget draws replaces what OCR read where it is drawn.
+
+    An e-office system stamps the number on the scan as a widget ("1849"); OCR of the page reads
+    it mixed with the print around it ("Sô1§4ØBGDĐT-GDPT"). The widget's own text is exact: the
+    characters of the OCR word under the widget's rectangle (by position) become that text.
+    """
+    for d in drawn:
+        if len(d.text.split()) != 1:
+            continue  # only a single token is placed inside a word (multi-line stamps stay as OCR read them)
+        x0, y0, x1, y1 = d.rect
+        cy = (y0 + y1) / 2
+        for w in words:
+            if not (w.y0 <= cy <= w.y1 and w.x0 < x1 and x0 < w.x1) or d.text in w.text:
+                continue
+            width = max(w.x1 - w.x0, 1e-6)
+            start = max(0, round(len(w.text) * (x0 - w.x0) / width))
+            end = min(len(w.text), round(len(w.text) * (x1 - w.x0) / width))
+            fixed = f"{w.text[:start]} {d.text.strip()} {w.text[end:]}".strip()
+            text = text.replace(w.text, fixed, 1)
+            break
+    return text
 
 
 def page_content(reader: Any, number: int, path: Path) -> bytes:

@@ -35,19 +35,24 @@ RE_MOTTO_ANY = re.compile(
 # "Số: 12/KH-UBND", "Luật số: 74/2025/QH15", or "Số 37-HD/…" (Party documents, no colon; a
 # cited "Nghị quyết số 57-NQ/TW" in a title is not the document's number).
 RE_NUMBER_LINE = re.compile(
-    r"^(?:(?:(?:" + TYPE_ALTS + r")\s+)?s[o0-9b]\s*[:;]\s*|so\s+(?=\d+\s*[-/]\s*[a-z]))"
+    r"^(?:(?:(?:" + TYPE_ALTS + r")\s+)?s[o0-9b]\s*[:;]\s*|so\s+(?=\d+\s*[-/]\s*[a-z])"
+    # OCR that lost the colon and the slash: "Sô 1849 BGDĐT-GDPT"
+    r"|so\s*(?=\d+\s+[a-z][a-z0-9&]*-[a-z]))"
 )
+# "1849 BGDĐT-GDPT": the number and its code with the slash lost by OCR.
+RE_NUMBER_NO_SLASH = re.compile(r"(?P<n>\d+)\s+(?P<code>[A-ZĐ][A-ZĐ0-9&]*-[A-ZĐ0-9&-]+)")
 # A handwritten number OCR'd into a letter and a digit ("Á3/KH-DCT") is kept as read (and shown
 # as uncertain when its digits were read with low confidence).
 RE_NUMBER_VALUE = re.compile(r"(?:\d+\s*|[^\W_]{1,3}\d[^\W_]{0,2}\s*)?/\s*[\w&.\-/]+|\d+[\w&.\-/]*")
+RE_WORD_CHAR = re.compile(r"[^\W_]")
 # A token with no letter or digit inside a header line ("—#", "“."): seal and scan noise.
 RE_NOISE_TOKEN = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")
 RE_NUMBER_CODE_ONLY = re.compile(r"^[^/\n]{0,12}?[/}\])|](?P<code>[A-ZĐ][A-ZĐ0-9&]*(?:-[A-ZĐ0-9&]+)+)")
 # What scans print before a header line: a stray dot, tilde or quote of seal and scan noise.
 OCR_LEADING_NOISE = ".,'\"`~_•·*#|:;“”‘’"
 RE_DATE = re.compile(
-    r"(?P<place>[^\W\d_][^,\d:;]{0,40}?)?\s*,?\s*(?P<text>ng[aà]y\s*(?:(?P<d>\d{1,2})|[^\s\d]{1,4}(?=\s))?\s*th[aá]ng[\s/.:-]*(?P<m>\d{1,2})?"
-    r"[\s/.:-]*n[aăi]m\s*(?P<y>\d{4}))"
+    r"(?P<place>[^\W\d_][^,\d:;]{0,40}?)?\s*,?\s*(?P<text>ng[aà]y\s*(?:(?P<d>\d{1,2})|[^\s\d]{1,4}(?=\s))?\s*th[aá]ng[\s/⁄.:-]*(?P<m>\d{1,2})?"
+    r"[\s/⁄.:-]*n[aăi]m\s*(?P<y>\d{4}))"
 )
 RE_URGENCY = re.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan|toi\s*mat|mat|tuyet\s*mat)\s*$")
 RE_SUBJECT = re.compile(r"^v\s*/\s*v\b\.?\s*:?\s*")
@@ -146,6 +151,18 @@ def header_start(lines: list[Line]) -> int:
     return first
 
 
+def _issuer_tail(lines: list[Line], i: int, h: Header, title_at: int, folded: str) -> bool:
+    """ "QUY CHẾ DÂN CHỦ Ở CƠ SỞ" in a left column ("BAN THỰC HIỆN" / "QUY CHẾ …") above "Số …":
+    a line that opens like a type but has a title on it and comes before the number line is the
+    issuer's name going on; the document's own type title comes after its number."""
+    if h.number or not folded[title_at:].strip():
+        return False
+    ahead = lines[i + 1 : i + 5]
+    return any(
+        RE_NUMBER_LINE.match(fold_keep(x.text).strip().lstrip(OCR_LEADING_NOISE).strip()) for x in ahead
+    )
+
+
 def _motto_line(text: str) -> bool:
     """The motto, alone or after the issuer on the same line (two columns read as one line)."""
     f = fold_keep(strip_markup(text)).strip().lstrip(OCR_LEADING_NOISE).strip()
@@ -163,6 +180,10 @@ def _scan_from(lines: list[Line], start: int) -> Header:
         ln = lines[i]
         text = ln.text
         f = fold_keep(strip_markup(text)).strip().lstrip(OCR_LEADING_NOISE).strip()
+        if not RE_WORD_CHAR.search(text):
+            h.header_lines.append(ln)  # a seal's or scanner's mark ("+", "—"): nothing to read
+            i += 1
+            continue
         motto = RE_MOTTO_ANY.search(f)
         prefix = text[: motto.start()].strip() if motto else ""
         if motto and (not prefix or (is_upper(prefix) and not anchored)):
@@ -174,8 +195,14 @@ def _scan_from(lines: list[Line], start: int) -> Header:
         elif RE_NUMBER_LINE.match(f) and not h.number:
             rest_at = RE_NUMBER_LINE.match(f).end()
             m = RE_NUMBER_VALUE.match(text[rest_at:])
-            code = None if m else RE_NUMBER_CODE_ONLY.search(text[rest_at:])
-            if m:
+            code = RE_NUMBER_CODE_ONLY.search(text[rest_at:])
+            if m and code and not re.search(r"[/-]", m.group(0)) and code.start("code") > m.end():
+                m = None  # "2†§ /STTTT-CNTT": digits cut off by OCR noise; the code is what is sure
+            lost = RE_NUMBER_NO_SLASH.match(text[rest_at:]) if m and m.group(0).isdigit() else None
+            if lost:
+                h.number = f"{lost.group('n')}/{lost.group('code')}"
+                rest_at += lost.end()
+            elif m:
                 h.number = re.sub(r"\s+", "", m.group(0)).rstrip(".,;")
                 rest_at += m.end()
             elif code:
@@ -197,7 +224,20 @@ def _scan_from(lines: list[Line], start: int) -> Header:
             h.subject_lines.append(text[RE_SUBJECT.match(f).end() :].strip())
             h.header_lines.append(ln)
             anchored, mode = True, "subject"
-        elif is_upper(text) and not h.doc_type and (typed := type_title(f))[0]:
+        elif (
+            is_upper(text)
+            and not h.doc_type
+            and type_title(f)[0]
+            and _issuer_tail(lines, i, h, type_title(f)[1], f)
+        ):
+            h.issuer_lines.append(collapse_ws(RE_NOISE_TOKEN.sub(" ", text)))
+            h.header_lines.append(ln)
+        elif (
+            is_upper(text)
+            and not h.doc_type
+            and (typed := type_title(f))[0]
+            and not _issuer_tail(lines, i, h, typed[1], f)
+        ):
             h.doc_type = typed[0]
             rest = strip_markup(text)[typed[1] :].strip(" :*")
             if (own := RE_TITLE_NUMBER.match(fold_keep(rest))) and not h.number:
