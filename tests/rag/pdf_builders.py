@@ -165,9 +165,13 @@ STAMPED_LINES = [
 ]
 
 
-def stamped_scan_pdf(path: Path) -> Path:
-    """An image-only page (300 dpi) with a red copy stamp drawn above the header."""
-    _page_image(STAMPED_LINES).save(path, "PDF", resolution=300.0)
+def stamped_scan_pdf(path: Path, *, turned: float = 0.0) -> Path:
+    """An image-only page (300 dpi) with a red copy stamp drawn above the header; ``turned``:
+    degrees the sheet was turned on the scanner (90 = sideways, 3 = a slight skew)."""
+    image = _page_image(STAMPED_LINES)
+    if turned:
+        image = image.rotate(turned, expand=True, fillcolor="white")
+    image.save(path, "PDF", resolution=300.0)
     return path
 
 

@@ -136,6 +136,14 @@ def test_scan_with_a_stamp_above_its_header(tmp_path: Path) -> None:
 
 @needs_font
 @needs_ocr
+def test_a_sheet_scanned_sideways_and_skewed_is_read(tmp_path: Path) -> None:
+    pdf = stamped_scan_pdf(tmp_path / "turned.pdf", turned=93)
+    meta = parse_document(load_file(pdf)).meta
+    assert (meta.doc_type, meta.number, meta.date) == ("Kế hoạch", "4552/BCA-C04", "2025-10-09")
+
+
+@needs_font
+@needs_ocr
 def test_garbled_layer_is_replaced_by_ocr_and_cached(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _own_ocr_cache: Path
 ) -> None:
@@ -237,3 +245,18 @@ def test_page_view_draws_the_highlight(tmp_path: Path) -> None:
     plain, none = page_view(pdf, 1, "", ocr=False, dpi=72)
     assert none == 0 and yellow(plain) == 0
     assert yellow(png) > 1000  # the marker is on the page
+
+
+def test_blank_back_sides_are_not_ocr_d(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    blank = Image.new("L", (850, 1100), 255)
+    ImageDraw.Draw(blank).rectangle((0, 1040, 850, 1100), fill=0)  # the scanner's dark edge
+    blank.save(tmp_path / "blank.png")
+    page = blank.copy()
+    draw = ImageDraw.Draw(page)
+    for y in range(150, 900, 40):
+        draw.rectangle((120, y, 700, y + 12), fill=0)  # lines of print
+    page.save(tmp_path / "page.png")
+    assert ocr.is_blank(tmp_path / "blank.png")
+    assert not ocr.is_blank(tmp_path / "page.png")
