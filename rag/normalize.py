@@ -66,7 +66,8 @@ RE_LEGAL = re.compile(
     rf"^(?P<kind>phan|chuong|muc|dieu)\s+(?P<num>\d{{1,3}}|{ROMAN}|thu\s+\w+)\s*(?:[.:\-–]|$)(?!\d)"
 )
 RE_APPENDIX = re.compile(r"^ph[uy]\s*l[uụ]c\b\s*(?P<num>\d{1,2}|[ivxlc]{1,6}|[a-z])?\s*(?:$|[:.\-–]\s*\S)")
-RE_RECIPIENTS = re.compile(r"^(?:kinh\s*g\S{0,4}\s*:|noi\s*nh[a-z]{1,3}\s*:)")
+# Markdown bold around the label ("__Nơi nhận__:", "**Kính gửi:**") is allowed.
+RE_RECIPIENTS = re.compile(r"^(?:kinh\s*g\S{0,4}?\s*(?:\*\*|__)?\s*:|noi\s*nh[a-z]{1,3}\s*(?:\*\*|__)?\s*:)")
 # "A. PHẦN MỞ ĐẦU", "B. KẾT QUẢ THỰC HIỆN": a capital letter heading an all-capitals title.
 RE_ALPHA_HEADING = re.compile(r"^(?P<num>[A-H])\.\s+(?P<rest>\S.*)$")
 
@@ -79,7 +80,8 @@ def is_alpha_heading(text: str) -> bool:
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
-RE_SIGN_PREFIX = re.compile(r"^(?:(?:kt|tm|tl|q|ktl|ttl|tuq)\s*\.|t/m\b)\s*[a-z]")
+# "KT. BỘ TRƯỞNG", "TUQ. CHỦ TỊCH"; Party documents write "K/T", "T/M", "T/L".
+RE_SIGN_PREFIX = re.compile(r"^(?:(?:kt|tm|tl|q|ktl|ttl|tuq)\s*\.|(?:t/m|k/t|t/l)\b)\s*[a-z]")
 _FIELD_ALTS = "|".join(
     re.escape(label).replace(r"\ ", r"\s+")
     for labels in FIELD_LABELS.values()

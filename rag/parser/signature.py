@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from rag.normalize import RE_RECIPIENTS, RE_SIGN_PREFIX, Line, fold_keep
+from rag.normalize import RE_RECIPIENTS, RE_SIGN_PREFIX, Line, fold_keep, strip_markup
 from rag.parser.header import RE_DISPATCH_TO, type_title
 from rag.parser.nodes import RANK_PARAGRAPH, Node, is_person_name, is_upper
 from rag.records import Clause
@@ -57,7 +57,7 @@ def start_distribution(b: Builder, ln: Line, f: str) -> None:
     # Two columns merged by OCR: "Nơi nhận: KT. GIÁM ĐỐC".
     head = RE_RECIPIENTS.match(f)
     tail_at = head.end() if head else 0
-    sign = re.search(r"\b(?:(?:kt|tm|tl|q|tuq)\s*\.|t/m\b)\s*[a-z]", f[tail_at:])
+    sign = re.search(r"\b(?:(?:kt|tm|tl|q|tuq)\s*\.|(?:t/m|k/t|t/l)\b)\s*[a-z]", f[tail_at:])
     if sign:
         cut = tail_at + sign.start()
         node.lines.append(Line(ln.text[:cut].rstrip(), list(ln.pages)))
@@ -115,7 +115,7 @@ def _bare_title(b: Builder, text: str, f: str) -> bool:
     return b.mode == "distribution" and b.signature is None
 
 
-RE_PREFIX_ALONE = re.compile(r"^(?:kt|tm|tl|q|tuq|t/m)\s*\.?$")
+RE_PREFIX_ALONE = re.compile(r"^(?:kt|tm|tl|q|tuq|t/m|k/t|t/l)\s*\.?$")
 
 
 def is_noise_line(text: str) -> bool:
@@ -247,7 +247,7 @@ def list_items(text: str) -> list[str]:
     """The entries of a "Kính gửi" / "Nơi nhận" list, without their dashes and separators."""
     items: list[str] = []
     for line in text.split("\n"):
-        line = line.strip()
+        line = strip_markup(line.strip())
         f = fold_keep(line)
         head = RE_RECIPIENTS.match(f)
         if head:
