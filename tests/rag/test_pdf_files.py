@@ -3,6 +3,7 @@ garbled text layers; the layer quality test, the OCR reading, its cache and the 
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -260,3 +261,16 @@ def test_blank_back_sides_are_not_ocr_d(tmp_path: Path) -> None:
     page.save(tmp_path / "page.png")
     assert ocr.is_blank(tmp_path / "blank.png")
     assert not ocr.is_blank(tmp_path / "page.png")
+
+
+def test_isolated_reader_passes_ocr_progress_on() -> None:
+    from rag.isolate import PROGRESS_PREFIX, _pump_stderr
+
+    stream = io.BytesIO(
+        f"{PROGRESS_PREFIX} 1 3 2\nsome warning\n{PROGRESS_PREFIX} 2 3 1\n{PROGRESS_PREFIX} bad\n".encode()
+    )
+    seen: list[tuple[int, int, int]] = []
+    kept: list[str] = []
+    _pump_stderr(stream, lambda *step: seen.append(step), kept)
+    assert seen == [(1, 3, 2), (2, 3, 1)]
+    assert kept == ["some warning\n"]
