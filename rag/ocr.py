@@ -23,6 +23,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -72,9 +73,8 @@ class OcrPage:
     @classmethod
     def from_dict(cls, number: int, data: dict[str, Any]) -> OcrPage:
         words = [Word.from_list(row) for row in data.get("words", [])]
-        return cls(
-            number, data["text"], words, list(data.get("uncertain", [])), int(data.get("dpi", 0)), True
-        )
+        text = join_broken_paragraphs(data["text"])
+        return cls(number, text, words, list(data.get("uncertain", [])), int(data.get("dpi", 0)), True)
 
 
 @functools.cache
@@ -316,4 +316,13 @@ def read_tsv(number: int, tsv: str, dpi: int = DEFAULT_DPI) -> OcrPage:
             out.append("")
         out.append(" ".join(ws))
         prev_block = (block, par)
-    return OcrPage(number, "\n".join(out) + "\n", words, uncertain, dpi)
+    return OcrPage(number, join_broken_paragraphs("\n".join(out) + "\n"), words, uncertain, dpi)
+
+
+_BROKEN_PARAGRAPH = re.compile(r"(?<=[^\W\d_]|[,;])\n\n(?=[^\W\d_])")
+
+
+def join_broken_paragraphs(text: str) -> str:
+    """Tesseract starts a paragraph mid-sentence ("… gửi Báo" / "" / "cáo bằng văn bản …"): a
+    blank line between a word and a lower-case word is not a paragraph break."""
+    return _BROKEN_PARAGRAPH.sub(lambda m: "\n" if text[m.end()].islower() else m.group(0), text)

@@ -274,3 +274,8 @@ def test_isolated_reader_passes_ocr_progress_on() -> None:
     _pump_stderr(stream, lambda *step: seen.append(step), kept)
     assert seen == [(1, 3, 2), (2, 3, 1)]
     assert kept == ["some warning\n"]
+
+
+def test_ocr_paragraph_breaks_inside_a_sentence_are_joined() -> None:
+    text = "gửi Báo\n\ncáo bằng văn bản\n\n2. Hình thức\n\nĐộc lập, và\n\ntự do"
+    assert ocr.join_broken_paragraphs(text) == "gửi Báo\ncáo bằng văn bản\n\n2. Hình thức\n\nĐộc lập, và\ntự do"
