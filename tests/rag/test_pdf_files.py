@@ -278,4 +278,6 @@ def test_isolated_reader_passes_ocr_progress_on() -> None:
 
 def test_ocr_paragraph_breaks_inside_a_sentence_are_joined() -> None:
     text = "gửi Báo\n\ncáo bằng văn bản\n\n2. Hình thức\n\nĐộc lập, và\n\ntự do"
-    assert ocr.join_broken_paragraphs(text) == "gửi Báo\ncáo bằng văn bản\n\n2. Hình thức\n\nĐộc lập, và\ntự do"
+    assert (
+        ocr.join_broken_paragraphs(text) == "gửi Báo\ncáo bằng văn bản\n\n2. Hình thức\n\nĐộc lập, và\ntự do"
+    )
