@@ -24,8 +24,10 @@ from dataclasses import dataclass
 
 from rag.vocabulary import FONT_MAP_REPAIRS
 
-# Thresholds fitted on the real files of the files/ dev set (docs/parser.md has the measurements):
-# good Word/Công báo layers score ≥ 0.93 syllables and ≥ 0.45 diacritics; garbled ones ≤ 0.75 / ≤ 0.1.
+# Thresholds set on the real files of the files/ dev set (docs/parser.md has the table): good Word,
+# Công báo and ABBYY layers read ≥ 0.96 syllables (0.86 with "ð" for "Đ", before its repair) and
+# ≥ 0.76 with marks; a scanner's layer without Vietnamese 0.54 and 0.00; a Foxit layer written
+# glyph by glyph 0.78 with half its lines one or two characters long.
 MIN_SYLLABLE_SHARE = 0.82
 MIN_DIACRITIC_SHARE = 0.2
 MAX_BAD_CHAR_SHARE = 0.02
