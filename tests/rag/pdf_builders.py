@@ -146,10 +146,10 @@ def _page_image(lines: list[tuple[int, int, str, int, str]], size: tuple[int, in
 
 
 STAMPED_LINES = [
-    # the copy stamp printed above the header, in red, as an e-office "SAO Y" stamp
+    # stamps printed above the header: a red copy stamp ("SAO Y") and a blue receipt stamp
     (1500, 90, "SAO Y", 56, "#c00000"),
-    (1500, 170, "Cơ quan phát hành: Văn phòng Bộ", 40, "#c00000"),
-    (1500, 230, "Thời gian ký: 09.10.2025 16:52", 40, "#c00000"),
+    (1500, 170, "Cơ quan phát hành: Văn phòng Bộ", 40, "#1f3a93"),
+    (1500, 230, "Thời gian ký: 09.10.2025 16:52", 40, "#1f3a93"),
     (200, 420, "BỘ CÔNG AN", 46, "black"),
     (1150, 420, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 46, "black"),
     (1380, 490, "Độc lập - Tự do - Hạnh phúc", 44, "black"),
