@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Self
+import datetime as dt
+import unicodedata
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from rag.conversation import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, Turn
 from rag.records import Citation, Clause, Document, DocumentMeta, Filters, Hit
@@ -15,18 +17,45 @@ ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 MAX_HISTORY = 20  # turns a request may carry (the answerer reads the last rag.conversation.MAX_TURNS)
 
 
+def real_date(value: str | None) -> str | None:
+    """An ISO date that exists: 2031-02-30 matches the pattern but is no day of any calendar."""
+    if value is not None:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"ngày {value} không tồn tại (dạng YYYY-MM-DD)") from None
+    return value
+
+
+def no_controls(value: str | None) -> str | None:
+    """Filter values are names and labels: a control character is never part of one (and reaches a
+    store's query language only to break it)."""
+    if value is not None and any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+        raise ValueError("giá trị lọc chứa ký tự điều khiển")
+    return value
+
+
+# Query and body types shared by the routers: the pattern, then the checks a pattern cannot make.
+IsoDate = Annotated[str, Field(pattern=ISO_DATE), AfterValidator(real_date)]
+FilterText = Annotated[str, Field(max_length=200), AfterValidator(no_controls)]
+MAX_FILTER_VALUES = 100
+
+
 class ErrorResponse(BaseModel):
     detail: str
+    code: str | None = None  # stable, machine-readable (e.g. "busy", "disk_full"); the text may change
 
 
 class FiltersIn(BaseModel):
     """Metadata filters a caller may set (access levels come from the API key, never the body)."""
 
-    doc_type: str | None = Field(default=None, max_length=200, examples=["Kế hoạch"])
-    sources: list[str] | None = Field(default=None, max_length=100)
-    issuer: str | None = Field(default=None, max_length=200)
-    date_from: str | None = Field(default=None, pattern=ISO_DATE)
-    date_to: str | None = Field(default=None, pattern=ISO_DATE)
+    doc_type: FilterText | None = Field(default=None, examples=["Kế hoạch"])
+    sources: list[Annotated[str, Field(max_length=1000), AfterValidator(no_controls)]] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES
+    )
+    issuer: FilterText | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
     def to_filters(self, access: frozenset[str] | None) -> Filters:
         return Filters(

@@ -103,7 +103,10 @@ def read_generation(directory: Path) -> str:
     current = directory / CURRENT
     if not current.is_file():
         raise IndexNotFoundError(f"no index at {directory}; run: policyqa ingest corpus --index {directory}")
-    name = current.read_text(encoding="utf-8").strip()
+    try:
+        name = current.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError:  # a torn or overwritten file: corrupt, not a crash at start
+        raise IndexCorruptError(f"{current} is not a generation name; {_rebuild_hint(directory)}") from None
     if not _GEN.match(name) or not (directory / name).is_dir():
         raise IndexCorruptError(
             f"{current} points to missing generation {name!r}; {_rebuild_hint(directory)}"

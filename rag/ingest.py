@@ -138,12 +138,25 @@ def _parse(file: SourceFile, access: str, limits: Any = None, progress: Any = No
 def failure_message(file: SourceFile, exc: Exception) -> str:
     """The report's "source: reason" line for a file that could not be read or parsed."""
     if isinstance(exc, InputFileError):
-        message = str(exc)  # loaders usually name the file already
-        return message if file.path.name in message else f"{file.source}: {message}"
+        message = str(exc)  # loaders and the isolated reader usually name the file already
+        read_as = _relative(file)
+        if read_as and read_as != file.source:  # e.g. an upload's temporary name: say the real one
+            message = message.replace(read_as, file.source)
+        named = file.source in message or file.path.name in message
+        return message if named else f"{file.source}: {message}"
     if isinstance(exc, OSError):
         return f"{file.source}: cannot read ({exc.strerror or exc})"
     # a parser bug on one file must not sink the batch
     return f"{file.source}: could not be parsed ({type(exc).__name__}: {exc})"
+
+
+def _relative(file: SourceFile) -> str:
+    if file.root is None:
+        return ""
+    try:
+        return file.path.relative_to(file.root).as_posix()
+    except ValueError:
+        return ""
 
 
 # Called under the index's write lock: before_commit(writer, documents) may check or adjust the

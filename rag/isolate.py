@@ -7,7 +7,10 @@ and threads, so an address-space limit is meaningful) that
 
 - limits its own address space (``RLIMIT_AS``) and CPU time (``RLIMIT_CPU``),
 - leads its own process group, so OCR subprocesses die with it,
-- is killed by the parent after a wall-clock timeout.
+- is killed by the parent after a wall-clock timeout,
+- dies with its parent: it watches a pipe only the parent holds open, and kills its own group
+  when the pipe closes (the parent exited, even by ``kill -9``); ``reap_orphans`` at a server's
+  start kills any child whose parent is gone all the same (one stuck where it could not notice).
 
 Every failure becomes an ``InputFileError`` naming the file and the limit it hit; the
 caller's index is never touched by a failed parse. Limits come from the environment
@@ -163,7 +166,26 @@ def _report_progress(done: int, total: int, page: int) -> None:
     print(f"{PROGRESS_PREFIX} {done} {total} {page}", file=sys.stderr, flush=True)
 
 
-def _child_main() -> int:
+def _watch_parent(fd: int) -> None:
+    """Kill this child and its OCR tools when the parent's end of the pipe closes."""
+
+    def watch() -> None:
+        while True:
+            try:
+                if not os.read(fd, 1):
+                    break
+            except InterruptedError:
+                continue
+            except OSError:
+                break
+        os.killpg(0, signal.SIGKILL)  # this child leads its group: the OCR tools go too
+
+    threading.Thread(target=watch, name="policyqa-parent-watch", daemon=True).start()
+
+
+def _child_main(argv: list[str]) -> int:
+    if WATCH_FLAG in argv:
+        _watch_parent(int(argv[argv.index(WATCH_FLAG) + 1]))
     request = json.loads(sys.stdin.buffer.read())
     limits = ParseLimits(**request["limits"])
     # Limits first: everything after this line reads the untrusted file.
@@ -193,6 +215,9 @@ def _child_main() -> int:
 
 
 # --- the parent -----------------------------------------------------------------------------
+
+WATCH_FLAG = "--watch-fd"
+PARENT_FLAG = "--parent"
 
 
 def _child_env() -> dict[str, str]:
@@ -238,14 +263,24 @@ def _run_isolated(
         "access": access,
         "limits": asdict(limits),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rag.isolate"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_child_env(),
-        start_new_session=True,  # its own process group, killed as one
-    )
+    # The child's end of a pipe whose other end only this process holds: when this process dies,
+    # however, the child reads end-of-file and kills its group.
+    watch_read, watch_write = os.pipe()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rag.isolate", PARENT_FLAG, str(os.getpid()), WATCH_FLAG, str(watch_read)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_child_env(),
+            start_new_session=True,  # its own process group, killed as one
+            pass_fds=(watch_read,),
+        )
+    except BaseException:
+        os.close(watch_write)
+        raise
+    finally:
+        os.close(watch_read)
     # stderr is read by a thread (progress as it comes); communicate() handles stdin and stdout.
     stderr_pipe, process.stderr = process.stderr, None
     kept: list[str] = []
@@ -266,6 +301,7 @@ def _run_isolated(
         if process.poll() is None:
             _kill_group(process)
             process.wait()
+        os.close(watch_write)
         pump.join(timeout=5)
         if not pump.is_alive():
             stderr_pipe.close()
@@ -304,5 +340,39 @@ def _death_message(source: str, code: int, stderr: bytes, limits: ParseLimits) -
     return f"{source}: the reader stopped unexpectedly (exit code {code}: {last[0][:200]})"
 
 
+def reap_orphans(proc: Path = Path("/proc")) -> list[str]:
+    """Kill the process groups of readers whose parent is gone (a killed server's children); returns
+    one line per group killed. A reader names its parent on its command line; once the parent dies
+    it is re-parented, so its parent pid no longer matches. Linux only (nothing to do elsewhere)."""
+    done: list[str] = []
+    if not proc.is_dir():
+        return done
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+            if "rag.isolate" not in argv or PARENT_FLAG not in argv:
+                continue
+            parent = int(argv[argv.index(PARENT_FLAG) + 1])
+            # /proc/PID/stat: "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses.
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            ppid, pgrp = int(fields[1]), int(fields[2])
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile, or not ours to read
+        pid = int(entry.name)
+        if ppid == parent:
+            continue
+        try:
+            if pgrp == pid:
+                os.killpg(pid, signal.SIGKILL)
+            else:
+                os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            continue
+        done.append(f"killed the file reader {pid} left by process {parent}")
+    return done
+
+
 if __name__ == "__main__":
-    sys.exit(_child_main())
+    sys.exit(_child_main(sys.argv[1:]))

@@ -42,8 +42,9 @@ _ALL_OF = re.compile(
     r"\b(?:tat ca|ca (?:hai|ba|bon|nam)|ca [a-f]\b)|\b(?:cac|nhung|ca) (?:dap an|phuong an|y) (?:tren|deu dung)\b"
 )
 _NONE_OF = re.compile(r"\bkhong (?:co )?(?:dap an|phuong an|y)\b|\bdeu sai\b")
-# "… tối đa là bao nhiêu tháng": the words right before the slot a number fills.
-_SLOT = re.compile(r"((?:\w+\s+){1,2})(?:la\s+)?(?:bao nhieu|may|thu may)\b")
+# "… tối đa là bao nhiêu tháng": the words right before the slot a number fills (tried from a
+# word's start only: from inside a long word every start re-scans it, quadratic).
+_SLOT = re.compile(r"((?<!\w)(?:\w+\s+){1,2})(?:la\s+)?(?:bao nhieu|may|thu may)\b")
 
 
 # --- the hook the answerer calls --------------------------------------------------------
