@@ -113,6 +113,7 @@ class CitationOut(BaseModel):
     locator: str
     breadcrumb: list[str]
     page: int | None
+    pages: list[int] = []  # every page the clause is printed on; GET /api/documents/{doc_id}/pages/{n}
     text: str
     score: float
     reference: str = (
@@ -295,6 +296,7 @@ class DocumentMetaOut(BaseModel):
     signer_title: str
     is_draft: bool
     cited_documents: list[str]
+    uncertain: list[str] = []  # header fields OCR read with low confidence ("number", "date")
 
 
 class DocumentDetail(DocumentSummary):
@@ -349,6 +351,13 @@ class DocumentList(BaseModel):
     documents: list[DocumentSummary]
 
 
+class OcrStep(BaseModel):
+    page: int
+    done: int
+    total: int
+    seconds: float
+
+
 class UploadResult(BaseModel):
     source: str  # where the file now lives, relative to the index folder
     filename: str  # the sanitised name it was saved under
@@ -358,6 +367,8 @@ class UploadResult(BaseModel):
     replaced: str | None = None  # the source of the document this upload replaced (replace=true)
     documents: list[DocumentSummary]
     warnings: list[str]
+    # A scanned PDF's pages in the order OCR finished them (page 0: pages found in the OCR cache).
+    ocr_progress: list[OcrStep] = []
 
 
 class DeleteResult(BaseModel):

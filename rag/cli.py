@@ -173,6 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="throughput and latency benchmarks")
     p.add_argument("--out", default=None, metavar="DIR", help="write bench.json (scale_bench.json/.md) here")
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="PDF reading only: pages/s of digital PDFs and of scans (OCR serial, parallel)",
+    )
     p.add_argument("--quick", action="store_true", help="smaller synthetic sizes")
     p.add_argument(
         "--corpus",

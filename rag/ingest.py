@@ -40,6 +40,8 @@ class IngestReport:
     seconds: float = 0.0
     generation: str | None = None  # the generation written, None when nothing changed
     dense_pending: bool = False  # written searchable lexically; complete_dense() adds the vectors
+    # Scanned pages as they were OCR'd: {"source", "page", "done", "total", "seconds"}, in order.
+    ocr_progress: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [
@@ -119,11 +121,13 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _parse(file: SourceFile, access: str, limits: Any = None) -> Document:
+def _parse(file: SourceFile, access: str, limits: Any = None, progress: Any = None) -> Document:
     from rag.isolate import parse_file
 
     # A child process with time and memory limits: an uploaded file may be a PDF bomb.
-    doc = parse_file(file.path, source=file.source, root=file.root, access=access, limits=limits)
+    doc = parse_file(
+        file.path, source=file.source, root=file.root, access=access, limits=limits, progress=progress
+    )
     doc.source = file.source
     for c in doc.clauses:
         c.source = file.source
@@ -253,7 +257,7 @@ def ingest_files(
             if old is not None and old.content_hash == digest and old.access == access:
                 report.unchanged.append(file.source)
                 continue
-            doc = _parse(file, access)
+            doc = _parse(file, access, progress=_ocr_progress(file.source, report, progress))
         except Exception as exc:  # a parser bug on one file must not sink the batch either
             report.failed.append(file.source)
             report.errors.append(failure_message(file, exc))
@@ -296,6 +300,22 @@ def _converts(index_dir: Path, embedder: Any) -> bool:
     from index.stores import is_remote
 
     return not is_remote(index_dir) and needs_reembedding(Path(index_dir), embedder)
+
+
+def _ocr_progress(source: str, report: IngestReport, show: bool) -> Any:
+    """Per OCR'd page: a line in the report (and on stderr for the CLI)."""
+    started = time.perf_counter()
+
+    def step(done: int, total: int, page: int) -> None:
+        seconds = round(time.perf_counter() - started, 1)
+        report.ocr_progress.append(
+            {"source": source, "page": page, "done": done, "total": total, "seconds": seconds}
+        )
+        if show:
+            where = f"page {page}" if page else "cached pages"
+            print(f"  {source}: OCR {done}/{total} ({where}, {seconds:.0f} s)", file=sys.stderr, flush=True)
+
+    return step
 
 
 def _embed_ahead(docs: list[Document], embedder: Any, progress: bool) -> None:

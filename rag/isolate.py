@@ -27,7 +27,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -98,6 +98,11 @@ class ParseLimits:
         return limits
 
 
+# (pages done, pages to OCR, page just done), reported while a scanned PDF is OCR'd
+Progress = Callable[[int, int, int], None]
+PROGRESS_PREFIX = "policyqa-ocr-progress"
+
+
 def parse_file(
     path: Path,
     *,
@@ -105,20 +110,30 @@ def parse_file(
     root: Path | None = None,
     access: str = "public",
     limits: ParseLimits | None = None,
+    progress: Progress | None = None,
 ) -> Document:
     """Load and parse ``path`` as ``source``; raises InputFileError on any failure or exceeded limit."""
     limits = limits or ParseLimits.from_env()
     if not limits.isolate:
-        return _load_and_parse(Path(path), source, root, access, limits)
-    return _run_isolated(Path(path), source, root, access, limits)
+        return _load_and_parse(Path(path), source, root, access, limits, progress)
+    return _run_isolated(Path(path), source, root, access, limits, progress)
 
 
-def _load_and_parse(path: Path, source: str, root: Path | None, access: str, limits: ParseLimits) -> Document:
+def _load_and_parse(
+    path: Path,
+    source: str,
+    root: Path | None,
+    access: str,
+    limits: ParseLimits,
+    progress: Progress | None = None,
+) -> Document:
     from rag.chunking import bound_clauses
     from rag.loaders import load_file
     from rag.parser import parse_document
 
-    loaded = load_file(path, root=root, max_bytes=limits.max_file_bytes, max_pages=limits.max_pages)
+    loaded = load_file(
+        path, root=root, max_bytes=limits.max_file_bytes, max_pages=limits.max_pages, progress=progress
+    )
     loaded.source = source  # the name the caller sees, whatever the loader derived
     for page in loaded.pages:
         longest = max(map(len, page.text.split("\n")), default=0)
@@ -144,6 +159,11 @@ def _set_limit(kind: int, value: int) -> None:
     if hard != resource.RLIM_INFINITY:
         value = min(value, hard)
     resource.setrlimit(kind, (value, hard))
+
+
+def _report_progress(done: int, total: int, page: int) -> None:
+    # One line per page on stderr: the parent passes it on (CLI progress, upload report).
+    print(f"{PROGRESS_PREFIX} {done} {total} {page}", file=sys.stderr, flush=True)
 
 
 def _watch_parent(fd: int) -> None:
@@ -173,7 +193,9 @@ def _child_main(argv: list[str]) -> int:
     _set_limit(resource.RLIMIT_CPU, math.ceil(limits.timeout_s) + 1)
     root = Path(request["root"]) if request["root"] else None
     try:
-        doc = _load_and_parse(Path(request["path"]), request["source"], root, request["access"], limits)
+        doc = _load_and_parse(
+            Path(request["path"]), request["source"], root, request["access"], limits, _report_progress
+        )
         reply: dict[str, Any] = {"kind": "ok", "document": doc.to_dict()}
     except InputFileError as exc:
         reply = {"kind": "input", "message": str(exc)}
@@ -213,7 +235,27 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-def _run_isolated(path: Path, source: str, root: Path | None, access: str, limits: ParseLimits) -> Document:
+def _pump_stderr(pipe: Any, progress: Progress | None, kept: list[str]) -> None:
+    """Read the child's stderr: progress lines go to ``progress``, the rest is kept (last 200)."""
+    for raw in pipe:
+        line = raw.decode("utf-8", "replace")
+        if line.startswith(PROGRESS_PREFIX):
+            parts = line.split()
+            if progress is not None and len(parts) == 4 and all(p.isdigit() for p in parts[1:]):
+                progress(int(parts[1]), int(parts[2]), int(parts[3]))
+            continue
+        kept.append(line)
+        del kept[:-200]
+
+
+def _run_isolated(
+    path: Path,
+    source: str,
+    root: Path | None,
+    access: str,
+    limits: ParseLimits,
+    progress: Progress | None = None,
+) -> Document:
     request = {
         "path": str(path),
         "source": source,
@@ -239,8 +281,15 @@ def _run_isolated(path: Path, source: str, root: Path | None, access: str, limit
         raise
     finally:
         os.close(watch_read)
+    # stderr is read by a thread (progress as it comes); communicate() handles stdin and stdout.
+    stderr_pipe, process.stderr = process.stderr, None
+    kept: list[str] = []
+    pump = threading.Thread(target=_pump_stderr, args=(stderr_pipe, progress, kept), daemon=True)
+    pump.start()
     try:
-        out, err = process.communicate(json.dumps(request).encode("utf-8"), timeout=limits.timeout_s)
+        out, _ = process.communicate(json.dumps(request).encode("utf-8"), timeout=limits.timeout_s)
+        pump.join(timeout=5)
+        err = "".join(kept).encode("utf-8")
     except subprocess.TimeoutExpired:
         _kill_group(process)
         process.communicate()
@@ -253,6 +302,9 @@ def _run_isolated(path: Path, source: str, root: Path | None, access: str, limit
             _kill_group(process)
             process.wait()
         os.close(watch_write)
+        pump.join(timeout=5)
+        if not pump.is_alive():
+            stderr_pipe.close()
     try:
         reply = json.loads(out)
     except ValueError:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Form, HTTPException, Request, UploadFile, status
+from fastapi import APIRouter, Form, HTTPException, Query, Request, Response, UploadFile, status
+from fastapi import Path as PathParam
 
 from api.deps import AccessDep, AdminDep, AssistantDep, DenseDep, SettingsDep
 from api.schemas import (
@@ -19,6 +22,7 @@ from api.schemas import (
     DocumentSummary,
     EdgeOut,
     ErrorResponse,
+    OcrStep,
     RelatedDocuments,
     UploadResult,
 )
@@ -39,6 +43,67 @@ ACCESS_LEVEL = r"^[A-Za-z0-9_-]{1,40}$"
 async def list_documents(assistant: AssistantDep, access: AccessDep) -> DocumentList:
     docs = assistant.documents(access=_levels(access))
     return DocumentList(documents=[DocumentSummary.of(d) for d in sorted(docs, key=lambda d: d.source)])
+
+
+# Before the {doc_id:path} route below, which would take "…/pages/3" as part of the id.
+@router.get(
+    "/documents/{doc_id:path}/pages/{number}",
+    responses={**READ_ERRORS, 200: {"content": {"image/png": {}}, "description": "the page as PNG"}},
+    response_class=Response,
+)
+async def document_page(
+    doc_id: str,
+    number: Annotated[int, PathParam(ge=1, description="1-based page number")],
+    assistant: AssistantDep,
+    access: AccessDep,
+    settings: SettingsDep,
+    clause: Annotated[str | None, Query(description="id of a clause of this document to highlight")] = None,
+    dpi: Annotated[int, Query(ge=36, le=200, description="resolution of the image")] = 110,
+) -> Response:
+    """A page of the original PDF as PNG, with the cited clause's words highlighted
+    ("Xem trang gốc"). The same access rules as the document's other endpoints apply."""
+    from rag.errors import InputFileError
+    from rag.page_view import page_view
+
+    levels = _levels(access)
+    doc = assistant.document(doc_id, access=levels)
+    if not doc.source.lower().endswith(".pdf"):
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "Văn bản này không phải PDF nên không có trang gốc để xem."
+        )
+    if number > doc.page_count:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"Văn bản chỉ có {doc.page_count} trang.")
+    text = ""
+    if clause:
+        cited, _ = assistant.clause(clause, access=levels)
+        if cited.doc_id != doc.id:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Điều khoản này không thuộc văn bản đã chọn.")
+        text = cited.text
+    path = _original(settings.files_root, doc.source, doc.content_hash)
+    try:
+        png, lit = await anyio.to_thread.run_sync(
+            lambda: page_view(path, number, text, ocr=number in doc.ocr_pages, dpi=dpi)
+        )
+    except InputFileError as exc:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"Không hiển thị được trang: {exc}"
+        ) from None
+    return Response(
+        png,
+        media_type="image/png",
+        headers={"Cache-Control": "private, max-age=300", "X-Highlighted-Words": str(lit)},
+    )
+
+
+def _original(root: Path, source: str, content_hash: str) -> Path:
+    """The file the document was read from, if this server keeps it unchanged."""
+    path = (root / source).resolve()
+    inside = path.is_relative_to(root.resolve())
+    if not inside or not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != content_hash:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "Máy chủ không giữ bản gốc của văn bản này (hoặc bản gốc đã thay đổi)."
+        )
+    return path
 
 
 # Before the {doc_id:path} route below, which would take "…/related" as part of the id.
@@ -171,6 +236,10 @@ async def upload_document(
         replaced=replaced.source if replaced is not None else None,
         documents=[DocumentSummary.of(d) for d in docs],
         warnings=warnings,
+        ocr_progress=[
+            OcrStep(**{k: step[k] for k in ("page", "done", "total", "seconds")})
+            for step in report.ocr_progress
+        ],
     )
 
 
