@@ -1,0 +1,283 @@
+"""A statement compared with one clause: how much of it the clause states, and which of its
+facts the clause states otherwise (a negation, a quantity, a date, who acts, a bound or an
+exception). Pure: plain texts in, a `Comparison` out.
+
+The statement is aligned with the clause word by word (difflib): the words the clause has in the
+same order are the statement's provision; where the two differ, the differing words are read by
+type. One fact changed in an otherwise aligned sentence is what makes a statement false.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from rag.verdicts.tokens import (
+    Token,
+    actors,
+    claim,
+    conditions,
+    negation_positions,
+    opposite,
+    quantity_unit,
+    relations,
+    texts,
+    tokens,
+    weight,
+)
+
+UNORDERED = 0.6  # a statement word the clause has, but not in the aligned order, counts this much
+NEGATION_REACH = 2  # a clause's "không" this many words before the aligned part still negates it
+
+
+@dataclass(frozen=True)
+class ClauseText:
+    """A clause (or a sentence of one) to judge against, and the headings over it."""
+
+    text: str
+    heading: str = ""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str  # "negation", "quantity", "date", "actor", "condition"
+    said: str  # what the statement says
+    stated: str  # what the clause says instead
+
+
+@dataclass
+class Comparison:
+    coverage: float  # weighted share of the statement's tokens the clause (or its heading) has
+    fit: float  # the same, the conflicting facts counted as aligned: is it the same provision?
+    conflicts: list[Conflict] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # facts of the statement the clause lacks
+
+
+@dataclass
+class _Alignment:
+    said: tuple[Token, ...]
+    clause: tuple[Token, ...]
+    heading: tuple[Token, ...]
+    aligned: dict[int, int]  # statement position -> clause position
+    lo: int  # the clause's aligned window
+    hi: int
+
+    @property
+    def window(self) -> tuple[Token, ...]:
+        return self.clause[self.lo : self.hi]
+
+
+def _align(
+    said: tuple[Token, ...], clause: tuple[Token, ...], heading: tuple[Token, ...]
+) -> _Alignment | None:
+    matcher = SequenceMatcher(None, texts(said), texts(clause), autojunk=False)
+    aligned: dict[int, int] = {}
+    anchors: list[int] = []
+    for a, b, n in matcher.get_matching_blocks():
+        for k in range(n):
+            aligned[a + k] = b + k
+        # A lone light word ("của") far away does not stretch the aligned window.
+        if n >= 2 or (n == 1 and weight(said[a]) >= 1.0):
+            anchors += [b, b + n]
+    if not anchors:
+        return None
+    return _Alignment(said, clause, heading, aligned, min(anchors), max(anchors))
+
+
+def compare(statement: str, clause: ClauseText) -> Comparison:
+    said = tokens(claim(statement))
+    found = _align(said, tokens(clause.text), tokens(clause.heading))
+    if not said or found is None:
+        return Comparison(0.0, 0.0)
+    window_words = set(texts(found.window))
+    heading_words = set(texts(found.heading))
+    credit = []
+    for i, tok in enumerate(said):
+        if i in found.aligned or (tok.kind == "word" and tok.text in heading_words):
+            credit.append(1.0)
+        elif tok.text in window_words:
+            credit.append(UNORDERED)
+        else:
+            credit.append(0.0)
+    conflicts, spans, missing = _differences(found, credit)
+    total = sum(weight(t) for t in said)
+    coverage = sum(weight(t) * c for t, c in zip(said, credit, strict=True)) / total
+    explained = sum(weight(said[i]) * (1.0 - credit[i]) for i in spans)
+    return Comparison(coverage, min(1.0, coverage + explained / total), conflicts, missing)
+
+
+def _differences(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
+    """The statement's facts the clause states otherwise (and the statement positions they cover),
+    and the facts it does not state at all."""
+    conflicts: list[Conflict] = []
+    spans: set[int] = set()
+    missing: list[str] = []
+    for check in (_negation, _amounts, _actors, _relations):
+        c, s, m = check(found, credit)
+        conflicts += c
+        spans |= s
+        missing += m
+    said = found.said
+    if not conditions(found.window) and not conditions(found.heading):
+        # "nếu …" where the clause makes no condition ("khi" for "nếu" is the same condition)
+        missing += [said[i].text for i in conditions(said) if credit[i] == 0.0]
+    for i, tok in enumerate(said):
+        if credit[i] == 0.0 and tok.capital and i > 0 and i not in spans:
+            missing.append(tok.text)  # a name the clause does not have
+    return conflicts, spans, missing
+
+
+def _negation(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
+    said_words = texts(found.said)
+    said = negation_positions(said_words)
+    lo = max(0, found.lo - NEGATION_REACH)
+    clause_words = texts(found.clause)
+    stated = [j for j in negation_positions(clause_words) if lo <= j < found.hi]
+    if len(said) % 2 == len(stated) % 2:
+        return [], set(), []
+    # "… là hành vi bị nghiêm cấm" stated by the article's title ("Những hành vi bị nghiêm cấm").
+    heading = negation_positions(texts(found.heading))
+    unmatched = [i for i in said if i not in found.aligned]
+    if len(heading) % 2 == 1 and unmatched and len(unmatched) % 2 == 1:
+        return [], set(), []
+    if not said and len(heading) % 2 == 1 and not stated:
+        return [], set(), []
+    return [Conflict("negation", "có" if not said else "không", "không" if stated else "có")], set(said), []
+
+
+def _amounts(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
+    """Numbers and dates of the statement against the clause's, unit by unit."""
+    conflicts: list[Conflict] = []
+    spans: set[int] = set()
+    missing: list[str] = []
+    window = found.window
+    stated_by_unit: dict[str, set[str]] = {}
+    stated_dates = {t.text for t in window if t.kind == "date"}
+    for j, tok in enumerate(window):
+        if tok.kind == "number":
+            unit = quantity_unit(window, j)
+            if unit is not None:
+                stated_by_unit.setdefault(unit, set()).add(tok.text)
+    stated_numbers = {t.text for t in window if t.kind == "number"}
+    for i, tok in enumerate(found.said):
+        if tok.kind == "date" and tok.text not in stated_dates:
+            if stated_dates:
+                conflicts.append(Conflict("date", tok.text, ", ".join(sorted(stated_dates))))
+                spans.add(i)
+            else:
+                missing.append(tok.text)
+            continue
+        if tok.kind != "number":
+            continue
+        unit = quantity_unit(found.said, i)
+        if unit is None:
+            continue  # "Điều 5": a locator, checked by retrieval, not a fact of the claim
+        same_place = _same_place(found, i, unit)
+        if same_place is not None and same_place.text != tok.text:
+            # "tối đa 12 tháng" where the statement says "tối đa 36 tháng", though 36 is elsewhere
+            conflicts.append(Conflict("quantity", f"{tok.text} {unit}".strip(), same_place.text))
+            spans.add(i)
+            continue
+        if tok.text not in stated_numbers:
+            counterpart = _counterpart(found, i)
+            if unit and stated_by_unit.get(unit):
+                conflicts.append(
+                    Conflict("quantity", f"{tok.text} {unit}", ", ".join(sorted(stated_by_unit[unit])))
+                )
+                spans |= {i, i + 1}
+            elif counterpart is not None and counterpart.kind == "number":
+                conflicts.append(Conflict("quantity", tok.text, counterpart.text))
+                spans.add(i)
+            else:
+                missing.append(tok.text)
+    return conflicts, spans, missing
+
+
+PLACE_WORDS = 3  # the content words before a number that say which quantity it is ("thời gian … tối đa")
+PLACE_MATCH = 2  # … of which the clause's number must share this many to be the statement's slot
+
+
+def _before(toks: tuple[Token, ...], i: int) -> set[str]:
+    words: list[str] = []
+    for tok in reversed(toks[:i]):
+        if len(words) == PLACE_WORDS or tok.kind != "word":
+            break
+        if weight(tok) >= 1.0:
+            words.append(tok.text)
+    return set(words)
+
+
+def _same_place(found: _Alignment, i: int, unit: str) -> Token | None:
+    """The clause's number in the statement number's place: same unit, same words before it; None
+    when no number of the clause is plainly there, or two different ones are."""
+    context = _before(found.said, i)
+    if len(context) < PLACE_MATCH:
+        return None
+    best, best_shared = [], PLACE_MATCH - 1
+    for j, tok in enumerate(found.clause):
+        if tok.kind != "number" or quantity_unit(found.clause, j) != unit:
+            continue
+        shared = len(context & _before(found.clause, j))
+        if shared > best_shared:
+            best, best_shared = [tok], shared
+        elif shared == best_shared and best:
+            best.append(tok)
+    values = {t.text for t in best}
+    return best[0] if len(values) == 1 else None
+
+
+def _counterpart(found: _Alignment, i: int) -> Token | None:
+    """The clause token where statement token i would be: between the aligned neighbours."""
+    before = max((found.aligned[k] for k in found.aligned if k < i), default=None)
+    after = min((found.aligned[k] for k in found.aligned if k > i), default=None)
+    if before is None or after is None or after - before != 2:
+        return None  # only a one-for-one substitution is read as the same slot
+    return found.clause[before + 1]
+
+
+def _actors(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
+    said = actors(found.said)
+    if not said:
+        return [], set(), []
+    window = actors(found.window)
+    stated = {key for _, _, key in window} | {key for _, _, key in actors(found.heading)}
+    said_keys = {key for _, _, key in said}
+    others = [
+        key
+        for _, _, key in window
+        if key not in said_keys and not any(key in k or k in key for k in said_keys)
+    ]
+    conflicts: list[Conflict] = []
+    spans: set[int] = set()
+    missing: list[str] = []
+    for start, end, key in said:
+        if key in stated or all(found.aligned.get(k) is not None for k in range(start, end)):
+            continue
+        if others:
+            conflicts.append(Conflict("actor", key, others[0]))
+            spans |= set(range(start, end))
+        else:
+            missing.append(key)
+    return conflicts, spans, missing
+
+
+def _relations(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
+    said = relations(found.said)
+    if not said:
+        return [], set(), []
+    window = relations(found.window)
+    stated = {words for _, _, words in window}
+    said_words = {words for _, _, words in said}
+    conflicts: list[Conflict] = []
+    spans: set[int] = set()
+    missing: list[str] = []
+    for start, end, words in said:
+        if words in stated:
+            continue
+        against = [w for w in stated if opposite(words, w) and w not in said_words]
+        if against:
+            conflicts.append(Conflict("condition", " ".join(words), " ".join(against[0])))
+            spans |= set(range(start, end))
+        elif any(credit[k] == 0.0 for k in range(start, end)):
+            missing.append(" ".join(words))
+    return conflicts, spans, missing
