@@ -87,7 +87,14 @@ class FormAnswer(Strategy):
         candidates = ctx.ranked()[:POOL]
         if not candidates:
             return None
-        evidence = _evidence(ctx.view, candidates[:JUDGED])
+        # The evidence ranking reads the stem; the retrieval order also has what each choice's words
+        # found (the stem of "Phát biểu nào sau đây đúng?" says nothing of the clause that decides).
+        judged = list({c.clause.id: c.clause for c in candidates[:JUDGED]}.values())
+        seen = {c.id for c in judged}
+        judged += [
+            h.clause for h in ctx.hits[: 2 * JUDGED] if h.clause.id not in seen and not seen.add(h.clause.id)
+        ]
+        evidence = _evidence(ctx.view, judged)
         texts = [ClauseText(text, heading) for _, text, heading in evidence]
         support = _lift(max((c.support for c in candidates), default=0.0))
         if form.kind == "choices":
@@ -132,12 +139,11 @@ class FormAnswer(Strategy):
         return Composed(text=trim(text, 700), cited=cited, support=support)
 
 
-def _evidence(view: CorpusView, candidates: list[Candidate]) -> list[tuple[Clause, str, str]]:
+def _evidence(view: CorpusView, clauses: list[Clause]) -> list[tuple[Clause, str, str]]:
     """(clause, text, headings) to judge against: each clause whole, and each sentence of a longer
     one; the headings are its document's name and title and the headings over it."""
     out = []
-    for cand in candidates:
-        clause = cand.clause
+    for clause in clauses:
         doc = view.documents.get(clause.doc_id)
         # A statement names its law ("Luật … có hiệu lực …") where the clause says "Luật này".
         named = [doc.meta.label(), doc.meta.title] if doc else []

@@ -81,7 +81,12 @@ def _align(
             anchors += [b, b + n]
     if not anchors:
         return None
-    return _Alignment(said, clause, heading, aligned, min(anchors), max(anchors))
+    # The statement's words before its first aligned word and after its last one face the clause's
+    # words just outside the aligned part ("… từ ngày 01/01/2025" against "… từ ngày 01/7/2025").
+    first, last = min(aligned), max(aligned)
+    lo = max(0, min(anchors) - first)
+    hi = min(len(clause), max(anchors) + len(said) - 1 - last)
+    return _Alignment(said, clause, heading, aligned, lo, hi)
 
 
 def compare(statement: str, clause: ClauseText) -> Comparison:
@@ -128,21 +133,23 @@ def _differences(found: _Alignment, credit: list[float]) -> tuple[list[Conflict]
 
 
 def _negation(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
-    said_words = texts(found.said)
-    said = negation_positions(said_words)
+    """A negation the statement adds or drops where it aligns with the clause ("nhiệm vụ không được
+    giao" against "nhiệm vụ được giao"); the clause's other negations are about other things."""
+    said = negation_positions(texts(found.said))
+    clause_neg = negation_positions(texts(found.clause))
     lo = max(0, found.lo - NEGATION_REACH)
-    clause_words = texts(found.clause)
-    stated = [j for j in negation_positions(clause_words) if lo <= j < found.hi]
-    if len(said) % 2 == len(stated) % 2:
+    aligned_to = set(found.aligned.values())
+    added = [i for i in said if i not in found.aligned]
+    dropped = [j for j in clause_neg if lo <= j < found.hi and j not in aligned_to]
+    if (len(added) + len(dropped)) % 2 == 0:
         return [], set(), []
-    # "… là hành vi bị nghiêm cấm" stated by the article's title ("Những hành vi bị nghiêm cấm").
-    heading = negation_positions(texts(found.heading))
-    unmatched = [i for i in said if i not in found.aligned]
-    if len(heading) % 2 == 1 and unmatched and len(unmatched) % 2 == 1:
+    # "… là hành vi bị nghiêm cấm" stated by the article's title ("Những hành vi bị nghiêm cấm"):
+    # the statement's negation frames what the clause says, outside the words aligned with it.
+    first, last = min(found.aligned), max(found.aligned)
+    framing = all(i < first or i > last for i in added)
+    if added and framing and not dropped and len(negation_positions(texts(found.heading))) % 2 == 1:
         return [], set(), []
-    if not said and len(heading) % 2 == 1 and not stated:
-        return [], set(), []
-    return [Conflict("negation", "có" if not said else "không", "không" if stated else "có")], set(said), []
+    return [Conflict("negation", "không" if added else "có", "có" if added else "không")], set(added), []
 
 
 def _amounts(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
@@ -236,27 +243,30 @@ def _counterpart(found: _Alignment, i: int) -> Token | None:
 
 
 def _actors(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
+    """Who acts: each actor the statement names must be the one the clause names in its place."""
     said = actors(found.said)
     if not said:
         return [], set(), []
-    window = actors(found.window)
-    stated = {key for _, _, key in window} | {key for _, _, key in actors(found.heading)}
+    clause = actors(found.clause)
+    window = [a for a in clause if a[0] < found.hi and a[1] > found.lo]
     said_keys = {key for _, _, key in said}
-    others = [
-        key
-        for _, _, key in window
-        if key not in said_keys and not any(key in k or k in key for k in said_keys)
-    ]
+    stated = {key for _, _, key in window}
+    others = [key for _, _, key in window if key not in said_keys]
     conflicts: list[Conflict] = []
     spans: set[int] = set()
     missing: list[str] = []
     for start, end, key in said:
-        if key in stated or all(found.aligned.get(k) is not None for k in range(start, end)):
-            continue
-        if others:
-            conflicts.append(Conflict("actor", key, others[0]))
+        facing = {found.aligned[k] for k in range(start, end) if k in found.aligned}
+        there = [k for s0, e0, k in clause if any(s0 <= j < e0 for j in facing)]
+        if there and all(k == key for k in there) and len(facing) == end - start:
+            continue  # aligned word for word with the same actor
+        rival = next((k for k in there if k != key), None)
+        if rival is None and key not in stated and others:
+            rival = others[0]
+        if rival is not None:
+            conflicts.append(Conflict("actor", key, rival))
             spans |= set(range(start, end))
-        else:
+        elif key not in stated and key not in {k for _, _, k in actors(found.heading)}:
             missing.append(key)
     return conflicts, spans, missing
 

@@ -58,18 +58,22 @@ def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds 
     if not clauses:
         return Verdict(None, None)
     comparisons = [compare(statement, c) for c in clauses]
-    order = sorted(range(len(clauses)), key=lambda i: (-comparisons[i].fit, -comparisons[i].coverage, i))
-    best = order[0]
-    value = _decides(comparisons[best], thresholds)
+    best_fit = max(c.fit for c in comparisons)
+    # The clauses that are the statement's provision as closely as the best one; of those, the one
+    # that states most of it word for word decides, unless one as literal decides otherwise.
+    close = [i for i, c in enumerate(comparisons) if best_fit - c.fit <= thresholds.rival]
+    lead = max(close, key=lambda i: (comparisons[i].coverage, -i))
+    value = _decides(comparisons[lead], thresholds)
     if value is not None:
-        # Another clause as close that decides otherwise (the same words about another case).
-        for i in order[1:]:
-            if comparisons[best].fit - comparisons[i].fit > thresholds.rival:
-                break
+        for i in close:
             other = _decides(comparisons[i], thresholds)
-            if other is not None and other != value:
-                return Verdict(None, best, comparisons[best])
-    return Verdict(value, best, comparisons[best])
+            if (
+                other is not None
+                and other != value
+                and comparisons[lead].coverage - comparisons[i].coverage <= thresholds.rival
+            ):
+                return Verdict(None, lead, comparisons[lead])
+    return Verdict(value, lead, comparisons[lead])
 
 
 # --- answer choices -------------------------------------------------------------------------

@@ -36,6 +36,7 @@ _TOKEN = re.compile(
     r"|(?P<percent>%)"
     r"|(?P<word>[a-z]+)"
 )
+_BREAK = re.compile(r"[,;:.()\[\]]")
 _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
@@ -45,6 +46,7 @@ class Token:
     kind: str  # "word", "number", "date"
     capital: bool  # written with a capital letter (a name's word)
     marked: str = ""  # the word with its marks, lower-case ("" when written without marks)
+    after_break: bool = False  # a comma, semicolon, colon, bracket or full stop comes before it
 
 
 def _number(raw: str) -> str:
@@ -59,24 +61,28 @@ def _number(raw: str) -> str:
 
 @lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[Token, ...]:
-    original = expand_abbreviations(nfc(text))
+    original = expand_abbreviations(_MARKER.sub("", nfc(text)))
     folded = fold_aligned(original)
-    out = []
+    out: list[Token] = []
+    last = 0
     for m in _TOKEN.finditer(folded):
+        brk = bool(_BREAK.search(folded, last, m.start()))
+        last = m.end()
         if m.group("date"):
             d, mo, y = (m.group(k) for k in (("d1", "m1", "y1") if m.group("d1") else ("d2", "m2", "y2")))
-            out.append(Token(f"{int(d)}/{int(mo)}/{y}", "date", False))
+            out.append(Token(f"{int(d)}/{int(mo)}/{y}", "date", False, after_break=brk))
         elif m.group("number"):
-            out.append(Token(_number(m.group("number")), "number", False))
+            out.append(Token(_number(m.group("number")), "number", False, after_break=brk))
         elif m.group("percent"):
-            out.append(Token("%", "word", False))
+            out.append(Token("%", "word", False, after_break=brk))
         else:
             word = m.group("word")
             if word == "tram" and out and out[-1].text == "phan":
                 out[-1] = Token("%", "word", False)  # "phần trăm" = "%"
                 continue
             written = original[m.start() : m.end()].lower()
-            out.append(Token(word, "word", original[m.start()].isupper(), written if written != word else ""))
+            capital = original[m.start()].isupper()
+            out.append(Token(word, "word", capital, written if written != word else "", brk))
     return tuple(out)
 
 
@@ -121,7 +127,7 @@ def actors(toks: tuple[Token, ...]) -> list[tuple[int, int, str]]:
     while i < len(words):
         found = next((p for p in _ACTOR_PHRASES if _phrase_at(words, i, p)), None)
         named = None
-        if found is None and toks[i].capital:
+        if found is None:
             named = next((p for p in _BODY_HEADS if _phrase_at(words, i, p)), None)
         head = found or named
         if head is None:
@@ -129,14 +135,16 @@ def actors(toks: tuple[Token, ...]) -> list[tuple[int, int, str]]:
             continue
         end = i + len(head)
         # The body's or title's own name: capitalised words ("Bộ trưởng Bộ Tư pháp" -> "bo truong bo tu").
-        while end < len(words) and (
-            toks[end].capital or (words[end] == "va" and end + 1 < len(words) and toks[end + 1].capital)
+        while (
+            end < len(words)
+            and not toks[end].after_break  # "Ủy ban Thường vụ Quốc hội, Chính phủ": two actors
+            and (toks[end].capital or (words[end] == "va" and end + 1 < len(words) and toks[end + 1].capital))
         ):
             end += 1
         level = next((p for p in _LEVELS if _phrase_at(words, end, p)), None)
         if level:
             end += len(level)
-        if named is None or end > i + len(head):  # a bare "Bộ" or "Ban" is not a name
+        if named is None or (end > i + len(head) and toks[i + len(head)].capital):  # a bare "bộ" is no name
             out.append((i, end, " ".join(words[i:end])))
         i = end
     return out
@@ -186,17 +194,29 @@ def quantity_unit(toks: tuple[Token, ...], i: int) -> str | None:
     """The word that says what a number counts ("05 năm" -> "nam"), None for a locator's number."""
     if i > 0 and toks[i - 1].text in LOCATOR_WORDS:
         return None
+    if i > 0 and toks[i - 1].text == "nam" and len(toks[i].text) == 4:
+        return "year"  # "năm 2025"
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     if nxt is None or nxt.kind != "word" or nxt.text in LIGHT_WORDS:
         return ""
     return nxt.text
 
 
+_MARKER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\)|[-+•])\s+")
+_SOURCE = re.compile(
+    r"^(?:" + "|".join(SOURCE_OPENERS) + r")\s+(?P<source>[^:]{2,100}?(?:\d{4}|\d+/[\w/-]+|\bnay))\s*[,:]\s*"
+    r"|^(?:" + "|".join(SOURCE_OPENERS) + r")\s+(?P<short>[^,:]{2,90})[,:]\s*"
+)
+
+
 def claim(text: str) -> str:
-    """A statement without the words naming its source ("Theo Luật Việc làm 2025, …")."""
-    folded = fold_aligned(nfc(text)).strip()
-    m = re.match(r"^(?:" + "|".join(SOURCE_OPENERS) + r")\s+([^,:]{2,90})[,:]\s*", folded)
-    if m and (any(re.search(rf"\b{w}\b", m.group(1)) for w in SOURCE_WORDS) or "/" in m.group(1)):
-        return text.strip()[m.end() :]
+    """A statement without the words naming its source ("Theo Luật Cán bộ, công chức 2025, …")."""
+    text = text.strip()
+    folded = fold_aligned(nfc(text))
+    m = _SOURCE.match(folded)
+    if m:
+        source = m.group("source") or m.group("short")
+        if any(re.search(rf"\b{w}\b", source) for w in SOURCE_WORDS) or "/" in source:
+            return text[m.end() :]
     m = re.match(r"^([^,:]{2,40}\d+/[^,:]{2,30}):\s*", folded)  # "NĐ 304/2025: …"
-    return text.strip()[m.end() :] if m else text.strip()
+    return text[m.end() :] if m else text

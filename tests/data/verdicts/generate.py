@@ -34,11 +34,12 @@ DOCUMENTS = [
     ("kinds/corpus/06_btp-tt23-2025.txt", "Thông tư 23/2025/TT-BTP", "check"),
     ("provinces/corpus/25_bkhcn-tt34-2025.txt", "Thông tư 34/2025/TT-BKHCN", "check"),
 ]
-PER_KIND = 7  # items of each kind per document, at most
+PER_KIND = 8  # items of each kind per document, at most
 CHOICES_PER_DOC = 12
 
 UNITS = (
     r"ngày công|ngày làm việc|ngày|tháng|năm|giờ|tuổi|lần|triệu đồng|tỷ đồng|đồng|%|phần trăm|người|phút"
+    r"|biên chế|cấp phó|phòng|đơn vị"
     r"|tuần|điểm|km|ha|giường|bậc"
 )
 NUMBER = re.compile(
@@ -156,9 +157,8 @@ def sentences(text: str) -> list[str]:
         line = nfc(line.strip())
         if not line or re.match(r"^(Điều \d+|Chương [IVXLC]+|Mục \d+)\b", line) or line.isupper():
             continue
-        if re.match(r"^(?:[a-zđ]\)|[-+•])", line):
-            continue  # a point of a list: a fragment, not a statement
-        line = re.sub(r"^\d+(?:\.\d+)*\.\s*", "", re.sub(r"\[\d+\]", "", line)).replace("./.", "")
+        line = re.sub(r"^(?:\d+(?:\.\d+)*\.|[a-zđ]\)|[-+•])\s*", "", re.sub(r"\[\d+\]", "", line))
+        line = line.replace("./.", "")
         for part in re.split(r"(?<=[.;])\s+(?=[A-ZĐÂĂÊÔƠƯ])|;\s+", line):
             part = part.strip().rstrip(".;,")
             words = part.split()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 ITEMS = HERE / "verdicts.jsonl"
+sys.path.insert(0, str(HERE.parents[2]))  # this checkout's code, not an installed one
 
 
 def verdict_of(answer: str, abstained: bool) -> str | None:
