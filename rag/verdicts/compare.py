@@ -27,6 +27,7 @@ from rag.verdicts.tokens import (
 )
 
 UNORDERED = 0.6  # a statement word the clause has, but not in the aligned order, counts this much
+GAP = 6  # clause words between two matching runs that still make one place
 NEGATION_REACH = 2  # a clause's "không" this many words before the aligned part still negates it
 
 
@@ -71,21 +72,29 @@ def _align(
     said: tuple[Token, ...], clause: tuple[Token, ...], heading: tuple[Token, ...]
 ) -> _Alignment | None:
     matcher = SequenceMatcher(None, texts(said), texts(clause), autojunk=False)
-    aligned: dict[int, int] = {}
-    anchors: list[int] = []
-    for a, b, n in matcher.get_matching_blocks():
-        for k in range(n):
-            aligned[a + k] = b + k
-        # A lone light word ("của") far away does not stretch the aligned window.
-        if n >= 2 or (n == 1 and weight(said[a]) >= 1.0):
-            anchors += [b, b + n]
-    if not anchors:
+    # Matching runs, grouped where they sit close together in the clause: the statement is one
+    # place of the clause, not words gathered from all over a long article.
+    blocks = [
+        (a, b, n)
+        for a, b, n in matcher.get_matching_blocks()
+        if n >= 2 or (n == 1 and weight(said[a]) >= 1.0)  # a lone "của" far away is no anchor
+    ]
+    if not blocks:
         return None
+    groups: list[list[tuple[int, int, int]]] = [[blocks[0]]]
+    for block in blocks[1:]:
+        prev = groups[-1][-1]
+        if block[1] - (prev[1] + prev[2]) <= GAP:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    group = max(groups, key=lambda g: sum(weight(said[a + k]) for a, _, n in g for k in range(n)))
+    aligned = {a + k: b + k for a, b, n in group for k in range(n)}
     # The statement's words before its first aligned word and after its last one face the clause's
     # words just outside the aligned part ("… từ ngày 01/01/2025" against "… từ ngày 01/7/2025").
     first, last = min(aligned), max(aligned)
-    lo = max(0, min(anchors) - first)
-    hi = min(len(clause), max(anchors) + len(said) - 1 - last)
+    lo = max(0, group[0][1] - first)
+    hi = min(len(clause), group[-1][1] + group[-1][2] + len(said) - 1 - last)
     return _Alignment(said, clause, heading, aligned, lo, hi)
 
 
@@ -165,7 +174,7 @@ def _amounts(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], se
             unit = quantity_unit(window, j)
             if unit is not None:
                 stated_by_unit.setdefault(unit, set()).add(tok.text)
-    stated_numbers = {t.text for t in window if t.kind == "number"}
+    stated_pairs = {(t.text, quantity_unit(window, j)) for j, t in enumerate(window) if t.kind == "number"}
     for i, tok in enumerate(found.said):
         if tok.kind == "date" and tok.text not in stated_dates:
             if stated_dates:
@@ -184,19 +193,18 @@ def _amounts(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], se
             # "tối đa 12 tháng" where the statement says "tối đa 36 tháng", though 36 is elsewhere
             conflicts.append(Conflict("quantity", f"{tok.text} {unit}".strip(), same_place.text))
             spans.add(i)
-            continue
-        if tok.text not in stated_numbers:
-            counterpart = _counterpart(found, i)
-            if unit and stated_by_unit.get(unit):
-                conflicts.append(
-                    Conflict("quantity", f"{tok.text} {unit}", ", ".join(sorted(stated_by_unit[unit])))
-                )
-                spans |= {i, i + 1}
-            elif counterpart is not None and counterpart.kind == "number":
-                conflicts.append(Conflict("quantity", tok.text, counterpart.text))
-                spans.add(i)
-            else:
-                missing.append(tok.text)
+        elif (tok.text, unit) in stated_pairs or (not unit and any(v == tok.text for v, _ in stated_pairs)):
+            continue  # the same number of the same thing ("02 biên chế" is not "02 cấp phó")
+        elif unit and stated_by_unit.get(unit):
+            conflicts.append(
+                Conflict("quantity", f"{tok.text} {unit}", ", ".join(sorted(stated_by_unit[unit])))
+            )
+            spans |= {i, i + 1}
+        elif (counterpart := _counterpart(found, i)) is not None and counterpart.kind == "number":
+            conflicts.append(Conflict("quantity", tok.text, counterpart.text))
+            spans.add(i)
+        else:
+            missing.append(tok.text)
     return conflicts, spans, missing
 
 
@@ -271,23 +279,29 @@ def _actors(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set
     return conflicts, spans, missing
 
 
+def _place(found: _Alignment, start: int, end: int) -> tuple[Token, ...]:
+    """The clause's words where statement words start..end would be: between their aligned
+    neighbours, one word more on each side."""
+    before = max((found.aligned[k] for k in found.aligned if k < start), default=found.lo)
+    after = min((found.aligned[k] for k in found.aligned if k >= end), default=found.hi)
+    return found.clause[max(0, before - 1) : after + 2]
+
+
 def _relations(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
-    said = relations(found.said)
-    if not said:
-        return [], set(), []
-    window = relations(found.window)
-    stated = {words for _, _, words in window}
-    said_words = {words for _, _, words in said}
+    """Bounds, order and exception words ("tối đa", "trở lên", "trừ") in their place in the clause."""
     conflicts: list[Conflict] = []
     spans: set[int] = set()
     missing: list[str] = []
+    said = relations(found.said)
+    said_words = {words for _, _, words in said}
     for start, end, words in said:
-        if words in stated:
+        if all(k in found.aligned for k in range(start, end)):
             continue
-        against = [w for w in stated if opposite(words, w) and w not in said_words]
+        place = {w for _, _, w in relations(_place(found, start, end))}
+        against = [w for w in place if opposite(words, w) and w not in said_words]
         if against:
             conflicts.append(Conflict("condition", " ".join(words), " ".join(against[0])))
             spans |= set(range(start, end))
-        elif any(credit[k] == 0.0 for k in range(start, end)):
+        elif words not in place:
             missing.append(" ".join(words))
     return conflicts, spans, missing

@@ -298,6 +298,30 @@ def alter_condition(sentence: str) -> list[tuple[str, str, str]]:
     return []
 
 
+def vary(statement: str, rng: random.Random, keep: int) -> str:
+    """The wording a person gives a statement: cut after a clause boundary past the changed fact
+    (`keep`: characters that must stay), a parenthesis dropped, or typed without diacritics."""
+    if rng.random() < 0.3:
+        cuts = [m.start() for m in re.finditer(r"[,;] ", statement) if m.start() >= keep]
+        cuts = [c for c in cuts if len(statement[:c].split()) >= 8]
+        if cuts:
+            statement = statement[: rng.choice(cuts)]
+    if rng.random() < 0.2:
+        statement = re.sub(r"\s*\([^()]*\)", "", statement)
+    if rng.random() < 0.2:
+        out = unicodedata.normalize("NFD", statement).replace("đ", "d").replace("Đ", "D")
+        statement = "".join(c for c in out if unicodedata.category(c) != "Mn")
+    return statement
+
+
+def changed_until(sentence: str, altered: str) -> int:
+    """Where the altered sentence stops differing from the sentence (a cut must keep the change)."""
+    tail = 0
+    while tail < min(len(sentence), len(altered)) and sentence[-1 - tail] == altered[-1 - tail]:
+        tail += 1
+    return len(altered) - tail
+
+
 def frame(statement: str, rng: random.Random, label: str) -> str:
     if rng.random() < 0.3:
         statement = f"Theo {label}, {statement[0].lower()}{statement[1:]}"
@@ -391,9 +415,10 @@ def generate_document(path: str, label: str, half: str) -> list[dict]:
                 continue
             altered, old, new = found[0]
             if truly_false(altered):
-                add(kind, frame(altered, rng, label), "false", sentence, f"{old} -> {new}")
+                statement = vary(altered, rng, changed_until(sentence, altered))
+                add(kind, frame(statement, rng, label), "false", sentence, f"{old} -> {new}")
         if counts.get("original", 0) < PER_KIND + 3 and any(alts.values()):
-            add("original", frame(sentence, rng, label), "true", sentence)
+            add("original", frame(vary(sentence, rng, 0), rng, label), "true", sentence)
         if choices >= CHOICES_PER_DOC:
             continue
         # Four statements, one the clause's own.
