@@ -25,9 +25,11 @@ from rag.verdicts.tokens import (
     tokens,
     weight,
 )
+from rag.verdicts.words import EXCEPTION_FRAME, LIGHT_WORDS
 
 UNORDERED = 0.6  # a statement word the clause has, but not in the aligned order, counts this much
-GAP = 6  # clause words between two matching runs that still make one place
+GAP = 8  # clause words between two matching runs that still make one place
+SKIPPED = 30  # … or that a statement reading straight on leaves out
 NEGATION_REACH = 2  # a clause's "không" this many words before the aligned part still negates it
 
 
@@ -84,7 +86,10 @@ def _align(
     groups: list[list[tuple[int, int, int]]] = [[blocks[0]]]
     for block in blocks[1:]:
         prev = groups[-1][-1]
-        if block[1] - (prev[1] + prev[2]) <= GAP:
+        clause_gap, said_gap = block[1] - (prev[1] + prev[2]), block[0] - (prev[0] + prev[2])
+        # Close in the clause, or the statement reading straight on over a part of the clause it
+        # leaves out ("… chủ yếu [đã được xác nhận … Điều 5 Nghị định này,] bên nhận bảo đảm trích …").
+        if clause_gap <= GAP or (said_gap <= 2 and clause_gap <= SKIPPED):
             groups[-1].append(block)
         else:
             groups.append([block])
@@ -126,7 +131,7 @@ def _differences(found: _Alignment, credit: list[float]) -> tuple[list[Conflict]
     conflicts: list[Conflict] = []
     spans: set[int] = set()
     missing: list[str] = []
-    for check in (_negation, _amounts, _actors, _relations):
+    for check in (_negation, _amounts, _actors, _relations, _exceptions):
         c, s, m = check(found, credit)
         conflicts += c
         spans |= s
@@ -175,6 +180,9 @@ def _amounts(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], se
             if unit is not None:
                 stated_by_unit.setdefault(unit, set()).add(tok.text)
     stated_pairs = {(t.text, quantity_unit(window, j)) for j, t in enumerate(window) if t.kind == "number"}
+    clause_pairs = {
+        (t.text, quantity_unit(found.clause, j)) for j, t in enumerate(found.clause) if t.kind == "number"
+    }
     for i, tok in enumerate(found.said):
         if tok.kind == "date" and tok.text not in stated_dates:
             if stated_dates:
@@ -195,10 +203,10 @@ def _amounts(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], se
             spans.add(i)
         elif (tok.text, unit) in stated_pairs or (not unit and any(v == tok.text for v, _ in stated_pairs)):
             continue  # the same number of the same thing ("02 biên chế" is not "02 cấp phó")
-        elif unit and stated_by_unit.get(unit):
-            conflicts.append(
-                Conflict("quantity", f"{tok.text} {unit}", ", ".join(sorted(stated_by_unit[unit])))
-            )
+        elif (tok.text, unit) in clause_pairs:
+            continue  # stated a little further on in the clause ("vượt quá 04 (bốn) giờ")
+        elif unit and _other_in_place(found, i, unit, tok.text):
+            conflicts.append(Conflict("quantity", f"{tok.text} {unit}", "another number"))
             spans |= {i, i + 1}
         elif (counterpart := _counterpart(found, i)) is not None and counterpart.kind == "number":
             conflicts.append(Conflict("quantity", tok.text, counterpart.text))
@@ -239,6 +247,15 @@ def _same_place(found: _Alignment, i: int, unit: str) -> Token | None:
             best.append(tok)
     values = {t.text for t in best}
     return best[0] if len(values) == 1 else None
+
+
+def _other_in_place(found: _Alignment, i: int, unit: str, value: str) -> bool:
+    """Another number of the same unit where the statement's number is ("từ 05 đến 07 biên chế")."""
+    place = _place(found, i, i + 1)
+    return any(
+        t.kind == "number" and t.text != value and quantity_unit(place, j) == unit
+        for j, t in enumerate(place)
+    )
 
 
 def _counterpart(found: _Alignment, i: int) -> Token | None:
@@ -305,3 +322,46 @@ def _relations(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], 
         elif words not in place:
             missing.append(" ".join(words))
     return conflicts, spans, missing
+
+
+def _exceptions(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
+    """The statement claims what the clause excepts: "được quyết định … buộc thôi việc" where the
+    clause gives the power "trừ hình thức buộc thôi việc"."""
+    said_words = texts(found.said)
+    if any(found.said[i].text == "tru" for i in range(len(said_words))) or negation_positions(said_words):
+        return [], set(), []
+    lo, hi = max(0, found.lo - GAP), min(len(found.clause), found.hi + GAP)
+    for j in range(lo, hi):
+        if not _is_except(found.clause, j):
+            continue
+        end = j + 1
+        while (
+            end < len(found.clause)
+            and not found.clause[end].after_break
+            and not _is_except(found.clause, end)
+        ):
+            end += 1
+        excepted = [t.text for t in found.clause[j + 1 : end]]
+        claimed = _run_in(said_words, excepted)
+        if claimed is not None:
+            start, stop = claimed
+            return (
+                [Conflict("condition", " ".join(said_words[start:stop]), "trừ " + " ".join(excepted))],
+                set(range(start, stop)),
+                [],
+            )
+    return [], set(), []
+
+
+def _is_except(toks: tuple[Token, ...], j: int) -> bool:
+    return toks[j].text == "tru" and toks[j].marked in ("", "trừ")
+
+
+def _run_in(words: list[str], excepted: list[str]) -> tuple[int, int] | None:
+    """Where the statement says two or more content words of the excepted phrase in a row."""
+    if len(excepted) < 2:
+        return None
+    matcher = SequenceMatcher(None, words, excepted, autojunk=False)
+    a, _, n = matcher.find_longest_match(0, len(words), 0, len(excepted))
+    content = [w for w in words[a : a + n] if w not in LIGHT_WORDS and w not in EXCEPTION_FRAME]
+    return (a, a + n) if n >= 2 and content else None

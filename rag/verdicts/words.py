@@ -46,6 +46,11 @@ OPPOSITES: tuple[tuple[str, str], ...] = (  # with their marks: folded "tru" is 
 # Words that make a statement conditional or excepted: unmatched in the clause, no plain verdict.
 CONDITION_WORDS: tuple[str, ...] = ("nếu", "khi", "trừ", "trường hợp", "kể cả")
 
+# Words that frame what an exception excepts ("trừ trường hợp quy định tại khoản 2"), not its content.
+EXCEPTION_FRAME: frozenset[str] = frozenset(
+    {"truong", "hop", "hinh", "thuc", "khoan", "dieu", "diem", "khac", "nghi", "thong", "tu", "so"}
+)
+
 # Who acts or holds a right: roles and bodies laws name (folded, longest first when matched).
 ACTOR_PHRASES: tuple[str, ...] = (
     "nguoi su dung lao dong",

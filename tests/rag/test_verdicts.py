@@ -202,3 +202,36 @@ def test_the_false_choice_when_asked_for_it() -> None:
         pick_false=True,
     )
     assert pick.letter == "B"
+
+
+def test_a_statement_that_claims_what_the_clause_excepts_is_false() -> None:
+    powers = ClauseText(
+        "a) Viên chức giữ chức vụ trưởng khoa trở xuống, trừ hình thức cách chức và trừ trường hợp luật có quy định khác;",
+        "Điều 8. Thẩm quyền xử lý kỷ luật 1. Giám đốc bệnh viện quyết định kỷ luật đối với:",
+    )
+    claim_ = "Giám đốc bệnh viện được quyết định kỷ luật cách chức đối với viên chức giữ chức vụ trưởng khoa"
+    verdict = judge(claim_, [powers])
+    assert (verdict.value, verdict.reason) == (False, "condition")
+    kept = "Giám đốc bệnh viện quyết định kỷ luật viên chức giữ chức vụ trưởng khoa, trừ hình thức cách chức"
+    assert judge(kept, [powers]).value is not False
+
+
+def test_a_statement_that_leaves_out_part_of_the_clause_is_still_its_provision() -> None:
+    clause = ClauseText(
+        "b) Trường hợp thu hồi xe chuyên dùng không mua bằng vốn vay đã được kiểm tra và xác nhận theo quy định tại "
+        "khoản 3 Điều 7 Nghị định này, cơ quan thu hồi chi trả cho chủ xe một khoản bằng 04 tháng lương tối thiểu."
+    )
+    stem = "Thu hồi xe chuyên dùng (không mua bằng vốn vay) thì cơ quan thu hồi chi trả cho chủ xe một khoản bằng"
+    pick = choose(stem, [("A", "02 tháng lương"), ("B", "04 tháng lương"), ("C", "08 tháng lương")], [clause])
+    assert pick.letter == "B"
+
+
+def test_the_choice_left_when_the_clause_contradicts_every_other() -> None:
+    clause = ClauseText(
+        "Nếu ca trực kéo dài quá 06 (sáu) giờ thì được tính thêm như sau: thời gian kéo dài dưới 01 (một) giờ thì "
+        "cộng thêm 0,2 ca; từ 01 giờ trở lên thì cộng thêm 0,5 ca."
+    )
+    stem = "Trực quá 06 giờ và phần kéo dài dưới 01 giờ thì cộng thêm:"
+    pick = choose(stem, [("A", "0,1 ca"), ("B", "0,2 ca"), ("C", "0,5 ca"), ("D", "1 ca")], [clause])
+    assert pick.letter == "B"
+    assert [pick.verdicts[x].value for x in "ACD"] == [False, False, False]
