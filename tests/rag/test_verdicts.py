@@ -56,6 +56,8 @@ def test_tokens_write_numbers_and_dates_one_way() -> None:
 def test_negation_bounds_are_not_negations() -> None:
     words = texts(tokens("không được tiết lộ; không quá 12 tháng; hành vi bị nghiêm cấm; cam kết"))
     assert [words[i] for i in negation_positions(words)] == ["khong", "cam"]
+    allowed = texts(tokens("hoạt động tạo ra thu nhập mà pháp luật không cấm"))
+    assert len(negation_positions(allowed)) == 2  # a double negation: allowed
 
 
 def test_actors_keep_their_name_and_level() -> None:
