@@ -29,8 +29,9 @@ WHOLE_CLAUSE_CHARS = 700  # a clause up to this long is also judged whole (a sta
 ANSWERED = 0.5
 RELEVANT = 0.35  # below this share of the stem's words in any clause, nothing relevant was found
 
-UNCLEAR = "Các điều khoản trích dẫn không nêu rõ lựa chọn nào đúng; điều khoản liên quan, "
-UNDECIDED = "Các điều khoản trích dẫn không nêu rõ để kết luận đúng hay sai; điều khoản liên quan, "
+# No verdict word ("đúng", "sai", a letter) in what is said when the documents do not decide.
+UNCLEAR = "Các điều khoản tìm được không chỉ rõ lựa chọn nào; điều khoản liên quan, "
+UNDECIDED = "Các điều khoản tìm được không khẳng định hay bác bỏ nhận định này; điều khoản liên quan, "
 
 
 # --- the hook the answerer calls --------------------------------------------------------
@@ -95,7 +96,7 @@ class FormAnswer(Strategy):
             h.clause for h in ctx.hits[: 2 * JUDGED] if h.clause.id not in seen and not seen.add(h.clause.id)
         ]
         evidence = _evidence(ctx.view, judged)
-        texts = [ClauseText(text, heading) for _, text, heading in evidence]
+        texts = [text for _, text in evidence]
         support = _lift(max((c.support for c in candidates), default=0.0))
         if form.kind == "choices":
             choices = [(c.letter, c.text) for c in form.choices]
@@ -104,15 +105,17 @@ class FormAnswer(Strategy):
         verdict = judge(form.statement, texts)
         if verdict.value is None or verdict.index is None:
             return _related(evidence, verdict.index, candidates, support, UNDECIDED)
-        clause, text, _ = evidence[verdict.index]
+        clause, text = evidence[verdict.index][0], evidence[verdict.index][1].text
         word = form.verdicts[0] if verdict.value else form.verdicts[1]
+        # The clause that decides has the statement's words: it supports the answer that much.
+        support = max(support, verdict.comparison.fit if verdict.comparison else 0.0)
         return Composed(text=trim(f"{word}. {_quote(clause, text)}", 700), cited=[clause], support=support)
 
     def _picked(
         self,
         form: QuestionForm,
         pick: Pick,
-        evidence: list[tuple[Clause, str, str]],
+        evidence: list[tuple[Clause, ClauseText]],
         candidates: list[Candidate],
         support: float,
     ) -> Composed:
@@ -129,36 +132,40 @@ class FormAnswer(Strategy):
         else:
             deciding = [pick.letter]
         indices = [pick.verdicts[letter].index for letter in deciding]
-        if form.pick_false:
-            indices = [pick.verdicts[pick.letter].index, *indices]
+        if form.pick_false and pick.verdicts[pick.letter].value is False:
+            indices = [pick.verdicts[pick.letter].index, *indices]  # the clause that contradicts it first
         picked = [evidence[i] for i in dict.fromkeys(i for i in indices if i is not None)]
-        quotes = [_quote(clause, text) for clause, text, _ in picked]
+        quotes = [_quote(clause, text.text) for clause, text in picked]
         body = quotes[0] if len(quotes) == 1 else "\n".join(f"- {q}" for q in quotes)
         text = f"Đáp án {chosen.letter}: {chosen.text.rstrip('.')}.\n{body}"
-        cited = list({clause.id: clause for clause, _, _ in picked}.values())
+        cited = list({clause.id: clause for clause, _ in picked}.values())
+        deciding = pick.verdicts.get(pick.letter)
+        if deciding is not None and deciding.comparison is not None:
+            support = max(support, deciding.comparison.fit)
         return Composed(text=trim(text, 700), cited=cited, support=support)
 
 
-def _evidence(view: CorpusView, clauses: list[Clause]) -> list[tuple[Clause, str, str]]:
-    """(clause, text, headings) to judge against: each clause whole, and each sentence of a longer
-    one; the headings are its document's name and title and the headings over it."""
+def _evidence(view: CorpusView, clauses: list[Clause]) -> list[tuple[Clause, ClauseText]]:
+    """What to judge against: each clause whole, and each sentence of a longer one; read after its
+    list intro or title (`lead`), under its document's name and title and the headings above."""
     out = []
     for clause in clauses:
         doc = view.documents.get(clause.doc_id)
         # A statement names its law ("Luật … có hiệu lực …") where the clause says "Luật này".
         named = [doc.meta.label(), doc.meta.title] if doc else []
-        heading = " ".join(h for h in [*named, clause.title, *clause.breadcrumb[-2:]] if h)
+        lead = clause.breadcrumb[-1] if clause.breadcrumb else ""
+        heading = " ".join(h for h in [*named, *clause.breadcrumb[-2:]] if h)
         whole = " ".join(clause.text.split())
         passages = [p.text for p in view.passages(clause)]
         if len(whole) <= WHOLE_CLAUSE_CHARS or len(passages) <= 1:
-            out.append((clause, whole, heading))
+            out.append((clause, ClauseText(whole, heading, lead)))
         if len(passages) > 1:
-            out += [(clause, p, heading) for p in passages]
+            out += [(clause, ClauseText(p, heading, lead)) for p in passages]
     return out
 
 
 def _related(
-    evidence: list[tuple[Clause, str, str]],
+    evidence: list[tuple[Clause, ClauseText]],
     index: int | None,
     candidates: list[Candidate],
     support: float,
@@ -166,8 +173,8 @@ def _related(
 ) -> Composed:
     """No verdict or choice is plainly stated: the closest clause, cited, and said so."""
     if index is not None and evidence:
-        clause, text, _ = evidence[index]
-        quote = _quote(clause, text)
+        clause, text = evidence[index]
+        quote = _quote(clause, text.text)
     else:
         clause = candidates[0].clause
         quote = short(candidates[0].passage or clause.text, 450)

@@ -27,7 +27,10 @@ from rag.verdicts.tokens import (
 )
 from rag.verdicts.words import EXCEPTION_FRAME, LIGHT_WORDS
 
-UNORDERED = 0.6  # a statement word the clause has, but not in the aligned order, counts this much
+UNORDERED = (
+    0.6  # a statement word the clause has, not in the aligned order (or only its heading), counts this much
+)
+ELSEWHERE = 0.3  # … and one the clause has outside the place the statement aligns with
 GAP = 8  # clause words between two matching runs that still make one place
 SKIPPED = 30  # … or that a statement reading straight on leaves out
 NEGATION_REACH = 2  # a clause's "không" this many words before the aligned part still negates it
@@ -35,10 +38,13 @@ NEGATION_REACH = 2  # a clause's "không" this many words before the aligned par
 
 @dataclass(frozen=True)
 class ClauseText:
-    """A clause (or a sentence of one) to judge against, and the headings over it."""
+    """A clause (or a sentence of one) to judge against: `lead` reads right before it (the list
+    intro "… bao gồm:" or the article's title), `heading` is further off (the document's name and
+    title, the headings over it): a statement's word found only there counts for less."""
 
     text: str
     heading: str = ""
+    lead: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,17 +111,30 @@ def _align(
 
 def compare(statement: str, clause: ClauseText) -> Comparison:
     said = tokens(claim(statement))
-    found = _align(said, tokens(clause.text), tokens(clause.heading))
+    if not clause.lead:
+        return _compare(said, clause.text, clause.heading)
+    # The lead read before the clause ("Nguồn vốn … bao gồm: a) …") or after it, as a statement may
+    # put it ("Giả mạo chữ ký … là hành vi bị nghiêm cấm").
+    before = _compare(said, f"{clause.lead} {clause.text}", clause.heading)
+    after = _compare(said, f"{clause.text} {clause.lead}", clause.heading)
+    return max((before, after), key=lambda c: (c.fit, c.coverage))
+
+
+def _compare(said: tuple[Token, ...], text: str, heading: str) -> Comparison:
+    found = _align(said, tokens(text), tokens(heading))
     if not said or found is None:
         return Comparison(0.0, 0.0)
     window_words = set(texts(found.window))
+    clause_words = set(texts(found.clause))
     heading_words = set(texts(found.heading))
     credit = []
     for i, tok in enumerate(said):
-        if i in found.aligned or (tok.kind == "word" and tok.text in heading_words):
+        if i in found.aligned:
             credit.append(1.0)
-        elif tok.text in window_words:
+        elif tok.text in window_words or (tok.kind == "word" and tok.text in heading_words):
             credit.append(UNORDERED)
+        elif tok.text in clause_words:
+            credit.append(ELSEWHERE)
         else:
             credit.append(0.0)
     conflicts, spans, missing = _differences(found, credit)
@@ -140,10 +159,29 @@ def _differences(found: _Alignment, credit: list[float]) -> tuple[list[Conflict]
     if not conditions(found.window) and not conditions(found.heading):
         # "nếu …" where the clause makes no condition ("khi" for "nếu" is the same condition)
         missing += [said[i].text for i in conditions(said) if credit[i] == 0.0]
+    first, last = min(found.aligned), max(found.aligned)
+    conditional = set(conditions(said))  # read above: "khi" for "nếu" is the same condition
     for i, tok in enumerate(said):
-        if credit[i] == 0.0 and tok.capital and i > 0 and i not in spans:
+        if i in found.aligned or i in spans or i in conditional:
+            continue
+        if tok.capital and i > 0 and credit[i] == 0.0:
             missing.append(tok.text)  # a name the clause does not have
+        elif first < i < last and weight(tok) >= 1.0 and tok.kind == "word" and _replaces(found, i):
+            # A word of its own inside the provision ("đánh giá" for "ban hành"), though its
+            # syllables may be elsewhere in the clause ("danh mục").
+            missing.append(tok.text)
     return conflicts, spans, missing
+
+
+def _replaces(found: _Alignment, i: int) -> bool:
+    """The clause has words of its own where statement word i is (a substitution, not an insertion:
+    "đóng [bảo hiểm thất nghiệp] tối đa" adds what the article is about)."""
+    aligned_to = set(found.aligned.values())
+    before = max((found.aligned[k] for k in found.aligned if k < i), default=None)
+    after = min((found.aligned[k] for k in found.aligned if k > i), default=None)
+    if before is None or after is None:
+        return False
+    return any(j not in aligned_to and weight(found.clause[j]) >= 1.0 for j in range(before + 1, after))
 
 
 def _negation(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:

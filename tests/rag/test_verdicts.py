@@ -18,7 +18,7 @@ SECRECY = ClauseText(
     "Điều 11. Nghĩa vụ của tổ chức cung cấp dịch vụ tin cậy",
 )
 BANNED = ClauseText(
-    "Giả mạo chữ ký điện tử của cơ quan, tổ chức, cá nhân khác.", "Điều 12. Những hành vi bị nghiêm cấm"
+    "Giả mạo chữ ký điện tử của cơ quan, tổ chức, cá nhân khác.", lead="Điều 12. Những hành vi bị nghiêm cấm"
 )
 AGENCY = ClauseText(
     "Bộ Nội vụ là cơ quan đầu mối giúp Chính phủ thực hiện quản lý nhà nước về việc làm.", "Điều 6"
@@ -131,7 +131,7 @@ def test_the_clause_that_states_it_word_for_word_decides_over_a_twin() -> None:
 
 def test_a_negation_inside_the_clause_words_is_not_the_titles() -> None:
     duties = "Điều 14. Những việc cán bộ, công chức không được làm"
-    clause = ClauseText("Trốn tránh, đùn đẩy trong việc thực hiện nhiệm vụ được giao.", duties)
+    clause = ClauseText("Trốn tránh, đùn đẩy trong việc thực hiện nhiệm vụ được giao.", lead=duties)
     assert judge("Trốn tránh, đùn đẩy trong việc thực hiện nhiệm vụ không được giao", [clause]).value is False
     assert judge(
         "Công chức không được trốn tránh, đùn đẩy trong việc thực hiện nhiệm vụ được giao", [clause]
@@ -174,10 +174,11 @@ def test_all_of_the_named_choices() -> None:
     heading = "2. Thông điệp dữ liệu có giá trị như văn bản nếu đáp ứng các điều kiện sau:"
     clauses = [
         ClauseText(
-            "a) Thông tin trong thông điệp dữ liệu có thể truy cập và sử dụng được để tham chiếu;", heading
+            "a) Thông tin trong thông điệp dữ liệu có thể truy cập và sử dụng được để tham chiếu;",
+            lead=heading,
         ),
         ClauseText(
-            "b) Nội dung của thông điệp dữ liệu được bảo đảm toàn vẹn kể từ khi được khởi tạo.", heading
+            "b) Nội dung của thông điệp dữ liệu được bảo đảm toàn vẹn kể từ khi được khởi tạo.", lead=heading
         ),
     ]
     pick = choose(
@@ -209,7 +210,8 @@ def test_the_false_choice_when_asked_for_it() -> None:
 def test_a_statement_that_claims_what_the_clause_excepts_is_false() -> None:
     powers = ClauseText(
         "a) Viên chức giữ chức vụ trưởng khoa trở xuống, trừ hình thức cách chức và trừ trường hợp luật có quy định khác;",
-        "Điều 8. Thẩm quyền xử lý kỷ luật 1. Giám đốc bệnh viện quyết định kỷ luật đối với:",
+        "Điều 8. Thẩm quyền xử lý kỷ luật",
+        "1. Giám đốc bệnh viện quyết định kỷ luật đối với:",
     )
     claim_ = "Giám đốc bệnh viện được quyết định kỷ luật cách chức đối với viên chức giữ chức vụ trưởng khoa"
     verdict = judge(claim_, [powers])

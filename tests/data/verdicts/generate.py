@@ -130,6 +130,26 @@ OPPOSITES = [
     ("vượt quá", "chưa đến"),
     ("dưới", "trên"),
 ]
+# What is done: one action swapped for another (a kind of alteration beyond the four asked).
+VERBS = (
+    "ban hành",
+    "phê duyệt",
+    "kiểm tra",
+    "giám sát",
+    "hướng dẫn",
+    "thẩm định",
+    "quyết định",
+    "đề xuất",
+    "báo cáo",
+    "thu hồi",
+    "bổ nhiệm",
+    "miễn nhiệm",
+    "cấp",
+    "chi trả",
+    "đánh giá",
+    "xử lý",
+    "công bố",
+)
 FRAMES = [
     "{s}, đúng hay sai?",
     "{s}, đúng không?",
@@ -289,6 +309,17 @@ def alter_negation(sentence: str) -> list[tuple[str, str, str]]:
     return []
 
 
+def alter_verb(sentence: str, rng: random.Random) -> list[tuple[str, str, str]]:
+    found = [
+        m for v in VERBS for m in re.finditer(rf"(?<!\w){re.escape(v)}(?!\w)", sentence) if m.start() > 0
+    ]
+    if not found:
+        return []
+    m = rng.choice(found)
+    new = rng.choice([v for v in VERBS if v != m.group(0) and v not in m.group(0) and m.group(0) not in v])
+    return [(sentence[: m.start()] + new + sentence[m.end() :], m.group(0), new)]
+
+
 def alter_condition(sentence: str) -> list[tuple[str, str, str]]:
     for a, b in OPPOSITES:
         for old, new in ((a, b), (b, a)):
@@ -306,7 +337,7 @@ def vary(statement: str, rng: random.Random, keep: int) -> str:
         cuts = [c for c in cuts if len(statement[:c].split()) >= 8]
         if cuts:
             statement = statement[: rng.choice(cuts)]
-    if rng.random() < 0.2:
+    if rng.random() < 0.2 and not keep:  # (an altered one may have its change in brackets)
         statement = re.sub(r"\s*\([^()]*\)", "", statement)
     if rng.random() < 0.2:
         out = unicodedata.normalize("NFD", statement).replace("đ", "d").replace("Đ", "D")
@@ -369,6 +400,7 @@ def alterations(
         "actor": alter_actor(sentence, actors, rng),
         "negation": alter_negation(sentence),
         "condition": alter_condition(sentence),
+        "verb": alter_verb(sentence, rng),
     }
 
 
