@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from rag.text import fold, fold_aligned
 from rag.verdicts.compare import ClauseText, Comparison, compare
+from rag.verdicts.tokens import texts, tokens
+from rag.verdicts.words import LIGHT_WORDS
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Thresholds:
     true_coverage: float = 0.9  # share of a statement a clause must have to call it true
     false_fit: float = 0.8  # share a clause must align with (its differing facts aside) to call it false
     rival: float = 0.06  # a clause this close in fit that decides otherwise leaves the verdict open
+    relative_fit: float = 0.75  # choices all this close to one clause are told apart by their own words
 
 
 THRESHOLDS = Thresholds()
@@ -154,4 +157,36 @@ def choose(
         # Every other choice contradicted by its clause, the last one not: it is the answer.
         rest = next(letter for letter, _ in plain if letter not in false)
         return Pick(rest, verdicts)
+    if not true:
+        return Pick(_distinct_pick(plain, verdicts, clauses, thresholds), verdicts)
     return Pick(None, verdicts)
+
+
+def _distinct_pick(
+    plain: list[tuple[str, str]], verdicts: dict[str, Verdict], clauses: Sequence[ClauseText], t: Thresholds
+) -> str | None:
+    """The one choice whose own words (those the choices do not share: "10" of "10 năm") the clause
+    closest to all of them has, where no other choice's are; None otherwise."""
+    indices = [v.index for v in verdicts.values() if v.index is not None and v.comparison is not None]
+    if len(plain) < 2 or not indices:
+        return None
+    index = max(set(indices), key=indices.count)
+    if (
+        indices.count(index) < len(plain)
+        or min(v.comparison.fit for v in verdicts.values() if v.comparison) < t.relative_fit
+    ):
+        return None  # the choices are not all read against one clause that is their provision
+    clause = clauses[index]
+    words = set(texts(tokens(f"{clause.lead} {clause.text}")))
+    own = _own_words(plain)
+    present = [letter for letter, _ in plain if own[letter] and own[letter] <= words]
+    absent = [letter for letter, _ in plain if own[letter] and not own[letter] & words]
+    if len(present) == 1 and len(absent) == len(plain) - 1:
+        return present[0]
+    return None
+
+
+def _own_words(plain: list[tuple[str, str]]) -> dict[str, set[str]]:
+    bags = {letter: set(texts(tokens(text))) - LIGHT_WORDS for letter, text in plain}
+    shared = set.intersection(*bags.values()) if bags else set()
+    return {letter: bag - shared for letter, bag in bags.items()}

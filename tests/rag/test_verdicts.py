@@ -239,3 +239,19 @@ def test_the_choice_left_when_the_clause_contradicts_every_other() -> None:
     pick = choose(stem, [("A", "0,1 ca"), ("B", "0,2 ca"), ("C", "0,5 ca"), ("D", "1 ca")], [clause])
     assert pick.letter == "B"
     assert [pick.verdicts[x].value for x in "ACD"] == [False, False, False]
+
+
+def test_choices_told_apart_by_their_own_words_in_the_one_clause_for_all() -> None:
+    # The stem paraphrases the clause ("không thuộc trường hợp cảnh cáo" for "không thuộc điểm a"):
+    # no choice is stated word for word, but only one choice's own number is in the clause.
+    clause = ClauseText(
+        "b) 08 năm đối với hành vi vi phạm không thuộc trường hợp quy định tại điểm a khoản này.",
+        lead="1. Thời hiệu xử lý vi phạm được quy định như sau:",
+    )
+    stem = "Thời hiệu xử lý vi phạm đối với hành vi vi phạm không thuộc trường hợp cảnh cáo là bao lâu?"
+    pick = choose(stem, [("A", "03 năm"), ("B", "06 năm"), ("C", "08 năm"), ("D", "12 năm")], [clause])
+    assert pick.letter == "C"
+    both = ClauseText(
+        "b) 06 năm hoặc 08 năm đối với hành vi vi phạm không thuộc trường hợp quy định tại điểm a."
+    )
+    assert choose(stem, [("A", "03 năm"), ("B", "06 năm"), ("C", "08 năm")], [both]).letter is None

@@ -126,10 +126,10 @@ def grid(rows: list[dict]) -> None:
 
     fit = [r for r in rows if r["half"] == "fit"]
     best = None
-    for tc, ff, rv in itertools.product(
-        (0.8, 0.85, 0.9, 0.95), (0.7, 0.75, 0.8, 0.85, 0.9), (0.0, 0.03, 0.06, 0.1)
+    for tc, ff, rv, rf in itertools.product(
+        (0.8, 0.85, 0.9, 0.95), (0.7, 0.8, 0.9), (0.0, 0.06, 0.12), (0.65, 0.75, 0.85)
     ):
-        t = Thresholds(tc, ff, rv)
+        t = Thresholds(tc, ff, rv, rf)
         scored = replay(fit, t)
         given = [r for r in scored if r["got"] is not None]
         wrong = sum(r["got"] != r["expected"] for r in given)
