@@ -127,9 +127,10 @@ def _compare(said: tuple[Token, ...], text: str, heading: str) -> Comparison:
     window_words = set(texts(found.window))
     clause_words = set(texts(found.clause))
     heading_words = set(texts(found.heading))
+    named = _runs_in(said, found.heading)
     credit = []
     for i, tok in enumerate(said):
-        if i in found.aligned:
+        if i in found.aligned or i in named:
             credit.append(1.0)
         elif tok.text in window_words or (tok.kind == "word" and tok.text in heading_words):
             credit.append(UNORDERED)
@@ -142,6 +143,18 @@ def _compare(said: tuple[Token, ...], text: str, heading: str) -> Comparison:
     coverage = sum(weight(t) * c for t, c in zip(said, credit, strict=True)) / total
     explained = sum(weight(said[i]) * (1.0 - credit[i]) for i in spans)
     return Comparison(coverage, min(1.0, coverage + explained / total), conflicts, missing)
+
+
+NAME_RUN = 3  # words in a row of a heading that a statement repeats: it names the law, the article
+
+
+def _runs_in(said: tuple[Token, ...], heading: tuple[Token, ...]) -> set[int]:
+    """Statement positions of runs it shares with the headings ("Luật giao dịch điện tử mẫu",
+    "bảo hiểm thất nghiệp"): what it says of them is said in full, scattered words are not."""
+    if not heading:
+        return set()
+    matcher = SequenceMatcher(None, texts(said), texts(heading), autojunk=False)
+    return {a + k for a, _, n in matcher.get_matching_blocks() if n >= NAME_RUN for k in range(n)}
 
 
 def _differences(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:

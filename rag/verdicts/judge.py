@@ -158,25 +158,28 @@ def choose(
         rest = next(letter for letter, _ in plain if letter not in false)
         return Pick(rest, verdicts)
     if not true:
-        return Pick(_distinct_pick(plain, verdicts, clauses, thresholds), verdicts)
+        return Pick(_distinct_pick(stem, plain, verdicts, clauses, thresholds), verdicts)
     return Pick(None, verdicts)
 
 
 def _distinct_pick(
-    plain: list[tuple[str, str]], verdicts: dict[str, Verdict], clauses: Sequence[ClauseText], t: Thresholds
+    stem: str,
+    plain: list[tuple[str, str]],
+    verdicts: dict[str, Verdict],
+    clauses: Sequence[ClauseText],
+    t: Thresholds,
 ) -> str | None:
-    """The one choice whose own words (those the choices do not share: "10" of "10 năm") the clause
-    closest to all of them has, where no other choice's are; None otherwise."""
-    indices = [v.index for v in verdicts.values() if v.index is not None and v.comparison is not None]
-    if len(plain) < 2 or not indices:
+    """The one choice whose own words (those the choices do not share: "10" of "10 năm") are in the
+    clause that best states one of them, where no other choice's are, every choice reading as that
+    clause's provision; None otherwise."""
+    decided = [v for v in verdicts.values() if v.index is not None and v.comparison is not None]
+    if len(plain) < 2 or not decided:
         return None
-    index = max(set(indices), key=indices.count)
-    if (
-        indices.count(index) < len(plain)
-        or min(v.comparison.fit for v in verdicts.values() if v.comparison) < t.relative_fit
-    ):
+    best = max(decided, key=lambda v: v.comparison.fit if v.comparison else 0.0)
+    assert best.index is not None
+    clause = clauses[best.index]
+    if any(compare(hypothesis(stem, text), clause).fit < t.relative_fit for _, text in plain):
         return None  # the choices are not all read against one clause that is their provision
-    clause = clauses[index]
     words = set(texts(tokens(f"{clause.lead} {clause.text}")))
     own = _own_words(plain)
     present = [letter for letter, _ in plain if own[letter] and own[letter] <= words]

@@ -126,9 +126,7 @@ def grid(rows: list[dict]) -> None:
 
     fit = [r for r in rows if r["half"] == "fit"]
     best = None
-    for tc, ff, rv, rf in itertools.product(
-        (0.8, 0.85, 0.9, 0.95), (0.7, 0.8, 0.9), (0.0, 0.06, 0.12), (0.65, 0.75, 0.85)
-    ):
+    for tc, ff, rv, rf in itertools.product((0.85, 0.9, 0.95), (0.7, 0.8, 0.9), (0.06,), (0.7, 0.75, 0.8)):
         t = Thresholds(tc, ff, rv, rf)
         scored = replay(fit, t)
         given = [r for r in scored if r["got"] is not None]
