@@ -31,6 +31,7 @@ class Thresholds:
 
 
 THRESHOLDS = Thresholds()
+LITERAL = 0.99  # a clause with this share of the statement's words states it word for word
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,9 @@ def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds 
     close = [i for i, c in enumerate(comparisons) if best_fit - c.fit <= thresholds.rival]
     lead = max(close, key=lambda i: (comparisons[i].coverage, -i))
     value = _decides(comparisons[lead], thresholds)
-    if value is not None:
+    # A clause that has all of the statement is not put in doubt by a twin about another case.
+    literal = value is True and comparisons[lead].coverage >= LITERAL
+    if value is not None and not literal:
         for i in close:
             other = _decides(comparisons[i], thresholds)
             if (
