@@ -179,7 +179,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="throughput and latency benchmarks")
     p.add_argument("--out", default=None, metavar="DIR", help="write bench.json (scale_bench.json/.md) here")
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="PDF reading only: pages/s of digital PDFs and of scans (OCR serial, parallel)",
+    )
     p.add_argument("--quick", action="store_true", help="smaller synthetic sizes")
+    p.add_argument(
+        "--corpus",
+        metavar="DIR",
+        default=None,
+        help="folder the ingest and embedding rows use (default: corpus/)",
+    )
+    p.add_argument(
+        "--embed-sample",
+        type=int,
+        default=None,
+        metavar="N",
+        help="passages of that corpus each embedding runtime embeds (default 200, --quick 50)",
+    )
     p.add_argument(
         "--store",
         dest="stores",

@@ -31,6 +31,7 @@ _META_LABELS = (
     ("effective_date", "effective"),
     ("effective_text", "effective as written"),
     ("cited_documents", "cites"),
+    ("uncertain", "OCR uncertain"),
 )
 
 

@@ -27,7 +27,9 @@ FLOOR = frozenset(
 )
 # Benchmark and data tools that live beside retrieval and drive the whole pipeline (ingest,
 # answers, synthetic documents): entry points, not part of the retrieval stage.
-INDEX_TOOLS = frozenset({"index.bench", "index.scale_bench", "index.scale_replica", "index.synthetic"})
+INDEX_TOOLS = frozenset(
+    {"index.bench", "index.bench_embed", "index.scale_bench", "index.scale_replica", "index.synthetic"}
+)
 
 
 def _module(path: Path) -> str:

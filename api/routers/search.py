@@ -5,9 +5,20 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
-from api.deps import AccessDep, AssistantDep, RateLimitDep, RunnerDep, SettingsDep
-from api.schemas import ISO_DATE, ErrorResponse, FiltersIn, Mode, SearchHit, SearchResponse
+from api.deps import AccessDep, AssistantDep, ClientDep, RateLimitDep, RunnerDep, SettingsDep
+from api.schemas import (
+    MAX_FILTER_VALUES,
+    ErrorResponse,
+    FiltersIn,
+    FilterText,
+    IsoDate,
+    Mode,
+    SearchHit,
+    SearchResponse,
+)
 
 router = APIRouter(prefix="/api", tags=["search"], dependencies=[RateLimitDep])  # the ask budget
 
@@ -22,16 +33,17 @@ async def search(
     access: AccessDep,
     settings: SettingsDep,
     run: RunnerDep,
+    client: ClientDep,
     q: Annotated[str, Query(min_length=1, description="the query text")],
     k: Annotated[int, Query(ge=1, le=50)] = 5,
     mode: Mode = "hybrid",
-    doc_type: Annotated[str | None, Query(max_length=200)] = None,
-    source: Annotated[list[str] | None, Query()] = None,
-    issuer: Annotated[str | None, Query(max_length=200)] = None,
-    date_from: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
-    date_to: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
+    doc_type: Annotated[FilterText | None, Query()] = None,
+    source: Annotated[list[str] | None, Query(description=f"at most {MAX_FILTER_VALUES}")] = None,
+    issuer: Annotated[FilterText | None, Query()] = None,
+    date_from: Annotated[IsoDate | None, Query()] = None,
+    date_to: Annotated[IsoDate | None, Query()] = None,
     unit: Annotated[
-        str | None, Query(max_length=200, description="only clauses of tasks this unit leads or coordinates")
+        FilterText | None, Query(description="only clauses of tasks this unit leads or coordinates")
     ] = None,
 ) -> SearchResponse:
     query = q.strip()
@@ -42,10 +54,16 @@ async def search(
             status.HTTP_413_CONTENT_TOO_LARGE,
             f"the query is too long ({len(query)} characters; at most {settings.max_question_chars})",
         )
-    filters = FiltersIn(
-        doc_type=doc_type, sources=source, issuer=issuer, date_from=date_from, date_to=date_to
-    ).to_filters(access)
-    hits = await run(lambda: assistant.search(query, k=k, mode=mode, filters=filters, unit=unit or None))
+    try:  # the body's checks for the same fields (list lengths, control characters): 422, not 500
+        wanted = FiltersIn(
+            doc_type=doc_type, sources=source, issuer=issuer, date_from=date_from, date_to=date_to
+        )
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]) from None
+    filters = wanted.to_filters(access)
+    hits = await run(
+        lambda: assistant.search(query, k=k, mode=mode, filters=filters, unit=unit or None), client=client
+    )
     return SearchResponse(
         query=query,
         mode=mode,

@@ -147,6 +147,8 @@
   }
 
   /* --- a document's clause tree ---------------------------------------------------------- */
+  var openDoc = null;  // the document whose tree is shown (its source tells whether pages can be viewed)
+
   async function openDocument(docId, focusId) {
     var view = $("doc-view");
     view.replaceChildren(el("p", "lk-status", "Đang tải văn bản…"));
@@ -155,6 +157,7 @@
     });
     try {
       var doc = await getJSON("/api/documents/" + encodeURIComponent(docId));
+      openDoc = doc;
       view.replaceChildren();
       view.append(el("h2", null, doc.label));
       var meta = [doc.title, doc.date, doc.issuer].filter(Boolean).join(" · ");
@@ -213,6 +216,12 @@
       copyButton("Sao chép trích dẫn", function () { return n.reference; })
     );
     detail.append(actions);
+    var pageView = window.PolicyQAPageView;  // "Xem trang gốc": api/static/pageview.js
+    if (pageView && openDoc && pageView.available(openDoc.source, n.pages)) {
+      detail.append(pageView.button({
+        apiKey: apiKey, docId: openDoc.id, clauseId: n.id, pages: n.pages, buttonClass: "lk-pageview-open"
+      }));
+    }
     try {
       var data = await getJSON("/api/clauses/" + encodeURIComponent(n.id));
       if (data.breadcrumb.length) detail.insertBefore(el("p", "lk-crumbs", data.breadcrumb.join(" › ")), detail.children[1]);

@@ -41,11 +41,15 @@ _TASK_THAT = re.compile(rf"\b(?:nhiem vu|muc)\s+{THAT}\b")
 _UNIT_THAT = re.compile(rf"\b(?:don vi|co quan|(?<!co )so|phong|(?<!van )ban)\s+{THAT}\b")
 # "Còn nhiệm vụ 3 thì sao?", "Thế còn Sở Tài chính?", "Vậy còn năm 2026 thì thế nào?", "Với
 # nhiệm vụ 3 thì sao?", "Nhiệm vụ 3 thì sao?"
+# Linear: the closing part ("thì sao?") is atomic, its one parse tried once per end of x.
 _ELLIPSIS = re.compile(
-    r"^\s*(?:(?:vay|the)\s+)?(?:con|voi|doi voi)\s+(?P<x>.+?)\s*"
-    r"(?P<tail>(?:thi\s+)?(?:sao|the nao|ra sao|nhu the nao))?\s*[?.!]*\s*$"
+    r"^\s*+(?:(?:vay|the)\s+)?(?:con|voi|doi voi)\s+(?P<x>.+?)"
+    r"(?>\s*(?P<tail>(?:thi\s+)?(?:sao|the nao|ra sao|nhu the nao))?\s*[?.!]*\s*)$"
 )
-_BARE_TAIL = re.compile(r"^\s*(?P<x>.+?)\s+(?P<tail>thi\s+(?:sao|the nao|ra sao|nhu the nao))\s*[?.!]*\s*$")
+# Linear: x ends on a non-space and each run of spaces is taken whole (possessive), once.
+_BARE_TAIL = re.compile(
+    r"^\s*+(?P<x>.*?\S)\s++(?P<tail>thi\s++(?:sao|the nao|ra sao|nhu the nao))\s*+[?.!]*+\s*+$"
+)
 _TASK = re.compile(r"\b(nhiem vu|muc)\s+(?:so\s+|thu\s+)?(\d{1,2})\b")
 _YEAR = re.compile(r"\bnam\s+((?:19|20)\d{2})\b")
 _COPULA = re.compile(r"\sla\s")

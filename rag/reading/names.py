@@ -15,8 +15,8 @@ _TYPES = (
 # "đó/này/ấy/nói trên": the one just talked about. Unmarked "do" is also "by" ("kế hoạch do
 # UBND ban hành"), so without marks it counts only where "by" cannot follow.
 THAT = r"(?:do|nay|ay|noi tren|tren|vua (?:roi|neu|hoi))"
-_THAT_END = re.compile(
-    r"\s*(?:$|[?.,;:!]|thi\b|la\b|co\b|duoc\b|quy\b|ve\b|gom\b|giao\b|ky\b|ban hanh\b|het\b)"
+_THAT_END = re.compile(  # a run of spaces read once, from its start
+    r"(?<!\s)\s*+(?:$|[?.,;:!]|thi\b|la\b|co\b|duoc\b|quy\b|ve\b|gom\b|giao\b|ky\b|ban hanh\b|het\b)"
 )
 DOC_THAT = re.compile(rf"\b({_TYPES})\s+{THAT}\b")
 # With marks, the demonstrative and the head are written as such.

@@ -351,7 +351,10 @@ def _lineage() -> tuple[Wording, ...]:
             )
         )
         asked = _REPLACEABLE if relation in ("replaces", "amends") else "van ban"
-        outgoing = rf"\b(?:{words})\b(?:\s+(?:vao|theo|tu))?\s+(?:nhung|cac)?\s*(?:{asked})\s*(?:nao|gi)\b"
+        # Each run of spaces taken whole (possessive): linear on a long run.
+        outgoing = (
+            rf"\b(?:{words})\b(?:\s++(?:vao|theo|tu)\b)?\s++(?:(?:nhung|cac)\s*+)?(?:{asked})\s*+(?:nao|gi)\b"
+        )
         if relation == "based_on":
             outgoing += r"|\bcan cu (?:phap ly|ban hanh)\b"
         out.append(Wording(f"lineage:{relation}:out", outgoing, LINEAGE_EXAMPLES[f"lineage:{relation}:out"]))
