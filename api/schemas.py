@@ -7,6 +7,7 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rag.conversation import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, Turn
+from rag.labels import opening_paragraphs, place, tree_label
 from rag.records import Citation, Clause, Document, DocumentMeta, Filters, Hit
 from rag.references import formal_reference
 
@@ -16,7 +17,8 @@ MAX_HISTORY = 20  # turns a request may carry (the answerer reads the last rag.c
 
 
 class ErrorResponse(BaseModel):
-    detail: str
+    detail: str  # for a person: Vietnamese (rag/messages.py)
+    code: str  # for the client's program: stable (rag.messages.ERROR_CODES), e.g. "rate_limited"
 
 
 class FiltersIn(BaseModel):
@@ -89,6 +91,7 @@ class CitationOut(BaseModel):
     reference: str = (
         ""  # formal reference: "khoản 2 Điều 9 Nghị định số 13/2023/NĐ-CP ngày 17/4/2023 của Chính phủ"
     )
+    short_reference: str = ""  # what a chip shows: "khoản 2 Điều 9 Nghị định số 13/2023/NĐ-CP"
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
@@ -229,11 +232,16 @@ class ClauseOut(BaseModel):
     footnotes: list[str]
     parent_id: str | None
     reference: str = ""  # formal reference: "điểm a khoản 1 Điều 3 Luật … số 20/2023/QH15"
+    label: str = ""  # its place for people: "Phần đầu văn bản", "Điểm a khoản 1 Điều 3"
 
     @classmethod
-    def of(cls, clause: Clause, meta: DocumentMeta | None = None) -> ClauseOut:
-        out = cls.model_validate(clause)
-        return out.model_copy(update={"reference": formal_reference(clause, meta)}) if meta else out
+    def of(
+        cls, clause: Clause, meta: DocumentMeta | None = None, opening: frozenset[str] = frozenset()
+    ) -> ClauseOut:
+        update = {"label": place(clause, opening=clause.id in opening)}
+        if meta is not None:
+            update["reference"] = formal_reference(clause, meta)
+        return cls.model_validate(clause).model_copy(update=update)
 
 
 class ClauseNode(BaseModel):
@@ -248,6 +256,7 @@ class ClauseNode(BaseModel):
     fields: dict[str, str]
     children: list[ClauseNode]
     reference: str = ""
+    label: str = ""  # what the tree shows: the printed numbering, or "Phần đầu văn bản", "Nơi nhận" …
 
 
 class DocumentMetaOut(BaseModel):
@@ -288,6 +297,7 @@ class DocumentDetail(DocumentSummary):
 def clause_tree(clauses: list[Clause], meta: DocumentMeta | None = None) -> list[ClauseNode]:
     """Nest clauses by parent_id, each level in document order (orphans become roots)."""
     by_id = {c.id: c for c in clauses}
+    opening = opening_paragraphs(clauses)
     children: dict[str | None, list[Clause]] = {}
     for c in sorted(clauses, key=lambda c: c.order):
         parent = c.parent_id if c.parent_id in by_id else None
@@ -304,6 +314,7 @@ def clause_tree(clauses: list[Clause], meta: DocumentMeta | None = None) -> list
             fields=dict(c.fields),
             children=[build(child) for child in children.get(c.id, [])],
             reference=formal_reference(c, meta) if meta else "",
+            label=tree_label(c, opening=c.id in opening),
         )
 
     return [build(c) for c in children.get(None, [])]

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from rag import config
+from rag import config, messages
 from rag.errors import PolicyQAError
 
 MODES = ("hybrid", "dense", "bm25")
@@ -217,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(args) or 0)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(messages.text("cli.interrupted"), file=sys.stderr)
         return 130
     except PolicyQAError as exc:  # expected, explained failures: no traceback
         print(f"policyqa: {exc}", file=sys.stderr)

@@ -95,11 +95,11 @@ def load_target(target: str, index_dir: Path) -> Document:
     try:
         from index.store import IndexStore
     except ImportError:
-        raise PolicyQAError(f"no such file: {target} (and no index is available to look it up)") from None
+        raise PolicyQAError.of("show.no_index", target=target) from None
     store = IndexStore.open(index_dir)
     doc = store.document_by_source(target)
     if doc is None:
-        raise PolicyQAError(f"no such file or indexed source: {target}")
+        raise PolicyQAError.of("show.missing", target=target)
     return doc
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Form, HTTPException, UploadFile, status
+from fastapi import APIRouter, Form, UploadFile, status
 
 from api.deps import AccessDep, AdminDep, AssistantDep, DenseDep, SettingsDep
+from api.errors import ApiError
 from api.schemas import (
     ClauseDetail,
     ClauseOut,
@@ -23,6 +24,8 @@ from api.schemas import (
 )
 from api.settings import ACCESS_PUBLIC
 from api.uploads import check_content, collision, safe_filename, same_name, store_upload
+from rag.labels import opening_paragraphs
+from rag.messages import text
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
@@ -74,12 +77,15 @@ async def get_clause(clause_id: str, assistant: AssistantDep, access: AccessDep)
     """A cited clause in context: its document, breadcrumb and neighbours (what a citation links to)."""
     clause, neighbours = assistant.clause(clause_id, access=_levels(access))
     doc = assistant.document(clause.doc_id, access=_levels(access))
+    opening = opening_paragraphs(doc.clauses)
     return ClauseDetail(
-        clause=ClauseOut.of(clause, doc.meta),
+        clause=ClauseOut.of(clause, doc.meta, opening),
         breadcrumb=list(clause.breadcrumb),
         document=DocumentRef.of(doc),
         # Neighbours the caller may not read stay hidden even inside a readable document.
-        neighbours=[ClauseOut.of(c, doc.meta) for c in neighbours if access is None or c.access in access],
+        neighbours=[
+            ClauseOut.of(c, doc.meta, opening) for c in neighbours if access is None or c.access in access
+        ],
     )
 
 
@@ -114,16 +120,16 @@ async def upload_document(
         raise collision(existing)  # early and cheap; checked again under the write lock
     defaulted = access is None and existing is None
     if defaulted and settings.read_keys:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            "access: required on this server (it has read keys); send e.g. access=public or access=internal",
-        )
+        raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid_request", "upload.access_required")
     level = access or (existing.access if existing is not None else ACCESS_PUBLIC)
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
-        raise HTTPException(
+        raise ApiError(
             status.HTTP_413_CONTENT_TOO_LARGE,
-            f"{filename} is larger than the upload limit ({settings.max_upload_bytes:,} bytes)",
+            "too_large",
+            "upload.too_large",
+            filename=filename,
+            limit=settings.max_upload_bytes,
         )
     check_content(filename, data)
     # No timeout: a large scanned PDF may need minutes of OCR. Parsing and embedding run
@@ -146,7 +152,7 @@ async def upload_document(
     docs = [d for d in assistant.documents() if d.source == source]
     warnings = list(report.warnings)
     if defaulted:
-        warnings.insert(0, f"no access level given: {filename} is {ACCESS_PUBLIC} (readable by anyone)")
+        warnings.insert(0, text("upload.defaulted_public", filename=filename, level=ACCESS_PUBLIC))
     return UploadResult(
         source=source,
         filename=filename,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 
 from api.deps import AccessDep, AssistantDep, RateLimitDep, RunnerDep, SettingsDep
+from api.errors import ApiError
 from api.schemas import ISO_DATE, ErrorResponse, FiltersIn, Mode, SearchHit, SearchResponse
 
 router = APIRouter(prefix="/api", tags=["search"], dependencies=[RateLimitDep])  # the ask budget
@@ -36,11 +37,14 @@ async def search(
 ) -> SearchResponse:
     query = q.strip()
     if not query:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "q: the query is empty")
+        raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid_request", "api.query_empty")
     if len(query) > settings.max_question_chars:
-        raise HTTPException(
+        raise ApiError(
             status.HTTP_413_CONTENT_TOO_LARGE,
-            f"the query is too long ({len(query)} characters; at most {settings.max_question_chars})",
+            "too_large",
+            "api.query_too_long",
+            length=len(query),
+            limit=settings.max_question_chars,
         )
     filters = FiltersIn(
         doc_type=doc_type, sources=source, issuer=issuer, date_from=date_from, date_to=date_to

@@ -87,7 +87,7 @@ def test_get_embedder_specs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(get_embedder(None), E5Embedder)
     assert isinstance(get_embedder("e5"), E5Embedder)
     monkeypatch.setenv("POLICYQA_EMBEDDER", "nonsense")
-    with pytest.raises(PolicyQAError, match="unknown embedder"):
+    with pytest.raises(PolicyQAError, match="không có mô hình nhúng"):
         get_embedder(None)
 
 

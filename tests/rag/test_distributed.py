@@ -95,7 +95,7 @@ def test_corpus_on_ray_matches_plain_ingest(
     calls = driver.calls
     assert main(["ingest", str(DEFAULT_CORPUS_DIR), "--index", str(index), "--ray", "--no-progress"]) == 0
     summary = capsys.readouterr().out
-    assert "5 added, 0 updated, 0 unchanged, 0 failed" in summary and " 0 embedded" not in summary
+    assert "5 thêm mới, 0 cập nhật, 0 không đổi, 0 lỗi" in summary and " 0 đoạn mới tính vector" not in summary
     assert driver.calls == calls  # the workers embedded; the writer's calls were all cache hits
 
     assert _documents(index) == _documents(seed_index)  # ids, texts, fields, locators, metadata
@@ -121,7 +121,7 @@ def test_a_bad_file_is_reported_and_the_others_indexed(local_ray, plans: Path, t
     plain = ingest_paths([plans], tmp_path / "plain", embedder=embedder, progress=False)
     assert report.failed == plain.failed == ["broken.pdf", "empty.txt"]
     assert report.errors == plain.errors  # the same wording as plain ingest
-    assert "broken.pdf" in report.errors[0] and "empty" in report.errors[1]
+    assert "broken.pdf" in report.errors[0] and "tệp rỗng" in report.errors[1]
     assert report.added == plain.added == [f"plan-{n}.txt" for n in range(1, 6)]
     assert report.clauses == plain.clauses and report.pages == plain.pages
     assert {d.source for d in IndexStore.open(tmp_path / "ray").documents()} == set(report.added)
@@ -178,11 +178,11 @@ def test_batches_commit_several_generations(local_ray, plans: Path, tmp_path: Pa
 def test_unreachable_cluster_and_missing_ray_are_clear_errors(
     plans: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(RayUnavailableError, match="cannot reach the Ray cluster"), ray_session("127.0.0.1:1"):
+    with pytest.raises(RayUnavailableError, match="không kết nối được cụm Ray"), ray_session("127.0.0.1:1"):
         pass
     argv = ["ingest", str(plans), "--index", str(tmp_path / "idx"), "--no-progress", "--ray", "127.0.0.1:1"]
     assert main(argv) == 2
-    assert "cannot reach the Ray cluster at '127.0.0.1:1'" in capsys.readouterr().err
+    assert "không kết nối được cụm Ray tại '127.0.0.1:1'" in capsys.readouterr().err
     monkeypatch.setitem(sys.modules, "ray", None)  # as if not installed
     assert main(argv[:-1]) == 2
     assert "--ray needs Ray: pip install 'policyqa[ray]'" in capsys.readouterr().err
