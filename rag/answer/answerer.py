@@ -27,6 +27,7 @@ from rag.answer.evidence import Evidence
 from rag.answer.legal import ArticleLocator
 from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
+from rag.answer.phrasing import tidy_start
 from rag.answer.stats import KeyedStats, ViewStats
 from rag.answer.support import SupportCheck
 from rag.answer.targets import YearTargets
@@ -34,6 +35,7 @@ from rag.answer.task_fields import TaskFields
 from rag.answer.tasks_due import TasksDue
 from rag.answer.unit_tasks import UnitTasks
 from rag.intent import Intent
+from rag.labels import citation_label
 from rag.matching import TextTerms
 from rag.records import Answer, Citation, Clause, Filters, Hit
 from rag.references import formal_reference
@@ -228,7 +230,7 @@ class Answerer:
         citations = self._citations(composed, self._supporting(attempt))
         return Answer(
             question=question,
-            answer=view.readable(composed.text, composed.cited),
+            answer=tidy_start(view.readable(composed.text, composed.cited), composed.cited),
             abstained=False,
             citations=citations,
             related=[
@@ -312,9 +314,10 @@ class Answerer:
     # --- citations -----------------------------------------------------------------------
     def _cite(self, clause: Clause, score: float) -> Citation:
         doc = self._metas.get(clause.doc_id)
-        return Citation.of(
-            clause, score, doc.meta.label() if doc else "", formal_reference(clause, doc.meta) if doc else ""
-        )
+        if doc is None:
+            return Citation.of(clause, score, short_reference=citation_label(clause, None))
+        reference = formal_reference(clause, doc.meta)
+        return Citation.of(clause, score, doc.meta.label(), reference, citation_label(clause, doc))
 
     def _supporting(self, attempt: _Attempt) -> list[Hit]:
         """The hits to cite after the answer's own clauses: those the evidence ranking scores
