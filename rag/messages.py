@@ -154,6 +154,14 @@ MESSAGES: dict[str, str] = {
     "cli.removed": "đã xoá {source}",
     "cli.serving": "policyqa: phục vụ {location} tại http://{host}:{port}/ (tài liệu API tại /docs){workers}",
     "cli.workers": " với {count} tiến trình",
+    "render.sources": "Nguồn trích dẫn:",
+    "render.related": "Các điều khoản gần nhất (không đủ để trả lời):",
+    "render.dense_pending": "Lưu ý: văn bản vừa tải lên, mới được tìm theo từ ngữ (phần tìm theo ngữ nghĩa "
+    "đang được tính): {sources}",
+    "render.timing": "({ms} ms, {generator})",
+    "render.extractive": "trích từ văn bản",
+    "render.no_hits": "Không có kết quả.",
+    "render.page": ", trang {page}",
     "ingest.summary": "{added} thêm mới, {updated} cập nhật, {unchanged} không đổi, {failed} lỗi; "
     "{pages} trang ({ocr} trang OCR), {clauses} điều khoản, {embedded} đoạn mới tính vector "
     "trong {seconds} giây",
