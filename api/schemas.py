@@ -6,6 +6,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from rag.answer.phrasing import headers_by_row, row_sentence
 from rag.conversation import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, Turn
 from rag.labels import opening_paragraphs, place, tree_label
 from rag.records import Citation, Clause, Document, DocumentMeta, Filters, Hit
@@ -144,6 +145,7 @@ class SearchHit(BaseModel):
     score: float
     scores: dict[str, float]
     reference: str = ""  # formal reference of the clause
+    display: str = ""  # a table row as a person reads it, once (ClauseOut.display)
 
     @classmethod
     def of(cls, hit: Hit, document: str, reference: str = "") -> SearchHit:
@@ -233,14 +235,20 @@ class ClauseOut(BaseModel):
     parent_id: str | None
     reference: str = ""  # formal reference: "điểm a khoản 1 Điều 3 Luật … số 20/2023/QH15"
     label: str = ""  # its place for people: "Phần đầu văn bản", "Điểm a khoản 1 Điều 3"
+    display: str = ""  # a table row as a person reads it, once: "<cột>: <ô>; …" ("": the text)
 
     @classmethod
     def of(
-        cls, clause: Clause, meta: DocumentMeta | None = None, opening: frozenset[str] = frozenset()
+        cls,
+        clause: Clause,
+        meta: DocumentMeta | None = None,
+        opening: frozenset[str] = frozenset(),
+        headers: dict[str, list[str]] | None = None,
     ) -> ClauseOut:
         update = {"label": place(clause, opening=clause.id in opening)}
         if meta is not None:
             update["reference"] = formal_reference(clause, meta)
+        update["display"] = row_sentence(clause, header=(headers or {}).get(clause.id, [])) or ""
         return cls.model_validate(clause).model_copy(update=update)
 
 
@@ -257,6 +265,7 @@ class ClauseNode(BaseModel):
     children: list[ClauseNode]
     reference: str = ""
     label: str = ""  # what the tree shows: the printed numbering, or "Phần đầu văn bản", "Nơi nhận" …
+    display: str = ""  # as in ClauseOut
 
 
 class DocumentMetaOut(BaseModel):
@@ -298,6 +307,7 @@ def clause_tree(clauses: list[Clause], meta: DocumentMeta | None = None) -> list
     """Nest clauses by parent_id, each level in document order (orphans become roots)."""
     by_id = {c.id: c for c in clauses}
     opening = opening_paragraphs(clauses)
+    headers = headers_by_row(clauses)
     children: dict[str | None, list[Clause]] = {}
     for c in sorted(clauses, key=lambda c: c.order):
         parent = c.parent_id if c.parent_id in by_id else None
@@ -315,6 +325,7 @@ def clause_tree(clauses: list[Clause], meta: DocumentMeta | None = None) -> list
             children=[build(child) for child in children.get(c.id, [])],
             reference=formal_reference(c, meta) if meta else "",
             label=tree_label(c, opening=c.id in opening),
+            display=row_sentence(c, header=headers.get(c.id, [])) or "",
         )
 
     return [build(c) for c in children.get(None, [])]

@@ -21,6 +21,9 @@ UNNUMBERED: dict[str, str] = {
     "chữ ký": "Chữ ký",
 }
 OPENING = "Đoạn mở đầu"
+# Parts that name units and documents without saying anything of them: the heading block, the
+# "Kính gửi" and "Nơi nhận" lists, the signature.
+LISTING_KINDS = frozenset({"header", "recipients", "signature"})
 # Clauses that frame a document rather than say something in it: they do not end its opening.
 _FRAME_KINDS = frozenset({"header", "recipients", "paragraph", "footnote"})
 
@@ -44,7 +47,12 @@ def place(clause: Clause, *, opening: bool = False) -> str:
     if opening:
         return OPENING
     words = locator_words(clause.locator, clause.kind)
-    return words[:1].upper() + words[1:] if words else clause.locator
+    if not words:
+        return clause.locator
+    extra = clause.locator.split("#")[0].partition(" · ")[2]
+    if clause.kind == "field" and extra:  # "Mục 1 phần II · Cơ quan chủ trì"
+        words += f" · {extra}"
+    return words[:1].upper() + words[1:]
 
 
 def tree_label(clause: Clause, *, opening: bool = False) -> str:

@@ -24,6 +24,7 @@ from api.schemas import (
 )
 from api.settings import ACCESS_PUBLIC
 from api.uploads import check_content, collision, safe_filename, same_name, store_upload
+from rag.answer.phrasing import headers_by_row
 from rag.labels import opening_paragraphs
 from rag.messages import text
 
@@ -78,13 +79,16 @@ async def get_clause(clause_id: str, assistant: AssistantDep, access: AccessDep)
     clause, neighbours = assistant.clause(clause_id, access=_levels(access))
     doc = assistant.document(clause.doc_id, access=_levels(access))
     opening = opening_paragraphs(doc.clauses)
+    headers = headers_by_row(doc.clauses)
     return ClauseDetail(
-        clause=ClauseOut.of(clause, doc.meta, opening),
+        clause=ClauseOut.of(clause, doc.meta, opening, headers),
         breadcrumb=list(clause.breadcrumb),
         document=DocumentRef.of(doc),
         # Neighbours the caller may not read stay hidden even inside a readable document.
         neighbours=[
-            ClauseOut.of(c, doc.meta, opening) for c in neighbours if access is None or c.access in access
+            ClauseOut.of(c, doc.meta, opening, headers)
+            for c in neighbours
+            if access is None or c.access in access
         ],
     )
 

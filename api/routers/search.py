@@ -9,6 +9,10 @@ from fastapi import APIRouter, Query, status
 from api.deps import AccessDep, AssistantDep, RateLimitDep, RunnerDep, SettingsDep
 from api.errors import ApiError
 from api.schemas import ISO_DATE, ErrorResponse, FiltersIn, Mode, SearchHit, SearchResponse
+from rag.answer.phrasing import row_sentence
+from rag.errors import UnsupportedError
+from rag.lookup import UNIT_DEPTH, duty_clauses, rank_for_unit
+from rag.records import Hit
 
 router = APIRouter(prefix="/api", tags=["search"], dependencies=[RateLimitDep])  # the ask budget
 
@@ -49,12 +53,28 @@ async def search(
     filters = FiltersIn(
         doc_type=doc_type, sources=source, issuer=issuer, date_from=date_from, date_to=date_to
     ).to_filters(access)
-    hits = await run(lambda: assistant.search(query, k=k, mode=mode, filters=filters, unit=unit or None))
-    return SearchResponse(
-        query=query,
-        mode=mode,
-        hits=[
-            SearchHit.of(h, assistant.document_label(h.clause.doc_id), assistant.reference(h.clause))
-            for h in hits
-        ],
-    )
+    duties = _named_unit_duties(assistant, access, query)
+    depth = k * UNIT_DEPTH if duties is not None else k
+    hits = await run(lambda: assistant.search(query, k=depth, mode=mode, filters=filters, unit=unit or None))
+    if duties is not None:  # "Sở Tài chính": its duties before the lists that only name it
+        hits = rank_for_unit(hits, duties, k)
+    return SearchResponse(query=query, mode=mode, hits=[_hit(assistant, h) for h in hits])
+
+
+def _named_unit_duties(assistant: Any, access: frozenset[str] | None, query: str) -> frozenset[str] | None:
+    """The clauses giving a duty to the unit the query names, or None when it names none (or the
+    store keeps no registry)."""
+    try:
+        registry = assistant.registry(access)
+    except UnsupportedError:
+        return None
+    found = registry.find_unit(query)
+    return duty_clauses(registry, found.id) if found is not None else None
+
+
+def _hit(assistant: Any, hit: Hit) -> SearchHit:
+    out = SearchHit.of(hit, assistant.document_label(hit.clause.doc_id), assistant.reference(hit.clause))
+    if hit.clause.kind == "table":  # a row once, as "<cột>: <ô>; …" (its document tells the columns)
+        doc = assistant.document(hit.clause.doc_id)
+        out.display = row_sentence(hit.clause, doc.clauses) or ""
+    return out

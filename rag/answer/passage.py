@@ -139,7 +139,9 @@ class ExtractivePassage(Strategy):
                 ("" if starts else "… ") + sentence + ("" if ends or sentence.endswith((".", ";")) else " …")
             )
         # A table row reads as "<cột>: <ô>; …" once, not as "a | b | c" beside its indexed form.
-        sentence = row_sentence(clause, ctx.view.by_doc.get(clause.doc_id, []), best.passage) or sentence
+        sentence = (
+            row_sentence(clause, ctx.view.by_doc.get(clause.doc_id, []), passage=best.passage) or sentence
+        )
         found = ctx.evidence.entity(clause) if intent.kind in _NAMES_ITS_UNIT else None
         if found is None or fold(found[0]) in fold(sentence):
             return Composed(text=trim(sentence), cited=[clause], support=best.support)

@@ -12,8 +12,10 @@ in `rag.vocabulary`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from rag.labels import LISTING_KINDS
 from rag.parser.header import title_case_body
 from rag.records import Clause, DocumentMeta
 from rag.text import collapse_ws, fold
@@ -124,18 +126,28 @@ def signed_by(meta: DocumentMeta) -> str | None:
 _CELL = " | "
 
 
+def _is_header_row(clause: Clause) -> bool:
+    return clause.kind == "table" and clause.locator.split("#")[0].endswith("bảng")
+
+
+def headers_by_row(clauses: list[Clause]) -> dict[str, list[str]]:
+    """Each pipe row's column names: those of the nearest header row ("….bảng") before it in its
+    document (first line), in one pass over the document's clauses."""
+    out: dict[str, list[str]] = {}
+    header: list[str] = []
+    for clause in sorted(clauses, key=lambda c: c.order):
+        if _is_header_row(clause):
+            first = clause.text.split("\n", 1)[0]
+            header = [collapse_ws(h) for h in first.split(_CELL)] if _CELL in first else []
+        elif clause.kind == "table" and header:
+            out[clause.id] = header
+    return out
+
+
 def table_header(row: Clause, clauses: list[Clause]) -> list[str]:
-    """The column names of the table a pipe row belongs to: the nearest header row ("….bảng")
-    before it in its document, first line; [] when there is none."""
-    headers = [
-        c
-        for c in clauses
-        if c.kind == "table" and c.locator.split("#")[0].endswith("bảng") and c.order < row.order
-    ]
-    if not headers:
-        return []
-    first = max(headers, key=lambda c: c.order).text.split("\n", 1)[0]
-    return [collapse_ws(h) for h in first.split(_CELL)] if _CELL in first else []
+    """The column names of the table a pipe row belongs to; [] when there is none."""
+    before = [c for c in clauses if c.order <= row.order and (c.id == row.id or _is_header_row(c))]
+    return headers_by_row(before).get(row.id, [])
 
 
 def row_cells(text: str) -> list[str] | None:
@@ -159,14 +171,24 @@ def row_parts(cells: list[str], header: list[str]) -> list[str]:
     ]
 
 
-def row_sentence(row: Clause, clauses: list[Clause], passage: str = "", limit: int = 550) -> str | None:
+def row_sentence(
+    row: Clause,
+    clauses: list[Clause] | None = None,
+    *,
+    header: list[str] | None = None,
+    passage: str = "",
+    limit: int = 550,
+) -> str | None:
     """A pipe row as a sentence, "Tên điểm quan trắc: Xuân Lộc; Kiểu/loại quan trắc: Quan trắc tác
-    động; …", or None when the clause is no pipe row. A row longer than ``limit`` keeps its first
-    cell and the cells the ``passage`` (the evidence found in it) overlaps."""
+    động; …", or None when the clause is no pipe row. Its ``header`` is read from the document's
+    ``clauses`` when not given. A row longer than ``limit`` keeps its first cell and the cells the
+    ``passage`` (the evidence found in it) overlaps."""
     cells = row_cells(row.text) if row.kind == "table" else None
     if cells is None:
         return None
-    parts = row_parts(cells, table_header(row, clauses))
+    if header is None:
+        header = table_header(row, clauses or [])
+    parts = row_parts(cells, header)
     if not parts:
         return None
     sentence = "; ".join(parts) + "."
@@ -211,3 +233,45 @@ def tidy_start(text: str, cited: list[Clause]) -> str:
             out = out[m.end() :]
             out = _LIST_MARK.sub("", out, count=1)
     return out[:1].upper() + out[1:] if out and out != text and out[:1].islower() else out
+
+
+# --- citations after the first -------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+# Share of what an answer adds to its question that a further citation must state.
+SUPPORTS_ANSWER = 0.5
+
+
+def answer_terms(answer: str, question: str) -> frozenset[str]:
+    """The words an answer adds to its question (folded): the fact a citation must state."""
+    asked = set(_WORD.findall(fold(question)))
+    return frozenset(w for w in _WORD.findall(fold(answer)) if w not in asked and (len(w) > 1 or w.isdigit()))
+
+
+def supports_answer(
+    terms: frozenset[str], text: str, weight: Callable[[str], float], share: float = SUPPORTS_ANSWER
+) -> bool:
+    """Does a clause state the answer: at least ``share`` of the weight (a word's rarity in the
+    corpus) of the words the answer adds to its question?"""
+    total = sum(weight(t) for t in terms)
+    if total <= 0:
+        return True
+    words = set(_WORD.findall(fold(text)))
+    return sum(weight(t) for t in terms & words) >= share * total
+
+
+def further_citations(
+    answer: str,
+    question: str,
+    cited: list[Clause],
+    supporting: frozenset[str],
+    weight: Callable[[str], float],
+) -> Callable[[Clause], bool]:
+    """Which clauses to cite after the answer's own: those that state the answer, and those the
+    evidence ranking found supporting the question (``supporting``) — unless the answer is a fact
+    about the document read from its signature, recipients or heading block, whose other words
+    only name the document. Retrieval hits that do neither are not cited."""
+    terms = answer_terms(answer, question)
+    about_document = bool(cited) and cited[0].kind in LISTING_KINDS
+    asked = frozenset() if about_document else supporting
+    return lambda clause: clause.id in asked or supports_answer(terms, clause.text, weight)

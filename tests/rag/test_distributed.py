@@ -95,7 +95,9 @@ def test_corpus_on_ray_matches_plain_ingest(
     calls = driver.calls
     assert main(["ingest", str(DEFAULT_CORPUS_DIR), "--index", str(index), "--ray", "--no-progress"]) == 0
     summary = capsys.readouterr().out
-    assert "5 thêm mới, 0 cập nhật, 0 không đổi, 0 lỗi" in summary and " 0 đoạn mới tính vector" not in summary
+    assert (
+        "5 thêm mới, 0 cập nhật, 0 không đổi, 0 lỗi" in summary and " 0 đoạn mới tính vector" not in summary
+    )
     assert driver.calls == calls  # the workers embedded; the writer's calls were all cache hits
 
     assert _documents(index) == _documents(seed_index)  # ids, texts, fields, locators, metadata

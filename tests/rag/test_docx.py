@@ -208,7 +208,9 @@ def test_zip_bomb_is_refused_before_decompressing(tmp_path: Path) -> None:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("word/document.xml", b"\x00" * (MAX_MEMBER_BYTES + 1))
     assert path.stat().st_size < 1_000_000
-    with pytest.raises(InputFileError, match="thành phần word/document.xml của tệp DOCX giải nén ra .*zip bomb"):
+    with pytest.raises(
+        InputFileError, match="thành phần word/document.xml của tệp DOCX giải nén ra .*zip bomb"
+    ):
         parse_file(path, source="bomb.docx", limits=ParseLimits(timeout_s=120))
 
 

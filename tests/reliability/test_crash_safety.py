@@ -139,5 +139,7 @@ def test_a_corrupted_index_file_is_detected_with_a_rebuild_hint(index_copy: Path
 
 def test_a_dangling_current_pointer_is_detected(index_copy: Path) -> None:
     (index_copy / "CURRENT").write_text("gen-999\n")
-    with pytest.raises(IndexCorruptError, match=r"trỏ tới thế hệ 'gen-999' không còn tồn tại; hãy dựng lại bằng"):
+    with pytest.raises(
+        IndexCorruptError, match=r"trỏ tới thế hệ 'gen-999' không còn tồn tại; hãy dựng lại bằng"
+    ):
         IndexStore.open(index_copy)

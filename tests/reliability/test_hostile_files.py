@@ -25,9 +25,19 @@ PLAN = "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI\nSố: 12/KH-UBND\nKẾ HOẠCH
 
 # name, bytes (built lazily), expected message, seconds allowed
 CASES: list[tuple[str, Callable[[], bytes], str, float]] = [
-    ("many-pages.pdf", lambda: pdfbombs.many_pages(50_000), r"quá nhiều trang \(50\.000; giới hạn 2\.000\)", 60),
+    (
+        "many-pages.pdf",
+        lambda: pdfbombs.many_pages(50_000),
+        r"quá nhiều trang \(50\.000; giới hạn 2\.000\)",
+        60,
+    ),
     ("deep-arrays.pdf", pdfbombs.deep_nesting, r"tệp PDF bị hỏng|lồng nhau quá sâu", 30),
-    ("deep-dicts.pdf", pdfbombs.deep_dicts, r"không tìm thấy chữ đọc được|lồng nhau quá sâu|tệp PDF bị hỏng", 60),
+    (
+        "deep-dicts.pdf",
+        pdfbombs.deep_dicts,
+        r"không tìm thấy chữ đọc được|lồng nhau quá sâu|tệp PDF bị hỏng",
+        60,
+    ),
     ("giant-image.pdf", pdfbombs.giant_image, r"không tìm thấy chữ đọc được", 90),
     ("giant-page.pdf", pdfbombs.giant_page, r"không tìm thấy chữ đọc được", 90),
     ("encrypted.pdf", pdfbombs.encrypted_pdf, r"được đặt mật khẩu; hãy gỡ mật khẩu", 30),
