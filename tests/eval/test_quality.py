@@ -9,10 +9,11 @@ import pytest
 from eval.gold import load_gold
 from eval.metrics import score
 from eval.predictions import Prediction
+from tests.conftest import SHARED_EVAL
 
 pytestmark = pytest.mark.slow
 
-DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev_qa.jsonl"
+DEV = SHARED_EVAL / "dev_qa.jsonl"
 EXTRA = Path(__file__).resolve().parents[1] / "data" / "extra_qa.jsonl"
 
 
