@@ -214,6 +214,14 @@ def number(value: int | float) -> str:
     return f"{value:.3f}".rstrip("0").replace(".", ",")
 
 
+def date(iso: str) -> str:
+    """An ISO date as people write it: "2025-10-10" -> "10/10/2025", "2025-08" -> "08/2025"."""
+    parts = iso.split("-")
+    if len(parts) in (2, 3) and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        return "/".join(reversed(parts))
+    return iso
+
+
 def text(key: str, **values: Any) -> str:
     """The message ``key`` with ``values`` filled in (numbers written the Vietnamese way)."""
     filled = {

@@ -57,3 +57,9 @@ def test_errors_carry_their_text_and_a_stable_code() -> None:
         assert cls("x").code in messages.ERROR_CODES
     assert IndexNotFoundError.of("index.missing", location="var/index").code == "index_missing"
     assert PolicyQAError("x", code="busy").code == "busy"
+
+
+def test_dates_are_written_day_first() -> None:
+    assert messages.date("2025-10-10") == "10/10/2025"
+    assert messages.date("2025-08") == "08/2025"
+    assert messages.date("") == "" and messages.date("quý IV") == "quý IV"
