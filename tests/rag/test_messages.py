@@ -63,3 +63,18 @@ def test_dates_are_written_day_first() -> None:
     assert messages.date("2025-10-10") == "10/10/2025"
     assert messages.date("2025-08") == "08/2025"
     assert messages.date("") == "" and messages.date("quý IV") == "quý IV"
+
+
+def test_the_cli_help_is_vietnamese() -> None:
+    from rag.cli import build_parser
+
+    parser = build_parser()
+    helps = [parser.format_help()] + [
+        sub.format_help()
+        for a in parser._actions
+        if hasattr(a, "choices") and a.choices
+        for sub in a.choices.values()
+    ]
+    for text in helps:
+        assert text.startswith("Cách dùng: ") and "hiện hướng dẫn này rồi thoát" in text
+        assert "usage:" not in text and "show this help" not in text and "options:" not in text
