@@ -325,7 +325,8 @@ class Answerer:
     def _supporting(self, attempt: _Attempt) -> tuple[list[Hit], frozenset[str]]:
         """The hits that may be cited after the answer's own clauses: those the evidence ranking
         scores as supporting the question first (the same fact is often stated in a target section
-        and again in a task), in turns with the retrieval order; and the ids of the former."""
+        and again in a task), in turns with the retrieval order; and the ids of the former and of
+        the first retrieval hit."""
         ctx = attempt.context
         if ctx is None:
             return attempt.hits, frozenset()
@@ -343,7 +344,8 @@ class Answerer:
         ][: CITATIONS - 1]
         # Taken in turns with the retrieval order: each ranking finds what the other misses.
         ordered = [h for pair in zip_longest(supporting, attempt.hits) for h in pair if h is not None]
-        return ordered, frozenset(h.clause.id for h in supporting)
+        first = [h.clause.id for h in attempt.hits[:1]]  # what retrieval found first is cited too
+        return ordered, frozenset([*(h.clause.id for h in supporting), *first])
 
     def _citations(
         self, composed: Composed, hits: list[Hit], keep: Callable[[Clause], bool]

@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.labels import LISTING_KINDS
 from rag.parser.header import title_case_body
 from rag.records import Clause, DocumentMeta
 from rag.text import collapse_ws, fold
@@ -268,10 +267,10 @@ def further_citations(
     weight: Callable[[str], float],
 ) -> Callable[[Clause], bool]:
     """Which clauses to cite after the answer's own: those that state the answer, and those the
-    evidence ranking found supporting the question (``supporting``) — unless the answer is a fact
-    about the document read from its signature, recipients or heading block, whose other words
-    only name the document. Retrieval hits that do neither are not cited."""
+    evidence ranking found supporting the question or retrieval ranked first (``supporting``) —
+    unless the answer is who signed, read from the signature, where the question's other words
+    only name the document. Other retrieval hits are not cited."""
     terms = answer_terms(answer, question)
-    about_document = bool(cited) and cited[0].kind in LISTING_KINDS
-    asked = frozenset() if about_document else supporting
+    signed = bool(cited) and cited[0].kind == "signature"
+    asked = frozenset() if signed else supporting
     return lambda clause: clause.id in asked or supports_answer(terms, clause.text, weight)

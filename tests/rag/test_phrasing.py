@@ -103,7 +103,7 @@ def test_further_citations_state_the_answer_or_support_the_question() -> None:
     question = "Ai ký kế hoạch truyền thông?"
     answer = "Kế hoạch số 1/KH do Phó Giám đốc Phan Văn Hiếu ký (ký thay Giám đốc)."
     keep = further_citations(answer, question, [signature], frozenset({"t"}), lambda w: 1.0)
-    # A fact read from the signature: the clause about the plan's topic is no evidence of it.
+    # Who signed, read from the signature: the clause about the plan's topic is no evidence of it.
     assert not keep(topic) and keep(copy)
     item = _clause("i", "II.1", "item", "1. Sở Y tế triển khai bệnh án điện tử", 1)
     keep = further_citations("Sở Y tế.", "Ai triển khai bệnh án?", [item], frozenset({"t"}), lambda w: 1.0)
