@@ -160,6 +160,7 @@ def row_cells(text: str) -> list[str] | None:
 def row_parts(cells: list[str], header: list[str]) -> list[str]:
     """ "<cột>: <ô>" for each filled cell, the row-number column left out; without a header of
     the same width, the cells as they are."""
+    cells = [c.rstrip(" .;") for c in cells]  # the parts are joined with "; " and end with "."
     if len(header) != len(cells):
         return [c for c in cells if c]
     numbered = {fold(n) for n in TABLE_NUMBER_HEADERS}

@@ -68,7 +68,7 @@ ROW = _clause(
 def test_a_pipe_row_reads_as_a_sentence_once() -> None:
     assert row_sentence(ROW, [HEADER, ROW]) == "Địa bàn: Đô thị; Mầm non: 190; Tiểu học: 110."
     numbered = _clause("h2", "Phụ lục.bảng", "table", "STT | Nhiệm vụ | Chủ trì", 3)
-    row = _clause("r2", "Phụ lục.1", "table", "1 | Khảo sát vùng trồng | Sở Nông nghiệp", 4)
+    row = _clause("r2", "Phụ lục.1", "table", "1 | Khảo sát vùng trồng. | Sở Nông nghiệp", 4)
     assert (
         row_sentence(row, [HEADER, ROW, numbered, row])
         == "Nhiệm vụ: Khảo sát vùng trồng; Chủ trì: Sở Nông nghiệp."
