@@ -321,7 +321,7 @@ def test_a_write_blocked_past_the_wait_gets_409(writable: TestClient) -> None:
     try:
         files = {"file": ("note.txt", INTERNAL_PLAN.encode())}
         response = writable.post("/api/documents", files=files, data={"access": "internal"}, headers=ADMIN)
-        assert "another upload or deletion" in assert_error(response, 409)
+        assert "đang ghi một lần tải lên hoặc xoá khác" in assert_error(response, 409)
     finally:
         assistant._write_lock.release()
     assert not [p for p in (assistant.index_dir / "uploads").iterdir()]  # nothing left behind
