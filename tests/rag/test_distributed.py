@@ -199,7 +199,7 @@ def test_unreachable_cluster_and_missing_ray_are_clear_errors(
     assert "không kết nối được cụm Ray tại '127.0.0.1:1'" in capsys.readouterr().err
     monkeypatch.setitem(sys.modules, "ray", None)  # as if not installed
     assert main(argv[:-1]) == 2
-    assert "--ray needs Ray: pip install 'policyqa[ray]'" in capsys.readouterr().err
+    assert "--ray cần Ray: pip install 'policyqa[ray]'" in capsys.readouterr().err
     assert not (tmp_path / "idx" / "CURRENT").exists()
 
 

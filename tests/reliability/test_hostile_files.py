@@ -154,7 +154,7 @@ def test_other_encodings_are_read_not_garbled(
     [
         ("bomb.pdf", pdfbombs.giant_page, "không tìm thấy chữ đọc được"),
         ("enc.pdf", pdfbombs.encrypted_pdf, "enc.pdf: tệp PDF được đặt mật khẩu"),
-        ("zip.pdf", pdfbombs.zip_bytes, "không phải PDF"),
+        ("zip.pdf", pdfbombs.zip_bytes, "zip.pdf: không phải tệp PDF"),
         ("trunc.pdf", lambda: pdfbombs.text_pdf(PLAN)[:400], "tệp PDF bị cắt cụt"),
         ("line.txt", lambda: ("Sở Y tế " * 300_000).encode(), "có dòng dài"),
     ],
