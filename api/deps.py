@@ -6,10 +6,13 @@ import asyncio
 import hmac
 import ipaddress
 import logging
+import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -52,7 +55,7 @@ class AssistantProvider:
         """The live assistant; raises IndexNotFoundError/IndexCorruptError while there is no usable index."""
         assistant = self._assistant
         if assistant is not None:
-            if time.monotonic() - self._checked_at > self.check_every_s:
+            if self.due():
                 self._follow(assistant)
             return assistant
         with self._lock:
@@ -65,6 +68,22 @@ class AssistantProvider:
                 self._assistant = assistant
                 self._checked_at = time.monotonic()
             return self._assistant
+
+    def due(self) -> bool:
+        """Time to check whether another process moved the index (``get`` does it)."""
+        return time.monotonic() - self._checked_at > self.check_every_s
+
+    def moved(self) -> bool:
+        """Another process moved the index since the live snapshot (a read of CURRENT on a directory)."""
+        assistant = self._assistant
+        try:
+            return assistant is not None and current_generation(self.index_dir) != assistant.store.generation
+        except PolicyQAError:
+            return False
+
+    def opened(self) -> Assistant | None:
+        """The live assistant if it is open, without waiting for anything (None: not yet)."""
+        return self._assistant
 
     def _follow(self, assistant: Assistant) -> None:
         # One request checks; the others keep answering from the current snapshot meanwhile.
@@ -210,6 +229,9 @@ def client_address(request: Request) -> str:
     return forwarded[0] if forwarded else peer
 
 
+ClientDep = Annotated[str, Depends(client_address)]
+
+
 def _limited(limiter: SlidingWindowLimiter, request: Request, what: str) -> None:
     retry_after = limiter.hit(client_address(request))
     if retry_after:
@@ -240,40 +262,62 @@ def guard_upload(request: Request) -> None:
         key = credentials.strip() if scheme.lower() == "bearer" and credentials.strip() else None
     require_admin(key, settings)
     _limited(request.app.state.upload_limiter, request, "uploads")
+    gate = request.app.state.upload_gate
+    if gate.full():  # every worker busy and the line full: refused before a byte of the body
+        raise gate.busy()
+
+
+@dataclass
+class _Job:
+    fn: Callable[[], Any]
+    client: str | None
+    future: Future[Any] = field(default_factory=Future)
 
 
 class Runner:
-    """Runs blocking pipeline work on a fixed pool of threads with a bounded queue.
+    """Runs blocking pipeline work on a fixed pool of threads with a bounded queue, fairly.
 
-    A full queue answers 503 with Retry-After at once. On timeout the caller gets 503; work
-    still queued is cancelled, work already running keeps its thread (and its slot) until it
-    ends, so the number of threads and of computations in flight never exceeds the bounds.
+    A full queue answers 503 with Retry-After at once. On timeout the caller gets 503; work still
+    queued is cancelled, work already running keeps its thread (and its slot) until it ends, so the
+    number of threads and of computations in flight never exceeds the bounds.
+
+    Fair share: one client address has at most ``per_client`` computations in the pool (running or
+    queued), a quarter of the slots by default and never more than half the threads; its further
+    requests wait in its own line, which holds no slot, so a client's flood costs the others
+    nothing. A line longer than the queue is refused at once (429 with Retry-After).
     """
 
-    def __init__(self, timeout_s: float, threads: int = 4, queue: int = 16) -> None:
+    def __init__(
+        self, timeout_s: float, threads: int = 4, queue: int = 16, client_share: float = 1.0
+    ) -> None:
         self.timeout_s = timeout_s
         self.threads = threads
+        self.queue = queue
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="policyqa-pipeline")
         self._slots = threading.BoundedSemaphore(threads + queue)
+        if client_share >= 1:
+            self.per_client = threads + queue
+        else:
+            self.per_client = max(1, min(int((threads + queue) * client_share), math.ceil(threads / 2)))
+        self._lock = threading.Lock()
+        self._in_pool: dict[str, int] = {}
+        self._lines: dict[str, deque[_Job]] = {}
 
-    async def __call__(self, fn: Callable[[], T]) -> T:
-        if not self._slots.acquire(blocking=False):
-            raise ApiError(
-                status.HTTP_503_SERVICE_UNAVAILABLE,
-                "busy",
-                "api.busy",
-                headers={"Retry-After": str(RETRY_AFTER_BUSY_S)},
-            )
-        try:
-            future = self._pool.submit(fn)
-        except BaseException:
-            self._slots.release()
-            raise
-        future.add_done_callback(lambda _: self._slots.release())
+    async def __call__(self, fn: Callable[[], T], client: str | None = None) -> T:
+        job = _Job(fn, client)
+        with self._lock:
+            if client is not None and self._in_pool.get(client, 0) >= self.per_client:
+                line = self._lines.setdefault(client, deque())
+                if len(line) >= max(self.queue, 1):
+                    raise _client_busy(self.per_client)
+                line.append(job)
+            else:
+                self._submit(job)  # raises busy when every slot is taken
         try:
             with anyio.fail_after(self.timeout_s):
-                # Cancelling the wrapper cancels a still-queued future; a running one finishes.
-                return await asyncio.wrap_future(future)
+                # Cancelling the wrapper cancels a job still waiting (in its line or the pool's
+                # queue); a running one finishes and keeps its slot until then.
+                return await asyncio.wrap_future(job.future)
         except TimeoutError as exc:
             raise ApiError(
                 status.HTTP_503_SERVICE_UNAVAILABLE,
@@ -283,8 +327,74 @@ class Runner:
                 seconds=self.timeout_s,
             ) from exc
 
+    def _submit(self, job: _Job) -> None:
+        """Into the pool (under ``_lock``); raises 503 when every slot is taken."""
+        if not self._slots.acquire(blocking=False):
+            raise ApiError(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                "busy",
+                "api.busy",
+                headers={"Retry-After": str(RETRY_AFTER_BUSY_S)},
+            )
+        try:
+            self._pool.submit(self._run, job)
+        except BaseException:
+            self._slots.release()
+            raise
+        if job.client is not None:
+            self._in_pool[job.client] = self._in_pool.get(job.client, 0) + 1
+
+    def _run(self, job: _Job) -> None:
+        """In a pool thread. The slot is given back (and the client's next job sent) before the
+        caller hears the result, so a caller that asks again at once finds its slot free."""
+        if not job.future.set_running_or_notify_cancel():
+            self._finished(job.client)  # its caller gave up while it waited
+            return
+        try:
+            result = job.fn()
+        except BaseException as exc:
+            self._finished(job.client)
+            job.future.set_exception(exc)
+        else:
+            self._finished(job.client)
+            job.future.set_result(result)
+
+    def _finished(self, client: str | None) -> None:
+        self._slots.release()
+        if client is None:
+            return
+        with self._lock:
+            left = self._in_pool[client] - 1
+            if left:
+                self._in_pool[client] = left
+            else:
+                del self._in_pool[client]
+            line = self._lines.get(client)
+            while line:
+                job = line.popleft()
+                if job.future.cancelled():
+                    continue
+                try:
+                    self._submit(job)
+                except ApiError as exc:
+                    job.future.set_exception(exc)
+                    continue
+                break
+            if line is not None and not line:
+                del self._lines[client]
+
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _client_busy(share: int) -> ApiError:
+    return ApiError(
+        status.HTTP_429_TOO_MANY_REQUESTS,
+        "client_busy",
+        "api.client_busy",
+        retry_after_s=RETRY_AFTER_BUSY_S,
+        share=share,
+    )
 
 
 def get_runner(request: Request) -> Runner:

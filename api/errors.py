@@ -32,6 +32,9 @@ from rag.messages import text
 
 log = logging.getLogger("policyqa.api")
 
+STORE_RETRY_AFTER_S = 5  # seconds before asking a store that stopped answering again
+
+
 # Most specific first: the first matching class decides the status.
 _STATUS: list[tuple[type[PolicyQAError], int]] = [
     (NotFoundError, status.HTTP_404_NOT_FOUND),
@@ -63,7 +66,9 @@ _STATUS_CODES: dict[int, str] = {
 
 
 class ApiError(HTTPException):
-    """An HTTP error with its Vietnamese text (message ``key`` of `rag.messages`) and stable code."""
+    """A refusal with its status, its Vietnamese text (message ``key`` of `rag.messages`, filled
+    with ``values``) and a stable machine-readable ``code`` (clients branch on the code; the text is
+    for people and may be reworded); ``retry_after_s``: when to try again (a Retry-After header)."""
 
     def __init__(
         self,
@@ -72,10 +77,15 @@ class ApiError(HTTPException):
         key: str,
         *,
         headers: Mapping[str, str] | None = None,
+        retry_after_s: float | None = None,
         **values: Any,
     ) -> None:
-        super().__init__(status_code, text(key, **values), headers=dict(headers) if headers else None)
+        merged = dict(headers or {})
+        if retry_after_s is not None:
+            merged["Retry-After"] = str(max(1, round(retry_after_s)))
+        super().__init__(status_code, text(key, **values), headers=merged or None)
         self.code = code
+        self.retry_after_s = retry_after_s
 
 
 def status_for(exc: PolicyQAError) -> int:
@@ -89,6 +99,7 @@ def body(detail: str, code: str) -> dict[str, str]:
 def error_body(exc: Exception) -> dict[str, str]:
     """What a client gets for a failure: the person's text and the program's code."""
     if isinstance(exc, StoreUnavailableError):
+        # The engine's text names fields, the access clause and the expression: logged, never sent.
         log.error("store unavailable: %s", exc)
         return body(text("store.unavailable"), exc.code)
     if isinstance(exc, IndexCorruptError | EmbedderMismatchError):
@@ -139,7 +150,7 @@ _VALIDATION: dict[str, str] = {
     "enum": "phải là một trong: {expected}",
     "json_invalid": "JSON không hợp lệ",
     "extra_forbidden": "không được phép",
-    "value_error": "giá trị không hợp lệ",
+    "value_error": "{error}",  # our validators' own (Vietnamese) text
 }
 
 
@@ -162,6 +173,10 @@ def validation_message(exc: RequestValidationError) -> str:
 
 async def _policyqa_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PolicyQAError)
+    if isinstance(exc, StoreUnavailableError):  # the Milvus server is down: worth trying again soon
+        return JSONResponse(
+            error_body(exc), status_code=status_for(exc), headers={"Retry-After": str(STORE_RETRY_AFTER_S)}
+        )
     return JSONResponse(error_body(exc), status_code=status_for(exc))
 
 

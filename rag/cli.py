@@ -196,7 +196,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="đo thông lượng và độ trễ")
     p.add_argument("--out", default=None, metavar="DIR", help="ghi bench.json (scale_bench.json/.md) vào đây")
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="chỉ đo việc đọc PDF: số trang/giây của PDF số và của bản quét (OCR tuần tự, song song)",
+    )
     p.add_argument("--quick", action="store_true", help="kích thước dữ liệu tổng hợp nhỏ hơn")
+    p.add_argument(
+        "--corpus",
+        metavar="DIR",
+        default=None,
+        help="thư mục mà các dòng đo nạp và tính vector dùng (mặc định: corpus/)",
+    )
+    p.add_argument(
+        "--embed-sample",
+        type=int,
+        default=None,
+        metavar="N",
+        help="số đoạn của thư mục đó mà mỗi bộ tính vector xử lý (mặc định 200, --quick 50)",
+    )
     p.add_argument(
         "--store",
         dest="stores",

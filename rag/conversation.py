@@ -36,8 +36,11 @@ _MARKED_HEADS = frozenset(
 _TASK_THAT = re.compile(rf"\b(?:nhiem vu|muc)\s+{_THAT}\b")
 _UNIT_THAT = re.compile(rf"\b(?:don vi|co quan|(?<!co )so|phong|(?<!van )ban)\s+{_THAT}\b")
 # "Còn nhiệm vụ 3 thì sao?", "Thế còn Sở Tài chính?", "Vậy còn năm 2026 thì thế nào?"
+# Linear: a run of spaces is never split between two \s* (possessive), and the closing part
+# ("thì sao?") is atomic: its one parse is tried once per end of x, never re-split.
 _ELLIPSIS = re.compile(
-    r"^\s*(?:vay|the)?\s*con\s+(?P<x>.+?)\s*(?P<tail>(?:thi\s+)?(?:sao|the nao|ra sao|nhu the nao))?\s*[?.!]*\s*$"
+    r"^\s*+(?:(?:vay|the)\s*+)?con\s+(?P<x>.+?)"
+    r"(?>\s*(?P<tail>(?:thi\s+)?(?:sao|the nao|ra sao|nhu the nao))?\s*[?.!]*\s*)$"
 )
 _TASK = re.compile(r"\b(nhiem vu|muc)\s+(?:so\s+|thu\s+)?(\d{1,2})\b")
 _YEAR = re.compile(r"\bnam\s+((?:19|20)\d{2})\b")

@@ -40,6 +40,8 @@ class IngestReport:
     seconds: float = 0.0
     generation: str | None = None  # the generation written, None when nothing changed
     dense_pending: bool = False  # written searchable lexically; complete_dense() adds the vectors
+    # Scanned pages as they were OCR'd: {"source", "page", "done", "total", "seconds"}, in order.
+    ocr_progress: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> str:
         line = messages.text(
@@ -119,11 +121,13 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _parse(file: SourceFile, access: str, limits: Any = None) -> Document:
+def _parse(file: SourceFile, access: str, limits: Any = None, progress: Any = None) -> Document:
     from rag.isolate import parse_file
 
     # A child process with time and memory limits: an uploaded file may be a PDF bomb.
-    doc = parse_file(file.path, source=file.source, root=file.root, access=access, limits=limits)
+    doc = parse_file(
+        file.path, source=file.source, root=file.root, access=access, limits=limits, progress=progress
+    )
     doc.source = file.source
     for c in doc.clauses:
         c.source = file.source
@@ -134,12 +138,15 @@ def _parse(file: SourceFile, access: str, limits: Any = None) -> Document:
 def failure_message(file: SourceFile, exc: Exception) -> str:
     """The report's "source: reason" line for a file that could not be read or parsed."""
     if isinstance(exc, InputFileError):
-        # Loaders name the file by the path they were given: a temporary upload's hidden name
-        # must not reach the reader, the source the caller chose does.
+        # Loaders and the isolated reader name the file by the path they were given: a temporary
+        # upload's hidden name must not reach the reader, the source the caller chose does.
         message = str(exc)
-        for named in (_relative(file.path, file.root), file.path.name):
-            if message.startswith(f"{named}: "):
-                return f"{file.source}: {message[len(named) + 2 :]}"
+        read_as = _relative(file)
+        if read_as and read_as != file.source:  # anywhere in the text (a reader may quote it)
+            message = message.replace(read_as, file.source)
+        named = file.path.name
+        if named != file.source and message.startswith(f"{named}: "):
+            return f"{file.source}: {message[len(named) + 2 :]}"
         return message if file.source in message else f"{file.source}: {message}"
     if isinstance(exc, OSError):
         return messages.text("ingest.failed", source=file.source, why=exc.strerror or exc)
@@ -147,11 +154,13 @@ def failure_message(file: SourceFile, exc: Exception) -> str:
     return messages.text("ingest.crashed", source=file.source, why=f"{type(exc).__name__}: {exc}")
 
 
-def _relative(path: Path, root: Path) -> str:
+def _relative(file: SourceFile) -> str:
+    if file.root is None:
+        return ""
     try:
-        return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        return file.path.relative_to(file.root).as_posix()
     except ValueError:
-        return path.name
+        return ""
 
 
 # Called under the index's write lock: before_commit(writer, documents) may check or adjust the
@@ -252,7 +261,7 @@ def ingest_files(
             if old is not None and old.content_hash == digest and old.access == access:
                 report.unchanged.append(file.source)
                 continue
-            doc = _parse(file, access)
+            doc = _parse(file, access, progress=_ocr_progress(file.source, report, progress))
         except Exception as exc:  # a parser bug on one file must not sink the batch either
             report.failed.append(file.source)
             report.errors.append(failure_message(file, exc))
@@ -263,11 +272,15 @@ def ingest_files(
         report.ocr_pages += len(doc.ocr_pages)
         report.warnings.extend(f"{doc.source}: {w}" for w in doc.warnings)
         docs.append(doc)
-    if docs:
+    converts = _converts(index_dir, embedder)
+    if docs or converts:
         embedder.use_cache_dir(embed_cache_dir(index_dir))
         if not dense_later:
-            _embed_ahead(docs, embedder, progress)
-    if not docs:  # nothing parsed: no lock, no generation, no hooks
+            # An index of another runtime is re-embedded whole: that too happens before the lock.
+            parsed = {d.source for d in docs}
+            unchanged = [d for source, d in known.items() if converts and source not in parsed]
+            _embed_ahead(docs + unchanged, embedder, progress)
+    if not docs and not converts:  # nothing to do: no lock, no generation, no hooks
         report.embedded = embedder.calls - calls_before
         report.seconds = round(time.perf_counter() - started, 3)
         return report
@@ -283,6 +296,40 @@ def ingest_files(
     report.embedded = embedder.calls - calls_before
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _converts(index_dir: Path, embedder: Any) -> bool:
+    """An embedded index built by another runtime of the model is re-embedded by the next ingest."""
+    from index.store import needs_reembedding
+    from index.stores import is_remote
+
+    return not is_remote(index_dir) and needs_reembedding(Path(index_dir), embedder)
+
+
+def _ocr_progress(source: str, report: IngestReport, show: bool) -> Any:
+    """Per OCR'd page: a line in the report (and on stderr for the CLI)."""
+    started = time.perf_counter()
+
+    def step(done: int, total: int, page: int) -> None:
+        seconds = round(time.perf_counter() - started, 1)
+        report.ocr_progress.append(
+            {"source": source, "page": page, "done": done, "total": total, "seconds": seconds}
+        )
+        if show:
+            where = (
+                messages.text("ingest.ocr_page", page=page) if page else messages.text("ingest.ocr_cached")
+            )
+            line = messages.text(
+                "ingest.ocr_progress",
+                source=source,
+                done=done,
+                total=total,
+                where=where,
+                seconds=round(seconds),
+            )
+            print(f"  {line}", file=sys.stderr, flush=True)
+
+    return step
 
 
 def _embed_ahead(docs: list[Document], embedder: Any, progress: bool) -> None:

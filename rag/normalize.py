@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rag.records import Page
-from rag.vocabulary import FIELD_LABELS
+from rag.vocabulary import FIELD_LABELS, NAMED_SECTIONS
 
 # --- folding that keeps character positions ---------------------------------------------------
 
@@ -53,15 +53,21 @@ def fold_keep(text: str) -> str:
 
 # Patterns run on the folded line. OCR alternatives: "so" read as s6/s0/sb/sé, "đ" read as p/d.
 ROMAN = r"(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv|xvi{0,3}|xix|xx)"
-RE_ROMAN_HEADING = re.compile(rf"^(?P<num>{ROMAN})\s*[.)]\s*(?=\S)")
-RE_NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:\.|\))(?!\d)\s*(?=\S)")
+# Party and older documents mark headings "I-", "1-", "1/-" ("1- Mục đích", "II/- NHIỆM VỤ"); a
+# dash must be followed by a space and a letter, so "1-2 ngày" and "vi-rút" stay running text.
+_DASH_MARK = r"\s*/?\s*-\s+(?=[^\W\d_])"
+RE_ROMAN_HEADING = re.compile(rf"^(?P<num>{ROMAN})(?:\s*[.)]|{_DASH_MARK})\s*(?=\S)")
+RE_NUMBERED = re.compile(
+    rf"^(?P<num>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})(?:\s*(?:\.|\))(?!\d)|{_DASH_MARK})\s*(?=\S)"
+)
 RE_LETTERED = re.compile(r"^(?P<num>[a-z¢]|1)\)\s*(?=\S)")
 RE_BULLET = re.compile(r"^(?P<num>[-–—−•+*])\s*(?=\S)")
 RE_LEGAL = re.compile(
     rf"^(?P<kind>phan|chuong|muc|dieu)\s+(?P<num>\d{{1,3}}|{ROMAN}|thu\s+\w+)\s*(?:[.:\-–]|$)(?!\d)"
 )
 RE_APPENDIX = re.compile(r"^ph[uy]\s*l[uụ]c\b\s*(?P<num>\d{1,2}|[ivxlc]{1,6}|[a-z])?\s*(?:$|[:.\-–]\s*\S)")
-RE_RECIPIENTS = re.compile(r"^(?:kinh\s*g\S{0,4}\s*:|noi\s*nh[a-z]{1,3}\s*:)")
+# Markdown bold around the label ("__Nơi nhận__:", "**Kính gửi:**") is allowed.
+RE_RECIPIENTS = re.compile(r"^(?:kinh\s*g\S{0,4}?\s*(?:\*\*|__)?\s*:|noi\s*nh[a-z]{1,3}\s*(?:\*\*|__)?\s*:)")
 # "A. PHẦN MỞ ĐẦU", "B. KẾT QUẢ THỰC HIỆN": a capital letter heading an all-capitals title.
 RE_ALPHA_HEADING = re.compile(r"^(?P<num>[A-H])\.\s+(?P<rest>\S.*)$")
 
@@ -74,7 +80,8 @@ def is_alpha_heading(text: str) -> bool:
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
-RE_SIGN_PREFIX = re.compile(r"^(?:kt|tm|tl|q|ktl|ttl)\s*\.\s*[a-z]")
+# "KT. BỘ TRƯỞNG", "TUQ. CHỦ TỊCH"; Party documents write "K/T", "T/M", "T/L".
+RE_SIGN_PREFIX = re.compile(r"^(?:(?:kt|tm|tl|q|ktl|ttl|tuq)\s*\.|(?:t/m|k/t|t/l)\b)\s*[a-z]")
 _FIELD_ALTS = "|".join(
     re.escape(label).replace(r"\ ", r"\s+")
     for labels in FIELD_LABELS.values()
@@ -112,7 +119,14 @@ def starts_block(text: str) -> bool:
         or RE_FIELD.match(f)
         or is_alpha_heading(text)
         or _is_pipe_row(text)
+        or is_named_section(text, f)
     )
+
+
+def is_named_section(text: str, folded: str) -> bool:
+    """An all-capitals unnumbered section heading of its own ("NHẬN ĐỊNH CỦA TÒA ÁN:")."""
+    key = " ".join(folded.strip(" :.").split())
+    return key in NAMED_SECTIONS and text.upper() == text
 
 
 _PIPE_ROW = re.compile(r"\S\s*\|\s*\S|\S\s\|\s*$|^\|\s*\S")
@@ -351,7 +365,8 @@ _MD_NOTE_REF = re.compile(r"\[\^(?P<n>[1-9]\d{0,2})\]")
 # Web pages and some converters print notes as "[1] text" below the signature, referenced as
 # "…liên quan[1];" in the body.
 _BRACKET_NOTE_DEF = re.compile(r"^\[(?P<n>[1-9]\d{0,2})\]\s*(?P<text>\S.*)$")
-_BRACKET_NOTE_REF = re.compile(r"(?<=\S)\[(?P<n>[1-9]\d{0,2})\]")
+# A space before the mark only when the mark ends the sentence ("… 16/4/2018) [1].").
+_BRACKET_NOTE_REF = re.compile(r"(?<=\S)(?: (?=\[\d{1,3}\](?:[.,;:]|$)))?\[(?P<n>[1-9]\d{0,2})\]")
 
 
 def _extract_markdown_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
@@ -363,12 +378,23 @@ def _extract_markdown_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
 
 
 def _extract_bracket_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
-    """ "[1] text" notes: only a number the body also references ("…[1];") is a footnote."""
+    """ "[1] text" notes: only a number the body references ("…[1];") before the note is a footnote.
+
+    A judgment numbers its paragraphs "[1]" … "[12]" and may quote "[8]" later: a "[8]" line
+    before any reference to it is a paragraph, not a note.
+    """
+    first_ref: dict[int, int] = {}
+    for i, ln in enumerate(lines):
+        if ln.drop or _BRACKET_NOTE_DEF.match(ln.text):
+            continue
+        for m in _BRACKET_NOTE_REF.finditer(ln.text):
+            first_ref.setdefault(int(m.group("n")), i)
     referenced = {
         int(m.group("n"))
-        for ln in lines
-        if not ln.drop and not _BRACKET_NOTE_DEF.match(ln.text)
-        for m in _BRACKET_NOTE_REF.finditer(ln.text)
+        for i, ln in enumerate(lines)
+        if not ln.drop
+        and (m := _BRACKET_NOTE_DEF.match(ln.text))
+        and first_ref.get(int(m.group("n")), len(lines)) < i
     }
     if not referenced:
         return {}
@@ -459,6 +485,8 @@ def should_join(prev: str, cur: Line, width: float) -> bool:
     """Is ``cur`` the continuation of the physical line ``prev``?"""
     if cur.gap_before or starts_block(cur.text):
         return False
+    if is_named_section(prev.strip(), fold_keep(prev)):
+        return False  # "NỘI DUNG ÁN LỆ" / "“[8] …": a section heading is a line of its own
     opens = bool(_OPENS_SENTENCE.match(cur.text))
     if opens and RE_TERMINAL.search(prev):
         return False

@@ -156,7 +156,9 @@ def choice_stem(stem: str) -> str:
     return _cut(stem, _PICK_PHRASES).strip(" :-–")
 
 
-# Yes/no frames (folded, trailing punctuation removed). Each: pattern, verdict words.
+# Yes/no frames (folded, trailing punctuation removed). Each: pattern, verdict words. A run of
+# separators before the verdict words is taken whole (possessive): the words after it start with a
+# letter, so no other split could match, and trying every split of a long run is quadratic.
 _WH = re.compile(
     r"\b(gi|nao|ai|bao nhieu|bao lau|bao gio|khi nao|o dau|vi sao|tai sao|the nao|nhu the nao|may)\b"
 )
@@ -170,13 +172,16 @@ _YES_NO: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
     ),
     (
         re.compile(
-            r"^(?P<s>.+?)[\s,;:.\-–]+(?:dieu (?:nay|do)\s+)?(?:la\s+|thi\s+|co\s+)?"
+            r"^(?P<s>.+?)[\s,;:.\-–]++(?:dieu (?:nay|do)\s+)?(?:la\s+|thi\s+|co\s+)?"
             r"(?:dung hay sai|dung hay khong|dung khong|phai khong|co dung khong|co phai khong|co chinh xac khong)$"
         ),
         ("Đúng", "Sai"),
     ),
-    (re.compile(r"^(?:co phai|phai chang)(?:\s+la)?\s+(?P<s>.+?)(?:\s+(?:hay\s+)?khong)?$"), ("Có", "Không")),
-    (re.compile(r"^(?P<s>.+?)[\s,]+(?:hay|hoac)\s+khong$"), ("Có", "Không")),
+    (
+        re.compile(r"^(?:co phai|phai chang)(?:\s+la)?\s+(?P<s>.+?)(?:\s++(?:hay\s++)?khong)?$"),
+        ("Có", "Không"),
+    ),
+    (re.compile(r"^(?P<s>.+?)[\s,]++(?:hay|hoac)\s+khong$"), ("Có", "Không")),
     (re.compile(r"^(?P<s>.*\b(?:co|duoc|phai|bi|can|nen)\b.+?)\s+khong$"), ("Có", "Không")),
 )
 

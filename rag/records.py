@@ -95,6 +95,8 @@ class DocumentMeta:
     effective_date: str = ""
     effective_text: str = ""  # the words as printed: "có hiệu lực thi hành kể từ ngày 01 tháng 01 năm 2026"
     effective_clause: str = ""  # id of the clause that says so (to cite)
+    # Header fields whose digits OCR read with low confidence ("number", "date"): shown as uncertain.
+    uncertain: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -152,6 +154,8 @@ class Page:
     number: int  # 1-based; 0 for formats without pages
     text: str
     ocr: bool = False
+    # Words with digits OCR read with low confidence ("753" that may be "758"): shown as uncertain.
+    uncertain: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -196,6 +200,9 @@ class Citation:
     text: str  # the cited clause as stored
     score: float
     document: str = ""  # human label of the document, e.g. "Kế hoạch số 58/KH-UBND"
+    # every page the clause is printed on (a PDF's; empty for formats without pages): the page
+    # view /api/documents/{doc_id}/pages/{n}?clause={clause_id} shows it highlighted
+    pages: list[int] = field(default_factory=list)
     # formal reference: "mục 2 phần II Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Quảng Ngãi"
     reference: str = ""
     # what a citation chip leads with: "mục 2 phần II Kế hoạch số 58/KH-UBND", "Chữ ký · Kế hoạch số …"
@@ -220,6 +227,7 @@ class Citation:
             locator=clause.locator,
             breadcrumb=list(clause.breadcrumb),
             page=clause.page,
+            pages=list(clause.pages),
             text=clause.text,
             score=round(float(score), 6),
             document=document_label,

@@ -34,6 +34,7 @@ _META_LABELS = (
     ("effective_date", "hiệu lực"),
     ("effective_text", "hiệu lực như ghi"),
     ("cited_documents", "văn bản được dẫn"),
+    ("uncertain", "nhận dạng chữ (OCR) chưa chắc"),
 )
 
 
@@ -54,6 +55,9 @@ def render_document(doc: Document) -> str:
             value = "có"
         elif key in ("date", "effective_date"):
             value = messages.date(str(value))
+        elif key == "uncertain":  # field names: said with their labels
+            names = dict(_META_LABELS)
+            value = [names.get(str(field), str(field)) for field in value]
         if isinstance(value, list):
             out.append(f"  {label}:")
             out.extend(f"    - {item}" for item in value)

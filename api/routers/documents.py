@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Form, UploadFile, status
+from fastapi import APIRouter, Form, Query, Request, Response, UploadFile, status
+from fastapi import Path as PathParam
 
 from api.deps import AccessDep, AdminDep, AssistantDep, DenseDep, SettingsDep
 from api.errors import ApiError
@@ -19,12 +23,14 @@ from api.schemas import (
     DocumentSummary,
     EdgeOut,
     ErrorResponse,
+    OcrStep,
     RelatedDocuments,
     UploadResult,
 )
 from api.settings import ACCESS_PUBLIC
-from api.uploads import check_content, collision, safe_filename, same_name, store_upload
+from api.uploads import UploadGate, check_content, collision, safe_filename, same_name, store_upload
 from rag.answer.phrasing import headers_by_row
+from rag.errors import PolicyQAError
 from rag.labels import opening_paragraphs
 from rag.messages import text
 
@@ -32,7 +38,7 @@ router = APIRouter(prefix="/api", tags=["documents"])
 
 READ_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (401, 404, 503)}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 413, 422, 503)
+    code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 413, 422, 429, 503, 507)
 }
 ACCESS_LEVEL = r"^[A-Za-z0-9_-]{1,40}$"
 
@@ -43,9 +49,66 @@ async def list_documents(assistant: AssistantDep, access: AccessDep) -> Document
     return DocumentList(documents=[DocumentSummary.of(d) for d in sorted(docs, key=lambda d: d.source)])
 
 
+# Before the {doc_id:path} route below, which would take "…/pages/3" as part of the id.
+@router.get(
+    "/documents/{doc_id:path}/pages/{number}",
+    responses={**READ_ERRORS, 200: {"content": {"image/png": {}}, "description": "the page as PNG"}},
+    response_class=Response,
+)
+async def document_page(
+    doc_id: str,
+    number: Annotated[int, PathParam(ge=1, description="1-based page number")],
+    assistant: AssistantDep,
+    access: AccessDep,
+    settings: SettingsDep,
+    clause: Annotated[str | None, Query(description="id of a clause of this document to highlight")] = None,
+    dpi: Annotated[int, Query(ge=36, le=200, description="resolution of the image")] = 110,
+) -> Response:
+    """A page of the original PDF as PNG, with the cited clause's words highlighted
+    ("Xem trang gốc"). The same access rules as the document's other endpoints apply."""
+    from rag.errors import InputFileError
+    from rag.page_view import page_view
+
+    levels = _levels(access)
+    doc = assistant.document(doc_id, access=levels)
+    if not doc.source.lower().endswith(".pdf"):
+        raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.not_pdf")
+    if number > doc.page_count:
+        raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.out_of_range", count=doc.page_count)
+    words = ""  # the cited clause's text, to highlight
+    if clause:
+        cited, _ = assistant.clause(clause, access=levels)
+        if cited.doc_id != doc.id:
+            raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.clause_elsewhere")
+        words = cited.text
+    path = _original(settings.files_root, doc.source, doc.content_hash)
+    try:
+        png, lit = await anyio.to_thread.run_sync(
+            lambda: page_view(path, number, words, ocr=number in doc.ocr_pages, dpi=dpi)
+        )
+    except InputFileError as exc:
+        raise ApiError(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "unreadable_file", "page.cannot_show", why=exc
+        ) from None
+    return Response(
+        png,
+        media_type="image/png",
+        headers={"Cache-Control": "private, max-age=300", "X-Highlighted-Words": str(lit)},
+    )
+
+
+def _original(root: Path, source: str, content_hash: str) -> Path:
+    """The file the document was read from, if this server keeps it unchanged."""
+    path = (root / source).resolve()
+    inside = path.is_relative_to(root.resolve())
+    if not inside or not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != content_hash:
+        raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.no_original")
+    return path
+
+
 # Before the {doc_id:path} route below, which would take "…/related" as part of the id.
 @router.get("/documents/{doc_id:path}/related", responses=READ_ERRORS)
-async def related_documents(doc_id: str, assistant: AssistantDep, access: AccessDep) -> RelatedDocuments:
+def related_documents(doc_id: str, assistant: AssistantDep, access: AccessDep) -> RelatedDocuments:
     """The document's typed references (căn cứ, thực hiện, kèm theo, thay thế, sửa đổi) and the
     readable documents that cite it; cited documents outside the corpus are shown by number."""
     from rag.lineage import RELATION_LABELS
@@ -100,6 +163,7 @@ async def get_clause(clause_id: str, assistant: AssistantDep, access: AccessDep)
     responses=WRITE_ERRORS,
 )
 async def upload_document(
+    request: Request,
     file: UploadFile,
     assistant: AssistantDep,
     settings: SettingsDep,
@@ -118,10 +182,18 @@ async def upload_document(
 ) -> UploadResult:
     """Add a PDF/TXT/MD/DOCX file to the live index; queries keep being answered while it is ingested."""
     filename = safe_filename(file.filename or "")
-    prefix = settings.uploads_dir.relative_to(settings.files_root).as_posix()
+    uploads = settings.uploads_folder
+    prefix = uploads.prefix
     existing = same_name(assistant.documents(), prefix, filename)
     if existing is not None and not replace:
         raise collision(existing)  # early and cheap; checked again under the write lock
+    if existing is not None:
+        # A look-alike spelling replaces the document under its own name (links and citations
+        # keep it); only a name stored before today's rules takes the canonical spelling.
+        stored = existing.source.rpartition("/")[2]
+        with contextlib.suppress(PolicyQAError):
+            if safe_filename(stored) == stored:
+                filename = stored
     defaulted = access is None and existing is None
     if defaulted and settings.read_keys:
         raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid_request", "upload.access_required")
@@ -136,20 +208,25 @@ async def upload_document(
             limit=settings.max_upload_bytes,
         )
     check_content(filename, data)
-    # No timeout: a large scanned PDF may need minutes of OCR. Parsing and embedding run
-    # unlocked; the write lock is held only to stage and swap the generation.
-    report, replaced = await anyio.to_thread.run_sync(
-        lambda: store_upload(
-            assistant,
-            settings.files_root,
-            filename,
-            data,
-            access=level,
-            keep_access=access is None,
-            replace=replace,
-            dense_later=settings.uploads_lexical_first,
-        )
-    )
+    gate: UploadGate = request.app.state.upload_gate
+
+    def store() -> tuple[Any, Any]:
+        # No timeout: a large scanned PDF may need minutes of OCR. The gate bounds how many parse
+        # and embed at once (the rest wait their turn, or get 503 at once when the line is full);
+        # the write lock is held only to stage and swap the generation.
+        with gate.slot():
+            return store_upload(
+                assistant,
+                uploads,
+                filename,
+                data,
+                access=level,
+                keep_access=access is None,
+                replace=replace,
+                dense_later=settings.uploads_lexical_first,
+            )
+
+    report, replaced = await anyio.to_thread.run_sync(store)
     if report.dense_pending:
         dense.kick()  # searchable by its words now; its vectors follow in the background
     source = f"{prefix}/{filename}"
@@ -165,6 +242,10 @@ async def upload_document(
         replaced=replaced.source if replaced is not None else None,
         documents=[DocumentSummary.of(d) for d in docs],
         warnings=warnings,
+        ocr_progress=[
+            OcrStep(**{k: step[k] for k in ("page", "done", "total", "seconds")})
+            for step in report.ocr_progress
+        ],
     )
 
 
@@ -173,10 +254,10 @@ async def delete_document(doc_id: str, assistant: AssistantDep, settings: Settin
     doc = assistant.document(doc_id)
     removed = await anyio.to_thread.run_sync(lambda: assistant.remove([doc.source]))
     uploaded = settings.files_root / doc.source
-    if uploaded.parent == settings.uploads_dir and uploaded.is_file():
+    if uploaded.parent == settings.uploads_dir:
         # An uploaded file has no other home; a crash before this line leaves an orphan that
-        # api.uploads.reconcile removes at the next start.
-        uploaded.unlink()
+        # api.upload_folder.reconcile removes at the next start (which may also have come first).
+        uploaded.unlink(missing_ok=True)
     return DeleteResult(id=doc_id, removed=list(removed))
 
 

@@ -8,20 +8,20 @@ from fastapi import APIRouter, Query
 
 from api.deps import AccessDep, AssistantDep
 from api.routers.units import resolve_unit, task_out
-from api.schemas import ISO_DATE, ErrorResponse, TaskList
+from api.schemas import ErrorResponse, FilterText, IsoDate, TaskList
 
 router = APIRouter(prefix="/api", tags=["units"])
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (401, 404, 422, 503)}
 
 
 @router.get("/tasks", responses=ERRORS)
-async def list_tasks(
+def list_tasks(
     assistant: AssistantDep,
     access: AccessDep,
-    unit: Annotated[str | None, Query(max_length=200, description="a unit id or name (any spelling)")] = None,
-    due_from: Annotated[str | None, Query(pattern=ISO_DATE, description="deadline on or after")] = None,
-    due_to: Annotated[str | None, Query(pattern=ISO_DATE, description="deadline on or before")] = None,
-    document: Annotated[str | None, Query(max_length=200, description="a document id")] = None,
+    unit: Annotated[FilterText | None, Query(description="a unit id or name (any spelling)")] = None,
+    due_from: Annotated[IsoDate | None, Query(description="deadline on or after")] = None,
+    due_to: Annotated[IsoDate | None, Query(description="deadline on or before")] = None,
+    document: Annotated[FilterText | None, Query(description="a document id")] = None,
 ) -> TaskList:
     """Tasks whose deadline falls in [due_from, due_to] (a yearly deadline counts in every year);
     with neither bound, every task, recurring ones included."""

@@ -1,4 +1,7 @@
-"""GET /api/units and /api/units/{id}/tasks: units as entities, within the caller's access levels."""
+"""GET /api/units and /api/units/{id}/tasks: units as entities, within the caller's access levels.
+
+Plain ``def`` handlers: building a registry and reading a unit name are CPU work, kept off the
+event loop (FastAPI runs them in its threads)."""
 
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ def resolve_unit(registry: Registry, unit: str) -> str:
 
 
 @router.get("/units", responses=ERRORS)
-async def list_units(
+def list_units(
     assistant: AssistantDep,
     access: AccessDep,
     collective: Annotated[bool, Query(description="include names of many bodies (“Các sở, ngành”)")] = True,
@@ -45,7 +48,7 @@ async def list_units(
 
 
 @router.get("/units/{unit_id}/tasks", responses=ERRORS)
-async def unit_tasks(
+def unit_tasks(
     unit_id: str,
     assistant: AssistantDep,
     access: AccessDep,

@@ -428,6 +428,13 @@
       ref.append(copyRef);
       body.append(ref);
     }
+    // "Xem trang gốc" (api/static/pageview.js): the cited clause on its PDF page, highlighted.
+    var view = window.PolicyQAPageView;
+    if (view && view.available(doc.source, data.clause.pages)) {
+      body.append(view.button({
+        apiBase: this.apiBase, apiKey: this.apiKey, docId: doc.id, clauseId: data.clause.id, pages: data.clause.pages
+      }));
+    }
     if (data.breadcrumb.length) {
       var crumbs = el("ol", "pqa-crumbs");
       crumbs.setAttribute("aria-label", "Vị trí trong văn bản");

@@ -193,6 +193,8 @@
   }
 
   /* --- a document's clause tree ---------------------------------------------------------- */
+  var openDoc = null;  // the document whose tree is shown (its source tells whether pages can be viewed)
+
   async function openDocument(docId, focusId) {
     var view = $("doc-view");
     view.replaceChildren(el("p", "lk-status", T.loadingDocument));
@@ -201,6 +203,7 @@
     });
     try {
       var doc = await getJSON("/api/documents/" + encodeURIComponent(docId));
+      openDoc = doc;
       view.replaceChildren();
       view.append(el("h2", null, doc.label));
       var meta = [doc.title, viDate(doc.date), doc.issuer].filter(Boolean).join(" · ");
@@ -262,6 +265,12 @@
       copyButton(T.copyReference, function () { return n.reference; })
     );
     detail.append(actions);
+    var pageView = window.PolicyQAPageView;  // "Xem trang gốc": api/static/pageview.js
+    if (pageView && openDoc && pageView.available(openDoc.source, n.pages)) {
+      detail.append(pageView.button({
+        apiKey: apiKey, docId: openDoc.id, clauseId: n.id, pages: n.pages, buttonClass: "lk-pageview-open"
+      }));
+    }
     try {
       var data = await getJSON("/api/clauses/" + encodeURIComponent(n.id));
       if (data.breadcrumb.length) detail.insertBefore(el("p", "lk-crumbs", data.breadcrumb.join(" › ")), detail.children[1]);

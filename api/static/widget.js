@@ -48,6 +48,9 @@
   css.rel = "stylesheet";
   css.href = base + "/static/chat.css";
   document.head.append(css);
+  var pageView = document.createElement("script");  // "Xem trang gốc" (optional for the chat)
+  pageView.src = base + "/static/pageview.js";
+  document.head.append(pageView);
   var code = document.createElement("script");
   code.src = base + "/static/chat.js";
   code.onload = function () {

@@ -27,7 +27,11 @@ DATE_FOLDED = re.compile(
 )
 # Sentence ends, and bullets: a dash opening a line or following a sentence end (not the dash
 # inside a name such as "Tập đoàn Công nghiệp - Năng lượng Quốc gia").
-SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[^\s])|(?<=[.;:!?])\s+(?=[-+•]\s)|\s*\n\s*(?=[-+•]\s)")
+# The last split (a line break before a bullet) takes a whitespace run whole, from its start:
+# \s*\n\s* would try every split of a long run at every position (cubic).
+SENTENCE_SPLIT = re.compile(
+    r"(?<=[.;!?])\s+(?=[^\s])|(?<=[.;:!?])\s+(?=[-+•]\s)|(?<!\s)(?=\s*\n)\s++(?=[-+•]\s)"
+)
 
 
 _DMY = re.compile(

@@ -13,7 +13,7 @@ from rag.registry import Registry, registry_for
 # "… được giao (những) nhiệm vụ gì", "nhiệm vụ của Sở X", "Sở X chủ trì những nhiệm vụ nào".
 ASKS_TASKS = re.compile(
     r"\b(?:duoc giao|duoc phan cong|co|chu tri|phoi hop|dam nhiem|phu trach|thuc hien|lam)\s+"
-    r"(?:nhung|cac)?\s*(?:nhiem vu|cong viec)\s*(?:gi|nao)\b"
+    r"(?:(?:nhung|cac)\s*)?(?:nhiem vu|cong viec)\s*(?:gi|nao)\b"  # never \s+\s* over one run: linear
     r"|\bnhiem vu\s+(?:cua|danh cho|giao cho|duoc giao cho)\s+\w"
     r"|\b(?:giao|phan cong)\s+(?:cho\s+)?\w.{0,80}?\s+(?:nhung|cac)\s+nhiem vu\s*(?:gi|nao)\b"
 )

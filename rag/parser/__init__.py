@@ -16,6 +16,7 @@ alternatives, but the clause text is always the source text: citations must quot
 from __future__ import annotations
 
 import hashlib
+import re
 
 from rag.normalize import full_width, join_lines, normalize_pages
 from rag.parser.emit import emit, furniture, split_heading_paragraphs
@@ -32,6 +33,21 @@ __all__ = ["document_id", "parse_document", "title_case_body"]
 def document_id(source: str) -> str:
     """Stable id from the source path: a short sha1, so re-ingesting keeps ids."""
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
+
+
+UNCERTAIN_LABELS = {"number": "số hiệu", "date": "ngày ban hành"}
+
+
+def uncertain_fields(meta: DocumentMeta, words: list[str]) -> list[str]:
+    """Header fields whose digits include a word OCR read with low confidence."""
+    runs = {r for w in words for r in re.findall(r"\d+", w)}
+    if not runs:
+        return []
+    out = []
+    for name, value in (("number", meta.number), ("date", meta.date_text)):
+        if value and runs & set(re.findall(r"\d+", value)):
+            out.append(name)
+    return out
 
 
 def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
@@ -77,6 +93,15 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
     infer_missing(meta, body_text, bool(header.subject_lines), recipients is not None)
     meta.cited_documents = cited_documents(body_text, meta.number)
     effective_date(meta, clauses)
+    warnings = list(loaded.warnings)
+    header_pages = {n for ln in header.header_lines for n in ln.pages} or {1}
+    doubtful = [w for p in loaded.pages if p.number in header_pages for w in p.uncertain]
+    meta.uncertain = uncertain_fields(meta, doubtful)
+    for name in meta.uncertain:
+        value = meta.number if name == "number" else meta.date_text
+        warnings.append(
+            f"{UNCERTAIN_LABELS[name]} '{value}' đọc bằng OCR không chắc chắn: cần đối chiếu bản gốc"
+        )
     return Document(
         id=doc_id,
         source=loaded.source,
@@ -85,6 +110,6 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
         clauses=clauses,
         page_count=len([p for p in loaded.pages if p.number]),
         ocr_pages=[p.number for p in loaded.pages if p.ocr],
-        warnings=list(loaded.warnings),
+        warnings=warnings,
         access=access,
     )

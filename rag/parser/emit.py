@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rag.normalize import (
     RE_BULLET,
@@ -173,7 +174,38 @@ def emit(
 
     for top in root.children:
         visit(top, None, [], {})
+    _orphan_notes(clauses, footnotes, prefix, make_id)
     return clauses
+
+
+def _orphan_notes(
+    clauses: list[Clause], footnotes: dict[int, Footnote], prefix: list[Clause], make_id: Any
+) -> None:
+    """Notes whose marker sits in the heading block ("ÁN LỆ SỐ 69/2023/AL¹": who proposed the
+    precedent) belong to the header: without this they would be lost to search."""
+    cited = {note for c in clauses for note in c.footnotes}
+    owner = prefix[0] if prefix else None
+    for n, note in sorted(footnotes.items()):
+        if note.text in cited:
+            continue
+        locator = f"{owner.locator} · chú thích {n}" if owner else f"chú thích {n}"
+        fn = Clause(
+            id=make_id(locator),
+            doc_id=owner.doc_id if owner else clauses[0].doc_id if clauses else "",
+            source=owner.source if owner else clauses[0].source if clauses else "",
+            locator=locator,
+            kind="footnote",
+            text=note.text,
+            title=f"Chú thích {n}",
+            pages=[note.page] if note.page else [],
+            parent_id=owner.id if owner else None,
+            order=len(clauses),
+            access=owner.access if owner else clauses[0].access if clauses else "public",
+        )
+        clauses.append(fn)
+        if owner is not None:
+            owner.children.append(fn.id)
+            owner.footnotes.append(note.text)
 
 
 def furniture(

@@ -35,12 +35,24 @@ RE_MOTTO_ANY = re.compile(
 # "Số: 12/KH-UBND", "Luật số: 74/2025/QH15", or "Số 37-HD/…" (Party documents, no colon; a
 # cited "Nghị quyết số 57-NQ/TW" in a title is not the document's number).
 RE_NUMBER_LINE = re.compile(
-    r"^(?:(?:(?:" + TYPE_ALTS + r")\s+)?s[o0-9b]\s*[:;]\s*|so\s+(?=\d+\s*[-/]\s*[a-z]))"
+    r"^(?:(?:(?:" + TYPE_ALTS + r")\s+)?s[o0-9b]\s*[:;]\s*|so\s+(?=\d+\s*[-/]\s*[a-z])"
+    # OCR that lost the colon and the slash: "Sô 1849 BGDĐT-GDPT"
+    r"|so\s*(?=\d+\s+[a-z][a-z0-9&]*-[a-z]))"
 )
-RE_NUMBER_VALUE = re.compile(r"(?:\d+\s*)?/\s*[\w&.\-/]+|\d+[\w&.\-/]*")
+# "1849 BGDĐT-GDPT": the number and its code with the slash lost by OCR.
+RE_NUMBER_NO_SLASH = re.compile(r"(?P<n>\d+)\s+(?P<code>[A-ZĐ][A-ZĐ0-9&]*-[A-ZĐ0-9&-]+)")
+# A handwritten number OCR'd into a letter and a digit ("Á3/KH-DCT") is kept as read (and shown
+# as uncertain when its digits were read with low confidence).
+RE_NUMBER_VALUE = re.compile(r"(?:\d+\s*|[^\W_]{1,3}\d[^\W_]{0,2}\s*)?/\s*[\w&.\-/]+|\d+[\w&.\-/]*")
+RE_WORD_CHAR = re.compile(r"[^\W_]")
+# A token with no letter or digit inside a header line ("—#", "“."): seal and scan noise.
+RE_NOISE_TOKEN = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")
+RE_NUMBER_CODE_ONLY = re.compile(r"^[^/\n]{0,12}?[/}\])|](?P<code>[A-ZĐ][A-ZĐ0-9&]*(?:-[A-ZĐ0-9&]+)+)")
+# What scans print before a header line: a stray dot, tilde or quote of seal and scan noise.
+OCR_LEADING_NOISE = ".,'\"`~_•·*#|:;“”‘’"
 RE_DATE = re.compile(
-    r"(?P<place>[^\W\d_][^,\d:;]{0,40}?)?\s*,?\s*(?P<text>ng[aà]y\s*(?P<d>\d{1,2})?\s*th[aá]ng\s*(?P<m>\d{1,2})?"
-    r"\s*n[aăi]m\s*(?P<y>\d{4}))"
+    r"(?P<place>[^\W\d_][^,\d:;]{0,40}?)?\s*,?\s*(?P<text>ng[aà]y\s*(?:(?P<d>\d{1,2})|[^\s\d]{1,4}(?=\s))?\s*th[aá]ng[\s/⁄.:-]*(?P<m>\d{1,2})?"
+    r"[\s/⁄.:-]*n[aăi]m\s*(?P<y>\d{4}))"
 )
 RE_URGENCY = re.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan|toi\s*mat|mat|tuyet\s*mat)\s*$")
 RE_SUBJECT = re.compile(r"^v\s*/\s*v\b\.?\s*:?\s*")
@@ -56,6 +68,7 @@ RE_ISSUER_START = re.compile(
 # A dispatch's addressees follow "<SENDER> điện:" where letters have "Kính gửi:".
 RE_DISPATCH_TO = re.compile(r"^\S.{2,80}\sdien\s*:\s*$")
 RECIPIENT_LINE_CHARS = 200  # a longer line after "Kính gửi" that is not a "-" item is the body
+RE_TITLE_NUMBER = re.compile(r"^s[o0]\s*:?\s*(?=\d)")
 RE_TYPE_TITLE = re.compile(r"^(?P<type>" + TYPE_ALTS + r")(?:\s*:?\s*$|\s+(?=\S))")
 
 
@@ -98,15 +111,79 @@ def parse_date(folded: str, original: str) -> tuple[str, str, str] | None:
 
 
 def scan_header(lines: list[Line]) -> Header:
+    """The heading block at the top, or where the motto puts it when stamps are printed above it.
+
+    E-sign stamps ("Ký bởi: …", "Thời gian ký: …"), copy stamps ("SAO Y"), receipt stamps ("ĐẾN"),
+    a Công báo running header or a scan's OCR noise may come before the header: when reading from
+    the first line finds less than reading from the motto block (the motto and the issuer lines
+    just above it), the latter is kept and the lines before it stay in the header clause unread.
+    """
+    h = _scan_from(lines, 0)
+    if h.number and h.doc_type and (h.date or h.issuer_lines):
+        return h
+    start = header_start(lines)
+    if start <= 0:
+        return h
+    moved = _scan_from(lines, start)
+    if _strength(moved) <= _strength(h):
+        return h
+    moved.header_lines = list(lines[:start]) + moved.header_lines
+    return moved
+
+
+def _strength(h: Header) -> int:
+    return sum(bool(x) for x in (h.number, h.date, h.doc_type, h.issuer_lines)) + bool(h.end)
+
+
+def header_start(lines: list[Line]) -> int:
+    """Where the heading block begins: the issuer lines just above the first motto line."""
+    limit = min(len(lines), HEADER_SCAN_LINES)
+    motto = next((i for i in range(limit) if _motto_line(lines[i].text)), -1)
+    if motto <= 0:
+        return motto
+    first = motto
+    for i in range(motto - 1, max(-1, motto - 5), -1):
+        text = lines[i].text.strip()
+        if not (is_upper(text) and len(text) <= 80 and not starts_block(text)):
+            break
+        if RE_ISSUER_START.match(fold_keep(text).strip()):
+            first = i
+    return first
+
+
+def _issuer_tail(lines: list[Line], i: int, h: Header, title_at: int, folded: str) -> bool:
+    """ "QUY CHẾ DÂN CHỦ Ở CƠ SỞ" in a left column ("BAN THỰC HIỆN" / "QUY CHẾ …") above "Số …":
+    a line that opens like a type but has a title on it and comes before the number line is the
+    issuer's name going on; the document's own type title comes after its number."""
+    if h.number or not folded[title_at:].strip():
+        return False
+    ahead = lines[i + 1 : i + 5]
+    return any(
+        RE_NUMBER_LINE.match(fold_keep(x.text).strip().lstrip(OCR_LEADING_NOISE).strip()) for x in ahead
+    )
+
+
+def _motto_line(text: str) -> bool:
+    """The motto, alone or after the issuer on the same line (two columns read as one line)."""
+    f = fold_keep(strip_markup(text)).strip().lstrip(OCR_LEADING_NOISE).strip()
+    m = RE_MOTTO_ANY.search(f)
+    return bool(m) and (not m.start() or is_upper(text[: m.start()]))
+
+
+def _scan_from(lines: list[Line], start: int) -> Header:
     h = Header()
     mode = ""
     anchored = motto_seen = False  # anchors: number, date, V/v, type title, Kính gửi
-    limit = min(len(lines), HEADER_SCAN_LINES)
-    i = 0
+    limit = min(len(lines), start + HEADER_SCAN_LINES)
+    i = start
     while i < limit:
         ln = lines[i]
         text = ln.text
-        f = fold_keep(strip_markup(text)).strip()
+        f = fold_keep(strip_markup(text)).strip().lstrip(OCR_LEADING_NOISE).strip()
+        if not RE_WORD_CHAR.search(text):
+            h.header_lines.append(ln)  # a seal's or scanner's mark ("+", "—"): nothing to read
+            i += 1
+            continue
         motto = RE_MOTTO_ANY.search(f)
         prefix = text[: motto.start()].strip() if motto else ""
         if motto and (not prefix or (is_upper(prefix) and not anchored)):
@@ -118,9 +195,20 @@ def scan_header(lines: list[Line]) -> Header:
         elif RE_NUMBER_LINE.match(f) and not h.number:
             rest_at = RE_NUMBER_LINE.match(f).end()
             m = RE_NUMBER_VALUE.match(text[rest_at:])
-            if m:
+            code = RE_NUMBER_CODE_ONLY.search(text[rest_at:])
+            if m and code and not re.search(r"[/-]", m.group(0)) and code.start("code") > m.end():
+                m = None  # "2†§ /STTTT-CNTT": digits cut off by OCR noise; the code is what is sure
+            lost = RE_NUMBER_NO_SLASH.match(text[rest_at:]) if m and m.group(0).isdigit() else None
+            if lost:
+                h.number = f"{lost.group('n')}/{lost.group('code')}"
+                rest_at += lost.end()
+            elif m:
                 h.number = re.sub(r"\s+", "", m.group(0)).rstrip(".,;")
                 rest_at += m.end()
+            elif code:
+                # A handwritten number OCR could not read ("Ä Ý 1 }BCA-C04"): its code is kept.
+                h.number = "/" + code.group("code")
+                rest_at += code.end()
             dated = parse_date(f[rest_at:], text[rest_at:])
             if dated:
                 h.place, h.date, h.date_text = dated
@@ -136,16 +224,36 @@ def scan_header(lines: list[Line]) -> Header:
             h.subject_lines.append(text[RE_SUBJECT.match(f).end() :].strip())
             h.header_lines.append(ln)
             anchored, mode = True, "subject"
-        elif is_upper(text) and not h.doc_type and (typed := type_title(f))[0]:
+        elif (
+            is_upper(text)
+            and not h.doc_type
+            and type_title(f)[0]
+            and _issuer_tail(lines, i, h, type_title(f)[1], f)
+        ):
+            h.issuer_lines.append(collapse_ws(RE_NOISE_TOKEN.sub(" ", text)))
+            h.header_lines.append(ln)
+        elif (
+            is_upper(text)
+            and not h.doc_type
+            and (typed := type_title(f))[0]
+            and not _issuer_tail(lines, i, h, typed[1], f)
+        ):
             h.doc_type = typed[0]
-            if rest := strip_markup(text)[typed[1] :].strip(" :*"):
+            rest = strip_markup(text)[typed[1] :].strip(" :*")
+            if (own := RE_TITLE_NUMBER.match(fold_keep(rest))) and not h.number:
+                # "ÁN LỆ SỐ 69/2023/AL": the number shares the type's line.
+                value = RE_NUMBER_VALUE.match(rest[own.end() :])
+                if value:
+                    h.number = re.sub(r"\s+", "", value.group(0)).rstrip(".,;")
+                    rest = rest[own.end() + value.end() :].strip(" :*")
+            if rest:
                 h.title_lines.append(rest)  # "LUẬT ĐẤT ĐAI": the title shares the line
             h.header_lines.append(ln)
             anchored, mode = True, "title"
         elif (RE_RECIPIENTS.match(f) and f.startswith("k")) or (h.doc_type and RE_DISPATCH_TO.match(f)):
             h.recipient_lines.append(ln)
             anchored, mode = True, "recipients"
-        elif mode == "subject" and not opens_body(ln) and len(h.subject_lines) < 8:
+        elif mode == "subject" and (not opens_body(ln) or text[:1].islower()) and len(h.subject_lines) < 8:
             h.subject_lines.append(text)
             h.header_lines.append(ln)
         elif (
@@ -164,7 +272,7 @@ def scan_header(lines: list[Line]) -> Header:
         elif RE_URGENCY.match(f):
             h.header_lines.append(ln)  # "HỎA TỐC", "KHẨN": handling marks, not the issuer
         elif not anchored and is_upper(text) and len(text) <= 80 and not starts_block(text):
-            h.issuer_lines.append(text)
+            h.issuer_lines.append(collapse_ws(RE_NOISE_TOKEN.sub(" ", text)))
             h.header_lines.append(ln)
         else:
             break
@@ -177,6 +285,8 @@ def scan_header(lines: list[Line]) -> Header:
 
 def opens_body(ln: Line) -> bool:
     f = fold_keep(ln.text).strip()
+    if ln.text.startswith("Được "):  # "Được Hội đồng Thẩm phán … thông qua": a precedent's opening
+        return True
     return starts_block(ln.text) or bool(RE_BODY_OPENING.match(f)) or bool(RE_MOTTO.match(f))
 
 

@@ -21,12 +21,17 @@ RE_ATTACHED_TO = re.compile(
     r"\s+ng[aà]y\s+(?P<date>\d{1,2}/\d{1,2}/\d{4})\s+c[uủ]a\s+(?P<org>[^)]{3,120}?)\s*\)"
 )
 RE_PASSED_ON = re.compile(
-    r"thong\s+qua\s+(?P<text>ngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4}))"
+    r"thong\s+qua\s+(?:vao\s+)?(?P<text>ngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4}))"
 )
 RE_PASSED_BY = re.compile(
     r"(?:luat|nghi\s+quyet|phap\s+lenh)\s+nay\s+(?:da\s+)?duoc\s+"
     r"(?P<org>quoc\s+hoi|uy\s+ban\s+thuong\s+vu\s+quoc\s+hoi|hoi\s+dong\s+nhan\s+dan(?:\s+(?:tinh|thanh\s+pho)\s+[^\W\d_][^,.;]{1,30}?)?)"
     r"(?=\s|,)"
+)
+# "Được Hội đồng Thẩm phán Tòa án nhân dân tối cao thông qua vào ngày …" (a precedent's opening).
+RE_PASSED_BY_OPENING = re.compile(
+    r"\bduoc\s+(?P<org>hoi\s+dong\s+tham\s+phan\s+toa\s+an\s+nhan\s+dan\s+toi\s+cao|quoc\s+hoi|"
+    r"uy\s+ban\s+thuong\s+vu\s+quoc\s+hoi)\s+(?:[^.;]{0,80}?\s)?thong\s+qua"
 )
 RE_ISSUES = re.compile(
     r"(?P<org>(?:Sở|Ủy ban nhân dân|UBND|Bộ|Ban|Phòng|Trung tâm|Văn phòng|Cục|Chi cục)\s[^,.;:()“”\"]{2,80}?)"
@@ -97,6 +102,8 @@ def infer_missing(meta: DocumentMeta, text: str, has_subject: bool, has_recipien
         meta.issuer = _issuer_from_number(meta.number)
     if not meta.issuer and (m := RE_PASSED_BY.search(folded)):
         # "Luật này được Quốc hội … thông qua": the body that passed it issued it.
+        meta.issuer = collapse_ws(flat[m.start("org") : m.end("org")])
+    if not meta.issuer and (m := RE_PASSED_BY_OPENING.search(folded[:1500])):
         meta.issuer = collapse_ws(flat[m.start("org") : m.end("org")])
     if not meta.date and (m := RE_PASSED_ON.search(folded)):
         # Laws carry their date at the end: "… thông qua ngày 27 tháng 6 năm 2025."

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from rag.normalize import RE_RECIPIENTS, RE_SIGN_PREFIX, Line, fold_keep
+from rag.normalize import RE_RECIPIENTS, RE_SIGN_PREFIX, Line, fold_keep, strip_markup
 from rag.parser.header import RE_DISPATCH_TO, type_title
 from rag.parser.nodes import RANK_PARAGRAPH, Node, is_person_name, is_upper
 from rag.records import Clause
 from rag.text import has_diacritics
-from rag.vocabulary import SIGNER_TITLES
+from rag.vocabulary import SIGNER_NAME_PREFIXES, SIGNER_TITLES
 
 if TYPE_CHECKING:
     from rag.parser.tree import Builder
@@ -25,6 +25,29 @@ _TITLE_PATTERNS = [(t, re.compile(_title_pattern(t))) for t in SIGNER_TITLES]
 _TITLE_ALTS = "|".join(_title_pattern(t) for t in SIGNER_TITLES)
 RE_SIGNER_TITLE = re.compile(rf"(?:^|\s)(?P<t>{_TITLE_ALTS})\s*$")
 
+# A rank or title before the name ("Thượng tướng", "PGS.TS.", "Đại tá"), possibly several.
+_PREFIX_ALTS = "|".join(re.escape(p).replace(r"\ ", r"\s*") for p in SIGNER_NAME_PREFIXES)
+RE_NAME_PREFIX = re.compile(rf"^(?:(?:{_PREFIX_ALTS})\s*[.,:]?\s*)+(?=\S)")
+# Seal and scan noise around a name: leading marks and a stray glyph glued to its first capital
+# ("[dHồ Đức Phớc"), trailing dots, bars and quotes.
+RE_NAME_NOISE_HEAD = re.compile(r"^[^\w]*(?:[A-Za-zĐđ]{1,2}(?=[A-ZĐ][a-zà-ỹđ]))?")
+RE_NAME_NOISE_TAIL = re.compile(r"[^\w]+$")
+
+
+def signer_name(text: str) -> str:
+    """The person's name on a signature line, without a rank, title or scan noise; else ""."""
+    text = text.strip()
+    if is_person_name(text):
+        return text
+    cleaned = RE_NAME_NOISE_TAIL.sub("", RE_NAME_NOISE_HEAD.sub("", text))
+    prefix = RE_NAME_PREFIX.match(fold_keep(cleaned))
+    if prefix:
+        cleaned = cleaned[prefix.end() :]
+    cleaned = cleaned.strip()
+    if cleaned != text and is_person_name(cleaned) and len(cleaned.split()) >= 2:
+        return cleaned
+    return ""
+
 
 def start_distribution(b: Builder, ln: Line, f: str) -> None:
     b.reset()
@@ -34,7 +57,7 @@ def start_distribution(b: Builder, ln: Line, f: str) -> None:
     # Two columns merged by OCR: "Nơi nhận: KT. GIÁM ĐỐC".
     head = RE_RECIPIENTS.match(f)
     tail_at = head.end() if head else 0
-    sign = re.search(r"\b(?:kt|tm|tl|q)\s*\.\s*[a-z]", f[tail_at:])
+    sign = re.search(r"\b(?:(?:kt|tm|tl|q|tuq)\s*\.|(?:t/m|k/t|t/l)\b)\s*[a-z]", f[tail_at:])
     if sign:
         cut = tail_at + sign.start()
         node.lines.append(Line(ln.text[:cut].rstrip(), list(ln.pages)))
@@ -88,8 +111,27 @@ def _bare_title(b: Builder, text: str, f: str) -> bool:
     if not (is_upper(text) and len(text) <= 60) or type_title(f)[0] or re.search(r"[;:]|,\s*\S", text):
         return False  # "KTTH, PL, NN;": a distribution line of office codes, not a title
     if b.mode == "signature" and b.signature is not None:
-        return not any(is_person_name(x.text) for x in b.signature.lines)
+        return not any(signer_name(x.text) for x in b.signature.lines)
     return b.mode == "distribution" and b.signature is None
+
+
+RE_PREFIX_ALONE = re.compile(r"^(?:kt|tm|tl|q|tuq|t/m|k/t|t/l)\s*\.?$")
+
+
+def is_noise_line(text: str) -> bool:
+    """Seal and scan noise OCR reads in a signature block ("=. Ứ TRUƯ ỞNG", ":HỦ TỊCH", "1⁄4")."""
+    text = text.strip()
+    if RE_PREFIX_ALONE.match(fold_keep(text)):
+        return False  # "KT." on a line of its own, above the title
+    visible = [c for c in text if not c.isspace()]
+    letters = [c for c in visible if c.isalpha()]
+    if len(letters) < 3 or len(letters) < 0.6 * len(visible):
+        return True
+    return not (text[0].isalnum() or text[0] in "(-–+[")
+
+
+def _named(node: Node) -> bool:
+    return any(signer_name(x.text) for x in node.lines)
 
 
 def signature_line(b: Builder, ln: Line, f: str) -> bool:
@@ -97,10 +139,27 @@ def signature_line(b: Builder, ln: Line, f: str) -> bool:
     if b.mode == "signature" and b.signature is not None and RE_SIGNED_MARK.match(f.strip()):
         b.signature.lines.append(ln)  # "(Đã ký)" between the title and the name
         return True
+    closing = b.distribution is not None or b.closed
+    if closing and not text.startswith(("-", "–", "+", "•")) and signer_name(text):
+        # The name under a seal, read by OCR after the "Nơi nhận" column or past seal noise.
+        if b.signature is None:
+            open_signature(b, ln)
+            b.mode = ""
+            return True
+        if not _named(b.signature):
+            b.signature.lines.append(ln)
+            b.mode = ""
+            return True
+    if b.mode == "signature" and b.signature is not None and len(text) <= 30 and is_noise_line(text):
+        b.signature.lines.append(ln)  # kept in the clause; signer() reads past it
+        return True
+
     title_m = RE_SIGNER_TITLE.search(f)
     is_title = bool(RE_SIGN_PREFIX.match(f)) or (is_upper(text) and bool(title_m)) or _bare_title(b, text, f)
     # A line that is nothing but a title ("CHỦ TỊCH QUỐC HỘI") signs even without "Nơi nhận".
     whole = bool(title_m) and is_upper(text) and not f[: title_m.start("t")].strip()
+    # "KT. BỘ TRƯỞNG", "TM. ỦY BAN NHÂN DÂN": a signing prefix before a known title signs too.
+    whole = whole or (bool(RE_SIGN_PREFIX.match(f)) and is_upper(text) and bool(title_m))
     if (
         is_title
         and len(text) <= 60
@@ -112,7 +171,7 @@ def signature_line(b: Builder, ln: Line, f: str) -> bool:
             b.signature.lines.append(ln)
             b.mode = "signature"
         return True
-    if b.mode == "signature" and b.signature is not None and is_person_name(text):
+    if b.mode == "signature" and b.signature is not None and signer_name(text):
         b.signature.lines.append(ln)
         b.mode = ""
         return True
@@ -147,11 +206,11 @@ def signer(signature: Clause | None) -> tuple[str, str]:
     name = ""
     for line in signature.text.split("\n"):
         text = line.strip()
-        if is_person_name(text):
-            name = text
+        if found := signer_name(text):
+            name = found
             continue
         f = fold_keep(text)
-        if RE_SIGNED_MARK.match(f):
+        if RE_SIGNED_MARK.match(f) or (is_noise_line(text) and not RE_SIGNER_TITLE.search(f)):
             continue
         prefix = RE_SIGN_PREFIX.match(f)
         if prefix and (pair := _two_titles(f[prefix.end() - 1 :])):
@@ -188,7 +247,7 @@ def list_items(text: str) -> list[str]:
     """The entries of a "Kính gửi" / "Nơi nhận" list, without their dashes and separators."""
     items: list[str] = []
     for line in text.split("\n"):
-        line = line.strip()
+        line = strip_markup(line.strip())
         f = fold_keep(line)
         head = RE_RECIPIENTS.match(f)
         if head:

@@ -108,7 +108,15 @@ def is_pipe_row(text: str) -> bool:
 
 
 def split_cells(text: str) -> list[str]:
-    cells = [c.strip() for c in text.strip().strip("|").split("|")]
+    """The cells of a pipe row; an empty first cell (a row without its number) keeps its column.
+
+    Only a Markdown row ("| a | b |") has bars at both ends to drop; a DOCX row whose first
+    cell is empty reads "| Nhiệm vụ | Sở Tài chính" and keeps that empty cell.
+    """
+    text = text.strip()
+    if text.startswith("|") and text.endswith("|") and len(text) > 1:
+        text = text[1:-1]
+    cells = [c.strip() for c in text.split("|")]
     while cells and not cells[-1]:
         cells.pop()
     return cells

@@ -40,8 +40,11 @@ from rag.parser.nodes import (
     is_upper,
     roman_value,
 )
+from rag.vocabulary import NAMED_SECTIONS, NAMED_SECTIONS_AFTER
 
 RE_CLOSING = re.compile(r"\./\.\s*$")
+QUOTE_MAX_LINES = 80
+RE_BRACKET_PARAGRAPH = re.compile(r"^\[(?P<num>\d{1,3})\]\s*(?=\S)")
 RE_CLOSING_FORMULA = re.compile(
     r"^(?:tren\s+day\s+la|trong\s+qua\s+trinh\s+(?:to\s+chuc\s+|trien\s+khai\s+)?thuc\s+hien|"
     r"kinh\s+de\s+nghi|kinh\s+bao\s+cao|kinh\s+trinh|rat\s+mong|"
@@ -59,6 +62,8 @@ class Builder:
         self.signature: Node | None = None
         self.table: tables.Table | None = None
         self.pipe: tables.PipeTable | None = None
+        self.sections = 0  # named sections opened ("NỘI DUNG VỤ ÁN"): "QUYẾT ĐỊNH" is one after them
+        self.quoted = 0  # lines fed inside an open “…” quotation (0: none open)
 
     # stack helpers
     @property
@@ -86,6 +91,8 @@ class Builder:
 
     # feed
     def feed(self, ln: Line) -> None:
+        if self._quotation(ln):
+            return
         text = strip_markup(ln.text)
         f = fold_keep(text).strip()
         appendix = RE_APPENDIX.match(f) and text[:1] in "Pp" and len(text) <= 160
@@ -116,6 +123,37 @@ class Builder:
             self.closed = True
             self.reset()
 
+    def _quotation(self, ln: Line) -> bool:
+        """Lines inside an open “…” stay in the item that quotes them.
+
+        A Tờ trình or an amending decree quotes provisions with their own "1.", "a)" markers
+        ("Sửa đổi khoản 2 Điều 5 như sau: “2. …"): they are the quoting item's text, not items of
+        this document. A quotation left open for QUOTE_MAX_LINES lines is taken as a stray mark.
+        """
+        opened = ln.text.count("“") - ln.text.count("”")
+        if self.quoted:
+            top = self.top
+            if top is self.root or self.mode or self.quoted > QUOTE_MAX_LINES:
+                self.quoted = 0
+                return False
+            top.lines.append(ln)
+            self.quoted = (
+                0 if opened < 0 or ln.text.rstrip().endswith(("”", "”.", "”;", "”./.")) else self.quoted + 1
+            )
+            return True
+        quoting = self.top is not self.root and not self.mode and self.top.lines
+        if (
+            opened > 0
+            and quoting
+            and ln.text.lstrip().startswith("“")
+            and self.top.lines[-1].text.rstrip().endswith(":")
+        ):
+            # "… được sửa đổi như sau:" / "“2. …": the quotation joins the quoting item until "”".
+            self.top.lines.append(ln)
+            self.quoted = 1
+            return True
+        return False
+
     def _appendix(self, ln: Line, f: str) -> None:
         m = RE_APPENDIX.match(f)
         num = (m.group("num") or "").upper() if m else ""
@@ -143,12 +181,16 @@ class Builder:
         parent = self.parent_for(rank)
         locator = self._locator(style, num, parent)
         node = Node(kind="item", rank=rank, locator=locator, marker=num, style=style, lines=[ln])
-        if style in ("roman", "alpha") or style.startswith("legal"):
+        if style in ("roman", "alpha", "section") or style.startswith("legal"):
             node.kind = "heading"
         self.open(node)
 
     def _locator(self, style: str, num: str, parent: Node) -> str:
         base = parent.locator
+        if style == "section":
+            return num
+        if style == "bracket":
+            return f"{base}.[{num}]" if base else f"[{num}]"
         if style == "legal:dieu":
             return f"Điều {num}"
         if style.startswith("legal:"):
@@ -209,8 +251,26 @@ class Builder:
         self.open(node)
 
 
+def _named_section(f: str, text: str, builder: Builder) -> str:
+    """The name of an unnumbered all-capitals section heading ("NHẬN ĐỊNH CỦA TÒA ÁN"), else ""."""
+    if not is_upper(text) or len(text) > 60:
+        return ""
+    key = " ".join(f.strip(" :.").split())
+    name = NAMED_SECTIONS.get(key, "")
+    if not name and builder.sections:
+        name = NAMED_SECTIONS_AFTER.get(key, "")
+    if name:
+        builder.sections += 1
+    return name
+
+
 def _marker(f: str, text: str, builder: Builder) -> tuple[str, int, str] | None:
     """(style, rank, number) of the marker opening this line, or None for running text."""
+    if name := _named_section(f, text, builder):
+        return "section", RANK_ROMAN, name
+    if m := RE_BRACKET_PARAGRAPH.match(f):
+        # A judgment's numbered paragraphs "[1]" … "[12]" (cited as "đoạn 8").
+        return "bracket", RANK_NUMBERED + 1, m.group("num")
     if m := RE_LEGAL.match(f):
         kind = m.group("kind")
         if kind == "muc" and not re.match(r"^m[uụ]c\s", text.lower()):

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.main import create_app
+from api.upload_folder import OWNER_MARKER
 from rag import cli, config
 from rag.messages import ERROR_CODES
 from tests.support import ADMIN, INTERNAL_KEY, INTERNAL_PLAN, settings_for
@@ -324,7 +325,8 @@ def test_a_write_blocked_past_the_wait_gets_409(writable: TestClient) -> None:
         assert "đang ghi một lần tải lên hoặc xoá khác" in assert_error(response, 409)
     finally:
         assistant._write_lock.release()
-    assert not [p for p in (assistant.index_dir / "uploads").iterdir()]  # nothing left behind
+    # Nothing left behind but the folder's owner marker.
+    assert not [p for p in (assistant.index_dir / "uploads").iterdir() if p.name != OWNER_MARKER]
 
 
 def test_internal_upload_is_invisible_to_anonymous_callers(writable: TestClient, index_copy: Path) -> None:

@@ -61,3 +61,16 @@ def test_bench_dense_scale_small() -> None:
     assert [s["ef_search"] for s in sweep] == [8, 64]
     assert all(0.0 <= s["recall@10"] <= 1.0 for s in sweep)
     assert sweep[1]["recall@10"] >= sweep[0]["recall@10"]
+
+
+def test_embedding_rows_compare_runtimes_on_the_same_texts() -> None:
+    from index.bench_embed import bench_embedding
+
+    passages = [f"Sở số {i} chủ trì nhiệm vụ {i % 7} năm 2025 " * 5 for i in range(3000)]  # CPU to measure
+    rows = bench_embedding(passages, ["Ai chủ trì?", "Hạn nào?"], specs=("hash-384", "hash-64", "nonsense"))
+    first, second, broken = rows
+    assert first["runtime"] == "hash-384" and first["passages"] == 3000 and first["cpu_vs_first"] == 1.0
+    assert first["clauses_per_s"] > 0 and first["cpu_ms_per_clause"] >= 0
+    assert {"wall_s", "cpu_s", "others_busy_cores", "load1"} <= set(first["passage_run"])
+    assert second["id"] == "hash-64" and "cpu_vs_first" in second
+    assert "error" in broken and "nonsense" in broken["error"]  # a runtime that cannot be had says why

@@ -48,7 +48,7 @@ def test_round_trip(tmp_path: Path, plan: Document, letter: Document, e5: E5Embe
     assert [c.locator for c in store.neighbours("plan:header", n=1)] == ["header", "III"]
     assert len(store.clauses()) == 9
     m = store.manifest
-    assert m["embedder"] == {"id": e5.id, "dim": 384, "normalize": True}
+    assert m["embedder"] == {"id": e5.id, "space": "multilingual-e5-small", "dim": 384, "normalize": True}
     assert m["counts"]["vectors"] == 9 and m["format_version"] == 1
     assert set(m["files"]) == {
         "documents.jsonl",

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from reliability_support import ADMIN, settings_for
 
 from api.main import create_app
+from api.upload_folder import OWNER_MARKER, UploadsFolder
 from api.uploads import reconcile, store_upload
 from index.store import IndexStore, file_sha256
 from rag.config import PROJECT_ROOT
@@ -81,7 +82,7 @@ def test_sigkill_during_an_upload_leaves_folder_and_index_agreeing(small_index: 
     # The next start makes the folder agree with the index and leaves nothing hidden behind.
     with TestClient(create_app(settings_for(small_index))):
         pass
-    assert [p.name for p in uploads.iterdir()] == ["plan-9.txt"]
+    assert sorted(p.name for p in uploads.iterdir()) == [OWNER_MARKER, "plan-9.txt"]
     assert file_sha256(uploads / "plan-9.txt") == _served_hash(small_index)
 
 
@@ -92,12 +93,12 @@ def file_sha256_of(text: str) -> str:
 
 
 def test_files_no_document_points_to_are_removed_at_start(small_index: Path) -> None:
+    UploadsFolder.of(small_index).claim()  # the folder this index's first upload created
     uploads = small_index / "uploads"
-    uploads.mkdir()
     (uploads / "orphan.txt").write_text("left by a deletion killed half-way", encoding="utf-8")
     (uploads / ".partial-0123-x.txt").write_text("unfinished", encoding="utf-8")
     done = reconcile(small_index, IndexStore.open(small_index).documents())
-    assert len(done) == 2 and not list(uploads.iterdir())
+    assert len(done) == 2 and [p.name for p in uploads.iterdir()] == [OWNER_MARKER]
 
 
 def _corrupt(cache: Path, how: str) -> None:

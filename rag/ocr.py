@@ -1,0 +1,328 @@
+"""OCR of PDF pages: Tesseract (vie) on pages rendered by pdftoppm, in parallel, cached.
+
+- Resolution per page: the page's own scan resolution when it is fine enough (no resampling
+  of a 300–400 dpi scan), else 300 dpi (phone and 150–200 dpi scans read better upsampled),
+  never above ``MAX_DPI`` (cost grows with the square).
+- The page is rendered in colour and read in its red channel (``drop_red_ink``): red seals and
+  copy stamps vanish, so the signer's title and name printed under a seal are read.
+- Tesseract runs with ``--psm 1`` (page segmentation with orientation and script detection):
+  a page scanned sideways or upside down is turned, columns are kept apart as blocks, and
+  small skews are followed by its line finder. Its TSV output gives every word's box and
+  confidence: the page text is rebuilt block by block, and words with digits read with low
+  confidence are listed as uncertain (a handwritten "753" read as "758" is shown as doubtful,
+  not silently trusted).
+- Pages run in parallel, one Tesseract thread each (``OMP_THREAD_LIMIT=1``), up to the cores.
+- Results are cached by the page's content hash (its content stream and images, the
+  resolution, language and engine settings): a re-ingest of an unchanged scan costs nothing.
+  ``$POLICYQA_OCR_CACHE`` sets the folder (default ``~/.cache/policyqa/ocr``; "off" disables).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rag.errors import InputFileError
+from rag.pdf_text import Word
+
+OCR_TIMEOUT_S = 180
+DEFAULT_DPI = 300
+MAX_DPI = 400
+LANG = "vie"
+PSM = "1"
+ENGINE_VERSION = "tsv-psm1-red-v2"  # part of the cache key: change it when the reading changes
+# A word with a digit read below this confidence is reported as uncertain.
+UNCERTAIN_DIGIT_CONF = 75.0
+# A page with less ink than this share inside its margins is blank (text pages: ≥ 2 %).
+BLANK_INK_SHARE = 0.001
+BLANK_MARGIN = 0.08
+ENV_CACHE = "POLICYQA_OCR_CACHE"
+ENV_WORKERS = "POLICYQA_OCR_WORKERS"
+
+Progress = Callable[[int, int, int], None]  # (pages done, pages to OCR, page number just done)
+
+
+@dataclass
+class OcrPage:
+    number: int
+    text: str
+    words: list[Word] = field(default_factory=list)
+    uncertain: list[str] = field(default_factory=list)  # words with digits read with low confidence
+    dpi: int = DEFAULT_DPI
+    cached: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "words": [w.to_list() + [round(w.conf, 1)] for w in self.words],
+            "uncertain": self.uncertain,
+            "dpi": self.dpi,
+        }
+
+    @classmethod
+    def from_dict(cls, number: int, data: dict[str, Any]) -> OcrPage:
+        words = [Word.from_list(row) for row in data.get("words", [])]
+        text = join_broken_paragraphs(data["text"])
+        return cls(number, text, words, list(data.get("uncertain", [])), int(data.get("dpi", 0)), True)
+
+
+@functools.cache
+def ocr_available(lang: str = LANG) -> bool:
+    """Tesseract and pdftoppm on PATH, and the language data installed."""
+    if not shutil.which("tesseract") or not shutil.which("pdftoppm"):
+        return False
+    try:
+        out = subprocess.run(
+            ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return lang in (out.stdout + out.stderr).split()
+
+
+def cache_dir() -> Path | None:
+    value = os.environ.get(ENV_CACHE, "").strip()
+    if value.lower() in ("off", "0", "none"):
+        return None
+    if value:
+        return Path(value)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "policyqa" / "ocr"
+
+
+def default_workers() -> int:
+    try:
+        return max(1, int(os.environ.get(ENV_WORKERS, "")))
+    except ValueError:
+        return max(
+            1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        )
+
+
+def choose_dpi(native_dpi: float | None) -> int:
+    """The render resolution for a page whose images were scanned at ``native_dpi``."""
+    if native_dpi and native_dpi >= DEFAULT_DPI * 0.95:
+        return int(min(MAX_DPI, round(native_dpi)))
+    return DEFAULT_DPI
+
+
+def page_key(content: bytes, dpi: int, lang: str = LANG) -> str:
+    digest = hashlib.sha256(content)
+    digest.update(f"|{dpi}|{lang}|{PSM}|{ENGINE_VERSION}".encode())
+    return digest.hexdigest()
+
+
+def _cache_get(key: str) -> dict[str, Any] | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        return json.loads((folder / key[:2] / f"{key}.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _cache_put(key: str, data: dict[str, Any]) -> None:
+    folder = cache_dir()
+    if folder is None:
+        return
+    target = folder / key[:2] / f"{key}.json"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only or full cache only costs time
+
+
+@dataclass(frozen=True)
+class PageJob:
+    number: int
+    content: bytes  # what identifies the page's look: content stream and images
+    native_dpi: float | None = None
+
+
+def ocr_pages(
+    path: Path,
+    jobs: list[PageJob],
+    *,
+    lang: str = LANG,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    timeout: float = OCR_TIMEOUT_S,
+) -> dict[int, OcrPage | InputFileError]:
+    """OCR the pages of one PDF, in parallel; a page that fails maps to its error."""
+    results: dict[int, OcrPage | InputFileError] = {}
+    todo: list[tuple[PageJob, int, str]] = []
+    for job in jobs:
+        dpi = choose_dpi(job.native_dpi)
+        key = page_key(job.content, dpi, lang)
+        hit = _cache_get(key)
+        if hit is not None:
+            results[job.number] = OcrPage.from_dict(job.number, hit)
+        else:
+            todo.append((job, dpi, key))
+    done = len(results)
+    total = len(jobs)
+    if progress and done:
+        progress(done, total, 0)
+
+    def run(item: tuple[PageJob, int, str]) -> tuple[int, OcrPage | InputFileError]:
+        job, dpi, key = item
+        try:
+            page = ocr_pdf_page(path, job.number, dpi=dpi, lang=lang, timeout=timeout)
+        except InputFileError as exc:
+            return job.number, exc
+        _cache_put(key, page.to_dict())
+        return job.number, page
+
+    n = min(workers or default_workers(), len(todo)) or 1
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        for number, result in pool.map(run, todo):
+            results[number] = result
+            done += 1
+            if progress:
+                progress(done, total, number)
+    return results
+
+
+def ocr_pdf_page(
+    path: Path, number: int, *, dpi: int = DEFAULT_DPI, lang: str = LANG, timeout: float = OCR_TIMEOUT_S
+) -> OcrPage:
+    """Render one PDF page with pdftoppm and read it with Tesseract (TSV: words, boxes, confidences)."""
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    with tempfile.TemporaryDirectory(prefix="policyqa-ocr-") as tmp:
+        prefix = Path(tmp) / "page"
+        try:
+            subprocess.run(
+                ["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(dpi), "-png"]
+                + [str(path), str(prefix)],
+                capture_output=True,
+                timeout=timeout,
+                check=True,
+            )
+            images = sorted(Path(tmp).glob("page*.png"))
+            if not images:
+                raise InputFileError("OCR failed: the page could not be rendered")
+            image = drop_red_ink(images[0])
+            if is_blank(image):
+                return OcrPage(number, "", [], [], dpi)  # a blank back side: nothing to read
+            out = subprocess.run(
+                ["tesseract", str(image), "stdout", "-l", lang, "--psm", PSM, "tsv"],
+                capture_output=True,
+                timeout=timeout,
+                check=True,
+                env=env,
+            )
+        except subprocess.TimeoutExpired:
+            raise InputFileError(f"OCR timed out after {timeout:.0f}s") from None
+        except (subprocess.CalledProcessError, OSError) as exc:
+            raise InputFileError(f"OCR failed ({exc})") from None
+    return read_tsv(number, out.stdout.decode("utf-8", errors="replace"), dpi)
+
+
+def drop_red_ink(png: Path) -> Path:
+    """The page's red channel as a grey image: red seals and stamps turn white, black text stays.
+
+    A red seal over "THỨ TRƯỞNG" and "Thượng tướng Nguyễn Văn Long" hides them from Tesseract on
+    a grey rendering; in the red channel the seal's ink is as light as the paper.
+    """
+    from PIL import Image
+
+    out = png.with_name(png.stem + "-red.png")
+    with Image.open(png) as image:
+        red = image.convert("RGB").getchannel("R") if image.mode not in ("L", "1") else image.convert("L")
+        red.save(out)
+    return out
+
+
+def is_blank(png: Path) -> bool:
+    """No ink inside the page's margins (a scanned blank back side with dark scanner edges)."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        grey = image.convert("L")
+        w, h = grey.size
+        inner = grey.crop(
+            (
+                int(w * BLANK_MARGIN),
+                int(h * BLANK_MARGIN),
+                int(w * (1 - BLANK_MARGIN)),
+                int(h * (1 - BLANK_MARGIN)),
+            )
+        )
+        inner = inner.reduce(3) if min(inner.size) > 300 else inner
+        histogram = inner.histogram()
+    dark = sum(histogram[:128])
+    return dark < BLANK_INK_SHARE * max(1, sum(histogram))
+
+
+def read_tsv(number: int, tsv: str, dpi: int = DEFAULT_DPI) -> OcrPage:
+    """Tesseract's TSV -> text (lines, a blank line between blocks), word boxes, uncertain digits."""
+    rows = [r.split("\t") for r in tsv.splitlines()]
+    width = height = 0.0
+    words: list[Word] = []
+    lines: list[tuple[tuple[int, int, int], list[str]]] = []
+    uncertain: list[str] = []
+    for r in rows[1:]:
+        if len(r) < 12:
+            continue
+        try:
+            level = int(r[0])
+            block, par, line = int(r[2]), int(r[3]), int(r[4])
+            left, top, w, h = (float(v) for v in r[6:10])
+            conf = float(r[10])
+        except ValueError:
+            continue
+        if level == 1:
+            width, height = w or 1.0, h or 1.0
+            continue
+        text = r[11].strip()
+        if level != 5 or not text:
+            continue
+        key = (block, par, line)
+        if not lines or lines[-1][0] != key:
+            lines.append((key, []))
+        lines[-1][1].append(text)
+        words.append(
+            Word(
+                text,
+                left / (width or 1),
+                top / (height or 1),
+                (left + w) / (width or 1),
+                (top + h) / (height or 1),
+                line=len(lines) - 1,
+                conf=conf,
+            )
+        )
+        if conf < UNCERTAIN_DIGIT_CONF and any(ch.isdigit() for ch in text):
+            uncertain.append(text)
+    out: list[str] = []
+    prev_block = None
+    for (block, par, _), ws in lines:
+        if prev_block is not None and (block, par) != prev_block:
+            out.append("")
+        out.append(" ".join(ws))
+        prev_block = (block, par)
+    return OcrPage(number, join_broken_paragraphs("\n".join(out) + "\n"), words, uncertain, dpi)
+
+
+_BROKEN_PARAGRAPH = re.compile(r"(?<=[^\W\d_]|[,;])\n\n(?=[^\W\d_])")
+
+
+def join_broken_paragraphs(text: str) -> str:
+    """Tesseract starts a paragraph mid-sentence ("… gửi Báo" / "" / "cáo bằng văn bản …"): a
+    blank line between a word and a lower-case word is not a paragraph break."""
+    return _BROKEN_PARAGRAPH.sub(lambda m: "\n" if text[m.end()].islower() else m.group(0), text)

@@ -1,0 +1,198 @@
+"""Verdicts: a statement true or false by the clause that states its provision, or a choice
+picked among several; none when no clause states it plainly. Pure: plain texts in.
+
+A statement is "true" when a clause has all of it — its facts (numbers, dates, who acts,
+negation, bounds, conditions) word for word and nearly all its other words — and no other
+clause as close to it says otherwise. It is "false" when the closest clause is the same
+provision (its other words aligned) and states one of its facts otherwise. Anything else is
+left undecided: the answer then cites the clause and says the documents do not decide it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.text import fold, fold_aligned
+from rag.verdicts.compare import ClauseText, Comparison, compare
+from rag.verdicts.tokens import texts, tokens
+from rag.verdicts.words import LIGHT_WORDS
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Fitted on the first half of the generated law items (tests/data/verdicts), checked on the other."""
+
+    true_coverage: float = 0.9  # share of a statement a clause must have to call it true
+    false_fit: float = 0.8  # share a clause must align with (its differing facts aside) to call it false
+    rival: float = 0.06  # a clause this close in fit that decides otherwise leaves the verdict open
+    relative_fit: float = 0.75  # choices all this close to one clause are told apart by their own words
+
+
+THRESHOLDS = Thresholds()
+LITERAL = 0.99  # a clause with this share of the statement's words states it word for word
+
+
+@dataclass(frozen=True)
+class Verdict:
+    value: bool | None  # True "Đúng"/"Có", False "Sai"/"Không", None: the clauses do not decide it
+    index: int | None  # the deciding clause (the closest one when undecided), in the order given
+    comparison: Comparison | None = None
+
+    @property
+    def reason(self) -> str:
+        if self.comparison is None:
+            return ""
+        if self.value is False and self.comparison.conflicts:
+            return self.comparison.conflicts[0].kind
+        return ""
+
+
+def _decides(c: Comparison, t: Thresholds) -> bool | None:
+    if c.conflicts:
+        return False if c.fit >= t.false_fit else None
+    if c.coverage >= t.true_coverage and not c.missing:
+        return True
+    return None
+
+
+def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds = THRESHOLDS) -> Verdict:
+    """The statement's verdict by the clauses (best retrieved first)."""
+    if not clauses:
+        return Verdict(None, None)
+    comparisons = [compare(statement, c) for c in clauses]
+    best_fit = max(c.fit for c in comparisons)
+    # The clauses that are the statement's provision as closely as the best one; of those, the one
+    # that states most of it word for word decides, unless one as literal decides otherwise.
+    close = [i for i, c in enumerate(comparisons) if best_fit - c.fit <= thresholds.rival]
+    lead = max(close, key=lambda i: (comparisons[i].coverage, -i))
+    value = _decides(comparisons[lead], thresholds)
+    # A clause that has all of the statement is not put in doubt by a twin about another case.
+    literal = value is True and comparisons[lead].coverage >= LITERAL
+    if value is not None and not literal:
+        for i in close:
+            other = _decides(comparisons[i], thresholds)
+            if (
+                other is not None
+                and other != value
+                and comparisons[lead].coverage - comparisons[i].coverage <= thresholds.rival
+            ):
+                return Verdict(None, lead, comparisons[lead])
+    return Verdict(value, lead, comparisons[lead])
+
+
+# --- answer choices -------------------------------------------------------------------------
+
+# "Cả A và B", "Tất cả các đáp án trên": a choice made of other choices (folded).
+_ALL_OF = re.compile(
+    r"\b(?:tat ca|ca (?:hai|ba|bon|nam)|ca [a-f]\b)|\b(?:cac|nhung|ca) (?:dap an|phuong an|y) (?:tren|deu dung)\b"
+)
+_NONE_OF = re.compile(r"\bkhong (?:co )?(?:dap an|phuong an|y)\b|\bdeu sai\b")
+# The asked slot of a stem, which a choice fills ("bao nhiêu tháng", "cơ quan nào", "ai").
+_SLOT = re.compile(
+    r"\b(?:bao nhieu|bao lau|may)(?:\s+(?P<unit>phan tram|[a-z%]+))?"
+    r"|\b(?:(?:co quan|to chuc|don vi|chu the|nguoi|ai|hanh vi|truong hop|doi tuong|loai|hinh thuc|muc|thoi han"
+    r"|thoi diem|ngay)\s+)?(?:nao|gi)\b|\bai\b"
+)
+
+
+@dataclass(frozen=True)
+class Pick:
+    letter: str | None  # the chosen letter; None when the clauses do not decide between choices
+    verdicts: dict[str, Verdict]  # each choice's own verdict (its hypothesis judged)
+    named: tuple[str, ...] = ()  # the letters a "Cả A và B" choice stands for, when chosen
+
+
+def hypothesis(stem: str, choice: str) -> str:
+    """The statement a choice makes: the stem with its asked slot filled, or the stem then the choice."""
+    body = stem.strip().rstrip(" ?.:")
+    words = choice.split()
+    if body and len(words) > 1 and words[0][:1].isupper() and words[1][:1].islower():
+        choice = choice[0].lower() + choice[1:]  # "Nội dung được …" inside a sentence: not a name
+    slots = list(_SLOT.finditer(fold_aligned(body)))
+    if not slots:
+        return f"{body} {choice}".strip()
+    m = slots[-1]  # "… nào sau đây là cơ quan …": the last slot is the asked one
+    fill = choice
+    if m.group("unit") and not re.search(r"[a-z%]", fold(choice)):
+        fill = f"{choice} {body[m.start('unit') : m.end('unit')]}"  # "12" fills "bao nhiêu tháng"
+    return f"{body[: m.start()]}{fill}{body[m.end() :]}".strip()
+
+
+def choose(
+    stem: str,
+    choices: Sequence[tuple[str, str]],
+    clauses: Sequence[ClauseText],
+    *,
+    pick_false: bool = False,
+    thresholds: Thresholds = THRESHOLDS,
+) -> Pick:
+    """The choice the clauses state (or, `pick_false`, the one they contradict), each choice read
+    as the statement it makes; None when two are equally supported or none is plainly stated."""
+    plain = [
+        (letter, text)
+        for letter, text in choices
+        if not _ALL_OF.search(fold(text)) and not _NONE_OF.search(fold(text))
+    ]
+    verdicts = {letter: judge(hypothesis(stem, text), clauses, thresholds) for letter, text in plain}
+    true = [letter for letter, v in verdicts.items() if v.value is True]
+    false = [letter for letter, v in verdicts.items() if v.value is False]
+    if pick_false:
+        if len(false) == 1 and true:
+            return Pick(false[0], verdicts)
+        unstated = [letter for letter in verdicts if letter not in true]
+        if not false and len(unstated) == 1 and len(true) >= 2:
+            return Pick(unstated[0], verdicts)  # every other choice stated: the one left is the false one
+        return Pick(None, verdicts)
+    for letter, text in choices:
+        if not _ALL_OF.search(fold(text)):
+            continue
+        named = [x.upper() for x in re.findall(r"\b([a-f])\b", fold(text)) if x.upper() in verdicts]
+        named = named or list(verdicts)
+        if len(named) > 1 and all(n in true for n in named):
+            return Pick(letter, verdicts, tuple(named))
+        if any(n in false for n in named) or not all(n in true for n in named):
+            continue
+    if len(true) == 1:
+        return Pick(true[0], verdicts)
+    if not true and len(plain) >= 3 and len(false) == len(plain) - 1:
+        # Every other choice contradicted by its clause, the last one not: it is the answer.
+        rest = next(letter for letter, _ in plain if letter not in false)
+        return Pick(rest, verdicts)
+    if not true:
+        return Pick(_distinct_pick(stem, plain, verdicts, clauses, thresholds), verdicts)
+    return Pick(None, verdicts)
+
+
+def _distinct_pick(
+    stem: str,
+    plain: list[tuple[str, str]],
+    verdicts: dict[str, Verdict],
+    clauses: Sequence[ClauseText],
+    t: Thresholds,
+) -> str | None:
+    """The one choice whose own words (those the choices do not share: "10" of "10 năm") are in the
+    clause that best states one of them, where no other choice's are, every choice reading as that
+    clause's provision; None otherwise."""
+    decided = [v for v in verdicts.values() if v.index is not None and v.comparison is not None]
+    if len(plain) < 2 or not decided:
+        return None
+    best = max(decided, key=lambda v: v.comparison.fit if v.comparison else 0.0)
+    assert best.index is not None
+    clause = clauses[best.index]
+    if any(compare(hypothesis(stem, text), clause).fit < t.relative_fit for _, text in plain):
+        return None  # the choices are not all read against one clause that is their provision
+    words = set(texts(tokens(f"{clause.lead} {clause.text}")))
+    own = _own_words(plain)
+    present = [letter for letter, _ in plain if own[letter] and own[letter] <= words]
+    absent = [letter for letter, _ in plain if own[letter] and not own[letter] & words]
+    if len(present) == 1 and len(absent) == len(plain) - 1:
+        return present[0]
+    return None
+
+
+def _own_words(plain: list[tuple[str, str]]) -> dict[str, set[str]]:
+    bags = {letter: set(texts(tokens(text))) - LIGHT_WORDS for letter, text in plain}
+    shared = set.intersection(*bags.values()) if bags else set()
+    return {letter: bag - shared for letter, bag in bags.items()}

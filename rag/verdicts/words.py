@@ -1,0 +1,204 @@
+"""How statements and clauses word the facts a verdict turns on (folded, data only).
+
+A statement is judged against the clause that states its provision: the words that carry a
+fact — a negation, a quantity, a date, who acts, a bound or a condition — must agree. These
+tables say which words those are; `rag.verdicts.tokens` and `rag.verdicts.compare` read them.
+"""
+
+from __future__ import annotations
+
+# Negation cues. "không"/"chưa" before these words is a bound or another word, not a negation
+# ("không quá 12 tháng", "không chỉ", "chưa thành niên").
+NEGATION_WORDS: tuple[str, ...] = ("khong", "chua")
+NOT_NEGATION_AFTER: frozenset[str] = frozenset(
+    {"qua", "duoi", "vuot", "thap", "it", "ke", "chi", "thanh", "muon", "som", "nhieu", "tren", "hon"}
+)
+# Bans negate what follows them: "nghiêm cấm", "bị cấm", "cấm" (not "cam kết").
+NOT_BAN_AFTER: frozenset[str] = frozenset({"ket", "nhan", "thong", "xuc", "on", "tu", "ung"})
+
+# Words that say a number is a locator, a document number or a name, not a quantity ("Điều 5").
+LOCATOR_WORDS: frozenset[str] = frozenset(
+    {"dieu", "khoan", "diem", "chuong", "muc", "phu", "so", "luc", "nhom", "hang", "loai", "phan"}
+)
+
+# Words of opposite sense in one slot: a bound, an order in time, an exception, an obligation.
+OPPOSITES: tuple[tuple[str, str], ...] = (  # with their marks: folded "tru" is also "lưu trữ"
+    ("tối đa", "tối thiểu"),
+    ("trở lên", "trở xuống"),
+    ("không quá", "không dưới"),
+    ("ít nhất", "nhiều nhất"),
+    ("ít nhất", "tối đa"),
+    ("tối thiểu", "nhiều nhất"),
+    ("trước", "sau"),
+    ("trừ", "kể cả"),
+    ("cao hơn", "thấp hơn"),
+    ("lớn hơn", "nhỏ hơn"),
+    ("bắt buộc", "tự nguyện"),
+    ("chậm nhất", "sớm nhất"),
+    ("trên", "dưới"),
+    ("vượt quá", "chưa đến"),
+    ("tăng", "giảm"),
+    ("liền kề", "không liền kề"),
+    ("độc lập", "phụ thuộc"),
+    ("miễn phí", "có phí"),
+    ("miễn phí", "thu phí"),
+)
+# Words that make a statement conditional or excepted: unmatched in the clause, no plain verdict.
+CONDITION_WORDS: tuple[str, ...] = ("nếu", "khi", "trừ", "trường hợp", "kể cả")
+
+# Words that frame what an exception excepts ("trừ trường hợp quy định tại khoản 2"), not its content.
+EXCEPTION_FRAME: frozenset[str] = frozenset(
+    {"truong", "hop", "hinh", "thuc", "khoan", "dieu", "diem", "khac", "nghi", "thong", "tu", "so"}
+)
+
+# Who acts or holds a right: roles and bodies laws name (folded, longest first when matched).
+ACTOR_PHRASES: tuple[str, ...] = (
+    "nguoi su dung lao dong",
+    "nguoi lao dong",
+    "nguoi dung dau",
+    "nguoi dai dien",
+    "nguoi nop thue",
+    "nguoi dan",
+    "ben nhan bao dam",
+    "ben bao dam",
+    "ben thu ba",
+    "chinh phu",
+    "thu tuong chinh phu",
+    "thu tuong",
+    "quoc hoi",
+    "uy ban thuong vu quoc hoi",
+    "bo chinh tri",
+    "ban bi thu",
+    "bo truong",
+    "thu truong",
+    "cuc truong",
+    "vu truong",
+    "giam doc",
+    "pho giam doc",
+    "chanh van phong",
+    "chanh thanh tra",
+    "chu tich",
+    "pho chu tich",
+    "cap truong",
+    "cap pho",
+    "to chuc dich vu viec lam cong",
+    "to chuc dich vu viec lam",
+    "to chuc mua ban xu ly no",
+    "dang kiem vien",
+    "doanh nghiep",
+    "co quan thue",
+    "co quan quan ly",
+    "co quan su dung",
+    "co quan co tham quyen",
+    "toa an",
+    "vien kiem sat",
+    "kiem toan nha nuoc",
+    "ngan hang",
+    "bao hiem xa hoi",
+    "uy ban nhan dan",
+    "hoi dong nhan dan",
+    "mat tran to quoc",
+    "can bo",
+    "cong chuc",
+    "vien chuc",
+)
+# A level after a body or a title is part of who acts ("Ủy ban nhân dân cấp xã").
+ACTOR_LEVELS: tuple[str, ...] = ("cap tinh", "cap xa", "cap huyen", "cap trung uong", "cap bo", "cap co so")
+# Heads of a body's name, followed by its capitalised name ("Bộ Nội vụ", "Sở Tài chính").
+NAMED_BODY_HEADS: frozenset[str] = frozenset(
+    {
+        "bo",
+        "so",
+        "cuc",
+        "vu",
+        "ban",
+        "phong",
+        "vien",
+        "tong cuc",
+        "chi cuc",
+        "van phong",
+        "thanh tra",
+        "ngan hang",
+        "trung tam",
+        "hoi dong",
+        "uy ban",
+        "kho bac",
+        "toa an",
+    }
+)
+
+# Words of little weight: a statement's wording may leave them out or change them.
+LIGHT_WORDS: frozenset[str] = frozenset(
+    {
+        "la",
+        "cua",
+        "cac",
+        "nhung",
+        "duoc",
+        "theo",
+        "cho",
+        "voi",
+        "trong",
+        "nay",
+        "do",
+        "de",
+        "tu",
+        "tai",
+        "ve",
+        "thi",
+        "ma",
+        "mot",
+        "nhu",
+        "bang",
+        "o",
+        "viec",
+        "su",
+        "quy",
+        "dinh",
+        "phap",
+        "luat",
+        "co",
+        "lien",
+        "quan",
+        "doi",
+        "hien",
+        "hanh",
+        "vao",
+        "ra",
+        "boi",
+        "nham",
+        "hay",
+        "cung",
+        "da",
+        "se",
+        "dang",
+        "ca",
+        "nhan",
+        "to",
+        "chuc",
+    }
+)
+# A statement that opens by naming its source ("Theo Luật …, "): not part of the claim.
+SOURCE_OPENERS: tuple[str, ...] = ("theo", "can cu", "tai")
+SOURCE_WORDS: frozenset[str] = frozenset(
+    {
+        "luat",
+        "nghi dinh",
+        "thong tu",
+        "quyet dinh",
+        "nghi quyet",
+        "chi thi",
+        "van ban",
+        "quy dinh",
+        "phap lenh",
+        "bo luat",
+        "hien phap",
+        "quy che",
+        "huong dan",
+        "ke hoach",
+        "cong van",
+        "thong bao",
+        "ket luan",
+        "dieu",
+    }
+)

@@ -1,0 +1,165 @@
+"""Kinds and layouts met among real files: Án lệ, quoted provisions, Party markers, ranks before a
+signer's name, OCR noise in signature blocks, table rows with an empty first cell."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.parser import parse_document
+from rag.parser.signature import signer_name
+from rag.records import Document, LoadedFile, Page
+
+
+def _parse(text: str) -> Document:
+    return parse_document(LoadedFile(source="doc.txt", content_hash="x", pages=[Page(number=0, text=text)]))
+
+
+def _locators(doc: Document) -> list[str]:
+    return [c.locator for c in doc.clauses]
+
+
+PRECEDENT = """ÁN LỆ SỐ 70/2024/AL
+Về hiệu lực của thỏa thuận trọng tài
+Được Hội đồng Thẩm phán Tòa án nhân dân tối cao thông qua vào ngày 20 tháng 9 năm 2024.
+Khái quát nội dung của án lệ:
+- Tình huống án lệ: Các bên ký thỏa thuận trọng tài.
+NỘI DUNG VỤ ÁN:
+Ngày 10/10/2015, Công ty A và ông B ký hợp đồng.
+NHẬN ĐỊNH CỦA TÒA ÁN:
+[1] Về thủ tục tố tụng: đơn yêu cầu được nộp đúng hạn.
+[2] Thỏa thuận trọng tài độc lập với hợp đồng.
+QUYẾT ĐỊNH:
+1. Không chấp nhận yêu cầu của ông B.
+NỘI DUNG ÁN LỆ
+“[2] Thỏa thuận trọng tài độc lập với hợp đồng.”
+"""
+
+
+def test_precedent_type_number_sections_and_paragraphs() -> None:
+    doc = _parse(PRECEDENT)
+    meta = doc.meta
+    assert (meta.doc_type, meta.number, meta.date) == ("Án lệ", "70/2024/AL", "2024-09-20")
+    assert meta.issuer == "Hội đồng Thẩm phán Tòa án nhân dân tối cao"
+    locators = _locators(doc)
+    for section in ("Nội dung vụ án", "Nhận định của Tòa án", "Quyết định", "Nội dung án lệ"):
+        assert section in locators
+    assert "Nhận định của Tòa án.[1]" in locators and "Nhận định của Tòa án.[2]" in locators
+    assert not [c for c in doc.clauses if c.kind == "footnote"]  # "[2]" paragraphs are not notes
+    assert next(c for c in doc.clauses if c.locator == "Quyết định").kind == "heading"
+
+
+def test_quoted_provisions_stay_in_their_item() -> None:
+    doc = _parse(
+        """TỜ TRÌNH
+Dự thảo Quyết định sửa đổi Quy chế
+I. NỘI DUNG SỬA ĐỔI
+1. Sửa đổi khoản 2 Điều 5 như sau:
+“2. Hồ sơ gồm:
+a) Đơn đề nghị;
+b) Bản sao giấy tờ.”
+2. Bãi bỏ Điều 7.
+"""
+    )
+    locators = _locators(doc)
+    assert "I.1" in locators and "I.2" in locators
+    assert not any(loc.endswith((".a", ".b")) for loc in locators)
+    quoting = next(c for c in doc.clauses if c.locator == "I.1")
+    assert "b) Bản sao giấy tờ.”" in quoting.text
+
+
+@pytest.mark.parametrize(("marker", "locator"), [("1-", "I.1"), ("1/-", "I.1"), ("1.", "I.1")])
+def test_party_document_markers(marker: str, locator: str) -> None:
+    doc = _parse(f"KẾ HOẠCH\nThực hiện quy chế dân chủ\nI- MỤC ĐÍCH\n{marker} Phát huy quyền làm chủ.\n")
+    assert "I" in _locators(doc) and locator in _locators(doc)
+
+
+def test_ranges_and_hyphenated_words_are_not_markers() -> None:
+    doc = _parse(
+        "KẾ HOẠCH\nVề phòng dịch\nI. NỘI DUNG\n1. Tiêm phòng\n3-5 ngày một lần, phun thuốc vi-rút.\n"
+    )
+    assert not any(loc.endswith(".3") for loc in _locators(doc))
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Thượng tướng Nguyễn Văn Long", "Nguyễn Văn Long"),
+        ("Đại tá Lê Văn Bình", "Lê Văn Bình"),
+        ("PGS.TS. Trần Văn An", "Trần Văn An"),
+        ("[dHồ Đức Phớc", "Hồ Đức Phớc"),
+        ("=“ZThái Văn Tài", "Thái Văn Tài"),
+        ("Thực hiện nhiệm vụ", ""),
+        ("Lưu: VT, C04", ""),
+    ],
+)
+def test_signer_name_without_rank_or_noise(line: str, name: str) -> None:
+    assert signer_name(line) == name
+
+
+def test_signature_read_past_seal_noise_and_after_the_distribution() -> None:
+    doc = _parse(
+        """CÔNG VĂN
+V/v rà soát
+1. Đề nghị rà soát trước ngày 15/10/2025./.
+Nơi nhận: KT. BỘ TRƯỞNG
+- Như trên; THỨ TRƯỞNG
+- Lưu: VT, C04.
+:HỦ TỊCH
+Thượng tướng Nguyễn Văn Long
+"""
+    )
+    assert doc.meta.signer_name == "Nguyễn Văn Long"
+    assert doc.meta.signer_title.startswith("KT. BỘ TRƯỞNG")
+    assert "HỦ TỊCH" not in doc.meta.signer_title
+
+
+def test_party_signing_prefix_and_bold_distribution_label() -> None:
+    doc = _parse(
+        """KẾT LUẬN
+Của hội nghị
+1. Nội dung kết luận.
+__Nơi nhận__:
+- Ban Bí thư (để báo cáo),
+- Lưu Văn phòng.
+K/T CHÁNH VĂN PHÒNG
+PHÓ CHÁNH VĂN PHÒNG
+Lê Văn Toàn
+"""
+    )
+    assert doc.meta.distribution == ["Ban Bí thư (để báo cáo)", "Lưu Văn phòng"]
+    assert doc.meta.signer_title == "K/T CHÁNH VĂN PHÒNG / PHÓ CHÁNH VĂN PHÒNG"
+    assert doc.meta.signer_name == "Lê Văn Toàn"
+
+
+def test_a_table_row_without_its_number_keeps_its_columns() -> None:
+    doc = _parse(
+        """KẾ HOẠCH
+Triển khai
+I. NHIỆM VỤ
+STT | Nội dung | Đơn vị chủ trì | Thời gian
+1 | Rà soát thủ tục | Sở Tư pháp | Quý I/2026
+ | Số hóa hồ sơ | Sở Nội vụ | Quý II/2026
+"""
+    )
+    row = next(c for c in doc.clauses if "Số hóa" in c.text and c.kind == "table")
+    assert row.fields == {"lead_unit": "Sở Nội vụ", "deadline": "Quý II/2026"}
+
+
+def test_header_behind_stamps_and_running_header() -> None:
+    doc = _parse(
+        """Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Ngày ký: 2026-04-15 14:29:38 +07:00
+CÔNG BÁO/Số 216/Ngày 15-04-2026 55
+BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 19/2026/TT-BNNMT Hà Nội, ngày 30 tháng 3 năm 2026
+THÔNG TƯ
+Quy định kỹ thuật đo đạc
+Điều 1. Phạm vi điều chỉnh
+"""
+    )
+    meta = doc.meta
+    assert (meta.doc_type, meta.number, meta.date) == ("Thông tư", "19/2026/TT-BNNMT", "2026-03-30")
+    assert meta.issuer == "Bộ Nông nghiệp và Môi trường"
+    assert "Ký bởi" in next(c for c in doc.clauses if c.kind == "header").text
