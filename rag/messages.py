@@ -53,13 +53,20 @@ MESSAGES: dict[str, str] = {
     "pdf.encrypted": "{source}: tệp PDF được đặt mật khẩu; hãy gỡ mật khẩu rồi tải lên lại",
     "pdf.corrupt": "{source}: tệp PDF bị hỏng ({why})",
     "pdf.no_pages": "{source}: tệp PDF không có trang nào",
+    "pdf.page_cannot_read": "trang {page}: không đọc được trang ({why})",
     "pdf.page_unreadable": "trang {page}: không lấy được chữ ({why})",
-    "pdf.page_no_ocr": "trang {page}: trang không có lớp chữ và nhận dạng chữ (OCR) đang tắt",
-    "pdf.page_ocr_missing": "trang {page}: trang không có lớp chữ và máy chưa cài nhận dạng chữ (OCR)",
+    "pdf.page_no_ocr": "trang {page}: {why} và nhận dạng chữ (OCR) đang tắt",
+    "pdf.page_ocr_missing": "trang {page}: {why} và máy chưa cài nhận dạng chữ (OCR)",
     "pdf.page_warning": "trang {page}: {why}",
+    "pdf.why_no_layer": "trang không có lớp chữ",
+    "pdf.why_untrusted": "lớp chữ không đáng tin ({syllables} âm tiết viết đúng, {marked} có dấu, "
+    "{bad} ký tự lỗi, {broken} dòng bị ngắt vụn)",
+    "pdf.layer_repaired": "trang {page}: đã sửa lỗi bảng mã phông chữ của lớp chữ ({repair})",
+    "pdf.ocr_worse": "trang {page}: nhận dạng chữ (OCR) đọc kém hơn lớp chữ; giữ lớp chữ",
     "ocr.not_rendered": "nhận dạng chữ (OCR) thất bại: không dựng được ảnh của trang",
     "ocr.timeout": "nhận dạng chữ (OCR) quá {seconds} giây",
     "ocr.failed": "nhận dạng chữ (OCR) thất bại ({why})",
+    "ocr.uncertain_field": "{field} '{value}' đọc bằng OCR không chắc chắn: cần đối chiếu bản gốc",
     "word.legacy": "{source}: tệp Word 97-2003 (.doc) hoặc tệp Word có mật khẩu, không đọc được; {save_as}",
     "word.rtf": "{source}: tệp RTF, không phải tài liệu Word; {save_as}",
     "word.not_docx": "{source}: không phải tài liệu Word (tệp DOCX là một tệp nén zip); {save_as}",
@@ -120,6 +127,9 @@ MESSAGES: dict[str, str] = {
     "page.clause_elsewhere": "Điều khoản này không thuộc văn bản đã chọn.",
     "page.no_original": "Máy chủ không giữ bản gốc của văn bản này (hoặc bản gốc đã thay đổi).",
     "page.cannot_show": "Không hiển thị được trang: {why}",
+    "page.render_timeout": "trang {page}: dựng ảnh trang quá {seconds} giây",
+    "page.render_failed": "trang {page}: không dựng được ảnh trang ({why})",
+    "page.render_empty": "trang {page}: không dựng được ảnh trang",
     # --- uploads (api/uploads.py, api/routers/documents.py) ---
     "upload.bad_name": "tên tệp {name} không dùng được: hãy đặt tên tệp kết thúc bằng {allowed}",
     "upload.bad_type": "không nhận tệp loại {suffix}: hãy tải lên tệp {allowed}",
@@ -236,6 +246,11 @@ def number(value: int | float) -> str:
     if value == int(value):
         return number(int(value))
     return f"{value:.3f}".rstrip("0").replace(".", ",")
+
+
+def percent(share: float, digits: int = 0) -> str:
+    """A share as Vietnamese text writes a percentage: 0.456 -> "46%", 0.0051 (1 digit) -> "0,5%"."""
+    return f"{share * 100:.{digits}f}".replace(".", ",") + "%"
 
 
 def date(iso: str) -> str:
