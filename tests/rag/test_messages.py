@@ -45,6 +45,7 @@ def test_numbers_are_written_the_vietnamese_way() -> None:
     assert messages.number(1234567) == "1.234.567"
     assert messages.number(2.5) == "2,5"
     assert messages.number(57.0) == "57"
+    assert messages.percent(0.456) == "46%" and messages.percent(0.0051, digits=1) == "0,5%"
     text = messages.text("file.too_large", source="a.pdf", size=60_000_000, limit=50_000_000)
     assert text == "a.pdf: tệp quá lớn (60.000.000 byte; giới hạn 50.000.000 byte)"
 
