@@ -207,7 +207,7 @@ class Assistant:
     def document(self, doc_id: str, access: set[str] | None = None) -> Document:
         doc = self._snapshot.store.document(doc_id)
         if doc is None or (access is not None and doc.access not in access):
-            raise NotFoundError(f"no document {doc_id!r}")
+            raise NotFoundError.of("document.missing", doc_id=repr(doc_id))
         return doc
 
     def clause(
@@ -219,7 +219,7 @@ class Assistant:
         doc = store.document_meta(clause.doc_id) if clause is not None else None
         # The document's level is what counts (a clause record may carry the default).
         if clause is None or doc is None or (access is not None and doc.access not in access):
-            raise NotFoundError(f"no clause {clause_id!r}")
+            raise NotFoundError.of("clause.missing", clause_id=repr(clause_id))
         return clause, store.neighbours(clause_id, n=n)
 
     def registry(self, access: set[str] | frozenset[str] | None = None) -> Any:
@@ -230,10 +230,7 @@ class Assistant:
 
         view = self._snapshot.view(Filters(access=set(access)) if access is not None else None)
         if getattr(view.store, "working_set", False):
-            raise UnsupportedError(
-                "units and task lists need every document's clauses; on a Milvus store they are not "
-                "available yet (ask questions instead, or use the embedded index)"
-            )
+            raise UnsupportedError.of("index.units_unsupported")
         return registry_for(view.answerer.view)
 
     def document_label(self, doc_id: str) -> str:
@@ -247,7 +244,7 @@ class Assistant:
         from index.store import IndexLockedError
 
         if not self._write_lock.acquire(timeout=self.write_wait_s):
-            raise IndexLockedError("another upload or deletion is being written; try again when it finishes")
+            raise IndexLockedError.of("index.busy_writing")
         try:
             yield
             self.reload()  # before the lock goes: the next writer and every reader see this generation

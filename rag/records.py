@@ -205,12 +205,21 @@ class Citation:
     pages: list[int] = field(default_factory=list)
     # formal reference: "mục 2 phần II Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Quảng Ngãi"
     reference: str = ""
+    # what a citation chip leads with: "mục 2 phần II Kế hoạch số 58/KH-UBND", "Chữ ký · Kế hoạch số …"
+    short_reference: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def of(cls, clause: Clause, score: float, document_label: str = "", reference: str = "") -> Citation:
+    def of(
+        cls,
+        clause: Clause,
+        score: float,
+        document_label: str = "",
+        reference: str = "",
+        short_reference: str = "",
+    ) -> Citation:
         return cls(
             clause_id=clause.id,
             doc_id=clause.doc_id,
@@ -223,6 +232,7 @@ class Citation:
             score=round(float(score), 6),
             document=document_label,
             reference=reference,
+            short_reference=short_reference,
         )
 
 

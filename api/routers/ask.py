@@ -7,13 +7,15 @@ import logging
 from collections.abc import Hashable, Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from api.cache import LRUCache
 from api.deps import AccessDep, AnswerCacheDep, AssistantDep, ClientDep, RateLimitDep, RunnerDep, SettingsDep
+from api.errors import ApiError, error_body
 from api.schemas import AskRequest, AskResponse, CitationOut, CitationsEvent, ErrorResponse, FiltersIn
 from rag.errors import PolicyQAError
+from rag.messages import text
 from rag.pipeline import Assistant
 from rag.reading import read
 from rag.records import Answer, Citation
@@ -38,9 +40,12 @@ STREAM_ERRORS: dict[int | str, dict[str, Any]] = {
 
 def _checked(body: AskRequest, settings: SettingsDep) -> AskRequest:
     if len(body.question) > settings.max_question_chars:
-        raise HTTPException(
+        raise ApiError(
             status.HTTP_413_CONTENT_TOO_LARGE,
-            f"the question is too long ({len(body.question)} characters; at most {settings.max_question_chars})",
+            "too_large",
+            "api.question_too_long",
+            length=len(body.question),
+            limit=settings.max_question_chars,
         )
     return body
 
@@ -177,11 +182,9 @@ def ask_stream(
                     event="citations", data=CitationsEvent.model_validate(value, from_attributes=True)
                 )
     except PolicyQAError as exc:
-        yield ServerSentEvent(event="error", data={"detail": str(exc)})
+        yield ServerSentEvent(event="error", data=error_body(exc))
     except Exception:
         # The status line is already sent: report in-band, keep the trace in the log.
         log.exception("error while streaming an answer")
-        yield ServerSentEvent(
-            event="error", data={"detail": "internal error; the server log has the details"}
-        )
+        yield ServerSentEvent(event="error", data={"detail": text("api.internal"), "code": "internal"})
     yield ServerSentEvent(event="done", data={})

@@ -27,6 +27,7 @@ from rag.answer.evidence import Evidence
 from rag.answer.legal import ArticleLocator
 from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
+from rag.answer.phrasing import further_citations, tidy_start
 from rag.answer.resolution import Resolved, not_found_text, resolve_documents
 from rag.answer.stats import KeyedStats, ViewStats
 from rag.answer.support import SupportCheck
@@ -34,6 +35,7 @@ from rag.answer.targets import YearTargets
 from rag.answer.task_fields import TaskFields
 from rag.answer.tasks_due import TasksDue
 from rag.answer.unit_tasks import UnitTasks
+from rag.labels import citation_label
 from rag.matching import TextTerms
 from rag.questions import Catalogue, Question, Turn
 from rag.reading import catalogue_of, read
@@ -297,10 +299,13 @@ class Answerer:
                 mode=mode,
                 strategy=composed.strategy if composed is not None else NO_STRATEGY,
             )
-        citations = self._citations(composed, self._supporting(attempt))
+        text = view.readable(composed.text, composed.cited)
+        hits, supporting = self._supporting(attempt)
+        keep = further_citations(text, question, composed.cited, supporting, view.idf)
+        citations = self._citations(composed, hits, keep)
         return Answer(
             question=question,
-            answer=view.readable(composed.text, composed.cited),
+            answer=tidy_start(text, composed.cited),
             abstained=False,
             citations=citations,
             related=[
@@ -388,17 +393,19 @@ class Answerer:
     # --- citations -----------------------------------------------------------------------
     def _cite(self, clause: Clause, score: float) -> Citation:
         doc = self._metas.get(clause.doc_id)
-        return Citation.of(
-            clause, score, doc.meta.label() if doc else "", formal_reference(clause, doc.meta) if doc else ""
-        )
+        if doc is None:
+            return Citation.of(clause, score, short_reference=citation_label(clause, None))
+        reference = formal_reference(clause, doc.meta)
+        return Citation.of(clause, score, doc.meta.label(), reference, citation_label(clause, doc))
 
-    def _supporting(self, attempt: _Attempt) -> list[Hit]:
-        """The hits to cite after the answer's own clauses: those the evidence ranking scores
-        as supporting the question first (the same fact is often stated in a target section and
-        again in a task), in turns with the retrieval order."""
+    def _supporting(self, attempt: _Attempt) -> tuple[list[Hit], frozenset[str]]:
+        """The hits that may be cited after the answer's own clauses: those the evidence ranking
+        scores as supporting the question first (the same fact is often stated in a target section
+        and again in a task), in turns with the retrieval order; and the ids of the former and of
+        the first retrieval hit."""
         ctx = attempt.context
         if ctx is None:
-            return attempt.hits
+            return attempt.hits, frozenset()
         by_id = {h.clause.id: h for h in attempt.hits}
         floor = min((h.score for h in attempt.hits), default=0.0)  # an item under a retrieved heading
         ranked = (
@@ -412,9 +419,14 @@ class Answerer:
             if c.support >= SUPPORT_THRESHOLD
         ][: CITATIONS - 1]
         # Taken in turns with the retrieval order: each ranking finds what the other misses.
-        return [h for pair in zip_longest(supporting, attempt.hits) for h in pair if h is not None]
+        ordered = [h for pair in zip_longest(supporting, attempt.hits) for h in pair if h is not None]
+        first = [h.clause.id for h in attempt.hits[:1]]  # what retrieval found first is cited too
+        return ordered, frozenset([*(h.clause.id for h in supporting), *first])
 
-    def _citations(self, composed: Composed, hits: list[Hit]) -> list[Citation]:
+    def _citations(
+        self, composed: Composed, hits: list[Hit], keep: Callable[[Clause], bool]
+    ) -> list[Citation]:
+        """The answer's own clauses, then the hits ``keep`` says support it."""
         scores = {h.clause.id: h.score for h in hits}
         top = max(scores.values(), default=1.0)
         out: list[Citation] = []
@@ -426,7 +438,7 @@ class Answerer:
         for h in hits:
             if len(out) >= CITATIONS:
                 break
-            if h.clause.id not in seen:
+            if h.clause.id not in seen and keep(h.clause):
                 out.append(self._cite(h.clause, h.score))
                 seen.add(h.clause.id)
         return out

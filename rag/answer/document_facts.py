@@ -8,6 +8,7 @@ from collections import Counter
 from rag.answer.base import CITATIONS, Composed, Context, Strategy
 from rag.answer.corpus import coverage
 from rag.answer.evidence import best_docs
+from rag.answer.phrasing import signed_by
 from rag.answer.text import dates_in, original_span, reference_text, short, squash_numbers, trim
 from rag.records import Clause, Document, Hit
 from rag.text import collapse_ws, fold
@@ -217,11 +218,7 @@ def document_fact(doc: Document, kind: str, clause: Clause) -> str | None:
         issued = f", ban hành {issue_date(doc)}" if meta.date or meta.date_text else ""
         return f"{meta.doc_type or 'Văn bản'} số {number}{issued}."
     if kind == "signature":
-        if meta.signer_name:
-            return f"{meta.label()} do {meta.signer_title} {meta.signer_name} ký."
-        if meta.signer_title:
-            return f"{meta.label()} do {meta.signer_title} ký (văn bản không ghi hoặc không đọc được tên người ký)."
-        return f"{meta.label()}, phần chữ ký: {short(clause.text, 200)}"
+        return signed_by(meta) or f"{meta.label()}, phần chữ ký: {short(clause.text, 200)}"
     names = meta.recipients or meta.distribution
     return f"{meta.label()} gửi: " + "; ".join(names) + "." if names else None
 

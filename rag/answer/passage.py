@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rag.answer.base import ANY, Composed, Context, Strategy
 from rag.answer.evidence import Candidate, best_docs
+from rag.answer.phrasing import row_sentence
 from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
 from rag.questions import Question
 from rag.records import Clause, Hit
@@ -129,6 +130,10 @@ class ExtractivePassage(Strategy):
             sentence = (
                 ("" if starts else "… ") + sentence + ("" if ends or sentence.endswith((".", ";")) else " …")
             )
+        # A table row reads as "<cột>: <ô>; …" once, not as "a | b | c" beside its indexed form.
+        sentence = (
+            row_sentence(clause, ctx.view.by_doc.get(clause.doc_id, []), passage=best.passage) or sentence
+        )
         found = ctx.evidence.entity(clause) if intent.slot in _NAMES_ITS_UNIT else None
         if found is None or fold(found[0]) in fold(sentence):
             return Composed(text=trim(sentence), cited=[clause], support=best.support)

@@ -1,7 +1,7 @@
 """The question reader: ``read(text, history, catalogue) -> Question``, the only code that reads
 question text. Pure: the same text, history and catalogue give the same Question.
 
-Order: the follow-up is read in the conversation's scope (rag.conversation), the form sets any
+Order: the follow-up is read in the conversation's scope (rag.reading.followup), the form sets any
 choices or yes/no frame apart (rag.reading.form), English administrative terms are put into
 Vietnamese (rag.reading.english), then the wording tables (rag.reading.wordings) give the slot
 and the cues, and the grammars give the document and clause references, the constraints and

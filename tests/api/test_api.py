@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from api.main import create_app
 from api.upload_folder import OWNER_MARKER
 from rag import cli, config
+from rag.messages import ERROR_CODES
 from tests.support import ADMIN, INTERNAL_KEY, INTERNAL_PLAN, settings_for
 
 # The session builds a real index of corpus/ (embedding every clause) before these run.
@@ -55,6 +56,7 @@ def assert_error(response: Any, status: int) -> str:
     assert response.status_code == status, response.text
     body = response.json()
     assert isinstance(body["detail"], str) and body["detail"]
+    assert body["code"] in ERROR_CODES  # a stable name for programs beside the text for people
     assert "Traceback" not in response.text
     return body["detail"]
 
@@ -165,7 +167,7 @@ def test_answer_cache_is_per_access_and_question(client: TestClient) -> None:
 def test_slow_questions_time_out_with_503(corpus_index: Path) -> None:
     with TestClient(create_app(settings_for(corpus_index, request_timeout_s=0.001))) as c:
         detail = assert_error(c.post("/api/ask", json={"question": "Mục tiêu chung của báo cáo là gì?"}), 503)
-        assert "longer than" in detail
+        assert "mất hơn" in detail
 
 
 @pytest.mark.parametrize(
@@ -332,7 +334,7 @@ def test_a_write_blocked_past_the_wait_gets_409(writable: TestClient) -> None:
     try:
         files = {"file": ("note.txt", INTERNAL_PLAN.encode())}
         response = writable.post("/api/documents", files=files, data={"access": "internal"}, headers=ADMIN)
-        assert "another upload or deletion" in assert_error(response, 409)
+        assert "đang ghi một lần tải lên hoặc xoá khác" in assert_error(response, 409)
     finally:
         assistant._write_lock.release()
     # Nothing left behind but the folder's owner marker.
