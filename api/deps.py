@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import anyio
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.cache import LRUCache
@@ -33,7 +33,7 @@ log = logging.getLogger("policyqa.api")
 T = TypeVar("T")
 
 RETRY_AFTER_BUSY_S = 2
-INDEX_MISSING = "index not built: run `policyqa ingest corpus` (or set POLICYQA_INDEX)"
+INDEX_MISSING = "index.not_ready"
 
 
 class AssistantProvider:
@@ -112,10 +112,12 @@ def get_assistant(request: Request) -> Assistant:
     try:
         return provider.get()
     except IndexNotFoundError as exc:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, INDEX_MISSING) from exc
+        raise ApiError(status.HTTP_503_SERVICE_UNAVAILABLE, "index_missing", INDEX_MISSING) from exc
     except (IndexCorruptError, EmbedderMismatchError) as exc:
         log.error("index unusable: %s", exc)
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, f"index unusable: {exc}") from exc
+        raise ApiError(
+            status.HTTP_503_SERVICE_UNAVAILABLE, "index_unusable", "index.unusable", why=exc
+        ) from exc
 
 
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
@@ -156,9 +158,10 @@ def get_access(key: KeyDep, settings: SettingsDep) -> frozenset[str] | None:
     """Access levels the caller may read; None means every level (the admin key)."""
     if key is None:
         if settings.read_requires_key:
-            raise HTTPException(
+            raise ApiError(
                 status.HTTP_401_UNAUTHORIZED,
-                "an API key is required (X-API-Key header or Authorization: Bearer)",
+                "unauthorized",
+                "api.key_required",
                 headers={"WWW-Authenticate": "Bearer"},
             )
         return frozenset({ACCESS_PUBLIC})
@@ -170,8 +173,11 @@ def get_access(key: KeyDep, settings: SettingsDep) -> frozenset[str] | None:
         if _same(key, candidate):
             levels = frozenset(allowed)
     if levels is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "invalid API key", headers={"WWW-Authenticate": "Bearer"}
+        raise ApiError(
+            status.HTTP_401_UNAUTHORIZED,
+            "unauthorized",
+            "api.key_invalid",
+            headers={"WWW-Authenticate": "Bearer"},
         )
     return levels
 
@@ -181,18 +187,16 @@ AccessDep = Annotated[frozenset[str] | None, Depends(get_access)]
 
 def require_admin(key: KeyDep, settings: SettingsDep) -> None:
     if settings.admin_key is None:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN,
-            "uploads and deletions are disabled on this server: set POLICYQA_ADMIN_KEY to enable them",
-        )
+        raise ApiError(status.HTTP_403_FORBIDDEN, "forbidden", "upload.disabled")
     if key is None:
-        raise HTTPException(
+        raise ApiError(
             status.HTTP_401_UNAUTHORIZED,
-            "the admin key is required (X-API-Key header or Authorization: Bearer)",
+            "unauthorized",
+            "api.admin_required",
             headers={"WWW-Authenticate": "Bearer"},
         )
     if not _is_admin(key, settings):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "this key may not upload or delete documents")
+        raise ApiError(status.HTTP_403_FORBIDDEN, "forbidden", "api.admin_only")
 
 
 AdminDep = Depends(require_admin)
@@ -231,10 +235,13 @@ ClientDep = Annotated[str, Depends(client_address)]
 def _limited(limiter: SlidingWindowLimiter, request: Request, what: str) -> None:
     retry_after = limiter.hit(client_address(request))
     if retry_after:
-        raise HTTPException(
+        raise ApiError(
             status.HTTP_429_TOO_MANY_REQUESTS,
-            f"too many {what}: at most {limiter.limit} per minute; retry in {retry_after:.0f} s",
+            "rate_limited",
+            f"api.rate_limited.{what}",
             headers={"Retry-After": str(max(1, round(retry_after)))},
+            limit=limiter.limit,
+            seconds=max(1, round(retry_after)),
         )
 
 
@@ -312,18 +319,21 @@ class Runner:
                 # queue); a running one finishes and keeps its slot until then.
                 return await asyncio.wrap_future(job.future)
         except TimeoutError as exc:
-            raise HTTPException(
+            raise ApiError(
                 status.HTTP_503_SERVICE_UNAVAILABLE,
-                f"the request took longer than {self.timeout_s:g} s; try again or narrow the question",
+                "timeout",
+                "api.timeout",
                 headers={"Retry-After": str(RETRY_AFTER_BUSY_S)},
+                seconds=self.timeout_s,
             ) from exc
 
     def _submit(self, job: _Job) -> None:
         """Into the pool (under ``_lock``); raises 503 when every slot is taken."""
         if not self._slots.acquire(blocking=False):
-            raise HTTPException(
+            raise ApiError(
                 status.HTTP_503_SERVICE_UNAVAILABLE,
-                "the server is busy with other questions; retry shortly",
+                "busy",
+                "api.busy",
                 headers={"Retry-After": str(RETRY_AFTER_BUSY_S)},
             )
         try:
@@ -366,7 +376,7 @@ class Runner:
                     continue
                 try:
                     self._submit(job)
-                except HTTPException as exc:
+                except ApiError as exc:
                     job.future.set_exception(exc)
                     continue
                 break
@@ -381,9 +391,9 @@ def _client_busy(share: int) -> ApiError:
     return ApiError(
         status.HTTP_429_TOO_MANY_REQUESTS,
         "client_busy",
-        f"Địa chỉ của bạn đang có quá nhiều câu hỏi chờ xử lý (mỗi lúc tối đa {share} câu được xử lý); "
-        "vui lòng đợi các câu trước xong rồi hỏi tiếp.",
+        "api.client_busy",
         retry_after_s=RETRY_AFTER_BUSY_S,
+        share=share,
     )
 
 

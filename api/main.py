@@ -35,6 +35,7 @@ from api.uploads import DenseCompleter, UploadGate, reconcile
 from index.store import IndexLockedError, write_lock
 from index.stores import current_generation
 from rag.errors import PolicyQAError
+from rag.messages import text
 from rag.pipeline import Assistant
 
 log = logging.getLogger("policyqa.api")
@@ -216,12 +217,12 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     if args.workers < 1:
-        raise PolicyQAError(f"--workers must be at least 1, not {args.workers}")
+        raise PolicyQAError.of("settings.workers", value=str(args.workers))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings(store=str(args.index_dir))
+    workers = text("cli.workers", count=args.workers) if args.workers > 1 else ""
     print(
-        f"policyqa: serving {settings.location} on http://{args.host}:{args.port}/ (API docs at /docs)"
-        + (f" with {args.workers} worker processes" if args.workers > 1 else "")
+        text("cli.serving", location=settings.location, host=args.host, port=str(args.port), workers=workers)
     )
     if args.workers == 1:
         uvicorn.run(

@@ -11,9 +11,11 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import ApiError, error_body
 
-def too_large(limit: int) -> str:
-    return f"request body too large (at most {limit:,} bytes)"
+
+def too_large(limit: int) -> ApiError:
+    return ApiError(status.HTTP_413_CONTENT_TOO_LARGE, "too_large", "api.body_too_large", limit=limit)
 
 
 class BodySizeLimitMiddleware:
@@ -30,7 +32,7 @@ class BodySizeLimitMiddleware:
         limit = self.limit_for(scope)
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            await JSONResponse({"detail": too_large(limit)}, status.HTTP_413_CONTENT_TOO_LARGE)(
+            await JSONResponse(error_body(too_large(limit)), status.HTTP_413_CONTENT_TOO_LARGE)(
                 scope, receive, send
             )
             return
@@ -43,7 +45,7 @@ class BodySizeLimitMiddleware:
                 received += len(message.get("body", b""))
                 if received > limit:
                     # Raised inside the app's body parsing, so the app's HTTPException handler answers.
-                    raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, too_large(limit))
+                    raise too_large(limit)
             return message
 
         await self.app(scope, counted, send)
@@ -68,7 +70,7 @@ class EarlyCheckMiddleware:
             try:
                 self.check(Request(scope))
             except HTTPException as exc:
-                response = JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+                response = JSONResponse(error_body(exc), exc.status_code, headers=exc.headers)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

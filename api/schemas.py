@@ -8,13 +8,17 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from rag.conversation import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, Turn
+from rag import messages
+from rag.answer.phrasing import headers_by_row, row_sentence
+from rag.labels import opening_paragraphs, place, tree_label
+from rag.questions import Turn
+from rag.reading.followup import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS
 from rag.records import Citation, Clause, Document, DocumentMeta, Filters, Hit
 from rag.references import formal_reference
 
 Mode = Literal["hybrid", "dense", "bm25"]
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
-MAX_HISTORY = 20  # turns a request may carry (the answerer reads the last rag.conversation.MAX_TURNS)
+MAX_HISTORY = 20  # turns a request may carry (the answerer reads the last rag.reading.followup.MAX_TURNS)
 
 
 def real_date(value: str | None) -> str | None:
@@ -23,7 +27,7 @@ def real_date(value: str | None) -> str | None:
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"ngày {value} không tồn tại (dạng YYYY-MM-DD)") from None
+            raise ValueError(messages.text("api.no_such_date", value=value)) from None
     return value
 
 
@@ -31,7 +35,7 @@ def no_controls(value: str | None) -> str | None:
     """Filter values are names and labels: a control character is never part of one (and reaches a
     store's query language only to break it)."""
     if value is not None and any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
-        raise ValueError("giá trị lọc chứa ký tự điều khiển")
+        raise ValueError(messages.text("api.filter_control"))
     return value
 
 
@@ -42,8 +46,8 @@ MAX_FILTER_VALUES = 100
 
 
 class ErrorResponse(BaseModel):
-    detail: str
-    code: str | None = None  # stable, machine-readable (e.g. "busy", "disk_full"); the text may change
+    detail: str  # for a person: Vietnamese (rag/messages.py)
+    code: str  # for the client's program: stable (rag.messages.ERROR_CODES), e.g. "rate_limited"
 
 
 class FiltersIn(BaseModel):
@@ -99,7 +103,7 @@ class AskRequest(BaseModel):
     def _not_blank(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise ValueError("the question is empty")
+            raise ValueError(messages.text("api.question_empty"))
         return value
 
 
@@ -119,6 +123,7 @@ class CitationOut(BaseModel):
     reference: str = (
         ""  # formal reference: "khoản 2 Điều 9 Nghị định số 13/2023/NĐ-CP ngày 17/4/2023 của Chính phủ"
     )
+    short_reference: str = ""  # what a chip shows: "khoản 2 Điều 9 Nghị định số 13/2023/NĐ-CP"
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
@@ -141,6 +146,12 @@ class AskResponse(BaseModel):
     # Cited or related documents just uploaded: searched by their words only so far, their dense
     # (meaning-based) vectors are still being computed.
     dense_pending: list[str] = []
+    # The answering strategy that composed the answer ("task_field", "passage", "document_field", …);
+    # "clarify" for a question asked back, "none" when nothing was composed.
+    strategy: str = ""
+    # "document_not_found": the question names a document none of the readable ones is (the answer
+    # says so and names the closest documents; abstained is true). "" otherwise.
+    code: str = ""
 
 
 class CitationsEvent(BaseModel):
@@ -155,6 +166,8 @@ class CitationsEvent(BaseModel):
     clarify: bool = False
     resolved_question: str = ""
     dense_pending: list[str] = []  # as in AskResponse
+    strategy: str = ""  # as in AskResponse
+    code: str = ""  # as in AskResponse
 
 
 class SearchHit(BaseModel):
@@ -171,6 +184,7 @@ class SearchHit(BaseModel):
     score: float
     scores: dict[str, float]
     reference: str = ""  # formal reference of the clause
+    display: str = ""  # a table row as a person reads it, once (ClauseOut.display)
 
     @classmethod
     def of(cls, hit: Hit, document: str, reference: str = "") -> SearchHit:
@@ -259,11 +273,22 @@ class ClauseOut(BaseModel):
     footnotes: list[str]
     parent_id: str | None
     reference: str = ""  # formal reference: "điểm a khoản 1 Điều 3 Luật … số 20/2023/QH15"
+    label: str = ""  # its place for people: "Phần đầu văn bản", "Điểm a khoản 1 Điều 3"
+    display: str = ""  # a table row as a person reads it, once: "<cột>: <ô>; …" ("": the text)
 
     @classmethod
-    def of(cls, clause: Clause, meta: DocumentMeta | None = None) -> ClauseOut:
-        out = cls.model_validate(clause)
-        return out.model_copy(update={"reference": formal_reference(clause, meta)}) if meta else out
+    def of(
+        cls,
+        clause: Clause,
+        meta: DocumentMeta | None = None,
+        opening: frozenset[str] = frozenset(),
+        headers: dict[str, list[str]] | None = None,
+    ) -> ClauseOut:
+        update = {"label": place(clause, opening=clause.id in opening)}
+        if meta is not None:
+            update["reference"] = formal_reference(clause, meta)
+        update["display"] = row_sentence(clause, header=(headers or {}).get(clause.id, [])) or ""
+        return cls.model_validate(clause).model_copy(update=update)
 
 
 class ClauseNode(BaseModel):
@@ -278,6 +303,8 @@ class ClauseNode(BaseModel):
     fields: dict[str, str]
     children: list[ClauseNode]
     reference: str = ""
+    label: str = ""  # what the tree shows: the printed numbering, or "Phần đầu văn bản", "Nơi nhận" …
+    display: str = ""  # as in ClauseOut
 
 
 class DocumentMetaOut(BaseModel):
@@ -319,6 +346,8 @@ class DocumentDetail(DocumentSummary):
 def clause_tree(clauses: list[Clause], meta: DocumentMeta | None = None) -> list[ClauseNode]:
     """Nest clauses by parent_id, each level in document order (orphans become roots)."""
     by_id = {c.id: c for c in clauses}
+    opening = opening_paragraphs(clauses)
+    headers = headers_by_row(clauses)
     children: dict[str | None, list[Clause]] = {}
     for c in sorted(clauses, key=lambda c: c.order):
         parent = c.parent_id if c.parent_id in by_id else None
@@ -335,6 +364,8 @@ def clause_tree(clauses: list[Clause], meta: DocumentMeta | None = None) -> list
             fields=dict(c.fields),
             children=[build(child) for child in children.get(c.id, [])],
             reference=formal_reference(c, meta) if meta else "",
+            label=tree_label(c, opening=c.id in opening),
+            display=row_sentence(c, header=headers.get(c.id, [])) or "",
         )
 
     return [build(c) for c in children.get(None, [])]

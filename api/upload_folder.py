@@ -102,8 +102,9 @@ def folder_taken(path: Path, owner: str) -> ApiError:
     return ApiError(
         status.HTTP_503_SERVICE_UNAVAILABLE,
         "uploads_folder_taken",
-        f"Thư mục tệp tải lên {path} đã thuộc về kho dữ liệu khác ({owner}); "
-        "hãy đặt POLICYQA_FILES riêng cho máy chủ này.",
+        "upload.folder_taken",
+        path=path,
+        owner=owner,
     )
 
 
@@ -111,8 +112,8 @@ def disk_full(filename: str) -> ApiError:
     return ApiError(
         status.HTTP_507_INSUFFICIENT_STORAGE,
         "disk_full",
-        f"Ổ đĩa của máy chủ đã đầy nên chưa lưu được {filename}; không có gì thay đổi. "
-        "Hãy giải phóng dung lượng rồi tải lên lại.",
+        "upload.disk_full",
+        filename=filename,
     )
 
 

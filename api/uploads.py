@@ -25,6 +25,7 @@ from api.upload_folder import (  # noqa: F401 (reconcile, PARTIAL_PREFIX: the fo
     partial_file,
     reconcile,
 )
+from rag import messages
 from rag.errors import ConflictError, InputFileError, PolicyQAError
 from rag.ingest import IngestReport, SourceFile
 from rag.records import Document
@@ -57,12 +58,10 @@ def safe_filename(name: str) -> str:
     name = _RUNS.sub(lambda m: "_" if "_" in m.group() else " ", name).strip(" ._-")
     stem, dot, suffix = name.rpartition(".")
     if not dot or not stem.strip(" ._-"):
-        raise PolicyQAError(
-            f"unusable file name {name!r}: give the file a name ending in {', '.join(ALLOWED_SUFFIXES)}"
-        )
+        raise PolicyQAError.of("upload.bad_name", name=repr(name), allowed=", ".join(ALLOWED_SUFFIXES))
     suffix = "." + suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise PolicyQAError(f"unsupported file type {suffix!r}: upload {', '.join(ALLOWED_SUFFIXES)}")
+        raise PolicyQAError.of("upload.bad_type", suffix=repr(suffix), allowed=", ".join(ALLOWED_SUFFIXES))
     stem = stem[: MAX_NAME_CHARS - len(suffix)].rstrip(" ._-")
     return stem + suffix
 
@@ -70,10 +69,10 @@ def safe_filename(name: str) -> str:
 def check_content(filename: str, data: bytes) -> None:
     """Reject files whose bytes cannot be what their name says (the loader checks the rest)."""
     if not data:
-        raise PolicyQAError(f"{filename} is empty")
+        raise PolicyQAError.of("upload.empty", filename=filename)
     if filename.endswith(".pdf"):
         if not data.lstrip()[:5] == b"%PDF-":
-            raise InputFileError(f"{filename} is not a PDF file (no %PDF- header)")
+            raise InputFileError.of("upload.not_pdf", filename=filename)
     elif filename.endswith((".docx", ".doc")):
         from rag.docx_loader import check_word_bytes
 
@@ -85,7 +84,7 @@ def check_content(filename: str, data: bytes) -> None:
         try:
             decode_text(data, filename)
         except InputFileError:
-            raise InputFileError(f"{filename} is not a text file (it contains binary data)") from None
+            raise InputFileError.of("upload.not_text", filename=filename) from None
 
 
 log = logging.getLogger("policyqa.api")
@@ -140,9 +139,8 @@ def same_name(documents: Iterable[Document], folder: str, filename: str) -> Docu
 
 
 def collision(existing: Document) -> ConflictError:
-    return ConflictError(
-        f"{existing.source} already exists (document {existing.id}, access {existing.access}); "
-        "send replace=true to replace it"
+    return ConflictError.of(
+        "upload.exists", source=existing.source, doc_id=existing.id, access=existing.access
     )
 
 
@@ -168,9 +166,10 @@ class UploadGate:
         return ApiError(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             "uploads_busy",
-            f"Máy chủ đang xử lý {self.workers + self.queue} tệp tải lên; "
-            f"vui lòng thử lại sau khoảng {self.retry_after_s:g} giây.",
+            "upload.busy",
             retry_after_s=self.retry_after_s,
+            count=self.workers + self.queue,
+            seconds=self.retry_after_s,
         )
 
     @contextmanager
@@ -215,7 +214,7 @@ def store_upload(
     folder, root = uploads.path, uploads.root
     target = folder / filename
     if target.resolve().parent != folder.resolve():  # belt and braces after safe_filename
-        raise PolicyQAError(f"refusing to write outside the uploads folder: {filename!r}")
+        raise PolicyQAError.of("upload.outside", filename=repr(filename))
     source = f"{uploads.prefix}/{filename}"
     replaced: list[Document] = []
 
@@ -260,7 +259,9 @@ def store_upload(
                 raise disk_full(filename) from exc
             raise
     if report.failed:
-        raise InputFileError("; ".join(report.errors) or f"{filename} could not be ingested")
+        # The uploader named the file, not the folder it is kept in.
+        errors = [e.replace(f"{source}: ", f"{filename}: ", 1) for e in report.errors]
+        raise InputFileError("; ".join(errors) or messages.text("upload.failed", filename=filename))
     return report, (replaced[0] if replaced else None)
 
 

@@ -70,6 +70,7 @@ class ItemResult:
     passed: bool  # counts towards `overall`
     failed: list[str] = field(default_factory=list)  # checks that failed: "abstain", "answer", "citation"
     latency_ms: float = 0.0
+    strategy: str = ""  # the answering strategy that composed the prediction
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Report:
     overall: Metrics
     by_type: dict[str, Metrics]
     items: list[ItemResult]
+    by_strategy: dict[str, Metrics] = field(default_factory=dict)  # empty for a peer (no strategies)
 
     def failures(self) -> list[ItemResult]:
         return [r for r in self.items if not r.passed]
@@ -102,6 +104,7 @@ class Report:
         return {
             "overall": self.overall.to_dict(),
             "by_type": {t: m.to_dict() for t, m in self.by_type.items()},
+            "by_strategy": {s: m.to_dict() for s, m in self.by_strategy.items()},
             "items": [asdict(r) for r in self.items],
         }
 
@@ -130,6 +133,7 @@ def judge(item: GoldItem, prediction: Prediction) -> ItemResult:
         passed=passed,
         failed=failed,
         latency_ms=prediction.latency_ms,
+        strategy=prediction.strategy,
     )
 
 
@@ -163,8 +167,10 @@ def score(items: Sequence[GoldItem], predictions: Sequence[Prediction]) -> Repor
         raise PolicyQAError(f"no prediction for {len(missing)} gold item(s): {', '.join(missing[:10])}")
     results = [judge(item, by_id[item.id]) for item in items]
     types = sorted({r.type for r in results})
+    strategies = sorted({r.strategy for r in results}) if any(r.strategy for r in results) else []
     return Report(
         overall=aggregate(results),
         by_type={t: aggregate([r for r in results if r.type == t]) for t in types},
         items=results,
+        by_strategy={s or "(none)": aggregate([r for r in results if r.strategy == s]) for s in strategies},
     )

@@ -1,7 +1,8 @@
 """Predictions: what a system answered for one gold question, in the contract's shape.
 
 One line of ``predictions.jsonl`` is exactly ``Prediction.to_dict()``:
-id, question, answer, abstained, citations [source, locator, text, score] best first, latency_ms.
+id, question, answer, abstained, citations [source, locator, text, score] best first, latency_ms,
+and strategy (the answering strategy that composed the answer; "" for the peers).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Prediction:
     abstained: bool
     citations: list[PredictedCitation] = field(default_factory=list)  # best first
     latency_ms: float = 0.0
+    strategy: str = ""  # the answering strategy that composed it ("" for a retriever or a peer)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +47,7 @@ class Prediction:
             "abstained": self.abstained,
             "citations": [c.to_dict() for c in self.citations],
             "latency_ms": self.latency_ms,
+            "strategy": self.strategy,
         }
 
     @classmethod
@@ -76,6 +79,7 @@ class Prediction:
                 for c in data["citations"]
             ],
             latency_ms=float(data["latency_ms"]),
+            strategy=str(data.get("strategy", "")),
         )
 
     @classmethod
@@ -91,6 +95,7 @@ class Prediction:
                 for c in answer.citations
             ],
             latency_ms=round(latency_ms, 2),
+            strategy=answer.strategy,
         )
 
 

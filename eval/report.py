@@ -93,6 +93,7 @@ def failure_details(item: GoldItem, prediction: Prediction, failed: list[str], r
         "answer": _preview(prediction.answer, ANSWER_PREVIEW),
         "abstained": prediction.abstained,
         "citation_rank": rank,
+        "strategy": prediction.strategy,
         "citations": [
             {"source": c.source, "locator": c.locator, "text": _preview(c.text, CITATION_PREVIEW)}
             for c in prediction.citations[:CITATIONS_SHOWN]
@@ -121,11 +122,13 @@ def build_json(
         "primary": primary.key,
         "overall": primary.report.overall.to_dict(),
         "by_type": {t: m.to_dict() for t, m in primary.report.by_type.items()},
+        "by_strategy": {s: m.to_dict() for s, m in primary.report.by_strategy.items()},
         "modes": {
             run.key: {
                 "label": run.label,
                 "overall": run.report.overall.to_dict(),
                 "by_type": {t: m.to_dict() for t, m in run.report.by_type.items()},
+                "by_strategy": {s: m.to_dict() for s, m in run.report.by_strategy.items()},
                 "items": [
                     {"id": r.id, "passed": r.passed, "failed": r.failed, "citation_rank": r.citation_rank}
                     for r in run.report.items
@@ -180,10 +183,10 @@ def _summary_table(runs: Sequence[Run]) -> list[str]:
     return lines
 
 
-def _type_table(by_type: dict[str, Metrics], overall: Metrics) -> list[str]:
+def _type_table(by_type: dict[str, Metrics], overall: Metrics, head: str = "type") -> list[str]:
     names = [name for name, _ in METRIC_ROWS]
     lines = [
-        "| type | n | " + " | ".join(label for _, label in METRIC_ROWS) + " |",
+        f"| {head} | n | " + " | ".join(label for _, label in METRIC_ROWS) + " |",
         "|---|---:|" + "---:|" * len(names),
     ]
     for type_, m in [*by_type.items(), ("**all**", overall)]:
@@ -211,7 +214,8 @@ def _failure_lines(failure: dict) -> list[str]:
         lines.append(f"- **Gold:** {', '.join(failure['gold_sources'])}; evidence {evidence}")
     lines += [
         f"- **Abstained:** {'yes' if failure['abstained'] else 'no'}"
-        + (f" · first correct citation at rank {rank}" if rank else ""),
+        + (f" · first correct citation at rank {rank}" if rank else "")
+        + (f" · strategy: {failure['strategy']}" if failure.get("strategy") else ""),
         f"- **Answer:** {_cell(failure['answer']) or '(empty)'}",
     ]
     if failure["citations"]:
@@ -254,6 +258,20 @@ def render_markdown(
         if len(runs) > 1:
             lines += [f"### {run.label}", ""]
         lines += [*_type_table(run.report.by_type, run.report.overall), ""]
+
+    with_strategies = [run for run in runs if run.report.by_strategy]
+    if with_strategies:
+        lines += [
+            "## Per answering strategy",
+            "",
+            "Items grouped by the strategy that composed the answer (an abstention: the strategy "
+            "whose answer fell short, or none).",
+            "",
+        ]
+        for run in with_strategies:
+            if len(with_strategies) > 1:
+                lines += [f"### {run.label}", ""]
+            lines += [*_type_table(run.report.by_strategy, run.report.overall, head="strategy"), ""]
 
     lines += [
         "## Failures",

@@ -201,11 +201,27 @@ def run_eval(args: argparse.Namespace) -> int:
     written = write_reports(out_dir, items, runs, warnings=warnings, meta=meta)
 
     print(format_summary(runs))
+    if getattr(args, "golden", None):
+        _report_golden(Path(args.golden), runs[0], out_dir)
     if warnings:
         print(f"\n{len(warnings)} warning(s), see report.md:")
         print("\n".join(f"  {w}" for w in warnings))
     print(f"\nwrote {', '.join(p.name for p in written)} to {out_dir}")
     return 0
+
+
+def _report_golden(golden: Path, run: Run, out_dir: Path) -> None:
+    """The primary run's answers against the pinned ones: listed in report.md and on stdout."""
+    from eval.golden import changes, format_changes, load_golden, markdown_changes, pin
+
+    now = pin(run.predictions)
+    found = changes(load_golden(golden), now)
+    report = out_dir / "report.md"
+    report.write_text(
+        report.read_text(encoding="utf-8") + "\n".join(markdown_changes(found, len(now), golden)) + "\n",
+        encoding="utf-8",
+    )
+    print("\n" + format_changes(found, len(now)))
 
 
 def _progress(message: str) -> None:

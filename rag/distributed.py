@@ -25,6 +25,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from rag import messages
 from rag.errors import PolicyQAError
 from rag.ingest import AfterCommit, BeforeCommit, IngestReport, SourceFile
 from rag.records import Document
@@ -47,7 +48,7 @@ def ray_session(address: str = LOCAL) -> Iterator[Any]:
     try:
         import ray
     except ImportError:
-        raise RayUnavailableError("--ray needs Ray: pip install 'policyqa[ray]'") from None
+        raise RayUnavailableError.of("ray.missing") from None
     if address != LOCAL:
         _probe(address)
     if ray.is_initialized():
@@ -59,8 +60,10 @@ def ray_session(address: str = LOCAL) -> Iterator[Any]:
     try:
         ray.init(**options)
     except Exception as exc:  # ConnectionError, RuntimeError, grpc errors: all mean "not reachable"
-        where = "start a local Ray instance" if address == LOCAL else f"reach the Ray cluster at {address}"
-        raise RayUnavailableError(f"cannot {where}: {type(exc).__name__}: {exc}") from None
+        why = f"{type(exc).__name__}: {exc}"
+        if address == LOCAL:
+            raise RayUnavailableError.of("ray.cannot_start", why=why) from None
+        raise RayUnavailableError.of("ray.cannot_join", address=address, why=why) from None
     try:
         yield ray
     finally:
@@ -75,8 +78,8 @@ def _probe(address: str) -> None:
     try:
         socket.create_connection((host or "127.0.0.1", int(port)), timeout=CONNECT_TIMEOUT_S).close()
     except (ValueError, OSError) as exc:  # a port that is not a number, refused, unresolvable, timed out
-        why = "expected HOST:PORT or ray://HOST:PORT" if isinstance(exc, ValueError) else exc.strerror or exc
-        raise RayUnavailableError(f"cannot reach the Ray cluster at {address!r}: {why}") from None
+        why = messages.text("ray.bad_address") if isinstance(exc, ValueError) else exc.strerror or exc
+        raise RayUnavailableError.of("ray.unreachable", address=repr(address), why=why) from None
 
 
 # --- on a worker -----------------------------------------------------------------------------
@@ -143,9 +146,9 @@ def ingest_with_ray(
     embedder = embedder or get_embedder(None)
     batch_size = batch_size or BATCH_SIZE
     if batch_size < 1:
-        raise PolicyQAError(f"the batch size must be at least 1, not {batch_size}")
+        raise PolicyQAError.of("settings.batch_size", value=str(batch_size))
     if embedder.spec is None:
-        raise PolicyQAError(f"the embedder {embedder.id!r} cannot be rebuilt on Ray workers (no spec)")
+        raise PolicyQAError.of("ray.no_spec", embedder=repr(embedder.id))
     outcome: dict[str, str | Document] = {}  # source -> "unchanged", a report line, or the Document
     todo: list[tuple[int, SourceFile, Document | None]] = []
     for file in files:
@@ -243,12 +246,19 @@ def _result(ray: Any, ref: Any, file: SourceFile) -> dict[str, Any]:
         return ray.get(ref)
     except ray.exceptions.RayError as exc:  # the worker died, or the task raised
         cause = getattr(exc, "cause", None) or exc
-        return {"error": f"{file.source}: the Ray task failed ({type(cause).__name__}: {cause})"}
+        return {
+            "error": messages.text(
+                "ray.task_failed", source=file.source, why=f"{type(cause).__name__}: {cause}"
+            )
+        }
 
 
 def _check_embedder(worker: tuple[str, int], embedder: Any) -> None:
     if tuple(worker) != (embedder.id, embedder.dim):
-        raise PolicyQAError(
-            f"a Ray worker embedded with {worker[0]!r} (dim {worker[1]}), not {embedder.id!r} "
-            f"(dim {embedder.dim}); every node needs the same model"
+        raise PolicyQAError.of(
+            "ray.mismatch",
+            worker=repr(worker[0]),
+            worker_dim=str(worker[1]),
+            embedder=repr(embedder.id),
+            dim=str(embedder.dim),
         )

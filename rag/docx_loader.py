@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from rag import messages
 from rag.errors import InputFileError
 from rag.normalize import RE_BULLET, RE_LETTERED, RE_NUMBERED, RE_ROMAN_HEADING, fold_keep
 from rag.records import Page
@@ -42,7 +43,7 @@ MAX_MEMBERS = 5000
 MAX_RATIO = 200  # compressed XML reaches ~20x; a bomb reaches thousands
 RATIO_MIN_BYTES = 10_000_000  # small members may compress as they like
 LAYOUT_MAX_CELLS = 2
-SAVE_AS = "open it in Word or LibreOffice and save it as DOCX or PDF"
+SAVE_AS = messages.text("word.save_as")
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -60,14 +61,11 @@ def check_word_bytes(raw: bytes, source: str) -> None:
     """Clear errors for what is not a DOCX: legacy .doc, RTF, anything that is not a zip."""
     if raw.startswith(OLE2_MAGIC):
         # Word 97-2003 files are OLE2 compound files; so is a password-protected DOCX.
-        raise InputFileError(
-            f"{source}: a legacy Word 97-2003 (.doc) or password-protected Word file, which cannot be "
-            f"read; {SAVE_AS}"
-        )
+        raise InputFileError.of("word.legacy", source=source, save_as=SAVE_AS)
     if raw.lstrip()[:5] == b"{\\rtf":
-        raise InputFileError(f"{source}: an RTF file, not a Word document; {SAVE_AS}")
+        raise InputFileError.of("word.rtf", source=source, save_as=SAVE_AS)
     if not raw.startswith(ZIP_MAGIC):
-        raise InputFileError(f"{source}: not a Word document (a DOCX is a zip archive); {SAVE_AS}")
+        raise InputFileError.of("word.not_docx", source=source, save_as=SAVE_AS)
 
 
 def load_docx(raw: bytes, source: str) -> tuple[list[Page], list[str]]:
@@ -77,10 +75,10 @@ def load_docx(raw: bytes, source: str) -> tuple[list[Page], list[str]]:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise InputFileError(f"{source}: corrupt DOCX ({exc}); {SAVE_AS}") from None
+        raise InputFileError.of("word.corrupt", source=source, why=exc, save_as=SAVE_AS) from None
     _check_sizes(members, source)
     if "word/document.xml" not in {m.filename for m in members}:
-        raise InputFileError(f"{source}: corrupt DOCX (no word/document.xml); {SAVE_AS}")
+        raise InputFileError.of("word.corrupt", source=source, why="thiếu word/document.xml", save_as=SAVE_AS)
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -92,38 +90,38 @@ def load_docx(raw: bytes, source: str) -> tuple[list[Page], list[str]]:
     except InputFileError:
         raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise InputFileError(f"{source}: corrupt DOCX ({type(exc).__name__}: {exc}); {SAVE_AS}") from None
+        raise InputFileError.of(
+            "word.corrupt", source=source, why=f"{type(exc).__name__}: {exc}", save_as=SAVE_AS
+        ) from None
     except SyntaxError as exc:  # lxml's XMLSyntaxError derives from it
-        raise InputFileError(f"{source}: corrupt DOCX (bad XML: {exc}); {SAVE_AS}") from None
+        raise InputFileError.of(
+            "word.corrupt", source=source, why=f"XML lỗi: {exc}", save_as=SAVE_AS
+        ) from None
     warnings: list[str] = []
     notes = reader.used_footnotes()
     missing = [n for n, text in notes if not text]
     if missing:
-        warnings.append(f"footnote(s) {', '.join(map(str, missing))} referenced but empty or missing")
+        warnings.append(messages.text("word.footnotes_missing", numbers=", ".join(map(str, missing))))
     blocks += [[f"[^{n}]: {text}"] for n, text in notes if text]
     text = "\n\n".join("\n".join(lines) for lines in blocks if lines)
     if not text.strip():
-        raise InputFileError(f"{source}: the DOCX contains no text")
+        raise InputFileError.of("word.no_text", source=source)
     return [Page(number=0, text=text)], warnings
 
 
 def _check_sizes(members: list[zipfile.ZipInfo], source: str) -> None:
     if len(members) > MAX_MEMBERS:
-        raise InputFileError(f"{source}: the DOCX archive has {len(members):,} members; it may be a zip bomb")
+        raise InputFileError.of("word.members", source=source, count=len(members))
     total = 0
     for m in members:
         total += m.file_size
         ratio = m.file_size / max(1, m.compress_size)
         if m.file_size > MAX_MEMBER_BYTES or (m.file_size > RATIO_MIN_BYTES and ratio > MAX_RATIO):
-            raise InputFileError(
-                f"{source}: the DOCX member {m.filename} unpacks to {m.file_size:,} bytes "
-                f"(from {m.compress_size:,}); it may be a zip bomb"
+            raise InputFileError.of(
+                "word.member_size", source=source, member=m.filename, size=m.file_size, packed=m.compress_size
             )
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise InputFileError(
-            f"{source}: the DOCX unpacks to {total:,} bytes (limit {MAX_UNCOMPRESSED_BYTES:,}); "
-            "it may be a zip bomb"
-        )
+        raise InputFileError.of("word.total_size", source=source, size=total, limit=MAX_UNCOMPRESSED_BYTES)
 
 
 # --- numbering --------------------------------------------------------------------------------

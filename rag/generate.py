@@ -18,7 +18,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from rag.intent import STOP_TERMS
+from rag.matching import STOP_TERMS
 from rag.records import Answer, Citation
 from rag.text import fold
 

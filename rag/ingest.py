@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rag import config
+from rag import config, messages
 from rag.errors import InputFileError
 from rag.loaders import SUPPORTED_SUFFIXES as SUFFIXES
 from rag.records import Document
@@ -44,19 +44,20 @@ class IngestReport:
     ocr_progress: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> str:
-        parts = [
-            f"{len(self.added)} added",
-            f"{len(self.updated)} updated",
-            f"{len(self.unchanged)} unchanged",
-            f"{len(self.failed)} failed",
-        ]
-        line = ", ".join(parts)
-        line += (
-            f"; {self.pages} pages ({self.ocr_pages} OCR), {self.clauses} clauses, {self.embedded} embedded"
+        line = messages.text(
+            "ingest.summary",
+            added=len(self.added),
+            updated=len(self.updated),
+            unchanged=len(self.unchanged),
+            failed=len(self.failed),
+            pages=self.pages,
+            ocr=self.ocr_pages,
+            clauses=self.clauses,
+            embedded=self.embedded,
+            seconds=round(self.seconds, 1),
         )
-        line += f" in {self.seconds:.1f} s"
         if self.generation:
-            line += f" -> {self.generation}"
+            line += messages.text("ingest.generation", generation=self.generation)
         return line
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,8 +98,7 @@ def collect_files(
                     continue
                 if not follow_symlinks and not _inside(p, given):
                     errors.append(
-                        f"{p}: a symbolic link to {p.resolve()}, outside {given}; "
-                        "skipped (use --follow-symlinks to index it)"
+                        messages.text("file.symlink_outside", path=p, target=p.resolve(), folder=given)
                     )
                     continue
                 files.append(p)
@@ -106,7 +106,7 @@ def collect_files(
             base = Path(root) if root is not None else given.parent
             files = [given]
         else:
-            errors.append(f"{given}: no such file or folder")
+            errors.append(messages.text("file.no_such_path", path=given))
             continue
         for path in files:
             try:
@@ -138,16 +138,20 @@ def _parse(file: SourceFile, access: str, limits: Any = None, progress: Any = No
 def failure_message(file: SourceFile, exc: Exception) -> str:
     """The report's "source: reason" line for a file that could not be read or parsed."""
     if isinstance(exc, InputFileError):
-        message = str(exc)  # loaders and the isolated reader usually name the file already
+        # Loaders and the isolated reader name the file by the path they were given: a temporary
+        # upload's hidden name must not reach the reader, the source the caller chose does.
+        message = str(exc)
         read_as = _relative(file)
-        if read_as and read_as != file.source:  # e.g. an upload's temporary name: say the real one
+        if read_as and read_as != file.source:  # anywhere in the text (a reader may quote it)
             message = message.replace(read_as, file.source)
-        named = file.source in message or file.path.name in message
-        return message if named else f"{file.source}: {message}"
+        named = file.path.name
+        if named != file.source and message.startswith(f"{named}: "):
+            return f"{file.source}: {message[len(named) + 2 :]}"
+        return message if file.source in message else f"{file.source}: {message}"
     if isinstance(exc, OSError):
-        return f"{file.source}: cannot read ({exc.strerror or exc})"
+        return messages.text("ingest.failed", source=file.source, why=exc.strerror or exc)
     # a parser bug on one file must not sink the batch
-    return f"{file.source}: could not be parsed ({type(exc).__name__}: {exc})"
+    return messages.text("ingest.crashed", source=file.source, why=f"{type(exc).__name__}: {exc}")
 
 
 def _relative(file: SourceFile) -> str:
@@ -312,8 +316,18 @@ def _ocr_progress(source: str, report: IngestReport, show: bool) -> Any:
             {"source": source, "page": page, "done": done, "total": total, "seconds": seconds}
         )
         if show:
-            where = f"page {page}" if page else "cached pages"
-            print(f"  {source}: OCR {done}/{total} ({where}, {seconds:.0f} s)", file=sys.stderr, flush=True)
+            where = (
+                messages.text("ingest.ocr_page", page=page) if page else messages.text("ingest.ocr_cached")
+            )
+            line = messages.text(
+                "ingest.ocr_progress",
+                source=source,
+                done=done,
+                total=total,
+                where=where,
+                seconds=round(seconds),
+            )
+            print(f"  {line}", file=sys.stderr, flush=True)
 
     return step
 
@@ -415,9 +429,9 @@ def run_ingest(args: argparse.Namespace) -> int:
         batch_size=getattr(args, "batch_size", None),
     )
     for w in report.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(messages.text("cli.warning", text=w), file=sys.stderr)
     for e in report.errors:
-        print(f"error: {e}", file=sys.stderr)
+        print(messages.text("cli.error", text=e), file=sys.stderr)
     print(report.summary())
     return 1 if report.failed else 0
 
@@ -425,8 +439,8 @@ def run_ingest(args: argparse.Namespace) -> int:
 def run_remove(args: argparse.Namespace) -> int:
     removed = remove_sources(list(args.sources), args.index_dir)
     for s in removed:
-        print(f"removed {s}")
+        print(messages.text("cli.removed", source=s))
     missing = [s for s in args.sources if s not in removed]
     for s in missing:
-        print(f"error: {s}: not in the index", file=sys.stderr)
+        print(messages.text("cli.error", text=messages.text("source.missing", source=s)), file=sys.stderr)
     return 1 if missing else 0

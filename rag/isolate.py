@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from rag import messages
 from rag.errors import InputFileError, PolicyQAError
 from rag.records import Document
 
@@ -80,7 +81,7 @@ class ParseLimits:
                 isolate=env.get(ENV_ISOLATE, "1").strip().lower() not in _FALSE,
             )
         except ValueError as exc:
-            raise PolicyQAError(f"invalid parse limit in the environment: {exc}") from None
+            raise PolicyQAError.of("settings.parse_limit", why=exc) from None
         numbers = (
             limits.max_file_bytes,
             limits.max_pages,
@@ -90,10 +91,10 @@ class ParseLimits:
             limits.max_clauses,
         )
         if min(numbers) <= 0 or limits.timeout_s <= 0:
-            raise PolicyQAError(
-                f"parse limits must be positive: {ENV_MAX_FILE_BYTES}, {ENV_MAX_PAGES}, "
-                f"{ENV_TIMEOUT_S}, {ENV_MEMORY_MB}, {ENV_MAX_LINE_CHARS}, {ENV_MAX_CLAUSE_CHARS}, "
-                f"{ENV_MAX_CLAUSES}"
+            names = (ENV_MAX_FILE_BYTES, ENV_MAX_PAGES, ENV_TIMEOUT_S, ENV_MEMORY_MB, ENV_MAX_LINE_CHARS)
+            raise PolicyQAError.of(
+                "settings.parse_limits_positive",
+                names=", ".join((*names, ENV_MAX_CLAUSE_CHARS, ENV_MAX_CLAUSES)),
             )
         return limits
 
@@ -138,15 +139,20 @@ def _load_and_parse(
     for page in loaded.pages:
         longest = max(map(len, page.text.split("\n")), default=0)
         if longest > limits.max_line_chars:
-            raise InputFileError(
-                f"{source}: a line of {longest:,} characters (limit {limits.max_line_chars:,}, "
-                f"{ENV_MAX_LINE_CHARS}); this does not look like a document"
+            raise InputFileError.of(
+                "file.long_line",
+                source=source,
+                length=longest,
+                limit=limits.max_line_chars,
+                setting=ENV_MAX_LINE_CHARS,
             )
     doc = parse_document(loaded, access=access)
     if not any(c.text.strip() for c in doc.clauses):
         # Blank pages, an image-only PDF whose OCR found nothing: indexing it would add nothing.
         why = "; ".join(doc.warnings[:3])
-        raise InputFileError(f"{source}: no readable text in the file" + (f" ({why})" if why else ""))
+        raise InputFileError(
+            messages.text("file.no_readable_text", source=source) + (f" ({why})" if why else "")
+        )
     # Still in the child: splitting a giant clause is bounded by the same time and memory limits.
     return bound_clauses(doc, max_clause_chars=limits.max_clause_chars, max_clauses=limits.max_clauses)
 
@@ -293,9 +299,8 @@ def _run_isolated(
     except subprocess.TimeoutExpired:
         _kill_group(process)
         process.communicate()
-        raise InputFileError(
-            f"{source}: reading the file took longer than {limits.timeout_s:g} s "
-            f"(limit {ENV_TIMEOUT_S}); it may be a PDF bomb or need too much OCR"
+        raise InputFileError.of(
+            "file.timeout", source=source, seconds=limits.timeout_s, setting=ENV_TIMEOUT_S
         ) from None
     finally:
         if process.poll() is None:
@@ -315,29 +320,27 @@ def _run_isolated(
     if kind == "input":
         raise InputFileError(reply["message"])
     if kind == "memory":
-        raise InputFileError(
-            f"{source}: reading the file needs more than {limits.memory_mb} MB of memory "
-            f"(limit {ENV_MEMORY_MB}); it may be a PDF bomb"
+        raise InputFileError.of(
+            "file.memory", source=source, megabytes=limits.memory_mb, setting=ENV_MEMORY_MB
         )
     if kind == "nesting":
-        raise InputFileError(f"{source}: the file's structure is nested too deeply to read (corrupt PDF?)")
-    raise InputFileError(f"{source}: could not be parsed ({reply.get('message', 'unknown error')})")
+        raise InputFileError.of("file.nested", source=source)
+    raise InputFileError.of("file.parse_failed", source=source, why=reply.get("message", "?"))
 
 
 def _death_message(source: str, code: int, stderr: bytes, limits: ParseLimits) -> str:
     if code == -signal.SIGXCPU:
-        return (
-            f"{source}: reading the file used more than {limits.timeout_s:g} s of CPU (limit {ENV_TIMEOUT_S})"
+        return messages.text(
+            "file.cpu_timeout", source=source, seconds=limits.timeout_s, setting=ENV_TIMEOUT_S
         )
     if code < 0:
-        return (
-            f"{source}: the reader was stopped by signal {-code}, most likely out of memory "
-            f"(limit {limits.memory_mb} MB, {ENV_MEMORY_MB}); the file may be a PDF bomb"
+        return messages.text(
+            "file.killed", source=source, signal=str(-code), megabytes=limits.memory_mb, setting=ENV_MEMORY_MB
         )
-    last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+    last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["-"]
     if "MemoryError" in last[0]:
-        return f"{source}: reading the file needs more than {limits.memory_mb} MB of memory (limit {ENV_MEMORY_MB})"
-    return f"{source}: the reader stopped unexpectedly (exit code {code}: {last[0][:200]})"
+        return messages.text("file.memory", source=source, megabytes=limits.memory_mb, setting=ENV_MEMORY_MB)
+    return messages.text("file.reader_crashed", source=source, code=str(code), why=last[0][:200])
 
 
 def reap_orphans(proc: Path = Path("/proc")) -> list[str]:

@@ -46,20 +46,23 @@ def load_file(
     source = _source_name(path, root)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputFileError(
-            f"{source}: unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(SUPPORTED_SUFFIXES)}"
+        raise InputFileError.of(
+            "file.unsupported_type",
+            source=source,
+            suffix=suffix or "(không có)",
+            allowed=", ".join(SUPPORTED_SUFFIXES),
         )
     if not path.is_file():
-        raise InputFileError(f"{source}: no such file")
+        raise InputFileError.of("file.missing", source=source)
     try:
         size = path.stat().st_size
         if size == 0:
-            raise InputFileError(f"{source}: the file is empty")
+            raise InputFileError.of("file.empty", source=source)
         if size > max_bytes:
-            raise InputFileError(f"{source}: the file is too large ({size:,} bytes; limit {max_bytes:,})")
+            raise InputFileError.of("file.too_large", source=source, size=size, limit=max_bytes)
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputFileError(f"{source}: cannot read the file ({exc.strerror or exc})") from None
+        raise InputFileError.of("file.unreadable", source=source, why=exc.strerror or exc) from None
     content_hash = hashlib.sha256(raw).hexdigest()
     if suffix == ".pdf":
         pages, warnings = _load_pdf(raw, source, path, max_pages=max_pages, ocr=ocr, progress=progress)
@@ -70,11 +73,11 @@ def load_file(
     else:
         text = decode_text(raw, source)
         if not text.strip():
-            raise InputFileError(f"{source}: the file contains no text")
+            raise InputFileError.of("file.no_text", source=source)
         pages = split_txt_pages(text) if suffix == ".txt" else [Page(number=0, text=text)]
         warnings = []
         if len(pages) > max_pages:
-            raise InputFileError(f"{source}: too many pages ({len(pages)}; limit {max_pages})")
+            raise InputFileError.of("file.too_many_pages", source=source, count=len(pages), limit=max_pages)
     return LoadedFile(source=source, content_hash=content_hash, pages=pages, warnings=warnings)
 
 
@@ -107,13 +110,13 @@ def decode_text(raw: bytes, source: str = "input") -> str:
             try:
                 text = raw.decode(codec)
             except UnicodeDecodeError as exc:
-                raise InputFileError(f"{source}: invalid {codec} text ({exc.reason})") from None
+                raise InputFileError.of("text.invalid", source=source, codec=codec, why=exc.reason) from None
             break
     if text is None:
         if b"\x00" in raw:
             text = _decode_bomless_utf16(raw)
             if text is None:
-                raise InputFileError(f"{source}: binary content (NUL bytes), not a text file")
+                raise InputFileError.of("text.binary_nul", source=source)
         else:
             try:
                 text = raw.decode("utf-8")
@@ -122,11 +125,9 @@ def decode_text(raw: bytes, source: str = "input") -> str:
                     # Windows-1258 stores tone marks as combining characters: compose them.
                     text = unicodedata.normalize("NFC", raw.decode("cp1258"))
                 except UnicodeDecodeError:
-                    raise InputFileError(
-                        f"{source}: cannot decode the text (not UTF-8, UTF-16 or Windows-1258)"
-                    ) from None
+                    raise InputFileError.of("text.undecodable", source=source) from None
     if _looks_binary(text):
-        raise InputFileError(f"{source}: binary content (control characters), not a text file")
+        raise InputFileError.of("text.binary_control", source=source)
     return text
 
 
@@ -202,10 +203,10 @@ def _load_pdf(
     from pypdf.errors import PdfReadError
 
     if not raw.lstrip()[:1024].startswith(b"%PDF-"):
-        kind = "a zip archive" if raw.startswith(b"PK\x03\x04") else "not a PDF"
-        raise InputFileError(f"{source}: the file is {kind} (no %PDF- header)")
+        key = "pdf.zip_not_pdf" if raw.startswith(b"PK\x03\x04") else "pdf.not_pdf"
+        raise InputFileError.of(key, source=source)
     if b"%%EOF" not in raw[-2048:]:
-        raise InputFileError(f"{source}: truncated PDF (no end-of-file marker)")
+        raise InputFileError.of("pdf.truncated", source=source)
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
@@ -215,16 +216,16 @@ def _load_pdf(
             except Exception:  # pypdf raises several types for unsupported crypto
                 ok = 0
             if not ok:
-                raise InputFileError(f"{source}: the PDF is encrypted (password required)")
+                raise InputFileError.of("pdf.encrypted", source=source)
         count = len(reader.pages)
     except InputFileError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
-        raise InputFileError(f"{source}: corrupt PDF ({exc})") from None
+        raise InputFileError.of("pdf.corrupt", source=source, why=exc) from None
     if count == 0:
-        raise InputFileError(f"{source}: the PDF has no pages")
+        raise InputFileError.of("pdf.no_pages", source=source)
     if count > max_pages:
-        raise InputFileError(f"{source}: too many pages ({count}; limit {max_pages})")
+        raise InputFileError.of("file.too_many_pages", source=source, count=count, limit=max_pages)
 
     from rag.pdf_loader import read_pages
 

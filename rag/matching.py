@@ -1,4 +1,4 @@
-"""Term matching for evidence scoring: diacritic-aware when both sides have marks.
+"""Term matching for evidence scoring (part of the records floor: pure text, no question reading): diacritic-aware when both sides have marks.
 
 Folding makes "lương" (salary) and "lượng" (quantity) the same word. When a question is
 typed with marks and a clause kept its marks, words are compared with their marks
@@ -13,11 +13,20 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.intent import STOP_TERMS, Intent, question_phrase_spans
-from rag.text import fold, fold_aligned, has_diacritics, nfc
+from rag.text import fold, has_diacritics
 
-_TOKEN = re.compile(r"\w+(?:[.,/\-&]\w+)*", re.UNICODE)
+WORD_TOKEN = re.compile(r"\w+(?:[.,/\-&]\w+)*", re.UNICODE)
 _COMBINING = re.compile(r"[\u0300-\u036f]")
+
+# Function syllables that carry no evidence. Kept small on purpose: folded Vietnamese
+# syllables are ambiguous ("van" is văn/vẫn/vận), so rarity (IDF) does the rest.
+STOP_TERMS = frozenset(
+    """
+    ai gi nao la cua va cac nhung mot trong tai theo voi cho den tu ve thi ma nhu the khi nay
+    do hay hoac de boi vi neu da dang se nua duoc khong co
+    what when who which how where why is are was were the of a an to in on for by does did do and or
+    """.split()
+)
 
 # Abbreviations of Vietnamese administrative writing and what they stand for (folded keys).
 ABBREVIATIONS: dict[str, str] = {
@@ -69,10 +78,10 @@ def marked_key(token: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
+    return WORD_TOKEN.findall(unicodedata.normalize("NFC", text).lower())
 
 
-def _expand(words: list[str]) -> list[str]:
+def with_long_forms(words: list[str]) -> list[str]:
     """Words plus the long forms of abbreviations among them."""
     out = list(words)
     folded = [_fold_word(w) for w in words]
@@ -100,7 +109,7 @@ class TextTerms:
 
     @classmethod
     def of(cls, text: str, has_marks: bool | None = None) -> TextTerms:
-        words = _expand(tokens(text))
+        words = with_long_forms(tokens(text))
         folded = [_fold_word(w) for w in words]
         marked = [marked_key(w) for w in words]
         content_f = [f for f in folded if f not in STOP_TERMS]
@@ -113,53 +122,3 @@ class TextTerms:
             marked_seq=tuple(content_m),
             has_marks=has_diacritics(text) if has_marks is None else has_marks,
         )
-
-
-@dataclass(frozen=True)
-class QueryTerms:
-    """The question's evidence-bearing words, folded and (when typed with marks) marked."""
-
-    folded: tuple[str, ...]
-    marked: tuple[str, ...]
-    has_marks: bool
-
-    def pick(self, text: TextTerms) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...], bool]:
-        """(query words, text words, text sequence, marked?) for comparing with one text."""
-        if self.has_marks and text.has_marks:
-            return self.marked, text.marked, text.marked_seq, True
-        return self.folded, text.folded, text.folded_seq, False
-
-    def without(self, folded_words: set[str] | frozenset[str]) -> QueryTerms:
-        keep = [i for i, f in enumerate(self.folded) if f not in folded_words]
-        return QueryTerms(
-            tuple(self.folded[i] for i in keep), tuple(self.marked[i] for i in keep), self.has_marks
-        )
-
-    def __bool__(self) -> bool:
-        return bool(self.folded)
-
-
-def query_terms(
-    intent: Intent, text: str | None = None, drop_phrases: re.Pattern[str] | None = None
-) -> QueryTerms:
-    """Content words of the question (or of `text` standing in for it), question phrases removed."""
-    source = nfc(intent.query if text is None else text)
-    aligned = fold_aligned(source)
-    spans = question_phrase_spans(aligned)
-    if drop_phrases is not None:
-        spans += [m.span() for m in drop_phrases.finditer(aligned)]
-    marked = has_diacritics(source) and not intent.english
-
-    def is_stop(word: str) -> bool:
-        return marked_key(word) in MARKED_STOP if marked else fold(word) in STOP_TERMS
-
-    lower = source.lower()
-    kept = [m.group(0) for m in _TOKEN.finditer(lower) if not any(a <= m.start() < b for a, b in spans)]
-    kept = [w for w in _expand(kept) if not is_stop(w)]
-    if intent.english:
-        # Only the words the glossary put into Vietnamese (and numbers) can be evidence;
-        # the English left around them is matched by the multilingual dense retriever.
-        # ("khu công nghệ cao": "khu" and "cao" carry no marks, but the question never said them.)
-        english = set(_TOKEN.findall(intent.question.lower()))
-        kept = [w for w in kept if has_diacritics(w) or any(ch.isdigit() for ch in w) or w not in english]
-    return QueryTerms(tuple(fold(w) for w in kept), tuple(marked_key(w) for w in kept), marked)

@@ -215,7 +215,7 @@ def ocr_pdf_page(
             )
             images = sorted(Path(tmp).glob("page*.png"))
             if not images:
-                raise InputFileError("OCR failed: the page could not be rendered")
+                raise InputFileError.of("ocr.not_rendered")
             image = drop_red_ink(images[0])
             if is_blank(image):
                 return OcrPage(number, "", [], [], dpi)  # a blank back side: nothing to read
@@ -227,9 +227,9 @@ def ocr_pdf_page(
                 env=env,
             )
         except subprocess.TimeoutExpired:
-            raise InputFileError(f"OCR timed out after {timeout:.0f}s") from None
+            raise InputFileError.of("ocr.timeout", seconds=round(timeout)) from None
         except (subprocess.CalledProcessError, OSError) as exc:
-            raise InputFileError(f"OCR failed ({exc})") from None
+            raise InputFileError.of("ocr.failed", why=exc) from None
     return read_tsv(number, out.stdout.decode("utf-8", errors="replace"), dpi)
 
 

@@ -105,12 +105,12 @@ def render_png(path: Path, number: int, boxes: list[Word], *, dpi: int = RENDER_
                 check=True,
             )
         except subprocess.TimeoutExpired:
-            raise InputFileError(f"page {number}: rendering timed out") from None
+            raise InputFileError.of("page.render_timeout", page=number, seconds=RENDER_TIMEOUT_S) from None
         except (subprocess.CalledProcessError, OSError) as exc:
-            raise InputFileError(f"page {number}: cannot be rendered ({exc})") from None
+            raise InputFileError.of("page.render_failed", page=number, why=exc) from None
         images = sorted(Path(tmp).glob("page*.png"))
         if not images:
-            raise InputFileError(f"page {number}: cannot be rendered")
+            raise InputFileError.of("page.render_empty", page=number)
         with Image.open(images[0]) as opened:
             page = opened.convert("RGBA")
     width, height = page.size

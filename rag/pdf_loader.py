@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rag import messages
 from rag.errors import InputFileError
 from rag.ocr import PageJob, Progress, ocr_pages
 from rag.pdf_text import (
@@ -30,7 +31,7 @@ from rag.pdf_text import (
     words_text,
 )
 from rag.records import Page
-from rag.textlayer import layer_quality, repair_layer
+from rag.textlayer import LayerQuality, layer_quality, repair_layer
 
 # A page with fewer visible characters than this has no usable text layer.
 MIN_TEXT_LAYER_CHARS = 20
@@ -97,12 +98,12 @@ def _read_layer(reader: Any, path: Path, number: int, warnings: list[str]) -> _R
     try:
         page = reader.pages[number - 1]
     except Exception as exc:  # one bad page must not lose the others
-        warnings.append(f"page {number}: cannot be read ({exc})")
+        warnings.append(messages.text("pdf.page_cannot_read", page=number, why=exc))
         return reading
     try:
         text = page.extract_text() or ""
     except Exception as exc:
-        warnings.append(f"page {number}: text extraction failed ({exc})")
+        warnings.append(messages.text("pdf.page_unreadable", page=number, why=exc))
         text = ""
     text, reading.repair = repair_layer(text)
     printed_chars = len("".join(text.split()))  # before stamps: a scan's only text may be its e-sign stamp
@@ -127,14 +128,25 @@ def _read_layer(reader: Any, path: Path, number: int, warnings: list[str]) -> _R
     reading.text = text
     reading.drawn = drawn
     if reading.repair:
-        reading.notes.append(f"page {number}: text layer repaired ({reading.repair})")
+        reading.notes.append(messages.text("pdf.layer_repaired", page=number, repair=reading.repair))
     if printed_chars < MIN_TEXT_LAYER_CHARS:
-        reading.needs_ocr, reading.why = True, "no text layer"
+        reading.needs_ocr, reading.why = True, messages.text("pdf.why_no_layer")
     elif not quality.acceptable():
-        reading.needs_ocr, reading.why = True, f"text layer not trusted ({quality.describe()})"
+        reading.needs_ocr, reading.why = True, _untrusted(quality)
     if reading.needs_ocr:
         reading.job = PageJob(number, _page_content(page, number, path), _native_dpi(page))
     return reading
+
+
+def _untrusted(quality: LayerQuality) -> str:
+    """Why a layer was not trusted, for the reader of the warning."""
+    return messages.text(
+        "pdf.why_untrusted",
+        syllables=messages.percent(quality.syllable_share),
+        marked=messages.percent(quality.diacritic_share),
+        bad=messages.percent(quality.bad_char_share, digits=1),
+        broken=messages.percent(quality.short_line_share),
+    )
 
 
 def _settle(
@@ -144,16 +156,16 @@ def _settle(
         return Page(number=r.number, text=r.text)
     if result is None:
         if not ocr:
-            warnings.append(f"page {r.number}: {r.why} and OCR is disabled")
+            warnings.append(messages.text("pdf.page_no_ocr", page=r.number, why=r.why))
         elif not ocr_ready():
-            warnings.append(f"page {r.number}: {r.why} and OCR is not installed")
+            warnings.append(messages.text("pdf.page_ocr_missing", page=r.number, why=r.why))
         return Page(number=r.number, text=r.text)
     if isinstance(result, InputFileError):
-        warnings.append(f"page {r.number}: {result}")
+        warnings.append(messages.text("pdf.page_warning", page=r.number, why=result))
         return Page(number=r.number, text=r.text)
     layer_score = layer_quality(r.text).score if r.text.strip() else -1.0
     if layer_score > layer_quality(result.text).score:
-        warnings.append(f"page {r.number}: OCR read worse than the text layer; the layer is kept")
+        warnings.append(messages.text("pdf.ocr_worse", page=r.number))
         return Page(number=r.number, text=r.text)
     text = stamp_ocr_words(result.text, result.words, r.drawn)
     return Page(number=r.number, text=text, ocr=True, uncertain=list(result.uncertain))

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from rag.conversation import Resolution, Turn, clarifying_question, resolve
 from rag.errors import NotFoundError
+from rag.questions import FollowUp, Turn
+from rag.reading.followup import clarifying_question
 from rag.records import Answer, Clause, Document, Filters, Hit
 from rag.references import document_reference, formal_reference
 from rag.text import fold
@@ -56,11 +57,10 @@ class _Snapshot:
         levels = frozenset(filters.access)
         with self.lock:
             if levels not in self.views:
-                from index.hybrid import HybridRetriever
                 from rag.answer import Answerer
 
                 store = self.store.restricted(levels)
-                self.views[levels] = _View(store, HybridRetriever(store, self.embedder), Answerer(store))
+                self.views[levels] = _View(store, retriever_of(store, self.embedder), Answerer(store))
             return self.views[levels]
 
 
@@ -82,12 +82,11 @@ class Assistant:
         return cls(index_dir, embedder=embedder, generator=generator)
 
     def _load(self) -> _Snapshot:
-        from index.hybrid import HybridRetriever
         from index.stores import open_reader
         from rag.answer import Answerer
 
         store = open_reader(self.index_dir, embedder=self.embedder)
-        return _Snapshot(store, HybridRetriever(store, self.embedder), Answerer(store), self.embedder)
+        return _Snapshot(store, retriever_of(store, self.embedder), Answerer(store), self.embedder)
 
     def reload(self) -> None:
         """Swap in the index's current generation (after an ingest by this or another process)."""
@@ -133,21 +132,18 @@ class Assistant:
         """Answer ``question``; with ``history`` (the asker's earlier turns) a follow-up is read in their scope."""
         view = self._snapshot.view(filters)
         started = time.perf_counter()
-        resolution = resolve(question, history or [])
-        usable, scoped = self._follow_up_filters(resolution, filters, view.store)
-        if resolution.clarify or not usable:
-            return self._clarify(question, resolution, filters, started)
-        if resolution.needs_document:  # "Ai ký văn bản đó?" with only the cited document to go on
-            resolution = replace(
-                resolution, question=resolution.naming(self.document_label(resolution.doc_id))
-            )
+        read = view.answerer.read(question, list(history or []))
+        follow = read.follow_up or FollowUp()
+        usable, scoped = self._follow_up_filters(follow, filters, view.store)
+        if follow.clarify or not usable:
+            return self._clarify(question, follow, filters, started)
         filters = dates_as_sources(scoped, view.store.documents())
-        answer = view.answerer.run(resolution.question, view.retriever, k=top_k, mode=mode, filters=filters)
+        answer = view.answerer.run(read, view.retriever, k=top_k, mode=mode, filters=filters)
         answer.question = question
-        if resolution.question != question:
-            answer.resolved_question = resolution.question
+        if follow.restated:
+            answer.resolved_question = follow.restated
         if self.generator is not None and not answer.abstained:
-            answer = self.generator.run(resolution.question, answer)  # keeps answer.question
+            answer = self.generator.run(follow.restated or question, answer)  # keeps answer.question
         answer.answer = cut_answer(answer.answer)
         pending = view.store.dense_pending()
         if pending:  # just uploaded: found by its words only, its meaning-based search follows
@@ -157,7 +153,7 @@ class Assistant:
         return answer
 
     def _follow_up_filters(
-        self, resolution: Resolution, filters: Filters | None, store: Any
+        self, resolution: FollowUp, filters: Filters | None, store: Any
     ) -> tuple[bool, Filters | None]:
         """``filters`` narrowed to the document a follow-up refers to, when the asker may read it.
 
@@ -175,7 +171,7 @@ class Assistant:
         return True, replace(filters, sources=[doc.source]) if filters else Filters(sources=[doc.source])
 
     def _clarify(
-        self, question: str, resolution: Resolution, filters: Filters | None, started: float
+        self, question: str, resolution: FollowUp, filters: Filters | None, started: float
     ) -> Answer:
         """Ask back which document (or task) is meant, naming documents the asker may read."""
         access = filters.access if filters is not None else None
@@ -186,6 +182,7 @@ class Assistant:
             abstained=False,
             clarify=True,
             timings={"total_ms": round((time.perf_counter() - started) * 1000, 2)},
+            strategy="clarify",
         )
 
     def ask_stream(
@@ -210,7 +207,7 @@ class Assistant:
     def document(self, doc_id: str, access: set[str] | None = None) -> Document:
         doc = self._snapshot.store.document(doc_id)
         if doc is None or (access is not None and doc.access not in access):
-            raise NotFoundError(f"no document {doc_id!r}")
+            raise NotFoundError.of("document.missing", doc_id=repr(doc_id))
         return doc
 
     def clause(
@@ -222,7 +219,7 @@ class Assistant:
         doc = store.document_meta(clause.doc_id) if clause is not None else None
         # The document's level is what counts (a clause record may carry the default).
         if clause is None or doc is None or (access is not None and doc.access not in access):
-            raise NotFoundError(f"no clause {clause_id!r}")
+            raise NotFoundError.of("clause.missing", clause_id=repr(clause_id))
         return clause, store.neighbours(clause_id, n=n)
 
     def registry(self, access: set[str] | frozenset[str] | None = None) -> Any:
@@ -233,10 +230,7 @@ class Assistant:
 
         view = self._snapshot.view(Filters(access=set(access)) if access is not None else None)
         if getattr(view.store, "working_set", False):
-            raise UnsupportedError(
-                "units and task lists need every document's clauses; on a Milvus store they are not "
-                "available yet (ask questions instead, or use the embedded index)"
-            )
+            raise UnsupportedError.of("index.units_unsupported")
         return registry_for(view.answerer.view)
 
     def document_label(self, doc_id: str) -> str:
@@ -250,7 +244,7 @@ class Assistant:
         from index.store import IndexLockedError
 
         if not self._write_lock.acquire(timeout=self.write_wait_s):
-            raise IndexLockedError("another upload or deletion is being written; try again when it finishes")
+            raise IndexLockedError.of("index.busy_writing")
         try:
             yield
             self.reload()  # before the lock goes: the next writer and every reader see this generation
@@ -298,6 +292,14 @@ class Assistant:
 
         with self._writing():
             return remove_sources(sources, self.index_dir, embedder=self.embedder)
+
+
+def retriever_of(store: Any, embedder: Any) -> Any:
+    """The hybrid retriever over a store; a plain string it is given is read as a question's query."""
+    from index.hybrid import HybridRetriever
+    from rag.reading import search_query
+
+    return HybridRetriever(store, embedder, read=search_query)
 
 
 NO_SOURCE = "\x00no document"  # a source no document has: an empty selection, not "no filter"

@@ -205,12 +205,21 @@ class Citation:
     pages: list[int] = field(default_factory=list)
     # formal reference: "mục 2 phần II Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Quảng Ngãi"
     reference: str = ""
+    # what a citation chip leads with: "mục 2 phần II Kế hoạch số 58/KH-UBND", "Chữ ký · Kế hoạch số …"
+    short_reference: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def of(cls, clause: Clause, score: float, document_label: str = "", reference: str = "") -> Citation:
+    def of(
+        cls,
+        clause: Clause,
+        score: float,
+        document_label: str = "",
+        reference: str = "",
+        short_reference: str = "",
+    ) -> Citation:
         return cls(
             clause_id=clause.id,
             doc_id=clause.doc_id,
@@ -223,6 +232,7 @@ class Citation:
             score=round(float(score), 6),
             document=document_label,
             reference=reference,
+            short_reference=short_reference,
         )
 
 
@@ -241,6 +251,12 @@ class Answer:
     resolved_question: str = ""  # a follow-up as it was understood ("Còn nhiệm vụ 3 …" -> the full question)
     # Sources of cited or related documents only searched lexically so far (their dense vectors follow).
     dense_pending: list[str] = field(default_factory=list)
+    # Which strategy composed the answer ("task_field", "passage", …; an abstention: the one whose
+    # answer fell short, or "none"; "clarify" when the answer asks which document is meant).
+    strategy: str = ""
+    # Why an answer is what it is, when a client may act on it: "document_not_found" (the question
+    # names a document none of the readable ones is; the answer names the closest).
+    code: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -256,6 +272,8 @@ class Answer:
             "clarify": self.clarify,
             "resolved_question": self.resolved_question,
             "dense_pending": self.dense_pending,
+            "strategy": self.strategy,
+            "code": self.code,
         }
 
 

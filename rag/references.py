@@ -1,39 +1,17 @@
-"""Clause references as drafting staff write them: read one from a question, write one for a clause.
+"""Clause references as drafting staff write them, for a clause.
 
-Pure functions. A question names a clause by its parts in any order ("khoản 2 Điều 9 Nghị định
-13/2023/NĐ-CP", "mục 2 phần II Kế hoạch số 58/KH-UBND", "mục II.2 kế hoạch của UBND tỉnh"),
-with or without marks; ``parse_reference`` turns the parts into the parser's locators
-(docs/parser.md: "Điều 9 khoản 2", "II.2", "Phụ lục 2.VIII.18"). ``formal_reference`` goes
-the other way: a locator and the document's metadata become "điểm a khoản 1 Điều 3 Luật Giao
-dịch điện tử số 20/2023/QH15" or "mục 2 phần II Kế hoạch số 58/KH-UBND ngày 10/10/2025 của
-UBND tỉnh Quảng Ngãi".
+Pure functions (the other way, a reference read from a question, is ``rag.reading.clauses``):
+a locator and the document's metadata become "điểm a khoản 1 Điều 3 Luật Giao dịch điện tử số
+20/2023/QH15" or "mục 2 phần II Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Quảng Ngãi".
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from index.query import analyze_query, number_matches
+from index.query import number_matches
 from rag.records import Clause, DocumentMeta
-from rag.text import fold_aligned, nfc
 
-_ROMAN = r"[ivxlc]{1,6}"
-# Locator words (folded) and the value each takes. Order of the tuple is the rank, widest first.
-_PARTS: tuple[tuple[str, str], ...] = (
-    ("appendix", rf"phu\s+luc(?:(?:\s+so)?\s+(\d{{1,2}}|{_ROMAN})\b)?"),
-    ("part", rf"phan(?:\s+thu)?\s+({_ROMAN}|[a-e]|\d{{1,2}})(?![\w.])"),
-    ("chapter", rf"chuong\s+({_ROMAN}|\d{{1,2}})\b"),
-    ("section", rf"(?<!tieu )muc\s+((?:{_ROMAN}|\d{{1,2}})(?:\.\d{{1,2}})*)(?![\w])"),
-    ("subsection", r"tieu\s+muc\s+(\d{1,2}(?:\.\d{1,2})*)\b"),
-    ("article", r"dieu\s+(\d{1,3}[a-z]?)\b"),
-    ("clause", r"khoan\s+(\d{1,2})\b"),
-    ("point", r"diem\s+([a-zđ]|\d{1,2}(?:\.\d{1,2})*)(?![\w])"),
-    ("row", r"(?:dong(?:\s+so)?|stt|so\s+thu\s+tu)\s+(\d{1,3})\b"),
-    ("footnote", r"chu\s+thich(?:\s+so)?\s*\[?(\d{1,3})\]?(?!\d)"),
-)
-_PART_PATTERNS = tuple((kind, re.compile(rf"\b{p}")) for kind, p in _PARTS)
-_RANK = {kind: i for i, (kind, _) in enumerate(_PARTS)}
 # Drafting staff abbreviate the bodies they name.
 _ABBREVIATIONS = (
     (re.compile(r"\bỦy ban nhân dân\b|\bUỷ ban nhân dân\b", re.IGNORECASE), "UBND"),
@@ -42,86 +20,6 @@ _ABBREVIATIONS = (
 # Laws are named by their title and number, without date or issuer.
 _NAMED_BY_TITLE = frozenset({"Luật", "Bộ luật", "Pháp lệnh"})
 _PLACE = re.compile(r"\b((?:tỉnh|thành phố)\s+\S.*)$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class ClauseReference:
-    """The locator parts a question names, folded values as typed (roman numerals upper-cased)."""
-
-    parts: dict[str, str]
-    spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # where, in the question
-
-    def locators(self) -> list[str]:
-        """The parser locators this reference may mean, most literal first; a footnote's is
-        "<clause> · chú thích N", or "· chú thích N" when the question names only the note."""
-        if "footnote" in self.parts:
-            rest = ClauseReference({k: v for k, v in self.parts.items() if k != "footnote"})
-            note = f"· chú thích {self.parts['footnote']}"
-            return [f"{base} {note}" for base in rest.locators()] or [note]
-        p = self.parts
-        if "article" in p:
-            out = f"Điều {p['article']}"
-            if "clause" in p:
-                out += f" khoản {p['clause']}"
-                if "point" in p:
-                    out += f" điểm {p['point']}"
-            return [out]
-        path: list[str] = []
-        for kind in ("part", "section", "subsection", "clause", "point", "row"):
-            if kind in p:
-                values = p[kind].split(".")
-                # "tiểu mục 2.3" under "mục 2": the printed number repeats its parent.
-                if path and kind == "subsection" and values[0] == path[-1]:
-                    values = values[1:]
-                path += values
-        if "appendix" in p:
-            head = f"Phụ lục {p['appendix']}".strip()
-            return [head + "." + ".".join(path)] if path else [head]
-        if "chapter" in p and not path:
-            return [f"Chương {p['chapter']}"]
-        return [".".join(path)] if path else []
-
-
-def _value(kind: str, raw: str) -> str:
-    if kind in ("point",) and not raw[0].isdigit():
-        return raw.lower()
-    if re.fullmatch(r"[ivxlc]+(\.\d+)*", raw) or (kind == "part" and raw.isalpha()):
-        head, _, rest = raw.partition(".")
-        return head.upper() + ("." + rest if rest else "")
-    return raw
-
-
-def parse_reference(question: str) -> ClauseReference | None:
-    """The clause a question names by its locator parts, or None when it names none.
-
-    Matched on a folded copy aligned with the question, so "Điều", "Dieu" and OCR's "Ðiều"
-    agree and a letter such as "điểm đ" is read from the marked text.
-    """
-    text = nfc(question).replace("Ð", "Đ").replace("ð", "đ")
-    folded = fold_aligned(text)
-    parts: dict[str, str] = {}
-    spans: list[tuple[int, int]] = []
-    for kind, pattern in _PART_PATTERNS:
-        m = pattern.search(folded)
-        if not m or kind in parts:
-            continue
-        raw = text[m.start(1) : m.end(1)].lower() if kind == "point" else m.group(1) or ""
-        if kind == "part" and raw in "abde" and not text[m.start(1)].isupper():
-            continue  # a part letter is written in capitals ("phần A"), "phần a" is running text
-        parts[kind] = _value(kind, raw)
-        spans.append(m.span())
-    if parts.get("appendix") == "" and len(parts) == 1:
-        return None  # "theo phụ lục …" names no clause by itself
-    if not parts:
-        return None
-    return ClauseReference(parts=parts, spans=tuple(spans))
-
-
-def document_numbers(question: str) -> list[str]:
-    """Document numbers a question names ("58/kh-ubnd", "13/2023/nd-cp", "58" after a type), folded."""
-    hints = analyze_query(question)
-    numbers = [r.number for r in hints.doc_refs] + list(hints.numbers)
-    return list(dict.fromkeys(numbers))
 
 
 def names_number(numbers: list[str], meta: DocumentMeta) -> bool:

@@ -7,31 +7,34 @@ import json
 import sys
 from pathlib import Path
 
+from rag import messages
 from rag.errors import PolicyQAError
 from rag.records import Clause, Document
 from rag.text import collapse_ws
 
 SNIPPET_CHARS = 90
 
+# Metadata fields as a person names them (the clause tree below keeps the parser's own names:
+# this command is for checking the parse).
 _META_LABELS = (
-    ("doc_type", "type"),
-    ("number", "number"),
-    ("place", "place"),
-    ("date", "date"),
-    ("date_text", "date as written"),
-    ("issuer", "issuer"),
-    ("parent_issuer", "parent issuer"),
-    ("title", "title"),
-    ("subject", "subject"),
-    ("recipients", "recipients"),
-    ("distribution", "distribution"),
-    ("signer_name", "signer"),
-    ("signer_title", "signer title"),
-    ("is_draft", "draft"),
-    ("effective_date", "effective"),
-    ("effective_text", "effective as written"),
-    ("cited_documents", "cites"),
-    ("uncertain", "OCR uncertain"),
+    ("doc_type", "loại văn bản"),
+    ("number", "số"),
+    ("place", "địa danh"),
+    ("date", "ngày"),
+    ("date_text", "ngày như ghi"),
+    ("issuer", "cơ quan ban hành"),
+    ("parent_issuer", "cơ quan chủ quản"),
+    ("title", "tên văn bản"),
+    ("subject", "trích yếu"),
+    ("recipients", "kính gửi"),
+    ("distribution", "nơi nhận"),
+    ("signer_name", "người ký"),
+    ("signer_title", "chức vụ người ký"),
+    ("is_draft", "dự thảo"),
+    ("effective_date", "hiệu lực"),
+    ("effective_text", "hiệu lực như ghi"),
+    ("cited_documents", "văn bản được dẫn"),
+    ("uncertain", "nhận dạng chữ (OCR) chưa chắc"),
 )
 
 
@@ -42,21 +45,28 @@ def _snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
 
 def render_document(doc: Document) -> str:
     """Metadata block, then the clause tree indented by depth."""
-    out = [f"{doc.source}  (id {doc.id}, {len(doc.clauses)} clauses, {doc.page_count} pages)"]
+    out = [f"{doc.source}  (mã {doc.id}, {len(doc.clauses)} điều khoản, {doc.page_count} trang)"]
     meta = doc.meta.to_dict()
     for key, label in _META_LABELS:
         value = meta.get(key)
         if value in ("", [], None, False):
             continue
+        if value is True:
+            value = "có"
+        elif key in ("date", "effective_date"):
+            value = messages.date(str(value))
+        elif key == "uncertain":  # field names: said with their labels
+            names = dict(_META_LABELS)
+            value = [names.get(str(field), str(field)) for field in value]
         if isinstance(value, list):
             out.append(f"  {label}:")
             out.extend(f"    - {item}" for item in value)
         else:
             out.append(f"  {label}: {value}")
     if doc.ocr_pages:
-        out.append(f"  OCR pages: {', '.join(map(str, doc.ocr_pages))}")
+        out.append(f"  trang nhận dạng chữ (OCR): {', '.join(map(str, doc.ocr_pages))}")
     for warning in doc.warnings:
-        out.append(f"  warning: {warning}")
+        out.append(f"  cảnh báo: {warning}")
     out.append("")
     by_id = {c.id: c for c in doc.clauses}
     for clause in doc.clauses:
@@ -79,9 +89,9 @@ def _render_clause(clause: Clause, depth: int) -> str:
     if clause.fields:
         parts.append("{" + ", ".join(f"{k}={v}" for k, v in clause.fields.items()) + "}")
     if clause.pages:
-        parts.append(f"p.{','.join(map(str, clause.pages))}")
+        parts.append(f"tr.{','.join(map(str, clause.pages))}")
     if clause.footnotes:
-        parts.append(f"({len(clause.footnotes)} footnotes)")
+        parts.append(f"({len(clause.footnotes)} chú thích)")
     return "  ".join(parts)
 
 
@@ -96,11 +106,11 @@ def load_target(target: str, index_dir: Path) -> Document:
     try:
         from index.store import IndexStore
     except ImportError:
-        raise PolicyQAError(f"no such file: {target} (and no index is available to look it up)") from None
+        raise PolicyQAError.of("show.no_index", target=target) from None
     store = IndexStore.open(index_dir)
     doc = store.document_by_source(target)
     if doc is None:
-        raise PolicyQAError(f"no such file or indexed source: {target}")
+        raise PolicyQAError.of("show.missing", target=target)
     return doc
 
 

@@ -39,3 +39,60 @@ def fold_aligned(text: str) -> str:
         base = unicodedata.normalize("NFD", ch)[0] if ch not in "đĐ" else "d"
         out.append(base.lower() if len(base.lower()) == 1 else base)
     return "".join(out)
+
+
+_FOLDED_WORD = re.compile(r"[0-9a-z]+(?:[.,/\-][0-9a-z]+)*")
+
+
+def folded_words(folded_text: str) -> list[str]:
+    """Folded word tokens, numbers with their separators kept ("1.200", "10/10/2025", "15-nq/tw")."""
+    return _FOLDED_WORD.findall(folded_text)
+
+
+# --- dates and quantities in folded text ----------------------------------------------------
+DATE_FOLDED = re.compile(
+    r"\b\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\b|\bngay\s+\d{1,2}\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?"
+    r"|\bngay\s+\d{1,2}\s+(?:hang|moi)\s+thang|\bthang\s+\d{1,2}\s*(?:/|-|nam)\s*\d{4}|\bquy\s+[iv]{1,3}\b"
+)
+
+
+_DMY = re.compile(
+    r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\b|\b(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b"
+)
+
+
+def dates_in(folded: str) -> set[tuple[int, int, int]]:
+    """Complete dates of a folded text as (day, month, year): "01/12/2025" = "01 tháng 12 năm 2025"."""
+    out = set()
+    for m in _DMY.finditer(folded):
+        d, mo, y = (
+            (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+        )
+        out.add((int(d), int(mo), int(y)))
+    return out
+
+
+_NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
+
+
+def numbers(folded: str, *, periods: bool = False) -> list[str]:
+    """Quantities in a text: not dates (d/m/y), not years, not document numbers, and not periods
+    ("6 tháng") unless `periods` (they answer "how often")."""
+    cleaned = DATE_FOLDED.sub(" ", folded)
+    cleaned = re.sub(r"\b\d+\s*[-/]\s*[a-z]", " ", cleaned)
+    if not periods:
+        cleaned = re.sub(r"\b\d+\s+(thang|nam|quy|tuan|ngay)\b", " ", cleaned)
+    return [n for n in _NUMBER.findall(cleaned) if not re.fullmatch(r"(19|20)\d\d", n)]
+
+
+# Numbers that name a place in a text or a series ("khoản 1 Điều 33", "nhiệm vụ 2", "Tiểu dự án 1"),
+# not a quantity the question already states.
+_NAMING_NUMBER = re.compile(
+    r"\b(?:dieu|khoan|diem|muc|phan|chuong|phu luc|nhiem vu|du an|tieu du an|giai doan|dot|so)\s+[0-9]+[a-z]?\b"
+)
+
+
+def question_numbers(folded: str, *, periods: bool = False) -> list[str]:
+    """Quantities, not the numbers that name an article, a task or a series: those a question states
+    itself, and those an answer to "bao nhiêu" must add ("Điều 20" in it is no amount)."""
+    return numbers(_NAMING_NUMBER.sub(" ", folded), periods=periods)

@@ -468,6 +468,11 @@ REFERENCE_RELATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 # unit the question named). Money may be written with its scale ("1,5 tỷ đồng", "200.000
 # đồng/người/ngày"), and a table cell may carry the unit in its column header ("Đơn giá (đồng): 538.986").
 ASKED_UNITS: dict[str, tuple[str, str]] = {
+    # "bao nhiêu tỷ đồng": a sum in that scale ("1,5 tỷ đồng", "Kinh phí (tỷ đồng): 12"), not "120 triệu".
+    "money_scale": (
+        r"\bbao nhieu (?P<unit>ty|trieu|nghin|ngan) dong\b",
+        r"\d[\d.,]*\s*{unit}\b|\({unit} dong\)\s*:\s*\d",
+    ),
     "money": (
         r"\bbao nhieu (?:tien|dong|trieu dong|ty dong|nghin dong)\b|\bso tien (?:la )?bao nhieu\b",
         r"\d[\d.,]*\s*(?:dong|d\b|trieu|ty|nghin|ngan|vnd)|\((?:trieu |ty |nghin )?dong\)\s*:\s*\d",
@@ -504,6 +509,44 @@ DELEGATION_CUES: dict[str, str] = {
     "lead_unit": r"\bchu tri\b[^.;:]{0,60}?\bnhiem vu\b[^.;:]{0,25}?\b(?:neu tai|quy dinh tai|tai|o)\s+",
 }
 
+# Signing on another's authority, as printed above a signer's title (folded mark -> words):
+# "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" is signed by a deputy "ký thay Giám đốc".
+SIGNING_MARKS: dict[str, str] = {
+    "tm": "thay mặt",
+    "kt": "ký thay",
+    "tl": "thừa lệnh",
+    "tuq": "thừa ủy quyền",
+    "q": "Quyền",  # "Q. GIÁM ĐỐC": the signer's own title, acting head
+}
+# Position titles (folded) as running text writes them: the title word capitalised, the rest
+# lower-case ("PHÓ CHÁNH VĂN PHÒNG" -> "Phó Chánh Văn phòng"); "phó" prefixes any of them.
+POSITION_TITLES: dict[str, str] = {
+    "chu tich": "Chủ tịch",
+    "tong giam doc": "Tổng Giám đốc",
+    "giam doc": "Giám đốc",
+    "bo truong": "Bộ trưởng",
+    "thu truong": "Thứ trưởng",
+    "thu tuong": "Thủ tướng",
+    "truong ban": "Trưởng ban",
+    "chanh van phong": "Chánh Văn phòng",
+    "chanh thanh tra": "Chánh Thanh tra",
+    "truong phong": "Trưởng phòng",
+    "chu nhiem": "Chủ nhiệm",
+    "tong cuc truong": "Tổng cục trưởng",
+    "cuc truong": "Cục trưởng",
+    "vu truong": "Vụ trưởng",
+    "vien truong": "Viện trưởng",
+    "hieu truong": "Hiệu trưởng",
+    "chanh an": "Chánh án",
+    "vien truong vien kiem sat": "Viện trưởng Viện kiểm sát",
+    "tong bi thu": "Tổng Bí thư",
+    "bi thu": "Bí thư",
+    "tong kiem toan nha nuoc": "Tổng Kiểm toán nhà nước",
+    "tong kiem toan": "Tổng Kiểm toán",
+    "truong": "Trưởng",
+    # bodies signed on behalf of ("TM. HỘI ĐỒNG THẨM PHÁN"), whose name's rest follows
+    "hoi dong": "Hội đồng",
+}
 
 # --- real files: text layers, signature blocks, kinds (issue 20; rag/textlayer.py, rag/parser/) ----
 

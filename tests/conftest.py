@@ -11,6 +11,44 @@ from rag.config import DEFAULT_CORPUS_DIR
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 REFS = Path(__file__).resolve().parent / "data" / "refs"
 
+# `make test-fast` (`pytest -m fast`): the pure tests of the stages one works on in the inner loop
+# — parser, question reader, recognisers, units, messages and phrasing — a minute at most. A test
+# of these modules that needs an index, a server or a browser stays out (HEAVY_FIXTURES).
+FAST_MODULES = frozenset(
+    {
+        "tests/rag/test_parser.py",
+        "tests/rag/test_parser_variants.py",
+        "tests/rag/test_normalize.py",
+        "tests/rag/test_intent.py",
+        "tests/rag/test_english.py",
+        "tests/rag/test_question_form.py",
+        "tests/rag/test_references.py",
+        "tests/rag/test_conversation.py",
+        "tests/rag/test_units.py",
+        "tests/rag/test_deadlines.py",
+        "tests/rag/test_lineage.py",
+        "tests/rag/test_restore.py",
+        "tests/rag/test_messages.py",
+        "tests/rag/test_phrasing.py",
+        "tests/rag/test_labels.py",
+        "tests/rag/test_lookup.py",
+        "tests/eval/test_gold.py",
+        "tests/index/test_fusion.py",
+        "tests/index/test_query_hints.py",
+    }
+)
+HEAVY_FIXTURES = frozenset(
+    {"seed_index", "assistant", "refs_index", "refs", "corpus_index", "index_copy", "small_index", "browser"}
+    | {"server", "client", "milvus", "milvus_seeds", "e5", "fake_llm"}
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        if module in FAST_MODULES and not HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.fast)
+
 
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -28,6 +66,26 @@ def assistant(seed_index: Path):  # noqa: ANN201 (rag.pipeline.Assistant)
     from rag.pipeline import Assistant
 
     return Assistant.open(seed_index)
+
+
+SEED_SETS = {
+    "dev": SHARED_EVAL / "dev_qa.jsonl",
+    "extra": Path(__file__).resolve().parent / "data" / "extra_qa.jsonl",
+}
+
+
+@pytest.fixture(scope="session")
+def seed_predictions(assistant):  # noqa: ANN001, ANN201 (dict[str, (items, predictions)])
+    """Every seed question (dev, extra) answered once per session through ``Assistant.ask``."""
+    from eval.gold import load_gold
+    from eval.predictions import Prediction
+
+    out = {}
+    for name, path in SEED_SETS.items():
+        if path.exists():
+            items = load_gold(path)
+            out[name] = (items, [Prediction.from_answer(i, assistant.ask(i.question), 0.0) for i in items])
+    return out
 
 
 @pytest.fixture()

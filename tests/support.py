@@ -117,6 +117,47 @@ def headless_chromium(user_data_dir: Path):  # noqa: ANN201 (selenium WebDriver)
     return webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
 
 
+# English that once reached people on the chat page and /lookup: server errors, the parser's
+# internal names of document parts, the browser's status texts.
+ENGLISH_UI = (
+    "header",
+    "signature",
+    "recipients",
+    "too many",
+    "retry in",
+    "per minute",
+    "internal error",
+    "not found",
+    "unavailable",
+    "failed",
+    "error",
+    "loading",
+    "index",
+)
+
+
+def english_on_page(driver) -> list[str]:  # noqa: ANN001 (selenium WebDriver)
+    """The known English UI strings the page shows (its visible text and its controls' labels)."""
+    import re
+
+    shown = driver.execute_script(
+        "return document.body.innerText + ' ' + Array.from(document.querySelectorAll("
+        "'[placeholder],[aria-label],[title],optgroup')).map(e => [e.placeholder, e.getAttribute('aria-label'),"
+        " e.title, e.label].filter(Boolean).join(' ')).join(' ')"
+    )
+    return [w for w in ENGLISH_UI if re.search(rf"\b{re.escape(w)}\b", shown, re.IGNORECASE)]
+
+
+def sideways_scroll(driver) -> int:  # noqa: ANN001 (selenium WebDriver)
+    """How many CSS pixels the page is wider than the window (0: no horizontal scroll)."""
+    return int(
+        driver.execute_script(
+            "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+            " - document.documentElement.clientWidth"
+        )
+    )
+
+
 MILVUS_LITE = "milvus-lite"
 
 

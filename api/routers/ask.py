@@ -7,15 +7,17 @@ import logging
 from collections.abc import Hashable, Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from api.cache import LRUCache
 from api.deps import AccessDep, AnswerCacheDep, AssistantDep, ClientDep, RateLimitDep, RunnerDep, SettingsDep
+from api.errors import ApiError, error_body
 from api.schemas import AskRequest, AskResponse, CitationOut, CitationsEvent, ErrorResponse, FiltersIn
-from rag.conversation import resolve
 from rag.errors import PolicyQAError
+from rag.messages import text
 from rag.pipeline import Assistant
+from rag.reading import read
 from rag.records import Answer, Citation
 from rag.text import collapse_ws, nfc
 
@@ -38,9 +40,12 @@ STREAM_ERRORS: dict[int | str, dict[str, Any]] = {
 
 def _checked(body: AskRequest, settings: SettingsDep) -> AskRequest:
     if len(body.question) > settings.max_question_chars:
-        raise HTTPException(
+        raise ApiError(
             status.HTTP_413_CONTENT_TOO_LARGE,
-            f"the question is too long ({len(body.question)} characters; at most {settings.max_question_chars})",
+            "too_large",
+            "api.question_too_long",
+            length=len(body.question),
+            limit=settings.max_question_chars,
         )
     return body
 
@@ -53,8 +58,8 @@ def cache_key(generation: str, body: AskRequest, access: frozenset[str] | None) 
     and what the history makes of the question (not the history itself: most questions stand alone)."""
     filters = (body.filters or FiltersIn()).model_dump_json()
     levels = tuple(sorted(access)) if access is not None else None
-    read = resolve(body.question, body.turns()) if body.history else None
-    meaning = (read.question, read.doc_id, read.clarify, read.needs_document) if read else None
+    follow = read(body.question, body.turns()).follow_up if body.history else None
+    meaning = (follow.restated, follow.doc_id, follow.clarify, follow.needs_document) if follow else None
     return (generation, collapse_ws(nfc(body.question)), body.top_k, body.mode, filters, levels, meaning)
 
 
@@ -84,6 +89,8 @@ def to_response(answer: Answer, assistant: Assistant) -> AskResponse:
         clarify=answer.clarify,
         resolved_question=answer.resolved_question,
         dense_pending=answer.dense_pending,
+        strategy=answer.strategy,
+        code=answer.code,
     )
 
 
@@ -175,11 +182,9 @@ def ask_stream(
                     event="citations", data=CitationsEvent.model_validate(value, from_attributes=True)
                 )
     except PolicyQAError as exc:
-        yield ServerSentEvent(event="error", data={"detail": str(exc)})
+        yield ServerSentEvent(event="error", data=error_body(exc))
     except Exception:
         # The status line is already sent: report in-band, keep the trace in the log.
         log.exception("error while streaming an answer")
-        yield ServerSentEvent(
-            event="error", data={"detail": "internal error; the server log has the details"}
-        )
+        yield ServerSentEvent(event="error", data={"detail": text("api.internal"), "code": "internal"})
     yield ServerSentEvent(event="done", data={})

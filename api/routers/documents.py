@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Form, HTTPException, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, Form, Query, Request, Response, UploadFile, status
 from fastapi import Path as PathParam
 
 from api.deps import AccessDep, AdminDep, AssistantDep, DenseDep, SettingsDep
+from api.errors import ApiError
 from api.schemas import (
     ClauseDetail,
     ClauseOut,
@@ -28,7 +29,10 @@ from api.schemas import (
 )
 from api.settings import ACCESS_PUBLIC
 from api.uploads import UploadGate, check_content, collision, safe_filename, same_name, store_upload
+from rag.answer.phrasing import headers_by_row
 from rag.errors import PolicyQAError
+from rag.labels import opening_paragraphs
+from rag.messages import text
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
@@ -72,25 +76,23 @@ async def document_page(
     levels = _levels(access)
     doc = assistant.document(doc_id, access=levels)
     if not doc.source.lower().endswith(".pdf"):
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, "Văn bản này không phải PDF nên không có trang gốc để xem."
-        )
+        raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.not_pdf")
     if number > doc.page_count:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"Văn bản chỉ có {doc.page_count} trang.")
-    text = ""
+        raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.out_of_range", count=doc.page_count)
+    words = ""  # the cited clause's text, to highlight
     if clause:
         cited, _ = assistant.clause(clause, access=levels)
         if cited.doc_id != doc.id:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "Điều khoản này không thuộc văn bản đã chọn.")
-        text = cited.text
+            raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.clause_elsewhere")
+        words = cited.text
     path = _original(settings.files_root, doc.source, doc.content_hash)
     try:
         png, lit = await anyio.to_thread.run_sync(
-            lambda: page_view(path, number, text, ocr=number in doc.ocr_pages, dpi=dpi)
+            lambda: page_view(path, number, words, ocr=number in doc.ocr_pages, dpi=dpi)
         )
     except InputFileError as exc:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, f"Không hiển thị được trang: {exc}"
+        raise ApiError(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "unreadable_file", "page.cannot_show", why=exc
         ) from None
     return Response(
         png,
@@ -104,9 +106,7 @@ def _original(root: Path, source: str, content_hash: str) -> Path:
     path = (root / source).resolve()
     inside = path.is_relative_to(root.resolve())
     if not inside or not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != content_hash:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, "Máy chủ không giữ bản gốc của văn bản này (hoặc bản gốc đã thay đổi)."
-        )
+        raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.no_original")
     return path
 
 
@@ -145,12 +145,18 @@ async def get_clause(clause_id: str, assistant: AssistantDep, access: AccessDep)
     """A cited clause in context: its document, breadcrumb and neighbours (what a citation links to)."""
     clause, neighbours = assistant.clause(clause_id, access=_levels(access))
     doc = assistant.document(clause.doc_id, access=_levels(access))
+    opening = opening_paragraphs(doc.clauses)
+    headers = headers_by_row(doc.clauses)
     return ClauseDetail(
-        clause=ClauseOut.of(clause, doc.meta),
+        clause=ClauseOut.of(clause, doc.meta, opening, headers),
         breadcrumb=list(clause.breadcrumb),
         document=DocumentRef.of(doc),
         # Neighbours the caller may not read stay hidden even inside a readable document.
-        neighbours=[ClauseOut.of(c, doc.meta) for c in neighbours if access is None or c.access in access],
+        neighbours=[
+            ClauseOut.of(c, doc.meta, opening, headers)
+            for c in neighbours
+            if access is None or c.access in access
+        ],
     )
 
 
@@ -194,16 +200,16 @@ async def upload_document(
                 filename = stored
     defaulted = access is None and existing is None
     if defaulted and settings.read_keys:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            "access: required on this server (it has read keys); send e.g. access=public or access=internal",
-        )
+        raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid_request", "upload.access_required")
     level = access or (existing.access if existing is not None else ACCESS_PUBLIC)
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
-        raise HTTPException(
+        raise ApiError(
             status.HTTP_413_CONTENT_TOO_LARGE,
-            f"{filename} is larger than the upload limit ({settings.max_upload_bytes:,} bytes)",
+            "too_large",
+            "upload.too_large",
+            filename=filename,
+            limit=settings.max_upload_bytes,
         )
     check_content(filename, data)
     gate: UploadGate = request.app.state.upload_gate
@@ -231,7 +237,7 @@ async def upload_document(
     docs = [d for d in assistant.documents() if d.source == source]
     warnings = list(report.warnings)
     if defaulted:
-        warnings.insert(0, f"no access level given: {filename} is {ACCESS_PUBLIC} (readable by anyone)")
+        warnings.insert(0, text("upload.defaulted_public", filename=filename, level=ACCESS_PUBLIC))
     return UploadResult(
         source=source,
         filename=filename,

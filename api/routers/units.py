@@ -31,7 +31,7 @@ def resolve_unit(registry: Registry, unit: str) -> str:
         return unit
     found = registry.find_unit(unit)
     if found is None:
-        raise NotFoundError(f"no unit {unit!r}")
+        raise NotFoundError.of("unit.missing", unit=repr(unit))
     return found.id
 
 

@@ -18,8 +18,9 @@
     newChat: "Cuộc trò chuyện mới",
     close: "Đóng",
     empty: "Hỏi về nội dung các kế hoạch, báo cáo, công văn: đơn vị thực hiện, thời hạn, chỉ tiêu…",
-    error: "Không thể trả lời lúc này: ",
-    network: "mất kết nối tới máy chủ.",
+    network: "Không kết nối được tới máy chủ; hãy kiểm tra mạng rồi thử lại.",
+    httpError: "Không thể trả lời lúc này (máy chủ báo lỗi {status}); hãy thử lại sau.",
+    lookup: "Tra cứu văn bản",
     loading: "Đang tải điều khoản…",
     clause: "Điều khoản được trích dẫn",
     openCitation: "Mở trích dẫn",
@@ -31,6 +32,8 @@
     copyReference: "Sao chép trích dẫn",
     understood: "Hiểu là: "
   };
+  // Every text above is what a person reads; the server's error texts come in Vietnamese too
+  // (rag/messages.py), so they are shown as they are.
   // Earlier turns sent with a question, so a follow-up keeps their document and task.
   var HISTORY_TURNS = 6;
 
@@ -41,11 +44,24 @@
     return node;
   }
 
+  /* What a chip leads with: the clause's short formal reference ("mục 4 phần II Kế hoạch số
+   * 58/KH-UBND", "Chữ ký · Kế hoạch số …"), never the parser's locator. */
   function citationLabel(c) {
-    var parts = [];
-    if (c.locator) parts.push(c.locator);
-    if (c.document) parts.push(c.document);
-    return parts.join(" · ") || c.source;
+    return c.short_reference || c.reference || c.document || c.source;
+  }
+
+  /* "2025-10-10" -> "10/10/2025"; "2025-08" -> "08/2025"; anything else as it is. */
+  function viDate(iso) {
+    var m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(iso || "");
+    if (!m) return iso || "";
+    return m[3] ? m[3] + "/" + m[2] + "/" + m[1] : m[2] + "/" + m[1];
+  }
+
+  /* The error a person reads: the server's own text (Vietnamese), else one of ours. */
+  async function errorOf(response) {
+    var detail = "";
+    try { detail = (await response.json()).detail || ""; } catch (e) { /* not JSON */ }
+    return new Error(detail || T.httpError.replace("{status}", String(response.status)));
   }
 
   /* The answer with its numbered sources, as plain text for the clipboard. */
@@ -91,6 +107,7 @@
     this.apiKey = options.apiKey || "";
     this.storageKey = "policyqa-chat:" + (options.storageKey || this.apiBase || location.origin);
     this.onClose = options.onClose || null;
+    this.lookupHref = options.lookupHref || "";
     this.history = this.load();
     this.busy = false;
     this.lastChip = null;
@@ -143,7 +160,13 @@
       self.renderAll();
       self.input.focus();
     });
-    header.append(title, reset);
+    header.append(title);
+    if (this.lookupHref) {
+      var lookup = el("a", "pqa-lookup-link", T.lookup);
+      lookup.href = this.lookupHref;
+      header.append(lookup);
+    }
+    header.append(reset);
     if (this.onClose) {
       var close = el("button", "pqa-close", "×");
       close.type = "button";
@@ -313,11 +336,7 @@
         headers: Object.assign({ "Content-Type": "application/json" }, this.headers(false)),
         body: JSON.stringify({ question: question, history: history })
       });
-      if (!response.ok) {
-        var detail = response.statusText;
-        try { detail = (await response.json()).detail || detail; } catch (e) { /* not JSON */ }
-        throw new Error(detail);
-      }
+      if (!response.ok) throw await errorOf(response);
       await readEvents(response, function (name, data) {
         if (name === "delta") {
           bot.text += data;
@@ -337,7 +356,7 @@
       });
     } catch (err) {
       bot.error = true;
-      bot.text = T.error + (err instanceof TypeError ? T.network : err.message);
+      bot.text = err instanceof TypeError ? T.network : err.message;
       bot.node.classList.add("pqa-msg-error");
     }
     bot.pending = false;
@@ -377,11 +396,12 @@
         this.apiBase + "/api/clauses/" + encodeURIComponent(citation.clause_id),
         { headers: this.headers(true) }
       );
-      var data = await response.json();
-      if (!response.ok) throw new Error(data.detail || response.statusText);
-      this.renderClause(data);
+      if (!response.ok) throw await errorOf(response);
+      this.renderClause(await response.json());
     } catch (err) {
-      this.panelBody.replaceChildren(el("p", "pqa-doc-meta pqa-msg-error", T.error + err.message));
+      this.panelBody.replaceChildren(
+        el("p", "pqa-doc-meta pqa-msg-error", err instanceof TypeError ? T.network : err.message)
+      );
     }
   };
 
@@ -390,7 +410,7 @@
     this.panelTitle.textContent = doc.label || doc.source;
     var body = this.panelBody;
     body.replaceChildren();
-    var meta = [doc.title, doc.date, doc.issuer].filter(Boolean).join(" · ");
+    var meta = [doc.title, viDate(doc.date), doc.issuer].filter(Boolean).join(" · ");
     if (meta) body.append(el("p", "pqa-doc-meta", meta));
     body.append(el("p", "pqa-doc-meta", doc.source));
     if (data.clause.reference) {
@@ -425,8 +445,8 @@
     var neighbours = data.neighbours.length ? data.neighbours : [data.clause];
     neighbours.forEach(function (c) {
       var block = el("div", "pqa-clause");
-      var where = c.locator + (c.pages && c.pages.length ? " · " + T.page + " " + c.pages.join(", ") : "");
-      block.append(el("span", "pqa-clause-loc", where), document.createTextNode(c.text));
+      var where = (c.label || c.locator) + (c.pages && c.pages.length ? " · " + T.page + " " + c.pages.join(", ") : "");
+      block.append(el("span", "pqa-clause-loc", where), document.createTextNode(c.display || c.text));
       if (c.id === data.clause.id) {
         block.classList.add("pqa-clause-cited");
         block.setAttribute("aria-current", "true");
@@ -480,7 +500,11 @@
   function autoMount() {
     document.querySelectorAll("[data-policyqa-chat]").forEach(function (node) {
       if (node.pqaChat) return;
-      node.pqaChat = new Chat(node, { apiBase: node.dataset.apiBase || "", apiKey: node.dataset.apiKey || "" });
+      node.pqaChat = new Chat(node, {
+        apiBase: node.dataset.apiBase || "",
+        apiKey: node.dataset.apiKey || "",
+        lookupHref: node.dataset.lookupHref || ""
+      });
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", autoMount);

@@ -6,6 +6,51 @@
   var apiKey = (document.body.dataset.apiKey || "");
   var $ = function (id) { return document.getElementById(id); };
 
+  /* Every text the page writes (the server's error texts come in Vietnamese too). */
+  var T = {
+    copyQuoted: "Sao chép kèm trích dẫn",
+    copyReference: "Sao chép trích dẫn",
+    copied: "Đã sao chép",
+    copyFailed: "Không sao chép được",
+    openInDocument: "Xem trong văn bản",
+    searching: "Đang tìm…",
+    results: "{n} kết quả",
+    noResults: "Không có kết quả.",
+    searchFailed: "Không tìm được: ",
+    loadingDocument: "Đang tải văn bản…",
+    documentFailed: "Không mở được văn bản: ",
+    loading: "Đang tải…",
+    loadFailed: "Không tải được: ",
+    documentsFailed: "Không tải được danh sách văn bản: ",
+    network: "không kết nối được tới máy chủ",
+    httpError: "máy chủ báo lỗi {status}",
+    units: "Đơn vị",
+    collectives: "Nhóm đơn vị (các sở, ngành, địa phương…)",
+    columns: ["Mục", "Nhiệm vụ", "Vai trò", "Thời hạn"],
+    roles: { lead: "Chủ trì", coordinating: "Phối hợp" },
+    noDeadline: "—",
+    tasksOf: "{n} nhiệm vụ",
+    fields: {
+      lead_unit: "Đơn vị chủ trì",
+      coordinating_units: "Đơn vị phối hợp",
+      deadline: "Thời hạn",
+      budget: "Kinh phí",
+      output: "Sản phẩm",
+      year: "Năm"
+    }
+  };
+
+  /* "2025-10-10" -> "10/10/2025"; "2025-08" -> "08/2025"; anything else as it is. */
+  function viDate(iso) {
+    var m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(iso || "");
+    if (!m) return iso || "";
+    return m[3] ? m[3] + "/" + m[2] + "/" + m[1] : m[2] + "/" + m[1];
+  }
+
+  function message(err) {
+    return err instanceof TypeError ? T.network : err.message;
+  }
+
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -20,7 +65,7 @@
     var data = null;
     try { data = await response.json(); } catch (e) { /* not JSON */ }
     if (!response.ok) {
-      var err = new Error((data && data.detail) || response.statusText);
+      var err = new Error((data && data.detail) || T.httpError.replace("{status}", String(response.status)));
       err.status = response.status;
       throw err;
     }
@@ -42,7 +87,7 @@
       area.select();
       var ok = false;
       try { ok = document.execCommand("copy"); } finally { area.remove(); }
-      if (!ok) throw new Error("copy refused");
+      if (!ok) throw new Error(T.copyFailed);
     }
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text).catch(fallback);
     return new Promise(function (resolve) { fallback(); resolve(); });
@@ -53,8 +98,8 @@
     button.type = "button";
     button.addEventListener("click", function () {
       copy(text()).then(
-        function () { button.textContent = "Đã sao chép"; },
-        function () { button.textContent = "Không sao chép được"; }
+        function () { button.textContent = T.copied; },
+        function () { button.textContent = T.copyFailed; }
       ).then(function () { setTimeout(function () { button.textContent = label; }, 2000); });
     });
     return button;
@@ -93,7 +138,7 @@
       var button = el("button", "lk-doc", d.label);
       button.type = "button";
       button.dataset.docId = d.id;
-      button.append(el("span", "lk-muted", [d.date, d.issuer].filter(Boolean).join(" · ")));
+      button.append(el("span", "lk-muted", [viDate(d.date), d.issuer].filter(Boolean).join(" · ")));
       button.addEventListener("click", function () { openDocument(d.id); });
       li.append(button);
       list.append(li);
@@ -119,26 +164,27 @@
     if ($("f-unit").value.trim()) params.set("unit", $("f-unit").value.trim());
     var status = $("search-status");
     var results = $("results");
-    status.textContent = "Đang tìm…";
+    status.textContent = T.searching;
     results.replaceChildren();
     try {
       var data = await getJSON("/api/search?" + params.toString());
-      status.textContent = data.hits.length ? data.hits.length + " kết quả" : "Không có kết quả.";
+      status.textContent = data.hits.length ? T.results.replace("{n}", data.hits.length) : T.noResults;
       data.hits.forEach(function (h) { results.append(resultItem(h)); });
     } catch (err) {
-      status.textContent = "Không tìm được: " + err.message;
+      status.textContent = T.searchFailed + message(err);
     }
   }
 
   function resultItem(h) {
     var li = el("li", "lk-result");
     li.dataset.clauseId = h.clause_id;
-    li.append(el("p", "lk-ref", h.reference || h.locator + " · " + h.document));
+    li.append(el("p", "lk-ref", h.reference || h.document));
     if (h.breadcrumb.length) li.append(el("p", "lk-crumbs", h.breadcrumb.join(" › ")));
-    li.append(el("p", "lk-text", h.text));
+    var text = h.display || h.text;
+    li.append(el("p", "lk-text", text));
     var actions = el("div", "lk-actions");
-    actions.append(copyButton("Sao chép kèm trích dẫn", function () { return quoted(h.text, h.reference); }));
-    var open = el("button", "lk-link", "Xem trong văn bản");
+    actions.append(copyButton(T.copyQuoted, function () { return quoted(text, h.reference); }));
+    var open = el("button", "lk-link", T.openInDocument);
     open.type = "button";
     open.addEventListener("click", function () { show("docs"); openDocument(h.doc_id, h.clause_id); });
     actions.append(open);
@@ -151,7 +197,7 @@
 
   async function openDocument(docId, focusId) {
     var view = $("doc-view");
-    view.replaceChildren(el("p", "lk-status", "Đang tải văn bản…"));
+    view.replaceChildren(el("p", "lk-status", T.loadingDocument));
     document.querySelectorAll(".lk-doc").forEach(function (b) {
       b.setAttribute("aria-current", String(b.dataset.docId === docId));
     });
@@ -160,7 +206,7 @@
       openDoc = doc;
       view.replaceChildren();
       view.append(el("h2", null, doc.label));
-      var meta = [doc.title, doc.date, doc.issuer].filter(Boolean).join(" · ");
+      var meta = [doc.title, viDate(doc.date), doc.issuer].filter(Boolean).join(" · ");
       if (meta) view.append(el("p", "lk-muted", meta));
       var detail = el("div", "lk-detail");
       detail.hidden = true;
@@ -178,7 +224,7 @@
         }
       }
     } catch (err) {
-      view.replaceChildren(el("p", "lk-status", "Không mở được văn bản: " + err.message));
+      view.replaceChildren(el("p", "lk-status", T.documentFailed + message(err)));
     }
   }
 
@@ -188,7 +234,7 @@
     li.setAttribute("role", "treeitem");
     var head = el("button", "lk-node");
     head.type = "button";
-    head.append(el("span", "lk-loc", n.locator), el("span", "lk-snippet", n.title || n.text));
+    head.append(el("span", "lk-loc", n.label || n.locator), el("span", "lk-snippet", n.title || n.display || n.text));
     head.addEventListener("click", function () { openClause(n, detail, head); });
     if (n.children.length) {
       var box = el("details");
@@ -209,11 +255,14 @@
     document.querySelectorAll(".lk-node[aria-current]").forEach(function (b) { b.removeAttribute("aria-current"); });
     head.setAttribute("aria-current", "true");
     detail.hidden = false;
-    detail.replaceChildren(el("p", "lk-ref", n.reference || n.locator), el("p", "lk-text", n.text));
+    var text = n.display || n.text;
+    detail.replaceChildren(el("p", "lk-ref", n.reference || n.label || n.locator), el("p", "lk-text", text));
+    var fields = taskFields(n.fields || {});
+    if (fields) detail.append(fields);
     var actions = el("div", "lk-actions");
     actions.append(
-      copyButton("Sao chép kèm trích dẫn", function () { return quoted(n.text, n.reference); }),
-      copyButton("Sao chép trích dẫn", function () { return n.reference; })
+      copyButton(T.copyQuoted, function () { return quoted(text, n.reference); }),
+      copyButton(T.copyReference, function () { return n.reference; })
     );
     detail.append(actions);
     var pageView = window.PolicyQAPageView;  // "Xem trang gốc": api/static/pageview.js
@@ -228,6 +277,15 @@
     } catch (err) { /* the tree already shows the text; the breadcrumb is extra */ }
   }
 
+  /* A task's fields ("Đơn vị chủ trì", "Thời hạn" …) as a list of labelled values, or null. */
+  function taskFields(fields) {
+    var keys = Object.keys(T.fields).filter(function (k) { return fields[k]; });
+    if (!keys.length) return null;
+    var list = el("dl", "lk-fields");
+    keys.forEach(function (k) { list.append(el("dt", null, T.fields[k]), el("dd", null, fields[k])); });
+    return list;
+  }
+
   /* --- units' tasks (GET /api/units; the tab stays hidden where the server has none) -------- */
   async function loadUnits() {
     var data;
@@ -239,43 +297,60 @@
     $("tab-units").hidden = false;
     var select = $("unit-select");
     var names = $("unit-names");
-    data.units.forEach(function (u) {
-      var option = el("option", null, u.name + " (" + (u.lead + u.coordinating) + ")");
-      option.value = u.id;
-      select.append(option);
-      names.append(el("option", null, u.name));
+    // Units by name, apart from the names of many bodies at once ("Các sở, ban, ngành …").
+    var groups = [[T.units, false], [T.collectives, true]].map(function (g) {
+      var group = el("optgroup");
+      group.label = g[0];
+      data.units.filter(function (u) { return !!u.collective === g[1]; }).forEach(function (u) {
+        var option = el("option", null, u.name + " (" + (u.lead + u.coordinating) + ")");
+        option.value = u.id;
+        group.append(option);
+        if (!g[1]) names.append(el("option", null, u.name));
+      });
+      return group;
     });
+    groups.forEach(function (g) { if (g.children.length) select.append(g); });
     select.addEventListener("change", function () { if (select.value) unitTasks(select.value); });
   }
 
-  var ROLES = { lead: "Chủ trì", coordinating: "Phối hợp" };
-
+  /* One table per document, the document named once above its tasks; on a phone each row
+   * stacks its cells with their column names (lookup.css). */
   async function unitTasks(unitId) {
     var box = $("unit-tasks");
-    box.replaceChildren(el("p", "lk-status", "Đang tải…"));
+    box.replaceChildren(el("p", "lk-status", T.loading));
     try {
       var data = await getJSON("/api/units/" + encodeURIComponent(unitId) + "/tasks");
-      var table = el("table", "lk-table");
-      var head = el("tr");
-      ["Văn bản", "Mục", "Nhiệm vụ", "Vai trò", "Thời hạn"].forEach(function (h) { head.append(el("th", null, h)); });
-      var thead = el("thead");
-      thead.append(head);
-      var body = el("tbody");
+      var out = [];
       data.documents.forEach(function (group) {
+        var doc = group.document;
+        var title = el("h3", "lk-task-doc", doc.label);
+        var meta = [viDate(doc.date), doc.issuer, T.tasksOf.replace("{n}", group.tasks.length)];
+        title.append(el("span", "lk-muted", meta.filter(Boolean).join(" · ")));
+        var table = el("table", "lk-table lk-tasks");
+        var head = el("tr");
+        T.columns.forEach(function (h) { head.append(el("th", null, h)); });
+        var thead = el("thead");
+        thead.append(head);
+        var body = el("tbody");
         group.tasks.forEach(function (t) {
           var tr = el("tr");
-          tr.append(el("td", null, group.document.label), el("td", null, t.locator), el("td", null, t.title),
-            el("td", null, ROLES[t.role] || t.role), el("td", null, t.deadline || "—"));
+          var cells = [t.locator, t.title, T.roles[t.role] || t.role, t.deadline || T.noDeadline];
+          cells.forEach(function (value, i) {
+            var td = el("td", null, value);
+            td.dataset.label = T.columns[i];
+            tr.append(td);
+          });
           body.append(tr);
         });
+        table.append(thead, body);
+        out.push(title, table);
       });
-      table.append(thead, body);
-      box.replaceChildren(table);
+      box.replaceChildren.apply(box, out);
     } catch (err) {
-      box.replaceChildren(el("p", "lk-status", "Không tải được: " + err.message));
+      box.replaceChildren(el("p", "lk-status", T.loadFailed + message(err)));
     }
   }
 
-  loadDocuments().catch(function (err) { $("search-status").textContent = "Không tải được danh sách văn bản: " + err.message; });
+  loadDocuments().catch(function (err) { $("search-status").textContent = T.documentsFailed + message(err); });
   loadUnits();
 })();

@@ -17,7 +17,7 @@ from typing import Any
 
 from index.hybrid import document_strength
 from rag.answer.base import CITATIONS, NOT_FOUND, Composed, Context, Strategy
-from rag.answer.choices import FormAnswer, read_form
+from rag.answer.choices import FormAnswer, retriever_for
 from rag.answer.clause_reference import ClauseReferenceAnswer
 from rag.answer.corpus import CorpusView
 from rag.answer.delegated import DelegatedTask
@@ -27,16 +27,20 @@ from rag.answer.evidence import Evidence
 from rag.answer.legal import ArticleLocator
 from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
+from rag.answer.phrasing import further_citations, tidy_start
+from rag.answer.resolution import Resolved, not_found_text, resolve_documents
 from rag.answer.stats import KeyedStats, ViewStats
 from rag.answer.support import SupportCheck
 from rag.answer.targets import YearTargets
 from rag.answer.task_fields import TaskFields
 from rag.answer.tasks_due import TasksDue
 from rag.answer.unit_tasks import UnitTasks
-from rag.intent import Intent
+from rag.labels import citation_label
 from rag.matching import TextTerms
+from rag.questions import Catalogue, Question, Turn
+from rag.reading import catalogue_of, read
 from rag.records import Answer, Citation, Clause, Filters, Hit
-from rag.references import formal_reference
+from rag.references import document_reference, formal_reference
 from rag.text import fold
 
 # Calibrated on the dev set (see eval report): below this share of the question's
@@ -49,6 +53,10 @@ UNKNOWN_WORD_SUPPORT_CAP = 0.45
 # skipped; weaker support, English questions and abstentions get the full hybrid search.
 LEXICAL_SUFFICIENT = 0.7
 RETRIEVE_K = 24
+# The strategy an answer records when no strategy composed anything (an abstention).
+NO_STRATEGY = "none"
+# Answer.code of a question naming a document that is not among the readable ones.
+DOCUMENT_NOT_FOUND = "document_not_found"
 
 STRATEGIES: tuple[Strategy, ...] = (
     FormAnswer(),
@@ -66,6 +74,19 @@ STRATEGIES: tuple[Strategy, ...] = (
     ArticleLocator(),
     ExtractivePassage(),
 )
+
+
+def asks_other_documents(question: Question) -> bool:
+    """ "Những văn bản nào triển khai Kế hoạch 245?", "Ông X ký những văn bản nào?": the answer is
+    in the documents that cite the one named (or that a person signed), not inside it."""
+    return (
+        question.lineage is not None and question.lineage[1] == "in"
+    ) or "documents_signed" in question.cues
+
+
+def routed(strategies: tuple[Strategy, ...], question: Question) -> list[Strategy]:
+    """The strategies that claim the question (by its slot, cues and form), in their order."""
+    return [s for s in strategies if s.claims_question(question)]
 
 
 # On a store that keeps its statistics (Milvus), a question is answered from the documents its
@@ -121,6 +142,7 @@ class Answerer:
         self._stats: KeyedStats | None = None
         self._whole: _Reading | None = None
         self._metas = {d.id: d for d in store.documents()}
+        self.catalogue: Catalogue = catalogue_of((d.id, d.meta) for d in self._metas.values())
         if getattr(store, "working_set", False):
             # The store keeps the corpus statistics; nothing here grows with the corpus.
             self._stats = KeyedStats(
@@ -144,14 +166,15 @@ class Answerer:
             raise AttributeError("this store is read per question; there is no whole-corpus view")
         return self._whole.view
 
-    def _reading(self, intent: Intent, hits: list[Hit]) -> _Reading:
+    def read(self, question: str, history: list[Turn] | None = None) -> Question:
+        """The question as the reader understands it, against the documents of this store."""
+        return read(question, history or [], self.catalogue)
+
+    def _reading(self, intent: Question, hits: list[Hit]) -> _Reading:
         if self._whole is not None:
             return self._whole
         assert self._stats is not None
-        from index.query import analyze_query
-
-        hints = analyze_query(intent.query)
-        named = [d.id for d in self._metas.values() if document_strength(hints, d.meta) >= 1.0]
+        named = [d.id for d in self._metas.values() if document_strength(intent.search, d.meta) >= 1.0]
         ids = list(dict.fromkeys([h.clause.doc_id for h in hits] + named))[:WORKING_DOCUMENTS]
         docs = [d for d in (self.store.document(i) for i in ids) if d is not None]
         view = CorpusView(docs, count_terms=False)
@@ -164,31 +187,79 @@ class Answerer:
     # --- entry point ---------------------------------------------------------------------
     def run(
         self,
-        question: str,
+        question: str | Question,
         retriever: Any,
         *,
         k: int | None = None,
         mode: str = "hybrid",
         filters: Filters | None = None,
     ) -> Answer:
-        intent, retriever = read_form(question, retriever)  # a choice or yes/no question: its stem
+        intent = question if isinstance(question, Question) else self.read(question)
+        started = time.perf_counter()
+        # The document first: a number no readable document carries or cites is answered as such.
+        resolved = self.resolve(intent, filters)
+        if resolved.missing or resolved.none:
+            return self._not_found(intent, resolved, mode, (time.perf_counter() - started) * 1000)
+        if not asks_other_documents(intent):
+            filters = self._inside(filters, resolved.documents)
+        retriever = retriever_for(intent, retriever)  # a choice question: the choices join the query
         timings: dict[str, float] = {}
         if mode == "hybrid" and not intent.english and self.lexical_sufficient is not None:
-            lexical = self._answer(intent, retriever, k=k, mode="bm25", filters=filters)
+            lexical = self._answer(intent, retriever, k=k, mode="bm25", filters=filters, resolved=resolved)
             if lexical.support >= self.lexical_sufficient:
-                answer = self._finish(question, lexical, mode, lexical.timings())
+                answer = self._finish(intent.text, lexical, mode, lexical.timings())
                 answer.lexical_only = True
                 return answer
             timings["lexical_first_ms"] = round(lexical.retrieve_ms + lexical.answer_ms, 2)
-        attempt = self._answer(intent, retriever, k=k, mode=mode, filters=filters)
-        return self._finish(question, attempt, mode, attempt.timings() | timings)
+        attempt = self._answer(intent, retriever, k=k, mode=mode, filters=filters, resolved=resolved)
+        return self._finish(intent.text, attempt, mode, attempt.timings() | timings)
+
+    def resolve(self, question: Question, filters: Filters | None) -> Resolved:
+        """The documents the question is answered inside (rag.answer.resolution)."""
+        allowed = self._docs_allowed(filters)
+        texts = None
+        if self._whole is not None:
+            view = self._whole.view
+            texts = {d: view.folded_document(d) for d in allowed}
+        return resolve_documents(question, self._metas.values(), allowed, texts)
+
+    def _inside(self, filters: Filters | None, documents: set[str]) -> Filters | None:
+        """``filters`` narrowed to the resolved documents."""
+        if not documents:
+            return filters
+        sources = [self._metas[d].source for d in sorted(documents) if d in self._metas]
+        if filters is not None and filters.sources:
+            sources = [s for s in sources if s in filters.sources]
+        return replace(filters, sources=sources) if filters else Filters(sources=sources)
+
+    def _not_found(self, question: Question, resolved: Resolved, mode: str, ms: float) -> Answer:
+        """The named document is not among those the asker may search: say so, with the closest."""
+        labels = {d: document_reference(m.meta) for d, m in self._metas.items()}
+        headers = [c for d in resolved.closest if (c := self.store.clause(f"{d}:header")) is not None]
+        return Answer(
+            question=question.text,
+            answer=not_found_text(resolved, labels) if resolved.missing else NOT_FOUND,
+            abstained=True,
+            related=[self._cite(c, 0.0) for c in headers],
+            timings={"resolve_ms": round(ms, 2)},
+            mode=mode,
+            strategy="document_resolution",
+            code=DOCUMENT_NOT_FOUND if resolved.missing else "",
+        )
 
     def _answer(
-        self, intent: Intent, retriever: Any, *, k: int | None, mode: str, filters: Filters | None
+        self,
+        intent: Question,
+        retriever: Any,
+        *,
+        k: int | None,
+        mode: str,
+        filters: Filters | None,
+        resolved: Resolved | None = None,
     ) -> _Attempt:
         """Retrieve with one mode and compose; support 0 when there is nothing to answer from."""
         t0 = time.perf_counter()
-        hits = retriever.run(intent.query, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=filters)
+        hits = retriever.run(intent.search, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=filters)
         t1 = time.perf_counter()
         allowed_docs = {h.clause.doc_id for h in hits} | self._docs_allowed(filters)
         reading = self._reading(intent, hits)
@@ -198,9 +269,11 @@ class Answerer:
             """The same search restricted to some documents (the ones a question names)."""
             scoped_sources = [sources[d] for d in doc_ids if d in sources]
             scoped = replace(filters, sources=scoped_sources) if filters else Filters(sources=scoped_sources)
-            return retriever.run(intent.query, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=scoped)
+            return retriever.run(intent.search, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=scoped)
 
-        composed, ctx = self._compose(intent, hits, allowed_docs, reading, within)
+        # The numbers the question names were resolved to documents: the corpus knows them.
+        numbers_known = resolved is not None and bool(resolved.documents)
+        composed, ctx = self._compose(intent, hits, allowed_docs, reading, within, numbers_known)
         t2 = time.perf_counter()
         return _Attempt(
             composed,
@@ -224,11 +297,15 @@ class Answerer:
                 related=[self._cite(h.clause, h.score) for h in hits[:CITATIONS]],
                 timings=timings,
                 mode=mode,
+                strategy=composed.strategy if composed is not None else NO_STRATEGY,
             )
-        citations = self._citations(composed, self._supporting(attempt))
+        text = view.readable(composed.text, composed.cited)
+        hits, supporting = self._supporting(attempt)
+        keep = further_citations(text, question, composed.cited, supporting, view.idf)
+        citations = self._citations(composed, hits, keep)
         return Answer(
             question=question,
-            answer=view.readable(composed.text, composed.cited),
+            answer=tidy_start(text, composed.cited),
             abstained=False,
             citations=citations,
             related=[
@@ -238,6 +315,7 @@ class Answerer:
             ][:3],
             timings=timings,
             mode=mode,
+            strategy=composed.strategy,
         )
 
     def _docs_allowed(self, filters: Filters | None) -> set[str]:
@@ -260,13 +338,14 @@ class Answerer:
     # --- composition ---------------------------------------------------------------------
     def _compose(
         self,
-        intent: Intent,
+        intent: Question,
         hits: list[Hit],
         allowed: set[str],
         reading: _Reading,
         within: Callable[[set[str]], list[Hit]] | None = None,
+        numbers_known: bool = False,
     ) -> tuple[Composed | None, Context | None]:
-        if reading.support.mentions_unknown(intent):
+        if reading.support.mentions_unknown(intent, numbers=not numbers_known):
             return None, None
         affinity = document_affinity(reading.view, intent, allowed)
         # A question that names its document (by number, or by type and author) is answered from it.
@@ -274,7 +353,7 @@ class Answerer:
         if named and within is not None and len(named) < len(affinity):
             hits = within(named) or hits
         ctx = Context(
-            intent=intent,
+            question=intent,
             hits=hits,
             affinity=affinity,
             view=reading.view,
@@ -285,12 +364,14 @@ class Answerer:
         # about another year, the field names no unit asked for) lets the later strategies try;
         # the best-supported answer stands.
         best: Composed | None = None
-        for strategy in self.strategies:
+        for strategy in routed(self.strategies, intent):
             composed = strategy.compose(ctx)
             if composed is None:
                 continue
+            composed.strategy = strategy.name
             if not composed.cited:
-                return best, ctx  # the documents lack what the question names (a task, an article)
+                # The documents lack what the question names (a task, an article): abstain.
+                return composed if best is None else best, ctx
             composed = self._checked(intent, composed, allowed, reading.support)
             if composed is not None and composed.support >= SUPPORT_THRESHOLD:
                 return composed, ctx
@@ -299,7 +380,7 @@ class Answerer:
         return best, ctx
 
     def _checked(
-        self, intent: Intent, composed: Composed, allowed: set[str], support: SupportCheck
+        self, intent: Question, composed: Composed, allowed: set[str], support: SupportCheck
     ) -> Composed | None:
         """The support check: capped when the passage answers something else; None from a
         document the caller may not read."""
@@ -312,23 +393,25 @@ class Answerer:
     # --- citations -----------------------------------------------------------------------
     def _cite(self, clause: Clause, score: float) -> Citation:
         doc = self._metas.get(clause.doc_id)
-        return Citation.of(
-            clause, score, doc.meta.label() if doc else "", formal_reference(clause, doc.meta) if doc else ""
-        )
+        if doc is None:
+            return Citation.of(clause, score, short_reference=citation_label(clause, None))
+        reference = formal_reference(clause, doc.meta)
+        return Citation.of(clause, score, doc.meta.label(), reference, citation_label(clause, doc))
 
-    def _supporting(self, attempt: _Attempt) -> list[Hit]:
-        """The hits to cite after the answer's own clauses: those the evidence ranking scores
-        as supporting the question first (the same fact is often stated in a target section and
-        again in a task), in turns with the retrieval order."""
+    def _supporting(self, attempt: _Attempt) -> tuple[list[Hit], frozenset[str]]:
+        """The hits that may be cited after the answer's own clauses: those the evidence ranking
+        scores as supporting the question first (the same fact is often stated in a target section
+        and again in a task), in turns with the retrieval order; and the ids of the former and of
+        the first retrieval hit."""
         ctx = attempt.context
         if ctx is None:
-            return attempt.hits
+            return attempt.hits, frozenset()
         by_id = {h.clause.id: h for h in attempt.hits}
         floor = min((h.score for h in attempt.hits), default=0.0)  # an item under a retrieved heading
         ranked = (
             ctx.ranked()  # the strategies' own ranking, when they read these hits
             if attempt.hits is ctx.hits
-            else ctx.evidence.candidates(ctx.intent, attempt.hits, ctx.affinity)
+            else ctx.evidence.candidates(ctx.question, attempt.hits, ctx.affinity)
         )
         supporting = [
             by_id.get(c.clause.id) or Hit(clause=c.clause, score=floor, rank=0)
@@ -336,9 +419,14 @@ class Answerer:
             if c.support >= SUPPORT_THRESHOLD
         ][: CITATIONS - 1]
         # Taken in turns with the retrieval order: each ranking finds what the other misses.
-        return [h for pair in zip_longest(supporting, attempt.hits) for h in pair if h is not None]
+        ordered = [h for pair in zip_longest(supporting, attempt.hits) for h in pair if h is not None]
+        first = [h.clause.id for h in attempt.hits[:1]]  # what retrieval found first is cited too
+        return ordered, frozenset([*(h.clause.id for h in supporting), *first])
 
-    def _citations(self, composed: Composed, hits: list[Hit]) -> list[Citation]:
+    def _citations(
+        self, composed: Composed, hits: list[Hit], keep: Callable[[Clause], bool]
+    ) -> list[Citation]:
+        """The answer's own clauses, then the hits ``keep`` says support it."""
         scores = {h.clause.id: h.score for h in hits}
         top = max(scores.values(), default=1.0)
         out: list[Citation] = []
@@ -350,7 +438,7 @@ class Answerer:
         for h in hits:
             if len(out) >= CITATIONS:
                 break
-            if h.clause.id not in seen:
+            if h.clause.id not in seen and keep(h.clause):
                 out.append(self._cite(h.clause, h.score))
                 seen.add(h.clause.id)
         return out

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rag.intent import Intent
+from rag.questions import Question
 from rag.records import Clause, Hit
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ class Composed:
     cited: list[Clause]
     support: float
     extra: list[Clause] = field(default_factory=list)
+    strategy: str = ""  # the strategy that composed it (set by the answerer)
 
     @classmethod
     def unanswerable(cls) -> Composed:
@@ -37,7 +38,7 @@ class Composed:
 class Context:
     """One question's state, handed to each strategy in turn."""
 
-    intent: Intent
+    question: Question
     hits: list[Hit]
     affinity: dict[str, float]  # doc id -> how well the document matches what the question says of it
     view: CorpusView
@@ -48,15 +49,24 @@ class Context:
     def ranked(self) -> list[Candidate]:
         """The evidence ranking of these hits, computed once: strategies and the citations read it."""
         if self._ranked is None:
-            self._ranked = self.evidence.candidates(self.intent, self.hits, self.affinity)
+            self._ranked = self.evidence.candidates(self.question, self.hits, self.affinity)
         return list(self._ranked)
 
 
+ANY = "*"  # a strategy that claims every question (the extractive passage)
+
+
 class Strategy(ABC):
-    """One way of answering. `compose` returns None when the question is not of its kind (the
-    next strategy tries), or `Composed.unanswerable()` when it is and the documents lack the fact."""
+    """One way of answering. It claims questions by the reader's labels (``claims``: slots such as
+    "lead_unit", cues such as "tasks_of_unit", forms such as "choices"); the answerer tries it only
+    on a question that has one of them. `compose` returns None when it finds nothing to answer with
+    (the next strategy tries), or `Composed.unanswerable()` when the documents lack the fact."""
 
     name: str = ""
+    claims: frozenset[str] = frozenset()
+
+    def claims_question(self, question: Question) -> bool:
+        return ANY in self.claims or any(question.has(label) for label in self.claims)
 
     @abstractmethod
     def compose(self, ctx: Context) -> Composed | None: ...

@@ -1,7 +1,7 @@
 """Questions with a form: answer choices ("… A. … B. …") and yes/no ("…, đúng hay sai?").
 
-The answerer analyses with the stem (`rag.question_form`) and retrieves with the stem and, for
-choices, the stem with each choice; this strategy hands the evidence clauses' texts to
+The reader sets the form apart (`rag.reading.form`); the answerer reads and retrieves with the
+stem and, for choices, the stem with each choice; this strategy hands the evidence clauses' texts to
 `rag.verdicts`, which compares the statement (or each choice's statement) with the clause that
 states its provision, and answers with the letter or verdict that clause states plainly — or,
 when none is, cites the closest clause and says the documents do not decide it. It abstains
@@ -17,8 +17,8 @@ from rag.answer.base import Composed, Context, Strategy
 from rag.answer.corpus import CorpusView
 from rag.answer.evidence import Candidate
 from rag.answer.text import short, trim
-from rag.intent import Intent, analyze
-from rag.question_form import Choice, QuestionForm, parse_form
+from rag.questions import Choice, Question, QuestionForm, SearchQuery
+from rag.reading import search_query
 from rag.records import Clause, Hit
 from rag.verdicts import ClauseText, Pick, choose, judge
 
@@ -46,9 +46,9 @@ class _ChoiceRetriever:
         self.inner = inner
         self.choices = choices
 
-    def run(self, query: str, **kwargs: Any) -> list[Hit]:
-        rankings = [self.inner.run(query, **kwargs)] if query.strip() else []
-        rankings += [self.inner.run(f"{query} {c.text}", **kwargs) for c in self.choices]
+    def run(self, query: SearchQuery, **kwargs: Any) -> list[Hit]:
+        rankings = [self.inner.run(query, **kwargs)] if query.text.strip() else []
+        rankings += [self.inner.run(search_query(f"{query.text} {c.text}"), **kwargs) for c in self.choices]
         top = max((h.score for h in rankings[0]), default=1.0) if rankings else 1.0
         out: dict[str, tuple[int, int, Hit]] = {}
         for origin, ranking in enumerate(rankings):
@@ -60,16 +60,11 @@ class _ChoiceRetriever:
         return [hit for _, _, hit in sorted(out.values(), key=lambda x: x[:2])]
 
 
-def read_form(question: str, retriever: Any) -> tuple[Intent, Any]:
-    """The intent of a question's stem (choices and yes/no frame set apart) and the retriever to use."""
-    form = parse_form(question)
-    if form.kind == "plain":
-        return analyze(question), retriever
-    intent = analyze(form.stem)
-    intent.form = form
-    if form.kind == "choices":
-        retriever = _ChoiceRetriever(retriever, form.choices)
-    return intent, retriever
+def retriever_for(question: Question, retriever: Any) -> Any:
+    """The retriever to use: for a choice question, one that also searches with each choice."""
+    if question.form.kind == "choices":
+        return _ChoiceRetriever(retriever, question.form.choices)
+    return retriever
 
 
 # --- the strategy -------------------------------------------------------------------------
@@ -80,11 +75,10 @@ class FormAnswer(Strategy):
     states, or that clause cited with no verdict when it does not state it plainly."""
 
     name = "form"
+    claims = frozenset({"choices", "yes_no"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        form: QuestionForm | None = getattr(ctx.intent, "form", None)
-        if form is None or form.kind == "plain":
-            return None
+        form = ctx.question.form
         candidates = ctx.ranked()[:POOL]
         if not candidates:
             return None

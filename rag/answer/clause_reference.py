@@ -15,47 +15,28 @@ from index.query import expand_aliases
 from rag.answer.base import Composed, Context, Strategy
 from rag.answer.corpus import CorpusView
 from rag.answer.documents import named_documents
+from rag.answer.task_fields import SLOT_FIELD
 from rag.answer.text import short, strip_marker
-from rag.intent import STOP_TERMS, terms
+from rag.questions import ClauseReference
 from rag.records import Clause, Document
-from rag.references import ClauseReference, document_numbers, formal_reference, names_number, parse_reference
-from rag.text import fold, fold_aligned, nfc
-from rag.vocabulary import DOC_TYPES
+from rag.references import formal_reference, names_number
+from rag.text import fold, folded_words
 
-# Words that ask what a clause says (folded); with the reference and the document's own
-# words they make the whole question.
-ASK_WORDS = frozenset(
-    """
-    quy dinh noi dung gi the nao nhu neu ghi viet trich dan toan van nguyen cho biet xem doc
-    hien thi ve noi nhung viec cu chi tiet so ngay thang nam cua theo tai o trong gom bao
-    huong yeu cau de cap hay ra sao chep chinh xac day du van ban
-    """.split()
-)
-DOC_TYPE_WORDS = frozenset(w for t in DOC_TYPES for w in t.split())
-_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")  # "ngày 10/10/2025" after a number names the document too
-# Question kinds (rag.intent) answered by a task's field line, and the field's key.
-FIELD_OF_KIND = {"lead_unit": "lead_unit", "coordinating": "coordinating_units", "deadline": "deadline"}
 ANSWER_CHARS = 1600
 ITEM_CHARS = 240
 
 
-def asks_only_for_clause(question: str, ref: ClauseReference, docs: list[Document]) -> bool:
+def asks_only_for_clause(ref: ClauseReference, docs: list[Document]) -> bool:
     """Nothing is left of the question once the reference, the documents' names and the asking
-    words go (a question about something inside the clause is not a request for the clause)."""
-    chars = list(fold_aligned(nfc(question)))
-    for start, end in ref.spans:
-        chars[start:end] = " " * (end - start)
-    numbers = set(document_numbers(question))
-    # Numbers first: "58/KH-UBND" stays whole before "UBND" is spelled out.
-    words = [w for w in terms("".join(chars)) if w not in numbers and not _DATE.fullmatch(w)]
-    rest = expand_aliases(" ".join(words))
-    own = set(DOC_TYPE_WORDS)
+    words go (a question about something inside the clause is not a request for the clause);
+    the reader keeps in ``ref.rest`` the words besides the reference and the asking words."""
+    own: set[str] = set()
     for doc in docs:
         m = doc.meta
         named = " ".join([m.number, m.title, m.issuer, m.parent_issuer, m.place, m.date, m.date_text])
-        own |= set(terms(expand_aliases(fold(named))))
+        own |= set(folded_words(expand_aliases(fold(named))))
     own |= {p for t in list(own) for p in re.split(r"[/.-]", t)}
-    return all(w in ASK_WORDS or w in STOP_TERMS or w in own for w in terms(rest))
+    return all(w in own for w in ref.rest)
 
 
 def _has(view: CorpusView, doc_id: str, locator: str) -> Clause | None:
@@ -84,19 +65,19 @@ def _by_suffix(view: CorpusView, doc_id: str, locator: str) -> Clause | None:
 
 class ClauseReferenceAnswer(Strategy):
     name = "clause_reference"
+    claims = frozenset({"clause_reference"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        question = ctx.intent.query
-        ref = parse_reference(question)
+        ref = ctx.question.clause
         if ref is None or not ref.locators():
             return None
-        docs = self._named(ctx, question)
+        docs = self._named(ctx)
         if docs is None:
             return None  # no document named: "Điều 8 khoản 2 quy định gì?" is article_scope's
         if not docs:
             # A number no readable document carries: abstain rather than quote another document.
             everyone = list(ctx.view.documents.values())
-            return Composed.unanswerable() if asks_only_for_clause(question, ref, everyone) else None
+            return Composed.unanswerable() if asks_only_for_clause(ref, everyone) else None
         found: list[Clause] = []
         for doc_id in docs:
             for locator in ref.locators():
@@ -107,7 +88,7 @@ class ClauseReferenceAnswer(Strategy):
         named = [ctx.view.documents[d] for d in docs]
         if not found:
             # The named documents have no such clause: say so rather than quote another one.
-            return Composed.unanswerable() if asks_only_for_clause(question, ref, named) else None
+            return Composed.unanswerable() if asks_only_for_clause(ref, named) else None
         if len(found) > 1:
             best = max(ctx.affinity.get(c.doc_id, 0.0) for c in found)
             found = [c for c in found if ctx.affinity.get(c.doc_id, 0.0) == best]
@@ -115,14 +96,14 @@ class ClauseReferenceAnswer(Strategy):
                 return None  # two documents named alike have this clause: the others decide
         clause = found[0]
         doc = ctx.view.documents[clause.doc_id]
-        if clause.kind == "footnote" or asks_only_for_clause(question, ref, [doc]):
+        if clause.kind == "footnote" or asks_only_for_clause(ref, [doc]):
             # A footnote is short and says one thing: whatever is asked of it, it is the answer.
             return self._answer(ctx.view, clause, doc)
         return self._field(ctx, clause, doc)
 
     def _field(self, ctx: Context, clause: Clause, doc: Document) -> Composed | None:
         """ "Đơn vị nào chủ trì mục II.2 Kế hoạch 58?": the named task's own field line answers."""
-        key = FIELD_OF_KIND.get(ctx.intent.kind)
+        key = SLOT_FIELD.get(ctx.question.slot)
         if key is None:
             return None
         for task in (clause, *ctx.view.ancestors(clause)):
@@ -133,24 +114,25 @@ class ClauseReferenceAnswer(Strategy):
                     return Composed(text=text, cited=[c, task], support=1.0)
         return None
 
-    def _named(self, ctx: Context, question: str) -> list[str] | None:
+    def _named(self, ctx: Context) -> list[str] | None:
         """Readable documents the question names (by number, else by type and author or title);
         None when it names none, [] when it names a number none of them carries."""
         allowed = sorted(ctx.affinity)
-        numbers = document_numbers(question)
+        numbers = list(ctx.question.document.numbers)
         if numbers:
             return [d for d in allowed if names_number(numbers, ctx.view.documents[d].meta)]
-        named = named_documents(ctx.view, ctx.intent, ctx.affinity)
+        named = named_documents(ctx.view, ctx.question, ctx.affinity)
         if named:
             return sorted(named)
-        types = {fold(t) for t in ctx.intent.doc_types}
+        types = {fold(t) for t in ctx.question.doc_types}
         if not types:
             return None
         of_type = [d for d in allowed if fold(ctx.view.documents[d].meta.doc_type) in types]
         if len(of_type) <= 1:
             return of_type or None
         # Several documents of the type: those whose title the question quotes, else the best named.
-        titled = [d for d in of_type if _quotes_title(ctx.intent.folded, ctx.view.documents[d])]
+        quoted = set(ctx.question.document.titled)
+        titled = [d for d in of_type if d in quoted]
         if titled:
             return titled
         top = max(ctx.affinity.get(d, 0.0) for d in of_type)
@@ -171,9 +153,3 @@ class ClauseReferenceAnswer(Strategy):
         if len(text) > ANSWER_CHARS:
             text = text[: ANSWER_CHARS - 1].rsplit(" ", 1)[0] + "…"
         return Composed(text=text, cited=[clause, *items[:4]], support=1.0)
-
-
-def _quotes_title(folded_question: str, doc: Document) -> bool:
-    title = fold(doc.meta.title)
-    words = title.split()
-    return bool(words) and " ".join(words[: min(4, len(words))]) in folded_question

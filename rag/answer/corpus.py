@@ -9,11 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rag.answer.text import DATE, numbers, spaced, split_passages, strip_marker
-from rag.matching import QueryTerms, TextTerms
+from rag.answer.text import DATE, numbers, spaced, split_passages, squash_numbers, strip_marker
+from rag.matching import TextTerms
+from rag.questions import QueryTerms
 from rag.records import Clause, Document
 from rag.restore import DiacriticRestorer, lost_diacritics
 from rag.text import fold
+from rag.vocabulary import REFERENCE_RELATIONS
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,44 @@ class Passage:
             numbers=frozenset(numbers(fold(strip_marker(text)))),
             has_date=bool(DATE.search(text)),
         )
+
+
+# Words that open a preamble's statements: the documents this one rests on or carries out
+# ("Căn cứ …", "Thực hiện …", "Theo đề nghị của …", "Trên cơ sở …"), folded.
+PREAMBLE_WORDS = re.compile(
+    r"^(?:"
+    + "|".join(w for _, words in REFERENCE_RELATIONS.values() for w in words)
+    + r"|theo de nghi|xet de nghi|tren co so)\b"
+)
+# The enacting words that close a preamble ("QUYẾT NGHỊ:", "… ban hành Kế hoạch … như sau:").
+ENACTING = re.compile(r"\b(?:quyet nghi|quyet dinh|ban hanh|nhu sau|yeu cau|chi thi|de nghi)\b")
+_STATEMENTS = re.compile(r"[;:\n]|\.(?:\s|$)")
+
+
+def preamble(clauses: list[Clause], folded: dict[str, str]) -> list[Clause]:
+    """The paragraphs before a structured document's first heading made only of the documents it
+    rests on and its enacting words: its preamble (a letter with no headings has none: its first
+    paragraph is its body; a paragraph that goes on with the body after "QUYẾT NGHỊ:" is no preamble)."""
+    first_heading = next((c.order for c in clauses if c.kind == "heading"), None)
+    if first_heading is None:
+        return []
+    return [
+        c
+        for c in clauses
+        if c.order < first_heading
+        and c.kind == "paragraph"
+        and c.parent_id is None
+        and _only_basis(folded[c.id])
+    ]
+
+
+def _only_basis(folded: str) -> bool:
+    statements = [s.strip(" ,") for s in _STATEMENTS.split(folded) if s.strip(" ,")]
+    if not statements or not PREAMBLE_WORDS.search(statements[0]):
+        return False
+    return all(
+        PREAMBLE_WORDS.search(s) or (len(s.split()) <= 12 and ENACTING.search(s)) for s in statements[1:]
+    )
 
 
 class CorpusView:
@@ -81,6 +121,8 @@ class CorpusView:
         self.folded_subjects = [fold(d.meta.subject) for d in self.documents.values() if d.meta.subject]
         self._restorer: DiacriticRestorer | None = None
         self._document_texts: dict[str, str] = {}
+        self._folded_documents: dict[str, str] = {}
+        self.preambles = {c.id for doc_id in self.by_doc for c in preamble(self.by_doc[doc_id], self.folded)}
         self._stats: Any = None
 
     @property
@@ -113,6 +155,14 @@ class CorpusView:
         if value is None:
             value = self._idf[key] = math.log(1 + self.stats.n_clauses / (1 + self.stats.df(term, marked)))
         return value
+
+    def folded_document(self, doc_id: str) -> str:
+        """A document's clause texts, folded, numbers compacted ("58/ kh-ubnd" -> "58/kh-ubnd")."""
+        cached = self._folded_documents.get(doc_id)
+        if cached is None:
+            joined = " ".join(self.folded[c.id] for c in self.by_doc.get(doc_id, []))
+            cached = self._folded_documents[doc_id] = squash_numbers(joined)
+        return cached
 
     def document_text(self, doc_id: str) -> str:
         """A document's clause texts and metadata, lower-cased, punctuation as spaces."""

@@ -11,8 +11,9 @@ from rag.answer.base import Composed, Context, Strategy
 from rag.answer.corpus import CorpusView
 from rag.answer.task_fields import FIELD_WORDS
 from rag.answer.text import short, trim
+from rag.reading.clauses import parse_reference
 from rag.records import Clause
-from rag.references import locator_words, parse_reference
+from rag.references import locator_words
 from rag.vocabulary import DELEGATION_CUES
 
 _CUES = {kind: re.compile(cue) for kind, cue in DELEGATION_CUES.items()}
@@ -59,10 +60,11 @@ def delegations(view: CorpusView, doc_id: str, kind: str) -> list[tuple[Clause, 
 
 class DelegatedTask(Strategy):
     name = "delegated_task"
+    claims = frozenset(DELEGATION_CUES)  # the roles a handing clause states: "lead_unit"
 
     def compose(self, ctx: Context) -> Composed | None:
-        kind = ctx.intent.kind
-        if kind not in DELEGATION_CUES or ctx.intent.task_number is not None:
+        kind = ctx.question.slot
+        if ctx.question.task_number is not None:
             return None
         # Candidates come from the hits' documents: none of them hands tasks by place, no answer.
         handed_by_doc = {
@@ -73,7 +75,7 @@ class DelegatedTask(Strategy):
         # The task is found by what it is about, not by the role words every duty repeats; the
         # handing clauses themselves are pointers, not tasks.
         candidates = ctx.evidence.candidates(
-            ctx.intent, ctx.hits, ctx.affinity, drop_terms=FIELD_WORDS, skip_kinds=frozenset({"field"})
+            ctx.question, ctx.hits, ctx.affinity, drop_terms=FIELD_WORDS, skip_kinds=frozenset({"field"})
         )
         pool = []
         for cand in candidates:

@@ -8,30 +8,24 @@ from collections import Counter
 from rag.answer.base import CITATIONS, Composed, Context, Strategy
 from rag.answer.corpus import coverage
 from rag.answer.evidence import best_docs
+from rag.answer.phrasing import signed_by
 from rag.answer.text import dates_in, original_span, reference_text, short, squash_numbers, trim
-from rag.matching import query_terms
 from rag.records import Clause, Document, Hit
 from rag.text import collapse_ws, fold
-from rag.vocabulary import DOC_TYPES
-
-_DOCUMENT_NOUNS = "|".join(sorted(["van ban", *DOC_TYPES], key=len, reverse=True))
-_WHICH_DOCUMENTS = re.compile(rf"\b(?:{_DOCUMENT_NOUNS})\s+(?:nao|gi)\b")
 
 
 class SignedBy(Strategy):
     """The documents a person the question names signed ("Ông X đã ký những văn bản nào?")."""
 
     name = "signed_by"
+    claims = frozenset({"documents_signed"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        folded = ctx.intent.folded
-        if not _WHICH_DOCUMENTS.search(folded) or not re.search(r"\bky\b", folded):
-            return None
+        named = set(ctx.question.document.signers)
         signed = [
             doc
             for doc_id in ctx.affinity
-            if (doc := ctx.view.documents[doc_id]).meta.signer_name
-            and re.search(rf"\b{re.escape(fold(doc.meta.signer_name))}\b", folded)
+            if (doc := ctx.view.documents[doc_id]).meta.signer_name and fold(doc.meta.signer_name) in named
         ]
         signatures = [
             (doc, clause)
@@ -60,16 +54,15 @@ class DocumentFacts(Strategy):
     """Signer, recipients or number of the document(s) the question names best."""
 
     name = "document_field"
+    claims = frozenset({"signer", "recipient", "document_number"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        if ctx.intent.kind not in ("signer", "recipient", "doc_number"):
-            return None
-        intent, hits, affinity = ctx.intent, ctx.hits, ctx.affinity
-        kind = {"signer": "signature", "recipient": "recipients", "doc_number": "header"}[intent.kind]
+        intent, hits, affinity = ctx.question, ctx.hits, ctx.affinity
+        kind = {"signer": "signature", "recipient": "recipients", "document_number": "header"}[intent.slot]
         retrieval = Counter()
         for rank, h in enumerate(hits):
             retrieval[h.clause.doc_id] += 1.0 / (rank + 1)
-        q_terms = query_terms(intent).without({"ky", "gui", "nhan", "hieu"})
+        q_terms = intent.terms.without({"ky", "gui", "nhan", "hieu"})
         ranked = []
         for doc_id, aff in affinity.items():
             doc = ctx.view.documents[doc_id]
@@ -99,7 +92,6 @@ class DocumentFacts(Strategy):
         return Composed(text=trim(text, 900), cited=[c for _, c, _ in composed], support=composed[0][2])
 
 
-_ISSUING = re.compile(r"\b(ban hanh|ky|phat hanh|ra doi|cong bo)\b")
 # Words of a date question that name no subject.
 _DATE_WORDS = frozenset(
     {"ngay", "nao", "khi", "bao", "gio", "thoi", "diem", "nam", "thang", "van", "ban", "so"}
@@ -111,7 +103,7 @@ def _other_subject(ctx: Context, doc: Document) -> bool:
     title and issuer ("vụ sạt lở … nêu trong Công điện 217 xảy ra ngày nào")."""
     meta = doc.meta
     naming = ctx.view.meta_terms(f"{meta.label()} {meta.doc_type} {meta.title} {meta.subject} {meta.issuer}")
-    rest = [t for t in query_terms(ctx.intent).folded if t not in naming.folded and t not in _DATE_WORDS]
+    rest = [t for t in ctx.question.terms.folded if t not in naming.folded and t not in _DATE_WORDS]
     return len([t for t in rest if not t.isdigit()]) > 1
 
 
@@ -120,11 +112,12 @@ class EffectiveDate(Strategy):
     or, for "which document takes effect on D", every document whose sentence names D."""
 
     name = "effective_date"
+    claims = frozenset({"in_effect"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        intent = ctx.intent
-        asked = dates_in(intent.folded)
-        if not _IN_EFFECT.search(intent.folded) or not (intent.kind == "date" or asked):
+        intent = ctx.question
+        asked = set(intent.constraints.dates)
+        if not (intent.slot == "date" or asked):
             return None
         candidates = [
             c
@@ -174,12 +167,13 @@ class ReferenceDate(Strategy):
     """The date of a document the question cites by number ("Quyết định số 12/QĐ-UBND ngày …")."""
 
     name = "reference_date"
+    claims = frozenset({"date"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        if ctx.intent.kind != "date" or not ctx.intent.references:
+        if not ctx.question.references:
             return None
-        intent, hits, affinity = ctx.intent, ctx.hits, ctx.affinity
-        asks_issue = bool(_ISSUING.search(intent.folded))
+        intent, hits, affinity = ctx.question, ctx.hits, ctx.affinity
+        asks_issue = "issuing" in intent.cues
         for ref_type, number in intent.references:
             # The document itself is indexed: its own date.
             for doc in ctx.view.documents.values():
@@ -224,11 +218,7 @@ def document_fact(doc: Document, kind: str, clause: Clause) -> str | None:
         issued = f", ban hành {issue_date(doc)}" if meta.date or meta.date_text else ""
         return f"{meta.doc_type or 'Văn bản'} số {number}{issued}."
     if kind == "signature":
-        if meta.signer_name:
-            return f"{meta.label()} do {meta.signer_title} {meta.signer_name} ký."
-        if meta.signer_title:
-            return f"{meta.label()} do {meta.signer_title} ký (văn bản không ghi hoặc không đọc được tên người ký)."
-        return f"{meta.label()}, phần chữ ký: {short(clause.text, 200)}"
+        return signed_by(meta) or f"{meta.label()}, phần chữ ký: {short(clause.text, 200)}"
     names = meta.recipients or meta.distribution
     return f"{meta.label()} gửi: " + "; ".join(names) + "." if names else None
 

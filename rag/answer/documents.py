@@ -4,52 +4,28 @@ from __future__ import annotations
 
 import re
 
-from index.query import analyze_query, issuer_matches
+from index.query import issuer_matches
 from rag.answer.corpus import CorpusView
-from rag.intent import Intent
 from rag.matching import TextTerms
+from rag.questions import Question
+from rag.reading.catalogue import document_place
 from rag.text import fold
 
-# "kế hoạch (truyền thông) cấp tỉnh": a document of the provincial People's Committee.
-PROVINCIAL_DOCUMENT = re.compile(
-    r"\b(ke hoach|bao cao|cong van|quyet dinh|chuong trinh|van ban)\b(\s+\w+){0,3}?\s+cap tinh\b"
-)
-
-
 _ADMIN_WORDS = frozenset({"tinh", "thanh", "pho", "huyen", "quan", "xa", "phuong", "thi", "tran", "va"})
-_PLACE = re.compile(r"\b(?:tinh|thanh pho|tp\.?)\s+(\w+(?:\s+\w+){0,3})$")
 
 
-def issuer_place(issuer: str) -> str:
-    """The province or city an issuer belongs to, folded ("Ủy ban nhân dân tỉnh Bình Minh" → "binh minh")."""
-    m = _PLACE.search(fold(issuer).strip(" .,"))
-    return m.group(1) if m else ""
-
-
-def names_place(folded_question: str, place: str) -> bool:
-    """The question names the place outright or by its initials ("tp.hcm", "hcm" for "ho chi minh")."""
-    if re.search(rf"\b{re.escape(place)}\b", folded_question):
-        return True
-    initials = "".join(w[0] for w in place.split())
-    return len(initials) >= 3 and bool(re.search(rf"\b(?:tp\.?\s*)?{initials}\b", folded_question))
-
-
-def document_affinity(view: CorpusView, intent: Intent, allowed: set[str]) -> dict[str, float]:
+def document_affinity(view: CorpusView, intent: Question, allowed: set[str]) -> dict[str, float]:
     """How well each document matches what the question says about the document."""
     q_terms = set(TextTerms.of(intent.query).folded)
     reference_types = {t for t, _ in intent.references}
+    named = intent.document
     # A type word that begins a document's subject ("V/v báo cáo …", asked as "văn bản báo cáo
     # …") names that subject, not the document type Báo cáo.
-    subject_words = {
-        t
-        for t in map(fold, intent.doc_types)
-        if (m := re.search(rf"\b{re.escape(t)}((?: \w+){{2}})", intent.folded))
-        and any(f"{t}{m.group(1)}" in s for s in view.folded_subjects)
-    }
-    bare_so = bool(re.search(r"\bSở\b", intent.query)) or bool(re.search(r"\b(cua|tai) So\b", intent.query))
+    subject_words = {t for t, phrase in named.type_phrases if any(phrase in s for s in view.folded_subjects)}
+    bare_so = named.bare_so
     # "kế hoạch của UBND tỉnh", "công văn của Sở Tài chính": an issuer named as the author.
-    authors = [phrase for _, phrase in analyze_query(intent.query).issuer_refs]
-    provincial = bool(PROVINCIAL_DOCUMENT.search(intent.folded))
+    authors = named.authors
+    provincial = named.provincial
     scores: dict[str, float] = {}
     for doc_id in sorted(allowed):  # a stable order: ties break the same way in every process
         doc = view.documents.get(doc_id)
@@ -68,7 +44,7 @@ def document_affinity(view: CorpusView, intent: Intent, allowed: set[str]) -> di
         if named_types:
             score += 1.0 if fold(meta.doc_type) in named_types else -0.5
         issuer = fold(meta.issuer)
-        place = issuer_place(meta.issuer) or issuer_place(meta.parent_issuer)
+        place = document_place(meta)
         # The organisation part of the issuer's name ("uy ban nhan dan"), without its place.
         generic = _ADMIN_WORDS | set(place.split())
         issuer_terms = [t for t in view.meta_terms(meta.issuer).folded if t not in generic]
@@ -81,7 +57,7 @@ def document_affinity(view: CorpusView, intent: Intent, allowed: set[str]) -> di
             score += 1.0
         elif share >= 0.99:
             score += 0.75  # the issuer's name appears, but not as the document's author
-        if place and names_place(intent.folded, place):
+        if place and place in named.places:
             score += 2.0  # "ở tỉnh X", "của TP.HCM": a document of that province or city, as its author
         title_terms = view.meta_terms(f"{meta.title} {meta.subject}").folded
         if title_terms:
@@ -90,10 +66,10 @@ def document_affinity(view: CorpusView, intent: Intent, allowed: set[str]) -> di
     return scores
 
 
-def named_documents(view: CorpusView, intent: Intent, affinity: dict[str, float]) -> set[str]:
+def named_documents(view: CorpusView, intent: Question, affinity: dict[str, float]) -> set[str]:
     """Documents the question names outright: by their number, or as the author's document."""
-    authors = [phrase for _, phrase in analyze_query(intent.query).issuer_refs]
-    provincial = bool(PROVINCIAL_DOCUMENT.search(intent.folded))
+    authors = intent.document.authors
+    provincial = intent.document.provincial
     named = {}
     for doc_id, score in affinity.items():
         meta = view.documents[doc_id].meta

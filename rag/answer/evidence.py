@@ -11,16 +11,15 @@ from rag.answer.corpus import CorpusView, Passage, coverage, phrase_coverage
 from rag.answer.text import (
     DATE_FOLDED,
     SENTENCE_SPLIT,
-    asked_unit,
+    asked_figure,
     counts_asked_noun,
     date_follows_phrase,
     defines_asked,
     fills_number_slot,
     period_conflict,
-    question_numbers,
 )
-from rag.intent import Intent
-from rag.matching import QueryTerms, TextTerms, query_terms
+from rag.matching import TextTerms
+from rag.questions import QueryTerms, Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
 from rag.vocabulary import ORGANISATION_HEADS
@@ -35,16 +34,39 @@ ORG_HEAD = re.compile(
 
 
 _DOCUMENT_PARTS = frozenset({"header", "signature", "recipients"})
-_DOCUMENT_KINDS = frozenset({"signer", "recipient", "doc_number", "date"})
-_CONTENT_KINDS = frozenset({"lead_unit", "coordinating", "deadline", "number", "target"})
+_DOCUMENT_SLOTS = frozenset({"signer", "recipient", "document_number", "date"})
+# What a document says of itself and of the documents it rests on (its number, date, issuer,
+# signer, recipients, basis): the only questions its header block and its preamble answer.
+_DOCUMENT_FACT_CUES = frozenset({"issuing", "in_effect", "lineage", "asks_basis", "documents_signed"})
+
+
+def asks_document_fact(question: Question) -> bool:
+    """Whether a header block or a preamble ("Thực hiện …", "Căn cứ …") may answer the question: it
+    asks a fact of the document or of a document it cites (named by its number)."""
+    return (
+        question.slot in _DOCUMENT_SLOTS
+        or bool(question.cues & _DOCUMENT_FACT_CUES)
+        or bool(question.document.numbers)
+    )
+
+
+_CONTENT_SLOTS = frozenset({"lead_unit", "coordinating_unit", "acting_unit", "deadline", "figure", "target"})
 DEADLINE_CUE = re.compile(
     r"\b(truoc|cham nhat|han chot|thoi han|hoan thanh|dinh ky|hang thang|hang nam|hang quy|hang tuan|moi thang)\b"
 )
-# The verbs that state a unit's role in a task, by the intent that asks for it.
+# The verbs that state a unit's role in a task, by the slot that asks for it.
 _ROLE_WORDS = {
     "lead_unit": re.compile(r"\b(chu tri|thuc hien|dau moi|chiu trach nhiem)\b"),
-    "coordinating": re.compile(r"\bphoi hop\b"),
+    "coordinating_unit": re.compile(r"\bphoi hop\b"),
 }
+
+
+# The role a unit's duty opens with, after its list marker and up to a few words of its name.
+_ROLE_OPENING = re.compile(
+    r"^(?:[-+•]|\d{1,2}(?:\.\d{1,2})*\.?|[ivxlc]{1,5}\.|[a-zđ]\))?\s*(?:[\w,&-]+\s+){0,10}?(chu tri|phoi hop)\b"
+)
+_ROLE_OPENS = {"lead_unit": "chu tri", "coordinating_unit": "phoi hop"}
+ROLE_OPENING_WEIGHT = 0.2
 
 
 @dataclass
@@ -77,7 +99,7 @@ class Evidence:
 
     def candidates(
         self,
-        intent: Intent,
+        intent: Question,
         hits: list[Hit],
         affinity: dict[str, float],
         *,
@@ -85,9 +107,10 @@ class Evidence:
         skip_kinds: frozenset[str] = frozenset(),
     ) -> list[Candidate]:
         """Retrieved clauses (and the items under retrieved headings), scored as evidence."""
-        q_terms = query_terms(intent).without(drop_terms)
-        q_numbers = set(question_numbers(intent.folded))
-        unit_figure = asked_unit(intent.folded)
+        q_terms = intent.terms.without(drop_terms)
+        q_numbers = set(intent.stated_numbers)
+        document_fact = asks_document_fact(intent)
+        unit_figure = asked_figure(intent.figure_unit, intent.figure_measure)
         top_score = max((h.score for h in hits), default=0.0) or 1.0
         if intent.english:
             # Its words barely reach Vietnamese BM25: the dense ranking alone says which clause it is.
@@ -117,19 +140,22 @@ class Evidence:
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
                 continue
-            if c.kind in _DOCUMENT_PARTS and (intent.english or intent.kind in _CONTENT_KINDS):
-                # A header, signature or recipient list names no unit's task, deadline or figure
-                # (and an English question's number matches the header only).
+            if (c.kind in _DOCUMENT_PARTS or c.id in self.view.preambles) and (
+                intent.english or intent.slot in _CONTENT_SLOTS or not document_fact
+            ):
+                # A header, signature or recipient list, or a preamble naming the documents this
+                # one rests on, names no unit's task, deadline or figure (and an English question's
+                # number matches the header only): it answers only what the document is.
                 continue
             head = self.view.head_terms(c)
 
             def passage_score(p: Passage) -> float:
                 value = coverage(self.view, q_own, p.terms) + 0.5 * phrase_coverage(self.view, q_own, p.terms)
-                if intent.kind == "number" and p.numbers - q_numbers:
+                if intent.slot == "figure" and p.numbers - q_numbers:
                     value += 0.15
-                if intent.kind in ("date", "deadline") and p.has_date:
+                if intent.slot in ("date", "deadline") and p.has_date:
                     value += 0.2
-                return value + DEFINES_WEIGHT * defines_asked(p.folded, intent.folded)
+                return value + DEFINES_WEIGHT * defines_asked(p.folded, intent.words)
 
             passages = self.view.passages(c)
             if not passages:
@@ -152,26 +178,26 @@ class Evidence:
                 m.group(0) not in intent.folded for m in unit_figure.finditer(best_passage.folded)
             ):
                 score += 0.3  # a figure in the unit asked for ("rộng 54mm" for "… bao nhiêu mm")
-            if intent.kind == "number":
+            if intent.slot == "figure":
                 fresh = best_passage.numbers - q_numbers
                 score += 0.25 if fresh else -0.2
                 score += 0.3 * counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))
-                score += 0.4 * fills_number_slot(best_passage.folded, intent.folded)
+                score += 0.4 * fills_number_slot(best_passage.folded, intent.number_slot)
                 if c.kind == "heading" and self.view.children.get(c.id):
                     score -= 0.2
             # A deadline is a date said to be one ("trước ngày …", "chậm nhất", "hằng tháng"), not the
             # date of a cited document nor a header's issue date.
             if best_passage.has_date and (
-                intent.kind == "date"
+                intent.slot == "date"
                 or (
-                    intent.kind == "deadline"
+                    intent.slot == "deadline"
                     and c.kind != "header"
                     and DEADLINE_CUE.search(best_passage.folded)
                 )
             ):
                 score += 0.3 + 0.4 * date_follows_phrase(best_passage.folded, q_terms.folded)
-            score += DEFINES_WEIGHT * defines_asked(best_passage.folded, intent.folded)
-            score -= 0.5 * period_conflict(intent.folded, self.view.context(c))
+            score += DEFINES_WEIGHT * defines_asked(best_passage.folded, intent.words)
+            score -= 0.5 * period_conflict(intent.constraints.half, self.view.context(c))
             # A bullet under a heading that names the organisation the question names; a bullet
             # under another organisation's heading, when the question's has its own section,
             # is that other organisation's duty (it may mention the asked one in passing).
@@ -182,13 +208,22 @@ class Evidence:
                 score -= 0.5
             if intent.list_like and c.text.rstrip().endswith(":"):
                 score += 0.3
-            role = _ROLE_WORDS.get(intent.kind)
+            role = _ROLE_WORDS.get(intent.slot)
             if role is not None:
                 # "Which unit leads X": a duty under a unit's heading that says it leads answers.
                 score += (0.2 if entity else 0.0) + (0.15 if role.search(best_passage.folded) else 0.0)
-            if c.kind == "field" and intent.kind == "content":
+                # A duty opens with the unit's role in it ("Chủ trì, phối hợp …" leads it, "Phối hợp
+                # với …" works with whoever leads): the role asked for, or the other one.
+                opened = _ROLE_OPENING.match(self.view.folded[c.id])
+                if opened:
+                    score += (
+                        ROLE_OPENING_WEIGHT
+                        if opened.group(1) == _ROLE_OPENS[intent.slot]
+                        else -ROLE_OPENING_WEIGHT
+                    )
+            if c.kind == "field" and intent.slot == "content":
                 score -= 0.3  # "Đơn vị thực hiện: X" names X; it does not say what X does
-            if c.kind in _DOCUMENT_PARTS and intent.kind not in _DOCUMENT_KINDS:
+            if c.kind in _DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:
                 score -= 0.3
             out.append(Candidate(c, score, support, passage=text))
         out.sort(key=lambda x: -x.score)
@@ -212,7 +247,7 @@ class Evidence:
             return kids[:8] or out
         return []
 
-    def section_owners_named(self, intent: Intent, doc_id: str) -> set[str]:
+    def section_owners_named(self, intent: Question, doc_id: str) -> set[str]:
         """Organisations heading sections of the document that the question names (folded)."""
         owners = self._section_owners.get(doc_id)
         if owners is None:
@@ -242,7 +277,7 @@ class Evidence:
                 return m.group(1).strip().rstrip(":"), owner
         return None
 
-    def best_window(self, intent: Intent, q_terms: QueryTerms, clause: Clause) -> str:
+    def best_window(self, intent: Question, q_terms: QueryTerms, clause: Clause) -> str:
         text = collapse_ws(clause.text)
         marks = self.view.has_marks(clause)
         if len(text) <= 320:
@@ -252,9 +287,9 @@ class Evidence:
         def score(s: str) -> float:
             f = fold(s)
             value = coverage(self.view, q_terms, TextTerms.of(s, has_marks=marks))
-            if intent.kind == "number" and re.search(r"\d", s):
+            if intent.slot == "figure" and re.search(r"\d", s):
                 value += 0.15
-            if intent.kind in ("date", "deadline") and DATE_FOLDED.search(f):
+            if intent.slot in ("date", "deadline") and DATE_FOLDED.search(f):
                 value += 0.2
             return value
 

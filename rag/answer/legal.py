@@ -31,13 +31,12 @@ def article_label(article: Clause) -> str:
 
 class ArticleLocator(Strategy):
     name = "article"
+    claims = frozenset({"which_article"})
 
     def __init__(self, passage: ExtractivePassage | None = None) -> None:
         self.passage = passage or ExtractivePassage()
 
     def compose(self, ctx: Context) -> Composed | None:
-        if not ctx.intent.asks_article:
-            return None
         composed = self.passage.compose(ctx)
         if composed is None or not composed.cited:
             return composed

@@ -4,8 +4,6 @@ names as its bases, else what it implements)."""
 
 from __future__ import annotations
 
-import re
-
 from rag.answer.base import Composed, Context, Strategy
 from rag.answer.documents import named_documents
 from rag.answer.evidence import best_docs
@@ -14,39 +12,7 @@ from rag.records import Clause, Edge
 from rag.registry import Registry, registry_for
 from rag.text import fold
 
-_RELATION_WORDS = (
-    ("implements", r"trien khai|thuc hien|cu the hoa"),
-    ("based_on", r"can cu|dua tren|dua vao"),
-    ("replaces", r"thay the"),
-    ("amends", r"sua doi"),
-    ("attached_to", r"kem theo"),
-)
-_ASKED_TYPES = r"van ban|ke hoach|quyet dinh|cong van|chi thi|nghi quyet|thong bao|huong dan|chuong trinh"
-_REPLACEABLE = rf"{_ASKED_TYPES}|thong tu|nghi dinh|luat"
 MAX_ITEMS = 12
-
-
-def _direction(folded: str) -> tuple[str, str] | None:
-    """(relation, "in" | "out"): "<văn bản> nào triển khai X" asks who cites X (in); "X căn cứ
-    (vào) văn bản nào" asks what X cites (out). Only "văn bản" is asked the second way: "X triển
-    khai chỉ thị nào" is a fact of X's title, answered by the passage."""
-    for relation, words in _RELATION_WORDS:
-        incoming = re.search(
-            rf"\b(?:{_ASKED_TYPES})\s+nao\b(?:\s+\w+){{0,3}}?\s+(?:da\s+|de\s+)?(?:{words})\b", folded
-        )
-        passive = re.search(rf"\bduoc\s+(?:{words})\b.*\b(?:{_ASKED_TYPES})\s+nao\b", folded)
-        if incoming or passive:
-            return relation, "in"
-        # What a document replaces or amends is always another document: any type may be asked
-        # ("… thay thế quyết định nào?"); for the other relations only "văn bản" (see above).
-        asked_types = _REPLACEABLE if relation in ("replaces", "amends") else "van ban"
-        outgoing = re.search(
-            rf"\b(?:{words})\b(?:\s+(?:vao|theo|tu))?\s+(?:nhung|cac)?\s*(?:{asked_types})\s*(?:nao|gi)\b",
-            folded,
-        )
-        if outgoing or (relation == "based_on" and re.search(r"\bcan cu (?:phap ly|ban hanh)\b", folded)):
-            return relation, "out"
-    return None
 
 
 def _doc_line(registry: Registry, doc_id: str) -> str:
@@ -58,9 +24,10 @@ def _doc_line(registry: Registry, doc_id: str) -> str:
 
 class Lineage(Strategy):
     name = "lineage"
+    claims = frozenset({"lineage"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        asked = _direction(ctx.intent.folded)
+        asked = ctx.question.lineage
         if asked is None:
             return None
         relation, direction = asked
@@ -82,19 +49,19 @@ class Lineage(Strategy):
         self, ctx: Context, registry: Registry, relation: str, allowed: set[str]
     ) -> Composed | None:
         targets: list[tuple[str, list[Edge]]] = []
-        for ref_type, number in ctx.intent.references:
+        for ref_type, number in ctx.question.references:
             edges = [e for e in registry.citing(ref_type, number) if e.relation == relation]
             label = edges[0].target_label if edges else f"{ref_type} {number}"
             targets.append((label, edges))
         if not targets:
-            named = named_documents(ctx.view, ctx.intent, ctx.affinity)
+            named = named_documents(ctx.view, ctx.question, ctx.affinity)
             for doc_id in sorted(named):
                 edges = [e for e in registry.incoming(doc_id) if e.relation == relation]
                 targets.append((registry.documents[doc_id].meta.label(), edges))
         if not targets:
             return None
-        asked_type = re.search(rf"\b({_ASKED_TYPES})\s+nao\b", ctx.intent.folded)
-        kind = asked_type.group(1) if asked_type and asked_type.group(1) != "van ban" else ""
+        asked_type = ctx.question.asked_doc_type
+        kind = asked_type if asked_type != "van ban" else ""
         lines: list[str] = []
         cited: list[Edge] = []
         verb = {"implements": "triển khai", "based_on": "căn cứ vào", "replaces": "thay thế"}.get(
@@ -123,7 +90,7 @@ class Lineage(Strategy):
         # "căn cứ": a plan names its bases with "Căn cứ" or, as most plans do, "Thực hiện".
         relations = ("based_on", "implements") if relation == "based_on" else (relation,)
         with_edges = {e.source for e in registry.edges if e.relation in relations and e.source in allowed}
-        named_any = named_documents(ctx.view, ctx.intent, ctx.affinity)
+        named_any = named_documents(ctx.view, ctx.question, ctx.affinity)
         named = named_any & with_edges
         if named_any and not named:
             return None  # the named document states no such reference: its text may still say

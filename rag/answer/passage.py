@@ -3,24 +3,16 @@ the article a question names ("Điều 8 khoản 2 quy định gì?")."""
 
 from __future__ import annotations
 
-import re
-
-from rag.answer.base import Composed, Context, Strategy
+from rag.answer.base import ANY, Composed, Context, Strategy
 from rag.answer.evidence import Candidate, best_docs
+from rag.answer.phrasing import row_sentence
 from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
-from rag.intent import Intent
-from rag.matching import query_terms
+from rag.questions import Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
 
-# Words that name a legal locator or ask what it says: without anything else, the article answers.
-LEGAL_WORDS = re.compile(
-    r"\b(theo\s+)?(dieu|khoan|diem)\s+[0-9a-z]{1,3}\b|\b(quy dinh|noi dung|neu|ghi)( gi| nhung gi| ve gi)?\b"
-    r"|\b(cua )?(luat|nghi dinh|thong tu|bo luat|van ban)( nay)?\b"
-)
 
-
-def article_scope(ctx: Context, intent: Intent, affinity: dict[str, float]) -> list[Clause] | None:
+def article_scope(ctx: Context, intent: Question, affinity: dict[str, float]) -> list[Clause] | None:
     """The clauses under the legal locator the question names ("Điều 8 khoản 2"), in the best documents."""
     if not intent.article:
         return None
@@ -43,14 +35,15 @@ ALTERNATIVES = 4
 SUPPORTED = 0.5
 
 # Questions whose answer is a unit or its duty: the unit heading over a bullet is named.
-_NAMES_ITS_UNIT = frozenset({"lead_unit", "coordinating", "content"})
+_NAMES_ITS_UNIT = frozenset({"lead_unit", "coordinating_unit", "acting_unit", "content"})
 
 
 class ExtractivePassage(Strategy):
     name = "passage"
+    claims = frozenset({ANY})
 
     def compose(self, ctx: Context) -> Composed | None:
-        intent, hits, affinity = ctx.intent, ctx.hits, ctx.affinity
+        intent, hits, affinity = ctx.question, ctx.hits, ctx.affinity
         scope = article_scope(ctx, intent, affinity)
         if scope is not None:
             if not scope:
@@ -59,13 +52,13 @@ class ExtractivePassage(Strategy):
             inside = {c.id for c in scope}
             hits = [h for h in hits if h.clause.id in inside] or [Hit(clause=c, score=1.0) for c in scope]
             head = min(scope, key=lambda c: (len(c.locator), c.order))
-            if not query_terms(intent, drop_phrases=LEGAL_WORDS):
+            if intent.locator_only:
                 items = ctx.evidence.list_items(head)
                 body = "\n".join(f"- {short(strip_marker(i.text), 200)}" for i in items)
                 text = f"{short(head.text, 300)}" + (f"\n{body}" if body else "")
                 return Composed(text=trim(text, 700), cited=[head, *items[:3]], support=1.0)
         candidates = ctx.ranked() if hits is ctx.hits else ctx.evidence.candidates(intent, hits, affinity)
-        if intent.kind == "person":
+        if intent.slot == "person":
             # "Who is the chairman?" is answered only by a passage that names someone.
             title = intent.person_title or ""
             candidates = [c for c in candidates if names_a_person(c.passage, near=title)]
@@ -112,11 +105,11 @@ class ExtractivePassage(Strategy):
         return None
 
     def _answer_from(self, ctx: Context, best: Candidate) -> Composed:
-        intent = ctx.intent
+        intent = ctx.question
         clause = best.clause
-        q_terms = query_terms(intent)
+        q_terms = intent.terms
         # A heading or a list intro answers with its items.
-        items = ctx.evidence.list_items(clause) if intent.kind not in ("number", "date") else []
+        items = ctx.evidence.list_items(clause) if intent.slot not in ("figure", "date") else []
         if items:
             lead = short(clause.text, 160).rstrip(":")
             body = "\n".join(f"- {short(strip_marker(i.text), 200)}" for i in items)
@@ -137,7 +130,11 @@ class ExtractivePassage(Strategy):
             sentence = (
                 ("" if starts else "… ") + sentence + ("" if ends or sentence.endswith((".", ";")) else " …")
             )
-        found = ctx.evidence.entity(clause) if intent.kind in _NAMES_ITS_UNIT else None
+        # A table row reads as "<cột>: <ô>; …" once, not as "a | b | c" beside its indexed form.
+        sentence = (
+            row_sentence(clause, ctx.view.by_doc.get(clause.doc_id, []), passage=best.passage) or sentence
+        )
+        found = ctx.evidence.entity(clause) if intent.slot in _NAMES_ITS_UNIT else None
         if found is None or fold(found[0]) in fold(sentence):
             return Composed(text=trim(sentence), cited=[clause], support=best.support)
         # The unit heading the section says whose duty this is: name it, and cite it too.

@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from rag.answer.base import Composed
 from rag.answer.corpus import CorpusView
 from rag.answer.stats import CorpusStats
-from rag.answer.text import NUMBER_WORDS, lacks_asked_unit, question_numbers, strip_marker
-from rag.english import english_known
-from rag.intent import Intent
+from rag.answer.text import NUMBER_WORDS, lacks_asked_figure, question_numbers, strip_marker
+from rag.questions import Question
 from rag.records import Clause
 from rag.text import fold, has_diacritics
 from rag.vocabulary import DOC_TYPES
@@ -38,9 +37,9 @@ QUESTION_WORDS = frozenset(
 )
 
 
-def _asked_for(word: str, lowered_question: str) -> bool:
+def _asked_for(word: str, question: Question) -> bool:
     """ "đơn vị nào", "bộ phận nào": the noun names what is asked for, not a subject."""
-    return bool(re.search(rf"\b{re.escape(word.replace('_', ' '))}\s+nào\b", lowered_question))
+    return word.replace("_", " ") in question.asked_for
 
 
 def _unmarked(text: str) -> str:
@@ -58,14 +57,14 @@ class SupportCheck:
     def stats(self) -> CorpusStats:
         return self.view.stats
 
-    def unknown_words(self, intent: Intent) -> list[str]:
+    def unknown_words(self, intent: Question) -> list[str]:
         """Nouns of a question (typed with marks) that no document contains.
 
         A noun names a subject ("tàu điện", "học phí"): if no document has it, they do not answer.
         A verb, adjective or numeral no document uses ("gồm", "đặt", "sáu") is only a way of
         asking, so it is not counted.
         """
-        if intent.english or self.stats.empty or not has_diacritics(intent.question):
+        if intent.english or self.stats.empty or not has_diacritics(intent.content):
             return []
         from index.lexical import tokenize, word_classes
 
@@ -77,13 +76,12 @@ class SupportCheck:
         if not unknown:
             return []
         classes = word_classes(intent.query)
-        lowered = intent.query.lower()
         return [
             w
             for w in unknown
             if classes.get(w, "N") in NOUN_TAGS
-            and not self._written_otherwise(w, intent.question)
-            and not _asked_for(w, lowered)
+            and not self._written_otherwise(w, intent.content)
+            and not _asked_for(w, intent)
         ]
 
     def _written_otherwise(self, word: str, question: str) -> bool:
@@ -112,28 +110,28 @@ class SupportCheck:
             return False
         return self.stats.knows_acronym(letters, fold(part))
 
-    def mentions_unknown(self, intent: Intent) -> bool:
+    def mentions_unknown(self, intent: Question, *, numbers: bool = True) -> bool:
         """A year or document number the corpus never mentions cannot be answered from it; nor an
         English question most of whose subject words no glossary term reads."""
-        if intent.english and english_known(intent.question) < ENGLISH_KNOWN:
+        if intent.english and intent.english_known < ENGLISH_KNOWN:
             return True
         for year in intent.years:
             if not self.stats.mentions_year(year):
                 return True
-        for _, number in intent.references:
+        for _, number in intent.references if numbers else ():
             head = re.match(r"\d+", number)
             if head and not self.stats.mentions_number(head.group(0)):
                 return True
         return False
 
-    def answers_something_else(self, intent: Intent, composed: Composed) -> bool:
+    def answers_something_else(self, intent: Question, composed: Composed) -> bool:
         """A passage was found, but what the question asks is not in it (so the answer is capped)."""
         # A noun no document contains names a subject the documents do not cover ("tàu điện").
         if composed.support < STRONG_SUPPORT and self.unknown_words(intent):
             return True
         # "bao nhiêu …" answered by a sentence with no quantity in it: the figure is not there.
         # ("tần suất", "mức độ" may be answered in words: "hằng tuần", "thường xuyên".)
-        asked = set(question_numbers(intent.folded, periods=True))
+        asked = set(intent.stated_amounts)
         if (
             intent.asks_count
             and not set(question_numbers(fold(_unmarked(composed.text)), periods=True)) - asked
@@ -141,8 +139,10 @@ class SupportCheck:
             and not NUMBER_WORDS.search(composed.text.lower())
         ):
             return True
-        if lacks_asked_unit(
-            intent.folded, fold(" ".join([composed.text, *(c.text for c in composed.cited)]))
+        if lacks_asked_figure(
+            intent.figure_unit,
+            intent.figure_measure,
+            fold(" ".join([composed.text, *(c.text for c in composed.cited)])),
         ):
             return True
         if composed.support < STRONG_SUPPORT and self.absent_from_document(intent, composed):
@@ -150,15 +150,16 @@ class SupportCheck:
         # "… năm 2024" answered from a report of 2025: not the year asked about.
         return bool(intent.years) and not self.about_years(composed.cited, intent.years)
 
-    def absent_from_document(self, intent: Intent, composed: Composed) -> list[str]:
+    def absent_from_document(self, intent: Question, composed: Composed) -> list[str]:
         """Compound nouns of the question that other documents use but the one answering never
         does (a species, a school level or a province other plans name): it does not answer that."""
         docs = {c.doc_id for c in composed.cited}
         if (
             intent.english
             or len(docs) != 1
-            or not has_diacritics(intent.question)
-            or intent.kind in ("signer", "recipient", "doc_number")  # answered from the document's metadata
+            or not has_diacritics(intent.content)
+            or intent.slot
+            in ("signer", "recipient", "document_number")  # answered from the document's metadata
         ):
             return []
         from index.lexical import tokenize, word_classes
@@ -181,7 +182,7 @@ class SupportCheck:
             if classes.get(w, "N") in NOUN_TAGS
             and f" {w.replace('_', ' ')} " not in text
             and fold(w.replace("_", " ")) not in DOC_TYPES
-            and not _asked_for(w, intent.query.lower())
+            and not _asked_for(w, intent)
             # a word most documents use ("thời gian", "công tác") is a way of speaking, not a subject
             and self.document_share(w) <= SUBJECT_SHARE
         ]

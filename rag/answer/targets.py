@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 from rag.answer.base import CITATIONS, Composed, Context, Strategy
 from rag.answer.corpus import coverage, phrase_coverage
 from rag.answer.evidence import best_docs
 from rag.answer.text import short, strip_marker, trim
-from rag.matching import query_terms
-
-TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu)\b|\b(den )?nam \d{4}\b")
 
 
 class YearTargets(Strategy):
     name = "targets"
+    claims = frozenset({"target"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        if ctx.intent.kind != "target" or not ctx.intent.years:
+        if not ctx.question.years:
             return None
-        intent, affinity = ctx.intent, ctx.affinity
+        intent, affinity = ctx.question, ctx.affinity
         year = intent.years[0]
         items = [
             c
@@ -30,8 +26,8 @@ class YearTargets(Strategy):
             return None
         docs = best_docs(affinity, {c.doc_id for c in items})
         items = [c for c in items if c.doc_id in docs]
-        # The words that asked for targets of a year locate nothing: drop them as phrases.
-        q_terms = query_terms(intent, drop_phrases=TARGET_WORDS)
+        # The words that asked for targets of a year locate nothing (the reader drops them).
+        q_terms = intent.target_terms
         # Words naming the document ("của Sở", "kế hoạch", its title) pick the document, not a target.
         metas = [ctx.view.documents[d].meta for d in docs]
         naming = {

@@ -3,8 +3,6 @@ best evidence clause belongs to ("who carries out the task about X")."""
 
 from __future__ import annotations
 
-import re
-
 from rag.answer.base import Composed, Context, Strategy
 from rag.answer.evidence import best_docs
 from rag.answer.text import short, trim
@@ -20,14 +18,13 @@ FIELD_LABELS = {
 FIELD_WORDS = frozenset(
     {"thoi", "gian", "thuc", "hien", "don", "phoi", "hop", "chu", "tri", "nhiem", "vu", "han"}
 )
-INTENT_FIELD = {"lead_unit": "lead_unit", "coordinating": "coordinating_units", "deadline": "deadline"}
-
-
-# What else a task-field question may ask for beside its main field.
+# The field key of each slot a task's field line answers.
+SLOT_FIELD = {"lead_unit": "lead_unit", "coordinating_unit": "coordinating_units", "deadline": "deadline"}
+# What else a task-field question may ask for beside its main field: the reader's cue, per field.
 _ASKS_FIELD = {
-    "lead_unit": re.compile(r"\bchu tri\b"),
-    "coordinating_units": re.compile(r"\bphoi hop\b"),
-    "deadline": re.compile(r"\b(thoi gian|thoi han|giai doan|khi nao|bao gio|tien do|han chot)\b"),
+    "lead_unit": "asks_lead",
+    "coordinating_units": "asks_coordinating",
+    "deadline": "asks_deadline",
 }
 # Document affinity of a question that cites the document's number (rag.answer.documents).
 NAMED_BY_NUMBER = 3.0
@@ -35,18 +32,17 @@ NAMED_BY_NUMBER = 3.0
 
 class TaskFields(Strategy):
     name = "task_field"
+    claims = frozenset(SLOT_FIELD)
 
     def compose(self, ctx: Context) -> Composed | None:
-        if ctx.intent.kind not in INTENT_FIELD:
-            return None
         composed = self._task_field(ctx)
-        if composed is None and ctx.intent.task_number is not None:
+        if composed is None and ctx.question.task_number is not None:
             return Composed.unanswerable()  # a task the documents do not have
         return composed
 
     def _task_field(self, ctx: Context) -> Composed | None:
-        intent, hits, affinity = ctx.intent, ctx.hits, ctx.affinity
-        key = INTENT_FIELD[intent.kind]
+        intent, hits, affinity = ctx.question, ctx.hits, ctx.affinity
+        key = SLOT_FIELD[intent.slot]
         tasks = [
             c
             for c in ctx.view.clauses.values()
@@ -82,7 +78,7 @@ class TaskFields(Strategy):
 
             # A question that names a task ("nhiệm vụ …") is about a task: take the best clause
             # inside one. Otherwise only when the best clause overall belongs to a task.
-            names_task = bool(re.search(r"\bnhiem vu\b", intent.folded))
+            names_task = "names_task" in intent.cues
             pool = generic if names_task else generic[:1]
             top = next((c for c in pool if task_of(c.clause) is not None), None)
             if top is None:
@@ -112,7 +108,7 @@ class TaskFields(Strategy):
                 # "… do sở nào chủ trì và thực hiện giai đoạn nào?": every field the question asks for.
                 shown = [
                     key,
-                    *(k for k, asks in _ASKS_FIELD.items() if k != key and asks.search(intent.folded)),
+                    *(k for k, cue in _ASKS_FIELD.items() if k != key and cue in intent.cues),
                 ]
             values = [(k, task.fields[k].rstrip(" .;")) for k in shown if task.fields.get(k, "").strip()]
             parts.append(f"{prefix}: " + "; ".join(f"{FIELD_LABELS[k]}: {v}" for k, v in values) + ".")

@@ -3,21 +3,10 @@
 
 from __future__ import annotations
 
-import re
-
 from rag.answer.base import Composed, Context, Strategy
 from rag.answer.unit_tasks import grouped, order_key, scoped_docs
-from rag.deadlines import period_of
 from rag.records import TaskRef
 from rag.registry import registry_for
-
-# The question asks for tasks ("nhiệm vụ nào", "những nhiệm vụ", "các công việc … gì") by when they are due.
-ASKS_TASKS = re.compile(
-    r"\b(?:nhiem vu|cong viec)\s+(?:nao|gi)\b|\b(?:nhung|cac|liet ke(?: cac)?)\s+(?:nhiem vu|cong viec)\b"
-)
-ASKS_DUE = re.compile(r"\b(?:hoan thanh|thoi han|han chot|den han|xong|phai|thuc hien)\b")
-# Document numbers carry years ("303/2025/NĐ-CP", "57-NQ/TW"): not a period the question asks about.
-DOCUMENT_NUMBER = re.compile(r"\b\d+(?:/\d{4})?/[A-Za-zĐđ][\w/&.\-]*|\b\d+-[A-ZĐ][\w/&.\-]*")
 
 
 def _day(iso: str) -> str:
@@ -33,13 +22,13 @@ def period_text(lo: str | None, hi: str | None) -> str:
 
 class TasksDue(Strategy):
     name = "tasks_due"
+    claims = frozenset({"tasks_due"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        intent = ctx.intent
-        f = intent.folded
-        if intent.task_number is not None or not (ASKS_TASKS.search(f) and ASKS_DUE.search(f)):
+        intent = ctx.question
+        if intent.task_number is not None:
             return None
-        period = period_of(DOCUMENT_NUMBER.sub(" ", intent.query))
+        period = intent.constraints.period
         if period is None:
             return None
         lo, hi = period

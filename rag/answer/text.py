@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from rag.text import DATE_FOLDED as DATE_FOLDED
 from rag.text import collapse_ws, fold, fold_aligned, has_diacritics
+from rag.text import dates_in as dates_in
+from rag.text import numbers as numbers
+from rag.text import question_numbers as question_numbers
 from rag.vocabulary import ASKED_UNITS, DOC_TYPES
 
 
@@ -21,10 +26,6 @@ DATE = re.compile(
     r"|\bngày\s+\d{1,2}\s+(?:hằng|hàng|mỗi)\s+tháng|\btháng\s+\d{1,2}\s*(?:/|-|năm)\s*\d{4}|\bqu[ýí]\s+[IV]{1,3}\b",
     re.IGNORECASE,
 )
-DATE_FOLDED = re.compile(
-    r"\b\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\b|\bngay\s+\d{1,2}\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?"
-    r"|\bngay\s+\d{1,2}\s+(?:hang|moi)\s+thang|\bthang\s+\d{1,2}\s*(?:/|-|nam)\s*\d{4}|\bquy\s+[iv]{1,3}\b"
-)
 # Sentence ends, and bullets: a dash opening a line or following a sentence end (not the dash
 # inside a name such as "Tập đoàn Công nghiệp - Năng lượng Quốc gia").
 # The last split (a line break before a bullet) takes a whitespace run whole, from its start:
@@ -32,22 +33,6 @@ DATE_FOLDED = re.compile(
 SENTENCE_SPLIT = re.compile(
     r"(?<=[.;!?])\s+(?=[^\s])|(?<=[.;:!?])\s+(?=[-+•]\s)|(?<!\s)(?=\s*\n)\s++(?=[-+•]\s)"
 )
-
-
-_DMY = re.compile(
-    r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\b|\b(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b"
-)
-
-
-def dates_in(folded: str) -> set[tuple[int, int, int]]:
-    """Complete dates of a folded text as (day, month, year): "01/12/2025" = "01 tháng 12 năm 2025"."""
-    out = set()
-    for m in _DMY.finditer(folded):
-        d, mo, y = (
-            (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
-        )
-        out.add((int(d), int(mo), int(y)))
-    return out
 
 
 def short(text: str, limit: int) -> str:
@@ -110,13 +95,13 @@ def names_a_person(text: str, near: str = "") -> bool:
 _PERIOD = re.compile(r"\b(thang|nam|quy|ky)\s+(dau|cuoi)\b")
 
 
-def period_conflict(question: str, context: str) -> float:
-    """1.0 when the question asks about the first part of a period and the clause is about the last (or vice versa)."""
-    asked = {m.group(2) for m in _PERIOD.finditer(question)}
-    if len(asked) != 1:
+def period_conflict(half: str, context: str) -> float:
+    """1.0 when the question asks about the first part of a period ("dau") and the clause is about
+    the last ("cuoi"), or the other way round."""
+    if not half:
         return 0.0
     found = {m.group(2) for m in _PERIOD.finditer(context)}
-    return 1.0 if found and not (found & asked) else 0.0
+    return 1.0 if found and half not in found else 0.0
 
 
 def counts_asked_noun(folded: str, fresh: set[str], asked: set[str]) -> float:
@@ -132,22 +117,18 @@ NUMBER_WORDS = re.compile(
     # not "năm" (also "year") nor "tư" (also "private"): too common to tell a quantity
     r"\b(một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|lăm|mốt|trăm|nghìn|ngàn|triệu|tỷ|tỉ|nửa)\b"
 )
-_NUMBER_SLOT = re.compile(r"((?:\w+ ){0,2})\b(?:bao nhieu|may)\s+(\w+)")
 
 
-def fills_number_slot(folded: str, question: str) -> float:
+def fills_number_slot(folded: str, slot: tuple[tuple[str, ...], str] | None) -> float:
     """1.0 when the text says what the question says with a number for "bao nhiêu".
 
-    "tuyển mới bao nhiêu giáo viên" is answered by "tuyển mới 12 giáo viên": the words around
-    the question's slot, with a number in it.
+    "tuyển mới bao nhiêu giáo viên" (slot: the words before it and the noun after it) is answered
+    by "tuyển mới 12 giáo viên".
     """
-    m = _NUMBER_SLOT.search(question)
-    if not m:
+    if slot is None:
         return 0.0
-    before = m.group(1).split()
-    if not before:
-        return 0.0
-    pattern = r"\b" + r"\s+".join(map(re.escape, before)) + r"\s+\d[\d.,]*\s+" + re.escape(m.group(2)) + r"\b"
+    before, noun = slot
+    pattern = r"\b" + r"\s+".join(map(re.escape, before)) + r"\s+\d[\d.,]*\s+" + re.escape(noun) + r"\b"
     return 1.0 if re.search(pattern, folded) else 0.0
 
 
@@ -162,22 +143,19 @@ def date_follows_phrase(folded: str, asked: tuple[str, ...]) -> float:
     return 0.0
 
 
-_ASKED_UNITS = tuple((re.compile(q), a) for q, a in ASKED_UNITS.values())
+@lru_cache(maxsize=64)
+def asked_figure(kind: str, measure: str = "") -> re.Pattern[str] | None:
+    """What a figure of the kind a question asks for looks like (rag.vocabulary.ASKED_UNITS: money
+    in đồng, a percentage, "… mm" for measure "mm"), if it asks for one."""
+    if kind not in ASKED_UNITS:
+        return None
+    answer = ASKED_UNITS[kind][1]
+    return re.compile(answer.format(unit=re.escape(measure)) if measure else answer)
 
 
-def asked_unit(folded_question: str) -> re.Pattern[str] | None:
-    """What a figure in the unit a question asks for looks like ("bao nhiêu đồng", "… mm"), if any."""
-    for question, answer in _ASKED_UNITS:
-        m = question.search(folded_question)
-        if m:
-            unit = m.groupdict().get("unit")
-            return re.compile(answer.format(unit=re.escape(unit)) if unit else answer)
-    return None
-
-
-def lacks_asked_unit(folded_question: str, folded_answer: str) -> bool:
+def lacks_asked_figure(kind: str, measure: str, folded_answer: str) -> bool:
     """ "… bao nhiêu đồng?" answered with no sum in đồng ("được bồi dưỡng bằng tiền …")."""
-    figure = asked_unit(folded_question)
+    figure = asked_figure(kind, measure)
     return figure is not None and not figure.search(folded_answer)
 
 
@@ -185,12 +163,11 @@ _COPULA = re.compile(r"\bla\b")
 _WORD = re.compile(r"\w+")
 
 
-def defines_asked(folded: str, question_folded: str) -> float:
+def defines_asked(folded: str, asked: frozenset[str]) -> float:
     """A sentence "<subject> là …" whose whole subject the question names: it defines what is
     asked ("Thời điểm hưởng trợ cấp thất nghiệp là …" for "… hưởng trợ cấp thất nghiệp từ thời
     điểm nào?", "…: Trưởng Ban Chỉ đạo là …" for "ai giữ chức Trưởng Ban Chỉ đạo?"). The subject
     runs from the last stop (".", ";", ":", ",", a list marker) to "là"; 1.0 from four words."""
-    asked = set(_WORD.findall(question_folded))
     best = 0
     for m in _COPULA.finditer(folded):
         head = re.split(r"[.;:,()“”\"]|\s-\s|\n", folded[max(0, m.start() - 90) : m.start()])[-1]
@@ -198,32 +175,6 @@ def defines_asked(folded: str, question_folded: str) -> float:
         if 2 <= len(subject) <= 8 and all(w in asked for w in subject):
             best = max(best, len(subject))
     return min(best, 4) / 4 if best else 0.0
-
-
-_NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
-
-
-def numbers(folded: str, *, periods: bool = False) -> list[str]:
-    """Quantities in a text: not dates (d/m/y), not years, not document numbers, and not periods
-    ("6 tháng") unless `periods` (they answer "how often")."""
-    cleaned = DATE_FOLDED.sub(" ", folded)
-    cleaned = re.sub(r"\b\d+\s*[-/]\s*[a-z]", " ", cleaned)
-    if not periods:
-        cleaned = re.sub(r"\b\d+\s+(thang|nam|quy|tuan|ngay)\b", " ", cleaned)
-    return [n for n in _NUMBER.findall(cleaned) if not re.fullmatch(r"(19|20)\d\d", n)]
-
-
-# Numbers that name a place in a text or a series ("khoản 1 Điều 33", "nhiệm vụ 2", "Tiểu dự án 1"),
-# not a quantity the question already states.
-_NAMING_NUMBER = re.compile(
-    r"\b(?:dieu|khoan|diem|muc|phan|chuong|phu luc|nhiem vu|du an|tieu du an|giai doan|dot|so)\s+[0-9]+[a-z]?\b"
-)
-
-
-def question_numbers(folded: str, *, periods: bool = False) -> list[str]:
-    """Quantities, not the numbers that name an article, a task or a series: those a question states
-    itself, and those an answer to "bao nhiêu" must add ("Điều 20" in it is no amount)."""
-    return numbers(_NAMING_NUMBER.sub(" ", folded), periods=periods)
 
 
 def strip_marker(text: str) -> str:

@@ -3,20 +3,11 @@ its role (chủ trì / phối hợp), deadline and citation, from the snapshot's
 
 from __future__ import annotations
 
-import re
-
 from rag.answer.base import Composed, Context, Strategy
 from rag.answer.documents import named_documents
 from rag.records import Clause, TaskRef
 from rag.registry import Registry, registry_for
 
-# "… được giao (những) nhiệm vụ gì", "nhiệm vụ của Sở X", "Sở X chủ trì những nhiệm vụ nào".
-ASKS_TASKS = re.compile(
-    r"\b(?:duoc giao|duoc phan cong|co|chu tri|phoi hop|dam nhiem|phu trach|thuc hien|lam)\s+"
-    r"(?:(?:nhung|cac)\s*)?(?:nhiem vu|cong viec)\s*(?:gi|nao)\b"  # never \s+\s* over one run: linear
-    r"|\bnhiem vu\s+(?:cua|danh cho|giao cho|duoc giao cho)\s+\w"
-    r"|\b(?:giao|phan cong)\s+(?:cho\s+)?\w.{0,80}?\s+(?:nhung|cac)\s+nhiem vu\s*(?:gi|nao)\b"
-)
 ROLE_LABELS = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
 MAX_LINES = 12
 MAX_CITED = 8
@@ -24,7 +15,7 @@ MAX_CITED = 8
 
 def scoped_docs(ctx: Context) -> set[str]:
     """The documents the caller may read, narrowed to those the question names (if it names any)."""
-    named = named_documents(ctx.view, ctx.intent, ctx.affinity)
+    named = named_documents(ctx.view, ctx.question, ctx.affinity)
     return named or set(ctx.affinity)
 
 
@@ -67,19 +58,21 @@ def order_key(ctx: Context, t: TaskRef) -> tuple[int, int]:
 
 class UnitTasks(Strategy):
     name = "unit_tasks"
+    claims = frozenset({"tasks_of_unit"})
 
     def compose(self, ctx: Context) -> Composed | None:
-        intent = ctx.intent
-        if intent.task_number is not None or not ASKS_TASKS.search(intent.folded):
+        intent = ctx.question
+        if intent.task_number is not None:
             return None
         registry = registry_for(ctx.view)
         unit = registry.find_unit(intent.query)
         if unit is None:
             return None
         roles = None
-        if re.search(r"\bchu tri\b", intent.folded) and not re.search(r"\bphoi hop\b", intent.folded):
+        lead, coordinating = "asks_lead" in intent.cues, "asks_coordinating" in intent.cues
+        if lead and not coordinating:
             roles = {"lead"}
-        elif re.search(r"\bphoi hop\b", intent.folded) and not re.search(r"\bchu tri\b", intent.folded):
+        elif coordinating and not lead:
             roles = {"coordinating"}
         tasks = registry.unit_tasks(unit.id, roles=roles, docs=scoped_docs(ctx))
         if not tasks:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from rag import messages
 from rag.normalize import full_width, join_lines, normalize_pages
 from rag.parser.emit import emit, furniture, split_heading_paragraphs
 from rag.parser.header import scan_header, split_issuers, title_case_body
@@ -99,9 +100,7 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
     meta.uncertain = uncertain_fields(meta, doubtful)
     for name in meta.uncertain:
         value = meta.number if name == "number" else meta.date_text
-        warnings.append(
-            f"{UNCERTAIN_LABELS[name]} '{value}' đọc bằng OCR không chắc chắn: cần đối chiếu bản gốc"
-        )
+        warnings.append(messages.text("ocr.uncertain_field", field=UNCERTAIN_LABELS[name], value=value))
     return Document(
         id=doc_id,
         source=loaded.source,

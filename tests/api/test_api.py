@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from api.main import create_app
 from api.upload_folder import OWNER_MARKER
 from rag import cli, config
+from rag.messages import ERROR_CODES
 from tests.support import ADMIN, INTERNAL_KEY, INTERNAL_PLAN, settings_for
 
 # The session builds a real index of corpus/ (embedding every clause) before these run.
@@ -55,6 +56,7 @@ def assert_error(response: Any, status: int) -> str:
     assert response.status_code == status, response.text
     body = response.json()
     assert isinstance(body["detail"], str) and body["detail"]
+    assert body["code"] in ERROR_CODES  # a stable name for programs beside the text for people
     assert "Traceback" not in response.text
     return body["detail"]
 
@@ -113,6 +115,7 @@ def test_ask_answers_with_clause_citations(client: TestClient) -> None:
     assert first["source"].endswith(".txt") and first["document"]
     assert body["timings"]["total_ms"] > 0
     assert isinstance(body["lexical_only"], bool)
+    assert body["strategy"] == "task_field"  # the task's "Đơn vị thực hiện" field answered
 
 
 def test_ask_abstains_with_related_clauses(client: TestClient) -> None:
@@ -121,6 +124,17 @@ def test_ask_abstains_with_related_clauses(client: TestClient) -> None:
     assert body["citations"] == []
     assert body["related"] and all(c["text"] and c["clause_id"] for c in body["related"])
     assert body["lexical_only"] is False  # BM25 alone did not answer: the dense search ran too
+    assert body["strategy"]  # the strategy whose answer fell short, or "none"
+
+
+def test_ask_says_a_document_none_of_the_readable_ones_is_not_there(client: TestClient) -> None:
+    body = client.post(
+        "/api/ask", json={"question": "Đơn vị nào chủ trì nhiệm vụ 2 của Kế hoạch 617?"}
+    ).json()
+    assert body["abstained"] is True and body["code"] == "document_not_found"
+    assert body["answer"].startswith("Kế hoạch 617 không có trong các văn bản đang tra cứu.")
+    assert body["citations"] == [] and body["related"]  # the closest documents, none of them quoted
+    assert body["strategy"] == "document_resolution"
 
 
 def test_stream_sends_deltas_then_the_same_citations(client: TestClient) -> None:
@@ -153,7 +167,7 @@ def test_answer_cache_is_per_access_and_question(client: TestClient) -> None:
 def test_slow_questions_time_out_with_503(corpus_index: Path) -> None:
     with TestClient(create_app(settings_for(corpus_index, request_timeout_s=0.001))) as c:
         detail = assert_error(c.post("/api/ask", json={"question": "Mục tiêu chung của báo cáo là gì?"}), 503)
-        assert "longer than" in detail
+        assert "mất hơn" in detail
 
 
 @pytest.mark.parametrize(
@@ -320,7 +334,7 @@ def test_a_write_blocked_past_the_wait_gets_409(writable: TestClient) -> None:
     try:
         files = {"file": ("note.txt", INTERNAL_PLAN.encode())}
         response = writable.post("/api/documents", files=files, data={"access": "internal"}, headers=ADMIN)
-        assert "another upload or deletion" in assert_error(response, 409)
+        assert "đang ghi một lần tải lên hoặc xoá khác" in assert_error(response, 409)
     finally:
         assistant._write_lock.release()
     # Nothing left behind but the folder's owner marker.

@@ -13,7 +13,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from rag import config
 from tests.api.test_widget_browser import _ask, _fresh, _wait_answers
-from tests.support import serve, settings_for, stop
+from tests.support import english_on_page, serve, settings_for, sideways_scroll, stop
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,9 +28,10 @@ def refs_server(refs_index: Path) -> Iterator[str]:
     stop(srv, thread)
 
 
-def _no_sideways_scroll(driver: WebDriver) -> None:
-    width = driver.execute_script("return document.documentElement.clientWidth")
-    assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+def _fits_and_reads_vietnamese(driver: WebDriver) -> None:
+    """No horizontal scroll (scrollWidth ≤ clientWidth) and no known English UI string."""
+    assert sideways_scroll(driver) <= 0
+    assert english_on_page(driver) == []
 
 
 def _grant_clipboard(driver: WebDriver, origin: str) -> None:
@@ -66,7 +67,7 @@ def test_lookup_search_with_filters_and_copy(refs_server: str, browser: WebDrive
     refs = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#results .lk-ref")]
     assert all("Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Đồng Tháp" in r for r in refs)
     assert "Nghị định" not in " ".join(refs)  # the type filter held
-    _no_sideways_scroll(browser)
+    _fits_and_reads_vietnamese(browser)
     browser.save_screenshot(str(ARTIFACTS / f"lookup-search-{size}.png"))
 
     _grant_clipboard(browser, refs_server)
@@ -116,7 +117,9 @@ def test_lookup_browses_a_documents_clause_tree(refs_server: str, browser: WebDr
     )
     assert "truyền dẫn không dây" in detail.find_element(By.CSS_SELECTOR, ".lk-text").text
     wait.until(lambda d: "Điều 3. Giải thích từ ngữ" in detail.text)  # the breadcrumb arrives
-    _no_sideways_scroll(browser)
+    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#doc-view .lk-loc")]
+    assert "Phần đầu văn bản" in labels and "header" not in labels
+    _fits_and_reads_vietnamese(browser)
     browser.save_screenshot(str(ARTIFACTS / f"lookup-tree-{size}.png"))
     _grant_clipboard(browser, refs_server)
     copy_ref = detail.find_elements(By.CSS_SELECTOR, ".lk-copy")[1]
@@ -175,7 +178,7 @@ def test_chat_follow_up_and_reference_copy(refs_server: str, browser: WebDriver,
     button.click()
     WebDriverWait(browser, 5).until(lambda d: button.text == "Đã sao chép")
     assert _clipboard(browser) == reference
-    _no_sideways_scroll(browser)
+    _fits_and_reads_vietnamese(browser)
     browser.save_screenshot(str(ARTIFACTS / f"chat-reference-{size}.png"))
 
 
@@ -189,11 +192,72 @@ def test_lookup_shows_a_units_tasks_table(refs_server: str, browser: WebDriver, 
     tab.click()
     wait.until(lambda d: len(Select(d.find_element(By.ID, "unit-select")).options) > 1)
     select = Select(browser.find_element(By.ID, "unit-select"))
+    # Units by name, apart from names of many bodies at once ("Các sở, ngành").
+    groups = {
+        g.get_attribute("label"): [o.text for o in g.find_elements(By.TAG_NAME, "option")]
+        for g in browser.find_elements(By.CSS_SELECTOR, "#unit-select optgroup")
+    }
+    assert any(name.startswith("Sở Nông nghiệp") for name in groups["Đơn vị"])
+    assert not any(name.startswith("Các ") for name in groups["Đơn vị"])
+    assert browser.find_element(By.ID, "unit-select").rect["width"] <= SIZES[size][0]
     unit = next(o.text for o in select.options if o.text.startswith("Sở Nông nghiệp"))
     select.select_by_visible_text(unit)
     table = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#unit-tasks table")))
     rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
-    assert rows and all("Kế hoạch số 58/KH-UBND" in r.text for r in rows)
+    # The document is named once, above its tasks, not in every row.
+    heading = browser.find_element(By.CSS_SELECTOR, "#unit-tasks .lk-task-doc")
+    assert heading.text.startswith("Kế hoạch số 58/KH-UBND") and heading.rect["height"] < 80
+    assert rows and not any("Kế hoạch số 58/KH-UBND" in r.text for r in rows)
     assert any("Chủ trì" in r.text for r in rows)
-    _no_sideways_scroll(browser)
+    _fits_and_reads_vietnamese(browser)
     browser.save_screenshot(str(ARTIFACTS / f"lookup-units-{size}.png"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lookup_clause_detail_shows_the_tasks_fields(refs_server: str, browser: WebDriver, size: str) -> None:
+    browser.set_window_size(*SIZES[size])
+    browser.get(refs_server + "/lookup")
+    wait = WebDriverWait(browser, 20)
+    browser.find_element(By.ID, "tab-docs").click()
+    plan = wait.until(
+        ec.element_to_be_clickable(
+            (By.XPATH, "//button[contains(@class,'lk-doc')][contains(., '58/KH-UBND')]")
+        )
+    )
+    plan.click()
+    wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#doc-view .lk-tree")))
+    summary = browser.find_element(By.XPATH, "//summary[button/span[@class='lk-loc' and text()='II']]")
+    browser.execute_script("arguments[0].parentElement.open = true", summary)
+    task = browser.find_element(By.XPATH, "//button[.//span[@class='lk-loc' and text()='II.1']]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", task)
+    task.click()
+    detail = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#doc-view .lk-detail")))
+    fields = dict(
+        zip(
+            [e.text for e in detail.find_elements(By.CSS_SELECTOR, ".lk-fields dt")],
+            [e.text for e in detail.find_elements(By.CSS_SELECTOR, ".lk-fields dd")],
+            strict=True,
+        )
+    )
+    assert fields["Đơn vị chủ trì"].startswith("Sở Nông nghiệp và Môi trường")
+    assert fields["Thời hạn"].startswith("Quý II/2026")
+    assert "10/10/2025" in browser.find_element(By.CSS_SELECTOR, "#doc-view .lk-muted").text  # dd/mm/yyyy
+    _fits_and_reads_vietnamese(browser)
+    browser.save_screenshot(str(ARTIFACTS / f"lookup-fields-{size}.png"))
+
+
+def test_chat_shows_the_servers_refusal_in_vietnamese(refs_index: Path, browser: WebDriver) -> None:
+    url, srv, thread = serve(settings_for(refs_index, rate_limit_per_minute=1))
+    try:
+        browser.set_window_size(*SIZES["phone"])
+        _fresh(browser, url + "/")
+        _ask(browser, "Cơ quan nào chủ trì nhiệm vụ 2 của Kế hoạch 58/KH-UBND?")
+        _wait_answers(browser, 1)
+        _ask(browser, "Còn nhiệm vụ 1 thì sao?")
+        refused = _wait_answers(browser, 2)[-1]
+        assert "pqa-msg-error" in refused.get_attribute("class")
+        assert refused.text.startswith("Bạn đã hỏi quá nhiều: tối đa 1 câu hỏi mỗi phút; hãy thử lại sau")
+        _fits_and_reads_vietnamese(browser)
+        browser.save_screenshot(str(ARTIFACTS / "chat-refused-phone.png"))
+    finally:
+        stop(srv, thread)

@@ -38,7 +38,7 @@ def test_serve_with_two_worker_processes_answers(corpus_index: Path) -> None:
     finally:
         server.terminate()
         out, _ = server.communicate(timeout=30)
-    assert b"with 2 worker processes" in out
+    assert "với 2 tiến trình".encode() in out
 
 
 def test_serve_refuses_zero_workers(corpus_index: Path) -> None:
@@ -46,4 +46,4 @@ def test_serve_refuses_zero_workers(corpus_index: Path) -> None:
         policyqa("serve", "--index", str(corpus_index), "--workers", "0"), capture_output=True
     )
     assert done.returncode == 2
-    assert b"--workers must be at least 1" in done.stderr
+    assert "--workers phải từ 1 trở lên".encode() in done.stderr

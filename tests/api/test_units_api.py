@@ -117,3 +117,17 @@ def test_answers_respect_levels(client: tuple[TestClient, str, str]) -> None:
         "/api/ask", json={"question": "Sở Công Thương được giao những nhiệm vụ gì?"}, headers=PUBLIC
     ).json()
     assert "Chủ trì: II.1 Rà soát quy hoạch mạng lưới chợ đầu mối (thời hạn: Quý IV/2025)" in tasks["answer"]
+
+
+def test_searching_a_unit_ranks_its_duties_above_lists_naming_it(client: tuple[TestClient, str, str]) -> None:
+    c, _, _ = client
+    duties = {
+        t["clause_id"] for d in c.get("/api/units/so-tai-chinh/tasks").json()["documents"] for t in d["tasks"]
+    } | {t["cite_id"] for d in c.get("/api/units/so-tai-chinh/tasks").json()["documents"] for t in d["tasks"]}
+    hits = c.get("/api/search", params={"q": "Sở Tài chính", "k": 20}).json()["hits"]
+    kinds = [h["kind"] for h in hits]
+    assert hits[0]["clause_id"] in duties and kinds[0] not in ("recipients", "signature", "header")
+    listing = [i for i, k in enumerate(kinds) if k in ("recipients", "signature", "header")]
+    content = [i for i, k in enumerate(kinds) if k not in ("recipients", "signature", "header")]
+    assert not listing or max(content) < min(listing)
+    assert [h["rank"] for h in hits] == list(range(1, len(hits) + 1))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -10,6 +12,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from rag import config
+from tests.support import english_on_page, sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -49,6 +52,8 @@ def test_full_page_chat_cites_and_opens_the_clause(server: str, browser: WebDriv
     )
     assert input_box.get_attribute("placeholder") == "Đặt câu hỏi về văn bản…"
     assert browser.find_element(By.CSS_SELECTOR, ".pqa-send").text == "Gửi"
+    lookup = browser.find_element(By.CSS_SELECTOR, ".pqa-header a.pqa-lookup-link")
+    assert lookup.text == "Tra cứu văn bản" and lookup.get_attribute("href") == server + "/lookup"
 
     _ask(browser, QUESTION)
     answer = _wait_answers(browser, 1)[-1]
@@ -78,7 +83,10 @@ def test_full_page_chat_cites_and_opens_the_clause(server: str, browser: WebDriv
     assert cited.get_attribute("aria-current") == "true"
     assert panel.find_element(By.CSS_SELECTOR, "h2").text  # document label
     chip_label = chips[0].find_element(By.CSS_SELECTOR, ".pqa-chip-label").text
-    assert chip_label.split(" · ")[0] in cited.text  # the locator of the cited clause
+    # The chip leads with the clause's formal reference, the panel names its place the same way.
+    place = cited.find_element(By.CSS_SELECTOR, ".pqa-clause-loc").text.split(" · ")[0]
+    assert chip_label.lower().startswith(place.lower()) and "Kế hoạch" in chip_label
+    assert not re.match(r"[IVX]+\.\d", chip_label)  # not the parser's locator ("II.4")
     assert len(panel.find_elements(By.CSS_SELECTOR, ".pqa-clause")) > 1  # shown among its neighbours
     # The document's lineage: what it is based on or implements (the plan implements Nghị quyết 57).
     heads = WebDriverWait(browser, 10).until(
@@ -127,6 +135,7 @@ def test_phone_width(server: str, browser: WebDriver) -> None:
     _fresh(browser, server + "/")
     _ask(browser, QUESTION)
     answer = _wait_answers(browser, 1)[-1]
+    assert sideways_scroll(browser) <= 0 and english_on_page(browser) == []
     browser.save_screenshot(str(ARTIFACTS / "widget-phone.png"))
     answer.find_elements(By.CSS_SELECTOR, ".pqa-chip")[0].click()
     WebDriverWait(browser, 15).until(
@@ -136,6 +145,7 @@ def test_phone_width(server: str, browser: WebDriver) -> None:
     assert browser.execute_script("return document.documentElement.scrollWidth") <= width
     panel = browser.find_element(By.CSS_SELECTOR, ".pqa-panel")
     assert panel.rect["width"] <= width
+    assert sideways_scroll(browser) <= 0 and english_on_page(browser) == []
     browser.save_screenshot(str(ARTIFACTS / "widget-phone-panel.png"))
     browser.set_window_size(1280, 860)
 

@@ -5,6 +5,7 @@ import pytest
 
 from eval.gold import GoldItem, load_gold
 from rag.errors import PolicyQAError
+from tests.conftest import SHARED_EVAL
 
 GOOD = {
     "id": "q1",
@@ -97,7 +98,7 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
 
 
 def test_dev_set_loads() -> None:
-    dev = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev_qa.jsonl"
+    dev = SHARED_EVAL / "dev_qa.jsonl"
     if not dev.exists():
         pytest.skip("shared dev set not present")
     items = load_gold(dev)

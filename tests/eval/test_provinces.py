@@ -112,3 +112,11 @@ def test_provinces_eval_writes_the_report_with_both_peers(
         for type_ in types:
             assert f"\n| {type_} | " in section.split("\n### ", 1)[0], (label, type_)
     assert (out / "report.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("number", range(3))
+def test_two_turn_conversations_on_other_provinces_documents(provinces_index: Path, number: int) -> None:
+    from rag.pipeline import Assistant
+    from tests.conversations import PROVINCES, check
+
+    assert not check(Assistant.open(provinces_index), PROVINCES[number])

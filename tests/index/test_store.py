@@ -29,7 +29,7 @@ def _files(path: Path) -> dict[str, bytes]:
 
 
 def test_missing_index_has_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(IndexNotFoundError, match="policyqa ingest corpus"):
+    with pytest.raises(IndexNotFoundError, match="policyqa ingest corpus --index"):
         IndexStore.open(tmp_path / "nothing")
 
 
@@ -179,7 +179,7 @@ def test_embedder_mismatch_refused(tmp_path: Path, plan: Document, e5: E5Embedde
 def test_writer_lock_rejects_a_second_writer(tmp_path: Path, plan: Document, e5: E5Embedder) -> None:
     with (
         IndexWriter(tmp_path, e5, lock_timeout=0.1),
-        pytest.raises(IndexLockedError, match="another process is writing"),
+        pytest.raises(IndexLockedError, match="một tiến trình khác đang ghi vào chỉ mục"),
     ):
         IndexWriter(tmp_path, e5, lock_timeout=0.2)
     with write_lock(tmp_path, timeout=0.1):  # released after the first writer closed

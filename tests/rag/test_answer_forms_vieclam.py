@@ -1,5 +1,5 @@
 """Choice and yes/no questions of our own about the real Luật Việc làm 2025 (shared eval corpus):
-answered, with the right letter or verdict, citing the right article. Skips without /work/shared."""
+answered, with the right letter or verdict, citing the right article. Skips without ../shared."""
 
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.support import lacks_asked_unit
+from rag.answer.text import lacks_asked_figure
+from rag.reading import read
 from rag.text import fold
 from tests.support import assistant_over
 
@@ -57,7 +58,8 @@ STT | Nội dung | Số lượng | Đơn giá (đồng) | Thành tiền (đồng
     ],
 )
 def test_a_sum_or_share_asked_needs_one_in_the_answer(question: str, answer: str, lacks: bool) -> None:
-    assert lacks_asked_unit(fold(question), fold(answer)) is lacks
+    q = read(question)
+    assert lacks_asked_figure(q.figure_unit, q.figure_measure, fold(answer)) is lacks
 
 
 @pytest.mark.slow
@@ -92,4 +94,4 @@ def test_the_clause_that_names_no_sum_does_not_answer_how_much(tmp_path) -> None
 def test_a_sentence_defining_what_the_question_names(passage: str, question: str, value: float) -> None:
     from rag.answer.text import defines_asked
 
-    assert defines_asked(fold(passage), fold(question)) == value
+    assert defines_asked(fold(passage), read(question).words) == value

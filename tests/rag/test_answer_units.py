@@ -12,7 +12,7 @@ from rag.answer.evidence import Evidence
 from rag.answer.lineage import Lineage
 from rag.answer.tasks_due import TasksDue
 from rag.answer.unit_tasks import UnitTasks
-from rag.intent import analyze
+from rag.reading import catalogue_of, read
 from rag.records import Document
 from tests.rag.lineage_docs import FOLLOW_UP, TABLE_PLAN, parse_text
 
@@ -28,9 +28,11 @@ def view(docs: tuple[Document, Document]) -> CorpusView:
 
 
 def compose(view: CorpusView, strategy: object, question: str) -> Composed | None:
-    intent = analyze(question)
+    intent = read(question, catalogue=catalogue_of((d.id, d.meta) for d in view.documents.values()))
     affinity = document_affinity(view, intent, set(view.documents))
-    ctx = Context(intent=intent, hits=[], affinity=affinity, view=view, evidence=Evidence(view))
+    if not strategy.claims_question(intent):  # type: ignore[attr-defined]
+        return None  # the answerer routes the question elsewhere
+    ctx = Context(question=intent, hits=[], affinity=affinity, view=view, evidence=Evidence(view))
     return strategy.compose(ctx)  # type: ignore[attr-defined]
 
 

@@ -155,13 +155,13 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("old.doc", OLE2, r"legacy Word 97-2003 \(\.doc\).*save it as DOCX or PDF"),
-        ("locked.docx", OLE2, "password-protected Word file.*save it as DOCX or PDF"),
-        ("letter.doc", b"{\\rtf1\\ansi Kinh gui}", "an RTF file.*save it as DOCX or PDF"),
-        ("text.docx", "Kế hoạch số 1".encode(), "not a Word document.*save it as DOCX or PDF"),
-        ("cut.docx", None, "corrupt DOCX.*save it as DOCX or PDF"),
-        ("nodoc.docx", None, r"corrupt DOCX \(no word/document.xml\)"),
-        ("badxml.docx", None, "corrupt DOCX"),
+        ("old.doc", OLE2, r"Word 97-2003 \(\.doc\).*lưu lại dưới dạng DOCX hoặc PDF"),
+        ("locked.docx", OLE2, "tệp Word có mật khẩu.*lưu lại dưới dạng DOCX hoặc PDF"),
+        ("letter.doc", b"{\\rtf1\\ansi Kinh gui}", "tệp RTF.*lưu lại dưới dạng DOCX hoặc PDF"),
+        ("text.docx", "Kế hoạch số 1".encode(), "không phải tài liệu Word.*lưu lại dưới dạng DOCX hoặc PDF"),
+        ("cut.docx", None, "tệp DOCX bị hỏng.*lưu lại dưới dạng DOCX hoặc PDF"),
+        ("nodoc.docx", None, r"tệp DOCX bị hỏng \(thiếu word/document.xml\)"),
+        ("badxml.docx", None, "tệp DOCX bị hỏng"),
     ],
 )
 def test_bad_word_files_raise_clear_errors(
@@ -189,9 +189,9 @@ def test_bad_word_files_raise_clear_errors(
 
 
 def test_uploads_sniff_word_files() -> None:
-    with pytest.raises(InputFileError, match="save it as DOCX or PDF"):
+    with pytest.raises(InputFileError, match="lưu lại dưới dạng DOCX hoặc PDF"):
         check_content("old.doc", OLE2)
-    with pytest.raises(InputFileError, match="not a Word document"):
+    with pytest.raises(InputFileError, match="không phải tài liệu Word"):
         check_content("a.docx", b"plain text")
     check_content("a.docx", b"PK\x03\x04rest is checked by the loader")
 
@@ -208,7 +208,9 @@ def test_zip_bomb_is_refused_before_decompressing(tmp_path: Path) -> None:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("word/document.xml", b"\x00" * (MAX_MEMBER_BYTES + 1))
     assert path.stat().st_size < 1_000_000
-    with pytest.raises(InputFileError, match="word/document.xml unpacks to .* it may be a zip bomb"):
+    with pytest.raises(
+        InputFileError, match="thành phần word/document.xml của tệp DOCX giải nén ra .*zip bomb"
+    ):
         parse_file(path, source="bomb.docx", limits=ParseLimits(timeout_s=120))
 
 
@@ -227,7 +229,7 @@ def test_ingested_docx_answers_from_its_task_table(plan: Path, tmp_path: Path) -
     report = ingest_paths([folder], tmp_path / "index", progress=False)
     assert report.added == ["ke-hoach-77.docx"]
     assert report.failed == ["cong-van-cu.doc"]
-    assert len(report.errors) == 1 and "save it as DOCX or PDF" in report.errors[0]
+    assert len(report.errors) == 1 and "lưu lại dưới dạng DOCX hoặc PDF" in report.errors[0]
     assistant = Assistant.open(tmp_path / "index")
     question = "Cơ quan nào chủ trì nhiệm vụ 3?"
     hits = assistant.search(question, k=5)

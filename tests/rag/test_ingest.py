@@ -64,7 +64,7 @@ def _snapshot(index: Path) -> dict[str, bytes]:
 def test_collect_files_names_sources_relative_to_the_folder(corpus: Path) -> None:
     files, errors = collect_files([corpus, corpus / "plan.txt", corpus / "missing.pdf"])
     assert sorted(f.source for f in files) == ["plan.txt", "sub/letter.md"]
-    assert errors and "missing.pdf: no such file or folder" in errors[0]
+    assert errors and "missing.pdf: không có tệp hay thư mục này" in errors[0]
 
 
 def test_ingest_twice_is_a_noop_then_modify_then_remove(
@@ -82,7 +82,7 @@ def test_ingest_twice_is_a_noop_then_modify_then_remove(
     assert sorted(second.unchanged) == ["plan.txt", "sub/letter.md"]
     assert second.generation is None and second.embedded == 0
     assert _snapshot(index) == before
-    assert "0 added, 0 updated, 2 unchanged, 0 failed" in second.summary()
+    assert "0 thêm mới, 0 cập nhật, 2 không đổi, 0 lỗi" in second.summary()
 
     (corpus / "plan.txt").write_text(
         PLAN.replace("Sở Văn hóa, Thể thao và Du lịch", "Sở Nội vụ"), encoding="utf-8"
@@ -151,7 +151,7 @@ def test_cli_handlers(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     args = argparse.Namespace(paths=[str(corpus)], index_dir=index, access="public", no_progress=True)
     assert run_ingest(args) == 1  # one file failed; the good ones are still committed
     out = capsys.readouterr()
-    assert "2 added" in out.out and "error: broken.pdf" in out.err
+    assert "2 thêm mới" in out.out and "lỗi: broken.pdf" in out.err
     assert run_remove(argparse.Namespace(sources=["plan.txt"], index_dir=index)) == 0
     assert run_remove(argparse.Namespace(sources=["plan.txt"], index_dir=index)) == 1
     with pytest.raises(IndexNotFoundError, match="policyqa ingest"):

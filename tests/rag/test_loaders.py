@@ -112,9 +112,9 @@ def test_scanned_pdf_without_ocr_is_reported_not_dropped(
     monkeypatch.setattr(loaders, "ocr_available", lambda lang="vie": False)
     loaded = load_file(pdf)
     assert [p.number for p in loaded.pages] == [1]
-    assert loaded.warnings == ["page 1: no text layer and OCR is not installed"]
+    assert loaded.warnings == ["trang 1: trang không có lớp chữ và máy chưa cài nhận dạng chữ (OCR)"]
     loaded = load_file(pdf, ocr=False)
-    assert loaded.warnings == ["page 1: no text layer and OCR is disabled"]
+    assert loaded.warnings == ["trang 1: trang không có lớp chữ và nhận dạng chữ (OCR) đang tắt"]
 
 
 def _blank_pdf(pages: int = 1) -> bytes:
@@ -129,16 +129,16 @@ def _blank_pdf(pages: int = 1) -> bytes:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("empty.txt", b"", "empty"),
-        ("empty.pdf", b"", "empty"),
-        ("sheet.xlsx", b"PK\x03\x04", "unsupported file type"),
-        ("doc.docx", b"PK\x03\x04", "corrupt DOCX"),
-        ("archive.pdf", None, "zip archive"),
-        ("notes.pdf", b"hello, this is plain text", "not a PDF"),
-        ("corrupt.pdf", b"%PDF-1.4\n" + b"garbage " * 100 + b"\n%%EOF\n", "corrupt PDF"),
-        ("truncated.pdf", None, "truncated PDF"),
-        ("binary.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00" * 20, "binary content"),
-        ("controls.md", bytes(range(1, 9)) * 50, "binary content"),
+        ("empty.txt", b"", "tệp rỗng"),
+        ("empty.pdf", b"", "tệp rỗng"),
+        ("sheet.xlsx", b"PK\x03\x04", "không đọc được tệp loại"),
+        ("doc.docx", b"PK\x03\x04", "tệp DOCX bị hỏng"),
+        ("archive.pdf", None, "tệp nén zip"),
+        ("notes.pdf", b"hello, this is plain text", "không phải PDF"),
+        ("corrupt.pdf", b"%PDF-1.4\n" + b"garbage " * 100 + b"\n%%EOF\n", "tệp PDF bị hỏng"),
+        ("truncated.pdf", None, "tệp PDF bị cắt cụt"),
+        ("binary.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00" * 20, "nội dung nhị phân"),
+        ("controls.md", bytes(range(1, 9)) * 50, "nội dung nhị phân"),
     ],
 )
 def test_bad_files_raise_clear_errors(tmp_path: Path, name: str, content: bytes | None, message: str) -> None:
@@ -165,20 +165,20 @@ def test_encrypted_pdf_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "locked.pdf"
     with path.open("wb") as fh:
         writer.write(fh)
-    with pytest.raises(InputFileError, match="locked.pdf: the PDF is encrypted"):
+    with pytest.raises(InputFileError, match="locked.pdf: tệp PDF được đặt mật khẩu"):
         load_file(path)
 
 
 def test_missing_file_and_limits(tmp_path: Path) -> None:
-    with pytest.raises(InputFileError, match="no such file"):
+    with pytest.raises(InputFileError, match="không có tệp này"):
         load_file(tmp_path / "absent.txt")
     big = tmp_path / "big.txt"
     big.write_text("Kế hoạch " * 100, encoding="utf-8")
-    with pytest.raises(InputFileError, match="too large"):
+    with pytest.raises(InputFileError, match="tệp quá lớn"):
         load_file(big, max_bytes=100)
     pdf = tmp_path / "two.pdf"
     pdf.write_bytes(_blank_pdf(2))
-    with pytest.raises(InputFileError, match="too many pages"):
+    with pytest.raises(InputFileError, match="quá nhiều trang"):
         load_file(pdf, max_pages=1, ocr=False)
 
 

@@ -110,7 +110,7 @@ def test_broken_font_map_is_repaired_not_trusted(tmp_path: Path) -> None:
     pdf = broken_font_map_pdf(tmp_path / "broken.pdf")
     loaded = load_file(pdf, ocr=False)
     assert "ð" not in loaded.pages[0].text and "ñ" not in loaded.pages[0].text
-    assert any("repaired" in w for w in loaded.warnings)
+    assert any("đã sửa lỗi bảng mã phông chữ" in w for w in loaded.warnings), loaded.warnings
     doc = parse_document(loaded)
     assert (doc.meta.doc_type, doc.meta.number) == ("Quyết định", "1351/QĐ-UBND")
     assert any("lĩnh vực đất đai" in c.text for c in doc.clauses)
@@ -284,3 +284,15 @@ def test_ocr_paragraph_breaks_inside_a_sentence_are_joined() -> None:
     assert (
         ocr.join_broken_paragraphs(text) == "gửi Báo\ncáo bằng văn bản\n\n2. Hình thức\n\nĐộc lập, và\ntự do"
     )
+
+
+@needs_font
+def test_an_untrusted_layer_without_ocr_is_said_in_vietnamese(tmp_path: Path) -> None:
+    """The page's warning names why its layer was not trusted, with the measures, for a person."""
+    loaded = load_file(garbled_layer_pdf(tmp_path / "garbled.pdf"), ocr=False)
+    assert not loaded.pages[0].ocr
+    assert len(loaded.warnings) == 1, loaded.warnings
+    warning = loaded.warnings[0]
+    assert warning.startswith("trang 1: lớp chữ không đáng tin (") and "âm tiết viết đúng" in warning
+    assert warning.endswith("và nhận dạng chữ (OCR) đang tắt"), warning
+    assert "%" in warning and "text layer" not in warning

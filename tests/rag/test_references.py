@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from rag.reading.clauses import parse_reference
 from rag.records import Clause, DocumentMeta
-from rag.references import document_reference, formal_reference, iso_to_vietnamese, parse_reference
+from rag.references import document_reference, formal_reference, iso_to_vietnamese
 
 PLAN = DocumentMeta(
     doc_type="Kế hoạch", number="58/KH-UBND", date="2025-10-10", issuer="Ủy ban nhân dân tỉnh Quảng Ngãi"

@@ -20,10 +20,10 @@ SEED = DEFAULT_CORPUS_DIR / "003_7aaba2caba63f323.txt"
 def test_render_document_shows_metadata_and_tree() -> None:
     out = render_document(parse_document(load_file(SEED)))
     lines = out.splitlines()
-    assert lines[0].startswith("003_7aaba2caba63f323.txt  (id ")
-    assert "  type: Kế hoạch" in lines
-    assert "  number: /KH-UBND" in lines
-    assert "  draft: True" in lines
+    assert lines[0].startswith("003_7aaba2caba63f323.txt  (mã ")
+    assert "  loại văn bản: Kế hoạch" in lines
+    assert "  số: /KH-UBND" in lines
+    assert "  dự thảo: có" in lines
     task = next(ln for ln in lines if ln.lstrip().startswith("II.4 [heading]"))
     assert task.startswith("  II.4")  # indented under II
     assert "lead_unit=Sở Khoa học và Công nghệ" in task

@@ -49,7 +49,7 @@ def test_a_second_writer_is_refused_clearly(tmp_path: Path) -> None:
     index_copy = tmp_path / "idx"
     with write_lock(index_copy):
         started = time.monotonic()
-        with pytest.raises(IndexLockedError, match="another process is writing"):
+        with pytest.raises(IndexLockedError, match="một tiến trình khác đang ghi vào chỉ mục"):
             IndexWriter(index_copy, lock_timeout=0.5)
         assert time.monotonic() - started < 5
 

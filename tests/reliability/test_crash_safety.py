@@ -111,7 +111,7 @@ def test_a_corrupted_index_file_is_detected_with_a_rebuild_hint(index_copy: Path
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
     with pytest.raises(
-        IndexCorruptError, match=rf"{name} fails its checksum; rebuild it with: policyqa ingest"
+        IndexCorruptError, match=rf"{name} sai mã kiểm tra \(checksum\); hãy dựng lại bằng: policyqa ingest"
     ):
         IndexStore.open(index_copy)
 
@@ -120,7 +120,7 @@ def test_a_corrupted_index_file_is_detected_with_a_rebuild_hint(index_copy: Path
         assert client.get("/healthz").status_code == 200
         response = client.post("/api/ask", json={"question": QUESTION})
         assert response.status_code == 503
-        assert "fails its checksum" in response.json()["detail"]
+        assert "sai mã kiểm tra" in response.json()["detail"]
         assert "policyqa ingest" in response.json()["detail"]
 
     # So does the CLI: a clear message, no traceback, a non-zero exit.
@@ -133,11 +133,13 @@ def test_a_corrupted_index_file_is_detected_with_a_rebuild_hint(index_copy: Path
         timeout=300,
     )
     assert out.returncode != 0
-    assert "fails its checksum" in out.stderr and "policyqa ingest" in out.stderr
+    assert "sai mã kiểm tra" in out.stderr and "policyqa ingest" in out.stderr
     assert "Traceback" not in out.stderr
 
 
 def test_a_dangling_current_pointer_is_detected(index_copy: Path) -> None:
     (index_copy / "CURRENT").write_text("gen-999\n")
-    with pytest.raises(IndexCorruptError, match=r"missing generation 'gen-999'; rebuild it with"):
+    with pytest.raises(
+        IndexCorruptError, match=r"trỏ tới thế hệ 'gen-999' không còn tồn tại; hãy dựng lại bằng"
+    ):
         IndexStore.open(index_copy)

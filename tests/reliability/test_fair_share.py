@@ -26,7 +26,7 @@ from api.deps import Runner
 from api.loadtest import wait_ready
 from rag.config import PROJECT_ROOT
 
-QUESTION_MODULES = ("rag.conversation", "rag.question_form", "rag.intent", "rag.english", "index.query")
+QUESTION_MODULES = ("rag.reading", "index.query")
 
 
 def test_a_flooding_client_waits_in_its_own_line() -> None:

@@ -25,23 +25,33 @@ PLAN = "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI\nSố: 12/KH-UBND\nKẾ HOẠCH
 
 # name, bytes (built lazily), expected message, seconds allowed
 CASES: list[tuple[str, Callable[[], bytes], str, float]] = [
-    ("many-pages.pdf", lambda: pdfbombs.many_pages(50_000), r"too many pages \(50000; limit 2000\)", 60),
-    ("deep-arrays.pdf", pdfbombs.deep_nesting, r"corrupt PDF|nested too deeply", 30),
-    ("deep-dicts.pdf", pdfbombs.deep_dicts, r"no readable text|nested too deeply|corrupt PDF", 60),
-    ("giant-image.pdf", pdfbombs.giant_image, r"no readable text", 90),
-    ("giant-page.pdf", pdfbombs.giant_page, r"no readable text", 90),
-    ("encrypted.pdf", pdfbombs.encrypted_pdf, r"encrypted \(password required\)", 30),
-    ("renamed-zip.pdf", pdfbombs.zip_bytes, r"zip archive", 10),
-    ("binary.pdf", lambda: bytes(range(256)) * 64, r"not a PDF", 10),
-    ("truncated.pdf", lambda: pdfbombs.text_pdf(PLAN)[:400], r"truncated PDF", 10),
-    ("empty.pdf", lambda: b"", r"empty", 10),
-    ("empty.txt", lambda: b"", r"empty", 10),
-    ("blank.txt", lambda: b" \n\n\t \n", r"no text", 10),
-    ("binary.txt", lambda: bytes(range(256)) * 64, r"binary content", 10),
+    (
+        "many-pages.pdf",
+        lambda: pdfbombs.many_pages(50_000),
+        r"quá nhiều trang \(50\.000; giới hạn 2\.000\)",
+        60,
+    ),
+    ("deep-arrays.pdf", pdfbombs.deep_nesting, r"tệp PDF bị hỏng|lồng nhau quá sâu", 30),
+    (
+        "deep-dicts.pdf",
+        pdfbombs.deep_dicts,
+        r"không tìm thấy chữ đọc được|lồng nhau quá sâu|tệp PDF bị hỏng",
+        60,
+    ),
+    ("giant-image.pdf", pdfbombs.giant_image, r"không tìm thấy chữ đọc được", 90),
+    ("giant-page.pdf", pdfbombs.giant_page, r"không tìm thấy chữ đọc được", 90),
+    ("encrypted.pdf", pdfbombs.encrypted_pdf, r"được đặt mật khẩu; hãy gỡ mật khẩu", 30),
+    ("renamed-zip.pdf", pdfbombs.zip_bytes, r"tệp nén zip", 10),
+    ("binary.pdf", lambda: bytes(range(256)) * 64, r"không phải PDF", 10),
+    ("truncated.pdf", lambda: pdfbombs.text_pdf(PLAN)[:400], r"bị cắt cụt", 10),
+    ("empty.pdf", lambda: b"", r"tệp rỗng", 10),
+    ("empty.txt", lambda: b"", r"tệp rỗng", 10),
+    ("blank.txt", lambda: b" \n\n\t \n", r"không có chữ", 10),
+    ("binary.txt", lambda: bytes(range(256)) * 64, r"nội dung nhị phân", 10),
     (
         "long-line.txt",
         lambda: ("Sở Y tế chủ trì " * 330_000).encode(),
-        r"a line of 5,\d{3},\d{3} characters",
+        r"có dòng dài 5\.\d{3}\.\d{3} ký tự",
         30,
     ),
 ]
@@ -72,7 +82,7 @@ def test_time_limit_stops_a_slow_file(tmp_path: Path, monkeypatch: pytest.Monkey
     path.write_bytes(pdfbombs.many_pages(50_000))  # counting 50,000 page objects takes seconds
     monkeypatch.setenv("POLICYQA_PARSE_TIMEOUT_S", "1")
     started = time.monotonic()
-    with pytest.raises(InputFileError, match=r"slow.pdf: reading the file took longer than 1 s"):
+    with pytest.raises(InputFileError, match=r"slow.pdf: đọc tệp quá 1 giây"):
         parse_file(path, source="slow.pdf")
     assert time.monotonic() - started < 5
 
@@ -82,7 +92,7 @@ def test_memory_limit_stops_a_big_file(tmp_path: Path, monkeypatch: pytest.Monke
     path.write_text(("Sở Y tế chủ trì thực hiện nhiệm vụ. " * 3000 + "\n") * 300, encoding="utf-8")
     monkeypatch.setenv("POLICYQA_PARSE_MEMORY_MB", "200")
     started = time.monotonic()
-    with pytest.raises(InputFileError, match=r"big.txt: reading the file needs more than 200 MB of memory"):
+    with pytest.raises(InputFileError, match=r"big.txt: đọc tệp cần hơn 200 MB bộ nhớ"):
         parse_file(path, source="big.txt")
     assert time.monotonic() - started < 30
 
@@ -93,16 +103,16 @@ def test_size_and_page_limits_come_from_the_environment(
     path = tmp_path / "plan.txt"
     path.write_text(PLAN, encoding="utf-8")
     monkeypatch.setenv("POLICYQA_MAX_FILE_BYTES", "100")
-    with pytest.raises(InputFileError, match=r"too large .* limit 100\)"):
+    with pytest.raises(InputFileError, match=r"tệp quá lớn .* giới hạn 100 byte\)"):
         parse_file(path, source="plan.txt")
     monkeypatch.setenv("POLICYQA_MAX_FILE_BYTES", "nonsense")
-    with pytest.raises(PolicyQAError, match="invalid parse limit"):
+    with pytest.raises(PolicyQAError, match="giới hạn đọc tệp trong biến môi trường không hợp lệ"):
         ParseLimits.from_env()
     monkeypatch.setenv("POLICYQA_MAX_FILE_BYTES", "1000000")
     monkeypatch.setenv("POLICYQA_MAX_PAGES", "1")
     many = tmp_path / "two.pdf"
     many.write_bytes(pdfbombs.many_pages(2))
-    with pytest.raises(InputFileError, match=r"too many pages \(2; limit 1\)"):
+    with pytest.raises(InputFileError, match=r"quá nhiều trang \(2; giới hạn 1\)"):
         parse_file(many, source="two.pdf")
 
 
@@ -142,11 +152,11 @@ def test_other_encodings_are_read_not_garbled(
 @pytest.mark.parametrize(
     ("name", "make", "message"),
     [
-        ("bomb.pdf", pdfbombs.giant_page, "no readable text"),
-        ("enc.pdf", pdfbombs.encrypted_pdf, "encrypted"),
-        ("zip.pdf", pdfbombs.zip_bytes, "not a PDF"),
-        ("trunc.pdf", lambda: pdfbombs.text_pdf(PLAN)[:400], "truncated PDF"),
-        ("line.txt", lambda: ("Sở Y tế " * 300_000).encode(), "a line of"),
+        ("bomb.pdf", pdfbombs.giant_page, "không tìm thấy chữ đọc được"),
+        ("enc.pdf", pdfbombs.encrypted_pdf, "enc.pdf: tệp PDF được đặt mật khẩu"),
+        ("zip.pdf", pdfbombs.zip_bytes, "zip.pdf: không phải tệp PDF"),
+        ("trunc.pdf", lambda: pdfbombs.text_pdf(PLAN)[:400], "tệp PDF bị cắt cụt"),
+        ("line.txt", lambda: ("Sở Y tế " * 300_000).encode(), "có dòng dài"),
     ],
 )
 def test_upload_refuses_hostile_file_and_keeps_the_index(

@@ -35,7 +35,8 @@ def test_rate_limit_is_per_client(index_copy: Path) -> None:
     assert [r.status_code for r in first] == [200, 200, 200, 429]
     limited = first[-1]
     assert int(limited.headers["Retry-After"]) >= 1
-    assert "at most 3 per minute" in limited.json()["detail"]
+    assert "tối đa 3 câu hỏi mỗi phút" in limited.json()["detail"]
+    assert limited.json()["code"] == "rate_limited"
     assert [r.status_code for r in other] == [200, 200]  # another client is not affected
     assert stream[0].status_code == 429  # the streaming twin shares the budget
 
@@ -56,5 +57,6 @@ def test_slow_requests_time_out_with_a_clear_503(index_copy: Path) -> None:
     ask, search, health = asyncio.run(scenario())
     for response in (ask, search):
         assert response.status_code == 503
-        assert "took longer than 0.001 s" in response.json()["detail"]
+        assert "Yêu cầu mất hơn 0,001 giây" in response.json()["detail"]
+        assert response.json()["code"] == "timeout"
     assert health.status_code == 200  # the server itself stays up

@@ -23,10 +23,16 @@ IDS = [f"{found.where}" for found in PATTERNS]
 def test_the_audit_finds_the_readers_patterns() -> None:
     """The discovery is generic, not a list: tables, records, closures and literal calls are found."""
     where = {found.where.partition(":")[0] for found in PATTERNS}
-    assert {"rag.conversation", "rag.intent", "index.query", "rag.question_form", "rag.units"} <= where
+    assert {
+        "rag.reading.followup",
+        "rag.reading.reader",
+        "index.query",
+        "rag.reading.form",
+        "rag.units",
+    } <= where
     found = {found.pattern.pattern for found in PATTERNS}
-    from rag.conversation import _ELLIPSIS
-    from rag.question_form import _YES_NO
+    from rag.reading.followup import _ELLIPSIS
+    from rag.reading.form import _YES_NO
 
     assert _ELLIPSIS.pattern in found  # a module global
     assert all(pattern.pattern in found for pattern, _ in _YES_NO)  # inside a table

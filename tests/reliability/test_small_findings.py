@@ -186,7 +186,9 @@ def test_upload_errors_name_the_file_once(small_index: Path, name: str, data: by
         response = _upload(c, name, data)
     assert response.status_code == 422, response.text
     detail = response.json()["detail"]
-    assert detail.count(f"uploads/{name}") == 1 and PARTIAL_PREFIX not in detail, detail
+    # Named once, as the uploader named it: neither the folder it is kept in nor the temporary name.
+    assert detail.startswith(f"{name}: ") and detail.count(name) == 1, detail
+    assert "uploads/" not in detail and PARTIAL_PREFIX not in detail, detail
 
 
 @pytest.mark.slow

@@ -50,6 +50,7 @@ def test_colliding_names_are_refused_and_replacing_keeps_the_access_level(small_
             assert response.status_code == 409, (name, response.text)
             detail = response.json()["detail"]
             assert f"uploads/{NAME}" in detail and doc["id"] in detail and "replace=true" in detail
+            assert response.json()["code"] == "conflict"
         listed = [
             d
             for d in c.get("/api/documents", headers=ADMIN).json()["documents"]
@@ -88,4 +89,4 @@ def test_access_is_required_with_read_keys_and_the_default_is_stated_without(
         assert response.status_code == 201, response.text
         body = response.json()
         assert body["access"] == "public" and body["access_defaulted"] is True
-        assert "no access level given" in body["warnings"][0]
+        assert "chưa ghi mức truy cập" in body["warnings"][0]

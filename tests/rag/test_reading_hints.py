@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from index.query import DocRef, analyze_query, number_matches
+from index.query import number_matches
+from rag.questions import DocRef
+from rag.reading import search_query as analyze_query
 
 
 def test_task_number_in_three_spellings() -> None:
@@ -36,8 +38,6 @@ def test_document_numbers_survive_abbreviation_expansion() -> None:
 
 
 def test_abbreviated_document_types_before_a_number() -> None:
-    from index.query import analyze_query
-
     assert [
         (r.doc_type, r.number) for r in analyze_query("Nhiệm vụ 5 trong phụ lục QĐ 2597/QĐ-TTg").doc_refs
     ] == [("Quyết định", "2597/qd-ttg")]

@@ -10,33 +10,12 @@ questions behave like marked ones and spans cut the original text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from rag.questions import Choice, QuestionForm
 from rag.text import collapse_ws, fold_aligned, nfc
 
 MIN_CHOICES, MAX_CHOICES = 2, 6
 _LETTERS = "abcdef"
-
-
-@dataclass(frozen=True)
-class Choice:
-    letter: str  # upper-case: "A"
-    text: str
-
-
-@dataclass(frozen=True)
-class QuestionForm:
-    kind: str  # "plain", "choices" or "yes_no"
-    stem: str  # the question without its choices or yes/no frame: what analysis and retrieval see
-    choices: tuple[Choice, ...] = ()
-    # yes/no: the words a verdict uses ("Đúng"/"Sai" for "đúng hay sai", "Có"/"Không" for "có … không")
-    verdicts: tuple[str, str] = ("Đúng", "Sai")
-    pick_false: bool = False  # "Phát biểu nào sau đây sai?", "… ngoại trừ": the choice not stated
-
-    @property
-    def statement(self) -> str:
-        """The claim a yes/no question asks to verify (its stem)."""
-        return self.stem
 
 
 # A choice marker: a letter and ".", ")" or ":", optionally after "Đáp án"/"Phương án".

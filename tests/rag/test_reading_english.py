@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.english import english_known, translate_english
+from rag.reading.english import english_known, translate_english
 
 
 def test_english_is_mapped_to_vietnamese_terms() -> None:

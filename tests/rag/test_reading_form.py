@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.question_form import parse_form
+from rag.reading.form import parse_form
 
 
 def letters(question: str) -> list[tuple[str, str]]:

@@ -211,7 +211,7 @@ def _english_table() -> tuple[dict[str, str], re.Pattern[str]]:
     """The question phrases above, then the general administrative terms (rag.english_terms),
     each with its plural ("policies", "boxes", "cards"): one pass, longest phrase first, so a
     Vietnamese word put in is never translated again."""
-    from rag.english_terms import ENGLISH_TERMS
+    from rag.reading.english_terms import ENGLISH_TERMS
 
     lookup: dict[str, str] = {}
     for en, vi in (*ENGLISH_GLOSSARY, *ENGLISH_TERMS):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.intent import analyze, content_terms
+from rag.reading import read
 
 
 @pytest.mark.parametrize(
@@ -10,7 +10,7 @@ from rag.intent import analyze, content_terms
     [
         ("Đơn vị nào chủ trì nhiệm vụ 2?", "lead_unit"),
         ("nhiem vu 3 do don vi nao thuc hien", "lead_unit"),
-        ("Đơn vị phối hợp thực hiện nhiệm vụ 1 là những đơn vị nào?", "coordinating"),
+        ("Đơn vị phối hợp thực hiện nhiệm vụ 1 là những đơn vị nào?", "coordinating_unit"),
         ("Thời gian thực hiện nhiệm vụ 5 là khi nào?", "deadline"),
         ("Mục tiêu đến năm 2030 là gì?", "target"),
         ("Ai ký công văn này?", "signer"),
@@ -19,54 +19,50 @@ from rag.intent import analyze, content_terms
         ("Sở nào cầm trịch việc tuyên truyền ở doanh nghiệp?", "lead_unit"),
         ("Công văn được gửi đến những cơ quan nào?", "recipient"),
         ("Quyết định 1169/QĐ-TTg được ban hành ngày nào?", "date"),
-        ("Sở đã cấp bao nhiêu giấy phép?", "number"),
+        ("Sở đã cấp bao nhiêu giấy phép?", "figure"),
         ("Nội dung chính của kế hoạch là gì?", "content"),
         ("Who signed the report?", "signer"),
         ("Ai là Chủ tịch UBND tỉnh?", "person"),
         ("Giám đốc Sở Tài chính là ai?", "person"),
-        ("How many licences were issued?", "number"),
+        ("How many licences were issued?", "figure"),
     ],
 )
 def test_intent_kind(question: str, kind: str) -> None:
-    assert analyze(question).kind == kind
+    assert read(question).slot == kind
 
 
 def test_task_number_year_and_references() -> None:
-    intent = analyze("Theo Kế hoạch số 58/KH-UBND, nhiệm vụ 4 đến năm 2030 do ai thực hiện?")
+    intent = read("Theo Kế hoạch số 58/KH-UBND, nhiệm vụ 4 đến năm 2030 do ai thực hiện?")
     assert intent.task_number == 4
-    assert intent.years == ["2030"]
+    assert intent.years == ("2030",)
     assert ("ke hoach", "58/kh-ubnd") in intent.references
     assert "Kế hoạch" in intent.doc_types
 
 
 def test_no_diacritics_question_matches_marked_one() -> None:
-    marked = analyze("Đơn vị nào thực hiện nhiệm vụ 2 trong kế hoạch?")
-    bare = analyze("Don vi nao thuc hien nhiem vu 2 trong ke hoach?")
-    assert (marked.kind, marked.task_number, marked.folded) == (bare.kind, bare.task_number, bare.folded)
+    marked = read("Đơn vị nào thực hiện nhiệm vụ 2 trong kế hoạch?")
+    bare = read("Don vi nao thuc hien nhiem vu 2 trong ke hoach?")
+    assert (marked.slot, marked.task_number, marked.folded) == (bare.slot, bare.task_number, bare.folded)
     assert not bare.english
 
 
 def test_content_terms_drop_question_words_keep_numbers() -> None:
-    terms = content_terms(analyze("Sở tiếp nhận bao nhiêu phiếu đề xuất năm 2025?"))
+    terms = read("Sở tiếp nhận bao nhiêu phiếu đề xuất năm 2025?").terms.folded
     assert "bao" not in terms and "nhieu" not in terms
     assert {"phieu", "xuat", "2025"} <= set(terms)
 
 
 def test_a_document_sent_to_which_bodies_asks_for_recipients() -> None:
-    from rag.intent import analyze
-
-    assert analyze("Công điện số 12/CĐ-TTg gửi Chủ tịch UBND những tỉnh, thành phố nào?").kind == "recipient"
+    assert read("Công điện số 12/CĐ-TTg gửi Chủ tịch UBND những tỉnh, thành phố nào?").slot == "recipient"
     # Units sending their files somewhere is the text's content, not the document's recipients.
-    assert analyze("Các đơn vị gửi hồ sơ đến những đơn vị nào để thẩm định?").kind != "recipient"
+    assert read("Các đơn vị gửi hồ sơ đến những đơn vị nào để thẩm định?").slot != "recipient"
     # A recipients line says through whom a body receives it: "Bộ Công an (qua Cục A03)".
-    assert analyze("Kế hoạch 15/KH-UBND gửi Bộ Tài chính để báo cáo qua đơn vị nào?").kind == "recipient"
-    assert analyze("Công văn gửi Sở Nội vụ về việc gì?").kind != "recipient"
+    assert read("Kế hoạch 15/KH-UBND gửi Bộ Tài chính để báo cáo qua đơn vị nào?").slot == "recipient"
+    assert read("Công văn gửi Sở Nội vụ về việc gì?").slot != "recipient"
 
 
 def test_english_question_terms_are_the_vietnamese_put_in() -> None:
-    from rag.matching import query_terms
-
-    terms = query_terms(analyze("Which agency leads the plan for high-tech parks and fibre optic networks?"))
+    terms = read("Which agency leads the plan for high-tech parks and fibre optic networks?").terms
     # "khu", "cao", "quang" carry no marks but come from the glossary; "for", "and" stay English.
     assert {"khu", "cao", "quang", "chu", "tri"} <= set(terms.folded)
     assert not {"for", "and", "networks"} & set(terms.folded)

@@ -1,0 +1,76 @@
+"""The arrows between stages, read from the import statements (nested imports included).
+
+Retrieval (``index/``) imports from ``rag/`` only the records floor: the typed records and pure
+text primitives every stage shares. It reads no question text: the reader (``rag/reading``)
+hands it a ``SearchQuery``. The floor itself imports nothing above it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# The records floor (docs/architecture.md).
+FLOOR = frozenset(
+    {
+        "rag.records",
+        "rag.questions",
+        "rag.errors",
+        "rag.text",
+        "rag.vocabulary",
+        "rag.matching",
+        "rag.restore",
+    }
+)
+# Benchmark and data tools that live beside retrieval and drive the whole pipeline (ingest,
+# answers, synthetic documents): entry points, not part of the retrieval stage.
+INDEX_TOOLS = frozenset(
+    {"index.bench", "index.bench_embed", "index.scale_bench", "index.scale_replica", "index.synthetic"}
+)
+
+
+def _module(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module)
+            # "from rag import config" imports the module rag.config
+            out.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return out
+
+
+def _rag_imports(path: Path) -> set[str]:
+    """The rag modules a file imports (a package import counts as its modules' names)."""
+    known = {_module(p) for p in (ROOT / "rag").rglob("*.py")} | {
+        _module(p.parent) for p in (ROOT / "rag").rglob("__init__.py")
+    }
+    return {name for name in _imports(path) if name.startswith("rag.") and name in known}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "index").glob("*.py")), ids=lambda p: p.name)
+def test_retrieval_imports_only_the_records_floor(path: Path) -> None:
+    if _module(path) in INDEX_TOOLS:
+        pytest.skip("a tool driving the whole pipeline")
+    outside = _rag_imports(path) - FLOOR
+    assert not outside, f"{path.name} imports {sorted(outside)} from rag/ (only the floor: {sorted(FLOOR)})"
+
+
+@pytest.mark.parametrize("module", sorted(FLOOR))
+def test_the_floor_imports_nothing_above_it(module: str) -> None:
+    path = ROOT / (module.replace(".", "/") + ".py")
+    above = _rag_imports(path) - FLOOR
+    assert not above, f"{module} imports {sorted(above)}"
+
+
+def test_the_tools_exempted_exist() -> None:
+    assert all((ROOT / (m.replace(".", "/") + ".py")).exists() for m in INDEX_TOOLS)
