@@ -67,6 +67,23 @@ b) Bản sao giấy tờ.”
     assert "b) Bản sao giấy tờ.”" in quoting.text
 
 
+def test_the_conclusion_after_cited_provisions_is_the_letters_own_paragraph() -> None:
+    """A reply lists the provisions it relies on as "- Tại Điều …" items, then concludes."""
+    doc = _parse(
+        """Cục Thuế nhận được công văn hỏi về thuế thu nhập cá nhân.
+- Tại Điều 11 Luật thuế thu nhập cá nhân quy định: “2. Thời điểm xác định thu nhập chịu thuế.”
+- Tại khoản 2 Điều 9 Nghị quyết số 193/2025/QH15 quy định: “2. Thu nhập không chịu thuế.”
+Căn cứ các quy định và hướng dẫn nêu trên thì:
+Trường hợp cá nhân nhận thu nhập từ ngày 19/02/2025 thì thực hiện theo Nghị quyết số 193/2025/QH15.
+Cục Thuế trả lời để đơn vị được biết./.
+"""
+    )
+    last_item = next(c for c in doc.clauses if c.locator == "-2")
+    assert "Căn cứ" not in last_item.text
+    conclusion = next(c for c in doc.clauses if c.text.startswith("Căn cứ các quy định"))
+    assert conclusion.locator == "đoạn 2" and "từ ngày 19/02/2025" in conclusion.text
+
+
 @pytest.mark.parametrize(("marker", "locator"), [("1-", "I.1"), ("1/-", "I.1"), ("1.", "I.1")])
 def test_party_document_markers(marker: str, locator: str) -> None:
     doc = _parse(f"KẾ HOẠCH\nThực hiện quy chế dân chủ\nI- MỤC ĐÍCH\n{marker} Phát huy quyền làm chủ.\n")
