@@ -180,3 +180,29 @@ Quy định kỹ thuật đo đạc
     assert (meta.doc_type, meta.number, meta.date) == ("Thông tư", "19/2026/TT-BNNMT", "2026-03-30")
     assert meta.issuer == "Bộ Nông nghiệp và Môi trường"
     assert "Ký bởi" in next(c for c in doc.clauses if c.kind == "header").text
+
+
+def test_ocr_number_code_letters_and_doubt_from_the_header_only() -> None:
+    """An OCR'd "O" in a number's code is a "Q" (a zero beside a digit); a doubtful body word
+    does not make the printed number or date doubtful."""
+    text = """ĐẢNG ỦY KHỐI CƠ QUAN ĐẢNG CỘNG SẢN VIỆT NAM
+Vĩnh Long, ngày 03 tháng 02 năm 2009
+Số 02-KH/NBCO
+KẾ HOẠCH
+Thực hiện quy chế dân chủ năm 2009
+Căn cứ Nghị quyết ngày 18/02/11998 của Ban Chấp hành.
+1. Tổ chức hội nghị cán bộ.
+"""
+    page = Page(number=1, text=text, ocr=True, uncertain=["18/02/11998"])
+    doc = parse_document(LoadedFile(source="scan.pdf", content_hash="x", pages=[page]))
+    assert doc.meta.number == "02-KH/NBCQ"
+    assert doc.meta.date == "2009-02-03" and doc.meta.uncertain == []
+    typed = Page(number=1, text=text, ocr=False)
+    assert (
+        parse_document(LoadedFile(source="t.pdf", content_hash="y", pages=[typed])).meta.number
+        == "02-KH/NBCO"
+    )
+    handwritten = text.replace("Số 02-KH/NBCO", "Số: 4S5/BCA-CO4")
+    doubtful = Page(number=1, text=handwritten, ocr=True, uncertain=["4S5/BCA-CO4"])
+    meta = parse_document(LoadedFile(source="s2.pdf", content_hash="z", pages=[doubtful])).meta
+    assert meta.number == "4S5/BCA-C04" and meta.uncertain == ["number"]
