@@ -46,7 +46,11 @@ async def list_documents(assistant: AssistantDep, access: AccessDep) -> Document
 # Before the {doc_id:path} route below, which would take "…/pages/3" as part of the id.
 @router.get(
     "/documents/{doc_id:path}/pages/{number}",
-    responses={**READ_ERRORS, 200: {"content": {"image/png": {}}, "description": "the page as PNG"}},
+    responses={
+        **READ_ERRORS,
+        422: {"model": ErrorResponse},
+        200: {"content": {"image/png": {}}, "description": "the page as PNG"},
+    },
     response_class=Response,
 )
 async def document_page(
