@@ -56,7 +56,7 @@ LANG = "vie"
 PSM = "1"
 # A row-number column is read again with only what row numbers are written with.
 NUMBER_CHARS = "tessedit_char_whitelist=0123456789IVXivx.-STT"
-ENGINE_VERSION = "tsv-psm1-red-v6-tables"  # part of the cache key: change it when the reading changes
+ENGINE_VERSION = "tsv-psm1-red-v7-tables"  # part of the cache key: change it when the reading changes
 # A word with a digit read below this confidence is reported as uncertain.
 UNCERTAIN_DIGIT_CONF = 75.0
 # A page with less ink than this share inside its margins is blank (text pages: ≥ 2 %).
@@ -231,10 +231,19 @@ def ocr_pdf_page(
     grey = np.asarray(image)
     horizontal, vertical = find_rules(grey)
     grids = find_grids(horizontal, vertical)
-    if grids:  # a ruled table: read without its frame, its words put back in their cells
-        image = Image.fromarray(erase_grids(grey, grids, horizontal, vertical))
-    tsv = _tesseract(image, lang, ["--psm", PSM], timeout)
-    tables = {i: _read_columns(image, g, lang, timeout) for i, g in enumerate(grids)}
+    if not grids:
+        return read_tsv(number, _tesseract(image, lang, ["--psm", PSM], timeout), dpi)
+    # A ruled table: read without its frame, column by column; the page is read around it.
+    erased = erase_grids(grey, grids, horizontal, vertical)
+    around = erased.copy()
+    height, width = around.shape
+    for g in grids:
+        around[
+            int(g.rows[0] * height) : int(g.rows[-1] * height) + 1,
+            int(g.cols[0] * width) : int(g.cols[-1] * width) + 1,
+        ] = 255
+    tsv = _tesseract(Image.fromarray(around), lang, ["--psm", PSM], timeout)
+    tables = {i: _read_columns(Image.fromarray(erased), g, lang, timeout) for i, g in enumerate(grids)}
     return read_tsv(number, tsv, dpi, grids, tables)
 
 
@@ -384,7 +393,8 @@ def read_tsv(
 
     The words inside a ruled table (``grids``) are written as its rows, one line per row with
     " | " between cells, where the table's first word was read; ``tables`` (per table, its words
-    read column by column) replace what the page's reading found inside it.
+    read column by column, the page read without it) are written before the first line below
+    the table's top.
     """
     rows = [r.split("\t") for r in tsv.splitlines()]
     width = height = 0.0
@@ -431,16 +441,24 @@ def read_tsv(
     out: list[str] = []
     prev_block = None
     written: set[int] = set()
+    grid_list = grids or []
     for i, ((block, par, _), ws) in enumerate(lines):
-        grid = next((in_grid[id(w)] for w in by_line.get(i, []) if id(w) in in_grid), None)
+        here = by_line.get(i, [])
+        below = sum((w.y0 + w.y1) / 2 for w in here) / max(1, len(here))
+        # A table read on its own goes before the first line printed below its top.
+        for g in sorted(tables or {}, key=lambda g: grid_list[g].rows[0]):
+            if g not in written and below > grid_list[g].rows[0]:
+                written.add(g)
+                out.extend(["", *table_lines(grid_list[g], tables[g]), ""])
+                prev_block = None
+        grid = next((in_grid[id(w)] for w in here if id(w) in in_grid), None)
         if grid is not None:
             if grid not in written:  # the whole table, once, as its own block
                 written.add(grid)
                 members = [w for w in words if in_grid.get(id(w)) == grid]
-                members = (tables or {}).get(grid) or members
-                out.extend(["", *table_lines((grids or [])[grid], members), ""])
+                out.extend(["", *table_lines(grid_list[grid], members), ""])
                 prev_block = None
-            rest = [w.text for w in by_line.get(i, []) if id(w) not in in_grid]
+            rest = [w.text for w in here if id(w) not in in_grid]
             if not rest:
                 continue
             ws = rest
@@ -448,6 +466,8 @@ def read_tsv(
             out.append("")
         out.append(" ".join(ws))
         prev_block = (block, par)
+    for g in sorted(set(tables or {}) - written, key=lambda g: grid_list[g].rows[0]):
+        out.extend(["", *table_lines(grid_list[g], tables[g])])  # a table at the foot of the page
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(out).strip("\n"))
     if tables:  # the boxes of a table's words as its columns were read (for the page view)
         words = [w for w in words if in_grid.get(id(w)) not in tables]
