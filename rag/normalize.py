@@ -54,8 +54,9 @@ def fold_keep(text: str) -> str:
 # Patterns run on the folded line. OCR alternatives: "so" read as s6/s0/sb/sé, "đ" read as p/d.
 ROMAN = r"(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv|xvi{0,3}|xix|xx)"
 # Party and older documents mark headings "I-", "1-", "1/-" ("1- Mục đích", "II/- NHIỆM VỤ"); a
-# dash must be followed by a space and a letter, so "1-2 ngày" and "vi-rút" stay running text.
-_DASH_MARK = r"\s*/?\s*-\s+(?=[^\W\d_])"
+# dash must be followed by a space and a letter, so "1-2 ngày" and "vi-rút" stay running text;
+# "/-" is a marker of its own, with or without the space ("5/-Chế độ báo cáo" as typed or OCR'd).
+_DASH_MARK = r"(?:\s*/\s*-\s*|\s*-\s+)(?=[^\W\d_])"
 RE_ROMAN_HEADING = re.compile(rf"^(?P<num>{ROMAN})(?:\s*[.)]|{_DASH_MARK})\s*(?=\S)")
 RE_NUMBERED = re.compile(
     rf"^(?P<num>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})(?:\s*(?:\.|\))(?!\d)|{_DASH_MARK})\s*(?=\S)"
