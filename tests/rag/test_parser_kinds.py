@@ -209,3 +209,44 @@ Căn cứ Nghị quyết ngày 18/02/11998 của Ban Chấp hành.
     doubtful = Page(number=1, text=handwritten, ocr=True, uncertain=["4S5/BCA-CO4"])
     meta = parse_document(LoadedFile(source="s2.pdf", content_hash="z", pages=[doubtful])).meta
     assert meta.number == "4S5/BCA-C04" and meta.uncertain == ["number"]
+
+
+@pytest.mark.parametrize(
+    ("top", "place", "issuer", "parent"),
+    [
+        (
+            "ĐẢNG ỦY KHỐI CƠ QUAN ĐẢNG CỘNG SẢN VIỆT NAM\nBAN THỰC HIỆN Vĩnh Long, ngày 03 tháng 02 năm 2009\n"
+            "QUY CHẾ DÂN CHỦ Ở CƠ SỞ\nSố 02-KH/NBCQ",
+            "Vĩnh Long",
+            "Ban Thực hiện quy chế dân chủ ở cơ sở",
+            "Đảng ủy Khối cơ quan",
+        ),
+        (
+            "SỞ GIÁO DỤC VÀ ĐÀO TẠO CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 58/KH-THPTCL2\nTRƯỜNG THPT CAO LÃNH Cao Lãnh, ngày 15 tháng 4 năm 2026",
+            "Cao Lãnh",
+            "Trường THPT Cao Lãnh",
+            "Sở Giáo dục và Đào tạo",
+        ),
+    ],
+)
+def test_issuer_line_ocr_put_beside_the_place(top: str, place: str, issuer: str, parent: str) -> None:
+    """OCR reads the issuer column's last line and the place and date as one line."""
+    doc = _parse(
+        f"{top}\nKẾ HOẠCH\nThực hiện quy chế dân chủ của\ncơ quan năm 2009\nCăn cứ Luật.\n1. Nội dung.\n"
+    )
+    meta = doc.meta
+    assert (meta.place, meta.parent_issuer) == (place, parent)
+    assert meta.issuer.lower() == issuer.lower()  # (a school's proper name is not title-cased)
+    # the short "Thực hiện …" line under the type title is the title, not the body's opening
+    assert meta.title == "Thực hiện quy chế dân chủ của cơ quan năm 2009"
+
+
+def test_a_long_opening_under_the_type_title_is_the_body() -> None:
+    doc = _parse(
+        "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG\nSố: 12/KH-UBND\nKẾ HOẠCH\n"
+        "Thực hiện Công văn số 4552/BCA-C04 ngày 09/10/2025 của Bộ Công an, Ủy ban nhân dân tỉnh ban hành\n"
+        "kế hoạch như sau:\n1. Nội dung.\n"
+    )
+    assert doc.meta.title == ""
+    assert any(c.text.startswith("Thực hiện Công văn") for c in doc.clauses if c.kind == "paragraph")
