@@ -56,7 +56,7 @@ LANG = "vie"
 PSM = "1"
 # A row-number column is read again with only what row numbers are written with.
 NUMBER_CHARS = "tessedit_char_whitelist=0123456789IVXivx.-STT"
-ENGINE_VERSION = "tsv-psm1-red-v7-tables"  # part of the cache key: change it when the reading changes
+ENGINE_VERSION = "tsv-psm1-red-v8-tables"  # part of the cache key: change it when the reading changes
 # A word with a digit read below this confidence is reported as uncertain.
 UNCERTAIN_DIGIT_CONF = 75.0
 # A page with less ink than this share inside its margins is blank (text pages: ≥ 2 %).

@@ -193,6 +193,11 @@ def find_grids(horizontal: list[Rule], vertical: list[Rule]) -> list[Grid]:
         rows = _edges(y for ys in crossing for y in ys)
         if len(rows) < 3:
             continue
+        # A bottom rule too faint or too warped to be found: the columns' ends close the table.
+        end = max(w.end for w in peers)
+        if end - rows[-1] > 2 * ALIGN:
+            rows.append(end)
+            crossing = [[*ys, end] for ys in crossing]
         grids.append(Grid(tuple(rows), tuple(cols), tuple(tuple(_edges(ys)) for ys in crossing)))
     return grids
 

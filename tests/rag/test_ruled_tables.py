@@ -65,6 +65,15 @@ def test_a_slightly_skewed_grid_is_still_a_grid() -> None:
     assert len(find_grids(horizontal, vertical)) == 1
 
 
+def test_a_lost_bottom_rule_is_closed_by_the_columns_ends() -> None:
+    img = _merged_table()
+    img[518:526, :] = 255  # the bottom rule too faint to be found
+    horizontal, vertical = find_rules(img)
+    (grid,) = find_grids(horizontal, vertical)
+    assert len(grid.rows) == 5 and abs(grid.rows[-1] - 524 / H) < 0.01
+    assert grid.cell(150 / W, 480 / H) == (3, 0)  # the last row's words stay in the table
+
+
 def test_frames_and_underlines_are_not_tables() -> None:
     img = _page()
     _hline(img, 100, 100, 600)  # an underline below a title
