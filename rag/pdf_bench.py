@@ -93,6 +93,10 @@ def _ocr_rate(jobs: list[tuple[Path, Any]], workers: int) -> dict[str, Any]:
         "ocr_cpu_s": round(children, 1),
         "cpu_s": round(children + own, 1),
         "cpu_per_page_s": round((children + own) / max(1, len(jobs)), 2),
+        # Cores the run got: near the workers on an idle machine. Linux groups a session's
+        # processes (autogroup) and shares the CPU between groups, so on a machine other
+        # sessions keep busy, more workers get no more CPU and the wall time does not fall.
+        "cores_used": round((children + own) / seconds, 2) if seconds else None,
         "load_average": load_before,
         "load_average_after": _load_average(),
     }
@@ -150,6 +154,17 @@ def print_pdf_bench(result: dict[str, Any]) -> None:
         print(
             f"  scans, {r['workers']} worker(s): {r['pages']} pages in {r['seconds']} s = {r['pages_per_s']} pages/s "
             f"(CPU {r['cpu_s']} s, of which Tesseract and pdftoppm {r['ocr_cpu_s']} s; "
+            f"cores used {r['cores_used']}; "
             f"load {r['load_average']} -> {r['load_average_after']})"
         )
-    print(f"  parallel / serial: {s['speedup']}x")
+    print(f"  parallel / serial: {s['speedup']}x ({_autogroup_note()})")
+
+
+def _autogroup_note() -> str:
+    """Whether the kernel shares the CPU between sessions (autogroup): it caps a busy machine's
+    speed-up whatever the workers."""
+    try:
+        on = Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        return "scheduler grouping unknown"
+    return "CPU shared between sessions (autogroup)" if on else "no session grouping"
