@@ -65,6 +65,11 @@ RE_ISSUER_START = re.compile(
     r"chu\s*tich|toa\s*an|vien\s*kiem\s*sat|kiem\s*toan|ngan\s*hang|cong\s*an|bo\s*chi\s*huy|mat\s*tran|"
     r"thue\b|chi\s*cuc|kho\s*bac|hai\s*quan|bao\s*hiem\s*xa\s*hoi|tap\s*doan|tong\s*cong\s*ty|hoc\s*vien|dai\s*hoc)"
 )
+# "KẾ HOẠCH" / "Thực hiện quy chế dân chủ của" / "Văn phòng …": a short line right under the type
+# title that opens like the body ("Thực hiện …") but does not end a clause is the title's first
+# line; the body's "Thực hiện Công văn số …, Sở … đề nghị" runs longer or ends with punctuation.
+RE_TITLE_OPENING = re.compile(r"^Thực hiện\s.*[^\W_]$")
+TITLE_LINE_CHARS = 60
 # A dispatch's addressees follow "<SENDER> điện:" where letters have "Kính gửi:".
 RE_DISPATCH_TO = re.compile(r"^\S.{2,80}\sdien\s*:\s*$")
 RECIPIENT_LINE_CHARS = 200  # a longer line after "Kính gửi" that is not a "-" item is the body
@@ -129,6 +134,28 @@ def scan_header(lines: list[Line]) -> Header:
         return h
     moved.header_lines = list(lines[:start]) + moved.header_lines
     return moved
+
+
+# Letters of a number's code come from the initials of the issuer's and the type's words:
+# among 2,230 code segments of the text sets, "Q" (QĐ, NQ, QH15, CQ) is in 700 and "O" in one.
+# An OCR'd "O" in a code is a "Q" whose tail the scan lost, or a zero next to a digit ("C04").
+RE_CODE_O = re.compile(r"O")
+
+
+def ocr_code_letters(number: str) -> str:
+    """The number with its code's letters read as codes are written ("02-KH/NBCO" -> "02-KH/NBCQ").
+
+    Only the part after the leading digits is touched; an "O" beside a digit is a zero.
+    """
+    m = re.match(r"^[^A-ZĐ]*", number)
+    head, code = number[: m.end()], number[m.end() :]
+
+    def letter(o: re.Match[str]) -> str:
+        i = o.start()
+        near = code[i - 1 : i] + code[i + 1 : i + 2]
+        return "0" if any(ch.isdigit() for ch in near) else "Q"
+
+    return head + RE_CODE_O.sub(letter, code)
 
 
 def _strength(h: Header) -> int:
@@ -218,6 +245,9 @@ def _scan_from(lines: list[Line], start: int) -> Header:
             not h.date and (dated := parse_date(f, text)) and (dated[0] or f.startswith("ng")) and len(f) < 90
         ):
             h.place, h.date, h.date_text = dated
+            column, h.place = split_issuer_column(h.place)
+            if column:  # "BAN THỰC HIỆN Vĩnh Long, ngày …": the issuer column's line beside the place
+                h.issuer_lines.append(column)
             h.header_lines.append(ln)
             anchored, mode = True, ""
         elif RE_SUBJECT.match(f):
@@ -258,7 +288,11 @@ def _scan_from(lines: list[Line], start: int) -> Header:
             h.header_lines.append(ln)
         elif (
             mode == "title"
-            and (not opens_body(ln) or (not h.title_lines and is_upper(text) and len(text) <= 300))
+            and (
+                not opens_body(ln)
+                or (not h.title_lines and is_upper(text) and len(text) <= 300)
+                or (not h.title_lines and RE_TITLE_OPENING.match(text) and len(text) <= TITLE_LINE_CHARS)
+            )
             and len(h.title_lines) < 8
         ):
             h.header_lines.append(ln)
@@ -281,6 +315,21 @@ def _scan_from(lines: list[Line], start: int) -> Header:
         return Header()
     h.end = i
     return h
+
+
+def split_issuer_column(place: str) -> tuple[str, str]:
+    """(issuer column's words, place) of a place OCR joined to the issuer column's line.
+
+    Two or more all-capitals words (not an abbreviation such as "TP.") before a place written
+    in lower case ("BAN THỰC HIỆN Vĩnh Long") are the issuer's line printed beside the date.
+    """
+    words = place.split()
+    k = 0
+    while k < len(words) and words[k].isupper() and len(words[k]) >= 2 and not words[k].endswith("."):
+        k += 1
+    if k < 2 or k == len(words) or words[k].isupper() or not words[k][:1].isupper():
+        return "", place
+    return " ".join(words[:k]), " ".join(words[k:])
 
 
 def opens_body(ln: Line) -> bool:
