@@ -146,8 +146,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler="api.main:run_serve")
 
     p = sub.add_parser("eval", help="score answers on a gold question file")
-    p.add_argument("--qa", required=True, metavar="FILE", help="gold questions (.jsonl)")
-    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--qa", metavar="FILE", help="gold questions (.jsonl)")
+    p.add_argument(
+        "--structured",
+        metavar="FILE",
+        default=None,
+        help="structured checks (kinds/structured.jsonl) asked through the HTTP API, each passed or "
+        "failed with why; exit status 1 when one fails (with --qa: after the gold questions)",
+    )
+    p.add_argument(
+        "--server",
+        metavar="URL",
+        default=None,
+        help="--structured: ask a running server (http://host:port) instead of the app in-process",
+    )
+    p.add_argument("--out", metavar="DIR", help="report folder (required with --qa)")
     p.add_argument("--mode", choices=MODES, default="hybrid")
     p.add_argument(
         "--compare", default=None, help="comma-separated modes to run side by side, e.g. hybrid,dense,bm25"
