@@ -34,9 +34,13 @@ class TasksDue(Strategy):
         lo, hi = period
         registry = registry_for(ctx.view)
         unit = registry.find_unit(intent.query)
-        tasks = registry.tasks_due(lo, hi, uid=unit.id if unit else None, docs=scoped_docs(ctx))
+        docs = scoped_docs(ctx)
+        tasks = registry.tasks_due(lo, hi, uid=unit.id if unit else None, docs=docs)
         if not tasks:
-            return Composed.unanswerable()  # a deadline question, and no task falls due then
+            # No task falls due then: sure only where the registry knows the documents' dated tasks;
+            # where it knows none (duties in prose it does not read as tasks), the text may still say.
+            known = any(t.due_to or t.annual for t in registry.tasks_due(None, None, docs=docs))
+            return Composed.unanswerable() if known else None
         # One line per task clause: its units with their roles.
         units: dict[str, list[TaskRef]] = {}
         for t in tasks:

@@ -222,10 +222,12 @@ CUES: tuple[Wording, ...] = (
     ),
     Wording(
         "tasks_due",
-        r"\b(?:nhiem vu|cong viec)\s+(?:nao|gi)\b|\b(?:nhung|cac|liet ke(?: cac)?)\s+(?:nhiem vu|cong viec)\b",
+        r"\b(?:nhiem vu|cong viec|viec)\s+(?:nao|gi)\b"
+        r"|\b(?:nhung|cac|liet ke(?: cac)?)\s+(?:nhiem vu|cong viec|viec)\b",
         (
             "Nhiệm vụ nào phải hoàn thành trong quý IV năm 2025?",
             "Liệt kê các công việc có thời hạn trước 31/12",
+            "Những việc nào phải xong trước ngày 30/6/2026?",
         ),
         also=(r"\b(?:hoan thanh|thoi han|han chot|den han|xong|phai|thuc hien)\b",),
     ),
