@@ -51,7 +51,7 @@ def _short(text: str) -> str:
     return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "…"
 
 
-def _dated_parts(text: str, year: int | None) -> list[tuple[str | None, str, Any]]:
+def dated_parts(text: str, year: int | None) -> list[tuple[str | None, str, Any]]:
     """(part, deadline words, range) per duty: "… sửa chữa nhà, hoàn thành trước ngày 31/12/2025; xây
     dựng lại nhà …, chậm nhất trước ngày 31/01/2026" is two duties with a deadline each (part None:
     the whole text is one duty)."""
@@ -146,7 +146,7 @@ class Registry:
             for duty in duties or [c]:
                 text = duty.text if duties else rest
                 role = "coordinating" if re.match(r"^(?:[-+•]\s*)?phoi hop\b", fold(text)) else "lead"
-                for part, deadline, found in _dated_parts(text, year):
+                for part, deadline, found in dated_parts(text, year):
                     # "Trung tâm Truyền thông, các cơ quan báo chí": each unit of the heading has the duty.
                     for unit in split_units(name) or [name]:
                         task = self._task(
