@@ -64,13 +64,12 @@ class ExtractivePassage(Strategy):
         if not candidates:
             return None
         # The best passage, unless it answers something else and one of the next few, from a
-        # document the question names as well or better (the same one, its province, its number),
-        # does not.
+        # document the question names better (its province, its number), does not.
         best, composed = candidates[0], self._answer_from(ctx, candidates[0])
         if ctx.support is not None and ctx.support.answers_something_else(intent, composed):
             named = ctx.affinity.get(best.clause.doc_id, 0.0)
             for other in candidates[1:ALTERNATIVES]:
-                if ctx.affinity.get(other.clause.doc_id, 0.0) < named or other.support < SUPPORTED:
+                if ctx.affinity.get(other.clause.doc_id, 0.0) <= named or other.support < SUPPORTED:
                     continue
                 tried = self._answer_from(ctx, other)
                 if not ctx.support.answers_something_else(intent, tried):
