@@ -175,8 +175,12 @@ LIST_INTRO_WORDS = 3
 _MARKER = re.compile(r"^\s*(?:[a-zđ]\)|\d+[.)]|[-+•])\s*")
 
 
+# The words that open a list ("… bao gồm:", "… như sau:"), not what it is about.
+_LIST_OPENER = re.compile(r"\b(?:bao gom|gom co|gom|nhu sau|sau day|cu the)\b")
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in LIGHT_WORDS}
+    return {w for w in re.findall(r"[a-z0-9]+", _LIST_OPENER.sub(" ", fold(text))) if w not in LIGHT_WORDS}
 
 
 def _item(text: str) -> str:
