@@ -27,6 +27,8 @@ from rag.vocabulary import LEGAL_DOC_TYPES
 ROLE_FIELDS = (("lead_unit", "lead"), ("coordinating_units", "coordinating"))
 # Reports tell what was done, not what is assigned: their unit sections are not tasks.
 NO_SECTION_TYPES = frozenset({"Báo cáo"})
+# A task's words as listed: long enough to hold what the duty is about past its opening verb.
+TITLE_CHARS = 200
 _PERIOD_HEADING = re.compile(r"^(?:thang|quy|nam)\s+[\divx]+\b")
 _MARKER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?\)?|[a-zđ]\)|[-+•*–])\s*")
 
@@ -41,7 +43,24 @@ def _title(clause: Clause) -> str:
     if clause.kind == "table" and ": " in text:
         text = text.split(": ", 1)[0]  # "Rà soát …: Đơn vị chủ trì: …" -> the row's label
     text = _MARKER.sub("", collapse_ws(text))
-    return text if len(text) <= 110 else text[:109].rstrip() + "…"
+    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _short(text: str) -> str:
+    text = _MARKER.sub("", collapse_ws(text))
+    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def dated_parts(text: str, year: int | None) -> list[tuple[str | None, str, Any]]:
+    """(part, deadline words, range) per duty: "… sửa chữa nhà, hoàn thành trước ngày 31/12/2025; xây
+    dựng lại nhà …, chậm nhất trước ngày 31/01/2026" is two duties with a deadline each (part None:
+    the whole text is one duty)."""
+    parts = [p for p in re.split(r";\s+", text) if p.strip()]
+    dated = [(p, deadline_in_text(p, year)) for p in parts]
+    if sum(d is not None for _, d in dated) >= 2:
+        return [(p, *d) for p, d in dated if d is not None]
+    stated = deadline_in_text(text, year)
+    return [(None, *stated)] if stated else [(None, "", None)]
 
 
 class Registry:
@@ -127,14 +146,17 @@ class Registry:
             for duty in duties or [c]:
                 text = duty.text if duties else rest
                 role = "coordinating" if re.match(r"^(?:[-+•]\s*)?phoi hop\b", fold(text)) else "lead"
-                stated = deadline_in_text(text, year)
-                deadline, found = stated if stated else ("", None)
-                # "Trung tâm Truyền thông, các cơ quan báo chí": each unit of the heading has the duty.
-                for unit in split_units(name) or [name]:
-                    task = self._task(duty, unit_id(unit), unit, role, deadline, found, duty.id, "section")
-                    if not duties:
-                        task.title = rest if len(rest) <= 110 else rest[:109].rstrip() + "…"
-                    out.append(task)
+                for part, deadline, found in dated_parts(text, year):
+                    # "Trung tâm Truyền thông, các cơ quan báo chí": each unit of the heading has the duty.
+                    for unit in split_units(name) or [name]:
+                        task = self._task(
+                            duty, unit_id(unit), unit, role, deadline, found, duty.id, "section"
+                        )
+                        if part is not None:
+                            task.title = _short(part)
+                        elif not duties:
+                            task.title = _short(rest)
+                        out.append(task)
         return out
 
     @staticmethod

@@ -34,6 +34,20 @@ RIVALS = 4
 ALTERNATIVES = 4
 SUPPORTED = 0.5
 
+
+def _inside_heading(ctx: Context, clause: Clause) -> set[str]:
+    """The ids of the clauses a heading clause heads (none for another kind of clause)."""
+    if clause.kind != "heading":
+        return set()
+    out: set[str] = set()
+    stack = [clause.id]
+    while stack:
+        for child in ctx.view.children.get(stack.pop(), []):
+            out.add(child.id)
+            stack.append(child.id)
+    return out
+
+
 # Questions whose answer is a unit or its duty: the unit heading over a bullet is named.
 _NAMES_ITS_UNIT = frozenset({"lead_unit", "coordinating_unit", "acting_unit", "content"})
 
@@ -65,12 +79,16 @@ class ExtractivePassage(Strategy):
         if not candidates:
             return None
         # The best passage, unless it answers something else and one of the next few, from a
-        # document the question names better (its province, its number), does not.
+        # document the question names better (its province, its number) or under the best when it
+        # is a heading, does not.
         best, composed = candidates[0], self._answer_from(ctx, candidates[0])
         if ctx.support is not None and ctx.support.answers_something_else(intent, composed):
             named = ctx.affinity.get(best.clause.doc_id, 0.0)
+            inside = _inside_heading(ctx, best.clause)
             for other in candidates[1:ALTERNATIVES]:
-                if ctx.affinity.get(other.clause.doc_id, 0.0) <= named or other.support < SUPPORTED:
+                better_named = ctx.affinity.get(other.clause.doc_id, 0.0) > named
+                # A heading ("Điều 1. Sắp xếp …") that answers something else: what it heads may.
+                if not (better_named or other.clause.id in inside) or other.support < SUPPORTED:
                     continue
                 tried = self._answer_from(ctx, other)
                 if not ctx.support.answers_something_else(intent, tried):

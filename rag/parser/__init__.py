@@ -21,7 +21,7 @@ import re
 from rag import messages
 from rag.normalize import full_width, join_lines, normalize_pages
 from rag.parser.emit import emit, furniture, split_heading_paragraphs
-from rag.parser.header import ocr_code_letters, scan_header, split_issuers, title_case_body
+from rag.parser.header import header_cells, ocr_code_letters, scan_header, split_issuers, title_case_body
 from rag.parser.meta import cited_documents, effective_date, infer_missing
 from rag.parser.signature import list_items, signer
 from rag.parser.tree import Builder, feed_body
@@ -55,7 +55,7 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
     """Parse a loaded file into metadata and a clause tree. Never raises on odd text."""
     doc_id = document_id(loaded.source)
     norm = normalize_pages(loaded.pages)
-    physical = norm.lines
+    physical = header_cells(norm.lines)
     width = full_width(physical)
     header = scan_header(physical)
     builder = Builder()
@@ -74,7 +74,7 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
     header_pages = {n for ln in header.header_lines for n in ln.pages} or {1}
     header_ocr = any(p.ocr for p in loaded.pages if p.number in header_pages)
     meta = DocumentMeta(
-        doc_type=header.doc_type,
+        doc_type=header.doc_type or header.numbered_type,
         number=ocr_code_letters(header.number) if header_ocr else header.number,
         place=header.place,
         date=header.date,

@@ -84,6 +84,9 @@ class Header:
     recipient_lines: list[Line] = field(default_factory=list)
     issuer_lines: list[str] = field(default_factory=list)
     doc_type: str = ""
+    # "Luật số: 80/2025/QH15": the type the number line names, for a heading whose type title
+    # was not read (glued to the title by a conversion: "LUẬTCÁN BỘ, CÔNG CHỨC").
+    numbered_type: str = ""
     number: str = ""
     place: str = ""
     date: str = ""
@@ -113,6 +116,25 @@ def parse_date(folded: str, original: str) -> tuple[str, str, str] | None:
         if day:
             date += f"-{int(day):02d}"
     return place, date, original[m.start("text") : m.end("text")]
+
+
+def header_cells(lines: list[Line]) -> list[Line]:
+    """A heading block laid out as a table and read as one row ("Số: 1661/NQ-UBTVQH15 | CỘNG HÒA …
+    | Hà Nội, ngày …"; web pages and converted files do this): each cell on a line of its own, as a
+    printed page puts it. Only rows at the top that hold the motto or a number line are split;
+    data tables further down keep their rows."""
+    out: list[Line] = []
+    for index, ln in enumerate(lines):
+        cells = [c.strip() for c in ln.text.split("|")] if index < 5 and "|" in ln.text else []
+        folded = [fold_keep(c).strip().lstrip(OCR_LEADING_NOISE).strip() for c in cells]
+        if not any(RE_MOTTO_ANY.search(f) or RE_NUMBER_LINE.match(f) for f in folded):
+            out.append(ln)
+            continue
+        for cell in cells:
+            cell = cell.strip("-–— ")
+            if RE_WORD_CHAR.search(cell):
+                out.append(Line(cell, list(ln.pages), [], ln.gap_before))
+    return out
 
 
 def scan_header(lines: list[Line]) -> Header:
@@ -221,6 +243,8 @@ def _scan_from(lines: list[Line], start: int) -> Header:
             motto_seen, mode = True, ""
         elif RE_NUMBER_LINE.match(f) and not h.number:
             rest_at = RE_NUMBER_LINE.match(f).end()
+            if (typed := type_title(f))[0] and f[typed[1] :].lstrip().startswith("so"):
+                h.numbered_type = typed[0]
             m = RE_NUMBER_VALUE.match(text[rest_at:])
             code = RE_NUMBER_CODE_ONLY.search(text[rest_at:])
             if m and code and not re.search(r"[/-]", m.group(0)) and code.start("code") > m.end():
@@ -262,6 +286,12 @@ def _scan_from(lines: list[Line], start: int) -> Header:
         ):
             h.issuer_lines.append(collapse_ws(RE_NOISE_TOKEN.sub(" ", text)))
             h.header_lines.append(ln)
+        elif is_upper(text) and not h.doc_type and _glued_type(text, h.numbered_type):
+            # "LUẬTCÁN BỘ, CÔNG CHỨC": the type the number line named, glued to the title.
+            h.doc_type = h.numbered_type
+            h.title_lines.append(text[len(h.numbered_type) :].strip(" :*"))
+            h.header_lines.append(ln)
+            anchored, mode = True, "title"
         elif (
             is_upper(text)
             and not h.doc_type
@@ -296,7 +326,9 @@ def _scan_from(lines: list[Line], start: int) -> Header:
             and len(h.title_lines) < 8
         ):
             h.header_lines.append(ln)
-            if h.title_lines and is_upper(text) and not is_upper(h.title_lines[-1]):
+            if h.title_lines and collapse_ws(text) == collapse_ws(h.title_lines[-1]):
+                pass  # the title printed twice (a converted page's heading and its text)
+            elif h.title_lines and is_upper(text) and not is_upper(h.title_lines[-1]):
                 # "Về việc …" then "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH": the enacting authority, not the title.
                 mode = ""
             else:
@@ -330,6 +362,16 @@ def split_issuer_column(place: str) -> tuple[str, str]:
     if k < 2 or k == len(words) or words[k].isupper() or not words[k][:1].isupper():
         return "", place
     return " ".join(words[:k]), " ".join(words[k:])
+
+
+def _glued_type(text: str, doc_type: str) -> bool:
+    """ "LUẬTCÁN BỘ, CÔNG CHỨC" for "Luật": the type's words with a letter right after them."""
+    head = text[: len(doc_type)]
+    return (
+        bool(doc_type)
+        and head.lower() == doc_type.lower()
+        and text[len(doc_type) : len(doc_type) + 1].isalpha()
+    )
 
 
 def opens_body(ln: Line) -> bool:

@@ -102,6 +102,12 @@ SLOTS: tuple[Wording, ...] = (
         r"\bkinh gui\b|\bnoi nhan\b|\bgui\s+(?:cho\s+|den\s+|toi\s+|ve\s+)?(?:ai|dau|nhung|co quan|don vi|cac"
         r"|noi nao)\b|\b(?:duoc|da) gui\b|(?<!tiep )\bnhan van ban\b",
         ("Công văn được gửi đến những cơ quan nào?", "Kính gửi ai?", "Nơi nhận của quyết định gồm những ai?"),
+        # A request, file or procedure sent somewhere ("hồ sơ gia hạn gửi về đâu", "cấp mới … thì
+        # gửi đâu") is a step the text lays down, not the document's recipients.
+        unless=(
+            r"\b(?:thu tuc|ho so|de nghi|to khai|don|yeu cau|cap moi|gia han|dang ky)\b[^?]{0,80}?\bgui\b",
+            r"\bthi gui\b",
+        ),
     ),
     Wording(
         "recipient",
@@ -222,10 +228,12 @@ CUES: tuple[Wording, ...] = (
     ),
     Wording(
         "tasks_due",
-        r"\b(?:nhiem vu|cong viec)\s+(?:nao|gi)\b|\b(?:nhung|cac|liet ke(?: cac)?)\s+(?:nhiem vu|cong viec)\b",
+        r"\b(?:nhiem vu|cong viec|viec)\s+(?:nao|gi)\b"
+        r"|\b(?:nhung|cac|liet ke(?: cac)?)\s+(?:nhiem vu|cong viec|viec)\b",
         (
             "Nhiệm vụ nào phải hoàn thành trong quý IV năm 2025?",
             "Liệt kê các công việc có thời hạn trước 31/12",
+            "Những việc nào phải xong trước ngày 30/6/2026?",
         ),
         also=(r"\b(?:hoan thanh|thoi han|han chot|den han|xong|phai|thuc hien)\b",),
     ),
