@@ -8,16 +8,16 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from index.milvus import StoreUnavailableError
-from index.store import IndexLockedError
 from rag.errors import (
     ConflictError,
     EmbedderMismatchError,
     IndexCorruptError,
+    IndexLockedError,
     IndexNotFoundError,
     InputFileError,
     NotFoundError,
     PolicyQAError,
+    StoreUnavailableError,
     UnsupportedError,
 )
 

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from index.store import IndexLockedError
-from rag.errors import IndexNotFoundError, PolicyQAError
+from rag.errors import IndexLockedError, IndexNotFoundError, PolicyQAError, StoreUnavailableError
 from rag.records import Clause, Document, Filters
 from rag.text import fold
 
@@ -33,10 +32,6 @@ MAX_CLAUSES_PER_QUERY = 16_384
 OVERFETCH = 16
 _CONNECT_LOCK = threading.Lock()
 _CLIENTS: dict[tuple[str, str], Any] = {}
-
-
-class StoreUnavailableError(PolicyQAError):
-    """The Milvus server cannot be reached or refused the request."""
 
 
 @dataclass(frozen=True)
@@ -251,6 +246,18 @@ def ensure_collections(address: StoreAddress, dim: int) -> None:
             ("doc_id", varchar, {"is_primary": True, "max_length": 512}),
             ("version", varchar, {"max_length": 64}),
             ("source", varchar, {"max_length": 2048}),
+            ("data", DataType.JSON, {}),
+            dummy,
+        ],
+        flat,
+    )
+    # One row per document: its tasks and references (rag.registry.DocumentEntries), written with
+    # the version it was computed from; a row of another version than the live one is not read.
+    create(
+        "registry",
+        [
+            ("doc_id", varchar, {"is_primary": True, "max_length": 512}),
+            ("version", varchar, {"max_length": 64}),
             ("data", DataType.JSON, {}),
             dummy,
         ],

@@ -37,3 +37,11 @@ class LimitExceededError(InputFileError):
 
 class UnsupportedError(PolicyQAError):
     """What was asked is not available on this store."""
+
+
+class IndexLockedError(PolicyQAError):
+    """Another process is writing to this index (maps to 409)."""
+
+
+class StoreUnavailableError(PolicyQAError):
+    """The Milvus server cannot be reached or refused the request (maps to 503)."""
