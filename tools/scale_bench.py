@@ -1,7 +1,7 @@
 """`policyqa bench --store URI --sizes 10000,100000`: the embedded index and Milvus side by side.
 
 For each store (the embedded index in a temporary folder, always, as the reference; then every
-``--store URI``) the same synthetic corpus (``index.synthetic``) grows to each size in turn:
+``--store URI``) the same synthetic corpus (``tools.synthetic``) grows to each size in turn:
 ingest through ``open_writer`` in batches of 100 documents with a commit per batch (clauses/s and
 clause-text chars/s over the clauses that step added), then search and ask latency (p50/p95 over
 50 questions in the corpus's words, one client), then the resident memory of an API replica
@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.bench import _cpu_count, _percentiles
-from index.scale_replica import FAST_EMBEDDER, measure_replica, timed
-from index.scale_report import EMBEDDED, QUESTIONS, render_markdown
-from index.synthetic import synthetic_document, synthetic_questions
+from tools.bench import _cpu_count, _percentiles
+from tools.scale_replica import FAST_EMBEDDER, measure_replica, timed
+from tools.scale_report import EMBEDDED, QUESTIONS, render_markdown
+from tools.synthetic import synthetic_document, synthetic_questions
 
 BATCH_DOCS = 100
 REAL_SAMPLE = 256  # clause texts embedded with the real model to measure its throughput
@@ -298,10 +298,10 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    """`policyqa bench`: with ``--store`` or ``--sizes`` the scale bench, else ``index.bench``."""
+    """`policyqa bench`: with ``--store`` or ``--sizes`` the scale bench, else ``tools.bench``."""
     stores, sizes = getattr(args, "stores", None), getattr(args, "sizes", None)
     if not stores and not sizes:
-        from index.bench import run_bench as run_plain
+        from tools.bench import run_bench as run_plain
 
         return run_plain(args)
     from index.stores import is_remote
