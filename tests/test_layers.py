@@ -100,12 +100,6 @@ def test_both_backends_implement_the_whole_protocol() -> None:
     from index.store import IndexStore
     from index.stores import Store
 
-    members = (
-        {name for name, _ in inspect.getmembers(Store) if not name.startswith("_") or name == "__len__"}
-        - set(dir(object))
-        - {"_is_protocol"}
-    )
-    members |= set(Store.__annotations__)
     declared = {n for n in vars(Store) if not n.startswith("_")} | set(Store.__annotations__)
     assert {"registry", "working_set", "term_counts", "fused_search"} <= declared
     for backend in (IndexStore, MilvusStore):
@@ -114,4 +108,3 @@ def test_both_backends_implement_the_whole_protocol() -> None:
         source = inspect.getsource(backend.__init__)
         missing = {m for m in missing if f"self.{m} =" not in source}
         assert missing == set(), (backend.__name__, missing)
-    assert members
