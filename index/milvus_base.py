@@ -24,6 +24,8 @@ from rag.text import fold
 
 FORMAT_VERSION = 3  # 2: statistics per access level; 3: dense_ready
 DUMMY_DIM = 2  # every Milvus collection needs a vector field; the bookkeeping ones carry a dummy
+# Every collection of one store (name prefix): what dropping a store drops.
+COLLECTIONS = ("state", "terms", "documents", "registry", "clauses")
 CLAUSE_CACHE = 4096
 DOCUMENT_CACHE = 64
 QUERY_BATCH = 512

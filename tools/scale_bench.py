@@ -34,7 +34,6 @@ BATCH_DOCS = 100
 REAL_SAMPLE = 256  # clause texts embedded with the real model to measure its throughput
 PASS_BUDGET_S = 120.0  # seconds per latency pass (search, ask, replica asks), MIN_TIMED at least
 BENCH_STORE_NAME = "policyqa_scalebench"  # the Milvus store name (collection prefix) the bench uses
-MILVUS_COLLECTIONS = ("clauses", "documents", "terms", "state")  # index/milvus.py's, per store name
 
 
 # --- one store, one size -----------------------------------------------------------------------
@@ -189,11 +188,11 @@ def milvus_exists(location: str) -> bool:
 
 def drop_milvus(location: str) -> None:
     """Drop the collections the bench created (its own store name: nobody else's data)."""
-    from index.milvus import StoreAddress, client
+    from index.milvus_base import COLLECTIONS, StoreAddress, client
 
     address = StoreAddress.parse(location)
     c = client(address)
-    for kind in MILVUS_COLLECTIONS:
+    for kind in COLLECTIONS:
         if c.has_collection(address.collection(kind)):
             c.drop_collection(address.collection(kind))
 
@@ -205,20 +204,30 @@ def _grow(label: str, location: Any, embedder: Any, plan: Plan) -> list[dict[str
         print(f"[{label}] ingest to {size:,} clauses ...", flush=True)
         row: dict[str, Any] = {"store": label, "location": str(location), "size": size}
         row["ingest"] = ingest(location, embedder, docs[done : cuts[size]])
+        row["load"] = {"ingest": load_now()}
         done = cuts[size]
         row["clauses"] = sum(len(d.clauses) for d in docs[:done])
         row["documents"] = done
         print(f"  {row['ingest']}\n[{label}] search and ask ...", flush=True)
         row["search"] = time_search(location, embedder, questions, budget)
+        row["load"]["search"] = load_now()
         row["ask"] = time_ask(location, embedder, questions, budget)
+        row["load"]["ask"] = load_now()
         gc.collect()
         print(f"  search {row['search']}\n  ask {row['ask']}\n[{label}] replica ...", flush=True)
         slug = "".join(ch if ch.isalnum() else "-" for ch in label)
         log = plan.logs / f"serve-{slug}-{size}.log"
         row["replica"] = measure_replica(location, questions, log, budget)
+        row["load"]["replica"] = load_now()
         print(f"  {row['replica']}", flush=True)
         rows.append(row)
     return rows
+
+
+def load_now() -> float:
+    """The machine's 1-minute load average as a figure is taken (this machine is shared: a figure
+    measured under a load of 6 on 2 cores is not one measured idle)."""
+    return round(os.getloadavg()[0], 2)
 
 
 def clear_store(location: Any, sources: list[str]) -> None:

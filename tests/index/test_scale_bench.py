@@ -117,6 +117,7 @@ def test_a_tiny_run_fills_every_column(tmp_path: Path) -> None:
     line = next(t for t in table if t.startswith("| embedded |"))
     cells = [c.strip() for c in line.strip("|").split("|")]
     assert len(cells) == 7 and all(cells)
+    assert "(load " in cells[2] and "(load " in cells[6]  # the machine's load beside each figure
     assert json.loads((tmp_path / "scale_bench.json").read_text(encoding="utf-8"))["rows"][0]["size"] == 300
     assert "single-process" not in "\n".join(table)  # the Milvus note comes with Milvus rows only
 
