@@ -50,6 +50,7 @@ from index.milvus_base import (
     read_state,
     ready_only,
 )
+from index.milvus_rows import registry_entries
 from index.sparse import query_keys, query_vector
 from index.store import FilterRow, FilterTest
 from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, UnsupportedError
@@ -266,13 +267,13 @@ class MilvusStore:
                         self._client.query,
                         name,
                         filter=expr_in("doc_id", wanted[start : start + QUERY_BATCH]),
-                        output_fields=["doc_id", "version", "data"],
+                        output_fields=["doc_id", "version", "part", "parts", "text"],
+                        limit=MAX_CLAUSES_PER_QUERY,
                     )
-                    for r in rows:
-                        doc = self._by_id.get(r["doc_id"])
-                        found = DocumentEntries.from_dict(r["data"])
-                        if doc is not None and r["version"] == self._live.get(doc.id) and found.fits(doc):
-                            self._entries[doc.id] = found
+                    for doc_id, data in registry_entries(rows, self._live).items():
+                        found = DocumentEntries.from_dict(data)
+                        if found.fits(self._by_id[doc_id]):
+                            self._entries[doc_id] = found
             for doc_id in wanted:
                 if doc_id not in self._entries and (doc := self.document(doc_id)) is not None:
                     self._entries[doc_id] = document_entries(doc)

@@ -253,14 +253,18 @@ def ensure_collections(address: StoreAddress, dim: int) -> None:
         ],
         flat,
     )
-    # One row per document: its tasks and references (rag.registry.DocumentEntries), written with
-    # the version it was computed from; a row of another version than the live one is not read.
+    # A document's tasks and references (rag.registry.DocumentEntries) as JSON text in parts of at
+    # most REGISTRY_PART characters (a JSON field holds at most 64 KiB; a plan may list hundreds of
+    # tasks), written with the version they were computed from: other versions' rows are not read.
     create(
         "registry",
         [
-            ("doc_id", varchar, {"is_primary": True, "max_length": 512}),
+            ("pk", varchar, {"is_primary": True, "max_length": 600}),  # doc_id|part
+            ("doc_id", varchar, {"max_length": 512}),
             ("version", varchar, {"max_length": 64}),
-            ("data", DataType.JSON, {}),
+            ("part", DataType.INT64, {}),
+            ("parts", DataType.INT64, {}),
+            ("text", varchar, {"max_length": 65_535}),
             dummy,
         ],
         flat,

@@ -42,7 +42,7 @@ from index.milvus_base import (
     quote,
     read_state,
 )
-from index.milvus_rows import clause_rows, contribution, text_hashes
+from index.milvus_rows import clause_rows, contribution, registry_rows, text_hashes
 from index.store import document_label, indexable
 from rag.errors import EmbedderMismatchError
 from rag.records import Clause, Document
@@ -382,12 +382,14 @@ class MilvusWriter:
             )
         # Its units, tasks and references, kept for /api/units, /api/tasks and /related (read
         # only when the live version is this one: a crash before the flip leaves them unread).
-        entries = document_entries(doc).to_dict()
+        registry = self.address.collection("registry")
+        rows = registry_rows(doc.id, version, document_entries(doc).to_dict())
+        call("write a document's tasks and references", self.client.upsert, registry, rows)
         call(
-            "write a document's tasks and references",
-            self.client.upsert,
-            self.address.collection("registry"),
-            [{"doc_id": doc.id, "version": version, "data": entries, "vec": dummy()}],
+            "drop a document's older tasks and references",
+            self.client.delete,
+            registry,
+            filter=f"doc_id == {quote(doc.id)} and version != {quote(version)}",
         )
         data = {**doc.to_dict(), "clauses": [], "stored_clauses": len(ordered), "dense_pending": pending}
         data["ingested_at"] = data.get("ingested_at") or datetime.now(UTC).isoformat(timespec="seconds")

@@ -285,6 +285,7 @@ def test_units_tasks_and_lineage_kept_per_document(milvus, tmp_path: Path) -> No
     stale row (a store written before them, a writer that died between the two upserts) is
     recomputed from that document's clauses, with the same result."""
     from index.milvus_base import StoreAddress, client
+    from index.milvus_rows import registry_rows
     from rag.registry import Registry
     from tests.rag.lineage_docs import FOLLOW_UP, TABLE_PLAN
 
@@ -316,10 +317,31 @@ def test_units_tasks_and_lineage_kept_per_document(milvus, tmp_path: Path) -> No
     expected = [t.to_dict() for t in alone.tasks]
     assert expected
 
-    c.upsert(  # a row of a version that never went live (its writer died before the flip)
-        address.collection("registry"),
-        [{"doc_id": plan_id, "version": "0.dead", "data": {"tasks": []}, "vec": [0.0, 0.0]}],
-    )
+    # A row of a version that never went live (its writer died before the flip).
+    c.upsert(address.collection("registry"), registry_rows(plan_id, "0.dead", {"tasks": []}))
     assert [t.to_dict() for t in MilvusStore.open(location).registry().tasks] == expected
     c.delete(address.collection("registry"), filter='doc_id != ""')  # a store written before them
     assert [t.to_dict() for t in MilvusStore.open(location).registry().tasks] == expected
+
+
+def test_registry_rows_split_a_long_plan_and_join_only_whole_live_versions() -> None:
+    """Pure: a JSON field holds 64 KiB; a plan of many tasks is written in parts, read back whole."""
+    from index.milvus_rows import REGISTRY_PART, registry_entries, registry_rows
+    from rag.records import TaskRef
+    from rag.registry import DocumentEntries
+
+    tasks = [
+        TaskRef(
+            f"d:{i}", "d", f"II.{i}", "Rà soát, cập nhật quy hoạch " * 4, "so-xay-dung", "Sở Xây dựng", "lead"
+        )
+        for i in range(600)
+    ]
+    entries = DocumentEntries(
+        content_hash="h", tasks=tasks, order={t.clause_id: i for i, t in enumerate(tasks)}
+    )
+    rows = registry_rows("d", "3.ab", entries.to_dict())
+    assert len(rows) >= 3 and all(len(r["text"].encode()) <= REGISTRY_PART for r in rows)
+    back = registry_entries(rows[::-1], {"d": "3.ab"})
+    assert DocumentEntries.from_dict(back["d"]) == entries
+    assert registry_entries(rows, {"d": "4.cd"}) == {}  # another version is live
+    assert registry_entries(rows[1:], {"d": "3.ab"}) == {}  # a part missing
