@@ -108,3 +108,14 @@ def test_both_backends_implement_the_whole_protocol() -> None:
         source = inspect.getsource(backend.__init__)
         missing = {m for m in missing if f"self.{m} =" not in source}
         assert missing == set(), (backend.__name__, missing)
+
+
+def test_both_writers_implement_the_whole_writer_protocol() -> None:
+    from index.milvus_writer import MilvusWriter
+    from index.store import IndexWriter
+    from index.stores import StoreWriter
+
+    declared = {n for n in vars(StoreWriter) if not n.startswith("_")} | {"__enter__", "__exit__"}
+    assert {"commit", "complete_dense", "upsert", "remove"} <= declared
+    for backend in (IndexWriter, MilvusWriter):
+        assert {m for m in declared if not hasattr(backend, m)} == set(), backend.__name__
