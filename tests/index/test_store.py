@@ -10,6 +10,7 @@ from index.embedders import E5Embedder, Embedder
 from index.store import IndexLockedError, IndexStore, IndexWriter, write_lock
 from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError
 from rag.records import Document
+from rag.registry import Registry
 
 
 def _build(path: Path, docs: list[Document], embedder: Embedder) -> str:
@@ -56,7 +57,12 @@ def test_round_trip(tmp_path: Path, plan: Document, letter: Document, e5: E5Embe
         "vector_ids.json",
         "dense.faiss",
         "bm25.json",
+        "registry.json",  # each document's tasks and references (rag.registry.DocumentEntries)
     }
+    assert set(store.entries) == {"plan", "letter"}  # kept per document, read back at open
+    kept, fresh = store.registry(), Registry(store.documents())
+    assert [e.to_dict() for e in kept.edges] == [e.to_dict() for e in fresh.edges]
+    assert [t.to_dict() for t in kept.tasks] == [t.to_dict() for t in fresh.tasks]
     bm25 = json.loads((tmp_path / name / "bm25.json").read_text())
     assert bm25["params"]["method"] and bm25["docs"][0]["word"]  # inspectable
 
