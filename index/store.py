@@ -468,16 +468,27 @@ def _read_entries(path: Path) -> dict[str, DocumentEntries]:
     return {doc_id: DocumentEntries.from_dict(e) for doc_id, e in data.items()}
 
 
-def _entries_for(docs: list[Document], base: IndexStore) -> dict[str, DocumentEntries]:
+def _entries_for(
+    docs: list[Document], base: IndexStore, computed: dict[str, tuple[Document, DocumentEntries]]
+) -> dict[str, DocumentEntries]:
     """Each document's registry entries: the base generation's for a document carried over
-    unchanged (the very object it loaded), computed for the others."""
+    unchanged (the very object it loaded), this writer's earlier ones for a document it already
+    wrote (an ingest commits in batches), computed for the others (``computed`` keeps them)."""
     from rag.registry import document_entries
 
     out = {}
     for d in docs:
+        earlier = computed.get(d.id)
         found = base.entries.get(d.id)
-        same = base.document(d.id) is d
-        out[d.id] = found if found is not None and same and found.fits(d) else document_entries(d)
+        if earlier is not None and earlier[0] is d:
+            out[d.id] = earlier[1]
+        elif found is not None and base.document(d.id) is d and found.fits(d):
+            out[d.id] = found
+        else:
+            out[d.id] = document_entries(d)
+        computed[d.id] = (d, out[d.id])
+    for gone in set(computed) - set(out):
+        del computed[gone]
     return out
 
 
@@ -573,6 +584,7 @@ class IndexWriter:
             self._lock_cm.__exit__(None, None, None)
             raise
         self._docs: dict[str, Document] = {d.source: d for d in self.base.documents()}
+        self._entries_computed: dict[str, tuple[Document, DocumentEntries]] = {}
         self._dirty = self.reembed  # the next commit converts the index, even with nothing staged
         self.committed: str | None = None
 
@@ -742,7 +754,7 @@ class IndexWriter:
         _write_bytes(tmp / "vector_ids.json", json.dumps(ids_json, ensure_ascii=False).encode("utf-8"))
         dense.save(tmp / "dense.faiss")
         _write_bytes(tmp / "bm25.json", json.dumps(lexical.to_json(), ensure_ascii=False).encode("utf-8"))
-        entries = {k: e.to_dict() for k, e in _entries_for(docs, self.base).items()}
+        entries = {k: e.to_dict() for k, e in _entries_for(docs, self.base, self._entries_computed).items()}
         _write_bytes(tmp / REGISTRY_FILE, json.dumps(entries, ensure_ascii=False).encode("utf-8"))
         manifest = {
             "format_version": FORMAT_VERSION,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -190,3 +191,31 @@ def test_writer_lock_rejects_a_second_writer(tmp_path: Path, plan: Document, e5:
         IndexWriter(tmp_path, e5, lock_timeout=0.2)
     with write_lock(tmp_path, timeout=0.1):  # released after the first writer closed
         pass
+
+
+def test_registry_entries_are_computed_once_per_document_version(
+    tmp_path: Path, plan: Document, letter: Document, e5: E5Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit derives tasks and references only for the documents it brings; unchanged ones keep
+    theirs, whether carried over from the last generation or written by this writer's last batch."""
+    import rag.registry
+
+    derived: list[str] = []
+    real = rag.registry.document_entries
+
+    def counting(doc: Document) -> rag.registry.DocumentEntries:
+        derived.append(doc.id)
+        return real(doc)
+
+    monkeypatch.setattr(rag.registry, "document_entries", counting)
+    with IndexWriter(tmp_path, e5) as w:
+        w.upsert([plan])
+        w.commit()
+        w.upsert([letter])  # a second batch of the same ingest
+        w.commit()
+    assert derived == ["plan", "letter"]
+    with IndexWriter(tmp_path, e5) as w:  # a later ingest that changes the letter only
+        w.upsert([replace(letter, content_hash="hash-letter-v2")])
+        w.commit()
+    assert derived == ["plan", "letter", "letter"]
+    assert set(IndexStore.open(tmp_path).entries) == {"plan", "letter"}
