@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import hashlib
 import logging
 import os
@@ -32,9 +31,8 @@ from api.routers import ask, documents, health, search, tasks, units
 from api.schemas import AskResponse
 from api.settings import Settings
 from api.uploads import DenseCompleter, UploadGate, reconcile
-from index.store import IndexLockedError, write_lock
-from index.stores import current_generation
-from rag.errors import PolicyQAError
+from index.stores import current_generation, no_other_writer
+from rag.errors import IndexLockedError, PolicyQAError
 from rag.messages import text
 from rag.pipeline import Assistant
 
@@ -188,7 +186,6 @@ def _is_upload(scope: Scope) -> bool:
 def _reconcile_uploads(assistant: Assistant, settings: Settings) -> None:
     """Bring this store's uploads/ in line with it after a crash (skipped while another process
     writes an embedded index; on Milvus, files of uploads still running are left alone)."""
-    from index.stores import is_remote
 
     def current_documents() -> list[Any]:
         # Read after the folder is listed (api.upload_folder.reconcile): the generation now, not
@@ -198,12 +195,7 @@ def _reconcile_uploads(assistant: Assistant, settings: Settings) -> None:
         return assistant.documents()
 
     try:
-        lock = (
-            contextlib.nullcontext()
-            if is_remote(assistant.index_dir)
-            else write_lock(assistant.index_dir, timeout=0)
-        )
-        with lock:
+        with no_other_writer(assistant.index_dir, timeout=0):
             for line in reconcile(settings.uploads_folder, current_documents):
                 log.warning("uploads: %s", line)
     except IndexLockedError:

@@ -143,7 +143,7 @@ class HybridRetriever:
         n = max(self.candidates, 5 * k)
         # BM25 needs Vietnamese words; an English question gets its administrative terms mapped.
         lexical_query, english = hints.lexical_text, hints.english
-        if mode == "hybrid" and fusion == "rrf" and getattr(self.store, "engine_fusion", False):
+        if mode == "hybrid" and fusion == "rrf" and self.store.engine_fusion:
             return self._run_fused_in_engine(hints, lexical_query, k, n, allowed)
         dense = self.dense_ranking(query, n, allowed) if mode in ("hybrid", "dense") else []
         bm25 = self.bm25_ranking(lexical_query, n, allowed) if mode in ("hybrid", "bm25") else []

@@ -4,7 +4,8 @@ Layout of an index directory::
 
     DIR/CURRENT            names the active generation, e.g. "gen-3"
     DIR/gen-<n>/           manifest.json, documents.jsonl, vectors.npy, vector_ids.json,
-                           dense.faiss, bm25.json
+                           dense.faiss, bm25.json, registry.json (each document's tasks and
+                           references, rag.registry.DocumentEntries; absent in older generations)
     DIR/embed-cache/       content-addressed passage vectors shared by all generations
     DIR/.write.lock        fcntl lock: one writer at a time
 
@@ -20,18 +21,18 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
 import json
 import logging
 import os
 import re
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,35 +40,32 @@ from index.dense import DenseIndex
 from index.embedders import Embedder, embedding_text, get_embedder, same_space
 from index.lexical import LexicalIndex, text_hash, top_k
 from rag import messages
-from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, PolicyQAError
+from rag.errors import (
+    EmbedderMismatchError,
+    IndexCorruptError,
+    IndexLockedError,
+    IndexNotFoundError,
+    PolicyQAError,
+)
+from rag.loaders import file_sha256
 from rag.records import Clause, Document, Filters
 from rag.text import fold
+
+if TYPE_CHECKING:
+    from rag.registry import DocumentEntries, Registry
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 EMBED_CACHE = "embed-cache"
 log = logging.getLogger("policyqa.index")
 LOCK_FILE = ".write.lock"
-FILES = ("documents.jsonl", "vectors.npy", "vector_ids.json", "dense.faiss", "bm25.json")
+FILES = ("documents.jsonl", "vectors.npy", "vector_ids.json", "dense.faiss", "bm25.json", "registry.json")
+REGISTRY_FILE = "registry.json"
 _GEN = re.compile(r"^gen-(\d+)$")
-
-
-class IndexLockedError(PolicyQAError):
-    """Another process is writing to this index."""
-
-    code = "index_locked"
 
 
 def _rebuild_hint(directory: Path) -> str:
     return messages.text("index.rebuild", location=directory)
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -195,7 +193,10 @@ class FilterTest:
 
 
 class IndexStore:
-    """A loaded, read-only index generation."""
+    """A loaded, read-only index generation (the ``index.stores.Store`` protocol)."""
+
+    working_set = False  # every text is in memory: the answerer reads the whole corpus
+    engine_fusion = False  # the retriever fuses dense and BM25 itself
 
     def __init__(
         self,
@@ -206,6 +207,7 @@ class IndexStore:
         dense: DenseIndex,
         lexical: LexicalIndex,
         text_hashes: dict[str, str] | None = None,
+        entries: dict[str, DocumentEntries] | None = None,
     ) -> None:
         self.directory = Path(directory)
         self.generation = generation
@@ -228,6 +230,11 @@ class IndexStore:
         self._rows: dict[str, FilterRow] = {}
         self._mask_cache: dict[str, frozenset[str] | None] = {}
         self._rows_cache: dict[int, tuple[frozenset[str], np.ndarray]] = {}
+        self._term_counts: Counter[str] | None = None
+        # Each document's registry entries as ingest kept them (rag.registry); the registry itself
+        # is assembled on first use.
+        self.entries = entries or {}
+        self._registry: Registry | None = None
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
@@ -269,12 +276,13 @@ class IndexStore:
             vectors = np.load(gen_dir / "vectors.npy", allow_pickle=False)
             dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], vectors)
             lexical = LexicalIndex.from_json(json.loads((gen_dir / "bm25.json").read_text(encoding="utf-8")))
+            entries = _read_entries(gen_dir / REGISTRY_FILE)
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise IndexCorruptError.of(
                 "index.undecodable", path=gen_dir, why=exc, rebuild=_rebuild_hint(directory)
             ) from exc
         hashes = dict(zip(ids_data["ids"], ids_data.get("text_sha", []), strict=False))
-        return cls(directory, generation, manifest, documents, dense, lexical, hashes)
+        return cls(directory, generation, manifest, documents, dense, lexical, hashes, entries)
 
     @classmethod
     def empty(cls, directory: Path, embedder: Embedder) -> IndexStore:
@@ -320,6 +328,39 @@ class IndexStore:
     def __len__(self) -> int:
         return len(self._clauses)
 
+    @property
+    def n_clauses(self) -> int:
+        return len(self._clauses)
+
+    def registry(self) -> Registry:
+        """Units, tasks and lineage of this view's documents, from the entries ingest kept (a
+        document without fitting ones is read from its clauses, which are in memory here)."""
+        if self._registry is None:
+            from rag.registry import Registry
+
+            self._registry = Registry(self._docs, self.entries)
+        return self._registry
+
+    # --- corpus statistics -------------------------------------------------------------------
+    def vocabulary(self) -> frozenset[str]:
+        """Every segmented word of this view's clauses (from its BM25 postings)."""
+        return frozenset().union(*self.lexical.counts["word"])
+
+    def term_counts(self, keys: list[str]) -> dict[str, int]:
+        """Counts of ``index.corpus_stats`` keys over this view's clauses, counted on first use
+        (the Milvus store keeps them at ingest; here every text is in memory anyway)."""
+        if self._term_counts is None:
+            from index.corpus_stats import document_counts
+
+            counts: Counter[str] = Counter()
+            for d in self._docs:
+                label = document_label(d)
+                parts = [(c, lexical_parts(c, label)) for c in self._doc_order[d.id] if indexable(c)]
+                for key, n in document_counts(d, parts, lambda _c: "").items():
+                    counts[key.partition("|")[2]] += n
+            self._term_counts = counts
+        return {k: self._term_counts[k] for k in dict.fromkeys(keys) if self._term_counts.get(k)}
+
     def restricted(self, levels: frozenset[str]) -> IndexStore:
         """This generation as a caller reading only ``levels`` sees it: their documents, and BM25
         statistics over their clauses alone, so nothing they get depends on the other documents.
@@ -330,7 +371,14 @@ class IndexStore:
         ids = {c.id for d in docs for c in d.clauses}
         lexical = self.lexical.subset(ids)
         return IndexStore(
-            self.directory, self.generation, self.manifest, docs, self.dense, lexical, self.text_hashes
+            self.directory,
+            self.generation,
+            self.manifest,
+            docs,
+            self.dense,
+            lexical,
+            self.text_hashes,
+            self.entries,
         )
 
     # --- filtering ---------------------------------------------------------------------------
@@ -389,6 +437,16 @@ class IndexStore:
         # Exact scores over the allowed rows: no approximate search can leak a filtered clause.
         return top_k([dense.ids[i] for i in rows], dense.scores_for(vector, rows), n, positive_only=False)
 
+    def fused_search(
+        self, vector: np.ndarray, query: str, n: int, allowed: frozenset[str] | None, rrf_k: int
+    ) -> list[tuple[str, float]]:
+        """Dense and BM25 fused by reciprocal rank, unweighted (what Milvus's ``hybrid_search``
+        does); the retriever's own weighted fusion is the default on this store."""
+        from index.fusion import reciprocal_rank_fusion
+
+        rankings = [self.dense_search(vector, n, allowed), self.lexical_search(query, n, allowed)]
+        return reciprocal_rank_fusion(rankings, k=rrf_k)[:n]
+
     def lexical_search(self, query: str, n: int, allowed: frozenset[str] | None) -> list[tuple[str, float]]:
         lexical = self.lexical
         if not len(lexical):
@@ -406,6 +464,40 @@ class IndexStore:
             cached = (allowed, np.array([i for i, cid in enumerate(ids) if cid in allowed], dtype=np.int64))
             self._rows_cache[key] = cached
         return cached[1]
+
+
+def _read_entries(path: Path) -> dict[str, DocumentEntries]:
+    """The generation's registry entries by document id (none in a generation written before them)."""
+    from rag.registry import DocumentEntries
+
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {doc_id: DocumentEntries.from_dict(e) for doc_id, e in data.items()}
+
+
+def _entries_for(
+    docs: list[Document], base: IndexStore, computed: dict[str, tuple[Document, DocumentEntries]]
+) -> dict[str, DocumentEntries]:
+    """Each document's registry entries: the base generation's for a document carried over
+    unchanged (the very object it loaded), this writer's earlier ones for a document it already
+    wrote (an ingest commits in batches), computed for the others (``computed`` keeps them)."""
+    from rag.registry import document_entries
+
+    out = {}
+    for d in docs:
+        earlier = computed.get(d.id)
+        found = base.entries.get(d.id)
+        if earlier is not None and earlier[0] is d:
+            out[d.id] = earlier[1]
+        elif found is not None and base.document(d.id) is d and found.fits(d):
+            out[d.id] = found
+        else:
+            out[d.id] = document_entries(d)
+        computed[d.id] = (d, out[d.id])
+    for gone in set(computed) - set(out):
+        del computed[gone]
+    return out
 
 
 def iso_date(date: str) -> bool:
@@ -501,6 +593,7 @@ class IndexWriter:
             self._lock_cm.__exit__(None, None, None)
             raise
         self._docs: dict[str, Document] = {d.source: d for d in self.base.documents()}
+        self._entries_computed: dict[str, tuple[Document, DocumentEntries]] = {}
         self._dirty = self.reembed  # the next commit converts the index, even with nothing staged
         self.committed: str | None = None
 
@@ -670,6 +763,8 @@ class IndexWriter:
         _write_bytes(tmp / "vector_ids.json", json.dumps(ids_json, ensure_ascii=False).encode("utf-8"))
         dense.save(tmp / "dense.faiss")
         _write_bytes(tmp / "bm25.json", json.dumps(lexical.to_json(), ensure_ascii=False).encode("utf-8"))
+        entries = {k: e.to_dict() for k, e in _entries_for(docs, self.base, self._entries_computed).items()}
+        _write_bytes(tmp / REGISTRY_FILE, json.dumps(entries, ensure_ascii=False).encode("utf-8"))
         manifest = {
             "format_version": FORMAT_VERSION,
             "generation": name,

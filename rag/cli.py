@@ -259,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Not _index_arg: here --store names stores to compare (repeatable); both benches build their
     # own indexes in temporary folders, so --index is accepted and unused.
     p.add_argument("--index", metavar="DIR", default=None, help=argparse.SUPPRESS)
-    p.set_defaults(handler="index.scale_bench:run_bench")
+    p.set_defaults(handler="tools.scale_bench:run_bench")
 
     return _vietnamese(parser)
 

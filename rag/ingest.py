@@ -228,8 +228,8 @@ def ingest_files(
     commit a generation per ``batch_size`` documents (rag/distributed.py).
     """
     from index.embedders import get_embedder
-    from index.store import file_sha256
     from index.stores import known_documents, location_of, open_writer
+    from rag.loaders import file_sha256
 
     started = time.perf_counter()
     report = report or IngestReport()

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.errors import NotFoundError
 from rag.questions import FollowUp, Turn
@@ -23,6 +23,9 @@ from rag.reading.followup import clarifying_question
 from rag.records import Answer, Clause, Document, Filters, Hit
 from rag.references import document_reference, formal_reference
 from rag.text import fold
+
+if TYPE_CHECKING:
+    from rag.registry import Registry
 
 # Longest answer text (structured answers list several items; extracts are ~550 characters).
 MAX_ANSWER_TEXT = 2000
@@ -222,16 +225,12 @@ class Assistant:
             raise NotFoundError.of("clause.missing", clause_id=repr(clause_id))
         return clause, store.neighbours(clause_id, n=n)
 
-    def registry(self, access: set[str] | frozenset[str] | None = None) -> Any:
+    def registry(self, access: set[str] | frozenset[str] | None = None) -> Registry:
         """Units, tasks and lineage of the documents these levels may read (``rag.registry``),
-        built once per snapshot and access view, the same view the answerer uses."""
-        from rag.errors import UnsupportedError
-        from rag.registry import registry_for
-
+        assembled once per snapshot and access view from what ingest kept with the index (on
+        every store: no clause is read)."""
         view = self._snapshot.view(Filters(access=set(access)) if access is not None else None)
-        if getattr(view.store, "working_set", False):
-            raise UnsupportedError.of("index.units_unsupported")
-        return registry_for(view.answerer.view)
+        return view.store.registry()
 
     def document_label(self, doc_id: str) -> str:
         doc = self._snapshot.store.document_meta(doc_id)
@@ -241,7 +240,7 @@ class Assistant:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """This process's writers one at a time; held only to stage and swap (never while parsing or embedding)."""
-        from index.store import IndexLockedError
+        from rag.errors import IndexLockedError
 
         if not self._write_lock.acquire(timeout=self.write_wait_s):
             raise IndexLockedError.of("index.busy_writing")

@@ -25,11 +25,6 @@ FLOOR = frozenset(
         "rag.restore",
     }
 )
-# Benchmark and data tools that live beside retrieval and drive the whole pipeline (ingest,
-# answers, synthetic documents): entry points, not part of the retrieval stage.
-INDEX_TOOLS = frozenset(
-    {"index.bench", "index.bench_embed", "index.scale_bench", "index.scale_replica", "index.synthetic"}
-)
 
 
 def _module(path: Path) -> str:
@@ -59,8 +54,6 @@ def _rag_imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", sorted((ROOT / "index").glob("*.py")), ids=lambda p: p.name)
 def test_retrieval_imports_only_the_records_floor(path: Path) -> None:
-    if _module(path) in INDEX_TOOLS:
-        pytest.skip("a tool driving the whole pipeline")
     outside = _rag_imports(path) - FLOOR
     assert not outside, f"{path.name} imports {sorted(outside)} from rag/ (only the floor: {sorted(FLOOR)})"
 
@@ -70,7 +63,3 @@ def test_the_floor_imports_nothing_above_it(module: str) -> None:
     path = ROOT / (module.replace(".", "/") + ".py")
     above = _rag_imports(path) - FLOOR
     assert not above, f"{module} imports {sorted(above)}"
-
-
-def test_the_tools_exempted_exist() -> None:
-    assert all((ROOT / (m.replace(".", "/") + ".py")).exists() for m in INDEX_TOOLS)

@@ -143,7 +143,7 @@ class Answerer:
         self._whole: _Reading | None = None
         self._metas = {d.id: d for d in store.documents()}
         self.catalogue: Catalogue = catalogue_of((d.id, d.meta) for d in self._metas.values())
-        if getattr(store, "working_set", False):
+        if store.working_set:
             # The store keeps the corpus statistics; nothing here grows with the corpus.
             self._stats = KeyedStats(
                 store.term_counts, store.n_clauses, len(store.documents()), CorpusView([])
@@ -152,11 +152,7 @@ class Answerer:
             view = CorpusView(store.documents())
             # Every segmented word of the corpus: a question word outside it names something
             # the documents never mention ("tàu điện", "học phí").
-            lexical = getattr(store, "lexical", None)
-            vocabulary: frozenset[str] = (
-                frozenset().union(*lexical.counts["word"]) if lexical is not None else frozenset()
-            )
-            view.stats = ViewStats(view, vocabulary)
+            view.stats = ViewStats(view, store.vocabulary())
             self._whole = _Reading.of(view)
 
     @property
