@@ -92,6 +92,13 @@ def _underthesea(name: str) -> Callable[..., Any]:
     return function
 
 
+def load_models() -> None:
+    """Load the word segmenter and the part-of-speech model now (a server does it before it says
+    it is ready, so its first question does not wait for them)."""
+    for name in ("word_tokenize", "pos_tag"):
+        _underthesea(name)
+
+
 def _segmenter() -> Callable[[str], list[str]]:
     return _underthesea("word_tokenize")
 

@@ -218,6 +218,10 @@ class IndexStore:
             for c in ordered:
                 self._clauses[c.id] = c
         self._pos = {cid: i for d in self._docs for i, cid in enumerate(c.id for c in self._doc_order[d.id])}
+        # Clause ids per source: a filter naming sources looks at their clauses only.
+        self._source_clauses: dict[str, list[str]] = {}
+        for cid, c in self._clauses.items():
+            self._source_clauses.setdefault(c.source, []).append(cid)
         # Hash of the text each vector was embedded from: lets a writer reuse vectors.
         self.text_hashes = text_hashes or {}
         self._rows: dict[str, FilterRow] = {}
@@ -342,7 +346,12 @@ class IndexStore:
         if key in self._mask_cache:
             return self._mask_cache[key]
         test = FilterTest.of(filters)
-        out = {cid for cid in self._clauses if test.passes(self._row(cid))}
+        candidates: Iterable[str] = (
+            self._clauses
+            if test.sources is None
+            else (cid for s in test.sources for cid in self._source_clauses.get(s, ()))
+        )
+        out = {cid for cid in candidates if test.passes(self._row(cid))}
         result = frozenset(out)
         if len(self._mask_cache) > 64:
             self._mask_cache.clear()

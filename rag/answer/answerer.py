@@ -9,6 +9,7 @@ and shows the closest clauses as related.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -27,7 +28,7 @@ from rag.answer.evidence import Evidence
 from rag.answer.legal import ArticleLocator
 from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
-from rag.answer.resolution import Resolved, not_found_text, resolve_documents
+from rag.answer.resolution import Resolved, not_found_text, references_of, resolve_documents
 from rag.answer.stats import KeyedStats, ViewStats
 from rag.answer.support import SupportCheck
 from rag.answer.targets import YearTargets
@@ -39,6 +40,7 @@ from rag.questions import Catalogue, Question, Turn
 from rag.reading import catalogue_of, read
 from rag.records import Answer, Citation, Clause, Filters, Hit
 from rag.references import document_reference, formal_reference
+from rag.registry import registry_for
 from rag.text import fold
 
 # Calibrated on the dev set (see eval report): below this share of the question's
@@ -53,6 +55,8 @@ LEXICAL_SUFFICIENT = 0.7
 RETRIEVE_K = 24
 # The strategy an answer records when no strategy composed anything (an abstention).
 NO_STRATEGY = "none"
+_DIGITS = re.compile(r"\d+")
+_NUMBER_READ = re.compile(r"\s*\d")  # as rag.answer.resolution reads a document's own number
 # Answer.code of a question naming a document that is not among the readable ones.
 DOCUMENT_NOT_FOUND = "document_not_found"
 
@@ -139,6 +143,7 @@ class Answerer:
         self.strategies = strategies
         self._stats: KeyedStats | None = None
         self._whole: _Reading | None = None
+        self._numbers: dict[str, frozenset[str]] | None = None
         self._metas = {d.id: d for d in store.documents()}
         self.catalogue: Catalogue = catalogue_of((d.id, d.meta) for d in self._metas.values())
         if getattr(store, "working_set", False):
@@ -212,13 +217,45 @@ class Answerer:
         attempt = self._answer(intent, retriever, k=k, mode=mode, filters=filters, resolved=resolved)
         return self._finish(intent.text, attempt, mode, attempt.timings() | timings)
 
+    def warm(self) -> None:
+        """Build now what a first question would otherwise build: the registry of units, tasks and
+        lineage, the index of the numbers each document's text names, the corpus statistics'
+        tables (a server does this before it says it is ready)."""
+        if self._whole is None:
+            return
+        registry_for(self._whole.view)
+        self._number_index()
+        self._whole.view.stats.warm()
+
+    def _number_index(self) -> dict[str, frozenset[str]]:
+        """Each number written in a document's text (a maximal run of digits) -> those documents:
+        the only documents whose text may cite a number the question names."""
+        if self._numbers is None:
+            view = self.view
+            found: dict[str, set[str]] = {}
+            for doc_id in view.by_doc:
+                for run in set(_DIGITS.findall(view.folded_document(doc_id))):
+                    found.setdefault(run, set()).add(doc_id)
+            # "": the documents whose own number was not read (their text may hold it).
+            found[""] = {d for d, m in self._metas.items() if not _NUMBER_READ.match(m.meta.number or "")}
+            self._numbers = {run: frozenset(docs) for run, docs in found.items()}
+        return self._numbers
+
     def resolve(self, question: Question, filters: Filters | None) -> Resolved:
         """The documents the question is answered inside (rag.answer.resolution)."""
         allowed = self._docs_allowed(filters)
         texts = None
-        if self._whole is not None:
+        numbers = [n for _, n, _ in references_of(question)]
+        if self._whole is not None and numbers:
+            # Only the texts that can cite a named number are read (never every document's).
+            index = self._number_index()
+            # and those whose own number was not read (a draft's blank, a garbled scan).
+            candidates = set(index.get("", frozenset()))
+            for number in numbers:
+                head = _DIGITS.match(number)
+                candidates |= index.get(head.group(0), frozenset()) if head else set(allowed)
             view = self._whole.view
-            texts = {d: view.folded_document(d) for d in allowed}
+            texts = {d: view.folded_document(d) for d in candidates & allowed}
         return resolve_documents(question, self._metas.values(), allowed, texts)
 
     def _inside(self, filters: Filters | None, documents: set[str]) -> Filters | None:
