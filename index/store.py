@@ -27,7 +27,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -227,6 +227,7 @@ class IndexStore:
         self._rows: dict[str, FilterRow] = {}
         self._mask_cache: dict[str, frozenset[str] | None] = {}
         self._rows_cache: dict[int, tuple[frozenset[str], np.ndarray]] = {}
+        self._positions: dict[int, tuple[list[str], dict[str, int]]] = {}  # row of each id, per ids list
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
@@ -385,8 +386,10 @@ class IndexStore:
         if allowed is None:
             return dense.search(vector, n)[0]
         rows = self._allowed_rows(allowed, dense.ids)
+        if len(rows) == len(dense.ids):  # every clause admitted (a public caller, all public): no copy
+            return top_k(dense.ids, dense.scores_for(vector, None), n, positive_only=False)
         # Exact scores over the allowed rows: no approximate search can leak a filtered clause.
-        return top_k([dense.ids[i] for i in rows], dense.scores_for(vector, rows), n, positive_only=False)
+        return top_k(_RowIds(dense.ids, rows), dense.scores_for(vector, rows), n, positive_only=False)
 
     def lexical_search(self, query: str, n: int, allowed: frozenset[str] | None) -> list[tuple[str, float]]:
         lexical = self.lexical
@@ -399,12 +402,32 @@ class IndexStore:
         return lexical.search(query, n, mask)
 
     def _allowed_rows(self, allowed: frozenset[str], ids: list[str]) -> np.ndarray:
+        """The rows of ``ids`` that ``allowed`` admits, ascending (found from the allowed ids, not
+        by a pass over every row)."""
         key = id(ids)
         cached = self._rows_cache.get(key)
         if cached is None or cached[0] is not allowed:
-            cached = (allowed, np.array([i for i, cid in enumerate(ids) if cid in allowed], dtype=np.int64))
+            positions = self._positions.get(key)
+            if positions is None or positions[0] is not ids:
+                positions = self._positions[key] = (ids, {cid: i for i, cid in enumerate(ids)})
+            where = positions[1]
+            rows = np.fromiter((where[c] for c in allowed if c in where), dtype=np.int64)
+            cached = (allowed, np.sort(rows))
             self._rows_cache[key] = cached
         return cached[1]
+
+
+class _RowIds(Sequence[str]):
+    """The ids of some rows, by position among those rows (no list of them is built)."""
+
+    def __init__(self, ids: list[str], rows: np.ndarray) -> None:
+        self.ids, self.rows = ids, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]  # one position at a time
+        return self.ids[int(self.rows[i])]
 
 
 def iso_date(date: str) -> bool:

@@ -56,7 +56,6 @@ RETRIEVE_K = 24
 # The strategy an answer records when no strategy composed anything (an abstention).
 NO_STRATEGY = "none"
 _DIGITS = re.compile(r"\d+")
-_NUMBER_READ = re.compile(r"\s*\d")  # as rag.answer.resolution reads a document's own number
 # Answer.code of a question naming a document that is not among the readable ones.
 DOCUMENT_NOT_FOUND = "document_not_found"
 
@@ -143,7 +142,6 @@ class Answerer:
         self.strategies = strategies
         self._stats: KeyedStats | None = None
         self._whole: _Reading | None = None
-        self._numbers: dict[str, frozenset[str]] | None = None
         self._metas = {d.id: d for d in store.documents()}
         self.catalogue: Catalogue = catalogue_of((d.id, d.meta) for d in self._metas.values())
         if getattr(store, "working_set", False):
@@ -224,22 +222,7 @@ class Answerer:
         if self._whole is None:
             return
         registry_for(self._whole.view)
-        self._number_index()
-        self._whole.view.stats.warm()
-
-    def _number_index(self) -> dict[str, frozenset[str]]:
-        """Each number written in a document's text (a maximal run of digits) -> those documents:
-        the only documents whose text may cite a number the question names."""
-        if self._numbers is None:
-            view = self.view
-            found: dict[str, set[str]] = {}
-            for doc_id in view.by_doc:
-                for run in set(_DIGITS.findall(view.folded_document(doc_id))):
-                    found.setdefault(run, set()).add(doc_id)
-            # "": the documents whose own number was not read (their text may hold it).
-            found[""] = {d for d, m in self._metas.items() if not _NUMBER_READ.match(m.meta.number or "")}
-            self._numbers = {run: frozenset(docs) for run, docs in found.items()}
-        return self._numbers
+        self._whole.view.warm()
 
     def resolve(self, question: Question, filters: Filters | None) -> Resolved:
         """The documents the question is answered inside (rag.answer.resolution)."""
@@ -248,7 +231,7 @@ class Answerer:
         numbers = [n for _, n, _ in references_of(question)]
         if self._whole is not None and numbers:
             # Only the texts that can cite a named number are read (never every document's).
-            index = self._number_index()
+            index = self._whole.view.number_documents()
             # and those whose own number was not read (a draft's blank, a garbled scan).
             candidates = set(index.get("", frozenset()))
             for number in numbers:
