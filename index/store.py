@@ -226,7 +226,8 @@ class IndexStore:
         self.text_hashes = text_hashes or {}
         self._rows: dict[str, FilterRow] = {}
         self._mask_cache: dict[str, frozenset[str] | None] = {}
-        self._rows_cache: dict[int, tuple[frozenset[str], np.ndarray]] = {}
+        # Rows per (ids list, allowed set): the masks store.allowed() keeps recur (a public caller's).
+        self._rows_cache: dict[tuple[int, int], tuple[frozenset[str], np.ndarray]] = {}
         self._positions: dict[int, tuple[list[str], dict[str, int]]] = {}  # row of each id, per ids list
 
     # --- opening -----------------------------------------------------------------------------
@@ -404,17 +405,22 @@ class IndexStore:
     def _allowed_rows(self, allowed: frozenset[str], ids: list[str]) -> np.ndarray:
         """The rows of ``ids`` that ``allowed`` admits, ascending (found from the allowed ids, not
         by a pass over every row)."""
-        key = id(ids)
+        key = (id(ids), id(allowed))
         cached = self._rows_cache.get(key)
         if cached is None or cached[0] is not allowed:
-            positions = self._positions.get(key)
+            positions = self._positions.get(id(ids))
             if positions is None or positions[0] is not ids:
-                positions = self._positions[key] = (ids, {cid: i for i, cid in enumerate(ids)})
+                positions = self._positions[id(ids)] = (ids, {cid: i for i, cid in enumerate(ids)})
             where = positions[1]
-            rows = np.fromiter((where[c] for c in allowed if c in where), dtype=np.int64)
-            cached = (allowed, np.sort(rows))
-            self._rows_cache[key] = cached
+            rows = np.sort(np.array([where[c] for c in allowed if c in where], dtype=np.int64))
+            if len(self._rows_cache) >= ROWS_CACHE:
+                self._rows_cache.pop(next(iter(self._rows_cache)))
+            cached = self._rows_cache[key] = (allowed, rows)
         return cached[1]
+
+
+# How many allowed sets' rows are kept (oldest dropped first).
+ROWS_CACHE = 16
 
 
 class _RowIds(Sequence[str]):

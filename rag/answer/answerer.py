@@ -143,6 +143,7 @@ class Answerer:
         self._stats: KeyedStats | None = None
         self._whole: _Reading | None = None
         self._metas = {d.id: d for d in store.documents()}
+        self._by_source = {d.source: d.id for d in self._metas.values()}
         self.catalogue: Catalogue = catalogue_of((d.id, d.meta) for d in self._metas.values())
         if getattr(store, "working_set", False):
             # The store keeps the corpus statistics; nothing here grows with the corpus.
@@ -281,11 +282,10 @@ class Answerer:
         t1 = time.perf_counter()
         allowed_docs = {h.clause.doc_id for h in hits} | self._docs_allowed(filters)
         reading = self._reading(intent, hits)
-        sources = {d.id: d.source for d in self._metas.values()}
 
         def within(doc_ids: set[str]) -> list[Hit]:
             """The same search restricted to some documents (the ones a question names)."""
-            scoped_sources = [sources[d] for d in doc_ids if d in sources]
+            scoped_sources = [self._metas[d].source for d in doc_ids if d in self._metas]
             scoped = replace(filters, sources=scoped_sources) if filters else Filters(sources=scoped_sources)
             return retriever.run(intent.search, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=scoped)
 
@@ -336,12 +336,15 @@ class Answerer:
     def _docs_allowed(self, filters: Filters | None) -> set[str]:
         docs = self._metas.values()
         if filters is None:
-            return {d.id for d in docs}
+            return set(self._metas)
         out = set()
+        sources = set(filters.sources or ())
+        if sources:  # named sources: only their documents are looked at
+            docs = [self._metas[d] for s in sources if (d := self._by_source.get(s)) is not None]
         for d in docs:
             if filters.access is not None and d.access not in filters.access:
                 continue
-            if filters.sources and d.source not in filters.sources:
+            if sources and d.source not in sources:
                 continue
             if filters.doc_type and fold(filters.doc_type) != fold(d.meta.doc_type):
                 continue
