@@ -413,8 +413,9 @@ class IndexStore:
                 positions = self._positions[id(ids)] = (ids, {cid: i for i, cid in enumerate(ids)})
             where = positions[1]
             rows = np.sort(np.array([where[c] for c in allowed if c in where], dtype=np.int64))
-            if len(self._rows_cache) >= ROWS_CACHE:
-                self._rows_cache.pop(next(iter(self._rows_cache)))
+            with contextlib.suppress(RuntimeError, KeyError, StopIteration):  # another thread trimmed it
+                if len(self._rows_cache) >= ROWS_CACHE:
+                    self._rows_cache.pop(next(iter(self._rows_cache)))
             cached = self._rows_cache[key] = (allowed, rows)
         return cached[1]
 

@@ -9,9 +9,10 @@ and shows the closest clauses as related.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from itertools import zip_longest
 from typing import Any
@@ -56,6 +57,8 @@ RETRIEVE_K = 24
 # The strategy an answer records when no strategy composed anything (an abstention).
 NO_STRATEGY = "none"
 _DIGITS = re.compile(r"\d+")
+# How many filters' sets of readable documents the answerer keeps (oldest dropped first).
+ALLOWED_CACHE = 64
 # Answer.code of a question naming a document that is not among the readable ones.
 DOCUMENT_NOT_FOUND = "document_not_found"
 
@@ -144,6 +147,7 @@ class Answerer:
         self._whole: _Reading | None = None
         self._metas = {d.id: d for d in store.documents()}
         self._by_source = {d.source: d.id for d in self._metas.values()}
+        self._allowed_cache: dict[str, frozenset[str]] = {}
         self.catalogue: Catalogue = catalogue_of((d.id, d.meta) for d in self._metas.values())
         if getattr(store, "working_set", False):
             # The store keeps the corpus statistics; nothing here grows with the corpus.
@@ -334,9 +338,20 @@ class Answerer:
         )
 
     def _docs_allowed(self, filters: Filters | None) -> set[str]:
-        docs = self._metas.values()
         if filters is None:
             return set(self._metas)
+        key = repr(filters)  # the same caller's filters recur: a public caller's on every question
+        found = self._allowed_cache.get(key)
+        if found is None:
+            found = self._documents_passing(filters)
+            with contextlib.suppress(RuntimeError, KeyError, StopIteration):  # another thread trimmed it
+                if len(self._allowed_cache) >= ALLOWED_CACHE:
+                    self._allowed_cache.pop(next(iter(self._allowed_cache)))
+            self._allowed_cache[key] = found
+        return set(found)
+
+    def _documents_passing(self, filters: Filters) -> frozenset[str]:
+        docs: Iterable[Any] = self._metas.values()
         out = set()
         sources = set(filters.sources or ())
         if sources:  # named sources: only their documents are looked at
@@ -351,7 +366,7 @@ class Answerer:
             if filters.issuer and fold(filters.issuer) not in fold(d.meta.issuer):
                 continue
             out.add(d.id)
-        return out
+        return frozenset(out)
 
     # --- composition ---------------------------------------------------------------------
     def _compose(
