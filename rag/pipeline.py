@@ -28,6 +28,9 @@ from rag.text import fold
 MAX_ANSWER_TEXT = 2000
 # A unit filter keeps the hits of its tasks among this many times k retrieved.
 UNIT_SEARCH_DEPTH = 8
+# Asked once per access view when a server warms up: generic questions, one in English, that walk the
+# answer path (no gold question; their answers are thrown away).
+WARM_QUESTIONS = ("Ai ký văn bản này?", "Who is responsible for this task?")
 # How long a writer waits for this process's other writer to finish its swap (seconds).
 WRITE_WAIT_S = 60.0
 
@@ -71,9 +74,12 @@ class _Snapshot:
     def warm(self, access: Iterable[frozenset[str] | None]) -> None:
         """Build each access view these callers will read, and what its answerer builds on first use."""
         for levels in access:
-            view = self.view(Filters(access=set(levels)) if levels is not None else None)
+            filters = Filters(access=set(levels)) if levels is not None else None
+            view = self.view(filters)
             view.answerer.warm()
             view.retriever.run("văn bản", k=1)  # the store's filter rows and masks for these levels
+            for question in WARM_QUESTIONS:  # the answer path's own first-use costs (patterns, caches)
+                view.answerer.run(view.answerer.read(question), view.retriever, filters=filters)
 
 
 class Assistant:
