@@ -73,9 +73,13 @@ class _Snapshot:
 
     def warm(self, access: Iterable[frozenset[str] | None]) -> None:
         """Build each access view these callers will read, and what its answerer builds on first use."""
+        warmed: set[int] = set()
         for levels in access:
             filters = Filters(access=set(levels)) if levels is not None else None
             view = self.view(filters)
+            if id(view.answerer) in warmed:  # the same view under two level sets: once is enough
+                continue
+            warmed.add(id(view.answerer))
             view.answerer.warm()
             view.retriever.run("văn bản", k=1)  # the store's filter rows and masks for these levels
             for question in WARM_QUESTIONS:  # the answer path's own first-use costs (patterns, caches)
