@@ -29,7 +29,7 @@ from api.middleware import BodySizeLimitMiddleware, EarlyCheckMiddleware
 from api.ratelimit import SlidingWindowLimiter
 from api.routers import ask, documents, health, search, tasks, units
 from api.schemas import AskResponse
-from api.settings import Settings
+from api.settings import ACCESS_PUBLIC, Settings
 from api.uploads import DenseCompleter, UploadGate, reconcile
 from index.stores import current_generation, no_other_writer
 from rag.errors import IndexLockedError, PolicyQAError
@@ -91,7 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generator = LLMGenerator.from_spec(
             settings.llm_model, base_url=settings.llm_base_url, timeout=settings.llm_timeout_s, max_retries=0
         )
-    app.state.assistants = AssistantProvider(settings.location, generator=generator)
+    app.state.assistants = AssistantProvider(
+        settings.location, generator=generator, access=access_views(settings)
+    )
     app.state.dense = DenseCompleter(app.state.assistants.get)
     app.state.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute, window_s=60.0)
     app.state.upload_limiter = SlidingWindowLimiter(settings.upload_rate_limit_per_minute, window_s=60.0)
@@ -181,6 +183,13 @@ def docs_headers(page: str) -> dict[str, str]:
 
 def _is_upload(scope: Scope) -> bool:
     return scope["method"] == "POST" and scope["path"].rstrip("/") == "/api/documents"
+
+
+def access_views(settings: Settings) -> list[frozenset[str] | None]:
+    """The access views this server's callers read: anonymous (public), each read key's, the admin's."""
+    views: list[frozenset[str] | None] = [frozenset({ACCESS_PUBLIC})]
+    views += [frozenset(levels) for levels in settings.read_keys.values()]
+    return [*dict.fromkeys(views), None]
 
 
 def _reconcile_uploads(assistant: Assistant, settings: Settings) -> None:

@@ -8,6 +8,8 @@ question reader found. A plain string is searched as it is, unless the retriever
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -70,6 +72,10 @@ def hint_strength(hints: SearchQuery, clause: Clause, meta: DocumentMeta) -> flo
     return clause_strength(hints, clause, meta.date[:4]) + document_strength(hints, meta)
 
 
+# BM25 rankings remembered per retriever (one index snapshot): a few questions' worth.
+BM25_MEMO = 32
+
+
 class HybridRetriever:
     """``run(query, k, mode, filters, fusion) -> [Hit]`` over one ``Store`` snapshot (embedded or Milvus).
 
@@ -105,6 +111,9 @@ class HybridRetriever:
         self.hint_weight = hint_weight
         self.promote_from = promote_from
         self.continuation_items = continuation_items
+        # The last BM25 rankings: the answerer's hybrid attempt reuses its lexical attempt's.
+        self._bm25_memo: OrderedDict[tuple[str, int, Any], Ranking] = OrderedDict()
+        self._memo_lock = threading.Lock()
 
     # --- single retrievers -------------------------------------------------------------------
     def dense_ranking(self, query: str, n: int, allowed: Any) -> Ranking:
@@ -113,7 +122,22 @@ class HybridRetriever:
         return self.store.dense_search(self.embedder.embed_query(query), n, allowed)
 
     def bm25_ranking(self, query: str, n: int, allowed: Any) -> Ranking:
-        return self.store.lexical_search(query, n, allowed)
+        key = (query, n, allowed)
+        try:
+            hash(key)
+        except TypeError:  # a scope that is no set of ids (a store's expression): not remembered
+            return self.store.lexical_search(query, n, allowed)
+        with self._memo_lock:
+            found = self._bm25_memo.get(key)
+            if found is not None:
+                self._bm25_memo.move_to_end(key)
+                return found
+        ranking = self.store.lexical_search(query, n, allowed)
+        with self._memo_lock:
+            self._bm25_memo[key] = ranking
+            while len(self._bm25_memo) > BM25_MEMO:
+                self._bm25_memo.popitem(last=False)
+        return ranking
 
     # --- the retriever -----------------------------------------------------------------------
     def query_of(self, query: str | SearchQuery) -> SearchQuery:

@@ -28,7 +28,7 @@ import re
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -225,11 +225,17 @@ class IndexStore:
             for c in ordered:
                 self._clauses[c.id] = c
         self._pos = {cid: i for d in self._docs for i, cid in enumerate(c.id for c in self._doc_order[d.id])}
+        # Clause ids per source: a filter naming sources looks at their clauses only.
+        self._source_clauses: dict[str, list[str]] = {}
+        for cid, c in self._clauses.items():
+            self._source_clauses.setdefault(c.source, []).append(cid)
         # Hash of the text each vector was embedded from: lets a writer reuse vectors.
         self.text_hashes = text_hashes or {}
         self._rows: dict[str, FilterRow] = {}
         self._mask_cache: dict[str, frozenset[str] | None] = {}
-        self._rows_cache: dict[int, tuple[frozenset[str], np.ndarray]] = {}
+        # Rows per (ids list, allowed set): the masks store.allowed() keeps recur (a public caller's).
+        self._rows_cache: dict[tuple[int, int], tuple[frozenset[str], np.ndarray]] = {}
+        self._positions: dict[int, tuple[list[str], dict[str, int]]] = {}  # row of each id, per ids list
         self._term_counts: Counter[str] | None = None
         # Each document's registry entries as ingest kept them (rag.registry); the registry itself
         # is assembled on first use.
@@ -400,7 +406,12 @@ class IndexStore:
         if key in self._mask_cache:
             return self._mask_cache[key]
         test = FilterTest.of(filters)
-        out = {cid for cid in self._clauses if test.passes(self._row(cid))}
+        candidates: Iterable[str] = (
+            self._clauses
+            if test.sources is None
+            else (cid for s in test.sources for cid in self._source_clauses.get(s, ()))
+        )
+        out = {cid for cid in candidates if test.passes(self._row(cid))}
         result = frozenset(out)
         if len(self._mask_cache) > 64:
             self._mask_cache.clear()
@@ -434,8 +445,10 @@ class IndexStore:
         if allowed is None:
             return dense.search(vector, n)[0]
         rows = self._allowed_rows(allowed, dense.ids)
+        if len(rows) == len(dense.ids):  # every clause admitted (a public caller, all public): no copy
+            return top_k(dense.ids, dense.scores_for(vector, None), n, positive_only=False)
         # Exact scores over the allowed rows: no approximate search can leak a filtered clause.
-        return top_k([dense.ids[i] for i in rows], dense.scores_for(vector, rows), n, positive_only=False)
+        return top_k(_RowIds(dense.ids, rows), dense.scores_for(vector, rows), n, positive_only=False)
 
     def fused_search(
         self, vector: np.ndarray, query: str, n: int, allowed: frozenset[str] | None, rrf_k: int
@@ -458,11 +471,20 @@ class IndexStore:
         return lexical.search(query, n, mask)
 
     def _allowed_rows(self, allowed: frozenset[str], ids: list[str]) -> np.ndarray:
-        key = id(ids)
+        """The rows of ``ids`` that ``allowed`` admits, ascending (found from the allowed ids, not
+        by a pass over every row)."""
+        key = (id(ids), id(allowed))
         cached = self._rows_cache.get(key)
         if cached is None or cached[0] is not allowed:
-            cached = (allowed, np.array([i for i, cid in enumerate(ids) if cid in allowed], dtype=np.int64))
-            self._rows_cache[key] = cached
+            positions = self._positions.get(id(ids))
+            if positions is None or positions[0] is not ids:
+                positions = self._positions[id(ids)] = (ids, {cid: i for i, cid in enumerate(ids)})
+            where = positions[1]
+            rows = np.sort(np.array([where[c] for c in allowed if c in where], dtype=np.int64))
+            with contextlib.suppress(RuntimeError, KeyError, StopIteration):  # another thread trimmed it
+                if len(self._rows_cache) >= ROWS_CACHE:
+                    self._rows_cache.pop(next(iter(self._rows_cache)))
+            cached = self._rows_cache[key] = (allowed, rows)
         return cached[1]
 
 
@@ -498,6 +520,23 @@ def _entries_for(
     for gone in set(computed) - set(out):
         del computed[gone]
     return out
+
+
+# How many allowed sets' rows are kept (oldest dropped first).
+ROWS_CACHE = 16
+
+
+class _RowIds(Sequence[str]):
+    """The ids of some rows, by position among those rows (no list of them is built)."""
+
+    def __init__(self, ids: list[str], rows: np.ndarray) -> None:
+        self.ids, self.rows = ids, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]  # one position at a time
+        return self.ids[int(self.rows[i])]
 
 
 def iso_date(date: str) -> bool:

@@ -230,6 +230,12 @@ class Catalogue:
     """What the reader may know of the corpus: each readable document's id and metadata."""
 
     documents: tuple[tuple[str, DocumentMeta], ...] = ()
+    # What a question may name them by, folded once when the catalogue is made (rag.reading.catalogue),
+    # not per question: the distinct places, (id, title's first words), the distinct signers.
+    indexed: bool = False
+    places: tuple[str, ...] = ()
+    title_heads: tuple[tuple[str, str], ...] = ()
+    signers: tuple[str, ...] = ()
 
     def label(self, doc_id: str) -> str:
         return next((m.label() for d, m in self.documents if d == doc_id), "")

@@ -17,11 +17,7 @@ def article_scope(ctx: Context, intent: Question, affinity: dict[str, float]) ->
     if not intent.article:
         return None
     target = intent.article
-    scope = [
-        c
-        for c in ctx.view.clauses.values()
-        if c.doc_id in affinity and (c.locator == target or c.locator.startswith(target + " "))
-    ]
+    scope = [c for c in ctx.view.under_locator(target) if c.doc_id in affinity]
     docs = best_docs(affinity, {c.doc_id for c in scope})
     return [c for c in scope if c.doc_id in docs]
 
