@@ -1,6 +1,6 @@
 """A warm server: what a first question needs is set up before /healthz says ok (issue 21).
 
-Timings belong to scripts/bench_first_question.py; here only that the set-up happened at start-up,
+Timings belong to tools/bench_first_question.py; here only that the set-up happened at start-up,
 for every access view the server's callers read, and that a reloaded snapshot is set up too.
 """
 

@@ -1,8 +1,8 @@
 """Does answering grow with the corpus? An index copied N times under new names, and the CPU per
 uncached ask on it against the single copy: same questions, one process, asked in turns.
 
-    python scripts/bench_corpus_copies.py build --index /tmp/pq/base2/provinces --out /tmp/x30 --copies 30
-    python scripts/bench_corpus_copies.py measure --one /tmp/pq/base2/provinces --many /tmp/x30 \\
+    python -m tools.bench_corpus_copies build --index /tmp/pq/base2/provinces --out /tmp/x30 --copies 30
+    python -m tools.bench_corpus_copies measure --one /tmp/pq/base2/provinces --many /tmp/x30 \\
         --qa /work/shared/eval/provinces/qa.jsonl --limit 60 [--json out.json]
 
 `build` copies the parsed documents (no parsing; the vectors come from the embed cache, copied

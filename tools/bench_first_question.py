@@ -5,7 +5,7 @@ part-of-speech model, an access level's view of the index); issue 21 wants every
 before /healthz answers ok, and the first question within 300 ms. Each question kind below is
 asked first of its own fresh server (each kind reaches different set-up), then once more.
 
-    python scripts/bench_first_question.py --index /tmp/pq/base2/provinces [--json out.json]
+    python -m tools.bench_first_question --index /tmp/pq/base2/provinces [--json out.json]
 
 Prints one row per question kind: ready seconds, first and second answer ms, the strategy, and
 the machine's load beside them (timings on a shared machine are noisy).
