@@ -33,7 +33,7 @@ ORG_HEAD = re.compile(
 )
 
 
-_DOCUMENT_PARTS = frozenset({"header", "signature", "recipients"})
+DOCUMENT_PARTS = frozenset({"header", "signature", "recipients"})
 _DOCUMENT_SLOTS = frozenset({"signer", "recipient", "document_number", "date"})
 # What a document says of itself and of the documents it rests on (its number, date, issuer,
 # signer, recipients, basis): the only questions its header block and its preamble answer.
@@ -140,7 +140,7 @@ class Evidence:
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
                 continue
-            if (c.kind in _DOCUMENT_PARTS or c.id in self.view.preambles) and (
+            if (c.kind in DOCUMENT_PARTS or c.id in self.view.preambles) and (
                 intent.english or intent.slot in _CONTENT_SLOTS or not document_fact
             ):
                 # A header, signature or recipient list, or a preamble naming the documents this
@@ -223,7 +223,7 @@ class Evidence:
                     )
             if c.kind == "field" and intent.slot == "content":
                 score -= 0.3  # "Đơn vị thực hiện: X" names X; it does not say what X does
-            if c.kind in _DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:
+            if c.kind in DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:
                 score -= 0.3
             out.append(Candidate(c, score, support, passage=text))
         out.sort(key=lambda x: -x.score)

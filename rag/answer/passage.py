@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rag.answer.base import ANY, Composed, Context, Strategy
 from rag.answer.evidence import Candidate, best_docs
+from rag.answer.parts import every_part
 from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
 from rag.questions import Question
 from rag.records import Clause, Hit
@@ -78,7 +79,7 @@ class ExtractivePassage(Strategy):
                     break
         rival = self._rival(ctx, candidates)
         if rival is None:
-            return composed
+            return every_part(ctx, best, candidates, composed) if intent.parts else composed
         # Two documents answer the question equally well and it names neither: both answers.
         other = self._answer_from(ctx, rival)
         labels = [ctx.view.documents[c.clause.doc_id].meta.label() for c in (best, rival)]
