@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rag.answer.corpus import CorpusView, Passage, coverage, phrase_coverage
 from rag.answer.text import (
@@ -18,6 +18,7 @@ from rag.answer.text import (
     fills_number_slot,
     period_conflict,
 )
+from rag.answer.weights import EVIDENCE_WEIGHTS, PASSAGE_WEIGHTS
 from rag.matching import TextTerms
 from rag.questions import QueryTerms, Question
 from rag.records import Clause, Hit
@@ -66,7 +67,6 @@ _ROLE_OPENING = re.compile(
     r"^(?:[-+•]|\d{1,2}(?:\.\d{1,2})*\.?|[ivxlc]{1,5}\.|[a-zđ]\))?\s*(?:[\w,&-]+\s+){0,10}?(chu tri|phoi hop)\b"
 )
 _ROLE_OPENS = {"lead_unit": "chu tri", "coordinating_unit": "phoi hop"}
-ROLE_OPENING_WEIGHT = 0.2
 
 
 @dataclass
@@ -75,6 +75,7 @@ class Candidate:
     score: float
     support: float
     passage: str = ""  # the clause's best passage for the question
+    features: dict[str, float] = field(default_factory=dict)  # named evidence features (EVIDENCE_WEIGHTS)
 
 
 def best_docs(affinity: dict[str, float], candidates: Iterable[str]) -> list[str]:
@@ -84,10 +85,6 @@ def best_docs(affinity: dict[str, float], candidates: Iterable[str]) -> list[str
         return []
     top = max(affinity[d] for d in cands)
     return [d for d in cands if affinity[d] >= top - 1e-9]
-
-
-# A sentence "<words of the question> là …" defines what the question names.
-DEFINES_WEIGHT = 0.4
 
 
 class Evidence:
@@ -150,12 +147,15 @@ class Evidence:
             head = self.view.head_terms(c)
 
             def passage_score(p: Passage) -> float:
-                value = coverage(self.view, q_own, p.terms) + 0.5 * phrase_coverage(self.view, q_own, p.terms)
+                w = PASSAGE_WEIGHTS
+                value = w["own"] * coverage(self.view, q_own, p.terms) + w["phrase"] * phrase_coverage(
+                    self.view, q_own, p.terms
+                )
                 if intent.slot == "figure" and p.numbers - q_numbers:
-                    value += 0.15
+                    value += w["figure"]
                 if intent.slot in ("date", "deadline") and p.has_date:
-                    value += 0.2
-                return value + DEFINES_WEIGHT * defines_asked(p.folded, intent.words)
+                    value += w["date"]
+                return value + w["defines"] * defines_asked(p.folded, intent.words)
 
             passages = self.view.passages(c)
             if not passages:
@@ -165,26 +165,26 @@ class Evidence:
             support = coverage(self.view, q_terms, head, terms_)
             own = coverage(self.view, q_own, terms_)
             phrase = phrase_coverage(self.view, q_own, terms_)
-            score = (
+            f: dict[str, float] = {
                 # An English question matches Vietnamese text through the dense ranking, not its words.
-                (1.5 if intent.english else 0.35) * retrieval
-                + support
-                + 0.5 * own
-                + 0.5 * phrase
-                + 0.15 * affinity.get(c.doc_id, 0.0)
-                + 0.2 / (1 + rank)
-            )
+                ("retrieval_english" if intent.english else "retrieval"): retrieval,
+                "support": support,
+                "own": own,
+                "phrase": phrase,
+                "affinity": affinity.get(c.doc_id, 0.0),
+                "rank": 1 / (1 + rank),
+            }
             if unit_figure is not None and any(
                 m.group(0) not in intent.folded for m in unit_figure.finditer(best_passage.folded)
             ):
-                score += 0.3  # a figure in the unit asked for ("rộng 54mm" for "… bao nhiêu mm")
+                f["unit_figure"] = 1.0  # a figure in the unit asked for ("rộng 54mm" for "… bao nhiêu mm")
             if intent.slot == "figure":
                 fresh = best_passage.numbers - q_numbers
-                score += 0.25 if fresh else -0.2
-                score += 0.3 * counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))
-                score += 0.4 * fills_number_slot(best_passage.folded, intent.number_slot)
+                f["figure_fresh" if fresh else "figure_stale"] = 1.0
+                f["counts_noun"] = counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))
+                f["number_slot"] = fills_number_slot(best_passage.folded, intent.number_slot)
                 if c.kind == "heading" and self.view.children.get(c.id):
-                    score -= 0.2
+                    f["figure_heading"] = 1.0
             # A deadline is a date said to be one ("trước ngày …", "chậm nhất", "hằng tháng"), not the
             # date of a cited document nor a header's issue date.
             if best_passage.has_date and (
@@ -195,37 +195,37 @@ class Evidence:
                     and DEADLINE_CUE.search(best_passage.folded)
                 )
             ):
-                score += 0.3 + 0.4 * date_follows_phrase(best_passage.folded, q_terms.folded)
-            score += DEFINES_WEIGHT * defines_asked(best_passage.folded, intent.words)
-            score -= 0.5 * period_conflict(intent.constraints.half, self.view.context(c))
+                f["date"] = 1.0
+                f["date_after_phrase"] = date_follows_phrase(best_passage.folded, q_terms.folded)
+            f["defines"] = defines_asked(best_passage.folded, intent.words)
+            f["period_conflict"] = period_conflict(intent.constraints.half, self.view.context(c))
             # A bullet under a heading that names the organisation the question names; a bullet
             # under another organisation's heading, when the question's has its own section,
             # is that other organisation's duty (it may mention the asked one in passing).
             entity = self.entity_heading(c)
             if entity and fold(entity) in intent.folded:
-                score += 0.4
+                f["entity_named"] = 1.0
             elif entity and self.section_owners_named(intent, c.doc_id):
-                score -= 0.5
+                f["entity_other"] = 1.0
             if intent.list_like and c.text.rstrip().endswith(":"):
-                score += 0.3
+                f["list_intro"] = 1.0
             role = _ROLE_WORDS.get(intent.slot)
             if role is not None:
                 # "Which unit leads X": a duty under a unit's heading that says it leads answers.
-                score += (0.2 if entity else 0.0) + (0.15 if role.search(best_passage.folded) else 0.0)
+                f["role_entity"] = 1.0 if entity else 0.0
+                f["role_words"] = 1.0 if role.search(best_passage.folded) else 0.0
                 # A duty opens with the unit's role in it ("Chủ trì, phối hợp …" leads it, "Phối hợp
                 # với …" works with whoever leads): the role asked for, or the other one.
                 opened = _ROLE_OPENING.match(self.view.folded[c.id])
                 if opened:
-                    score += (
-                        ROLE_OPENING_WEIGHT
-                        if opened.group(1) == _ROLE_OPENS[intent.slot]
-                        else -ROLE_OPENING_WEIGHT
-                    )
+                    asked_role = opened.group(1) == _ROLE_OPENS[intent.slot]
+                    f["role_opening" if asked_role else "role_opening_other"] = 1.0
             if c.kind == "field" and intent.slot == "content":
-                score -= 0.3  # "Đơn vị thực hiện: X" names X; it does not say what X does
+                f["field_for_content"] = 1.0  # "Đơn vị thực hiện: X" names X; it does not say what X does
             if c.kind in DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:
-                score -= 0.3
-            out.append(Candidate(c, score, support, passage=text))
+                f["document_part"] = 1.0
+            score = sum(EVIDENCE_WEIGHTS[name] * value for name, value in f.items())
+            out.append(Candidate(c, score, support, passage=text, features=f))
         out.sort(key=lambda x: -x.score)
         return out
 

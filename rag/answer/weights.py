@@ -17,3 +17,48 @@ PART_WEIGHTS: dict[str, float] = {
     "least_text_coverage": 0.4,
     "rank": 0.2,
 }
+
+
+# A retrieved clause as evidence for the question (rag.answer.evidence): the sum of these weights
+# times its features. Retrieval: the fused score over the best hit's; rank: 1 / (1 + retrieval rank).
+# support / own / phrase: the question's words in the clause with its headings / in its best passage /
+# as phrases; affinity: how well the question names the clause's document. The rest are 0/1 unless
+# said: a figure in the unit asked for; for a figure question, a fresh number or none, the noun
+# counted ("30 nhiệm vụ"), the slot filled ("tuyển mới 120 giáo viên"), a heading over items; a date
+# for a date question (a deadline's date said to be one), right after the question's phrase; a
+# definition of the asked words ("X là …"); a half-year other than the one asked; a unit heading the
+# question names, or another unit's heading; a list intro for a list question; for a unit question,
+# a unit heading, the role's verb, the duty opening with the asked role or the other; a field for a
+# content question; a header part for a question not about the document.
+EVIDENCE_WEIGHTS: dict[str, float] = {
+    "retrieval": 0.35,
+    "retrieval_english": 1.5,
+    "support": 1.0,
+    "own": 0.5,
+    "phrase": 0.5,
+    "affinity": 0.15,
+    "rank": 0.2,
+    "unit_figure": 0.3,
+    "figure_fresh": 0.25,
+    "figure_stale": -0.2,
+    "counts_noun": 0.3,
+    "number_slot": 0.4,
+    "figure_heading": -0.2,
+    "date": 0.3,
+    "date_after_phrase": 0.4,
+    "defines": 0.4,
+    "period_conflict": -0.5,
+    "entity_named": 0.4,
+    "entity_other": -0.5,
+    "list_intro": 0.3,
+    "role_entity": 0.2,
+    "role_words": 0.15,
+    "role_opening": 0.2,
+    "role_opening_other": -0.2,
+    "field_for_content": -0.3,
+    "document_part": -0.3,
+}
+
+# The best passage of a clause: the question's words in it, as phrases, a number for a figure
+# question, a date for a date or deadline question, a definition of the asked words.
+PASSAGE_WEIGHTS: dict[str, float] = {"own": 1.0, "phrase": 0.5, "figure": 0.15, "date": 0.2, "defines": 0.4}
