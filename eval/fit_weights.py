@@ -141,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--set", action="append", required=True, help="QA_FILE=INDEX_DIR")
     parser.add_argument("--folds", type=int, default=2)
+    parser.add_argument("--rows", help="--evidence: a file keeping the recorded rankings (read when present)")
     parser.add_argument("--only-parts", action="store_true", help="items the reader splits into parts")
     args = parser.parse_args(argv)
     runs = []
@@ -150,7 +151,14 @@ def main(argv: list[str] | None = None) -> int:
         documents = sorted({s for i in items for s in i.sources})
         runs.append((Path(qa).parent.name, Assistant.open(index), items, documents))
     if args.evidence:
-        fit_evidence(record_candidates(runs, args.folds), args.folds)
+        cache = Path(args.rows) if args.rows else None
+        if cache is not None and cache.exists():
+            rows = json.loads(cache.read_text())
+        else:
+            rows = record_candidates(runs, args.folds)
+            if cache is not None:
+                cache.write_text(json.dumps(rows))
+        fit_evidence(rows, args.folds)
         return 0
     table: dict[str, float] = getattr(weights, args.table)
     grid = {name: [float(v) for v in values.split(",")] for name, values in (g.split("=") for g in args.grid)}

@@ -115,7 +115,9 @@ def counts_asked_noun(folded: str, fresh: set[str], asked: set[str]) -> float:
 
 NUMBER_WORDS = re.compile(
     # not "năm" (also "year") nor "tư" (also "private"): too common to tell a quantity
-    r"\b(một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|lăm|mốt|trăm|nghìn|ngàn|triệu|tỷ|tỉ|nửa)\b"
+    # nor "một số" ("some"), "một cách", "một trong": no quantity either
+    r"\b(một(?!\s+(?:số|cách|trong|phần)\b)|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|lăm|mốt|trăm|nghìn|ngàn|triệu"
+    r"|tỷ|tỉ|nửa)\b"
 )
 
 
