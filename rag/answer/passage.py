@@ -6,7 +6,7 @@ from __future__ import annotations
 from rag.answer.base import ANY, Composed, Context, Strategy
 from rag.answer.evidence import Candidate, best_docs
 from rag.answer.parts import every_part
-from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
+from rag.answer.text import PASSAGE_CHARS, names_a_person, row_reading, short, strip_marker, trim
 from rag.questions import Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
@@ -65,7 +65,9 @@ class ExtractivePassage(Strategy):
         if not candidates:
             return None
         # The best passage, unless it answers something else and one of the next few, from a
-        # document the question names better (its province, its number), does not.
+        # document the question names better (its province, its number), does not. (Tried on the
+        # visible sets: also passing over a merely weak best passage, or taking the next passage of
+        # the same document, answers questions the documents cannot: abstentions fell on every set.)
         best, composed = candidates[0], self._answer_from(ctx, candidates[0])
         if ctx.support is not None and ctx.support.answers_something_else(intent, composed):
             named = ctx.affinity.get(best.clause.doc_id, 0.0)
@@ -130,6 +132,9 @@ class ExtractivePassage(Strategy):
             sentence = (
                 ("" if starts else "… ") + sentence + ("" if ends or sentence.endswith((".", ";")) else " …")
             )
+        reading = row_reading(clause.text)
+        if reading is not None and " | " in sentence:
+            sentence = reading  # a table row reads as a sentence with its column headers, not as pipe text
         found = ctx.evidence.entity(clause) if intent.slot in _NAMES_ITS_UNIT else None
         if found is None or fold(found[0]) in fold(sentence):
             return Composed(text=trim(sentence), cited=[clause], support=best.support)

@@ -179,6 +179,15 @@ def defines_asked(folded: str, asked: frozenset[str]) -> float:
     return min(best, 4) / 4 if best else 0.0
 
 
+def row_reading(text: str) -> str | None:
+    """A table row's reading with its column headers ("HUẾ: Kinh phí hỗ trợ …: 11.400"), which the
+    parser puts after the printed pipe row ("17 | HUẾ | 11.400"); None for any other text."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) >= 2 and " | " in lines[0] and " | " not in lines[-1] and ": " in lines[-1]:
+        return lines[-1].strip()
+    return None
+
+
 def strip_marker(text: str) -> str:
     """A line without its list marker ("2.", "a)", "-") or a table row's number ("6 |")."""
     return re.sub(r"^\s*(?:[-+•]|\d+(?:\.\d+)*\.|[a-zđ]\)|\d+\s*\|)\s*", "", text)

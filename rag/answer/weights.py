@@ -53,7 +53,7 @@ EVIDENCE_WEIGHTS: dict[str, float] = {
     "figure_heading": -0.2,
     "date": 0.45,
     "date_after_phrase": 0.4,
-    "defines": 0.4,
+    "defines": 0.5,
     "period_conflict": -0.5,
     "entity_named": 0.4,
     "entity_other": -0.5,
