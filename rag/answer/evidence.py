@@ -93,6 +93,7 @@ class Evidence:
     def __init__(self, view: CorpusView) -> None:
         self.view = view
         self._section_owners: dict[str, set[str]] = {}  # doc id -> organisations heading its sections
+        self._units: dict[str, set[str]] = {}  # doc id -> those and the units clauses open with
 
     def candidates(
         self,
@@ -205,7 +206,7 @@ class Evidence:
             entity = self.entity_heading(c)
             if entity and fold(entity) in intent.folded:
                 f["entity_named"] = 1.0
-            elif entity and self.section_owners_named(intent, c.doc_id):
+            elif entity and self.units_named(intent, c.doc_id):
                 f["entity_other"] = 1.0
             if intent.list_like and c.text.rstrip().endswith(":"):
                 f["list_intro"] = 1.0
@@ -257,6 +258,20 @@ class Evidence:
                 if c.kind == "heading" and (entity := self.entity_heading(c))
             }
         return {owner for owner in owners if owner in intent.folded}
+
+    def units_named(self, intent: Question, doc_id: str) -> set[str]:
+        """Units of the document with duties of their own that the question names (folded): those
+        heading sections, and those a clause opens with over its duties ("2. Văn phòng Sở")."""
+        units = self._units.get(doc_id)
+        if units is None:
+            units = self._units[doc_id] = {
+                fold(found[0])
+                for c in self.view.by_doc.get(doc_id, [])
+                if c.kind not in DOCUMENT_PARTS  # the issuer in the header has no duties here
+                and (found := self.entity(c))
+                and (c.kind == "heading" or found[1].id == c.id)
+            }
+        return {unit for unit in units if unit in intent.folded}
 
     def entity_heading(self, clause: Clause) -> str | None:
         """The organisation a bullet belongs to ("1. Sở Khoa học và Công nghệ" → that name)."""
