@@ -226,6 +226,16 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class AskedPart:
+    """One of several things a question asks ("bao nhiêu X, trong đó bao nhiêu Y"): its own words
+    and the kind of value that answers it ("number", "date" or "text")."""
+
+    text: str
+    terms: QueryTerms
+    value_type: str = "text"
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """What the reader may know of the corpus: each readable document's id and metadata."""
 
@@ -289,6 +299,8 @@ class Question:
     target_terms: QueryTerms = NO_TERMS  # … without the words asking for a year's targets
     search: SearchQuery = field(default_factory=lambda: SearchQuery(""))
     follow_up: FollowUp | None = None
+    # Two or more things asked at once, each answered ("bao nhiêu …, và … bao lâu"); () for one.
+    parts: tuple[AskedPart, ...] = ()
 
     # Shorthands for the fields most strategies read.
     @property

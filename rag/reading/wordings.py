@@ -457,3 +457,33 @@ ASPECTS: tuple[Wording, ...] = (
         ("mục tiêu", "Nội dung chính", "sản phẩm"),
     ),
 )
+
+# --- asks: the words that ask, each labelled with the value type that answers it ---------------
+# A question with two asks apart ("tối đa bao nhiêu ngày, và … kéo dài tới đâu") asks two things;
+# each part is answered (rag.answer.passage). Tried in order; an ask overlapping an earlier one
+# ("mấy giờ" read as a time, not as a count) is the earlier one.
+ASKS: tuple[Wording, ...] = (
+    Wording(
+        "article",
+        r"\b(?:dieu|khoan|diem|chuong|muc|phu luc)\s+(?:nao|may|bao nhieu)\b",
+        ("nằm ở điều nào", "quy định tại khoản mấy", "điều mấy"),
+        why="the article that states it: the cited clause's locator answers",
+    ),
+    Wording(
+        "date",
+        r"\b(?:khi nao|bao gio|(?:ngay|thang|nam|thoi diem|gio|khung gio) nao|may gio)\b",
+        ("Có hiệu lực khi nào?", "kéo dài đến bao giờ", "từ ngày nào", "mấy giờ", "trong khung giờ nào"),
+    ),
+    Wording(
+        "number",
+        r"\b(?:bao nhieu|bao lau|may\s+{COUNT_UNIT})\b",
+        ("bao nhiêu nhiệm vụ", "trong bao lâu", "mấy ngày làm việc"),
+    ),
+    Wording(
+        "text",
+        r"\b(?:(?:la |lam )?gi|nao|ai|o dau|(?:toi|den) dau|the nao|ra sao)\b",
+        ("làm gì", "đơn vị nào", "do ai làm", "kéo dài tới đâu", "như thế nào"),
+    ),
+)
+# What parts two asks: a comma or semicolon, a question mark, or "và"/"còn"/"đồng thời" between them.
+PART_BREAK = r"(?:[,;?]\s*(?:va\s+|con\s+|dong thoi\s+)?|\s(?:va|con|dong thoi)\s)"
