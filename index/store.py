@@ -47,7 +47,7 @@ from rag.errors import (
     IndexNotFoundError,
     PolicyQAError,
 )
-from rag.loaders import file_sha256
+from rag.hashing import file_sha256
 from rag.records import Clause, Document, Filters
 from rag.text import fold
 

@@ -32,15 +32,6 @@ _PAGE_JOIN = re.compile(r"^ \S")  # pypdf starts every page after the first with
 _LONE_INT = re.compile(r"^\s*([1-9]\d{0,3})\s*$")
 
 
-def file_sha256(path: Path) -> str:
-    """The ``content_hash`` ``load_file`` gives this file, read in pieces (no whole file in memory)."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def load_file(
     path: Path,
     root: Path | None = None,
