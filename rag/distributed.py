@@ -139,7 +139,7 @@ def ingest_with_ray(
     from index.embedders import get_embedder
     from rag.ingest import _bar, failure_message, passage_texts
     from rag.isolate import ParseLimits
-    from rag.loaders import file_sha256
+    from rag.hashing import file_sha256
 
     started = time.perf_counter()
     report = report or IngestReport()

@@ -229,7 +229,7 @@ def ingest_files(
     """
     from index.embedders import get_embedder
     from index.stores import known_documents, location_of, open_writer
-    from rag.loaders import file_sha256
+    from rag.hashing import file_sha256
 
     started = time.perf_counter()
     report = report or IngestReport()
