@@ -137,9 +137,9 @@ def ingest_with_ray(
     opens; ``known``: its documents by source. The hooks run for every batch; ``lock`` (one-shot)
     is held from the first batch's commit to the last."""
     from index.embedders import get_embedder
+    from rag.hashing import file_sha256
     from rag.ingest import _bar, failure_message, passage_texts
     from rag.isolate import ParseLimits
-    from rag.hashing import file_sha256
 
     started = time.perf_counter()
     report = report or IngestReport()
