@@ -154,6 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--baseline", action="store_true", help="also score the LangChain-tutorial peer baseline")
     p.add_argument(
+        "--peers",
+        choices=("all", "bm25"),
+        default="all",
+        help="with --baseline: every peer, or only BM25 over 1000-character chunks (no re-embedding)",
+    )
+    p.add_argument(
         "--also-store",
         action="append",
         default=[],
