@@ -315,7 +315,10 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed text for the query, aligned with ``ids``."""
-        toks = tokenize(query)
+        return self.token_scores(tokenize(query))
+
+    def token_scores(self, toks: Tokens) -> np.ndarray:
+        """BM25 score of every indexed text for already tokenized query fields."""
         total = np.zeros(len(self.ids), dtype=np.float32)
         for f, terms in (("word", toks.word), ("fold", toks.fold), ("ctx", toks.fold)):
             w = self.weights.get(f, 1.0)

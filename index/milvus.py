@@ -375,6 +375,14 @@ class MilvusStore:
             {"metric_type": "IP", "params": {"ef": max(64, 2 * n)}},
         )
 
+    def passage_search(self, query: str, n: int, allowed: Scope | None) -> list[tuple[str, float]]:
+        """No passages on Milvus yet: the retriever fuses what the engine ranks."""
+        return []
+
+    def local_search(self, query: str, doc_id: str, n: int, allowed: Scope | None) -> list[tuple[str, float]]:
+        """No per-document statistics on Milvus yet."""
+        return []
+
     def fused_search(
         self, vector: Any, query: str, n: int, allowed: Scope | None, rrf_k: int
     ) -> list[tuple[str, float]]:

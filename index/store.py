@@ -38,7 +38,8 @@ import numpy as np
 
 from index.dense import DenseIndex
 from index.embedders import Embedder, embedding_text, get_embedder, same_space
-from index.lexical import LexicalIndex, text_hash, top_k
+from index.lexical import LexicalIndex, Tokens, text_hash, tokenize, top_k
+from index.passages import PassageIndex, passage_ranking
 from rag import messages
 from rag.errors import (
     EmbedderMismatchError,
@@ -241,6 +242,8 @@ class IndexStore:
         # is assembled on first use.
         self.entries = entries or {}
         self._registry: Registry | None = None
+        self._passages: PassageIndex | None = None
+        self._local: dict[str, LexicalIndex] = {}
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
@@ -470,6 +473,52 @@ class IndexStore:
             mask[self._allowed_rows(allowed, lexical.ids)] = True
         return lexical.search(query, n, mask)
 
+    def passages(self) -> PassageIndex:
+        """BM25 over passages of consecutive clauses, built from the clause counts on first use."""
+        if self._passages is None:
+            docs = [[(c.id, len(c.text), c.parent_id) for c in self._doc_order[d.id]] for d in self._docs]
+            self._passages = PassageIndex.build(self.lexical, docs)
+        return self._passages
+
+    def local_search(
+        self, query: str, doc_id: str, n: int, allowed: frozenset[str] | None
+    ) -> list[tuple[str, float]]:
+        """BM25 inside one document on that document's own statistics, for the query's words that
+        do not describe the document (its label and title name it; the rest names the clause)."""
+        doc = self._by_id.get(doc_id)
+        if doc is None:
+            return []
+        local = self._local.get(doc_id)
+        if local is None:
+            local = self.lexical.subset({c.id for c in self._doc_order.get(doc_id, [])})
+            if len(self._local) >= LOCAL_CACHE:
+                self._local.pop(next(iter(self._local)))
+            self._local[doc_id] = local
+        asked, named = tokenize(query), tokenize(document_label(doc))
+        rest = Tokens(
+            word=tuple(t for t in asked.word if t not in named.word),
+            fold=tuple(t for t in asked.fold if t not in named.fold),
+        )
+        if not len(local) or not (rest.word or rest.fold):
+            return []
+        scores = local.token_scores(rest)
+        if allowed is not None:
+            scores = np.where(np.array([cid in allowed for cid in local.ids], dtype=bool), scores, 0.0)
+        return top_k(local.ids, scores, n)
+
+    def passage_search(self, query: str, n: int, allowed: frozenset[str] | None) -> list[tuple[str, float]]:
+        """Clauses by the best passage holding them, then by their own BM25 score."""
+        lexical = self.lexical
+        if not len(lexical):
+            return []
+        passage = self.passages().clause_scores(query)
+        own = lexical.scores(query)
+        if allowed is not None:
+            mask = np.zeros(len(lexical.ids), dtype=bool)
+            mask[self._allowed_rows(allowed, lexical.ids)] = True
+            passage = np.where(mask, passage, 0.0)
+        return passage_ranking(lexical.ids, passage, own, n)
+
     def _allowed_rows(self, allowed: frozenset[str], ids: list[str]) -> np.ndarray:
         """The rows of ``ids`` that ``allowed`` admits, ascending (found from the allowed ids, not
         by a pass over every row)."""
@@ -537,6 +586,9 @@ class _RowIds(Sequence[str]):
 
     def __getitem__(self, i: int) -> str:  # type: ignore[override]  # one position at a time
         return self.ids[int(self.rows[i])]
+
+
+LOCAL_CACHE = 256  # documents whose own BM25 statistics are kept
 
 
 def iso_date(date: str) -> bool:

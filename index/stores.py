@@ -118,6 +118,16 @@ class Store(Protocol):
         """Dense and BM25 rankings fused by reciprocal rank (k = ``rrf_k``)."""
         ...
 
+    def passage_search(self, query: str, n: int, allowed: Any) -> list[tuple[str, float]]:
+        """Clauses by the best passage of consecutive clauses holding them (BM25 over ≈ 1000-char
+        windows and article subtrees), then by their own score; a store without passages: []."""
+        ...
+
+    def local_search(self, query: str, doc_id: str, n: int, allowed: Any) -> list[tuple[str, float]]:
+        """One document's clauses ranked on that document's own statistics, for the query's words
+        that do not name the document; a store without per-document statistics: []."""
+        ...
+
     # --- corpus statistics -------------------------------------------------------------------
     @property
     def n_clauses(self) -> int:

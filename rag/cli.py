@@ -190,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--baseline", action="store_true", help="chấm thêm hai hệ thống đối chứng (LangChain, BM25)"
     )
     p.add_argument(
+        "--peers",
+        choices=("all", "bm25"),
+        default="all",
+        help="with --baseline: every peer, or only BM25 over 1000-character chunks (no re-embedding)",
+    )
+    p.add_argument(
         "--also-store",
         action="append",
         default=[],

@@ -42,7 +42,8 @@ class SearchQuery:
     numbers: tuple[str, ...] = ()  # document numbers like "57-nq/tw", folded
     issuer_refs: tuple[tuple[str, str], ...] = ()  # (doc type, folded issuer phrase): "kế hoạch của Sở …"
     asks: str | None = (
-        None  # the part of a document asked for: lead_unit, coordinating_units, deadline, signer, recipients
+        None  # the part of a document asked for: lead_unit, coordinating_units, deadline, signer, recipients,
+        # article (the heading of the article holding the clause)
     )
 
     @classmethod

@@ -655,3 +655,8 @@ NAMED_SECTIONS_AFTER: dict[str, str] = {
     "quyet dinh": "Quyết định",
     "vi cac le tren": "Vì các lẽ trên",
 }
+
+# How a document says when it takes effect, folded: "Thông tư này có hiệu lực (thi hành) (kể) từ ngày …",
+# "… có hiệu lực kể từ ngày ký". Retrieval lifts these sentences when a question asks when a
+# document takes effect.
+TAKES_EFFECT: str = r"\bco hieu luc(?: thi hanh)?(?: ke)? tu\b"

@@ -377,14 +377,46 @@ ASKED_DOC_TYPE = r"\b({ASKED_DOC})\s+nao\b"
 PARTS: tuple[Wording, ...] = (
     Wording(
         "signer",
-        r"\b(?:ai ky|nguoi ky|ky boi|ky ten|who signed|signed by|signer)\b",
-        ("Ai ký kế hoạch?", "Who signed the plan?"),
+        r"\b(?:ai ky|nguoi ky|ky boi|ky ten|who signed|signed by|signer)\b"
+        r"|\b{SIGNER} nao\b(?:\s+[\w/&.-]+){0,10}?\s+ky\b",
+        (
+            "Ai ký kế hoạch?",
+            "Who signed the plan?",
+            "Phó Chủ tịch nào của UBND tỉnh ký quyết định về chữ ký số?",
+            "Thứ trưởng nào ký công văn của Bộ Nội vụ?",
+            "chi thi 09 ve nuoc duoi dat pho chu tich nao ky",
+        ),
     ),
     Wording(
         "recipients",
         r"\b(?:kinh gui|noi nhan|gui (?:cho |den |toi )?(?:ai|nhung|cac co quan|co quan nao)|sent to"
         r"|addressed to)\b",
         ("Công văn gửi những cơ quan nào?", "Kính gửi ai?"),
+    ),
+    # "When does it take effect?": the sentence saying from when the document is in force.
+    Wording(
+        "effect",
+        r"\b(?:co|bat dau co|phat sinh) hieu luc\b|\bhieu luc (?:thi hanh|tu|ke tu)\b|\bngay (?:co )?hieu luc\b"
+        r"|\btakes? effect\b|\beffective (?:date|from)\b",
+        (
+            "Thông tư về giá dịch vụ đăng kiểm có hiệu lực khi nào?",
+            "Luật bắt đầu có hiệu lực từ ngày nào?",
+            "Ngày hiệu lực của nghị định?",
+            "When does the decree take effect?",
+        ),
+        unless=(r"\b(?:het|con) hieu luc\b",),
+    ),
+    # "Which article says X?": the article's heading answers, whichever of its clauses says X.
+    Wording(
+        "article",
+        r"\b(?:tai|o|thuoc|trong) dieu (?:nao|may|so may)\b|\bdieu (?:nao|may) (?:cua|trong)\b"
+        r"|\b(?:which|what) article\b",
+        (
+            "Thẩm quyền xử lý kỷ luật được quy định tại điều nào của Thông tư?",
+            "Chế độ báo cáo nằm ở điều nào?",
+            "Điều nào của Luật quy định hành vi bị cấm?",
+            "Which article covers disciplinary powers?",
+        ),
     ),
     # "When was it issued/signed?" asks for a date, not a task's deadline.
     Wording(
