@@ -40,4 +40,4 @@ bench:
 
 ## Soak: 20 askers and a stream of uploads/deletions for 3 minutes on loopback; zero errors, zero lost
 soak:
-	$(PYTHON) -m api.soak --minutes 3 --clients 20 --out soak-results.json
+	$(PYTHON) -m tools.soak --minutes 3 --clients 20 --out soak-results.json

@@ -10,7 +10,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,8 +43,17 @@ class AssistantProvider:
     generation, the next request after ``check_every_s`` swaps the new one in.
     """
 
-    def __init__(self, index_dir: Path | str, check_every_s: float = 2.0, generator: Any = None) -> None:
+    def __init__(
+        self,
+        index_dir: Path | str,
+        check_every_s: float = 2.0,
+        generator: Any = None,
+        access: Iterable[frozenset[str] | None] = (frozenset({ACCESS_PUBLIC}), None),
+    ) -> None:
         self.index_dir = index_dir
+        # The access views callers will read (anonymous, each read key's, the admin's): set up
+        # before the assistant is published, so no first question builds one.
+        self.access = tuple(access)
         self.generator = generator  # rag.generate.LLMGenerator when a chat model is configured
         self.check_every_s = check_every_s
         self._assistant: Assistant | None = None
@@ -62,9 +71,10 @@ class AssistantProvider:
             if self._assistant is None:
                 # The embedder is shared per process, so retrying while the index is missing stays cheap.
                 assistant = Assistant.open(self.index_dir, generator=self.generator)
-                # Load the lazily initialised models (word segmenter, embedder) before publishing:
-                # underthesea's first call is not thread-safe, and concurrent first requests crash it.
-                assistant.search("văn bản", k=1)
+                # Everything a first question needs, before publishing (and so before /healthz says
+                # ok): the models (underthesea's first call is not thread-safe either), the reader's
+                # tables, each access view with its registry, number index and statistics.
+                assistant.warm(self.access)
                 self._assistant = assistant
                 self._checked_at = time.monotonic()
             return self._assistant

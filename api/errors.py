@@ -16,16 +16,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from index.milvus import StoreUnavailableError
-from index.store import IndexLockedError
 from rag.errors import (
     ConflictError,
     EmbedderMismatchError,
     IndexCorruptError,
+    IndexLockedError,
     IndexNotFoundError,
     InputFileError,
     NotFoundError,
     PolicyQAError,
+    StoreUnavailableError,
     UnsupportedError,
 )
 from rag.messages import text

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import hashlib
 import logging
 import os
@@ -30,11 +29,10 @@ from api.middleware import BodySizeLimitMiddleware, EarlyCheckMiddleware
 from api.ratelimit import SlidingWindowLimiter
 from api.routers import ask, documents, health, search, tasks, units
 from api.schemas import AskResponse
-from api.settings import Settings
+from api.settings import ACCESS_PUBLIC, Settings
 from api.uploads import DenseCompleter, UploadGate, reconcile
-from index.store import IndexLockedError, write_lock
-from index.stores import current_generation
-from rag.errors import PolicyQAError
+from index.stores import current_generation, no_other_writer
+from rag.errors import IndexLockedError, PolicyQAError
 from rag.messages import text
 from rag.pipeline import Assistant
 
@@ -93,7 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generator = LLMGenerator.from_spec(
             settings.llm_model, base_url=settings.llm_base_url, timeout=settings.llm_timeout_s, max_retries=0
         )
-    app.state.assistants = AssistantProvider(settings.location, generator=generator)
+    app.state.assistants = AssistantProvider(
+        settings.location, generator=generator, access=access_views(settings)
+    )
     app.state.dense = DenseCompleter(app.state.assistants.get)
     app.state.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute, window_s=60.0)
     app.state.upload_limiter = SlidingWindowLimiter(settings.upload_rate_limit_per_minute, window_s=60.0)
@@ -185,10 +185,16 @@ def _is_upload(scope: Scope) -> bool:
     return scope["method"] == "POST" and scope["path"].rstrip("/") == "/api/documents"
 
 
+def access_views(settings: Settings) -> list[frozenset[str] | None]:
+    """The access views this server's callers read: anonymous (public), each read key's, the admin's."""
+    views: list[frozenset[str] | None] = [frozenset({ACCESS_PUBLIC})]
+    views += [frozenset(levels) for levels in settings.read_keys.values()]
+    return [*dict.fromkeys(views), None]
+
+
 def _reconcile_uploads(assistant: Assistant, settings: Settings) -> None:
     """Bring this store's uploads/ in line with it after a crash (skipped while another process
     writes an embedded index; on Milvus, files of uploads still running are left alone)."""
-    from index.stores import is_remote
 
     def current_documents() -> list[Any]:
         # Read after the folder is listed (api.upload_folder.reconcile): the generation now, not
@@ -198,12 +204,7 @@ def _reconcile_uploads(assistant: Assistant, settings: Settings) -> None:
         return assistant.documents()
 
     try:
-        lock = (
-            contextlib.nullcontext()
-            if is_remote(assistant.index_dir)
-            else write_lock(assistant.index_dir, timeout=0)
-        )
-        with lock:
+        with no_other_writer(assistant.index_dir, timeout=0):
             for line in reconcile(settings.uploads_folder, current_documents):
                 log.warning("uploads: %s", line)
     except IndexLockedError:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,20 +16,6 @@ if TYPE_CHECKING:
     from api.upload_folder import UploadsFolder
 
 ACCESS_PUBLIC = "public"
-
-
-def store_slug(location: str) -> str:
-    """A folder name for a Milvus store: its server and collection name, readable and unique
-    ("milvus.example-19530-policyqa-1a2b3c4d")."""
-    from urllib.parse import urlsplit
-
-    from index.milvus_base import StoreAddress
-
-    address = StoreAddress.parse(location)
-    parts = urlsplit(address.uri)
-    readable = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{parts.hostname}-{parts.port or ''}-{address.name}")
-    digest = hashlib.sha256(str(address).encode()).hexdigest()[:8]
-    return f"{readable.strip('-')[:80]}-{digest}"
 
 
 class Settings(BaseSettings):
@@ -122,13 +106,13 @@ class Settings(BaseSettings):
     def files_root(self) -> Path:
         """The folder whose ``uploads/`` holds this store's uploaded originals; it follows the store
         (``--index``/``--store``), so two servers on two stores never share one."""
-        from index.stores import is_remote
+        from index.stores import folder_name, is_remote
 
         if self.files is not None:
             return self.files.expanduser().resolve()
         location = self.location
         if is_remote(location):
-            return config.PROJECT_ROOT / "var" / "files" / store_slug(str(location))
+            return config.PROJECT_ROOT / "var" / "files" / folder_name(location)
         return Path(location)
 
     @property
@@ -139,14 +123,9 @@ class Settings(BaseSettings):
     def store_name(self) -> str:
         """The store, named the same way by every process that opens it (what an uploads folder's
         marker records)."""
-        from index.stores import is_remote
+        from index.stores import store_name
 
-        location = self.location
-        if is_remote(location):
-            from index.milvus_base import StoreAddress
-
-            return str(StoreAddress.parse(str(location)))
-        return str(location)
+        return store_name(self.location)
 
     @property
     def uploads_folder(self) -> UploadsFolder:

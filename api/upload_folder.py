@@ -28,7 +28,7 @@ from pathlib import Path
 from fastapi import status
 
 from api.errors import ApiError
-from index.store import file_sha256
+from rag.hashing import file_sha256
 from rag.records import Document
 
 log = logging.getLogger("policyqa.api")

@@ -113,9 +113,11 @@ class DenseIndex:
             for srow, irow in zip(scores, idx, strict=True)
         ]
 
-    def scores_for(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Exact inner products of one query with the given rows (used under metadata filters)."""
-        return self.vectors[rows] @ np.asarray(query, dtype=np.float32).reshape(self.dim)
+    def scores_for(self, query: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+        """Exact inner products of one query with the given rows (used under metadata filters);
+        ``None``: every row, without copying the vectors."""
+        vectors = self.vectors if rows is None else self.vectors[rows]
+        return vectors @ np.asarray(query, dtype=np.float32).reshape(self.dim)
 
     def save(self, path: Path) -> None:
         faiss.write_index(self.faiss_index, str(path))

@@ -8,8 +8,10 @@ question reader found. A plain string is searched as it is, unless the retriever
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from index.embedders import Embedder, get_embedder
 from index.fusion import Ranking, reciprocal_rank_fusion, weighted_fusion
@@ -18,10 +20,14 @@ from index.stores import Store
 from rag.questions import SearchQuery
 from rag.records import Clause, DocumentMeta, Filters, Hit
 from rag.text import fold
+from rag.vocabulary import TAKES_EFFECT
 
 MODES = ("hybrid", "dense", "bm25")
 FUSIONS = ("rrf", "weighted")
 _LOCATOR_PART = re.compile(r"[.\s/]+")
+# An article's own locator ("Điều 5", "Điều 2a"), not one of its khoản or điểm.
+_ARTICLE = re.compile(r"^Điều \d+[a-zđ]?$")
+_TAKES_EFFECT = re.compile(TAKES_EFFECT)
 
 
 def task_path(locator: str) -> list[str]:
@@ -70,6 +76,18 @@ def hint_strength(hints: SearchQuery, clause: Clause, meta: DocumentMeta) -> flo
     return clause_strength(hints, clause, meta.date[:4]) + document_strength(hints, meta)
 
 
+# BM25 rankings remembered per retriever (one index snapshot): a few questions' worth.
+BM25_MEMO = 32
+
+
+class Channel(NamedTuple):
+    """One ranking to fuse: which retriever made it (its weight) and the share of that weight it gets."""
+
+    name: str  # "dense", "bm25", "passage", "local"
+    ranking: Ranking
+    share: float = 1.0
+
+
 class HybridRetriever:
     """``run(query, k, mode, filters, fusion) -> [Hit]`` over one ``Store`` snapshot (embedded or Milvus).
 
@@ -83,10 +101,10 @@ class HybridRetriever:
         embedder: Embedder | None = None,
         *,
         candidates: int = 50,
-        # RRF's k: 30 rather than the usual 60 lets a clause one retriever ranks near the top
-        # outweigh clauses both rank in the middle (provinces hit@5 0.857 -> 0.879, extra 0.917 ->
-        # 0.944, dev unchanged at 0.964; measured at 10, 20, 30 and 60).
-        rrf_k: int = 30,
+        # RRF's k: 15 lets a clause one ranking puts near the top outweigh clauses every ranking
+        # puts in the middle (with the passage and local rankings; fitted with the weights below on
+        # the even-numbered documents of provinces + kinds and checked on the odd ones).
+        rrf_k: int = 15,
         # Dense votes at half BM25's weight: on Vietnamese policy text, exact terms (unit names,
         # document numbers, quantities) decide more often than paraphrase; the dev set agreed
         # (hit@5 0.93 -> 0.96, MRR 0.82 -> 0.89 against equal weights).
@@ -94,6 +112,14 @@ class HybridRetriever:
         hint_weight: float = 1.0,
         promote_from: int = 10,
         continuation_items: int = 4,
+        # The passage ranking (index/passages.py) at half BM25's weight; the documents of the best
+        # clauses (up to three) each ranked on their own statistics at 4x BM25's weight times their
+        # share of those clauses. Fitted on the even-numbered documents of provinces + kinds (search
+        # hit@5 0.84/0.91 -> 0.95/0.94; passage 0.5-2, local 0-4 tried), checked on the odd ones
+        # (0.89/0.90 -> 0.94/0.91).
+        passage_weight: float = 0.5,
+        local_weight: float = 4.0,
+        local_docs: int = 3,
         read: Callable[[str], SearchQuery] | None = None,
     ) -> None:
         self.store = store
@@ -103,8 +129,15 @@ class HybridRetriever:
         self.rrf_k = rrf_k
         self.weights = weights  # dense, bm25
         self.hint_weight = hint_weight
+        self.passage_weight = passage_weight
+        self.local_weight = local_weight
+        self.local_docs = local_docs
+        self._effect: dict[str, list[str]] = {}  # document id -> its clauses saying when it takes effect
         self.promote_from = promote_from
         self.continuation_items = continuation_items
+        # The last BM25 rankings: the answerer's hybrid attempt reuses its lexical attempt's.
+        self._bm25_memo: OrderedDict[tuple[str, int, Any], Ranking] = OrderedDict()
+        self._memo_lock = threading.Lock()
 
     # --- single retrievers -------------------------------------------------------------------
     def dense_ranking(self, query: str, n: int, allowed: Any) -> Ranking:
@@ -113,7 +146,28 @@ class HybridRetriever:
         return self.store.dense_search(self.embedder.embed_query(query), n, allowed)
 
     def bm25_ranking(self, query: str, n: int, allowed: Any) -> Ranking:
-        return self.store.lexical_search(query, n, allowed)
+        key = (query, n, allowed)
+        try:
+            hash(key)
+        except TypeError:  # a scope that is no set of ids (a store's expression): not remembered
+            return self.store.lexical_search(query, n, allowed)
+        with self._memo_lock:
+            found = self._bm25_memo.get(key)
+            if found is not None:
+                self._bm25_memo.move_to_end(key)
+                return found
+        ranking = self.store.lexical_search(query, n, allowed)
+        with self._memo_lock:
+            self._bm25_memo[key] = ranking
+            while len(self._bm25_memo) > BM25_MEMO:
+                self._bm25_memo.popitem(last=False)
+        return ranking
+
+    def passage_ranking(self, query: str, n: int, allowed: Any) -> Ranking:
+        """Clauses by the passage around them (a store without passages: none)."""
+        if not self.passage_weight:
+            return []
+        return self.store.passage_search(query, n, allowed)
 
     # --- the retriever -----------------------------------------------------------------------
     def query_of(self, query: str | SearchQuery) -> SearchQuery:
@@ -143,7 +197,7 @@ class HybridRetriever:
         n = max(self.candidates, 5 * k)
         # BM25 needs Vietnamese words; an English question gets its administrative terms mapped.
         lexical_query, english = hints.lexical_text, hints.english
-        if mode == "hybrid" and fusion == "rrf" and getattr(self.store, "engine_fusion", False):
+        if mode == "hybrid" and fusion == "rrf" and self.store.engine_fusion:
             return self._run_fused_in_engine(hints, lexical_query, k, n, allowed)
         dense = self.dense_ranking(query, n, allowed) if mode in ("hybrid", "dense") else []
         bm25 = self.bm25_ranking(lexical_query, n, allowed) if mode in ("hybrid", "bm25") else []
@@ -153,7 +207,10 @@ class HybridRetriever:
         elif mode == "bm25":
             ranked = bm25
         else:
-            rankings = [dense, bm25]
+            rankings = [Channel("dense", dense), Channel("bm25", bm25)]
+            passages = self.passage_ranking(lexical_query, n, allowed)
+            if passages:
+                rankings.append(Channel("passage", passages))
             named = self._named_documents(hints, allowed)
             if named is not None:
                 # The query names a document: also rank within it, so its clauses are candidates
@@ -162,9 +219,18 @@ class HybridRetriever:
                 in_doc_bm25 = self.bm25_ranking(lexical_query, n, named)
                 per_mode["dense"] = dict(in_doc_dense) | per_mode["dense"]
                 per_mode["bm25"] = dict(in_doc_bm25) | per_mode["bm25"]
-                rankings += [in_doc_dense, in_doc_bm25]
+                rankings += [Channel("dense", in_doc_dense), Channel("bm25", in_doc_bm25)]
+                if passages:
+                    rankings.append(Channel("passage", self.passage_ranking(lexical_query, n, named)))
             ranked = self._fuse(rankings, fusion, english=english)
-            ranked = self._apply_hints(hints, ranked, fusion, allowed, votes=len(rankings) / 2)
+            # A number no document here carries names a document the corpus only cites: none of
+            # the documents found is the one asked about, so none is ranked on its own.
+            cited_only = named is None and bool(hints.doc_refs or hints.numbers)
+            local = [] if cited_only else self._local_rankings(lexical_query, ranked, n, allowed)
+            if local:
+                rankings += local
+                ranked = self._fuse(rankings, fusion, english=english)
+            ranked = self._apply_hints(hints, ranked, fusion, allowed, votes=self._votes(rankings, english))
             ranked = self._promote_continuations(ranked, allowed)
         hits: list[Hit] = []
         for rank, (cid, score) in enumerate(ranked[:k], start=1):
@@ -199,16 +265,48 @@ class HybridRetriever:
             for rank, (cid, score) in enumerate(((c, s) for c, s in ranked[:k] if c in found), start=1)
         ]
 
-    def _fuse(self, rankings: list[Ranking], fusion: str, *, english: bool = False) -> Ranking:
+    def _local_rankings(self, query: str, ranked: Ranking, n: int, allowed: Any) -> list[Channel]:
+        """The documents of the best clauses, each ranked on its own statistics (``local_search``),
+        weighed by its share of those clauses: a question the corpus answers in one document
+        leans on that document's ranking, one spread over several leans on none of them much."""
+        search = self.store.local_search
+        top = ranked[: self.promote_from]
+        if not self.local_weight or not top:
+            return []
+        share: dict[str, int] = {}
+        for cid, _ in top:
+            clause = self.store.clause(cid)
+            if clause is not None:
+                share[clause.doc_id] = share.get(clause.doc_id, 0) + 1
+        best = sorted(share.items(), key=lambda kv: -kv[1])[: self.local_docs]
+        return [Channel("local", search(query, d, n, allowed), count / len(top)) for d, count in best]
+
+    def _channel_weights(self, english: bool) -> dict[str, float]:
         dense_w, bm25_w = self.weights
         if english:
             # An English question reaches BM25 only through the glossary's few words; the
             # multilingual dense model reads all of it, so it leads.
             dense_w, bm25_w = bm25_w, dense_w
-        weights = [(dense_w, bm25_w)[i % 2] for i in range(len(rankings))]  # dense, bm25, dense, bm25 …
+        return {
+            "dense": dense_w,
+            "bm25": bm25_w,
+            "passage": self.passage_weight * bm25_w,
+            "local": self.local_weight * bm25_w,
+        }
+
+    def _votes(self, rankings: list[Channel], english: bool) -> float:
+        """The fused weight of one (dense, bm25) pair per search scope: hints stay worth as much."""
+        weights = self._channel_weights(english)
+        pair = weights["dense"] + weights["bm25"]
+        return sum(weights[c.name] * c.share for c in rankings) / pair if pair else 1.0
+
+    def _fuse(self, rankings: list[Channel], fusion: str, *, english: bool = False) -> Ranking:
+        weights = self._channel_weights(english)
+        lists = [c.ranking for c in rankings]
+        channel = [weights[c.name] * c.share for c in rankings]
         if fusion == "weighted":
-            return weighted_fusion(rankings, weights)
-        return reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=weights)
+            return weighted_fusion(lists, channel)
+        return reciprocal_rank_fusion(lists, k=self.rrf_k, weights=channel)
 
     def _named_documents(self, hints: SearchQuery, allowed: Any) -> Any:
         """The scope of the documents the query names by number or by type and issuer, if any."""
@@ -285,6 +383,10 @@ class HybridRetriever:
             if asks in ("signer", "recipients"):
                 kind = "signature" if asks == "signer" else "recipients"
                 targets = [c.id for c in store.document_clauses(clause.doc_id) if c.kind == kind]
+            elif asks == "article":
+                targets = self._article_heading(clause)
+            elif asks == "effect":
+                targets = self._effect_clauses(clause.doc_id)
             else:
                 targets = self._asked_fields(clause, asks)
             for target in targets:
@@ -296,6 +398,25 @@ class HybridRetriever:
             if score > scores.get(target, 0.0):
                 scores.pop(target, None)  # re-insert: among equal scores, the matching clause stays first
                 scores[target] = score
+
+    def _effect_clauses(self, doc_id: str) -> list[str]:
+        """The clauses of a document that say from when it takes effect (``TAKES_EFFECT``)."""
+        found = self._effect.get(doc_id)
+        if found is None:
+            found = [c.id for c in self.store.document_clauses(doc_id) if _TAKES_EFFECT.search(fold(c.text))]
+            self._effect[doc_id] = found
+        return found
+
+    def _article_heading(self, clause: Clause) -> list[str]:
+        """The heading clause of the article ("Điều 5") a clause sits in; none outside articles."""
+        node: Clause | None = self.store.clause(clause.parent_id) if clause.parent_id else None
+        for _ in range(6):  # khoản and điểm sit a few levels below their article
+            if node is None:
+                return []
+            if _ARTICLE.match(node.locator):
+                return [node.id]
+            node = self.store.clause(node.parent_id) if node.parent_id else None
+        return []
 
     def _asked_fields(self, clause: Clause, key: str) -> list[str]:
         """The nearest enclosing task's field clauses that carry ``key`` (the clause itself if it does)."""

@@ -20,7 +20,7 @@ import hashlib
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -90,6 +90,13 @@ def _underthesea(name: str) -> Callable[..., Any]:
                 function("khởi động")
                 _underthesea_loaded[name] = function
     return function
+
+
+def load_models() -> None:
+    """Load the word segmenter and the part-of-speech model now (a server does it before it says
+    it is ready, so its first question does not wait for them)."""
+    for name in ("word_tokenize", "pos_tag"):
+        _underthesea(name)
 
 
 def _segmenter() -> Callable[[str], list[str]]:
@@ -308,7 +315,10 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed text for the query, aligned with ``ids``."""
-        toks = tokenize(query)
+        return self.token_scores(tokenize(query))
+
+    def token_scores(self, toks: Tokens) -> np.ndarray:
+        """BM25 score of every indexed text for already tokenized query fields."""
         total = np.zeros(len(self.ids), dtype=np.float32)
         for f, terms in (("word", toks.word), ("fold", toks.fold), ("ctx", toks.fold)):
             w = self.weights.get(f, 1.0)
@@ -352,7 +362,7 @@ class LexicalIndex:
 
 
 def top_k(
-    ids: list[str], scores: np.ndarray, k: int, *, positive_only: bool = True
+    ids: Sequence[str], scores: np.ndarray, k: int, *, positive_only: bool = True
 ) -> list[tuple[str, float]]:
     """Pure: the k best scores (only positive ones by default), best first, ties broken by position."""
     if k <= 0 or len(ids) == 0:

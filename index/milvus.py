@@ -23,7 +23,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.corpus_stats import level_key
 from index.embedders import same_space
@@ -50,10 +50,14 @@ from index.milvus_base import (
     read_state,
     ready_only,
 )
+from index.milvus_rows import registry_entries
 from index.sparse import query_keys, query_vector
 from index.store import FilterRow, FilterTest
-from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError
+from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, UnsupportedError
 from rag.records import Clause, Document, Filters
+
+if TYPE_CHECKING:
+    from rag.registry import DocumentEntries, Registry
 
 
 class MilvusStore:
@@ -82,6 +86,10 @@ class MilvusStore:
         self._clauses: OrderedDict[str, Clause] = OrderedDict()
         self._doc_clauses: OrderedDict[str, list[Clause]] = OrderedDict()
         self._lock = threading.Lock()
+        # Registry entries by document id, shared with this snapshot's access views.
+        self._entries: dict[str, DocumentEntries] = {}
+        self._entries_lock = threading.Lock()
+        self._registry: Registry | None = None
 
     @classmethod
     def open(cls, location: str, embedder: Any = None) -> MilvusStore:
@@ -235,9 +243,51 @@ class MilvusStore:
         docs = [live for live in self._rows if live[0].access in levels]
         view = MilvusStore(self.address, self.state, docs)
         view.levels = levels
+        view._entries, view._entries_lock = self._entries, self._entries_lock
         return view
 
+    def registry(self) -> Registry:
+        """Units, tasks and lineage of this view's documents, from the entries the writer kept
+        (the registry collection); a document without fitting ones (written before they were
+        kept, or by a writer that died) is read once from its clauses."""
+        if self._registry is None:
+            from rag.registry import Registry
+
+            self._registry = Registry(self._docs, self._registry_entries())
+        return self._registry
+
+    def _registry_entries(self) -> dict[str, DocumentEntries]:
+        from rag.registry import DocumentEntries, document_entries
+
+        with self._entries_lock:
+            wanted = [d.id for d in self._docs if d.id not in self._entries]
+            name = self.address.collection("registry")
+            if wanted and call("list collections", self._client.has_collection, name):
+                for start in range(0, len(wanted), QUERY_BATCH):
+                    rows = call(
+                        "read tasks and references",
+                        self._client.query,
+                        name,
+                        filter=expr_in("doc_id", wanted[start : start + QUERY_BATCH]),
+                        output_fields=["doc_id", "version", "part", "parts", "text"],
+                        limit=MAX_CLAUSES_PER_QUERY,
+                    )
+                    for doc_id, data in registry_entries(rows, self._live).items():
+                        found = DocumentEntries.from_dict(data)
+                        if found.fits(self._by_id[doc_id]):
+                            self._entries[doc_id] = found
+            for doc_id in wanted:
+                if doc_id not in self._entries and (doc := self.document(doc_id)) is not None:
+                    self._entries[doc_id] = document_entries(doc)
+            return {d.id: self._entries[d.id] for d in self._docs if d.id in self._entries}
+
     # --- statistics --------------------------------------------------------------------------
+    def vocabulary(self) -> frozenset[str]:
+        """Not held here (it grows with the corpus): ``term_counts`` answers for the words asked."""
+        raise UnsupportedError(
+            "a Milvus store keeps word counts, not the vocabulary: ask term_counts for the words needed"
+        )
+
     def term_counts(self, keys: list[str]) -> dict[str, int]:
         """Counts of statistics keys over the levels this view reads (keys no clause has: absent)."""
         wanted = [level_key(lv, k) for k in dict.fromkeys(keys) for lv in self.readable_levels]
@@ -324,6 +374,14 @@ class MilvusStore:
             ready_only(allowed),
             {"metric_type": "IP", "params": {"ef": max(64, 2 * n)}},
         )
+
+    def passage_search(self, query: str, n: int, allowed: Scope | None) -> list[tuple[str, float]]:
+        """No passages on Milvus yet: the retriever fuses what the engine ranks."""
+        return []
+
+    def local_search(self, query: str, doc_id: str, n: int, allowed: Scope | None) -> list[tuple[str, float]]:
+        """No per-document statistics on Milvus yet."""
+        return []
 
     def fused_search(
         self, vector: Any, query: str, n: int, allowed: Scope | None, rrf_k: int

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from index.store import IndexLockedError
-from rag.errors import IndexNotFoundError, PolicyQAError
+from rag.errors import IndexLockedError, IndexNotFoundError, PolicyQAError, StoreUnavailableError
 from rag.records import Clause, Document, Filters
 from rag.text import fold
 
 FORMAT_VERSION = 3  # 2: statistics per access level; 3: dense_ready
 DUMMY_DIM = 2  # every Milvus collection needs a vector field; the bookkeeping ones carry a dummy
+# Every collection of one store (name prefix): what dropping a store drops.
+COLLECTIONS = ("state", "terms", "documents", "registry", "clauses")
 CLAUSE_CACHE = 4096
 DOCUMENT_CACHE = 64
 QUERY_BATCH = 512
@@ -33,12 +34,6 @@ MAX_CLAUSES_PER_QUERY = 16_384
 OVERFETCH = 16
 _CONNECT_LOCK = threading.Lock()
 _CLIENTS: dict[tuple[str, str], Any] = {}
-
-
-class StoreUnavailableError(PolicyQAError):
-    """The Milvus server cannot be reached or refused the request."""
-
-    code = "store_unavailable"
 
 
 @dataclass(frozen=True)
@@ -250,6 +245,22 @@ def ensure_collections(address: StoreAddress, dim: int) -> None:
             ("version", varchar, {"max_length": 64}),
             ("source", varchar, {"max_length": 2048}),
             ("data", DataType.JSON, {}),
+            dummy,
+        ],
+        flat,
+    )
+    # A document's tasks and references (rag.registry.DocumentEntries) as JSON text in parts of at
+    # most REGISTRY_PART characters (a JSON field holds at most 64 KiB; a plan may list hundreds of
+    # tasks), written with the version they were computed from: other versions' rows are not read.
+    create(
+        "registry",
+        [
+            ("pk", varchar, {"is_primary": True, "max_length": 600}),  # doc_id|part
+            ("doc_id", varchar, {"max_length": 512}),
+            ("version", varchar, {"max_length": 64}),
+            ("part", DataType.INT64, {}),
+            ("parts", DataType.INT64, {}),
+            ("text", varchar, {"max_length": 65_535}),
             dummy,
         ],
         flat,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
 from index.corpus_stats import document_counts, field_lengths
 from index.embedders import embedding_text
 from index.lexical import BM25Params, text_hash
-from index.milvus_base import clause_access
+from index.milvus_base import DUMMY_DIM, clause_access
 from index.sparse import document_vector, field_bags, term_id
 from index.store import document_label, indexable, iso_date, lexical_parts
 from rag.records import Clause, Document
@@ -16,6 +17,46 @@ from rag.text import fold
 
 # Milvus wants one non-zero weight in a sparse vector; no query term has this key.
 EMPTY_TERM = term_id("\x00empty")
+# Characters of registry JSON per row: ASCII (non-ASCII escaped), so bytes = characters, under
+# the 65,535 bytes of the row's VARCHAR.
+REGISTRY_PART = 60_000
+
+
+def registry_rows(doc_id: str, version: str, entries: dict[str, Any]) -> list[dict[str, Any]]:
+    """A document's registry entries as rows of at most ``REGISTRY_PART`` characters of JSON."""
+    text = json.dumps(entries, ensure_ascii=True, separators=(",", ":"))
+    pieces = [text[i : i + REGISTRY_PART] for i in range(0, len(text), REGISTRY_PART)] or [""]
+    return [
+        {
+            "pk": f"{doc_id}|{n}",
+            "doc_id": doc_id,
+            "version": version,
+            "part": n,
+            "parts": len(pieces),
+            "text": piece,
+            "vec": [0.0] * DUMMY_DIM,
+        }
+        for n, piece in enumerate(pieces)
+    ]
+
+
+def registry_entries(rows: list[dict[str, Any]], live: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Registry entries by document id from its rows of the live version, all parts present
+    (anything else: a row of a version that never went live, or of a replaced one, is skipped)."""
+    grouped: dict[str, dict[int, str]] = {}
+    wanted: dict[str, int] = {}
+    for r in rows:
+        if r["version"] == live.get(r["doc_id"]):
+            grouped.setdefault(r["doc_id"], {})[int(r["part"])] = r["text"]
+            wanted[r["doc_id"]] = int(r["parts"])
+    out = {}
+    for doc_id, parts in grouped.items():
+        if sorted(parts) == list(range(wanted[doc_id])):
+            try:
+                out[doc_id] = json.loads("".join(parts[n] for n in sorted(parts)))
+            except ValueError:
+                continue  # recomputed from the clauses
+    return out
 
 
 def contribution(doc: Document, clauses: list[Clause]) -> tuple[Counter[str], dict[str, int], Counter[str]]:

@@ -42,10 +42,11 @@ from index.milvus_base import (
     quote,
     read_state,
 )
-from index.milvus_rows import clause_rows, contribution, text_hashes
+from index.milvus_rows import clause_rows, contribution, registry_rows, text_hashes
 from index.store import document_label, indexable
 from rag.errors import EmbedderMismatchError
 from rag.records import Clause, Document
+from rag.registry import document_entries
 
 # Rows per insert call (POLICYQA_MILVUS_ROW_BATCH; tests use small batches to widen a crash window).
 ROW_BATCH = int(os.environ.get("POLICYQA_MILVUS_ROW_BATCH", "256"))
@@ -256,7 +257,7 @@ class MilvusWriter:
 
     def _flush(self) -> None:
         """Seal what was written, so searches use the indexes (once per commit, not per row)."""
-        for kind in ("clauses", "documents", "terms"):
+        for kind in ("clauses", "documents", "terms", "registry"):
             call(f"flush {kind}", self.client.flush, self.address.collection(kind))
 
     def _live_rows(self, doc_id: str, version: str, fields: list[str]) -> list[dict[str, Any]]:
@@ -316,6 +317,12 @@ class MilvusWriter:
             self.address.collection("clauses"),
             filter=f"doc_id == {quote(doc_id)}",
         )
+        call(
+            "delete a document's tasks and references",
+            self.client.delete,
+            self.address.collection("registry"),
+            filter=f"doc_id == {quote(doc_id)}",
+        )
 
     def _account(
         self, doc: Document, state: dict[str, Any], delta: Counter[str], *, replaced: bool
@@ -373,6 +380,17 @@ class MilvusWriter:
                 self.address.collection("clauses"),
                 rows[start : start + ROW_BATCH],
             )
+        # Its units, tasks and references, kept for /api/units, /api/tasks and /related (read
+        # only when the live version is this one: a crash before the flip leaves them unread).
+        registry = self.address.collection("registry")
+        rows = registry_rows(doc.id, version, document_entries(doc).to_dict())
+        call("write a document's tasks and references", self.client.upsert, registry, rows)
+        call(
+            "drop a document's older tasks and references",
+            self.client.delete,
+            registry,
+            filter=f"doc_id == {quote(doc.id)} and version != {quote(version)}",
+        )
         data = {**doc.to_dict(), "clauses": [], "stored_clauses": len(ordered), "dense_pending": pending}
         data["ingested_at"] = data.get("ingested_at") or datetime.now(UTC).isoformat(timespec="seconds")
         call(

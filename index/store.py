@@ -4,7 +4,8 @@ Layout of an index directory::
 
     DIR/CURRENT            names the active generation, e.g. "gen-3"
     DIR/gen-<n>/           manifest.json, documents.jsonl, vectors.npy, vector_ids.json,
-                           dense.faiss, bm25.json
+                           dense.faiss, bm25.json, registry.json (each document's tasks and
+                           references, rag.registry.DocumentEntries; absent in older generations)
     DIR/embed-cache/       content-addressed passage vectors shared by all generations
     DIR/.write.lock        fcntl lock: one writer at a time
 
@@ -20,54 +21,52 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
 import json
 import logging
 import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from index.dense import DenseIndex
 from index.embedders import Embedder, embedding_text, get_embedder, same_space
-from index.lexical import LexicalIndex, text_hash, top_k
+from index.lexical import LexicalIndex, Tokens, text_hash, tokenize, top_k
+from index.passages import PassageIndex, passage_ranking
 from rag import messages
-from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, PolicyQAError
+from rag.errors import (
+    EmbedderMismatchError,
+    IndexCorruptError,
+    IndexLockedError,
+    IndexNotFoundError,
+    PolicyQAError,
+)
+from rag.hashing import file_sha256
 from rag.records import Clause, Document, Filters
 from rag.text import fold
+
+if TYPE_CHECKING:
+    from rag.registry import DocumentEntries, Registry
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 EMBED_CACHE = "embed-cache"
 log = logging.getLogger("policyqa.index")
 LOCK_FILE = ".write.lock"
-FILES = ("documents.jsonl", "vectors.npy", "vector_ids.json", "dense.faiss", "bm25.json")
+FILES = ("documents.jsonl", "vectors.npy", "vector_ids.json", "dense.faiss", "bm25.json", "registry.json")
+REGISTRY_FILE = "registry.json"
 _GEN = re.compile(r"^gen-(\d+)$")
-
-
-class IndexLockedError(PolicyQAError):
-    """Another process is writing to this index."""
-
-    code = "index_locked"
 
 
 def _rebuild_hint(directory: Path) -> str:
     return messages.text("index.rebuild", location=directory)
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -195,7 +194,10 @@ class FilterTest:
 
 
 class IndexStore:
-    """A loaded, read-only index generation."""
+    """A loaded, read-only index generation (the ``index.stores.Store`` protocol)."""
+
+    working_set = False  # every text is in memory: the answerer reads the whole corpus
+    engine_fusion = False  # the retriever fuses dense and BM25 itself
 
     def __init__(
         self,
@@ -206,6 +208,7 @@ class IndexStore:
         dense: DenseIndex,
         lexical: LexicalIndex,
         text_hashes: dict[str, str] | None = None,
+        entries: dict[str, DocumentEntries] | None = None,
     ) -> None:
         self.directory = Path(directory)
         self.generation = generation
@@ -223,11 +226,24 @@ class IndexStore:
             for c in ordered:
                 self._clauses[c.id] = c
         self._pos = {cid: i for d in self._docs for i, cid in enumerate(c.id for c in self._doc_order[d.id])}
+        # Clause ids per source: a filter naming sources looks at their clauses only.
+        self._source_clauses: dict[str, list[str]] = {}
+        for cid, c in self._clauses.items():
+            self._source_clauses.setdefault(c.source, []).append(cid)
         # Hash of the text each vector was embedded from: lets a writer reuse vectors.
         self.text_hashes = text_hashes or {}
         self._rows: dict[str, FilterRow] = {}
         self._mask_cache: dict[str, frozenset[str] | None] = {}
-        self._rows_cache: dict[int, tuple[frozenset[str], np.ndarray]] = {}
+        # Rows per (ids list, allowed set): the masks store.allowed() keeps recur (a public caller's).
+        self._rows_cache: dict[tuple[int, int], tuple[frozenset[str], np.ndarray]] = {}
+        self._positions: dict[int, tuple[list[str], dict[str, int]]] = {}  # row of each id, per ids list
+        self._term_counts: Counter[str] | None = None
+        # Each document's registry entries as ingest kept them (rag.registry); the registry itself
+        # is assembled on first use.
+        self.entries = entries or {}
+        self._registry: Registry | None = None
+        self._passages: PassageIndex | None = None
+        self._local: dict[str, LexicalIndex] = {}
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
@@ -269,12 +285,13 @@ class IndexStore:
             vectors = np.load(gen_dir / "vectors.npy", allow_pickle=False)
             dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], vectors)
             lexical = LexicalIndex.from_json(json.loads((gen_dir / "bm25.json").read_text(encoding="utf-8")))
+            entries = _read_entries(gen_dir / REGISTRY_FILE)
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise IndexCorruptError.of(
                 "index.undecodable", path=gen_dir, why=exc, rebuild=_rebuild_hint(directory)
             ) from exc
         hashes = dict(zip(ids_data["ids"], ids_data.get("text_sha", []), strict=False))
-        return cls(directory, generation, manifest, documents, dense, lexical, hashes)
+        return cls(directory, generation, manifest, documents, dense, lexical, hashes, entries)
 
     @classmethod
     def empty(cls, directory: Path, embedder: Embedder) -> IndexStore:
@@ -320,6 +337,39 @@ class IndexStore:
     def __len__(self) -> int:
         return len(self._clauses)
 
+    @property
+    def n_clauses(self) -> int:
+        return len(self._clauses)
+
+    def registry(self) -> Registry:
+        """Units, tasks and lineage of this view's documents, from the entries ingest kept (a
+        document without fitting ones is read from its clauses, which are in memory here)."""
+        if self._registry is None:
+            from rag.registry import Registry
+
+            self._registry = Registry(self._docs, self.entries)
+        return self._registry
+
+    # --- corpus statistics -------------------------------------------------------------------
+    def vocabulary(self) -> frozenset[str]:
+        """Every segmented word of this view's clauses (from its BM25 postings)."""
+        return frozenset().union(*self.lexical.counts["word"])
+
+    def term_counts(self, keys: list[str]) -> dict[str, int]:
+        """Counts of ``index.corpus_stats`` keys over this view's clauses, counted on first use
+        (the Milvus store keeps them at ingest; here every text is in memory anyway)."""
+        if self._term_counts is None:
+            from index.corpus_stats import document_counts
+
+            counts: Counter[str] = Counter()
+            for d in self._docs:
+                label = document_label(d)
+                parts = [(c, lexical_parts(c, label)) for c in self._doc_order[d.id] if indexable(c)]
+                for key, n in document_counts(d, parts, lambda _c: "").items():
+                    counts[key.partition("|")[2]] += n
+            self._term_counts = counts
+        return {k: self._term_counts[k] for k in dict.fromkeys(keys) if self._term_counts.get(k)}
+
     def restricted(self, levels: frozenset[str]) -> IndexStore:
         """This generation as a caller reading only ``levels`` sees it: their documents, and BM25
         statistics over their clauses alone, so nothing they get depends on the other documents.
@@ -330,7 +380,14 @@ class IndexStore:
         ids = {c.id for d in docs for c in d.clauses}
         lexical = self.lexical.subset(ids)
         return IndexStore(
-            self.directory, self.generation, self.manifest, docs, self.dense, lexical, self.text_hashes
+            self.directory,
+            self.generation,
+            self.manifest,
+            docs,
+            self.dense,
+            lexical,
+            self.text_hashes,
+            self.entries,
         )
 
     # --- filtering ---------------------------------------------------------------------------
@@ -352,7 +409,12 @@ class IndexStore:
         if key in self._mask_cache:
             return self._mask_cache[key]
         test = FilterTest.of(filters)
-        out = {cid for cid in self._clauses if test.passes(self._row(cid))}
+        candidates: Iterable[str] = (
+            self._clauses
+            if test.sources is None
+            else (cid for s in test.sources for cid in self._source_clauses.get(s, ()))
+        )
+        out = {cid for cid in candidates if test.passes(self._row(cid))}
         result = frozenset(out)
         if len(self._mask_cache) > 64:
             self._mask_cache.clear()
@@ -386,8 +448,20 @@ class IndexStore:
         if allowed is None:
             return dense.search(vector, n)[0]
         rows = self._allowed_rows(allowed, dense.ids)
+        if len(rows) == len(dense.ids):  # every clause admitted (a public caller, all public): no copy
+            return top_k(dense.ids, dense.scores_for(vector, None), n, positive_only=False)
         # Exact scores over the allowed rows: no approximate search can leak a filtered clause.
-        return top_k([dense.ids[i] for i in rows], dense.scores_for(vector, rows), n, positive_only=False)
+        return top_k(_RowIds(dense.ids, rows), dense.scores_for(vector, rows), n, positive_only=False)
+
+    def fused_search(
+        self, vector: np.ndarray, query: str, n: int, allowed: frozenset[str] | None, rrf_k: int
+    ) -> list[tuple[str, float]]:
+        """Dense and BM25 fused by reciprocal rank, unweighted (what Milvus's ``hybrid_search``
+        does); the retriever's own weighted fusion is the default on this store."""
+        from index.fusion import reciprocal_rank_fusion
+
+        rankings = [self.dense_search(vector, n, allowed), self.lexical_search(query, n, allowed)]
+        return reciprocal_rank_fusion(rankings, k=rrf_k)[:n]
 
     def lexical_search(self, query: str, n: int, allowed: frozenset[str] | None) -> list[tuple[str, float]]:
         lexical = self.lexical
@@ -399,13 +473,122 @@ class IndexStore:
             mask[self._allowed_rows(allowed, lexical.ids)] = True
         return lexical.search(query, n, mask)
 
+    def passages(self) -> PassageIndex:
+        """BM25 over passages of consecutive clauses, built from the clause counts on first use."""
+        if self._passages is None:
+            docs = [[(c.id, len(c.text), c.parent_id) for c in self._doc_order[d.id]] for d in self._docs]
+            self._passages = PassageIndex.build(self.lexical, docs)
+        return self._passages
+
+    def local_search(
+        self, query: str, doc_id: str, n: int, allowed: frozenset[str] | None
+    ) -> list[tuple[str, float]]:
+        """BM25 inside one document on that document's own statistics, for the query's words that
+        do not describe the document (its label and title name it; the rest names the clause)."""
+        doc = self._by_id.get(doc_id)
+        if doc is None:
+            return []
+        local = self._local.get(doc_id)
+        if local is None:
+            local = self.lexical.subset({c.id for c in self._doc_order.get(doc_id, [])})
+            if len(self._local) >= LOCAL_CACHE:
+                self._local.pop(next(iter(self._local)))
+            self._local[doc_id] = local
+        asked, named = tokenize(query), tokenize(document_label(doc))
+        rest = Tokens(
+            word=tuple(t for t in asked.word if t not in named.word),
+            fold=tuple(t for t in asked.fold if t not in named.fold),
+        )
+        if not len(local) or not (rest.word or rest.fold):
+            return []
+        scores = local.token_scores(rest)
+        if allowed is not None:
+            scores = np.where(np.array([cid in allowed for cid in local.ids], dtype=bool), scores, 0.0)
+        return top_k(local.ids, scores, n)
+
+    def passage_search(self, query: str, n: int, allowed: frozenset[str] | None) -> list[tuple[str, float]]:
+        """Clauses by the best passage holding them, then by their own BM25 score."""
+        lexical = self.lexical
+        if not len(lexical):
+            return []
+        passage = self.passages().clause_scores(query)
+        own = lexical.scores(query)
+        if allowed is not None:
+            mask = np.zeros(len(lexical.ids), dtype=bool)
+            mask[self._allowed_rows(allowed, lexical.ids)] = True
+            passage = np.where(mask, passage, 0.0)
+        return passage_ranking(lexical.ids, passage, own, n)
+
     def _allowed_rows(self, allowed: frozenset[str], ids: list[str]) -> np.ndarray:
-        key = id(ids)
+        """The rows of ``ids`` that ``allowed`` admits, ascending (found from the allowed ids, not
+        by a pass over every row)."""
+        key = (id(ids), id(allowed))
         cached = self._rows_cache.get(key)
         if cached is None or cached[0] is not allowed:
-            cached = (allowed, np.array([i for i, cid in enumerate(ids) if cid in allowed], dtype=np.int64))
-            self._rows_cache[key] = cached
+            positions = self._positions.get(id(ids))
+            if positions is None or positions[0] is not ids:
+                positions = self._positions[id(ids)] = (ids, {cid: i for i, cid in enumerate(ids)})
+            where = positions[1]
+            rows = np.sort(np.array([where[c] for c in allowed if c in where], dtype=np.int64))
+            with contextlib.suppress(RuntimeError, KeyError, StopIteration):  # another thread trimmed it
+                if len(self._rows_cache) >= ROWS_CACHE:
+                    self._rows_cache.pop(next(iter(self._rows_cache)))
+            cached = self._rows_cache[key] = (allowed, rows)
         return cached[1]
+
+
+def _read_entries(path: Path) -> dict[str, DocumentEntries]:
+    """The generation's registry entries by document id (none in a generation written before them)."""
+    from rag.registry import DocumentEntries
+
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {doc_id: DocumentEntries.from_dict(e) for doc_id, e in data.items()}
+
+
+def _entries_for(
+    docs: list[Document], base: IndexStore, computed: dict[str, tuple[Document, DocumentEntries]]
+) -> dict[str, DocumentEntries]:
+    """Each document's registry entries: the base generation's for a document carried over
+    unchanged (the very object it loaded), this writer's earlier ones for a document it already
+    wrote (an ingest commits in batches), computed for the others (``computed`` keeps them)."""
+    from rag.registry import document_entries
+
+    out = {}
+    for d in docs:
+        earlier = computed.get(d.id)
+        found = base.entries.get(d.id)
+        if earlier is not None and earlier[0] is d:
+            out[d.id] = earlier[1]
+        elif found is not None and base.document(d.id) is d and found.fits(d):
+            out[d.id] = found
+        else:
+            out[d.id] = document_entries(d)
+        computed[d.id] = (d, out[d.id])
+    for gone in set(computed) - set(out):
+        del computed[gone]
+    return out
+
+
+# How many allowed sets' rows are kept (oldest dropped first).
+ROWS_CACHE = 16
+
+
+class _RowIds(Sequence[str]):
+    """The ids of some rows, by position among those rows (no list of them is built)."""
+
+    def __init__(self, ids: list[str], rows: np.ndarray) -> None:
+        self.ids, self.rows = ids, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]  # one position at a time
+        return self.ids[int(self.rows[i])]
+
+
+LOCAL_CACHE = 256  # documents whose own BM25 statistics are kept
 
 
 def iso_date(date: str) -> bool:
@@ -501,6 +684,7 @@ class IndexWriter:
             self._lock_cm.__exit__(None, None, None)
             raise
         self._docs: dict[str, Document] = {d.source: d for d in self.base.documents()}
+        self._entries_computed: dict[str, tuple[Document, DocumentEntries]] = {}
         self._dirty = self.reembed  # the next commit converts the index, even with nothing staged
         self.committed: str | None = None
 
@@ -670,6 +854,8 @@ class IndexWriter:
         _write_bytes(tmp / "vector_ids.json", json.dumps(ids_json, ensure_ascii=False).encode("utf-8"))
         dense.save(tmp / "dense.faiss")
         _write_bytes(tmp / "bm25.json", json.dumps(lexical.to_json(), ensure_ascii=False).encode("utf-8"))
+        entries = {k: e.to_dict() for k, e in _entries_for(docs, self.base, self._entries_computed).items()}
+        _write_bytes(tmp / REGISTRY_FILE, json.dumps(entries, ensure_ascii=False).encode("utf-8"))
         manifest = {
             "format_version": FORMAT_VERSION,
             "generation": name,

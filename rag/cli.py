@@ -165,8 +165,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler="api.main:run_serve")
 
     p = sub.add_parser("eval", help="chấm câu trả lời trên một tệp câu hỏi mẫu")
-    p.add_argument("--qa", required=True, metavar="FILE", help="câu hỏi mẫu (.jsonl)")
-    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--qa", metavar="FILE", help="câu hỏi mẫu (.jsonl)")
+    p.add_argument(
+        "--structured",
+        metavar="FILE",
+        default=None,
+        help="các phép kiểm tra có cấu trúc (kinds/structured.jsonl) hỏi qua API HTTP, mỗi phép đạt hay "
+        "không kèm lý do; mã thoát 1 khi có phép không đạt (cùng --qa: chạy sau các câu hỏi mẫu)",
+    )
+    p.add_argument(
+        "--server",
+        metavar="URL",
+        default=None,
+        help="--structured: hỏi một máy chủ đang chạy (http://host:port) thay vì ứng dụng trong tiến trình",
+    )
+    p.add_argument("--out", metavar="DIR", help="thư mục báo cáo (bắt buộc khi có --qa)")
     p.add_argument("--mode", choices=MODES, default="hybrid")
     p.add_argument(
         "--compare",
@@ -175,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--baseline", action="store_true", help="chấm thêm hai hệ thống đối chứng (LangChain, BM25)"
+    )
+    p.add_argument(
+        "--peers",
+        choices=("all", "bm25"),
+        default="all",
+        help="with --baseline: every peer, or only BM25 over 1000-character chunks (no re-embedding)",
     )
     p.add_argument(
         "--also-store",
@@ -246,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Not _index_arg: here --store names stores to compare (repeatable); both benches build their
     # own indexes in temporary folders, so --index is accepted and unused.
     p.add_argument("--index", metavar="DIR", default=None, help=argparse.SUPPRESS)
-    p.set_defaults(handler="index.scale_bench:run_bench")
+    p.set_defaults(handler="tools.scale_bench:run_bench")
 
     return _vietnamese(parser)
 

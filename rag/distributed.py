@@ -27,7 +27,7 @@ from typing import Any
 
 from rag import messages
 from rag.errors import PolicyQAError
-from rag.ingest import AfterCommit, BeforeCommit, IngestReport, SourceFile
+from rag.ingest import AfterCommit, BeforeCommit, IngestReport, SourceFile, is_unchanged
 from rag.records import Document
 
 LOCAL = "local"  # `--ray` without an address: a new Ray instance on this machine
@@ -137,7 +137,7 @@ def ingest_with_ray(
     opens; ``known``: its documents by source. The hooks run for every batch; ``lock`` (one-shot)
     is held from the first batch's commit to the last."""
     from index.embedders import get_embedder
-    from index.store import file_sha256
+    from rag.hashing import file_sha256
     from rag.ingest import _bar, failure_message, passage_texts
     from rag.isolate import ParseLimits
 
@@ -158,7 +158,7 @@ def ingest_with_ray(
         except OSError as exc:
             outcome[file.source] = failure_message(file, exc)
             continue
-        if old is not None and old.content_hash == digest and old.access == access:
+        if is_unchanged(old, digest, access, file):
             outcome[file.source] = "unchanged"
         else:
             todo.append((size, file, old))
@@ -216,6 +216,7 @@ def ingest_with_ray(
                     _check_embedder(result["embedder"], embedder)
                     vectors.append((result["texts"], result["vectors"]))
                     embedded += result["embedded"]
+                    result["document"].origin = file.origin
                     outcome[file.source] = result["document"]
                     batch.append(result["document"])
                 if bar is not None:

@@ -376,6 +376,12 @@ class _Reader:
             return
         above: dict[int, str] = {}  # grid column -> text of the cell there in the previous row
         for tr, cells in zip(tbl.iterchildren(_TR), rows, strict=True):
+            if len(cells) == 1 and len(list(cells[0].iter(_P))) > 1:
+                # One cell across the row holding paragraphs of its own (a form's "I. NỘI DUNG
+                # TRÌNH / 1. … / 2. …" box): running text with its own markers, not a row.
+                above = {}
+                yield from self.blocks(cells[0])
+                continue
             tr_pr = tr.find(f"{_W}trPr")
             column = _int(_val(tr_pr, "gridBefore", "0"), 0) if tr_pr is not None else 0
             texts: list[str] = []

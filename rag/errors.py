@@ -73,3 +73,15 @@ class UnsupportedError(PolicyQAError):
     """What was asked is not available on this store."""
 
     code = "unsupported"
+
+
+class IndexLockedError(PolicyQAError):
+    """Another process is writing to this index (maps to 409)."""
+
+    code = "index_locked"
+
+
+class StoreUnavailableError(PolicyQAError):
+    """The Milvus server cannot be reached or refused the request (maps to 503)."""
+
+    code = "store_unavailable"

@@ -71,6 +71,7 @@ class SourceFile:
     path: Path
     source: str  # relative to the folder given (or to ``root``); the file name for a single file
     root: Path
+    origin: str = ""  # the file's absolute path when it stays where it is (a folder or file given)
 
 
 def collect_files(
@@ -113,7 +114,7 @@ def collect_files(
                 source = path.resolve().relative_to(base.resolve()).as_posix()
             except ValueError:
                 source = path.name
-            found[source] = SourceFile(path=path, source=source, root=base)
+            found[source] = SourceFile(path=path, source=source, root=base, origin=str(path.resolve()))
     return list(found.values()), errors
 
 
@@ -129,6 +130,7 @@ def _parse(file: SourceFile, access: str, limits: Any = None, progress: Any = No
         file.path, source=file.source, root=file.root, access=access, limits=limits, progress=progress
     )
     doc.source = file.source
+    doc.origin = file.origin
     for c in doc.clauses:
         c.source = file.source
     doc.ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -226,8 +228,8 @@ def ingest_files(
     commit a generation per ``batch_size`` documents (rag/distributed.py).
     """
     from index.embedders import get_embedder
-    from index.store import file_sha256
     from index.stores import known_documents, location_of, open_writer
+    from rag.hashing import file_sha256
 
     started = time.perf_counter()
     report = report or IngestReport()
@@ -258,7 +260,7 @@ def ingest_files(
         old = known.get(file.source)
         try:
             digest = file_sha256(file.path)
-            if old is not None and old.content_hash == digest and old.access == access:
+            if is_unchanged(old, digest, access, file):
                 report.unchanged.append(file.source)
                 continue
             doc = _parse(file, access, progress=_ocr_progress(file.source, report, progress))
@@ -296,6 +298,14 @@ def ingest_files(
     report.embedded = embedder.calls - calls_before
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def is_unchanged(old: Document | None, digest: str, access: str, file: SourceFile) -> bool:
+    """The indexed version is this file as it is: same bytes, access and (for a folder that was
+    moved and ingested again) the same place to show its pages from."""
+    if old is None or old.content_hash != digest or old.access != access:
+        return False
+    return not file.origin or old.origin == file.origin
 
 
 def _converts(index_dir: Path, embedder: Any) -> bool:

@@ -54,8 +54,9 @@ def fold_keep(text: str) -> str:
 # Patterns run on the folded line. OCR alternatives: "so" read as s6/s0/sb/sé, "đ" read as p/d.
 ROMAN = r"(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv|xvi{0,3}|xix|xx)"
 # Party and older documents mark headings "I-", "1-", "1/-" ("1- Mục đích", "II/- NHIỆM VỤ"); a
-# dash must be followed by a space and a letter, so "1-2 ngày" and "vi-rút" stay running text.
-_DASH_MARK = r"\s*/?\s*-\s+(?=[^\W\d_])"
+# dash must be followed by a space and a letter, so "1-2 ngày" and "vi-rút" stay running text;
+# "/-" is a marker of its own, with or without the space ("5/-Chế độ báo cáo" as typed or OCR'd).
+_DASH_MARK = r"(?:\s*/\s*-\s*|\s*-\s+)(?=[^\W\d_])"
 RE_ROMAN_HEADING = re.compile(rf"^(?P<num>{ROMAN})(?:\s*[.)]|{_DASH_MARK})\s*(?=\S)")
 RE_NUMBERED = re.compile(
     rf"^(?P<num>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})(?:\s*(?:\.|\))(?!\d)|{_DASH_MARK})\s*(?=\S)"
@@ -174,6 +175,7 @@ _LONE_INT = re.compile(
     r"^(?:[-–]\s*([1-9]\d{0,3})\s*[-–]|[Tt]rang\s+([1-9]\d{0,3})(?:\s*/\s*\d{1,4})?|([1-9]\d{0,3}))$"
 )
 _STAMP = re.compile(r"^[(\[]?\s*du\s*thao(?:\s+(?:lan\s*\d+|\d+))?\s*[)\]]?$")
+_TABLE_ROW = " | "  # a row of cells ("2 | Khoa Công nghệ Thông tin"): never a footnote's text
 _FOOTNOTE_LINE = re.compile(r"^(?P<n>[1-9]\d{0,2})\s+(?P<text>\S.*)$")
 _SEPARATOR_MIN_SPACES = 10
 _RULE = re.compile(r"^[-–—_=*.·•~\s]{3,}$")
@@ -324,7 +326,7 @@ def _extract_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
     while i < n_lines:
         ln = lines[i]
         m = _FOOTNOTE_LINE.match(ln.text) if not ln.drop else None
-        if not m or int(m.group("n")) not in (expected, expected + 1):
+        if not m or int(m.group("n")) not in (expected, expected + 1) or _TABLE_ROW in ln.text:
             i += 1
             continue
         number = int(m.group("n"))
@@ -342,6 +344,8 @@ def _extract_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
                 j += 1
                 continue
             if nxt.page != ln.page or (not ln.page and (starts_block(nxt.text) or j - i > 6)):
+                break
+            if _TABLE_ROW in nxt.text:
                 break
             m2 = _FOOTNOTE_LINE.match(nxt.text)
             if m2 and int(m2.group("n")) == number + 1 and _find_marker(lines, j, number + 1):

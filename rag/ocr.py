@@ -21,27 +21,42 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.errors import InputFileError
 from rag.pdf_text import Word
+from rag.ruled_tables import (
+    SKEW_BAND,
+    Grid,
+    erase_grids,
+    find_grids,
+    find_rules,
+    is_number_column,
+    mend_row_numbers,
+    table_lines,
+)
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 OCR_TIMEOUT_S = 180
 DEFAULT_DPI = 300
 MAX_DPI = 400
 LANG = "vie"
 PSM = "1"
-ENGINE_VERSION = "tsv-psm1-red-v2"  # part of the cache key: change it when the reading changes
+# A row-number column is read again with only what row numbers are written with.
+NUMBER_CHARS = "tessedit_char_whitelist=0123456789IVXivx.-STT"
+ENGINE_VERSION = "tsv-psm1-red-v8-tables"  # part of the cache key: change it when the reading changes
 # A word with a digit read below this confidence is reported as uncertain.
 UNCERTAIN_DIGIT_CONF = 75.0
 # A page with less ink than this share inside its margins is blank (text pages: ≥ 2 %).
@@ -201,76 +216,186 @@ def ocr_pages(
 def ocr_pdf_page(
     path: Path, number: int, *, dpi: int = DEFAULT_DPI, lang: str = LANG, timeout: float = OCR_TIMEOUT_S
 ) -> OcrPage:
-    """Render one PDF page with pdftoppm and read it with Tesseract (TSV: words, boxes, confidences)."""
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    with tempfile.TemporaryDirectory(prefix="policyqa-ocr-") as tmp:
-        prefix = Path(tmp) / "page"
-        try:
-            subprocess.run(
-                ["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(dpi), "-png"]
-                + [str(path), str(prefix)],
-                capture_output=True,
-                timeout=timeout,
-                check=True,
-            )
-            images = sorted(Path(tmp).glob("page*.png"))
-            if not images:
-                raise InputFileError.of("ocr.not_rendered")
-            image = drop_red_ink(images[0])
-            if is_blank(image):
-                return OcrPage(number, "", [], [], dpi)  # a blank back side: nothing to read
-            out = subprocess.run(
-                ["tesseract", str(image), "stdout", "-l", lang, "--psm", PSM, "tsv"],
-                capture_output=True,
-                timeout=timeout,
-                check=True,
-                env=env,
-            )
-        except subprocess.TimeoutExpired:
-            raise InputFileError.of("ocr.timeout", seconds=round(timeout)) from None
-        except (subprocess.CalledProcessError, OSError) as exc:
-            raise InputFileError.of("ocr.failed", why=exc) from None
-    return read_tsv(number, out.stdout.decode("utf-8", errors="replace"), dpi)
+    """Render one PDF page with pdftoppm and read it with Tesseract (TSV: words, boxes, confidences).
+
+    The page travels as raw pixels (PPM from pdftoppm, PGM to Tesseract, both through pipes):
+    PNG at 400 dpi costs more CPU to compress and decompress than Tesseract spends reading the
+    page (3.3 s of pdftoppm's 3.6 s, measured in docs/parser.md).
+    """
+    import numpy as np
+    from PIL import Image
+
+    image = drop_red_ink(render_page(path, number, dpi, timeout=timeout))
+    if is_blank(image):
+        return OcrPage(number, "", [], [], dpi)  # a blank back side: nothing to read
+    grey = np.asarray(image)
+    horizontal, vertical = find_rules(grey)
+    grids = find_grids(horizontal, vertical)
+    if not grids:
+        return read_tsv(number, _tesseract(image, lang, ["--psm", PSM], timeout), dpi)
+    # A ruled table: read without its frame, column by column; the page is read around it.
+    erased = erase_grids(grey, grids, horizontal, vertical)
+    around = erased.copy()
+    height, width = around.shape
+    for g in grids:
+        around[
+            int(g.rows[0] * height) : int(g.rows[-1] * height) + 1,
+            int(g.cols[0] * width) : int(g.cols[-1] * width) + 1,
+        ] = 255
+    tsv = _tesseract(Image.fromarray(around), lang, ["--psm", PSM], timeout)
+    tables = {i: _read_columns(Image.fromarray(erased), g, lang, timeout) for i, g in enumerate(grids)}
+    return read_tsv(number, tsv, dpi, grids, tables)
 
 
-def drop_red_ink(png: Path) -> Path:
+def _tesseract(image: Image.Image, lang: str, options: list[str], timeout: float) -> str:
+    """Tesseract's TSV of a grey image (PGM on its stdin, one thread)."""
+    pgm = io.BytesIO()
+    image.save(pgm, "PPM")  # an "L" image is written as PGM
+    try:
+        out = subprocess.run(
+            ["tesseract", "stdin", "stdout", "-l", lang, *options, "tsv"],
+            input=pgm.getvalue(),
+            capture_output=True,
+            timeout=timeout,
+            check=True,
+            env=dict(os.environ, OMP_THREAD_LIMIT="1"),
+        )
+    except subprocess.TimeoutExpired:
+        raise InputFileError.of("ocr.timeout", seconds=round(timeout)) from None
+    except (subprocess.CalledProcessError, OSError) as exc:
+        raise InputFileError.of("ocr.failed", why=exc) from None
+    return out.stdout.decode("utf-8", errors="replace")
+
+
+def _read_columns(image: Image.Image, grid: Grid, lang: str, timeout: float) -> list[Word]:
+    """A ruled table's words read column by column (each column a block of its own).
+
+    Read with the page, the lines of neighbouring cells whose baselines differ (a cell merged
+    over rows beside single-row cells) are taken for one line and garbled, and a cell holding one
+    short number has no words around it to steer the recogniser ("1" read "l" or "Ị", "3" read
+    "B"). A column alone is a uniform block; a row-number column is read with only the signs
+    row numbers are written with, cell by cell.
+    """
+    width, height = image.size
+    y0, y1 = int(grid.rows[0] * height), int(grid.rows[-1] * height)
+    words: list[Word] = []
+    for col, (left_at, right_at) in enumerate(zip(grid.cols, grid.cols[1:], strict=False)):
+        x0, x1 = int(left_at * width) + 2 * SKEW_BAND, int(right_at * width) - 2 * SKEW_BAND
+        if col == 0 and is_number_column(grid):  # each cell a line of its own, numbers only
+            tops = [int(r * height) for r in grid.crossing[0]] if grid.crossing else [y0, y1]
+            cells = [
+                (x0, a + 2 * SKEW_BAND, x1, b - 2 * SKEW_BAND) for a, b in zip(tops, tops[1:], strict=False)
+            ]
+            options = ["--psm", "7", "-c", NUMBER_CHARS]
+        else:
+            cells, options = [(x0, y0, x1, y1)], ["--psm", "6"]
+        column: list[Word] = []
+        for i, box in enumerate(cells):
+            if box[2] - box[0] < 8 or box[3] - box[1] < 8:
+                continue
+            page = read_tsv(0, _tesseract(image.crop(box), lang, options, timeout))
+            column += [_placed(w, box, (width, height), 1000 * i) for w in page.words]
+        words.extend(_counted(column, cells, (width, height)) if len(cells) > 1 else column)
+    return words
+
+
+def _counted(words: list[Word], cells: list[tuple[int, int, int, int]], size: tuple[int, int]) -> list[Word]:
+    """A row-number column's cells, one word each, their numbers mended where the rows count
+    (``rag.ruled_tables.mend_row_numbers``)."""
+    texts = [" ".join(w.text for w in words if w.line // 1000 == i) for i in range(len(cells))]
+    mended = mend_row_numbers(texts)
+    if mended == texts:
+        return words
+    return [
+        _placed(Word(text, 0.0, 0.0, 1.0, 1.0), box, size, 1000 * i)
+        for i, (text, box) in enumerate(zip(mended, cells, strict=True))
+        if text
+    ]
+
+
+def _placed(word: Word, box: tuple[int, int, int, int], size: tuple[int, int], line: int) -> Word:
+    """A word read in a crop of the page, with its box on the page (0..1)."""
+    x0, y0, x1, y1 = box
+    width, height = size
+    return Word(
+        word.text,
+        (x0 + word.x0 * (x1 - x0)) / width,
+        (y0 + word.y0 * (y1 - y0)) / height,
+        (x0 + word.x1 * (x1 - x0)) / width,
+        (y0 + word.y1 * (y1 - y0)) / height,
+        line=line + word.line,
+        conf=word.conf,
+    )
+
+
+def render_page(path: Path, number: int, dpi: int, *, timeout: float = OCR_TIMEOUT_S) -> Image.Image:
+    """Page ``number`` of the PDF as an RGB image drawn by pdftoppm (raw PPM through a pipe)."""
+    from PIL import Image
+
+    try:
+        out = subprocess.run(
+            ["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(dpi), "-singlefile"] + [str(path)],
+            capture_output=True,
+            timeout=timeout,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        raise InputFileError.of("ocr.timeout", seconds=round(timeout)) from None
+    except (subprocess.CalledProcessError, OSError) as exc:
+        raise InputFileError.of("ocr.failed", why=exc) from None
+    if not out.stdout:
+        raise InputFileError.of("ocr.not_rendered")
+    try:
+        image = Image.open(io.BytesIO(out.stdout))
+        image.load()
+    except (OSError, ValueError):
+        raise InputFileError.of("ocr.not_rendered") from None
+    return image
+
+
+def drop_red_ink(image: Image.Image) -> Image.Image:
     """The page's red channel as a grey image: red seals and stamps turn white, black text stays.
 
     A red seal over "THỨ TRƯỞNG" and "Thượng tướng Nguyễn Văn Long" hides them from Tesseract on
     a grey rendering; in the red channel the seal's ink is as light as the paper.
     """
-    from PIL import Image
-
-    out = png.with_name(png.stem + "-red.png")
-    with Image.open(png) as image:
-        red = image.convert("RGB").getchannel("R") if image.mode not in ("L", "1") else image.convert("L")
-        red.save(out)
-    return out
+    if image.mode in ("L", "1"):
+        return image.convert("L")
+    return image.convert("RGB").getchannel("R")
 
 
-def is_blank(png: Path) -> bool:
+def is_blank(image: Image.Image) -> bool:
     """No ink inside the page's margins (a scanned blank back side with dark scanner edges)."""
-    from PIL import Image
-
-    with Image.open(png) as image:
-        grey = image.convert("L")
-        w, h = grey.size
-        inner = grey.crop(
-            (
-                int(w * BLANK_MARGIN),
-                int(h * BLANK_MARGIN),
-                int(w * (1 - BLANK_MARGIN)),
-                int(h * (1 - BLANK_MARGIN)),
-            )
+    grey = image.convert("L")
+    w, h = grey.size
+    inner = grey.crop(
+        (
+            int(w * BLANK_MARGIN),
+            int(h * BLANK_MARGIN),
+            int(w * (1 - BLANK_MARGIN)),
+            int(h * (1 - BLANK_MARGIN)),
         )
-        inner = inner.reduce(3) if min(inner.size) > 300 else inner
-        histogram = inner.histogram()
+    )
+    inner = inner.reduce(3) if min(inner.size) > 300 else inner
+    histogram = inner.histogram()
     dark = sum(histogram[:128])
     return dark < BLANK_INK_SHARE * max(1, sum(histogram))
 
 
-def read_tsv(number: int, tsv: str, dpi: int = DEFAULT_DPI) -> OcrPage:
-    """Tesseract's TSV -> text (lines, a blank line between blocks), word boxes, uncertain digits."""
+def read_tsv(
+    number: int,
+    tsv: str,
+    dpi: int = DEFAULT_DPI,
+    grids: list[Grid] | None = None,
+    tables: dict[int, list[Word]] | None = None,
+) -> OcrPage:
+    """Tesseract's TSV -> text (lines, a blank line between blocks), word boxes, uncertain digits.
+
+    The words inside a ruled table (``grids``) are written as its rows, one line per row with
+    " | " between cells, where the table's first word was read; ``tables`` (per table, its words
+    read column by column, the page read without it) are written before the first line below
+    the table's top.
+    """
     rows = [r.split("\t") for r in tsv.splitlines()]
     width = height = 0.0
     words: list[Word] = []
@@ -290,8 +415,8 @@ def read_tsv(number: int, tsv: str, dpi: int = DEFAULT_DPI) -> OcrPage:
             width, height = w or 1.0, h or 1.0
             continue
         text = r[11].strip()
-        if level != 5 or not text:
-            continue
+        if level != 5 or not text.strip("|"):
+            continue  # a word of bars alone is a rule's remnant (a table border, a margin line)
         key = (block, par, line)
         if not lines or lines[-1][0] != key:
             lines.append((key, []))
@@ -309,14 +434,57 @@ def read_tsv(number: int, tsv: str, dpi: int = DEFAULT_DPI) -> OcrPage:
         )
         if conf < UNCERTAIN_DIGIT_CONF and any(ch.isdigit() for ch in text):
             uncertain.append(text)
+    in_grid = _grid_of_words(words, grids or [])
+    by_line: dict[int, list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
     out: list[str] = []
     prev_block = None
-    for (block, par, _), ws in lines:
+    written: set[int] = set()
+    grid_list = grids or []
+    for i, ((block, par, _), ws) in enumerate(lines):
+        here = by_line.get(i, [])
+        below = sum((w.y0 + w.y1) / 2 for w in here) / max(1, len(here))
+        # A table read on its own goes before the first line printed below its top.
+        for g in sorted(tables or {}, key=lambda g: grid_list[g].rows[0]):
+            if g not in written and below > grid_list[g].rows[0]:
+                written.add(g)
+                out.extend(["", *table_lines(grid_list[g], tables[g]), ""])
+                prev_block = None
+        grid = next((in_grid[id(w)] for w in here if id(w) in in_grid), None)
+        if grid is not None:
+            if grid not in written:  # the whole table, once, as its own block
+                written.add(grid)
+                members = [w for w in words if in_grid.get(id(w)) == grid]
+                out.extend(["", *table_lines(grid_list[grid], members), ""])
+                prev_block = None
+            rest = [w.text for w in here if id(w) not in in_grid]
+            if not rest:
+                continue
+            ws = rest
         if prev_block is not None and (block, par) != prev_block:
             out.append("")
         out.append(" ".join(ws))
         prev_block = (block, par)
-    return OcrPage(number, join_broken_paragraphs("\n".join(out) + "\n"), words, uncertain, dpi)
+    for g in sorted(set(tables or {}) - written, key=lambda g: grid_list[g].rows[0]):
+        out.extend(["", *table_lines(grid_list[g], tables[g])])  # a table at the foot of the page
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(out).strip("\n"))
+    if tables:  # the boxes of a table's words as its columns were read (for the page view)
+        words = [w for w in words if in_grid.get(id(w)) not in tables]
+        words += [w for i in sorted(tables) for w in tables[i]]
+    return OcrPage(number, join_broken_paragraphs(text + "\n"), words, uncertain, dpi)
+
+
+def _grid_of_words(words: list[Word], grids: list[Grid]) -> dict[int, int]:
+    """id(word) -> index of the ruled table its centre lies in."""
+    out: dict[int, int] = {}
+    for w in words:
+        x, y = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
+        for i, g in enumerate(grids):
+            if g.contains(x, y):
+                out[id(w)] = i
+                break
+    return out
 
 
 _BROKEN_PARAGRAPH = re.compile(r"(?<=[^\W\d_]|[,;])\n\n(?=[^\W\d_])")

@@ -6,14 +6,21 @@ text layer's (pdftotext, annotations included) for digital pages, Tesseract's fo
 belongs to a run of words that the clause also has in that order (three words, or the whole
 clause when it is shorter), compared folded: OCR'd words that lost a mark still match, and
 the same word elsewhere on the page is not lit on its own.
+
+Where the original comes from (``original_page_view``): the server's own copy of an upload, or
+the path a CLI ingest recorded (``Document.origin``), and only while that file's bytes still
+hash to the document's ``content_hash``; the page is drawn from a private copy of the bytes that
+were checked (docs/security.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from rag.errors import InputFileError
@@ -149,3 +156,52 @@ def page_view(
     words = page_word_boxes(path, number, ocr=ocr) if clause_text.strip() else []
     lit = highlight_words(words, clause_text)
     return render_png(path, number, lit, dpi=dpi), len(lit)
+
+
+def original_candidates(files_root: Path, source: str, origin: str) -> list[Path]:
+    """Where a document's original may be: the server's files folder (uploads), then the
+    absolute path the ingest recorded. A source that leads out of the files folder is no candidate."""
+    out = []
+    root = files_root.resolve()
+    kept = (root / source).resolve()
+    if kept.is_relative_to(root):
+        out.append(kept)
+    if origin and Path(origin).is_absolute():
+        out.append(Path(origin))
+    return out
+
+
+def _verified_bytes(candidates: Iterable[Path], content_hash: str) -> bytes | None:
+    for path in candidates:
+        try:
+            if not path.is_file():
+                continue
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == content_hash:
+            return data
+    return None
+
+
+def original_page_view(
+    candidates: Iterable[Path],
+    content_hash: str,
+    number: int,
+    clause_text: str,
+    *,
+    ocr: bool,
+    dpi: int = RENDER_DPI,
+) -> tuple[bytes, int] | None:
+    """``page_view`` of the first candidate file that still holds the indexed bytes, or None.
+
+    The bytes are hashed once and drawn from a private copy, so a file changed after the check
+    is never what is shown.
+    """
+    data = _verified_bytes(candidates, content_hash)
+    if data is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="policyqa-original-") as tmp:
+        copy = Path(tmp) / "original.pdf"
+        copy.write_bytes(data)
+        return page_view(copy, number, clause_text, ocr=ocr, dpi=dpi)

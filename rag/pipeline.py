@@ -12,10 +12,10 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.errors import NotFoundError
 from rag.questions import FollowUp, Turn
@@ -24,10 +24,16 @@ from rag.records import Answer, Clause, Document, Filters, Hit
 from rag.references import document_reference, formal_reference
 from rag.text import fold
 
+if TYPE_CHECKING:
+    from rag.registry import Registry
+
 # Longest answer text (structured answers list several items; extracts are ~550 characters).
 MAX_ANSWER_TEXT = 2000
 # A unit filter keeps the hits of its tasks among this many times k retrieved.
 UNIT_SEARCH_DEPTH = 8
+# Asked once per access view when a server warms up: generic questions, one in English, that walk the
+# answer path (no gold question; their answers are thrown away).
+WARM_QUESTIONS = ("Ai ký văn bản này?", "Who is responsible for this task?")
 # How long a writer waits for this process's other writer to finish its swap (seconds).
 WRITE_WAIT_S = 60.0
 
@@ -59,9 +65,28 @@ class _Snapshot:
             if levels not in self.views:
                 from rag.answer import Answerer
 
-                store = self.store.restricted(levels)
-                self.views[levels] = _View(store, retriever_of(store, self.embedder), Answerer(store))
+                if all(d.access in levels for d in self.store.documents()):
+                    # Every document is theirs to read (a public server's usual case): their view
+                    # is the whole one, not a second copy of it.
+                    self.views[levels] = _View(self.store, self.retriever, self.answerer)
+                else:
+                    store = self.store.restricted(levels)
+                    self.views[levels] = _View(store, retriever_of(store, self.embedder), Answerer(store))
             return self.views[levels]
+
+    def warm(self, access: Iterable[frozenset[str] | None]) -> None:
+        """Build each access view these callers will read, and what its answerer builds on first use."""
+        warmed: set[int] = set()
+        for levels in access:
+            filters = Filters(access=set(levels)) if levels is not None else None
+            view = self.view(filters)
+            if id(view.answerer) in warmed:  # the same view under two level sets: once is enough
+                continue
+            warmed.add(id(view.answerer))
+            view.answerer.warm()
+            view.retriever.run("văn bản", k=1)  # the store's filter rows and masks for these levels
+            for question in WARM_QUESTIONS:  # the answer path's own first-use costs (patterns, caches)
+                view.answerer.run(view.answerer.read(question), view.retriever, filters=filters)
 
 
 class Assistant:
@@ -75,6 +100,8 @@ class Assistant:
         self.generator = generator  # rag.generate.LLMGenerator or None (extractive)
         self._write_lock = threading.Lock()
         self.write_wait_s = WRITE_WAIT_S
+        # The access views warm() set up: a reloaded snapshot is set up for them before it goes live.
+        self._warm_access: tuple[frozenset[str] | None, ...] = ()
         self._snapshot = self._load()
 
     @classmethod
@@ -86,11 +113,29 @@ class Assistant:
         from rag.answer import Answerer
 
         store = open_reader(self.index_dir, embedder=self.embedder)
-        return _Snapshot(store, retriever_of(store, self.embedder), Answerer(store), self.embedder)
+        snapshot = _Snapshot(store, retriever_of(store, self.embedder), Answerer(store), self.embedder)
+        snapshot.warm(self._warm_access)
+        return snapshot
 
     def reload(self) -> None:
         """Swap in the index's current generation (after an ingest by this or another process)."""
         self._snapshot = self._load()
+
+    def warm(self, access: Iterable[frozenset[str] | None] = (None,)) -> None:
+        """Set up now everything a first question would otherwise set up, so no asker waits for it:
+        the word segmenter and part-of-speech model, the query embedder, the reader's tables, and
+        for each access view (None: every level) the view itself, its answerer's registry of
+        units, tasks and lineage, the index of numbers the texts name and the corpus statistics.
+        A server calls it before /healthz says ok; a reloaded snapshot is set up the same way
+        before it replaces this one."""
+        from index.lexical import load_models
+        from rag.reading import warm as warm_reader
+
+        load_models()
+        warm_reader()
+        self.embedder.embed_query("văn bản")
+        self._warm_access = tuple(dict.fromkeys([*self._warm_access, *access]))
+        self._snapshot.warm(self._warm_access)
 
     @property
     def store(self) -> Any:
@@ -222,16 +267,12 @@ class Assistant:
             raise NotFoundError.of("clause.missing", clause_id=repr(clause_id))
         return clause, store.neighbours(clause_id, n=n)
 
-    def registry(self, access: set[str] | frozenset[str] | None = None) -> Any:
+    def registry(self, access: set[str] | frozenset[str] | None = None) -> Registry:
         """Units, tasks and lineage of the documents these levels may read (``rag.registry``),
-        built once per snapshot and access view, the same view the answerer uses."""
-        from rag.errors import UnsupportedError
-        from rag.registry import registry_for
-
+        assembled once per snapshot and access view from what ingest kept with the index (on
+        every store: no clause is read)."""
         view = self._snapshot.view(Filters(access=set(access)) if access is not None else None)
-        if getattr(view.store, "working_set", False):
-            raise UnsupportedError.of("index.units_unsupported")
-        return registry_for(view.answerer.view)
+        return view.store.registry()
 
     def document_label(self, doc_id: str) -> str:
         doc = self._snapshot.store.document_meta(doc_id)
@@ -241,7 +282,7 @@ class Assistant:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """This process's writers one at a time; held only to stage and swap (never while parsing or embedding)."""
-        from index.store import IndexLockedError
+        from rag.errors import IndexLockedError
 
         if not self._write_lock.acquire(timeout=self.write_wait_s):
             raise IndexLockedError.of("index.busy_writing")

@@ -42,7 +42,8 @@ class SearchQuery:
     numbers: tuple[str, ...] = ()  # document numbers like "57-nq/tw", folded
     issuer_refs: tuple[tuple[str, str], ...] = ()  # (doc type, folded issuer phrase): "kế hoạch của Sở …"
     asks: str | None = (
-        None  # the part of a document asked for: lead_unit, coordinating_units, deadline, signer, recipients
+        None  # the part of a document asked for: lead_unit, coordinating_units, deadline, signer, recipients,
+        # article (the heading of the article holding the clause)
     )
 
     @classmethod
@@ -226,10 +227,26 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class AskedPart:
+    """One of several things a question asks ("bao nhiêu X, trong đó bao nhiêu Y"): its own words
+    and the kind of value that answers it ("number", "date" or "text")."""
+
+    text: str
+    terms: QueryTerms
+    value_type: str = "text"
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """What the reader may know of the corpus: each readable document's id and metadata."""
 
     documents: tuple[tuple[str, DocumentMeta], ...] = ()
+    # What a question may name them by, folded once when the catalogue is made (rag.reading.catalogue),
+    # not per question: the distinct places, (id, title's first words), the distinct signers.
+    indexed: bool = False
+    places: tuple[str, ...] = ()
+    title_heads: tuple[tuple[str, str], ...] = ()
+    signers: tuple[str, ...] = ()
 
     def label(self, doc_id: str) -> str:
         return next((m.label() for d, m in self.documents if d == doc_id), "")
@@ -283,6 +300,8 @@ class Question:
     target_terms: QueryTerms = NO_TERMS  # … without the words asking for a year's targets
     search: SearchQuery = field(default_factory=lambda: SearchQuery(""))
     follow_up: FollowUp | None = None
+    # Two or more things asked at once, each answered ("bao nhiêu …, và … bao lâu"); () for one.
+    parts: tuple[AskedPart, ...] = ()
 
     # Shorthands for the fields most strategies read.
     @property

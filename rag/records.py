@@ -130,6 +130,9 @@ class Document:
     ingested_at: str = ""
     # Set by stores that load a document's metadata without its clauses (Milvus): how many it has.
     stored_clauses: int = 0
+    # The absolute path a CLI ingest read the file from ("" for uploads, kept by the server): the
+    # page viewer shows its pages only while that file still has ``content_hash`` (docs/security.md).
+    origin: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -1,12 +1,15 @@
 """Units, tasks and document lineage of one index snapshot, as seen by one set of access levels.
 
-Built from the documents, not stored in the index: units, deadlines and edges are derived from
-what the parser already keeps (task fields, table columns, unit-headed sections, the opening
-paragraphs), so existing indexes need no re-ingest and a better rule applies at the next start.
-It is cheap (one pass over the clauses: ~10 ms for 30 documents) and built once per snapshot and
-access view (``registry_for``), from the documents that view may read: a caller never sees a
-unit, task or edge of a document above their level, and a cited document they may not read
-stays a bare number.
+Derived from what the parser already keeps (task fields, table columns, unit-headed sections, the
+opening paragraphs). What each document contributes (``DocumentEntries``: its tasks, its typed
+references, the order of its task clauses) depends on that document alone, so ingest computes it
+once and keeps it with the index (``registry.json`` in an embedded generation, the ``registry``
+collection on Milvus); a registry is then assembled from the entries of the documents a view may
+read plus their metadata, without reading a clause. Entries of an older ``ENTRIES_VERSION`` (or
+missing ones) are recomputed from the document, so a better rule applies without re-ingest.
+
+A registry is built from the documents a view may read: a caller never sees a unit, task or edge
+of a document above their level, and a cited document they may not read stays a bare number.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from __future__ import annotations
 import re
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rag.deadlines import deadline_in_text, parse_deadline
-from rag.lineage import document_references, number_key
+from rag.lineage import Reference, document_references, number_key
 from rag.records import Clause, Document, Edge, TaskRef, Unit
 from rag.text import collapse_ws, fold
 from rag.units import expand_abbreviations, is_collective, section_unit, split_units, unit_id, unit_key
@@ -27,6 +31,8 @@ from rag.vocabulary import LEGAL_DOC_TYPES
 ROLE_FIELDS = (("lead_unit", "lead"), ("coordinating_units", "coordinating"))
 # Reports tell what was done, not what is assigned: their unit sections are not tasks.
 NO_SECTION_TYPES = frozenset({"Báo cáo"})
+# A task's words as listed: long enough to hold what the duty is about past its opening verb.
+TITLE_CHARS = 200
 _PERIOD_HEADING = re.compile(r"^(?:thang|quy|nam)\s+[\divx]+\b")
 _MARKER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?\)?|[a-zđ]\)|[-+•*–])\s*")
 
@@ -41,19 +47,181 @@ def _title(clause: Clause) -> str:
     if clause.kind == "table" and ": " in text:
         text = text.split(": ", 1)[0]  # "Rà soát …: Đơn vị chủ trì: …" -> the row's label
     text = _MARKER.sub("", collapse_ws(text))
-    return text if len(text) <= 110 else text[:109].rstrip() + "…"
+    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _short(text: str) -> str:
+    text = _MARKER.sub("", collapse_ws(text))
+    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def dated_parts(text: str, year: int | None) -> list[tuple[str | None, str, Any]]:
+    """(part, deadline words, range) per duty: "… sửa chữa nhà, hoàn thành trước ngày 31/12/2025; xây
+    dựng lại nhà …, chậm nhất trước ngày 31/01/2026" is two duties with a deadline each (part None:
+    the whole text is one duty)."""
+    parts = [p for p in re.split(r";\s+", text) if p.strip()]
+    dated = [(p, deadline_in_text(p, year)) for p in parts]
+    if sum(d is not None for _, d in dated) >= 2:
+        return [(p, *d) for p, d in dated if d is not None]
+    stated = deadline_in_text(text, year)
+    return [(None, *stated)] if stated else [(None, "", None)]
+
+
+def _document_tasks(doc: Document) -> list[TaskRef]:
+    year = _year(doc)
+    by_id = {c.id: c for c in doc.clauses}
+    children: dict[str, list[Clause]] = defaultdict(list)
+    for c in sorted(doc.clauses, key=lambda c: c.order):
+        if c.parent_id:
+            children[c.parent_id].append(c)
+    out: list[TaskRef] = []
+    fielded: set[str] = set()
+    for c in sorted(doc.clauses, key=lambda c: c.order):
+        if c.kind == "field" or not any(k in c.fields for k, _ in ROLE_FIELDS):
+            continue
+        fielded.add(c.id)
+        deadline = c.fields.get("deadline", "")
+        found = parse_deadline(deadline, year) if deadline else None
+        seen: set[str] = set()
+        for key, role in ROLE_FIELDS:
+            field_clause = next(
+                (f for f in children.get(c.id, []) if f.kind == "field" and key in f.fields), c
+            )
+            for name in split_units(c.fields.get(key, "")):
+                uid = unit_id(name)
+                if uid and uid not in seen:
+                    seen.add(uid)
+                    out.append(_task(c, uid, name, role, deadline, found, field_clause.id, "fields"))
+    if doc.meta.doc_type in NO_SECTION_TYPES | LEGAL_DOC_TYPES:
+        return out
+    for c in sorted(doc.clauses, key=lambda c: c.order):
+        if c.kind not in ("heading", "item") or c.id in fielded:
+            continue
+        if any(a in fielded for a in _chain(c, by_id)):
+            continue  # inside a task that has its own fields
+        first = c.title or c.text.split("\n", 1)[0]
+        found_unit = section_unit(first if c.title else c.text)
+        if found_unit is None:
+            continue
+        name, rest = found_unit
+        duties = [
+            k
+            for k in children.get(c.id, [])
+            if k.kind in ("item", "heading", "paragraph")
+            and not _PERIOD_HEADING.match(fold(k.title or k.text))
+        ]
+        if not duties and len(rest) < 15:
+            continue
+        for duty in duties or [c]:
+            text = duty.text if duties else rest
+            role = "coordinating" if re.match(r"^(?:[-+•]\s*)?phoi hop\b", fold(text)) else "lead"
+            for part, deadline, found in dated_parts(text, year):
+                # "Trung tâm Truyền thông, các cơ quan báo chí": each unit of the heading has the duty.
+                for unit in split_units(name) or [name]:
+                    task = _task(duty, unit_id(unit), unit, role, deadline, found, duty.id, "section")
+                    if part is not None:
+                        task.title = _short(part)
+                    elif not duties:
+                        task.title = _short(rest)
+                    out.append(task)
+    return out
+
+
+def _chain(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
+    out, parent = [], by_id.get(clause.parent_id or "")
+    while parent is not None:
+        out.append(parent.id)
+        parent = by_id.get(parent.parent_id or "")
+    return out
+
+
+def _task(
+    c: Clause, uid: str, name: str, role: str, deadline: str, found: Any, cite: str, source: str
+) -> TaskRef:
+    return TaskRef(
+        clause_id=c.id,
+        doc_id=c.doc_id,
+        locator=c.locator,
+        title=_title(c),
+        unit_id=uid,
+        unit=name,
+        role=role,
+        deadline=deadline,
+        due_from=found.start if found else None,
+        due_to=found.end if found else None,
+        recurring=found.recurring if found else None,
+        annual=list(found.annual) if found else [],
+        cite_id=cite,
+        source=source,
+    )
+
+
+# Bump when what a document contributes changes (a new task rule): kept entries are recomputed.
+ENTRIES_VERSION = 2
+
+
+@dataclass
+class DocumentEntries:
+    """What one document contributes to a registry, from its own clauses alone."""
+
+    content_hash: str  # of the document these entries were computed from
+    tasks: list[TaskRef] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    order: dict[str, int] = field(default_factory=dict)  # task clause id -> its place in the document
+    version: int = ENTRIES_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentEntries:
+        return cls(
+            content_hash=data.get("content_hash", ""),
+            tasks=[TaskRef(**t) for t in data.get("tasks", [])],
+            references=[Reference(**r) for r in data.get("references", [])],
+            order={k: int(v) for k, v in data.get("order", {}).items()},
+            version=int(data.get("version", 0)),
+        )
+
+    def fits(self, doc: Document) -> bool:
+        """Computed by these rules from this very document (else recompute it)."""
+        return self.version == ENTRIES_VERSION and self.content_hash == doc.content_hash
+
+
+def document_entries(doc: Document) -> DocumentEntries:
+    """A document's tasks, typed references and task clause order (pure; what ingest keeps)."""
+    tasks = _document_tasks(doc)
+    wanted = {t.clause_id for t in tasks}
+    return DocumentEntries(
+        content_hash=doc.content_hash,
+        tasks=tasks,
+        references=document_references(doc.clauses, doc.meta.number),
+        order={c.id: c.order for c in doc.clauses if c.id in wanted},
+    )
 
 
 class Registry:
     """Units, their tasks and the documents' typed references, over some documents."""
 
-    def __init__(self, documents: Iterable[Document]) -> None:
+    def __init__(
+        self, documents: Iterable[Document], entries: Mapping[str, DocumentEntries] | None = None
+    ) -> None:
+        """Over ``documents``; ``entries`` (by document id) as kept at ingest. A document without
+        fitting entries is read from its clauses: a store handing over documents without their
+        clauses hands over fitting entries for every one of them (``Store.registry``)."""
         self.documents: dict[str, Document] = {d.id: d for d in documents}
         self.tasks: list[TaskRef] = []
         self.edges: list[Edge] = []
-        names: dict[str, Counter[str]] = defaultdict(Counter)
+        self.order: dict[str, int] = {}  # task clause id -> its place in its document
+        found = entries or {}
+        per_doc: dict[str, DocumentEntries] = {}
         for doc in self.documents.values():
-            for task in self._document_tasks(doc):
+            kept = found.get(doc.id)
+            per_doc[doc.id] = kept if kept is not None and kept.fits(doc) else document_entries(doc)
+        names: dict[str, Counter[str]] = defaultdict(Counter)
+        for entry in per_doc.values():
+            self.order.update(entry.order)
+            for task in entry.tasks:
                 names[task.unit_id][task.unit] += 1
                 self.tasks.append(task)
         self.units: dict[str, Unit] = {}
@@ -76,95 +244,7 @@ class Registry:
             ((unit_key(n), uid) for uid, u in self.units.items() for n in [u.name, *u.variants]),
             key=lambda t: -len(t[0]),
         )
-        self._build_edges()
-
-    # --- tasks -------------------------------------------------------------------------------
-    def _document_tasks(self, doc: Document) -> list[TaskRef]:
-        year = _year(doc)
-        by_id = {c.id: c for c in doc.clauses}
-        children: dict[str, list[Clause]] = defaultdict(list)
-        for c in sorted(doc.clauses, key=lambda c: c.order):
-            if c.parent_id:
-                children[c.parent_id].append(c)
-        out: list[TaskRef] = []
-        fielded: set[str] = set()
-        for c in sorted(doc.clauses, key=lambda c: c.order):
-            if c.kind == "field" or not any(k in c.fields for k, _ in ROLE_FIELDS):
-                continue
-            fielded.add(c.id)
-            deadline = c.fields.get("deadline", "")
-            found = parse_deadline(deadline, year) if deadline else None
-            seen: set[str] = set()
-            for key, role in ROLE_FIELDS:
-                field_clause = next(
-                    (f for f in children.get(c.id, []) if f.kind == "field" and key in f.fields), c
-                )
-                for name in split_units(c.fields.get(key, "")):
-                    uid = unit_id(name)
-                    if uid and uid not in seen:
-                        seen.add(uid)
-                        out.append(self._task(c, uid, name, role, deadline, found, field_clause.id, "fields"))
-        if doc.meta.doc_type in NO_SECTION_TYPES | LEGAL_DOC_TYPES:
-            return out
-        for c in sorted(doc.clauses, key=lambda c: c.order):
-            if c.kind not in ("heading", "item") or c.id in fielded:
-                continue
-            if any(a in fielded for a in self._chain(c, by_id)):
-                continue  # inside a task that has its own fields
-            first = c.title or c.text.split("\n", 1)[0]
-            found_unit = section_unit(first if c.title else c.text)
-            if found_unit is None:
-                continue
-            name, rest = found_unit
-            duties = [
-                k
-                for k in children.get(c.id, [])
-                if k.kind in ("item", "heading", "paragraph")
-                and not _PERIOD_HEADING.match(fold(k.title or k.text))
-            ]
-            if not duties and len(rest) < 15:
-                continue
-            for duty in duties or [c]:
-                text = duty.text if duties else rest
-                role = "coordinating" if re.match(r"^(?:[-+•]\s*)?phoi hop\b", fold(text)) else "lead"
-                stated = deadline_in_text(text, year)
-                deadline, found = stated if stated else ("", None)
-                # "Trung tâm Truyền thông, các cơ quan báo chí": each unit of the heading has the duty.
-                for unit in split_units(name) or [name]:
-                    task = self._task(duty, unit_id(unit), unit, role, deadline, found, duty.id, "section")
-                    if not duties:
-                        task.title = rest if len(rest) <= 110 else rest[:109].rstrip() + "…"
-                    out.append(task)
-        return out
-
-    @staticmethod
-    def _chain(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
-        out, parent = [], by_id.get(clause.parent_id or "")
-        while parent is not None:
-            out.append(parent.id)
-            parent = by_id.get(parent.parent_id or "")
-        return out
-
-    @staticmethod
-    def _task(
-        c: Clause, uid: str, name: str, role: str, deadline: str, found: Any, cite: str, source: str
-    ) -> TaskRef:
-        return TaskRef(
-            clause_id=c.id,
-            doc_id=c.doc_id,
-            locator=c.locator,
-            title=_title(c),
-            unit_id=uid,
-            unit=name,
-            role=role,
-            deadline=deadline,
-            due_from=found.start if found else None,
-            due_to=found.end if found else None,
-            recurring=found.recurring if found else None,
-            annual=list(found.annual) if found else [],
-            cite_id=cite,
-            source=source,
-        )
+        self._build_edges({doc_id: e.references for doc_id, e in per_doc.items()})
 
     # --- queries -----------------------------------------------------------------------------
     def find_unit(self, text: str) -> Unit | None:
@@ -207,20 +287,20 @@ class Registry:
         return out
 
     # --- lineage -----------------------------------------------------------------------------
-    def _build_edges(self) -> None:
+    def _build_edges(self, references: dict[str, list[Reference]]) -> None:
         by_number = {
             number_key(d.meta.number): d.id
             for d in self.documents.values()
             if d.meta.number and not d.meta.number.startswith("/")
         }
-        for doc in self.documents.values():
-            for ref in document_references(doc.clauses, doc.meta.number):
+        for doc_id, refs in references.items():
+            for ref in refs:
                 target = by_number.get(number_key(ref.number), "")
                 self.edges.append(
                     Edge(
-                        source=doc.id,
+                        source=doc_id,
                         relation=ref.relation,
-                        target=target if target != doc.id else "",
+                        target=target if target != doc_id else "",
                         target_label=ref.label,
                         target_number=ref.number,
                         target_type=ref.doc_type,

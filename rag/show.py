@@ -95,19 +95,18 @@ def _render_clause(clause: Clause, depth: int) -> str:
     return "  ".join(parts)
 
 
-def load_target(target: str, index_dir: Path) -> Document:
-    """A file path is loaded and parsed directly; anything else is looked up in the index."""
+def load_target(target: str, index_dir: Path | str) -> Document:
+    """A file path is loaded and parsed directly; anything else is looked up in the store (an
+    index directory or a Milvus URI)."""
     path = Path(target)
     if path.is_file():
         from rag.loaders import load_file
         from rag.parser import parse_document
 
         return parse_document(load_file(path))
-    try:
-        from index.store import IndexStore
-    except ImportError:
-        raise PolicyQAError.of("show.no_index", target=target) from None
-    store = IndexStore.open(index_dir)
+    from index.stores import location_of, open_reader
+
+    store = open_reader(location_of(index_dir))
     doc = store.document_by_source(target)
     if doc is None:
         raise PolicyQAError.of("show.missing", target=target)
@@ -115,7 +114,7 @@ def load_target(target: str, index_dir: Path) -> Document:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    doc = load_target(args.target, Path(args.index_dir))
+    doc = load_target(args.target, args.index_dir)
     if getattr(args, "json", False):
         json.dump(doc.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

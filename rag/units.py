@@ -28,6 +28,12 @@ from rag.vocabulary import (
 _HEADS = "|".join(sorted(map(re.escape, ORGANISATION_HEADS), key=len, reverse=True))
 # A capitalised head opens a new unit inside a list ("…, Sở Tài chính"); lower-case only "các"/"những".
 _NEXT_UNIT = re.compile(rf"^(?:(?:{_HEADS})\b|UBND\b|(?:các|những)\s)")
+# "Bộ trưởng Bộ Tài chính", "Chủ tịch Ủy ban nhân dân tỉnh …": a duty given to the head of a
+# body is the body's (its tasks are listed under the body's name).
+_HEAD_TITLE = re.compile(
+    r"^(?:Bộ trưởng|Thủ trưởng|Chủ tịch|Giám đốc|Tổng Giám đốc|Cục trưởng|Trưởng ban|Chánh Văn phòng)\s+"
+    rf"(?=(?:{_HEADS})\b|UBND\b)"
+)
 _DUTY = re.compile(
     r"\s(?:"
     + "|".join(map(re.escape, UNIT_DUTY_WORDS))
@@ -75,6 +81,7 @@ def clean_name(raw: str) -> str:
     name = collapse_ws(nfc(raw)).strip(" *_")
     name = _MARKER.sub("", name)
     name = _REQUEST.sub("", name)
+    name = _HEAD_TITLE.sub("", name)
     name = _PAREN.sub("", name)
     if m := _DUTY.search(name):
         name = name[: m.start()]
@@ -162,7 +169,7 @@ _SECTION = re.compile(
 def section_unit(text: str) -> tuple[str, str] | None:
     """(unit name, the duty text after it) when a clause opens with a unit's name, else None."""
     flat = _MARKER.sub("", collapse_ws(nfc(text)))
-    flat = _REQUEST.sub("", flat)
+    flat = _HEAD_TITLE.sub("", _REQUEST.sub("", flat))
     m = _SECTION.match(flat)
     if m is None:
         # "3. Sở Y tế Phối hợp …": the name runs up to a capitalised duty word.
@@ -173,8 +180,15 @@ def section_unit(text: str) -> tuple[str, str] | None:
             flat,
         )
         if d is None:
-            return None
-        name, rest = d.group(1), flat[d.end() :]
+            # "Bộ trưởng Bộ Tài chính chủ trì … rà soát …" (no colon, a long duty): the name runs up
+            # to its first duty word.
+            d = re.match(rf"^(?:{_HEADS}|UBND)\b", flat)
+            cut = _DUTY.search(flat, 0, MAX_NAME) if d else None
+            if cut is None:
+                return None
+            name, rest = flat[: cut.start()], flat[cut.start() :]
+        else:
+            name, rest = d.group(1), flat[d.end() :]
     else:
         name, rest = m.group("name"), m.group("rest") or ""
         if (cut := _DUTY.search(name)) is not None:

@@ -455,7 +455,18 @@ REFERENCE_RELATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "based_on": ("Căn cứ", ("can cu",)),
     "implements": (
         "Thực hiện",
-        ("thuc hien", "trien khai", "cu the hoa", "de thuc hien", "huong dan thuc hien", "quan triet"),
+        (
+            "thuc hien",
+            "trien khai",
+            "cu the hoa",
+            "de thuc hien",
+            "huong dan thuc hien",
+            "quan triet",
+            # "Căn cứ chỉ đạo của … tại …": directions carried out, not a legal basis.
+            "can cu chi dao",
+            "can cu y kien chi dao",
+            "can cu ket luan",
+        ),
     ),
     "attached_to": ("Kèm theo", ("kem theo", "ban hanh kem theo")),
     "replaces": ("Thay thế", ("thay the",)),
@@ -644,3 +655,8 @@ NAMED_SECTIONS_AFTER: dict[str, str] = {
     "quyet dinh": "Quyết định",
     "vi cac le tren": "Vì các lẽ trên",
 }
+
+# How a document says when it takes effect, folded: "Thông tư này có hiệu lực (thi hành) (kể) từ ngày …",
+# "… có hiệu lực kể từ ngày ký". Retrieval lifts these sentences when a question asks when a
+# document takes effect.
+TAKES_EFFECT: str = r"\bco hieu luc(?: thi hanh)?(?: ke)? tu\b"

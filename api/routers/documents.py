@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
@@ -71,7 +69,7 @@ async def document_page(
     """A page of the original PDF as PNG, with the cited clause's words highlighted
     ("Xem trang gốc"). The same access rules as the document's other endpoints apply."""
     from rag.errors import InputFileError
-    from rag.page_view import page_view
+    from rag.page_view import original_candidates, original_page_view
 
     levels = _levels(access)
     doc = assistant.document(doc_id, access=levels)
@@ -79,35 +77,31 @@ async def document_page(
         raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.not_pdf")
     if number > doc.page_count:
         raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.out_of_range", count=doc.page_count)
-    words = ""  # the cited clause's text, to highlight
+    text = ""  # the cited clause's text, to highlight
     if clause:
         cited, _ = assistant.clause(clause, access=levels)
         if cited.doc_id != doc.id:
             raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.clause_elsewhere")
-        words = cited.text
-    path = _original(settings.files_root, doc.source, doc.content_hash)
+        text = cited.text
+    candidates = original_candidates(settings.files_root, doc.source, doc.origin)
     try:
-        png, lit = await anyio.to_thread.run_sync(
-            lambda: page_view(path, number, words, ocr=number in doc.ocr_pages, dpi=dpi)
+        shown = await anyio.to_thread.run_sync(
+            lambda: original_page_view(
+                candidates, doc.content_hash, number, text, ocr=number in doc.ocr_pages, dpi=dpi
+            )
         )
     except InputFileError as exc:
         raise ApiError(
             status.HTTP_422_UNPROCESSABLE_CONTENT, "unreadable_file", "page.cannot_show", why=exc
         ) from None
+    if shown is None:
+        raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.no_original")
+    png, lit = shown
     return Response(
         png,
         media_type="image/png",
         headers={"Cache-Control": "private, max-age=300", "X-Highlighted-Words": str(lit)},
     )
-
-
-def _original(root: Path, source: str, content_hash: str) -> Path:
-    """The file the document was read from, if this server keeps it unchanged."""
-    path = (root / source).resolve()
-    inside = path.is_relative_to(root.resolve())
-    if not inside or not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != content_hash:
-        raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "page.no_original")
-    return path
 
 
 # Before the {doc_id:path} route below, which would take "…/related" as part of the id.

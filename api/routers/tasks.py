@@ -28,6 +28,6 @@ def list_tasks(
     registry = assistant.registry(access)
     uid = resolve_unit(registry, unit) if unit else None
     tasks = registry.tasks_due(due_from, due_to, uid=uid, docs={document} if document else None)
-    order = {c.id: c.order for d in {t.doc_id for t in tasks} for c in registry.documents[d].clauses}
+    order = registry.order
     tasks.sort(key=lambda t: (t.doc_id, order.get(t.clause_id, 0), t.role != "lead"))
     return TaskList(tasks=[task_out(registry, t) for t in tasks])

@@ -61,7 +61,7 @@ def unit_tasks(
     by_doc: dict[str, list[TaskRef]] = {}
     for t in tasks:
         by_doc.setdefault(t.doc_id, []).append(t)
-    order = {c.id: c.order for d in by_doc for c in registry.documents[d].clauses}
+    order = registry.order
     return UnitTasks(
         unit=UnitOut(**registry.units[uid].to_dict()),
         documents=[

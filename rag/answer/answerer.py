@@ -9,8 +9,10 @@ and shows the closest clauses as related.
 
 from __future__ import annotations
 
+import contextlib
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from itertools import zip_longest
 from typing import Any
@@ -28,7 +30,7 @@ from rag.answer.legal import ArticleLocator
 from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
 from rag.answer.phrasing import further_citations, tidy_start
-from rag.answer.resolution import Resolved, not_found_text, resolve_documents
+from rag.answer.resolution import Resolved, not_found_text, references_of, resolve_documents
 from rag.answer.stats import KeyedStats, ViewStats
 from rag.answer.support import SupportCheck
 from rag.answer.targets import YearTargets
@@ -41,6 +43,7 @@ from rag.questions import Catalogue, Question, Turn
 from rag.reading import catalogue_of, read
 from rag.records import Answer, Citation, Clause, Filters, Hit
 from rag.references import document_reference, formal_reference
+from rag.registry import registry_for
 from rag.text import fold
 
 # Calibrated on the dev set (see eval report): below this share of the question's
@@ -55,6 +58,9 @@ LEXICAL_SUFFICIENT = 0.7
 RETRIEVE_K = 24
 # The strategy an answer records when no strategy composed anything (an abstention).
 NO_STRATEGY = "none"
+_DIGITS = re.compile(r"\d+")
+# How many filters' sets of readable documents the answerer keeps (oldest dropped first).
+ALLOWED_CACHE = 64
 # Answer.code of a question naming a document that is not among the readable ones.
 DOCUMENT_NOT_FOUND = "document_not_found"
 
@@ -142,8 +148,10 @@ class Answerer:
         self._stats: KeyedStats | None = None
         self._whole: _Reading | None = None
         self._metas = {d.id: d for d in store.documents()}
+        self._by_source = {d.source: d.id for d in self._metas.values()}
+        self._allowed_cache: dict[str, frozenset[str]] = {}
         self.catalogue: Catalogue = catalogue_of((d.id, d.meta) for d in self._metas.values())
-        if getattr(store, "working_set", False):
+        if store.working_set:
             # The store keeps the corpus statistics; nothing here grows with the corpus.
             self._stats = KeyedStats(
                 store.term_counts, store.n_clauses, len(store.documents()), CorpusView([])
@@ -152,11 +160,7 @@ class Answerer:
             view = CorpusView(store.documents())
             # Every segmented word of the corpus: a question word outside it names something
             # the documents never mention ("tàu điện", "học phí").
-            lexical = getattr(store, "lexical", None)
-            vocabulary: frozenset[str] = (
-                frozenset().union(*lexical.counts["word"]) if lexical is not None else frozenset()
-            )
-            view.stats = ViewStats(view, vocabulary)
+            view.stats = ViewStats(view, store.vocabulary())
             self._whole = _Reading.of(view)
 
     @property
@@ -214,13 +218,30 @@ class Answerer:
         attempt = self._answer(intent, retriever, k=k, mode=mode, filters=filters, resolved=resolved)
         return self._finish(intent.text, attempt, mode, attempt.timings() | timings)
 
+    def warm(self) -> None:
+        """Build now what a first question would otherwise build: the registry of units, tasks and
+        lineage, the index of the numbers each document's text names, the corpus statistics'
+        tables (a server does this before it says it is ready)."""
+        if self._whole is None:
+            return
+        registry_for(self._whole.view)
+        self._whole.view.warm()
+
     def resolve(self, question: Question, filters: Filters | None) -> Resolved:
         """The documents the question is answered inside (rag.answer.resolution)."""
         allowed = self._docs_allowed(filters)
         texts = None
-        if self._whole is not None:
+        numbers = [n for _, n, _ in references_of(question)]
+        if self._whole is not None and numbers:
+            # Only the texts that can cite a named number are read (never every document's).
+            index = self._whole.view.number_documents()
+            # and those whose own number was not read (a draft's blank, a garbled scan).
+            candidates = set(index.get("", frozenset()))
+            for number in numbers:
+                head = _DIGITS.match(number)
+                candidates |= index.get(head.group(0), frozenset()) if head else set(allowed)
             view = self._whole.view
-            texts = {d: view.folded_document(d) for d in allowed}
+            texts = {d: view.folded_document(d) for d in candidates & allowed}
         return resolve_documents(question, self._metas.values(), allowed, texts)
 
     def _inside(self, filters: Filters | None, documents: set[str]) -> Filters | None:
@@ -263,11 +284,10 @@ class Answerer:
         t1 = time.perf_counter()
         allowed_docs = {h.clause.doc_id for h in hits} | self._docs_allowed(filters)
         reading = self._reading(intent, hits)
-        sources = {d.id: d.source for d in self._metas.values()}
 
         def within(doc_ids: set[str]) -> list[Hit]:
             """The same search restricted to some documents (the ones a question names)."""
-            scoped_sources = [sources[d] for d in doc_ids if d in sources]
+            scoped_sources = [self._metas[d].source for d in doc_ids if d in self._metas]
             scoped = replace(filters, sources=scoped_sources) if filters else Filters(sources=scoped_sources)
             return retriever.run(intent.search, k=max(k or RETRIEVE_K, CITATIONS), mode=mode, filters=scoped)
 
@@ -319,21 +339,35 @@ class Answerer:
         )
 
     def _docs_allowed(self, filters: Filters | None) -> set[str]:
-        docs = self._metas.values()
         if filters is None:
-            return {d.id for d in docs}
+            return set(self._metas)
+        key = repr(filters)  # the same caller's filters recur: a public caller's on every question
+        found = self._allowed_cache.get(key)
+        if found is None:
+            found = self._documents_passing(filters)
+            with contextlib.suppress(RuntimeError, KeyError, StopIteration):  # another thread trimmed it
+                if len(self._allowed_cache) >= ALLOWED_CACHE:
+                    self._allowed_cache.pop(next(iter(self._allowed_cache)))
+            self._allowed_cache[key] = found
+        return set(found)
+
+    def _documents_passing(self, filters: Filters) -> frozenset[str]:
+        docs: Iterable[Any] = self._metas.values()
         out = set()
+        sources = set(filters.sources or ())
+        if sources:  # named sources: only their documents are looked at
+            docs = [self._metas[d] for s in sources if (d := self._by_source.get(s)) is not None]
         for d in docs:
             if filters.access is not None and d.access not in filters.access:
                 continue
-            if filters.sources and d.source not in filters.sources:
+            if sources and d.source not in sources:
                 continue
             if filters.doc_type and fold(filters.doc_type) != fold(d.meta.doc_type):
                 continue
             if filters.issuer and fold(filters.issuer) not in fold(d.meta.issuer):
                 continue
             out.add(d.id)
-        return out
+        return frozenset(out)
 
     # --- composition ---------------------------------------------------------------------
     def _compose(

@@ -22,7 +22,7 @@ from rag.records import Clause, Document
 from rag.references import formal_reference, names_number
 from rag.text import fold, folded_words
 
-ANSWER_CHARS = 1600
+ANSWER_CHARS = 3000
 ITEM_CHARS = 240
 
 
@@ -144,12 +144,35 @@ class ClauseReferenceAnswer(Strategy):
         if clause.breadcrumb:
             lines.append("(" + " › ".join(short(b, 90) for b in clause.breadcrumb) + ")")
         lines.append(clause.text.strip())
-        items = [c for c in view.children.get(clause.id, []) if c.kind != "footnote"]
-        # A task's field lines (who, with whom, by when) first: long items must not push them out.
-        items.sort(key=lambda c: c.kind != "field")
-        for item in items:
-            lines.append(f"- {short(strip_marker(item.text), ITEM_CHARS)}")
-        text = "\n".join(lines)
+        items = _subtree(view, clause)
+        # Whole items when they fit: a reader asked for the clause, and a cut item may drop the very
+        # figure or act it states; shortened only when the clause would not fit otherwise.
+        for limit in (None, ITEM_CHARS):
+            body = [f"{'  ' * (depth - 1)}- {_cut(strip_marker(item.text), limit)}" for item, depth in items]
+            text = "\n".join(lines + body)
+            if len(text) <= ANSWER_CHARS:
+                break
         if len(text) > ANSWER_CHARS:
             text = text[: ANSWER_CHARS - 1].rsplit(" ", 1)[0] + "…"
-        return Composed(text=text, cited=[clause, *items[:4]], support=1.0)
+        return Composed(text=text, cited=[clause, *(c for c, _ in items[:4])], support=1.0)
+
+
+def _cut(text: str, limit: int | None) -> str:
+    return short(text, limit) if limit else text.strip()
+
+
+def _subtree(view: CorpusView, clause: Clause) -> list[tuple[Clause, int]]:
+    """The clause's items and theirs, in document order, with their depth under it; a task's
+    field lines (who, with whom, by when) first among their siblings: long items must not push
+    them out."""
+    out: list[tuple[Clause, int]] = []
+
+    def walk(parent: Clause, depth: int) -> None:
+        children = [c for c in view.children.get(parent.id, []) if c.kind != "footnote"]
+        children.sort(key=lambda c: c.kind != "field")
+        for child in children:
+            out.append((child, depth))
+            walk(child, depth + 1)
+
+    walk(clause, 1)
+    return out

@@ -49,6 +49,8 @@ PREAMBLE_WORDS = re.compile(
 )
 # The enacting words that close a preamble ("QUYẾT NGHỊ:", "… ban hành Kế hoạch … như sau:").
 ENACTING = re.compile(r"\b(?:quyet nghi|quyet dinh|ban hanh|nhu sau|yeu cau|chi thi|de nghi)\b")
+_DIGITS = re.compile(r"\d+")
+_NUMBER_READ = re.compile(r"\s*\d")  # as rag.answer.resolution reads a document's own number
 _STATEMENTS = re.compile(r"[;:\n]|\.(?:\s|$)")
 
 
@@ -124,6 +126,54 @@ class CorpusView:
         self._folded_documents: dict[str, str] = {}
         self.preambles = {c.id for doc_id in self.by_doc for c in preamble(self.by_doc[doc_id], self.folded)}
         self._stats: Any = None
+        self._with_field: dict[str, list[Clause]] = {}
+        self._locators: dict[str, list[Clause]] | None = None
+        self._numbers: dict[str, frozenset[str]] | None = None
+
+    def with_field(self, key: str) -> list[Clause]:
+        """The clauses that carry a field (a task's "lead_unit", a target's "year"), in view order:
+        built once per view, so a question reads these, not every clause."""
+        found = self._with_field.get(key)
+        if found is None:
+            found = self._with_field[key] = [c for c in self.clauses.values() if key in c.fields]
+        return found
+
+    def under_locator(self, target: str) -> list[Clause]:
+        """The clauses at a locator or below it ("Điều 8": "Điều 8", "Điều 8 khoản 2"), in view order."""
+        if self._locators is None:
+            index: dict[str, list[Clause]] = defaultdict(list)
+            for c in self.clauses.values():
+                words = c.locator.split(" ")
+                for n in range(1, len(words) + 1):
+                    index[" ".join(words[:n])].append(c)
+            self._locators = dict(index)
+        return [
+            c
+            for c in self._locators.get(target, [])
+            if c.locator == target or c.locator.startswith(target + " ")
+        ]
+
+    def number_documents(self) -> dict[str, frozenset[str]]:
+        """Each number written in a document's text (a maximal run of digits) -> those documents;
+        "" -> the documents whose own number was not read. Only these may cite a number."""
+        if self._numbers is None:
+            found: dict[str, set[str]] = {}
+            for doc_id in self.by_doc:
+                for run in set(_DIGITS.findall(self.folded_document(doc_id))):
+                    found.setdefault(run, set()).add(doc_id)
+            found[""] = {
+                d for d, doc in self.documents.items() if not _NUMBER_READ.match(doc.meta.number or "")
+            }
+            self._numbers = {run: frozenset(docs) for run, docs in found.items()}
+        return self._numbers
+
+    def warm(self) -> None:
+        """Build the per-view indexes now (a server does it before it is ready)."""
+        self.number_documents()
+        self.under_locator("")
+        for key in ("lead_unit", "coordinating_units", "deadline", "year"):
+            self.with_field(key)
+        self.stats.warm()
 
     @property
     def stats(self) -> Any:

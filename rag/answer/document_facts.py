@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from rag.answer.base import CITATIONS, Composed, Context, Strategy
-from rag.answer.corpus import coverage
+from rag.answer.corpus import CorpusView, coverage
 from rag.answer.evidence import best_docs
 from rag.answer.phrasing import signed_by
 from rag.answer.text import dates_in, original_span, reference_text, short, squash_numbers, trim
@@ -193,8 +193,7 @@ class ReferenceDate(Strategy):
                 # "số" may come out of OCR as "s6"/"sb": any short token may stand between.
                 rf"{re.escape(ref_type)}\s+(?:\S{{1,3}}\s+)?{re.escape(number)}\b[^.;]{{0,40}}?\b(ngay\s+\d{{1,2}}\s*(?:/\s*\d{{1,2}}\s*/\s*\d{{4}}|thang\s+\d{{1,2}}\s+nam\s+\d{{4}}))"
             )
-            ordered = [h.clause for h in hits] + list(ctx.view.clauses.values())
-            for clause in ordered:
+            for clause in [h.clause for h in hits] + _citing_clauses(ctx.view, number):
                 if clause.doc_id not in affinity:
                     continue
                 text = ctx.view.folded[clause.id]
@@ -206,6 +205,16 @@ class ReferenceDate(Strategy):
                 ref_text = reference_text(clause.text, number) or f"{name} {number}"
                 return Composed(text=f"{ref_text} được ban hành {date}.", cited=[clause], support=1.0)
         return None
+
+
+def _citing_clauses(view: CorpusView, number: str) -> list[Clause]:
+    """The clauses, in view order, of the documents whose text holds the number's digits (the
+    only ones that may cite it); every clause when the number does not begin with digits."""
+    head = re.match(r"\d+", number)
+    if head is None:
+        return list(view.clauses.values())
+    citing = view.number_documents().get(head.group(0), frozenset())
+    return [c for doc_id, clauses in view.by_doc.items() if doc_id in citing for c in clauses]
 
 
 def document_fact(doc: Document, kind: str, clause: Clause) -> str | None:

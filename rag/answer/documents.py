@@ -3,15 +3,61 @@
 from __future__ import annotations
 
 import re
+import weakref
+from dataclasses import dataclass
 
 from index.query import issuer_matches
 from rag.answer.corpus import CorpusView
 from rag.matching import TextTerms
 from rag.questions import Question
 from rag.reading.catalogue import document_place
+from rag.records import DocumentMeta
 from rag.text import fold
 
 _ADMIN_WORDS = frozenset({"tinh", "thanh", "pho", "huyen", "quan", "xa", "phuong", "thi", "tran", "va"})
+
+
+@dataclass(frozen=True)
+class _DocumentFacts:
+    """What affinity reads of one document's metadata, folded once per view (not per question)."""
+
+    number_head: str  # the digits its own number begins with, "" when not read
+    doc_type: str
+    issuer: str
+    place: str
+    issuer_terms: tuple[str, ...]  # the organisation's words, without its place
+    title_terms: frozenset[str]
+
+    @classmethod
+    def of(cls, view: CorpusView, meta: DocumentMeta) -> _DocumentFacts:
+        own = re.match(r"\s*(\d+)", meta.number or "")
+        place = document_place(meta)
+        # The organisation part of the issuer's name ("uy ban nhan dan"), without its place.
+        generic = _ADMIN_WORDS | set(place.split())
+        return cls(
+            number_head=own.group(1) if own else "",
+            doc_type=fold(meta.doc_type),
+            issuer=fold(meta.issuer),
+            place=place,
+            issuer_terms=tuple(t for t in view.meta_terms(meta.issuer).folded if t not in generic),
+            title_terms=frozenset(view.meta_terms(f"{meta.title} {meta.subject}").folded),
+        )
+
+
+_FACTS: weakref.WeakKeyDictionary[CorpusView, dict[str, _DocumentFacts]] = weakref.WeakKeyDictionary()
+
+
+def _facts(view: CorpusView, doc_id: str) -> _DocumentFacts | None:
+    cached = _FACTS.get(view)
+    if cached is None:
+        cached = _FACTS.setdefault(view, {})
+    found = cached.get(doc_id)
+    if found is None:
+        doc = view.documents.get(doc_id)
+        if doc is None:
+            return None
+        found = cached[doc_id] = _DocumentFacts.of(view, doc.meta)
+    return found
 
 
 def document_affinity(view: CorpusView, intent: Question, allowed: set[str]) -> dict[str, float]:
@@ -26,42 +72,38 @@ def document_affinity(view: CorpusView, intent: Question, allowed: set[str]) -> 
     # "kế hoạch của UBND tỉnh", "công văn của Sở Tài chính": an issuer named as the author.
     authors = named.authors
     provincial = named.provincial
+    heads = [
+        (ref_type, m.group(0) if (m := re.match(r"\d+", number)) else "")
+        for ref_type, number in intent.references
+    ]
+    named_types = {fold(t) for t in intent.doc_types} - reference_types - subject_words
     scores: dict[str, float] = {}
     for doc_id in sorted(allowed):  # a stable order: ties break the same way in every process
-        doc = view.documents.get(doc_id)
-        if doc is None:
+        facts = _facts(view, doc_id)
+        if facts is None:
             continue
-        meta = doc.meta
         score = 0.0
-        own_number = re.match(r"\s*(\d+)", meta.number or "")
-        for ref_type, number in intent.references:
-            head = re.match(r"\d+", number)
-            if own_number and head and own_number.group(1) == head.group(0):
+        for ref_type, head in heads:
+            if facts.number_head and head and facts.number_head == head:
                 score += 3.0
-                if fold(meta.doc_type) == ref_type:
+                if facts.doc_type == ref_type:
                     score += 1.0
-        named_types = {fold(t) for t in intent.doc_types} - reference_types - subject_words
         if named_types:
-            score += 1.0 if fold(meta.doc_type) in named_types else -0.5
-        issuer = fold(meta.issuer)
-        place = document_place(meta)
-        # The organisation part of the issuer's name ("uy ban nhan dan"), without its place.
-        generic = _ADMIN_WORDS | set(place.split())
-        issuer_terms = [t for t in view.meta_terms(meta.issuer).folded if t not in generic]
+            score += 1.0 if facts.doc_type in named_types else -0.5
+        issuer_terms = facts.issuer_terms
         share = sum(t in q_terms for t in issuer_terms) / len(issuer_terms) if issuer_terms else 0.0
-        if any(issuer_matches(a, meta.issuer) for a in authors) or (
-            provincial and issuer.startswith("uy ban nhan dan tinh")
+        if (authors and any(issuer_matches(a, view.documents[doc_id].meta.issuer) for a in authors)) or (
+            provincial and facts.issuer.startswith("uy ban nhan dan tinh")
         ):
             score += 2.0
-        elif bare_so and issuer.startswith("so "):
+        elif bare_so and facts.issuer.startswith("so "):
             score += 1.0
         elif share >= 0.99:
             score += 0.75  # the issuer's name appears, but not as the document's author
-        if place and place in named.places:
+        if facts.place and facts.place in named.places:
             score += 2.0  # "ở tỉnh X", "của TP.HCM": a document of that province or city, as its author
-        title_terms = view.meta_terms(f"{meta.title} {meta.subject}").folded
-        if title_terms:
-            score += 0.5 * len(q_terms & title_terms) / max(1, len(q_terms))
+        if facts.title_terms:
+            score += 0.5 * len(q_terms & facts.title_terms) / max(1, len(q_terms))
         scores[doc_id] = score
     return scores
 
@@ -71,15 +113,16 @@ def named_documents(view: CorpusView, intent: Question, affinity: dict[str, floa
     authors = intent.document.authors
     provincial = intent.document.provincial
     named = {}
+    heads = {m.group(0) for _, number in intent.references if (m := re.match(r"\d+", number))}
+    if not (heads or authors or provincial):
+        return set()
     for doc_id, score in affinity.items():
-        meta = view.documents[doc_id].meta
-        own = re.match(r"\s*(\d+)", meta.number or "")
-        by_number = own is not None and any(
-            (m := re.match(r"\d+", number)) and m.group(0) == own.group(1) for _, number in intent.references
-        )
-        by_author = any(issuer_matches(a, meta.issuer) for a in authors) or (
-            provincial and fold(meta.issuer).startswith("uy ban nhan dan tinh")
-        )
+        facts = _facts(view, doc_id)
+        assert facts is not None  # affinity holds the view's documents only
+        by_number = bool(facts.number_head) and facts.number_head in heads
+        by_author = (
+            bool(authors) and any(issuer_matches(a, view.documents[doc_id].meta.issuer) for a in authors)
+        ) or (provincial and facts.issuer.startswith("uy ban nhan dan tinh"))
         if by_number or by_author:
             named[doc_id] = score
     if not named:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rag.answer.corpus import CorpusView, Passage, coverage, phrase_coverage
 from rag.answer.text import (
@@ -18,6 +18,7 @@ from rag.answer.text import (
     fills_number_slot,
     period_conflict,
 )
+from rag.answer.weights import EVIDENCE_WEIGHTS, PASSAGE_WEIGHTS
 from rag.matching import TextTerms
 from rag.questions import QueryTerms, Question
 from rag.records import Clause, Hit
@@ -33,7 +34,7 @@ ORG_HEAD = re.compile(
 )
 
 
-_DOCUMENT_PARTS = frozenset({"header", "signature", "recipients"})
+DOCUMENT_PARTS = frozenset({"header", "signature", "recipients"})
 _DOCUMENT_SLOTS = frozenset({"signer", "recipient", "document_number", "date"})
 # What a document says of itself and of the documents it rests on (its number, date, issuer,
 # signer, recipients, basis): the only questions its header block and its preamble answer.
@@ -66,7 +67,6 @@ _ROLE_OPENING = re.compile(
     r"^(?:[-+•]|\d{1,2}(?:\.\d{1,2})*\.?|[ivxlc]{1,5}\.|[a-zđ]\))?\s*(?:[\w,&-]+\s+){0,10}?(chu tri|phoi hop)\b"
 )
 _ROLE_OPENS = {"lead_unit": "chu tri", "coordinating_unit": "phoi hop"}
-ROLE_OPENING_WEIGHT = 0.2
 
 
 @dataclass
@@ -75,6 +75,7 @@ class Candidate:
     score: float
     support: float
     passage: str = ""  # the clause's best passage for the question
+    features: dict[str, float] = field(default_factory=dict)  # named evidence features (EVIDENCE_WEIGHTS)
 
 
 def best_docs(affinity: dict[str, float], candidates: Iterable[str]) -> list[str]:
@@ -86,16 +87,13 @@ def best_docs(affinity: dict[str, float], candidates: Iterable[str]) -> list[str
     return [d for d in cands if affinity[d] >= top - 1e-9]
 
 
-# A sentence "<words of the question> là …" defines what the question names.
-DEFINES_WEIGHT = 0.4
-
-
 class Evidence:
     """Scores retrieved clauses as evidence for a question, over one corpus view."""
 
     def __init__(self, view: CorpusView) -> None:
         self.view = view
         self._section_owners: dict[str, set[str]] = {}  # doc id -> organisations heading its sections
+        self._units: dict[str, set[str]] = {}  # doc id -> those and the units clauses open with
 
     def candidates(
         self,
@@ -140,7 +138,7 @@ class Evidence:
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
                 continue
-            if (c.kind in _DOCUMENT_PARTS or c.id in self.view.preambles) and (
+            if (c.kind in DOCUMENT_PARTS or c.id in self.view.preambles) and (
                 intent.english or intent.slot in _CONTENT_SLOTS or not document_fact
             ):
                 # A header, signature or recipient list, or a preamble naming the documents this
@@ -150,12 +148,15 @@ class Evidence:
             head = self.view.head_terms(c)
 
             def passage_score(p: Passage) -> float:
-                value = coverage(self.view, q_own, p.terms) + 0.5 * phrase_coverage(self.view, q_own, p.terms)
+                w = PASSAGE_WEIGHTS
+                value = w["own"] * coverage(self.view, q_own, p.terms) + w["phrase"] * phrase_coverage(
+                    self.view, q_own, p.terms
+                )
                 if intent.slot == "figure" and p.numbers - q_numbers:
-                    value += 0.15
+                    value += w["figure"]
                 if intent.slot in ("date", "deadline") and p.has_date:
-                    value += 0.2
-                return value + DEFINES_WEIGHT * defines_asked(p.folded, intent.words)
+                    value += w["date"]
+                return value + w["defines"] * defines_asked(p.folded, intent.words)
 
             passages = self.view.passages(c)
             if not passages:
@@ -165,26 +166,26 @@ class Evidence:
             support = coverage(self.view, q_terms, head, terms_)
             own = coverage(self.view, q_own, terms_)
             phrase = phrase_coverage(self.view, q_own, terms_)
-            score = (
+            f: dict[str, float] = {
                 # An English question matches Vietnamese text through the dense ranking, not its words.
-                (1.5 if intent.english else 0.35) * retrieval
-                + support
-                + 0.5 * own
-                + 0.5 * phrase
-                + 0.15 * affinity.get(c.doc_id, 0.0)
-                + 0.2 / (1 + rank)
-            )
+                ("retrieval_english" if intent.english else "retrieval"): retrieval,
+                "support": support,
+                "own": own,
+                "phrase": phrase,
+                "affinity": affinity.get(c.doc_id, 0.0),
+                "rank": 1 / (1 + rank),
+            }
             if unit_figure is not None and any(
                 m.group(0) not in intent.folded for m in unit_figure.finditer(best_passage.folded)
             ):
-                score += 0.3  # a figure in the unit asked for ("rộng 54mm" for "… bao nhiêu mm")
+                f["unit_figure"] = 1.0  # a figure in the unit asked for ("rộng 54mm" for "… bao nhiêu mm")
             if intent.slot == "figure":
                 fresh = best_passage.numbers - q_numbers
-                score += 0.25 if fresh else -0.2
-                score += 0.3 * counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))
-                score += 0.4 * fills_number_slot(best_passage.folded, intent.number_slot)
+                f["figure_fresh" if fresh else "figure_stale"] = 1.0
+                f["counts_noun"] = counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))
+                f["number_slot"] = fills_number_slot(best_passage.folded, intent.number_slot)
                 if c.kind == "heading" and self.view.children.get(c.id):
-                    score -= 0.2
+                    f["figure_heading"] = 1.0
             # A deadline is a date said to be one ("trước ngày …", "chậm nhất", "hằng tháng"), not the
             # date of a cited document nor a header's issue date.
             if best_passage.has_date and (
@@ -195,37 +196,37 @@ class Evidence:
                     and DEADLINE_CUE.search(best_passage.folded)
                 )
             ):
-                score += 0.3 + 0.4 * date_follows_phrase(best_passage.folded, q_terms.folded)
-            score += DEFINES_WEIGHT * defines_asked(best_passage.folded, intent.words)
-            score -= 0.5 * period_conflict(intent.constraints.half, self.view.context(c))
+                f["date"] = 1.0
+                f["date_after_phrase"] = date_follows_phrase(best_passage.folded, q_terms.folded)
+            f["defines"] = defines_asked(best_passage.folded, intent.words)
+            f["period_conflict"] = period_conflict(intent.constraints.half, self.view.context(c))
             # A bullet under a heading that names the organisation the question names; a bullet
             # under another organisation's heading, when the question's has its own section,
             # is that other organisation's duty (it may mention the asked one in passing).
             entity = self.entity_heading(c)
             if entity and fold(entity) in intent.folded:
-                score += 0.4
-            elif entity and self.section_owners_named(intent, c.doc_id):
-                score -= 0.5
+                f["entity_named"] = 1.0
+            elif entity and self.units_named(intent, c.doc_id):
+                f["entity_other"] = 1.0
             if intent.list_like and c.text.rstrip().endswith(":"):
-                score += 0.3
+                f["list_intro"] = 1.0
             role = _ROLE_WORDS.get(intent.slot)
             if role is not None:
                 # "Which unit leads X": a duty under a unit's heading that says it leads answers.
-                score += (0.2 if entity else 0.0) + (0.15 if role.search(best_passage.folded) else 0.0)
+                f["role_entity"] = 1.0 if entity else 0.0
+                f["role_words"] = 1.0 if role.search(best_passage.folded) else 0.0
                 # A duty opens with the unit's role in it ("Chủ trì, phối hợp …" leads it, "Phối hợp
                 # với …" works with whoever leads): the role asked for, or the other one.
                 opened = _ROLE_OPENING.match(self.view.folded[c.id])
                 if opened:
-                    score += (
-                        ROLE_OPENING_WEIGHT
-                        if opened.group(1) == _ROLE_OPENS[intent.slot]
-                        else -ROLE_OPENING_WEIGHT
-                    )
+                    asked_role = opened.group(1) == _ROLE_OPENS[intent.slot]
+                    f["role_opening" if asked_role else "role_opening_other"] = 1.0
             if c.kind == "field" and intent.slot == "content":
-                score -= 0.3  # "Đơn vị thực hiện: X" names X; it does not say what X does
-            if c.kind in _DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:
-                score -= 0.3
-            out.append(Candidate(c, score, support, passage=text))
+                f["field_for_content"] = 1.0  # "Đơn vị thực hiện: X" names X; it does not say what X does
+            if c.kind in DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:
+                f["document_part"] = 1.0
+            score = sum(EVIDENCE_WEIGHTS[name] * value for name, value in f.items())
+            out.append(Candidate(c, score, support, passage=text, features=f))
         out.sort(key=lambda x: -x.score)
         return out
 
@@ -257,6 +258,20 @@ class Evidence:
                 if c.kind == "heading" and (entity := self.entity_heading(c))
             }
         return {owner for owner in owners if owner in intent.folded}
+
+    def units_named(self, intent: Question, doc_id: str) -> set[str]:
+        """Units of the document with duties of their own that the question names (folded): those
+        heading sections, and those a clause opens with over its duties ("2. Văn phòng Sở")."""
+        units = self._units.get(doc_id)
+        if units is None:
+            units = self._units[doc_id] = {
+                fold(found[0])
+                for c in self.view.by_doc.get(doc_id, [])
+                if c.kind not in DOCUMENT_PARTS  # the issuer in the header has no duties here
+                and (found := self.entity(c))
+                and (c.kind == "heading" or found[1].id == c.id)
+            }
+        return {unit for unit in units if unit in intent.folded}
 
     def entity_heading(self, clause: Clause) -> str | None:
         """The organisation a bullet belongs to ("1. Sở Khoa học và Công nghệ" → that name)."""

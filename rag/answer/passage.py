@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from rag.answer.base import ANY, Composed, Context, Strategy
 from rag.answer.evidence import Candidate, best_docs
+from rag.answer.parts import every_part
 from rag.answer.phrasing import row_sentence
-from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
+from rag.answer.text import PASSAGE_CHARS, names_a_person, row_reading, short, strip_marker, trim
 from rag.questions import Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
@@ -17,11 +18,7 @@ def article_scope(ctx: Context, intent: Question, affinity: dict[str, float]) ->
     if not intent.article:
         return None
     target = intent.article
-    scope = [
-        c
-        for c in ctx.view.clauses.values()
-        if c.doc_id in affinity and (c.locator == target or c.locator.startswith(target + " "))
-    ]
+    scope = [c for c in ctx.view.under_locator(target) if c.doc_id in affinity]
     docs = best_docs(affinity, {c.doc_id for c in scope})
     return [c for c in scope if c.doc_id in docs]
 
@@ -33,6 +30,20 @@ NAMED_ALIKE = 0.05
 RIVALS = 4
 ALTERNATIVES = 4
 SUPPORTED = 0.5
+
+
+def _inside_heading(ctx: Context, clause: Clause) -> set[str]:
+    """The ids of the clauses a heading clause heads (none for another kind of clause)."""
+    if clause.kind != "heading":
+        return set()
+    out: set[str] = set()
+    stack = [clause.id]
+    while stack:
+        for child in ctx.view.children.get(stack.pop(), []):
+            out.add(child.id)
+            stack.append(child.id)
+    return out
+
 
 # Questions whose answer is a unit or its duty: the unit heading over a bullet is named.
 _NAMES_ITS_UNIT = frozenset({"lead_unit", "coordinating_unit", "acting_unit", "content"})
@@ -65,12 +76,18 @@ class ExtractivePassage(Strategy):
         if not candidates:
             return None
         # The best passage, unless it answers something else and one of the next few, from a
-        # document the question names better (its province, its number), does not.
+        # document the question names better (its province, its number) or under the best when it
+        # is a heading, does not. (Tried on the visible sets: also passing over a merely weak best
+        # passage, or taking the next passage of the same document, answers questions the documents
+        # cannot: abstentions fell on every set.)
         best, composed = candidates[0], self._answer_from(ctx, candidates[0])
         if ctx.support is not None and ctx.support.answers_something_else(intent, composed):
             named = ctx.affinity.get(best.clause.doc_id, 0.0)
+            inside = _inside_heading(ctx, best.clause)
             for other in candidates[1:ALTERNATIVES]:
-                if ctx.affinity.get(other.clause.doc_id, 0.0) <= named or other.support < SUPPORTED:
+                better_named = ctx.affinity.get(other.clause.doc_id, 0.0) > named
+                # A heading ("Điều 1. Sắp xếp …") that answers something else: what it heads may.
+                if not (better_named or other.clause.id in inside) or other.support < SUPPORTED:
                     continue
                 tried = self._answer_from(ctx, other)
                 if not ctx.support.answers_something_else(intent, tried):
@@ -79,7 +96,7 @@ class ExtractivePassage(Strategy):
                     break
         rival = self._rival(ctx, candidates)
         if rival is None:
-            return composed
+            return every_part(ctx, best, candidates, composed) if intent.parts else composed
         # Two documents answer the question equally well and it names neither: both answers.
         other = self._answer_from(ctx, rival)
         labels = [ctx.view.documents[c.clause.doc_id].meta.label() for c in (best, rival)]
@@ -130,10 +147,12 @@ class ExtractivePassage(Strategy):
             sentence = (
                 ("" if starts else "… ") + sentence + ("" if ends or sentence.endswith((".", ";")) else " …")
             )
-        # A table row reads as "<cột>: <ô>; …" once, not as "a | b | c" beside its indexed form.
-        sentence = (
-            row_sentence(clause, ctx.view.by_doc.get(clause.doc_id, []), passage=best.passage) or sentence
-        )
+        # A table row reads as "<cột>: <ô>; …" once, not as "a | b | c" beside its indexed form;
+        # else the parser's own reading of the row with its column headers.
+        reading = row_sentence(clause, ctx.view.by_doc.get(clause.doc_id, []), passage=best.passage)
+        if reading is None and " | " in sentence:
+            reading = row_reading(clause.text)
+        sentence = reading or sentence
         found = ctx.evidence.entity(clause) if intent.slot in _NAMES_ITS_UNIT else None
         if found is None or fold(found[0]) in fold(sentence):
             return Composed(text=trim(sentence), cited=[clause], support=best.support)

@@ -104,7 +104,7 @@ def resolve_documents(
         return Resolved(none=True)  # the asker's filters leave nothing to search
     resolved: set[str] = set()
     missing: list[tuple[str, str, str]] = []
-    references = _references(question)
+    references = references_of(question)
     for ref_type, number, written in references:
         own = {d.id for d in docs if _carries(d.meta, number) and _types_agree(ref_type, d.meta)}
         if own:
@@ -186,7 +186,7 @@ def titled(question: Question, docs: list[Document]) -> set[str]:
     return {d for s, d in scored if s >= best - TITLE_MARGIN}
 
 
-def _references(question: Question) -> list[tuple[str, str, str]]:
+def references_of(question: Question) -> list[tuple[str, str, str]]:
     """(folded type or "", folded number, as written) of each document number the question names."""
     written = dict(question.document.written)
     out: list[tuple[str, str, str]] = []

@@ -28,6 +28,7 @@ class CorpusStats(Protocol):
     @property
     def empty(self) -> bool: ...
     def prefetch(self, words: Iterable[str], terms: Iterable[str]) -> None: ...
+    def warm(self) -> None: ...
     def df(self, term: str, marked: bool) -> int: ...
     def knows_word(self, word: str) -> bool: ...
     def knows_syllable(self, syllable: str) -> bool: ...
@@ -46,8 +47,24 @@ class ViewStats:
         self.vocabulary = vocabulary
         self.syllables = frozenset(s for w in vocabulary for s in w.split("_"))
         self._spaced_text: str | None = None
+        self._pairs: frozenset[str] = frozenset()  # adjacent words of the spaced text, "a b"
+        self._numbers: frozenset[str] = frozenset()  # the text's numbers standing alone (\b\d+\b)
+        self._digit_runs: frozenset[str] = frozenset()  # its maximal runs of ASCII digits
+        self._years: dict[str, bool] = {}
         self._shares: dict[str, float] = {}
         self._acronyms: dict[tuple[str, str], bool] = {}
+
+    def warm(self) -> None:
+        """Build the tables the checks below read (once per view; a server does it at start-up):
+        per question they cost lookups, not a pass over the corpus's text."""
+        if self._spaced_text is not None:
+            return
+        text = spaced(" ".join(c.text.lower() for c in self.view.clauses.values()))
+        words = text.split(" ")
+        self._pairs = frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a and b)
+        self._numbers = frozenset(re.findall(r"\b\d+\b", self.view.all_text))
+        self._digit_runs = frozenset(re.findall(r"[0-9]+", self.view.all_text))
+        self._spaced_text = text
 
     @property
     def n_clauses(self) -> int:
@@ -70,8 +87,13 @@ class ViewStats:
         return syllable in self.syllables
 
     def knows_phrase(self, syllables: list[str]) -> bool:
-        if self._spaced_text is None:
-            self._spaced_text = spaced(" ".join(c.text.lower() for c in self.view.clauses.values()))
+        self.warm()
+        assert self._spaced_text is not None
+        pairs = [f"{a} {b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+        if all(syllables) and any(p not in self._pairs for p in pairs):
+            return False  # two of its words are never adjacent: the phrase is not in the text
+        if len(syllables) == 2 and all(syllables):
+            return True  # the pair is adjacent somewhere: that is the phrase
         return f" {' '.join(syllables)} " in self._spaced_text
 
     def knows_acronym(self, letters: str, folded: str) -> bool:
@@ -86,10 +108,19 @@ class ViewStats:
         return known
 
     def mentions_year(self, year: str) -> bool:
-        return year in self.view.all_text
+        if not (year.isascii() and year.isdigit()):
+            return year in self.view.all_text
+        self.warm()
+        known = self._years.get(year)
+        if known is None:  # digits inside a run of digits of the text, as a substring search finds them
+            known = self._years[year] = any(year in run for run in self._digit_runs)
+        return known
 
     def mentions_number(self, digits: str) -> bool:
-        return bool(re.search(rf"\b{digits}\b", self.view.all_text))
+        if not digits.isdigit():
+            return bool(re.search(rf"\b{digits}\b", self.view.all_text))
+        self.warm()
+        return digits in self._numbers
 
     def document_share(self, word: str) -> float:
         share = self._shares.get(word)
@@ -118,6 +149,9 @@ class KeyedStats:
         self.n_documents = n_documents
         self.view = view
         self._cache: OrderedDict[str, int] = OrderedDict()
+
+    def warm(self) -> None:
+        return None  # the store keeps the statistics
 
     def with_view(self, view: CorpusView) -> KeyedStats:
         other = KeyedStats(self.lookup, self._n_clauses, self.n_documents, view)

@@ -8,7 +8,7 @@ quantity: then the documents do not answer it, and the answerer abstains.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rag.answer.base import Composed
 from rag.answer.corpus import CorpusView
@@ -42,9 +42,16 @@ def _asked_for(word: str, question: Question) -> bool:
     return word.replace("_", " ") in question.asked_for
 
 
-def _unmarked(text: str) -> str:
-    """Answer lines without their list markers: "2." or "6 |" is no quantity."""
-    return "\n".join(strip_marker(line) for line in text.splitlines())
+def _unmarked(text: str, cited: Sequence[Clause] = ()) -> str:
+    """Answer lines without their list markers: "2." or "6 |" is no quantity; nor is a footnote's
+    own number ("3 Đề tài: …", footnote 3) when the answer is a footnote."""
+    marks = {c.locator.rsplit(" ", 1)[-1] for c in cited if c.kind == "footnote"}
+    lines = []
+    for line in text.splitlines():
+        line = strip_marker(line)
+        head, _, rest = line.partition(" ")
+        lines.append(rest if head in marks else line)
+    return "\n".join(lines)
 
 
 class SupportCheck:
@@ -134,7 +141,8 @@ class SupportCheck:
         asked = set(intent.stated_amounts)
         if (
             intent.asks_count
-            and not set(question_numbers(fold(_unmarked(composed.text)), periods=True)) - asked
+            and not set(question_numbers(fold(_unmarked(composed.text, composed.cited[:1])), periods=True))
+            - asked
             # Laws often write numbers in words ("hai năm", "ba mươi ngày").
             and not NUMBER_WORDS.search(composed.text.lower())
         ):

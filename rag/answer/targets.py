@@ -19,7 +19,7 @@ class YearTargets(Strategy):
         year = intent.years[0]
         items = [
             c
-            for c in ctx.view.clauses.values()
+            for c in ctx.view.with_field("year")
             if c.fields.get("year") == year and c.doc_id in affinity and c.kind != "heading"
         ]
         if not items:

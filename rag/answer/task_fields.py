@@ -43,11 +43,7 @@ class TaskFields(Strategy):
     def _task_field(self, ctx: Context) -> Composed | None:
         intent, hits, affinity = ctx.question, ctx.hits, ctx.affinity
         key = SLOT_FIELD[intent.slot]
-        tasks = [
-            c
-            for c in ctx.view.clauses.values()
-            if c.kind != "field" and key in c.fields and c.doc_id in affinity
-        ]
+        tasks = [c for c in ctx.view.with_field(key) if c.kind != "field" and c.doc_id in affinity]
         if not tasks:
             return None
         if intent.task_number is not None:

@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 from rag.answer.base import Composed, Context, Strategy
+from rag.answer.documents import named_documents
+from rag.answer.text import short, strip_marker
 from rag.answer.unit_tasks import grouped, order_key, scoped_docs
-from rag.records import TaskRef
-from rag.registry import registry_for
+from rag.records import Clause, TaskRef
+from rag.registry import dated_parts, registry_for
+
+MAX_PROSE = 8
 
 
 def _day(iso: str) -> str:
@@ -34,9 +38,17 @@ class TasksDue(Strategy):
         lo, hi = period
         registry = registry_for(ctx.view)
         unit = registry.find_unit(intent.query)
-        tasks = registry.tasks_due(lo, hi, uid=unit.id if unit else None, docs=scoped_docs(ctx))
-        if not tasks:
-            return Composed.unanswerable()  # a deadline question, and no task falls due then
+        docs = scoped_docs(ctx)
+        tasks = registry.tasks_due(lo, hi, uid=unit.id if unit else None, docs=docs)
+        named = bool(named_documents(ctx.view, ctx.question, ctx.affinity))
+        # In a named document, duties the registry does not read as a unit's tasks (given to a
+        # person, "Giao Phó Thủ tướng …", or in prose) are dated in their text all the same.
+        prose = _dated_in_text(ctx, docs, lo, hi, {t.clause_id for t in tasks}) if named and not unit else []
+        if not tasks and not prose:
+            # No task falls due then: sure only where the registry knows the documents' dated tasks;
+            # where it knows none (duties in prose it does not read as tasks), the text may still say.
+            known = any(t.due_to or t.annual for t in registry.tasks_due(None, None, docs=docs))
+            return Composed.unanswerable() if known else None
         # One line per task clause: its units with their roles.
         units: dict[str, list[TaskRef]] = {}
         for t in tasks:
@@ -51,10 +63,40 @@ class TasksDue(Strategy):
             when = f"thời hạn: {t.deadline}" + (f" → {', '.join(due)}" if due else "")
             return f"- {t.locator} {t.title} — {who}; {when}"
 
-        lines, cited = grouped(ctx, registry, first, line)
+        lines, cited = grouped(ctx, registry, first, line) if first else ([], [])
+        for clause, part, deadline in prose:
+            lines.append(f"- {clause.locator} {short(strip_marker(part), 200)}; thời hạn: {deadline}")
+            if clause not in cited:
+                cited.append(clause)
         whom = f" của {unit.name}" if unit else ""
-        head = f"Các nhiệm vụ{whom} có thời hạn {period_text(lo, hi)}: {len(first)} nhiệm vụ."
-        return Composed(text="\n".join([head, *lines]), cited=cited, support=1.0)
+        count = len(first) + len(prose)
+        head = f"Các nhiệm vụ{whom} có thời hạn {period_text(lo, hi)}: {count} nhiệm vụ."
+        return Composed(text="\n".join([head, *lines]), cited=cited[:8], support=1.0)
+
+
+def _dated_in_text(
+    ctx: Context, docs: set[str], lo: str | None, hi: str | None, known: set[str]
+) -> list[tuple[Clause, str, str]]:
+    """(clause, the duty's words, its deadline) for each duty of these documents' items and
+    paragraphs whose stated deadline falls in [lo, hi], besides the clauses already listed."""
+    out: list[tuple[Clause, str, str]] = []
+    for doc_id in sorted(docs):
+        year = _year(ctx.view.documents[doc_id].meta.date)
+        for clause in ctx.view.by_doc.get(doc_id, []):
+            if (
+                clause.kind not in ("item", "paragraph")
+                or clause.id in known
+                or clause.id in ctx.view.preambles
+            ):
+                continue
+            for part, deadline, found in dated_parts(clause.text, year):
+                if found is not None and found.ends_within(lo, hi):
+                    out.append((clause, part or clause.text, deadline))
+    return out[:MAX_PROSE]
+
+
+def _year(date: str) -> int | None:
+    return int(date[:4]) if date[:4].isdigit() else None
 
 
 def _due_days(t: TaskRef, lo: str | None, hi: str | None) -> list[str]:

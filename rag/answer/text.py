@@ -115,7 +115,9 @@ def counts_asked_noun(folded: str, fresh: set[str], asked: set[str]) -> float:
 
 NUMBER_WORDS = re.compile(
     # not "năm" (also "year") nor "tư" (also "private"): too common to tell a quantity
-    r"\b(một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|lăm|mốt|trăm|nghìn|ngàn|triệu|tỷ|tỉ|nửa)\b"
+    # nor "một số" ("some"), "một cách", "một trong": no quantity either
+    r"\b(một(?!\s+(?:số|cách|trong|phần)\b)|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|lăm|mốt|trăm|nghìn|ngàn|triệu"
+    r"|tỷ|tỉ|nửa)\b"
 )
 
 
@@ -175,6 +177,15 @@ def defines_asked(folded: str, asked: frozenset[str]) -> float:
         if 2 <= len(subject) <= 8 and all(w in asked for w in subject):
             best = max(best, len(subject))
     return min(best, 4) / 4 if best else 0.0
+
+
+def row_reading(text: str) -> str | None:
+    """A table row's reading with its column headers ("HUẾ: Kinh phí hỗ trợ …: 11.400"), which the
+    parser puts after the printed pipe row ("17 | HUẾ | 11.400"); None for any other text."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) >= 2 and " | " in lines[0] and " | " not in lines[-1] and ": " in lines[-1]:
+        return lines[-1].strip()
+    return None
 
 
 def strip_marker(text: str) -> str:

@@ -21,7 +21,7 @@ import re
 from rag import messages
 from rag.normalize import full_width, join_lines, normalize_pages
 from rag.parser.emit import emit, furniture, split_heading_paragraphs
-from rag.parser.header import scan_header, split_issuers, title_case_body
+from rag.parser.header import header_cells, ocr_code_letters, scan_header, split_issuers, title_case_body
 from rag.parser.meta import cited_documents, effective_date, infer_missing
 from rag.parser.signature import list_items, signer
 from rag.parser.tree import Builder, feed_body
@@ -55,7 +55,7 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
     """Parse a loaded file into metadata and a clause tree. Never raises on odd text."""
     doc_id = document_id(loaded.source)
     norm = normalize_pages(loaded.pages)
-    physical = norm.lines
+    physical = header_cells(norm.lines)
     width = full_width(physical)
     header = scan_header(physical)
     builder = Builder()
@@ -71,9 +71,11 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
     clauses = emit(builder.root, doc_id, loaded.source, access, norm.footnotes, prefix)
 
     body_text = "\n".join(c.text for c in clauses)
+    header_pages = {n for ln in header.header_lines for n in ln.pages} or {1}
+    header_ocr = any(p.ocr for p in loaded.pages if p.number in header_pages)
     meta = DocumentMeta(
-        doc_type=header.doc_type,
-        number=header.number,
+        doc_type=header.doc_type or header.numbered_type,
+        number=ocr_code_letters(header.number) if header_ocr else header.number,
         place=header.place,
         date=header.date,
         date_text=header.date_text,
@@ -95,8 +97,10 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
     meta.cited_documents = cited_documents(body_text, meta.number)
     effective_date(meta, clauses)
     warnings = list(loaded.warnings)
-    header_pages = {n for ln in header.header_lines for n in ln.pages} or {1}
-    doubtful = [w for p in loaded.pages if p.number in header_pages for w in p.uncertain]
+    # Only doubtful words printed in the header block count: a body line's "18/02/11998" read
+    # with low confidence says nothing about the number "02-KH/NBCQ" above it.
+    header_text = "\n".join(ln.text for ln in header.header_lines)
+    doubtful = [w for p in loaded.pages if p.number in header_pages for w in p.uncertain if w in header_text]
     meta.uncertain = uncertain_fields(meta, doubtful)
     for name in meta.uncertain:
         value = meta.number if name == "number" else meta.date_text

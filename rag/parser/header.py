@@ -65,6 +65,11 @@ RE_ISSUER_START = re.compile(
     r"chu\s*tich|toa\s*an|vien\s*kiem\s*sat|kiem\s*toan|ngan\s*hang|cong\s*an|bo\s*chi\s*huy|mat\s*tran|"
     r"thue\b|chi\s*cuc|kho\s*bac|hai\s*quan|bao\s*hiem\s*xa\s*hoi|tap\s*doan|tong\s*cong\s*ty|hoc\s*vien|dai\s*hoc)"
 )
+# "KẾ HOẠCH" / "Thực hiện quy chế dân chủ của" / "Văn phòng …": a short line right under the type
+# title that opens like the body ("Thực hiện …") but does not end a clause is the title's first
+# line; the body's "Thực hiện Công văn số …, Sở … đề nghị" runs longer or ends with punctuation.
+RE_TITLE_OPENING = re.compile(r"^Thực hiện\s.*[^\W_]$")
+TITLE_LINE_CHARS = 60
 # A dispatch's addressees follow "<SENDER> điện:" where letters have "Kính gửi:".
 RE_DISPATCH_TO = re.compile(r"^\S.{2,80}\sdien\s*:\s*$")
 RECIPIENT_LINE_CHARS = 200  # a longer line after "Kính gửi" that is not a "-" item is the body
@@ -79,6 +84,9 @@ class Header:
     recipient_lines: list[Line] = field(default_factory=list)
     issuer_lines: list[str] = field(default_factory=list)
     doc_type: str = ""
+    # "Luật số: 80/2025/QH15": the type the number line names, for a heading whose type title
+    # was not read (glued to the title by a conversion: "LUẬTCÁN BỘ, CÔNG CHỨC").
+    numbered_type: str = ""
     number: str = ""
     place: str = ""
     date: str = ""
@@ -110,6 +118,25 @@ def parse_date(folded: str, original: str) -> tuple[str, str, str] | None:
     return place, date, original[m.start("text") : m.end("text")]
 
 
+def header_cells(lines: list[Line]) -> list[Line]:
+    """A heading block laid out as a table and read as one row ("Số: 1661/NQ-UBTVQH15 | CỘNG HÒA …
+    | Hà Nội, ngày …"; web pages and converted files do this): each cell on a line of its own, as a
+    printed page puts it. Only rows at the top that hold the motto or a number line are split;
+    data tables further down keep their rows."""
+    out: list[Line] = []
+    for index, ln in enumerate(lines):
+        cells = [c.strip() for c in ln.text.split("|")] if index < 5 and "|" in ln.text else []
+        folded = [fold_keep(c).strip().lstrip(OCR_LEADING_NOISE).strip() for c in cells]
+        if not any(RE_MOTTO_ANY.search(f) or RE_NUMBER_LINE.match(f) for f in folded):
+            out.append(ln)
+            continue
+        for cell in cells:
+            cell = cell.strip("-–— ")
+            if RE_WORD_CHAR.search(cell):
+                out.append(Line(cell, list(ln.pages), [], ln.gap_before))
+    return out
+
+
 def scan_header(lines: list[Line]) -> Header:
     """The heading block at the top, or where the motto puts it when stamps are printed above it.
 
@@ -129,6 +156,28 @@ def scan_header(lines: list[Line]) -> Header:
         return h
     moved.header_lines = list(lines[:start]) + moved.header_lines
     return moved
+
+
+# Letters of a number's code come from the initials of the issuer's and the type's words:
+# among 2,230 code segments of the text sets, "Q" (QĐ, NQ, QH15, CQ) is in 700 and "O" in one.
+# An OCR'd "O" in a code is a "Q" whose tail the scan lost, or a zero next to a digit ("C04").
+RE_CODE_O = re.compile(r"O")
+
+
+def ocr_code_letters(number: str) -> str:
+    """The number with its code's letters read as codes are written ("02-KH/NBCO" -> "02-KH/NBCQ").
+
+    Only the part after the leading digits is touched; an "O" beside a digit is a zero.
+    """
+    m = re.match(r"^[^A-ZĐ]*", number)
+    head, code = number[: m.end()], number[m.end() :]
+
+    def letter(o: re.Match[str]) -> str:
+        i = o.start()
+        near = code[i - 1 : i] + code[i + 1 : i + 2]
+        return "0" if any(ch.isdigit() for ch in near) else "Q"
+
+    return head + RE_CODE_O.sub(letter, code)
 
 
 def _strength(h: Header) -> int:
@@ -194,6 +243,8 @@ def _scan_from(lines: list[Line], start: int) -> Header:
             motto_seen, mode = True, ""
         elif RE_NUMBER_LINE.match(f) and not h.number:
             rest_at = RE_NUMBER_LINE.match(f).end()
+            if (typed := type_title(f))[0] and f[typed[1] :].lstrip().startswith("so"):
+                h.numbered_type = typed[0]
             m = RE_NUMBER_VALUE.match(text[rest_at:])
             code = RE_NUMBER_CODE_ONLY.search(text[rest_at:])
             if m and code and not re.search(r"[/-]", m.group(0)) and code.start("code") > m.end():
@@ -218,6 +269,9 @@ def _scan_from(lines: list[Line], start: int) -> Header:
             not h.date and (dated := parse_date(f, text)) and (dated[0] or f.startswith("ng")) and len(f) < 90
         ):
             h.place, h.date, h.date_text = dated
+            column, h.place = split_issuer_column(h.place)
+            if column:  # "BAN THỰC HIỆN Vĩnh Long, ngày …": the issuer column's line beside the place
+                h.issuer_lines.append(column)
             h.header_lines.append(ln)
             anchored, mode = True, ""
         elif RE_SUBJECT.match(f):
@@ -232,6 +286,12 @@ def _scan_from(lines: list[Line], start: int) -> Header:
         ):
             h.issuer_lines.append(collapse_ws(RE_NOISE_TOKEN.sub(" ", text)))
             h.header_lines.append(ln)
+        elif is_upper(text) and not h.doc_type and _glued_type(text, h.numbered_type):
+            # "LUẬTCÁN BỘ, CÔNG CHỨC": the type the number line named, glued to the title.
+            h.doc_type = h.numbered_type
+            h.title_lines.append(text[len(h.numbered_type) :].strip(" :*"))
+            h.header_lines.append(ln)
+            anchored, mode = True, "title"
         elif (
             is_upper(text)
             and not h.doc_type
@@ -258,11 +318,17 @@ def _scan_from(lines: list[Line], start: int) -> Header:
             h.header_lines.append(ln)
         elif (
             mode == "title"
-            and (not opens_body(ln) or (not h.title_lines and is_upper(text) and len(text) <= 300))
+            and (
+                not opens_body(ln)
+                or (not h.title_lines and is_upper(text) and len(text) <= 300)
+                or (not h.title_lines and RE_TITLE_OPENING.match(text) and len(text) <= TITLE_LINE_CHARS)
+            )
             and len(h.title_lines) < 8
         ):
             h.header_lines.append(ln)
-            if h.title_lines and is_upper(text) and not is_upper(h.title_lines[-1]):
+            if h.title_lines and collapse_ws(text) == collapse_ws(h.title_lines[-1]):
+                pass  # the title printed twice (a converted page's heading and its text)
+            elif h.title_lines and is_upper(text) and not is_upper(h.title_lines[-1]):
                 # "Về việc …" then "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH": the enacting authority, not the title.
                 mode = ""
             else:
@@ -281,6 +347,31 @@ def _scan_from(lines: list[Line], start: int) -> Header:
         return Header()
     h.end = i
     return h
+
+
+def split_issuer_column(place: str) -> tuple[str, str]:
+    """(issuer column's words, place) of a place OCR joined to the issuer column's line.
+
+    Two or more all-capitals words (not an abbreviation such as "TP.") before a place written
+    in lower case ("BAN THỰC HIỆN Vĩnh Long") are the issuer's line printed beside the date.
+    """
+    words = place.split()
+    k = 0
+    while k < len(words) and words[k].isupper() and len(words[k]) >= 2 and not words[k].endswith("."):
+        k += 1
+    if k < 2 or k == len(words) or words[k].isupper() or not words[k][:1].isupper():
+        return "", place
+    return " ".join(words[:k]), " ".join(words[k:])
+
+
+def _glued_type(text: str, doc_type: str) -> bool:
+    """ "LUẬTCÁN BỘ, CÔNG CHỨC" for "Luật": the type's words with a letter right after them."""
+    head = text[: len(doc_type)]
+    return (
+        bool(doc_type)
+        and head.lower() == doc_type.lower()
+        and text[len(doc_type) : len(doc_type) + 1].isalpha()
+    )
 
 
 def opens_body(ln: Line) -> bool:

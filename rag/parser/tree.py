@@ -50,6 +50,12 @@ RE_CLOSING_FORMULA = re.compile(
     r"kinh\s+de\s+nghi|kinh\s+bao\s+cao|kinh\s+trinh|rat\s+mong|"
     r"(?:bo\s+)?(?:luat|nghi\s+quyet|phap\s+lenh)\s+nay\s+(?:da\s+)?duoc\s+.{0,120}thong\s+qua)\b"
 )
+# "Căn cứ các quy định và hướng dẫn nêu trên thì:" after a "- Tại Điều …" list of cited provisions:
+# the writer's own conclusion, a paragraph of the level that holds the list, not of its last item.
+RE_CONCLUSION = re.compile(
+    r"^(?:can\s+cu|theo)\s+(?:cac\s+|nhung\s+)?(?:quy\s+dinh|huong\s+dan|van\s+ban|noi\s+dung)"
+    r"(?:\s+[^\s,:]+){0,6}?\s+(?:neu\s+|viec\s+)?tren\b"
+)
 
 
 class Builder:
@@ -223,6 +229,11 @@ class Builder:
         if finished and top.rank > RANK_NUMBERED and RE_CLOSING_FORMULA.match(fold_keep(ln.text)):
             # "Trong quá trình tổ chức thực hiện …", "Trên đây là …": the document's closing words.
             self.reset()
+            self._new_paragraph(ln)
+            return
+        if finished and top.rank >= RANK_BULLET and RE_CONCLUSION.match(fold_keep(ln.text)):
+            while self.top.rank >= RANK_BULLET:
+                self.stack.pop()
             self._new_paragraph(ln)
             return
         if top is not self.root and top.rank >= RANK_NUMBERED + 1:

@@ -32,7 +32,26 @@ def document_place(meta: DocumentMeta) -> str:
 
 
 def catalogue_of(documents: Iterable[tuple[str, DocumentMeta]]) -> Catalogue:
-    return Catalogue(tuple(documents))
+    docs = tuple(documents)
+    return Catalogue(docs, True, _places(docs), _title_heads(docs), _signers(docs))
+
+
+def _places(documents: tuple[tuple[str, DocumentMeta], ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p for _, meta in documents if (p := document_place(meta))))
+
+
+def _title_heads(documents: tuple[tuple[str, DocumentMeta], ...]) -> tuple[tuple[str, str], ...]:
+    """(id, the title's first words, at most four, folded) of the documents with a title."""
+    out = []
+    for doc_id, meta in documents:
+        words = fold_meta(meta.title).split()
+        if words:
+            out.append((doc_id, " ".join(words[: min(4, len(words))])))
+    return tuple(out)
+
+
+def _signers(documents: tuple[tuple[str, DocumentMeta], ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(fold_meta(m.signer_name) for _, m in documents if m.signer_name))
 
 
 def names_place(folded_question: str, place: str) -> bool:
@@ -44,20 +63,16 @@ def names_place(folded_question: str, place: str) -> bool:
 
 
 def places_named(folded: str, catalogue: Catalogue) -> tuple[str, ...]:
-    places = dict.fromkeys(p for _, meta in catalogue.documents if (p := document_place(meta)))
+    places = catalogue.places if catalogue.indexed else _places(catalogue.documents)
     return tuple(p for p in places if names_place(folded, p))
 
 
 def titles_quoted(folded: str, catalogue: Catalogue) -> tuple[str, ...]:
     """Documents whose title's first words (at most four) the question quotes."""
-    out = []
-    for doc_id, meta in catalogue.documents:
-        words = fold_meta(meta.title).split()
-        if words and " ".join(words[: min(4, len(words))]) in folded:
-            out.append(doc_id)
-    return tuple(out)
+    heads = catalogue.title_heads if catalogue.indexed else _title_heads(catalogue.documents)
+    return tuple(doc_id for doc_id, head in heads if head in folded)
 
 
 def signers_named(folded: str, catalogue: Catalogue) -> tuple[str, ...]:
-    names = dict.fromkeys(fold_meta(m.signer_name) for _, m in catalogue.documents if m.signer_name)
+    names = catalogue.signers if catalogue.indexed else _signers(catalogue.documents)
     return tuple(n for n in names if re.search(rf"\b{re.escape(n)}\b", folded))

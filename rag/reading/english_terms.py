@@ -11,6 +11,10 @@ ENGLISH_TERMS: tuple[tuple[str, str], ...] = (
     ("cadres", "cán bộ"),
     ("cadre", "cán bộ"),
     ("civil service", "công vụ"),
+    ("civil service recruitment", "dự tuyển công chức"),
+    ("civil servant recruitment", "dự tuyển công chức"),
+    # Vietnamese law states a minimum age as "đủ 18 tuổi trở lên", a maximum as "không quá … tuổi".
+    ("minimum age", "đủ tuổi trở lên"),
     ("age", "tuổi"),
     ("upgrade", "nâng cấp"),
     ("early warning", "cảnh báo sớm"),

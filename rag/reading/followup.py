@@ -50,6 +50,13 @@ _ELLIPSIS = re.compile(
 _BARE_TAIL = re.compile(
     r"^\s*+(?P<x>.*?\S)\s++(?P<tail>thi\s++(?:sao|the nao|ra sao|nhu the nao))\s*+[?.!]*+\s*+$"
 )
+# "Còn cấp mới chứng thư thì gửi đâu?", "Còn các hành vi khác thì thời hiệu là bao nhiêu?": a
+# question of its own about another thing, asked within the last question's frame.
+# Linear: x is lazy up to the first "thì", the rest taken as it is.
+_OTHER_THING = re.compile(r"^\s*+(?:(?:vay|the)\s+)?con\s+(?P<x>\S.*?)\s+thi\s+(?P<rest>\S.*)$")
+# "Theo quy chế … của Ninh Bình, …": the frame a question sets for itself, up to its first comma.
+_FRAME = re.compile(r"^\s*(?:theo|trong|tai|can cu)\s+[^,?]{3,120},\s*")
+FRAME_WORDS = 12
 _TASK = re.compile(r"\b(nhiem vu|muc)\s+(?:so\s+|thu\s+)?(\d{1,2})\b")
 _YEAR = re.compile(r"\bnam\s+((?:19|20)\d{2})\b")
 _COPULA = re.compile(r"\sla\s")
@@ -220,7 +227,26 @@ def resolve(question: str, scope_or_history: Scope | Sequence[Turn]) -> Resoluti
         )
         if said_tail or _is_slot(x):
             return replace(_vary(x, scope), scope=scope)
+    other = _OTHER_THING.match(folded)
+    if other and scope.question:
+        return replace(_in_frame(question[other.start("x") :].strip(), scope), scope=scope)
     return replace(_refer(question, scope), scope=scope)
+
+
+def _in_frame(question: str, scope: Scope) -> Resolution:
+    """ "cấp mới chứng thư thì gửi đâu?" asked within the last question's frame: after its "Theo
+    <document>," opening, else with its document named where the grammar puts it."""
+    last = scope.question
+    frame_end = 0
+    if _FRAME.match(fold_aligned(last)):
+        # A document's name may hold commas ("Theo Luật Cán bộ, công chức 2025, …"): the frame
+        # ends at the last comma of its first FRAME_WORDS words.
+        head = " ".join(last.split()[:FRAME_WORDS])
+        frame_end = head.rfind(",") + 1
+    lowered = question[:1].lower() + question[1:]
+    if frame_end:
+        return Resolution(last[:frame_end].rstrip() + " " + lowered, follow_up=True, doc_id=scope.doc_id)
+    return _varied(question[:1].upper() + question[1:], scope)
 
 
 def _refer(question: str, scope: Scope) -> Resolution:

@@ -12,7 +12,7 @@ from index.query import expand_aliases
 from rag.questions import DocRef, SearchQuery
 from rag.reading.english import translate_english
 from rag.reading.matcher import Matcher
-from rag.reading.wordings import PARTS
+from rag.reading.wordings import MACROS, PARTS
 from rag.text import fold, fold_aligned, nfc
 from rag.vocabulary import DOC_TYPE_ABBREVIATIONS, ENGLISH_DOC_TYPES
 from rag.vocabulary import DOC_TYPES as VIETNAMESE_DOC_TYPES
@@ -38,7 +38,7 @@ _ISSUER_REF = re.compile(
     rf"\b({_TYPE_ALT})\b(?:\s+[\w/&.-]+){{0,6}}?\s+(?:cua|do)\s+({_ISSUER_HEAD}\b[\w\s&]*)"
 )
 _NUMBER = re.compile(r"(?<![\w/])(\d+(?:\s?[/-]\s?[\w&]+)*[/-][\w&]*[^\W\d_][\w&]*)")
-_PARTS = Matcher(PARTS)
+_PARTS = Matcher(PARTS, MACROS)
 
 
 def _squeeze(number: str) -> str:

@@ -81,6 +81,18 @@ class Matcher:
         """The first match of a wording with this label."""
         return next((m for w, m in self.matches(folded) if w.label == label), None)
 
+    def spans(self, folded: str) -> list[tuple[str, int, int]]:
+        """Every place a wording reads the text, as (label, start, end) in text order; a place
+        overlapping one an earlier wording of the table read is that earlier wording's."""
+        taken: list[tuple[str, int, int]] = []
+        for c in self._compiled:
+            if any(p.search(folded) is None for p in c.also) or any(p.search(folded) for p in c.unless):
+                continue
+            for m in c.pattern.finditer(folded):
+                if not any(m.start() < end and start < m.end() for _, start, end in taken):
+                    taken.append((c.wording.label, m.start(), m.end()))
+        return sorted(taken, key=lambda t: t[1])
+
     def reads(self, wording: Wording, folded: str) -> bool:
         """Does this one wording read the text (for the tests of its examples)?"""
         c = next(c for c in self._compiled if c.wording is wording)

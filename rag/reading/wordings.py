@@ -102,6 +102,12 @@ SLOTS: tuple[Wording, ...] = (
         r"\bkinh gui\b|\bnoi nhan\b|\bgui\s+(?:cho\s+|den\s+|toi\s+|ve\s+)?(?:ai|dau|nhung|co quan|don vi|cac"
         r"|noi nao)\b|\b(?:duoc|da) gui\b|(?<!tiep )\bnhan van ban\b",
         ("Công văn được gửi đến những cơ quan nào?", "Kính gửi ai?", "Nơi nhận của quyết định gồm những ai?"),
+        # A request, file or procedure sent somewhere ("hồ sơ gia hạn gửi về đâu", "cấp mới … thì
+        # gửi đâu") is a step the text lays down, not the document's recipients.
+        unless=(
+            r"\b(?:thu tuc|ho so|de nghi|to khai|don|yeu cau|cap moi|gia han|dang ky)\b[^?]{0,80}?\bgui\b",
+            r"\bthi gui\b",
+        ),
     ),
     Wording(
         "recipient",
@@ -222,10 +228,12 @@ CUES: tuple[Wording, ...] = (
     ),
     Wording(
         "tasks_due",
-        r"\b(?:nhiem vu|cong viec)\s+(?:nao|gi)\b|\b(?:nhung|cac|liet ke(?: cac)?)\s+(?:nhiem vu|cong viec)\b",
+        r"\b(?:nhiem vu|cong viec|viec)\s+(?:nao|gi)\b"
+        r"|\b(?:nhung|cac|liet ke(?: cac)?)\s+(?:nhiem vu|cong viec|viec)\b",
         (
             "Nhiệm vụ nào phải hoàn thành trong quý IV năm 2025?",
             "Liệt kê các công việc có thời hạn trước 31/12",
+            "Những việc nào phải xong trước ngày 30/6/2026?",
         ),
         also=(r"\b(?:hoan thanh|thoi han|han chot|den han|xong|phai|thuc hien)\b",),
     ),
@@ -369,14 +377,46 @@ ASKED_DOC_TYPE = r"\b({ASKED_DOC})\s+nao\b"
 PARTS: tuple[Wording, ...] = (
     Wording(
         "signer",
-        r"\b(?:ai ky|nguoi ky|ky boi|ky ten|who signed|signed by|signer)\b",
-        ("Ai ký kế hoạch?", "Who signed the plan?"),
+        r"\b(?:ai ky|nguoi ky|ky boi|ky ten|who signed|signed by|signer)\b"
+        r"|\b{SIGNER} nao\b(?:\s+[\w/&.-]+){0,10}?\s+ky\b",
+        (
+            "Ai ký kế hoạch?",
+            "Who signed the plan?",
+            "Phó Chủ tịch nào của UBND tỉnh ký quyết định về chữ ký số?",
+            "Thứ trưởng nào ký công văn của Bộ Nội vụ?",
+            "chi thi 09 ve nuoc duoi dat pho chu tich nao ky",
+        ),
     ),
     Wording(
         "recipients",
         r"\b(?:kinh gui|noi nhan|gui (?:cho |den |toi )?(?:ai|nhung|cac co quan|co quan nao)|sent to"
         r"|addressed to)\b",
         ("Công văn gửi những cơ quan nào?", "Kính gửi ai?"),
+    ),
+    # "When does it take effect?": the sentence saying from when the document is in force.
+    Wording(
+        "effect",
+        r"\b(?:co|bat dau co|phat sinh) hieu luc\b|\bhieu luc (?:thi hanh|tu|ke tu)\b|\bngay (?:co )?hieu luc\b"
+        r"|\btakes? effect\b|\beffective (?:date|from)\b",
+        (
+            "Thông tư về giá dịch vụ đăng kiểm có hiệu lực khi nào?",
+            "Luật bắt đầu có hiệu lực từ ngày nào?",
+            "Ngày hiệu lực của nghị định?",
+            "When does the decree take effect?",
+        ),
+        unless=(r"\b(?:het|con) hieu luc\b",),
+    ),
+    # "Which article says X?": the article's heading answers, whichever of its clauses says X.
+    Wording(
+        "article",
+        r"\b(?:tai|o|thuoc|trong) dieu (?:nao|may|so may)\b|\bdieu (?:nao|may) (?:cua|trong)\b"
+        r"|\b(?:which|what) article\b",
+        (
+            "Thẩm quyền xử lý kỷ luật được quy định tại điều nào của Thông tư?",
+            "Chế độ báo cáo nằm ở điều nào?",
+            "Điều nào của Luật quy định hành vi bị cấm?",
+            "Which article covers disciplinary powers?",
+        ),
     ),
     # "When was it issued/signed?" asks for a date, not a task's deadline.
     Wording(
@@ -449,3 +489,33 @@ ASPECTS: tuple[Wording, ...] = (
         ("mục tiêu", "Nội dung chính", "sản phẩm"),
     ),
 )
+
+# --- asks: the words that ask, each labelled with the value type that answers it ---------------
+# A question with two asks apart ("tối đa bao nhiêu ngày, và … kéo dài tới đâu") asks two things;
+# each part is answered (rag.answer.passage). Tried in order; an ask overlapping an earlier one
+# ("mấy giờ" read as a time, not as a count) is the earlier one.
+ASKS: tuple[Wording, ...] = (
+    Wording(
+        "article",
+        r"\b(?:dieu|khoan|diem|chuong|muc|phu luc)\s+(?:nao|may|bao nhieu)\b",
+        ("nằm ở điều nào", "quy định tại khoản mấy", "điều mấy"),
+        why="the article that states it: the cited clause's locator answers",
+    ),
+    Wording(
+        "date",
+        r"\b(?:khi nao|bao gio|(?:ngay|thang|nam|thoi diem|gio|khung gio) nao|may gio)\b",
+        ("Có hiệu lực khi nào?", "kéo dài đến bao giờ", "từ ngày nào", "mấy giờ", "trong khung giờ nào"),
+    ),
+    Wording(
+        "number",
+        r"\b(?:bao nhieu|bao lau|may\s+{COUNT_UNIT})\b",
+        ("bao nhiêu nhiệm vụ", "trong bao lâu", "mấy ngày làm việc"),
+    ),
+    Wording(
+        "text",
+        r"\b(?:(?:la |lam )?gi|nao|ai|o dau|(?:toi|den) dau|the nao|ra sao)\b",
+        ("làm gì", "đơn vị nào", "do ai làm", "kéo dài tới đâu", "như thế nào"),
+    ),
+)
+# What parts two asks: a comma or semicolon, a question mark, or "và"/"còn"/"đồng thời" between them.
+PART_BREAK = r"(?:[,;?]\s*(?:va\s+|con\s+|dong thoi\s+)?|\s(?:va|con|dong thoi)\s)"

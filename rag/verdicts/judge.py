@@ -145,6 +145,9 @@ def choose(
         if not false and len(unstated) == 1 and len(true) >= 2:
             return Pick(unstated[0], verdicts)  # every other choice stated: the one left is the false one
         return Pick(None, verdicts)
+    listed = _listed(stem, choices, clauses)
+    if listed is not None:
+        return Pick(listed[0], verdicts, listed[1])
     for letter, text in choices:
         if not _ALL_OF.search(fold(text)):
             continue
@@ -163,6 +166,57 @@ def choose(
     if not true:
         return Pick(_distinct_pick(stem, plain, verdicts, clauses, thresholds), verdicts)
     return Pick(None, verdicts)
+
+
+# A list's intro ("Các chế độ bảo hiểm thất nghiệp bao gồm:") is the stem's subject when this share
+# of its words (light words aside) are the stem's, and at least LIST_INTRO_WORDS of them.
+LIST_INTRO_SHARE = 0.8
+LIST_INTRO_WORDS = 3
+_MARKER = re.compile(r"^\s*(?:[a-zđ]\)|\d+[.)]|[-+•])\s*")
+
+
+# The words that open a list ("… bao gồm:", "… như sau:"), not what it is about.
+_LIST_OPENER = re.compile(r"\b(?:bao gom|gom co|gom|nhu sau|sau day|cu the)\b")
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", _LIST_OPENER.sub(" ", fold(text))) if w not in LIGHT_WORDS}
+
+
+def _item(text: str) -> str:
+    return fold(_MARKER.sub("", text)).strip(" ;.,:")
+
+
+def _listed(
+    stem: str, choices: Sequence[tuple[str, str]], clauses: Sequence[ClauseText]
+) -> tuple[str, tuple[str, ...]] | None:
+    """ "Chế độ nào thuộc các chế độ bảo hiểm thất nghiệp? A. Trợ cấp thất nghiệp B. …": the choices
+    that are, word for word, items of the list whose intro names the stem's subject. One such
+    choice and no choice made of others: it; every choice a "Cả A, B và C" names: that one. None
+    when no list decides (the others may be items not retrieved: only a sure pick is made)."""
+    asked = _words(stem)
+    members: dict[str, set[str]] = {}
+    for clause in clauses:
+        intro = _words(_MARKER.sub("", clause.lead))
+        common = len(intro & asked)
+        if not intro or common < LIST_INTRO_WORDS or common / len(intro) < LIST_INTRO_SHARE:
+            continue
+        item = _item(clause.text)
+        for letter, text in choices:
+            if item and _item(text) == item:
+                members.setdefault(fold(clause.lead), set()).add(letter)
+    if not members:
+        return None
+    found = max(members.values(), key=len)
+    whole = [(letter, text) for letter, text in choices if _ALL_OF.search(fold(text))]
+    for letter, text in whole:
+        named = [x.upper() for x in re.findall(r"\b([a-f])\b", fold(text))]
+        named = named or [x for x, t in choices if x != letter and not _ALL_OF.search(fold(t))]
+        if len(named) > 1 and set(named) <= found:
+            return letter, tuple(named)
+    if len(found) == 1 and not whole:
+        return next(iter(found)), ()
+    return None
 
 
 def _distinct_pick(

@@ -9,6 +9,7 @@ nhân dân") so that a statement and its clause name a body alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -118,6 +119,26 @@ _LEVELS = tuple(tuple(p.split()) for p in ACTOR_LEVELS)
 _BODY_HEADS = tuple(sorted((tuple(p.split()) for p in NAMED_BODY_HEADS), key=len, reverse=True))
 
 
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases by their first word, each list in the table's order (longest first stays first)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for p in phrases:
+        out.setdefault(p[0], []).append(p)
+    return out
+
+
+_ACTORS_BY_FIRST = _by_first_word(_ACTOR_PHRASES)
+_HEADS_BY_FIRST = _by_first_word(_BODY_HEADS)
+_LEVELS_BY_FIRST = _by_first_word(_LEVELS)
+
+
+def _first_at(words: list[str], i: int, table: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...] | None:
+    """The table's first phrase standing at i."""
+    if i >= len(words):
+        return None
+    return next((p for p in table.get(words[i], ()) if _phrase_at(words, i, p)), None)
+
+
 def actors(toks: tuple[Token, ...]) -> list[tuple[int, int, str]]:
     """(start, end, key) of who acts: a role or body of the vocabulary, with its level ("cấp xã")
     and its capitalised name ("Bộ Nội vụ" -> "bo noi vu")."""
@@ -125,10 +146,10 @@ def actors(toks: tuple[Token, ...]) -> list[tuple[int, int, str]]:
     out = []
     i = 0
     while i < len(words):
-        found = next((p for p in _ACTOR_PHRASES if _phrase_at(words, i, p)), None)
+        found = _first_at(words, i, _ACTORS_BY_FIRST)
         named = None
         if found is None:
-            named = next((p for p in _BODY_HEADS if _phrase_at(words, i, p)), None)
+            named = _first_at(words, i, _HEADS_BY_FIRST)
         head = found or named
         if head is None:
             i += 1
@@ -141,7 +162,7 @@ def actors(toks: tuple[Token, ...]) -> list[tuple[int, int, str]]:
             and (toks[end].capital or (words[end] == "va" and end + 1 < len(words) and toks[end + 1].capital))
         ):
             end += 1
-        level = next((p for p in _LEVELS if _phrase_at(words, end, p)), None)
+        level = _first_at(words, end, _LEVELS_BY_FIRST)
         if level:
             end += len(level)
         if named is None or (end > i + len(head) and toks[i + len(head)].capital):  # a bare "bộ" is no name
@@ -154,14 +175,31 @@ _OPPOSITE = tuple((tuple(nfc(a).split()), tuple(nfc(b).split())) for a, b in OPP
 _RELATIONS = sorted({p for pair in _OPPOSITE for p in pair}, key=len, reverse=True)
 
 
-def _marked_at(toks: tuple[Token, ...], i: int, phrase: tuple[str, ...]) -> bool:
-    """The phrase (with marks) at i: by marks where a token has them, else by its folded form."""
-    if i + len(phrase) > len(toks):
-        return False
-    return all(
-        (tok.marked or tok.text) == (word if tok.marked else fold_aligned(word))
-        for tok, word in zip(toks[i : i + len(phrase)], phrase, strict=True)
-    )
+class _PhraseTable:
+    """Phrases with marks, looked up by a token's own word (its marks, else its folded form), in
+    their table's order; each phrase's folded words computed once, not per comparison."""
+
+    def __init__(self, phrases: list[tuple[str, ...]] | tuple[tuple[str, ...], ...]) -> None:
+        self.phrases = [(p, tuple(fold_aligned(w) for w in p)) for p in phrases if p]
+        self.by_marked: dict[str, list[int]] = {}
+        self.by_folded: dict[str, list[int]] = {}
+        for n, (p, folded) in enumerate(self.phrases):
+            self.by_marked.setdefault(p[0], []).append(n)
+            self.by_folded.setdefault(folded[0], []).append(n)
+
+    def matches(self, toks: tuple[Token, ...], i: int) -> Iterator[tuple[str, ...]]:
+        """The table's phrases standing at i, in the table's order."""
+        tok = toks[i]
+        for n in self.by_marked.get(tok.marked, ()) if tok.marked else self.by_folded.get(tok.text, ()):
+            phrase, folded = self.phrases[n]
+            if i + len(phrase) <= len(toks) and all(
+                (t.marked == w) if t.marked else (t.text == f)
+                for t, w, f in zip(toks[i : i + len(phrase)], phrase, folded, strict=True)
+            ):
+                yield phrase
+
+
+_RELATION_TABLE = _PhraseTable(_RELATIONS)
 
 
 def relations(toks: tuple[Token, ...]) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -169,7 +207,7 @@ def relations(toks: tuple[Token, ...]) -> list[tuple[int, int, tuple[str, ...]]]
     out = []
     i = 0
     while i < len(toks):
-        p = next((p for p in _RELATIONS if _marked_at(toks, i, p)), None)
+        p = next(_RELATION_TABLE.matches(toks, i), None)
         if p is None:
             i += 1
             continue
@@ -179,11 +217,12 @@ def relations(toks: tuple[Token, ...]) -> list[tuple[int, int, tuple[str, ...]]]
 
 
 _CONDITIONS = tuple(tuple(nfc(c).split()) for c in CONDITION_WORDS)
+_CONDITION_TABLE = _PhraseTable(_CONDITIONS)
 
 
 def conditions(toks: tuple[Token, ...]) -> list[int]:
     """Token positions of words that make a statement conditional ("nếu", "khi", "trường hợp")."""
-    return [i for i in range(len(toks)) for c in _CONDITIONS if _marked_at(toks, i, c)]
+    return [i for i in range(len(toks)) for _ in _CONDITION_TABLE.matches(toks, i)]
 
 
 def opposite(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -88,3 +88,46 @@ def test_a_changed_original_is_not_drawn(writable: TestClient, tmp_path: Path, i
     response = writable.get(f"/api/documents/{doc_id}/pages/1")
     assert response.status_code == 404
     assert "bản gốc" in response.json()["detail"]
+
+
+def _page(client: TestClient, doc_id: str, **headers: str) -> int:
+    return client.get(f"/api/documents/{doc_id}/pages/1", params={"dpi": 72}, headers=headers).status_code
+
+
+def test_a_folder_ingested_from_the_cli_shows_its_pages(index_copy: Path, tmp_path: Path) -> None:
+    """`policyqa ingest DIR` + `policyqa serve`: the pages come from the files where the ingest read
+    them, while they keep the indexed bytes; nothing else is set."""
+    from rag.ingest import ingest_paths
+    from tests.rag.pdf_builders import garbled_layer_pdf
+
+    folder = tmp_path / "van-ban"
+    folder.mkdir()
+    signed = esigned_pdf(folder / "ke-hoach.pdf")
+    report = ingest_paths([folder], index_copy, progress=False)
+    assert report.added == ["ke-hoach.pdf"]
+    ingest_paths([folder / "ke-hoach.pdf"], index_copy, access="internal", root=tmp_path, progress=False)
+    with TestClient(create_app(settings_for(index_copy))) as client:
+        docs = {
+            d["source"]: d["id"] for d in client.get("/api/documents", headers=INTERNAL).json()["documents"]
+        }
+        assert "origin" not in client.get(f"/api/documents/{docs['ke-hoach.pdf']}").json()  # no server paths
+        assert _page(client, docs["ke-hoach.pdf"]) == 200
+        # Access rules as for the rest of the document.
+        hidden = docs["van-ban/ke-hoach.pdf"]
+        assert _page(client, hidden) == 404 and _page(client, hidden, **INTERNAL) == 200
+        # Another PDF in its place (or the file gone) is never drawn.
+        garbled_layer_pdf(tmp_path / "other.pdf")
+        signed.write_bytes((tmp_path / "other.pdf").read_bytes())
+        assert _page(client, docs["ke-hoach.pdf"]) == 404
+        signed.unlink()
+        assert _page(client, docs["ke-hoach.pdf"]) == 404
+
+    # The folder moved and ingested again: the same bytes are shown from the new place.
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    esigned_pdf(moved / "ke-hoach.pdf")
+    again = ingest_paths([moved], index_copy, progress=False)
+    assert again.updated == ["ke-hoach.pdf"] and not again.unchanged
+    assert ingest_paths([moved], index_copy, progress=False).unchanged == ["ke-hoach.pdf"]
+    with TestClient(create_app(settings_for(index_copy))) as client:
+        assert _page(client, docs["ke-hoach.pdf"]) == 200

@@ -12,10 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.loadtest import wait_ready
 from rag.config import PROJECT_ROOT
 from rag.ingest import ingest_paths
 from tests.support import ADMIN, ADMIN_KEY, free_port
+from tools.loadtest import wait_ready
 
 pytestmark = pytest.mark.slow
 

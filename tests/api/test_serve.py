@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.loadtest import wait_ready
 from rag.config import PROJECT_ROOT
 from tests.support import free_port
+from tools.loadtest import wait_ready
 
 pytestmark = pytest.mark.slow
 

@@ -187,3 +187,16 @@ def test_eval_end_to_end(
         in md
     )
     assert "## Failures" in (out / "report.md").read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_eval_with_only_the_bm25_peer_skips_the_dense_peer(
+    tiny_index: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    corpus, gold, index = tiny_index
+    out = tmp_path / "out"
+    argv = ["eval", "--qa", str(gold), "--out", str(out), "--index", str(index), "--baseline"]
+    assert main([*argv, "--peers", "bm25", "--corpus", str(corpus)]) == 0
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    assert list(report["modes"]) == ["hybrid", "search", "baseline-bm25"]
+    assert not (out / "predictions-baseline.jsonl").exists()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from index.embedders import E5Embedder
-from index.hybrid import HybridRetriever, clause_strength, document_strength, hint_strength
+from index.hybrid import Channel, HybridRetriever, clause_strength, document_strength, hint_strength
 from index.store import IndexStore, IndexWriter
 from rag.reading import search_query as analyze_query
 from rag.records import Document, Filters
@@ -137,5 +137,5 @@ def test_lead_in_brings_its_items(tmp_path: Path, doc_factory, e5: E5Embedder) -
 def test_an_english_query_is_led_by_the_dense_ranking(retriever: HybridRetriever) -> None:
     # BM25 sees an English question only through the glossary's words; the dense model reads it all.
     dense, bm25 = [("d", 1.0), ("e", 0.5)], [("b", 9.0), ("f", 8.0)]
-    assert retriever._fuse([dense, bm25], "rrf")[0][0] == "b"
-    assert retriever._fuse([dense, bm25], "rrf", english=True)[0][0] == "d"
+    assert retriever._fuse([Channel("dense", dense), Channel("bm25", bm25)], "rrf")[0][0] == "b"
+    assert retriever._fuse([Channel("dense", dense), Channel("bm25", bm25)], "rrf", english=True)[0][0] == "d"

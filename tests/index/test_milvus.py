@@ -69,10 +69,16 @@ def test_sparse_vectors_reproduce_the_embedded_bm25(seed_index: Path) -> None:
 def test_same_retrieval_and_answers_as_the_embedded_index(
     pair: tuple[Assistant, Assistant], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Fused here (the default; dense at half weight, as on the embedded index): the very same answers."""
+    """Fused here (the default; dense at half weight, as on the embedded index): the very same answers
+    from the rankings both stores make. Passages and per-document rankings (index/passages.py,
+    IndexStore.local_search) are the embedded index's alone so far: compared without them."""
     assert MilvusStore.engine_fusion is False
     monkeypatch.setattr(MilvusStore, "engine_fusion", False)
     embedded, milvus = pair
+    assert not hasattr(milvus._snapshot.store, "passage_search")
+    retriever = embedded._snapshot.view(None).retriever
+    monkeypatch.setattr(retriever, "passage_weight", 0.0)
+    monkeypatch.setattr(retriever, "local_weight", 0.0)
     assert {d.source for d in milvus.documents()} == {d.source for d in embedded.documents()}
     for q in QUESTIONS:
         a, b = embedded.ask(q), milvus.ask(q)
@@ -278,3 +284,70 @@ def test_searchable_by_its_words_before_its_vectors(milvus, tmp_path: Path, kind
     assert HybridRetriever(store).run("bản đồ số các điểm du lịch", k=3, mode="dense")
     assert Assistant.open(location).ask("Đơn vị nào chủ trì xây dựng bản đồ số?").dense_pending == []
     assert complete_dense(location) is None  # nothing left to do
+
+
+def test_units_tasks_and_lineage_kept_per_document(milvus, tmp_path: Path) -> None:  # noqa: ANN001
+    """The registry rows follow each document's live version and access level; a missing or
+    stale row (a store written before them, a writer that died between the two upserts) is
+    recomputed from that document's clauses, with the same result."""
+    from index.milvus_base import StoreAddress, client
+    from index.milvus_rows import registry_rows
+    from rag.registry import Registry
+    from tests.rag.lineage_docs import FOLLOW_UP, TABLE_PLAN
+
+    location = milvus.store("registry")
+    public = _one_doc(tmp_path, "bacson-245", TABLE_PLAN)
+    internal = _one_doc(tmp_path, "bacson-sct-19", FOLLOW_UP)
+    assert not ingest_paths([public], location, progress=False).errors
+    assert not ingest_paths([internal], location, access="internal", progress=False).errors
+    store = MilvusStore.open(location)
+    full = Registry([store.document(d.id) for d in store.documents()])
+    kept = store.registry()
+    assert [t.to_dict() for t in kept.tasks] == [t.to_dict() for t in full.tasks] and kept.tasks
+    assert [e.to_dict() for e in kept.edges] == [e.to_dict() for e in full.edges]
+    assert any(e.target for e in kept.edges)  # the follow-up implements the plan, both in the store
+    # A public reader: the internal document's units and edges are not there.
+    seen = store.restricted(frozenset({"public"})).registry()
+    assert set(seen.documents) == {d.id for d in store.documents() if d.access == "public"}
+    assert "phong-quan-ly-thuong-mai" in kept.units and "phong-quan-ly-thuong-mai" not in seen.units
+
+    address = StoreAddress.parse(location)
+    c = client(address)
+    plan_id = next(d.id for d in store.documents() if d.access == "public")
+    assert remove_sources(["bacson-sct-19.txt"], location) == ["bacson-sct-19.txt"]
+    rows = c.query(address.collection("registry"), filter='doc_id != ""', output_fields=["doc_id"])
+    assert {r["doc_id"] for r in rows} == {plan_id}  # the removed document's row went with it
+    alone = MilvusStore.open(location).registry()
+    assert "phong-quan-ly-thuong-mai" not in alone.units
+    assert not any(e.target for e in alone.edges)  # nothing left that cites the plan
+    expected = [t.to_dict() for t in alone.tasks]
+    assert expected
+
+    # A row of a version that never went live (its writer died before the flip).
+    c.upsert(address.collection("registry"), registry_rows(plan_id, "0.dead", {"tasks": []}))
+    assert [t.to_dict() for t in MilvusStore.open(location).registry().tasks] == expected
+    c.delete(address.collection("registry"), filter='doc_id != ""')  # a store written before them
+    assert [t.to_dict() for t in MilvusStore.open(location).registry().tasks] == expected
+
+
+def test_registry_rows_split_a_long_plan_and_join_only_whole_live_versions() -> None:
+    """Pure: a JSON field holds 64 KiB; a plan of many tasks is written in parts, read back whole."""
+    from index.milvus_rows import REGISTRY_PART, registry_entries, registry_rows
+    from rag.records import TaskRef
+    from rag.registry import DocumentEntries
+
+    tasks = [
+        TaskRef(
+            f"d:{i}", "d", f"II.{i}", "Rà soát, cập nhật quy hoạch " * 4, "so-xay-dung", "Sở Xây dựng", "lead"
+        )
+        for i in range(600)
+    ]
+    entries = DocumentEntries(
+        content_hash="h", tasks=tasks, order={t.clause_id: i for i, t in enumerate(tasks)}
+    )
+    rows = registry_rows("d", "3.ab", entries.to_dict())
+    assert len(rows) >= 3 and all(len(r["text"].encode()) <= REGISTRY_PART for r in rows)
+    back = registry_entries(rows[::-1], {"d": "3.ab"})
+    assert DocumentEntries.from_dict(back["d"]) == entries
+    assert registry_entries(rows, {"d": "4.cd"}) == {}  # another version is live
+    assert registry_entries(rows[1:], {"d": "3.ab"}) == {}  # a part missing

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ from index.embedders import E5Embedder, Embedder
 from index.store import IndexLockedError, IndexStore, IndexWriter, write_lock
 from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError
 from rag.records import Document
+from rag.registry import Registry
 
 
 def _build(path: Path, docs: list[Document], embedder: Embedder) -> str:
@@ -56,7 +58,12 @@ def test_round_trip(tmp_path: Path, plan: Document, letter: Document, e5: E5Embe
         "vector_ids.json",
         "dense.faiss",
         "bm25.json",
+        "registry.json",  # each document's tasks and references (rag.registry.DocumentEntries)
     }
+    assert set(store.entries) == {"plan", "letter"}  # kept per document, read back at open
+    kept, fresh = store.registry(), Registry(store.documents())
+    assert [e.to_dict() for e in kept.edges] == [e.to_dict() for e in fresh.edges]
+    assert [t.to_dict() for t in kept.tasks] == [t.to_dict() for t in fresh.tasks]
     bm25 = json.loads((tmp_path / name / "bm25.json").read_text())
     assert bm25["params"]["method"] and bm25["docs"][0]["word"]  # inspectable
 
@@ -184,3 +191,31 @@ def test_writer_lock_rejects_a_second_writer(tmp_path: Path, plan: Document, e5:
         IndexWriter(tmp_path, e5, lock_timeout=0.2)
     with write_lock(tmp_path, timeout=0.1):  # released after the first writer closed
         pass
+
+
+def test_registry_entries_are_computed_once_per_document_version(
+    tmp_path: Path, plan: Document, letter: Document, e5: E5Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit derives tasks and references only for the documents it brings; unchanged ones keep
+    theirs, whether carried over from the last generation or written by this writer's last batch."""
+    import rag.registry
+
+    derived: list[str] = []
+    real = rag.registry.document_entries
+
+    def counting(doc: Document) -> rag.registry.DocumentEntries:
+        derived.append(doc.id)
+        return real(doc)
+
+    monkeypatch.setattr(rag.registry, "document_entries", counting)
+    with IndexWriter(tmp_path, e5) as w:
+        w.upsert([plan])
+        w.commit()
+        w.upsert([letter])  # a second batch of the same ingest
+        w.commit()
+    assert derived == ["plan", "letter"]
+    with IndexWriter(tmp_path, e5) as w:  # a later ingest that changes the letter only
+        w.upsert([replace(letter, content_hash="hash-letter-v2")])
+        w.commit()
+    assert derived == ["plan", "letter", "letter"]
+    assert set(IndexStore.open(tmp_path).entries) == {"plan", "letter"}

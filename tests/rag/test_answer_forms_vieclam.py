@@ -58,9 +58,6 @@ QUESTIONS = [
         "Nguồn vốn cho vay giải quyết việc làm bao gồm nguồn nào? A. Ngân sách trung ương cấp cho Ngân hàng Chính sách xã hội B. Ngân sách địa phương ủy thác cho Ngân hàng Chính sách xã hội C. Nguồn vốn tổ chức, cá nhân ủy thác cho Ngân hàng Chính sách xã hội D. Cả A, B và C",
         "Đáp án D",
         "Điều 8",
-        marks=pytest.mark.xfail(
-            reason="issue 19 verdicts: a list item read with its intro is not yet judged true on this index (see report)"
-        ),
     ),
     (
         "Phát biểu nào sau đây đúng? A. Bảo hiểm thất nghiệp là loại hình bảo hiểm tự nguyện B. Bảo hiểm thất nghiệp là loại hình bảo hiểm bắt buộc do Nhà nước tổ chức",
@@ -71,9 +68,6 @@ QUESTIONS = [
         "Chế độ nào thuộc các chế độ bảo hiểm thất nghiệp? A. Trợ cấp thất nghiệp B. Trợ cấp hưu trí C. Trợ cấp tai nạn giao thông",
         "Đáp án A",
         "Điều 30",
-        marks=pytest.mark.xfail(
-            reason="issue 19 verdicts: a list item read with its intro is not yet judged true on this index (see report)"
-        ),
     ),
     (
         "Người lao động đóng bảo hiểm thất nghiệp tối đa bằng 1% tiền lương tháng, đúng hay sai?",

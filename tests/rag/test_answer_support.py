@@ -95,3 +95,29 @@ def test_a_sentence_defining_what_the_question_names(passage: str, question: str
     from rag.answer.text import defines_asked
 
     assert defines_asked(fold(passage), read(question).words) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("trên một số cây trồng có giá trị kinh tế cao", False),  # "một số": some
+        ("thực hiện một cách đồng bộ", False),
+        ("thời hiệu là hai năm", True),
+        ("trợ cấp một lần bằng ba tháng lương", True),
+    ],
+)
+def test_number_words_are_quantities_but_not_some(text: str, quantity: bool) -> None:
+    from rag.answer.text import NUMBER_WORDS
+
+    assert bool(NUMBER_WORDS.search(text)) is quantity
+
+
+def test_a_footnote_number_is_no_quantity() -> None:
+    from rag.answer.support import _unmarked
+    from rag.records import Clause
+
+    note = Clause(
+        id="n3", doc_id="d", source="d.txt", locator="I.2 · chú thích 3", kind="footnote", text="3 Đề tài"
+    )
+    assert _unmarked("3 Đề tài: mô hình nông nghiệp", [note]) == "Đề tài: mô hình nông nghiệp"
+    assert _unmarked("3 Đề tài: mô hình nông nghiệp") == "3 Đề tài: mô hình nông nghiệp"

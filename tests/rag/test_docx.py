@@ -136,6 +136,27 @@ def test_merged_cells_text_already_numbered_and_list_restarts(tmp_path: Path) ->
     ]
 
 
+def test_a_box_across_a_form_is_running_text_not_a_row(tmp_path: Path) -> None:
+    """A form's cell merged across the whole row, holding numbered paragraphs, reads as text."""
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=3)
+    box = table.cell(0, 0).merge(table.cell(0, 2))
+    box.text = "I. NỘI DUNG TRÌNH"
+    box.add_paragraph("1. Văn bản: Công văn số 4552/BCA-C04 của Bộ Công an.")
+    box.add_paragraph("2. Đề xuất: giao Công an tỉnh nghiên cứu, rà soát.")
+    for cell, text in zip(
+        table.rows[1].cells, ("Chuyên viên", "Lãnh đạo phòng", "Lãnh đạo Văn phòng"), strict=True
+    ):
+        cell.text = text
+    blocks = _blocks(save(document, tmp_path / "form.docx"))
+    assert blocks == [
+        "I. NỘI DUNG TRÌNH",
+        "1. Văn bản: Công văn số 4552/BCA-C04 của Bộ Công an.",
+        "2. Đề xuất: giao Công an tỉnh nghiên cứu, rà soát.",
+        "Chuyên viên | Lãnh đạo phòng | Lãnh đạo Văn phòng",
+    ]
+
+
 def test_number_formats_and_marker_detection() -> None:
     assert [format_number(n, "lowerLetter") for n in (1, 4, 26, 27)] == ["a", "d", "z", "aa"]
     assert [format_number(n, "upperRoman") for n in (1, 4, 9, 14)] == ["I", "IV", "IX", "XIV"]

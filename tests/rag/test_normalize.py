@@ -223,6 +223,14 @@ def test_number_line_without_glued_marker_is_not_a_footnote() -> None:
     assert texts(norm.lines) == ["Tổng số đề tài", "1 Đề tài cấp tỉnh"]
 
 
+def test_table_rows_are_not_footnotes() -> None:
+    # "2" glued to a word above looks like a footnote marker; a row of cells is never the note
+    page = Page(1, "Kế hoạch khảo sát năm 20262 của Trường\nTT | Khoa\n1 | Cơ khí\n2 | Thông tin\n")
+    norm = normalize_pages([page])
+    assert norm.footnotes == {}
+    assert texts(norm.lines)[-2:] == ["1 | Cơ khí", "2 | Thông tin"]
+
+
 def test_single_spaced_text_keeps_paragraph_gaps() -> None:
     norm = normalize_pages([Page(0, "Dòng một\nDòng hai\n\nĐoạn mới\nTiếp theo\nCuối")])
     assert [ln.gap_before for ln in norm.lines] == [False, False, True, False, False]

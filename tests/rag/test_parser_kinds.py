@@ -67,9 +67,29 @@ b) Bản sao giấy tờ.”
     assert "b) Bản sao giấy tờ.”" in quoting.text
 
 
-@pytest.mark.parametrize(("marker", "locator"), [("1-", "I.1"), ("1/-", "I.1"), ("1.", "I.1")])
+def test_the_conclusion_after_cited_provisions_is_the_letters_own_paragraph() -> None:
+    """A reply lists the provisions it relies on as "- Tại Điều …" items, then concludes."""
+    doc = _parse(
+        """Cục Thuế nhận được công văn hỏi về thuế thu nhập cá nhân.
+- Tại Điều 11 Luật thuế thu nhập cá nhân quy định: “2. Thời điểm xác định thu nhập chịu thuế.”
+- Tại khoản 2 Điều 9 Nghị quyết số 193/2025/QH15 quy định: “2. Thu nhập không chịu thuế.”
+Căn cứ các quy định và hướng dẫn nêu trên thì:
+Trường hợp cá nhân nhận thu nhập từ ngày 19/02/2025 thì thực hiện theo Nghị quyết số 193/2025/QH15.
+Cục Thuế trả lời để đơn vị được biết./.
+"""
+    )
+    last_item = next(c for c in doc.clauses if c.locator == "-2")
+    assert "Căn cứ" not in last_item.text
+    conclusion = next(c for c in doc.clauses if c.text.startswith("Căn cứ các quy định"))
+    assert conclusion.locator == "đoạn 2" and "từ ngày 19/02/2025" in conclusion.text
+
+
+@pytest.mark.parametrize(
+    ("marker", "locator"), [("1- ", "I.1"), ("1/- ", "I.1"), ("1/-", "I.1"), ("1. ", "I.1"), ("1 /- ", "I.1")]
+)
 def test_party_document_markers(marker: str, locator: str) -> None:
-    doc = _parse(f"KẾ HOẠCH\nThực hiện quy chế dân chủ\nI- MỤC ĐÍCH\n{marker} Phát huy quyền làm chủ.\n")
+    # "1/-" marks an item with or without a space after it ("5/-Chế độ báo cáo")
+    doc = _parse(f"KẾ HOẠCH\nThực hiện quy chế dân chủ\nI- MỤC ĐÍCH\n{marker}Phát huy quyền làm chủ.\n")
     assert "I" in _locators(doc) and locator in _locators(doc)
 
 
@@ -163,3 +183,70 @@ Quy định kỹ thuật đo đạc
     assert (meta.doc_type, meta.number, meta.date) == ("Thông tư", "19/2026/TT-BNNMT", "2026-03-30")
     assert meta.issuer == "Bộ Nông nghiệp và Môi trường"
     assert "Ký bởi" in next(c for c in doc.clauses if c.kind == "header").text
+
+
+def test_ocr_number_code_letters_and_doubt_from_the_header_only() -> None:
+    """An OCR'd "O" in a number's code is a "Q" (a zero beside a digit); a doubtful body word
+    does not make the printed number or date doubtful."""
+    text = """ĐẢNG ỦY KHỐI CƠ QUAN ĐẢNG CỘNG SẢN VIỆT NAM
+Vĩnh Long, ngày 03 tháng 02 năm 2009
+Số 02-KH/NBCO
+KẾ HOẠCH
+Thực hiện quy chế dân chủ năm 2009
+Căn cứ Nghị quyết ngày 18/02/11998 của Ban Chấp hành.
+1. Tổ chức hội nghị cán bộ.
+"""
+    page = Page(number=1, text=text, ocr=True, uncertain=["18/02/11998"])
+    doc = parse_document(LoadedFile(source="scan.pdf", content_hash="x", pages=[page]))
+    assert doc.meta.number == "02-KH/NBCQ"
+    assert doc.meta.date == "2009-02-03" and doc.meta.uncertain == []
+    typed = Page(number=1, text=text, ocr=False)
+    assert (
+        parse_document(LoadedFile(source="t.pdf", content_hash="y", pages=[typed])).meta.number
+        == "02-KH/NBCO"
+    )
+    handwritten = text.replace("Số 02-KH/NBCO", "Số: 4S5/BCA-CO4")
+    doubtful = Page(number=1, text=handwritten, ocr=True, uncertain=["4S5/BCA-CO4"])
+    meta = parse_document(LoadedFile(source="s2.pdf", content_hash="z", pages=[doubtful])).meta
+    assert meta.number == "4S5/BCA-C04" and meta.uncertain == ["number"]
+
+
+@pytest.mark.parametrize(
+    ("top", "place", "issuer", "parent"),
+    [
+        (
+            "ĐẢNG ỦY KHỐI CƠ QUAN ĐẢNG CỘNG SẢN VIỆT NAM\nBAN THỰC HIỆN Vĩnh Long, ngày 03 tháng 02 năm 2009\n"
+            "QUY CHẾ DÂN CHỦ Ở CƠ SỞ\nSố 02-KH/NBCQ",
+            "Vĩnh Long",
+            "Ban Thực hiện quy chế dân chủ ở cơ sở",
+            "Đảng ủy Khối cơ quan",
+        ),
+        (
+            "SỞ GIÁO DỤC VÀ ĐÀO TẠO CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 58/KH-THPTCL2\nTRƯỜNG THPT CAO LÃNH Cao Lãnh, ngày 15 tháng 4 năm 2026",
+            "Cao Lãnh",
+            "Trường THPT Cao Lãnh",
+            "Sở Giáo dục và Đào tạo",
+        ),
+    ],
+)
+def test_issuer_line_ocr_put_beside_the_place(top: str, place: str, issuer: str, parent: str) -> None:
+    """OCR reads the issuer column's last line and the place and date as one line."""
+    doc = _parse(
+        f"{top}\nKẾ HOẠCH\nThực hiện quy chế dân chủ của\ncơ quan năm 2009\nCăn cứ Luật.\n1. Nội dung.\n"
+    )
+    meta = doc.meta
+    assert (meta.place, meta.parent_issuer) == (place, parent)
+    assert meta.issuer.lower() == issuer.lower()  # (a school's proper name is not title-cased)
+    # the short "Thực hiện …" line under the type title is the title, not the body's opening
+    assert meta.title == "Thực hiện quy chế dân chủ của cơ quan năm 2009"
+
+
+def test_a_long_opening_under_the_type_title_is_the_body() -> None:
+    doc = _parse(
+        "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG\nSố: 12/KH-UBND\nKẾ HOẠCH\n"
+        "Thực hiện Công văn số 4552/BCA-C04 ngày 09/10/2025 của Bộ Công an, Ủy ban nhân dân tỉnh ban hành\n"
+        "kế hoạch như sau:\n1. Nội dung.\n"
+    )
+    assert doc.meta.title == ""
+    assert any(c.text.startswith("Thực hiện Công văn") for c in doc.clauses if c.kind == "paragraph")

@@ -6,10 +6,10 @@ import pytest
 
 from rag.reading import read, search_query
 from rag.reading.matcher import Matcher, Wording
-from rag.reading.wordings import CUES, LINEAGE, MACROS, PARTS, SLOTS
+from rag.reading.wordings import ASKS, CUES, LINEAGE, MACROS, PARTS, SLOTS
 from rag.text import fold
 
-TABLES = {"slots": SLOTS, "cues": CUES, "parts": PARTS, "lineage": LINEAGE}
+TABLES = {"slots": SLOTS, "cues": CUES, "parts": PARTS, "lineage": LINEAGE, "asks": ASKS}
 MATCHERS = {name: Matcher(table, MACROS) for name, table in TABLES.items()}
 CASES = [
     (name, wording, example)

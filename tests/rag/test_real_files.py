@@ -48,7 +48,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str | None]] = {
     "10": ("Kế hoạch", "753/KH-DCT", "2026-06-23", "Đại học Công Thương", "Thái Doãn Thanh"),
     "11": ("Quyết định", "539/QĐ-ĐHTĐ", "2025-07-04", "Đại học Tây Đô", "Trần Công Luận"),
     "12": ("Thông báo", "731/TB-ĐHTĐ", "2025-07-14", "Đại học Tây Đô", "Trần Công Luận"),
-    "13": ("Kế hoạch", "02-KH/NBCQ", "2009-02-03", "Đảng ủy Khối cơ quan", "Cao Danh Vọng"),
+    "13": ("Kế hoạch", "02-KH/NBCQ", "2009-02-03", "Ban thực hiện quy chế dân chủ", "Cao Danh Vọng"),
     "14": ("Công văn", "275/STTTT-CNTT", "2011-12-16", "Sở Thông tin và Truyền thông", "Nguyễn Hữu Việt"),
     "15": (
         "Quyết định",

@@ -43,3 +43,16 @@ def test_run_show_unknown_source_is_a_clear_error(tmp_path: Path) -> None:
     args = argparse.Namespace(target="missing.txt", index_dir=tmp_path / "no-index", json=False)
     with pytest.raises(PolicyQAError):
         run_show(args)
+
+
+@pytest.mark.slow
+def test_run_show_looks_a_source_up_on_either_store(
+    seed_index: Path, milvus_seeds: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An indexed source by name, from the embedded index or a Milvus store (--store URI)."""
+    shown = []
+    for location in (seed_index, milvus_seeds):
+        assert run_show(argparse.Namespace(target=SEED.name, index_dir=location, json=True)) == 0
+        shown.append(json.loads(capsys.readouterr().out))
+    assert shown[0]["source"] == shown[1]["source"] == SEED.name
+    assert [c["id"] for c in shown[1]["clauses"]] == [c["id"] for c in shown[0]["clauses"]]

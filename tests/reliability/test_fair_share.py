@@ -23,8 +23,8 @@ from fastapi import HTTPException
 from reliability_support import free_port
 
 from api.deps import Runner
-from api.loadtest import wait_ready
 from rag.config import PROJECT_ROOT
+from tools.loadtest import wait_ready
 
 QUESTION_MODULES = ("rag.reading", "index.query")
 

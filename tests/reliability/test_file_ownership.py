@@ -18,11 +18,11 @@ import pdfbombs
 import pytest
 from reliability_support import ADMIN, ADMIN_KEY, free_port
 
-from api.loadtest import wait_ready
 from api.settings import Settings
 from api.upload_folder import PARTIAL_PREFIX, UploadsFolder, partial_file, reconcile
 from rag.config import PROJECT_ROOT
 from rag.isolate import reap_orphans
+from tools.loadtest import wait_ready
 
 PLAN = """ỦY BAN NHÂN DÂN TỈNH {province}
 Số: {n}/KH-UBND

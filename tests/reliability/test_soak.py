@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from reliability_support import ADMIN_KEY, serve, settings_for, stop
 
-from api.soak import MIN_ASKS, WRITERS, Latency, main, rss_growth, run_soak
+from tools.soak import main, rss_growth, run_soak
+from tools.soak_roles import MIN_ASKS, WRITERS, Latency
 
 
 def test_latency_percentiles() -> None:

@@ -1,4 +1,4 @@
-"""`policyqa bench`: ingest end to end, embedding per runtime (index/bench_embed.py), query latency
+"""`policyqa bench`: ingest end to end, embedding per runtime (tools/bench_embed.py), query latency
 per mode, FAISS flat vs HNSW at scale.
 
 Also ``retrieval_quality(store, qa_path)``: hit@5 and MRR per retrieval mode on a gold file,
@@ -242,11 +242,11 @@ def bench_dense_scale(
 
 def run_bench(args: argparse.Namespace) -> int:
     """Runs every measurement, prints a summary, writes bench.json to --out when given."""
-    from index.bench_embed import bench_embedding, bench_ingest, print_embedding, print_ingest
     from index.embedders import embedding_text, get_embedder
     from index.store import IndexStore, document_label, indexable
     from rag import config
-    from rag.pdf_bench import print_pdf_bench, run_pdf_bench
+    from tools.bench_embed import bench_embedding, bench_ingest, print_embedding, print_ingest
+    from tools.pdf_bench import print_pdf_bench, run_pdf_bench
 
     quick = bool(getattr(args, "quick", False))
     corpus = Path(getattr(args, "corpus", None) or config.DEFAULT_CORPUS_DIR)

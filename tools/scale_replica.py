@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from index.bench import _percentiles
+from tools.bench import _percentiles
 
 FAST_EMBEDDER = "hash-384"
 MIN_TIMED = 3  # questions timed per pass, whatever its budget
@@ -64,8 +64,8 @@ def measure_replica(
     """Start a replica, wait for /healthz, ask the questions (``timed``), read its memory, stop it."""
     import httpx
 
-    from api.loadtest import wait_ready
     from rag import config
+    from tools.loadtest import wait_ready
 
     port = free_port()
     cmd, env = serve_command(location, port)

@@ -1,7 +1,7 @@
 """`policyqa bench --store URI --sizes 10000,100000`: the embedded index and Milvus side by side.
 
 For each store (the embedded index in a temporary folder, always, as the reference; then every
-``--store URI``) the same synthetic corpus (``index.synthetic``) grows to each size in turn:
+``--store URI``) the same synthetic corpus (``tools.synthetic``) grows to each size in turn:
 ingest through ``open_writer`` in batches of 100 documents with a commit per batch (clauses/s and
 clause-text chars/s over the clauses that step added), then search and ask latency (p50/p95 over
 50 questions in the corpus's words, one client), then the resident memory of an API replica
@@ -25,16 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.bench import _cpu_count, _percentiles
-from index.scale_replica import FAST_EMBEDDER, measure_replica, timed
-from index.scale_report import EMBEDDED, QUESTIONS, render_markdown
-from index.synthetic import synthetic_document, synthetic_questions
+from tools.bench import _cpu_count, _percentiles
+from tools.scale_replica import FAST_EMBEDDER, measure_replica, timed
+from tools.scale_report import EMBEDDED, QUESTIONS, render_markdown
+from tools.synthetic import synthetic_document, synthetic_questions
 
 BATCH_DOCS = 100
 REAL_SAMPLE = 256  # clause texts embedded with the real model to measure its throughput
 PASS_BUDGET_S = 120.0  # seconds per latency pass (search, ask, replica asks), MIN_TIMED at least
 BENCH_STORE_NAME = "policyqa_scalebench"  # the Milvus store name (collection prefix) the bench uses
-MILVUS_COLLECTIONS = ("clauses", "documents", "terms", "state")  # index/milvus.py's, per store name
 
 
 # --- one store, one size -----------------------------------------------------------------------
@@ -189,11 +188,11 @@ def milvus_exists(location: str) -> bool:
 
 def drop_milvus(location: str) -> None:
     """Drop the collections the bench created (its own store name: nobody else's data)."""
-    from index.milvus import StoreAddress, client
+    from index.milvus_base import COLLECTIONS, StoreAddress, client
 
     address = StoreAddress.parse(location)
     c = client(address)
-    for kind in MILVUS_COLLECTIONS:
+    for kind in COLLECTIONS:
         if c.has_collection(address.collection(kind)):
             c.drop_collection(address.collection(kind))
 
@@ -205,20 +204,30 @@ def _grow(label: str, location: Any, embedder: Any, plan: Plan) -> list[dict[str
         print(f"[{label}] ingest to {size:,} clauses ...", flush=True)
         row: dict[str, Any] = {"store": label, "location": str(location), "size": size}
         row["ingest"] = ingest(location, embedder, docs[done : cuts[size]])
+        row["load"] = {"ingest": load_now()}
         done = cuts[size]
         row["clauses"] = sum(len(d.clauses) for d in docs[:done])
         row["documents"] = done
         print(f"  {row['ingest']}\n[{label}] search and ask ...", flush=True)
         row["search"] = time_search(location, embedder, questions, budget)
+        row["load"]["search"] = load_now()
         row["ask"] = time_ask(location, embedder, questions, budget)
+        row["load"]["ask"] = load_now()
         gc.collect()
         print(f"  search {row['search']}\n  ask {row['ask']}\n[{label}] replica ...", flush=True)
         slug = "".join(ch if ch.isalnum() else "-" for ch in label)
         log = plan.logs / f"serve-{slug}-{size}.log"
         row["replica"] = measure_replica(location, questions, log, budget)
+        row["load"]["replica"] = load_now()
         print(f"  {row['replica']}", flush=True)
         rows.append(row)
     return rows
+
+
+def load_now() -> float:
+    """The machine's 1-minute load average as a figure is taken (this machine is shared: a figure
+    measured under a load of 6 on 2 cores is not one measured idle)."""
+    return round(os.getloadavg()[0], 2)
 
 
 def clear_store(location: Any, sources: list[str]) -> None:
@@ -298,10 +307,10 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    """`policyqa bench`: with ``--store`` or ``--sizes`` the scale bench, else ``index.bench``."""
+    """`policyqa bench`: with ``--store`` or ``--sizes`` the scale bench, else ``tools.bench``."""
     stores, sizes = getattr(args, "stores", None), getattr(args, "sizes", None)
     if not stores and not sizes:
-        from index.bench import run_bench as run_plain
+        from tools.bench import run_bench as run_plain
 
         return run_plain(args)
     from index.stores import is_remote

@@ -1,6 +1,6 @@
 """Bounded loopback load benchmark of POST /api/ask.
 
-    python -m api.loadtest --clients 20 --requests 400 [--index DIR | --url http://127.0.0.1:8000]
+    python -m tools.loadtest --clients 20 --requests 400 [--index DIR | --url http://127.0.0.1:8000]
 
 Without --url it starts `uvicorn api.main:create_app` in a child process on a free loopback
 port (rate limiter off), waits for /healthz, runs the load and stops the server. Questions
@@ -173,7 +173,7 @@ def wait_ready(base_url: str, timeout_s: float = 60.0) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m api.loadtest", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.loadtest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--max-seconds", type=float, default=60.0, help="stop after this long (default 60)")

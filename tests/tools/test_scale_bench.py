@@ -16,7 +16,10 @@ import numpy as np
 import pytest
 
 from index.embedders import HashEmbedder, get_embedder
-from index.scale_bench import (
+from rag.cli import build_parser
+from rag.errors import PolicyQAError
+from rag.records import CLAUSE_KINDS
+from tools.scale_bench import (
     bench_location,
     corpus,
     parse_sizes,
@@ -24,11 +27,8 @@ from index.scale_bench import (
     run_bench,
     run_scale,
 )
-from index.scale_replica import free_port
-from index.synthetic import synthetic_document, synthetic_documents, synthetic_questions, synthetic_text
-from rag.cli import build_parser
-from rag.errors import PolicyQAError
-from rag.records import CLAUSE_KINDS
+from tools.scale_replica import free_port
+from tools.synthetic import synthetic_document, synthetic_documents, synthetic_questions, synthetic_text
 
 
 def test_the_generator_is_deterministic_and_seeded() -> None:
@@ -94,7 +94,7 @@ def test_the_bench_command_takes_stores_and_sizes() -> None:
     args = build_parser().parse_args(["bench", "--store", "http://127.0.0.1:1", "--store", "http://h:2"])
     assert args.stores == ["http://127.0.0.1:1", "http://h:2"] and args.sizes is None
     plain = build_parser().parse_args(["bench", "--quick"])
-    assert plain.stores is None and plain.sizes is None  # plain `policyqa bench` is index.bench's
+    assert plain.stores is None and plain.sizes is None  # plain `policyqa bench` is tools.bench's
     assert parse_sizes("100_000, 10000") == [10_000, 100_000]
     with pytest.raises(PolicyQAError):
         parse_sizes("ten")
@@ -117,6 +117,7 @@ def test_a_tiny_run_fills_every_column(tmp_path: Path) -> None:
     line = next(t for t in table if t.startswith("| embedded |"))
     cells = [c.strip() for c in line.strip("|").split("|")]
     assert len(cells) == 7 and all(cells)
+    assert "(load " in cells[2] and "(load " in cells[6]  # the machine's load beside each figure
     assert json.loads((tmp_path / "scale_bench.json").read_text(encoding="utf-8"))["rows"][0]["size"] == 300
     assert "single-process" not in "\n".join(table)  # the Milvus note comes with Milvus rows only
 

@@ -43,14 +43,22 @@ def _ms(r: dict[str, Any]) -> str:
     return f"{r['p50_ms']:.1f} / {r['p95_ms']:.1f}"
 
 
+def _with_load(figure: str, r: dict[str, Any], phase: str) -> str:
+    """A figure with the machine's 1-minute load when it was taken (rows of older runs have none)."""
+    load = r.get("load", {}).get(phase)
+    return figure if load is None else f"{figure} (load {load:.1f})"
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     head = "| store | clauses | ingest clauses/s | chars/s | search p50 / p95 ms | ask p50 / p95 ms | replica RSS MB |"
     lines = ["# Store scale benchmark", "", head, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results["rows"]:
         ing, rep = r["ingest"], r["replica"]
+        rate, rss = f"{ing['clauses_per_s']:,.0f}", f"{rep['rss_mb']:,.0f}"
         lines.append(
-            f"| {r['store']} | {r['clauses']:,} | {ing['clauses_per_s']:,.0f} | {ing['chars_per_s']:,.0f} "
-            f"| {_ms(r['search'])} | {_ms(r['ask'])} | {rep['rss_mb']:,.0f} |"
+            f"| {r['store']} | {r['clauses']:,} | {_with_load(rate, r, 'ingest')} "
+            f"| {ing['chars_per_s']:,.0f} | {_with_load(_ms(r['search']), r, 'search')} "
+            f"| {_with_load(_ms(r['ask']), r, 'ask')} | {_with_load(rss, r, 'replica')} |"
         )
     lines += ["", "Details per row:", ""]
     lines += [
@@ -81,7 +89,9 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"clauses that step added, in commits of {results['batch_documents']} documents. Both stores "
         f"embed with `{results['embedder']}` (hashed words, no model); latencies are one client over "
         f"up to {QUESTIONS} questions (a pass ends after {results['pass_budget_s']:.0f} s and at least 3); "
-        f"replica RSS is `policyqa serve` (one worker, answer cache off) after as many /api/ask requests. Machine: {m['cpus']} cores, Python {m['python']}, load "
+        f"replica RSS is `policyqa serve` (one worker, answer cache off) after as many /api/ask requests. "
+        "(load N): the machine's 1-minute load average right after that figure was taken. "
+        f"Machine: {m['cpus']} cores, Python {m['python']}, load "
         f"{m['load'][0]:.2f} at the start and {m['load_end'][0]:.2f} at the end (shared).",
     ]
     if real := results.get("real_embedder"):

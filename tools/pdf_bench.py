@@ -70,27 +70,35 @@ def _scan_jobs(files: list[Path]) -> list[tuple[Path, Any]]:
 
 
 def _ocr_rate(jobs: list[tuple[Path, Any]], workers: int) -> dict[str, Any]:
+    """OCR ``jobs`` with ``workers`` pages at a time: wall, CPU (this process and its Tesseract
+    and pdftoppm children) and the load average before and after."""
     from concurrent.futures import ThreadPoolExecutor
 
     from rag.ocr import ocr_pages
 
+    load_before = _load_average()
     started = time.perf_counter()
-    children = os.times()
+    before = os.times()
     with ThreadPoolExecutor(max_workers=workers) as pool:  # pages of several files share the pool
         list(pool.map(lambda job: ocr_pages(job[0], [job[1]], workers=1), jobs))
     seconds = time.perf_counter() - started
     after = os.times()
+    children = (after.children_user + after.children_system) - (before.children_user + before.children_system)
+    own = (after.user + after.system) - (before.user + before.system)
     return {
         "workers": workers,
         "pages": len(jobs),
         "seconds": round(seconds, 2),
         "pages_per_s": round(len(jobs) / seconds, 3),
-        "ocr_cpu_s": round(
-            (after.children_user + after.children_system)
-            - (children.children_user + children.children_system),
-            1,
-        ),
-        "load_average": _load_average(),
+        "ocr_cpu_s": round(children, 1),
+        "cpu_s": round(children + own, 1),
+        "cpu_per_page_s": round((children + own) / max(1, len(jobs)), 2),
+        # Cores the run got: near the workers on an idle machine. Linux groups a session's
+        # processes (autogroup) and shares the CPU between groups, so on a machine other
+        # sessions keep busy, more workers get no more CPU and the wall time does not fall.
+        "cores_used": round((children + own) / seconds, 2) if seconds else None,
+        "load_average": load_before,
+        "load_average_after": _load_average(),
     }
 
 
@@ -145,6 +153,18 @@ def print_pdf_bench(result: dict[str, Any]) -> None:
         r = s[key]
         print(
             f"  scans, {r['workers']} worker(s): {r['pages']} pages in {r['seconds']} s = {r['pages_per_s']} pages/s "
-            f"(OCR CPU {r['ocr_cpu_s']} s, load {r['load_average']})"
+            f"(CPU {r['cpu_s']} s, of which Tesseract and pdftoppm {r['ocr_cpu_s']} s; "
+            f"cores used {r['cores_used']}; "
+            f"load {r['load_average']} -> {r['load_average_after']})"
         )
-    print(f"  parallel / serial: {s['speedup']}x")
+    print(f"  parallel / serial: {s['speedup']}x ({_autogroup_note()})")
+
+
+def _autogroup_note() -> str:
+    """Whether the kernel shares the CPU between sessions (autogroup): it caps a busy machine's
+    speed-up whatever the workers."""
+    try:
+        on = Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        return "scheduler grouping unknown"
+    return "CPU shared between sessions (autogroup)" if on else "no session grouping"

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import numpy as np
 
-from index.bench import bench_dense_scale, is_correct_citation, retrieval_quality, synthetic_vectors
 from index.embedders import E5Embedder
 from index.store import IndexStore, IndexWriter
 from rag.records import Document
+from tools.bench import bench_dense_scale, is_correct_citation, retrieval_quality, synthetic_vectors
 
 
 def test_is_correct_citation_follows_the_contract() -> None:
@@ -64,7 +64,7 @@ def test_bench_dense_scale_small() -> None:
 
 
 def test_embedding_rows_compare_runtimes_on_the_same_texts() -> None:
-    from index.bench_embed import bench_embedding
+    from tools.bench_embed import bench_embedding
 
     passages = [f"Sở số {i} chủ trì nhiệm vụ {i % 7} năm 2025 " * 5 for i in range(3000)]  # CPU to measure
     rows = bench_embedding(passages, ["Ai chủ trì?", "Hạn nào?"], specs=("hash-384", "hash-64", "nonsense"))

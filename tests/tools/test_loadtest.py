@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.loadtest import main, percentile, questions_from_file, questions_from_index, run_load, summarise
+from tools.loadtest import main, percentile, questions_from_file, questions_from_index, run_load, summarise
 
 
 def test_percentile_is_nearest_rank() -> None:

@@ -1,0 +1,171 @@
+"""Pure: BM25 over passages (windows of consecutive clauses of one document), scored back onto clauses.
+
+A clause is a small unit: a law's article is split into short khoản and điểm, a plan's task into
+its items. A question often paraphrases the whole article or task ("when does the circular on
+ship-inspection prices take effect?"), so the clause that answers it ("Thông tư này có hiệu lực …")
+shares few of its words while the words sit in the clauses around it. A passage of about a
+thousand characters, the unit a plain chunker retrieves, holds them together. Each clause gets
+the best score of the passages that hold it, and clauses of one passage are ordered by their own
+score: the passage decides the place, the clause its rank there.
+
+Passages are made from the clauses' term counts already in the ``LexicalIndex`` (no tokenizing
+again), so they cost one pass over the counts when a store is opened.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.lexical import BM25, BM25Params, LexicalIndex, tokenize
+
+# Passage length in characters and the step between passage starts: a thousand characters is
+# the chunk a plain BM25 retriever does best with on these documents; half of it as the step
+# lets every clause sit inside a passage with what comes before and after it.
+PASSAGE_CHARS = 1000
+PASSAGE_STEP = 500
+PASSAGE_FIELDS = ("word", "fold")
+# A clause with children (an article, a task) is also scored with its subtree's text, up to this
+# many characters: "which article covers X" paraphrases the article, not its heading line.
+SUBTREE_CHARS = 2500
+
+
+def windows(lengths: Sequence[int], size: int = PASSAGE_CHARS, step: int = PASSAGE_STEP) -> list[range]:
+    """Pure: consecutive clause positions grouped into passages of about ``size`` characters.
+
+    A passage starts every ``step`` characters (at a clause boundary) and takes clauses until
+    ``size`` characters; a clause longer than ``size`` is a passage of its own. Every position is
+    in at least one passage. ``[300, 400, 500, 200]`` with size 1000, step 500 ->
+    ``[range(0, 2), range(1, 3), range(2, 4)]``.
+    """
+    n = len(lengths)
+    out: list[range] = []
+    start = 0
+    while start < n:
+        end, total = start, 0
+        while end < n and (end == start or total + lengths[end] <= size):
+            total += lengths[end]
+            end += 1
+        out.append(range(start, end))
+        if end >= n:
+            break
+        # The next passage starts at the first clause past ``step`` characters (always moving on).
+        nxt, walked = start, 0
+        while nxt < end - 1 and walked + lengths[nxt] <= step:
+            walked += lengths[nxt]
+            nxt += 1
+        start = max(nxt, start + 1)
+    return out
+
+
+def subtrees(
+    clauses: Sequence[tuple[str, str | None]], lengths: Sequence[int], size: int
+) -> list[tuple[int, range]]:
+    """Pure: each clause with children and the positions of its subtree (itself and what follows it
+    down to its last descendant), cut after ``size`` characters. ``clauses``: (id, parent id) in
+    document order, where a subtree is contiguous."""
+    position = {cid: i for i, (cid, _) in enumerate(clauses)}
+    end = list(range(len(clauses)))
+    for i in range(len(clauses) - 1, -1, -1):
+        parent = clauses[i][1]
+        j = position.get(parent) if parent is not None else None
+        if j is not None and j < i:
+            end[j] = max(end[j], end[i])
+    out = []
+    for i, last in enumerate(end):
+        if last == i:
+            continue
+        stop, total = i, 0
+        while stop <= last and (stop == i or total + lengths[stop] <= size):
+            total += lengths[stop]
+            stop += 1
+        out.append((i, range(i, stop)))
+    return out
+
+
+@dataclass
+class PassageIndex:
+    """BM25 over passages built from a ``LexicalIndex``'s clause counts; scores come back per clause."""
+
+    ids: list[str]  # clause ids, aligned with the LexicalIndex's
+    members: np.ndarray  # clause row of each (passage, clause) membership
+    owners: np.ndarray  # passage of each membership
+    fields: dict[str, BM25]
+    weights: dict[str, float]
+
+    @classmethod
+    def build(
+        cls,
+        lexical: LexicalIndex,
+        documents: Sequence[Sequence[tuple[str, int, str | None]]],
+        *,
+        size: int = PASSAGE_CHARS,
+        step: int = PASSAGE_STEP,
+        subtree: int = SUBTREE_CHARS,
+        params: BM25Params | None = None,
+    ) -> PassageIndex:
+        """``documents``: each document's (clause id, text length, parent id) in document order;
+        ids the lexical index lacks (not indexed) are skipped."""
+        row = {cid: i for i, cid in enumerate(lexical.ids)}
+        bags: dict[str, list[dict[str, int]]] = {f: [] for f in PASSAGE_FIELDS}
+        members: list[int] = []
+        owners: list[int] = []
+
+        def add(positions: Sequence[int], scored: Sequence[int], rows: list[tuple[int, int]]) -> None:
+            passage = len(bags["word"])
+            for f in PASSAGE_FIELDS:
+                total: Counter[str] = Counter()
+                for i in positions:
+                    total.update(lexical.counts[f][rows[i][0]])
+                bags[f].append(dict(total))
+            for i in scored:
+                members.append(rows[i][0])
+                owners.append(passage)
+
+        for clauses in documents:
+            kept = [(cid, length, parent) for cid, length, parent in clauses if cid in row]
+            rows = [(row[cid], length) for cid, length, _ in kept]
+            lengths = [length for _, length in rows]
+            for window in windows(lengths, size, step):
+                add(window, window, rows)
+            if subtree:
+                for root, span in subtrees([(cid, parent) for cid, _, parent in kept], lengths, subtree):
+                    add(span, [root], rows)
+        params = params or lexical.params
+        return cls(
+            ids=list(lexical.ids),
+            members=np.array(members, dtype=np.int64),
+            owners=np.array(owners, dtype=np.int64),
+            fields={f: BM25(params).fit(bags[f]) for f in PASSAGE_FIELDS},
+            weights={f: lexical.weights.get(f, 1.0) for f in PASSAGE_FIELDS},
+        )
+
+    def passage_scores(self, query: str) -> np.ndarray:
+        toks = tokenize(query)
+        n = len(self.fields["word"].counts)
+        total = np.zeros(n, dtype=np.float32)
+        for f, terms in (("word", toks.word), ("fold", toks.fold)):
+            if terms and self.weights[f]:
+                total += self.weights[f] * self.fields[f].score(terms, n)
+        return total
+
+    def clause_scores(self, query: str) -> np.ndarray:
+        """Per clause (aligned with ``ids``): the best score of a passage holding it."""
+        out = np.zeros(len(self.ids), dtype=np.float32)
+        if len(self.members):
+            np.maximum.at(out, self.members, self.passage_scores(query)[self.owners])
+        return out
+
+
+def passage_ranking(
+    ids: Sequence[str], passage: np.ndarray, own: np.ndarray, n: int
+) -> list[tuple[str, float]]:
+    """Pure: the ``n`` clauses of the best passages (score > 0), ordered by passage score, then own score."""
+    held = np.flatnonzero(passage > 0)
+    if not len(held) or n <= 0:
+        return []
+    order = held[np.lexsort((held, -own[held], -passage[held]))][:n]
+    return [(ids[i], float(passage[i])) for i in order]
