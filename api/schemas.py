@@ -85,7 +85,7 @@ class TurnIn(BaseModel):
 
 class AskRequest(BaseModel):
     # The upper bound is a setting (max_question_chars), checked by the router (413).
-    question: str = Field(min_length=1, examples=["Đơn vị nào chủ trì nhiệm vụ 2?"])
+    question: str = Field(min_length=1, examples=["Đơn vị nào chủ trì nhiệm vụ số 5 của kế hoạch?"])
     filters: FiltersIn | None = None
     top_k: int | None = Field(default=None, ge=1, le=50)
     mode: Mode = "hybrid"

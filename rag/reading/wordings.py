@@ -85,17 +85,17 @@ SLOTS: tuple[Wording, ...] = (
         # "Phó Chủ tịch nào (của UBND tỉnh …) ký …", "Thứ trưởng nào ký …": the signer asked by title.
         r"\b{SIGNER}\s+(?:\w+\s+){0,2}?nao\b[^?]{0,80}?\bky\b",
         (
-            "Phó Chủ tịch nào của UBND tỉnh Ninh Bình ký quyết định về chứng thư số?",
+            "Phó Chủ tịch nào của UBND tỉnh ký quyết định về bảo vệ rừng?",
             "Thứ trưởng nào ký công văn của Bộ Nội vụ?",
             "Chủ tịch HĐND nào ký nghị quyết về mức chuẩn trợ giúp xã hội?",
-            "chi thi 09 can tho ve nuoc duoi dat pho chu tich nao ky",
+            "chi thi ve phong chong han han pho chu tich nao ky",
         ),
     ),
     Wording(
         "signer",
         # A consolidated text is authenticated, not signed: "Ai xác thực văn bản hợp nhất …?"
         r"\b(?:ai|nguoi nao)\s+(?:da\s+)?xac thuc\b",
-        ("Ai xác thực văn bản hợp nhất 92/VBHN-BQP?", "Người nào xác thực văn bản hợp nhất này?"),
+        ("Ai xác thực văn bản hợp nhất về quản lý vật liệu nổ?", "Người nào xác thực văn bản hợp nhất này?"),
     ),
     Wording(
         "recipient",
@@ -143,7 +143,7 @@ SLOTS: tuple[Wording, ...] = (
         "lead_unit",
         r"\b(?:don vi|co quan|phong|so|ai|ben|bo phan|nhung don vi|nhung co quan)\s+(?:nao\s+)?(?:la\s+)?"
         r"(?:thuc hien|chu tri|phu trach|dam nhiem|cam trich|dam trach)\b",
-        ("Đơn vị nào chủ trì nhiệm vụ 2?", "Sở nào cầm trịch việc tuyên truyền?", "ai thuc hien nhiem vu 4"),
+        ("Đơn vị nào chủ trì nhiệm vụ số 5 của kế hoạch?", "Sở nào cầm trịch việc tuyên truyền?", "ai thuc hien nhiem vu 4"),
     ),
     Wording(
         "lead_unit",
@@ -165,8 +165,8 @@ SLOTS: tuple[Wording, ...] = (
         r"\s+(?:(?:se|phai|can|co trach nhiem|duoc giao|duoc yeu cau|duoc phan cong)\s+)?(?:{DUTY})\b"
         r"|\b(?:giao|yeu cau|phan cong|de nghi)\s+(?:cho\s+)?(?:ai|(?:don vi|co quan|bo|so|nganh|luc luong)\s+nao)\b",
         (
-            "Theo NQ 380, cơ quan nào chỉ đạo Bảo hiểm xã hội Việt Nam chi trả gộp lương hưu?",
-            "Cơ quan nào tiếp nhận văn bản kê khai giá dịch vụ đăng kiểm tàu biển?",
+            "Theo nghị quyết, cơ quan nào chỉ đạo các trường rà soát học phí?",
+            "Cơ quan nào tiếp nhận hồ sơ đề nghị cấp phép khai thác cát?",
             "Kế hoạch giao sở nào điều phối các hoạt động chuyển đổi số?",
             "Bộ nào phải khắc phục các vị trí sạt lở trên tuyến quốc lộ?",
             "Ai hướng dẫn các xã lập hồ sơ?",
