@@ -143,7 +143,11 @@ SLOTS: tuple[Wording, ...] = (
         "lead_unit",
         r"\b(?:don vi|co quan|phong|so|ai|ben|bo phan|nhung don vi|nhung co quan)\s+(?:nao\s+)?(?:la\s+)?"
         r"(?:thuc hien|chu tri|phu trach|dam nhiem|cam trich|dam trach)\b",
-        ("Đơn vị nào chủ trì nhiệm vụ số 5 của kế hoạch?", "Sở nào cầm trịch việc tuyên truyền?", "ai thuc hien nhiem vu 4"),
+        (
+            "Đơn vị nào chủ trì nhiệm vụ số 5 của kế hoạch?",
+            "Sở nào cầm trịch việc tuyên truyền?",
+            "ai thuc hien nhiem vu 4",
+        ),
     ),
     Wording(
         "lead_unit",
