@@ -119,7 +119,7 @@ class HybridRetriever:
         # (0.89/0.90 -> 0.94/0.91).
         passage_weight: float = 0.5,
         local_weight: float = 4.0,
-        local_docs: int = 3,
+        local_docs: int = 10,  # every document among the best clauses (promote_from) is ranked on its own
         read: Callable[[str], SearchQuery] | None = None,
     ) -> None:
         self.store = store
@@ -273,13 +273,17 @@ class HybridRetriever:
         top = ranked[: self.promote_from]
         if not self.local_weight or not top:
             return []
-        share: dict[str, int] = {}
-        for cid, _ in top:
+        # Each clause counts by its rank (1/rank): a document holding the first clause weighs as
+        # much as one holding several lower ones, so a short document found first by every
+        # retriever is not outweighed by a long one that merely fills the list.
+        share: dict[str, float] = {}
+        for rank, (cid, _) in enumerate(top, start=1):
             clause = self.store.clause(cid)
             if clause is not None:
-                share[clause.doc_id] = share.get(clause.doc_id, 0) + 1
+                share[clause.doc_id] = share.get(clause.doc_id, 0.0) + 1.0 / rank
+        total = sum(1.0 / r for r in range(1, len(top) + 1))
         best = sorted(share.items(), key=lambda kv: -kv[1])[: self.local_docs]
-        return [Channel("local", search(query, d, n, allowed), count / len(top)) for d, count in best]
+        return [Channel("local", search(query, d, n, allowed), mass / total) for d, mass in best]
 
     def _channel_weights(self, english: bool) -> dict[str, float]:
         dense_w, bm25_w = self.weights

