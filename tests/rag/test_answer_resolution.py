@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.corpus import preamble
-from rag.answer.resolution import Resolved, document_level, not_found_text, resolve_documents
+from rag.answer.resolution import Resolved, document_level, doubtful_note, not_found_text, resolve_documents
 from rag.reading import read
 from rag.records import Clause, Document, DocumentMeta
 from rag.text import fold
@@ -88,6 +88,29 @@ def test_a_document_whose_own_number_could_not_be_read_may_be_the_one_named() ->
     unresolved = resolve_documents(read("Kế hoạch 617 giao gì?"), docs, every)
     assert not unresolved.missing and not unresolved.documents
     assert resolve_documents(read("Kế hoạch 617 giao gì?"), docs, every, texts).missing
+
+
+def test_a_number_ocr_read_with_doubt_matches_by_its_code_and_says_so() -> None:
+    # A handwritten number OCR read as other digits, flagged uncertain at parsing.
+    doubtful = _doc(
+        "notice", doc_type="Thông báo", number="48/TB-ĐHXY", issuer="Trường Đại học X", uncertain=["number"]
+    )
+    sure = _doc("decision", doc_type="Quyết định", number="17/QĐ-ĐHXY", issuer="Trường Đại học X")
+    docs = [*DOCS, doubtful, sure]
+    every = {d.id for d in docs}
+    texts = {"notice": "so: 48/tb-dhxy thong bao ve lich thi ..."}
+    found = resolve_documents(
+        read("Theo Thông báo 615/TB-ĐHXY, sinh viên nộp bài khi nào?"), docs, every, texts
+    )
+    assert found.documents == {"notice"} and found.doubtful == {"notice"}
+    assert "48/TB-ĐHXY" in doubtful_note(doubtful.meta) and "không chắc chắn" in doubtful_note(doubtful.meta)
+    # Trusted digits that differ are another document, whatever its code.
+    assert resolve_documents(read("Quyết định 615/QĐ-ĐHXY giao gì?"), docs, every, texts).missing
+    # Another code is another document, doubtful digits or not.
+    assert resolve_documents(read("Thông báo 615/TB-ĐHAB nói gì?"), docs, every, texts).missing
+    # The number read exactly is carried, not doubtful.
+    exact = resolve_documents(read("Thông báo 48/TB-ĐHXY nói gì?"), docs, every, texts)
+    assert exact.documents == {"notice"} and not exact.doubtful
 
 
 @pytest.mark.parametrize(
