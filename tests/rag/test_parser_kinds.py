@@ -133,6 +133,28 @@ Thượng tướng Nguyễn Văn Long
     assert "HỦ TỊCH" not in doc.meta.signer_title
 
 
+@pytest.mark.parametrize(
+    ("block", "title"),
+    [
+        # The seal hides "TM. ỦY", "KT." and "PHÓ C": the deputy's title survives as its end.
+        ("BAN NHÂN DÂN\nCHỦ TỊCH\n:HỦ TỊCH", "BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"),
+        ("GIÁM ĐỐC\n~ÁM ĐỐC", "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"),
+        # A block already whole keeps its titles; noise that ends no title above it stays out.
+        ("KT. HIỆU TRƯỞNG\nPHÓ HIỆU TRƯỞNG\n:ỆU TRƯỞNG", "KT. HIỆU TRƯỞNG / PHÓ HIỆU TRƯỞNG"),
+        ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n=. Ứ TRUƯ", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"),
+    ],
+)
+def test_a_title_whose_head_the_seal_hides_is_read_from_what_is_left(block: str, title: str) -> None:
+    closing = "Nơi nhận:\n- Như Điều 1;\n- Lưu: VT."
+    doc = _parse(
+        f"QUYẾT ĐỊNH\nVề việc thử\nĐiều 1. Có hiệu lực từ ngày ký./.\n{closing}\n{block}\nĐặng Văn Khoa\n"
+    )
+    assert doc.meta.signer_name == "Đặng Văn Khoa"
+    assert doc.meta.signer_title == title
+    others = [c.text for c in doc.clauses if c.kind != "signature"]
+    assert not any("TRƯỞNG" in text or "TỊCH" in text for text in others)
+
+
 def test_party_signing_prefix_and_bold_distribution_label() -> None:
     doc = _parse(
         """KẾT LUẬN
