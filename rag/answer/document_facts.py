@@ -149,10 +149,30 @@ class EffectiveDate(Strategy):
         sentence = _effect_sentence(ctx, top)
         if _ON_SIGNING.search(fold(sentence)) and (doc.meta.date or doc.meta.date_text):
             sentence += f" ({doc.meta.label()} ký {issue_date(doc)}.)"
-        return Composed(text=trim(sentence), cited=[top], support=max(best[0].support, 0.6))
+        cited = [top]
+        exception = _excepted_clause(ctx, top, sentence)
+        if exception is not None:
+            # "… từ ngày 01/01/2026, trừ trường hợp quy định tại khoản 2 Điều này": the other date.
+            sentence += f"\n{short(exception.text, 300)}"
+            cited.append(exception)
+        return Composed(text=trim(sentence, 700), cited=cited, support=max(best[0].support, 0.6))
 
 
 _IN_EFFECT = re.compile(r"\bhieu luc\b")
+_EXCEPT_CLAUSE = re.compile(r"\btru (?:cac |truong hop |noi dung )*(?:quy dinh )?tai khoan (\d+) dieu nay\b")
+
+
+def _excepted_clause(ctx: Context, clause: Clause, sentence: str) -> Clause | None:
+    """The clause of the same article an effect sentence excepts ("trừ trường hợp quy định tại
+    khoản 2 Điều này"): it takes effect otherwise."""
+    m = _EXCEPT_CLAUSE.search(fold(sentence))
+    article = re.match(r"(Điều \d+\w*) khoản \d+", clause.locator)
+    if m is None or article is None:
+        return None
+    locator = f"{article.group(1)} khoản {m.group(1)}"
+    return next((c for c in ctx.view.by_doc.get(clause.doc_id, []) if c.locator == locator), None)
+
+
 _TAKES_EFFECT = re.compile(r"\bco hieu luc(?: thi hanh)?(?: ke)? tu\b")
 _ON_SIGNING = re.compile(r"\b(tu|ke tu) ngay ky\b")
 
