@@ -272,3 +272,26 @@ def test_a_long_opening_under_the_type_title_is_the_body() -> None:
     )
     assert doc.meta.title == ""
     assert any(c.text.startswith("Thực hiện Công văn") for c in doc.clauses if c.kind == "paragraph")
+
+
+def test_a_table_whose_rows_are_printed_one_per_line_is_a_table() -> None:
+    # A digital PDF's text layer: the header and each row on one line, cells run together.
+    doc = _parse(
+        """KẾ HOẠCH
+Tập huấn
+1. Nội dung tập huấn.
+Phụ lục II
+DANH SÁCH ĐƠN VỊ THAM DỰ
+(Kèm theo Kế hoạch số 15/KH-SYT ngày 02/3/2026)
+STT Tên đơn vị Số học viên
+1 Bệnh viện đa khoa tỉnh 12
+2 Trung tâm Y tế huyện Phú Lâm 8
+3 Trạm Y tế xã Hòa Bình 3
+Tổng cộng có 03 đơn vị tham dự./.
+"""
+    )
+    rows = {c.locator: c.text for c in doc.clauses if c.kind == "table"}
+    assert rows["Phụ lục II.2"] == "2 Trung tâm Y tế huyện Phú Lâm 8"
+    assert set(rows) == {"Phụ lục II.bảng", "Phụ lục II.1", "Phụ lục II.2", "Phụ lục II.3"}
+    closing = next(c for c in doc.clauses if "Tổng cộng" in c.text)
+    assert closing.kind == "paragraph" and closing.text == "Tổng cộng có 03 đơn vị tham dự./."
