@@ -221,9 +221,9 @@ class Answerer:
     def _noted(self, answer: Answer, resolved: Resolved) -> Answer:
         """An answer from a document taken for the named number by its code alone, its digits read
         by OCR with doubt, says so: the match is shown as uncertain, not silently trusted."""
-        cited = {c.doc_id for c in answer.citations}
-        for doc_id in sorted(resolved.doubtful & cited):
-            answer.answer = f"{answer.answer}\n{doubtful_note(self._metas[doc_id].meta)}"
+        source = answer.citations[0].doc_id if answer.citations else ""
+        if source in resolved.doubtful:  # the answer is that document's
+            answer.answer = f"{answer.answer}\n{doubtful_note(self._metas[source].meta)}"
         return answer
 
     def warm(self) -> None:

@@ -270,6 +270,11 @@ def test_a_number_none_carries_is_answered_as_such_never_from_another_document(t
     # A document the plans cite is answered from them.
     cited = two_levels.ask("Quyết định 1169/QĐ-TTg được ban hành ngày nào?")
     assert not cited.abstained and "16/6/2025" in cited.answer
+    # Asked of the plan that implements it, the date is the plan's; in a "Theo …" frame, the cited one's.
+    plan = two_levels.ask("Kế hoạch truyền thông thực hiện Quyết định 1169/QĐ-TTg được ký ngày nào?")
+    assert "16/6/2025" not in plan.answer and "4 tháng 12 năm 2025" in plan.answer.replace("04", "4")
+    framed = two_levels.ask("Theo kế hoạch truyền thông, Quyết định 1169/QĐ-TTg được ban hành ngày nào?")
+    assert "16/6/2025" in framed.answer
 
 
 @pytest.mark.slow
