@@ -30,7 +30,7 @@ from rag.answer.legal import ArticleLocator
 from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
 from rag.answer.phrasing import further_citations, tidy_start
-from rag.answer.resolution import Resolved, not_found_text, references_of, resolve_documents
+from rag.answer.resolution import Resolved, doubtful_note, not_found_text, references_of, resolve_documents
 from rag.answer.stats import KeyedStats, ViewStats
 from rag.answer.support import SupportCheck
 from rag.answer.targets import YearTargets
@@ -213,10 +213,18 @@ class Answerer:
             if lexical.support >= self.lexical_sufficient:
                 answer = self._finish(intent.text, lexical, mode, lexical.timings())
                 answer.lexical_only = True
-                return answer
+                return self._noted(answer, resolved)
             timings["lexical_first_ms"] = round(lexical.retrieve_ms + lexical.answer_ms, 2)
         attempt = self._answer(intent, retriever, k=k, mode=mode, filters=filters, resolved=resolved)
-        return self._finish(intent.text, attempt, mode, attempt.timings() | timings)
+        return self._noted(self._finish(intent.text, attempt, mode, attempt.timings() | timings), resolved)
+
+    def _noted(self, answer: Answer, resolved: Resolved) -> Answer:
+        """An answer from a document taken for the named number by its code alone, its digits read
+        by OCR with doubt, says so: the match is shown as uncertain, not silently trusted."""
+        source = answer.citations[0].doc_id if answer.citations else ""
+        if source in resolved.doubtful:  # the answer is that document's
+            answer.answer = f"{answer.answer}\n{doubtful_note(self._metas[source].meta)}"
+        return answer
 
     def warm(self) -> None:
         """Build now what a first question would otherwise build: the registry of units, tasks and

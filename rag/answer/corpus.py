@@ -155,14 +155,17 @@ class CorpusView:
 
     def number_documents(self) -> dict[str, frozenset[str]]:
         """Each number written in a document's text (a maximal run of digits) -> those documents;
-        "" -> the documents whose own number was not read. Only these may cite a number."""
+        "" -> the documents whose own number was not read, or read by OCR with doubt. Only these
+        may cite a number or be the document a number names."""
         if self._numbers is None:
             found: dict[str, set[str]] = {}
             for doc_id in self.by_doc:
                 for run in set(_DIGITS.findall(self.folded_document(doc_id))):
                     found.setdefault(run, set()).add(doc_id)
             found[""] = {
-                d for d, doc in self.documents.items() if not _NUMBER_READ.match(doc.meta.number or "")
+                d
+                for d, doc in self.documents.items()
+                if not _NUMBER_READ.match(doc.meta.number or "") or "number" in doc.meta.uncertain
             }
             self._numbers = {run: frozenset(docs) for run, docs in found.items()}
         return self._numbers

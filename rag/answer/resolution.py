@@ -59,6 +59,9 @@ class Resolved:
     missing: str = ""
     closest: list[str] = field(default_factory=list)  # ids of the documents closest to the missing one
     none: bool = False
+    # Documents taken for a named number whose own digits OCR read with doubt ("93/QĐ-ĐHTĐ" for
+    # "539/QĐ-ĐHTĐ": same code): the answer says so (doubtful_note).
+    doubtful: set[str] = field(default_factory=set)
 
 
 def document_level(meta: DocumentMeta) -> str:
@@ -104,6 +107,7 @@ def resolve_documents(
         return Resolved(none=True)  # the asker's filters leave nothing to search
     resolved: set[str] = set()
     missing: list[tuple[str, str, str]] = []
+    doubtful: set[str] = set()
     references = references_of(question)
     for ref_type, number, written in references:
         own = {d.id for d in docs if _carries(d.meta, number) and _types_agree(ref_type, d.meta)}
@@ -125,6 +129,7 @@ def resolve_documents(
         found = citing | unread
         if found:
             resolved |= found
+            doubtful |= {d.id for d in docs if d.id in unread and "number" in d.meta.uncertain}
         elif texts is None and any(not (d.meta.number or "").strip() for d in docs):
             # Without the texts at hand a document whose number was not read may still be it, or
             # cite it: neither ruled out nor named, the question is answered as it stands.
@@ -145,7 +150,7 @@ def resolve_documents(
             resolved = {d.id for d in docs} - other
             if not resolved:
                 return Resolved(none=True)  # nothing of that level: nothing answers
-    return Resolved(documents=resolved)
+    return Resolved(documents=resolved, doubtful=doubtful & resolved)
 
 
 # Title words that name no subject ("về việc ban hành quy định …").
@@ -217,17 +222,30 @@ def _known_number(meta: DocumentMeta) -> bool:
 HEADER_CHARS = 800
 
 
+def _doubtful_number(meta: DocumentMeta) -> bool:
+    """The document's own digits are not to be trusted: not read, or read by OCR with doubt."""
+    return not _known_number(meta) or "number" in meta.uncertain
+
+
 def _unread_with_code(meta: DocumentMeta, text: str, number: str) -> bool:
-    """A document whose own digits could not be read but whose code is this number's: a draft's
-    blank "…/KH-SGDĐT" for "362/KH-SGDĐT", or a scan whose number line OCR garbled
-    ("Số: a y 1 }BCA-C04") for "4552/BCA-C04"."""
-    if "/" not in number or _known_number(meta):
+    """A document whose own digits could not be read, or were read with doubt, but whose code is
+    this number's: a draft's blank "…/KH-SGDĐT" for "362/KH-SGDĐT", a scan whose number line OCR
+    garbled ("Số: a y 1 }BCA-C04") for "4552/BCA-C04", a handwritten "539" OCR read as a doubtful
+    "93/QĐ-ĐHTĐ". Trusted digits that differ are another document."""
+    if "/" not in number or not _doubtful_number(meta):
         return False
-    code = number[number.index("/") + 1 :]
-    blank = fold(meta.number or "").lstrip(" .…").replace(" ", "")
-    if blank:
-        return blank == f"/{code}"
+    code = _code(number)
+    read = fold(meta.number or "").lstrip(" .…").replace(" ", "")
+    if read:
+        return "/" in read and _code(read) == code
     return len(code) >= 4 and code in text[:HEADER_CHARS]
+
+
+def doubtful_note(meta: DocumentMeta) -> str:
+    """What an answer from a document taken by its code alone says of the digits OCR read."""
+    return (
+        f"(Số hiệu của văn bản này đọc bằng OCR là “{meta.number}”, không chắc chắn: cần đối chiếu bản gốc.)"
+    )
 
 
 def _cited_in(text: str, ref_type: str, number: str) -> bool:

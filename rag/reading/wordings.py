@@ -252,8 +252,13 @@ CUES: tuple[Wording, ...] = (
     ),
     Wording(
         "issuing",
-        r"\b(?:ban hanh|ky|phat hanh|ra doi|cong bo)\b",
-        ("Quyết định được ban hành ngày nào?", "Kế hoạch ký ngày nào?"),
+        # A law or resolution is issued the day its body adopts it ("thông qua ngày …").
+        r"\b(?:ban hanh|ky|phat hanh|ra doi|cong bo)\b|\bthong qua (?:vao )?ngay\b",
+        (
+            "Quyết định được ban hành ngày nào?",
+            "Kế hoạch ký ngày nào?",
+            "Luật được Quốc hội thông qua ngày nào?",
+        ),
     ),
     Wording(
         "which_article",
