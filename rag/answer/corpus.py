@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rag.answer.text import DATE, numbers, spaced, split_passages, squash_numbers, strip_marker
+from rag.answer.text import spaced, split_passages, squash_numbers, strip_marker
 from rag.matching import TextTerms
 from rag.questions import QueryTerms
 from rag.records import Clause, Document
 from rag.restore import DiacriticRestorer, lost_diacritics
 from rag.text import fold
+from rag.values import mentions_date, numbers
 from rag.vocabulary import REFERENCE_RELATIONS
 
 
@@ -36,7 +37,7 @@ class Passage:
             terms=TextTerms.of(text, has_marks=has_marks),
             folded=folded,
             numbers=frozenset(numbers(fold(strip_marker(text)))),
-            has_date=bool(DATE.search(text)),
+            has_date=mentions_date(folded),
         )
 
 

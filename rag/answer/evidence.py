@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from rag.answer.corpus import CorpusView, Passage, coverage, phrase_coverage
 from rag.answer.text import (
-    DATE_FOLDED,
     SENTENCE_SPLIT,
     asked_figure,
     counts_asked_noun,
@@ -23,6 +22,7 @@ from rag.matching import TextTerms
 from rag.questions import QueryTerms, Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
+from rag.values import mentions_date
 from rag.vocabulary import ORGANISATION_HEADS
 
 ORG_HEAD = re.compile(
@@ -304,7 +304,7 @@ class Evidence:
             value = coverage(self.view, q_terms, TextTerms.of(s, has_marks=marks))
             if intent.slot == "figure" and re.search(r"\d", s):
                 value += 0.15
-            if intent.slot in ("date", "deadline") and DATE_FOLDED.search(f):
+            if intent.slot in ("date", "deadline") and mentions_date(f):
                 value += 0.2
             return value
 

@@ -11,7 +11,7 @@ from rag.answer.text import NUMBER_WORDS, trim
 from rag.answer.weights import PART_WEIGHTS
 from rag.matching import TextTerms
 from rag.questions import AskedPart
-from rag.text import question_numbers
+from rag.values import question_numbers
 
 # Clauses of the answering document, best first, whose passages may answer a part.
 PART_CLAUSES = 5

@@ -48,7 +48,8 @@ from rag.reading.wordings import (
     TARGET_WORDS,
     VALUE_TYPES,
 )
-from rag.text import dates_in, fold, fold_aligned, has_diacritics, question_numbers
+from rag.text import fold, fold_aligned, has_diacritics
+from rag.values import dates_in, question_numbers
 from rag.vocabulary import ASKED_UNITS
 
 _SLOTS = Matcher(SLOTS, MACROS)
