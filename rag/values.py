@@ -93,8 +93,8 @@ def hours_in(folded: str) -> list[tuple[int, int]]:
 # --- durations ------------------------------------------------------------------------------
 
 # Units of time a count of them is a duration of ("30 ngày", "05 ngày làm việc", "6 tháng").
-DURATION = re.compile(r"\b(\d+)\s+(ngay lam viec|ngay|thang|nam|quy|tuan|gio)\b")
-_PERIOD_COUNT = re.compile(r"\b\d+\s+(?:thang|nam|quy|tuan|ngay)\b")
+DURATION = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+(ngay lam viec|ngay|thang|nam|quy|tuan|gio)\b")
+_PERIOD_COUNT = re.compile(r"\b\d+(?:[.,]\d+)*\s+(?:thang|nam|quy|tuan|ngay)\b")
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class Duration:
     """A length of time ("05 ngày làm việc"): ``count`` of ``unit`` (folded), and what it runs
     from when the text says ("kể từ ngày nhận được …")."""
 
-    count: int
+    count: float
     unit: str
     since: str = ""
 
@@ -116,7 +116,9 @@ def durations(folded: str) -> list[Duration]:
     out = []
     for m in DURATION.finditer(folded):
         since = _SINCE.match(folded[m.end() :])
-        out.append(Duration(int(m.group(1)), m.group(2), since.group(1).strip(" ,") if since else ""))
+        out.append(
+            Duration(number_value(m.group(1)) or 0.0, m.group(2), since.group(1).strip(" ,") if since else "")
+        )
     return out
 
 

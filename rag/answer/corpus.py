@@ -27,16 +27,19 @@ class Passage:
     terms: TextTerms
     folded: str
     numbers: frozenset[str]
+    amounts: frozenset[str]  # the numbers and the lengths of time ("05 ngày làm việc")
     has_date: bool
 
     @classmethod
     def of(cls, text: str, has_marks: bool) -> Passage:
         folded = fold(text)
+        unmarked = fold(strip_marker(text))
         return cls(
             text=text,
             terms=TextTerms.of(text, has_marks=has_marks),
             folded=folded,
-            numbers=frozenset(numbers(fold(strip_marker(text)))),
+            numbers=frozenset(numbers(unmarked)),
+            amounts=frozenset(numbers(unmarked, periods=True)),
             has_date=mentions_date(folded),
         )
 

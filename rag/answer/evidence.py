@@ -107,6 +107,15 @@ class Evidence:
         """Retrieved clauses (and the items under retrieved headings), scored as evidence."""
         q_terms = intent.terms.without(drop_terms)
         q_numbers = set(intent.stated_numbers)
+        # A length of time asked ("bao nhiêu ngày", "bao lâu") is answered by one: it counts as a figure.
+        duration = "asks_duration" in intent.cues
+        figure = intent.slot == "figure" or duration
+        if duration:
+            q_numbers = set(intent.stated_amounts)
+
+        def values(p: Passage) -> frozenset[str]:
+            return p.amounts if duration else p.numbers
+
         document_fact = asks_document_fact(intent)
         unit_figure = asked_figure(intent.figure_unit, intent.figure_measure)
         top_score = max((h.score for h in hits), default=0.0) or 1.0
@@ -152,7 +161,7 @@ class Evidence:
                 value = w["own"] * coverage(self.view, q_own, p.terms) + w["phrase"] * phrase_coverage(
                     self.view, q_own, p.terms
                 )
-                if intent.slot == "figure" and p.numbers - q_numbers:
+                if figure and values(p) - q_numbers:
                     value += w["figure"]
                 if intent.slot in ("date", "deadline") and p.has_date:
                     value += w["date"]
@@ -179,8 +188,8 @@ class Evidence:
                 m.group(0) not in intent.folded for m in unit_figure.finditer(best_passage.folded)
             ):
                 f["unit_figure"] = 1.0  # a figure in the unit asked for ("rộng 54mm" for "… bao nhiêu mm")
-            if intent.slot == "figure":
-                fresh = best_passage.numbers - q_numbers
+            if figure:
+                fresh = values(best_passage) - q_numbers
                 f["figure_fresh" if fresh else "figure_stale"] = 1.0
                 f["counts_noun"] = counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))
                 f["number_slot"] = fills_number_slot(best_passage.folded, intent.number_slot)

@@ -293,6 +293,12 @@ CUES: tuple[Wording, ...] = (
         ),
     ),
     Wording("counts_in_words", r"\bmay\s+{COUNT_UNIT}\b", ("Mấy năm?", "mấy ngày làm việc")),
+    # A length of time is asked: "05 ngày làm việc", "6 tháng" answer it (rag.values.durations).
+    Wording(
+        "asks_duration",
+        r"\b(?:bao nhieu|may)\s+(?:ngay|thang|nam|tuan|gio|quy|thoi gian)\b|\bbao lau\b",
+        ("Có bao nhiêu ngày để bổ sung hồ sơ?", "Thời hiệu là bao lâu?", "Được nghỉ mấy tháng?"),
+    ),
 )
 
 # Lineage: "<văn bản> nào triển khai X" asks who cites X ("in"); "X căn cứ (vào) văn bản nào" asks
@@ -511,9 +517,15 @@ ASKS: tuple[Wording, ...] = (
         ("Có hiệu lực khi nào?", "kéo dài đến bao giờ", "từ ngày nào", "mấy giờ", "trong khung giờ nào"),
     ),
     Wording(
+        "duration",
+        r"\b(?:bao lau|(?:bao nhieu|may)\s+(?:ngay|thang|nam|tuan|gio|quy|thoi gian)\b)",
+        ("trong bao lâu", "mấy ngày làm việc", "có bao nhiêu ngày để bổ sung", "được bao nhiêu thời gian"),
+        why="a length of time: a count of days, months or years answers it (rag.values.durations)",
+    ),
+    Wording(
         "number",
-        r"\b(?:bao nhieu|bao lau|may\s+{COUNT_UNIT})\b",
-        ("bao nhiêu nhiệm vụ", "trong bao lâu", "mấy ngày làm việc"),
+        r"\b(?:bao nhieu|may\s+{COUNT_UNIT})\b",
+        ("bao nhiêu nhiệm vụ", "mấy người", "cộng thêm bao nhiêu"),
     ),
     Wording(
         "text",
