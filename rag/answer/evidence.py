@@ -116,6 +116,9 @@ class Evidence:
         def values(p: Passage) -> frozenset[str]:
             return p.amounts if duration else p.numbers
 
+        def values_of_durations(p: Passage) -> frozenset[str]:
+            return p.amounts - p.numbers
+
         document_fact = asks_document_fact(intent)
         unit_figure = asked_figure(intent.figure_unit, intent.figure_measure)
         top_score = max((h.score for h in hits), default=0.0) or 1.0
@@ -191,7 +194,10 @@ class Evidence:
             if figure:
                 fresh = values(best_passage) - q_numbers
                 f["figure_fresh" if fresh else "figure_stale"] = 1.0
-                f["counts_noun"] = counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))
+            if intent.slot == "figure":
+                # A length of time counts days or months, not a noun of the question ("ngày làm việc").
+                counted = fresh - values_of_durations(best_passage) if duration else fresh
+                f["counts_noun"] = counts_asked_noun(best_passage.folded, counted, set(q_terms.folded))
                 f["number_slot"] = fills_number_slot(best_passage.folded, intent.number_slot)
                 if c.kind == "heading" and self.view.children.get(c.id):
                     f["figure_heading"] = 1.0

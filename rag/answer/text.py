@@ -154,6 +154,9 @@ def lacks_asked_figure(kind: str, measure: str, folded_answer: str) -> bool:
 
 
 _COPULA = re.compile(r"\bla\b")
+# The longest subject read as defined: every one of its words must be the question's, so a long
+# one ("Mức chuẩn trợ giúp xã hội của thành phố Hà Nội là …") is the more certain.
+DEFINED_WORDS = 12
 _WORD = re.compile(r"\w+")
 
 
@@ -166,7 +169,7 @@ def defines_asked(folded: str, asked: frozenset[str]) -> float:
     for m in _COPULA.finditer(folded):
         head = re.split(r"[.;:,()“”\"]|\s-\s|\n", folded[max(0, m.start() - 90) : m.start()])[-1]
         subject = [w for w in _WORD.findall(head) if not re.fullmatch(r"\d+|[a-z]", w)]
-        if 2 <= len(subject) <= 8 and all(w in asked for w in subject):
+        if 2 <= len(subject) <= DEFINED_WORDS and all(w in asked for w in subject):
             best = max(best, len(subject))
     return min(best, 4) / 4 if best else 0.0
 
