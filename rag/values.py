@@ -36,6 +36,8 @@ QUARTER = re.compile(rf"\bqu[yi]\s+(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|-|–|\.|,?\s
 HALF_YEAR = re.compile(rf"\b6\s+thang\s+(dau|cuoi)\s+nam(?:\s+{YEAR}\b)?")
 YEAR_SPAN = re.compile(rf"\b{YEAR}\s*(?:-|–|den(?:\s+nam)?)\s*{YEAR}\b")
 YEAR_ALONE = re.compile(rf"\b{YEAR}\b")
+# The first or the last part of a period ("6 tháng đầu năm", "quý cuối", "kỳ đầu"): "dau" / "cuoi".
+PERIOD_HALF = re.compile(r"\b(?:thang|nam|quy|ky)\s+(dau|cuoi)\b")
 QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 # Any mention of a date or a dated period, as a deadline or a date question is answered with.
@@ -93,7 +95,8 @@ def hours_in(folded: str) -> list[tuple[int, int]]:
 # --- durations ------------------------------------------------------------------------------
 
 # Units of time a count of them is a duration of ("30 ngày", "05 ngày làm việc", "6 tháng").
-DURATION = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+(ngay lam viec|ngay|thang|nam|quy|tuan|gio)\b")
+TIME_UNITS = r"ngay lam viec|ngay|thang|nam|quy|tuan|gio"
+DURATION = re.compile(rf"\b(\d+(?:[.,]\d+)?)\s+({TIME_UNITS})\b")
 _PERIOD_COUNT = re.compile(r"\b\d+(?:[.,]\d+)*\s+(?:thang|nam|quy|tuan|ngay)\b")
 
 
@@ -167,9 +170,11 @@ def number_value(written: str) -> float | None:
     return float(written) if len(groups) <= 2 else None
 
 
-# Units a quantity is counted in, longest first: money in its scales, percentages, then any noun.
+# Units of money, shares and people a count is given in, longest first.
+MEASURE_UNITS = r"%|phan tram|(?:ty|trieu|nghin|ngan)\s+dong|dong|ty|trieu|nghin|ngan|nguoi|lan"
+# The unit a quantity is counted in: money in its scales, percentages, then any noun.
 _UNIT = re.compile(
-    r"\s*(%|phan tram|(?:ty|trieu|nghin|ngan)\s+dong|dong|ty|trieu|nghin|ngan|ngay lam viec"
+    rf"\s*({MEASURE_UNITS}|ngay lam viec"
     r"|(?!(?:va|hoac|den|tu|tren|duoi|cua|la|thi|trong|cho)\b)[a-z]+)"
 )
 

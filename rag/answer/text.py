@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from rag.text import collapse_ws, fold, fold_aligned, has_diacritics
-from rag.values import DATE
+from rag.values import DATE, PERIOD_HALF
 from rag.vocabulary import ASKED_UNITS, DOC_TYPES
 
 
@@ -84,15 +84,12 @@ def names_a_person(text: str, near: str = "") -> bool:
     return False
 
 
-_PERIOD = re.compile(r"\b(thang|nam|quy|ky)\s+(dau|cuoi)\b")
-
-
 def period_conflict(half: str, context: str) -> float:
     """1.0 when the question asks about the first part of a period ("dau") and the clause is about
     the last ("cuoi"), or the other way round."""
     if not half:
         return 0.0
-    found = {m.group(2) for m in _PERIOD.finditer(context)}
+    found = {m.group(1) for m in PERIOD_HALF.finditer(context)}
     return 1.0 if found and half not in found else 0.0
 
 
