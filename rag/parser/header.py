@@ -70,8 +70,6 @@ RE_ISSUER_START = re.compile(
 # line; the body's "Thực hiện Công văn số …, Sở … đề nghị" runs longer or ends with punctuation.
 RE_TITLE_OPENING = re.compile(r"^Thực hiện\s.*[^\W_]$")
 TITLE_LINE_CHARS = 60
-# A sentence-case line this long ending with a stop, under a capitals title, is the body's first paragraph.
-BODY_LINE_CHARS = 120
 # A dispatch's addressees follow "<SENDER> điện:" where letters have "Kính gửi:".
 RE_DISPATCH_TO = re.compile(r"^\S.{2,80}\sdien\s*:\s*$")
 RECIPIENT_LINE_CHARS = 200  # a longer line after "Kính gửi" that is not a "-" item is the body
@@ -315,8 +313,6 @@ def _scan_from(lines: list[Line], start: int) -> Header:
         elif (RE_RECIPIENTS.match(f) and f.startswith("k")) or (h.doc_type and RE_DISPATCH_TO.match(f)):
             h.recipient_lines.append(ln)
             anchored, mode = True, "recipients"
-        elif mode == "title" and _body_after_title(h.title_lines, text):
-            break  # the first paragraph of a notice's body, right under its capitals title
         elif mode == "subject" and (not opens_body(ln) or text[:1].islower()) and len(h.subject_lines) < 8:
             h.subject_lines.append(text)
             h.header_lines.append(ln)
@@ -351,20 +347,6 @@ def _scan_from(lines: list[Line], start: int) -> Header:
         return Header()
     h.end = i
     return h
-
-
-def _body_after_title(title_lines: list[str], text: str) -> bool:
-    """A sentence-case paragraph after a title in capitals ("THÔNG BÁO / KẾ HOẠCH TẠM DỪNG …" then
-    "Cục Thuế có kế hoạch … như sau:"): a long line ending as a sentence does, not the title going on."""
-    line = text.strip()
-    return (
-        bool(title_lines)
-        and is_upper(title_lines[-1])
-        and not is_upper(line)
-        and line[:1].isupper()
-        and len(line) > BODY_LINE_CHARS
-        and line.endswith((".", ":", ";"))
-    )
 
 
 def split_issuer_column(place: str) -> tuple[str, str]:

@@ -250,28 +250,3 @@ def test_a_long_opening_under_the_type_title_is_the_body() -> None:
     )
     assert doc.meta.title == ""
     assert any(c.text.startswith("Thực hiện Công văn") for c in doc.clauses if c.kind == "paragraph")
-
-
-def test_a_notices_first_paragraph_under_its_capitals_title_is_the_body() -> None:
-    doc = _parse(
-        "SỞ GIAO THÔNG VẬN TẢI\nSố: 45/TB-SGTVT\nTHÔNG BÁO\nTẠM DỪNG CẤP ĐỔI GIẤY PHÉP LÁI XE TRỰC TUYẾN\n"
-        "Sở Giao thông vận tải tạm dừng hệ thống cấp đổi giấy phép lái xe trực tuyến từ 20 giờ ngày 12/3/2026"
-        " đến 06 giờ ngày 13/3/2026 để nâng cấp máy chủ.\n- Dừng tiếp nhận hồ sơ trực tuyến.\n"
-    )
-    assert doc.meta.title == "TẠM DỪNG CẤP ĐỔI GIẤY PHÉP LÁI XE TRỰC TUYẾN"
-    header = next(c for c in doc.clauses if c.kind == "header")
-    assert "máy chủ" not in header.text
-    assert any(
-        c.text.startswith("Sở Giao thông vận tải tạm dừng") for c in doc.clauses if c.kind == "paragraph"
-    )
-
-
-def test_a_title_in_sentence_case_under_the_type_stays_the_title() -> None:
-    doc = _parse(
-        "VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH\nSố: 15/TB-VP\nTHÔNG BÁO\n"
-        "Kết luận của Chủ tịch Ủy ban nhân dân tỉnh tại cuộc họp Ban Chỉ đạo chuyển đổi số\n"
-        "I. TÌNH HÌNH THỰC HIỆN\n1. Đã giao 24 nhiệm vụ.\n"
-    )
-    assert (
-        doc.meta.title == "Kết luận của Chủ tịch Ủy ban nhân dân tỉnh tại cuộc họp Ban Chỉ đạo chuyển đổi số"
-    )
