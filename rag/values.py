@@ -170,6 +170,15 @@ def number_value(written: str) -> float | None:
     return float(written) if len(groups) <= 2 else None
 
 
+def canonical_number(written: str) -> str:
+    """One spelling of a number for comparing two texts: "05" -> "5", "10.000.000" -> "10000000",
+    "0,70" -> "0.7", "1.234,5" -> "1234.5"; a text that is no number as it is."""
+    value = number_value(written)
+    if value is None:
+        return written
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
 # Units of money, shares and people a count is given in, longest first.
 MEASURE_UNITS = r"%|phan tram|(?:ty|trieu|nghin|ngan)\s+dong|dong|ty|trieu|nghin|ngan|nguoi|lan"
 # The unit a quantity is counted in: money in its scales, percentages, then any noun.

@@ -9,6 +9,7 @@ from rag.text import fold
 from rag.values import (
     Day,
     Duration,
+    canonical_number,
     dates_in,
     durations,
     full_dates,
@@ -115,3 +116,18 @@ def test_ranges_of_numbers() -> None:
     assert ranges(fold("xếp loại khá khi đạt được từ 20 đến 30 điểm")) == [(20.0, 30.0)]
     assert ranges(fold("tổng điểm 70 - 84,5")) == [(70.0, 84.5)]
     assert ranges(fold("ngày 16-22/11/2025")) == []  # a span of days is a date
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("05", "5"),
+        ("10.000.000", "10000000"),
+        ("0,70", "0.7"),
+        ("1.234,5", "1234.5"),
+        ("8,4", "8.4"),
+        ("1,2,3", "1,2,3"),
+    ],
+)
+def test_one_spelling_of_a_number_to_compare_texts(written: str, canonical: str) -> None:
+    assert canonical_number(written) == canonical
