@@ -16,6 +16,7 @@ from typing import Any
 from rag.answer.base import Composed, Context, Strategy
 from rag.answer.corpus import CorpusView
 from rag.answer.evidence import Candidate
+from rag.answer.phrasing import row_sentence
 from rag.answer.text import short, trim
 from rag.questions import Choice, Question, QuestionForm, SearchQuery
 from rag.reading import search_query
@@ -185,5 +186,6 @@ def _quote(clause: Clause, text: str) -> str:
     whole = " ".join(clause.text.split())
     text = short(text, 450)
     if text == whole:
-        return text
+        # A table row reads as its cells with their column names, not as "a | b | c".
+        return row_sentence(clause) or text
     return ("" if whole.startswith(text) else "… ") + text

@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rag.answer.text import DATE, numbers, spaced, split_passages, squash_numbers, strip_marker
+from rag.answer.text import spaced, split_passages, squash_numbers, strip_marker
 from rag.matching import TextTerms
 from rag.questions import QueryTerms
 from rag.records import Clause, Document
 from rag.restore import DiacriticRestorer, lost_diacritics
 from rag.text import fold
+from rag.values import mentions_date, numbers
 from rag.vocabulary import REFERENCE_RELATIONS
 
 
@@ -26,17 +27,20 @@ class Passage:
     terms: TextTerms
     folded: str
     numbers: frozenset[str]
+    amounts: frozenset[str]  # the numbers and the lengths of time ("05 ngày làm việc")
     has_date: bool
 
     @classmethod
     def of(cls, text: str, has_marks: bool) -> Passage:
         folded = fold(text)
+        unmarked = fold(strip_marker(text))
         return cls(
             text=text,
             terms=TextTerms.of(text, has_marks=has_marks),
             folded=folded,
-            numbers=frozenset(numbers(fold(strip_marker(text)))),
-            has_date=bool(DATE.search(text)),
+            numbers=frozenset(numbers(unmarked)),
+            amounts=frozenset(numbers(unmarked, periods=True)),
+            has_date=mentions_date(folded),
         )
 
 

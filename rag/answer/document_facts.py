@@ -9,10 +9,11 @@ from rag.answer.base import CITATIONS, Composed, Context, Strategy
 from rag.answer.corpus import CorpusView, coverage
 from rag.answer.evidence import best_docs
 from rag.answer.phrasing import signed_by
-from rag.answer.text import dates_in, original_span, reference_text, short, squash_numbers, trim
+from rag.answer.text import original_span, reference_text, short, squash_numbers, trim
 from rag.questions import Question
 from rag.records import Clause, Document, Hit
 from rag.text import collapse_ws, fold
+from rag.values import dates_in
 
 
 class SignedBy(Strategy):

@@ -7,7 +7,7 @@ from rag.answer.base import ANY, Composed, Context, Strategy
 from rag.answer.evidence import Candidate, best_docs
 from rag.answer.parts import every_part
 from rag.answer.phrasing import row_sentence
-from rag.answer.text import PASSAGE_CHARS, names_a_person, row_reading, short, strip_marker, trim
+from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
 from rag.questions import Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
@@ -147,12 +147,10 @@ class ExtractivePassage(Strategy):
             sentence = (
                 ("" if starts else "… ") + sentence + ("" if ends or sentence.endswith((".", ";")) else " …")
             )
-        # A table row reads as "<cột>: <ô>; …" once, not as "a | b | c" beside its indexed form;
-        # else the parser's own reading of the row with its column headers.
+        # A table row reads as "<cột>: <ô>; …" once, not as "a | b | c" beside its indexed form.
         reading = row_sentence(clause, ctx.view.by_doc.get(clause.doc_id, []), passage=best.passage)
-        if reading is None and " | " in sentence:
-            reading = row_reading(clause.text)
-        sentence = reading or sentence
+        if reading is not None and (clause.kind == "table" or " | " in sentence):
+            sentence = reading
         found = ctx.evidence.entity(clause) if intent.slot in _NAMES_ITS_UNIT else None
         if found is None or fold(found[0]) in fold(sentence):
             return Composed(text=trim(sentence), cited=[clause], support=best.support)

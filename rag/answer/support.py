@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from rag.answer.base import Composed
 from rag.answer.corpus import CorpusView
 from rag.answer.stats import CorpusStats
-from rag.answer.text import NUMBER_WORDS, lacks_asked_figure, question_numbers, strip_marker
+from rag.answer.text import NUMBER_WORDS, lacks_asked_figure, strip_marker
 from rag.questions import Question
 from rag.records import Clause
 from rag.text import fold, has_diacritics
+from rag.values import question_numbers
 from rag.vocabulary import DOC_TYPES
 
 STRONG_SUPPORT = 0.9

@@ -48,7 +48,8 @@ from rag.reading.wordings import (
     TARGET_WORDS,
     VALUE_TYPES,
 )
-from rag.text import dates_in, fold, fold_aligned, has_diacritics, question_numbers
+from rag.text import fold, fold_aligned, has_diacritics
+from rag.values import PERIOD_HALF, dates_in, question_numbers
 from rag.vocabulary import ASKED_UNITS
 
 _SLOTS = Matcher(SLOTS, MACROS)
@@ -75,7 +76,6 @@ _LOCATOR_WORDS = re.compile(LOCATOR_WORDS)
 _MARKED_COUNT = re.compile(r"\bmấy\b", re.IGNORECASE)
 _ASKED_UNITS = tuple((kind, re.compile(question)) for kind, (question, _) in ASKED_UNITS.items())
 _NUMBER_SLOT = re.compile(r"((?:\w+ ){0,2})\b(?:bao nhieu|may)\s+(\w+)")
-_HALF = re.compile(r"\b(?:thang|nam|quy|ky)\s+(dau|cuoi)\b")
 _WORD = re.compile(r"\w+")
 # "Sở" written alone ("của Sở"), or unmarked after "của"/"tại": a department's document.
 _BARE_SO = re.compile(r"\bSở\b|\b(?:cua|tai) So\b")
@@ -249,7 +249,7 @@ def _number_slot(folded: str) -> tuple[tuple[str, ...], str] | None:
 
 
 def _half(folded: str) -> str:
-    asked = {m.group(1) for m in _HALF.finditer(folded)}
+    asked = {m.group(1) for m in PERIOD_HALF.finditer(folded)}
     return asked.pop() if len(asked) == 1 else ""
 
 

@@ -14,6 +14,7 @@ each one lists phrasings it reads (tested in tests/rag/test_reading_wordings.py)
 from __future__ import annotations
 
 from rag.reading.matcher import Wording
+from rag.values import TIME_UNITS
 from rag.vocabulary import DOC_TYPES
 
 # --- shared word lists ----------------------------------------------------------------------
@@ -24,6 +25,8 @@ MACROS: dict[str, str] = {
     # Units a count is asked in ("mấy năm", "bao nhiêu ngày làm việc").
     "COUNT_UNIT": r"(?:nam|thang|tuan|ngay|gio|lan|nguoi|muc|diem|dot|buoc|loai|nhom|truong hop|thanh vien"
     r"|ban|mau)",
+    # Units of time: "bao nhiêu ngày", "mấy tháng" ask a length of time (rag.values.durations).
+    "TIME_UNIT": f"(?:{TIME_UNITS})",
     # Document types, longest first ("kế hoạch hành động" before "kế hoạch"), and "văn bản".
     "DOC": "|".join(["van ban", *sorted(DOC_TYPES, key=len, reverse=True)]),
     # Types asked for in lineage questions ("kế hoạch nào triển khai …").
@@ -298,6 +301,12 @@ CUES: tuple[Wording, ...] = (
         ),
     ),
     Wording("counts_in_words", r"\bmay\s+{COUNT_UNIT}\b", ("Mấy năm?", "mấy ngày làm việc")),
+    # A length of time is asked: "05 ngày làm việc", "6 tháng" answer it (rag.values.durations).
+    Wording(
+        "asks_duration",
+        r"\b(?:bao nhieu|may)\s+(?:{TIME_UNIT}|thoi gian)\b|\bbao lau\b",
+        ("Có bao nhiêu ngày để bổ sung hồ sơ?", "Thời hiệu là bao lâu?", "Được nghỉ mấy tháng?"),
+    ),
 )
 
 # Lineage: "<văn bản> nào triển khai X" asks who cites X ("in"); "X căn cứ (vào) văn bản nào" asks
@@ -516,9 +525,15 @@ ASKS: tuple[Wording, ...] = (
         ("Có hiệu lực khi nào?", "kéo dài đến bao giờ", "từ ngày nào", "mấy giờ", "trong khung giờ nào"),
     ),
     Wording(
+        "duration",
+        r"\b(?:bao lau|(?:bao nhieu|may)\s+(?:{TIME_UNIT}|thoi gian)\b)",
+        ("trong bao lâu", "mấy ngày làm việc", "có bao nhiêu ngày để bổ sung", "được bao nhiêu thời gian"),
+        why="a length of time: a count of days, months or years answers it (rag.values.durations)",
+    ),
+    Wording(
         "number",
-        r"\b(?:bao nhieu|bao lau|may\s+{COUNT_UNIT})\b",
-        ("bao nhiêu nhiệm vụ", "trong bao lâu", "mấy ngày làm việc"),
+        r"\b(?:bao nhieu|may\s+{COUNT_UNIT})\b",
+        ("bao nhiêu nhiệm vụ", "mấy người", "cộng thêm bao nhiêu"),
     ),
     Wording(
         "text",

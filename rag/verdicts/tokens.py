@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from rag.text import fold_aligned, nfc
 from rag.units import expand_abbreviations
+from rag.values import canonical_number
 from rag.verdicts.words import (
     ACTOR_LEVELS,
     ACTOR_PHRASES,
@@ -38,7 +39,6 @@ _TOKEN = re.compile(
     r"|(?P<word>[a-z]+)"
 )
 _BREAK = re.compile(r"[,;:.()\[\]]")
-_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 @dataclass(frozen=True)
@@ -48,16 +48,6 @@ class Token:
     capital: bool  # written with a capital letter (a name's word)
     marked: str = ""  # the word with its marks, lower-case ("" when written without marks)
     after_break: bool = False  # a comma, semicolon, colon, bracket or full stop comes before it
-
-
-def _number(raw: str) -> str:
-    if _THOUSANDS.fullmatch(raw):
-        return raw.replace(".", "")
-    raw = raw.replace(",", ".")
-    whole, _, part = raw.partition(".")
-    whole = whole.lstrip("0") or "0"
-    part = part.rstrip("0")
-    return f"{whole}.{part}" if part else whole
 
 
 @lru_cache(maxsize=4096)
@@ -73,7 +63,7 @@ def tokens(text: str) -> tuple[Token, ...]:
             d, mo, y = (m.group(k) for k in (("d1", "m1", "y1") if m.group("d1") else ("d2", "m2", "y2")))
             out.append(Token(f"{int(d)}/{int(mo)}/{y}", "date", False, after_break=brk))
         elif m.group("number"):
-            out.append(Token(_number(m.group("number")), "number", False, after_break=brk))
+            out.append(Token(canonical_number(m.group("number")), "number", False, after_break=brk))
         elif m.group("percent"):
             out.append(Token("%", "word", False, after_break=brk))
         else:
