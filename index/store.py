@@ -4,16 +4,20 @@ Layout of an index directory::
 
     DIR/CURRENT            names the active generation, e.g. "gen-3"
     DIR/gen-<n>/           manifest.json, documents.jsonl, vectors.npy, vector_ids.json,
-                           dense.faiss, bm25.json, registry.json (each document's tasks and
-                           references, rag.registry.DocumentEntries; absent in older generations)
+                           dense.faiss, bm25.json + bm25.<field>.<array>.npy (format 2; format 1
+                           kept every text's counts in bm25.json), registry.json (each document's
+                           tasks and references, rag.registry.DocumentEntries; absent in older
+                           generations)
     DIR/embed-cache/       content-addressed passage vectors shared by all generations
     DIR/.write.lock        fcntl lock: one writer at a time
 
 A writer builds a complete new generation in a temporary folder, fsyncs it, renames it
 into place and only then replaces CURRENT (``os.replace`` of an fsynced temp file). A
 crash at any point before that leaves the previous generation current and intact.
-Readers load a whole generation into memory, so a later cleanup cannot pull files from
-under them.
+Readers map a generation's vectors (dense.faiss) and BM25 arrays from its files, so processes
+reading one index share them through the page cache; a mapped file stays readable after a
+later cleanup unlinks it. A generation of format 1 is read into memory as before, with a warning,
+and the next writer converts it (``policyqa ingest`` does, even with nothing new to add).
 """
 
 from __future__ import annotations
@@ -55,12 +59,13 @@ from rag.text import fold
 if TYPE_CHECKING:
     from rag.registry import DocumentEntries, Registry
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 as memory-mapped arrays
+READABLE_FORMATS = (1, 2)
 CURRENT = "CURRENT"
 EMBED_CACHE = "embed-cache"
 log = logging.getLogger("policyqa.index")
 LOCK_FILE = ".write.lock"
-FILES = ("documents.jsonl", "vectors.npy", "vector_ids.json", "dense.faiss", "bm25.json", "registry.json")
+FILES = ("documents.jsonl", "vectors.npy", "vector_ids.json", "dense.faiss", "registry.json")
 REGISTRY_FILE = "registry.json"
 _GEN = re.compile(r"^gen-(\d+)$")
 
@@ -264,7 +269,7 @@ class IndexStore:
             raise IndexCorruptError.of(
                 "index.manifest", path=f"{gen_dir}/manifest.json", why=exc, rebuild=_rebuild_hint(directory)
             ) from exc
-        if manifest.get("format_version") != FORMAT_VERSION:
+        if manifest.get("format_version") not in READABLE_FORMATS:
             raise IndexCorruptError.of(
                 "index.format",
                 path=gen_dir,
@@ -282,14 +287,16 @@ class IndexStore:
             with (gen_dir / "documents.jsonl").open(encoding="utf-8") as f:
                 documents = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
             ids_data = json.loads((gen_dir / "vector_ids.json").read_text(encoding="utf-8"))
-            vectors = np.load(gen_dir / "vectors.npy", allow_pickle=False)
-            dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], vectors)
-            lexical = LexicalIndex.from_json(json.loads((gen_dir / "bm25.json").read_text(encoding="utf-8")))
+            dim = int(manifest.get("embedder", {}).get("dim") or _npy_dim(gen_dir / "vectors.npy"))
+            dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], dim)
+            lexical = LexicalIndex.load(gen_dir)
             entries = _read_entries(gen_dir / REGISTRY_FILE)
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise IndexCorruptError.of(
                 "index.undecodable", path=gen_dir, why=exc, rebuild=_rebuild_hint(directory)
             ) from exc
+        if manifest.get("format_version") != FORMAT_VERSION:
+            log.warning(messages.text("index.old_format", path=gen_dir, location=directory))
         hashes = dict(zip(ids_data["ids"], ids_data.get("text_sha", []), strict=False))
         return cls(directory, generation, manifest, documents, dense, lexical, hashes, entries)
 
@@ -353,7 +360,7 @@ class IndexStore:
     # --- corpus statistics -------------------------------------------------------------------
     def vocabulary(self) -> frozenset[str]:
         """Every segmented word of this view's clauses (from its BM25 postings)."""
-        return frozenset().union(*self.lexical.counts["word"])
+        return self.lexical.vocabulary("word")
 
     def term_counts(self, keys: list[str]) -> dict[str, int]:
         """Counts of ``index.corpus_stats`` keys over this view's clauses, counted on first use
@@ -537,6 +544,12 @@ class IndexStore:
         return cached[1]
 
 
+def _npy_dim(path: Path) -> int:
+    """The width of a saved vectors matrix (a manifest without the embedder's dimension)."""
+    shape = np.load(path, mmap_mode="r", allow_pickle=False).shape
+    return int(shape[1]) if len(shape) == 2 else 0
+
+
 def _read_entries(path: Path) -> dict[str, DocumentEntries]:
     """The generation's registry entries by document id (none in a generation written before them)."""
     from rag.registry import DocumentEntries
@@ -685,7 +698,11 @@ class IndexWriter:
             raise
         self._docs: dict[str, Document] = {d.source: d for d in self.base.documents()}
         self._entries_computed: dict[str, tuple[Document, DocumentEntries]] = {}
-        self._dirty = self.reembed  # the next commit converts the index, even with nothing staged
+        # The next commit converts the index (another runtime's vectors, an older format), even
+        # with nothing staged.
+        self._dirty = (
+            self.reembed or self.base.manifest.get("format_version", FORMAT_VERSION) != FORMAT_VERSION
+        )
         self.committed: str | None = None
 
     @property
@@ -853,7 +870,7 @@ class IndexWriter:
         ids_json = {"ids": dense.ids, "text_sha": [hashes[c] for c in dense.ids]}
         _write_bytes(tmp / "vector_ids.json", json.dumps(ids_json, ensure_ascii=False).encode("utf-8"))
         dense.save(tmp / "dense.faiss")
-        _write_bytes(tmp / "bm25.json", json.dumps(lexical.to_json(), ensure_ascii=False).encode("utf-8"))
+        lexical_files = lexical.save(tmp)
         entries = {k: e.to_dict() for k, e in _entries_for(docs, self.base, self._entries_computed).items()}
         _write_bytes(tmp / REGISTRY_FILE, json.dumps(entries, ensure_ascii=False).encode("utf-8"))
         manifest = {
@@ -864,14 +881,14 @@ class IndexWriter:
             "embedder": embedder_info,
             "dense": {"kind": dense.kind, "metric": "inner_product"},
             "dense_pending": pending,
-            "bm25": lexical.to_json()["params"],
+            "bm25": lexical.to_json_head()["params"],
             "counts": {
                 "documents": len(docs),
                 "clauses": sum(len(d.clauses) for d in docs),
                 "vectors": len(dense),
                 "bm25_texts": len(lexical),
             },
-            "files": {f: file_sha256(tmp / f) for f in FILES},
+            "files": {f: file_sha256(tmp / f) for f in (*FILES, *lexical_files)},
         }
         _write_bytes(
             tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")

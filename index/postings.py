@@ -1,0 +1,206 @@
+"""One BM25 field as flat numpy arrays, saved as ``.npy`` files and memory-mapped when read.
+
+A million clauses hold some 10^8 (term, clause) pairs: as Python dicts they would be copied into
+every worker process; as arrays mapped from the index's files they are read from the page cache,
+which the kernel shares between the processes that map them. Per field:
+
+- the vocabulary, sorted: the terms' UTF-8 bytes end to end (``terms.bin``) and their offsets;
+- term-major postings (compressed sparse rows): per term, the clause rows holding it (ascending)
+  and its count in each, for scoring a query;
+- clause-major counts: per clause, its term ids and counts (in first-occurrence order), for
+  what needs a clause's bag (passages, per-document statistics, a writer reusing counts);
+- each clause's length (its number of tokens) and their mean.
+
+Scores are computed per query from the counts with the same float32 arithmetic the in-memory
+postings used, so a ranking does not depend on the storage.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ARRAYS = ("terms_off", "term_ptr", "term_rows", "term_tf", "doc_ptr", "doc_terms", "doc_tf", "lengths")
+
+
+class Terms(Sequence[str]):
+    """A sorted vocabulary read from UTF-8 bytes and offsets (no Python string kept per term)."""
+
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
+        self.blob, self.offsets = blob, offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]  # one position at a time
+        return bytes(self.blob[int(self.offsets[i]) : int(self.offsets[i + 1])]).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        data = bytes(self.blob)
+        offsets = self.offsets.tolist()
+        for a, b in zip(offsets, offsets[1:], strict=False):
+            yield data[a:b].decode("utf-8")
+
+    def find(self, term: str) -> int:
+        """The term's id, or -1."""
+        i = bisect.bisect_left(self, term)
+        return i if i < len(self) and self[i] == term else -1
+
+
+@dataclass
+class FieldPostings:
+    terms: Terms
+    term_ptr: np.ndarray  # int64, len(terms) + 1
+    term_rows: np.ndarray  # int32 clause rows, ascending per term
+    term_tf: np.ndarray  # int32 counts
+    doc_ptr: np.ndarray  # int64, clauses + 1
+    doc_terms: np.ndarray  # int32 term ids
+    doc_tf: np.ndarray  # int32 counts
+    lengths: np.ndarray  # float32 tokens per clause
+    avgdl: float
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.lengths)
+
+    @classmethod
+    def build(cls, counts: Sequence[Mapping[str, int]]) -> FieldPostings:
+        """From one bag of term counts per clause."""
+        vocab = sorted({t for bag in counts for t in bag})
+        ids = {t: i for i, t in enumerate(vocab)}
+        sizes = np.fromiter((len(bag) for bag in counts), dtype=np.int64, count=len(counts))
+        doc_ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=doc_ptr[1:])
+        total = int(doc_ptr[-1])
+        doc_terms = np.fromiter((ids[t] for bag in counts for t in bag), dtype=np.int32, count=total)
+        doc_tf = np.fromiter((n for bag in counts for n in bag.values()), dtype=np.int32, count=total)
+        # Lengths as the in-memory postings had them: float32 sums of each bag's counts.
+        lengths = np.array([sum(bag.values()) for bag in counts], dtype=np.float32)
+        rows = np.repeat(np.arange(len(counts), dtype=np.int32), sizes)
+        order = np.argsort(doc_terms, kind="stable")  # rows stay ascending within a term
+        term_ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(doc_terms, minlength=len(vocab)), out=term_ptr[1:])
+        encoded = [t.encode("utf-8") for t in vocab]
+        offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in encoded], out=offsets[1:])
+        blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        return cls(
+            Terms(blob, offsets),
+            term_ptr,
+            rows[order],
+            doc_tf[order],
+            doc_ptr,
+            doc_terms,
+            doc_tf,
+            lengths,
+            _mean_length(lengths),
+        )
+
+    def bag(self, row: int) -> dict[str, int]:
+        """One clause's term counts (first-occurrence order)."""
+        a, b = int(self.doc_ptr[row]), int(self.doc_ptr[row + 1])
+        return {
+            self.terms[t]: n
+            for t, n in zip(self.doc_terms[a:b].tolist(), self.doc_tf[a:b].tolist(), strict=True)
+        }
+
+    def vocabulary(self) -> Iterable[str]:
+        return iter(self.terms)
+
+    def score(
+        self, query_terms: Iterable[str], n_docs: int, scorer: tuple[Any, Any], params: Any
+    ) -> np.ndarray:
+        """BM25 of every clause for the query terms (each counted once)."""
+        idf_fn, tf_fn = scorer
+        out = np.zeros(n_docs, dtype=np.float32)
+        n = self.n_docs
+        for term in set(query_terms):
+            t = self.terms.find(term)
+            if t < 0:
+                continue
+            a, b = int(self.term_ptr[t]), int(self.term_ptr[t + 1])
+            rows = self.term_rows[a:b]
+            tf = self.term_tf[a:b].astype(np.float32)
+            idf = float(idf_fn(np.array([b - a], dtype=np.float64), n)[0])
+            weights = idf * tf_fn(tf, self.lengths[rows], self.avgdl, params.k1, params.b, params.delta)
+            out[rows] += weights.astype(np.float32)
+        return out
+
+    # --- files -------------------------------------------------------------------------------
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "terms": self.terms.blob,
+            "terms_off": self.terms.offsets,
+            "term_ptr": self.term_ptr,
+            "term_rows": self.term_rows,
+            "term_tf": self.term_tf,
+            "doc_ptr": self.doc_ptr,
+            "doc_terms": self.doc_terms,
+            "doc_tf": self.doc_tf,
+            "lengths": self.lengths,
+        }
+
+    def save(self, directory: Path, prefix: str) -> list[str]:
+        """Write ``prefix.<array>.npy`` files; their names, relative to ``directory``."""
+        names = []
+        for key, array in self.arrays().items():
+            name = f"{prefix}.{key}.npy"
+            with (directory / name).open("wb") as f:
+                np.save(f, np.ascontiguousarray(array), allow_pickle=False)
+                f.flush()
+                os.fsync(f.fileno())
+            names.append(name)
+        return names
+
+    @classmethod
+    def load(cls, directory: Path, prefix: str) -> FieldPostings:
+        """Map the arrays from their files (read-only; pages are loaded as they are touched)."""
+        a = {key: _map(directory / f"{prefix}.{key}.npy") for key in ("terms", *ARRAYS)}
+        return cls(
+            Terms(a["terms"], a["terms_off"]),
+            a["term_ptr"],
+            a["term_rows"],
+            a["term_tf"],
+            a["doc_ptr"],
+            a["doc_terms"],
+            a["doc_tf"],
+            a["lengths"],
+            _mean_length(a["lengths"]),
+        )
+
+
+def _mean_length(lengths: np.ndarray) -> float:
+    # The same float32 mean the in-memory postings took (pairwise summation): equal scores.
+    return float(np.asarray(lengths, dtype=np.float32).mean()) or 1.0 if len(lengths) else 1.0
+
+
+def _map(path: Path) -> np.ndarray:
+    array = np.load(path, mmap_mode="r", allow_pickle=False)
+    return np.asarray(array) if array.size == 0 else array
+
+
+def write_synced(path: Path, data: bytes) -> None:
+    """Write a file and fsync it (a generation is complete on disk before it becomes current)."""
+    with path.open("wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+class Bags(Sequence[dict[str, int]]):
+    """A field's per-clause term counts, read from its arrays one clause at a time."""
+
+    def __init__(self, postings: FieldPostings) -> None:
+        self.postings = postings
+
+    def __len__(self) -> int:
+        return self.postings.n_docs
+
+    def __getitem__(self, i: int) -> dict[str, int]:  # type: ignore[override]
+        return self.postings.bag(int(i))
