@@ -214,8 +214,12 @@ class IndexStore:
         lexical: LexicalIndex,
         text_hashes: dict[str, str] | None = None,
         entries: dict[str, DocumentEntries] | None = None,
+        files: Path | None = None,
     ) -> None:
         self.directory = Path(directory)
+        # The generation's folder when this store is the whole generation as written (its saved
+        # passages apply); None for an access view or a store being built.
+        self._files = files
         self.generation = generation
         self.manifest = manifest
         self.dense = dense
@@ -298,12 +302,20 @@ class IndexStore:
         if manifest.get("format_version") != FORMAT_VERSION:
             log.warning(messages.text("index.old_format", path=gen_dir, location=directory))
         hashes = dict(zip(ids_data["ids"], ids_data.get("text_sha", []), strict=False))
-        return cls(directory, generation, manifest, documents, dense, lexical, hashes, entries)
+        return cls(directory, generation, manifest, documents, dense, lexical, hashes, entries, gen_dir)
 
     @classmethod
     def empty(cls, directory: Path, embedder: Embedder) -> IndexStore:
         manifest = {"format_version": FORMAT_VERSION, "embedder": _embedder_info(embedder)}
         return cls(directory, "", manifest, [], DenseIndex(dim=embedder.dim), LexicalIndex.build([]))
+
+    @property
+    def outdated(self) -> bool:
+        """Whether this generation lacks what the current format writes (its BM25 arrays, its
+        passages): a writer converts it on its next commit."""
+        if self._files is None:
+            return False
+        return self.manifest.get("format_version") != FORMAT_VERSION or not PassageIndex.saved(self._files)
 
     # --- reading -----------------------------------------------------------------------------
     def documents(self) -> list[Document]:
@@ -481,10 +493,13 @@ class IndexStore:
         return lexical.search(query, n, mask)
 
     def passages(self) -> PassageIndex:
-        """BM25 over passages of consecutive clauses, built from the clause counts on first use."""
+        """BM25 over passages of consecutive clauses: as the writer saved them (memory-mapped), or
+        built from the clause counts on first use (an access view, an older generation)."""
         if self._passages is None:
-            docs = [[(c.id, len(c.text), c.parent_id) for c in self._doc_order[d.id]] for d in self._docs]
-            self._passages = PassageIndex.build(self.lexical, docs)
+            if self._files is not None and PassageIndex.saved(self._files):
+                self._passages = PassageIndex.load(self._files, self.lexical)
+            else:
+                self._passages = PassageIndex.build(self.lexical, passage_layout(self._docs))
         return self._passages
 
     def local_search(
@@ -542,6 +557,15 @@ class IndexStore:
                     self._rows_cache.pop(next(iter(self._rows_cache)))
             cached = self._rows_cache[key] = (allowed, rows)
         return cached[1]
+
+
+def passage_layout(docs: Iterable[Document]) -> list[list[tuple[str, int, str | None]]]:
+    """What passages are cut from: per document (by source), its clauses in order as
+    (id, text length, parent id)."""
+    ordered = sorted(docs, key=lambda d: d.source)
+    return [
+        [(c.id, len(c.text), c.parent_id) for c in sorted(d.clauses, key=lambda c: c.order)] for d in ordered
+    ]
 
 
 def _npy_dim(path: Path) -> int:
@@ -700,9 +724,7 @@ class IndexWriter:
         self._entries_computed: dict[str, tuple[Document, DocumentEntries]] = {}
         # The next commit converts the index (another runtime's vectors, an older format), even
         # with nothing staged.
-        self._dirty = (
-            self.reembed or self.base.manifest.get("format_version", FORMAT_VERSION) != FORMAT_VERSION
-        )
+        self._dirty = self.reembed or self.base.outdated
         self.committed: str | None = None
 
     @property
@@ -871,6 +893,7 @@ class IndexWriter:
         _write_bytes(tmp / "vector_ids.json", json.dumps(ids_json, ensure_ascii=False).encode("utf-8"))
         dense.save(tmp / "dense.faiss")
         lexical_files = lexical.save(tmp)
+        lexical_files += PassageIndex.build(lexical, passage_layout(docs)).save(tmp)
         entries = {k: e.to_dict() for k, e in _entries_for(docs, self.base, self._entries_computed).items()}
         _write_bytes(tmp / REGISTRY_FILE, json.dumps(entries, ensure_ascii=False).encode("utf-8"))
         manifest = {

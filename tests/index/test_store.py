@@ -54,6 +54,8 @@ def test_round_trip(tmp_path: Path, plan: Document, letter: Document, e5: E5Embe
     assert m["embedder"] == {"id": e5.id, "space": "multilingual-e5-small", "dim": 384, "normalize": True}
     assert m["counts"]["vectors"] == 9 and m["format_version"] == 2
     arrays = {f"bm25.{f}.{a}.npy" for f in ("word", "fold", "ctx") for a in ("terms", *ARRAYS)}
+    arrays |= {f"passages.{f}.{a}.npy" for f in ("word", "fold") for a in ("terms", *ARRAYS)}
+    arrays |= {"passages.members.npy", "passages.owners.npy"}
     assert (
         set(m["files"])
         == {
@@ -120,6 +122,21 @@ def test_an_index_of_format_1_loads_then_converts_once(
     assert store.lexical_search(query, 5, None) == expected[0]
     with IndexWriter(tmp_path, e5) as w:
         assert w.commit() is None  # once
+
+
+def test_saved_passages_rank_as_passages_built_from_the_counts(
+    tmp_path: Path, plan: Document, letter: Document, e5: E5Embedder
+) -> None:
+    from index.passages import PassageIndex
+    from index.store import passage_layout
+
+    name = _build(tmp_path, [plan, letter], e5)
+    store = IndexStore.open(tmp_path)
+    built = PassageIndex.build(store.lexical, passage_layout(store.documents()))
+    assert PassageIndex.saved(tmp_path / name)
+    for query in ("Sở Tài chính chủ trì kinh phí", "ngân sách tỉnh", "thời gian thực hiện"):
+        assert np.array_equal(store.passages().clause_scores(query), built.clause_scores(query))
+    assert store.passages().members.base is not None  # mapped from the generation's file
 
 
 def test_unchanged_commit_writes_nothing(tmp_path: Path, plan: Document, e5: E5Embedder) -> None:
