@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from index.postings import Bags, FieldPostings, write_synced
+from index.postings import Bags, FieldPostings, bag_list, write_synced
 from rag.text import fold, nfc
 
 # A number followed by "/" or "-" separated parts: document numbers, dates, periods.
@@ -279,8 +279,9 @@ class LexicalIndex:
             index.weights = dict(previous.weights)
         known: dict[str, dict[str, dict[str, int]]] = {}
         if previous is not None:
+            counts = {f: bag_list(previous.counts[f]) for f in FIELDS}
             for i, h in enumerate(previous.hashes):
-                known[h] = {f: previous.counts[f][i] for f in FIELDS}
+                known[h] = {f: counts[f][i] for f in FIELDS}
         for item in items:
             doc_id, text = item[0], item[1]
             context = item[2] if len(item) > 2 else ""  # type: ignore[misc]

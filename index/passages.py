@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from index.lexical import SCORERS, BM25Params, LexicalIndex, tokenize
-from index.postings import FieldPostings
+from index.postings import FieldPostings, bag_list
 
 # Passage length in characters and the step between passage starts: a thousand characters is
 # the chunk a plain BM25 retriever does best with on these documents; half of it as the step
@@ -114,6 +114,7 @@ class PassageIndex:
         """``documents``: each document's (clause id, text length, parent id) in document order;
         ids the lexical index lacks (not indexed) are skipped."""
         row = {cid: i for i, cid in enumerate(lexical.ids)}
+        counts = {f: bag_list(lexical.counts[f]) for f in PASSAGE_FIELDS}
         bags: dict[str, list[dict[str, int]]] = {f: [] for f in PASSAGE_FIELDS}
         members: list[int] = []
         owners: list[int] = []
@@ -123,7 +124,7 @@ class PassageIndex:
             for f in PASSAGE_FIELDS:
                 total: Counter[str] = Counter()
                 for i in positions:
-                    total.update(lexical.counts[f][rows[i][0]])
+                    total.update(counts[f][rows[i][0]])
                 bags[f].append(dict(total))
             for i in scored:
                 members.append(rows[i][0])

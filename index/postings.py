@@ -72,14 +72,18 @@ class FieldPostings:
     @classmethod
     def build(cls, counts: Sequence[Mapping[str, int]]) -> FieldPostings:
         """From one bag of term counts per clause."""
-        vocab = sorted({t for bag in counts for t in bag})
-        ids = {t: i for i, t in enumerate(vocab)}
+        keys: list[str] = []
+        tfs: list[int] = []
+        for bag in counts:
+            keys.extend(bag)
+            tfs.extend(bag.values())
         sizes = np.fromiter((len(bag) for bag in counts), dtype=np.int64, count=len(counts))
         doc_ptr = np.zeros(len(counts) + 1, dtype=np.int64)
         np.cumsum(sizes, out=doc_ptr[1:])
-        total = int(doc_ptr[-1])
-        doc_terms = np.fromiter((ids[t] for bag in counts for t in bag), dtype=np.int32, count=total)
-        doc_tf = np.fromiter((n for bag in counts for n in bag.values()), dtype=np.int32, count=total)
+        vocab = sorted(set(keys))
+        ids = {t: i for i, t in enumerate(vocab)}
+        doc_terms = np.fromiter(map(ids.__getitem__, keys), dtype=np.int32, count=len(keys))
+        doc_tf = np.array(tfs, dtype=np.int32)
         # Lengths as the in-memory postings had them: float32 sums of each bag's counts.
         lengths = np.array([sum(bag.values()) for bag in counts], dtype=np.float32)
         rows = np.repeat(np.arange(len(counts), dtype=np.int32), sizes)
@@ -109,6 +113,15 @@ class FieldPostings:
             self.terms[t]: n
             for t, n in zip(self.doc_terms[a:b].tolist(), self.doc_tf[a:b].tolist(), strict=True)
         }
+
+    def all_bags(self) -> list[dict[str, int]]:
+        """Every clause's term counts (a writer reusing them; the vocabulary decoded once)."""
+        vocab = list(self.terms)
+        ptr, terms, tfs = self.doc_ptr.tolist(), self.doc_terms.tolist(), self.doc_tf.tolist()
+        return [
+            {vocab[t]: n for t, n in zip(terms[a:b], tfs[a:b], strict=True)}
+            for a, b in zip(ptr, ptr[1:], strict=False)
+        ]
 
     def vocabulary(self) -> Iterable[str]:
         return iter(self.terms)
@@ -204,3 +217,8 @@ class Bags(Sequence[dict[str, int]]):
 
     def __getitem__(self, i: int) -> dict[str, int]:  # type: ignore[override]
         return self.postings.bag(int(i))
+
+
+def bag_list(bags: Sequence[dict[str, int]]) -> Sequence[dict[str, int]]:
+    """Counts to read in bulk: mapped ones decoded in one pass, a list as it is."""
+    return bags.postings.all_bags() if isinstance(bags, Bags) else bags
