@@ -305,12 +305,16 @@ class LexicalIndex:
     def subset(self, ids: set[str]) -> LexicalIndex:
         """The same index over only ``ids``: statistics (idf, average length) from those texts alone."""
         index = LexicalIndex(params=self.params, weights=dict(self.weights))
-        for i, cid in enumerate(self.ids):
-            if cid in ids:
-                index.ids.append(cid)
-                index.hashes.append(self.hashes[i])
-                for f in FIELDS:
-                    index.counts[f].append(self.counts[f][i])  # type: ignore[attr-defined]
+        # The rows of ``ids`` in index order, found from the ids (not by a pass over every row).
+        rows = sorted(self._pos[cid] for cid in ids if cid in self._pos)
+        index.ids = [self.ids[i] for i in rows]
+        index.hashes = [self.hashes[i] for i in rows]
+        if all(isinstance(self.counts[f], Bags) for f in FIELDS):  # mapped: cut the arrays
+            index._fields = {f: self._fields[f].subset(rows) for f in FIELDS}
+            index.counts = {f: Bags(index._fields[f]) for f in FIELDS}
+            index._pos = {cid: i for i, cid in enumerate(index.ids)}
+            return index
+        index.counts = {f: [self.counts[f][i] for i in rows] for f in FIELDS}
         index._fit()
         return index
 

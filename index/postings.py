@@ -34,15 +34,16 @@ class Terms(Sequence[str]):
 
     def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
         self.blob, self.offsets = blob, offsets
+        self._bytes = memoryview(np.ascontiguousarray(blob, dtype=np.uint8)).cast("B")
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
     def __getitem__(self, i: int) -> str:  # type: ignore[override]  # one position at a time
-        return bytes(self.blob[int(self.offsets[i]) : int(self.offsets[i + 1])]).decode("utf-8")
+        return self._bytes[int(self.offsets[i]) : int(self.offsets[i + 1])].tobytes().decode("utf-8")
 
     def __iter__(self) -> Iterator[str]:
-        data = bytes(self.blob)
+        data = self._bytes.tobytes()
         offsets = self.offsets.tolist()
         for a, b in zip(offsets, offsets[1:], strict=False):
             yield data[a:b].decode("utf-8")
@@ -53,9 +54,32 @@ class Terms(Sequence[str]):
         return i if i < len(self) and self[i] == term else -1
 
 
+class TermSubset(Sequence[str]):
+    """Some terms of a vocabulary, by their ids there (ascending, so still in string order)."""
+
+    def __init__(self, parent: Terms | TermSubset, ids: np.ndarray) -> None:
+        self.parent, self.ids = parent, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        return self.parent[int(self.ids[i])]
+
+    def __iter__(self) -> Iterator[str]:
+        return (self.parent[int(t)] for t in self.ids)
+
+    def find(self, term: str) -> int:
+        t = self.parent.find(term)
+        if t < 0:
+            return -1
+        i = int(np.searchsorted(self.ids, t))
+        return i if i < len(self.ids) and int(self.ids[i]) == t else -1
+
+
 @dataclass
 class FieldPostings:
-    terms: Terms
+    terms: Terms | TermSubset
     term_ptr: np.ndarray  # int64, len(terms) + 1
     term_rows: np.ndarray  # int32 clause rows, ascending per term
     term_tf: np.ndarray  # int32 counts
@@ -86,16 +110,29 @@ class FieldPostings:
         doc_tf = np.array(tfs, dtype=np.int32)
         # Lengths as the in-memory postings had them: float32 sums of each bag's counts.
         lengths = np.array([sum(bag.values()) for bag in counts], dtype=np.float32)
-        rows = np.repeat(np.arange(len(counts), dtype=np.int32), sizes)
-        order = np.argsort(doc_terms, kind="stable")  # rows stay ascending within a term
-        term_ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(doc_terms, minlength=len(vocab)), out=term_ptr[1:])
         encoded = [t.encode("utf-8") for t in vocab]
         offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum([len(b) for b in encoded], out=offsets[1:])
         blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        return cls.of_clauses(Terms(blob, offsets), doc_ptr, doc_terms, doc_tf, lengths)
+
+    @classmethod
+    def of_clauses(
+        cls,
+        terms: Terms | TermSubset,
+        doc_ptr: np.ndarray,
+        doc_terms: np.ndarray,
+        doc_tf: np.ndarray,
+        lengths: np.ndarray,
+    ) -> FieldPostings:
+        """From the clause-major arrays: the term-major postings are their transpose."""
+        sizes = np.diff(doc_ptr)
+        rows = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+        order = np.argsort(doc_terms, kind="stable")  # rows stay ascending within a term
+        term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(doc_terms, minlength=len(terms)), out=term_ptr[1:])
         return cls(
-            Terms(blob, offsets),
+            terms,
             term_ptr,
             rows[order],
             doc_tf[order],
@@ -104,6 +141,25 @@ class FieldPostings:
             doc_tf,
             lengths,
             _mean_length(lengths),
+        )
+
+    def subset(self, rows: Sequence[int]) -> FieldPostings:
+        """The same field over some clauses only (their own statistics), without decoding terms."""
+        spans = [(int(self.doc_ptr[r]), int(self.doc_ptr[r + 1])) for r in rows]
+        sizes = np.array([b - a for a, b in spans], dtype=np.int64)
+        doc_ptr = np.zeros(len(spans) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=doc_ptr[1:])
+        empty = np.zeros(0, dtype=np.int32)
+        terms = np.concatenate([self.doc_terms[a:b] for a, b in spans]) if spans else empty
+        tfs = np.concatenate([self.doc_tf[a:b] for a, b in spans]) if spans else empty
+        used, local = np.unique(terms, return_inverse=True)
+        lengths = np.asarray(self.lengths[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
+        return FieldPostings.of_clauses(
+            TermSubset(self.terms, used),
+            doc_ptr,
+            local.astype(np.int32).reshape(-1),
+            tfs.astype(np.int32),
+            lengths,
         )
 
     def bag(self, row: int) -> dict[str, int]:
@@ -194,8 +250,10 @@ def _mean_length(lengths: np.ndarray) -> float:
 
 
 def _map(path: Path) -> np.ndarray:
+    """A saved array mapped read-only, as a plain ndarray over the mapping (numpy's memmap
+    subclass costs microseconds per slice)."""
     array = np.load(path, mmap_mode="r", allow_pickle=False)
-    return np.asarray(array) if array.size == 0 else array
+    return np.array(array) if array.size == 0 else np.asarray(array)
 
 
 def write_synced(path: Path, data: bytes) -> None:

@@ -110,3 +110,20 @@ def test_old_json_format_still_loads(tmp_path: Path) -> None:
     built = LexicalIndex.build([("a", "báo cáo tháng"), ("b", "báo cáo quý")])
     (tmp_path / "bm25.json").write_text(json.dumps(built.to_json(), ensure_ascii=False), encoding="utf-8")
     assert LexicalIndex.load(tmp_path).search("báo cáo quý", 2) == built.search("báo cáo quý", 2)
+
+
+def test_a_subset_of_a_mapped_index_scores_as_one_built_from_its_texts(tmp_path: Path) -> None:
+    texts = [
+        ("a", "Sở Tài chính chủ trì thẩm định kinh phí"),
+        ("b", "Sở Xây dựng phối hợp rà soát quy hoạch"),
+        ("c", "Ngân sách tỉnh bố trí kinh phí"),
+        ("d", "Sở Tài chính hướng dẫn quyết toán kinh phí"),
+    ]
+    LexicalIndex.build(texts).save(tmp_path)
+    mapped = LexicalIndex.load(tmp_path).subset({"d", "a", "zz"})
+    fresh = LexicalIndex.build([texts[0], texts[3]])
+    assert mapped.ids == ["a", "d"]
+    for query in ("kinh phí sở tài chính", "quyết toán", "quy hoạch"):
+        assert np.array_equal(mapped.scores(query), fresh.scores(query))
+    assert [dict(b) for b in mapped.counts["fold"]] == fresh.counts["fold"]
+    assert mapped.vocabulary("word") == fresh.vocabulary("word")
