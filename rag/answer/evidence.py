@@ -232,7 +232,8 @@ class Evidence:
                 f["role_words"] = 1.0 if role.search(best_passage.folded) else 0.0
                 # A duty opens with the unit's role in it ("Chủ trì, phối hợp …" leads it, "Phối hợp
                 # với …" works with whoever leads): the role asked for, or the other one.
-                opened = _ROLE_OPENING.match(self.view.folded[c.id])
+                # A hit outside a working set's documents (Milvus) is not in the view: fold its text.
+                opened = _ROLE_OPENING.match(self.view.folded.get(c.id) or fold(c.text))
                 if opened:
                     asked_role = opened.group(1) == _ROLE_OPENS[intent.slot]
                     f["role_opening" if asked_role else "role_opening_other"] = 1.0

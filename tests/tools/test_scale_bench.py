@@ -113,11 +113,16 @@ def test_a_tiny_run_fills_every_column(tmp_path: Path) -> None:
     assert 0 < row["search"]["p50_ms"] <= row["search"]["p95_ms"]
     assert 0 < row["ask"]["p50_ms"] <= row["ask"]["p95_ms"]
     assert row["replica"]["errors"] == 0 and row["replica"]["rss_mb"] > 50
+    # Two worker processes: each is measured, and their PSS adds up to what the replica costs.
+    two = row["replica2"]
+    assert two["workers"] == 2 and two["errors"] == 0 and len(two["processes"]) >= 3
+    assert two["worker_rss_mb"] > 50 and two["pss_total_mb"] > row["replica"]["pss_total_mb"] > 50
     table = (tmp_path / "scale_bench.md").read_text(encoding="utf-8").splitlines()
     line = next(t for t in table if t.startswith("| embedded |"))
     cells = [c.strip() for c in line.strip("|").split("|")]
-    assert len(cells) == 7 and all(cells)
+    assert len(cells) == 8 and all(cells)
     assert "(load " in cells[2] and "(load " in cells[6]  # the machine's load beside each figure
+    assert "×" in cells[7]
     assert json.loads((tmp_path / "scale_bench.json").read_text(encoding="utf-8"))["rows"][0]["size"] == 300
     assert "single-process" not in "\n".join(table)  # the Milvus note comes with Milvus rows only
 
