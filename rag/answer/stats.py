@@ -22,6 +22,43 @@ def initials_pattern(letters: str) -> str:
     return r"[\s,;\-]+(?:va\s+)?".join(rf"{ch}\w*" for ch in letters)
 
 
+_WORD = re.compile(r"\w+")
+_LINK = re.compile(r"[\s,;\-]+")
+_SPACES = re.compile(r"\s+")
+
+
+def initial_chains(text: str) -> frozenset[str]:
+    """Each run of words of ``text`` joined only by spaces, commas, semicolons or hyphens (what
+    ``initials_pattern`` lets stand between two words) as the string of its words' first
+    characters; a "va" followed by spaces inside a run is "V": the pattern may skip it or read it
+    as a word starting with v. Distinct runs only: the table grows with the distinct wordings of
+    the corpus, not with its size, and an abbreviation is looked up in it (``knows_initials``)."""
+    chains: set[str] = set()
+    run: list[str] = []
+    words = list(_WORD.finditer(text))
+    for i, word in enumerate(words):
+        gap = text[word.end() : words[i + 1].start()] if i + 1 < len(words) else ""
+        linked = bool(gap) and _LINK.fullmatch(gap) is not None
+        first = word.group(0)[0]
+        if word.group(0) == "va" and linked and _SPACES.fullmatch(gap):
+            first = "V"
+        run.append(first)
+        if not linked:
+            chains.add("".join(run))
+            run = []
+    return frozenset(chains)
+
+
+def knows_initials(chains: str, letters: str) -> bool:
+    """``re.search(initials_pattern(letters), text)`` on the text ``chains`` (its
+    ``initial_chains``, one a line) was made from: the letters as consecutive initials of a run."""
+    if not letters:
+        return False
+    cls = {ch: "[vV]" if ch == "v" else re.escape(ch) for ch in set(letters)}
+    pattern = cls[letters[0]] + "".join("V?" + cls[ch] for ch in letters[1:])
+    return re.search(pattern, chains) is not None
+
+
 class CorpusStats(Protocol):
     @property
     def n_clauses(self) -> int: ...
@@ -53,6 +90,8 @@ class ViewStats:
         self._years: dict[str, bool] = {}
         self._shares: dict[str, float] = {}
         self._acronyms: dict[tuple[str, str], bool] = {}
+        self._words: frozenset[str] = frozenset()  # the text's words (\w+)
+        self._chains = ""  # its distinct runs of initials, one a line (initial_chains)
 
     def warm(self) -> None:
         """Build the tables the checks below read (once per view; a server does it at start-up):
@@ -64,6 +103,8 @@ class ViewStats:
         self._pairs = frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a and b)
         self._numbers = frozenset(re.findall(r"\b\d+\b", self.view.all_text))
         self._digit_runs = frozenset(re.findall(r"[0-9]+", self.view.all_text))
+        self._words = frozenset(_WORD.findall(self.view.all_text))
+        self._chains = "\n".join(sorted(initial_chains(self.view.all_text)))
         self._spaced_text = text
 
     @property
@@ -99,13 +140,23 @@ class ViewStats:
     def knows_acronym(self, letters: str, folded: str) -> bool:
         known = self._acronyms.get((letters, folded))
         if known is None:
-            text = self.view.all_text
-            known = self._acronyms[(letters, folded)] = bool(
+            self.warm()
+            known = self._acronyms[(letters, folded)] = (
                 folded in ABBREVIATIONS_FOLDED
-                or re.search(rf"\b{re.escape(folded)}\b", text)
-                or re.search(rf"\b{initials_pattern(letters)}\b", text)
+                or self._written(folded)
+                or knows_initials(self._chains, letters)
             )
         return known
+
+    def _written(self, folded: str) -> bool:
+        """``\\bfolded\\b`` in the text: a word of it, looked up; read in the text only when it
+        joins words with other characters ("tp.hcm") and each of those words is one of the text's."""
+        parts = _WORD.findall(folded)
+        if not parts or not all(p in self._words for p in parts):
+            return False
+        if _WORD.fullmatch(folded):
+            return True
+        return re.search(rf"\b{re.escape(folded)}\b", self.view.all_text) is not None
 
     def mentions_year(self, year: str) -> bool:
         if not (year.isascii() and year.isdigit()):
