@@ -532,6 +532,11 @@ class IndexStore:
                 if len(self._rows_cache) >= ROWS_CACHE:
                     self._rows_cache.pop(next(iter(self._rows_cache)))
             cached = self._rows_cache[key] = (allowed, rows)
+        else:
+            # Least recently used goes first: a caller's filter rows, read on every question, are
+            # not pushed out by the one-question sets of the documents a question names.
+            with contextlib.suppress(KeyError):
+                self._rows_cache[key] = self._rows_cache.pop(key)
         return cached[1]
 
 
@@ -569,7 +574,7 @@ def _entries_for(
     return out
 
 
-# How many allowed sets' rows are kept (oldest dropped first).
+# How many allowed sets' rows are kept (least recently used dropped first).
 ROWS_CACHE = 16
 
 

@@ -43,7 +43,6 @@ from rag.questions import Catalogue, Question, Turn
 from rag.reading import catalogue_of, read
 from rag.records import Answer, Citation, Clause, Filters, Hit
 from rag.references import document_reference, formal_reference
-from rag.registry import registry_for
 from rag.text import fold
 
 # Calibrated on the dev set (see eval report): below this share of the question's
@@ -222,9 +221,9 @@ class Answerer:
         """Build now what a first question would otherwise build: the registry of units, tasks and
         lineage, the index of the numbers each document's text names, the corpus statistics'
         tables (a server does this before it says it is ready)."""
+        self.store.registry()
         if self._whole is None:
             return
-        registry_for(self._whole.view)
         self._whole.view.warm()
 
     def resolve(self, question: Question, filters: Filters | None) -> Resolved:
@@ -393,6 +392,7 @@ class Answerer:
             view=reading.view,
             evidence=reading.evidence,
             support=reading.support,
+            registry=self.store.registry,
         )
         # Structure first, but a structured answer the support check rejects (the task found is
         # about another year, the field names no unit asked for) lets the later strategies try;
