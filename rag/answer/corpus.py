@@ -218,12 +218,16 @@ class CorpusView:
         """A document's clause texts and metadata, lower-cased, punctuation as spaces."""
         cached = self._document_texts.get(doc_id)
         if cached is None:
-            meta = self.documents[doc_id].meta
-            joined = " ".join(
-                [meta.title, meta.subject, meta.issuer, *(c.text for c in self.by_doc.get(doc_id, []))]
-            ).lower()
-            cached = self._document_texts[doc_id] = spaced(joined)
+            cached = self._document_texts[doc_id] = self.spaced_document(doc_id)
         return cached
+
+    def spaced_document(self, doc_id: str) -> str:
+        """``document_text`` computed afresh (not kept: a pass over every document reads it once)."""
+        meta = self.documents[doc_id].meta
+        joined = " ".join(
+            [meta.title, meta.subject, meta.issuer, *(c.text for c in self.by_doc.get(doc_id, []))]
+        )
+        return spaced(joined.lower())
 
     def has_marks(self, clause: Clause) -> bool:
         return clause.doc_id not in self.unmarked_docs

@@ -92,6 +92,11 @@ class ViewStats:
         self._acronyms: dict[tuple[str, str], bool] = {}
         self._words: frozenset[str] = frozenset()  # the text's words (\w+)
         self._chains = ""  # its distinct runs of initials, one a line (initial_chains)
+        # The documents using each word and each pair of adjacent words of their text (bit i:
+        # the i-th document), so a word's share of documents is a lookup, not a pass over them.
+        self._doc_words: dict[str, int] = {}
+        self._doc_pairs: dict[str, int] = {}
+        self._doc_order: list[str] = []
 
     def warm(self) -> None:
         """Build the tables the checks below read (once per view; a server does it at start-up):
@@ -105,7 +110,19 @@ class ViewStats:
         self._digit_runs = frozenset(re.findall(r"[0-9]+", self.view.all_text))
         self._words = frozenset(_WORD.findall(self.view.all_text))
         self._chains = "\n".join(sorted(initial_chains(self.view.all_text)))
+        self._index_documents()
         self._spaced_text = text
+
+    def _index_documents(self) -> None:
+        self._doc_order = list(self.view.documents)
+        for i, doc_id in enumerate(self._doc_order):
+            bit = 1 << i
+            words = self.view.spaced_document(doc_id).split(" ")
+            for w in set(words):
+                if w:
+                    self._doc_words[w] = self._doc_words.get(w, 0) | bit
+            for pair in {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a and b}:
+                self._doc_pairs[pair] = self._doc_pairs.get(pair, 0) | bit
 
     @property
     def n_clauses(self) -> int:
@@ -176,11 +193,32 @@ class ViewStats:
     def document_share(self, word: str) -> float:
         share = self._shares.get(word)
         if share is None:
-            phrase = f" {word.replace('_', ' ')} "
-            docs = list(self.view.documents)
-            share = sum(phrase in self.view.document_text(d) for d in docs) / max(1, len(docs))
-            self._shares[word] = share
+            self.warm()
+            share = self._shares[word] = self._documents_using(word).bit_count() / max(
+                1, len(self._doc_order)
+            )
         return share
+
+    def _documents_using(self, word: str) -> int:
+        """The documents (bits, as ``_doc_order``) whose text has the word's syllables, in order."""
+        parts = word.replace("_", " ").split(" ")
+        phrase = f" {' '.join(parts)} "
+        if not all(parts):  # not a phrase of words: read as the texts are
+            return sum(1 << i for i, d in enumerate(self._doc_order) if phrase in self.view.document_text(d))
+        if len(parts) == 1:
+            return self._doc_words.get(parts[0], 0)
+        found = -1
+        for a, b in zip(parts, parts[1:], strict=False):
+            found &= self._doc_pairs.get(f"{a} {b}", 0)
+        if len(parts) > 2 and found:  # every pair adjacent somewhere; the whole phrase, in those only
+            kept, rest = 0, found
+            while rest:
+                bit = rest & -rest
+                rest ^= bit
+                if phrase in self.view.document_text(self._doc_order[bit.bit_length() - 1]):
+                    kept |= bit
+            found = kept
+        return found
 
 
 Lookup = Callable[[list[str]], dict[str, int]]
