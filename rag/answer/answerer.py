@@ -30,7 +30,7 @@ from rag.answer.legal import ArticleLocator
 from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
 from rag.answer.phrasing import further_citations, tidy_start
-from rag.answer.resolution import Resolved, not_found_text, references_of, resolve_documents
+from rag.answer.resolution import DocumentIndex, Resolved, not_found_text, references_of, resolve_documents
 from rag.answer.stats import KeyedStats, ViewStats
 from rag.answer.support import SupportCheck
 from rag.answer.targets import YearTargets
@@ -148,6 +148,7 @@ class Answerer:
         self._whole: _Reading | None = None
         self._metas = {d.id: d for d in store.documents()}
         self._by_source = {d.source: d.id for d in self._metas.values()}
+        self._resolution = DocumentIndex(self._metas.values())  # numbers, types, levels -> documents
         self._allowed_cache: dict[str, frozenset[str]] = {}
         self.catalogue: Catalogue = catalogue_of((d.id, d.meta) for d in self._metas.values())
         if store.working_set:
@@ -241,7 +242,7 @@ class Answerer:
                 candidates |= index.get(head.group(0), frozenset()) if head else set(allowed)
             view = self._whole.view
             texts = {d: view.folded_document(d) for d in candidates & allowed}
-        return resolve_documents(question, self._metas.values(), allowed, texts)
+        return resolve_documents(question, self._resolution, allowed, texts)
 
     def _inside(self, filters: Filters | None, documents: set[str]) -> Filters | None:
         """``filters`` narrowed to the resolved documents."""
