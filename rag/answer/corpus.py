@@ -127,6 +127,8 @@ class CorpusView:
         self.preambles = {c.id for doc_id in self.by_doc for c in preamble(self.by_doc[doc_id], self.folded)}
         self._stats: Any = None
         self._with_field: dict[str, list[Clause]] = {}
+        self._numbered: dict[str, dict[int, list[Clause]]] = {}
+        self._valued: dict[str, dict[str, list[Clause]]] = {}
         self._locators: dict[str, list[Clause]] | None = None
         self._numbers: dict[str, frozenset[str]] | None = None
 
@@ -137,6 +139,28 @@ class CorpusView:
         if found is None:
             found = self._with_field[key] = [c for c in self.clauses.values() if key in c.fields]
         return found
+
+    def numbered_with_field(self, key: str, number: int) -> list[Clause]:
+        """The clauses carrying a field whose task number (``task_number``) is ``number``, in
+        view order: "task 3" reads its few clauses, not every task of the corpus."""
+        index = self._numbered.get(key)
+        if index is None:
+            index = {}
+            for c in self.with_field(key):
+                if (n := self.task_number(c)) is not None:
+                    index.setdefault(n, []).append(c)
+            self._numbered[key] = index
+        return index.get(number, [])
+
+    def with_field_value(self, key: str, value: str) -> list[Clause]:
+        """The clauses whose field ``key`` is ``value`` (a target's "year": "2025"), in view order."""
+        index = self._valued.get(key)
+        if index is None:
+            index = {}
+            for c in self.with_field(key):
+                index.setdefault(c.fields[key], []).append(c)
+            self._valued[key] = index
+        return index.get(value, [])
 
     def under_locator(self, target: str) -> list[Clause]:
         """The clauses at a locator or below it ("Điều 8": "Điều 8", "Điều 8 khoản 2"), in view order."""
@@ -172,7 +196,8 @@ class CorpusView:
         self.number_documents()
         self.under_locator("")
         for key in ("lead_unit", "coordinating_units", "deadline", "year"):
-            self.with_field(key)
+            self.numbered_with_field(key, 0)
+        self.with_field_value("year", "")
         self.stats.warm()
 
     @property
