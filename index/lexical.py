@@ -236,6 +236,27 @@ def build_postings(
     return postings
 
 
+def _scores_on(counts: list[dict[str, int]], terms: set[str], params: BM25Params) -> np.ndarray:
+    """Pure: ``BM25(params).fit(counts).score(terms)`` with the postings of ``terms`` alone: the
+    same values (same float32 arithmetic, element by element), without the other terms' postings."""
+    n_docs = len(counts)
+    out = np.zeros(n_docs, dtype=np.float32)
+    if n_docs == 0:
+        return out
+    idf_fn, tf_fn = SCORERS[params.method]
+    dl = np.array([sum(c.values()) for c in counts], dtype=np.float32)
+    avgdl = float(dl.mean()) or 1.0
+    for term in terms:
+        docs = [i for i, c in enumerate(counts) if term in c]
+        if not docs:
+            continue
+        idx = np.array(docs, dtype=np.int64)
+        tf = np.array([counts[i][term] for i in docs], dtype=np.float32)
+        idf = float(idf_fn(np.array([len(docs)], dtype=np.float64), n_docs)[0])
+        out[idx] += (idf * tf_fn(tf, dl[idx], avgdl, params.k1, params.b, params.delta)).astype(np.float32)
+    return out
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
@@ -317,6 +338,24 @@ class LexicalIndex:
         index.counts = {f: [self.counts[f][i] for i in rows] for f in FIELDS}
         index._fit()
         return index
+
+    def rows_of(self, ids: Iterable[str]) -> np.ndarray:
+        """The rows of ``ids`` (those indexed), ascending: the order ``subset`` keeps."""
+        return np.array(sorted(self._pos[cid] for cid in ids if cid in self._pos), dtype=np.int64)
+
+    def subset_scores(self, rows: np.ndarray, toks: Tokens) -> np.ndarray:
+        """``subset(ids of rows).token_scores(toks)``, aligned with ``rows`` (ascending): BM25 on
+        the statistics of those texts alone, computed for the query's terms only, so the work is
+        proportional to the rows, never to the whole index (no postings are built)."""
+        total = np.zeros(len(rows), dtype=np.float32)
+        if not len(rows):
+            return total
+        for f, terms in (("word", toks.word), ("fold", toks.fold), ("ctx", toks.fold)):
+            w = self.weights.get(f, 1.0)
+            if w and terms:
+                counts = [self.counts[f][r] for r in rows]
+                total += w * _scores_on(counts, set(terms), self.params)
+        return total
 
     def _fit(self) -> None:
         self._fields = {f: FieldPostings.build(self.counts[f]) for f in FIELDS}

@@ -252,7 +252,6 @@ class IndexStore:
         self.entries = entries or {}
         self._registry: Registry | None = None
         self._passages: PassageIndex | None = None
-        self._local: dict[str, LexicalIndex] = {}
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
@@ -510,23 +509,22 @@ class IndexStore:
         doc = self._by_id.get(doc_id)
         if doc is None:
             return []
-        local = self._local.get(doc_id)
-        if local is None:
-            local = self.lexical.subset({c.id for c in self._doc_order.get(doc_id, [])})
-            if len(self._local) >= LOCAL_CACHE:
-                self._local.pop(next(iter(self._local)))
-            self._local[doc_id] = local
+        lexical = self.lexical
+        rows = lexical.rows_of(c.id for c in self._doc_order.get(doc_id, []))
         asked, named = tokenize(query), tokenize(document_label(doc))
         rest = Tokens(
             word=tuple(t for t in asked.word if t not in named.word),
             fold=tuple(t for t in asked.fold if t not in named.fold),
         )
-        if not len(local) or not (rest.word or rest.fold):
+        if not len(rows) or not (rest.word or rest.fold):
             return []
-        scores = local.token_scores(rest)
+        # Scored for the query's terms on the document's own counts: work proportional to the
+        # document, whichever of the corpus's documents it is (no per-document index is kept).
+        scores = lexical.subset_scores(rows, rest)
+        ids = [lexical.ids[r] for r in rows]
         if allowed is not None:
-            scores = np.where(np.array([cid in allowed for cid in local.ids], dtype=bool), scores, 0.0)
-        return top_k(local.ids, scores, n)
+            scores = np.where(np.array([cid in allowed for cid in ids], dtype=bool), scores, 0.0)
+        return top_k(ids, scores, n)
 
     def passage_search(self, query: str, n: int, allowed: frozenset[str] | None) -> list[tuple[str, float]]:
         """Clauses by the best passage holding them, then by their own BM25 score."""
@@ -556,6 +554,11 @@ class IndexStore:
                 if len(self._rows_cache) >= ROWS_CACHE:
                     self._rows_cache.pop(next(iter(self._rows_cache)))
             cached = self._rows_cache[key] = (allowed, rows)
+        else:
+            # Least recently used goes first: a caller's filter rows, read on every question, are
+            # not pushed out by the one-question sets of the documents a question names.
+            with contextlib.suppress(KeyError):
+                self._rows_cache[key] = self._rows_cache.pop(key)
         return cached[1]
 
 
@@ -608,7 +611,7 @@ def _entries_for(
     return out
 
 
-# How many allowed sets' rows are kept (oldest dropped first).
+# How many allowed sets' rows are kept (least recently used dropped first).
 ROWS_CACHE = 16
 
 
@@ -623,9 +626,6 @@ class _RowIds(Sequence[str]):
 
     def __getitem__(self, i: int) -> str:  # type: ignore[override]  # one position at a time
         return self.ids[int(self.rows[i])]
-
-
-LOCAL_CACHE = 256  # documents whose own BM25 statistics are kept
 
 
 def iso_date(date: str) -> bool:

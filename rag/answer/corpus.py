@@ -131,6 +131,8 @@ class CorpusView:
         self.preambles = {c.id for doc_id in self.by_doc for c in preamble(self.by_doc[doc_id], self.folded)}
         self._stats: Any = None
         self._with_field: dict[str, list[Clause]] = {}
+        self._numbered: dict[str, dict[int, list[Clause]]] = {}
+        self._valued: dict[str, dict[str, list[Clause]]] = {}
         self._locators: dict[str, list[Clause]] | None = None
         self._numbers: dict[str, frozenset[str]] | None = None
 
@@ -141,6 +143,28 @@ class CorpusView:
         if found is None:
             found = self._with_field[key] = [c for c in self.clauses.values() if key in c.fields]
         return found
+
+    def numbered_with_field(self, key: str, number: int) -> list[Clause]:
+        """The clauses carrying a field whose task number (``task_number``) is ``number``, in
+        view order: "task 3" reads its few clauses, not every task of the corpus."""
+        index = self._numbered.get(key)
+        if index is None:
+            index = {}
+            for c in self.with_field(key):
+                if (n := self.task_number(c)) is not None:
+                    index.setdefault(n, []).append(c)
+            self._numbered[key] = index
+        return index.get(number, [])
+
+    def with_field_value(self, key: str, value: str) -> list[Clause]:
+        """The clauses whose field ``key`` is ``value`` (a target's "year": "2025"), in view order."""
+        index = self._valued.get(key)
+        if index is None:
+            index = {}
+            for c in self.with_field(key):
+                index.setdefault(c.fields[key], []).append(c)
+            self._valued[key] = index
+        return index.get(value, [])
 
     def under_locator(self, target: str) -> list[Clause]:
         """The clauses at a locator or below it ("Điều 8": "Điều 8", "Điều 8 khoản 2"), in view order."""
@@ -179,7 +203,8 @@ class CorpusView:
         self.number_documents()
         self.under_locator("")
         for key in ("lead_unit", "coordinating_units", "deadline", "year"):
-            self.with_field(key)
+            self.numbered_with_field(key, 0)
+        self.with_field_value("year", "")
         self.stats.warm()
 
     @property
@@ -225,12 +250,16 @@ class CorpusView:
         """A document's clause texts and metadata, lower-cased, punctuation as spaces."""
         cached = self._document_texts.get(doc_id)
         if cached is None:
-            meta = self.documents[doc_id].meta
-            joined = " ".join(
-                [meta.title, meta.subject, meta.issuer, *(c.text for c in self.by_doc.get(doc_id, []))]
-            ).lower()
-            cached = self._document_texts[doc_id] = spaced(joined)
+            cached = self._document_texts[doc_id] = self.spaced_document(doc_id)
         return cached
+
+    def spaced_document(self, doc_id: str) -> str:
+        """``document_text`` computed afresh (not kept: a pass over every document reads it once)."""
+        meta = self.documents[doc_id].meta
+        joined = " ".join(
+            [meta.title, meta.subject, meta.issuer, *(c.text for c in self.by_doc.get(doc_id, []))]
+        )
+        return spaced(joined.lower())
 
     def has_marks(self, clause: Clause) -> bool:
         return clause.doc_id not in self.unmarked_docs

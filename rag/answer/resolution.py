@@ -11,6 +11,7 @@ answered from a document of another level.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -89,48 +90,110 @@ def _types_agree(ref_type: str, meta: DocumentMeta) -> bool:
     return not ref_type or not meta.doc_type or fold(meta.doc_type) == ref_type
 
 
+_CITED = re.compile(r"(.+?) số (\S+)")
+
+
 def _cites(meta: DocumentMeta, ref_type: str, number: str) -> bool:
     for label in meta.cited_documents:
-        m = re.match(r"(.+?) số (\S+)", label)
+        m = _CITED.match(label)
         if m and (not ref_type or fold(m.group(1)) == ref_type) and number_matches(number, m.group(2)):
             return True
     return False
 
 
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
+def _number_key(number: str) -> str:
+    """The leading digits of a number as ``number_matches`` compares it ("" when it has none):
+    a number names only documents whose own number opens with the same digits."""
+    m = _LEADING_DIGITS.match(fold(number).replace(" ", ""))
+    return m.group(0) if m else ""
+
+
+class DocumentIndex:
+    """The documents by what resolution looks them up by (their own number's digits, the numbers
+    their metadata cites, their type, their level), built once per snapshot: resolving a question
+    reads the documents it names, not every document."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self.documents: dict[str, Document] = {d.id: d for d in documents}
+        self.by_number: dict[str, list[Document]] = defaultdict(list)  # own number read, by its digits
+        self.by_cited: dict[str, list[Document]] = defaultdict(list)  # by the digits of numbers cited
+        self.by_type: dict[str, list[Document]] = defaultdict(list)
+        self.by_level: dict[str, set[str]] = defaultdict(set)
+        self.unread: list[Document] = []  # own number not read, or read with doubt: any may be the one named
+        self.blank: list[Document] = []  # no number at all
+        for d in self.documents.values():
+            if _known_number(d.meta):
+                self.by_number[_number_key(d.meta.number)].append(d)
+            if _doubtful_number(d.meta):
+                self.unread.append(d)
+            if not (d.meta.number or "").strip():
+                self.blank.append(d)
+            for key in {
+                _number_key(m.group(2)) for label in d.meta.cited_documents if (m := _CITED.match(label))
+            }:
+                self.by_cited[key].append(d)
+            self.by_type[fold(d.meta.doc_type)].append(d)
+            if level := document_level(d.meta):
+                self.by_level[level].add(d.id)
+
+    def carrying(self, number: str) -> list[Document]:
+        """The documents that may carry ``number`` (``_carries`` decides)."""
+        key = _number_key(number)
+        return self.by_number.get(key, []) if key else list(self.documents.values())
+
+    def citing(self, number: str) -> list[Document]:
+        """The documents whose metadata may cite ``number`` (``_cites`` decides)."""
+        key = _number_key(number)
+        return self.by_cited.get(key, []) if key else list(self.documents.values())
+
+
 def resolve_documents(
-    question: Question, documents: Iterable[Document], allowed: set[str], texts: dict[str, str] | None = None
+    question: Question,
+    documents: DocumentIndex | Iterable[Document],
+    allowed: set[str],
+    texts: dict[str, str] | None = None,
 ) -> Resolved:
     """The readable documents (``allowed``) the question is answered inside. ``texts``: each
-    document's folded text, when the whole corpus is at hand, to find citations the metadata missed."""
-    docs = [d for d in documents if d.id in allowed]
-    if not docs:
+    document's folded text, when the whole corpus is at hand, to find citations the metadata missed
+    (only the texts given are read)."""
+    index = documents if isinstance(documents, DocumentIndex) else DocumentIndex(documents)
+    readable = allowed & index.documents.keys()
+    if not readable:
         return Resolved(none=True)  # the asker's filters leave nothing to search
     resolved: set[str] = set()
     missing: list[tuple[str, str, str]] = []
     doubtful: set[str] = set()
     references = references_of(question)
     for ref_type, number, written in references:
-        own = {d.id for d in docs if _carries(d.meta, number) and _types_agree(ref_type, d.meta)}
+        own = {
+            d.id
+            for d in index.carrying(number)
+            if d.id in readable and _carries(d.meta, number) and _types_agree(ref_type, d.meta)
+        }
         if own:
             resolved |= own
             continue
         # Not carried: the documents whose text (or metadata) names it, one of which may be the
         # document itself when its own number could not be read (a scan, OCR's "1351/qðiubnd");
         # and a draft whose blank number has its code ("…/KH-SGDĐT" for "362/KH-SGDĐT").
-        citing = {d.id for d in docs if _cites(d.meta, ref_type, number)}
+        citing = {d.id for d in index.citing(number) if d.id in readable and _cites(d.meta, ref_type, number)}
         if texts is not None:
-            citing |= {d.id for d in docs if _cited_in(texts.get(d.id, ""), ref_type, number)}
+            citing |= {d for d, text in texts.items() if d in readable and _cited_in(text, ref_type, number)}
         unread = {
             d.id
-            for d in docs
-            if _unread_with_code(d.meta, (texts or {}).get(d.id, ""), number)
+            for d in index.unread
+            if d.id in readable
+            and _unread_with_code(d.meta, (texts or {}).get(d.id, ""), number)
             and _types_agree(ref_type, d.meta)
         }
         found = citing | unread
         if found:
             resolved |= found
-            doubtful |= {d.id for d in docs if d.id in unread and "number" in d.meta.uncertain}
-        elif texts is None and any(not (d.meta.number or "").strip() for d in docs):
+            doubtful |= {d for d in unread if "number" in index.documents[d].meta.uncertain}
+        elif texts is None and any(d.id in readable for d in index.blank):
             # Without the texts at hand a document whose number was not read may still be it, or
             # cite it: neither ruled out nor named, the question is answered as it stands.
             continue
@@ -138,16 +201,18 @@ def resolve_documents(
             missing.append((ref_type, number, written))
     if missing and not resolved:
         ref_type, _, written = missing[0]
+        docs = [d for d in index.documents.values() if d.id in readable]
         return Resolved(missing=written, closest=_closest(question, docs, ref_type))
     if not references:
-        resolved = titled(question, docs)
+        types = {fold(t) for t in question.document.types}
+        resolved = titled(question, [d for t in types for d in index.by_type.get(t, []) if d.id in readable])
     level = question.document.level
     if level:
-        other = {d.id for d in docs if (lv := document_level(d.meta)) and lv != level}
+        other = readable & set().union(*(ids for lv, ids in index.by_level.items() if lv != level))
         if resolved:
             resolved -= other
         elif other:
-            resolved = {d.id for d in docs} - other
+            resolved = readable - other
             if not resolved:
                 return Resolved(none=True)  # nothing of that level: nothing answers
     return Resolved(documents=resolved, doubtful=doubtful & resolved)

@@ -127,3 +127,24 @@ def test_a_subset_of_a_mapped_index_scores_as_one_built_from_its_texts(tmp_path:
         assert np.array_equal(mapped.scores(query), fresh.scores(query))
     assert [dict(b) for b in mapped.counts["fold"]] == fresh.counts["fold"]
     assert mapped.vocabulary("word") == fresh.vocabulary("word")
+
+
+def test_subset_scores_equal_a_subset_index_without_building_one() -> None:
+    """A document's own BM25 (local search): the rows' statistics alone, the same float32 values
+    a subset index computes, for the query's terms only."""
+    texts = [
+        ("a:1", "Sở Tài chính chủ trì rà soát kinh phí thực hiện kế hoạch"),
+        ("b:1", "Sở Xây dựng phối hợp rà soát quy hoạch chợ đầu mối"),
+        ("a:2", "Kinh phí thực hiện từ ngân sách tỉnh và nguồn xã hội hóa"),
+        ("b:2", "Ủy ban nhân dân các xã báo cáo kết quả trước ngày 15/12"),
+        ("a:3", "Sở Tài chính tổng hợp kinh phí, báo cáo Ủy ban nhân dân tỉnh"),
+    ]
+    index = LexicalIndex.build(texts)
+    ids = {"a:1", "a:2", "a:3"}
+    rows = index.rows_of(ids)
+    assert [index.ids[r] for r in rows] == ["a:1", "a:2", "a:3"]
+    for query in ("kinh phí thực hiện", "Sở Tài chính báo cáo", "chợ đầu mối", "ngân sách tỉnh 15/12"):
+        toks = tokenize(query)
+        expected = index.subset(ids).token_scores(toks)
+        assert np.array_equal(index.subset_scores(rows, toks), expected), query
+    assert not index.subset_scores(index.rows_of([]), tokenize("kinh phí")).size
