@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rag.answer.base import ANY, Composed, Context, Strategy
 from rag.answer.evidence import Candidate, best_docs
+from rag.answer.fills import unfilled
 from rag.answer.parts import every_part
 from rag.answer.phrasing import row_sentence
 from rag.answer.text import PASSAGE_CHARS, names_a_person, row_reading, short, strip_marker, trim
@@ -84,12 +85,17 @@ class ExtractivePassage(Strategy):
         if ctx.support is not None and ctx.support.answers_something_else(intent, composed):
             named = ctx.affinity.get(best.clause.doc_id, 0.0)
             inside = _inside_heading(ctx, best.clause)
+            # A passage that leaves the asked slot empty (no day for "ngày nào", no count of the
+            # asked noun) or contradicts a constraint: a next well-supported one that fills it may answer.
+            empty = bool(unfilled(intent, composed.text, [c.text for c in composed.cited]))
             for other in candidates[1:ALTERNATIVES]:
                 better_named = ctx.affinity.get(other.clause.doc_id, 0.0) > named
                 # A heading ("Điều 1. Sắp xếp …") that answers something else: what it heads may.
-                if not (better_named or other.clause.id in inside) or other.support < SUPPORTED:
+                if not (better_named or empty or other.clause.id in inside) or other.support < SUPPORTED:
                     continue
                 tried = self._answer_from(ctx, other)
+                if empty and unfilled(intent, tried.text, [c.text for c in tried.cited], strict=True):
+                    continue
                 if not ctx.support.answers_something_else(intent, tried):
                     best, composed = other, tried
                     candidates = [other, *(c for c in candidates if c is not other)]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from rag.answer.base import Composed
 from rag.answer.corpus import CorpusView
+from rag.answer.fills import unfilled
 from rag.answer.stats import CorpusStats
 from rag.answer.text import NUMBER_WORDS, lacks_asked_figure, question_numbers, strip_marker
 from rag.questions import Question
@@ -38,8 +39,16 @@ QUESTION_WORDS = frozenset(
 
 
 def _asked_for(word: str, question: Question) -> bool:
-    """ "đơn vị nào", "bộ phận nào": the noun names what is asked for, not a subject."""
-    return word.replace("_", " ") in question.asked_for
+    """ "đơn vị nào", "bộ phận nào": the noun names what is asked for, not a subject; so do the
+    words of the wording that read the slot ("đặt mục tiêu gì": "mục tiêu"), and the counted noun
+    the segmenter glued to the word after it ("bao nhiêu ngày trước khi": "ngày_trước")."""
+    spaced = word.replace("_", " ")
+    if spaced in question.asked_for:
+        return True
+    syllables = fold(spaced).split()
+    if syllables and all(s in question.slot_words for s in syllables):
+        return True
+    return question.number_slot is not None and syllables[:1] == [question.number_slot[1]]
 
 
 def _unmarked(text: str, cited: Sequence[Clause] = ()) -> str:
@@ -154,6 +163,10 @@ class SupportCheck:
         ):
             return True
         if composed.support < STRONG_SUPPORT and self.absent_from_document(intent, composed):
+            return True
+        # The asked slot left empty (no day, no place, no count of the asked noun, only the "Căn
+        # cứ …" lines) or a constraint the evidence states otherwise ("dưới 20 năm" for "trên 20 năm").
+        if unfilled(intent, composed.text, [c.text for c in composed.cited]):
             return True
         # "… năm 2024" answered from a report of 2025: not the year asked about.
         return bool(intent.years) and not self.about_years(composed.cited, intent.years)
