@@ -30,6 +30,9 @@ class FillRules:
 
     noun_after_number: int = 1  # words between "05" and "ngày" ("05 ngày làm việc", "2 đề thi")
     label_reach: int = 60  # characters from a field label to its value ("Kinh phí hỗ trợ …: 191.100")
+    # How many next passages may stand in for a best one that leaves the slot empty (4 missed a
+    # deadline stated fifth; further down, abstain items found a value of the type by chance).
+    alternatives: int = 6
 
 
 FILL_RULES = FillRules()
@@ -49,11 +52,19 @@ _DOCUMENT_DATE = re.compile(
     # "… ngày 25/8/2025 của Bộ trưởng …": the date of the document that person or body issued.
     r"|(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})\s+cua\b"
 )
+_TIME_UNITS = frozenset({"nam", "thang", "quy", "tuan", "ngay", "gio", "phut"})
+_DURATION = re.compile(
+    r"\d[\d.,]*\s+(?:"
+    + "|".join(sorted(_TIME_UNITS))
+    + r")\b|\b(?:hang|moi|dinh ky)\s+(?:"
+    + "|".join(sorted(_TIME_UNITS))
+    + r")\b"
+)
 # Read with marks where the text has them: folded "tai" is also "tài" ("tài liệu").
 _PLACE = re.compile(r"\b(?:tại|địa điểm|địa bàn|trụ sở)\b")
 _STRICT_PLACE = re.compile(r"\b(?:tại|địa điểm|trụ sở)\b")
 _BASIS = re.compile(r"^(?:" + "|".join(REFERENCE_RELATIONS["based_on"][1]) + r")\b")
-_WORDS = re.compile(r"[\w.,%]+")
+_WORDS = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+")
 _STATEMENTS = re.compile(r"[;\n]|\.(?:\s|$)")
 # Slots a document's own lines ("Căn cứ …" included) may answer.
 _DOCUMENT_SLOTS = frozenset({"document_number", "signer", "recipient"})
@@ -70,6 +81,7 @@ def unfilled(question: Question, answer: str, evidence: Sequence[str] = (), *, s
     why = (
         why
         or _no_day(question, folded)
+        or _no_duration(question, folded, lowered)
         or _no_place(question, lowered, strict)
         or _only_basis(question, folded)
     )
@@ -107,6 +119,19 @@ def _no_day(question: Question, folded: str) -> str:
     if "asks_day" not in question.cues or question.slot not in ("date", "deadline"):
         return ""
     return "" if _DAY.search(_DOCUMENT_DATE.sub(" ", folded)) else "no day"
+
+
+def _no_duration(question: Question, folded: str, lowered: str) -> str:
+    """ "bao lâu": a length of time ("05 năm", "mười hai tháng"), a recurrence ("hằng năm") or a day."""
+    if "asks_duration" not in question.cues:
+        return ""
+    if _DURATION.search(folded) or _DAY.search(folded):
+        return ""
+    words = _WORDS.findall(lowered)
+    for i, word in enumerate(words[1:], 1):
+        if fold(word) in _TIME_UNITS and NUMBER_WORDS.fullmatch(words[i - 1]):
+            return ""
+    return "no length of time"
 
 
 def _no_place(question: Question, lowered: str, strict: bool = False) -> str:

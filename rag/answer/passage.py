@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rag.answer.base import ANY, Composed, Context, Strategy
 from rag.answer.evidence import Candidate, best_docs
-from rag.answer.fills import unfilled
+from rag.answer.fills import FILL_RULES, unfilled
 from rag.answer.parts import every_part
 from rag.answer.phrasing import row_sentence
 from rag.answer.text import PASSAGE_CHARS, names_a_person, row_reading, short, strip_marker, trim
@@ -88,7 +88,7 @@ class ExtractivePassage(Strategy):
             # A passage that leaves the asked slot empty (no day for "ngày nào", no count of the
             # asked noun) or contradicts a constraint: a next well-supported one that fills it may answer.
             empty = bool(unfilled(intent, composed.text, [c.text for c in composed.cited]))
-            for other in candidates[1:ALTERNATIVES]:
+            for other in candidates[1 : FILL_RULES.alternatives if empty else ALTERNATIVES]:
                 better_named = ctx.affinity.get(other.clause.doc_id, 0.0) > named
                 # A heading ("Điều 1. Sắp xếp …") that answers something else: what it heads may.
                 if not (better_named or empty or other.clause.id in inside) or other.support < SUPPORTED:

@@ -102,7 +102,8 @@ class SupportCheck:
 
     def _written_otherwise(self, word: str, question: str) -> bool:
         """A question word the documents contain in another form: segmented otherwise ("phường xã"
-        as "phường, xã"; "tổng dự toán" as "tổng" + "dự toán") or abbreviated ("KCN", "TP.HCM")."""
+        as "phường, xã"; "tổng dự toán" as "tổng" + "dự toán"), with a word between ("tổng số
+        điểm") or abbreviated ("KCN", "TP.HCM")."""
         parts = word.split("_")
         if not all(self.stats.knows_syllable(p) or self._known_acronym(p, question) for p in parts):
             return False
@@ -110,11 +111,18 @@ class SupportCheck:
             return True
         if self.stats.knows_phrase(parts):
             return True
-        return any(
+        if any(
             self.stats.knows_word("_".join(parts[i:j]))
             for i in range(len(parts))
             for j in range(i + 2, len(parts) + 1)
             if j - i < len(parts)
+        ):
+            return True
+        # Two words the documents write with one word between ("tổng điểm" as "tổng số điểm").
+        first, last = (fold(p) for p in (parts[0], parts[-1]))
+        return (
+            len(parts) == 2
+            and re.search(rf"\b{re.escape(first)} \w+ {re.escape(last)}\b", self.view.all_text) is not None
         )
 
     def _known_acronym(self, part: str, question: str) -> bool:

@@ -302,6 +302,12 @@ CUES: tuple[Wording, ...] = (
         unless=(r"\bquy dinh (?:o|tai) dau\b", r"\bgui\b", r"\bnoi nhan\b"),
     ),
     Wording(
+        "asks_duration",
+        # How long something lasts: the answer gives a length of time ("05 năm", "30 ngày").
+        r"\bbao lau\b",
+        ("Thời hiệu xử lý kỷ luật là bao lâu?", "Hợp đồng được ký trong bao lâu?", "thoi han bao lau"),
+    ),
+    Wording(
         "asks_day",
         # A day is asked (not a month, a year or a period): the answer carries a day of a month.
         r"\bngay (?:nao|bao nhieu|may)\b",

@@ -50,6 +50,11 @@ def test_bounds_and_labels_are_read_the_same_way_in_questions_and_clauses() -> N
         ("Trợ cấp bằng bao nhiêu lần mức lương cơ sở?", "bằng 10 lần mức lương cơ sở", True),
         ("Dự án cần bao nhiêu vốn?", "Nhu cầu vốn khoảng 1.200 tỷ đồng.", True),  # a measured noun
         ("Nội dung này nằm ở điều mấy của luật?", "Điều 12. Điều kiện dự tuyển", True),
+        ("Cả nước có bao nhiêu tỉnh, thành phố?", "nước ta có 34 tỉnh, thành phố, 3.321 xã", True),
+        # a length of time
+        ("Thời hiệu xử lý vi phạm là bao lâu?", "Thời hiệu là thời hạn mà khi hết thời hạn đó thì …", False),
+        ("Thời hiệu xử lý vi phạm là bao lâu?", "a) 02 năm đối với vi phạm nhẹ;", True),
+        ("Thời hiệu xử lý vi phạm là bao lâu?", "hai năm kể từ ngày vi phạm", True),
         # a place asked
         ("Hội thảo được tổ chức ở đâu?", "Hội thảo tổ chức tại Nhà văn hóa tỉnh.", True),
         ("Hội thảo được tổ chức ở đâu?", "Hội thảo đánh giá kết quả công tác năm.", False),
