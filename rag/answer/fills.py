@@ -60,9 +60,16 @@ _DURATION = re.compile(
     + "|".join(sorted(_TIME_UNITS))
     + r")\b"
 )
-# Read with marks where the text has them: folded "tai" is also "tài" ("tài liệu").
-_PLACE = re.compile(r"\b(?:tại|địa điểm|địa bàn|trụ sở)\b")
-_STRICT_PLACE = re.compile(r"\b(?:tại|địa điểm|trụ sở)\b")
+# A place named: "tại"/"ở" before a name or a place noun, "địa điểm", "trụ sở" (read with marks:
+# folded "tai" is also "tài"; and "tồn tại", "hiện tại" name no place).
+_PLACE_NOUNS = r"trụ sở|hội trường|nhà|số|địa chỉ|khu|phòng|thành phố|tỉnh|huyện|quận|thị xã|xã|phường|trường"
+_PLACE = re.compile(
+    rf"(?<![Tt]ồn )(?<![Hh]iện )\b(?:[Tt]ại|[Ởở])\s+(?:[A-ZĐÀ-Ỹ]|(?:{_PLACE_NOUNS})\b)"
+    r"|\b(?:[Đđ]ịa điểm|[Đđ]ịa bàn|[Tt]rụ sở)\b"
+)
+_STRICT_PLACE = re.compile(
+    rf"(?<![Tt]ồn )(?<![Hh]iện )\b[Tt]ại\s+(?:[A-ZĐÀ-Ỹ]|(?:{_PLACE_NOUNS})\b)|\b(?:[Đđ]ịa điểm|[Tt]rụ sở)\b"
+)
 _BASIS = re.compile(r"^(?:" + "|".join(REFERENCE_RELATIONS["based_on"][1]) + r")\b")
 _WORDS = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+")
 _STATEMENTS = re.compile(r"[;\n]|\.(?:\s|$)")
@@ -77,12 +84,12 @@ def unfilled(question: Question, answer: str, evidence: Sequence[str] = (), *, s
     words (a count of the asked noun itself, a place after "tại") and each constraint stated."""
     folded = fold(answer)
     why = _no_count(question, folded, answer.lower(), strict)
-    lowered = answer.lower() if has_diacritics(answer) else folded
+    marked = answer if has_diacritics(answer) else folded
     why = (
         why
         or _no_day(question, folded)
-        or _no_duration(question, folded, lowered)
-        or _no_place(question, lowered, strict)
+        or _no_duration(question, folded, answer.lower())
+        or _no_place(question, marked, strict)
         or _only_basis(question, folded)
     )
     if why:
@@ -134,13 +141,12 @@ def _no_duration(question: Question, folded: str, lowered: str) -> str:
     return "no length of time"
 
 
-def _no_place(question: Question, lowered: str, strict: bool = False) -> str:
+def _no_place(question: Question, marked: str, strict: bool = False) -> str:
     if "asks_place" not in question.cues:
         return ""
-    if lowered == fold(lowered):  # a text without marks: its folded words are all there is
-        lowered = lowered.replace("dia diem", "địa điểm").replace("tru so", "trụ sở")
-        return "" if re.search(r"\b(?:tai|địa điểm|trụ sở)\b", lowered) else "no place"
-    return "" if (_STRICT_PLACE if strict else _PLACE).search(lowered) else "no place"
+    if marked == fold(marked):  # a text without marks: its folded words are all there is
+        return "" if re.search(r"\b(?:tai|dia diem|tru so)\b", marked) else "no place"
+    return "" if (_STRICT_PLACE if strict else _PLACE).search(marked) else "no place"
 
 
 def _only_basis(question: Question, folded: str) -> str:

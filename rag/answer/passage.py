@@ -3,6 +3,8 @@ the article a question names ("Điều 8 khoản 2 quy định gì?")."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rag.answer.base import ANY, Composed, Context, Strategy
 from rag.answer.evidence import Candidate, best_docs
 from rag.answer.fills import FILL_RULES, unfilled
@@ -88,6 +90,11 @@ class ExtractivePassage(Strategy):
             # A passage that leaves the asked slot empty (no day for "ngày nào", no count of the
             # asked noun) or contradicts a constraint: a next well-supported one that fills it may answer.
             empty = bool(unfilled(intent, composed.text, [c.text for c in composed.cited]))
+            inner = self._filling_passage(ctx, best) if empty else None
+            if inner is not None:
+                best, composed = inner
+                candidates = [best, *candidates[1:]]
+                empty = False
             for other in candidates[1 : FILL_RULES.alternatives if empty else ALTERNATIVES]:
                 better_named = ctx.affinity.get(other.clause.doc_id, 0.0) > named
                 # A heading ("Điều 1. Sắp xếp …") that answers something else: what it heads may.
@@ -109,6 +116,25 @@ class ExtractivePassage(Strategy):
         text = f"Câu hỏi khớp với nhiều văn bản:\n{labels[0]}: {composed.text}\n{labels[1]}: {other.text}"
         cited = [composed.cited[0], other.cited[0], *composed.cited[1:], *other.cited[1:]]
         return Composed(text=trim(text, 900), cited=cited, support=min(composed.support, other.support))
+
+    def _filling_passage(self, ctx: Context, best: Candidate) -> tuple[Candidate, Composed] | None:
+        """Another sentence of the best clause that fills the slot its best passage leaves empty
+        ("… giải quyết các kiến nghị. Thời gian hoàn thành trước ngày 30/12/2025." for "xong
+        trước ngày nào"), when the support check takes it."""
+        assert ctx.support is not None
+        intent = ctx.question
+        for passage in ctx.view.passages(best.clause):
+            if passage.text == best.passage or unfilled(
+                intent, passage.text, [best.clause.text], strict=True
+            ):
+                continue
+            other = replace(best, passage=passage.text)
+            tried = self._answer_from(ctx, other)
+            if unfilled(intent, tried.text, [c.text for c in tried.cited], strict=True):
+                continue  # the answer shows another window of a long sentence
+            if not ctx.support.answers_something_else(intent, tried):
+                return other, tried
+        return None
 
     def _rival(self, ctx: Context, candidates: list[Candidate]) -> Candidate | None:
         best = candidates[0]

@@ -106,6 +106,8 @@ def test_a_passage_taken_instead_must_fill_the_slot_in_so_many_words() -> None:
     assert unfilled(q, "Người công tác lâu năm được trợ cấp.", strict=True) != ""
     q = read("Hội thảo được tổ chức ở đâu?")
     assert unfilled(q, "Số hóa tài liệu lưu trữ của tỉnh.") != ""  # "tài" is no "tại"
+    assert unfilled(q, "Công tác văn phòng còn một số tồn tại, hạn chế.") != ""  # nor is "tồn tại"
+    assert unfilled(q, "Hội thảo còn một số tồn tại ở Trung ương.", strict=True) != ""  # only "tại X"
 
 
 PLAN = """ỦY BAN NHÂN DÂN
@@ -120,6 +122,7 @@ II. NỘI DUNG
 1. Hội thao gồm các môn bóng chuyền, cầu lông và kéo co dành cho cán bộ, công chức các sở, ngành.
 2. Cán bộ, công chức có dưới 10 năm công tác được đăng ký thi đấu môn kéo co.
 3. Sở Văn hóa và Thể thao gửi danh sách vận động viên về Ban Tổ chức trước ngày 20/4/2026.
+4. Sở Tài chính bố trí kinh phí tổ chức hội thao cho các sở, ngành tham gia thi đấu. Thời gian hoàn thành trước ngày 30/3/2026.
 III. TỔ CHỨC THỰC HIỆN
 1. Sở Nội vụ chủ trì tổng hợp kết quả hội thao, báo cáo Ủy ban nhân dân tỉnh.
 """
@@ -130,6 +133,9 @@ def test_what_the_plan_does_not_say_is_not_answered(tmp_path) -> None:  # type: 
     assistant = assistant_over(tmp_path, {"kh31.txt": PLAN})
     answer = assistant.ask("Sở Văn hóa và Thể thao gửi danh sách vận động viên trước ngày nào?")
     assert not answer.abstained and "20/4/2026" in answer.answer
+    # the day stated in the next sentence of the clause
+    answer = assistant.ask("Sở Tài chính phải bố trí kinh phí tổ chức hội thao xong trước ngày nào?")
+    assert not answer.abstained and "30/3/2026" in answer.answer
     # the clause names no day for the report, no place, and counts those with "dưới 10 năm"
     assert assistant.ask("Sở Nội vụ phải báo cáo kết quả hội thao trước ngày nào?").abstained
     assert assistant.ask("Hội thao cán bộ, công chức năm 2026 được tổ chức ở đâu?").abstained
