@@ -37,8 +37,11 @@ SUPPORTED = 0.5
 
 def _inside_heading(ctx: Context, clause: Clause) -> set[str]:
     """The ids of the clauses a heading clause heads (none for another kind of clause)."""
-    if clause.kind != "heading":
-        return set()
+    return _under(ctx, clause) if clause.kind == "heading" else set()
+
+
+def _under(ctx: Context, clause: Clause) -> set[str]:
+    """The ids of the clauses under a clause (its points, their items)."""
     out: set[str] = set()
     stack = [clause.id]
     while stack:
@@ -107,6 +110,10 @@ class ExtractivePassage(Strategy):
                     best, composed = other, tried
                     candidates = [other, *(c for c in candidates if c is not other)]
                     break
+        weak = self._weakly_supported(ctx, candidates, composed)
+        if weak is not None:
+            best, composed = weak
+            candidates = [best, *(c for c in candidates if c is not best)]
         rival = self._rival(ctx, candidates)
         if rival is None:
             return every_part(ctx, best, candidates, composed) if intent.parts else composed
@@ -116,6 +123,27 @@ class ExtractivePassage(Strategy):
         text = f"Câu hỏi khớp với nhiều văn bản:\n{labels[0]}: {composed.text}\n{labels[1]}: {other.text}"
         cited = [composed.cited[0], other.cited[0], *composed.cited[1:], *other.cited[1:]]
         return Composed(text=trim(text, 900), cited=cited, support=min(composed.support, other.support))
+
+    def _weakly_supported(
+        self, ctx: Context, candidates: list[Candidate], composed: Composed
+    ) -> tuple[Candidate, Composed] | None:
+        """A best clause too weakly supported to answer a question asking a typed value (a day, a
+        length of time, a count): one of its own points that is well supported and states that
+        value answers ("1. Thời hiệu … được tính …: a) 05 năm đối với … khiển trách" for "khiển
+        trách thì thời hiệu là bao lâu")."""
+        intent = ctx.question
+        if ctx.support is None or composed.support >= SUPPORTED or not unfilled(intent, ""):
+            return None
+        inside = _under(ctx, candidates[0].clause)
+        for other in candidates[1 : FILL_RULES.alternatives]:
+            if other.clause.id not in inside or other.support < SUPPORTED:
+                continue
+            tried = self._answer_from(ctx, other)
+            if not unfilled(intent, tried.text, [c.text for c in tried.cited], strict=True) and not (
+                ctx.support.answers_something_else(intent, tried)
+            ):
+                return other, tried
+        return None
 
     def _filling_passage(self, ctx: Context, best: Candidate) -> tuple[Candidate, Composed] | None:
         """Another sentence of the best clause that fills the slot its best passage leaves empty

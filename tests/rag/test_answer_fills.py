@@ -128,6 +128,29 @@ III. TỔ CHỨC THỰC HIỆN
 """
 
 
+RULES = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH MINH
+Số: 12/2026/QĐ-UBND
+Bình Minh, ngày 05 tháng 01 năm 2026
+QUYẾT ĐỊNH
+Ban hành Quy chế khen thưởng và kỷ luật viên chức
+Điều 1. Thời hiệu xử lý kỷ luật
+1. Thời hiệu xử lý kỷ luật là thời hạn mà khi hết thời hạn đó thì viên chức có hành vi vi phạm không bị xử lý kỷ luật. Thời hiệu được tính như sau:
+a) 02 năm đối với hành vi vi phạm đến mức phải kỷ luật bằng hình thức khiển trách;
+b) 05 năm đối với hành vi vi phạm đến mức phải kỷ luật bằng hình thức cảnh cáo.
+2. Thời hạn xử lý kỷ luật là khoảng thời gian từ khi phát hiện hành vi vi phạm đến khi có quyết định xử lý.
+Điều 2. Hiệu lực thi hành
+Quyết định này có hiệu lực kể từ ngày 15 tháng 01 năm 2026.
+"""
+
+
+@pytest.mark.slow
+def test_a_point_states_the_length_its_clause_only_defines(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(tmp_path, {"qd12.txt": RULES})
+    answer = assistant.ask("Viên chức vi phạm đến mức khiển trách thì thời hiệu xử lý kỷ luật là bao lâu?")
+    assert not answer.abstained and "02 năm" in answer.answer
+
+
 @pytest.mark.slow
 def test_what_the_plan_does_not_say_is_not_answered(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assistant = assistant_over(tmp_path, {"kh31.txt": PLAN})
