@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.text import fold, nfc
+
 # --- dates -------------------------------------------------------------------------------------
 
 YEAR = r"((?:19|20)\d\d)"
@@ -233,4 +235,53 @@ def ranges(folded: str) -> list[tuple[float, float]]:
         lo, hi = number_value(m.group(1)), number_value(m.group(2))
         if lo is not None and hi is not None and lo < hi:
             out.append((lo, hi))
+    return out
+
+
+# --- bounds and labels: one grammar for questions and clauses ---------------------------------
+def _bound_pattern() -> re.Pattern[str]:
+    from rag.vocabulary import BOUNDS_AFTER, BOUNDS_BEFORE
+
+    before = "|".join(sorted(map(re.escape, BOUNDS_BEFORE), key=len, reverse=True))
+    after = "|".join(sorted(map(re.escape, BOUNDS_AFTER), key=len, reverse=True))
+    return re.compile(
+        rf"\b(?P<before>{before})\s+(?P<n1>\d[\d.,]*)\s+(?P<u1>\w+)"
+        rf"|\b(?P<n2>\d[\d.,]*)\s+(?P<u2>\w+)(?:\s+\w+){{0,3}}?\s+(?P<after>{after})\b"
+    )
+
+
+_BOUND = _bound_pattern()
+
+
+def bounded_quantities(folded: str) -> list[tuple[str, str, str]]:
+    """(direction, number, unit) of each bounded quantity of a folded text: "trên 20 năm" ->
+    ("more", "20", "nam"), "từ 18 tuổi trở lên" -> ("more", "18", "tuoi"), "không quá 05 ngày"
+    -> ("less", "5", "ngay"). Numbers lose leading zeros, so "05" and "5" meet."""
+    from rag.vocabulary import BOUNDS_AFTER, BOUNDS_BEFORE
+
+    out = []
+    for m in _BOUND.finditer(folded):
+        if m.group("before"):
+            direction, number, unit = BOUNDS_BEFORE[m.group("before")], m.group("n1"), m.group("u1")
+        else:
+            direction, number, unit = BOUNDS_AFTER[m.group("after")], m.group("n2"), m.group("u2")
+        out.append((direction, number.lstrip("0") or "0", unit))
+    return out
+
+
+# A roman numeral labelling the noun before it ("hạng II", "nhóm I"); not "V/v", not "II." of a heading.
+_ROMAN_LABEL = re.compile(r"(?<![\w/])([^\W\d_]+)\s+(X{0,1}(?:IX|IV|V?I{0,3}))(?![\w/.])")
+
+
+def roman_labels(text: str) -> list[tuple[str, str]]:
+    """(folded noun, numeral) of each roman numeral labelling a noun in a text as written (the
+    numeral upper-case): "từ hạng III lên hạng II" -> [("hang", "III"), ("hang", "II")]. Nouns
+    that place a numeral in a document ("mục II", "quý IV") are left out."""
+    from rag.vocabulary import LOCATING_NOUNS
+
+    out = []
+    for m in _ROMAN_LABEL.finditer(nfc(text)):
+        noun, numeral = fold(m.group(1)), m.group(2)
+        if numeral and noun not in LOCATING_NOUNS:
+            out.append((noun, numeral))
     return out

@@ -660,3 +660,32 @@ NAMED_SECTIONS_AFTER: dict[str, str] = {
 # "… có hiệu lực kể từ ngày ký". Retrieval lifts these sentences when a question asks when a
 # document takes effect.
 TAKES_EFFECT: str = r"\bco hieu luc(?: thi hanh)?(?: ke)? tu\b"
+
+# Bounds on a quantity, folded ("trên 20 năm", "không quá 05 ngày", "từ 18 tuổi trở lên"): the
+# direction each word gives (more / less). Words before the quantity, then words after it. A
+# question's bound and a clause's bound on the same quantity must agree (rag.text.bounded_quantities).
+BOUNDS_BEFORE: dict[str, str] = {
+    "khong duoi": "more",
+    "khong it hon": "more",
+    "it nhat": "more",
+    "toi thieu": "more",
+    "vuot qua": "more",
+    "nhieu hon": "more",
+    "tren": "more",
+    "hon": "more",
+    "khong qua": "less",
+    "khong vuot qua": "less",
+    "toi da": "less",
+    "nhieu nhat": "less",
+    "chua du": "less",
+    "chua den": "less",
+    "it hon": "less",
+    "duoi": "less",
+}
+BOUNDS_AFTER: dict[str, str] = {"tro len": "more", "tro xuong": "less"}
+
+# Nouns a roman numeral after them places in a document ("mục II", "Phụ lục I", "quý IV") rather
+# than labelling the thing asked about ("hạng II", "nhóm I", "vùng III"), folded.
+LOCATING_NOUNS: frozenset[str] = frozenset(
+    {"muc", "phan", "chuong", "luc", "quy", "dieu", "khoan", "diem", "thu", "khoa", "tiet"}
+)

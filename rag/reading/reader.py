@@ -49,7 +49,7 @@ from rag.reading.wordings import (
     VALUE_TYPES,
 )
 from rag.text import fold, fold_aligned, has_diacritics
-from rag.values import PERIOD_HALF, dates_in, question_numbers
+from rag.values import PERIOD_HALF, bounded_quantities, dates_in, question_numbers, roman_labels
 from rag.vocabulary import ASKED_UNITS
 
 _SLOTS = Matcher(SLOTS, MACROS)
@@ -148,6 +148,7 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
         english_known=english_known(content) if english else 1.0,
         slot=slot,
         value_type=VALUE_TYPES.get(slot, "text"),
+        slot_words=_slot_words(folded, slot),
         cues=frozenset(cues),
         person_title=title.group(0) if title else None,
         list_like="list_like" in cues,
@@ -170,6 +171,8 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
             period=period,
             dates=tuple(sorted(dates_in(folded))),
             half=_half(folded),
+            bounds=tuple(bounded_quantities(folded)),
+            labels=tuple(roman_labels(query)),
         ),
         terms=topic_terms(query, english=english, typed=content),
         target_terms=topic_terms(query, english=english, typed=content, drop=_TARGET_WORDS),
@@ -239,6 +242,12 @@ def _figure(folded: str) -> tuple[str, str]:
         if m:
             return kind, m.groupdict().get("unit") or ""
     return "", ""
+
+
+def _slot_words(folded: str, slot: str) -> frozenset[str]:
+    """The words of the wording that reads the slot: they ask, they name no subject."""
+    m = _SLOTS.find(folded, slot)
+    return frozenset(_WORD.findall(m.group(0))) if m else frozenset()
 
 
 def _number_slot(folded: str) -> tuple[tuple[str, ...], str] | None:

@@ -307,6 +307,20 @@ CUES: tuple[Wording, ...] = (
         r"\b(?:bao nhieu|may)\s+(?:{TIME_UNIT}|thoi gian)\b|\bbao lau\b",
         ("Có bao nhiêu ngày để bổ sung hồ sơ?", "Thời hiệu là bao lâu?", "Được nghỉ mấy tháng?"),
     ),
+    Wording(
+        "asks_place",
+        # Where something happens or is done: the answer names a place ("tại …", "ở …").
+        r"\b(?:o|tai) dau\b|\bdia diem (?:nao|o dau|la gi)\b|\bnoi nao\b",
+        ("Hội nghị được tổ chức ở đâu?", "Lễ ra quân diễn ra tại địa điểm nào?", "nop ho so tai dau"),
+        # "quy định ở đâu" asks for an article; "gửi về đâu", "nơi nhận" for the recipients.
+        unless=(r"\bquy dinh (?:o|tai) dau\b", r"\bgui\b", r"\bnoi nhan\b"),
+    ),
+    Wording(
+        "asks_day",
+        # A day is asked (not a month, a year or a period): the answer carries a day of a month.
+        r"\bngay (?:nao|bao nhieu|may)\b",
+        ("Báo cáo gửi trước ngày nào?", "Lịch thi bắt đầu từ ngày nào?", "Hạn chót là ngày mấy?"),
+    ),
 )
 
 # Lineage: "<văn bản> nào triển khai X" asks who cites X ("in"); "X căn cứ (vào) văn bản nào" asks
