@@ -7,7 +7,8 @@ import pytest
 
 from rag.answer.fills import unfilled
 from rag.reading import read
-from rag.text import bounded_quantities, fold, roman_labels
+from rag.text import fold
+from rag.values import bounded_quantities, roman_labels
 from tests.support import assistant_over
 
 
