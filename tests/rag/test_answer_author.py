@@ -38,6 +38,20 @@ PHÓ CHỦ TỊCH
 Lê Văn Khải
 """
 
+# A plan of another province that implements the ministry's letter.
+PROVINCE_PLAN = """ỦY BAN NHÂN DÂN
+TỈNH HÒA AN
+Số: 45/KH-UBND
+Hòa An, ngày 10 tháng 11 năm 2025
+KẾ HOẠCH
+Triển khai rà soát năng lực cấp cứu ngoại viện
+Thực hiện Công văn số 318/BYT-KCB ngày 05/11/2025 của Bộ Y tế, Ủy ban nhân dân tỉnh xây dựng Kế hoạch như sau:
+1. Sở Y tế chủ trì thống kê số xe cứu thương của các bệnh viện trong tỉnh.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Đỗ Minh Tâm
+"""
+
 
 @pytest.mark.parametrize(
     ("question", "author"),
@@ -73,7 +87,8 @@ def test_the_requesting_body_s_date_not_the_quoting_document_s(
     from tests.support import assistant_over
 
     assistant = assistant_over(
-        tmp_path_factory.mktemp("author"), {"byt318.txt": MINISTRY_LETTER, "ubnd2210.txt": PROVINCE_LETTER}
+        tmp_path_factory.mktemp("author"),
+        {"byt318.txt": MINISTRY_LETTER, "ubnd2210.txt": PROVINCE_LETTER, "kh45.txt": PROVINCE_PLAN},
     )
     answer = assistant.ask(
         "Bộ Y tế đề nghị các địa phương gửi kết quả rà soát năng lực cấp cứu ngoại viện trước ngày nào?"
@@ -85,3 +100,10 @@ def test_the_requesting_body_s_date_not_the_quoting_document_s(
         "Ủy ban nhân dân tỉnh Bình Minh giao Sở Y tế báo cáo kết quả thống kê trước ngày nào?"
     )
     assert "15/11/2025" in answer.answer
+    # The plan implementing the letter, asked which province made it and its number: the plan (the
+    # letter it implements holds neither).
+    answer = assistant.ask(
+        "Tỉnh nào xây dựng kế hoạch triển khai rà soát năng lực cấp cứu ngoại viện thực hiện"
+        " Công văn 318/BYT-KCB, và kế hoạch đó có số hiệu gì?"
+    )
+    assert "45/KH-UBND" in answer.answer and "Hòa An" in answer.answer
