@@ -9,8 +9,8 @@ from rag.answer.base import CITATIONS, Composed, Context, Strategy
 from rag.answer.corpus import CorpusView, coverage
 from rag.answer.evidence import best_docs
 from rag.answer.phrasing import signed_by
+from rag.answer.resolution import about_another_document
 from rag.answer.text import original_span, reference_text, short, squash_numbers, trim
-from rag.questions import Question
 from rag.records import Clause, Document, Hit
 from rag.text import collapse_ws, fold
 from rag.values import dates_in
@@ -197,7 +197,7 @@ class ReferenceDate(Strategy):
         intent, hits, affinity = ctx.question, ctx.hits, ctx.affinity
         asks_issue = "issuing" in intent.cues
         for ref_type, number in intent.references:
-            other = _about_another_document(intent, ref_type, number)
+            other = about_another_document(intent, ref_type, number)
             if other:
                 # "ký phiếu trình về Công văn 4552 ngày nào": the day of the phiếu trình that cites it.
                 return _citing_document_date(ctx, other, number)
@@ -231,23 +231,6 @@ class ReferenceDate(Strategy):
                 ref_text = reference_text(clause.text, number) or f"{name} {number}"
                 return Composed(text=f"{ref_text} được ban hành {date}.", cited=[clause], support=1.0)
         return None
-
-
-def _about_another_document(intent: Question, ref_type: str, number: str) -> str:
-    """The (folded) type of the document the question asks of, when it is another than the one
-    it cites and named without a number before it ("phiếu trình về Công văn 4552", "kế hoạch thực
-    hiện Quyết định 1169"), not in a frame ("Theo kế hoạch …, Quyết định 1169 …"); else ""."""
-    folded = fold(intent.text)
-    at = folded.find(number)
-    numbered = {t for t, _ in intent.references}
-    for doc_type in intent.doc_types:
-        kind = fold(doc_type)
-        if kind == ref_type or kind in numbered:
-            continue
-        m = re.search(rf"\b{re.escape(kind)}\b", folded[: max(at, 0)])
-        if m and not re.search(r"\btheo\s*$", folded[: m.start()]):
-            return kind
-    return ""
 
 
 def _citing_document_date(ctx: Context, kind: str, number: str) -> Composed | None:

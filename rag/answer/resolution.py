@@ -173,6 +173,16 @@ def resolve_documents(
             for d in index.carrying(number)
             if d.id in readable and _carries(d.meta, number) and _types_agree(ref_type, d.meta)
         }
+        other = about_another_document(question, ref_type, number) if own and texts is not None else ""
+        if other:
+            # "kế hoạch đón tiếp Đoàn kiểm tra thực hiện Công văn 1849": the plans of that type that
+            # cite it are asked of, not the letter itself (when one does).
+            citing = {
+                d.id
+                for d in index.by_type.get(other, [])
+                if d.id in readable and d.id not in own and _cited_in(texts.get(d.id, ""), ref_type, number)
+            }
+            own = citing or own
         if own:
             resolved |= own
             continue
@@ -216,6 +226,23 @@ def resolve_documents(
             if not resolved:
                 return Resolved(none=True)  # nothing of that level: nothing answers
     return Resolved(documents=resolved, doubtful=doubtful & resolved)
+
+
+def about_another_document(intent: Question, ref_type: str, number: str) -> str:
+    """The (folded) type of the document the question asks of, when it is another than the one
+    it cites and named without a number before it ("phiếu trình về Công văn 4552", "kế hoạch thực
+    hiện Quyết định 1169"), not in a frame ("Theo kế hoạch …, Quyết định 1169 …"); else ""."""
+    folded = fold(intent.text)
+    at = folded.find(number)
+    numbered = {t for t, _ in intent.references}
+    for doc_type in intent.doc_types:
+        kind = fold(doc_type)
+        if kind == ref_type or kind in numbered:
+            continue
+        m = re.search(rf"\b{re.escape(kind)}\b", folded[: max(at, 0)])
+        if m and not re.search(r"\btheo\s*$", folded[: m.start()]):
+            return kind
+    return ""
 
 
 # Title words that name no subject ("về việc ban hành quy định …").

@@ -45,10 +45,12 @@ from rag.reading.wordings import (
     PART_BREAK,
     PROVINCIAL,
     SLOTS,
+    SPEAKING_AUTHOR,
     TARGET_WORDS,
     VALUE_TYPES,
 )
 from rag.text import fold, fold_aligned, has_diacritics
+from rag.units import expand_abbreviations
 from rag.values import PERIOD_HALF, bounded_quantities, dates_in, question_numbers, roman_labels
 from rag.vocabulary import ASKED_UNITS
 
@@ -60,6 +62,7 @@ _LINEAGE = Matcher(LINEAGE, MACROS)
 _ASKED_DOC_TYPE = re.compile(ASKED_DOC_TYPE.replace("{ASKED_DOC}", MACROS["ASKED_DOC"]))
 _TITLE = re.compile(MACROS["TITLE"])
 _PROVINCIAL = re.compile(PROVINCIAL)
+_SPEAKING_AUTHOR = re.compile(SPEAKING_AUTHOR)
 _LEVEL = re.compile(DOCUMENT_LEVEL.replace("{DOC}", MACROS["DOC"]))
 _LEVELS = {
     "tinh": "tinh",
@@ -225,7 +228,7 @@ def _document(
         written=reference_spans(query),
         numbers=tuple(numbers),
         types=search.doc_types,
-        authors=tuple(phrase for _, phrase in search.issuer_refs),
+        authors=_authors(query, search),
         provincial=bool(_PROVINCIAL.search(folded)),
         bare_so=bool(_BARE_SO.search(query)),
         type_phrases=tuple(phrases),
@@ -233,6 +236,16 @@ def _document(
         titled=titles_quoted(folded, catalogue),
         signers=signers_named(folded, catalogue),
     )
+
+
+def _authors(query: str, search: SearchQuery) -> tuple[str, ...]:
+    """Issuers named as the author: of a document type ("kế hoạch của Sở …"), or as the subject
+    of the request the question asks about ("Bộ GDĐT yêu cầu …")."""
+    authors = [phrase for _, phrase in search.issuer_refs]
+    speaking = _SPEAKING_AUTHOR.match(fold(expand_abbreviations(query.strip())))
+    if speaking:
+        authors.append(speaking.group(1))
+    return tuple(dict.fromkeys(authors))
 
 
 def _figure(folded: str) -> tuple[str, str]:

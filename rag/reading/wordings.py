@@ -473,6 +473,16 @@ PARTS: tuple[Wording, ...] = (
 # "kế hoạch (truyền thông) cấp tỉnh": a document of the provincial People's Committee.
 PROVINCIAL = r"\b(?:ke hoach|bao cao|cong van|quyet dinh|chuong trinh|van ban)\b(?:\s+\w+){0,3}?\s+cap tinh\b"
 
+# "Bộ Công an đề nghị …", "Sở Y tế yêu cầu các đơn vị …": a body that opens the question as the
+# subject of a request or an instruction is the author of the document asked about (not a document
+# that quotes its request); the group is the body's name, abbreviations expanded, folded. A body
+# that "phải"/"cần"/"được" do so is told to by another's document: not its author.
+SPEAKING_AUTHOR = (
+    r"^((?:bo|so|uy ban nhan dan|hoi dong nhan dan|thu tuong|chinh phu|van phong|cuc|tong cuc)\b"
+    r"(?:\s+(?!(?:phai|can|se|duoc|cung|chua|co trach nhiem)\b)[\w&-]+){0,8}?)"
+    r"\s+(?:da\s+)?(?:de nghi|yeu cau|chi dao|giao(?!\s+(?:duc|thong|dich))|huong dan)\b"
+)
+
 # "kế hoạch (truyền thông) của tỉnh", "quyết định của UBND xã", "kế hoạch cấp huyện": the level of the
 # body that issued the document; the group is the level word.
 # ("cấp quản lý", "xã hội", "tinh thần" are no level).

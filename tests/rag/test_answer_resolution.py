@@ -294,3 +294,22 @@ def test_the_cli_and_the_json_say_the_document_is_not_there(two_levels, capsys) 
     assert "Kế hoạch 617 không có trong các văn bản đang tra cứu" in capsys.readouterr().out
     assert main(["ask", "Ai ký Kế hoạch 617?", "--index", index, "--json"]) == 0
     assert '"code": "document_not_found"' in capsys.readouterr().out
+
+
+def test_a_document_of_another_type_implementing_a_number_is_the_one_asked_of() -> None:
+    letter = _doc(
+        "letter", doc_type="Công văn", number="845/BXD-KHTC", issuer="Bộ Xây dựng", title="Báo cáo hạ tầng"
+    )
+    plans = [letter, *DOCS]
+    everything = {d.id for d in plans}
+    texts = {"letter": "so: 845/bxd-khtc", "plan12": "thuc hien cong van so 845/bxd-khtc cua bo xay dung"}
+    asked = read("Xã nào xây dựng kế hoạch truyền thông thực hiện Công văn 845/BXD-KHTC?")
+    assert resolve_documents(asked, plans, everything, texts).documents == {"plan12"}
+    # The letter asked of itself, or in a "Theo kế hoạch …" frame, or no plan cites it: the letter.
+    for question in (
+        "Công văn 845/BXD-KHTC yêu cầu báo cáo trước ngày nào?",
+        "Theo kế hoạch, Công văn 845/BXD-KHTC yêu cầu báo cáo trước ngày nào?",
+    ):
+        assert resolve_documents(read(question), plans, everything, texts).documents == {"letter"}
+    uncited = {"letter": texts["letter"]}
+    assert resolve_documents(asked, plans, everything, uncited).documents == {"letter"}
