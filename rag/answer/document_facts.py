@@ -269,7 +269,10 @@ def document_fact(doc: Document, kind: str, clause: Clause) -> str | None:
         if not number or number.startswith("/"):
             return None  # a draft or a document whose number was not written
         issued = f", ban hành {issue_date(doc)}" if meta.date or meta.date_text else ""
-        return f"{meta.doc_type or 'Văn bản'} số {number}{issued}."
+        # Who issued it too: "tỉnh nào / cơ quan nào … số hiệu gì" asks both, and a number is
+        # only read right with its issuer (two provinces' plans may share "45/KH-UBND").
+        issuer = f" của {meta.issuer}" if meta.issuer else ""
+        return f"{meta.doc_type or 'Văn bản'} số {number}{issuer}{issued}."
     if kind == "signature":
         return signed_by(meta) or f"{meta.label()}, phần chữ ký: {short(clause.text, 200)}"
     names = meta.recipients or meta.distribution
