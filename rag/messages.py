@@ -97,8 +97,7 @@ MESSAGES: dict[str, str] = {
     "index.format": "chỉ mục tại {path} có định dạng {found}, phiên bản này đọc định dạng {expected}; {rebuild}",
     "index.old_format": "chỉ mục tại {path} ở định dạng cũ (1), được đọc toàn bộ vào bộ nhớ; chạy "
     "policyqa ingest <thư mục văn bản> --index {location} một lần để chuyển sang định dạng mới "
-    "(không mất dữ liệu, không nhúng lại) / the index at {path} is in the old format 1, read whole "
-    "into memory; run policyqa ingest once to convert it (nothing is lost or re-embedded)",
+    "(không mất dữ liệu, không nhúng lại)",
     "index.file_missing": "thiếu tệp {path}; {rebuild}",
     "index.checksum": "tệp {path} sai mã kiểm tra (checksum); {rebuild}",
     "index.undecodable": "không giải mã được {path} ({why}); {rebuild}",
