@@ -203,9 +203,24 @@ def _negation(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], s
     said = negation_positions(texts(found.said))
     clause_neg = negation_positions(texts(found.clause))
     lo = max(0, found.lo - NEGATION_REACH)
+    # A negation agrees with the clause's when the word it negates aligns with the one the clause's
+    # negates: "không có cha" is not "không xác định được cha" though both "không" align.
+    agreed = {
+        i
+        for i in said
+        if i in found.aligned
+        and (i + 1 >= len(found.said) or found.aligned.get(i + 1) == found.aligned[i] + 1)
+    }
+    agreed_to = {found.aligned[i] for i in agreed}
     aligned_to = set(found.aligned.values())
-    added = [i for i in said if i not in found.aligned]
-    dropped = [j for j in clause_neg if lo <= j < found.hi and j not in aligned_to]
+    added = [i for i in said if i not in agreed]
+    # A clause's negation the statement's aligns with, though each negates another word, counts
+    # only where the word it negates is part of the provision the statement states.
+    dropped = [
+        j
+        for j in clause_neg
+        if lo <= j < found.hi and j not in agreed_to and (j not in aligned_to or (j + 1) in aligned_to)
+    ]
     if (len(added) + len(dropped)) % 2 == 0:
         return [], set(), []
     # "… là hành vi bị nghiêm cấm" stated by the article's title ("Những hành vi bị nghiêm cấm"):
@@ -258,7 +273,7 @@ def _amounts(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], se
             continue  # stated a little further on in the clause ("vượt quá 04 (bốn) giờ")
         elif unit and _other_in_place(found, i, unit, tok.text):
             conflicts.append(Conflict("quantity", f"{tok.text} {unit}", "another number"))
-            spans |= {i, i + 1}
+            spans |= {i, i + 1} & set(range(len(found.said)))  # the unit word, when there is one
         elif (counterpart := _counterpart(found, i)) is not None and counterpart.kind == "number":
             conflicts.append(Conflict("quantity", tok.text, counterpart.text))
             spans.add(i)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from rag.text import fold, fold_aligned
 from rag.verdicts.compare import ClauseText, Comparison, compare
 from rag.verdicts.tokens import texts, tokens
+from rag.verdicts.values import pick_value
 from rag.verdicts.words import LIGHT_WORDS
 
 
@@ -28,6 +29,10 @@ class Thresholds:
     false_fit: float = 0.8  # share a clause must align with (its differing facts aside) to call it false
     rival: float = 0.06  # a clause this close in fit that decides otherwise leaves the verdict open
     relative_fit: float = 0.75  # choices all this close to one clause are told apart by their own words
+    # Choices that are values (rag/verdicts/values.py): the clause stating one speaks about at least
+    # this share of the stem's subject, and no clause stating another comes within the margin.
+    value_subject: float = 0.5
+    value_margin: float = 0.1
 
 
 THRESHOLDS = Thresholds()
@@ -102,6 +107,7 @@ class Pick:
     letter: str | None  # the chosen letter; None when the clauses do not decide between choices
     verdicts: dict[str, Verdict]  # each choice's own verdict (its hypothesis judged)
     named: tuple[str, ...] = ()  # the letters a "Cả A và B" choice stands for, when chosen
+    index: int | None = None  # the deciding clause when it is not the chosen choice's own verdict's
 
 
 def hypothesis(stem: str, choice: str) -> str:
@@ -157,6 +163,16 @@ def choose(
             return Pick(letter, verdicts, tuple(named))
         if any(n in false for n in named) or not all(n in true for n in named):
             continue
+    valued = pick_value(stem, plain, clauses, margin=thresholds.value_margin, least=thresholds.value_subject)
+    # Judged true (or not contradicted) too: the value reading also tells apart choices the
+    # statement verdicts cannot ("6,0" where the clause's "06 tuổi" is the stem's own number); a
+    # change read ("giảm từ 1,2% xuống 0,9%") outweighs the statement verdict's number in its place.
+    if (
+        valued is not None
+        and (verdicts[valued.letter].value is not False or valued.changed)
+        and (not true or valued.letter in true)
+    ):
+        return Pick(valued.letter, verdicts, index=valued.index)
     if len(true) == 1:
         return Pick(true[0], verdicts)
     if not true and len(plain) >= 3 and len(false) == len(plain) - 1:

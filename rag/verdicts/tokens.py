@@ -247,12 +247,22 @@ _SOURCE = re.compile(
     r"|^(?:" + "|".join(SOURCE_OPENERS) + r")\s+(?P<short>[^,:]{2,90})[,:]\s*"
 )
 
+_SHORT_SOURCE = re.compile(
+    r"^(?:" + "|".join(SOURCE_OPENERS) + r")\s+(?P<source>)(?P<short>[^,:]{2,90})[,:]\s*"
+)
+
 
 def claim(text: str) -> str:
     """A statement without the words naming its source ("Theo Luật Cán bộ, công chức 2025, …")."""
     text = text.strip()
     folded = fold_aligned(nfc(text))
     m = _SOURCE.match(folded)
+    if m and m.group("source") and "," in m.group("source"):
+        # "Theo Chỉ thị 06 của tỉnh, Chỉ thị số 31 ngày 06/6/2023 …": past its first comma the source
+        # names another document, which the claim is about ("Luật Cán bộ, công chức 2025" does not).
+        rest = m.group("source").split(",", 1)[1]
+        if any(re.search(rf"\b{w}\b", rest) for w in SOURCE_WORDS):
+            m = _SHORT_SOURCE.match(folded)
     if m:
         source = m.group("source") or m.group("short")
         if any(re.search(rf"\b{w}\b", source) for w in SOURCE_WORDS) or "/" in source:

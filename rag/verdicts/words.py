@@ -202,3 +202,12 @@ SOURCE_WORDS: frozenset[str] = frozenset(
         "dieu",
     }
 )
+
+# The words a question asks with, not what it is about ("bao nhiêu", "nào", "ai").
+QUESTION_WORDS: frozenset[str] = frozenset({"bao", "nhieu", "nao", "gi", "ai", "lau", "may", "dung", "sai"})
+# A value changed: "từ X xuống Y", "từ X lên Y", "từ X thành Y" (X before, Y after); the stem asks
+# the value after the change ("sau khi điều chỉnh") or before it ("trước khi …", "ban đầu").
+CHANGE_FROM = "tu"
+CHANGE_TO: frozenset[str] = frozenset({"xuong", "len", "thanh"})
+CHANGE_AFTER: tuple[str, ...] = ("sau khi", "sau dieu chinh", "sau thay doi")
+CHANGE_BEFORE: tuple[str, ...] = ("truoc khi", "truoc dieu chinh", "truoc thay doi", "ban dau")

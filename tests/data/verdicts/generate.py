@@ -5,6 +5,11 @@ Choice items: the fact asked as a slot with three altered values, or four statem
 one is the clause's own. Test data, not product code: run
 
     python tests/data/verdicts/generate.py            # writes tests/data/verdicts/verdicts.jsonl
+    python tests/data/verdicts/generate.py --other    # writes tests/data/verdicts/documents.jsonl
+
+The second set is made the same way from documents of other kinds and issuers (plans, resolutions,
+decisions, directives, notices of provinces, ministries and the Government): statements nobody
+tuned the verdicts on, every one synthetic (a document sentence, or it with one fact altered).
 
 Each item: id, doc (file name), half ("fit"/"check", split by document), kind (original, number,
 date, actor, negation, condition, choice_slot, choice_statement, choice_false), question,
@@ -22,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path("/work/shared/eval")
 OUT = Path(__file__).with_name("verdicts.jsonl")
+OTHER_OUT = Path(__file__).with_name("documents.jsonl")
 
 # (file, how a question names it, half). The halves each hold a law, a decree and a circular.
 DOCUMENTS = [
@@ -33,6 +39,23 @@ DOCUMENTS = [
     ("kinds/corpus/02_cp-nd304-2025.txt", "Nghị định 304/2025/NĐ-CP", "check"),
     ("kinds/corpus/06_btp-tt23-2025.txt", "Thông tư 23/2025/TT-BTP", "check"),
     ("provinces/corpus/25_bkhcn-tt34-2025.txt", "Thông tư 34/2025/TT-BKHCN", "check"),
+]
+# Documents that are not laws, decrees or circulars, several issuers in each half.
+OTHER_DOCUMENTS = [
+    ("kinds/corpus/03_cp-nq380-2025.txt", "Nghị quyết 380/NQ-CP", "fit"),
+    ("kinds/corpus/05_hanoi-nq63-2025.txt", "Nghị quyết 63/2025/NQ-HĐND", "check"),
+    ("kinds/corpus/08_cantho-ct09-2025.txt", "Chỉ thị 09/CT-UBND của Cần Thơ", "fit"),
+    ("kinds/corpus/12_vptw-kl07-2025.txt", "Kết luận 07", "check"),
+    ("kinds/corpus/13_bbt-qd384-2025.txt", "Quy định 384-QĐ/TW", "fit"),
+    ("kinds/corpus/15_ninhbinh-qd165-2025.txt", "Quyết định 165 của Ninh Bình", "check"),
+    ("kinds/corpus/16_danang-qd2641-2025.txt", "Quyết định 2641 của Đà Nẵng", "fit"),
+    ("kinds/corpus/21_ttg-qd2553-2025.txt", "Quyết định 2553/QĐ-TTg", "check"),
+    ("provinces/corpus/01_hanoi-kh310-2025.txt", "Kế hoạch 310 của Hà Nội", "fit"),
+    ("provinces/corpus/04_nghean-kh1026-2025.txt", "Kế hoạch 1026 của Nghệ An", "check"),
+    ("provinces/corpus/13_ttg-qd2597-2025.txt", "Quyết định 2597/QĐ-TTg", "fit"),
+    ("provinces/corpus/17_ktnn-qd1760-2025.txt", "Quyết định 1760 của Kiểm toán nhà nước", "check"),
+    ("provinces/corpus/26_hue-nq36-2025.txt", "Nghị quyết 36 của Huế", "fit"),
+    ("provinces/corpus/27_quangtri-ct06-2025.txt", "Chỉ thị 06 của Quảng Trị", "check"),
 ]
 PER_KIND = 8  # items of each kind per document, at most
 CHOICES_PER_DOC = 12
@@ -404,8 +427,8 @@ def alterations(
     }
 
 
-def generate() -> list[dict]:
-    return [item for path, label, half in DOCUMENTS for item in generate_document(path, label, half)]
+def generate(documents: list[tuple[str, str, str]]) -> list[dict]:
+    return [item for path, label, half in documents for item in generate_document(path, label, half)]
 
 
 def generate_document(path: str, label: str, half: str) -> list[dict]:
@@ -469,7 +492,7 @@ def generate_document(path: str, label: str, half: str) -> list[dict]:
             add("choice_slot", slot[0], slot[1], sentence)
             choices += 1
     # "Which is false": three clause sentences of the document and one altered.
-    for _ in range(2):
+    for _ in range(2 if len(order) >= 4 else 0):
         picks = rng.sample(order, 4)
         bad = next((alts for alts in (alterations(picks[0], actors, rng),) if any(alts.values())), None)
         if not bad:
@@ -485,8 +508,9 @@ def generate_document(path: str, label: str, half: str) -> list[dict]:
 
 
 def main() -> None:
-    items = generate()
-    with OUT.open("w", encoding="utf-8") as f:
+    other = "--other" in sys.argv[1:]
+    items = generate(OTHER_DOCUMENTS if other else DOCUMENTS)
+    with (OTHER_OUT if other else OUT).open("w", encoding="utf-8") as f:
         for item in items:
             f.write(json.dumps(item, ensure_ascii=False) + "\n")
     kinds: dict[str, int] = {}
