@@ -66,6 +66,8 @@ def test_a_negation_agrees_only_with_the_negation_of_the_same_word() -> None:
 
 
 def test_a_source_naming_another_document_after_its_comma_is_the_claim() -> None:
-    said = "Theo Quyết định 12 của tỉnh, Chỉ thị số 08-CT/TU ngày 05/5/2024 của Tỉnh ủy được tiếp tục thực hiện"
+    said = (
+        "Theo Quyết định 12 của tỉnh, Chỉ thị số 08-CT/TU ngày 05/5/2024 của Tỉnh ủy được tiếp tục thực hiện"
+    )
     assert claim(said).startswith("Chỉ thị số 08-CT/TU ngày 05/5/2024")
     assert claim("Theo Luật Thư viện, lưu trữ 2030, thư viện được mở cửa") == "thư viện được mở cửa"

@@ -59,6 +59,7 @@ OTHER_DOCUMENTS = [
 ]
 PER_KIND = 8  # items of each kind per document, at most
 CHOICES_PER_DOC = 12
+VALUES_PER_DOC = 6
 
 UNITS = (
     r"ngày công|ngày làm việc|ngày|tháng|năm|giờ|tuổi|lần|triệu đồng|tỷ đồng|đồng|%|phần trăm|người|phút"
@@ -491,6 +492,26 @@ def generate_document(path: str, label: str, half: str) -> list[dict]:
         if slot and counts.get("choice_slot", 0) < CHOICES_PER_DOC // 2:
             add("choice_slot", slot[0], slot[1], sentence)
             choices += 1
+    # A value asked with bare numbers as choices ("… bao nhiêu ngày? A. 15 B. 30 …"): the choices
+    # as people write them, the unit left to the stem (its own random stream: the items above stay).
+    values = random.Random(f"{doc}-values")
+    asked = 0
+    for sentence in order:
+        if asked >= VALUES_PER_DOC:
+            break
+        found = numbers_in(sentence)
+        if not found:
+            continue
+        m = values.choice(found)
+        wrong = other_values(m.group("n"), m.group("unit"), values, 3)
+        if len(wrong) < 3:
+            continue
+        options = [m.group("n"), *wrong]
+        values.shuffle(options)
+        stem = sentence[: m.start()] + f"bao nhiêu {m.group('unit')}" + sentence[m.end() :]
+        question = f"Theo {label}, {stem[0].lower()}{stem[1:]}?\n{letters(options)}"
+        add("choice_value", question, "ABCD"[options.index(m.group("n"))], sentence)
+        asked += 1
     # "Which is false": three clause sentences of the document and one altered.
     for _ in range(2 if len(order) >= 4 else 0):
         picks = rng.sample(order, 4)
