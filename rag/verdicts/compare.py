@@ -17,7 +17,7 @@ from rag.verdicts.tokens import (
     actors,
     claim,
     conditions,
-    negation_positions,
+    negations,
     opposite,
     quantity_unit,
     relations,
@@ -200,8 +200,8 @@ def _replaces(found: _Alignment, i: int) -> bool:
 def _negation(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
     """A negation the statement adds or drops where it aligns with the clause ("nhiệm vụ không được
     giao" against "nhiệm vụ được giao"); the clause's other negations are about other things."""
-    said = negation_positions(texts(found.said))
-    clause_neg = negation_positions(texts(found.clause))
+    said = negations(found.said)
+    clause_neg = negations(found.clause)
     lo = max(0, found.lo - NEGATION_REACH)
     # A negation agrees with the clause's when the word it negates aligns with the one the clause's
     # negates: "không có cha" is not "không xác định được cha" though both "không" align.
@@ -227,7 +227,7 @@ def _negation(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], s
     # the statement's negation frames what the clause says, outside the words aligned with it.
     first, last = min(found.aligned), max(found.aligned)
     framing = all(i < first or i > last for i in added)
-    if added and framing and not dropped and len(negation_positions(texts(found.heading))) % 2 == 1:
+    if added and framing and not dropped and len(negations(found.heading)) % 2 == 1:
         return [], set(), []
     return [Conflict("negation", "không" if added else "có", "có" if added else "không")], set(added), []
 
@@ -394,7 +394,7 @@ def _exceptions(found: _Alignment, credit: list[float]) -> tuple[list[Conflict],
     """The statement claims what the clause excepts: "được quyết định … buộc thôi việc" where the
     clause gives the power "trừ hình thức buộc thôi việc"."""
     said_words = texts(found.said)
-    if any(found.said[i].text == "tru" for i in range(len(said_words))) or negation_positions(said_words):
+    if any(found.said[i].text == "tru" for i in range(len(said_words))) or negations(found.said):
         return [], set(), []
     lo, hi = max(0, found.lo - GAP), min(len(found.clause), found.hi + GAP)
     for j in range(lo, hi):

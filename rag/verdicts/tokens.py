@@ -22,6 +22,7 @@ from rag.verdicts.words import (
     LIGHT_WORDS,
     LOCATOR_WORDS,
     NAMED_BODY_HEADS,
+    NEGATION_MARKED,
     NEGATION_WORDS,
     NOT_BAN_AFTER,
     NOT_NEGATION_AFTER,
@@ -112,6 +113,14 @@ def negation_positions(words: list[str]) -> list[int]:
         elif w == "cam" and nxt not in NOT_BAN_AFTER:
             out.append(i)  # "cấm", "nghiêm cấm", "bị cấm": one cue
     return out
+
+
+def negations(toks: tuple[Token, ...]) -> list[int]:
+    """`negation_positions` of tokens, a word written with its marks a cue only as the cue's own
+    word (folded "chua" is also "chứa" in "hồ chứa", "Chùa" in a name)."""
+    return [
+        i for i in negation_positions(texts(toks)) if not toks[i].marked or toks[i].marked in NEGATION_MARKED
+    ]
 
 
 _ACTOR_PHRASES = tuple(sorted((tuple(p.split()) for p in ACTOR_PHRASES), key=len, reverse=True))

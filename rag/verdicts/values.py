@@ -12,6 +12,7 @@ after the change the stem asks — and no clause about the subject nearly as muc
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from rag.verdicts.words import (
     CHANGE_FROM,
     CHANGE_TO,
     LIGHT_WORDS,
+    LOCATOR_HEADS,
+    QUESTION_OPENERS,
     QUESTION_WORDS,
 )
 
@@ -56,8 +59,17 @@ def _unit(toks: tuple[Token, ...], i: int) -> str:
 
 
 def _subject_words(stem: str) -> list[str]:
-    words = [t.text for t in tokens(claim(stem)) if t.kind == "word"]
-    return [w for w in dict.fromkeys(words) if w not in LIGHT_WORDS and w not in QUESTION_WORDS]
+    """The stem's content words, the words it asks with aside (by their marks where written)."""
+    toks = tokens(claim(stem))
+    folded_asking = {fold(w) for w in QUESTION_WORDS}
+    words = []
+    for i, t in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        asking = t.marked in QUESTION_WORDS if t.marked else t.text in folded_asking
+        opener = t.text in QUESTION_OPENERS and nxt is not None and nxt.text in folded_asking
+        if t.kind == "word" and not asking and not opener and t.text not in LIGHT_WORDS:
+            words.append(t.text)
+    return list(dict.fromkeys(words))
 
 
 def _found(words: list[str], clause: ClauseText) -> dict[str, float]:
@@ -68,21 +80,23 @@ def _found(words: list[str], clause: ClauseText) -> dict[str, float]:
 
 
 def _stated(
-    values: tuple[tuple[str, str], ...], toks: tuple[Token, ...], stem_pairs: set[tuple[str, str]]
+    values: tuple[tuple[str, str], ...], toks: tuple[Token, ...], stem: Counter[tuple[str, str]]
 ) -> list[int]:
-    """Where the clause states every value of a choice (the first value's positions); a choice's
-    unit must be the clause's there, a choice with none takes any; the stem's own pairs are not
-    answers."""
+    """Where the clause states every value of a choice (the first value's positions): a choice's
+    unit must be the clause's there (a choice with none takes any), a locator's number is none
+    ("Điều 3"), and as many of a number as the stem itself says are the stem's ("dưới 04 tuổi"
+    for "dưới 4 tuổi"), the others answers ("đủ 6 tháng …, dưới 6 tháng" for "dưới 6 tháng")."""
     found: list[int] = []
     for k, (value, unit) in enumerate(values):
-        at = [
-            j
-            for j, t in enumerate(toks)
-            if t.kind in ("number", "date")
-            and t.text == value
-            and (not unit or _unit(toks, j) == unit)
-            and (t.text, _unit(toks, j)) not in stem_pairs
-        ]
+        by_pair: dict[tuple[str, str], list[int]] = {}
+        for j, t in enumerate(toks):
+            if t.kind not in ("number", "date") or t.text != value:
+                continue
+            if t.kind == "number" and j > 0 and toks[j - 1].text in LOCATOR_HEADS:
+                continue
+            if not unit or _unit(toks, j) == unit:
+                by_pair.setdefault((t.text, _unit(toks, j)), []).append(j)
+        at = sorted(j for pair, js in by_pair.items() for j in js[stem[pair] :])
         if not at:
             return []
         if k == 0:
@@ -130,9 +144,9 @@ def pick_value(
         return None
     subject = _subject_words(stem)
     stem_toks = tokens(claim(stem))
-    stem_pairs = {
+    stem_pairs = Counter(
         (t.text, _unit(stem_toks, i)) for i, t in enumerate(stem_toks) if t.kind in ("number", "date")
-    }
+    )
     readings: list[tuple[dict[str, float], int, str]] = []  # (subject words found, clause, its letter)
     changes: set[int] = set()  # the clauses read by a change they state
     for n, clause in enumerate(clauses):

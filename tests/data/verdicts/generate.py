@@ -60,6 +60,7 @@ OTHER_DOCUMENTS = [
 PER_KIND = 8  # items of each kind per document, at most
 CHOICES_PER_DOC = 12
 VALUES_PER_DOC = 6
+REORDERED_PER_DOC = 6
 
 UNITS = (
     r"ngày công|ngày làm việc|ngày|tháng|năm|giờ|tuổi|lần|triệu đồng|tỷ đồng|đồng|%|phần trăm|người|phút"
@@ -512,6 +513,24 @@ def generate_document(path: str, label: str, half: str) -> list[dict]:
         question = f"Theo {label}, {stem[0].lower()}{stem[1:]}?\n{letters(options)}"
         add("choice_value", question, "ABCD"[options.index(m.group("n"))], sentence)
         asked += 1
+    # The same statements in another order, as people retell a clause ("A, B" said "B, A"): the
+    # sentence itself (true) and it negated (false); the alignment reads them in their order.
+    turns = random.Random(f"{doc}-reordered")
+    made = {"true": 0, "false": 0}
+    for sentence in order:
+        parts = [p.strip() for p in sentence.split(", ")]
+        if len(parts) < 2 or len(parts[0].split()) < 3 or len(parts[-1].split()) < 3:
+            continue
+        cut = turns.randrange(1, len(parts))
+        turned = ", ".join(parts[cut:] + parts[:cut])
+        turned = turned[0].upper() + turned[1:]
+        if made["true"] < REORDERED_PER_DOC:
+            add("reordered", frame(turned, turns, label), "true", sentence)
+            made["true"] += 1
+        negated = alter_negation(turned)
+        if negated and made["false"] < REORDERED_PER_DOC and truly_false(negated[0][0]):
+            add("reordered_negation", frame(negated[0][0], turns, label), "false", sentence, "negation")
+            made["false"] += 1
     # "Which is false": three clause sentences of the document and one altered.
     for _ in range(2 if len(order) >= 4 else 0):
         picks = rng.sample(order, 4)

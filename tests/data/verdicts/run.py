@@ -47,7 +47,19 @@ def table(rows: list[dict]) -> str:
         for key in ((r["half"], kind), (r["half"], "ALL"), ("both", kind), ("both", "ALL")):
             groups[key].append(r)
     lines = ["| half | kind | n | coverage | precision | right or withheld |", "|---|---|---|---|---|---|"]
-    order = ["original", "number", "date", "actor", "negation", "condition", "verb", "choice", "ALL"]
+    order = [
+        "original",
+        "number",
+        "date",
+        "actor",
+        "negation",
+        "condition",
+        "verb",
+        "reordered",
+        "reordered_negation",
+        "choice",
+        "ALL",
+    ]
     for half in ("fit", "check", "both"):
         for kind in order:
             g = groups.get((half, kind))
