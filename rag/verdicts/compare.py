@@ -205,14 +205,9 @@ def _negation(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], s
     lo = max(0, found.lo - NEGATION_REACH)
     # A negation agrees with the clause's when the word it negates aligns with the one the clause's
     # negates: "không có cha" is not "không xác định được cha" though both "không" align.
-    agreed = {
-        i
-        for i in said
-        if i in found.aligned
-        and (i + 1 >= len(found.said) or found.aligned.get(i + 1) == found.aligned[i] + 1)
-    }
-    agreed_to = {found.aligned[i] for i in agreed}
     aligned_to = set(found.aligned.values())
+    agreed = {i for i in said if i in found.aligned and _same_next(found, i, aligned_to)}
+    agreed_to = {found.aligned[i] for i in agreed}
     added = [i for i in said if i not in agreed]
     # A clause's negation the statement's aligns with, though each negates another word, counts
     # only where the word it negates is part of the provision the statement states.
@@ -230,6 +225,16 @@ def _negation(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], s
     if added and framing and not dropped and len(negations(found.heading)) % 2 == 1:
         return [], set(), []
     return [Conflict("negation", "không" if added else "có", "có" if added else "không")], set(added), []
+
+
+def _same_next(found: _Alignment, i: int, aligned_to: set[int]) -> bool:
+    """Statement word i and the clause word aligned with it are followed by the same word, or
+    neither next word is aligned anywhere (the end of a title: "… bị nghiêm cấm")."""
+    j = found.aligned[i]
+    nxt = found.aligned.get(i + 1)
+    if nxt is not None:
+        return nxt == j + 1
+    return j + 1 not in aligned_to
 
 
 def _amounts(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:

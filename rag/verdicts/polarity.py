@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.verdicts.tokens import Token, claim, conditions, negations, texts, tokens
-from rag.verdicts.words import LIGHT_WORDS, STOP_WORDS
+from rag.verdicts.words import LIGHT_WORDS, NEGATION_WORDS, STOP_WORDS
 
 REACH = 3  # a cue this many words before an act negates it ("dừng chức năng cấp mã số thuế")
 
@@ -33,9 +33,10 @@ class Polarity:
 
 
 def _cues(toks: tuple[Token, ...]) -> list[int]:
-    """Negation cues: "không", "chưa", bans; and stops written with their marks ("dừng", "ngừng")."""
+    """Negation cues: "không", "chưa"; and stops written with their marks ("dừng", "ngừng"). Not
+    bans: "… là hành vi bị nghiêm cấm" frames a list the clause's title bans (compare.py reads it)."""
     stops = [i for i, t in enumerate(toks) if t.marked in STOP_WORDS]
-    cues = negations(toks)
+    cues = [i for i in negations(toks) if toks[i].text in NEGATION_WORDS]
     return sorted(set(cues) | set(stops))
 
 

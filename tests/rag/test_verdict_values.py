@@ -4,7 +4,7 @@ source cut where it names another document. Synthetic texts written for these te
 
 from __future__ import annotations
 
-from rag.verdicts import ClauseText, choose, compare
+from rag.verdicts import ClauseText, choose, compare, judge
 from rag.verdicts.tokens import claim
 from rag.verdicts.values import pick_value
 
@@ -71,3 +71,41 @@ def test_a_source_naming_another_document_after_its_comma_is_the_claim() -> None
     )
     assert claim(said).startswith("Chỉ thị số 08-CT/TU ngày 05/5/2024")
     assert claim("Theo Luật Thư viện, lưu trữ 2030, thư viện được mở cửa") == "thư viện được mở cửa"
+
+
+# A statement retold in another order: its act negated on one side only.
+FEES = ClauseText("5. Không thu phí hồ sơ khám sức khỏe giữa các bệnh viện công lập trong tỉnh.")
+SHARING = ClauseText(
+    "4. Việc gửi hồ sơ khám sức khỏe giữa các bệnh viện công lập trong tỉnh thực hiện qua hệ thống."
+)
+PAUSED = ClauseText("- Dừng chức năng cấp giấy phép lái xe cho người học tại các trung tâm sát hạch tư nhân.")
+
+
+def test_a_reordered_statement_affirming_what_the_clause_negates_is_false() -> None:
+    said = "Giữa các bệnh viện công lập trong tỉnh, hồ sơ khám sức khỏe được thu phí"
+    verdict = judge(said, [SHARING, FEES])
+    assert verdict.value is False and verdict.index == 1 and verdict.reason == "negation"
+    stopped = judge("Người học tại các trung tâm sát hạch tư nhân vẫn được cấp giấy phép lái xe", [PAUSED])
+    assert stopped.value is False
+
+
+def test_a_reordered_statement_negating_alike_is_not_false() -> None:
+    said = "Hồ sơ khám sức khỏe gửi giữa các bệnh viện công lập trong tỉnh không bị thu phí"
+    assert judge(said, [SHARING, FEES]).value is not False
+    # Folded "chua" is also "chứa", "Chùa": no negation there.
+    name = ClauseText("Sắp xếp thị trấn Hồ Chùa và xã Tân Lập thành xã mới có tên gọi là xã Hồ Chùa.")
+    assert judge("Thị trấn Hồ Chùa được nhập vào xã Tân Lập", [name]).value is not False
+
+
+def test_no_verdict_from_the_act_when_a_clause_as_close_says_it_as_the_statement() -> None:
+    affirmed = ClauseText(
+        "Các bệnh viện công lập trong tỉnh thu phí hồ sơ khám sức khỏe gửi cho nhau theo bảng giá."
+    )
+    said = "Giữa các bệnh viện công lập trong tỉnh, hồ sơ khám sức khỏe được thu phí"
+    assert judge(said, [FEES]).value is False
+    assert judge(said, [FEES, affirmed]).value is not False
+    # A condition the clause does not make may be the exception it leaves open.
+    conditional = (
+        "Nếu được người bệnh đồng ý, các bệnh viện công lập trong tỉnh được thu phí hồ sơ khám sức khỏe"
+    )
+    assert judge(conditional, [FEES]).value is None

@@ -84,6 +84,24 @@ def _index_for(indexes: list[str], doc: str) -> Path:
     raise SystemExit(f"no index given for {doc}")
 
 
+def by_document(rows: list[dict]) -> str:
+    """Coverage, precision, right-or-withheld per document (and its half)."""
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[(r["half"], r["doc"])].append(r)
+    lines = [
+        "| half | document | n | coverage | precision | right or withheld |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (half, doc), g in sorted(groups.items()):
+        given = [r for r in g if r["got"] is not None]
+        right = [r for r in given if r["got"] == r["expected"]]
+        prec = f"{len(right) / len(given):.3f}" if given else "-"
+        ok = (len(g) - len(given) + len(right)) / len(g)
+        lines.append(f"| {half} | {doc} | {len(g)} | {len(given) / len(g):.3f} | {prec} | {ok:.3f} |")
+    return "\n".join(lines)
+
+
 def ask_all(indexes: list[str], out: Path, items: Path = ITEMS) -> list[dict]:
     import rag.answer.choices as strategy
     from rag.pipeline import Assistant
@@ -189,6 +207,8 @@ def main() -> None:
     else:
         rows = ask_all(args.index, args.out, args.items)
     print(table(rows))
+    print()
+    print(by_document(rows))
 
 
 if __name__ == "__main__":
