@@ -23,6 +23,7 @@ from rag.verdicts.words import (
     LIGHT_WORDS,
     LOCATOR_WORDS,
     NAMED_BODY_HEADS,
+    NEGATION_MARKED,
     NEGATION_WORDS,
     NOT_BAN_AFTER,
     NOT_NEGATION_AFTER,
@@ -102,6 +103,14 @@ def negation_positions(words: list[str]) -> list[int]:
         elif w == "cam" and nxt not in NOT_BAN_AFTER:
             out.append(i)  # "cấm", "nghiêm cấm", "bị cấm": one cue
     return out
+
+
+def negations(toks: tuple[Token, ...]) -> list[int]:
+    """`negation_positions` of tokens, a word written with its marks a cue only as the cue's own
+    word (folded "chua" is also "chứa" in "hồ chứa", "Chùa" in a name)."""
+    return [
+        i for i in negation_positions(texts(toks)) if not toks[i].marked or toks[i].marked in NEGATION_MARKED
+    ]
 
 
 _ACTOR_PHRASES = tuple(sorted((tuple(p.split()) for p in ACTOR_PHRASES), key=len, reverse=True))
@@ -237,12 +246,22 @@ _SOURCE = re.compile(
     r"|^(?:" + "|".join(SOURCE_OPENERS) + r")\s+(?P<short>[^,:]{2,90})[,:]\s*"
 )
 
+_SHORT_SOURCE = re.compile(
+    r"^(?:" + "|".join(SOURCE_OPENERS) + r")\s+(?P<source>)(?P<short>[^,:]{2,90})[,:]\s*"
+)
+
 
 def claim(text: str) -> str:
     """A statement without the words naming its source ("Theo Luật Cán bộ, công chức 2025, …")."""
     text = text.strip()
     folded = fold_aligned(nfc(text))
     m = _SOURCE.match(folded)
+    if m and m.group("source") and "," in m.group("source"):
+        # "Theo Chỉ thị 06 của tỉnh, Chỉ thị số 31 ngày 06/6/2023 …": past its first comma the source
+        # names another document, which the claim is about ("Luật Cán bộ, công chức 2025" does not).
+        rest = m.group("source").split(",", 1)[1]
+        if any(re.search(rf"\b{w}\b", rest) for w in SOURCE_WORDS):
+            m = _SHORT_SOURCE.match(folded)
     if m:
         source = m.group("source") or m.group("short")
         if any(re.search(rf"\b{w}\b", source) for w in SOURCE_WORDS) or "/" in source:
