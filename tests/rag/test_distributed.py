@@ -47,9 +47,10 @@ II. NHIỆM VỤ
 """
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def local_ray():  # noqa: ANN201 (the ray module)
-    """One local Ray instance for the session: ingest uses an initialised Ray as it is."""
+    """One local Ray instance for this module's tests: ingest uses an initialised Ray as it is.
+    Module-scoped: Ray's daemons and idle workers cost CPU for as long as they live."""
     ray = pytest.importorskip("ray")
     ray.init(
         address="local",
