@@ -143,6 +143,18 @@ def stored_vectors(index: faiss.Index) -> np.ndarray:
     n, d = flat.ntotal, flat.d
     if n == 0:
         return np.zeros((0, d), dtype=np.float32)
-    view = faiss.rev_swig_ptr(flat.get_xb(), n * d).reshape(n, d)
+    raw = faiss.rev_swig_ptr(flat.get_xb(), n * d).reshape(n, d)
+    # The array must keep the index alive: the memory is the index's (a mapping of its file), and
+    # a caller may keep the vectors after dropping the index (a reader of an older generation).
+    view = np.asarray(_Owned(index, raw.__array_interface__))
     view.flags.writeable = False
     return view
+
+
+class _Owned:
+    """Hands numpy another object's memory while holding that object (numpy keeps this as the
+    array's ``base``, so every view of the array keeps the owner alive)."""
+
+    def __init__(self, owner: object, interface: dict) -> None:
+        self.owner = owner
+        self.__array_interface__ = interface

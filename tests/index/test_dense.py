@@ -78,3 +78,21 @@ def test_loaded_index_maps_its_vectors_and_copies_grow(tmp_path: Path, threshold
     assert clone.remove({"c0"}) == 1 and len(clone) == 299
     assert clone.search(vecs[250], 1)[0][0][0] == "c250"
     assert len(loaded) == 200 and loaded.search(vecs[0], 1)[0][0][0] == "c0"
+
+
+@pytest.mark.parametrize("threshold", [1000, 100])  # flat, HNSW
+def test_mapped_vectors_outlive_the_index_they_came_from(tmp_path: Path, threshold: int) -> None:
+    """A reader may keep an older generation's vectors after its index is dropped: the memory
+    stays valid (it segfaulted once the index was freed and its file unmapped)."""
+    import gc
+
+    vecs = _unit(300)
+    DenseIndex.build([f"c{i}" for i in range(300)], vecs, hnsw_threshold=threshold).save(tmp_path / "d.faiss")
+    loaded = DenseIndex.load(
+        tmp_path / "d.faiss", [f"c{i}" for i in range(300)], 8, hnsw_threshold=threshold
+    )
+    rows = loaded.vectors[100:110]
+    del loaded
+    gc.collect()
+    _ = [np.ones(1 << 16) for _ in range(64)]  # reuse of freed memory, if it was freed
+    assert np.array_equal(rows, vecs[100:110])
