@@ -88,9 +88,7 @@ def test_mapped_vectors_outlive_the_index_they_came_from(tmp_path: Path, thresho
 
     vecs = _unit(300)
     DenseIndex.build([f"c{i}" for i in range(300)], vecs, hnsw_threshold=threshold).save(tmp_path / "d.faiss")
-    loaded = DenseIndex.load(
-        tmp_path / "d.faiss", [f"c{i}" for i in range(300)], 8, hnsw_threshold=threshold
-    )
+    loaded = DenseIndex.load(tmp_path / "d.faiss", [f"c{i}" for i in range(300)], 8, hnsw_threshold=threshold)
     rows = loaded.vectors[100:110]
     del loaded
     gc.collect()
