@@ -2,7 +2,10 @@
 
 Exact ``IndexFlatIP`` below ``hnsw_threshold`` vectors, ``IndexHNSWFlat`` above it. The
 vectors matrix is kept alongside the FAISS index, so removing ids rebuilds from stored
-vectors and nothing is ever re-embedded.
+vectors and nothing is ever re-embedded. A saved index is read memory-mapped
+(``IO_FLAG_MMAP_IFC``: the vectors stay in the file, shared by every process that reads it
+through the page cache; only an HNSW graph's links are loaded), and the vectors matrix is then
+a read-only view of the index's own storage rather than a second copy.
 """
 
 from __future__ import annotations
@@ -83,8 +86,9 @@ class DenseIndex:
             hnsw_threshold=self.hnsw_threshold,
             ef_search=self.ef_search,
             ids=list(self.ids),
-            vectors=self.vectors.copy(),
-            _index=faiss.clone_index(self.faiss_index),
+            vectors=np.array(self.vectors, dtype=np.float32),
+            # Through bytes: a clone of a mapped index would still view the file (and refuse to grow).
+            _index=faiss.deserialize_index(faiss.serialize_index(self.faiss_index)),
         )
 
     def remove(self, ids: set[str]) -> int:
@@ -123,18 +127,34 @@ class DenseIndex:
         faiss.write_index(self.faiss_index, str(path))
 
     @classmethod
-    def load(cls, path: Path, ids: list[str], vectors: np.ndarray, **kwargs: int) -> DenseIndex:
-        index = faiss.read_index(str(path))
-        if index.ntotal != len(ids) or index.d != vectors.shape[1]:
-            raise ValueError(
-                f"{path.name} holds {index.ntotal}x{index.d}, expected {len(ids)}x{vectors.shape[1]}"
-            )
+    def load(cls, path: Path, ids: list[str], dim: int, **kwargs: int) -> DenseIndex:
+        """The index saved at ``path``, memory-mapped, its vectors read in place."""
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
+        if index.ntotal != len(ids) or index.d != dim:
+            raise ValueError(f"{path.name} holds {index.ntotal}x{index.d}, expected {len(ids)}x{dim}")
         if isinstance(index, faiss.IndexHNSWFlat):
             index.hnsw.efSearch = kwargs.get("ef_search", HNSW_EF_SEARCH)
-        return cls(
-            dim=vectors.shape[1],
-            ids=list(ids),
-            vectors=np.ascontiguousarray(vectors, np.float32),
-            _index=index,
-            **kwargs,
-        )
+        return cls(dim=dim, ids=list(ids), vectors=stored_vectors(index), _index=index, **kwargs)
+
+
+def stored_vectors(index: faiss.Index) -> np.ndarray:
+    """The vectors a flat or HNSW-flat index stores, as a read-only array over its memory."""
+    flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSWFlat) else index
+    n, d = flat.ntotal, flat.d
+    if n == 0:
+        return np.zeros((0, d), dtype=np.float32)
+    raw = faiss.rev_swig_ptr(flat.get_xb(), n * d).reshape(n, d)
+    # The array must keep the index alive: the memory is the index's (a mapping of its file), and
+    # a caller may keep the vectors after dropping the index (a reader of an older generation).
+    view = np.asarray(_Owned(index, raw.__array_interface__))
+    view.flags.writeable = False
+    return view
+
+
+class _Owned:
+    """Hands numpy another object's memory while holding that object (numpy keeps this as the
+    array's ``base``, so every view of the array keeps the owner alive)."""
+
+    def __init__(self, owner: object, interface: dict) -> None:
+        self.owner = owner
+        self.__array_interface__ = interface

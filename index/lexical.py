@@ -9,24 +9,29 @@ Two token fields per text, scored by separate BM25 indexes and summed:
 Document numbers ("58/KH-UBND", "57-NQ/TW", "819/SKHCN-BCVT&CĐS") and dates ("22/12/2024",
 "1/10") are kept whole in both fields, plus the bare leading number so "Kế hoạch 58" matches.
 
-BM25 follows bm25s: every (term, doc) score is precomputed at build time into postings,
-so a query is a handful of numpy scatter-adds. The scoring variant is a pure function
-chosen by name. The saved JSON holds the parameters and each text's term counts.
+BM25 follows bm25s: a query is a handful of numpy scatter-adds over the postings of its terms.
+The scoring variant is a pure function chosen by name. An index is saved as flat arrays per
+field (``index.postings``: vocabulary, postings, per-text counts and lengths) that readers
+memory-map, so worker processes share them through the page cache; ``bm25.json`` (each text's
+term counts) is the format of index generations written before them, still read.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from index.postings import Bags, FieldPostings, bag_list, write_synced
 from rag.text import fold, nfc
 
 # A number followed by "/" or "-" separated parts: document numbers, dates, periods.
@@ -231,6 +236,27 @@ def build_postings(
     return postings
 
 
+def _scores_on(counts: list[dict[str, int]], terms: set[str], params: BM25Params) -> np.ndarray:
+    """Pure: ``BM25(params).fit(counts).score(terms)`` with the postings of ``terms`` alone: the
+    same values (same float32 arithmetic, element by element), without the other terms' postings."""
+    n_docs = len(counts)
+    out = np.zeros(n_docs, dtype=np.float32)
+    if n_docs == 0:
+        return out
+    idf_fn, tf_fn = SCORERS[params.method]
+    dl = np.array([sum(c.values()) for c in counts], dtype=np.float32)
+    avgdl = float(dl.mean()) or 1.0
+    for term in terms:
+        docs = [i for i, c in enumerate(counts) if term in c]
+        if not docs:
+            continue
+        idx = np.array(docs, dtype=np.int64)
+        tf = np.array([counts[i][term] for i in docs], dtype=np.float32)
+        idf = float(idf_fn(np.array([len(docs)], dtype=np.float64), n_docs)[0])
+        out[idx] += (idf * tf_fn(tf, dl[idx], avgdl, params.k1, params.b, params.delta)).astype(np.float32)
+    return out
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
@@ -240,6 +266,7 @@ def text_hash(text: str) -> str:
 # line under a matching heading would outrank the heading's real content.
 FIELDS = ("word", "fold", "ctx")
 DEFAULT_WEIGHTS = {"word": 1.0, "fold": 1.0, "ctx": 0.5}
+BM25_HEAD = "bm25.json"
 
 
 @dataclass
@@ -254,8 +281,9 @@ class LexicalIndex:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     ids: list[str] = field(default_factory=list)
     hashes: list[str] = field(default_factory=list)
-    counts: dict[str, list[dict[str, int]]] = field(default_factory=lambda: {f: [] for f in FIELDS})
-    _fields: dict[str, BM25] = field(default_factory=dict, repr=False)
+    # Per field, each text's term counts: lists while building, views of the arrays when loaded.
+    counts: dict[str, Sequence[dict[str, int]]] = field(default_factory=lambda: {f: [] for f in FIELDS})
+    _fields: dict[str, FieldPostings] = field(default_factory=dict, repr=False)
     _pos: dict[str, int] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -272,8 +300,9 @@ class LexicalIndex:
             index.weights = dict(previous.weights)
         known: dict[str, dict[str, dict[str, int]]] = {}
         if previous is not None:
+            counts = {f: bag_list(previous.counts[f]) for f in FIELDS}
             for i, h in enumerate(previous.hashes):
-                known[h] = {f: previous.counts[f][i] for f in FIELDS}
+                known[h] = {f: counts[f][i] for f in FIELDS}
         for item in items:
             doc_id, text = item[0], item[1]
             context = item[2] if len(item) > 2 else ""  # type: ignore[misc]
@@ -290,25 +319,51 @@ class LexicalIndex:
             index.ids.append(doc_id)
             index.hashes.append(h)
             for f in FIELDS:
-                index.counts[f].append(bags[f])
+                index.counts[f].append(bags[f])  # type: ignore[attr-defined]  # a list while building
         index._fit()
         return index
 
     def subset(self, ids: set[str]) -> LexicalIndex:
         """The same index over only ``ids``: statistics (idf, average length) from those texts alone."""
         index = LexicalIndex(params=self.params, weights=dict(self.weights))
-        for i, cid in enumerate(self.ids):
-            if cid in ids:
-                index.ids.append(cid)
-                index.hashes.append(self.hashes[i])
-                for f in FIELDS:
-                    index.counts[f].append(self.counts[f][i])
+        # The rows of ``ids`` in index order, found from the ids (not by a pass over every row).
+        rows = sorted(self._pos[cid] for cid in ids if cid in self._pos)
+        index.ids = [self.ids[i] for i in rows]
+        index.hashes = [self.hashes[i] for i in rows]
+        if all(isinstance(self.counts[f], Bags) for f in FIELDS):  # mapped: cut the arrays
+            index._fields = {f: self._fields[f].subset(rows) for f in FIELDS}
+            index.counts = {f: Bags(index._fields[f]) for f in FIELDS}
+            index._pos = {cid: i for i, cid in enumerate(index.ids)}
+            return index
+        index.counts = {f: [self.counts[f][i] for i in rows] for f in FIELDS}
         index._fit()
         return index
 
+    def rows_of(self, ids: Iterable[str]) -> np.ndarray:
+        """The rows of ``ids`` (those indexed), ascending: the order ``subset`` keeps."""
+        return np.array(sorted(self._pos[cid] for cid in ids if cid in self._pos), dtype=np.int64)
+
+    def subset_scores(self, rows: np.ndarray, toks: Tokens) -> np.ndarray:
+        """``subset(ids of rows).token_scores(toks)``, aligned with ``rows`` (ascending): BM25 on
+        the statistics of those texts alone, computed for the query's terms only, so the work is
+        proportional to the rows, never to the whole index (no postings are built)."""
+        total = np.zeros(len(rows), dtype=np.float32)
+        if not len(rows):
+            return total
+        for f, terms in (("word", toks.word), ("fold", toks.fold), ("ctx", toks.fold)):
+            w = self.weights.get(f, 1.0)
+            if w and terms:
+                counts = [self.counts[f][r] for r in rows]
+                total += w * _scores_on(counts, set(terms), self.params)
+        return total
+
     def _fit(self) -> None:
-        self._fields = {f: BM25(self.params).fit(self.counts[f]) for f in FIELDS}
+        self._fields = {f: FieldPostings.build(self.counts[f]) for f in FIELDS}
         self._pos = {cid: i for i, cid in enumerate(self.ids)}
+
+    def vocabulary(self, name: str = "word") -> frozenset[str]:
+        """Every term of one field."""
+        return frozenset(self._fields[name].vocabulary()) if self._fields else frozenset()
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -323,7 +378,9 @@ class LexicalIndex:
         for f, terms in (("word", toks.word), ("fold", toks.fold), ("ctx", toks.fold)):
             w = self.weights.get(f, 1.0)
             if w and terms:
-                total += w * self._fields[f].score(terms, len(self.ids))
+                total += w * self._fields[f].score(
+                    terms, len(self.ids), SCORERS[self.params.method], self.params
+                )
         return total
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
@@ -336,6 +393,43 @@ class LexicalIndex:
     def to_json(self) -> dict[str, Any]:
         return {
             "format": 1,
+            **self.to_json_head(),
+            "docs": [
+                {"id": cid, "hash": h, **{f: self.counts[f][i] for f in FIELDS}}
+                for i, (cid, h) in enumerate(zip(self.ids, self.hashes, strict=True))
+            ],
+        }
+
+    def save(self, directory: Path) -> list[str]:
+        """Write the index as ``bm25.json`` (parameters, ids, hashes) and each field's arrays;
+        the names of the files written."""
+        head = {"format": 2, **self.to_json_head(), "ids": self.ids, "hashes": self.hashes}
+        write_synced(directory / BM25_HEAD, json.dumps(head, ensure_ascii=False).encode("utf-8"))
+        names = [BM25_HEAD]
+        for f in FIELDS:
+            names += self._fields[f].save(directory, f"bm25.{f}")
+        return names
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        """An index written by ``save``, its arrays memory-mapped (or ``bm25.json`` of format 1,
+        read into memory)."""
+        data = json.loads((directory / BM25_HEAD).read_text(encoding="utf-8"))
+        if data.get("format", 1) < 2:
+            return cls.from_json(data)
+        index = cls(params=BM25Params(**data["params"]), weights=DEFAULT_WEIGHTS | data.get("weights", {}))
+        index.ids, index.hashes = data["ids"], data["hashes"]
+        index._fields = {f: FieldPostings.load(directory, f"bm25.{f}") for f in FIELDS}
+        for f in FIELDS:
+            if index._fields[f].n_docs != len(index.ids):
+                raise ValueError(f"bm25.{f} holds {index._fields[f].n_docs} texts, expected {len(index.ids)}")
+        index.counts = {f: Bags(index._fields[f]) for f in FIELDS}
+        index._pos = {cid: i for i, cid in enumerate(index.ids)}
+        return index
+
+    def to_json_head(self) -> dict[str, Any]:
+        """The parameters and field weights (what the manifest records)."""
+        return {
             "params": {
                 "method": self.params.method,
                 "k1": self.params.k1,
@@ -343,10 +437,6 @@ class LexicalIndex:
                 "delta": self.params.delta,
             },
             "weights": self.weights,
-            "docs": [
-                {"id": cid, "hash": h, **{f: self.counts[f][i] for f in FIELDS}}
-                for i, (cid, h) in enumerate(zip(self.ids, self.hashes, strict=True))
-            ],
         }
 
     @classmethod

@@ -9,7 +9,8 @@ the best score of the passages that hold it, and clauses of one passage are orde
 score: the passage decides the place, the clause its rank there.
 
 Passages are made from the clauses' term counts already in the ``LexicalIndex`` (no tokenizing
-again), so they cost one pass over the counts when a store is opened.
+again) when a generation is written, and saved with it as arrays (``index.postings``) that
+readers memory-map: no process rebuilds them, and processes reading one index share them.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from index.lexical import BM25, BM25Params, LexicalIndex, tokenize
+from index.lexical import SCORERS, BM25Params, LexicalIndex, tokenize
+from index.postings import FieldPostings, bag_list
 
 # Passage length in characters and the step between passage starts: a thousand characters is
 # the chunk a plain BM25 retriever does best with on these documents; half of it as the step
@@ -93,8 +96,9 @@ class PassageIndex:
     ids: list[str]  # clause ids, aligned with the LexicalIndex's
     members: np.ndarray  # clause row of each (passage, clause) membership
     owners: np.ndarray  # passage of each membership
-    fields: dict[str, BM25]
+    fields: dict[str, FieldPostings]
     weights: dict[str, float]
+    params: BM25Params
 
     @classmethod
     def build(
@@ -110,6 +114,7 @@ class PassageIndex:
         """``documents``: each document's (clause id, text length, parent id) in document order;
         ids the lexical index lacks (not indexed) are skipped."""
         row = {cid: i for i, cid in enumerate(lexical.ids)}
+        counts = {f: bag_list(lexical.counts[f]) for f in PASSAGE_FIELDS}
         bags: dict[str, list[dict[str, int]]] = {f: [] for f in PASSAGE_FIELDS}
         members: list[int] = []
         owners: list[int] = []
@@ -119,7 +124,7 @@ class PassageIndex:
             for f in PASSAGE_FIELDS:
                 total: Counter[str] = Counter()
                 for i in positions:
-                    total.update(lexical.counts[f][rows[i][0]])
+                    total.update(counts[f][rows[i][0]])
                 bags[f].append(dict(total))
             for i in scored:
                 members.append(rows[i][0])
@@ -139,17 +144,50 @@ class PassageIndex:
             ids=list(lexical.ids),
             members=np.array(members, dtype=np.int64),
             owners=np.array(owners, dtype=np.int64),
-            fields={f: BM25(params).fit(bags[f]) for f in PASSAGE_FIELDS},
+            fields={f: FieldPostings.build(bags[f]) for f in PASSAGE_FIELDS},
             weights={f: lexical.weights.get(f, 1.0) for f in PASSAGE_FIELDS},
+            params=params,
+        )
+
+    def save(self, directory: Path) -> list[str]:
+        """Write the passages as ``passages.*.npy`` arrays; the names of the files written."""
+        names = []
+        for key, array in (("members", self.members), ("owners", self.owners)):
+            with (directory / f"passages.{key}.npy").open("wb") as f:
+                np.save(f, array, allow_pickle=False)
+            names.append(f"passages.{key}.npy")
+        for name in PASSAGE_FIELDS:
+            names += self.fields[name].save(directory, f"passages.{name}")
+        return names
+
+    @staticmethod
+    def saved(directory: Path) -> bool:
+        return (directory / "passages.members.npy").is_file()
+
+    @classmethod
+    def load(cls, directory: Path, lexical: LexicalIndex) -> PassageIndex:
+        """Passages saved with ``lexical`` (the clause rows they refer to), memory-mapped."""
+        members, owners = (
+            np.load(directory / f"passages.{key}.npy", mmap_mode="r", allow_pickle=False)
+            for key in ("members", "owners")
+        )
+        return cls(
+            ids=lexical.ids,
+            members=members,
+            owners=owners,
+            fields={f: FieldPostings.load(directory, f"passages.{f}") for f in PASSAGE_FIELDS},
+            weights={f: lexical.weights.get(f, 1.0) for f in PASSAGE_FIELDS},
+            params=lexical.params,
         )
 
     def passage_scores(self, query: str) -> np.ndarray:
         toks = tokenize(query)
-        n = len(self.fields["word"].counts)
+        n = self.fields["word"].n_docs
         total = np.zeros(n, dtype=np.float32)
+        scorer = SCORERS[self.params.method]
         for f, terms in (("word", toks.word), ("fold", toks.fold)):
             if terms and self.weights[f]:
-                total += self.weights[f] * self.fields[f].score(terms, n)
+                total += self.weights[f] * self.fields[f].score(terms, n, scorer, self.params)
         return total
 
     def clause_scores(self, query: str) -> np.ndarray:

@@ -4,16 +4,20 @@ Layout of an index directory::
 
     DIR/CURRENT            names the active generation, e.g. "gen-3"
     DIR/gen-<n>/           manifest.json, documents.jsonl, vectors.npy, vector_ids.json,
-                           dense.faiss, bm25.json, registry.json (each document's tasks and
-                           references, rag.registry.DocumentEntries; absent in older generations)
+                           dense.faiss, bm25.json + bm25.<field>.<array>.npy (format 2; format 1
+                           kept every text's counts in bm25.json), registry.json (each document's
+                           tasks and references, rag.registry.DocumentEntries; absent in older
+                           generations)
     DIR/embed-cache/       content-addressed passage vectors shared by all generations
     DIR/.write.lock        fcntl lock: one writer at a time
 
 A writer builds a complete new generation in a temporary folder, fsyncs it, renames it
 into place and only then replaces CURRENT (``os.replace`` of an fsynced temp file). A
 crash at any point before that leaves the previous generation current and intact.
-Readers load a whole generation into memory, so a later cleanup cannot pull files from
-under them.
+Readers map a generation's vectors (dense.faiss) and BM25 arrays from its files, so processes
+reading one index share them through the page cache; a mapped file stays readable after a
+later cleanup unlinks it. A generation of format 1 is read into memory as before, with a warning,
+and the next writer converts it (``policyqa ingest`` does, even with nothing new to add).
 """
 
 from __future__ import annotations
@@ -55,12 +59,13 @@ from rag.text import fold
 if TYPE_CHECKING:
     from rag.registry import DocumentEntries, Registry
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 as memory-mapped arrays
+READABLE_FORMATS = (1, 2)
 CURRENT = "CURRENT"
 EMBED_CACHE = "embed-cache"
 log = logging.getLogger("policyqa.index")
 LOCK_FILE = ".write.lock"
-FILES = ("documents.jsonl", "vectors.npy", "vector_ids.json", "dense.faiss", "bm25.json", "registry.json")
+FILES = ("documents.jsonl", "vectors.npy", "vector_ids.json", "dense.faiss", "registry.json")
 REGISTRY_FILE = "registry.json"
 _GEN = re.compile(r"^gen-(\d+)$")
 
@@ -209,8 +214,12 @@ class IndexStore:
         lexical: LexicalIndex,
         text_hashes: dict[str, str] | None = None,
         entries: dict[str, DocumentEntries] | None = None,
+        files: Path | None = None,
     ) -> None:
         self.directory = Path(directory)
+        # The generation's folder when this store is the whole generation as written (its saved
+        # passages apply); None for an access view or a store being built.
+        self._files = files
         self.generation = generation
         self.manifest = manifest
         self.dense = dense
@@ -243,7 +252,6 @@ class IndexStore:
         self.entries = entries or {}
         self._registry: Registry | None = None
         self._passages: PassageIndex | None = None
-        self._local: dict[str, LexicalIndex] = {}
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
@@ -264,7 +272,7 @@ class IndexStore:
             raise IndexCorruptError.of(
                 "index.manifest", path=f"{gen_dir}/manifest.json", why=exc, rebuild=_rebuild_hint(directory)
             ) from exc
-        if manifest.get("format_version") != FORMAT_VERSION:
+        if manifest.get("format_version") not in READABLE_FORMATS:
             raise IndexCorruptError.of(
                 "index.format",
                 path=gen_dir,
@@ -282,21 +290,31 @@ class IndexStore:
             with (gen_dir / "documents.jsonl").open(encoding="utf-8") as f:
                 documents = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
             ids_data = json.loads((gen_dir / "vector_ids.json").read_text(encoding="utf-8"))
-            vectors = np.load(gen_dir / "vectors.npy", allow_pickle=False)
-            dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], vectors)
-            lexical = LexicalIndex.from_json(json.loads((gen_dir / "bm25.json").read_text(encoding="utf-8")))
+            dim = int(manifest.get("embedder", {}).get("dim") or _npy_dim(gen_dir / "vectors.npy"))
+            dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], dim)
+            lexical = LexicalIndex.load(gen_dir)
             entries = _read_entries(gen_dir / REGISTRY_FILE)
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise IndexCorruptError.of(
                 "index.undecodable", path=gen_dir, why=exc, rebuild=_rebuild_hint(directory)
             ) from exc
+        if manifest.get("format_version") != FORMAT_VERSION:
+            log.warning(messages.text("index.old_format", path=gen_dir, location=directory))
         hashes = dict(zip(ids_data["ids"], ids_data.get("text_sha", []), strict=False))
-        return cls(directory, generation, manifest, documents, dense, lexical, hashes, entries)
+        return cls(directory, generation, manifest, documents, dense, lexical, hashes, entries, gen_dir)
 
     @classmethod
     def empty(cls, directory: Path, embedder: Embedder) -> IndexStore:
         manifest = {"format_version": FORMAT_VERSION, "embedder": _embedder_info(embedder)}
         return cls(directory, "", manifest, [], DenseIndex(dim=embedder.dim), LexicalIndex.build([]))
+
+    @property
+    def outdated(self) -> bool:
+        """Whether this generation lacks what the current format writes (its BM25 arrays, its
+        passages): a writer converts it on its next commit."""
+        if self._files is None:
+            return False
+        return self.manifest.get("format_version") != FORMAT_VERSION or not PassageIndex.saved(self._files)
 
     # --- reading -----------------------------------------------------------------------------
     def documents(self) -> list[Document]:
@@ -353,7 +371,7 @@ class IndexStore:
     # --- corpus statistics -------------------------------------------------------------------
     def vocabulary(self) -> frozenset[str]:
         """Every segmented word of this view's clauses (from its BM25 postings)."""
-        return frozenset().union(*self.lexical.counts["word"])
+        return self.lexical.vocabulary("word")
 
     def term_counts(self, keys: list[str]) -> dict[str, int]:
         """Counts of ``index.corpus_stats`` keys over this view's clauses, counted on first use
@@ -474,10 +492,13 @@ class IndexStore:
         return lexical.search(query, n, mask)
 
     def passages(self) -> PassageIndex:
-        """BM25 over passages of consecutive clauses, built from the clause counts on first use."""
+        """BM25 over passages of consecutive clauses: as the writer saved them (memory-mapped), or
+        built from the clause counts on first use (an access view, an older generation)."""
         if self._passages is None:
-            docs = [[(c.id, len(c.text), c.parent_id) for c in self._doc_order[d.id]] for d in self._docs]
-            self._passages = PassageIndex.build(self.lexical, docs)
+            if self._files is not None and PassageIndex.saved(self._files):
+                self._passages = PassageIndex.load(self._files, self.lexical)
+            else:
+                self._passages = PassageIndex.build(self.lexical, passage_layout(self._docs))
         return self._passages
 
     def local_search(
@@ -488,23 +509,22 @@ class IndexStore:
         doc = self._by_id.get(doc_id)
         if doc is None:
             return []
-        local = self._local.get(doc_id)
-        if local is None:
-            local = self.lexical.subset({c.id for c in self._doc_order.get(doc_id, [])})
-            if len(self._local) >= LOCAL_CACHE:
-                self._local.pop(next(iter(self._local)))
-            self._local[doc_id] = local
+        lexical = self.lexical
+        rows = lexical.rows_of(c.id for c in self._doc_order.get(doc_id, []))
         asked, named = tokenize(query), tokenize(document_label(doc))
         rest = Tokens(
             word=tuple(t for t in asked.word if t not in named.word),
             fold=tuple(t for t in asked.fold if t not in named.fold),
         )
-        if not len(local) or not (rest.word or rest.fold):
+        if not len(rows) or not (rest.word or rest.fold):
             return []
-        scores = local.token_scores(rest)
+        # Scored for the query's terms on the document's own counts: work proportional to the
+        # document, whichever of the corpus's documents it is (no per-document index is kept).
+        scores = lexical.subset_scores(rows, rest)
+        ids = [lexical.ids[r] for r in rows]
         if allowed is not None:
-            scores = np.where(np.array([cid in allowed for cid in local.ids], dtype=bool), scores, 0.0)
-        return top_k(local.ids, scores, n)
+            scores = np.where(np.array([cid in allowed for cid in ids], dtype=bool), scores, 0.0)
+        return top_k(ids, scores, n)
 
     def passage_search(self, query: str, n: int, allowed: frozenset[str] | None) -> list[tuple[str, float]]:
         """Clauses by the best passage holding them, then by their own BM25 score."""
@@ -534,7 +554,27 @@ class IndexStore:
                 if len(self._rows_cache) >= ROWS_CACHE:
                     self._rows_cache.pop(next(iter(self._rows_cache)))
             cached = self._rows_cache[key] = (allowed, rows)
+        else:
+            # Least recently used goes first: a caller's filter rows, read on every question, are
+            # not pushed out by the one-question sets of the documents a question names.
+            with contextlib.suppress(KeyError):
+                self._rows_cache[key] = self._rows_cache.pop(key)
         return cached[1]
+
+
+def passage_layout(docs: Iterable[Document]) -> list[list[tuple[str, int, str | None]]]:
+    """What passages are cut from: per document (by source), its clauses in order as
+    (id, text length, parent id)."""
+    ordered = sorted(docs, key=lambda d: d.source)
+    return [
+        [(c.id, len(c.text), c.parent_id) for c in sorted(d.clauses, key=lambda c: c.order)] for d in ordered
+    ]
+
+
+def _npy_dim(path: Path) -> int:
+    """The width of a saved vectors matrix (a manifest without the embedder's dimension)."""
+    shape = np.load(path, mmap_mode="r", allow_pickle=False).shape
+    return int(shape[1]) if len(shape) == 2 else 0
 
 
 def _read_entries(path: Path) -> dict[str, DocumentEntries]:
@@ -571,7 +611,7 @@ def _entries_for(
     return out
 
 
-# How many allowed sets' rows are kept (oldest dropped first).
+# How many allowed sets' rows are kept (least recently used dropped first).
 ROWS_CACHE = 16
 
 
@@ -586,9 +626,6 @@ class _RowIds(Sequence[str]):
 
     def __getitem__(self, i: int) -> str:  # type: ignore[override]  # one position at a time
         return self.ids[int(self.rows[i])]
-
-
-LOCAL_CACHE = 256  # documents whose own BM25 statistics are kept
 
 
 def iso_date(date: str) -> bool:
@@ -685,7 +722,9 @@ class IndexWriter:
             raise
         self._docs: dict[str, Document] = {d.source: d for d in self.base.documents()}
         self._entries_computed: dict[str, tuple[Document, DocumentEntries]] = {}
-        self._dirty = self.reembed  # the next commit converts the index, even with nothing staged
+        # The next commit converts the index (another runtime's vectors, an older format), even
+        # with nothing staged.
+        self._dirty = self.reembed or self.base.outdated
         self.committed: str | None = None
 
     @property
@@ -853,7 +892,8 @@ class IndexWriter:
         ids_json = {"ids": dense.ids, "text_sha": [hashes[c] for c in dense.ids]}
         _write_bytes(tmp / "vector_ids.json", json.dumps(ids_json, ensure_ascii=False).encode("utf-8"))
         dense.save(tmp / "dense.faiss")
-        _write_bytes(tmp / "bm25.json", json.dumps(lexical.to_json(), ensure_ascii=False).encode("utf-8"))
+        lexical_files = lexical.save(tmp)
+        lexical_files += PassageIndex.build(lexical, passage_layout(docs)).save(tmp)
         entries = {k: e.to_dict() for k, e in _entries_for(docs, self.base, self._entries_computed).items()}
         _write_bytes(tmp / REGISTRY_FILE, json.dumps(entries, ensure_ascii=False).encode("utf-8"))
         manifest = {
@@ -864,14 +904,14 @@ class IndexWriter:
             "embedder": embedder_info,
             "dense": {"kind": dense.kind, "metric": "inner_product"},
             "dense_pending": pending,
-            "bm25": lexical.to_json()["params"],
+            "bm25": lexical.to_json_head()["params"],
             "counts": {
                 "documents": len(docs),
                 "clauses": sum(len(d.clauses) for d in docs),
                 "vectors": len(dense),
                 "bm25_texts": len(lexical),
             },
-            "files": {f: file_sha256(tmp / f) for f in FILES},
+            "files": {f: file_sha256(tmp / f) for f in (*FILES, *lexical_files)},
         }
         _write_bytes(
             tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")

@@ -17,21 +17,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from rag.text import fold
+from rag.values import (
+    DAY_MONTH,
+    DAY_MONTH_WORDS,
+    FULL_DATE,
+    HALF_YEAR,
+    HOUR,
+    MONTH,
+    QUARTER,
+    QUARTERS,
+    YEAR_ALONE,
+    YEAR_SPAN,
+)
 from rag.vocabulary import RECURRING_DEADLINES
 
-_Y = r"((?:19|20)\d\d)"
-_SEP = r"\s*(?:/|-|–|\.|,?\s*nam)\s*"
-_FULL_DATE = re.compile(
-    rf"\b(\d{{1,2}})\s*[/.-]\s*(\d{{1,2}})\s*[/.-]\s*{_Y}\b|\bngay\s+(\d{{1,2}})\s+thang\s+(\d{{1,2}})\s+nam\s+{_Y}\b"
-)
-_QUARTER = re.compile(rf"\bquy\s+(iv|iii|ii|i|[1-4])\b(?:{_SEP}{_Y}\b)?")
-_HALF = re.compile(rf"\b6\s+thang\s+(dau|cuoi)\s+nam(?:\s+{_Y}\b)?")
-_MONTH = re.compile(rf"\bthang\s+(\d{{1,2}})(?:{_SEP}{_Y}\b)?")
-_DAY_MONTH = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\b(?!\s*/)")
-_YEAR_SPAN = re.compile(rf"\b{_Y}\s*(?:-|–|den(?:\s+nam)?)\s*{_Y}\b")
-_YEAR = re.compile(rf"\b{_Y}\b")
 _OPEN_START = re.compile(r"\b(truoc|cham nhat|han chot|den han|den)\b")
-_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # Words that introduce a deadline inside running text ("… báo cáo trước ngày 15/12 hằng năm").
 _TRIGGER = re.compile(
     r"\b(?:truoc ngay|truoc|cham nhat(?: la| vao)?(?: ngay)?|hoan thanh(?: trong| truoc| vao| xong)?|han chot|thoi han)\s+"
@@ -88,29 +88,29 @@ def parse_deadline(text: str, default_year: int | None = None) -> DateRange | No
     """The date range a deadline names, or None when it names no date and no recurrence."""
     f = re.sub(r"\bqui\b", "quy", fold(text))
     # "ngày 30 tháng 11" without a year reads as the day "30/11" (yearly, or in the document's year).
-    f = re.sub(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?!\s*(?:/|-|,?\s*nam\s+\d))", r"\1/\2", f)
+    f = DAY_MONTH_WORDS.sub(r"\1/\2", f)
     recurring = next(
         (shown for key, shown in RECURRING_DEADLINES.items() if re.search(rf"\b{key}\b", f)), None
     )
     spans: list[tuple[str | None, str | None]] = []
     annual: list[str] = []
     work = f
-    for pattern in (_FULL_DATE, _YEAR_SPAN, _QUARTER, _HALF, _MONTH):
+    for pattern in (FULL_DATE, YEAR_SPAN, QUARTER, HALF_YEAR, MONTH):
         for m in list(pattern.finditer(work)):
             g = [x for x in m.groups()]
-            if pattern is _FULL_DATE:
+            if pattern is FULL_DATE:
                 d, mo, y = (g[0], g[1], g[2]) if g[0] else (g[3], g[4], g[5])
                 iso = _iso(int(y), int(mo), int(d))
                 spans.append((iso, iso))
-            elif pattern is _YEAR_SPAN:
+            elif pattern is YEAR_SPAN:
                 spans.append((f"{g[0]}-01-01", f"{g[1]}-12-31"))
-            elif pattern is _QUARTER:
+            elif pattern is QUARTER:
                 y = int(g[1]) if g[1] else default_year
                 if y is None:
                     continue
-                q = _QUARTERS[g[0]]
+                q = QUARTERS[g[0]]
                 spans.append((_iso(y, 3 * q - 2, 1), _month_end(y, 3 * q)))
-            elif pattern is _HALF:
+            elif pattern is HALF_YEAR:
                 y = int(g[1]) if g[1] else default_year
                 if y is None:
                     continue
@@ -122,7 +122,7 @@ def parse_deadline(text: str, default_year: int | None = None) -> DateRange | No
                     continue
                 spans.append((_iso(y, mo, 1), _month_end(y, mo)))
             work = _blank(work, m)
-    for m in _DAY_MONTH.finditer(work):
+    for m in DAY_MONTH.finditer(work):
         d, mo = int(m.group(1)), int(m.group(2))
         if _iso(2000, mo, d) is None:
             continue
@@ -132,7 +132,7 @@ def parse_deadline(text: str, default_year: int | None = None) -> DateRange | No
             iso = _iso(default_year, mo, d)
             spans.append((iso, iso))
         work = _blank(work, m)
-    for m in _YEAR.finditer(work):
+    for m in YEAR_ALONE.finditer(work):
         spans.append((f"{m.group(1)}-01-01", f"{m.group(1)}-12-31"))
     spans = [(s, e) for s, e in spans if s or e]
     if not spans and not recurring and not annual:
@@ -162,9 +162,10 @@ def deadline_in_text(text: str, default_year: int | None = None) -> tuple[str, D
     last = hits[-1].end()
     tail = re.match(r"[^;.:()]{0,60}", f[last:])
     end = last + (tail.end() if tail else 0)
-    # Up to the date words and a recurrence right after them, not the rest of the sentence.
+    # Up to the date words (an hour before the day: "trước 17 giờ ngày …") and a recurrence right
+    # after them, not the rest of the sentence.
     words = re.match(
-        r"(?:(?:ngay|quy|thang|nam|va|hoac|den|[ivx]+|\d+)[\s/.\-–]*)+(?:\s*hang (?:nam|quy|thang))?",
+        rf"(?:(?:{HOUR.pattern}|ngay|quy|thang|nam|va|hoac|den|[ivx]+|\d+)[\s/.\-–]*)+(?:\s*hang (?:nam|quy|thang))?",
         f[last:end],
     )
     end = last + (words.end() if words else 0)

@@ -95,6 +95,9 @@ MESSAGES: dict[str, str] = {
     "index.missing_generation": "{current} trỏ tới thế hệ {name} không còn tồn tại; {rebuild}",
     "index.manifest": "không đọc được {path} ({why}); {rebuild}",
     "index.format": "chỉ mục tại {path} có định dạng {found}, phiên bản này đọc định dạng {expected}; {rebuild}",
+    "index.old_format": "chỉ mục tại {path} ở định dạng cũ (1), được đọc toàn bộ vào bộ nhớ; chạy "
+    "policyqa ingest <thư mục văn bản> --index {location} một lần để chuyển sang định dạng mới "
+    "(không mất dữ liệu, không nhúng lại)",
     "index.file_missing": "thiếu tệp {path}; {rebuild}",
     "index.checksum": "tệp {path} sai mã kiểm tra (checksum); {rebuild}",
     "index.undecodable": "không giải mã được {path} ({why}); {rebuild}",

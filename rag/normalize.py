@@ -121,7 +121,13 @@ def starts_block(text: str) -> bool:
         or is_alpha_heading(text)
         or _is_pipe_row(text)
         or is_named_section(text, f)
+        or bool(RE_TABLE_HEADER_LINE.match(text))
     )
+
+
+# A table's header printed on one line ("TT Tên đơn vị Cấp học", "STT Nội dung Thời gian"): the
+# table starts there, not inside the caption above it.
+RE_TABLE_HEADER_LINE = re.compile(r"^(?:S?TT|Số TT)\s+[A-ZĐÀ-Ỹ][^.;:!?]{0,60}$")
 
 
 def is_named_section(text: str, folded: str) -> bool:
@@ -489,8 +495,10 @@ def should_join(prev: str, cur: Line, width: float) -> bool:
     """Is ``cur`` the continuation of the physical line ``prev``?"""
     if cur.gap_before or starts_block(cur.text):
         return False
-    if is_named_section(prev.strip(), fold_keep(prev)):
-        return False  # "NỘI DUNG ÁN LỆ" / "“[8] …": a section heading is a line of its own
+    if is_named_section(prev.strip(), fold_keep(prev)) or RE_TABLE_HEADER_LINE.match(prev.strip()):
+        return (
+            False  # "NỘI DUNG ÁN LỆ", "TT Tên đơn vị Cấp học": a heading or table header is a line of its own
+        )
     opens = bool(_OPENS_SENTENCE.match(cur.text))
     if opens and RE_TERMINAL.search(prev):
         return False

@@ -190,6 +190,10 @@ class Constraints:
     period: tuple[str | None, str | None] | None = None  # ISO bounds of "trong quý IV/2025", "trước 31/12"
     dates: tuple[tuple[int, int, int], ...] = ()  # complete dates stated (day, month, year)
     half: str = ""  # "dau" / "cuoi": "6 tháng đầu năm", "năm cuối"
+    # bounded quantities stated (direction, number, unit): "trên 20 năm" -> ("more", "20", "nam")
+    bounds: tuple[tuple[str, str, str], ...] = ()
+    # roman numerals labelling what is asked about (folded noun, numeral): "hạng II" -> ("hang", "II")
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -277,6 +281,7 @@ class Question:
     form: QuestionForm = field(default_factory=lambda: QuestionForm("plain", ""))
     slot: str = "content"
     value_type: str = "text"
+    slot_words: frozenset[str] = frozenset()  # folded words of the wording that read the slot ("muc", "tieu")
     cues: frozenset[str] = frozenset()
     person_title: str | None = None  # "chu tich" when asked "ai là chủ tịch …" (folded)
     list_like: bool = False  # asks for several things ("những gì", "những đơn vị nào")

@@ -15,7 +15,6 @@ of a document above their level, and a cited document they may not read stays a 
 from __future__ import annotations
 
 import re
-import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -331,14 +330,3 @@ class Registry:
             ):
                 out.append(e)
         return out
-
-
-_REGISTRIES: weakref.WeakKeyDictionary[Any, Registry] = weakref.WeakKeyDictionary()
-
-
-def registry_for(view: Any) -> Registry:
-    """The registry of a corpus view (``rag.answer.corpus.CorpusView``), built once per view."""
-    found = _REGISTRIES.get(view)
-    if found is None:
-        found = _REGISTRIES[view] = Registry(view.documents.values())
-    return found

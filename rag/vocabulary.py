@@ -478,19 +478,21 @@ REFERENCE_RELATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 # figure in that unit: kind -> (the question's words, the answer's figure; "{unit}" stands for the
 # unit the question named). Money may be written with its scale ("1,5 tỷ đồng", "200.000
 # đồng/người/ngày"), and a table cell may carry the unit in its column header ("Đơn giá (đồng): 538.986").
+# A figure starts where its digits start ("(?<![\d.,])"): tried at every digit of a long run,
+# the pattern would read the run again from each one (quadratic).
 ASKED_UNITS: dict[str, tuple[str, str]] = {
     # "bao nhiêu tỷ đồng": a sum in that scale ("1,5 tỷ đồng", "Kinh phí (tỷ đồng): 12"), not "120 triệu".
     "money_scale": (
         r"\bbao nhieu (?P<unit>ty|trieu|nghin|ngan) dong\b",
-        r"\d[\d.,]*\s*{unit}\b|\({unit} dong\)\s*:\s*\d",
+        r"(?<![\d.,])\d[\d.,]*\s*{unit}\b|\({unit} dong\)\s*:\s*\d",
     ),
     "money": (
         r"\bbao nhieu (?:tien|dong|trieu dong|ty dong|nghin dong)\b|\bso tien (?:la )?bao nhieu\b",
-        r"\d[\d.,]*\s*(?:dong|d\b|trieu|ty|nghin|ngan|vnd)|\((?:trieu |ty |nghin )?dong\)\s*:\s*\d",
+        r"(?<![\d.,])\d[\d.,]*\s*(?:dong|d\b|trieu|ty|nghin|ngan|vnd)|\((?:trieu |ty |nghin )?dong\)\s*:\s*\d",
     ),
     "percent": (
         r"\bbao nhieu (?:phan tram|%)",
-        r"\d[\d.,]*\s*(?:%|phan tram)|\((?:%|phan tram)\)\s*:\s*\d",
+        r"(?<![\d.,])\d[\d.,]*\s*(?:%|phan tram)|\((?:%|phan tram)\)\s*:\s*\d",
     ),
     # "… trả lời công văn số mấy?": the number of a document.
     "document_number": (
@@ -508,7 +510,7 @@ ASKED_UNITS: dict[str, tuple[str, str]] = {
     "month": (r"\bthang may\b", r"\bthang (?:0?[1-9]|1[0-2])\b"),
     "measure": (
         r"\bbao nhieu (?P<unit>mm|cm|km2|km|m2|m3|m|ha|kg|tan|lit|mw|kw)\b",
-        r"\d[\d.,]*\s*{unit}\b|\({unit}\)\s*:\s*\d",
+        r"(?<![\d.,])\d[\d.,]*\s*{unit}\b|\({unit}\)\s*:\s*\d",
     ),
 }
 
@@ -660,3 +662,32 @@ NAMED_SECTIONS_AFTER: dict[str, str] = {
 # "… có hiệu lực kể từ ngày ký". Retrieval lifts these sentences when a question asks when a
 # document takes effect.
 TAKES_EFFECT: str = r"\bco hieu luc(?: thi hanh)?(?: ke)? tu\b"
+
+# Bounds on a quantity, folded ("trên 20 năm", "không quá 05 ngày", "từ 18 tuổi trở lên"): the
+# direction each word gives (more / less). Words before the quantity, then words after it. A
+# question's bound and a clause's bound on the same quantity must agree (rag.text.bounded_quantities).
+BOUNDS_BEFORE: dict[str, str] = {
+    "khong duoi": "more",
+    "khong it hon": "more",
+    "it nhat": "more",
+    "toi thieu": "more",
+    "vuot qua": "more",
+    "nhieu hon": "more",
+    "tren": "more",
+    "hon": "more",
+    "khong qua": "less",
+    "khong vuot qua": "less",
+    "toi da": "less",
+    "nhieu nhat": "less",
+    "chua du": "less",
+    "chua den": "less",
+    "it hon": "less",
+    "duoi": "less",
+}
+BOUNDS_AFTER: dict[str, str] = {"tro len": "more", "tro xuong": "less"}
+
+# Nouns a roman numeral after them places in a document ("mục II", "Phụ lục I", "quý IV") rather
+# than labelling the thing asked about ("hạng II", "nhóm I", "vùng III"), folded.
+LOCATING_NOUNS: frozenset[str] = frozenset(
+    {"muc", "phan", "chuong", "luc", "quy", "dieu", "khoan", "diem", "thu", "khoa", "tiet"}
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         module = item.nodeid.split("::", 1)[0]
         if module in FAST_MODULES and not HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.fast)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave the session's heap out of the interpreter's shutdown collections.
+
+    By the end of a whole run the heap holds GBs (indexes, models, Hypothesis' and Schemathesis'
+    caches); Python's shutdown then runs full collections over all of it — minutes of CPU on a loaded
+    machine — only to free memory the OS takes back anyway. Frozen objects are skipped by them;
+    teardown, fixtures' finalisers and reference counting ran before this hook and still run.
+    """
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ FLOOR = frozenset(
         "rag.questions",
         "rag.errors",
         "rag.text",
+        "rag.values",  # one grammar per value type: dates, hours, durations, numbers
         "rag.vocabulary",
         "rag.matching",
         "rag.restore",

@@ -32,6 +32,8 @@ QUESTIONS = {
     "english": "Who is responsible for task 3?",
     "signer": "Kế hoạch này do ai ký?",
     "passage": "Kinh phí thực hiện lấy từ nguồn nào?",
+    "table": "Chỉ tiêu đến năm 2025 là bao nhiêu?",
+    "yes/no": "Kế hoạch này do Ủy ban nhân dân tỉnh ban hành, đúng hay sai?",
 }
 PROJECT = Path(__file__).resolve().parent.parent
 

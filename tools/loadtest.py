@@ -160,7 +160,9 @@ def start_server(
     return subprocess.Popen(cmd, env=env, cwd=config.PROJECT_ROOT)
 
 
-def wait_ready(base_url: str, timeout_s: float = 60.0) -> None:
+def wait_ready(base_url: str, timeout_s: float = 180.0) -> None:
+    """Poll /healthz until the server says ok. The bound is generous: a server with two worker
+    processes takes over a minute to load its models on a loaded 2-core machine."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:

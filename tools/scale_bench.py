@@ -5,7 +5,8 @@ For each store (the embedded index in a temporary folder, always, as the referen
 ingest through ``open_writer`` in batches of 100 documents with a commit per batch (clauses/s and
 clause-text chars/s over the clauses that step added), then search and ask latency (p50/p95 over
 50 questions in the corpus's words, one client), then the resident memory of an API replica
-(``policyqa serve`` in a subprocess, after 50 questions). Both stores embed with ``HashEmbedder``
+(``policyqa serve`` in a subprocess, after 50 questions: RSS, and PSS summed over its processes),
+then the same with two worker processes (``--workers 2``). Both stores embed with ``HashEmbedder``
 so that the model's cost stays out of the store comparison; the real model's throughput is
 measured on its own and the table says what ingest would cost with it.
 """
@@ -33,6 +34,7 @@ from tools.synthetic import synthetic_document, synthetic_questions
 BATCH_DOCS = 100
 REAL_SAMPLE = 256  # clause texts embedded with the real model to measure its throughput
 PASS_BUDGET_S = 120.0  # seconds per latency pass (search, ask, replica asks), MIN_TIMED at least
+TWO_WORKERS = 2  # a replica with this many worker processes: how much they share
 BENCH_STORE_NAME = "policyqa_scalebench"  # the Milvus store name (collection prefix) the bench uses
 
 
@@ -219,7 +221,11 @@ def _grow(label: str, location: Any, embedder: Any, plan: Plan) -> list[dict[str
         log = plan.logs / f"serve-{slug}-{size}.log"
         row["replica"] = measure_replica(location, questions, log, budget)
         row["load"]["replica"] = load_now()
-        print(f"  {row['replica']}", flush=True)
+        print(f"  {row['replica']}\n[{label}] replica with {TWO_WORKERS} workers ...", flush=True)
+        log = plan.logs / f"serve-{slug}-{size}-w{TWO_WORKERS}.log"
+        row["replica2"] = measure_replica(location, questions, log, budget, workers=TWO_WORKERS)
+        row["load"]["replica2"] = load_now()
+        print(f"  {row['replica2']}", flush=True)
         rows.append(row)
     return rows
 

@@ -49,16 +49,29 @@ def _with_load(figure: str, r: dict[str, Any], phase: str) -> str:
     return figure if load is None else f"{figure} (load {load:.1f})"
 
 
+def _two_workers(r: dict[str, Any]) -> str:
+    """The two-worker replica's PSS (every process summed) and its ratio to the one-worker one's."""
+    two, one = r.get("replica2"), r["replica"]
+    if not two or not two.get("pss_total_mb") or not one.get("pss_total_mb"):
+        return "–"
+    ratio = two["pss_total_mb"] / one["pss_total_mb"]
+    return _with_load(f"{two['pss_total_mb']:,.0f} ({ratio:.2f}×)", r, "replica2")
+
+
 def render_markdown(results: dict[str, Any]) -> str:
-    head = "| store | clauses | ingest clauses/s | chars/s | search p50 / p95 ms | ask p50 / p95 ms | replica RSS MB |"
-    lines = ["# Store scale benchmark", "", head, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    head = (
+        "| store | clauses | ingest clauses/s | chars/s | search p50 / p95 ms | ask p50 / p95 ms "
+        "| replica RSS MB | 2 workers: PSS MB (× 1 worker) |"
+    )
+    lines = ["# Store scale benchmark", "", head, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results["rows"]:
         ing, rep = r["ingest"], r["replica"]
         rate, rss = f"{ing['clauses_per_s']:,.0f}", f"{rep['rss_mb']:,.0f}"
         lines.append(
             f"| {r['store']} | {r['clauses']:,} | {_with_load(rate, r, 'ingest')} "
             f"| {ing['chars_per_s']:,.0f} | {_with_load(_ms(r['search']), r, 'search')} "
-            f"| {_with_load(_ms(r['ask']), r, 'ask')} | {_with_load(rss, r, 'replica')} |"
+            f"| {_with_load(_ms(r['ask']), r, 'ask')} | {_with_load(rss, r, 'replica')} "
+            f"| {_two_workers(r)} |"
         )
     lines += ["", "Details per row:", ""]
     lines += [

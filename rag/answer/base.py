@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from rag.answer.corpus import CorpusView
     from rag.answer.evidence import Candidate, Evidence
     from rag.answer.support import SupportCheck
+    from rag.registry import Registry
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản."
 CITATIONS = 5
@@ -44,7 +46,16 @@ class Context:
     view: CorpusView
     evidence: Evidence
     support: SupportCheck | None = None  # lets a strategy pass over a passage that answers something else
+    # Units, tasks and lineage of the documents the asker may read: the store's (``Store.registry``,
+    # assembled from what ingest kept per document, once per snapshot and access view).
+    registry: Callable[[], Registry] | None = None
     _ranked: list[Candidate] | None = field(default=None, repr=False, compare=False)
+
+    def units(self) -> Registry:
+        """The registry of units, tasks and lineage (``registry``; none given: an error)."""
+        if self.registry is None:
+            raise ValueError("this context was made without the store's registry")
+        return self.registry()
 
     def ranked(self) -> list[Candidate]:
         """The evidence ranking of these hits, computed once: strategies and the citations read it."""

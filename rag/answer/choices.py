@@ -16,6 +16,7 @@ from typing import Any
 from rag.answer.base import Composed, Context, Strategy
 from rag.answer.corpus import CorpusView
 from rag.answer.evidence import Candidate
+from rag.answer.phrasing import row_sentence
 from rag.answer.text import short, trim
 from rag.questions import Choice, Question, QuestionForm, SearchQuery
 from rag.reading import search_query
@@ -119,13 +120,17 @@ class FormAnswer(Strategy):
             )
             return _related(evidence, closest.index if closest else None, candidates, support, UNCLEAR)
         chosen = next(c for c in form.choices if c.letter == pick.letter)
-        if pick.named:
+        if pick.index is not None:
+            deciding = []  # the clause stating the chosen value
+        elif pick.named:
             deciding = list(pick.named)  # "Cả A và B": where each named choice is stated
         elif form.pick_false:
             deciding = [letter for letter, v in pick.verdicts.items() if v.value is True]
         else:
             deciding = [pick.letter]
-        indices = [pick.verdicts[letter].index for letter in deciding]
+        indices = (
+            [pick.index] if pick.index is not None else [pick.verdicts[letter].index for letter in deciding]
+        )
         if form.pick_false and pick.verdicts[pick.letter].value is False:
             indices = [pick.verdicts[pick.letter].index, *indices]  # the clause that contradicts it first
         picked = [evidence[i] for i in dict.fromkeys(i for i in indices if i is not None)]
@@ -185,5 +190,6 @@ def _quote(clause: Clause, text: str) -> str:
     whole = " ".join(clause.text.split())
     text = short(text, 450)
     if text == whole:
-        return text
+        # A table row reads as its cells with their column names, not as "a | b | c".
+        return row_sentence(clause) or text
     return ("" if whole.startswith(text) else "… ") + text

@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rag.answer.text import DATE, numbers, spaced, split_passages, squash_numbers, strip_marker
+from rag.answer.text import spaced, split_passages, squash_numbers, strip_marker
 from rag.matching import TextTerms
 from rag.questions import QueryTerms
 from rag.records import Clause, Document
 from rag.restore import DiacriticRestorer, lost_diacritics
 from rag.text import fold
+from rag.values import mentions_date, numbers
 from rag.vocabulary import REFERENCE_RELATIONS
 
 
@@ -26,17 +27,20 @@ class Passage:
     terms: TextTerms
     folded: str
     numbers: frozenset[str]
+    amounts: frozenset[str]  # the numbers and the lengths of time ("05 ngày làm việc")
     has_date: bool
 
     @classmethod
     def of(cls, text: str, has_marks: bool) -> Passage:
         folded = fold(text)
+        unmarked = fold(strip_marker(text))
         return cls(
             text=text,
             terms=TextTerms.of(text, has_marks=has_marks),
             folded=folded,
-            numbers=frozenset(numbers(fold(strip_marker(text)))),
-            has_date=bool(DATE.search(text)),
+            numbers=frozenset(numbers(unmarked)),
+            amounts=frozenset(numbers(unmarked, periods=True)),
+            has_date=mentions_date(folded),
         )
 
 
@@ -127,6 +131,8 @@ class CorpusView:
         self.preambles = {c.id for doc_id in self.by_doc for c in preamble(self.by_doc[doc_id], self.folded)}
         self._stats: Any = None
         self._with_field: dict[str, list[Clause]] = {}
+        self._numbered: dict[str, dict[int, list[Clause]]] = {}
+        self._valued: dict[str, dict[str, list[Clause]]] = {}
         self._locators: dict[str, list[Clause]] | None = None
         self._numbers: dict[str, frozenset[str]] | None = None
 
@@ -137,6 +143,28 @@ class CorpusView:
         if found is None:
             found = self._with_field[key] = [c for c in self.clauses.values() if key in c.fields]
         return found
+
+    def numbered_with_field(self, key: str, number: int) -> list[Clause]:
+        """The clauses carrying a field whose task number (``task_number``) is ``number``, in
+        view order: "task 3" reads its few clauses, not every task of the corpus."""
+        index = self._numbered.get(key)
+        if index is None:
+            index = {}
+            for c in self.with_field(key):
+                if (n := self.task_number(c)) is not None:
+                    index.setdefault(n, []).append(c)
+            self._numbered[key] = index
+        return index.get(number, [])
+
+    def with_field_value(self, key: str, value: str) -> list[Clause]:
+        """The clauses whose field ``key`` is ``value`` (a target's "year": "2025"), in view order."""
+        index = self._valued.get(key)
+        if index is None:
+            index = {}
+            for c in self.with_field(key):
+                index.setdefault(c.fields[key], []).append(c)
+            self._valued[key] = index
+        return index.get(value, [])
 
     def under_locator(self, target: str) -> list[Clause]:
         """The clauses at a locator or below it ("Điều 8": "Điều 8", "Điều 8 khoản 2"), in view order."""
@@ -155,14 +183,17 @@ class CorpusView:
 
     def number_documents(self) -> dict[str, frozenset[str]]:
         """Each number written in a document's text (a maximal run of digits) -> those documents;
-        "" -> the documents whose own number was not read. Only these may cite a number."""
+        "" -> the documents whose own number was not read, or read by OCR with doubt. Only these
+        may cite a number or be the document a number names."""
         if self._numbers is None:
             found: dict[str, set[str]] = {}
             for doc_id in self.by_doc:
                 for run in set(_DIGITS.findall(self.folded_document(doc_id))):
                     found.setdefault(run, set()).add(doc_id)
             found[""] = {
-                d for d, doc in self.documents.items() if not _NUMBER_READ.match(doc.meta.number or "")
+                d
+                for d, doc in self.documents.items()
+                if not _NUMBER_READ.match(doc.meta.number or "") or "number" in doc.meta.uncertain
             }
             self._numbers = {run: frozenset(docs) for run, docs in found.items()}
         return self._numbers
@@ -172,7 +203,8 @@ class CorpusView:
         self.number_documents()
         self.under_locator("")
         for key in ("lead_unit", "coordinating_units", "deadline", "year"):
-            self.with_field(key)
+            self.numbered_with_field(key, 0)
+        self.with_field_value("year", "")
         self.stats.warm()
 
     @property
@@ -218,12 +250,16 @@ class CorpusView:
         """A document's clause texts and metadata, lower-cased, punctuation as spaces."""
         cached = self._document_texts.get(doc_id)
         if cached is None:
-            meta = self.documents[doc_id].meta
-            joined = " ".join(
-                [meta.title, meta.subject, meta.issuer, *(c.text for c in self.by_doc.get(doc_id, []))]
-            ).lower()
-            cached = self._document_texts[doc_id] = spaced(joined)
+            cached = self._document_texts[doc_id] = self.spaced_document(doc_id)
         return cached
+
+    def spaced_document(self, doc_id: str) -> str:
+        """``document_text`` computed afresh (not kept: a pass over every document reads it once)."""
+        meta = self.documents[doc_id].meta
+        joined = " ".join(
+            [meta.title, meta.subject, meta.issuer, *(c.text for c in self.by_doc.get(doc_id, []))]
+        )
+        return spaced(joined.lower())
 
     def has_marks(self, clause: Clause) -> bool:
         return clause.doc_id not in self.unmarked_docs

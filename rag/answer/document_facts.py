@@ -9,9 +9,11 @@ from rag.answer.base import CITATIONS, Composed, Context, Strategy
 from rag.answer.corpus import CorpusView, coverage
 from rag.answer.evidence import best_docs
 from rag.answer.phrasing import signed_by
-from rag.answer.text import dates_in, original_span, reference_text, short, squash_numbers, trim
+from rag.answer.resolution import about_another_document
+from rag.answer.text import original_span, reference_text, short, squash_numbers, trim
 from rag.records import Clause, Document, Hit
 from rag.text import collapse_ws, fold
+from rag.values import dates_in
 
 
 class SignedBy(Strategy):
@@ -149,10 +151,30 @@ class EffectiveDate(Strategy):
         sentence = _effect_sentence(ctx, top)
         if _ON_SIGNING.search(fold(sentence)) and (doc.meta.date or doc.meta.date_text):
             sentence += f" ({doc.meta.label()} ký {issue_date(doc)}.)"
-        return Composed(text=trim(sentence), cited=[top], support=max(best[0].support, 0.6))
+        cited = [top]
+        exception = _excepted_clause(ctx, top, sentence)
+        if exception is not None:
+            # "… từ ngày 01/01/2026, trừ trường hợp quy định tại khoản 2 Điều này": the other date.
+            sentence += f"\n{short(exception.text, 300)}"
+            cited.append(exception)
+        return Composed(text=trim(sentence, 700), cited=cited, support=max(best[0].support, 0.6))
 
 
 _IN_EFFECT = re.compile(r"\bhieu luc\b")
+_EXCEPT_CLAUSE = re.compile(r"\btru (?:cac |truong hop |noi dung )*(?:quy dinh )?tai khoan (\d+) dieu nay\b")
+
+
+def _excepted_clause(ctx: Context, clause: Clause, sentence: str) -> Clause | None:
+    """The clause of the same article an effect sentence excepts ("trừ trường hợp quy định tại
+    khoản 2 Điều này"): it takes effect otherwise."""
+    m = _EXCEPT_CLAUSE.search(fold(sentence))
+    article = re.match(r"(Điều \d+\w*) khoản \d+", clause.locator)
+    if m is None or article is None:
+        return None
+    locator = f"{article.group(1)} khoản {m.group(1)}"
+    return next((c for c in ctx.view.by_doc.get(clause.doc_id, []) if c.locator == locator), None)
+
+
 _TAKES_EFFECT = re.compile(r"\bco hieu luc(?: thi hanh)?(?: ke)? tu\b")
 _ON_SIGNING = re.compile(r"\b(tu|ke tu) ngay ky\b")
 
@@ -175,6 +197,10 @@ class ReferenceDate(Strategy):
         intent, hits, affinity = ctx.question, ctx.hits, ctx.affinity
         asks_issue = "issuing" in intent.cues
         for ref_type, number in intent.references:
+            other = about_another_document(intent, ref_type, number)
+            if other:
+                # "ký phiếu trình về Công văn 4552 ngày nào": the day of the phiếu trình that cites it.
+                return _citing_document_date(ctx, other, number)
             # The document itself is indexed: its own date.
             for doc in ctx.view.documents.values():
                 if doc.id not in affinity:  # outside the caller's access or filters
@@ -207,6 +233,24 @@ class ReferenceDate(Strategy):
         return None
 
 
+def _citing_document_date(ctx: Context, kind: str, number: str) -> Composed | None:
+    """The issue date of the one document of that type that cites the number (None when there is
+    not exactly one, or its date was not written: its text answers)."""
+    docs = [
+        d
+        for d in ctx.view.documents.values()
+        if d.id in ctx.affinity and fold(d.meta.doc_type) == kind and number in ctx.view.folded_document(d.id)
+    ]
+    if len(docs) != 1 or not docs[0].meta.date:
+        return None
+    header = next((c for c in ctx.view.by_doc[docs[0].id] if c.kind == "header"), None)
+    if header is None:
+        return None
+    return Composed(
+        text=f"{docs[0].meta.label()} ban hành {issue_date(docs[0])}.", cited=[header], support=1.0
+    )
+
+
 def _citing_clauses(view: CorpusView, number: str) -> list[Clause]:
     """The clauses, in view order, of the documents whose text holds the number's digits (the
     only ones that may cite it); every clause when the number does not begin with digits."""
@@ -225,7 +269,10 @@ def document_fact(doc: Document, kind: str, clause: Clause) -> str | None:
         if not number or number.startswith("/"):
             return None  # a draft or a document whose number was not written
         issued = f", ban hành {issue_date(doc)}" if meta.date or meta.date_text else ""
-        return f"{meta.doc_type or 'Văn bản'} số {number}{issued}."
+        # Who issued it too: "tỉnh nào / cơ quan nào … số hiệu gì" asks both, and a number is
+        # only read right with its issuer (two provinces' plans may share "45/KH-UBND").
+        issuer = f" của {meta.issuer}" if meta.issuer else ""
+        return f"{meta.doc_type or 'Văn bản'} số {number}{issuer}{issued}."
     if kind == "signature":
         return signed_by(meta) or f"{meta.label()}, phần chữ ký: {short(clause.text, 200)}"
     names = meta.recipients or meta.distribution

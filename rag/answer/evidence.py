@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from rag.answer.corpus import CorpusView, Passage, coverage, phrase_coverage
 from rag.answer.text import (
-    DATE_FOLDED,
     SENTENCE_SPLIT,
     asked_figure,
     counts_asked_noun,
@@ -23,6 +22,7 @@ from rag.matching import TextTerms
 from rag.questions import QueryTerms, Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
+from rag.values import mentions_date
 from rag.vocabulary import ORGANISATION_HEADS
 
 ORG_HEAD = re.compile(
@@ -107,6 +107,18 @@ class Evidence:
         """Retrieved clauses (and the items under retrieved headings), scored as evidence."""
         q_terms = intent.terms.without(drop_terms)
         q_numbers = set(intent.stated_numbers)
+        # A length of time asked ("bao nhiêu ngày", "bao lâu") is answered by one: it counts as a figure.
+        duration = "asks_duration" in intent.cues
+        figure = intent.slot == "figure" or duration
+        if duration:
+            q_numbers = set(intent.stated_amounts)
+
+        def values(p: Passage) -> frozenset[str]:
+            return p.amounts if duration else p.numbers
+
+        def values_of_durations(p: Passage) -> frozenset[str]:
+            return p.amounts - p.numbers
+
         document_fact = asks_document_fact(intent)
         unit_figure = asked_figure(intent.figure_unit, intent.figure_measure)
         top_score = max((h.score for h in hits), default=0.0) or 1.0
@@ -152,7 +164,7 @@ class Evidence:
                 value = w["own"] * coverage(self.view, q_own, p.terms) + w["phrase"] * phrase_coverage(
                     self.view, q_own, p.terms
                 )
-                if intent.slot == "figure" and p.numbers - q_numbers:
+                if figure and values(p) - q_numbers:
                     value += w["figure"]
                 if intent.slot in ("date", "deadline") and p.has_date:
                     value += w["date"]
@@ -179,10 +191,13 @@ class Evidence:
                 m.group(0) not in intent.folded for m in unit_figure.finditer(best_passage.folded)
             ):
                 f["unit_figure"] = 1.0  # a figure in the unit asked for ("rộng 54mm" for "… bao nhiêu mm")
-            if intent.slot == "figure":
-                fresh = best_passage.numbers - q_numbers
+            if figure:
+                fresh = values(best_passage) - q_numbers
                 f["figure_fresh" if fresh else "figure_stale"] = 1.0
-                f["counts_noun"] = counts_asked_noun(best_passage.folded, fresh, set(q_terms.folded))
+            if intent.slot == "figure":
+                # A length of time counts days or months, not a noun of the question ("ngày làm việc").
+                counted = fresh - values_of_durations(best_passage) if duration else fresh
+                f["counts_noun"] = counts_asked_noun(best_passage.folded, counted, set(q_terms.folded))
                 f["number_slot"] = fills_number_slot(best_passage.folded, intent.number_slot)
                 if c.kind == "heading" and self.view.children.get(c.id):
                     f["figure_heading"] = 1.0
@@ -217,7 +232,8 @@ class Evidence:
                 f["role_words"] = 1.0 if role.search(best_passage.folded) else 0.0
                 # A duty opens with the unit's role in it ("Chủ trì, phối hợp …" leads it, "Phối hợp
                 # với …" works with whoever leads): the role asked for, or the other one.
-                opened = _ROLE_OPENING.match(self.view.folded[c.id])
+                # A hit outside a working set's documents (Milvus) is not in the view: fold its text.
+                opened = _ROLE_OPENING.match(self.view.folded.get(c.id) or fold(c.text))
                 if opened:
                     asked_role = opened.group(1) == _ROLE_OPENS[intent.slot]
                     f["role_opening" if asked_role else "role_opening_other"] = 1.0
@@ -304,7 +320,7 @@ class Evidence:
             value = coverage(self.view, q_terms, TextTerms.of(s, has_marks=marks))
             if intent.slot == "figure" and re.search(r"\d", s):
                 value += 0.15
-            if intent.slot in ("date", "deadline") and DATE_FOLDED.search(f):
+            if intent.slot in ("date", "deadline") and mentions_date(f):
                 value += 0.2
             return value
 

@@ -9,7 +9,7 @@ from rag.answer.documents import named_documents
 from rag.answer.evidence import best_docs
 from rag.lineage import RELATION_LABELS
 from rag.records import Clause, Edge
-from rag.registry import Registry, registry_for
+from rag.registry import Registry
 from rag.text import fold
 
 MAX_ITEMS = 12
@@ -31,7 +31,7 @@ class Lineage(Strategy):
         if asked is None:
             return None
         relation, direction = asked
-        registry = registry_for(ctx.view)
+        registry = ctx.units()
         allowed = set(ctx.affinity)
         if direction == "in":
             return self._incoming(ctx, registry, relation, allowed)

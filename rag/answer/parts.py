@@ -11,7 +11,7 @@ from rag.answer.text import NUMBER_WORDS, trim
 from rag.answer.weights import PART_WEIGHTS
 from rag.matching import TextTerms
 from rag.questions import AskedPart
-from rag.text import question_numbers
+from rag.values import question_numbers
 
 # Clauses of the answering document, best first, whose passages may answer a part.
 PART_CLAUSES = 5
@@ -20,10 +20,10 @@ FOCUS_WORDS, FOCUS_STRIDE = 40, 5
 
 
 def _fits(part: AskedPart, passage: Passage, stated: set[str]) -> bool:
-    """The passage holds a value of the type the part asks: a fresh quantity (a period too: "90
-    ngày"), a date."""
-    if part.value_type == "number":
-        fresh = set(question_numbers(passage.folded, periods=True)) - stated
+    """The passage holds a value of the type the part asks: a fresh quantity (a length of time,
+    "90 ngày", only when one is asked), a date."""
+    if part.value_type in ("number", "duration"):
+        fresh = set(question_numbers(passage.folded, periods=part.value_type == "duration")) - stated
         return bool(fresh) or bool(NUMBER_WORDS.search(passage.text.lower()))
     if part.value_type == "date":
         return passage.has_date
@@ -84,16 +84,19 @@ def every_part(ctx: Context, best: Candidate, candidates: list[Candidate], compo
 
 def _focus(view: CorpusView, part: AskedPart, passage: Passage, stated: set[str]) -> str:
     """A passage short enough to sit beside the others: a long one is cut to the window of words
-    that holds the part's words and the value it asks."""
+    that holds the value the part asks (when one does) and most of the part's words."""
     if len(passage.text) <= PART_CHARS:
         return passage.text
     words = passage.text.split(" ")
-    best, best_score = 0, -1.0
-    for start in range(0, max(1, len(words) - FOCUS_WORDS + 1), FOCUS_STRIDE):
+    best, best_score = 0, (False, -1.0)
+    last = max(0, len(words) - FOCUS_WORDS)
+    # Every stride's window, and the last one (the passage's end is not skipped by the stride).
+    for start in sorted({*range(0, last + 1, FOCUS_STRIDE), last}):
         window = " ".join(words[start : start + FOCUS_WORDS])
-        value = coverage(view, part.terms, TextTerms.of(window, has_marks=True)) + PART_WEIGHTS[
-            "value_type"
-        ] * _fits(part, Passage.of(window, True), stated)
+        value = (
+            _fits(part, Passage.of(window, True), stated),
+            coverage(view, part.terms, TextTerms.of(window, has_marks=True)),
+        )
         if value > best_score:
             best, best_score = start, value
     window = " ".join(words[best : best + FOCUS_WORDS])

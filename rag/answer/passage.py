@@ -3,11 +3,14 @@ the article a question names ("Điều 8 khoản 2 quy định gì?")."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rag.answer.base import ANY, Composed, Context, Strategy
 from rag.answer.evidence import Candidate, best_docs
+from rag.answer.fills import FILL_RULES, unfilled
 from rag.answer.parts import every_part
 from rag.answer.phrasing import row_sentence
-from rag.answer.text import PASSAGE_CHARS, names_a_person, row_reading, short, strip_marker, trim
+from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
 from rag.questions import Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
@@ -34,8 +37,11 @@ SUPPORTED = 0.5
 
 def _inside_heading(ctx: Context, clause: Clause) -> set[str]:
     """The ids of the clauses a heading clause heads (none for another kind of clause)."""
-    if clause.kind != "heading":
-        return set()
+    return _under(ctx, clause) if clause.kind == "heading" else set()
+
+
+def _under(ctx: Context, clause: Clause) -> set[str]:
+    """The ids of the clauses under a clause (its points, their items)."""
     out: set[str] = set()
     stack = [clause.id]
     while stack:
@@ -84,16 +90,30 @@ class ExtractivePassage(Strategy):
         if ctx.support is not None and ctx.support.answers_something_else(intent, composed):
             named = ctx.affinity.get(best.clause.doc_id, 0.0)
             inside = _inside_heading(ctx, best.clause)
-            for other in candidates[1:ALTERNATIVES]:
+            # A passage that leaves the asked slot empty (no day for "ngày nào", no count of the
+            # asked noun) or contradicts a constraint: a next well-supported one that fills it may answer.
+            empty = bool(unfilled(intent, composed.text, [c.text for c in composed.cited]))
+            inner = self._filling_passage(ctx, best) if empty else None
+            if inner is not None:
+                best, composed = inner
+                candidates = [best, *candidates[1:]]
+                empty = False
+            for other in candidates[1 : FILL_RULES.alternatives if empty else ALTERNATIVES]:
                 better_named = ctx.affinity.get(other.clause.doc_id, 0.0) > named
                 # A heading ("Điều 1. Sắp xếp …") that answers something else: what it heads may.
-                if not (better_named or other.clause.id in inside) or other.support < SUPPORTED:
+                if not (better_named or empty or other.clause.id in inside) or other.support < SUPPORTED:
                     continue
                 tried = self._answer_from(ctx, other)
+                if empty and unfilled(intent, tried.text, [c.text for c in tried.cited], strict=True):
+                    continue
                 if not ctx.support.answers_something_else(intent, tried):
                     best, composed = other, tried
                     candidates = [other, *(c for c in candidates if c is not other)]
                     break
+        weak = self._weakly_supported(ctx, candidates, composed)
+        if weak is not None:
+            best, composed = weak
+            candidates = [best, *(c for c in candidates if c is not best)]
         rival = self._rival(ctx, candidates)
         if rival is None:
             return every_part(ctx, best, candidates, composed) if intent.parts else composed
@@ -103,6 +123,46 @@ class ExtractivePassage(Strategy):
         text = f"Câu hỏi khớp với nhiều văn bản:\n{labels[0]}: {composed.text}\n{labels[1]}: {other.text}"
         cited = [composed.cited[0], other.cited[0], *composed.cited[1:], *other.cited[1:]]
         return Composed(text=trim(text, 900), cited=cited, support=min(composed.support, other.support))
+
+    def _weakly_supported(
+        self, ctx: Context, candidates: list[Candidate], composed: Composed
+    ) -> tuple[Candidate, Composed] | None:
+        """A best clause too weakly supported to answer a question asking a typed value (a day, a
+        length of time, a count): one of its own points that is well supported and states that
+        value answers ("1. Thời hiệu … được tính …: a) 05 năm đối với … khiển trách" for "khiển
+        trách thì thời hiệu là bao lâu")."""
+        intent = ctx.question
+        if ctx.support is None or composed.support >= SUPPORTED or not unfilled(intent, ""):
+            return None
+        inside = _under(ctx, candidates[0].clause)
+        for other in candidates[1 : FILL_RULES.alternatives]:
+            if other.clause.id not in inside or other.support < SUPPORTED:
+                continue
+            tried = self._answer_from(ctx, other)
+            if not unfilled(intent, tried.text, [c.text for c in tried.cited], strict=True) and not (
+                ctx.support.answers_something_else(intent, tried)
+            ):
+                return other, tried
+        return None
+
+    def _filling_passage(self, ctx: Context, best: Candidate) -> tuple[Candidate, Composed] | None:
+        """Another sentence of the best clause that fills the slot its best passage leaves empty
+        ("… giải quyết các kiến nghị. Thời gian hoàn thành trước ngày 30/12/2025." for "xong
+        trước ngày nào"), when the support check takes it."""
+        assert ctx.support is not None
+        intent = ctx.question
+        for passage in ctx.view.passages(best.clause):
+            if passage.text == best.passage or unfilled(
+                intent, passage.text, [best.clause.text], strict=True
+            ):
+                continue
+            other = replace(best, passage=passage.text)
+            tried = self._answer_from(ctx, other)
+            if unfilled(intent, tried.text, [c.text for c in tried.cited], strict=True):
+                continue  # the answer shows another window of a long sentence
+            if not ctx.support.answers_something_else(intent, tried):
+                return other, tried
+        return None
 
     def _rival(self, ctx: Context, candidates: list[Candidate]) -> Candidate | None:
         best = candidates[0]
@@ -147,12 +207,10 @@ class ExtractivePassage(Strategy):
             sentence = (
                 ("" if starts else "… ") + sentence + ("" if ends or sentence.endswith((".", ";")) else " …")
             )
-        # A table row reads as "<cột>: <ô>; …" once, not as "a | b | c" beside its indexed form;
-        # else the parser's own reading of the row with its column headers.
+        # A table row reads as "<cột>: <ô>; …" once, not as "a | b | c" beside its indexed form.
         reading = row_sentence(clause, ctx.view.by_doc.get(clause.doc_id, []), passage=best.passage)
-        if reading is None and " | " in sentence:
-            reading = row_reading(clause.text)
-        sentence = reading or sentence
+        if reading is not None and (clause.kind == "table" or " | " in sentence):
+            sentence = reading
         found = ctx.evidence.entity(clause) if intent.slot in _NAMES_ITS_UNIT else None
         if found is None or fold(found[0]) in fold(sentence):
             return Composed(text=trim(sentence), cited=[clause], support=best.support)

@@ -181,13 +181,20 @@ def row_sentence(
 ) -> str | None:
     """A pipe row as a sentence, "Tên điểm quan trắc: Xuân Lộc; Kiểu/loại quan trắc: Quan trắc tác
     động; …", or None when the clause is no pipe row. Its ``header`` is read from the document's
-    ``clauses`` when not given. A row longer than ``limit`` keeps its first cell and the cells the
-    ``passage`` (the evidence found in it) overlaps."""
-    cells = row_cells(row.text) if row.kind == "table" else None
+    ``clauses`` when not given; without a header as wide as the row, the parser's own reading of
+    the row with its column names ("HUẾ: Kinh phí hỗ trợ …: 11.400", printed after the row) when
+    there is one, else the cells. A row longer than ``limit`` keeps its first cell and the cells
+    the ``passage`` (the evidence found in it) overlaps."""
+    cells = row_cells(row.text)
     if cells is None:
         return None
+    reading = _reading_line(row.text)
+    if row.kind != "table":
+        return reading
     if header is None:
         header = table_header(row, clauses or [])
+    if reading is not None and len(header) != len(cells):
+        return reading
     parts = row_parts(cells, header)
     if not parts:
         return None
@@ -197,6 +204,15 @@ def row_sentence(
     found = fold(passage)
     kept = [parts[0], *(p for p in parts[1:] if _overlaps(fold(p), found))]
     return "; ".join(kept) + "."
+
+
+def _reading_line(text: str) -> str | None:
+    """The reading the parser writes after a printed pipe row ("17 | HUẾ | 11.400" then "HUẾ: Kinh
+    phí hỗ trợ cho các địa phương: 11.400"); None when the text has none."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) >= 2 and _CELL in lines[0] and _CELL not in lines[-1] and ": " in lines[-1]:
+        return lines[-1].strip()
+    return None
 
 
 def _overlaps(part: str, passage: str) -> bool:

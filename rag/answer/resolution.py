@@ -11,6 +11,7 @@ answered from a document of another level.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -59,6 +60,9 @@ class Resolved:
     missing: str = ""
     closest: list[str] = field(default_factory=list)  # ids of the documents closest to the missing one
     none: bool = False
+    # Documents taken for a named number whose own digits OCR read with doubt ("93/QĐ-ĐHTĐ" for
+    # "539/QĐ-ĐHTĐ": same code): the answer says so (doubtful_note).
+    doubtful: set[str] = field(default_factory=set)
 
 
 def document_level(meta: DocumentMeta) -> str:
@@ -86,46 +90,120 @@ def _types_agree(ref_type: str, meta: DocumentMeta) -> bool:
     return not ref_type or not meta.doc_type or fold(meta.doc_type) == ref_type
 
 
+_CITED = re.compile(r"(.+?) số (\S+)")
+
+
 def _cites(meta: DocumentMeta, ref_type: str, number: str) -> bool:
     for label in meta.cited_documents:
-        m = re.match(r"(.+?) số (\S+)", label)
+        m = _CITED.match(label)
         if m and (not ref_type or fold(m.group(1)) == ref_type) and number_matches(number, m.group(2)):
             return True
     return False
 
 
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
+def _number_key(number: str) -> str:
+    """The leading digits of a number as ``number_matches`` compares it ("" when it has none):
+    a number names only documents whose own number opens with the same digits."""
+    m = _LEADING_DIGITS.match(fold(number).replace(" ", ""))
+    return m.group(0) if m else ""
+
+
+class DocumentIndex:
+    """The documents by what resolution looks them up by (their own number's digits, the numbers
+    their metadata cites, their type, their level), built once per snapshot: resolving a question
+    reads the documents it names, not every document."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self.documents: dict[str, Document] = {d.id: d for d in documents}
+        self.by_number: dict[str, list[Document]] = defaultdict(list)  # own number read, by its digits
+        self.by_cited: dict[str, list[Document]] = defaultdict(list)  # by the digits of numbers cited
+        self.by_type: dict[str, list[Document]] = defaultdict(list)
+        self.by_level: dict[str, set[str]] = defaultdict(set)
+        self.unread: list[Document] = []  # own number not read, or read with doubt: any may be the one named
+        self.blank: list[Document] = []  # no number at all
+        for d in self.documents.values():
+            if _known_number(d.meta):
+                self.by_number[_number_key(d.meta.number)].append(d)
+            if _doubtful_number(d.meta):
+                self.unread.append(d)
+            if not (d.meta.number or "").strip():
+                self.blank.append(d)
+            for key in {
+                _number_key(m.group(2)) for label in d.meta.cited_documents if (m := _CITED.match(label))
+            }:
+                self.by_cited[key].append(d)
+            self.by_type[fold(d.meta.doc_type)].append(d)
+            if level := document_level(d.meta):
+                self.by_level[level].add(d.id)
+
+    def carrying(self, number: str) -> list[Document]:
+        """The documents that may carry ``number`` (``_carries`` decides)."""
+        key = _number_key(number)
+        return self.by_number.get(key, []) if key else list(self.documents.values())
+
+    def citing(self, number: str) -> list[Document]:
+        """The documents whose metadata may cite ``number`` (``_cites`` decides)."""
+        key = _number_key(number)
+        return self.by_cited.get(key, []) if key else list(self.documents.values())
+
+
 def resolve_documents(
-    question: Question, documents: Iterable[Document], allowed: set[str], texts: dict[str, str] | None = None
+    question: Question,
+    documents: DocumentIndex | Iterable[Document],
+    allowed: set[str],
+    texts: dict[str, str] | None = None,
 ) -> Resolved:
     """The readable documents (``allowed``) the question is answered inside. ``texts``: each
-    document's folded text, when the whole corpus is at hand, to find citations the metadata missed."""
-    docs = [d for d in documents if d.id in allowed]
-    if not docs:
+    document's folded text, when the whole corpus is at hand, to find citations the metadata missed
+    (only the texts given are read)."""
+    index = documents if isinstance(documents, DocumentIndex) else DocumentIndex(documents)
+    readable = allowed & index.documents.keys()
+    if not readable:
         return Resolved(none=True)  # the asker's filters leave nothing to search
     resolved: set[str] = set()
     missing: list[tuple[str, str, str]] = []
+    doubtful: set[str] = set()
     references = references_of(question)
     for ref_type, number, written in references:
-        own = {d.id for d in docs if _carries(d.meta, number) and _types_agree(ref_type, d.meta)}
+        own = {
+            d.id
+            for d in index.carrying(number)
+            if d.id in readable and _carries(d.meta, number) and _types_agree(ref_type, d.meta)
+        }
+        other = about_another_document(question, ref_type, number) if own and texts is not None else ""
+        if other:
+            # "kế hoạch đón tiếp Đoàn kiểm tra thực hiện Công văn 1849": the plans of that type that
+            # cite it are asked of, not the letter itself (when one does).
+            citing = {
+                d.id
+                for d in index.by_type.get(other, [])
+                if d.id in readable and d.id not in own and _cited_in(texts.get(d.id, ""), ref_type, number)
+            }
+            own = citing or own
         if own:
             resolved |= own
             continue
         # Not carried: the documents whose text (or metadata) names it, one of which may be the
         # document itself when its own number could not be read (a scan, OCR's "1351/qðiubnd");
         # and a draft whose blank number has its code ("…/KH-SGDĐT" for "362/KH-SGDĐT").
-        citing = {d.id for d in docs if _cites(d.meta, ref_type, number)}
+        citing = {d.id for d in index.citing(number) if d.id in readable and _cites(d.meta, ref_type, number)}
         if texts is not None:
-            citing |= {d.id for d in docs if _cited_in(texts.get(d.id, ""), ref_type, number)}
+            citing |= {d for d, text in texts.items() if d in readable and _cited_in(text, ref_type, number)}
         unread = {
             d.id
-            for d in docs
-            if _unread_with_code(d.meta, (texts or {}).get(d.id, ""), number)
+            for d in index.unread
+            if d.id in readable
+            and _unread_with_code(d.meta, (texts or {}).get(d.id, ""), number)
             and _types_agree(ref_type, d.meta)
         }
         found = citing | unread
         if found:
             resolved |= found
-        elif texts is None and any(not (d.meta.number or "").strip() for d in docs):
+            doubtful |= {d for d in unread if "number" in index.documents[d].meta.uncertain}
+        elif texts is None and any(d.id in readable for d in index.blank):
             # Without the texts at hand a document whose number was not read may still be it, or
             # cite it: neither ruled out nor named, the question is answered as it stands.
             continue
@@ -133,19 +211,38 @@ def resolve_documents(
             missing.append((ref_type, number, written))
     if missing and not resolved:
         ref_type, _, written = missing[0]
+        docs = [d for d in index.documents.values() if d.id in readable]
         return Resolved(missing=written, closest=_closest(question, docs, ref_type))
     if not references:
-        resolved = titled(question, docs)
+        types = {fold(t) for t in question.document.types}
+        resolved = titled(question, [d for t in types for d in index.by_type.get(t, []) if d.id in readable])
     level = question.document.level
     if level:
-        other = {d.id for d in docs if (lv := document_level(d.meta)) and lv != level}
+        other = readable & set().union(*(ids for lv, ids in index.by_level.items() if lv != level))
         if resolved:
             resolved -= other
         elif other:
-            resolved = {d.id for d in docs} - other
+            resolved = readable - other
             if not resolved:
                 return Resolved(none=True)  # nothing of that level: nothing answers
-    return Resolved(documents=resolved)
+    return Resolved(documents=resolved, doubtful=doubtful & resolved)
+
+
+def about_another_document(intent: Question, ref_type: str, number: str) -> str:
+    """The (folded) type of the document the question asks of, when it is another than the one
+    it cites and named without a number before it ("phiếu trình về Công văn 4552", "kế hoạch thực
+    hiện Quyết định 1169"), not in a frame ("Theo kế hoạch …, Quyết định 1169 …"); else ""."""
+    folded = fold(intent.text)
+    at = folded.find(number)
+    numbered = {t for t, _ in intent.references}
+    for doc_type in intent.doc_types:
+        kind = fold(doc_type)
+        if kind == ref_type or kind in numbered:
+            continue
+        m = re.search(rf"\b{re.escape(kind)}\b", folded[: max(at, 0)])
+        if m and not re.search(r"\btheo\s*$", folded[: m.start()]):
+            return kind
+    return ""
 
 
 # Title words that name no subject ("về việc ban hành quy định …").
@@ -217,17 +314,30 @@ def _known_number(meta: DocumentMeta) -> bool:
 HEADER_CHARS = 800
 
 
+def _doubtful_number(meta: DocumentMeta) -> bool:
+    """The document's own digits are not to be trusted: not read, or read by OCR with doubt."""
+    return not _known_number(meta) or "number" in meta.uncertain
+
+
 def _unread_with_code(meta: DocumentMeta, text: str, number: str) -> bool:
-    """A document whose own digits could not be read but whose code is this number's: a draft's
-    blank "…/KH-SGDĐT" for "362/KH-SGDĐT", or a scan whose number line OCR garbled
-    ("Số: a y 1 }BCA-C04") for "4552/BCA-C04"."""
-    if "/" not in number or _known_number(meta):
+    """A document whose own digits could not be read, or were read with doubt, but whose code is
+    this number's: a draft's blank "…/KH-SGDĐT" for "362/KH-SGDĐT", a scan whose number line OCR
+    garbled ("Số: a y 1 }BCA-C04") for "4552/BCA-C04", a handwritten "539" OCR read as a doubtful
+    "93/QĐ-ĐHTĐ". Trusted digits that differ are another document."""
+    if "/" not in number or not _doubtful_number(meta):
         return False
-    code = number[number.index("/") + 1 :]
-    blank = fold(meta.number or "").lstrip(" .…").replace(" ", "")
-    if blank:
-        return blank == f"/{code}"
+    code = _code(number)
+    read = fold(meta.number or "").lstrip(" .…").replace(" ", "")
+    if read:
+        return "/" in read and _code(read) == code
     return len(code) >= 4 and code in text[:HEADER_CHARS]
+
+
+def doubtful_note(meta: DocumentMeta) -> str:
+    """What an answer from a document taken by its code alone says of the digits OCR read."""
+    return (
+        f"(Số hiệu của văn bản này đọc bằng OCR là “{meta.number}”, không chắc chắn: cần đối chiếu bản gốc.)"
+    )
 
 
 def _cited_in(text: str, ref_type: str, number: str) -> bool:

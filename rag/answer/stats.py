@@ -22,6 +22,43 @@ def initials_pattern(letters: str) -> str:
     return r"[\s,;\-]+(?:va\s+)?".join(rf"{ch}\w*" for ch in letters)
 
 
+_WORD = re.compile(r"\w+")
+_LINK = re.compile(r"[\s,;\-]+")
+_SPACES = re.compile(r"\s+")
+
+
+def initial_chains(text: str) -> frozenset[str]:
+    """Each run of words of ``text`` joined only by spaces, commas, semicolons or hyphens (what
+    ``initials_pattern`` lets stand between two words) as the string of its words' first
+    characters; a "va" followed by spaces inside a run is "V": the pattern may skip it or read it
+    as a word starting with v. Distinct runs only: the table grows with the distinct wordings of
+    the corpus, not with its size, and an abbreviation is looked up in it (``knows_initials``)."""
+    chains: set[str] = set()
+    run: list[str] = []
+    words = list(_WORD.finditer(text))
+    for i, word in enumerate(words):
+        gap = text[word.end() : words[i + 1].start()] if i + 1 < len(words) else ""
+        linked = bool(gap) and _LINK.fullmatch(gap) is not None
+        first = word.group(0)[0]
+        if word.group(0) == "va" and linked and _SPACES.fullmatch(gap):
+            first = "V"
+        run.append(first)
+        if not linked:
+            chains.add("".join(run))
+            run = []
+    return frozenset(chains)
+
+
+def knows_initials(chains: str, letters: str) -> bool:
+    """``re.search(initials_pattern(letters), text)`` on the text ``chains`` (its
+    ``initial_chains``, one a line) was made from: the letters as consecutive initials of a run."""
+    if not letters:
+        return False
+    cls = {ch: "[vV]" if ch == "v" else re.escape(ch) for ch in set(letters)}
+    pattern = cls[letters[0]] + "".join("V?" + cls[ch] for ch in letters[1:])
+    return re.search(pattern, chains) is not None
+
+
 class CorpusStats(Protocol):
     @property
     def n_clauses(self) -> int: ...
@@ -53,6 +90,13 @@ class ViewStats:
         self._years: dict[str, bool] = {}
         self._shares: dict[str, float] = {}
         self._acronyms: dict[tuple[str, str], bool] = {}
+        self._words: frozenset[str] = frozenset()  # the text's words (\w+)
+        self._chains = ""  # its distinct runs of initials, one a line (initial_chains)
+        # The documents using each word and each pair of adjacent words of their text (bit i:
+        # the i-th document), so a word's share of documents is a lookup, not a pass over them.
+        self._doc_words: dict[str, int] = {}
+        self._doc_pairs: dict[str, int] = {}
+        self._doc_order: list[str] = []
 
     def warm(self) -> None:
         """Build the tables the checks below read (once per view; a server does it at start-up):
@@ -64,7 +108,21 @@ class ViewStats:
         self._pairs = frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a and b)
         self._numbers = frozenset(re.findall(r"\b\d+\b", self.view.all_text))
         self._digit_runs = frozenset(re.findall(r"[0-9]+", self.view.all_text))
+        self._words = frozenset(_WORD.findall(self.view.all_text))
+        self._chains = "\n".join(sorted(initial_chains(self.view.all_text)))
+        self._index_documents()
         self._spaced_text = text
+
+    def _index_documents(self) -> None:
+        self._doc_order = list(self.view.documents)
+        for i, doc_id in enumerate(self._doc_order):
+            bit = 1 << i
+            words = self.view.spaced_document(doc_id).split(" ")
+            for w in set(words):
+                if w:
+                    self._doc_words[w] = self._doc_words.get(w, 0) | bit
+            for pair in {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a and b}:
+                self._doc_pairs[pair] = self._doc_pairs.get(pair, 0) | bit
 
     @property
     def n_clauses(self) -> int:
@@ -99,13 +157,23 @@ class ViewStats:
     def knows_acronym(self, letters: str, folded: str) -> bool:
         known = self._acronyms.get((letters, folded))
         if known is None:
-            text = self.view.all_text
-            known = self._acronyms[(letters, folded)] = bool(
+            self.warm()
+            known = self._acronyms[(letters, folded)] = (
                 folded in ABBREVIATIONS_FOLDED
-                or re.search(rf"\b{re.escape(folded)}\b", text)
-                or re.search(rf"\b{initials_pattern(letters)}\b", text)
+                or self._written(folded)
+                or knows_initials(self._chains, letters)
             )
         return known
+
+    def _written(self, folded: str) -> bool:
+        """``\\bfolded\\b`` in the text: a word of it, looked up; read in the text only when it
+        joins words with other characters ("tp.hcm") and each of those words is one of the text's."""
+        parts = _WORD.findall(folded)
+        if not parts or not all(p in self._words for p in parts):
+            return False
+        if _WORD.fullmatch(folded):
+            return True
+        return re.search(rf"\b{re.escape(folded)}\b", self.view.all_text) is not None
 
     def mentions_year(self, year: str) -> bool:
         if not (year.isascii() and year.isdigit()):
@@ -125,11 +193,32 @@ class ViewStats:
     def document_share(self, word: str) -> float:
         share = self._shares.get(word)
         if share is None:
-            phrase = f" {word.replace('_', ' ')} "
-            docs = list(self.view.documents)
-            share = sum(phrase in self.view.document_text(d) for d in docs) / max(1, len(docs))
-            self._shares[word] = share
+            self.warm()
+            share = self._shares[word] = self._documents_using(word).bit_count() / max(
+                1, len(self._doc_order)
+            )
         return share
+
+    def _documents_using(self, word: str) -> int:
+        """The documents (bits, as ``_doc_order``) whose text has the word's syllables, in order."""
+        parts = word.replace("_", " ").split(" ")
+        phrase = f" {' '.join(parts)} "
+        if not all(parts):  # not a phrase of words: read as the texts are
+            return sum(1 << i for i, d in enumerate(self._doc_order) if phrase in self.view.document_text(d))
+        if len(parts) == 1:
+            return self._doc_words.get(parts[0], 0)
+        found = -1
+        for a, b in zip(parts, parts[1:], strict=False):
+            found &= self._doc_pairs.get(f"{a} {b}", 0)
+        if len(parts) > 2 and found:  # every pair adjacent somewhere; the whole phrase, in those only
+            kept, rest = 0, found
+            while rest:
+                bit = rest & -rest
+                rest ^= bit
+                if phrase in self.view.document_text(self._doc_order[bit.bit_length() - 1]):
+                    kept |= bit
+            found = kept
+        return found
 
 
 Lookup = Callable[[list[str]], dict[str, int]]

@@ -18,9 +18,7 @@ class YearTargets(Strategy):
         intent, affinity = ctx.question, ctx.affinity
         year = intent.years[0]
         items = [
-            c
-            for c in ctx.view.with_field("year")
-            if c.fields.get("year") == year and c.doc_id in affinity and c.kind != "heading"
+            c for c in ctx.view.with_field_value("year", year) if c.doc_id in affinity and c.kind != "heading"
         ]
         if not items:
             return None

@@ -43,11 +43,12 @@ class TaskFields(Strategy):
     def _task_field(self, ctx: Context) -> Composed | None:
         intent, hits, affinity = ctx.question, ctx.hits, ctx.affinity
         key = SLOT_FIELD[intent.slot]
-        tasks = [c for c in ctx.view.with_field(key) if c.kind != "field" and c.doc_id in affinity]
-        if not tasks:
-            return None
         if intent.task_number is not None:
-            numbered = [t for t in tasks if ctx.view.task_number(t) == intent.task_number]
+            numbered = [
+                t
+                for t in ctx.view.numbered_with_field(key, intent.task_number)
+                if t.kind != "field" and t.doc_id in affinity
+            ]
             if not numbered:
                 return None
             # A document named by its number that has no such task: another document's task 7
@@ -62,6 +63,9 @@ class TaskFields(Strategy):
         else:
             # No number: the task that the best evidence clause belongs to, if it belongs to one
             # ("who carries out the task about X" -> the clause about X -> its task's lead unit).
+            tasks = (c for c in ctx.view.with_field(key) if c.kind != "field" and c.doc_id in affinity)
+            if next(tasks, None) is None:
+                return None
             generic = ctx.evidence.candidates(
                 intent, hits, affinity, drop_terms=FIELD_WORDS, skip_kinds=frozenset({"field"})
             )

@@ -8,7 +8,7 @@ from rag.answer.documents import named_documents
 from rag.answer.text import short, strip_marker
 from rag.answer.unit_tasks import grouped, order_key, scoped_docs
 from rag.records import Clause, TaskRef
-from rag.registry import dated_parts, registry_for
+from rag.registry import dated_parts
 
 MAX_PROSE = 8
 
@@ -36,7 +36,7 @@ class TasksDue(Strategy):
         if period is None:
             return None
         lo, hi = period
-        registry = registry_for(ctx.view)
+        registry = ctx.units()
         unit = registry.find_unit(intent.query)
         docs = scoped_docs(ctx)
         tasks = registry.tasks_due(lo, hi, uid=unit.id if unit else None, docs=docs)

@@ -1,15 +1,13 @@
-"""Pure text helpers of the answerer: quantities, dates, names, short forms of clause text."""
+"""Pure text helpers of the answerer: names, short forms of clause text, what a passage says of
+the question (values themselves are read by rag.values)."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from rag.text import DATE_FOLDED as DATE_FOLDED
 from rag.text import collapse_ws, fold, fold_aligned, has_diacritics
-from rag.text import dates_in as dates_in
-from rag.text import numbers as numbers
-from rag.text import question_numbers as question_numbers
+from rag.values import DATE, PERIOD_HALF
 from rag.vocabulary import ASKED_UNITS, DOC_TYPES
 
 
@@ -20,12 +18,6 @@ def spaced(text: str) -> str:
 
 MAX_ANSWER_CHARS = 550
 
-DATE = re.compile(
-    r"\b\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|\b\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
-    # recurring and coarse dates of deadlines: "ngày 15 hằng tháng", "tháng 11/2025", "quý IV/2025"
-    r"|\bngày\s+\d{1,2}\s+(?:hằng|hàng|mỗi)\s+tháng|\btháng\s+\d{1,2}\s*(?:/|-|năm)\s*\d{4}|\bqu[ýí]\s+[IV]{1,3}\b",
-    re.IGNORECASE,
-)
 # Sentence ends, and bullets: a dash opening a line or following a sentence end (not the dash
 # inside a name such as "Tập đoàn Công nghiệp - Năng lượng Quốc gia").
 # The last split (a line break before a bullet) takes a whitespace run whole, from its start:
@@ -92,15 +84,12 @@ def names_a_person(text: str, near: str = "") -> bool:
     return False
 
 
-_PERIOD = re.compile(r"\b(thang|nam|quy|ky)\s+(dau|cuoi)\b")
-
-
 def period_conflict(half: str, context: str) -> float:
     """1.0 when the question asks about the first part of a period ("dau") and the clause is about
     the last ("cuoi"), or the other way round."""
     if not half:
         return 0.0
-    found = {m.group(2) for m in _PERIOD.finditer(context)}
+    found = {m.group(1) for m in PERIOD_HALF.finditer(context)}
     return 1.0 if found and half not in found else 0.0
 
 
@@ -140,7 +129,7 @@ def date_follows_phrase(folded: str, asked: tuple[str, ...]) -> float:
         for i in range(len(asked) - n + 1):
             phrase = " ".join(asked[i : i + n])
             at = folded.find(phrase)
-            if at >= 0 and DATE_FOLDED.search(folded[at + len(phrase) : at + len(phrase) + 25]):
+            if at >= 0 and DATE.search(folded[at + len(phrase) : at + len(phrase) + 25]):
                 return 1.0
     return 0.0
 
@@ -162,6 +151,9 @@ def lacks_asked_figure(kind: str, measure: str, folded_answer: str) -> bool:
 
 
 _COPULA = re.compile(r"\bla\b")
+# The longest subject read as defined: every one of its words must be the question's, so a long
+# one ("Mức chuẩn trợ giúp xã hội của thành phố Hà Nội là …") is the more certain.
+DEFINED_WORDS = 12
 _WORD = re.compile(r"\w+")
 
 
@@ -174,18 +166,9 @@ def defines_asked(folded: str, asked: frozenset[str]) -> float:
     for m in _COPULA.finditer(folded):
         head = re.split(r"[.;:,()“”\"]|\s-\s|\n", folded[max(0, m.start() - 90) : m.start()])[-1]
         subject = [w for w in _WORD.findall(head) if not re.fullmatch(r"\d+|[a-z]", w)]
-        if 2 <= len(subject) <= 8 and all(w in asked for w in subject):
+        if 2 <= len(subject) <= DEFINED_WORDS and all(w in asked for w in subject):
             best = max(best, len(subject))
     return min(best, 4) / 4 if best else 0.0
-
-
-def row_reading(text: str) -> str | None:
-    """A table row's reading with its column headers ("HUẾ: Kinh phí hỗ trợ …: 11.400"), which the
-    parser puts after the printed pipe row ("17 | HUẾ | 11.400"); None for any other text."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if len(lines) >= 2 and " | " in lines[0] and " | " not in lines[-1] and ": " in lines[-1]:
-        return lines[-1].strip()
-    return None
 
 
 def strip_marker(text: str) -> str:

@@ -9,7 +9,7 @@ from rag.answer.base import Composed, Context, Strategy
 from rag.answer.documents import named_documents
 from rag.answer.text import short
 from rag.records import Clause, TaskRef
-from rag.registry import Registry, registry_for
+from rag.registry import Registry
 
 ROLE_LABELS = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
 MAX_LINES = 12
@@ -90,7 +90,7 @@ class UnitTasks(Strategy):
         intent = ctx.question
         if intent.task_number is not None:
             return None
-        registry = registry_for(ctx.view)
+        registry = ctx.units()
         unit = registry.find_unit(intent.query)
         if unit is None:
             return None

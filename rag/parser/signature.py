@@ -130,6 +130,28 @@ def is_noise_line(text: str) -> bool:
     return not (text[0].isalnum() or text[0] in "(-–+[")
 
 
+def split_noise_tail(text: str) -> tuple[str, str]:
+    """A title line joined with seal noise read below it ("CHỦ TỊCH :HỦ TỊCH") -> (title, noise);
+    (text, "") when the line is not a title followed by noise."""
+    words = text.split()
+    for cut in range(len(words) - 1, 0, -1):
+        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+        if is_noise_line(tail) and is_upper(head) and RE_SIGNER_TITLE.search(fold_keep(head)):
+            return head, tail
+    return text, ""
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", fold_keep(text))
+
+
+def _title_ending(fragment: str, title: str) -> bool:
+    """A noise line that is the end of the title above it ("…HỦ TỊCH" under "CHỦ TỊCH"): the same
+    title printed again, its head under the seal."""
+    tail, whole = _letters(fragment), _letters(_unprefixed(title))
+    return len(tail) >= 4 and (whole.endswith(tail) or tail.endswith(whole))
+
+
 def _named(node: Node) -> bool:
     return any(signer_name(x.text) for x in node.lines)
 
@@ -150,6 +172,9 @@ def signature_line(b: Builder, ln: Line, f: str) -> bool:
             b.signature.lines.append(ln)
             b.mode = ""
             return True
+    if b.mode == "signature" and b.signature is not None and split_noise_tail(text)[1]:
+        b.signature.lines.append(ln)  # a title with seal noise read below it, joined by the normaliser
+        return True
     if b.mode == "signature" and b.signature is not None and len(text) <= 30 and is_noise_line(text):
         b.signature.lines.append(ln)  # kept in the clause; signer() reads past it
         return True
@@ -204,13 +229,18 @@ def signer(signature: Clause | None) -> tuple[str, str]:
         return "", ""
     titles: list[str] = []
     name = ""
+    lines: list[str] = []
     for line in signature.text.split("\n"):
-        text = line.strip()
+        lines += [part for part in split_noise_tail(line.strip()) if part]
+    for text in lines:
         if found := signer_name(text):
             name = found
             continue
         f = fold_keep(text)
         if RE_SIGNED_MARK.match(f) or (is_noise_line(text) and not RE_SIGNER_TITLE.search(f)):
+            kt = any(t.upper().startswith("KT.") for t in titles)  # a deputy's block is already whole
+            if titles and titles[-1] and not kt and _title_ending(text, titles[-1]):
+                titles.append(_unprefixed(titles[-1]))  # the title again, its head under the seal
             continue
         prefix = RE_SIGN_PREFIX.match(f)
         if prefix and (pair := _two_titles(f[prefix.end() - 1 :])):
@@ -237,10 +267,21 @@ def signer(signature: Clause | None) -> tuple[str, str]:
         else:
             merged.append(t)
     titles = merged
-    # "KT. GIÁM ĐỐC" is signed by a deputy: OCR that lost "PHÓ" is put back.
-    if len(titles) == 2 and titles[0].upper().startswith("KT.") and titles[1] == titles[0][3:].strip():
-        titles[1] = f"PHÓ {titles[1]}"
+    # "KT. GIÁM ĐỐC" is signed by a deputy: OCR that lost "PHÓ" is put back. The same title twice,
+    # "KT." and "PHÓ" both under the seal ("CHỦ TỊCH" / "…HỦ TỊCH"), is that block too.
+    for i in range(len(titles) - 1):
+        first, second = titles[i], titles[i + 1]
+        if second == _unprefixed(first) and (first.upper().startswith("KT.") or first == second):
+            titles[i] = first if first.upper().startswith("KT.") else f"KT. {first}"
+            titles[i + 1] = f"PHÓ {second}"
+            break
     return name, " / ".join(titles)
+
+
+def _unprefixed(title: str) -> str:
+    """ "KT. GIÁM ĐỐC" -> "GIÁM ĐỐC"."""
+    prefix = RE_SIGN_PREFIX.match(fold_keep(title))
+    return title[prefix.end() - 1 :].strip() if prefix else title
 
 
 def list_items(text: str) -> list[str]:

@@ -39,6 +39,9 @@ class Table:
     expected: int = 1  # next row number
 
 
+RE_TABLE_END = re.compile(r"\./\.\s*$")
+
+
 def is_table_header(ln: Line, f: str) -> bool:
     """ "STT" / "TT" alone (or with a short header cell) opens a cell-per-line table."""
     return bool(RE_TABLE_HEADER.match(f)) and len(ln.text) <= 40 and f.split()[0] in TABLE_NUMBER_HEADERS
@@ -59,6 +62,9 @@ def table_line(b: Builder, ln: Line, f: str) -> bool:
     t = b.table
     assert t is not None
     text = ln.text
+    if t.row is not None and RE_TABLE_END.search(text) and not _is_row_start(t, text):
+        b.mode = ""  # "Danh sách có 09 trường …./.": the sentence closing the table, not a cell
+        return False
     group_m = RE_TABLE_GROUP.match(text)
     if group_m and roman_value(group_m.group("r")):
         locator = f"{t.appendix.locator}.{group_m.group('r')}"

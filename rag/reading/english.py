@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.text import fold
+from rag.text import has_diacritics
 
 # English administrative vocabulary -> Vietnamese (folded targets are matched later, the
 # Vietnamese form is what retrieval sees). Longer phrases first.
 ENGLISH_GLOSSARY: tuple[tuple[str, str], ...] = (
     ("who signed", "ai ký"),
+    ("who signs", "ai ký"),
     ("who is responsible for", "đơn vị nào chủ trì"),
     ("who is in charge of", "đơn vị nào chủ trì"),
     ("who carries out", "đơn vị nào thực hiện"),
@@ -170,9 +171,14 @@ def _unhyphenated(text: str) -> str:
     return _HYPHEN.sub(" ", _POSSESSIVE.sub(r"\1", text))
 
 
+_GLOSSES = re.compile(r"\([^()]*\)|“[^”]*”|\"[^\"]*\"")
+
+
 def translate_english(question: str) -> tuple[str, bool]:
     """Map an English question's administrative words to Vietnamese; (query, was_english)."""
-    if fold(question) != question.lower().strip():  # has Vietnamese marks
+    # Vietnamese marks outside a gloss: a Vietnamese question. An English one may quote the
+    # Vietnamese word it asks about ("rotating savings groups (họ, hụi)").
+    if has_diacritics(_GLOSSES.sub(" ", question)):
         return question, False
     if not _ENGLISH_MARKERS.search(question):
         return question, False
@@ -198,8 +204,9 @@ _ENGLISH_WORD = re.compile(r"[a-z][a-z'-]*")
 
 def english_known(question: str) -> float:
     """Share of an English question's subject words that the glossary puts into Vietnamese (names
-    and codes aside): the rest reaches the documents only through the dense model's reading."""
-    out = _unhyphenated(question)
+    and codes aside, and the Vietnamese it glosses itself with): the rest reaches the documents
+    only through the dense model's reading."""
+    out = _unhyphenated(_GLOSSES.sub(" ", question))
     lookup, pattern = _english_table()
     spans = [m.span() for m in pattern.finditer(out)]
     known = unknown = 0

@@ -271,6 +271,8 @@ def _refer(question: str, scope: Scope) -> Resolution:
         out = _with_document(out, scope)  # "… phối hợp với ai trong <văn bản>?"
         follow_up, doc_id = True, scope.doc_id
     doc = demonstrative(DOC_THAT, out)
+    if doc and _said_before(out, doc):
+        doc = None  # "… xây dựng kế hoạch …, và kế hoạch đó …": the question's own document
     if doc and _is_this(out, doc) and not _same_kind(out[doc.start(1) : doc.end(1)], scope):
         # "Luật này áp dụng …" is how a document speaks of itself: in a fresh chat (or after
         # another kind of document) it is the question's own document, not the last one.
@@ -285,6 +287,13 @@ def _refer(question: str, scope: Scope) -> Resolution:
         slot = (doc.start(), doc.start() + len(named))
         return Resolution(out, follow_up=True, doc_id=scope.doc_id, needs_document=True, slot=slot)
     return Resolution(out, follow_up=follow_up, doc_id=doc_id)
+
+
+def _said_before(text: str, m: re.Match[str]) -> bool:
+    """The demonstrative's noun ("kế hoạch đó") is named earlier in the same question: it points
+    back inside the question, not to the conversation."""
+    head = fold_aligned(text[m.start(1) : m.end(1)]).strip()
+    return bool(head) and re.search(rf"\b{re.escape(head)}\b", fold_aligned(text[: m.start()])) is not None
 
 
 def _is_this(text: str, m: re.Match[str]) -> bool:

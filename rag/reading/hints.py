@@ -14,6 +14,7 @@ from rag.reading.english import translate_english
 from rag.reading.matcher import Matcher
 from rag.reading.wordings import MACROS, PARTS
 from rag.text import fold, fold_aligned, nfc
+from rag.values import MEASURE_UNITS, TIME_UNITS
 from rag.vocabulary import DOC_TYPE_ABBREVIATIONS, ENGLISH_DOC_TYPES
 from rag.vocabulary import DOC_TYPES as VIETNAMESE_DOC_TYPES
 
@@ -22,7 +23,7 @@ DOC_TYPES: dict[str, str] = {**VIETNAMESE_DOC_TYPES, **ENGLISH_DOC_TYPES}
 _TYPE_ALT = "|".join(sorted((re.escape(t) for t in DOC_TYPES), key=len, reverse=True))
 # A number glued to letters ("kế hoạch 5G/IoT") is a name, and one before a unit ("báo cáo 6 tháng")
 # a quantity, not a document number.
-_NOT_A_NUMBER = r"(?![^\W\d_])(?!\s+(?:thang|nam|ngay|quy|tuan|lan|gio|%|phan tram|nguoi|ty|trieu)\b)"
+_NOT_A_NUMBER = rf"(?![^\W\d_])(?!\s+(?:{TIME_UNITS}|{MEASURE_UNITS})(?!\w))"
 _DOC_REF = re.compile(
     rf"\b({_TYPE_ALT})\s+(?:so\s+|no\.?\s+|number\s+)?(\d+{_NOT_A_NUMBER}(?:\s?[/-]\s?[\w&]+)*)"
 )

@@ -45,10 +45,13 @@ from rag.reading.wordings import (
     PART_BREAK,
     PROVINCIAL,
     SLOTS,
+    SPEAKING_AUTHOR,
     TARGET_WORDS,
     VALUE_TYPES,
 )
-from rag.text import dates_in, fold, fold_aligned, has_diacritics, question_numbers
+from rag.text import fold, fold_aligned, has_diacritics
+from rag.units import expand_abbreviations
+from rag.values import PERIOD_HALF, bounded_quantities, dates_in, question_numbers, roman_labels
 from rag.vocabulary import ASKED_UNITS
 
 _SLOTS = Matcher(SLOTS, MACROS)
@@ -59,6 +62,7 @@ _LINEAGE = Matcher(LINEAGE, MACROS)
 _ASKED_DOC_TYPE = re.compile(ASKED_DOC_TYPE.replace("{ASKED_DOC}", MACROS["ASKED_DOC"]))
 _TITLE = re.compile(MACROS["TITLE"])
 _PROVINCIAL = re.compile(PROVINCIAL)
+_SPEAKING_AUTHOR = re.compile(SPEAKING_AUTHOR)
 _LEVEL = re.compile(DOCUMENT_LEVEL.replace("{DOC}", MACROS["DOC"]))
 _LEVELS = {
     "tinh": "tinh",
@@ -75,7 +79,6 @@ _LOCATOR_WORDS = re.compile(LOCATOR_WORDS)
 _MARKED_COUNT = re.compile(r"\bmấy\b", re.IGNORECASE)
 _ASKED_UNITS = tuple((kind, re.compile(question)) for kind, (question, _) in ASKED_UNITS.items())
 _NUMBER_SLOT = re.compile(r"((?:\w+ ){0,2})\b(?:bao nhieu|may)\s+(\w+)")
-_HALF = re.compile(r"\b(?:thang|nam|quy|ky)\s+(dau|cuoi)\b")
 _WORD = re.compile(r"\w+")
 # "Sở" written alone ("của Sở"), or unmarked after "của"/"tại": a department's document.
 _BARE_SO = re.compile(r"\bSở\b|\b(?:cua|tai) So\b")
@@ -148,6 +151,7 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
         english_known=english_known(content) if english else 1.0,
         slot=slot,
         value_type=VALUE_TYPES.get(slot, "text"),
+        slot_words=_slot_words(folded, slot),
         cues=frozenset(cues),
         person_title=title.group(0) if title else None,
         list_like="list_like" in cues,
@@ -170,6 +174,8 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
             period=period,
             dates=tuple(sorted(dates_in(folded))),
             half=_half(folded),
+            bounds=tuple(bounded_quantities(folded)),
+            labels=tuple(roman_labels(query)),
         ),
         terms=topic_terms(query, english=english, typed=content),
         target_terms=topic_terms(query, english=english, typed=content, drop=_TARGET_WORDS),
@@ -222,7 +228,7 @@ def _document(
         written=reference_spans(query),
         numbers=tuple(numbers),
         types=search.doc_types,
-        authors=tuple(phrase for _, phrase in search.issuer_refs),
+        authors=_authors(query, search),
         provincial=bool(_PROVINCIAL.search(folded)),
         bare_so=bool(_BARE_SO.search(query)),
         type_phrases=tuple(phrases),
@@ -230,6 +236,16 @@ def _document(
         titled=titles_quoted(folded, catalogue),
         signers=signers_named(folded, catalogue),
     )
+
+
+def _authors(query: str, search: SearchQuery) -> tuple[str, ...]:
+    """Issuers named as the author: of a document type ("kế hoạch của Sở …"), or as the subject
+    of the request the question asks about ("Bộ GDĐT yêu cầu …")."""
+    authors = [phrase for _, phrase in search.issuer_refs]
+    speaking = _SPEAKING_AUTHOR.match(fold(expand_abbreviations(query.strip())))
+    if speaking:
+        authors.append(speaking.group(1))
+    return tuple(dict.fromkeys(authors))
 
 
 def _figure(folded: str) -> tuple[str, str]:
@@ -241,6 +257,12 @@ def _figure(folded: str) -> tuple[str, str]:
     return "", ""
 
 
+def _slot_words(folded: str, slot: str) -> frozenset[str]:
+    """The words of the wording that reads the slot: they ask, they name no subject."""
+    m = _SLOTS.find(folded, slot)
+    return frozenset(_WORD.findall(m.group(0))) if m else frozenset()
+
+
 def _number_slot(folded: str) -> tuple[tuple[str, ...], str] | None:
     m = _NUMBER_SLOT.search(folded)
     if not m or not m.group(1).split():
@@ -249,7 +271,7 @@ def _number_slot(folded: str) -> tuple[tuple[str, ...], str] | None:
 
 
 def _half(folded: str) -> str:
-    asked = {m.group(1) for m in _HALF.finditer(folded)}
+    asked = {m.group(1) for m in PERIOD_HALF.finditer(folded)}
     return asked.pop() if len(asked) == 1 else ""
 
 

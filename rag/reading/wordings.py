@@ -14,6 +14,7 @@ each one lists phrasings it reads (tested in tests/rag/test_reading_wordings.py)
 from __future__ import annotations
 
 from rag.reading.matcher import Wording
+from rag.values import TIME_UNITS
 from rag.vocabulary import DOC_TYPES
 
 # --- shared word lists ----------------------------------------------------------------------
@@ -24,6 +25,8 @@ MACROS: dict[str, str] = {
     # Units a count is asked in ("mấy năm", "bao nhiêu ngày làm việc").
     "COUNT_UNIT": r"(?:nam|thang|tuan|ngay|gio|lan|nguoi|muc|diem|dot|buoc|loai|nhom|truong hop|thanh vien"
     r"|ban|mau)",
+    # Units of time: "bao nhiêu ngày", "mấy tháng" ask a length of time (rag.values.durations).
+    "TIME_UNIT": f"(?:{TIME_UNITS})",
     # Document types, longest first ("kế hoạch hành động" before "kế hoạch"), and "văn bản".
     "DOC": "|".join(["van ban", *sorted(DOC_TYPES, key=len, reverse=True)]),
     # Types asked for in lineage questions ("kế hoạch nào triển khai …").
@@ -252,8 +255,13 @@ CUES: tuple[Wording, ...] = (
     ),
     Wording(
         "issuing",
-        r"\b(?:ban hanh|ky|phat hanh|ra doi|cong bo)\b",
-        ("Quyết định được ban hành ngày nào?", "Kế hoạch ký ngày nào?"),
+        # A law or resolution is issued the day its body adopts it ("thông qua ngày …").
+        r"\b(?:ban hanh|ky|phat hanh|ra doi|cong bo)\b|\bthong qua (?:vao )?ngay\b",
+        (
+            "Quyết định được ban hành ngày nào?",
+            "Kế hoạch ký ngày nào?",
+            "Luật được Quốc hội thông qua ngày nào?",
+        ),
     ),
     Wording(
         "which_article",
@@ -293,6 +301,26 @@ CUES: tuple[Wording, ...] = (
         ),
     ),
     Wording("counts_in_words", r"\bmay\s+{COUNT_UNIT}\b", ("Mấy năm?", "mấy ngày làm việc")),
+    # A length of time is asked: "05 ngày làm việc", "6 tháng" answer it (rag.values.durations).
+    Wording(
+        "asks_duration",
+        r"\b(?:bao nhieu|may)\s+(?:{TIME_UNIT}|thoi gian)\b|\bbao lau\b",
+        ("Có bao nhiêu ngày để bổ sung hồ sơ?", "Thời hiệu là bao lâu?", "Được nghỉ mấy tháng?"),
+    ),
+    Wording(
+        "asks_place",
+        # Where something happens or is done: the answer names a place ("tại …", "ở …").
+        r"\b(?:o|tai) dau\b|\bdia diem (?:nao|o dau|la gi)\b|\bnoi nao\b",
+        ("Hội nghị được tổ chức ở đâu?", "Lễ ra quân diễn ra tại địa điểm nào?", "nop ho so tai dau"),
+        # "quy định ở đâu" asks for an article; "gửi về đâu", "nơi nhận" for the recipients.
+        unless=(r"\bquy dinh (?:o|tai) dau\b", r"\bgui\b", r"\bnoi nhan\b"),
+    ),
+    Wording(
+        "asks_day",
+        # A day is asked (not a month, a year or a period): the answer carries a day of a month.
+        r"\bngay (?:nao|bao nhieu|may)\b",
+        ("Báo cáo gửi trước ngày nào?", "Lịch thi bắt đầu từ ngày nào?", "Hạn chót là ngày mấy?"),
+    ),
 )
 
 # Lineage: "<văn bản> nào triển khai X" asks who cites X ("in"); "X căn cứ (vào) văn bản nào" asks
@@ -445,6 +473,16 @@ PARTS: tuple[Wording, ...] = (
 # "kế hoạch (truyền thông) cấp tỉnh": a document of the provincial People's Committee.
 PROVINCIAL = r"\b(?:ke hoach|bao cao|cong van|quyet dinh|chuong trinh|van ban)\b(?:\s+\w+){0,3}?\s+cap tinh\b"
 
+# "Bộ Công an đề nghị …", "Sở Y tế yêu cầu các đơn vị …": a body that opens the question as the
+# subject of a request or an instruction is the author of the document asked about (not a document
+# that quotes its request); the group is the body's name, abbreviations expanded, folded. A body
+# that "phải"/"cần"/"được" do so is told to by another's document: not its author.
+SPEAKING_AUTHOR = (
+    r"^((?:bo|so|uy ban nhan dan|hoi dong nhan dan|thu tuong|chinh phu|van phong|cuc|tong cuc)\b"
+    r"(?:\s+(?!(?:phai|can|se|duoc|cung|chua|co trach nhiem)\b)[\w&-]+){0,8}?)"
+    r"\s+(?:da\s+)?(?:de nghi|yeu cau|chi dao|giao(?!\s+(?:duc|thong|dich))|huong dan)\b"
+)
+
 # "kế hoạch (truyền thông) của tỉnh", "quyết định của UBND xã", "kế hoạch cấp huyện": the level of the
 # body that issued the document; the group is the level word.
 # ("cấp quản lý", "xã hội", "tinh thần" are no level).
@@ -511,9 +549,15 @@ ASKS: tuple[Wording, ...] = (
         ("Có hiệu lực khi nào?", "kéo dài đến bao giờ", "từ ngày nào", "mấy giờ", "trong khung giờ nào"),
     ),
     Wording(
+        "duration",
+        r"\b(?:bao lau|(?:bao nhieu|may)\s+(?:{TIME_UNIT}|thoi gian)\b)",
+        ("trong bao lâu", "mấy ngày làm việc", "có bao nhiêu ngày để bổ sung", "được bao nhiêu thời gian"),
+        why="a length of time: a count of days, months or years answers it (rag.values.durations)",
+    ),
+    Wording(
         "number",
-        r"\b(?:bao nhieu|bao lau|may\s+{COUNT_UNIT})\b",
-        ("bao nhiêu nhiệm vụ", "trong bao lâu", "mấy ngày làm việc"),
+        r"\b(?:bao nhieu|may\s+{COUNT_UNIT})\b",
+        ("bao nhiêu nhiệm vụ", "mấy người", "cộng thêm bao nhiêu"),
     ),
     Wording(
         "text",

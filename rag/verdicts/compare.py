@@ -17,7 +17,7 @@ from rag.verdicts.tokens import (
     actors,
     claim,
     conditions,
-    negation_positions,
+    negations,
     opposite,
     quantity_unit,
     relations,
@@ -200,21 +200,41 @@ def _replaces(found: _Alignment, i: int) -> bool:
 def _negation(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
     """A negation the statement adds or drops where it aligns with the clause ("nhiệm vụ không được
     giao" against "nhiệm vụ được giao"); the clause's other negations are about other things."""
-    said = negation_positions(texts(found.said))
-    clause_neg = negation_positions(texts(found.clause))
+    said = negations(found.said)
+    clause_neg = negations(found.clause)
     lo = max(0, found.lo - NEGATION_REACH)
+    # A negation agrees with the clause's when the word it negates aligns with the one the clause's
+    # negates: "không có cha" is not "không xác định được cha" though both "không" align.
     aligned_to = set(found.aligned.values())
-    added = [i for i in said if i not in found.aligned]
-    dropped = [j for j in clause_neg if lo <= j < found.hi and j not in aligned_to]
+    agreed = {i for i in said if i in found.aligned and _same_next(found, i, aligned_to)}
+    agreed_to = {found.aligned[i] for i in agreed}
+    added = [i for i in said if i not in agreed]
+    # A clause's negation the statement's aligns with, though each negates another word, counts
+    # only where the word it negates is part of the provision the statement states.
+    dropped = [
+        j
+        for j in clause_neg
+        if lo <= j < found.hi and j not in agreed_to and (j not in aligned_to or (j + 1) in aligned_to)
+    ]
     if (len(added) + len(dropped)) % 2 == 0:
         return [], set(), []
     # "… là hành vi bị nghiêm cấm" stated by the article's title ("Những hành vi bị nghiêm cấm"):
     # the statement's negation frames what the clause says, outside the words aligned with it.
     first, last = min(found.aligned), max(found.aligned)
     framing = all(i < first or i > last for i in added)
-    if added and framing and not dropped and len(negation_positions(texts(found.heading))) % 2 == 1:
+    if added and framing and not dropped and len(negations(found.heading)) % 2 == 1:
         return [], set(), []
     return [Conflict("negation", "không" if added else "có", "có" if added else "không")], set(added), []
+
+
+def _same_next(found: _Alignment, i: int, aligned_to: set[int]) -> bool:
+    """Statement word i and the clause word aligned with it are followed by the same word, or
+    neither next word is aligned anywhere (the end of a title: "… bị nghiêm cấm")."""
+    j = found.aligned[i]
+    nxt = found.aligned.get(i + 1)
+    if nxt is not None:
+        return nxt == j + 1
+    return j + 1 not in aligned_to
 
 
 def _amounts(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:
@@ -258,7 +278,7 @@ def _amounts(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], se
             continue  # stated a little further on in the clause ("vượt quá 04 (bốn) giờ")
         elif unit and _other_in_place(found, i, unit, tok.text):
             conflicts.append(Conflict("quantity", f"{tok.text} {unit}", "another number"))
-            spans |= {i, i + 1}
+            spans |= {i, i + 1} & set(range(len(found.said)))  # the unit word, when there is one
         elif (counterpart := _counterpart(found, i)) is not None and counterpart.kind == "number":
             conflicts.append(Conflict("quantity", tok.text, counterpart.text))
             spans.add(i)
@@ -379,7 +399,7 @@ def _exceptions(found: _Alignment, credit: list[float]) -> tuple[list[Conflict],
     """The statement claims what the clause excepts: "được quyết định … buộc thôi việc" where the
     clause gives the power "trừ hình thức buộc thôi việc"."""
     said_words = texts(found.said)
-    if any(found.said[i].text == "tru" for i in range(len(said_words))) or negation_positions(said_words):
+    if any(found.said[i].text == "tru" for i in range(len(said_words))) or negations(found.said):
         return [], set(), []
     lo, hi = max(0, found.lo - GAP), min(len(found.clause), found.hi + GAP)
     for j in range(lo, hi):

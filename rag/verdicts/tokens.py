@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from rag.text import fold_aligned, nfc
 from rag.units import expand_abbreviations
+from rag.values import canonical_number
 from rag.verdicts.words import (
     ACTOR_LEVELS,
     ACTOR_PHRASES,
@@ -22,6 +23,7 @@ from rag.verdicts.words import (
     LIGHT_WORDS,
     LOCATOR_WORDS,
     NAMED_BODY_HEADS,
+    NEGATION_MARKED,
     NEGATION_WORDS,
     NOT_BAN_AFTER,
     NOT_NEGATION_AFTER,
@@ -38,7 +40,6 @@ _TOKEN = re.compile(
     r"|(?P<word>[a-z]+)"
 )
 _BREAK = re.compile(r"[,;:.()\[\]]")
-_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,6 @@ class Token:
     capital: bool  # written with a capital letter (a name's word)
     marked: str = ""  # the word with its marks, lower-case ("" when written without marks)
     after_break: bool = False  # a comma, semicolon, colon, bracket or full stop comes before it
-
-
-def _number(raw: str) -> str:
-    if _THOUSANDS.fullmatch(raw):
-        return raw.replace(".", "")
-    raw = raw.replace(",", ".")
-    whole, _, part = raw.partition(".")
-    whole = whole.lstrip("0") or "0"
-    part = part.rstrip("0")
-    return f"{whole}.{part}" if part else whole
 
 
 @lru_cache(maxsize=4096)
@@ -73,7 +64,7 @@ def tokens(text: str) -> tuple[Token, ...]:
             d, mo, y = (m.group(k) for k in (("d1", "m1", "y1") if m.group("d1") else ("d2", "m2", "y2")))
             out.append(Token(f"{int(d)}/{int(mo)}/{y}", "date", False, after_break=brk))
         elif m.group("number"):
-            out.append(Token(_number(m.group("number")), "number", False, after_break=brk))
+            out.append(Token(canonical_number(m.group("number")), "number", False, after_break=brk))
         elif m.group("percent"):
             out.append(Token("%", "word", False, after_break=brk))
         else:
@@ -112,6 +103,14 @@ def negation_positions(words: list[str]) -> list[int]:
         elif w == "cam" and nxt not in NOT_BAN_AFTER:
             out.append(i)  # "cấm", "nghiêm cấm", "bị cấm": one cue
     return out
+
+
+def negations(toks: tuple[Token, ...]) -> list[int]:
+    """`negation_positions` of tokens, a word written with its marks a cue only as the cue's own
+    word (folded "chua" is also "chứa" in "hồ chứa", "Chùa" in a name)."""
+    return [
+        i for i in negation_positions(texts(toks)) if not toks[i].marked or toks[i].marked in NEGATION_MARKED
+    ]
 
 
 _ACTOR_PHRASES = tuple(sorted((tuple(p.split()) for p in ACTOR_PHRASES), key=len, reverse=True))
@@ -247,12 +246,22 @@ _SOURCE = re.compile(
     r"|^(?:" + "|".join(SOURCE_OPENERS) + r")\s+(?P<short>[^,:]{2,90})[,:]\s*"
 )
 
+_SHORT_SOURCE = re.compile(
+    r"^(?:" + "|".join(SOURCE_OPENERS) + r")\s+(?P<source>)(?P<short>[^,:]{2,90})[,:]\s*"
+)
+
 
 def claim(text: str) -> str:
     """A statement without the words naming its source ("Theo Luật Cán bộ, công chức 2025, …")."""
     text = text.strip()
     folded = fold_aligned(nfc(text))
     m = _SOURCE.match(folded)
+    if m and m.group("source") and "," in m.group("source"):
+        # "Theo Chỉ thị 06 của tỉnh, Chỉ thị số 31 ngày 06/6/2023 …": past its first comma the source
+        # names another document, which the claim is about ("Luật Cán bộ, công chức 2025" does not).
+        rest = m.group("source").split(",", 1)[1]
+        if any(re.search(rf"\b{w}\b", rest) for w in SOURCE_WORDS):
+            m = _SHORT_SOURCE.match(folded)
     if m:
         source = m.group("source") or m.group("short")
         if any(re.search(rf"\b{w}\b", source) for w in SOURCE_WORDS) or "/" in source:

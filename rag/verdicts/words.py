@@ -13,6 +13,8 @@ NEGATION_WORDS: tuple[str, ...] = ("khong", "chua")
 NOT_NEGATION_AFTER: frozenset[str] = frozenset(
     {"qua", "duoi", "vuot", "thap", "it", "ke", "chi", "thanh", "muon", "som", "nhieu", "tren", "hon"}
 )
+# The cues with their marks (folded "chua" is also "Chùa", "khong" "khống").
+NEGATION_MARKED: frozenset[str] = frozenset({"không", "chưa", "cấm"})
 # Bans negate what follows them: "nghiêm cấm", "bị cấm", "cấm" (not "cam kết").
 NOT_BAN_AFTER: frozenset[str] = frozenset({"ket", "nhan", "thong", "xuc", "on", "tu", "ung"})
 
@@ -20,6 +22,10 @@ NOT_BAN_AFTER: frozenset[str] = frozenset({"ket", "nhan", "thong", "xuc", "on", 
 LOCATOR_WORDS: frozenset[str] = frozenset(
     {"dieu", "khoan", "diem", "chuong", "muc", "phu", "so", "luc", "nhom", "hang", "loai", "phan"}
 )
+
+# The heads of a clause's place ("Điều 3", "khoản 2"): their number is never a value a choice
+# gives (unlike "số", "loại", "hạng": "hệ số 3,0", "loại 2").
+LOCATOR_HEADS: frozenset[str] = frozenset({"dieu", "khoan", "diem", "chuong", "muc"})
 
 # Words of opposite sense in one slot: a bound, an order in time, an exception, an obligation.
 OPPOSITES: tuple[tuple[str, str], ...] = (  # with their marks: folded "tru" is also "lưu trữ"
@@ -202,3 +208,17 @@ SOURCE_WORDS: frozenset[str] = frozenset(
         "dieu",
     }
 )
+
+# The words a question asks with, not what it is about, with their marks (folded "bao" is also
+# "bảo", "may" "máy"): "bao nhiêu", "bao lâu", "nào", "ai".
+QUESTION_WORDS: frozenset[str] = frozenset({"nhiêu", "lâu", "nào", "gì", "ai", "mấy", "đúng", "sai"})
+QUESTION_OPENERS: frozenset[str] = frozenset({"bao"})  # "bao" before "nhiêu", "lâu"
+# A value changed: "từ X xuống Y", "từ X lên Y", "từ X thành Y" (X before, Y after); the stem asks
+# the value after the change ("sau khi điều chỉnh") or before it ("trước khi …", "ban đầu").
+CHANGE_FROM = "tu"
+CHANGE_TO: frozenset[str] = frozenset({"xuong", "len", "thanh"})
+CHANGE_AFTER: tuple[str, ...] = ("sau khi", "sau dieu chinh", "sau thay doi")
+CHANGE_BEFORE: tuple[str, ...] = ("truoc khi", "truoc dieu chinh", "truoc thay doi", "ban dau")
+# Words that stop an act, with their marks (folded "dung" is also "dùng", "dụng"): "dừng chức năng
+# cấp mã số thuế" says the act is not done, as "không" would.
+STOP_WORDS: frozenset[str] = frozenset({"dừng", "ngừng"})

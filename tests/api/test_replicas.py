@@ -90,7 +90,7 @@ def test_an_upload_through_one_replica_is_answered_by_the_other(milvus, tmp_path
             body = _ask(url_b)
             if not body["abstained"]:
                 break
-            assert time.monotonic() - uploaded_at < 15, "replica B never answered from the upload"
+            assert time.monotonic() - uploaded_at < 60, "replica B never answered from the upload"
             time.sleep(0.5)
         assert "Văn hóa" in body["answer"]
         assert body["citations"][0]["source"] == "uploads/45-KH.txt"
@@ -101,7 +101,7 @@ def test_an_upload_through_one_replica_is_answered_by_the_other(milvus, tmp_path
         assert deleted.status_code == 200, deleted.text
         removed_at = time.monotonic()
         while not _ask(url_a)["abstained"]:
-            assert time.monotonic() - removed_at < 15, "replica A still answers from a deleted document"
+            assert time.monotonic() - removed_at < 60, "replica A still answers from a deleted document"
             time.sleep(0.5)
     finally:
         for proc in (a, b):

@@ -14,17 +14,18 @@ from api.main import access_views, create_app
 from index.lexical import _underthesea_loaded
 from rag.reading.english import _english_table
 from rag.records import Filters
-from rag.registry import _REGISTRIES
 from tests.support import settings_for
 
 
 def _is_warm(view) -> bool:  # noqa: ANN001 (rag.pipeline._View)
     corpus = view.answerer.view
     return (
-        corpus in _REGISTRIES  # units, tasks and lineage
+        view.store._registry is not None  # units, tasks and lineage (Store.registry, built once)
         and corpus._numbers is not None  # the numbers each document's text names
         and corpus.stats._spaced_text is not None  # the statistics' tables
+        and len(corpus.stats._doc_order) == len(corpus.documents)  # the documents using each word
         and corpus._locators is not None
+        and "lead_unit" in corpus._numbered  # task clauses by task number
     )
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from index.embedders import E5Embedder, Embedder
+from index.postings import ARRAYS
 from index.store import IndexLockedError, IndexStore, IndexWriter, write_lock
 from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError
 from rag.records import Document
@@ -51,21 +52,91 @@ def test_round_trip(tmp_path: Path, plan: Document, letter: Document, e5: E5Embe
     assert len(store.clauses()) == 9
     m = store.manifest
     assert m["embedder"] == {"id": e5.id, "space": "multilingual-e5-small", "dim": 384, "normalize": True}
-    assert m["counts"]["vectors"] == 9 and m["format_version"] == 1
-    assert set(m["files"]) == {
-        "documents.jsonl",
-        "vectors.npy",
-        "vector_ids.json",
-        "dense.faiss",
-        "bm25.json",
-        "registry.json",  # each document's tasks and references (rag.registry.DocumentEntries)
-    }
+    assert m["counts"]["vectors"] == 9 and m["format_version"] == 2
+    arrays = {f"bm25.{f}.{a}.npy" for f in ("word", "fold", "ctx") for a in ("terms", *ARRAYS)}
+    arrays |= {f"passages.{f}.{a}.npy" for f in ("word", "fold") for a in ("terms", *ARRAYS)}
+    arrays |= {"passages.members.npy", "passages.owners.npy"}
+    assert (
+        set(m["files"])
+        == {
+            "documents.jsonl",
+            "vectors.npy",
+            "vector_ids.json",
+            "dense.faiss",
+            "bm25.json",  # parameters, ids and text hashes; the postings are arrays (index.postings)
+            "registry.json",  # each document's tasks and references (rag.registry.DocumentEntries)
+        }
+        | arrays
+    )
     assert set(store.entries) == {"plan", "letter"}  # kept per document, read back at open
     kept, fresh = store.registry(), Registry(store.documents())
     assert [e.to_dict() for e in kept.edges] == [e.to_dict() for e in fresh.edges]
     assert [t.to_dict() for t in kept.tasks] == [t.to_dict() for t in fresh.tasks]
     bm25 = json.loads((tmp_path / name / "bm25.json").read_text())
-    assert bm25["params"]["method"] and bm25["docs"][0]["word"]  # inspectable
+    assert bm25["params"]["method"] and bm25["ids"] == store.lexical.ids  # inspectable
+
+
+def _as_format_1(gen_dir: Path) -> None:
+    """Rewrite a generation as format 1 wrote it: every text's counts in bm25.json, no arrays."""
+    from index.lexical import LexicalIndex
+    from rag.hashing import file_sha256
+
+    old = LexicalIndex.load(gen_dir).to_json()
+    for path in gen_dir.glob("bm25.*.npy"):
+        path.unlink()
+    (gen_dir / "bm25.json").write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    manifest = json.loads((gen_dir / "manifest.json").read_text(encoding="utf-8"))
+    names = ("documents.jsonl", "vectors.npy", "vector_ids.json", "dense.faiss", "bm25.json", "registry.json")
+    manifest["format_version"] = 1
+    manifest["files"] = {n: file_sha256(gen_dir / n) for n in names}
+    (gen_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_an_index_of_format_1_loads_then_converts_once(
+    tmp_path: Path, plan: Document, letter: Document, e5: E5Embedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    name = _build(tmp_path, [plan, letter], e5)
+    new = IndexStore.open(tmp_path)
+    query = "Sở Tài chính chủ trì"
+    expected = (
+        new.lexical_search(query, 5, None),
+        new.vocabulary(),
+        new.dense_search(new.dense.vectors[0], 3, None),
+    )
+    _as_format_1(tmp_path / name)
+    with caplog.at_level("WARNING", logger="policyqa.index"):
+        old = IndexStore.open(tmp_path)
+    assert "định dạng cũ" in caplog.text and "policyqa ingest" in caplog.text
+    assert (
+        old.lexical_search(query, 5, None),
+        old.vocabulary(),
+        old.dense_search(old.dense.vectors[0], 3, None),
+    ) == expected
+    # A writer with nothing to add converts it (what `policyqa ingest` does); nothing is lost.
+    with IndexWriter(tmp_path, e5) as w:
+        converted = w.commit()
+    assert converted is not None and converted != name
+    store = IndexStore.open(tmp_path)
+    assert store.manifest["format_version"] == 2 and len(store) == len(new)
+    assert [d.to_dict() for d in store.documents()] == [d.to_dict() for d in new.documents()]
+    assert store.lexical_search(query, 5, None) == expected[0]
+    with IndexWriter(tmp_path, e5) as w:
+        assert w.commit() is None  # once
+
+
+def test_saved_passages_rank_as_passages_built_from_the_counts(
+    tmp_path: Path, plan: Document, letter: Document, e5: E5Embedder
+) -> None:
+    from index.passages import PassageIndex
+    from index.store import passage_layout
+
+    name = _build(tmp_path, [plan, letter], e5)
+    store = IndexStore.open(tmp_path)
+    built = PassageIndex.build(store.lexical, passage_layout(store.documents()))
+    assert PassageIndex.saved(tmp_path / name)
+    for query in ("Sở Tài chính chủ trì kinh phí", "ngân sách tỉnh", "thời gian thực hiện"):
+        assert np.array_equal(store.passages().clause_scores(query), built.clause_scores(query))
+    assert store.passages().members.base is not None  # mapped from the generation's file
 
 
 def test_unchanged_commit_writes_nothing(tmp_path: Path, plan: Document, e5: E5Embedder) -> None:

@@ -267,3 +267,29 @@ def test_what_a_named_document_replaces(assistant: Assistant) -> None:
     # A named document that replaces nothing is not answered with another document's references.
     other = assistant.ask("Công văn 845/BXD-KHTC thay thế văn bản nào?")
     assert "5/2019" not in other.answer
+
+
+ORDINANCE = """HỘI ĐỒNG NHÂN DÂN
+TỈNH BÌNH MINH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 08/2026/NQ-HĐND
+Bình Minh, ngày 12 tháng 01 năm 2026
+NGHỊ QUYẾT
+Quy định mức hỗ trợ nuôi ong mật trên địa bàn tỉnh
+Điều 1. Mức hỗ trợ
+1. Hộ nuôi ong mật được hỗ trợ 500.000 đồng một đàn.
+2. Hợp tác xã nuôi ong mật được hỗ trợ thêm 10% chi phí giống.
+Điều 2. Hiệu lực thi hành
+1. Nghị quyết này có hiệu lực thi hành từ ngày 01 tháng 3 năm 2026, trừ trường hợp quy định tại khoản 2 Điều này.
+2. Khoản 2 Điều 1 của Nghị quyết này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2026.
+"""
+
+
+def test_an_effective_date_with_an_exception_gives_the_excepted_clause_too(tmp_path_factory) -> None:  # noqa: ANN001
+    from tests.support import assistant_over
+
+    ordinance = assistant_over(tmp_path_factory.mktemp("ordinance"), {"nq08.txt": ORDINANCE})
+    answer = ordinance.ask("Nghị quyết 08/2026/NQ-HĐND có hiệu lực từ ngày nào?")
+    assert "01 tháng 3 năm 2026" in answer.answer and "01 tháng 7 năm 2026" in answer.answer
+    assert [c.locator for c in answer.citations[:2]] == ["Điều 2 khoản 1", "Điều 2 khoản 2"]

@@ -31,13 +31,10 @@ QUESTIONS = [
         "Đáp án B",
         "Điều 33",
     ),
-    pytest.param(
+    (
         "Luật Việc làm có hiệu lực thi hành từ ngày nào?\nA. 01/7/2025\nB. 01/01/2026\nC. 01/7/2026\nD. 01/01/2027",
         "Đáp án B",
         "Điều 54",
-        marks=pytest.mark.xfail(
-            reason="issue 19 verdicts: the effective-date choice is withheld on this index (see report)"
-        ),
     ),
     (
         "Hành vi nào sau đây bị nghiêm cấm theo Luật Việc làm? A. Tư vấn, giới thiệu việc làm miễn phí cho người lao động B. Phân biệt đối xử trong việc làm C. Thúc đẩy chuyển dịch cơ cấu lao động D. Hỗ trợ tạo việc làm, tự tạo việc làm",

@@ -16,10 +16,11 @@ PARTS = Path(__file__).resolve().parents[1] / "data" / "parts"
     ("question", "types"),
     [
         ("Giao bao nhiêu nhiệm vụ, và đã hoàn thành bao nhiêu?", ["number", "number"]),
-        ("Tối đa bao nhiêu ngày, và nếu phức tạp thì được kéo dài tới đâu?", ["number", "text"]),
+        ("Tối đa bao nhiêu ngày, và nếu phức tạp thì được kéo dài tới đâu?", ["duration", "text"]),
         ("Có hiệu lực từ ngày nào và thay thế nghị quyết nào?", ["date", "text"]),
         ("Còn bao nhiêu xã, trong đó bao nhiêu xã, bao nhiêu phường?", ["number", "number", "number"]),
-        ("Bước 3 do ai làm và được bao nhiêu thời gian?", ["text", "number"]),
+        ("Bước 3 do ai làm và được bao nhiêu thời gian?", ["text", "duration"]),
+        ("Trợ cấp bao nhiêu, và được hưởng trong bao lâu?", ["number", "duration"]),
     ],
 )
 def test_the_reader_splits_a_question_into_the_things_it_asks(question: str, types: list[str]) -> None:
@@ -63,3 +64,13 @@ def test_each_part_is_answered_from_its_own_clause(notice: Assistant) -> None:
 def test_a_single_question_keeps_its_one_passage(notice: Assistant) -> None:
     answer = notice.ask("Đến nay đã hoàn thành bao nhiêu nhiệm vụ?")
     assert "09 nhiệm vụ" in answer.answer and "24 nhiệm vụ" not in answer.answer
+
+
+@pytest.mark.slow
+def test_a_long_passage_is_cut_to_the_window_holding_the_asked_figure(notice: Assistant) -> None:
+    answer = notice.ask(
+        "Cán bộ không chuyên trách cấp xã đủ 10 năm làm việc đã nghỉ việc được phụ cấp hằng tháng bao nhiêu,"
+        " và mỗi năm thêm được cộng bao nhiêu?"
+    )
+    assert not answer.abstained
+    assert "450.000" in answer.answer and "4%" in answer.answer

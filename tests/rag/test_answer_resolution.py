@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.corpus import preamble
-from rag.answer.resolution import Resolved, document_level, not_found_text, resolve_documents
+from rag.answer.resolution import Resolved, document_level, doubtful_note, not_found_text, resolve_documents
 from rag.reading import read
 from rag.records import Clause, Document, DocumentMeta
 from rag.text import fold
@@ -88,6 +88,29 @@ def test_a_document_whose_own_number_could_not_be_read_may_be_the_one_named() ->
     unresolved = resolve_documents(read("Kế hoạch 617 giao gì?"), docs, every)
     assert not unresolved.missing and not unresolved.documents
     assert resolve_documents(read("Kế hoạch 617 giao gì?"), docs, every, texts).missing
+
+
+def test_a_number_ocr_read_with_doubt_matches_by_its_code_and_says_so() -> None:
+    # A handwritten number OCR read as other digits, flagged uncertain at parsing.
+    doubtful = _doc(
+        "notice", doc_type="Thông báo", number="48/TB-ĐHXY", issuer="Trường Đại học X", uncertain=["number"]
+    )
+    sure = _doc("decision", doc_type="Quyết định", number="17/QĐ-ĐHXY", issuer="Trường Đại học X")
+    docs = [*DOCS, doubtful, sure]
+    every = {d.id for d in docs}
+    texts = {"notice": "so: 48/tb-dhxy thong bao ve lich thi ..."}
+    found = resolve_documents(
+        read("Theo Thông báo 615/TB-ĐHXY, sinh viên nộp bài khi nào?"), docs, every, texts
+    )
+    assert found.documents == {"notice"} and found.doubtful == {"notice"}
+    assert "48/TB-ĐHXY" in doubtful_note(doubtful.meta) and "không chắc chắn" in doubtful_note(doubtful.meta)
+    # Trusted digits that differ are another document, whatever its code.
+    assert resolve_documents(read("Quyết định 615/QĐ-ĐHXY giao gì?"), docs, every, texts).missing
+    # Another code is another document, doubtful digits or not.
+    assert resolve_documents(read("Thông báo 615/TB-ĐHAB nói gì?"), docs, every, texts).missing
+    # The number read exactly is carried, not doubtful.
+    exact = resolve_documents(read("Thông báo 48/TB-ĐHXY nói gì?"), docs, every, texts)
+    assert exact.documents == {"notice"} and not exact.doubtful
 
 
 @pytest.mark.parametrize(
@@ -247,6 +270,11 @@ def test_a_number_none_carries_is_answered_as_such_never_from_another_document(t
     # A document the plans cite is answered from them.
     cited = two_levels.ask("Quyết định 1169/QĐ-TTg được ban hành ngày nào?")
     assert not cited.abstained and "16/6/2025" in cited.answer
+    # Asked of the plan that implements it, the date is the plan's; in a "Theo …" frame, the cited one's.
+    plan = two_levels.ask("Kế hoạch truyền thông thực hiện Quyết định 1169/QĐ-TTg được ký ngày nào?")
+    assert "16/6/2025" not in plan.answer and "4 tháng 12 năm 2025" in plan.answer.replace("04", "4")
+    framed = two_levels.ask("Theo kế hoạch truyền thông, Quyết định 1169/QĐ-TTg được ban hành ngày nào?")
+    assert "16/6/2025" in framed.answer
 
 
 @pytest.mark.slow
@@ -266,3 +294,22 @@ def test_the_cli_and_the_json_say_the_document_is_not_there(two_levels, capsys) 
     assert "Kế hoạch 617 không có trong các văn bản đang tra cứu" in capsys.readouterr().out
     assert main(["ask", "Ai ký Kế hoạch 617?", "--index", index, "--json"]) == 0
     assert '"code": "document_not_found"' in capsys.readouterr().out
+
+
+def test_a_document_of_another_type_implementing_a_number_is_the_one_asked_of() -> None:
+    letter = _doc(
+        "letter", doc_type="Công văn", number="845/BXD-KHTC", issuer="Bộ Xây dựng", title="Báo cáo hạ tầng"
+    )
+    plans = [letter, *DOCS]
+    everything = {d.id for d in plans}
+    texts = {"letter": "so: 845/bxd-khtc", "plan12": "thuc hien cong van so 845/bxd-khtc cua bo xay dung"}
+    asked = read("Xã nào xây dựng kế hoạch truyền thông thực hiện Công văn 845/BXD-KHTC?")
+    assert resolve_documents(asked, plans, everything, texts).documents == {"plan12"}
+    # The letter asked of itself, or in a "Theo kế hoạch …" frame, or no plan cites it: the letter.
+    for question in (
+        "Công văn 845/BXD-KHTC yêu cầu báo cáo trước ngày nào?",
+        "Theo kế hoạch, Công văn 845/BXD-KHTC yêu cầu báo cáo trước ngày nào?",
+    ):
+        assert resolve_documents(read(question), plans, everything, texts).documents == {"letter"}
+    uncited = {"letter": texts["letter"]}
+    assert resolve_documents(asked, plans, everything, uncited).documents == {"letter"}

@@ -14,6 +14,7 @@ from rag.answer.tasks_due import TasksDue
 from rag.answer.unit_tasks import UnitTasks
 from rag.reading import catalogue_of, read
 from rag.records import Document
+from rag.registry import Registry
 from tests.rag.lineage_docs import FOLLOW_UP, TABLE_PLAN, parse_text
 
 
@@ -32,7 +33,15 @@ def compose(view: CorpusView, strategy: object, question: str) -> Composed | Non
     affinity = document_affinity(view, intent, set(view.documents))
     if not strategy.claims_question(intent):  # type: ignore[attr-defined]
         return None  # the answerer routes the question elsewhere
-    ctx = Context(question=intent, hits=[], affinity=affinity, view=view, evidence=Evidence(view))
+    registry = Registry(view.documents.values())
+    ctx = Context(
+        question=intent,
+        hits=[],
+        affinity=affinity,
+        view=view,
+        evidence=Evidence(view),
+        registry=lambda: registry,
+    )
     return strategy.compose(ctx)  # type: ignore[attr-defined]
 
 

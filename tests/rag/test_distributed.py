@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedders import E5Embedder, get_embedder
+from index.embedders import E5Embedder, HashEmbedder, get_embedder
 from index.store import IndexStore, read_generation
 from rag.cli import main
 from rag.config import DEFAULT_CORPUS_DIR
@@ -47,9 +47,10 @@ II. NHIỆM VỤ
 """
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def local_ray():  # noqa: ANN201 (the ray module)
-    """One local Ray instance for the session: ingest uses an initialised Ray as it is."""
+    """One local Ray instance for this module's tests: ingest uses an initialised Ray as it is.
+    Module-scoped: Ray's daemons and idle workers cost CPU for as long as they live."""
     ray = pytest.importorskip("ray")
     ray.init(
         address="local",
@@ -130,7 +131,7 @@ def test_corpus_documents_on_ray_match_plain_ingest(
 def test_a_bad_file_is_reported_and_the_others_indexed(local_ray, plans: Path, tmp_path: Path) -> None:
     (plans / "broken.pdf").write_bytes(b"\x00\x01garbage, not a PDF" * 50)
     (plans / "empty.txt").write_bytes(b"")
-    embedder = E5Embedder()
+    embedder = HashEmbedder()  # what is compared is parsing and reporting, not vectors
     report = ingest_paths([plans], tmp_path / "ray", embedder=embedder, progress=False, ray_address="local")
     plain = ingest_paths([plans], tmp_path / "plain", embedder=embedder, progress=False)
     assert report.failed == plain.failed == ["broken.pdf", "empty.txt"]
@@ -146,7 +147,9 @@ def test_rerun_skips_unchanged_files_and_embeds_only_changed_clauses(
     local_ray, plans: Path, tmp_path: Path
 ) -> None:
     index = tmp_path / "index"
-    embedder = E5Embedder()
+    # The hash embedder: which clauses are embedded again is the point, not their vectors (the
+    # workers rebuild it from its spec as they do the model's; the corpus test above uses the model).
+    embedder = HashEmbedder()
     first = ingest_paths([plans], index, embedder=embedder, progress=False, ray_address="local")
     assert len(first.added) == 5 and first.embedded > 0 and embedder.calls == 0
 
@@ -156,7 +159,7 @@ def test_rerun_skips_unchanged_files_and_embeds_only_changed_clauses(
 
     path = plans / "plan-2.txt"
     path.write_text(path.read_text(encoding="utf-8").replace("Thường xuyên", "Quý IV/2025"), encoding="utf-8")
-    fresh = E5Embedder()  # a new process: nothing in memory; unchanged clauses keep their stored vectors
+    fresh = HashEmbedder()  # a new process: nothing in memory; unchanged clauses keep their stored vectors
     changed = ingest_paths([plans], index, embedder=fresh, progress=False, ray_address="local")
     assert changed.updated == ["plan-2.txt"] and len(changed.unchanged) == 4
     # Only the changed clause (and the task heading whose text holds it) is embedded again.
@@ -174,7 +177,7 @@ def test_batches_commit_several_generations(local_ray, plans: Path, tmp_path: Pa
     report = ingest_files(
         files,
         index,
-        embedder=E5Embedder(),
+        embedder=HashEmbedder(),
         progress=False,
         ray_address="local",
         batch_size=2,

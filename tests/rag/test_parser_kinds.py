@@ -133,6 +133,28 @@ Thượng tướng Nguyễn Văn Long
     assert "HỦ TỊCH" not in doc.meta.signer_title
 
 
+@pytest.mark.parametrize(
+    ("block", "title"),
+    [
+        # The seal hides "TM. ỦY", "KT." and "PHÓ C": the deputy's title survives as its end.
+        ("BAN NHÂN DÂN\nCHỦ TỊCH\n:HỦ TỊCH", "BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"),
+        ("GIÁM ĐỐC\n~ÁM ĐỐC", "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"),
+        # A block already whole keeps its titles; noise that ends no title above it stays out.
+        ("KT. HIỆU TRƯỞNG\nPHÓ HIỆU TRƯỞNG\n:ỆU TRƯỞNG", "KT. HIỆU TRƯỞNG / PHÓ HIỆU TRƯỞNG"),
+        ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n=. Ứ TRUƯ", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"),
+    ],
+)
+def test_a_title_whose_head_the_seal_hides_is_read_from_what_is_left(block: str, title: str) -> None:
+    closing = "Nơi nhận:\n- Như Điều 1;\n- Lưu: VT."
+    doc = _parse(
+        f"QUYẾT ĐỊNH\nVề việc thử\nĐiều 1. Có hiệu lực từ ngày ký./.\n{closing}\n{block}\nĐặng Văn Khoa\n"
+    )
+    assert doc.meta.signer_name == "Đặng Văn Khoa"
+    assert doc.meta.signer_title == title
+    others = [c.text for c in doc.clauses if c.kind != "signature"]
+    assert not any("TRƯỞNG" in text or "TỊCH" in text for text in others)
+
+
 def test_party_signing_prefix_and_bold_distribution_label() -> None:
     doc = _parse(
         """KẾT LUẬN
@@ -250,3 +272,26 @@ def test_a_long_opening_under_the_type_title_is_the_body() -> None:
     )
     assert doc.meta.title == ""
     assert any(c.text.startswith("Thực hiện Công văn") for c in doc.clauses if c.kind == "paragraph")
+
+
+def test_a_table_whose_rows_are_printed_one_per_line_is_a_table() -> None:
+    # A digital PDF's text layer: the header and each row on one line, cells run together.
+    doc = _parse(
+        """KẾ HOẠCH
+Tập huấn
+1. Nội dung tập huấn.
+Phụ lục II
+DANH SÁCH ĐƠN VỊ THAM DỰ
+(Kèm theo Kế hoạch số 15/KH-SYT ngày 02/3/2026)
+STT Tên đơn vị Số học viên
+1 Bệnh viện đa khoa tỉnh 12
+2 Trung tâm Y tế huyện Phú Lâm 8
+3 Trạm Y tế xã Hòa Bình 3
+Tổng cộng có 03 đơn vị tham dự./.
+"""
+    )
+    rows = {c.locator: c.text for c in doc.clauses if c.kind == "table"}
+    assert rows["Phụ lục II.2"] == "2 Trung tâm Y tế huyện Phú Lâm 8"
+    assert set(rows) == {"Phụ lục II.bảng", "Phụ lục II.1", "Phụ lục II.2", "Phụ lục II.3"}
+    closing = next(c for c in doc.clauses if "Tổng cộng" in c.text)
+    assert closing.kind == "paragraph" and closing.text == "Tổng cộng có 03 đơn vị tham dự./."

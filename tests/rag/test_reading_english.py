@@ -28,3 +28,19 @@ def test_how_much_of_an_english_question_the_glossary_reads() -> None:
     # names ("Da Nang") and function words aside, "electric buses buy" is all unread
     assert english_known("How many electric buses will Da Nang buy in 2027?") == 0.0
     assert english_known("Which company will build the metro line?") < 0.6
+
+
+def test_an_english_question_glossing_itself_in_vietnamese_is_english() -> None:
+    # The Vietnamese word it asks about, in brackets or quotes, does not make it Vietnamese ...
+    query, english = translate_english("What fee applies to a rural market (chợ nông thôn) stall?")
+    assert english and "chợ nông thôn" in query and "phí" in query
+    assert translate_english('Who signs the plan on "đường liên xã" repairs?') == (
+        'ai ký the Kế hoạch on "đường liên xã" repairs?',
+        True,
+    )
+    # ... nor counts as English words the glossary cannot read.
+    assert english_known("What fee applies to a market (chợ nông thôn)?") == english_known(
+        "What fee applies to a market?"
+    )
+    # Vietnamese outside a gloss is a Vietnamese question.
+    assert not translate_english("Phí chợ (market fee) là bao nhiêu?")[1]

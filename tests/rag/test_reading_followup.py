@@ -75,6 +75,15 @@ def test_this_document_in_a_fresh_chat_is_the_questions_own(question: str) -> No
     )
 
 
+def test_that_document_named_earlier_in_the_same_question_is_no_follow_up() -> None:
+    question = "Sở nào ban hành quyết định thành lập Ban chỉ đạo, và quyết định đó có số hiệu gì?"
+    for history in ([], [FIRST]):
+        read = resolve(question, history)
+        assert read.question == question and not read.clarify and not read.follow_up
+    # Named only by the demonstrative, it is the last turn's document.
+    assert resolve("Ai ký quyết định đó?", []).clarify
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -28,11 +28,17 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture()
-def app_with_secret(index_copy: Path) -> Iterator[tuple[TestClient, str, list[str]]]:
-    settings = settings_for(
-        index_copy, read_keys={INTERNAL_KEY: ["public", "internal"], PUBLIC_KEY: ["public"]}
-    )
+@pytest.fixture(scope="module")
+def app_with_secret(
+    seed_index: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[TestClient, str, list[str]]]:
+    """One app over a copy of the corpus index with the internal plan uploaded, for the module's
+    tests: they only read (and what one caller's asking caches is what the next must not be served)."""
+    import shutil
+
+    index = tmp_path_factory.mktemp("access") / "idx"
+    shutil.copytree(seed_index, index)
+    settings = settings_for(index, read_keys={INTERNAL_KEY: ["public", "internal"], PUBLIC_KEY: ["public"]})
     with TestClient(create_app(settings)) as client:
         response = client.post(
             "/api/documents",

@@ -27,6 +27,7 @@ from rag.config import PROJECT_ROOT
 from tools.loadtest import wait_ready
 
 QUESTION_MODULES = ("rag.reading", "index.query")
+PROBES = 25  # /healthz calls, 0.2 s apart, while twenty clients flood
 
 
 def test_a_flooding_client_waits_in_its_own_line() -> None:
@@ -177,8 +178,9 @@ def test_healthz_answers_while_twenty_clients_send_crafted_questions(server: str
     slowest = 0.0
     try:
         with httpx.Client(base_url=server, timeout=30) as probe:
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
+            # A count of probes, not a duration: the flood saturates both cores within its first
+            # requests, and more seconds of it would only repeat the same load.
+            for _ in range(PROBES):
                 started = time.monotonic()
                 assert probe.get("/healthz").status_code == 200
                 slowest = max(slowest, time.monotonic() - started)

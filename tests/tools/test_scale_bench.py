@@ -3,13 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +13,7 @@ from rag.cli import build_parser
 from rag.errors import PolicyQAError
 from rag.records import CLAUSE_KINDS
 from tools.scale_bench import (
+    BENCH_STORE_NAME,
     bench_location,
     corpus,
     parse_sizes,
@@ -27,7 +21,6 @@ from tools.scale_bench import (
     run_bench,
     run_scale,
 )
-from tools.scale_replica import free_port
 from tools.synthetic import synthetic_document, synthetic_documents, synthetic_questions, synthetic_text
 
 
@@ -113,53 +106,33 @@ def test_a_tiny_run_fills_every_column(tmp_path: Path) -> None:
     assert 0 < row["search"]["p50_ms"] <= row["search"]["p95_ms"]
     assert 0 < row["ask"]["p50_ms"] <= row["ask"]["p95_ms"]
     assert row["replica"]["errors"] == 0 and row["replica"]["rss_mb"] > 50
+    # Two worker processes: each is measured, and their PSS adds up to what the replica costs.
+    two = row["replica2"]
+    assert two["workers"] == 2 and two["errors"] == 0 and len(two["processes"]) >= 3
+    assert two["worker_rss_mb"] > 50 and two["pss_total_mb"] > row["replica"]["pss_total_mb"] > 50
     table = (tmp_path / "scale_bench.md").read_text(encoding="utf-8").splitlines()
     line = next(t for t in table if t.startswith("| embedded |"))
     cells = [c.strip() for c in line.strip("|").split("|")]
-    assert len(cells) == 7 and all(cells)
+    assert len(cells) == 8 and all(cells)
     assert "(load " in cells[2] and "(load " in cells[6]  # the machine's load beside each figure
+    assert "×" in cells[7]
     assert json.loads((tmp_path / "scale_bench.json").read_text(encoding="utf-8"))["rows"][0]["size"] == 300
     assert "single-process" not in "\n".join(table)  # the Milvus note comes with Milvus rows only
 
 
-@pytest.fixture()
-def milvus_lite(tmp_path: Path) -> Iterator[str]:
-    """`milvus-lite server` on a free loopback port (its own process group, stopped after)."""
-    if shutil.which("milvus-lite") is None:
-        pytest.skip("milvus-lite is not installed (dev extra)")
-    port = free_port()
-    cmd = ["milvus-lite", "server", "--data-dir", str(tmp_path / "milvus"), "--host", "127.0.0.1"]
-    proc = subprocess.Popen([*cmd, "--port", str(port)], start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, "milvus-lite did not start"
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(15)
-
-
 @pytest.mark.slow
-def test_a_tiny_run_on_milvus_lite_compares_both_stores(tmp_path: Path, milvus_lite: str) -> None:
+def test_a_tiny_run_on_milvus_lite_compares_both_stores(tmp_path: Path, milvus) -> None:  # noqa: ANN001
+    """On the session's Milvus Lite server (tests/conftest.py), under the bench's own store name."""
     from pymilvus import MilvusClient
 
-    results = run_scale([milvus_lite], [300], tmp_path / "out", real_model=False)
-    embedded, milvus = results["rows"]
-    assert (embedded["store"], milvus["store"]) == ("embedded", "milvus")
-    assert milvus["clauses"] == embedded["clauses"] and milvus["ingest"]["clauses_per_s"] > 0
-    assert milvus["search"]["p50_ms"] > 0 and milvus["ask"]["p50_ms"] > 0
-    assert milvus["replica"]["errors"] == 0 and milvus["replica"]["rss_mb"] > 50
-    assert milvus["ask"]["abstained"] < milvus["ask"]["questions"]  # it answers from the store
+    results = run_scale([milvus.uri], [300], tmp_path / "out", real_model=False)
+    embedded, on_milvus = results["rows"]
+    assert (embedded["store"], on_milvus["store"]) == ("embedded", "milvus")
+    assert on_milvus["clauses"] == embedded["clauses"] and on_milvus["ingest"]["clauses_per_s"] > 0
+    assert on_milvus["search"]["p50_ms"] > 0 and on_milvus["ask"]["p50_ms"] > 0
+    assert on_milvus["replica"]["errors"] == 0 and on_milvus["replica"]["rss_mb"] > 50
+    assert on_milvus["ask"]["abstained"] < on_milvus["ask"]["questions"]  # it answers from the store
     table = (tmp_path / "out" / "scale_bench.md").read_text(encoding="utf-8")
     assert "single-process" in table and "https://milvus.io/docs/v2.2.x/benchmark.md" in table
-    assert MilvusClient(uri=milvus_lite).list_collections() == []  # the bench's store was dropped
+    left = MilvusClient(uri=milvus.uri).list_collections()
+    assert [c for c in left if c.startswith(f"{BENCH_STORE_NAME}_")] == []  # the bench's store was dropped

@@ -5,6 +5,11 @@ Choice items: the fact asked as a slot with three altered values, or four statem
 one is the clause's own. Test data, not product code: run
 
     python tests/data/verdicts/generate.py            # writes tests/data/verdicts/verdicts.jsonl
+    python tests/data/verdicts/generate.py --other    # writes tests/data/verdicts/documents.jsonl
+
+The second set is made the same way from documents of other kinds and issuers (plans, resolutions,
+decisions, directives, notices of provinces, ministries and the Government): statements nobody
+tuned the verdicts on, every one synthetic (a document sentence, or it with one fact altered).
 
 Each item: id, doc (file name), half ("fit"/"check", split by document), kind (original, number,
 date, actor, negation, condition, choice_slot, choice_statement, choice_false), question,
@@ -22,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path("/work/shared/eval")
 OUT = Path(__file__).with_name("verdicts.jsonl")
+OTHER_OUT = Path(__file__).with_name("documents.jsonl")
 
 # (file, how a question names it, half). The halves each hold a law, a decree and a circular.
 DOCUMENTS = [
@@ -34,8 +40,27 @@ DOCUMENTS = [
     ("kinds/corpus/06_btp-tt23-2025.txt", "Thông tư 23/2025/TT-BTP", "check"),
     ("provinces/corpus/25_bkhcn-tt34-2025.txt", "Thông tư 34/2025/TT-BKHCN", "check"),
 ]
+# Documents that are not laws, decrees or circulars, several issuers in each half.
+OTHER_DOCUMENTS = [
+    ("kinds/corpus/03_cp-nq380-2025.txt", "Nghị quyết 380/NQ-CP", "fit"),
+    ("kinds/corpus/05_hanoi-nq63-2025.txt", "Nghị quyết 63/2025/NQ-HĐND", "check"),
+    ("kinds/corpus/08_cantho-ct09-2025.txt", "Chỉ thị 09/CT-UBND của Cần Thơ", "fit"),
+    ("kinds/corpus/12_vptw-kl07-2025.txt", "Kết luận 07", "check"),
+    ("kinds/corpus/13_bbt-qd384-2025.txt", "Quy định 384-QĐ/TW", "fit"),
+    ("kinds/corpus/15_ninhbinh-qd165-2025.txt", "Quyết định 165 của Ninh Bình", "check"),
+    ("kinds/corpus/16_danang-qd2641-2025.txt", "Quyết định 2641 của Đà Nẵng", "fit"),
+    ("kinds/corpus/21_ttg-qd2553-2025.txt", "Quyết định 2553/QĐ-TTg", "check"),
+    ("provinces/corpus/01_hanoi-kh310-2025.txt", "Kế hoạch 310 của Hà Nội", "fit"),
+    ("provinces/corpus/04_nghean-kh1026-2025.txt", "Kế hoạch 1026 của Nghệ An", "check"),
+    ("provinces/corpus/13_ttg-qd2597-2025.txt", "Quyết định 2597/QĐ-TTg", "fit"),
+    ("provinces/corpus/17_ktnn-qd1760-2025.txt", "Quyết định 1760 của Kiểm toán nhà nước", "check"),
+    ("provinces/corpus/26_hue-nq36-2025.txt", "Nghị quyết 36 của Huế", "fit"),
+    ("provinces/corpus/27_quangtri-ct06-2025.txt", "Chỉ thị 06 của Quảng Trị", "check"),
+]
 PER_KIND = 8  # items of each kind per document, at most
 CHOICES_PER_DOC = 12
+VALUES_PER_DOC = 6
+REORDERED_PER_DOC = 6
 
 UNITS = (
     r"ngày công|ngày làm việc|ngày|tháng|năm|giờ|tuổi|lần|triệu đồng|tỷ đồng|đồng|%|phần trăm|người|phút"
@@ -404,8 +429,8 @@ def alterations(
     }
 
 
-def generate() -> list[dict]:
-    return [item for path, label, half in DOCUMENTS for item in generate_document(path, label, half)]
+def generate(documents: list[tuple[str, str, str]]) -> list[dict]:
+    return [item for path, label, half in documents for item in generate_document(path, label, half)]
 
 
 def generate_document(path: str, label: str, half: str) -> list[dict]:
@@ -468,8 +493,46 @@ def generate_document(path: str, label: str, half: str) -> list[dict]:
         if slot and counts.get("choice_slot", 0) < CHOICES_PER_DOC // 2:
             add("choice_slot", slot[0], slot[1], sentence)
             choices += 1
+    # A value asked with bare numbers as choices ("… bao nhiêu ngày? A. 15 B. 30 …"): the choices
+    # as people write them, the unit left to the stem (its own random stream: the items above stay).
+    values = random.Random(f"{doc}-values")
+    asked = 0
+    for sentence in order:
+        if asked >= VALUES_PER_DOC:
+            break
+        found = numbers_in(sentence)
+        if not found:
+            continue
+        m = values.choice(found)
+        wrong = other_values(m.group("n"), m.group("unit"), values, 3)
+        if len(wrong) < 3:
+            continue
+        options = [m.group("n"), *wrong]
+        values.shuffle(options)
+        stem = sentence[: m.start()] + f"bao nhiêu {m.group('unit')}" + sentence[m.end() :]
+        question = f"Theo {label}, {stem[0].lower()}{stem[1:]}?\n{letters(options)}"
+        add("choice_value", question, "ABCD"[options.index(m.group("n"))], sentence)
+        asked += 1
+    # The same statements in another order, as people retell a clause ("A, B" said "B, A"): the
+    # sentence itself (true) and it negated (false); the alignment reads them in their order.
+    turns = random.Random(f"{doc}-reordered")
+    made = {"true": 0, "false": 0}
+    for sentence in order:
+        parts = [p.strip() for p in sentence.split(", ")]
+        if len(parts) < 2 or len(parts[0].split()) < 3 or len(parts[-1].split()) < 3:
+            continue
+        cut = turns.randrange(1, len(parts))
+        turned = ", ".join(parts[cut:] + parts[:cut])
+        turned = turned[0].upper() + turned[1:]
+        if made["true"] < REORDERED_PER_DOC:
+            add("reordered", frame(turned, turns, label), "true", sentence)
+            made["true"] += 1
+        negated = alter_negation(turned)
+        if negated and made["false"] < REORDERED_PER_DOC and truly_false(negated[0][0]):
+            add("reordered_negation", frame(negated[0][0], turns, label), "false", sentence, "negation")
+            made["false"] += 1
     # "Which is false": three clause sentences of the document and one altered.
-    for _ in range(2):
+    for _ in range(2 if len(order) >= 4 else 0):
         picks = rng.sample(order, 4)
         bad = next((alts for alts in (alterations(picks[0], actors, rng),) if any(alts.values())), None)
         if not bad:
@@ -485,8 +548,9 @@ def generate_document(path: str, label: str, half: str) -> list[dict]:
 
 
 def main() -> None:
-    items = generate()
-    with OUT.open("w", encoding="utf-8") as f:
+    other = "--other" in sys.argv[1:]
+    items = generate(OTHER_DOCUMENTS if other else DOCUMENTS)
+    with (OTHER_OUT if other else OUT).open("w", encoding="utf-8") as f:
         for item in items:
             f.write(json.dumps(item, ensure_ascii=False) + "\n")
     kinds: dict[str, int] = {}

@@ -2,6 +2,8 @@
 answerer, and fit the verdict thresholds offline on the "fit" half.
 
     python tests/data/verdicts/run.py --index DIR [--out FILE]   # ask every item, record the evidence
+    python tests/data/verdicts/run.py --items documents.jsonl --index kinds=DIR --index provinces=DIR
+                                      # each item asked on the index of the set its document is in
     python tests/data/verdicts/run.py --replay FILE [--grid]     # re-judge recorded evidence offline
 
 An answer's verdict: "Đúng."/"Có." -> true, "Sai."/"Không." -> false, "Đáp án X:" -> X; anything
@@ -23,6 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 ITEMS = HERE / "verdicts.jsonl"
+SETS = Path("/work/shared/eval")  # <set>/corpus/<doc>: which index an item is asked on
 sys.path.insert(0, str(HERE.parents[2]))  # this checkout's code, not an installed one
 
 
@@ -44,7 +47,19 @@ def table(rows: list[dict]) -> str:
         for key in ((r["half"], kind), (r["half"], "ALL"), ("both", kind), ("both", "ALL")):
             groups[key].append(r)
     lines = ["| half | kind | n | coverage | precision | right or withheld |", "|---|---|---|---|---|---|"]
-    order = ["original", "number", "date", "actor", "negation", "condition", "verb", "choice", "ALL"]
+    order = [
+        "original",
+        "number",
+        "date",
+        "actor",
+        "negation",
+        "condition",
+        "verb",
+        "reordered",
+        "reordered_negation",
+        "choice",
+        "ALL",
+    ]
     for half in ("fit", "check", "both"):
         for kind in order:
             g = groups.get((half, kind))
@@ -60,7 +75,34 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def ask_all(index: Path, out: Path) -> list[dict]:
+def _index_for(indexes: list[str], doc: str) -> Path:
+    """`DIR` for every item, or `SET=DIR` for the items whose document is in SETS/SET/corpus."""
+    for spec in indexes:
+        name, _, path = spec.rpartition("=")
+        if not name or (SETS / name / "corpus" / doc).exists():
+            return Path(path)
+    raise SystemExit(f"no index given for {doc}")
+
+
+def by_document(rows: list[dict]) -> str:
+    """Coverage, precision, right-or-withheld per document (and its half)."""
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[(r["half"], r["doc"])].append(r)
+    lines = [
+        "| half | document | n | coverage | precision | right or withheld |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (half, doc), g in sorted(groups.items()):
+        given = [r for r in g if r["got"] is not None]
+        right = [r for r in given if r["got"] == r["expected"]]
+        prec = f"{len(right) / len(given):.3f}" if given else "-"
+        ok = (len(g) - len(given) + len(right)) / len(g)
+        lines.append(f"| {half} | {doc} | {len(g)} | {len(given) / len(g):.3f} | {prec} | {ok:.3f} |")
+    return "\n".join(lines)
+
+
+def ask_all(indexes: list[str], out: Path, items: Path = ITEMS) -> list[dict]:
     import rag.answer.choices as strategy
     from rag.pipeline import Assistant
 
@@ -82,12 +124,15 @@ def ask_all(index: Path, out: Path) -> list[dict]:
         return choose(stem, choices, clauses, *a, **k)
 
     strategy.judge, strategy.choose = judge_recorded, choose_recorded
-    assistant = Assistant.open(index)
+    assistants: dict[Path, Assistant] = {}
     rows = []
-    for line in ITEMS.read_text(encoding="utf-8").splitlines():
+    for line in items.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         recorded.clear()
-        answer = assistant.ask(item["question"])
+        index = _index_for(indexes, item["doc"])
+        if index not in assistants:
+            assistants[index] = Assistant.open(index)
+        answer = assistants[index].ask(item["question"])
         got = verdict_of(answer.answer, answer.abstained)
         rows.append(item | {"got": got, "answer": answer.answer[:300], "call": recorded.get("call")})
     out.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
@@ -147,7 +192,8 @@ def grid(rows: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--index", type=Path)
+    parser.add_argument("--index", action="append", default=[], help="DIR, or SET=DIR (repeat)")
+    parser.add_argument("--items", type=Path, default=ITEMS)
     parser.add_argument("--out", type=Path, default=Path("/tmp/verdicts-run.jsonl"))
     parser.add_argument("--replay", type=Path)
     parser.add_argument("--grid", action="store_true")
@@ -159,8 +205,10 @@ def main() -> None:
             return
         rows = replay(rows)
     else:
-        rows = ask_all(args.index, args.out)
+        rows = ask_all(args.index, args.out, args.items)
     print(table(rows))
+    print()
+    print(by_document(rows))
 
 
 if __name__ == "__main__":

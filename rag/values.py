@@ -1,0 +1,287 @@
+"""One grammar per value type, read from folded text (``rag.text.fold``): dates, periods, hours
+and durations; numbers with their units, percentages and ranges.
+
+The question reader (stated numbers, dates), the answer extraction (what a passage holds, the
+figure or date an answer gives) and the deadline and registry code (``rag.deadlines``) read
+values with these patterns and nothing else, so a way of writing a value learnt once is read
+everywhere. The document header's date line, which OCR garbles, has its own tolerant reader in
+``rag.parser.header``.
+
+- dates: "ngày 05/12/2025", "05-12-2025", "5 tháng 12 năm 2025", "ngày 20/12", "ngày 15 hằng
+  tháng", "tháng 11/2025", "quý II/2025";
+- hours: "17 giờ", "17h", "18h00", "8 giờ 30";
+- durations: "30 ngày", "05 ngày làm việc", "6 tháng", "trong thời hạn 30 ngày kể từ …";
+- numbers: "1.234,5" (dots group thousands, a comma marks the decimals), "15%", "03 người",
+  "2.615 tỷ đồng", ranges "từ 20 đến 30", "70 - 84,5".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.text import fold, nfc
+
+# --- dates -------------------------------------------------------------------------------------
+
+YEAR = r"((?:19|20)\d\d)"
+# A complete date: day, month and year, with "/", "." or "-" between them, or in words.
+FULL_DATE = re.compile(
+    rf"\b(\d{{1,2}})\s*[/.-]\s*(\d{{1,2}})\s*[/.-]\s*{YEAR}\b"
+    rf"|\b(?:ngay\s+)?(\d{{1,2}})\s+thang\s+(\d{{1,2}})\s*(?:,\s*)?nam\s+{YEAR}\b"
+)
+# A day of a month with no year: "20/12" (not the "20/12/2025" of a full date), "ngày 30 tháng 11".
+DAY_MONTH = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\b(?!\s*/)")
+DAY_MONTH_WORDS = re.compile(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?!\s*(?:/|-|,?\s*nam\s+\d))")
+MONTH = re.compile(rf"\bthang\s+(\d{{1,2}})(?:\s*(?:/|-|–|\.|,?\s*nam)\s*{YEAR}\b)?")
+QUARTER = re.compile(rf"\bqu[yi]\s+(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|-|–|\.|,?\s*nam)\s*{YEAR}\b)?")
+HALF_YEAR = re.compile(rf"\b6\s+thang\s+(dau|cuoi)\s+nam(?:\s+{YEAR}\b)?")
+YEAR_SPAN = re.compile(rf"\b{YEAR}\s*(?:-|–|den(?:\s+nam)?)\s*{YEAR}\b")
+YEAR_ALONE = re.compile(rf"\b{YEAR}\b")
+# The first or the last part of a period ("6 tháng đầu năm", "quý cuối", "kỳ đầu"): "dau" / "cuoi".
+PERIOD_HALF = re.compile(r"\b(?:thang|nam|quy|ky)\s+(dau|cuoi)\b")
+QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+# Any mention of a date or a dated period, as a deadline or a date question is answered with.
+DATE = re.compile(
+    "|".join(
+        (
+            FULL_DATE.pattern,
+            r"\b\d{1,2}\s*/\s*\d{1,2}\b",
+            r"\bngay\s+\d{1,2}\s+thang\s+\d{1,2}\b",
+            r"\bngay\s+\d{1,2}\s+(?:hang|moi)\s+thang",
+            r"\bthang\s+\d{1,2}\s*(?:/|-|nam)\s*\d{4}",
+            r"\bqu[yi]\s+[iv]{1,3}\b",
+        )
+    )
+)
+
+# An hour of the day: "17 giờ", "17h", "18h00", "8 giờ 30 phút".
+HOUR = re.compile(r"\b([01]?\d|2[0-3])\s*(?:h|gio)(?:\s*([0-5]\d)(?:\s*phut)?)?(?![\w/])")
+
+
+@dataclass(frozen=True)
+class Day:
+    """A complete date read from text."""
+
+    day: int
+    month: int
+    year: int
+
+
+def full_dates(folded: str) -> list[Day]:
+    """The complete dates of a folded text, in order: "01/12/2025" = "01 tháng 12 năm 2025"."""
+    out = []
+    for m in FULL_DATE.finditer(folded):
+        g = m.groups()
+        d, mo, y = (g[0], g[1], g[2]) if g[0] else (g[3], g[4], g[5])
+        out.append(Day(int(d), int(mo), int(y)))
+    return out
+
+
+def dates_in(folded: str) -> set[tuple[int, int, int]]:
+    """Complete dates of a folded text as (day, month, year)."""
+    return {(d.day, d.month, d.year) for d in full_dates(folded)}
+
+
+def mentions_date(folded: str) -> bool:
+    """Does a folded text name a date or a dated period?"""
+    return DATE.search(folded) is not None
+
+
+def hours_in(folded: str) -> list[tuple[int, int]]:
+    """The hours of the day a folded text names, as (hour, minute): "trước 17 giờ ngày …" -> (17, 0)."""
+    return [(int(m.group(1)), int(m.group(2) or 0)) for m in HOUR.finditer(folded)]
+
+
+# --- durations ------------------------------------------------------------------------------
+
+# Units of time a count of them is a duration of ("30 ngày", "05 ngày làm việc", "6 tháng").
+TIME_UNITS = r"ngay lam viec|ngay|thang|nam|quy|tuan|gio"
+DURATION = re.compile(rf"\b(\d+(?:[.,]\d+)?)\s+({TIME_UNITS})\b")
+_PERIOD_COUNT = re.compile(r"\b\d+(?:[.,]\d+)*\s+(?:thang|nam|quy|tuan|ngay)\b")
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A length of time ("05 ngày làm việc"): ``count`` of ``unit`` (folded), and what it runs
+    from when the text says ("kể từ ngày nhận được …")."""
+
+    count: float
+    unit: str
+    since: str = ""
+
+
+_SINCE = re.compile(r"^\W*(?:tinh\s+)?ke\s+tu\s+([^.,;:()]{0,80})")
+
+
+def durations(folded: str) -> list[Duration]:
+    """The lengths of time a folded text names, with what each runs from: "trong thời hạn 30
+    ngày kể từ ngày nhận đủ hồ sơ" -> Duration(30, "ngay", "ngay nhan du ho so")."""
+    out = []
+    for m in DURATION.finditer(folded):
+        since = _SINCE.match(folded[m.end() :])
+        out.append(
+            Duration(number_value(m.group(1)) or 0.0, m.group(2), since.group(1).strip(" ,") if since else "")
+        )
+    return out
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
+# The number part of a document's number ("12/KH-UBND", "57-NQ/TW") is no quantity.
+_DOCUMENT_NUMBER = re.compile(r"\b\d+\s*[-/]\s*[a-z]")
+_YEAR_NUMBER = re.compile(r"(19|20)\d\d")
+# Numbers that name a place in a text or a series ("khoản 1 Điều 33", "nhiệm vụ 2", "Tiểu dự án 1"),
+# not a quantity the question already states.
+_NAMING_NUMBER = re.compile(
+    r"\b(?:dieu|khoan|diem|muc|phan|chuong|phu luc|nhiem vu|du an|tieu du an|giai doan|dot|so)\s+[0-9]+[a-z]?\b"
+)
+
+
+def numbers(folded: str, *, periods: bool = False) -> list[str]:
+    """Quantities in a text: not dates (d/m/y), not years, not document numbers, and not periods
+    ("6 tháng") unless `periods` (they answer "how often", "how long")."""
+    cleaned = DATE.sub(" ", folded)
+    cleaned = _DOCUMENT_NUMBER.sub(" ", cleaned)
+    if not periods:
+        cleaned = _PERIOD_COUNT.sub(" ", cleaned)
+    return [n for n in NUMBER.findall(cleaned) if not _YEAR_NUMBER.fullmatch(n)]
+
+
+def question_numbers(folded: str, *, periods: bool = False) -> list[str]:
+    """Quantities, not the numbers that name an article, a task or a series: those a question states
+    itself, and those an answer to "bao nhiêu" must add ("Điều 20" in it is no amount)."""
+    return numbers(_NAMING_NUMBER.sub(" ", folded), periods=periods)
+
+
+def number_value(written: str) -> float | None:
+    """A number as Vietnamese documents print it: "1.234,5" -> 1234.5, "650.000" -> 650000,
+    "8,4" -> 8.4, "03" -> 3; None when it is no number."""
+    if not re.fullmatch(r"\d+(?:[.,]\d+)*", written):
+        return None
+    if "," in written:
+        whole, _, decimals = written.rpartition(",")
+        if "," in whole or not re.fullmatch(r"\d+(?:\.\d{3})*", whole):
+            return None
+        return float(whole.replace(".", "") + "." + decimals)
+    groups = written.split(".")
+    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+        return float("".join(groups))
+    return float(written) if len(groups) <= 2 else None
+
+
+def canonical_number(written: str) -> str:
+    """One spelling of a number for comparing two texts: "05" -> "5", "10.000.000" -> "10000000",
+    "0,70" -> "0.7", "1.234,5" -> "1234.5"; a text that is no number as it is."""
+    value = number_value(written)
+    if value is None:
+        return written
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+# Units of money, shares and people a count is given in, longest first.
+MEASURE_UNITS = r"%|phan tram|(?:ty|trieu|nghin|ngan)\s+dong|dong|ty|trieu|nghin|ngan|nguoi|lan"
+# The unit a quantity is counted in: money in its scales, percentages, then any noun.
+_UNIT = re.compile(
+    rf"\s*({MEASURE_UNITS}|ngay lam viec"
+    r"|(?!(?:va|hoac|den|tu|tren|duoi|cua|la|thi|trong|cho)\b)[a-z]+)"
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with what it counts: ``value``, ``unit`` (folded: "ty dong", "%", "nguoi"),
+    and its place in the text."""
+
+    value: float
+    unit: str
+    start: int
+    end: int
+
+
+def quantities(folded: str) -> list[Quantity]:
+    """The quantities of a folded text (dates, years and document numbers left out):
+    "2.615 tỷ đồng", "15%", "03 người"."""
+    cleaned = _DOCUMENT_NUMBER.sub(
+        lambda m: " " * len(m.group(0)), DATE.sub(lambda m: " " * len(m.group(0)), folded)
+    )
+    out = []
+    for m in NUMBER.finditer(cleaned):
+        value = number_value(m.group(0))
+        if value is None or _YEAR_NUMBER.fullmatch(m.group(0)):
+            continue
+        unit = _UNIT.match(cleaned, m.end())
+        out.append(
+            Quantity(
+                value,
+                " ".join(unit.group(1).split()) if unit else "",
+                m.start(),
+                unit.end() if unit else m.end(),
+            )
+        )
+    return out
+
+
+_RANGE = re.compile(r"\b(?:tu\s+)?(\d+(?:[.,]\d+)*)\s*(?:den|-|–|toi)\s*(?:duoi\s+)?(\d+(?:[.,]\d+)*)")
+
+
+def ranges(folded: str) -> list[tuple[float, float]]:
+    """The ranges of numbers a folded text names: "từ 20 đến 30" -> (20, 30), "70 - 84,5"."""
+    cleaned = DATE.sub(" ", folded)
+    out = []
+    for m in _RANGE.finditer(cleaned):
+        lo, hi = number_value(m.group(1)), number_value(m.group(2))
+        if lo is not None and hi is not None and lo < hi:
+            out.append((lo, hi))
+    return out
+
+
+# --- bounds and labels: one grammar for questions and clauses ---------------------------------
+def _bound_pattern() -> re.Pattern[str]:
+    from rag.vocabulary import BOUNDS_AFTER, BOUNDS_BEFORE
+
+    before = "|".join(sorted(map(re.escape, BOUNDS_BEFORE), key=len, reverse=True))
+    after = "|".join(sorted(map(re.escape, BOUNDS_AFTER), key=len, reverse=True))
+    return re.compile(
+        rf"\b(?P<before>{before})\s+(?P<n1>\d[\d.,]*)\s+(?P<u1>\w+)"
+        rf"|\b(?P<n2>\d[\d.,]*)\s+(?P<u2>\w+)(?:\s+\w+){{0,3}}?\s+(?P<after>{after})\b"
+    )
+
+
+_BOUND = _bound_pattern()
+
+
+def bounded_quantities(folded: str) -> list[tuple[str, str, str]]:
+    """(direction, number, unit) of each bounded quantity of a folded text: "trên 20 năm" ->
+    ("more", "20", "nam"), "từ 18 tuổi trở lên" -> ("more", "18", "tuoi"), "không quá 05 ngày"
+    -> ("less", "5", "ngay"). Numbers lose leading zeros, so "05" and "5" meet."""
+    from rag.vocabulary import BOUNDS_AFTER, BOUNDS_BEFORE
+
+    out = []
+    for m in _BOUND.finditer(folded):
+        if m.group("before"):
+            direction, number, unit = BOUNDS_BEFORE[m.group("before")], m.group("n1"), m.group("u1")
+        else:
+            direction, number, unit = BOUNDS_AFTER[m.group("after")], m.group("n2"), m.group("u2")
+        out.append((direction, number.lstrip("0") or "0", unit))
+    return out
+
+
+# A roman numeral labelling the noun before it ("hạng II", "nhóm I"); not "V/v", not "II." of a heading.
+_ROMAN_LABEL = re.compile(r"(?<![\w/])([^\W\d_]+)\s+(X{0,1}(?:IX|IV|V?I{0,3}))(?![\w/.])")
+
+
+def roman_labels(text: str) -> list[tuple[str, str]]:
+    """(folded noun, numeral) of each roman numeral labelling a noun in a text as written (the
+    numeral upper-case): "từ hạng III lên hạng II" -> [("hang", "III"), ("hang", "II")]. Nouns
+    that place a numeral in a document ("mục II", "quý IV") are left out."""
+    from rag.vocabulary import LOCATING_NOUNS
+
+    out = []
+    for m in _ROMAN_LABEL.finditer(nfc(text)):
+        noun, numeral = fold(m.group(1)), m.group(2)
+        if numeral and noun not in LOCATING_NOUNS:
+            out.append((noun, numeral))
+    return out
