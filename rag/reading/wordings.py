@@ -27,6 +27,9 @@ MACROS: dict[str, str] = {
     r"|ban|mau)",
     # Units of time: "bao nhiêu ngày", "mấy tháng" ask a length of time (rag.values.durations).
     "TIME_UNIT": f"(?:{TIME_UNITS})",
+    # A length of time asked: "bao lâu", "bao nhiêu ngày", "mấy tháng", "bao nhiêu thời gian" (the
+    # question's cue and a part's value type read it alike).
+    "LENGTH_ASKED": rf"(?:bao nhieu|may)\s+(?:{TIME_UNITS}|thoi gian)\b|bao lau",
     # Document types, longest first ("kế hoạch hành động" before "kế hoạch"), and "văn bản".
     "DOC": "|".join(["van ban", *sorted(DOC_TYPES, key=len, reverse=True)]),
     # Types asked for in lineage questions ("kế hoạch nào triển khai …").
@@ -304,7 +307,7 @@ CUES: tuple[Wording, ...] = (
     # A length of time is asked: "05 ngày làm việc", "6 tháng" answer it (rag.values.durations).
     Wording(
         "asks_duration",
-        r"\b(?:bao nhieu|may)\s+(?:{TIME_UNIT}|thoi gian)\b|\bbao lau\b",
+        r"\b{LENGTH_ASKED}\b",
         ("Có bao nhiêu ngày để bổ sung hồ sơ?", "Thời hiệu là bao lâu?", "Được nghỉ mấy tháng?"),
     ),
     Wording(
@@ -550,7 +553,7 @@ ASKS: tuple[Wording, ...] = (
     ),
     Wording(
         "duration",
-        r"\b(?:bao lau|(?:bao nhieu|may)\s+(?:{TIME_UNIT}|thoi gian)\b)",
+        r"\b{LENGTH_ASKED}",
         ("trong bao lâu", "mấy ngày làm việc", "có bao nhiêu ngày để bổ sung", "được bao nhiêu thời gian"),
         why="a length of time: a count of days, months or years answers it (rag.values.durations)",
     ),
