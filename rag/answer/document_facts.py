@@ -208,13 +208,9 @@ class ReferenceDate(Strategy):
                 if doc.meta.number and fold(doc.meta.number).startswith(number) and doc.meta.date:
                     if not asks_issue and _other_subject(ctx, doc):
                         return None  # when something the document tells of happened: its text answers
-                    header = next((c for c in ctx.view.by_doc[doc.id] if c.kind == "header"), None)
-                    if header is not None:
-                        return Composed(
-                            text=f"{doc.meta.label()} ban hành {issue_date(doc)}.",
-                            cited=[header],
-                            support=1.0,
-                        )
+                    issued = _issued_on(ctx, doc)
+                    if issued is not None:
+                        return issued
             pattern = re.compile(
                 # "số" may come out of OCR as "s6"/"sb": any short token may stand between.
                 rf"{re.escape(ref_type)}\s+(?:\S{{1,3}}\s+)?{re.escape(number)}\b[^.;]{{0,40}}?\b(ngay\s+\d{{1,2}}\s*(?:/\s*\d{{1,2}}\s*/\s*\d{{4}}|thang\s+\d{{1,2}}\s+nam\s+\d{{4}}))"
@@ -243,12 +239,15 @@ def _citing_document_date(ctx: Context, kind: str, number: str) -> Composed | No
     ]
     if len(docs) != 1 or not docs[0].meta.date:
         return None
-    header = next((c for c in ctx.view.by_doc[docs[0].id] if c.kind == "header"), None)
+    return _issued_on(ctx, docs[0])
+
+
+def _issued_on(ctx: Context, doc: Document) -> Composed | None:
+    """ "<Loại> số <số> ban hành ngày …", cited to the document's header (None without one)."""
+    header = next((c for c in ctx.view.by_doc[doc.id] if c.kind == "header"), None)
     if header is None:
         return None
-    return Composed(
-        text=f"{docs[0].meta.label()} ban hành {issue_date(docs[0])}.", cited=[header], support=1.0
-    )
+    return Composed(text=f"{doc.meta.label()} ban hành {issue_date(doc)}.", cited=[header], support=1.0)
 
 
 def _citing_clauses(view: CorpusView, number: str) -> list[Clause]:
