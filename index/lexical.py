@@ -23,7 +23,7 @@ import json
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -209,9 +209,10 @@ class BM25:
 
 
 def build_postings(
-    counts: list[dict[str, int]], params: BM25Params
+    counts: list[dict[str, int]], params: BM25Params, terms: Collection[str] | None = None
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Pure: term counts per doc -> {term: (doc indices, bm25 scores)}."""
+    """Pure: term counts per doc -> {term: (doc indices, bm25 scores)}; ``terms``: only those
+    terms' postings (the lengths and the average still from every doc)."""
     n_docs = len(counts)
     if n_docs == 0:
         return {}
@@ -221,6 +222,8 @@ def build_postings(
     by_term: dict[str, tuple[list[int], list[int]]] = {}
     for i, c in enumerate(counts):
         for term, tf in c.items():
+            if terms is not None and term not in terms:
+                continue
             docs, tfs = by_term.setdefault(term, ([], []))
             docs.append(i)
             tfs.append(tf)
@@ -238,22 +241,14 @@ def build_postings(
 
 def _scores_on(counts: list[dict[str, int]], terms: set[str], params: BM25Params) -> np.ndarray:
     """Pure: ``BM25(params).fit(counts).score(terms)`` with the postings of ``terms`` alone: the
-    same values (same float32 arithmetic, element by element), without the other terms' postings."""
-    n_docs = len(counts)
-    out = np.zeros(n_docs, dtype=np.float32)
-    if n_docs == 0:
-        return out
-    idf_fn, tf_fn = SCORERS[params.method]
-    dl = np.array([sum(c.values()) for c in counts], dtype=np.float32)
-    avgdl = float(dl.mean()) or 1.0
+    same values (same float32 arithmetic, terms added in the same order), without the other
+    terms' postings."""
+    out = np.zeros(len(counts), dtype=np.float32)
+    postings = build_postings(counts, params, terms)
     for term in terms:
-        docs = [i for i, c in enumerate(counts) if term in c]
-        if not docs:
-            continue
-        idx = np.array(docs, dtype=np.int64)
-        tf = np.array([counts[i][term] for i in docs], dtype=np.float32)
-        idf = float(idf_fn(np.array([len(docs)], dtype=np.float64), n_docs)[0])
-        out[idx] += (idf * tf_fn(tf, dl[idx], avgdl, params.k1, params.b, params.delta)).astype(np.float32)
+        posting = postings.get(term)
+        if posting is not None:
+            out[posting[0]] += posting[1]
     return out
 
 
