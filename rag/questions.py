@@ -189,6 +189,8 @@ class Constraints:
     years: tuple[str, ...] = ()  # sorted
     period: tuple[str | None, str | None] | None = None  # ISO bounds of "trong quý IV/2025", "trước 31/12"
     dates: tuple[tuple[int, int, int], ...] = ()  # complete dates stated (day, month, year)
+    # months and quarters named (kind, number, year or None): "vào tháng 8/2026" -> ("thang", 8, 2026)
+    periods: tuple[tuple[str, int, int | None], ...] = ()
     half: str = ""  # "dau" / "cuoi": "6 tháng đầu năm", "năm cuối"
     # bounded quantities stated (direction, number, unit): "trên 20 năm" -> ("more", "20", "nam")
     bounds: tuple[tuple[str, str, str], ...] = ()

@@ -51,7 +51,14 @@ from rag.reading.wordings import (
 )
 from rag.text import fold, fold_aligned, has_diacritics
 from rag.units import expand_abbreviations
-from rag.values import PERIOD_HALF, bounded_quantities, dates_in, question_numbers, roman_labels
+from rag.values import (
+    PERIOD_HALF,
+    bounded_quantities,
+    dates_in,
+    named_periods,
+    question_numbers,
+    roman_labels,
+)
 from rag.vocabulary import ASKED_UNITS
 
 _SLOTS = Matcher(SLOTS, MACROS)
@@ -173,6 +180,8 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
             years=tuple(sorted(search.years)),
             period=period,
             dates=tuple(sorted(dates_in(folded))),
+            # a document number's year ("1849/BGDĐT", "12/2025/NĐ-CP") names no period
+            periods=tuple(sorted(named_periods(fold(_DOCUMENT_NUMBER.sub(" ", query))), key=str)),
             half=_half(folded),
             bounds=tuple(bounded_quantities(folded)),
             labels=tuple(roman_labels(query)),

@@ -1,0 +1,116 @@
+"""Evidence features that tell the answering passage from its look-alikes: the month or quarter
+asked printed in a row, a figure right after the question's phrase, a case the passage negates;
+and the issuer named with its province in a document's number answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.text import figure_follows_phrase, negates_asked
+from rag.reading import read
+from rag.records import DocumentMeta
+from rag.references import document_reference, issuer_named
+from rag.text import fold
+from rag.values import named_periods, periods_agree
+from tests.support import assistant_over
+
+
+def test_months_and_quarters_are_read_with_their_years() -> None:
+    assert named_periods(fold("Tháng 8/2026")) == {("thang", 8, 2026)}
+    assert named_periods(fold("quý II/2025, quý 3")) == {("quy", 2, 2025), ("quy", 3, None)}
+    assert named_periods(fold("ngày 15 tháng 8 năm 2026")) == set()  # a day, not the month
+    assert named_periods(fold("trong 6 tháng đầu năm, tháng 13")) == set()
+    assert periods_agree({("thang", 8, 2026)}, {("thang", 8, None)})
+    assert not periods_agree({("thang", 8, 2026)}, {("thang", 8, 2025), ("thang", 5, 2026)})
+    assert not periods_agree({("quy", 2, None)}, {("thang", 2, None)})
+
+
+def test_the_question_names_its_period_but_not_a_document_numbers_year() -> None:
+    q = read("Theo Công văn 915/SYT-NVY, đơn vị nào được kiểm tra vào tháng 10/2026?")
+    assert q.constraints.periods == (("thang", 10, 2026),)
+    assert read("Theo Quyết định 12/2025/QĐ-UBND, ai chủ trì?").constraints.periods == ()
+
+
+def test_a_figure_right_after_the_questions_phrase() -> None:
+    # "Mức phí thẩm định hồ sơ lần thứ hai không được vượt quá bao nhiêu?"
+    asked = ("muc", "phi", "tham", "dinh", "ho", "so", "lan", "thu", "hai", "vuot", "qua")
+    assert figure_follows_phrase(fold("Mức phí không vượt quá 15% giá trị hồ sơ."), asked, set())
+    # the phrase followed by words, or by a number the question states itself
+    assert not figure_follows_phrase(fold("không vượt quá mức phí thẩm định tại khoản 2"), asked, set())
+    assert not figure_follows_phrase(fold("vượt quá 15% giá trị"), asked, {"15"})
+    # a document number after the phrase is no figure, nor a length of time unless one is asked
+    assert not figure_follows_phrase(fold("vượt quá 12/2025/TT-BTC"), asked, set())
+    assert not figure_follows_phrase(fold("không vượt quá 30 ngày"), asked, set())
+    assert figure_follows_phrase(fold("không vượt quá 30 ngày"), asked, set(), lengths=True)
+    # only the question's last words: "lần thứ" earlier in the question is not what is asked
+    assert not figure_follows_phrase(fold("thẩm định hồ sơ lần thứ 2 trở đi"), asked, set())
+    assert figure_follows_phrase(fold("mức thu là 2%"), ("le", "phi", "muc", "thu"), set())
+
+
+def test_a_passage_negating_the_asked_case_is_told_apart() -> None:
+    question = fold("Lệ phí đối với hồ sơ có kê khai thuế không được vượt quá bao nhiêu?")
+    topic = ("le", "phi", "ho", "so", "ke", "khai", "thue", "vuot", "qua")
+    assert negates_asked(fold("Trường hợp hồ sơ không có kê khai thuế, lệ phí là 0 đồng."), question, topic)
+    # the question's own "không (được)" is no conflict
+    assert not negates_asked(fold("Lệ phí không vượt quá 500.000 đồng."), question, topic)
+    # "không" before words the question does not ask about
+    assert not negates_asked(fold("Hồ sơ không hợp lệ được trả lại."), question, topic)
+
+
+def test_a_department_is_named_with_its_province() -> None:
+    meta = DocumentMeta(
+        doc_type="Kế hoạch", number="77/KH-SYT", issuer="Sở Y tế", parent_issuer="UBND TỈNH HÒA BÌNH"
+    )
+    assert issuer_named(meta) == "Sở Y tế TỈNH HÒA BÌNH"
+    meta = DocumentMeta(issuer="Sở Y tế", parent_issuer="Ủy ban nhân dân tỉnh Hòa Bình")
+    assert issuer_named(meta) == "Sở Y tế tỉnh Hòa Bình"
+    assert document_reference(
+        DocumentMeta(doc_type="Kế hoạch", parent_issuer="Ủy ban nhân dân tỉnh Hòa Bình")
+    ) == ("Kế hoạch của UBND tỉnh Hòa Bình")
+    assert issuer_named(DocumentMeta(issuer="Ủy ban nhân dân tỉnh Hòa Bình", parent_issuer="")) == (
+        "Ủy ban nhân dân tỉnh Hòa Bình"
+    )
+
+
+LETTER = """SỞ Y TẾ TỈNH SƠN HÀ
+TRUNG TÂM KIỂM SOÁT BỆNH TẬT
+Số: 915/TTKSBT-NV
+Sơn Hà, ngày 02 tháng 3 năm 2026
+V/v kiểm tra công tác tiêm chủng mở rộng năm 2026
+Kính gửi: Các trạm y tế xã, phường.
+1. Trung tâm tổ chức kiểm tra công tác tiêm chủng mở rộng tại các trạm y tế theo lịch tại Phụ lục kèm theo.
+2. Các trạm y tế được kiểm tra chuẩn bị sổ sách, báo cáo theo yêu cầu của đoàn kiểm tra tiêm chủng mở rộng.
+PHỤ LỤC
+Lịch kiểm tra công tác tiêm chủng mở rộng tại các trạm y tế xã, phường (Kèm theo Công văn số 915/TTKSBT-NV ngày 02/3/2026)
+STT | Đơn vị được kiểm tra | Thời gian
+1 | Trạm y tế xã Tân Lập | Tháng 4/2026
+2 | Trạm y tế phường Hòa Bình | Tháng 6/2026
+3 | Trạm y tế xã Yên Sơn | Tháng 9/2026
+4 | Trạm y tế xã Phú Mỹ | Tháng 11/2026
+"""
+
+DECREE = """CHÍNH PHỦ
+Số: 41/2026/NĐ-CP
+Hà Nội, ngày 10 tháng 02 năm 2026
+NGHỊ ĐỊNH
+Quy định về quỹ tương trợ trong cộng đồng dân cư
+Điều 5. Mức đóng góp trong quỹ có bảo lãnh
+1. Mức đóng góp trong quỹ có bảo lãnh do các thành viên thỏa thuận nhưng không vượt quá 10% thu nhập tháng của mỗi thành viên.
+2. Trường hợp mức đóng góp vượt quá mức quy định tại khoản 1 Điều này thì phần vượt quá không có hiệu lực.
+Điều 6. Mức đóng góp khi chậm nộp
+1. Trường hợp quỹ không có bảo lãnh, mức đóng góp được xác định theo thỏa thuận nhưng không được vượt quá mức đóng góp trong quỹ có bảo lãnh quy định tại khoản 1 Điều 5 của Nghị định này.
+2. Thành viên chậm nộp phải nộp bổ sung trong thời hạn 15 ngày.
+"""
+
+
+@pytest.mark.slow
+def test_the_row_of_the_asked_month_and_the_figure_of_the_asked_case(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(tmp_path, {"cv915.txt": LETTER, "nd41.txt": DECREE})
+    answer = assistant.ask(
+        "Theo Phụ lục Công văn 915/TTKSBT-NV, đơn vị nào được kiểm tra công tác tiêm chủng mở rộng vào tháng 9/2026?"
+    )
+    assert not answer.abstained and "Yên Sơn" in answer.answer
+    answer = assistant.ask(
+        "Theo Nghị định 41/2026/NĐ-CP, mức đóng góp trong quỹ có bảo lãnh không được vượt quá bao nhiêu?"
+    )
+    assert not answer.abstained and "10%" in answer.answer
