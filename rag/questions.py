@@ -196,6 +196,8 @@ class Constraints:
     bounds: tuple[tuple[str, str, str], ...] = ()
     # roman numerals labelling what is asked about (folded noun, numeral): "hạng II" -> ("hang", "II")
     labels: tuple[tuple[str, str], ...] = ()
+    # the case the question restricts itself to, folded: "mức thu đối với tàu bay" -> ("tau bay",)
+    qualifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

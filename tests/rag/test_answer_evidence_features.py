@@ -114,3 +114,47 @@ def test_the_row_of_the_asked_month_and_the_figure_of_the_asked_case(tmp_path) -
         "Theo Nghị định 41/2026/NĐ-CP, mức đóng góp trong quỹ có bảo lãnh không được vượt quá bao nhiêu?"
     )
     assert not answer.abstained and "10%" in answer.answer
+
+
+def test_the_case_a_question_restricts_itself_to() -> None:
+    assert read("Mức thu lệ phí đối với tàu bay là bao nhiêu?").constraints.qualifiers == ("tau bay",)
+    assert read("Phạt bao nhiêu đối với hành vi lấn chiếm đất?").constraints.qualifiers == ("hanh vi",)
+    # a count or "các trường hợp" names no case
+    assert read("Áp dụng đối với 04 tỉnh nào?").constraints.qualifiers == ()
+    assert read("Mức phạt đối với các trường hợp vi phạm là gì?").constraints.qualifiers == ()
+
+
+FEES = """CHÍNH PHỦ
+Số: 52/2026/NĐ-CP
+Hà Nội, ngày 12 tháng 3 năm 2026
+NGHỊ ĐỊNH
+Quy định lệ phí đăng ký phương tiện
+Điều 7. Lệ phí đăng ký đối với du thuyền
+1. Mức thu là 1% giá trị phương tiện.
+2. Tổ chức thu nộp toàn bộ số thu vào ngân sách nhà nước.
+Điều 8. Lệ phí đăng ký ô tô
+1. Mức thu lệ phí đăng ký ô tô là 2% giá trị phương tiện.
+"""
+
+PORTS = """ỦY BAN NHÂN DÂN
+TỈNH HẢI MINH
+Số: 20/KH-UBND
+Hải Minh, ngày 02 tháng 4 năm 2026
+KẾ HOẠCH
+Phát triển du lịch biển
+1. Mở rộng sân bay Hải Minh để đón tàu bay cỡ lớn.
+2. Sở Du lịch chủ trì quảng bá các tuyến du lịch biển.
+"""
+
+
+@pytest.mark.slow
+def test_a_case_only_the_heading_names_is_answered_another_is_not(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(tmp_path, {"nd52.txt": FEES, "kh20.txt": PORTS})
+    answer = assistant.ask(
+        "Theo Nghị định 52/2026/NĐ-CP, mức thu lệ phí đăng ký đối với du thuyền là bao nhiêu?"
+    )
+    assert not answer.abstained and "1%" in answer.answer
+    # the decree has fees for yachts and cars; aircraft are named only by another document
+    assert assistant.ask(
+        "Theo Nghị định 52/2026/NĐ-CP, mức thu lệ phí đăng ký đối với tàu bay là bao nhiêu?"
+    ).abstained
