@@ -148,6 +148,8 @@ class Evidence:
         }
         q_own = q_terms.without({w for o in owners for w in o.split()}) if owners else q_terms
         q_own = q_own or q_terms
+        # "Ai là Ủy viên Thư ký …": the passage holding the title asked (a list names roles per line).
+        title = re.compile(rf"\b{re.escape(intent.person_title)}\b") if intent.person_title else None
         out: list[Candidate] = []
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
@@ -170,6 +172,8 @@ class Evidence:
                     value += w["figure"]
                 if intent.slot in ("date", "deadline") and p.has_date:
                     value += w["date"]
+                if title is not None and title.search(p.folded):
+                    value += w["title"]  # "Ai là Ủy viên Thư ký": the line holding that title
                 return value + w["defines"] * defines_asked(p.folded, intent.words)
 
             passages = self.view.passages(c)

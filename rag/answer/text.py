@@ -79,7 +79,9 @@ def names_a_person(text: str, near: str = "") -> bool:
             not has_diacritics(m.group(0)) and fold(first) in _FOLDED_SURNAMES
         ):
             continue
-        if not near or any(-30 <= m.start() - a <= 60 for a in anchors):
+        # The title before the name ("Chủ tịch: Nguyễn Văn An") or after it, as lists of members
+        # print it ("Nguyễn Văn An, Chuyên viên Ban Pháp chế - Ủy viên Thư ký").
+        if not near or any(-60 <= m.start() - a <= 60 for a in anchors):
             return True
     return False
 

@@ -77,4 +77,12 @@ EVIDENCE_WEIGHTS: dict[str, float] = {
 
 # The best passage of a clause: the question's words in it, as phrases, a number for a figure
 # question, a date for a date or deadline question, a definition of the asked words.
-PASSAGE_WEIGHTS: dict[str, float] = {"own": 1.0, "phrase": 0.5, "figure": 0.15, "date": 0.2, "defines": 0.4}
+# For "ai là <chức danh>", the title asked (a council's list names each member's role on its line).
+PASSAGE_WEIGHTS: dict[str, float] = {
+    "own": 1.0,
+    "phrase": 0.5,
+    "figure": 0.15,
+    "date": 0.2,
+    "defines": 0.4,
+    "title": 1.0,
+}

@@ -158,3 +158,28 @@ def test_a_case_only_the_heading_names_is_answered_another_is_not(tmp_path) -> N
     assert assistant.ask(
         "Theo Nghị định 52/2026/NĐ-CP, mức thu lệ phí đăng ký đối với tàu bay là bao nhiêu?"
     ).abstained
+
+
+COUNCIL = """SỞ NỘI VỤ TỈNH LAM SƠN
+Số: 88/QĐ-SNV
+Lam Sơn, ngày 06 tháng 5 năm 2026
+QUYẾT ĐỊNH
+Về việc thành lập Hội đồng thi đua, khen thưởng Sở Nội vụ năm 2026
+Điều 1. Thành lập Hội đồng thi đua, khen thưởng Sở Nội vụ năm 2026, gồm các ông (bà) có tên sau:
+ThS. Lê Văn Hòa Giám đốc Sở Chủ tịch Hội đồng
+ThS. Phạm Thị Lan P. Giám đốc Sở Phó Chủ tịch Hội đồng
+CN. Trần Minh Đức Chánh Văn phòng Sở Ủy viên
+ThS. Đặng Quốc Bảo Trưởng phòng Công chức, viên chức Ủy viên
+ThS. Ngô Thị Hạnh Trưởng phòng Xây dựng chính quyền Ủy viên
+CN. Bùi Văn Toàn Trưởng phòng Thi đua, khen thưởng Ủy viên
+CN. Vũ Thị Mai Chuyên viên Văn phòng Sở Ủy viên Thư ký
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+"""
+
+
+@pytest.mark.slow
+def test_a_council_member_is_found_by_the_role_on_their_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(tmp_path, {"qd88.txt": COUNCIL})
+    answer = assistant.ask("Ai là Ủy viên Thư ký Hội đồng thi đua, khen thưởng Sở Nội vụ năm 2026?")
+    assert not answer.abstained and "Vũ Thị Mai" in answer.answer
+    assert "Lê Văn Hòa" not in answer.answer
