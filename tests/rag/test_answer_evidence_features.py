@@ -59,17 +59,32 @@ def test_a_passage_negating_the_asked_case_is_told_apart() -> None:
 
 def test_a_department_is_named_with_its_province() -> None:
     meta = DocumentMeta(
-        doc_type="Kế hoạch", number="77/KH-SYT", issuer="Sở Y tế", parent_issuer="UBND TỈNH HÒA BÌNH"
+        doc_type="Kế hoạch", number="77/KH-SYT", issuer="Sở Y tế", parent_issuer="UBND tỉnh Hòa Bình"
     )
-    assert issuer_named(meta) == "Sở Y tế TỈNH HÒA BÌNH"
-    meta = DocumentMeta(issuer="Sở Y tế", parent_issuer="Ủy ban nhân dân tỉnh Hòa Bình")
     assert issuer_named(meta) == "Sở Y tế tỉnh Hòa Bình"
+    # a body that names its place, or one with no body above it, is named as printed
+    assert (
+        issuer_named(DocumentMeta(issuer="Ủy ban nhân dân tỉnh Hòa Bình")) == "Ủy ban nhân dân tỉnh Hòa Bình"
+    )
+    assert issuer_named(DocumentMeta(issuer="Bộ Y tế")) == "Bộ Y tế"
+    # the formal reference abbreviates it, as drafting staff do
     assert document_reference(
         DocumentMeta(doc_type="Kế hoạch", parent_issuer="Ủy ban nhân dân tỉnh Hòa Bình")
     ) == ("Kế hoạch của UBND tỉnh Hòa Bình")
-    assert issuer_named(DocumentMeta(issuer="Ủy ban nhân dân tỉnh Hòa Bình", parent_issuer="")) == (
-        "Ủy ban nhân dân tỉnh Hòa Bình"
+
+
+def test_a_departments_number_is_told_with_its_province() -> None:
+    from rag.answer.document_facts import document_fact
+    from rag.records import Clause, Document
+
+    meta = DocumentMeta(
+        doc_type="Kế hoạch", number="77/KH-SYT", issuer="Sở Y tế", parent_issuer="UBND tỉnh Hòa Bình"
     )
+    doc = Document(id="d", source="kh77.txt", content_hash="", meta=meta)
+    header = Clause(
+        id="d:header", doc_id="d", source="kh77.txt", locator="header", kind="header", text="SỞ Y TẾ"
+    )
+    assert document_fact(doc, "header", header) == "Kế hoạch số 77/KH-SYT của Sở Y tế tỉnh Hòa Bình."
 
 
 LETTER = """SỞ Y TẾ TỈNH SƠN HÀ
