@@ -189,11 +189,15 @@ class Constraints:
     years: tuple[str, ...] = ()  # sorted
     period: tuple[str | None, str | None] | None = None  # ISO bounds of "trong quý IV/2025", "trước 31/12"
     dates: tuple[tuple[int, int, int], ...] = ()  # complete dates stated (day, month, year)
+    # months and quarters named (kind, number, year or None): "vào tháng 8/2026" -> ("thang", 8, 2026)
+    periods: tuple[tuple[str, int, int | None], ...] = ()
     half: str = ""  # "dau" / "cuoi": "6 tháng đầu năm", "năm cuối"
     # bounded quantities stated (direction, number, unit): "trên 20 năm" -> ("more", "20", "nam")
     bounds: tuple[tuple[str, str, str], ...] = ()
     # roman numerals labelling what is asked about (folded noun, numeral): "hạng II" -> ("hang", "II")
     labels: tuple[tuple[str, str], ...] = ()
+    # the case the question restricts itself to, folded: "mức thu đối với tàu bay" -> ("tau bay",)
+    qualifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

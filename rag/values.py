@@ -18,6 +18,7 @@ everywhere. The document header's date line, which OCR garbles, has its own tole
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rag.text import fold, nfc
@@ -87,6 +88,31 @@ def dates_in(folded: str) -> set[tuple[int, int, int]]:
 def mentions_date(folded: str) -> bool:
     """Does a folded text name a date or a dated period?"""
     return DATE.search(folded) is not None
+
+
+_DAY_BEFORE = re.compile(r"\b\d{1,2}\s*$")
+
+
+def named_periods(folded: str) -> set[tuple[str, int, int | None]]:
+    """The months and quarters a folded text names, as (kind, number, year or None): "tháng
+    8/2026" -> ("thang", 8, 2026), "quý II" -> ("quy", 2, None). The month of a full date
+    ("ngày 15 tháng 8 năm 2026", most often a cited document's) names a day, not the month."""
+    out: set[tuple[str, int, int | None]] = set()
+    for m in MONTH.finditer(folded):
+        if 1 <= int(m.group(1)) <= 12 and not _DAY_BEFORE.search(folded, 0, m.start()):
+            out.add(("thang", int(m.group(1)), int(m.group(2)) if m.group(2) else None))
+    for m in QUARTER.finditer(folded):
+        out.add(("quy", QUARTERS[m.group(1)], int(m.group(2)) if m.group(2) else None))
+    return out
+
+
+def periods_agree(
+    asked: Iterable[tuple[str, int, int | None]], named: Iterable[tuple[str, int, int | None]]
+) -> bool:
+    """Whether a text names one of the asked months or quarters (a year either leaves out agrees)."""
+    return any(
+        a[:2] == n[:2] and (a[2] is None or n[2] is None or a[2] == n[2]) for a in asked for n in named
+    )
 
 
 def hours_in(folded: str) -> list[tuple[int, int]]:

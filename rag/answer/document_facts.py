@@ -12,6 +12,7 @@ from rag.answer.phrasing import signed_by
 from rag.answer.resolution import about_another_document
 from rag.answer.text import original_span, reference_text, short, squash_numbers, trim
 from rag.records import Clause, Document, Hit
+from rag.references import issuer_named
 from rag.text import collapse_ws, fold
 from rag.values import dates_in
 
@@ -270,7 +271,9 @@ def document_fact(doc: Document, kind: str, clause: Clause) -> str | None:
         issued = f", ban hành {issue_date(doc)}" if meta.date or meta.date_text else ""
         # Who issued it too: "tỉnh nào / cơ quan nào … số hiệu gì" asks both, and a number is
         # only read right with its issuer (two provinces' plans may share "45/KH-UBND").
-        issuer = f" của {meta.issuer}" if meta.issuer else ""
+        # A department is told from the others by the province above it ("Sở GDĐT tỉnh Đồng Tháp").
+        named = issuer_named(meta) if meta.issuer else ""
+        issuer = f" của {named}" if named else ""
         return f"{meta.doc_type or 'Văn bản'} số {number}{issuer}{issued}."
     if kind == "signature":
         return signed_by(meta) or f"{meta.label()}, phần chữ ký: {short(clause.text, 200)}"

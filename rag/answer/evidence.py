@@ -14,7 +14,9 @@ from rag.answer.text import (
     counts_asked_noun,
     date_follows_phrase,
     defines_asked,
+    figure_follows_phrase,
     fills_number_slot,
+    negates_asked,
     period_conflict,
 )
 from rag.answer.weights import EVIDENCE_WEIGHTS, PASSAGE_WEIGHTS
@@ -22,7 +24,7 @@ from rag.matching import TextTerms
 from rag.questions import QueryTerms, Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
-from rag.values import mentions_date
+from rag.values import mentions_date, named_periods, periods_agree
 from rag.vocabulary import ORGANISATION_HEADS
 
 ORG_HEAD = re.compile(
@@ -146,6 +148,8 @@ class Evidence:
         }
         q_own = q_terms.without({w for o in owners for w in o.split()}) if owners else q_terms
         q_own = q_own or q_terms
+        # "Ai là Ủy viên Thư ký …": the passage holding the title asked (a list names roles per line).
+        title = re.compile(rf"\b{re.escape(intent.person_title)}\b") if intent.person_title else None
         out: list[Candidate] = []
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
@@ -168,6 +172,8 @@ class Evidence:
                     value += w["figure"]
                 if intent.slot in ("date", "deadline") and p.has_date:
                     value += w["date"]
+                if title is not None and title.search(p.folded):
+                    value += w["title"]  # "Ai là Ủy viên Thư ký": the line holding that title
                 return value + w["defines"] * defines_asked(p.folded, intent.words)
 
             passages = self.view.passages(c)
@@ -199,6 +205,9 @@ class Evidence:
                 counted = fresh - values_of_durations(best_passage) if duration else fresh
                 f["counts_noun"] = counts_asked_noun(best_passage.folded, counted, set(q_terms.folded))
                 f["number_slot"] = fills_number_slot(best_passage.folded, intent.number_slot)
+                f["figure_after_phrase"] = figure_follows_phrase(
+                    best_passage.folded, q_terms.folded, q_numbers, lengths=duration
+                )
                 if c.kind == "heading" and self.view.children.get(c.id):
                     f["figure_heading"] = 1.0
             # A deadline is a date said to be one ("trước ngày …", "chậm nhất", "hằng tháng"), not the
@@ -214,7 +223,13 @@ class Evidence:
                 f["date"] = 1.0
                 f["date_after_phrase"] = date_follows_phrase(best_passage.folded, q_terms.folded)
             f["defines"] = defines_asked(best_passage.folded, intent.words)
+            if intent.form.kind == "plain":  # a yes/no question's answer may well say "không"
+                f["negates_asked"] = negates_asked(best_passage.folded, intent.folded, q_terms.folded)
             f["period_conflict"] = period_conflict(intent.constraints.half, self.view.context(c))
+            if intent.constraints.periods and periods_agree(
+                intent.constraints.periods, named_periods(best_passage.folded)
+            ):
+                f["period_match"] = 1.0  # "vào tháng 8/2026": the row that prints that month
             # A bullet under a heading that names the organisation the question names; a bullet
             # under another organisation's heading, when the question's has its own section,
             # is that other organisation's duty (it may mention the asked one in passing).

@@ -51,7 +51,14 @@ from rag.reading.wordings import (
 )
 from rag.text import fold, fold_aligned, has_diacritics
 from rag.units import expand_abbreviations
-from rag.values import PERIOD_HALF, bounded_quantities, dates_in, question_numbers, roman_labels
+from rag.values import (
+    PERIOD_HALF,
+    bounded_quantities,
+    dates_in,
+    named_periods,
+    question_numbers,
+    roman_labels,
+)
 from rag.vocabulary import ASKED_UNITS
 
 _SLOTS = Matcher(SLOTS, MACROS)
@@ -80,6 +87,12 @@ _MARKED_COUNT = re.compile(r"\bmấy\b", re.IGNORECASE)
 _ASKED_UNITS = tuple((kind, re.compile(question)) for kind, (question, _) in ASKED_UNITS.items())
 _NUMBER_SLOT = re.compile(r"((?:\w+ ){0,2})\b(?:bao nhieu|may)\s+(\w+)")
 _WORD = re.compile(r"\w+")
+# "mức thu đối với tàu bay là bao nhiêu": the case asked about, its first two words (the noun that
+# names it: "tàu bay", "nhà ở", "công chức"), before the predicate or the question words.
+_QUALIFIER = re.compile(
+    r"\bdoi voi\s+(?!(?:cac|nhung|moi|truong hop|viec)\b)([a-z]+(?: [a-z]+)?)\b"
+    r"(?=\s|[,?;:(.]|$)"
+)
 # "Sở" written alone ("của Sở"), or unmarked after "của"/"tại": a department's document.
 _BARE_SO = re.compile(r"\bSở\b|\b(?:cua|tai) So\b")
 _BEFORE_WHICH = re.compile(r"((?:\w+\s+){1,4})$")
@@ -173,9 +186,12 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
             years=tuple(sorted(search.years)),
             period=period,
             dates=tuple(sorted(dates_in(folded))),
+            # a document number's year ("1849/BGDĐT", "12/2025/NĐ-CP") names no period
+            periods=tuple(sorted(named_periods(fold(_DOCUMENT_NUMBER.sub(" ", query))), key=str)),
             half=_half(folded),
             bounds=tuple(bounded_quantities(folded)),
             labels=tuple(roman_labels(query)),
+            qualifiers=tuple(m.group(1) for m in _QUALIFIER.finditer(folded)),
         ),
         terms=topic_terms(query, english=english, typed=content),
         target_terms=topic_terms(query, english=english, typed=content, drop=_TARGET_WORDS),

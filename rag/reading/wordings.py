@@ -21,7 +21,9 @@ from rag.vocabulary import DOC_TYPES
 MACROS: dict[str, str] = {
     # Titles people hold: "ai là <title>" / "<title> là ai" asks for a person's name.
     "TITLE": r"(?:pho\s+)?(?:chu tich|giam doc|bi thu|truong phong|truong ban|thu tuong|bo truong"
-    r"|chanh van phong|tong giam doc|truong|nguoi dung dau)",
+    r"|chanh van phong|tong giam doc|truong|nguoi dung dau"
+    # the roles a council, a delegation or a working group lists its members with
+    r"|uy vien(?: thu ky| thuong truc)?|thu ky|truong doan|to truong)",
     # Units a count is asked in ("mấy năm", "bao nhiêu ngày làm việc").
     "COUNT_UNIT": r"(?:nam|thang|tuan|ngay|gio|lan|nguoi|muc|diem|dot|buoc|loai|nhom|truong hop|thanh vien"
     r"|ban|mau)",
@@ -68,7 +70,12 @@ SLOTS: tuple[Wording, ...] = (
     Wording(
         "person",
         r"\bai\s+(?:la|dang la|hien la)\s+{TITLE}\b",
-        ("Ai là Chủ tịch UBND tỉnh?", "Ai hiện là Giám đốc Sở Y tế?", "ai dang la truong ban chi dao"),
+        (
+            "Ai là Chủ tịch UBND tỉnh?",
+            "Ai hiện là Giám đốc Sở Y tế?",
+            "ai dang la truong ban chi dao",
+            "Ai là Ủy viên thư ký Hội đồng thi đua?",
+        ),
     ),
     Wording(
         "person",
