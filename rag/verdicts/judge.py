@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rag.text import fold, fold_aligned
 from rag.verdicts.compare import ClauseText, Comparison, Conflict, compare
+from rag.verdicts.mergers import merger_verdict
 from rag.verdicts.polarity import polarity, says
 from rag.verdicts.tokens import texts, tokens
 from rag.verdicts.values import pick_value
@@ -75,12 +76,19 @@ def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds 
     """The statement's verdict by the clauses (best retrieved first)."""
     if not clauses:
         return Verdict(None, None)
+    merged = merger_verdict(statement, [c.text for c in clauses])
+    if merged is not None:
+        value, index = merged
+        conflicts = [] if value else [Conflict("merger", statement, clauses[index].text)]
+        return Verdict(value, index, Comparison(1.0, 1.0, conflicts))
     comparisons = [compare(statement, c) for c in clauses]
     best_fit = max(c.fit for c in comparisons)
     # The clauses that are the statement's provision as closely as the best one; of those, the one
     # that states most of it word for word decides, unless one as literal decides otherwise.
     close = [i for i, c in enumerate(comparisons) if best_fit - c.fit <= thresholds.rival]
-    lead = max(close, key=lambda i: (comparisons[i].coverage, -i))
+    # Ties (an article and its own khoản, a clause and its sentence) go to the shortest text: the
+    # place that states it, quoted whole rather than cut inside a longer one.
+    lead = max(close, key=lambda i: (comparisons[i].coverage, -len(clauses[i].text), -i))
     value = _decides(comparisons[lead], thresholds)
     # A clause that has all of the statement is not put in doubt by a twin about another case.
     literal = value is True and comparisons[lead].coverage >= LITERAL

@@ -222,3 +222,31 @@ CHANGE_BEFORE: tuple[str, ...] = ("truoc khi", "truoc dieu chinh", "truoc thay d
 # Words that stop an act, with their marks (folded "dung" is also "dùng", "dụng"): "dừng chức năng
 # cấp mã số thuế" says the act is not done, as "không" would.
 STOP_WORDS: frozenset[str] = frozenset({"dừng", "ngừng"})
+
+# Administrative units merged (rag/verdicts/mergers.py). The levels a unit is named with, and how
+# a resolution arranges units: "Sắp xếp toàn bộ diện tích tự nhiên, quy mô dân số của <units>
+# thành <level> mới có tên gọi là <level> <name>", "Nhập toàn bộ … của <unit> vào <unit>".
+UNIT_LEVELS: tuple[str, ...] = (
+    "xã",
+    "phường",
+    "thị trấn",
+    "thị xã",
+    "huyện",
+    "quận",
+    "tỉnh",
+    "thành phố",
+    "đặc khu",
+)
+MERGER_CLAUSE = (
+    r"(?P<verb>Sắp xếp|Nhập)\s+toàn bộ diện tích tự nhiên,?\s*(?:và\s+)?(?:toàn bộ\s+)?quy mô dân số\s+"
+    r"(?:của\s+)?(?P<members>.+?)\s+(?:thành|vào)\s+(?P<into>[^.;]+)"
+)
+# How a statement says units were merged: "<units> (được) nhập/sáp nhập vào <unit>", "<unit>
+# thuộc <unit> mới", "<unit> mới (được thành lập) từ/gồm <units>". Negated ones are not read.
+MERGER_STATEMENTS: tuple[str, ...] = (
+    r"(?P<members>.+?)\s+(?:(?:được|đã|sẽ|bị)\s+)*(?:sáp nhập|nhập|sắp xếp|hợp nhất)\s+(?:vào|thành|với)\s+"
+    r"(?P<into>.+)",
+    r"(?P<members>.+?)\s+(?:(?:được|đã|sẽ)\s+)*(?:thuộc về|thuộc|trở thành một phần của)\s+(?P<into>.+?)\s+mới",
+    r"(?P<into>.+?)\s+mới\s+(?:(?:được|đã)\s+)*(?:(?:thành lập|hình thành|sắp xếp|lập)\s+)?"
+    r"(?:từ|gồm có|gồm|bao gồm)\s+(?P<members>.+)",
+)
