@@ -20,7 +20,7 @@ from rag.verdicts.mergers import merger_verdict
 from rag.verdicts.polarity import polarity, says
 from rag.verdicts.tokens import texts, tokens
 from rag.verdicts.values import pick_value
-from rag.verdicts.words import LIGHT_WORDS
+from rag.verdicts.words import DENIAL_CUES, LIGHT_WORDS
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,13 @@ class Thresholds:
     # (rag/verdicts/polarity.py): false when the clause has this share of its content words.
     polarity_share: float = 0.6
     polarity_margin: float = 0.1  # … and no clause saying the act as the statement does comes this close
+    # A statement retelling what a clause calls false information: the clause has this share of it
+    # (as polarity_share: one visible item, k127-like reports, too few to fit).
+    denial_share: float = 0.6
 
 
 THRESHOLDS = Thresholds()
+_DENIAL = re.compile("|".join(rf"\b{re.escape(c)}\b" for c in DENIAL_CUES))
 LITERAL = 0.99  # a clause with this share of the statement's words states it word for word
 
 
@@ -104,10 +108,34 @@ def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds 
     if value is False and _negated_alike(statement, clauses[lead], comparisons[lead]):
         return Verdict(None, lead, comparisons[lead])
     if value is None:
-        opposed = _opposed(statement, clauses, thresholds)
+        opposed = _opposed(statement, clauses, thresholds) or _denied(
+            statement, clauses, comparisons, thresholds
+        )
         if opposed is not None:
             return opposed
     return Verdict(value, lead, comparisons[lead])
+
+
+def _denied(
+    statement: str, clauses: Sequence[ClauseText], comparisons: Sequence[Comparison], t: Thresholds
+) -> Verdict | None:
+    """False by the clause that reports what the statement says as false information ("xuất hiện
+    thông tin sai lệch … cả nước sẽ sáp nhập còn 16 tỉnh"): the clause has `denial_share` of the
+    statement and every number of it, and calls the report false; the statement itself does not."""
+    if _DENIAL.search(fold(statement)):
+        return None
+    found = [
+        i
+        for i, (clause, c) in enumerate(zip(clauses, comparisons, strict=True))
+        if c.coverage >= t.denial_share
+        and not any(ch.isdigit() for m in c.missing for ch in m)  # every number of it reported
+        and _DENIAL.search(fold(clause.text))
+    ]
+    best = max(found, key=lambda i: (comparisons[i].coverage, -i), default=None)
+    if best is None or max(c.coverage for c in comparisons) > comparisons[best].coverage:
+        return None  # another clause states more of it: that one is its provision
+    denial = Conflict("denied", statement, clauses[best].text)
+    return Verdict(False, best, Comparison(comparisons[best].coverage, comparisons[best].fit, [denial]))
 
 
 def _negated_alike(statement: str, clause: ClauseText, c: Comparison) -> bool:

@@ -250,3 +250,18 @@ MERGER_STATEMENTS: tuple[str, ...] = (
     r"(?P<into>.+?)\s+mới\s+(?:(?:được|đã)\s+)*(?:(?:thành lập|hình thành|sắp xếp|lập)\s+)?"
     r"(?:từ|gồm có|gồm|bao gồm)\s+(?P<members>.+)",
 )
+
+# A document calling what it reports false ("xuất hiện thông tin sai lệch … về việc …"): a
+# statement that retells that report is false (folded, the cue and the report in one clause).
+DENIAL_CUES: tuple[str, ...] = (
+    "thong tin sai lech",
+    "thong tin khong chinh xac",
+    "sai lech, khong chinh xac",
+    "sai su that",
+    "khong dung su that",
+    "tin gia",
+    "tin don that thiet",
+    "thong tin xau doc",
+    "xuyen tac",
+    "bia dat",
+)
