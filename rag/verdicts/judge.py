@@ -107,6 +107,11 @@ def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds 
                 return Verdict(None, lead, comparisons[lead])
     if value is False and _negated_alike(statement, clauses[lead], comparisons[lead]):
         return Verdict(None, lead, comparisons[lead])
+    if value is not None and _reports(statement, clauses[lead]):
+        # The clause retells a report it calls false: what it reports is not what it states.
+        if value is False:
+            return Verdict(None, lead, comparisons[lead])
+        return Verdict(False, lead, _denial(statement, clauses[lead], comparisons[lead]))
     if value is None:
         opposed = _opposed(statement, clauses, thresholds) or _denied(
             statement, clauses, comparisons, thresholds
@@ -122,20 +127,26 @@ def _denied(
     """False by the clause that reports what the statement says as false information ("xuất hiện
     thông tin sai lệch … cả nước sẽ sáp nhập còn 16 tỉnh"): the clause has `denial_share` of the
     statement and every number of it, and calls the report false; the statement itself does not."""
-    if _DENIAL.search(fold(statement)):
-        return None
     found = [
         i
         for i, (clause, c) in enumerate(zip(clauses, comparisons, strict=True))
         if c.coverage >= t.denial_share
         and not any(ch.isdigit() for m in c.missing for ch in m)  # every number of it reported
-        and _DENIAL.search(fold(clause.text))
+        and _reports(statement, clause)
     ]
     best = max(found, key=lambda i: (comparisons[i].coverage, -i), default=None)
     if best is None or max(c.coverage for c in comparisons) > comparisons[best].coverage:
         return None  # another clause states more of it: that one is its provision
-    denial = Conflict("denied", statement, clauses[best].text)
-    return Verdict(False, best, Comparison(comparisons[best].coverage, comparisons[best].fit, [denial]))
+    return Verdict(False, best, _denial(statement, clauses[best], comparisons[best]))
+
+
+def _reports(statement: str, clause: ClauseText) -> bool:
+    """The clause calls what it reports false information, and the statement does not say so."""
+    return bool(_DENIAL.search(fold(clause.text))) and not _DENIAL.search(fold(statement))
+
+
+def _denial(statement: str, clause: ClauseText, c: Comparison) -> Comparison:
+    return Comparison(c.coverage, c.fit, [Conflict("denied", statement, clause.text)])
 
 
 def _negated_alike(statement: str, clause: ClauseText, c: Comparison) -> bool:

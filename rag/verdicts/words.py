@@ -46,6 +46,8 @@ OPPOSITES: tuple[tuple[str, str], ...] = (  # with their marks: folded "tru" is 
     ("tăng", "giảm"),
     ("liền kề", "không liền kề"),
     ("độc lập", "phụ thuộc"),
+    ("độc lập", "không tách rời"),  # "một phần không (thể) tách rời của X" against "độc lập với X"
+    ("độc lập", "không thể tách rời"),
     ("miễn phí", "có phí"),
     ("miễn phí", "thu phí"),
 )
