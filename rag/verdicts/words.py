@@ -46,6 +46,7 @@ OPPOSITES: tuple[tuple[str, str], ...] = (  # with their marks: folded "tru" is 
     ("tăng", "giảm"),
     ("liền kề", "không liền kề"),
     ("độc lập", "phụ thuộc"),
+    ("một lần", "nhiều lần"),  # "chỉ được tính một lần" against "được tính nhiều lần"
     ("độc lập", "không tách rời"),  # "một phần không (thể) tách rời của X" against "độc lập với X"
     ("độc lập", "không thể tách rời"),
     ("miễn phí", "có phí"),

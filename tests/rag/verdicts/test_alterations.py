@@ -199,3 +199,13 @@ def test_of_tied_places_the_shortest_is_the_deciding_one() -> None:
         [article, ClauseText(sentence)],
     )
     assert verdict.value is True and verdict.index == 1
+
+
+def test_counted_once_is_not_counted_many_times() -> None:
+    clause = [
+        ClauseText(
+            "Phần khối lượng dùng chung giữa các hạng mục chỉ được tính một lần theo đơn giá cao nhất."
+        )
+    ]
+    assert judge("Phần khối lượng dùng chung giữa các hạng mục được tính nhiều lần", clause).value is False
+    assert judge("Phần khối lượng dùng chung giữa các hạng mục được tính một lần", clause).value is True
