@@ -270,7 +270,14 @@ def actors_of(texts: Iterable[str]) -> list[str]:
     return sorted(found, key=lambda a: (-len(a), a))
 
 
-def cases(doc: str, label: str, half: int, clauses: Sequence[tuple[str, str]], seed: str = "") -> list[Case]:
+def cases(
+    doc: str,
+    label: str,
+    half: int,
+    clauses: Sequence[tuple[str, str]],
+    seed: str = "",
+    per_kind: int = PER_KIND,
+) -> list[Case]:
     """True and altered statements from one document's clauses ((clause id, text) in order);
     an altered statement only when no clause of the document says it."""
     rng = random.Random(seed or doc)
@@ -296,9 +303,9 @@ def cases(doc: str, label: str, half: int, clauses: Sequence[tuple[str, str]], s
             "negation": alter_negation(sentence),
         }
         for kind, found in made.items():
-            if found and counts[kind] < PER_KIND and fold(found[0]) not in whole:
+            if found and counts[kind] < per_kind and fold(found[0]) not in whole:
                 add(kind, found[0], "false", cid, sentence, found[1])
-        if any(made.values()) and counts["original"] < PER_KIND:
+        if any(made.values()) and counts["original"] < per_kind:
             add("original", sentence, "true", cid, sentence)
     return out
 
@@ -320,7 +327,9 @@ def is_rule(meta: object) -> bool:
     return doc_type in RULE_TYPES or bool(RULE_NUMBER.search(getattr(meta, "number", "")))
 
 
-def ask_all(indexes: Sequence[Path], limit: int | None = None) -> list[dict]:
+def ask_all(
+    indexes: Sequence[Path], limit: int | None = None, seed: str = "", per_kind: int = PER_KIND
+) -> list[dict]:
     from rag.pipeline import Assistant
 
     rows = []
@@ -334,7 +343,8 @@ def ask_all(indexes: Sequence[Path], limit: int | None = None) -> list[dict]:
                 if c.kind in BODY_KINDS and not PREAMBLE.match(c.text)
             ]
             label = f"{d.meta.doc_type} {d.meta.number}".strip()
-            for case in cases(d.source, label, place % 2, clauses)[:limit]:
+            made = cases(d.source, label, place % 2, clauses, f"{seed}{d.source}", per_kind)
+            for case in made[:limit]:
                 answer = assistant.ask(case.question)
                 got = verdict_of(answer.answer, answer.abstained)
                 cited = [c.clause_id for c in answer.citations]
@@ -383,11 +393,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="write every case with its answer (jsonl)")
     parser.add_argument("--limit", type=int, help="cases per document, at most")
     parser.add_argument("--replay", type=Path, help="a --out file: print its table only")
+    parser.add_argument("--seed", default="", help="another draw of sentences and alterations")
+    parser.add_argument("--per-kind", type=int, default=PER_KIND, help="cases of each kind per document")
     args = parser.parse_args(argv)
     if args.replay:
         rows = [json.loads(line) for line in args.replay.read_text(encoding="utf-8").splitlines()]
     else:
-        rows = ask_all([Path(p.rpartition("=")[2]) for p in args.index], args.limit)
+        rows = ask_all([Path(p.rpartition("=")[2]) for p in args.index], args.limit, args.seed, args.per_kind)
     if args.out and not args.replay:
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(table(rows))
