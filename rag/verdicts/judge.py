@@ -90,9 +90,17 @@ def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds 
     # The clauses that are the statement's provision as closely as the best one; of those, the one
     # that states most of it word for word decides, unless one as literal decides otherwise.
     close = [i for i, c in enumerate(comparisons) if best_fit - c.fit <= thresholds.rival]
-    # Ties (an article and its own khoản, a clause and its sentence) go to the shortest text: the
-    # place that states it, quoted whole rather than cut inside a longer one.
-    lead = max(close, key=lambda i: (comparisons[i].coverage, -len(clauses[i].text), -i))
+    lead = max(close, key=lambda i: (comparisons[i].coverage, -i))
+    # A tie between a text and a part of it (an article and its own sentence) goes to the part:
+    # the place that states it, quoted whole rather than cut inside the longer one.
+    parts = [
+        i
+        for i in close
+        if comparisons[i].coverage == comparisons[lead].coverage
+        and len(clauses[i].text) < len(clauses[lead].text)
+        and _squeezed(clauses[i].text) in _squeezed(clauses[lead].text)
+    ]
+    lead = min(parts, key=lambda i: (len(clauses[i].text), i), default=lead)
     value = _decides(comparisons[lead], thresholds)
     # A clause that has all of the statement is not put in doubt by a twin about another case.
     literal = value is True and comparisons[lead].coverage >= LITERAL
@@ -147,6 +155,10 @@ def _reports(statement: str, clause: ClauseText) -> bool:
 
 def _denial(statement: str, clause: ClauseText, c: Comparison) -> Comparison:
     return Comparison(c.coverage, c.fit, [Conflict("denied", statement, clause.text)])
+
+
+def _squeezed(text: str) -> str:
+    return " ".join(fold(text).split())
 
 
 def _negated_alike(statement: str, clause: ClauseText, c: Comparison) -> bool:
