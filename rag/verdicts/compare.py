@@ -356,7 +356,7 @@ def _actors(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set
     faced = {
         (s0, e0)
         for start, end, _ in said
-        for s0, e0, _ in window
+        for s0, e0, _ in clause
         if any(s0 <= found.aligned.get(k, -1) < e0 for k in range(start, end))
     }
     for start, end, key in said:
@@ -365,7 +365,7 @@ def _actors(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set
         if there and all(k == key for k in there) and len(facing) == end - start:
             continue  # aligned word for word with the same actor
         rival = next((k for k in there if k != key), None)
-        free = any(k == key and (s0, e0) not in faced for s0, e0, k in window)
+        free = any(k == key and (s0, e0) not in faced for s0, e0, k in clause)
         # An actor aligned nowhere is stated by a mention no other one of its faces.
         available = key in stated if facing else free
         if rival is None and not available and others:

@@ -20,7 +20,7 @@ from rag.verdicts.mergers import merger_verdict
 from rag.verdicts.polarity import polarity, says
 from rag.verdicts.tokens import texts, tokens
 from rag.verdicts.values import pick_value
-from rag.verdicts.words import DENIAL_CUES, LIGHT_WORDS
+from rag.verdicts.words import DENIAL_CUES, DENIAL_REPORTS, LIGHT_WORDS
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,14 @@ class Thresholds:
 
 
 THRESHOLDS = Thresholds()
-_DENIAL = re.compile("|".join(rf"\b{re.escape(c)}\b" for c in DENIAL_CUES))
+_DENIAL_CUE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in DENIAL_CUES) + r")\b")
+_DENIAL = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(c) for c in DENIAL_CUES)
+    + r")\b[^.;]{0,60}?\b(?:"
+    + "|".join(re.escape(r) for r in DENIAL_REPORTS)
+    + r")\b"
+)
 LITERAL = 0.99  # a clause with this share of the statement's words states it word for word
 
 
@@ -150,7 +157,7 @@ def _denied(
 
 def _reports(statement: str, clause: ClauseText) -> bool:
     """The clause calls what it reports false information, and the statement does not say so."""
-    return bool(_DENIAL.search(fold(clause.text))) and not _DENIAL.search(fold(statement))
+    return bool(_DENIAL.search(fold(clause.text))) and not _DENIAL_CUE.search(fold(statement))
 
 
 def _denial(statement: str, clause: ClauseText, c: Comparison) -> Comparison:

@@ -254,17 +254,15 @@ MERGER_STATEMENTS: tuple[str, ...] = (
     r"(?:từ|gồm có|gồm|bao gồm)\s+(?P<members>.+)",
 )
 
-# A document calling what it reports false ("xuất hiện thông tin sai lệch … về việc …"): a
-# statement that retells that report is false (folded, the cue and the report in one clause).
+# A document calling what it reports false ("xuất hiện thông tin sai lệch, không chính xác về việc
+# …"): a statement that retells that report is false. The cue must open a report ("về việc", "rằng",
+# "lan truyền" after it), not name a banned act ("cung cấp thông tin sai lệch" in a list of bans).
 DENIAL_CUES: tuple[str, ...] = (
     "thong tin sai lech",
     "thong tin khong chinh xac",
     "sai lech, khong chinh xac",
-    "sai su that",
-    "khong dung su that",
+    "thong tin sai su that",
     "tin gia",
-    "tin don that thiet",
-    "thong tin xau doc",
-    "xuyen tac",
-    "bia dat",
+    "tin don",
 )
+DENIAL_REPORTS: tuple[str, ...] = ("ve viec", "rang", "lan truyen", "cho rang")

@@ -209,3 +209,24 @@ def test_counted_once_is_not_counted_many_times() -> None:
     ]
     assert judge("Phần khối lượng dùng chung giữa các hạng mục được tính nhiều lần", clause).value is False
     assert judge("Phần khối lượng dùng chung giữa các hạng mục được tính một lần", clause).value is True
+
+
+def test_a_banned_act_of_spreading_false_information_is_no_report() -> None:
+    # "phát tán thông tin sai lệch" names a banned act; the clause reports nothing as false.
+    banned = ClauseText("2. Phát tán thông tin sai lệch, gây mất đoàn kết nội bộ; tự ý bỏ vị trí công tác.")
+    assert judge("Tự ý bỏ vị trí công tác", [banned]).value is True
+
+
+def test_an_actor_named_twice_in_another_order_is_not_a_swap() -> None:
+    clause = [
+        ClauseText("c) Người đứng đầu, cấp phó của người đứng đầu trung tâm dữ liệu thuộc Bộ."),
+        ClauseText(
+            "2. Người đứng đầu trung tâm dữ liệu thuộc Bộ quyết định nâng bậc lương đối với cấp phó của người "
+            "đứng đầu phòng trở xuống.",
+            lead="Điều 9. Thẩm quyền quyết định nâng bậc lương",
+        ),
+    ]
+    assert (
+        judge("Cấp phó của người đứng đầu trung tâm dữ liệu thuộc Bộ, Người đứng đầu", clause).value
+        is not False
+    )
