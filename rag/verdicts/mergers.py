@@ -20,7 +20,9 @@ from rag.verdicts.words import MERGER_CLAUSE, MERGER_STATEMENTS, UNIT_LEVELS
 
 # A level word ("xã", "các phường", "thị trấn") then a name: capitalised words.
 _LEVEL = "|".join(sorted(UNIT_LEVELS, key=len, reverse=True))
-_NAME = r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:[ -][A-ZĐÀ-Ỹ0-9][\wÀ-ỹ]*)*"
+# Upper-case letters only: the range À-Ỹ also holds lower-case ones ("được", "ở" end a name).
+_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EF9)) if c.isupper())
+_NAME = rf"[{_UPPER}]\w*(?:[ -][{_UPPER}0-9]\w*)*"
 _UNIT = re.compile(
     rf"(?<!\w)(?:(?:các|những)\s+)?(?P<level>{_LEVEL})\s+(?P<names>{_NAME}(?:\s*(?:,|và)\s*{_NAME})*)"
 )

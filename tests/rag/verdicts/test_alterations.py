@@ -157,6 +157,11 @@ def test_merger_statements(statement: str, expected: bool | None) -> None:
         assert judge(f"Theo nghị quyết, {statement}", [ClauseText(m) for m in MERGERS]).value is expected
 
 
+def test_a_unit_s_name_ends_at_a_lower_case_word() -> None:
+    said = claimed("xã Ông Đình ở huyện cũ được nhập vào xã Ấp Bắc mới")
+    assert said is not None and said.members == {"xa ong dinh"} and said.into == "xa ap bac"
+
+
 def test_a_statement_not_about_units_merged_is_not_read_as_one() -> None:
     assert claimed("Sở Tài chính thẩm định hồ sơ trong thời hạn 15 ngày làm việc") is None
 
