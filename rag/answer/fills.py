@@ -95,6 +95,8 @@ def unfilled(question: Question, answer: str, evidence: Sequence[str] = (), *, s
     )
     if why:
         return why
+    if question.form.kind in ("yes_no", "choices"):
+        return ""  # a bound or label stated otherwise is what the verdict reads ("Sai."), not a gap
     said = fold(" ".join([answer, *evidence]))
     return _bound_contradicted(question, said, strict) or _label_contradicted(
         question, " ".join([answer, *evidence]), strict
