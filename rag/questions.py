@@ -237,7 +237,8 @@ class AskedPart:
 
     text: str
     terms: QueryTerms
-    value_type: str = "text"
+    value_type: str = "text"  # the ask's label: number, duration, date, person, yes_no, article, text
+    question: str = ""  # the part asked on its own, with the subject it shares ("Thủ tục X có mất phí không?")
 
 
 @dataclass(frozen=True)

@@ -567,6 +567,25 @@ ASKS: tuple[Wording, ...] = (
         r"\b(?:(?:la |lam )?gi|nao|ai|o dau|(?:toi|den) dau|the nao|ra sao)\b",
         ("làm gì", "đơn vị nào", "do ai làm", "kéo dài tới đâu", "như thế nào"),
     ),
+    Wording(
+        "yes_no",
+        r"\b(?:(?:co\s+)?(?:dung|phai)\s+khong|dung hay sai|hay khong|khong)(?:\s+(?:a|vay|nhi))?"
+        r"(?=\s*[?,;.]|\s*$)",
+        ("…, đúng không ạ?", "có mất phí không,", "phải không?", "đúng hay sai?"),
+        why="a verdict asked: the part is a yes/no question of its own (rag.reading.form)",
+    ),
 )
-# What parts two asks: a comma or semicolon, a question mark, or "và"/"còn"/"đồng thời" between them.
-PART_BREAK = r"(?:[,;?]\s*(?:va\s+|con\s+|dong thoi\s+)?|\s(?:va|con|dong thoi)\s)"
+# What parts two asks: a comma or semicolon, a question mark, or "và"/"còn"/"đồng thời"/"nếu không
+# (thì)" between them.
+PART_BREAK = (
+    r"(?:[,;?.]\s*(?:va\s+|con\s+|dong thoi\s+|neu khong(?:\s+phai)?(?:\s+thi)?\s+)?"
+    r"|\s(?:va|con|dong thoi)\s|\bneu khong(?:\s+phai)?(?:\s+thi)?\s)"
+)
+# What opens a part after a break and only joins it to the one before: not part of its own question.
+PART_OPENING = r"^(?:va|con|dong thoi|neu khong(?:\s+phai)?(?:\s+thi)?)\s+"
+# Words a subject carried over to a later part may not end on: they lead into the first part's
+# ask ("bước 3 do [ai làm]", "hội nghị nhận được [bao nhiêu]", "thủ tục [là gì]").
+PART_LEAD_TAIL = (
+    r"(?:\s+(?:do|la|thi|co|duoc|se|da|bi|phai|cho|de|giao|nhan|lay|o|tai|tu|trong|toi da|toi thieu"
+    r"|khoang|tong cong|ca|bang|vao))+$"
+)

@@ -1,0 +1,112 @@
+"""A question asking two or more things, answered part by part ("bao nhiêu tham luận và có bao
+nhiêu người phát biểu", "giải quyết trong bao lâu và có mất phí không", "… đúng không? Nếu không
+thì … là gì?").
+
+The whole question is answered first. A part its answer already fills — a value of the part's
+type (a count of the asked noun, a length of time, a day or an hour, a verdict), or for a part
+asking words, most of the part's own words — stands on it; every other part is put through the
+normal answering path as the question of its own the reader made of it (``AskedPart.question``).
+The answer says each part's answer in the question's order and cites each one's clause; a part
+the documents do not answer is said to be so. Pure: the answers come in, one answer goes out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from rag.answer.base import CITATIONS, NOT_FOUND
+from rag.answer.fills import unfilled
+from rag.questions import AskedPart, Question
+from rag.records import Answer, Citation
+from rag.text import fold, folded_words
+from rag.values import canonical_number, durations, full_dates, hours_in, mentions_date, quantities
+
+# What an answer says of a part the documents do not answer.
+PART_NOT_FOUND = "không tìm thấy thông tin này trong các văn bản"
+# Share of a part's own words an answer must hold to answer a part that asks for words.
+TEXT_COVERAGE = 0.6
+# The strategy an answer composed of its parts' answers records.
+PARTS_STRATEGY = "parts"
+# Verdict words a yes/no part is answered with (rag.reading.form's frames).
+_VERDICTS = ("dung", "sai", "co", "khong")
+
+
+def fills(part: AskedPart, asked: Question, answer: Answer) -> bool:
+    """Does ``answer`` (to the whole question) answer this part (``asked``: the part as read)?"""
+    if answer.abstained:
+        return False
+    text = answer.answer
+    folded = fold(text)
+    cited = [c.text for c in answer.citations[:1]]
+    kind = part.value_type
+    if kind == "yes_no":
+        return folded.split(" ", 1)[0].strip(".,:") in _VERDICTS
+    if kind == "number":
+        stated = {canonical_number(n) for n in asked.stated_numbers}
+        fresh = [q for q in quantities(folded) if canonical_number(str(q.value)) not in stated]
+        return bool(fresh) and not unfilled(asked, text, cited)
+    if kind == "duration":
+        return bool(durations(folded)) and not unfilled(asked, text, cited)
+    if kind == "date":
+        return bool(full_dates(folded) or hours_in(folded) or mentions_date(folded)) and not unfilled(
+            asked, text, cited
+        )
+    if kind == "article":
+        return True  # the cited clause's locator answers "điều nào"
+    words = set(folded_words(folded))
+    own = [w for w in part.terms.folded if w not in asked.slot_words]
+    if not own:
+        return True
+    held = sum(1 for w in own if all(p in words for p in w.split("_")))
+    return held / len(own) >= TEXT_COVERAGE
+
+
+def compose(question: Question, whole: Answer, answers: Sequence[tuple[AskedPart, Answer | None]]) -> Answer:
+    """One answer from the parts' answers (None: the whole answer fills that part), in the
+    question's order; the whole answer when no part needed its own."""
+    if all(a is None for _, a in answers):
+        return whole
+    answered = [(p, a) for p, a in answers if a is not None and not a.abstained]
+    if whole.abstained and not answered:
+        return whole
+    lines: list[str] = []
+    first: list[Citation] = []
+    rest: list[Citation] = []
+    used_whole = False
+    for part, answer in answers:
+        if answer is None:
+            if not used_whole:
+                lines.append(whole.answer)
+                first.extend(whole.citations[:1])
+                rest.extend(whole.citations[1:])
+                used_whole = True
+            continue
+        if answer.abstained:
+            lines.append(not_found_line(part))
+            continue
+        if any(answer.answer in line for line in lines):
+            continue  # the same passage answers two parts
+        lines.append(answer.answer)
+        first.extend(answer.citations[:1])
+        rest.extend(answer.citations[1:])
+    citations = list({c.clause_id: c for c in [*first, *rest]}.values())
+    timings = dict(whole.timings)
+    for _, answer in answers:
+        for key, ms in (answer.timings if answer is not None else {}).items():
+            timings[key] = round(timings.get(key, 0.0) + ms, 2)
+    return replace(
+        whole,
+        answer="\n".join(lines),
+        abstained=False,
+        citations=citations[: max(CITATIONS, len(first))],
+        related=[] if citations else whole.related,
+        timings=timings,
+        strategy=PARTS_STRATEGY,
+        code="",
+    )
+
+
+def not_found_line(part: AskedPart) -> str:
+    """The line a part the documents do not answer gets (the whole abstention's words otherwise)."""
+    return f"{part.text}: {PART_NOT_FOUND}." if part.text else NOT_FOUND
