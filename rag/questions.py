@@ -194,6 +194,9 @@ class Constraints:
     bounds: tuple[tuple[str, str, str], ...] = ()
     # roman numerals labelling what is asked about (folded noun, numeral): "hạng II" -> ("hang", "II")
     labels: tuple[tuple[str, str], ...] = ()
+    # numbers labelling a word (folded word, number): "bước 3" -> ("buoc", "3"); a table row the
+    # question names by its label
+    numbered: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -238,7 +241,9 @@ class AskedPart:
     text: str
     terms: QueryTerms
     value_type: str = "text"  # the ask's label: number, duration, date, person, yes_no, article, text
-    question: str = ""  # the part asked on its own, with the subject it shares ("Thủ tục X có mất phí không?")
+    question: str = (
+        ""  # the part asked on its own, with the subject it shares ("Thủ tục X có mất phí không?")
+    )
 
 
 @dataclass(frozen=True)

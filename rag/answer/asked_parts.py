@@ -20,7 +20,15 @@ from rag.answer.fills import unfilled
 from rag.questions import AskedPart, Question
 from rag.records import Answer, Citation
 from rag.text import fold, folded_words
-from rag.values import canonical_number, durations, full_dates, hours_in, mentions_date, quantities
+from rag.values import (
+    canonical_number,
+    durations,
+    full_dates,
+    hours_in,
+    mentions_date,
+    quantities,
+    question_numbers,
+)
 
 # What an answer says of a part the documents do not answer.
 PART_NOT_FOUND = "không tìm thấy thông tin này trong các văn bản"
@@ -36,30 +44,37 @@ def fills(part: AskedPart, asked: Question, answer: Answer) -> bool:
     """Does ``answer`` (to the whole question) answer this part (``asked``: the part as read)?"""
     if answer.abstained:
         return False
-    text = answer.answer
-    folded = fold(text)
     cited = [c.text for c in answer.citations[:1]]
+    return holds(part, answer.answer) and not unfilled(asked, answer.answer, cited)
+
+
+def holds(part: AskedPart, text: str) -> bool:
+    """Does ``text`` hold a value of the type the part asks (rag.values' grammars): a verdict, a
+    quantity the part does not state itself, a length of time, a day or an hour; for a part
+    asking words, most of the part's own words?"""
+    folded = fold(text)
     kind = part.value_type
     if kind == "yes_no":
         return folded.split(" ", 1)[0].strip(".,:") in _VERDICTS
     if kind == "number":
-        stated = {canonical_number(n) for n in asked.stated_numbers}
-        fresh = [q for q in quantities(folded) if canonical_number(str(q.value)) not in stated]
-        return bool(fresh) and not unfilled(asked, text, cited)
+        stated = {canonical_number(n) for n in question_numbers(fold(part.text))}
+        return any(canonical_number(_written(q.value)) not in stated for q in quantities(folded))
     if kind == "duration":
-        return bool(durations(folded)) and not unfilled(asked, text, cited)
+        return bool(durations(folded))
     if kind == "date":
-        return bool(full_dates(folded) or hours_in(folded) or mentions_date(folded)) and not unfilled(
-            asked, text, cited
-        )
+        return bool(full_dates(folded) or hours_in(folded) or mentions_date(folded))
     if kind == "article":
         return True  # the cited clause's locator answers "điều nào"
     words = set(folded_words(folded))
-    own = [w for w in part.terms.folded if w not in asked.slot_words]
+    own = part.terms.folded
     if not own:
         return True
     held = sum(1 for w in own if all(p in words for p in w.split("_")))
     return held / len(own) >= TEXT_COVERAGE
+
+
+def _written(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)
 
 
 def compose(question: Question, whole: Answer, answers: Sequence[tuple[AskedPart, Answer | None]]) -> Answer:

@@ -49,7 +49,14 @@ from rag.reading.wordings import (
 )
 from rag.text import fold, has_diacritics
 from rag.units import expand_abbreviations
-from rag.values import PERIOD_HALF, bounded_quantities, dates_in, question_numbers, roman_labels
+from rag.values import (
+    PERIOD_HALF,
+    bounded_quantities,
+    dates_in,
+    number_labels,
+    question_numbers,
+    roman_labels,
+)
 from rag.vocabulary import ASKED_UNITS
 
 _SLOTS = Matcher(SLOTS, MACROS)
@@ -172,6 +179,7 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
             half=_half(folded),
             bounds=tuple(bounded_quantities(folded)),
             labels=tuple(roman_labels(query)),
+            numbered=tuple(number_labels(folded)),
         ),
         terms=topic_terms(query, english=english, typed=content),
         target_terms=topic_terms(query, english=english, typed=content, drop=_TARGET_WORDS),
