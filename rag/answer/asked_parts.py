@@ -34,6 +34,11 @@ from rag.values import (
 PART_NOT_FOUND = "không tìm thấy thông tin này trong các văn bản"
 # Share of a part's own words an answer must hold to answer a part that asks for words.
 TEXT_COVERAGE = 0.6
+# ... and of a part asking a typed value (a number, a length of time, a date) about them.
+VALUE_COVERAGE = 0.5
+# Each part's answer is cut to this many characters: every part is seen in one answer (a
+# heading's list under the first part does not push the second part's answer out).
+PART_CHARS = 600
 # The strategy an answer composed of its parts' answers records.
 PARTS_STRATEGY = "parts"
 # Verdict words a yes/no part is answered with (rag.reading.form's frames).
@@ -45,32 +50,41 @@ def fills(part: AskedPart, asked: Question, answer: Answer) -> bool:
     if answer.abstained:
         return False
     cited = [c.text for c in answer.citations[:1]]
-    return holds(part, answer.answer) and not unfilled(asked, answer.answer, cited)
+    return holds(part, answer.answer, cited) and not unfilled(asked, answer.answer, cited)
 
 
-def holds(part: AskedPart, text: str) -> bool:
-    """Does ``text`` hold a value of the type the part asks (rag.values' grammars): a verdict, a
-    quantity the part does not state itself, a length of time, a day or an hour; for a part
-    asking words, most of the part's own words?"""
+def holds(part: AskedPart, text: str, quoted: Sequence[str] = ()) -> bool:
+    """Does ``text`` answer the part: a value of the type it asks (rag.values' grammars: a
+    verdict, a quantity the part does not state itself, a length of time, a day or an hour), about
+    what the part names (most of its own words in the text or in the clauses it quotes, ``quoted``:
+    "Bước 3 | …" read as "Nội dung công việc: …")? "02 ngày làm việc" of another step does not
+    answer "thủ tục giải quyết trong bao lâu"."""
     folded = fold(text)
     kind = part.value_type
     if kind == "yes_no":
         return folded.split(" ", 1)[0].strip(".,:") in _VERDICTS
-    if kind == "number":
-        stated = {canonical_number(n) for n in question_numbers(fold(part.text))}
-        return any(canonical_number(_written(q.value)) not in stated for q in quantities(folded))
-    if kind == "duration":
-        return bool(durations(folded))
-    if kind == "date":
-        return bool(full_dates(folded) or hours_in(folded) or mentions_date(folded))
     if kind == "article":
         return True  # the cited clause's locator answers "điều nào"
-    words = set(folded_words(folded))
+    if kind == "number":
+        stated = {canonical_number(n) for n in question_numbers(fold(part.text))}
+        valued = any(canonical_number(_written(q.value)) not in stated for q in quantities(folded))
+    elif kind == "duration":
+        valued = bool(durations(folded))
+    elif kind == "date":
+        valued = bool(full_dates(folded) or hours_in(folded) or mentions_date(folded))
+    else:
+        valued = True
+    return valued and _about(part, " ".join([folded, *(fold(q) for q in quoted)]), kind)
+
+
+def _about(part: AskedPart, folded: str, kind: str) -> bool:
+    """Most of the part's own words are in the folded text (fewer for a part whose value is typed)."""
     own = part.terms.folded
     if not own:
         return True
+    words = set(folded_words(folded))
     held = sum(1 for w in own if all(p in words for p in w.split("_")))
-    return held / len(own) >= TEXT_COVERAGE
+    return held / len(own) >= (TEXT_COVERAGE if kind == "text" else VALUE_COVERAGE)
 
 
 def _written(value: float) -> str:
@@ -91,7 +105,7 @@ def compose(question: Question, whole: Answer, answers: Sequence[tuple[AskedPart
     used_whole = False
     for part, answer in answers:
         if answer is None:
-            if not used_whole:
+            if not used_whole and not any(whole.answer in line for line in lines):
                 lines.append(whole.answer)
                 first.extend(whole.citations[:1])
                 rest.extend(whole.citations[1:])
@@ -112,7 +126,7 @@ def compose(question: Question, whole: Answer, answers: Sequence[tuple[AskedPart
             timings[key] = round(timings.get(key, 0.0) + ms, 2)
     return replace(
         whole,
-        answer="\n".join(lines),
+        answer="\n".join(_cut(line, PART_CHARS) for line in lines),
         abstained=False,
         citations=citations[: max(CITATIONS, len(first))],
         related=[] if citations else whole.related,
@@ -120,6 +134,11 @@ def compose(question: Question, whole: Answer, answers: Sequence[tuple[AskedPart
         strategy=PARTS_STRATEGY,
         code="",
     )
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a space (line breaks kept)."""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def not_found_line(part: AskedPart) -> str:

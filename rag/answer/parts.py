@@ -53,7 +53,7 @@ def every_part(ctx: Context, best: Candidate, candidates: list[Candidate], compo
     # and its time), it answers every part and no other passage is joined to it. (Any passage
     # holding values of the parts' types is not enough: "giao 30 nhiệm vụ" holds a number for
     # "đã hoàn thành bao nhiêu" too.)
-    if best.clause.kind == "table" and all(holds(p, composed.text) for p in intent.parts):
+    if best.clause.kind == "table" and all(holds(p, composed.text, [best.clause.text]) for p in intent.parts):
         return composed
     for part in intent.parts:
         if not part.terms or part.value_type == "article":
