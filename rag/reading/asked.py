@@ -15,13 +15,14 @@ import re
 from rag.questions import AskedPart
 from rag.reading.matcher import Matcher
 from rag.reading.terms import topic_terms
-from rag.reading.wordings import ASKS, MACROS, PART_BREAK, PART_LEAD_TAIL, PART_OPENING
+from rag.reading.wordings import ASKS, MACROS, PART_BREAK, PART_LEAD_TAIL, PART_OPENING, PART_PARTICLE
 from rag.text import collapse_ws, fold_aligned, has_diacritics
 
 _ASKS = Matcher(ASKS, MACROS)
 _PART_BREAK = re.compile(PART_BREAK)
 _OPENING = re.compile(PART_OPENING)
 _LEAD_TAIL = re.compile(PART_LEAD_TAIL)
+_PARTICLE = re.compile(PART_PARTICLE)
 _SENTENCE_END = re.compile(r"[?.]")
 _CON = re.compile(r"\bcon\b")
 _MARKED_CON = re.compile(r"\b[Cc]òn\b")
@@ -71,12 +72,18 @@ def asked_parts(query: str, english: bool = False) -> tuple[AskedPart, ...]:
             text = f"{lead} {text}"
         elif i == 0 and len(own) > 1 and len(topic_terms(text).folded) < OWN_WORDS:
             text = f"{text} {own[1]}"  # "Ai chủ trì và thời hạn của nhiệm vụ X là khi nào?"
-        questions.append(collapse_ws(text).rstrip(" ,;.?") + "?")
+        questions.append(_without_particle(collapse_ws(text).rstrip(" ,;.?")) + "?")
     return tuple(
         AskedPart(text=t, terms=topic_terms(t), value_type=label, question=q)
         for t, (label, _, _), q in zip(texts, firsts, questions, strict=True)
         if t
     )
+
+
+def _without_particle(text: str) -> str:
+    """A part without the polite word closing it ("…, đúng không ạ"): the question it asks."""
+    m = _PARTICLE.search(fold_aligned(text))
+    return text[: m.start()] if m else text
 
 
 def _without_opening(text: str) -> str:

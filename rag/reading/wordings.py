@@ -595,6 +595,8 @@ PART_BREAK = (
 )
 # What opens a part after a break and only joins it to the one before: not part of its own question.
 PART_OPENING = r"^(?:va|con|dong thoi|neu khong(?:\s+phai)?(?:\s+thi)?)\s+"
+# Polite words closing a part ("…, đúng không ạ?", "… là gì vậy?"): not part of what it asks.
+PART_PARTICLE = r"\s+(?:a|vay|nhi|the)$"
 # Words a subject carried over to a later part may not end on: they lead into the first part's
 # ask ("bước 3 do [ai làm]", "hội nghị nhận được [bao nhiêu]", "thủ tục [là gì]").
 PART_LEAD_TAIL = (
