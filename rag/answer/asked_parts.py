@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from rag.answer.base import CITATIONS, NOT_FOUND
 from rag.answer.fills import unfilled
+from rag.answer.text import MAX_ANSWER_CHARS
 from rag.questions import AskedPart, Question
 from rag.records import Answer, Citation
 from rag.text import fold, folded_words
@@ -36,9 +37,9 @@ PART_NOT_FOUND = "không tìm thấy thông tin này trong các văn bản"
 TEXT_COVERAGE = 0.6
 # ... and of a part asking a typed value (a number, a length of time, a date) about them.
 VALUE_COVERAGE = 0.5
-# Each part's answer is cut to this many characters: every part is seen in one answer (a
-# heading's list under the first part does not push the second part's answer out).
-PART_CHARS = 600
+# The parts' answers share this many characters (what a person reads of an answer first): a
+# heading's list under the first part does not push the second part's answer out of sight.
+ANSWER_CHARS = MAX_ANSWER_CHARS
 # The strategy an answer composed of its parts' answers records.
 PARTS_STRATEGY = "parts"
 # Verdict words a yes/no part is answered with (rag.reading.form's frames).
@@ -50,7 +51,9 @@ def fills(part: AskedPart, asked: Question, answer: Answer) -> bool:
     if answer.abstained:
         return False
     cited = [c.text for c in answer.citations[:1]]
-    return holds(part, answer.answer, cited) and not unfilled(asked, answer.answer, cited)
+    # A value's subject may be in the clause the answer quotes; words asked for must be said.
+    quoted = cited if part.value_type != "text" else []
+    return holds(part, answer.answer, quoted) and not unfilled(asked, answer.answer, cited)
 
 
 def holds(part: AskedPart, text: str, quoted: Sequence[str] = ()) -> bool:
@@ -103,9 +106,11 @@ def compose(question: Question, whole: Answer, answers: Sequence[tuple[AskedPart
     first: list[Citation] = []
     rest: list[Citation] = []
     used_whole = False
+    kept: int | None = None  # the line of the whole question's answer
     for part, answer in answers:
         if answer is None:
             if not used_whole and not any(whole.answer in line for line in lines):
+                kept = len(lines)
                 lines.append(whole.answer)
                 first.extend(whole.citations[:1])
                 rest.extend(whole.citations[1:])
@@ -126,7 +131,7 @@ def compose(question: Question, whole: Answer, answers: Sequence[tuple[AskedPart
             timings[key] = round(timings.get(key, 0.0) + ms, 2)
     return replace(
         whole,
-        answer="\n".join(_cut(line, PART_CHARS) for line in lines),
+        answer="\n".join(_fitted(lines, ANSWER_CHARS, kept)),
         abstained=False,
         citations=citations[: max(CITATIONS, len(first))],
         related=[] if citations else whole.related,
@@ -134,6 +139,22 @@ def compose(question: Question, whole: Answer, answers: Sequence[tuple[AskedPart
         strategy=PARTS_STRATEGY,
         code="",
     )
+
+
+def _fitted(lines: list[str], budget: int, kept: int | None) -> list[str]:
+    """The lines cut so that together they fit ``budget`` characters: line ``kept`` (the whole
+    question's answer) first, whole; of the others, a short line keeps all of itself and the
+    longer ones share what is left."""
+    limits: dict[int, int] = {}
+    left = budget - (len(lines) - 1)  # the line breaks
+    if kept is not None:
+        limits[kept] = min(len(lines[kept]), left)
+        left -= limits[kept]
+    others = sorted((i for i in range(len(lines)) if i != kept), key=lambda i: len(lines[i]))
+    for n, i in enumerate(others):
+        limits[i] = min(len(lines[i]), max(1, left // (len(others) - n)))
+        left -= limits[i]
+    return [_cut(line, limits[i]) for i, line in enumerate(lines)]
 
 
 def _cut(text: str, limit: int) -> str:

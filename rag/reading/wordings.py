@@ -590,7 +590,7 @@ ASKS: tuple[Wording, ...] = (
 # What parts two asks: a comma or semicolon, a question mark, or "và"/"còn"/"đồng thời"/"nếu không
 # (thì)" between them.
 PART_BREAK = (
-    r"(?:[,;?.]\s*(?:va\s+|con\s+|dong thoi\s+|neu khong(?:\s+phai)?(?:\s+thi)?\s+)?"
+    r"(?:(?:[,;?]|\.(?=\s))\s*(?:va\s+|con\s+|dong thoi\s+|neu khong(?:\s+phai)?(?:\s+thi)?\s+)?"
     r"|\s(?:va|con|dong thoi)\s|\bneu khong(?:\s+phai)?(?:\s+thi)?\s)"
 )
 # What opens a part after a break and only joins it to the one before: not part of its own question.
