@@ -60,24 +60,3 @@ def test_no_part_needing_its_own_answer_keeps_the_whole_one() -> None:
     assert compose(q, whole, [(p, None) for p in q.parts]) is whole
     nothing = _answer("", abstained=True)
     assert compose(q, nothing, [(p, nothing) for p in q.parts]) is nothing
-
-
-def test_a_header_that_may_not_answer_takes_no_rank_from_the_clauses_that_may() -> None:
-    from pathlib import Path
-
-    from rag.answer.corpus import CorpusView
-    from rag.answer.evidence import Evidence
-    from rag.records import Hit
-    from tests.rag.lineage_docs import parse_text
-
-    text = (Path(__file__).resolve().parents[1] / "data" / "parts" / "thong_bao_bao_tri_mau.txt").read_text()
-    doc = parse_text(text, "tb.txt")
-    view = CorpusView([doc])
-    by_locator = {c.locator: c for c in doc.clauses}
-    # the short title outscores the body in retrieval, as BM25 favours a short text
-    hits = [Hit(by_locator["header"], 12.0), Hit(by_locator["1"], 9.0), Hit(by_locator["2"], 8.0)]
-    intent = read("Khi nâng cấp cơ sở dữ liệu thì dừng những chức năng nào của hệ thống một cửa điện tử?")
-    ranked = Evidence(view).candidates(intent, hits, {doc.clauses[0].doc_id: 1.0})
-    assert all(c.clause.kind != "header" for c in ranked)
-    first = next(c for c in ranked if c.clause.locator == "1")
-    assert first.features["rank"] == 1.0 and first.features["retrieval"] == 1.0
