@@ -133,27 +133,14 @@ class Evidence:
 
         document_fact = asks_document_fact(intent)
         unit_figure = asked_figure(intent.figure_unit, intent.figure_measure)
-
-        # A header, signature or preamble that may not answer this question (below) is no rival
-        # either: the retrieval score and rank of the others are taken among those that may.
-        def barred(c: Clause) -> bool:
-            return (c.kind in DOCUMENT_PARTS or c.id in self.view.preambles) and (
-                intent.english or intent.slot in _CONTENT_SLOTS or not document_fact
-            )
-
-        answering = [h for h in hits if not barred(h.clause)]
-        top_score = max((h.score for h in answering), default=0.0) or 1.0
-        ranks: dict[str, int] = {}
-        for h in answering:
-            ranks.setdefault(h.clause.id, len(ranks))
+        top_score = max((h.score for h in hits), default=0.0) or 1.0
         if intent.english:
             # Its words barely reach Vietnamese BM25: the dense ranking alone says which clause it is.
             by_dense = sorted(hits, key=lambda h: -h.scores.get("dense", -1.0))
             dense_rank = {h.clause.id: i for i, h in enumerate(by_dense)}
         pool: list[tuple[Clause, float, int]] = []
         seen: set[str] = set()
-        for h in hits:
-            rank = ranks.get(h.clause.id, len(answering))
+        for rank, h in enumerate(hits):
             if h.clause.id not in seen:
                 retrieval = (
                     max(0.0, 1.0 - 0.1 * dense_rank[h.clause.id]) if intent.english else h.score / top_score
@@ -175,7 +162,9 @@ class Evidence:
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
                 continue
-            if barred(c):
+            if (c.kind in DOCUMENT_PARTS or c.id in self.view.preambles) and (
+                intent.english or intent.slot in _CONTENT_SLOTS or not document_fact
+            ):
                 # A header, signature or recipient list, or a preamble naming the documents this
                 # one rests on, names no unit's task, deadline or figure (and an English question's
                 # number matches the header only): it answers only what the document is.
