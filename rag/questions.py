@@ -198,6 +198,9 @@ class Constraints:
     labels: tuple[tuple[str, str], ...] = ()
     # the case the question restricts itself to, folded: "mức thu đối với tàu bay" -> ("tau bay",)
     qualifiers: tuple[str, ...] = ()
+    # numbers labelling a word (folded word, number): "bước 3" -> ("buoc", "3"); a table row the
+    # question names by its label
+    numbered: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,10 @@ class AskedPart:
 
     text: str
     terms: QueryTerms
-    value_type: str = "text"
+    value_type: str = "text"  # the ask's label: number, duration, date, person, yes_no, article, text
+    question: str = (
+        ""  # the part asked on its own, with the subject it shares ("Thủ tục X có mất phí không?")
+    )
 
 
 @dataclass(frozen=True)

@@ -311,3 +311,22 @@ def roman_labels(text: str) -> list[tuple[str, str]]:
         if numeral and noun not in LOCATING_NOUNS:
             out.append((noun, numeral))
     return out
+
+
+# A number labelling the word before it ("bước 3", "nhóm 2", "(đợt 1)"): not a year, not a
+# number with a unit after it ("3 ngày" is a quantity, "bước 3" a label).
+_NUMBER_LABEL = re.compile(r"\b([a-z]+)\s+(\d{1,3})\b(?![.,/]\d)")
+
+
+def number_labels(folded: str) -> list[tuple[str, str]]:
+    """(word, number) of each number labelling the word before it in a folded text: "bước
+    thẩm định (bước 3)" -> [("buoc", "3")]. Leading zeros dropped, so "03" and "3" meet."""
+    return [(m.group(1), m.group(2).lstrip("0") or "0") for m in _NUMBER_LABEL.finditer(folded)]
+
+
+def row_label(folded_row: str) -> tuple[str, str] | None:
+    """The label a table row opens with, when its first cell is a word and a number ("Bước 4 |
+    …" -> ("buoc", "4")); None for any other row."""
+    first = folded_row.split("\n", 1)[0].split("|", 1)[0].strip(" .:")
+    m = re.fullmatch(r"(?:[a-z]+\s+)*([a-z]+)\s+(\d{1,3})", first)
+    return (m.group(1), m.group(2).lstrip("0") or "0") if m else None

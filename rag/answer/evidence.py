@@ -24,7 +24,7 @@ from rag.matching import TextTerms
 from rag.questions import QueryTerms, Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
-from rag.values import mentions_date, named_periods, periods_agree
+from rag.values import mentions_date, named_periods, periods_agree, row_label
 from rag.vocabulary import ORGANISATION_HEADS
 
 ORG_HEAD = re.compile(
@@ -41,6 +41,18 @@ _DOCUMENT_SLOTS = frozenset({"signer", "recipient", "document_number", "date"})
 # What a document says of itself and of the documents it rests on (its number, date, issuer,
 # signer, recipients, basis): the only questions its header block and its preamble answer.
 _DOCUMENT_FACT_CUES = frozenset({"issuing", "in_effect", "lineage", "asks_basis", "documents_signed"})
+
+
+def _row_named(intent: Question, clause: Clause, folded: str) -> bool | None:
+    """Whether a table row is the one the question names by its label ("bước 3", "nhóm 2"): True
+    for that row, False for a row labelled by the same word and another number, None otherwise."""
+    if clause.kind != "table" or not intent.constraints.numbered:
+        return None
+    label = row_label(folded)
+    if label is None:
+        return None
+    asked = {n for w, n in intent.constraints.numbered if w == label[0]}
+    return (label[1] in asked) if asked else None
 
 
 def asks_document_fact(question: Question) -> bool:
@@ -256,6 +268,10 @@ class Evidence:
                 f["field_for_content"] = 1.0  # "Đơn vị thực hiện: X" names X; it does not say what X does
             if c.kind in DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:
                 f["document_part"] = 1.0
+            named_row = _row_named(intent, c, self.view.folded.get(c.id) or fold(c.text))
+            if named_row is not None:
+                # "bước 3 do ai làm": the row labelled so, not the row of another step.
+                f["row_named" if named_row else "row_other"] = 1.0
             score = sum(EVIDENCE_WEIGHTS[name] * value for name, value in f.items())
             out.append(Candidate(c, score, support, passage=text, features=f))
         out.sort(key=lambda x: -x.score)

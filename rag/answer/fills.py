@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rag.answer.text import NUMBER_WORDS, asked_figure
 from rag.questions import Question
 from rag.text import fold, has_diacritics
-from rag.values import bounded_quantities, roman_labels
+from rag.values import bounded_quantities, hours_in, roman_labels
 from rag.vocabulary import REFERENCE_RELATIONS
 
 
@@ -89,6 +89,7 @@ def unfilled(question: Question, answer: str, evidence: Sequence[str] = (), *, s
     why = (
         why
         or _no_day(question, folded)
+        or _no_hour(question, folded)
         or _no_duration(question, folded, answer.lower())
         or _no_place(question, marked, strict)
         or _only_basis(question, folded)
@@ -129,6 +130,13 @@ def _no_day(question: Question, folded: str) -> str:
     if "asks_day" not in question.cues or question.slot not in ("date", "deadline"):
         return ""
     return "" if _DAY.search(_DOCUMENT_DATE.sub(" ", folded)) else "no day"
+
+
+def _no_hour(question: Question, folded: str) -> str:
+    """ "từ mấy giờ", "trước mấy giờ": an hour of the day ("18h00", "17 giờ")."""
+    if "asks_hour" not in question.cues:
+        return ""
+    return "" if hours_in(folded) else "no hour"
 
 
 def _no_duration(question: Question, folded: str, lowered: str) -> str:

@@ -10,7 +10,7 @@ from rag.answer.evidence import Candidate, best_docs
 from rag.answer.fills import FILL_RULES, unfilled
 from rag.answer.parts import every_part
 from rag.answer.phrasing import row_sentence
-from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
+from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim, widened
 from rag.questions import Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
@@ -188,7 +188,10 @@ class ExtractivePassage(Strategy):
         # A heading or a list intro answers with its items.
         items = ctx.evidence.list_items(clause) if intent.slot not in ("figure", "date") else []
         if items:
-            lead = short(clause.text, 160).rstrip(":")
+            # A long paragraph ending in the list's intro ("… Đồng chí X đã phát biểu kết luận như
+            # sau:"): the intro the question's words picked leads, not the paragraph's first words.
+            intro = best.passage if best.passage.rstrip().endswith(":") else clause.text
+            lead = short(intro, 160).rstrip(":")
             body = "\n".join(f"- {short(strip_marker(i.text), 200)}" for i in items)
             return Composed(
                 text=trim(f"{lead}:\n{body}", 700), cited=[clause, *items[:3]], support=best.support
@@ -198,6 +201,9 @@ class ExtractivePassage(Strategy):
             if len(best.passage) <= PASSAGE_CHARS + 80
             else ctx.evidence.best_window(intent, q_terms, clause)
         )
+        if len(intent.parts) > 1 and sentence == best.passage:
+            # Each part asks its own value: a window of a long sentence reads on for the others.
+            sentence = best.passage = widened(clause.text, best.passage, len(intent.parts))
         if intent.english:
             # Its words do not locate a sentence in Vietnamese text: the clause is the answer.
             best.passage = sentence = short(clause.text, PASSAGE_CHARS + 80)

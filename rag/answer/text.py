@@ -58,6 +58,22 @@ def split_passages(text: str) -> list[str]:
     return out
 
 
+def widened(text: str, passage: str, windows: int) -> str:
+    """A window of a long sentence (``split_passages``) read on to ``windows`` windows' length,
+    within its sentence: a question asking several things may find them one after another
+    ("… từ nguồn X … để Y, Z"). The passage as it is when it is no such window."""
+    words = passage.split(" ")
+    if windows < 2 or len(words) < WINDOW_WORDS:
+        return passage
+    for sentence in (collapse_ws(s) for s in SENTENCE_SPLIT.split(text.strip()) if s.strip()):
+        at = sentence.find(passage)
+        if at < 0:
+            continue
+        start = len(sentence[:at].split())
+        return " ".join(sentence.split(" ")[start : start + windows * WINDOW_WORDS])
+    return passage
+
+
 # A Vietnamese personal name: a common surname (with its marks: "Trịnh" is a name, "Trình"
 # a verb) then one to three more capitalised syllables.
 _SURNAMES = frozenset(

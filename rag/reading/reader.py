@@ -16,7 +16,6 @@ from dataclasses import replace
 
 from rag.deadlines import period_of
 from rag.questions import (
-    AskedPart,
     Catalogue,
     Constraints,
     DocumentReference,
@@ -26,6 +25,7 @@ from rag.questions import (
     SearchQuery,
     Turn,
 )
+from rag.reading.asked import asked_parts
 from rag.reading.catalogue import places_named, signers_named, titles_quoted
 from rag.reading.clauses import legal_locator, parse_reference, with_rest
 from rag.reading.english import english_known, translate_english
@@ -36,34 +36,31 @@ from rag.reading.matcher import Matcher
 from rag.reading.terms import topic_terms
 from rag.reading.wordings import (
     ASKED_DOC_TYPE,
-    ASKS,
     CUES,
     DOCUMENT_LEVEL,
     LINEAGE,
     LOCATOR_WORDS,
     MACROS,
-    PART_BREAK,
     PROVINCIAL,
     SLOTS,
     SPEAKING_AUTHOR,
     TARGET_WORDS,
     VALUE_TYPES,
 )
-from rag.text import fold, fold_aligned, has_diacritics
+from rag.text import fold, has_diacritics
 from rag.units import expand_abbreviations
 from rag.values import (
     PERIOD_HALF,
     bounded_quantities,
     dates_in,
     named_periods,
+    number_labels,
     question_numbers,
     roman_labels,
 )
 from rag.vocabulary import ASKED_UNITS
 
 _SLOTS = Matcher(SLOTS, MACROS)
-_ASKS = Matcher(ASKS, MACROS)
-_PART_BREAK = re.compile(PART_BREAK)
 _CUES = Matcher(CUES, MACROS)
 _LINEAGE = Matcher(LINEAGE, MACROS)
 _ASKED_DOC_TYPE = re.compile(ASKED_DOC_TYPE.replace("{ASKED_DOC}", MACROS["ASKED_DOC"]))
@@ -192,40 +189,13 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
             bounds=tuple(bounded_quantities(folded)),
             labels=tuple(roman_labels(query)),
             qualifiers=tuple(m.group(1) for m in _QUALIFIER.finditer(folded)),
+            numbered=tuple(number_labels(folded)),
         ),
         terms=topic_terms(query, english=english, typed=content),
         target_terms=topic_terms(query, english=english, typed=content, drop=_TARGET_WORDS),
         search=search,
-        parts=_parts(query, english),
+        parts=asked_parts(query, english),
     )
-
-
-def _parts(query: str, english: bool) -> tuple[AskedPart, ...]:
-    """The things a question asks at once: split where a break ("," "và" "?") stands between two
-    asks; each part keeps its words. One ask, or asks with no break between, is one part."""
-    if english:
-        return ()
-    aligned = fold_aligned(query)  # same length as the query: spans index it
-    asks = _ASKS.spans(aligned)
-    cuts: list[int] = []
-    for (_, _, end), (_, start, _) in zip(asks, asks[1:], strict=False):
-        breaks = list(_PART_BREAK.finditer(aligned, end, start))
-        if breaks:
-            cuts.append(breaks[-1].start())
-    if not cuts:
-        return ()
-    bounds = [0, *cuts, len(query)]
-    texts = [query[a:b].strip(" ,;?") for a, b in zip(bounds, bounds[1:], strict=False)]
-    labels = [
-        next(label for label, start, _ in asks if a <= start < b)
-        for a, b in zip(bounds, bounds[1:], strict=False)
-    ]
-    parts = tuple(
-        AskedPart(text=t, terms=topic_terms(t), value_type=label)
-        for t, label in zip(texts, labels, strict=True)
-        if t
-    )
-    return parts if len(parts) > 1 else ()
 
 
 def _document(
