@@ -19,8 +19,9 @@ from index.query import issuer_matches, number_matches
 from index.stores import Store
 from rag.questions import SearchQuery
 from rag.records import Clause, DocumentMeta, Filters, Hit
+from rag.restore import DiacriticRestorer, lost_diacritics
 from rag.text import fold
-from rag.vocabulary import TAKES_EFFECT
+from rag.vocabulary import QUESTION_PHRASES, TAKES_EFFECT
 
 MODES = ("hybrid", "dense", "bm25")
 FUSIONS = ("rrf", "weighted")
@@ -75,6 +76,12 @@ def document_strength(hints: SearchQuery, meta: DocumentMeta) -> float:
 def hint_strength(hints: SearchQuery, clause: Clause, meta: DocumentMeta) -> float:
     return clause_strength(hints, clause, meta.date[:4]) + document_strength(hints, meta)
 
+
+# A query with fewer than this share of its words marked was typed without marks (normal
+# Vietnamese text marks 60-80% of its words; a few proper names typed with marks stay under it).
+MARKS_LOST = 0.35
+# The best BM25 clauses whose spellings give an unmarked query its marks.
+RESTORE_FROM = 20
 
 # BM25 rankings remembered per retriever (one index snapshot): a few questions' worth.
 BM25_MEMO = 32
@@ -169,6 +176,19 @@ class HybridRetriever:
             return []
         return self.store.passage_search(query, n, allowed)
 
+    def marked_query(self, query: str, lexical: Ranking) -> str:
+        """A Vietnamese query typed without its marks, given them back for the dense search.
+
+        BM25 reads the folded words either way, but the embedding model reads "ke hoach" as other
+        words than "kế hoạch" and finds little. The clauses BM25 found hold the query's words with
+        their marks: each folded word takes the spelling those clauses give it (in the context of
+        its neighbours, rag.restore), the question's own words from a short phrase table.
+        """
+        if not lost_diacritics(query, MARKS_LOST):
+            return query
+        texts = [c.text for cid, _ in lexical[:RESTORE_FROM] if (c := self.store.clause(cid)) is not None]
+        return DiacriticRestorer([*texts, *QUESTION_PHRASES]).restore(query)
+
     # --- the retriever -----------------------------------------------------------------------
     def query_of(self, query: str | SearchQuery) -> SearchQuery:
         if isinstance(query, SearchQuery):
@@ -199,8 +219,10 @@ class HybridRetriever:
         lexical_query, english = hints.lexical_text, hints.english
         if mode == "hybrid" and fusion == "rrf" and self.store.engine_fusion:
             return self._run_fused_in_engine(hints, lexical_query, k, n, allowed)
-        dense = self.dense_ranking(query, n, allowed) if mode in ("hybrid", "dense") else []
         bm25 = self.bm25_ranking(lexical_query, n, allowed) if mode in ("hybrid", "bm25") else []
+        if mode == "hybrid" and not english:
+            query = self.marked_query(query, bm25)
+        dense = self.dense_ranking(query, n, allowed) if mode in ("hybrid", "dense") else []
         per_mode = {"dense": dict(dense), "bm25": dict(bm25)}
         if mode == "dense":
             ranked = dense
