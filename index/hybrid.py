@@ -29,6 +29,8 @@ _LOCATOR_PART = re.compile(r"[.\s/]+")
 # An article's own locator ("Điều 5", "Điều 2a"), not one of its khoản or điểm.
 _ARTICLE = re.compile(r"^Điều \d+[a-zđ]?$")
 _TAKES_EFFECT = re.compile(TAKES_EFFECT)
+# Asked parts that name a unit: a task's field when it has one, else the heading over its duties.
+UNIT_ASKS = ("lead_unit", "coordinating_units")
 
 
 def task_path(locator: str) -> list[str]:
@@ -123,7 +125,8 @@ class HybridRetriever:
         # clauses (up to three) each ranked on their own statistics at 4x BM25's weight times their
         # share of those clauses. Fitted on the even-numbered documents of provinces + kinds (search
         # hit@5 0.84/0.91 -> 0.95/0.94; passage 0.5-2, local 0-4 tried), checked on the odd ones
-        # (0.89/0.90 -> 0.94/0.91).
+        # (0.89/0.90 -> 0.94/0.91). Tried again one at a time (dense 0.3/0.75/1.0, passage 0.25/1.0,
+        # local 2/6, rrf_k 8/30): none raised search hit@5 on both halves of kinds and provinces.
         passage_weight: float = 0.5,
         local_weight: float = 4.0,
         local_docs: int = 10,  # every document among the best clauses (promote_from) is ranked on its own
@@ -227,7 +230,7 @@ class HybridRetriever:
         if mode == "dense":
             ranked = dense
         elif mode == "bm25":
-            ranked = bm25
+            ranked = self._lift_asked(hints, bm25, allowed)
         else:
             rankings = [Channel("dense", dense), Channel("bm25", bm25)]
             passages = self.passage_ranking(lexical_query, n, allowed)
@@ -392,6 +395,15 @@ class HybridRetriever:
             self._promote_asked(hints.asks, scores, unit, allowed)
         return sorted(scores.items(), key=lambda kv: -kv[1])
 
+    def _lift_asked(self, hints: SearchQuery, ranked: Ranking, allowed: Any) -> Ranking:
+        """BM25 alone (the answerer's first, lexical attempt) with the asked part lifted next to the
+        clause that matched, as the fused ranking has it."""
+        if not hints.asks or not ranked:
+            return ranked
+        scores = dict(ranked)
+        self._promote_asked(hints.asks, scores, 1.0, allowed)
+        return sorted(scores.items(), key=lambda kv: -kv[1])
+
     def _promote_asked(self, asks: str, scores: dict[str, float], unit: float, allowed: Any) -> None:
         """Lift the part of the document the question asks for next to the clauses that matched.
 
@@ -415,11 +427,14 @@ class HybridRetriever:
                 targets = self._effect_clauses(clause.doc_id)
             else:
                 targets = self._asked_fields(clause, asks)
+            # A hair above the clause that matched: the asked part sorts right before it. A unit's
+            # heading (no field names the unit) a hair below: the duty may name the unit itself.
+            step = 1e-6 * unit
+            if not targets and asks in UNIT_ASKS:
+                targets, step = self._section_heading(clause), -step
             for target in targets:
-                if not store.admits(allowed, target):
-                    continue
-                # A hair above the clause that matched: the asked part sorts right before it.
-                lifted[target] = max(lifted.get(target, 0.0), score + 1e-6 * unit)
+                if store.admits(allowed, target):
+                    lifted[target] = max(lifted.get(target, 0.0), score + step)
         for target, score in lifted.items():
             if score > scores.get(target, 0.0):
                 scores.pop(target, None)  # re-insert: among equal scores, the matching clause stays first
@@ -443,6 +458,15 @@ class HybridRetriever:
                 return [node.id]
             node = self.store.clause(node.parent_id) if node.parent_id else None
         return []
+
+    def _section_heading(self, clause: Clause) -> list[str]:
+        """The heading a duty sits under: in "1. Sở Tài chính" / "a) Chủ trì thẩm định …" the
+        question's words match the duty, but the unit asked for is named by its heading. Only a
+        heading inside a section is lifted: a top-level division or an article names a topic."""
+        parent = self.store.clause(clause.parent_id) if clause.parent_id else None
+        if parent is None or parent.kind != "heading" or not parent.parent_id:
+            return []
+        return [] if _ARTICLE.match(parent.locator) else [parent.id]
 
     def _asked_fields(self, clause: Clause, key: str) -> list[str]:
         """The nearest enclosing task's field clauses that carry ``key`` (the clause itself if it does)."""

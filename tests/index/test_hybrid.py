@@ -162,6 +162,30 @@ def _sections(doc_factory) -> Document:  # type: ignore[no-untyped-def]
     return doc
 
 
+def test_a_unit_heading_comes_right_after_the_duty_that_matched(
+    tmp_path: Path, doc_factory, e5: E5Embedder
+) -> None:  # type: ignore[no-untyped-def]
+    with IndexWriter(tmp_path, e5) as w:
+        w.upsert([_sections(doc_factory)])
+        w.commit()
+    store = IndexStore.open(tmp_path, embedder=e5)
+    query = "Đơn vị nào số hóa hồ sơ lưu trữ của các phường, xã?"
+    lifted = [h.clause.id for h in HybridRetriever(store, e5, read=analyze_query).run(query, k=8)]
+    # The duty matched; the unit asked for is its heading, placed right after it.
+    assert lifted.index("archive:IV.1") == lifted.index("archive:IV.1.a") + 1
+    plain = HybridRetriever(store, e5, promote_from=0, read=analyze_query).run(query, k=8)
+    assert [h.clause.id for h in plain].index("archive:IV.1") > lifted.index("archive:IV.1")
+    # A top-level division names a topic, not a unit: never lifted next to the duty.
+    assert lifted.index("archive:IV") > lifted.index("archive:IV.1") + 1
+    # BM25 alone (the answerer's first attempt) lifts the asked part the same way.
+    lexical = [
+        h.clause.id for h in HybridRetriever(store, e5, read=analyze_query).run(query, k=8, mode="bm25")
+    ]
+    assert lexical.index("archive:IV.1") == lexical.index("archive:IV.1.a") + 1
+    unlifted = HybridRetriever(store, e5, promote_from=0, read=analyze_query).run(query, k=8, mode="bm25")
+    assert [h.clause.id for h in unlifted] != lexical
+
+
 def test_an_unmarked_query_is_given_its_marks_for_the_dense_search(
     tmp_path: Path, doc_factory, e5: E5Embedder
 ) -> None:  # type: ignore[no-untyped-def]
