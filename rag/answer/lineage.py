@@ -94,7 +94,9 @@ class Lineage(Strategy):
         named = named_any & with_edges
         if named_any and not named:
             return None  # the named document states no such reference: its text may still say
-        docs = sorted(named) or best_docs(ctx.affinity, with_edges)
+        # Named by its words alone: the document the question describes best must be the one that
+        # states the relation; a worse-described one that states it answers another question.
+        docs = sorted(named) or [d for d in best_docs(ctx.affinity, ctx.affinity) if d in with_edges]
         if not docs or len(docs) > 3:
             return None
         lines: list[str] = []

@@ -3,6 +3,7 @@ the article a question names ("Điều 8 khoản 2 quy định gì?")."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from rag.answer.base import ANY, Composed, Context, Strategy
@@ -10,7 +11,15 @@ from rag.answer.evidence import Candidate, best_docs
 from rag.answer.fills import FILL_RULES, unfilled
 from rag.answer.parts import every_part
 from rag.answer.phrasing import row_sentence
-from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
+from rag.answer.text import (
+    MAX_ANSWER_CHARS,
+    PASSAGE_CHARS,
+    SENTENCE_SPLIT,
+    names_a_person,
+    short,
+    strip_marker,
+    trim,
+)
 from rag.questions import Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
@@ -49,6 +58,27 @@ def _under(ctx: Context, clause: Clause) -> set[str]:
             out.add(child.id)
             stack.append(child.id)
     return out
+
+
+# A document's number as written ("3526/QĐ-UBND", "09/2021/NQ-HĐND").
+_DOCUMENT_NUMBER = re.compile(r"\b\d+(?:/\d{4})?/[A-ZĐ][\w&.-]*")
+# How long an answer listing the documents a sentence names may run (a replaced list is one
+# sentence of three or four numbers, each with its date, issuer and title).
+LISTED_CHARS = 900
+
+
+def _documents_listed(text: str, passage: str) -> str | None:
+    """ "thay thế những quyết định nào": the sentence holding the best passage, from its start to
+    the last document number it names, when it names several (a word window would cut the list)."""
+    head = collapse_ws(passage)[:60]
+    for sentence in (collapse_ws(s) for s in SENTENCE_SPLIT.split(text)):
+        if head not in sentence:
+            continue
+        numbers = list(_DOCUMENT_NUMBER.finditer(sentence))
+        if len(numbers) < 2 or len(sentence) <= len(collapse_ws(passage)):
+            return None
+        return sentence
+    return None
 
 
 # Questions whose answer is a unit or its duty: the unit heading over a bullet is named.
@@ -198,6 +228,9 @@ class ExtractivePassage(Strategy):
             if len(best.passage) <= PASSAGE_CHARS + 80
             else ctx.evidence.best_window(intent, q_terms, clause)
         )
+        listed = _documents_listed(clause.text, best.passage) if "lineage" in intent.cues else None
+        if listed is not None:
+            best.passage = sentence = listed
         if intent.english:
             # Its words do not locate a sentence in Vietnamese text: the clause is the answer.
             best.passage = sentence = short(clause.text, PASSAGE_CHARS + 80)
@@ -213,7 +246,8 @@ class ExtractivePassage(Strategy):
             sentence = reading
         found = ctx.evidence.entity(clause) if intent.slot in _NAMES_ITS_UNIT else None
         if found is None or fold(found[0]) in fold(sentence):
-            return Composed(text=trim(sentence), cited=[clause], support=best.support)
+            limit = LISTED_CHARS if listed is not None else MAX_ANSWER_CHARS
+            return Composed(text=trim(sentence, limit), cited=[clause], support=best.support)
         # The unit heading the section says whose duty this is: name it, and cite it too.
         entity, owner = found
         cited = [clause] if owner.id == clause.id else [clause, owner]
