@@ -95,6 +95,7 @@ WHEN_WORDS = re.compile(
     r"\b(?:hang|moi|dinh ky)\s+(?:nam|thang|quy|tuan|ngay|ky)\b|\bdinh ky\b|\bthuong xuyen\b"
     r"|\blien tuc\b|\bdot xuat\b|\bkip thoi\b|\b(?:truoc|sau|ngay|ngay sau|khi)\s+khi\b"
     r"|\bkhi co yeu cau\b|\bngay sau\b|\bden het\b|\bket thuc\b|\bnam hoc\b|\bgiai doan\b"
+    r"|\b(?:ke )?tu ngay\b|\bngay (?:ky|ban hanh|cong bo|thong qua)\b"
 )
 
 

@@ -81,6 +81,21 @@ def _documents_listed(text: str, passage: str) -> str | None:
     return None
 
 
+# A sentence that obliges someone to act.
+_OBLIGES = re.compile(r"\b(?:phai|can phai|bat buoc|co trach nhiem|co nghia vu)\b")
+# Passages scored within this share of the best are alike: the one stating the asked act answers.
+ACT_TIE = 0.95
+# How many of the act's first words a passage must state in a row.
+ACT_WORDS = 3
+
+
+def _says(text: str, act: tuple[str, ...]) -> bool:
+    """Does a text state the act's first words in a row (folded, punctuation aside)?"""
+    words = re.findall(r"\w+", fold(text))
+    head = list(act[:ACT_WORDS])
+    return any(words[i : i + len(head)] == head for i in range(len(words) - len(head) + 1))
+
+
 # Questions whose answer is a unit or its duty: the unit heading over a bullet is named.
 _NAMES_ITS_UNIT = frozenset({"lead_unit", "coordinating_unit", "acting_unit", "content"})
 
@@ -140,6 +155,15 @@ class ExtractivePassage(Strategy):
                     best, composed = other, tried
                     candidates = [other, *(c for c in candidates if c is not other)]
                     break
+        if "asks_obligation" in intent.cues and not _OBLIGES.search(fold(composed.text)):
+            obliging = self._obliging_passage(ctx, best)
+            if obliging is not None:
+                best, composed = obliging
+                candidates = [best, *candidates[1:]]
+        acting = self._states_the_act(ctx, candidates, composed)
+        if acting is not None:
+            best, composed = acting
+            candidates = [best, *(c for c in candidates if c is not best)]
         weak = self._weakly_supported(ctx, candidates, composed)
         if weak is not None:
             best, composed = weak
@@ -153,6 +177,35 @@ class ExtractivePassage(Strategy):
         text = f"Câu hỏi khớp với nhiều văn bản:\n{labels[0]}: {composed.text}\n{labels[1]}: {other.text}"
         cited = [composed.cited[0], other.cited[0], *composed.cited[1:], *other.cited[1:]]
         return Composed(text=trim(text, 900), cited=cited, support=min(composed.support, other.support))
+
+    def _obliging_passage(self, ctx: Context, best: Candidate) -> tuple[Candidate, Composed] | None:
+        """ "… thì phải làm gì": the sentence of the best clause that obliges ("Trường hợp … thì
+        phải lấy ý kiến …"), when the best passage is another one that states no duty."""
+        for passage in ctx.view.passages(best.clause):
+            if passage.text == best.passage or not _OBLIGES.search(fold(passage.text)):
+                continue
+            tried = self._answer_from(ctx, replace(best, passage=passage.text))
+            if ctx.support is None or not ctx.support.answers_something_else(ctx.question, tried):
+                return replace(best, passage=passage.text), tried
+        return None
+
+    def _states_the_act(
+        self, ctx: Context, candidates: list[Candidate], composed: Composed
+    ) -> tuple[Candidate, Composed] | None:
+        """ "Ai được giao quản lý, sử dụng X?": of passages scored alike, the one stating that act
+        ("giao cho Văn thư quản lý, sử dụng X") names its actor; one stating another act done to X
+        ("thu hồi X") does not."""
+        intent = ctx.question
+        if not intent.act or _says(composed.text, intent.act):
+            return None
+        floor = ACT_TIE * candidates[0].score
+        for other in candidates[1:ALTERNATIVES]:
+            if other.score < floor or other.support < SUPPORTED:
+                continue
+            tried = self._answer_from(ctx, other)
+            if _says(tried.text, intent.act):
+                return other, tried
+        return None
 
     def _weakly_supported(
         self, ctx: Context, candidates: list[Candidate], composed: Composed
