@@ -61,7 +61,9 @@ def test_a_passage_states_the_act_in_so_many_words(text: str, fills: bool) -> No
 def test_the_asked_slot_is_filled_on_wordings_of_other_kinds(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assistant = assistant_over(tmp_path, {"nq48.txt": RESOLUTION, "qd07.txt": RULES})
     # the directing body is said by the sentence that opens the list of points, not by the points
-    answer = assistant.ask("Cơ quan nào chỉ đạo thanh toán gộp trợ cấp người có công cho các hộ ở vùng hạn hán?")
+    answer = assistant.ask(
+        "Cơ quan nào chỉ đạo thanh toán gộp trợ cấp người có công cho các hộ ở vùng hạn hán?"
+    )
     assert not answer.abstained and "Sở Tài chính" in answer.answer
     # the body given the act asked, not the one doing another act to the same thing
     answer = assistant.ask("Ai được giao quản lý, sử dụng thiết bị chứa con dấu điện tử của cơ quan?")
@@ -75,4 +77,6 @@ def test_the_asked_slot_is_filled_on_wordings_of_other_kinds(tmp_path) -> None: 
     answer = assistant.ask("Nghị quyết 48/NQ-UBND thay thế những nghị quyết nào?")
     assert all(n in answer.answer for n in ("11/NQ-UBND", "27/NQ-UBND", "39/NQ-UBND")), answer.answer
     # the resolution asks for a report and states no time for it: not answered with another duty
-    assert assistant.ask("Thời hạn các sở, ngành báo cáo kết quả thực hiện Nghị quyết 48 là khi nào?").abstained
+    assert assistant.ask(
+        "Thời hạn các sở, ngành báo cáo kết quả thực hiện Nghị quyết 48 là khi nào?"
+    ).abstained
