@@ -148,6 +148,8 @@ class ExtractivePassage(Strategy):
                 # A heading ("Điều 1. Sắp xếp …") that answers something else: what it heads may.
                 if not (better_named or empty or other.clause.id in inside) or other.support < SUPPORTED:
                     continue
+                if empty and ctx.affinity.get(other.clause.doc_id, 0.0) < named - NAMED_ALIKE:
+                    continue  # a document the question describes worse fills the slot by chance
                 tried = self._answer_from(ctx, other)
                 if empty and unfilled(intent, tried.text, [c.text for c in tried.cited], strict=True):
                     continue
