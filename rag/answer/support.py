@@ -96,16 +96,10 @@ class SupportCheck:
         return [
             w
             for w in unknown
-            if (classes.get(w, "N") in NOUN_TAGS or self._unseen_syllable(w))
+            if classes.get(w, "N") in NOUN_TAGS
             and not self._written_otherwise(w, intent.content)
             and not _asked_for(w, intent)
         ]
-
-    def _unseen_syllable(self, word: str) -> bool:
-        """A compound with a syllable no document has ("táng_phí" where the segmenter cut "mai táng
-        phí" after "mai"): whatever its tag, it names something the documents never speak of."""
-        parts = word.split("_")
-        return len(parts) > 1 and not all(self.stats.knows_syllable(p) for p in parts)
 
     def _written_otherwise(self, word: str, question: str) -> bool:
         """A question word the documents contain in another form: segmented otherwise ("phường xã"
