@@ -44,6 +44,16 @@ Ban hành Quy chế quản lý con dấu điện tử của các cơ quan tỉnh
 1. Giám đốc Trung tâm Lưu trữ tỉnh quyết định cử cán bộ, viên chức từ cấp phòng và tương đương trở xuống của Trung tâm Lưu trữ tỉnh đi học tập, bồi dưỡng chuyên môn, nghiệp vụ lưu trữ ngắn hạn và dài hạn ở trong nước và ở nước ngoài theo kế hoạch hằng năm đã được phê duyệt. Trường hợp chương trình học tập ở nước ngoài liên quan đến quốc phòng, an ninh thì phải lấy ý kiến Công an tỉnh và báo cáo Chủ tịch Ủy ban nhân dân tỉnh trước khi quyết định.
 """
 
+LETTER = """SỞ NỘI VỤ
+TỈNH BÌNH MINH
+Số: 215/SNV-TĐKT
+V/v góp ý dự thảo Nghị quyết về tiêu chuẩn xét tặng danh hiệu thi đua
+Bình Minh, ngày 06 tháng 4 năm 2026
+Kính gửi: Các sở, ban, ngành tỉnh.
+1. Thực hiện Luật Thi đua, khen thưởng năm 2022, Sở Nội vụ được giao xây dựng dự thảo Nghị quyết của Hội đồng nhân dân tỉnh về tiêu chuẩn xét tặng danh hiệu thi đua (thay thế Nghị quyết số 05/2020/NQ-HĐND ngày 10/3/2020).
+2. Đề nghị các cơ quan, đơn vị gửi ý kiến góp ý về Sở Nội vụ trước ngày 20/4/2026.
+"""
+
 
 @pytest.mark.parametrize(
     ("text", "fills"),
@@ -59,7 +69,7 @@ def test_a_passage_states_the_act_in_so_many_words(text: str, fills: bool) -> No
 
 @pytest.mark.slow
 def test_the_asked_slot_is_filled_on_wordings_of_other_kinds(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    assistant = assistant_over(tmp_path, {"nq48.txt": RESOLUTION, "qd07.txt": RULES})
+    assistant = assistant_over(tmp_path, {"nq48.txt": RESOLUTION, "qd07.txt": RULES, "cv215.txt": LETTER})
     # the directing body is said by the sentence that opens the list of points, not by the points
     answer = assistant.ask(
         "Cơ quan nào chỉ đạo thanh toán gộp trợ cấp người có công cho các hộ ở vùng hạn hán?"
@@ -80,3 +90,9 @@ def test_the_asked_slot_is_filled_on_wordings_of_other_kinds(tmp_path) -> None: 
     assert assistant.ask(
         "Thời hạn các sở, ngành báo cáo kết quả thực hiện Nghị quyết 48 là khi nào?"
     ).abstained
+    # a resolution described by words no document's title has is not the one of that type that
+    # states a replacement: the letter saying what the draft will replace answers
+    answer = assistant.ask(
+        "Nghị quyết mới của Hội đồng nhân dân tỉnh về tiêu chuẩn xét tặng danh hiệu thi đua sẽ thay thế nghị quyết nào?"
+    )
+    assert "05/2020/NQ-HĐND" in answer.answer and "11/NQ-UBND" not in answer.answer
