@@ -4,6 +4,7 @@ says what the question asks; lists under headings; the organisation a bullet bel
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -319,7 +320,10 @@ class Evidence:
         if clause.kind in ("paragraph", "heading", "field") or not clause.parent_id:
             return None
         siblings = self.view.children.get(clause.parent_id, [])
-        for sibling in reversed([s for s in siblings if s.order < clause.order]):
+        # (Siblings are in document order: only those before the point are read, nearest first.)
+        before = bisect_left(siblings, clause.order, key=lambda s: s.order)
+        for i in range(before - 1, -1, -1):
+            sibling = siblings[i]
             if sibling.kind == clause.kind:
                 continue
             if sibling.kind == "paragraph" and sibling.text.rstrip().endswith(":"):
