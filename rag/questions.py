@@ -301,6 +301,8 @@ class Question:
     number_slot: tuple[tuple[str, ...], str] | None = (
         None  # "tuyển mới bao nhiêu giáo viên": (("tuyen", "moi"), "giao")
     )
+    # The act asked of an unknown actor, first words folded: ("chu", "quan") for "do ai chủ quản"
+    act: tuple[str, ...] = ()
     stated_numbers: tuple[str, ...] = ()  # quantities the question states itself
     stated_amounts: tuple[str, ...] = ()  # ... periods too ("6 tháng")
     asked_for: frozenset[str] = frozenset()  # word runs right before "nào" (lower-case): what is asked for

@@ -115,6 +115,25 @@ def periods_agree(
     )
 
 
+# When something is done, said without a date: a recurrence, a standing duty, a point relative to
+# an event ("hằng quý", "thường xuyên", "ngay sau khi", "khi có yêu cầu", "trước khi …").
+WHEN_WORDS = re.compile(
+    r"\b(?:hang|moi|dinh ky)\s+(?:nam|thang|quy|tuan|ngay|ky)\b|\bdinh ky\b|\bthuong xuyen\b"
+    r"|\blien tuc\b|\bdot xuat\b|\bkip thoi\b|\b(?:truoc|sau|ngay|ngay sau|khi)\s+khi\b"
+    r"|\bkhi co yeu cau\b|\bngay sau\b|\bden het\b|\bket thuc\b|\bnam hoc\b|\bgiai doan\b"
+    r"|\b(?:ke )?tu ngay\b|\bngay (?:ky|ban hanh|cong bo|thong qua)\b"
+)
+
+
+def mentions_time(folded: str) -> bool:
+    """Does a folded text say when: a date or dated period, a month, quarter or year, an hour, a
+    length of time, or a recurrence or event the time is stated by (``WHEN_WORDS``)?"""
+    return any(
+        pattern.search(folded) is not None
+        for pattern in (DATE, MONTH, QUARTER, HALF_YEAR, YEAR_ALONE, HOUR, DURATION, WHEN_WORDS)
+    )
+
+
 def hours_in(folded: str) -> list[tuple[int, int]]:
     """The hours of the day a folded text names, as (hour, minute): "trước 17 giờ ngày …" -> (17, 0)."""
     return [(int(m.group(1)), int(m.group(2) or 0)) for m in HOUR.finditer(folded)]

@@ -4,6 +4,7 @@ says what the question asks; lists under headings; the organisation a bullet bel
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -328,6 +329,11 @@ class Evidence:
     def entity(self, clause: Clause) -> tuple[str, Clause] | None:
         """The organisation a bullet belongs to and the clause that names it (itself or a heading above)."""
         heads = [((a.title or a.text).strip(), a) for a in self.view.ancestors(clause)[:2]]
+        intro = self.list_intro(clause)
+        if intro is not None:
+            # "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:" over "a) Thực hiện …": the sentence
+            # opening the list says whose the points are, before the section's heading does.
+            heads = [(intro.text.strip(), intro), *heads]
         if clause.kind != "field":
             # Its own title, or a short first line standing alone ("3. Phòng Tổ chức" over its duties).
             first, newline, _ = clause.text.strip().partition("\n")
@@ -337,6 +343,23 @@ class Evidence:
             m = ORG_HEAD.match(head)
             if m and len(m.group(1)) <= 120:
                 return m.group(1).strip().rstrip(":"), owner
+        return None
+
+    def list_intro(self, clause: Clause) -> Clause | None:
+        """The paragraph ending with ":" that opens the list a point belongs to (its nearest
+        earlier sibling of another kind, only points of its own list between them)."""
+        if clause.kind in ("paragraph", "heading", "field") or not clause.parent_id:
+            return None
+        siblings = self.view.children.get(clause.parent_id, [])
+        # (Siblings are in document order: only those before the point are read, nearest first.)
+        before = bisect_left(siblings, clause.order, key=lambda s: s.order)
+        for i in range(before - 1, -1, -1):
+            sibling = siblings[i]
+            if sibling.kind == clause.kind:
+                continue
+            if sibling.kind == "paragraph" and sibling.text.rstrip().endswith(":"):
+                return sibling
+            return None
         return None
 
     def best_window(self, intent: Question, q_terms: QueryTerms, clause: Clause) -> str:

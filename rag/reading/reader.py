@@ -35,6 +35,7 @@ from rag.reading.hints import document_numbers, reference_spans, search_query
 from rag.reading.matcher import Matcher
 from rag.reading.terms import topic_terms
 from rag.reading.wordings import (
+    ACTOR_ACT,
     ASKED_DOC_TYPE,
     CUES,
     DOCUMENT_LEVEL,
@@ -82,6 +83,7 @@ _LOCATOR_WORDS = re.compile(LOCATOR_WORDS)
 # "máy" (machine) folds like "mấy": with marks, only "mấy" asks for a count.
 _MARKED_COUNT = re.compile(r"\bmấy\b", re.IGNORECASE)
 _ASKED_UNITS = tuple((kind, re.compile(question)) for kind, (question, _) in ASKED_UNITS.items())
+_ACTOR_ACT = re.compile(ACTOR_ACT)
 _NUMBER_SLOT = re.compile(r"((?:\w+ ){0,2})\b(?:bao nhieu|may)\s+(\w+)")
 _WORD = re.compile(r"\w+")
 # "mức thu đối với tàu bay là bao nhiêu": the case asked about, its first two words (the noun that
@@ -169,6 +171,7 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
         figure_unit=figure_unit,
         figure_measure=measure,
         number_slot=_number_slot(folded),
+        act=_act(folded, slot),
         stated_numbers=tuple(question_numbers(folded)),
         stated_amounts=tuple(question_numbers(folded, periods=True)),
         asked_for=_asked_for(query.lower()),
@@ -247,6 +250,17 @@ def _slot_words(folded: str, slot: str) -> frozenset[str]:
     """The words of the wording that reads the slot: they ask, they name no subject."""
     m = _SLOTS.find(folded, slot)
     return frozenset(_WORD.findall(m.group(0))) if m else frozenset()
+
+
+# Slots asking who does something: the act asked of that actor is read with them.
+_ACTOR_SLOTS = frozenset({"lead_unit", "acting_unit", "coordinating_unit"})
+
+
+def _act(folded: str, slot: str) -> tuple[str, ...]:
+    """The first words of the act a unit is asked for ("quan", "ly", "su", "dung" for "ai được
+    giao quản lý, sử dụng …"), for a slot asking which unit acts."""
+    m = _ACTOR_ACT.search(folded) if slot in _ACTOR_SLOTS else None
+    return tuple(_WORD.findall(m.group("act"))) if m else ()
 
 
 def _number_slot(folded: str) -> tuple[tuple[str, ...], str] | None:

@@ -184,8 +184,11 @@ SLOTS: tuple[Wording, ...] = (
         # the body that does something, named by the duty.
         r"\b(?:ai|(?:nhung\s+|cac\s+)?(?:don vi|co quan|bo|so|nganh|luc luong|to chuc|cap|phong|ban)\s+nao)"
         r"\s+(?:(?:se|phai|can|co trach nhiem|duoc giao|duoc yeu cau|duoc phan cong)\s+)?(?:{DUTY})\b"
-        r"|\b(?:giao|yeu cau|phan cong|de nghi)\s+(?:cho\s+)?(?:ai|(?:don vi|co quan|bo|so|nganh|luc luong)\s+nao)\b",
+        r"|\b(?:giao|yeu cau|phan cong|de nghi)\s+(?:cho\s+)?(?:ai|(?:don vi|co quan|bo|so|nganh|luc luong)\s+nao)\b"
+        # "ai được giao lưu trữ …": whatever the act, the one it is given to is asked.
+        r"|\b(?:ai|(?:don vi|co quan|bo phan|ca nhan|phong|ban)\s+nao)\s+duoc\s+(?:giao|phan cong)\b",
         (
+            "Ai được giao lưu trữ hồ sơ của trường?",
             "Theo nghị quyết, cơ quan nào chỉ đạo các trường rà soát học phí?",
             "Cơ quan nào tiếp nhận hồ sơ đề nghị cấp phép khai thác cát?",
             "Kế hoạch giao sở nào điều phối các hoạt động chuyển đổi số?",
@@ -304,6 +307,12 @@ CUES: tuple[Wording, ...] = (
     ),
     Wording("counts", r"\bbao nhieu\b|\bso luong\b", ("Bao nhiêu doanh nghiệp?", "Số lượng hồ sơ?")),
     Wording(
+        "asks_obligation",
+        # What someone must do: the answer is the sentence that obliges ("thì phải lấy ý kiến …").
+        r"\b(?:phai|can) (?:lam|thuc hien) (?:nhung )?(?:gi|viec gi)\b|\bbat buoc phai lam gi\b",
+        ("Trường muốn cử viên chức đi học thì phải làm gì?", "Doanh nghiệp cần thực hiện những gì?"),
+    ),
+    Wording(
         "asks_basis",
         # "Kế hoạch … thực hiện quyết định số mấy của Thủ tướng?", "triển khai chỉ thị nào", "căn cứ
         # vào văn bản nào": the document a document implements or rests on, which its preamble names.
@@ -343,6 +352,15 @@ CUES: tuple[Wording, ...] = (
         r"\b(?:luc|tu|den|toi|truoc|sau|vao)\s+may\s+gio\b|\bkhung gio nao\b|\bgio nao\b",
         ("Tạm dừng từ mấy giờ?", "Nộp hồ sơ trước mấy giờ?", "Họp lúc mấy giờ?", "trong khung giờ nào"),
     ),
+)
+
+# The act asked of an unknown actor, after the words that ask for it: "cơ quan nào chỉ đạo <X>",
+# "ai được giao <quản lý, sử dụng> …", "<X> do ai <chủ quản>". Group "act": its first words (folded).
+ACTOR_ACT = (
+    r"(?:\b(?:ai|(?:nhung\s+|cac\s+)?(?:don vi|co quan|bo|so|nganh|luc luong|to chuc|cap|phong|ban|ben"
+    r"|bo phan|ca nhan|nguoi)\s+nao)\s+(?:(?:se|phai|can|co trach nhiem|chiu trach nhiem|duoc giao"
+    r"|duoc yeu cau|duoc phan cong|duoc)\s+)?|\bdo\s+(?:ai|(?:don vi|co quan|phong|bo phan)\s+nao)\s+)"
+    r"(?P<act>(?!(?:la|thi|va|co|nao)\b)\w+(?:,?\s+\w+){0,3})"
 )
 
 # Lineage: "<văn bản> nào triển khai X" asks who cites X ("in"); "X căn cứ (vào) văn bản nào" asks
