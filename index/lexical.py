@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from index.postings import Bags, FieldPostings, bag_list, write_synced
+from index.pruned import PrunedQuery, ranked
 from rag.text import fold, nfc
 
 # A number followed by "/" or "-" separated parts: document numbers, dates, periods.
@@ -378,12 +379,27 @@ class LexicalIndex:
                 )
         return total
 
+    def query(self, toks: Tokens) -> PrunedQuery:
+        """The query over the fields, for top-k without scoring every text (index/pruned.py)."""
+        fields = [
+            (self._fields[f], w, terms)
+            for f, terms in (("word", toks.word), ("fold", toks.fold), ("ctx", toks.fold))
+            if (w := self.weights.get(f, 1.0)) and terms
+        ]
+        return PrunedQuery(fields, SCORERS[self.params.method], self.params)
+
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
-        """Top-k (id, score) with score > 0; ``mask`` (bool per id) excludes filtered-out texts."""
-        scores = self.scores(query)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        return top_k(self.ids, scores, k)
+        """Top-k (id, score) with score > 0, best first, ties by position; ``mask`` (bool per id)
+        excludes filtered-out texts. The same as ranking ``scores(query)``, without scoring every
+        text (MaxScore over the postings: the work follows the best texts, not the index's size)."""
+        return self.token_search(tokenize(query), k, mask)
+
+    def token_search(self, toks: Tokens, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """``search`` for already tokenized query fields."""
+        if k <= 0 or not self.ids:
+            return []
+        rows, scores = self.query(toks).best(k, mask)
+        return [(self.ids[r], s) for r, s in ranked(rows, scores, k)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -453,6 +469,12 @@ def top_k(
     if k <= 0 or len(ids) == 0:
         return []
     k = min(k, len(ids))
-    cand = np.argpartition(-scores, k - 1)[:k] if k < len(ids) else np.arange(len(ids))
-    cand = cand[np.lexsort((cand, -scores[cand]))]
+    if k < len(ids):
+        # Every score at least the k-th best, so that ties at the cut go by position too (a
+        # partition alone would keep an arbitrary one of them).
+        kth = np.partition(scores, len(ids) - k)[len(ids) - k]
+        cand = np.flatnonzero(scores >= kth)
+    else:
+        cand = np.arange(len(ids))
+    cand = cand[np.lexsort((cand, -scores[cand]))][:k]
     return [(ids[i], float(scores[i])) for i in cand if scores[i] > 0 or not positive_only]

@@ -1,0 +1,154 @@
+"""Exact top-k BM25 without scoring every text: MaxScore over term-major postings.
+
+Scoring a query over the whole index adds every posting of its terms, so its cost grows with the
+corpus: a frequent word ("kế_hoạch", "tỉnh") holds a posting for most clauses. The best k texts
+rarely need them. Each (field, term) of a query has an upper bound on what it can add to any text
+(its weight × idf × the largest term-frequency part among its postings). Terms are taken from
+the largest bound down; every text a taken term's posting holds is scored in full (all the
+query's terms, the same float32 arithmetic as the exhaustive scorer, so the same values bit for
+bit); the k-th best score so far is a floor no returned text falls under. Once the bounds of the
+terms not taken sum to less than that floor, a text holding only those terms cannot reach the
+top k, and their postings are never read (Turtle & Flood 1995, "Query evaluation: strategies
+and optimizations"; the term-at-a-time form).
+
+What is returned is exact: every text scoring at least the k-th best score (ties included), with
+its score; a text not returned scores strictly less. The bounds' term-frequency parts are found
+once per term and process (one pass over that term's posting, the cost one exhaustive query paid
+for it) and remembered with the postings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from index.postings import FieldPostings
+
+# Float32 sums of float32 contributions may exceed the float64 sum of the bounds by a few ulps
+# per term: a margin far above that keeps pruning safe (it only stops a little later).
+_MARGIN = 1e-4
+# Below this many admitted texts, scoring them directly costs less than walking postings.
+DIRECT_ROWS = 2048
+
+Scorer = tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]
+
+
+@dataclass(frozen=True)
+class _Term:
+    field: int  # position of its field in the query
+    rows: np.ndarray  # the texts holding it, ascending
+    tf: np.ndarray  # its count in each
+    idf: float
+    bound: float  # no text gains more than this from the term
+
+
+class PrunedQuery:
+    """One query over some BM25 fields of the same texts, each field weighted and given its terms
+    (each counted once, in the order ``set(terms)`` gives, as ``FieldPostings.score`` adds them)."""
+
+    def __init__(
+        self,
+        fields: Sequence[tuple[FieldPostings, float, Iterable[str]]],
+        scorer: Scorer,
+        params: Any,
+    ) -> None:
+        self.scorer, self.params = scorer, params
+        self.fields = [postings for postings, _, _ in fields]
+        self.weights = [weight for _, weight, _ in fields]
+        self.n = self.fields[0].n_docs if self.fields else 0
+        idf_fn = scorer[0]
+        self.terms: list[list[_Term]] = []
+        for i, (postings, weight, words) in enumerate(fields):
+            found = []
+            for word in set(words):
+                t = postings.terms.find(word)
+                if t < 0:
+                    continue
+                a, b = int(postings.term_ptr[t]), int(postings.term_ptr[t + 1])
+                idf = float(idf_fn(np.array([b - a], dtype=np.float64), postings.n_docs)[0])
+                part = postings.max_tf_part(t, scorer[1], params)
+                found.append(
+                    _Term(i, postings.term_rows[a:b], postings.term_tf[a:b], idf, weight * idf * part)
+                )
+            self.terms.append(found)
+
+    def exact(self, rows: np.ndarray) -> np.ndarray:
+        """The scores of ``rows`` (ascending, distinct): the exhaustive scorer's values for them."""
+        total = np.zeros(len(rows), dtype=np.float32)
+        tf_fn, p = self.scorer[1], self.params
+        for postings, weight, terms in zip(self.fields, self.weights, self.terms, strict=True):
+            if not terms:
+                continue
+            field = np.zeros(len(rows), dtype=np.float32)
+            for term in terms:
+                at = np.searchsorted(term.rows, rows)
+                inside = at < len(term.rows)
+                held = np.zeros(len(rows), dtype=bool)
+                held[inside] = term.rows[at[inside]] == rows[inside]
+                if not held.any():
+                    continue
+                tf = term.tf[at[held]].astype(np.float32)
+                part = tf_fn(tf, postings.lengths[rows[held]], postings.avgdl, p.k1, p.b, p.delta)
+                field[held] += (term.idf * part).astype(np.float32)
+            total += weight * field
+        return total
+
+    def best(self, k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores), unordered: every admitted text (``mask``: bool per text) scoring above
+        zero and at least the k-th best such score; every other text scores less."""
+        if k <= 0 or self.n == 0:
+            return _EMPTY_ROWS, _EMPTY_SCORES
+        if mask is not None:
+            admitted = np.flatnonzero(mask)
+            if len(admitted) <= DIRECT_ROWS:
+                return _at_least_kth(admitted, self.exact(admitted), k)
+        order = sorted((t for terms in self.terms for t in terms), key=lambda t: -t.bound)
+        # rest[i]: the most a text holding none of the first i terms can score.
+        rest = np.cumsum([t.bound for t in reversed(order)])[::-1].tolist() + [0.0]
+        seen = np.zeros(self.n, dtype=bool)
+        rows: list[np.ndarray] = []
+        scores: list[np.ndarray] = []
+        floor, count = 0.0, 0
+        for i, term in enumerate(order):
+            if count >= k and rest[i] * (1 + _MARGIN) < floor:
+                break  # no text outside those scored can reach the k-th best
+            new = term.rows if mask is None else term.rows[mask[term.rows]]
+            new = new[~seen[new]]
+            if not len(new):
+                continue
+            seen[new] = True
+            s = self.exact(new)
+            positive = s > 0
+            rows.append(new[positive])
+            scores.append(s[positive])
+            count += int(positive.sum())
+            if count >= k:
+                every = np.concatenate(scores)
+                floor = float(np.partition(every, len(every) - k)[len(every) - k])
+        if not rows:
+            return _EMPTY_ROWS, _EMPTY_SCORES
+        return _at_least_kth(np.concatenate(rows), np.concatenate(scores), k)
+
+
+_EMPTY_ROWS = np.zeros(0, dtype=np.int64)
+_EMPTY_SCORES = np.zeros(0, dtype=np.float32)
+
+
+def _at_least_kth(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The positive scores at least the k-th best (all positive ones when fewer than k)."""
+    positive = scores > 0
+    rows, scores = rows[positive], scores[positive]
+    if len(scores) > k:
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        keep = scores >= kth
+        rows, scores = rows[keep], scores[keep]
+    return rows, scores
+
+
+def ranked(rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """Pure: the k best (row, score), best first, ties by row (``lexical.top_k``'s order)."""
+    order = np.lexsort((rows, -scores))[:k]
+    return [(int(rows[i]), float(scores[i])) for i in order]
