@@ -4,7 +4,7 @@ says what the question asks; lists under headings; the organisation a bullet bel
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rag.answer.corpus import CorpusView, Passage, coverage, phrase_coverage
@@ -78,7 +78,7 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)  # named evidence features (EVIDENCE_WEIGHTS)
 
 
-def best_docs(affinity: dict[str, float], candidates: Iterable[str]) -> list[str]:
+def best_docs(affinity: Mapping[str, float], candidates: Iterable[str]) -> list[str]:
     """The candidate documents the question matches best (ties kept)."""
     cands = [d for d in candidates if d in affinity]
     if not cands:
@@ -99,7 +99,7 @@ class Evidence:
         self,
         intent: Question,
         hits: list[Hit],
-        affinity: dict[str, float],
+        affinity: Mapping[str, float],
         *,
         drop_terms: frozenset[str] = frozenset(),
         skip_kinds: frozenset[str] = frozenset(),
