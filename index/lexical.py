@@ -240,19 +240,6 @@ def build_postings(
     return postings
 
 
-def _scores_on(counts: list[dict[str, int]], terms: set[str], params: BM25Params) -> np.ndarray:
-    """Pure: ``BM25(params).fit(counts).score(terms)`` with the postings of ``terms`` alone: the
-    same values (same float32 arithmetic, terms added in the same order), without the other
-    terms' postings."""
-    out = np.zeros(len(counts), dtype=np.float32)
-    postings = build_postings(counts, params, terms)
-    for term in terms:
-        posting = postings.get(term)
-        if posting is not None:
-            out[posting[0]] += posting[1]
-    return out
-
-
 def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
@@ -349,8 +336,8 @@ class LexicalIndex:
         for f, terms in (("word", toks.word), ("fold", toks.fold), ("ctx", toks.fold)):
             w = self.weights.get(f, 1.0)
             if w and terms:
-                counts = [self.counts[f][r] for r in rows]
-                total += w * _scores_on(counts, set(terms), self.params)
+                scorer = SCORERS[self.params.method]
+                total += w * self._fields[f].subset_scores(rows, set(terms), scorer, self.params)
         return total
 
     def _fit(self) -> None:

@@ -206,6 +206,40 @@ class FieldPostings:
             out[rows] += weights.astype(np.float32)
         return out
 
+    def subset_scores(
+        self, rows: np.ndarray, terms: Iterable[str], scorer: tuple[Any, Any], params: Any
+    ) -> np.ndarray:
+        """BM25 of some clauses (``rows``) on their own statistics (idf over them, their mean
+        length) for ``terms``, added in the order given: the values ``build_postings`` over their
+        bags gives, bit for bit, read from the clause-major arrays by term id (no term decoded)."""
+        idf_fn, tf_fn = scorer
+        n = len(rows)
+        out = np.zeros(n, dtype=np.float32)
+        if not n:
+            return out
+        rows = np.asarray(rows, dtype=np.int64)
+        dl = np.asarray(self.lengths[rows], dtype=np.float32)
+        avgdl = float(dl.mean()) or 1.0
+        start, stop = self.doc_ptr[rows], self.doc_ptr[rows + 1]
+        sizes = stop - start
+        at = np.repeat(start - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        ids, tfs = self.doc_terms[at], self.doc_tf[at]
+        owner = np.repeat(np.arange(n, dtype=np.int64), sizes)  # ascending: the clauses' order
+        for term in terms:
+            t = self.terms.find(term)
+            if t < 0:
+                continue
+            held = ids == t
+            idx = owner[held]
+            if not len(idx):
+                continue
+            tf = tfs[held].astype(np.float32)
+            idf = float(idf_fn(np.array([len(idx)], dtype=np.float64), n)[0])
+            out[idx] += (idf * tf_fn(tf, dl[idx], avgdl, params.k1, params.b, params.delta)).astype(
+                np.float32
+            )
+        return out
+
     def max_tf_part(self, t: int, tf_fn: Any, params: Any) -> float:
         """The largest ``tf_fn`` value over term ``t``'s postings (what its count and a text's
         length add at most, before idf), as float64 of the float32 values scored."""

@@ -32,6 +32,11 @@ from index.postings import FieldPostings
 _MARGIN = 1e-4
 # Below this many admitted texts, scoring them directly costs less than walking postings.
 DIRECT_ROWS = 2048
+# A query whose terms hold fewer postings than this is scored exhaustively: a few numpy passes
+# over them cost less than pruning (an index of some thousand clauses).
+EXHAUSTIVE_POSTINGS = 40_000
+# The texts scored first for a floor: those holding the rarest terms, up to this many postings.
+SEED_ROWS = 2_000
 
 Scorer = tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]
 
@@ -96,6 +101,27 @@ class PrunedQuery:
             total += weight * field
         return total
 
+    def all_scores(self) -> np.ndarray:
+        """Every text's score, the exhaustive way (``FieldPostings.score``'s arithmetic)."""
+        total = np.zeros(self.n, dtype=np.float32)
+        tf_fn, p = self.scorer[1], self.params
+        for postings, weight, terms in zip(self.fields, self.weights, self.terms, strict=True):
+            if not terms:
+                continue
+            field = np.zeros(self.n, dtype=np.float32)
+            for term in terms:
+                part = tf_fn(
+                    term.tf.astype(np.float32),
+                    postings.lengths[term.rows],
+                    postings.avgdl,
+                    p.k1,
+                    p.b,
+                    p.delta,
+                )
+                field[term.rows] += (term.idf * part).astype(np.float32)
+            total += weight * field
+        return total
+
     def best(self, k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(rows, scores), unordered: every admitted text (``mask``: bool per text) scoring above
         zero and at least the k-th best such score; every other text scores less."""
@@ -106,31 +132,51 @@ class PrunedQuery:
             if len(admitted) <= DIRECT_ROWS:
                 return _at_least_kth(admitted, self.exact(admitted), k)
         order = sorted((t for terms in self.terms for t in terms), key=lambda t: -t.bound)
-        # rest[i]: the most a text holding none of the first i terms can score.
-        rest = np.cumsum([t.bound for t in reversed(order)])[::-1].tolist() + [0.0]
-        seen = np.zeros(self.n, dtype=bool)
-        rows: list[np.ndarray] = []
-        scores: list[np.ndarray] = []
-        floor, count = 0.0, 0
-        for i, term in enumerate(order):
-            if count >= k and rest[i] * (1 + _MARGIN) < floor:
-                break  # no text outside those scored can reach the k-th best
-            new = term.rows if mask is None else term.rows[mask[term.rows]]
-            new = new[~seen[new]]
-            if not len(new):
-                continue
-            seen[new] = True
-            s = self.exact(new)
-            positive = s > 0
-            rows.append(new[positive])
-            scores.append(s[positive])
-            count += int(positive.sum())
-            if count >= k:
-                every = np.concatenate(scores)
-                floor = float(np.partition(every, len(every) - k)[len(every) - k])
-        if not rows:
-            return _EMPTY_ROWS, _EMPTY_SCORES
-        return _at_least_kth(np.concatenate(rows), np.concatenate(scores), k)
+        postings = sum(len(t.rows) for t in order)
+        if postings <= EXHAUSTIVE_POSTINGS:
+            return self._exhaustive(k, mask)
+        # A floor first: the texts holding the terms of the largest bounds (the rarest words).
+        seed: list[np.ndarray] = []
+        size = 0
+        for term in order:
+            if seed and size + len(term.rows) > SEED_ROWS:
+                break
+            seed.append(term.rows)
+            size += len(term.rows)
+        rows = _admitted(np.unique(np.concatenate(seed)), mask)
+        scores = self.exact(rows)
+        floor = _kth(scores, k)
+        # The terms a text must hold to reach the floor: those before the bounds left sum under it.
+        rest = np.cumsum([t.bound for t in reversed(order)])[::-1]
+        essential = [t for t, r in zip(order, rest, strict=True) if not r * (1 + _MARGIN) < floor]
+        if floor <= 0 or len(essential) == len(order):
+            return self._exhaustive(k, mask)
+        candidates = _admitted(np.unique(np.concatenate([t.rows for t in essential])), mask)
+        candidates = candidates[~np.isin(candidates, rows, assume_unique=True)]
+        if len(candidates) * len(order) > postings:
+            return self._exhaustive(k, mask)  # as much work as scoring every posting
+        rows = np.concatenate([rows, candidates])
+        scores = np.concatenate([scores, self.exact(candidates)])
+        return _at_least_kth(rows, scores, k)
+
+    def _exhaustive(self, k: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        scores = self.all_scores()
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        rows = np.flatnonzero(scores > 0)
+        return _at_least_kth(rows, scores[rows], k)
+
+
+def _admitted(rows: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    return rows if mask is None else rows[mask[rows]]
+
+
+def _kth(scores: np.ndarray, k: int) -> float:
+    """The k-th best positive score (0 when fewer are positive)."""
+    positive = scores[scores > 0]
+    if len(positive) < k:
+        return 0.0
+    return float(np.partition(positive, len(positive) - k)[len(positive) - k])
 
 
 _EMPTY_ROWS = np.zeros(0, dtype=np.int64)

@@ -7,9 +7,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index import pruned
 from index.lexical import LexicalIndex, Tokens, top_k
 from index.passages import PassageIndex, passage_ranking
 from index.pruned import DIRECT_ROWS
+
+
+@pytest.fixture(params=["pruned", "as configured"])
+def pruning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small corpora are scored exhaustively as configured: force the pruned path too."""
+    if request.param == "pruned":
+        monkeypatch.setattr(pruned, "EXHAUSTIVE_POSTINGS", 0)
+        monkeypatch.setattr(pruned, "SEED_ROWS", 40)
 
 
 def _corpus(seed: int, n: int, copies: int) -> LexicalIndex:
@@ -56,7 +65,7 @@ def _exhaustive(
 
 
 @pytest.mark.parametrize("seed,n,copies", [(1, 400, 1), (2, 150, 8), (3, 900, 3)])
-def test_pruned_top_k_is_the_exhaustive_ranking(seed: int, n: int, copies: int) -> None:
+def test_pruned_top_k_is_the_exhaustive_ranking(seed: int, n: int, copies: int, pruning: None) -> None:
     index = _corpus(seed, n, copies)
     rng = np.random.default_rng(seed)
     for toks in _queries(seed, 40):
@@ -70,9 +79,11 @@ def test_pruned_top_k_is_the_exhaustive_ranking(seed: int, n: int, copies: int) 
         assert index.token_search(toks, 10, few) == _exhaustive(index, toks, 10, few)
 
 
-def test_pruning_reads_fewer_texts_than_the_index_holds() -> None:
+def test_pruning_reads_fewer_texts_than_the_index_holds(monkeypatch: pytest.MonkeyPatch) -> None:
     """The point of it: a query whose rare word decides the top k never scores the texts that
     hold only its frequent words."""
+    monkeypatch.setattr(pruned, "EXHAUSTIVE_POSTINGS", 0)
+    monkeypatch.setattr(pruned, "SEED_ROWS", 40)
     index = _corpus(7, 1500, 1)
     rare = next(t for t in (f"w{i}" for i in range(299, 0, -1)) if 8 <= len(_holding(index, t)) <= 20)
     query = index.query(Tokens(word=(rare, "w0", "w1"), fold=()))
@@ -120,7 +131,9 @@ def _passages(index: LexicalIndex, seed: int) -> PassageIndex:
 
 
 @pytest.mark.parametrize("seed,n,copies", [(4, 300, 1), (5, 120, 10)])
-def test_pruned_passage_ranking_is_the_exhaustive_one(seed: int, n: int, copies: int, tmp_path: Path) -> None:
+def test_pruned_passage_ranking_is_the_exhaustive_one(
+    seed: int, n: int, copies: int, tmp_path: Path, pruning: None
+) -> None:
     index = _corpus(seed, n, copies)
     passages = _passages(index, seed)
     passages.save(tmp_path)
@@ -146,3 +159,17 @@ def _few(rng: np.random.Generator, n: int) -> np.ndarray:
 def test_ties_at_the_cut_go_by_position() -> None:
     scores = np.array([1.0, 3.0, 1.0, 1.0, 2.0, 1.0], dtype=np.float32)
     assert top_k(list("abcdef"), scores, 3) == [("b", 3.0), ("e", 2.0), ("a", 1.0)]
+
+
+def test_a_documents_own_scores_equal_an_index_of_its_clauses(tmp_path: Path) -> None:
+    """``subset_scores`` (local search) reads the clause-major arrays by term id: the values of an
+    index built from those clauses alone, bit for bit, mapped or not."""
+    index = _corpus(8, 400, 2)
+    index.save(tmp_path)
+    mapped = LexicalIndex.load(tmp_path)
+    rng = np.random.default_rng(8)
+    for toks in _queries(8, 20):
+        ids = {index.ids[i] for i in rng.choice(len(index.ids), size=int(rng.integers(1, 60)), replace=False)}
+        expected = index.subset(ids).token_scores(toks)
+        for source in (index, mapped):
+            assert np.array_equal(source.subset_scores(source.rows_of(ids), toks), expected)
