@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+# Terms looked up, remembered per vocabulary (bounded: a bisection decodes some 17 terms).
+FOUND_CACHE = 65_536
 ARRAYS = ("terms_off", "term_ptr", "term_rows", "term_tf", "doc_ptr", "doc_terms", "doc_tf", "lengths")
 
 
@@ -35,6 +37,7 @@ class Terms(Sequence[str]):
     def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
         self.blob, self.offsets = blob, offsets
         self._bytes = memoryview(np.ascontiguousarray(blob, dtype=np.uint8)).cast("B")
+        self._found: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -49,9 +52,15 @@ class Terms(Sequence[str]):
             yield data[a:b].decode("utf-8")
 
     def find(self, term: str) -> int:
-        """The term's id, or -1."""
-        i = bisect.bisect_left(self, term)
-        return i if i < len(self) and self[i] == term else -1
+        """The term's id, or -1 (remembered: questions repeat their words)."""
+        found = self._found.get(term)
+        if found is None:
+            i = bisect.bisect_left(self, term)
+            found = i if i < len(self) and self[i] == term else -1
+            if len(self._found) >= FOUND_CACHE:
+                self._found.clear()
+            self._found[term] = found
+        return found
 
 
 class TermSubset(Sequence[str]):

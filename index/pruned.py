@@ -81,25 +81,39 @@ class PrunedQuery:
             self.terms.append(found)
 
     def exact(self, rows: np.ndarray) -> np.ndarray:
-        """The scores of ``rows`` (ascending, distinct): the exhaustive scorer's values for them."""
+        """The scores of ``rows`` (ascending, distinct): the exhaustive scorer's values for them
+        (each term's contribution computed alike, added in the same order; a text without the
+        term adds nothing, as adding zero changes no float)."""
         total = np.zeros(len(rows), dtype=np.float32)
-        tf_fn, p = self.scorer[1], self.params
+        scratch: np.ndarray | None = None
         for postings, weight, terms in zip(self.fields, self.weights, self.terms, strict=True):
             if not terms:
                 continue
             field = np.zeros(len(rows), dtype=np.float32)
             for term in terms:
+                if len(term.rows) <= 8 * len(rows):
+                    # A short posting: every contribution, spread on a scratch row and read back.
+                    if scratch is None:
+                        scratch = np.zeros(self.n, dtype=np.float32)
+                    scratch[term.rows] = self._contributions(postings, term, slice(None))
+                    field += scratch[rows]
+                    scratch[term.rows] = 0.0
+                    continue
                 at = np.searchsorted(term.rows, rows)
                 inside = at < len(term.rows)
                 held = np.zeros(len(rows), dtype=bool)
                 held[inside] = term.rows[at[inside]] == rows[inside]
-                if not held.any():
-                    continue
-                tf = term.tf[at[held]].astype(np.float32)
-                part = tf_fn(tf, postings.lengths[rows[held]], postings.avgdl, p.k1, p.b, p.delta)
-                field[held] += (term.idf * part).astype(np.float32)
+                if held.any():
+                    field[held] += self._contributions(postings, term, at[held])
             total += weight * field
         return total
+
+    def _contributions(self, postings: FieldPostings, term: _Term, at: Any) -> np.ndarray:
+        """What the term adds to the texts at positions ``at`` of its posting (float32)."""
+        p = self.params
+        tf = term.tf[at].astype(np.float32)
+        part = self.scorer[1](tf, postings.lengths[term.rows[at]], postings.avgdl, p.k1, p.b, p.delta)
+        return (term.idf * part).astype(np.float32)
 
     def all_scores(self) -> np.ndarray:
         """Every text's score, the exhaustive way (``FieldPostings.score``'s arithmetic)."""
@@ -135,15 +149,16 @@ class PrunedQuery:
         postings = sum(len(t.rows) for t in order)
         if postings <= EXHAUSTIVE_POSTINGS:
             return self._exhaustive(k, mask)
-        # A floor first: the texts holding the terms of the largest bounds (the rarest words).
-        seed: list[np.ndarray] = []
+        # A floor first: the texts holding the terms of the largest bounds (the rarest words),
+        # enough of them for k scores.
+        seen = np.zeros(self.n, dtype=bool)
         size = 0
         for term in order:
-            if seed and size + len(term.rows) > SEED_ROWS:
+            if size >= 2 * k and size + len(term.rows) > SEED_ROWS:
                 break
-            seed.append(term.rows)
+            seen[term.rows] = True
             size += len(term.rows)
-        rows = _admitted(np.unique(np.concatenate(seed)), mask)
+        rows = _admitted(np.flatnonzero(seen), mask)
         scores = self.exact(rows)
         floor = _kth(scores, k)
         # The terms a text must hold to reach the floor: those before the bounds left sum under it.
@@ -151,10 +166,11 @@ class PrunedQuery:
         essential = [t for t, r in zip(order, rest, strict=True) if not r * (1 + _MARGIN) < floor]
         if floor <= 0 or len(essential) == len(order):
             return self._exhaustive(k, mask)
-        candidates = _admitted(np.unique(np.concatenate([t.rows for t in essential])), mask)
-        candidates = candidates[~np.isin(candidates, rows, assume_unique=True)]
-        if len(candidates) * len(order) > postings:
-            return self._exhaustive(k, mask)  # as much work as scoring every posting
+        held = np.zeros(self.n, dtype=bool)
+        for term in essential:
+            held[term.rows] = True
+        held &= ~seen
+        candidates = _admitted(np.flatnonzero(held), mask)
         rows = np.concatenate([rows, candidates])
         scores = np.concatenate([scores, self.exact(candidates)])
         return _at_least_kth(rows, scores, k)

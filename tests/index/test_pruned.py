@@ -87,10 +87,10 @@ def test_pruning_reads_fewer_texts_than_the_index_holds(monkeypatch: pytest.Monk
     index = _corpus(7, 1500, 1)
     rare = next(t for t in (f"w{i}" for i in range(299, 0, -1)) if 8 <= len(_holding(index, t)) <= 20)
     query = index.query(Tokens(word=(rare, "w0", "w1"), fold=()))
-    rows, _ = query.best(5)
+    rows, _ = query.best(3)
     frequent = len(_holding(index, "w0") | _holding(index, "w1"))
     assert set(rows.tolist()) <= _holding(index, rare) | _holding(index, "w0") | _holding(index, "w1")
-    scored = _scored(query, 5)
+    scored = _scored(query, 3)
     assert scored < frequent / 2
 
 
