@@ -12,7 +12,9 @@ top k, and their postings are never read (Turtle & Flood 1995, "Query evaluation
 and optimizations"; the term-at-a-time form).
 
 What is returned is exact: every text scoring at least the k-th best score (ties included), with
-its score; a text not returned scores strictly less. The bounds' term-frequency parts are found
+its score; a text not returned scores strictly less. Of the texts holding the terms that must be
+read, only those whose score from them plus the bounds of the rest reaches the floor are scored in
+full (the document-at-a-time refinement of the same bound). The bounds' term-frequency parts are found
 once per term and process (one pass over that term's posting, the cost one exhaustive query paid
 for it) and remembered with the postings.
 """
@@ -35,6 +37,9 @@ DIRECT_ROWS = 2048
 # A query whose terms hold fewer postings than this is scored exhaustively: a few numpy passes
 # over them cost less than pruning (an index of some thousand clauses).
 EXHAUSTIVE_POSTINGS = 40_000
+# Pruning pays while the postings of the terms a text must hold to reach the floor are at most
+# this share of the query's postings (the full scoring of their texts costs several times a posting).
+ESSENTIAL_SHARE = 0.2
 # The texts scored first for a floor: those holding the rarest terms, up to this many postings.
 SEED_ROWS = 2_000
 
@@ -44,6 +49,7 @@ Scorer = tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]
 @dataclass(frozen=True)
 class _Term:
     field: int  # position of its field in the query
+    id: int  # its id in the field's vocabulary
     rows: np.ndarray  # the texts holding it, ascending
     tf: np.ndarray  # its count in each
     idf: float
@@ -76,44 +82,53 @@ class PrunedQuery:
                 idf = float(idf_fn(np.array([b - a], dtype=np.float64), postings.n_docs)[0])
                 part = postings.max_tf_part(t, scorer[1], params)
                 found.append(
-                    _Term(i, postings.term_rows[a:b], postings.term_tf[a:b], idf, weight * idf * part)
+                    _Term(i, t, postings.term_rows[a:b], postings.term_tf[a:b], idf, weight * idf * part)
                 )
             self.terms.append(found)
+        # As float32: a Python float times a float32 array is computed in float32 (NEP 50).
+        self._idf = [np.array([t.idf for t in terms], dtype=np.float32) for terms in self.terms]
+        self._lookup: dict[int, np.ndarray] = {}
 
     def exact(self, rows: np.ndarray) -> np.ndarray:
-        """The scores of ``rows`` (ascending, distinct): the exhaustive scorer's values for them
-        (each term's contribution computed alike, added in the same order; a text without the
-        term adds nothing, as adding zero changes no float)."""
+        """The scores of ``rows`` (ascending, distinct): the exhaustive scorer's values for them.
+
+        Read from the clause-major arrays (each text's own terms, matched to the query's by id):
+        the work follows the texts, not the postings. Each term's contribution is computed as the
+        exhaustive scorer computes it, and a text's are added in the same term order (a text
+        without a term adds zero, which changes no float)."""
         total = np.zeros(len(rows), dtype=np.float32)
-        scratch: np.ndarray | None = None
-        for postings, weight, terms in zip(self.fields, self.weights, self.terms, strict=True):
-            if not terms:
+        p = self.params
+        for i, (postings, weight, terms) in enumerate(
+            zip(self.fields, self.weights, self.terms, strict=True)
+        ):
+            if not terms or not len(rows):
                 continue
+            start, stop = postings.doc_ptr[rows], postings.doc_ptr[rows + 1]
+            sizes = stop - start
+            at = np.repeat(start - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+            column = self._columns(i)[postings.doc_terms[at]]
+            held = column >= 0
+            owner = np.repeat(np.arange(len(rows)), sizes)[held]
+            column = column[held]
+            tf = postings.doc_tf[at][held].astype(np.float32)
+            part = self.scorer[1](tf, postings.lengths[rows[owner]], postings.avgdl, p.k1, p.b, p.delta)
+            contributions = np.zeros((len(rows), len(terms)), dtype=np.float32)
+            contributions[owner, column] = self._idf[i][column] * part
             field = np.zeros(len(rows), dtype=np.float32)
-            for term in terms:
-                if len(term.rows) <= 8 * len(rows):
-                    # A short posting: every contribution, spread on a scratch row and read back.
-                    if scratch is None:
-                        scratch = np.zeros(self.n, dtype=np.float32)
-                    scratch[term.rows] = self._contributions(postings, term, slice(None))
-                    field += scratch[rows]
-                    scratch[term.rows] = 0.0
-                    continue
-                at = np.searchsorted(term.rows, rows)
-                inside = at < len(term.rows)
-                held = np.zeros(len(rows), dtype=bool)
-                held[inside] = term.rows[at[inside]] == rows[inside]
-                if held.any():
-                    field[held] += self._contributions(postings, term, at[held])
+            for j in range(len(terms)):
+                field += contributions[:, j]
             total += weight * field
         return total
 
-    def _contributions(self, postings: FieldPostings, term: _Term, at: Any) -> np.ndarray:
-        """What the term adds to the texts at positions ``at`` of its posting (float32)."""
-        p = self.params
-        tf = term.tf[at].astype(np.float32)
-        part = self.scorer[1](tf, postings.lengths[term.rows[at]], postings.avgdl, p.k1, p.b, p.delta)
-        return (term.idf * part).astype(np.float32)
+    def _columns(self, i: int) -> np.ndarray:
+        """Field ``i``'s vocabulary -> the position of the term among the query's (-1: not asked)."""
+        found = self._lookup.get(i)
+        if found is None:
+            postings = self.fields[i]
+            found = np.full(len(postings.terms), -1, dtype=np.int32)
+            found[[t.id for t in self.terms[i]]] = np.arange(len(self.terms[i]), dtype=np.int32)
+            self._lookup[i] = found
+        return found
 
     def all_scores(self) -> np.ndarray:
         """Every text's score, the exhaustive way (``FieldPostings.score``'s arithmetic)."""
@@ -164,13 +179,25 @@ class PrunedQuery:
         # The terms a text must hold to reach the floor: those before the bounds left sum under it.
         rest = np.cumsum([t.bound for t in reversed(order)])[::-1]
         essential = [t for t, r in zip(order, rest, strict=True) if not r * (1 + _MARGIN) < floor]
-        if floor <= 0 or len(essential) == len(order):
+        if floor <= 0 or sum(len(t.rows) for t in essential) > ESSENTIAL_SHARE * postings:
+            # Long questions over many similar texts: the bounds left out sum close to the floor,
+            # and reading what must be read costs about what scoring every posting does.
             return self._exhaustive(k, mask)
-        held = np.zeros(self.n, dtype=bool)
+        # What the texts holding an essential term get from those terms, plus the most the others
+        # can add: only a text whose bound reaches the floor is scored in full.
+        others = float(rest[len(essential)]) if len(essential) < len(rest) else 0.0
+        partial = np.zeros(self.n, dtype=np.float32)
+        p = self.params
         for term in essential:
-            held[term.rows] = True
-        held &= ~seen
-        candidates = _admitted(np.flatnonzero(held), mask)
+            postings = self.fields[term.field]
+            tf = term.tf.astype(np.float32)
+            part = self.scorer[1](tf, postings.lengths[term.rows], postings.avgdl, p.k1, p.b, p.delta)
+            partial[term.rows] += self.weights[term.field] * (term.idf * part).astype(np.float32)
+        reach = (partial.astype(np.float64) + others) * (1 + _MARGIN) >= floor
+        reach &= ~seen
+        candidates = _admitted(np.flatnonzero(reach), mask)
+        if len(candidates) > SEED_ROWS:
+            return self._exhaustive(k, mask)  # reading every candidate's terms would cost more
         rows = np.concatenate([rows, candidates])
         scores = np.concatenate([scores, self.exact(candidates)])
         return _at_least_kth(rows, scores, k)
