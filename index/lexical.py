@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from index.bm25_query import FieldsQuery, ranked
 from index.postings import Bags, FieldPostings, bag_list, write_synced
-from index.pruned import PrunedQuery, ranked
 from rag.text import fold, nfc
 
 # A number followed by "/" or "-" separated parts: document numbers, dates, periods.
@@ -366,19 +366,20 @@ class LexicalIndex:
                 )
         return total
 
-    def query(self, toks: Tokens) -> PrunedQuery:
-        """The query over the fields, for top-k without scoring every text (index/pruned.py)."""
+    def query(self, toks: Tokens) -> FieldsQuery:
+        """The query over the fields: every text's scores, some texts' only, the best k
+        (index/bm25_query.py)."""
         fields = [
             (self._fields[f], w, terms)
             for f, terms in (("word", toks.word), ("fold", toks.fold), ("ctx", toks.fold))
             if (w := self.weights.get(f, 1.0)) and terms
         ]
-        return PrunedQuery(fields, SCORERS[self.params.method], self.params)
+        return FieldsQuery(fields, SCORERS[self.params.method], self.params)
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Top-k (id, score) with score > 0, best first, ties by position; ``mask`` (bool per id)
-        excludes filtered-out texts. The same as ranking ``scores(query)``, without scoring every
-        text (MaxScore over the postings: the work follows the best texts, not the index's size)."""
+        excludes filtered-out texts (a few admitted ones are scored from their own terms only).
+        The same as ranking ``scores(query)``."""
         return self.token_search(tokenize(query), k, mask)
 
     def token_search(self, toks: Tokens, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:

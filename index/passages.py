@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from index.bm25_query import DIRECT_ROWS, FieldsQuery
 from index.lexical import SCORERS, BM25Params, LexicalIndex, Tokens, tokenize
 from index.postings import FieldPostings, bag_list
-from index.pruned import DIRECT_ROWS, PrunedQuery
 
 # Passage length in characters and the step between passage starts: a thousand characters is
 # the chunk a plain BM25 retriever does best with on these documents; half of it as the step
@@ -195,9 +195,11 @@ class PassageIndex:
         self, lexical: LexicalIndex, query: str | Tokens, n: int, mask: np.ndarray | None = None
     ) -> list[tuple[str, float]]:
         """``passage_ranking`` of the clauses (``mask``: the admitted ones) by ``clause_scores``,
-        then by their own ``lexical`` scores, without scoring every passage and clause: the best
-        passages are found by pruned top-k (index/pruned.py), widened until they hold ``n``
-        admitted clauses; a clause outside them scores below every clause inside."""
+        then by their own ``lexical`` scores, with only the clauses ranked scored on their own:
+        the best passages, widened until they hold ``n`` admitted clauses (a clause outside them
+        scores below every clause inside), their clauses' own scores read from their terms
+        (index/bm25_query.py). A few admitted clauses (a named document): only the passages
+        holding them are scored."""
         toks = query if isinstance(query, Tokens) else tokenize(query)
         fields = [
             (self.fields[f], self.weights[f], terms)
@@ -206,18 +208,23 @@ class PassageIndex:
         ]
         if n <= 0 or not fields or not len(self.members):
             return []
-        passages = PrunedQuery(fields, SCORERS[self.params.method], self.params)
+        passages = FieldsQuery(fields, SCORERS[self.params.method], self.params)
         if mask is not None and np.count_nonzero(mask) <= DIRECT_ROWS:
             # A few admitted clauses (a named document): the passages holding them, scored.
             held = np.unique(self.owners[mask[self.members]])
             rows, clause_scores = self._best_of(held, passages.exact(held), mask)
         else:
+            every = passages.all_scores()
+            positive = np.flatnonzero(every > 0)
             want = n
             while True:
-                found, scores = passages.best(want, None)
-                rows, clause_scores = self._best_of(found, scores, mask)
+                found = positive
+                if len(positive) > want:
+                    kth = np.partition(every[positive], len(positive) - want)[len(positive) - want]
+                    found = positive[every[positive] >= kth]
+                rows, clause_scores = self._best_of(found, every[found], mask)
                 # Done when they hold enough clauses, or are every passage scoring above zero.
-                if len(rows) >= n or len(found) < want:
+                if len(rows) >= n or len(found) == len(positive):
                     break
                 want *= 4
         if not len(rows):

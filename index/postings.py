@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -97,11 +97,6 @@ class FieldPostings:
     doc_tf: np.ndarray  # int32 counts
     lengths: np.ndarray  # float32 tokens per clause
     avgdl: float
-    # Per (term id, scoring) the largest term-frequency part among its postings: pruned top-k's
-    # bounds (index/pruned.py), found once per term and process.
-    _max_parts: dict[tuple[int, Any, float, float, float], float] = field(
-        default_factory=dict, repr=False, compare=False
-    )
 
     @property
     def n_docs(self) -> int:
@@ -248,20 +243,6 @@ class FieldPostings:
                 np.float32
             )
         return out
-
-    def max_tf_part(self, t: int, tf_fn: Any, params: Any) -> float:
-        """The largest ``tf_fn`` value over term ``t``'s postings (what its count and a text's
-        length add at most, before idf), as float64 of the float32 values scored."""
-        key = (t, tf_fn, params.k1, params.b, params.delta)
-        found = self._max_parts.get(key)
-        if found is None:
-            a, b = int(self.term_ptr[t]), int(self.term_ptr[t + 1])
-            tf = self.term_tf[a:b].astype(np.float32)
-            parts = tf_fn(
-                tf, self.lengths[self.term_rows[a:b]], self.avgdl, params.k1, params.b, params.delta
-            )
-            found = self._max_parts[key] = float(parts.max()) if b > a else 0.0
-        return found
 
     # --- files -------------------------------------------------------------------------------
     def arrays(self) -> dict[str, np.ndarray]:

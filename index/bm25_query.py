@@ -1,22 +1,20 @@
-"""Exact top-k BM25 without scoring every text: MaxScore over term-major postings.
+"""One BM25 query over some fields of the same texts: every text's score, the scores of some
+texts only, and the best k.
 
-Scoring a query over the whole index adds every posting of its terms, so its cost grows with the
-corpus: a frequent word ("kế_hoạch", "tỉnh") holds a posting for most clauses. The best k texts
-rarely need them. Each (field, term) of a query has an upper bound on what it can add to any text
-(its weight × idf × the largest term-frequency part among its postings). Terms are taken from
-the largest bound down; every text a taken term's posting holds is scored in full (all the
-query's terms, the same float32 arithmetic as the exhaustive scorer, so the same values bit for
-bit); the k-th best score so far is a floor no returned text falls under. Once the bounds of the
-terms not taken sum to less than that floor, a text holding only those terms cannot reach the
-top k, and their postings are never read (Turtle & Flood 1995, "Query evaluation: strategies
-and optimizations"; the term-at-a-time form).
+Every text's score adds each posting of the query's terms (``FieldPostings.score``'s float32
+arithmetic). The scores of a few texts (the clauses of a named document, those a passage ranking
+places first) are read from the clause-major arrays instead: each text's own terms matched to the
+query's by id, each term's contribution computed as the exhaustive scorer computes it and a text's
+added in the same term order (a text without a term adds zero, which changes no float), so the
+values are the same bit for bit and the work follows those texts, not the index's size.
 
-What is returned is exact: every text scoring at least the k-th best score (ties included), with
-its score; a text not returned scores strictly less. Of the texts holding the terms that must be
-read, only those whose score from them plus the bounds of the rest reaches the floor are scored in
-full (the document-at-a-time refinement of the same bound). The bounds' term-frequency parts are found
-once per term and process (one pass over that term's posting, the cost one exhaustive query paid
-for it) and remembered with the postings.
+Exact pruned top-k (MaxScore: per-term bounds, a floor from the rarest terms' texts, only texts
+holding a term that can reach it scored in full) was built and measured on the provinces
+documents copied 30 times (94,110 clauses, the 60 benchmark questions): their lexical queries
+hold about 90 (field, term) pairs and 700k postings, the bounds of the terms left out sum to about
+the k-th best score, and 10-55k texts stay candidates; pruning cost 16.8 ms a query against
+10.2 ms for adding every posting, so it was left out (docs/scaling.md). A block-max index kept at
+ingest would be the next thing to try.
 """
 
 from __future__ import annotations
@@ -29,20 +27,8 @@ import numpy as np
 
 from index.postings import FieldPostings
 
-# Float32 sums of float32 contributions may exceed the float64 sum of the bounds by a few ulps
-# per term: a margin far above that keeps pruning safe (it only stops a little later).
-_MARGIN = 1e-4
-# Below this many admitted texts, scoring them directly costs less than walking postings.
+# Up to this many admitted texts, scoring them from their own terms costs less than every posting.
 DIRECT_ROWS = 2048
-# A query whose terms hold fewer postings than this is scored exhaustively: a few numpy passes
-# over them cost less than pruning (an index of some thousand clauses).
-EXHAUSTIVE_POSTINGS = 40_000
-# Pruning pays while the postings of the terms a text must hold to reach the floor are at most
-# this share of the query's postings (the full scoring of their texts costs several times a posting).
-ESSENTIAL_SHARE = 0.2
-# The texts scored first for a floor: those holding the rarest terms, up to this many postings.
-SEED_ROWS = 2_000
-
 Scorer = tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]
 
 
@@ -53,10 +39,9 @@ class _Term:
     rows: np.ndarray  # the texts holding it, ascending
     tf: np.ndarray  # its count in each
     idf: float
-    bound: float  # no text gains more than this from the term
 
 
-class PrunedQuery:
+class FieldsQuery:
     """One query over some BM25 fields of the same texts, each field weighted and given its terms
     (each counted once, in the order ``set(terms)`` gives, as ``FieldPostings.score`` adds them)."""
 
@@ -72,7 +57,7 @@ class PrunedQuery:
         self.n = self.fields[0].n_docs if self.fields else 0
         idf_fn = scorer[0]
         self.terms: list[list[_Term]] = []
-        for i, (postings, weight, words) in enumerate(fields):
+        for i, (postings, _, words) in enumerate(fields):
             found = []
             for word in set(words):
                 t = postings.terms.find(word)
@@ -80,10 +65,7 @@ class PrunedQuery:
                     continue
                 a, b = int(postings.term_ptr[t]), int(postings.term_ptr[t + 1])
                 idf = float(idf_fn(np.array([b - a], dtype=np.float64), postings.n_docs)[0])
-                part = postings.max_tf_part(t, scorer[1], params)
-                found.append(
-                    _Term(i, t, postings.term_rows[a:b], postings.term_tf[a:b], idf, weight * idf * part)
-                )
+                found.append(_Term(i, t, postings.term_rows[a:b], postings.term_tf[a:b], idf))
             self.terms.append(found)
         # As float32: a Python float times a float32 array is computed in float32 (NEP 50).
         self._idf = [np.array([t.idf for t in terms], dtype=np.float32) for terms in self.terms]
@@ -160,66 +142,11 @@ class PrunedQuery:
             admitted = np.flatnonzero(mask)
             if len(admitted) <= DIRECT_ROWS:
                 return _at_least_kth(admitted, self.exact(admitted), k)
-        order = sorted((t for terms in self.terms for t in terms), key=lambda t: -t.bound)
-        postings = sum(len(t.rows) for t in order)
-        if postings <= EXHAUSTIVE_POSTINGS:
-            return self._exhaustive(k, mask)
-        # A floor first: the texts holding the terms of the largest bounds (the rarest words),
-        # enough of them for k scores.
-        seen = np.zeros(self.n, dtype=bool)
-        size = 0
-        for term in order:
-            if size >= 2 * k and size + len(term.rows) > SEED_ROWS:
-                break
-            seen[term.rows] = True
-            size += len(term.rows)
-        rows = _admitted(np.flatnonzero(seen), mask)
-        scores = self.exact(rows)
-        floor = _kth(scores, k)
-        # The terms a text must hold to reach the floor: those before the bounds left sum under it.
-        rest = np.cumsum([t.bound for t in reversed(order)])[::-1]
-        essential = [t for t, r in zip(order, rest, strict=True) if not r * (1 + _MARGIN) < floor]
-        if floor <= 0 or sum(len(t.rows) for t in essential) > ESSENTIAL_SHARE * postings:
-            # Long questions over many similar texts: the bounds left out sum close to the floor,
-            # and reading what must be read costs about what scoring every posting does.
-            return self._exhaustive(k, mask)
-        # What the texts holding an essential term get from those terms, plus the most the others
-        # can add: only a text whose bound reaches the floor is scored in full.
-        others = float(rest[len(essential)]) if len(essential) < len(rest) else 0.0
-        partial = np.zeros(self.n, dtype=np.float32)
-        p = self.params
-        for term in essential:
-            postings = self.fields[term.field]
-            tf = term.tf.astype(np.float32)
-            part = self.scorer[1](tf, postings.lengths[term.rows], postings.avgdl, p.k1, p.b, p.delta)
-            partial[term.rows] += self.weights[term.field] * (term.idf * part).astype(np.float32)
-        reach = (partial.astype(np.float64) + others) * (1 + _MARGIN) >= floor
-        reach &= ~seen
-        candidates = _admitted(np.flatnonzero(reach), mask)
-        if len(candidates) > SEED_ROWS:
-            return self._exhaustive(k, mask)  # reading every candidate's terms would cost more
-        rows = np.concatenate([rows, candidates])
-        scores = np.concatenate([scores, self.exact(candidates)])
-        return _at_least_kth(rows, scores, k)
-
-    def _exhaustive(self, k: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         scores = self.all_scores()
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         rows = np.flatnonzero(scores > 0)
         return _at_least_kth(rows, scores[rows], k)
-
-
-def _admitted(rows: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
-    return rows if mask is None else rows[mask[rows]]
-
-
-def _kth(scores: np.ndarray, k: int) -> float:
-    """The k-th best positive score (0 when fewer are positive)."""
-    positive = scores[scores > 0]
-    if len(positive) < k:
-        return 0.0
-    return float(np.partition(positive, len(positive) - k)[len(positive) - k])
 
 
 _EMPTY_ROWS = np.zeros(0, dtype=np.int64)

@@ -1,4 +1,5 @@
-"""Pruned top-k (MaxScore over postings) against the exhaustive scorer, on random corpora."""
+"""BM25 queries scoring some texts from their own terms, against the exhaustive scorer, on random
+corpora (copies: equal scores everywhere)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import pruned
+from index.bm25_query import DIRECT_ROWS
 from index.lexical import LexicalIndex, Tokens, top_k
 from index.passages import PassageIndex, passage_ranking
-from index.pruned import DIRECT_ROWS
-
-
-@pytest.fixture(params=["pruned", "as configured"])
-def pruning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Small corpora are scored exhaustively as configured: force the pruned path too."""
-    if request.param == "pruned":
-        monkeypatch.setattr(pruned, "EXHAUSTIVE_POSTINGS", 0)
-        monkeypatch.setattr(pruned, "SEED_ROWS", 40)
 
 
 def _corpus(seed: int, n: int, copies: int) -> LexicalIndex:
@@ -65,7 +57,7 @@ def _exhaustive(
 
 
 @pytest.mark.parametrize("seed,n,copies", [(1, 400, 1), (2, 150, 8), (3, 900, 3)])
-def test_pruned_top_k_is_the_exhaustive_ranking(seed: int, n: int, copies: int, pruning: None) -> None:
+def test_top_k_is_the_exhaustive_ranking(seed: int, n: int, copies: int) -> None:
     index = _corpus(seed, n, copies)
     rng = np.random.default_rng(seed)
     for toks in _queries(seed, 40):
@@ -79,38 +71,12 @@ def test_pruned_top_k_is_the_exhaustive_ranking(seed: int, n: int, copies: int, 
         assert index.token_search(toks, 10, few) == _exhaustive(index, toks, 10, few)
 
 
-def test_pruning_reads_fewer_texts_than_the_index_holds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The point of it: a query whose rare word decides the top k never scores the texts that
-    hold only its frequent words."""
-    monkeypatch.setattr(pruned, "EXHAUSTIVE_POSTINGS", 0)
-    monkeypatch.setattr(pruned, "SEED_ROWS", 40)
-    index = _corpus(7, 1500, 1)
-    rare = next(t for t in (f"w{i}" for i in range(299, 0, -1)) if 8 <= len(_holding(index, t)) <= 20)
-    query = index.query(Tokens(word=(rare, "w0", "w1"), fold=()))
-    rows, _ = query.best(3)
-    frequent = len(_holding(index, "w0") | _holding(index, "w1"))
-    assert set(rows.tolist()) <= _holding(index, rare) | _holding(index, "w0") | _holding(index, "w1")
-    scored = _scored(query, 3)
-    assert scored < frequent / 2
-
-
-def _holding(index: LexicalIndex, term: str) -> set[int]:
-    return {i for i, bag in enumerate(index.counts["word"]) if term in bag}
-
-
-def _scored(query, k: int) -> int:  # type: ignore[no-untyped-def]
-    """How many texts ``best`` scored in full (counted by wrapping ``exact``)."""
-    seen = 0
-    exact = query.exact
-
-    def counting(rows: np.ndarray) -> np.ndarray:
-        nonlocal seen
-        seen += len(rows)
-        return exact(rows)
-
-    query.exact = counting
-    query.best(k)
-    return seen
+def test_some_texts_scored_from_their_own_terms_score_as_every_text() -> None:
+    index = _corpus(6, 500, 2)
+    rng = np.random.default_rng(6)
+    for toks in _queries(6, 30):
+        rows = np.sort(rng.choice(len(index.ids), size=int(rng.integers(1, 200)), replace=False))
+        assert np.array_equal(index.query(toks).exact(rows), index.token_scores(toks)[rows])
 
 
 def _passages(index: LexicalIndex, seed: int) -> PassageIndex:
@@ -131,9 +97,7 @@ def _passages(index: LexicalIndex, seed: int) -> PassageIndex:
 
 
 @pytest.mark.parametrize("seed,n,copies", [(4, 300, 1), (5, 120, 10)])
-def test_pruned_passage_ranking_is_the_exhaustive_one(
-    seed: int, n: int, copies: int, tmp_path: Path, pruning: None
-) -> None:
+def test_passage_ranking_is_the_exhaustive_one(seed: int, n: int, copies: int, tmp_path: Path) -> None:
     index = _corpus(seed, n, copies)
     passages = _passages(index, seed)
     passages.save(tmp_path)
