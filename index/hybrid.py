@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from index.embedders import Embedder, get_embedder
@@ -85,6 +85,36 @@ MARKS_LOST = 0.35
 # The best BM25 clauses whose spellings give an unmarked query its marks.
 RESTORE_FROM = 20
 
+
+class DocumentLookup:
+    """The documents a query may name (``document_strength`` >= 1), found by the leading digits
+    of their number and by their type, not by a pass over every document: every document a
+    number or a type-and-issuer names is among ``candidates``."""
+
+    def __init__(self, documents: Iterable[Any]) -> None:
+        self.by_digits: dict[str, list[Any]] = {}
+        self.by_type: dict[str, list[Any]] = {}
+        self.every = list(documents)
+        for d in self.every:
+            digits = _LEADING_DIGITS.match(fold(d.meta.number).replace(" ", ""))
+            if digits:
+                self.by_digits.setdefault(digits.group(0), []).append(d)
+            self.by_type.setdefault(fold(d.meta.doc_type), []).append(d)
+
+    def candidates(self, hints: SearchQuery) -> list[Any]:
+        found: dict[str, Any] = {}
+        for number in [r.number for r in hints.doc_refs] + list(hints.numbers):
+            digits = _LEADING_DIGITS.match(fold(number).replace(" ", ""))
+            if digits is None:
+                return self.every  # "/kh-ubnd": any number may begin with it
+            found.update((d.id, d) for d in self.by_digits.get(digits.group(0), ()))
+        for doc_type, _ in hints.issuer_refs:
+            found.update((d.id, d) for d in self.by_type.get(fold(doc_type), ()))
+        return list(found.values())
+
+
+_LEADING_DIGITS = re.compile(r"\d+")
+
 # BM25 rankings remembered per retriever (one index snapshot): a few questions' worth.
 BM25_MEMO = 32
 
@@ -143,6 +173,7 @@ class HybridRetriever:
         self.local_weight = local_weight
         self.local_docs = local_docs
         self._effect: dict[str, list[str]] = {}  # document id -> its clauses saying when it takes effect
+        self._documents: DocumentLookup | None = None  # the snapshot's documents by number and type
         self.promote_from = promote_from
         self.continuation_items = continuation_items
         # The last BM25 rankings: the answerer's hybrid attempt reuses its lexical attempt's.
@@ -341,8 +372,15 @@ class HybridRetriever:
         """The scope of the documents the query names by number or by type and issuer, if any."""
         if not (hints.doc_refs or hints.numbers or hints.issuer_refs):
             return None
-        named = [d.id for d in self.store.documents() if document_strength(hints, d.meta) >= 1.0]
+        candidates = self._lookup().candidates(hints)
+        named = [d.id for d in candidates if document_strength(hints, d.meta) >= 1.0]
         return self.store.within_documents(named, allowed) if named else None
+
+    def _lookup(self) -> DocumentLookup:
+        with self._memo_lock:
+            if self._documents is None:
+                self._documents = DocumentLookup(self.store.documents())
+            return self._documents
 
     def _promote_continuations(self, ranked: Ranking, allowed: Any) -> Ranking:
         """A lead-in ending with ":" ("… đề nghị các cơ quan, đơn vị:") is answered by the items

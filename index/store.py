@@ -43,7 +43,7 @@ import numpy as np
 from index.dense import DenseIndex
 from index.embedders import Embedder, embedding_text, get_embedder, same_space
 from index.lexical import LexicalIndex, Tokens, text_hash, tokenize, top_k
-from index.passages import PassageIndex, passage_ranking
+from index.passages import PassageIndex
 from rag import messages
 from rag.errors import (
     EmbedderMismatchError,
@@ -466,8 +466,8 @@ class IndexStore:
         if allowed is None:
             return dense.search(vector, n)[0]
         rows = self._allowed_rows(allowed, dense.ids)
-        if len(rows) == len(dense.ids):  # every clause admitted (a public caller, all public): no copy
-            return top_k(dense.ids, dense.scores_for(vector, None), n, positive_only=False)
+        if len(rows) == len(dense.ids):  # every clause admitted (a public caller, all public)
+            return dense.best(vector, n)
         # Exact scores over the allowed rows: no approximate search can leak a filtered clause.
         return top_k(_RowIds(dense.ids, rows), dense.scores_for(vector, rows), n, positive_only=False)
 
@@ -531,13 +531,11 @@ class IndexStore:
         lexical = self.lexical
         if not len(lexical):
             return []
-        passage = self.passages().clause_scores(query)
-        own = lexical.scores(query)
+        mask = None
         if allowed is not None:
             mask = np.zeros(len(lexical.ids), dtype=bool)
             mask[self._allowed_rows(allowed, lexical.ids)] = True
-            passage = np.where(mask, passage, 0.0)
-        return passage_ranking(lexical.ids, passage, own, n)
+        return self.passages().ranking(lexical, query, n, mask)
 
     def _allowed_rows(self, allowed: frozenset[str], ids: list[str]) -> np.ndarray:
         """The rows of ``ids`` that ``allowed`` admits, ascending (found from the allowed ids, not

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rag.answer.corpus import CorpusView, Passage, coverage, phrase_coverage
@@ -93,7 +93,7 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)  # named evidence features (EVIDENCE_WEIGHTS)
 
 
-def best_docs(affinity: dict[str, float], candidates: Iterable[str]) -> list[str]:
+def best_docs(affinity: Mapping[str, float], candidates: Iterable[str]) -> list[str]:
     """The candidate documents the question matches best (ties kept)."""
     cands = [d for d in candidates if d in affinity]
     if not cands:
@@ -114,7 +114,7 @@ class Evidence:
         self,
         intent: Question,
         hits: list[Hit],
-        affinity: dict[str, float],
+        affinity: Mapping[str, float],
         *,
         drop_terms: frozenset[str] = frozenset(),
         skip_kinds: frozenset[str] = frozenset(),

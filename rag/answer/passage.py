@@ -4,6 +4,7 @@ the article a question names ("Điều 8 khoản 2 quy định gì?")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from rag.answer.base import ANY, Composed, Context, Strategy
@@ -26,7 +27,7 @@ from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
 
 
-def article_scope(ctx: Context, intent: Question, affinity: dict[str, float]) -> list[Clause] | None:
+def article_scope(ctx: Context, intent: Question, affinity: Mapping[str, float]) -> list[Clause] | None:
     """The clauses under the legal locator the question names ("Điều 8 khoản 2"), in the best documents."""
     if not intent.article:
         return None
