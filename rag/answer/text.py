@@ -153,11 +153,12 @@ def date_follows_phrase(folded: str, asked: tuple[str, ...]) -> float:
 
 
 # A figure said of a phrase: right after it, or after "là" / ":" ("không vượt quá 20%/năm"); a
-# count of days or years is a length of time, a figure only when one is asked.
+# count of days or years is a length of time, a figure only when one is asked. Read from where the
+# phrase ends: "(?<!\s)" keeps a search from restarting inside a run of spaces (linear time).
 _FIGURE_NEXT = re.compile(
-    r"\s*(?:la\s+|:\s*)?(\d+(?:[.,]\d+)*)(?![\d/])(?!\s*(?:ngay|thang|nam|quy|tuan|gio)\b)"
+    r"(?<!\s)\s*(?:la\s+|:\s*)?(\d+(?:[.,]\d+)*)(?![\d/])(?!\s*(?:ngay|thang|nam|quy|tuan|gio)\b)"
 )
-_LENGTH_NEXT = re.compile(r"\s*(?:la\s+|:\s*)?(\d+(?:[.,]\d+)*)(?![\d/])")
+_LENGTH_NEXT = re.compile(r"(?<!\s)\s*(?:la\s+|:\s*)?(\d+(?:[.,]\d+)*)(?![\d/])")
 
 
 def figure_follows_phrase(

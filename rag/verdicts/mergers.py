@@ -28,7 +28,9 @@ _UNIT = re.compile(
 )
 _CLAUSE = re.compile(MERGER_CLAUSE, re.I)
 _NEGATED = re.compile(r"(?<!\w)(?:không|chưa|chẳng)(?:\s+(?:được|bị|phải))?\s*$", re.I)
-_STATEMENTS = [re.compile(p, re.I) for p in MERGER_STATEMENTS]
+# From a line's start: a match from any later start is one from the start with a longer lead
+# (its members are read for units anyway), and a search restarting at every character is quadratic.
+_STATEMENTS = [re.compile(p, re.I | re.M) for p in MERGER_STATEMENTS]
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,11 @@ def _names(text: str) -> list[str]:
     out = []
     for m in _UNIT.finditer(text):
         level = fold(m.group("level"))
-        out += [f"{level} {fold(n)}" for n in re.split(r"\s*(?:,|\bvà\b)\s*", m.group("names")) if n.strip()]
+        out += [
+            f"{level} {fold(n)}"
+            for n in re.split(r"(?<!\s)\s*(?:,|\bvà\b)\s*", m.group("names"))
+            if n.strip()
+        ]
     return out
 
 

@@ -247,10 +247,10 @@ MERGER_CLAUSE = (
 # How a statement says units were merged: "<units> (được) nhập/sáp nhập vào <unit>", "<unit>
 # thuộc <unit> mới", "<unit> mới (được thành lập) từ/gồm <units>". Negated ones are not read.
 MERGER_STATEMENTS: tuple[str, ...] = (
-    r"(?P<members>.+?)\s+(?:(?:được|đã|sẽ|bị)\s+)*(?:sáp nhập|nhập|sắp xếp|hợp nhất)\s+(?:vào|thành|với)\s+"
+    r"^(?P<members>.*?\S)\s+(?:(?:được|đã|sẽ|bị)\s+)*(?:sáp nhập|nhập|sắp xếp|hợp nhất)\s+(?:vào|thành|với)\s+"
     r"(?P<into>.+)",
-    r"(?P<members>.+?)\s+(?:(?:được|đã|sẽ)\s+)*(?:thuộc về|thuộc|trở thành một phần của)\s+(?P<into>.+?)\s+mới",
-    r"(?P<into>.+?)\s+mới\s+(?:(?:được|đã)\s+)*(?:(?:thành lập|hình thành|sắp xếp|lập)\s+)?"
+    r"^(?P<members>.*?\S)\s+(?:(?:được|đã|sẽ)\s+)*(?:thuộc về|thuộc|trở thành một phần của)\s+(?P<into>.*?\S)\s+mới",
+    r"^(?P<into>.*?\S)\s+mới\s+(?:(?:được|đã)\s+)*(?:(?:thành lập|hình thành|sắp xếp|lập)\s+)?"
     r"(?:từ|gồm có|gồm|bao gồm)\s+(?P<members>.+)",
 )
 
