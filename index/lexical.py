@@ -110,10 +110,24 @@ def _segmenter() -> Callable[[str], list[str]]:
 
 
 @lru_cache(maxsize=4096)
+def tagged_words(text: str) -> tuple[tuple[str, str], ...]:
+    """Pure: the words of `text` in order (lower-case, syllables joined by "_"), each with its
+    part-of-speech tag (underthesea's VLSP tags: N noun, Np proper noun, V verb, A adjective, M numeral, …)."""
+    return tuple((w.lower().replace(" ", "_"), tag) for w, tag in _underthesea("pos_tag")(nfc(text)))
+
+
 def word_classes(text: str) -> Mapping[str, str]:
-    """Pure: each word of `text` (lower-case, syllables joined by "_") -> its part-of-speech tag
-    (underthesea's VLSP tags: N noun, Np proper noun, V verb, A adjective, M numeral, …)."""
-    return {w.lower().replace(" ", "_"): tag for w, tag in _underthesea("pos_tag")(nfc(text))}
+    """Pure: each word of `text` (lower-case, syllables joined by "_") -> its part-of-speech tag."""
+    return dict(tagged_words(text))
+
+
+@lru_cache(maxsize=4096)
+def own_class(word: str) -> str:
+    """Pure: the part-of-speech tag of a (segmented) word read on its own, as a one-word sentence:
+    its most usual reading. Words that are nouns or verbs by context ("cam kết", "kiến nghị") read
+    as verbs; words that only name things ("học phí", "tàu điện") as nouns."""
+    spaced = word.replace("_", " ")
+    return word_classes(f"{spaced} .").get(word.lower(), "")
 
 
 @lru_cache(maxsize=65536)

@@ -22,6 +22,7 @@ from rag.values import question_numbers
 from rag.vocabulary import DOC_TYPES
 
 STRONG_SUPPORT = 0.9
+_LETTERS = re.compile(r"[^\W\d_]")
 # Answered from the document's metadata, not from a clause about a case.
 _FACT_SLOTS = frozenset({"signer", "recipient", "document_number"})
 # Below this share of its subject words read into Vietnamese, an English question is not understood
@@ -39,6 +40,24 @@ QUESTION_WORDS = frozenset(
     mức mức_độ số_lượng quy_định nội_dung trường_hợp cần được theo kích_thước kích_cỡ
     """.split()
 )
+
+
+def predicate_nouns(text: str) -> frozenset[str]:
+    """Words tagged as nouns in the question that read as verbs on their own and come right before
+    another verb: they head its predicate ("… cam kết giải quyết …", "… đề nghị bổ sung …"), a way of
+    asking, not a subject the answering document must name."""
+    from index.lexical import own_class, tagged_words
+
+    words = tagged_words(text)
+    return frozenset(
+        word
+        for (word, tag), (after, after_tag) in zip(words, words[1:], strict=False)
+        if "_" in word
+        and tag == "N"
+        and after_tag == "V"
+        and own_class(word) == "V"
+        and _LETTERS.search(after)
+    )
 
 
 def _asked_for(word: str, question: Question) -> bool:
@@ -211,10 +230,12 @@ class SupportCheck:
             return []
         text = self.view.document_text(docs.pop())
         classes = word_classes(intent.query)
+        predicates = predicate_nouns(intent.query)
         return [
             w
             for w in compounds
             if classes.get(w, "N") in NOUN_TAGS
+            and w not in predicates
             and f" {w.replace('_', ' ')} " not in text
             and fold(w.replace("_", " ")) not in DOC_TYPES
             and not _asked_for(w, intent)
