@@ -6,7 +6,6 @@ import argparse
 import base64
 import hashlib
 import logging
-import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -52,7 +51,9 @@ PAGE_HEADERS = {
 }
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, assistants: AssistantProvider | None = None) -> FastAPI:
+    """The app over ``settings``' store; ``assistants``: a provider already opened (and warmed) by a
+    parent that forks workers (api.forked), else one made here that opens the store at start."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -84,16 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    generator = None
-    if settings.llm_model:
-        from rag.generate import LLMGenerator
-
-        generator = LLMGenerator.from_spec(
-            settings.llm_model, base_url=settings.llm_base_url, timeout=settings.llm_timeout_s, max_retries=0
-        )
-    app.state.assistants = AssistantProvider(
-        settings.location, generator=generator, access=access_views(settings)
-    )
+    app.state.assistants = assistants or assistant_provider(settings)
     app.state.dense = DenseCompleter(app.state.assistants.get)
     app.state.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute, window_s=60.0)
     app.state.upload_limiter = SlidingWindowLimiter(settings.upload_rate_limit_per_minute, window_s=60.0)
@@ -185,6 +177,18 @@ def _is_upload(scope: Scope) -> bool:
     return scope["method"] == "POST" and scope["path"].rstrip("/") == "/api/documents"
 
 
+def assistant_provider(settings: Settings) -> AssistantProvider:
+    """The one assistant a process answers with (opened on first use), with the chat model if set."""
+    generator = None
+    if settings.llm_model:
+        from rag.generate import LLMGenerator
+
+        generator = LLMGenerator.from_spec(
+            settings.llm_model, base_url=settings.llm_base_url, timeout=settings.llm_timeout_s, max_retries=0
+        )
+    return AssistantProvider(settings.location, generator=generator, access=access_views(settings))
+
+
 def access_views(settings: Settings) -> list[frozenset[str] | None]:
     """The access views this server's callers read: anonymous (public), each read key's, the admin's."""
     views: list[frozenset[str] | None] = [frozenset({ACCESS_PUBLIC})]
@@ -230,16 +234,8 @@ def run_serve(args: argparse.Namespace) -> int:
             create_app(settings), host=args.host, port=args.port, log_level="info", proxy_headers=False
         )
         return 0
-    # Worker processes each build the app from the environment: pass the index on through it.
-    os.environ["POLICYQA_STORE"] = str(settings.location)
-    uvicorn.run(
-        "api.main:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-        # X-Forwarded-For is read by api.deps.client_address, from POLICYQA_TRUSTED_PROXIES only.
-        proxy_headers=False,
-    )
-    return 0
+    # Workers forked from one warmed parent share its models and answerer state (api.forked).
+    from api.forked import serve_forked
+
+    provider = assistant_provider(settings)
+    return serve_forked(provider, lambda p: create_app(settings, p), args.host, args.port, args.workers)

@@ -60,6 +60,12 @@ def clause_keys(clause: Clause, lexical: tuple[str, str], marks: bool) -> set[st
     return keys
 
 
+def clause_level(clause: Clause, doc: Document) -> str:
+    """The access level a clause's statistics count under: its own when stricter than public,
+    else its document's (as filters see it)."""
+    return clause.access if clause.access != "public" else doc.access
+
+
 def level_key(level: str, key: str) -> str:
     """Statistics are kept per access level, so a reader's come from the levels it may read."""
     return f"{level}|{key}"

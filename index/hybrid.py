@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from index.embedders import Embedder, get_embedder
@@ -19,8 +19,9 @@ from index.query import issuer_matches, number_matches
 from index.stores import Store
 from rag.questions import SearchQuery
 from rag.records import Clause, DocumentMeta, Filters, Hit
+from rag.restore import DiacriticRestorer, lost_diacritics
 from rag.text import fold
-from rag.vocabulary import TAKES_EFFECT
+from rag.vocabulary import QUESTION_PHRASES, TAKES_EFFECT
 
 MODES = ("hybrid", "dense", "bm25")
 FUSIONS = ("rrf", "weighted")
@@ -28,6 +29,8 @@ _LOCATOR_PART = re.compile(r"[.\s/]+")
 # An article's own locator ("Điều 5", "Điều 2a"), not one of its khoản or điểm.
 _ARTICLE = re.compile(r"^Điều \d+[a-zđ]?$")
 _TAKES_EFFECT = re.compile(TAKES_EFFECT)
+# Asked parts that name a unit: a task's field when it has one, else the heading over its duties.
+UNIT_ASKS = ("lead_unit", "coordinating_units")
 
 
 def task_path(locator: str) -> list[str]:
@@ -76,6 +79,42 @@ def hint_strength(hints: SearchQuery, clause: Clause, meta: DocumentMeta) -> flo
     return clause_strength(hints, clause, meta.date[:4]) + document_strength(hints, meta)
 
 
+# A query with fewer than this share of its words marked was typed without marks (normal
+# Vietnamese text marks 60-80% of its words; a few proper names typed with marks stay under it).
+MARKS_LOST = 0.35
+# The best BM25 clauses whose spellings give an unmarked query its marks.
+RESTORE_FROM = 20
+
+
+class DocumentLookup:
+    """The documents a query may name (``document_strength`` >= 1), found by the leading digits
+    of their number and by their type, not by a pass over every document: every document a
+    number or a type-and-issuer names is among ``candidates``."""
+
+    def __init__(self, documents: Iterable[Any]) -> None:
+        self.by_digits: dict[str, list[Any]] = {}
+        self.by_type: dict[str, list[Any]] = {}
+        self.every = list(documents)
+        for d in self.every:
+            digits = _LEADING_DIGITS.match(fold(d.meta.number).replace(" ", ""))
+            if digits:
+                self.by_digits.setdefault(digits.group(0), []).append(d)
+            self.by_type.setdefault(fold(d.meta.doc_type), []).append(d)
+
+    def candidates(self, hints: SearchQuery) -> list[Any]:
+        found: dict[str, Any] = {}
+        for number in [r.number for r in hints.doc_refs] + list(hints.numbers):
+            digits = _LEADING_DIGITS.match(fold(number).replace(" ", ""))
+            if digits is None:
+                return self.every  # "/kh-ubnd": any number may begin with it
+            found.update((d.id, d) for d in self.by_digits.get(digits.group(0), ()))
+        for doc_type, _ in hints.issuer_refs:
+            found.update((d.id, d) for d in self.by_type.get(fold(doc_type), ()))
+        return list(found.values())
+
+
+_LEADING_DIGITS = re.compile(r"\d+")
+
 # BM25 rankings remembered per retriever (one index snapshot): a few questions' worth.
 BM25_MEMO = 32
 
@@ -116,7 +155,8 @@ class HybridRetriever:
         # clauses (up to three) each ranked on their own statistics at 4x BM25's weight times their
         # share of those clauses. Fitted on the even-numbered documents of provinces + kinds (search
         # hit@5 0.84/0.91 -> 0.95/0.94; passage 0.5-2, local 0-4 tried), checked on the odd ones
-        # (0.89/0.90 -> 0.94/0.91).
+        # (0.89/0.90 -> 0.94/0.91). Tried again one at a time (dense 0.3/0.75/1.0, passage 0.25/1.0,
+        # local 2/6, rrf_k 8/30): none raised search hit@5 on both halves of kinds and provinces.
         passage_weight: float = 0.5,
         local_weight: float = 4.0,
         local_docs: int = 10,  # every document among the best clauses (promote_from) is ranked on its own
@@ -133,6 +173,7 @@ class HybridRetriever:
         self.local_weight = local_weight
         self.local_docs = local_docs
         self._effect: dict[str, list[str]] = {}  # document id -> its clauses saying when it takes effect
+        self._documents: DocumentLookup | None = None  # the snapshot's documents by number and type
         self.promote_from = promote_from
         self.continuation_items = continuation_items
         # The last BM25 rankings: the answerer's hybrid attempt reuses its lexical attempt's.
@@ -169,6 +210,19 @@ class HybridRetriever:
             return []
         return self.store.passage_search(query, n, allowed)
 
+    def marked_query(self, query: str, lexical: Ranking) -> str:
+        """A Vietnamese query typed without its marks, given them back for the dense search.
+
+        BM25 reads the folded words either way, but the embedding model reads "ke hoach" as other
+        words than "kế hoạch" and finds little. The clauses BM25 found hold the query's words with
+        their marks: each folded word takes the spelling those clauses give it (in the context of
+        its neighbours, rag.restore), the question's own words from a short phrase table.
+        """
+        if not lost_diacritics(query, MARKS_LOST):
+            return query
+        texts = [c.text for cid, _ in lexical[:RESTORE_FROM] if (c := self.store.clause(cid)) is not None]
+        return DiacriticRestorer([*texts, *QUESTION_PHRASES]).restore(query)
+
     # --- the retriever -----------------------------------------------------------------------
     def query_of(self, query: str | SearchQuery) -> SearchQuery:
         if isinstance(query, SearchQuery):
@@ -199,13 +253,15 @@ class HybridRetriever:
         lexical_query, english = hints.lexical_text, hints.english
         if mode == "hybrid" and fusion == "rrf" and self.store.engine_fusion:
             return self._run_fused_in_engine(hints, lexical_query, k, n, allowed)
-        dense = self.dense_ranking(query, n, allowed) if mode in ("hybrid", "dense") else []
         bm25 = self.bm25_ranking(lexical_query, n, allowed) if mode in ("hybrid", "bm25") else []
+        if mode == "hybrid" and not english:
+            query = self.marked_query(query, bm25)
+        dense = self.dense_ranking(query, n, allowed) if mode in ("hybrid", "dense") else []
         per_mode = {"dense": dict(dense), "bm25": dict(bm25)}
         if mode == "dense":
             ranked = dense
         elif mode == "bm25":
-            ranked = bm25
+            ranked = self._lift_asked(hints, bm25, allowed)
         else:
             rankings = [Channel("dense", dense), Channel("bm25", bm25)]
             passages = self.passage_ranking(lexical_query, n, allowed)
@@ -316,8 +372,15 @@ class HybridRetriever:
         """The scope of the documents the query names by number or by type and issuer, if any."""
         if not (hints.doc_refs or hints.numbers or hints.issuer_refs):
             return None
-        named = [d.id for d in self.store.documents() if document_strength(hints, d.meta) >= 1.0]
+        candidates = self._lookup().candidates(hints)
+        named = [d.id for d in candidates if document_strength(hints, d.meta) >= 1.0]
         return self.store.within_documents(named, allowed) if named else None
+
+    def _lookup(self) -> DocumentLookup:
+        with self._memo_lock:
+            if self._documents is None:
+                self._documents = DocumentLookup(self.store.documents())
+            return self._documents
 
     def _promote_continuations(self, ranked: Ranking, allowed: Any) -> Ranking:
         """A lead-in ending with ":" ("… đề nghị các cơ quan, đơn vị:") is answered by the items
@@ -370,6 +433,15 @@ class HybridRetriever:
             self._promote_asked(hints.asks, scores, unit, allowed)
         return sorted(scores.items(), key=lambda kv: -kv[1])
 
+    def _lift_asked(self, hints: SearchQuery, ranked: Ranking, allowed: Any) -> Ranking:
+        """BM25 alone (the answerer's first, lexical attempt) with the asked part lifted next to the
+        clause that matched, as the fused ranking has it."""
+        if not hints.asks or not ranked:
+            return ranked
+        scores = dict(ranked)
+        self._promote_asked(hints.asks, scores, 1.0, allowed)
+        return sorted(scores.items(), key=lambda kv: -kv[1])
+
     def _promote_asked(self, asks: str, scores: dict[str, float], unit: float, allowed: Any) -> None:
         """Lift the part of the document the question asks for next to the clauses that matched.
 
@@ -393,11 +465,14 @@ class HybridRetriever:
                 targets = self._effect_clauses(clause.doc_id)
             else:
                 targets = self._asked_fields(clause, asks)
+            # A hair above the clause that matched: the asked part sorts right before it. A unit's
+            # heading (no field names the unit) a hair below: the duty may name the unit itself.
+            step = 1e-6 * unit
+            if not targets and asks in UNIT_ASKS:
+                targets, step = self._section_heading(clause), -step
             for target in targets:
-                if not store.admits(allowed, target):
-                    continue
-                # A hair above the clause that matched: the asked part sorts right before it.
-                lifted[target] = max(lifted.get(target, 0.0), score + 1e-6 * unit)
+                if store.admits(allowed, target):
+                    lifted[target] = max(lifted.get(target, 0.0), score + step)
         for target, score in lifted.items():
             if score > scores.get(target, 0.0):
                 scores.pop(target, None)  # re-insert: among equal scores, the matching clause stays first
@@ -421,6 +496,15 @@ class HybridRetriever:
                 return [node.id]
             node = self.store.clause(node.parent_id) if node.parent_id else None
         return []
+
+    def _section_heading(self, clause: Clause) -> list[str]:
+        """The heading a duty sits under: in "1. Sở Tài chính" / "a) Chủ trì thẩm định …" the
+        question's words match the duty, but the unit asked for is named by its heading. Only a
+        heading inside a section is lifted: a top-level division or an article names a topic."""
+        parent = self.store.clause(clause.parent_id) if clause.parent_id else None
+        if parent is None or parent.kind != "heading" or not parent.parent_id:
+            return []
+        return [] if _ARTICLE.match(parent.locator) else [parent.id]
 
     def _asked_fields(self, clause: Clause, key: str) -> list[str]:
         """The nearest enclosing task's field clauses that carry ``key`` (the clause itself if it does)."""

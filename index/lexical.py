@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from index.bm25_query import FieldsQuery, ranked
 from index.postings import Bags, FieldPostings, bag_list, write_synced
 from rag.text import fold, nfc
 
@@ -109,10 +110,24 @@ def _segmenter() -> Callable[[str], list[str]]:
 
 
 @lru_cache(maxsize=4096)
+def tagged_words(text: str) -> tuple[tuple[str, str], ...]:
+    """Pure: the words of `text` in order (lower-case, syllables joined by "_"), each with its
+    part-of-speech tag (underthesea's VLSP tags: N noun, Np proper noun, V verb, A adjective, M numeral, …)."""
+    return tuple((w.lower().replace(" ", "_"), tag) for w, tag in _underthesea("pos_tag")(nfc(text)))
+
+
 def word_classes(text: str) -> Mapping[str, str]:
-    """Pure: each word of `text` (lower-case, syllables joined by "_") -> its part-of-speech tag
-    (underthesea's VLSP tags: N noun, Np proper noun, V verb, A adjective, M numeral, …)."""
-    return {w.lower().replace(" ", "_"): tag for w, tag in _underthesea("pos_tag")(nfc(text))}
+    """Pure: each word of `text` (lower-case, syllables joined by "_") -> its part-of-speech tag."""
+    return dict(tagged_words(text))
+
+
+@lru_cache(maxsize=4096)
+def own_class(word: str) -> str:
+    """Pure: the part-of-speech tag of a (segmented) word read on its own, as a one-word sentence:
+    its most usual reading. Words that are nouns or verbs by context ("cam kết", "kiến nghị") read
+    as verbs; words that only name things ("học phí", "tàu điện") as nouns."""
+    spaced = word.replace("_", " ")
+    return word_classes(f"{spaced} .").get(word.lower(), "")
 
 
 @lru_cache(maxsize=65536)
@@ -239,19 +254,6 @@ def build_postings(
     return postings
 
 
-def _scores_on(counts: list[dict[str, int]], terms: set[str], params: BM25Params) -> np.ndarray:
-    """Pure: ``BM25(params).fit(counts).score(terms)`` with the postings of ``terms`` alone: the
-    same values (same float32 arithmetic, terms added in the same order), without the other
-    terms' postings."""
-    out = np.zeros(len(counts), dtype=np.float32)
-    postings = build_postings(counts, params, terms)
-    for term in terms:
-        posting = postings.get(term)
-        if posting is not None:
-            out[posting[0]] += posting[1]
-    return out
-
-
 def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
@@ -348,8 +350,8 @@ class LexicalIndex:
         for f, terms in (("word", toks.word), ("fold", toks.fold), ("ctx", toks.fold)):
             w = self.weights.get(f, 1.0)
             if w and terms:
-                counts = [self.counts[f][r] for r in rows]
-                total += w * _scores_on(counts, set(terms), self.params)
+                scorer = SCORERS[self.params.method]
+                total += w * self._fields[f].subset_scores(rows, set(terms), scorer, self.params)
         return total
 
     def _fit(self) -> None:
@@ -378,12 +380,28 @@ class LexicalIndex:
                 )
         return total
 
+    def query(self, toks: Tokens) -> FieldsQuery:
+        """The query over the fields: every text's scores, some texts' only, the best k
+        (index/bm25_query.py)."""
+        fields = [
+            (self._fields[f], w, terms)
+            for f, terms in (("word", toks.word), ("fold", toks.fold), ("ctx", toks.fold))
+            if (w := self.weights.get(f, 1.0)) and terms
+        ]
+        return FieldsQuery(fields, SCORERS[self.params.method], self.params)
+
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
-        """Top-k (id, score) with score > 0; ``mask`` (bool per id) excludes filtered-out texts."""
-        scores = self.scores(query)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        return top_k(self.ids, scores, k)
+        """Top-k (id, score) with score > 0, best first, ties by position; ``mask`` (bool per id)
+        excludes filtered-out texts (a few admitted ones are scored from their own terms only).
+        The same as ranking ``scores(query)``."""
+        return self.token_search(tokenize(query), k, mask)
+
+    def token_search(self, toks: Tokens, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """``search`` for already tokenized query fields."""
+        if k <= 0 or not self.ids:
+            return []
+        rows, scores = self.query(toks).best(k, mask)
+        return [(self.ids[r], s) for r, s in ranked(rows, scores, k)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -453,6 +471,12 @@ def top_k(
     if k <= 0 or len(ids) == 0:
         return []
     k = min(k, len(ids))
-    cand = np.argpartition(-scores, k - 1)[:k] if k < len(ids) else np.arange(len(ids))
-    cand = cand[np.lexsort((cand, -scores[cand]))]
+    if k < len(ids):
+        # Every score at least the k-th best, so that ties at the cut go by position too (a
+        # partition alone would keep an arbitrary one of them).
+        kth = np.partition(scores, len(ids) - k)[len(ids) - k]
+        cand = np.flatnonzero(scores >= kth)
+    else:
+        cand = np.arange(len(ids))
+    cand = cand[np.lexsort((cand, -scores[cand]))][:k]
     return [(ids[i], float(scores[i])) for i in cand if scores[i] > 0 or not positive_only]

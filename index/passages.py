@@ -22,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.lexical import SCORERS, BM25Params, LexicalIndex, tokenize
+from index.bm25_query import DIRECT_ROWS, FieldsQuery
+from index.lexical import SCORERS, BM25Params, LexicalIndex, Tokens, tokenize
 from index.postings import FieldPostings, bag_list
 
 # Passage length in characters and the step between passage starts: a thousand characters is
@@ -180,8 +181,8 @@ class PassageIndex:
             params=lexical.params,
         )
 
-    def passage_scores(self, query: str) -> np.ndarray:
-        toks = tokenize(query)
+    def passage_scores(self, query: str | Tokens) -> np.ndarray:
+        toks = query if isinstance(query, Tokens) else tokenize(query)
         n = self.fields["word"].n_docs
         total = np.zeros(n, dtype=np.float32)
         scorer = SCORERS[self.params.method]
@@ -190,7 +191,70 @@ class PassageIndex:
                 total += self.weights[f] * self.fields[f].score(terms, n, scorer, self.params)
         return total
 
-    def clause_scores(self, query: str) -> np.ndarray:
+    def ranking(
+        self, lexical: LexicalIndex, query: str | Tokens, n: int, mask: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
+        """``passage_ranking`` of the clauses (``mask``: the admitted ones) by ``clause_scores``,
+        then by their own ``lexical`` scores, with only the clauses ranked scored on their own:
+        the best passages, widened until they hold ``n`` admitted clauses (a clause outside them
+        scores below every clause inside), their clauses' own scores read from their terms
+        (index/bm25_query.py). A few admitted clauses (a named document): only the passages
+        holding them are scored."""
+        toks = query if isinstance(query, Tokens) else tokenize(query)
+        fields = [
+            (self.fields[f], self.weights[f], terms)
+            for f, terms in (("word", toks.word), ("fold", toks.fold))
+            if terms and self.weights[f]
+        ]
+        if n <= 0 or not fields or not len(self.members):
+            return []
+        passages = FieldsQuery(fields, SCORERS[self.params.method], self.params)
+        if mask is not None and np.count_nonzero(mask) <= DIRECT_ROWS:
+            # A few admitted clauses (a named document): the passages holding them, scored.
+            held = np.unique(self.owners[mask[self.members]])
+            rows, clause_scores = self._best_of(held, passages.exact(held), mask)
+        else:
+            every = passages.all_scores()
+            positive = np.flatnonzero(every > 0)
+            want = n
+            while True:
+                found = positive
+                if len(positive) > want:
+                    kth = np.partition(every[positive], len(positive) - want)[len(positive) - want]
+                    found = positive[every[positive] >= kth]
+                rows, clause_scores = self._best_of(found, every[found], mask)
+                # Done when they hold enough clauses, or are every passage scoring above zero.
+                if len(rows) >= n or len(found) == len(positive):
+                    break
+                want *= 4
+        if not len(rows):
+            return []
+        own = lexical.query(toks).exact(rows)
+        order = np.lexsort((rows, -own, -clause_scores))[:n]
+        return [(self.ids[int(rows[i])], float(clause_scores[i])) for i in order]
+
+    def _best_of(
+        self, passages: np.ndarray, scores: np.ndarray, mask: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The admitted clauses the passages hold (ascending) and the best of their scores there;
+        passages scoring zero hold none."""
+        positive = scores > 0
+        passages, scores = passages[positive], scores[positive]
+        start = np.searchsorted(self.owners, passages, side="left")
+        stop = np.searchsorted(self.owners, passages, side="right")
+        sizes = stop - start
+        at = np.repeat(start - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        members = np.asarray(self.members[at], dtype=np.int64)
+        held = np.repeat(scores, sizes)
+        if mask is not None:
+            admitted = mask[members]
+            members, held = members[admitted], held[admitted]
+        rows, inverse = np.unique(members, return_inverse=True)
+        best = np.zeros(len(rows), dtype=np.float32)
+        np.maximum.at(best, inverse.reshape(-1), held)
+        return rows, best
+
+    def clause_scores(self, query: str | Tokens) -> np.ndarray:
         """Per clause (aligned with ``ids``): the best score of a passage holding it."""
         out = np.zeros(len(self.ids), dtype=np.float32)
         if len(self.members):

@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+# Terms looked up, remembered per vocabulary (bounded: a bisection decodes some 17 terms).
+FOUND_CACHE = 65_536
 ARRAYS = ("terms_off", "term_ptr", "term_rows", "term_tf", "doc_ptr", "doc_terms", "doc_tf", "lengths")
 
 
@@ -35,6 +37,7 @@ class Terms(Sequence[str]):
     def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
         self.blob, self.offsets = blob, offsets
         self._bytes = memoryview(np.ascontiguousarray(blob, dtype=np.uint8)).cast("B")
+        self._found: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -49,9 +52,15 @@ class Terms(Sequence[str]):
             yield data[a:b].decode("utf-8")
 
     def find(self, term: str) -> int:
-        """The term's id, or -1."""
-        i = bisect.bisect_left(self, term)
-        return i if i < len(self) and self[i] == term else -1
+        """The term's id, or -1 (remembered: questions repeat their words)."""
+        found = self._found.get(term)
+        if found is None:
+            i = bisect.bisect_left(self, term)
+            found = i if i < len(self) and self[i] == term else -1
+            if len(self._found) >= FOUND_CACHE:
+                self._found.clear()
+            self._found[term] = found
+        return found
 
 
 class TermSubset(Sequence[str]):
@@ -199,6 +208,40 @@ class FieldPostings:
             idf = float(idf_fn(np.array([b - a], dtype=np.float64), n)[0])
             weights = idf * tf_fn(tf, self.lengths[rows], self.avgdl, params.k1, params.b, params.delta)
             out[rows] += weights.astype(np.float32)
+        return out
+
+    def subset_scores(
+        self, rows: np.ndarray, terms: Iterable[str], scorer: tuple[Any, Any], params: Any
+    ) -> np.ndarray:
+        """BM25 of some clauses (``rows``) on their own statistics (idf over them, their mean
+        length) for ``terms``, added in the order given: the values ``build_postings`` over their
+        bags gives, bit for bit, read from the clause-major arrays by term id (no term decoded)."""
+        idf_fn, tf_fn = scorer
+        n = len(rows)
+        out = np.zeros(n, dtype=np.float32)
+        if not n:
+            return out
+        rows = np.asarray(rows, dtype=np.int64)
+        dl = np.asarray(self.lengths[rows], dtype=np.float32)
+        avgdl = float(dl.mean()) or 1.0
+        start, stop = self.doc_ptr[rows], self.doc_ptr[rows + 1]
+        sizes = stop - start
+        at = np.repeat(start - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        ids, tfs = self.doc_terms[at], self.doc_tf[at]
+        owner = np.repeat(np.arange(n, dtype=np.int64), sizes)  # ascending: the clauses' order
+        for term in terms:
+            t = self.terms.find(term)
+            if t < 0:
+                continue
+            held = ids == t
+            idx = owner[held]
+            if not len(idx):
+                continue
+            tf = tfs[held].astype(np.float32)
+            idf = float(idf_fn(np.array([len(idx)], dtype=np.float64), n)[0])
+            out[idx] += (idf * tf_fn(tf, dl[idx], avgdl, params.k1, params.b, params.delta)).astype(
+                np.float32
+            )
         return out
 
     # --- files -------------------------------------------------------------------------------

@@ -40,10 +40,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from index.corpus_stats import clause_level
 from index.dense import DenseIndex
 from index.embedders import Embedder, embedding_text, get_embedder, same_space
 from index.lexical import LexicalIndex, Tokens, text_hash, tokenize, top_k
-from index.passages import PassageIndex, passage_ranking
+from index.passages import PassageIndex
+from index.stats_table import StatsTable
 from rag import messages
 from rag.errors import (
     EmbedderMismatchError,
@@ -66,6 +68,14 @@ EMBED_CACHE = "embed-cache"
 log = logging.getLogger("policyqa.index")
 LOCK_FILE = ".write.lock"
 FILES = ("documents.jsonl", "vectors.npy", "vector_ids.json", "dense.faiss", "registry.json")
+# From this many readable clauses on, a store with its statistics table (``stats.*.npy``) is read
+# per question (``working_set``): the answerer builds a view of a question's documents and looks
+# the statistics up, instead of holding a view of every text. The whole view costs memory and
+# start-up in every process in proportion to the corpus (100k synthetic clauses: 1,669 against
+# 935 MB PSS a replica, 28 against 8 CPU-s to open and warm) and is cheaper per question (81
+# against 107 ms CPU per ask at 100k; 30 against 52 ms on the 3,133 provinces clauses); below this
+# size its memory is small, so it stays (docs/scaling.md).
+WORKING_SET_CLAUSES = 50_000
 REGISTRY_FILE = "registry.json"
 _GEN = re.compile(r"^gen-(\d+)$")
 
@@ -201,7 +211,6 @@ class FilterTest:
 class IndexStore:
     """A loaded, read-only index generation (the ``index.stores.Store`` protocol)."""
 
-    working_set = False  # every text is in memory: the answerer reads the whole corpus
     engine_fusion = False  # the retriever fuses dense and BM25 itself
 
     def __init__(
@@ -215,8 +224,14 @@ class IndexStore:
         text_hashes: dict[str, str] | None = None,
         entries: dict[str, DocumentEntries] | None = None,
         files: Path | None = None,
+        stats: StatsTable | None = None,
+        levels: frozenset[str] | None = None,
     ) -> None:
         self.directory = Path(directory)
+        # The statistics ingest kept (None: a generation written before them, counted from the
+        # texts on first use) and the access levels this view reads (None: every level).
+        self.stats = stats
+        self.levels = levels
         # The generation's folder when this store is the whole generation as written (its saved
         # passages apply); None for an access view or a store being built.
         self._files = files
@@ -294,6 +309,7 @@ class IndexStore:
             dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], dim)
             lexical = LexicalIndex.load(gen_dir)
             entries = _read_entries(gen_dir / REGISTRY_FILE)
+            stats = StatsTable.load(gen_dir)
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise IndexCorruptError.of(
                 "index.undecodable", path=gen_dir, why=exc, rebuild=_rebuild_hint(directory)
@@ -301,7 +317,9 @@ class IndexStore:
         if manifest.get("format_version") != FORMAT_VERSION:
             log.warning(messages.text("index.old_format", path=gen_dir, location=directory))
         hashes = dict(zip(ids_data["ids"], ids_data.get("text_sha", []), strict=False))
-        return cls(directory, generation, manifest, documents, dense, lexical, hashes, entries, gen_dir)
+        return cls(
+            directory, generation, manifest, documents, dense, lexical, hashes, entries, gen_dir, stats
+        )
 
     @classmethod
     def empty(cls, directory: Path, embedder: Embedder) -> IndexStore:
@@ -314,7 +332,17 @@ class IndexStore:
         passages): a writer converts it on its next commit."""
         if self._files is None:
             return False
-        return self.manifest.get("format_version") != FORMAT_VERSION or not PassageIndex.saved(self._files)
+        return (
+            self.manifest.get("format_version") != FORMAT_VERSION
+            or not PassageIndex.saved(self._files)
+            or self.stats is None
+        )
+
+    @property
+    def working_set(self) -> bool:
+        """Whether the answerer reads a question's documents and this store's kept statistics
+        instead of a view of every text (a large store with its statistics table)."""
+        return self.stats is not None and self.n_clauses >= WORKING_SET_CLAUSES
 
     # --- reading -----------------------------------------------------------------------------
     def documents(self) -> list[Document]:
@@ -374,8 +402,20 @@ class IndexStore:
         return self.lexical.vocabulary("word")
 
     def term_counts(self, keys: list[str]) -> dict[str, int]:
-        """Counts of ``index.corpus_stats`` keys over this view's clauses, counted on first use
-        (the Milvus store keeps them at ingest; here every text is in memory anyway)."""
+        """Counts of ``index.corpus_stats`` keys over this view's clauses: from the table ingest
+        kept, summed over the levels the view reads (as on Milvus); a generation without one counts
+        its texts on first use."""
+        if self.stats is not None:
+            from index.corpus_stats import level_key
+
+            levels = sorted(self.levels if self.levels is not None else self.manifest.get("stats_levels", []))
+            unique = list(dict.fromkeys(keys))
+            found = self.stats.counts_of([level_key(level, k) for k in unique for level in levels])
+            out = {}
+            for i, k in enumerate(unique):
+                if n := sum(found[i * len(levels) : (i + 1) * len(levels)]):
+                    out[k] = n
+            return out
         if self._term_counts is None:
             from index.corpus_stats import document_counts
 
@@ -406,6 +446,8 @@ class IndexStore:
             lexical,
             self.text_hashes,
             self.entries,
+            stats=self.stats,
+            levels=levels if self.levels is None else self.levels & levels,
         )
 
     # --- filtering ---------------------------------------------------------------------------
@@ -466,8 +508,8 @@ class IndexStore:
         if allowed is None:
             return dense.search(vector, n)[0]
         rows = self._allowed_rows(allowed, dense.ids)
-        if len(rows) == len(dense.ids):  # every clause admitted (a public caller, all public): no copy
-            return top_k(dense.ids, dense.scores_for(vector, None), n, positive_only=False)
+        if len(rows) == len(dense.ids):  # every clause admitted (a public caller, all public)
+            return dense.best(vector, n)
         # Exact scores over the allowed rows: no approximate search can leak a filtered clause.
         return top_k(_RowIds(dense.ids, rows), dense.scores_for(vector, rows), n, positive_only=False)
 
@@ -531,13 +573,11 @@ class IndexStore:
         lexical = self.lexical
         if not len(lexical):
             return []
-        passage = self.passages().clause_scores(query)
-        own = lexical.scores(query)
+        mask = None
         if allowed is not None:
             mask = np.zeros(len(lexical.ids), dtype=bool)
             mask[self._allowed_rows(allowed, lexical.ids)] = True
-            passage = np.where(mask, passage, 0.0)
-        return passage_ranking(lexical.ids, passage, own, n)
+        return self.passages().ranking(lexical, query, n, mask)
 
     def _allowed_rows(self, allowed: frozenset[str], ids: list[str]) -> np.ndarray:
         """The rows of ``ids`` that ``allowed`` admits, ascending (found from the allowed ids, not
@@ -560,6 +600,15 @@ class IndexStore:
             with contextlib.suppress(KeyError):
                 self._rows_cache[key] = self._rows_cache.pop(key)
         return cached[1]
+
+
+def document_statistics(doc: Document) -> Counter[str]:
+    """A document's contribution to the statistics table, per level and key (index.corpus_stats)."""
+    from index.corpus_stats import document_counts
+
+    label = document_label(doc)
+    parts = [(c, lexical_parts(c, label)) for c in doc.clauses if indexable(c)]
+    return document_counts(doc, parts, lambda c: clause_level(c, doc))
 
 
 def passage_layout(docs: Iterable[Document]) -> list[list[tuple[str, int, str | None]]]:
@@ -722,6 +771,11 @@ class IndexWriter:
             raise
         self._docs: dict[str, Document] = {d.source: d for d in self.base.documents()}
         self._entries_computed: dict[str, tuple[Document, DocumentEntries]] = {}
+        # The statistics table of the generation built on and the documents it counts (the very
+        # objects: a commit adds the documents not among them and subtracts those replaced or
+        # gone). A generation without a table is counted whole.
+        self._stats = self.base.stats if self.base.stats is not None else StatsTable.empty()
+        self._stats_docs = dict(self._docs) if self.base.stats is not None else {}
         # The next commit converts the index (another runtime's vectors, an older format), even
         # with nothing staged.
         self._dirty = self.reembed or self.base.outdated
@@ -817,12 +871,15 @@ class IndexWriter:
         info = _embedder_info(self.embedder)
         if self.reembed and not dense:
             info = self.base.manifest.get("embedder") or info
-        name = self._write_generation(docs, dense_index, lexical, hashes, pending, info)
+        stats = self._statistics(docs)
+        name = self._write_generation(docs, dense_index, lexical, hashes, pending, info, stats)
         if before_swap is not None:
             before_swap()
         self._swap(name)
         self.committed = name
         self.base = IndexStore._load(self.directory, name)
+        self._stats = self.base.stats or stats
+        self._stats_docs = {d.source: d for d in docs}
         self._dirty = False
         self._cleanup(keep={name, self.base.manifest.get("previous_generation") or ""})
         return name
@@ -865,6 +922,16 @@ class IndexWriter:
                 on_embedded(len(chunk))
         return dense
 
+    def _statistics(self, docs: list[Document]) -> StatsTable:
+        """The statistics table of ``docs``: the counted one, plus the documents new since it was
+        counted, minus those replaced or removed."""
+        current = {d.source: d for d in docs}
+        added = [document_statistics(d) for d in docs if self._stats_docs.get(d.source) is not d]
+        removed = [document_statistics(d) for s, d in self._stats_docs.items() if current.get(s) is not d]
+        if not added and not removed:
+            return self._stats
+        return self._stats.updated(added, removed)
+
     def _next_number(self) -> int:
         numbers = [int(m.group(1)) for p in self.directory.iterdir() if (m := _GEN.match(p.name))]
         return max(numbers, default=0) + 1
@@ -877,6 +944,7 @@ class IndexWriter:
         hashes: dict[str, str],
         pending: list[str],
         embedder_info: dict[str, Any],
+        stats: StatsTable,
     ) -> str:
         name = f"gen-{self._next_number()}"
         tmp = self.directory / f".{name}.tmp-{os.getpid()}"
@@ -894,6 +962,7 @@ class IndexWriter:
         dense.save(tmp / "dense.faiss")
         lexical_files = lexical.save(tmp)
         lexical_files += PassageIndex.build(lexical, passage_layout(docs)).save(tmp)
+        lexical_files += stats.save(tmp)
         entries = {k: e.to_dict() for k, e in _entries_for(docs, self.base, self._entries_computed).items()}
         _write_bytes(tmp / REGISTRY_FILE, json.dumps(entries, ensure_ascii=False).encode("utf-8"))
         manifest = {
@@ -905,6 +974,8 @@ class IndexWriter:
             "dense": {"kind": dense.kind, "metric": "inner_product"},
             "dense_pending": pending,
             "bm25": lexical.to_json_head()["params"],
+            # The access levels the statistics table counts under (a view sums the ones it reads).
+            "stats_levels": sorted({clause_level(c, d) for d in docs for c in d.clauses}),
             "counts": {
                 "documents": len(docs),
                 "clauses": sum(len(d.clauses) for d in docs),

@@ -189,11 +189,18 @@ class Constraints:
     years: tuple[str, ...] = ()  # sorted
     period: tuple[str | None, str | None] | None = None  # ISO bounds of "trong quý IV/2025", "trước 31/12"
     dates: tuple[tuple[int, int, int], ...] = ()  # complete dates stated (day, month, year)
+    # months and quarters named (kind, number, year or None): "vào tháng 8/2026" -> ("thang", 8, 2026)
+    periods: tuple[tuple[str, int, int | None], ...] = ()
     half: str = ""  # "dau" / "cuoi": "6 tháng đầu năm", "năm cuối"
     # bounded quantities stated (direction, number, unit): "trên 20 năm" -> ("more", "20", "nam")
     bounds: tuple[tuple[str, str, str], ...] = ()
     # roman numerals labelling what is asked about (folded noun, numeral): "hạng II" -> ("hang", "II")
     labels: tuple[tuple[str, str], ...] = ()
+    # the case the question restricts itself to, folded: "mức thu đối với tàu bay" -> ("tau bay",)
+    qualifiers: tuple[str, ...] = ()
+    # numbers labelling a word (folded word, number): "bước 3" -> ("buoc", "3"); a table row the
+    # question names by its label
+    numbered: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -237,7 +244,10 @@ class AskedPart:
 
     text: str
     terms: QueryTerms
-    value_type: str = "text"
+    value_type: str = "text"  # the ask's label: number, duration, date, person, yes_no, article, text
+    question: str = (
+        ""  # the part asked on its own, with the subject it shares ("Thủ tục X có mất phí không?")
+    )
 
 
 @dataclass(frozen=True)
@@ -291,6 +301,8 @@ class Question:
     number_slot: tuple[tuple[str, ...], str] | None = (
         None  # "tuyển mới bao nhiêu giáo viên": (("tuyen", "moi"), "giao")
     )
+    # The act asked of an unknown actor, first words folded: ("chu", "quan") for "do ai chủ quản"
+    act: tuple[str, ...] = ()
     stated_numbers: tuple[str, ...] = ()  # quantities the question states itself
     stated_amounts: tuple[str, ...] = ()  # ... periods too ("6 tháng")
     asked_for: frozenset[str] = frozenset()  # word runs right before "nào" (lower-case): what is asked for

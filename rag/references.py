@@ -51,15 +51,16 @@ def abbreviate(body: str) -> str:
     return body.strip()
 
 
-def _issuer(meta: DocumentMeta) -> str:
+def issuer_named(meta: DocumentMeta) -> str:
+    """The issuer as a reader tells it from others, as printed: "Sở Giáo dục và Đào tạo" under
+    "UBND tỉnh Đồng Tháp" is "Sở Giáo dục và Đào tạo tỉnh Đồng Tháp" (the place tells which Sở)."""
     issuer = meta.issuer.strip()
     if not issuer:
-        return abbreviate(meta.parent_issuer)
-    # "Sở Khoa học và Công nghệ" under "UBND tỉnh Quảng Ngãi": the place tells which Sở.
+        return meta.parent_issuer.strip()
     place = _PLACE.search(meta.parent_issuer.strip())
     if place and not _PLACE.search(issuer):
         issuer = f"{issuer} {place.group(1)}"
-    return abbreviate(issuer)
+    return issuer
 
 
 def _title_case(title: str) -> str:
@@ -82,7 +83,7 @@ def document_reference(meta: DocumentMeta) -> str:
     date = iso_to_vietnamese(meta.date)
     if date:
         out += f" {date}"
-    issuer = _issuer(meta)
+    issuer = abbreviate(issuer_named(meta))
     if issuer:
         out += f" của {issuer}"
     return out

@@ -18,6 +18,7 @@ everywhere. The document header's date line, which OCR garbles, has its own tole
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rag.text import fold, nfc
@@ -87,6 +88,50 @@ def dates_in(folded: str) -> set[tuple[int, int, int]]:
 def mentions_date(folded: str) -> bool:
     """Does a folded text name a date or a dated period?"""
     return DATE.search(folded) is not None
+
+
+_DAY_BEFORE = re.compile(r"\b\d{1,2}\s*$")
+
+
+def named_periods(folded: str) -> set[tuple[str, int, int | None]]:
+    """The months and quarters a folded text names, as (kind, number, year or None): "tháng
+    8/2026" -> ("thang", 8, 2026), "quý II" -> ("quy", 2, None). The month of a full date
+    ("ngày 15 tháng 8 năm 2026", most often a cited document's) names a day, not the month."""
+    out: set[tuple[str, int, int | None]] = set()
+    for m in MONTH.finditer(folded):
+        if 1 <= int(m.group(1)) <= 12 and not _DAY_BEFORE.search(folded, 0, m.start()):
+            out.add(("thang", int(m.group(1)), int(m.group(2)) if m.group(2) else None))
+    for m in QUARTER.finditer(folded):
+        out.add(("quy", QUARTERS[m.group(1)], int(m.group(2)) if m.group(2) else None))
+    return out
+
+
+def periods_agree(
+    asked: Iterable[tuple[str, int, int | None]], named: Iterable[tuple[str, int, int | None]]
+) -> bool:
+    """Whether a text names one of the asked months or quarters (a year either leaves out agrees)."""
+    return any(
+        a[:2] == n[:2] and (a[2] is None or n[2] is None or a[2] == n[2]) for a in asked for n in named
+    )
+
+
+# When something is done, said without a date: a recurrence, a standing duty, a point relative to
+# an event ("hằng quý", "thường xuyên", "ngay sau khi", "khi có yêu cầu", "trước khi …").
+WHEN_WORDS = re.compile(
+    r"\b(?:hang|moi|dinh ky)\s+(?:nam|thang|quy|tuan|ngay|ky)\b|\bdinh ky\b|\bthuong xuyen\b"
+    r"|\blien tuc\b|\bdot xuat\b|\bkip thoi\b|\b(?:truoc|sau|ngay|ngay sau|khi)\s+khi\b"
+    r"|\bkhi co yeu cau\b|\bngay sau\b|\bden het\b|\bket thuc\b|\bnam hoc\b|\bgiai doan\b"
+    r"|\b(?:ke )?tu ngay\b|\bngay (?:ky|ban hanh|cong bo|thong qua)\b"
+)
+
+
+def mentions_time(folded: str) -> bool:
+    """Does a folded text say when: a date or dated period, a month, quarter or year, an hour, a
+    length of time, or a recurrence or event the time is stated by (``WHEN_WORDS``)?"""
+    return any(
+        pattern.search(folded) is not None
+        for pattern in (DATE, MONTH, QUARTER, HALF_YEAR, YEAR_ALONE, HOUR, DURATION, WHEN_WORDS)
+    )
 
 
 def hours_in(folded: str) -> list[tuple[int, int]]:
@@ -285,3 +330,22 @@ def roman_labels(text: str) -> list[tuple[str, str]]:
         if numeral and noun not in LOCATING_NOUNS:
             out.append((noun, numeral))
     return out
+
+
+# A number labelling the word before it ("bước 3", "nhóm 2", "(đợt 1)"): not a year, not a
+# number with a unit after it ("3 ngày" is a quantity, "bước 3" a label).
+_NUMBER_LABEL = re.compile(r"\b([a-z]+)\s+(\d{1,3})\b(?![.,/]\d)")
+
+
+def number_labels(folded: str) -> list[tuple[str, str]]:
+    """(word, number) of each number labelling the word before it in a folded text: "bước
+    thẩm định (bước 3)" -> [("buoc", "3")]. Leading zeros dropped, so "03" and "3" meet."""
+    return [(m.group(1), m.group(2).lstrip("0") or "0") for m in _NUMBER_LABEL.finditer(folded)]
+
+
+def row_label(folded_row: str) -> tuple[str, str] | None:
+    """The label a table row opens with, when its first cell is a word and a number ("Bước 4 |
+    …" -> ("buoc", "4")); None for any other row."""
+    first = folded_row.split("\n", 1)[0].split("|", 1)[0].strip(" .:")
+    m = re.fullmatch(r"(?:[a-z]+\s+)*([a-z]+)\s+(\d{1,3})", first)
+    return (m.group(1), m.group(2).lstrip("0") or "0") if m else None

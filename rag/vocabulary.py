@@ -691,3 +691,25 @@ BOUNDS_AFTER: dict[str, str] = {"tro len": "more", "tro xuong": "less"}
 LOCATING_NOUNS: frozenset[str] = frozenset(
     {"muc", "phan", "chuong", "luc", "quy", "dieu", "khoan", "diem", "thu", "khoa", "tiet"}
 )
+
+# How questions ask, with their marks: an unmarked query ("thang may nam nao") takes these
+# spellings for its question words, which the clauses it matches do not hold (index.hybrid
+# gives an unmarked query its marks before the dense search; rag.restore reads each as text).
+QUESTION_PHRASES: tuple[str, ...] = (
+    "bao nhiêu phần trăm",
+    "bao nhiêu tiền",
+    "bao lâu",
+    "tháng mấy năm nào",
+    "ngày nào tháng nào",
+    "cơ quan nào",
+    "đơn vị nào",
+    "sở nào",
+    "những gì",
+    "là gì",
+    "ở đâu",
+    "khi nào",
+    "ai ký",
+    "như thế nào",
+    "có phải không",
+    "đúng hay sai",
+)

@@ -3,12 +3,13 @@ uncached ask on it against the single copy: same questions, one process, asked i
 
     python -m tools.bench_corpus_copies build --index /tmp/pq/base2/provinces --out /tmp/x30 --copies 30
     python -m tools.bench_corpus_copies measure --one /tmp/pq/base2/provinces --many /tmp/x30 \\
-        --qa /work/shared/eval/provinces/qa.jsonl --limit 60 [--json out.json]
+        --qa /work/shared/eval/provinces/qa.jsonl --limit 60 [--json out.json] [--answers out.jsonl]
 
 `build` copies the parsed documents (no parsing; the vectors come from the embed cache, copied
 from the single index first: `cp -r ONE/embed-cache OUT/`). `measure` warms both assistants as a
 server does, then asks each question of both as a public caller and prints mean and p50 CPU-ms
-per ask, their ratio, how many answers are the same, and the machine's load.
+per ask, their ratio, how many answers are the same, and the machine's load; ``--answers`` writes
+each answer (text, strategy, cited clauses) on both indexes, to compare two versions of the code.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _p50(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
 
-def measure(one: str, many: str, qa: str, limit: int) -> dict[str, object]:
+def measure(one: str, many: str, qa: str, limit: int, record: Path | None = None) -> dict[str, object]:
     questions = [json.loads(line)["question"] for line in Path(qa).read_text(encoding="utf-8").splitlines()]
     assistants = {"one": Assistant.open(one), "many": Assistant.open(many)}
     for assistant in assistants.values():
@@ -75,12 +76,23 @@ def measure(one: str, many: str, qa: str, limit: int) -> dict[str, object]:
     public = Filters(access=set(PUBLIC))
     cpu: dict[str, list[float]] = {name: [] for name in assistants}
     answers: dict[str, list[str]] = {name: [] for name in assistants}
+    records: list[dict[str, object]] = []
     for question in questions[:limit]:
         for name, assistant in assistants.items():
             started = time.process_time()
             answer = assistant.ask(question, filters=public)
             cpu[name].append((time.process_time() - started) * 1000)
             answers[name].append(answer.answer)
+            cited = [c.clause_id for c in answer.citations]
+            records.append(
+                {
+                    "index": name,
+                    "question": question,
+                    "answer": answer.answer,
+                    "strategy": answer.strategy,
+                    "cited": cited,
+                }
+            )
     summary: dict[str, object] = {
         name: {"mean_cpu_ms": round(sum(v) / len(v), 1), "p50_cpu_ms": round(_p50(v), 1)}
         for name, v in cpu.items()
@@ -90,6 +102,10 @@ def measure(one: str, many: str, qa: str, limit: int) -> dict[str, object]:
     summary["same_answers"] = sum(a == b for a, b in zip(answers["one"], answers["many"], strict=True))
     summary["questions"] = len(cpu["one"])
     summary["load"] = [round(x, 1) for x in os.getloadavg()]
+    if record is not None:
+        record.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+        )
     return summary
 
 
@@ -106,11 +122,12 @@ def main(argv: list[str] | None = None) -> None:
     m.add_argument("--qa", required=True)
     m.add_argument("--limit", type=int, default=60)
     m.add_argument("--json", type=Path)
+    m.add_argument("--answers", type=Path)
     args = parser.parse_args(argv)
     if args.command == "build":
         build(args.index, args.out, args.copies)
         return
-    summary = measure(args.one, args.many, args.qa, args.limit)
+    summary = measure(args.one, args.many, args.qa, args.limit, args.answers)
     print(json.dumps(summary))
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1), encoding="utf-8")

@@ -18,6 +18,7 @@ from itertools import zip_longest
 from typing import Any
 
 from index.hybrid import document_strength
+from rag.answer.asked_parts import compose, fills
 from rag.answer.base import CITATIONS, NOT_FOUND, Composed, Context, Strategy
 from rag.answer.choices import FormAnswer, retriever_for
 from rag.answer.clause_reference import ClauseReferenceAnswer
@@ -46,7 +47,7 @@ from rag.answer.tasks_due import TasksDue
 from rag.answer.unit_tasks import UnitTasks
 from rag.labels import citation_label
 from rag.matching import TextTerms
-from rag.questions import Catalogue, Question, Turn
+from rag.questions import AskedPart, Catalogue, Question, Turn
 from rag.reading import catalogue_of, read
 from rag.records import Answer, Citation, Clause, Filters, Hit
 from rag.references import document_reference, formal_reference
@@ -206,6 +207,30 @@ class Answerer:
         filters: Filters | None = None,
     ) -> Answer:
         intent = question if isinstance(question, Question) else self.read(question)
+        whole = self._run_one(intent, retriever, k=k, mode=mode, filters=filters)
+        if not intent.parts or whole.code == DOCUMENT_NOT_FOUND or intent.form.kind != "plain":
+            return whole
+        # A question asking several things: each part the whole answer leaves open is answered
+        # on its own, inside the documents the whole question names (rag.answer.asked_parts).
+        inside = self._inside(filters, self.resolve(intent, filters).documents)
+        answers: list[tuple[AskedPart, Answer | None]] = []
+        for part in intent.parts:
+            asked = replace(self.read(part.question or part.text), parts=())
+            filled = fills(part, asked, whole)
+            answers.append(
+                (part, None if filled else self._run_one(asked, retriever, k=k, mode=mode, filters=inside))
+            )
+        return compose(intent, whole, answers)
+
+    def _run_one(
+        self,
+        intent: Question,
+        retriever: Any,
+        *,
+        k: int | None = None,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+    ) -> Answer:
         started = time.perf_counter()
         # The document first: a number no readable document carries or cites is answered as such.
         resolved = self.resolve(intent, filters)

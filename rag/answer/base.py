@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -42,7 +42,7 @@ class Context:
 
     question: Question
     hits: list[Hit]
-    affinity: dict[str, float]  # doc id -> how well the document matches what the question says of it
+    affinity: Mapping[str, float]  # doc id -> how well the document matches what the question says of it
     view: CorpusView
     evidence: Evidence
     support: SupportCheck | None = None  # lets a strategy pass over a passage that answers something else

@@ -111,7 +111,8 @@ class CorpusView:
         }
         self._text_terms: dict[str, TextTerms] = {}
         self._head_terms: dict[tuple[str, bool], TextTerms] = {}  # (clause id, with the title)
-        self._passages: dict[str, list[Passage]] = {}
+        self._passages: dict[tuple[str, bool], list[Passage]] = {}  # by (text, has marks)
+        self._head_texts: dict[tuple[str, bool], TextTerms] = {}
         self._meta_terms: dict[str, TextTerms] = {}
         self._context: dict[str, str] = {}
         self._idf: dict[tuple[str, bool], float] = {}
@@ -283,20 +284,29 @@ class CorpusView:
             label = f"{doc.meta.label()} {doc.meta.issuer}" if doc else ""
             if doc and title:
                 label += f" {doc.meta.title}"
-            cached = TextTerms.of(
-                " ".join([label, *clause.breadcrumb, clause.title]), has_marks=self.has_marks(clause)
+            cached = self._head_terms[key] = self._terms_of(
+                " ".join([label, *clause.breadcrumb, clause.title]), self.has_marks(clause)
             )
-            self._head_terms[key] = cached
+        return cached
+
+    def _terms_of(self, text: str, marks: bool) -> TextTerms:
+        """``TextTerms`` of a clause's surroundings, kept by the text: the clauses of one section
+        share their heading's words, and a document's clauses its label's."""
+        cached = self._head_texts.get((text, marks))
+        if cached is None:
+            cached = self._head_texts[(text, marks)] = TextTerms.of(text, has_marks=marks)
         return cached
 
     def passages(self, clause: Clause) -> list[Passage]:
         """A clause cut into sentence-sized passages: evidence must be local, not spread over a page."""
-        cached = self._passages.get(clause.id)
+        # Kept by the text, not the clause: what is read of it depends on nothing else, and texts
+        # recur across documents (the same duty, the closing formulas, a copy of a document).
+        key = (clause.text, self.has_marks(clause))
+        cached = self._passages.get(key)
         if cached is None:
-            marks = self.has_marks(clause)
-            cached = [Passage.of(p, marks) for p in split_passages(clause.text)]
-            self._passages[clause.id] = cached
-        return cached
+            cached = [Passage.of(p, key[1]) for p in split_passages(clause.text)]
+            self._passages[key] = cached
+        return list(cached)
 
     def meta_terms(self, text: str) -> TextTerms:
         """Words of a document's metadata (issuer, title, …): few distinct strings, so kept."""

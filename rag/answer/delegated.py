@@ -6,6 +6,7 @@ section points at its locator (or an enclosing one) leads it."""
 from __future__ import annotations
 
 import re
+import weakref
 
 from rag.answer.base import Composed, Context, Strategy
 from rag.answer.corpus import CorpusView
@@ -49,13 +50,32 @@ def delegations(view: CorpusView, doc_id: str, kind: str) -> list[tuple[Clause, 
     if cue is None:
         return []
     out = []
+    handed = _handed(view)
     for c in view.by_doc.get(doc_id, []):
         folded = view.folded[c.id]
-        for m in cue.finditer(folded):
-            locators = referenced_locators(_REFERENCE_END.split(folded[m.end() :])[0][:120])
-            if locators:
-                out.append((c, locators))
+        found = handed.get((folded, kind))
+        if found is None:
+            found = handed[(folded, kind)] = [
+                locators
+                for m in cue.finditer(folded)
+                if (locators := referenced_locators(_REFERENCE_END.split(folded[m.end() :])[0][:120]))
+            ]
+        out.extend((c, list(locators)) for locators in found)
     return out
+
+
+# Per view, what each clause text hands by locator, kept by the text: a question reads the
+# clauses of its hits' documents, and their texts recur (the same plan issued again, a copy).
+_HANDED: weakref.WeakKeyDictionary[CorpusView, dict[tuple[str, str], list[list[str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _handed(view: CorpusView) -> dict[tuple[str, str], list[list[str]]]:
+    found = _HANDED.get(view)
+    if found is None:
+        found = _HANDED.setdefault(view, {})
+    return found
 
 
 class DelegatedTask(Strategy):

@@ -7,11 +7,13 @@ from collections import Counter
 
 from rag.answer.base import CITATIONS, Composed, Context, Strategy
 from rag.answer.corpus import CorpusView, coverage
+from rag.answer.documents import documents_quoting, numbered_documents
 from rag.answer.evidence import best_docs
 from rag.answer.phrasing import signed_by
 from rag.answer.resolution import about_another_document
 from rag.answer.text import original_span, reference_text, short, squash_numbers, trim
 from rag.records import Clause, Document, Hit
+from rag.references import issuer_named
 from rag.text import collapse_ws, fold
 from rag.values import dates_in
 
@@ -202,7 +204,8 @@ class ReferenceDate(Strategy):
                 # "ký phiếu trình về Công văn 4552 ngày nào": the day of the phiếu trình that cites it.
                 return _citing_document_date(ctx, other, number)
             # The document itself is indexed: its own date.
-            for doc in ctx.view.documents.values():
+            numbered = numbered_documents(ctx.view, number)
+            for doc in ctx.view.documents.values() if numbered is None else numbered:
                 if doc.id not in affinity:  # outside the caller's access or filters
                     continue
                 if doc.meta.number and fold(doc.meta.number).startswith(number) and doc.meta.date:
@@ -232,9 +235,13 @@ class ReferenceDate(Strategy):
 def _citing_document_date(ctx: Context, kind: str, number: str) -> Composed | None:
     """The issue date of the one document of that type that cites the number (None when there is
     not exactly one, or its date was not written: its text answers)."""
+    quoting = documents_quoting(ctx.view, number)
+    view = ctx.view
     docs = [
         d
-        for d in ctx.view.documents.values()
+        for d in (
+            view.documents.values() if quoting is None else (view.documents[x] for x in sorted(quoting))
+        )
         if d.id in ctx.affinity and fold(d.meta.doc_type) == kind and number in ctx.view.folded_document(d.id)
     ]
     if len(docs) != 1 or not docs[0].meta.date:
@@ -270,7 +277,9 @@ def document_fact(doc: Document, kind: str, clause: Clause) -> str | None:
         issued = f", ban hành {issue_date(doc)}" if meta.date or meta.date_text else ""
         # Who issued it too: "tỉnh nào / cơ quan nào … số hiệu gì" asks both, and a number is
         # only read right with its issuer (two provinces' plans may share "45/KH-UBND").
-        issuer = f" của {meta.issuer}" if meta.issuer else ""
+        # A department is told from the others by the province above it ("Sở GDĐT tỉnh Đồng Tháp").
+        named = issuer_named(meta) if meta.issuer else ""
+        issuer = f" của {named}" if named else ""
         return f"{meta.doc_type or 'Văn bản'} số {number}{issuer}{issued}."
     if kind == "signature":
         return signed_by(meta) or f"{meta.label()}, phần chữ ký: {short(clause.text, 200)}"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import weakref
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from index.query import issuer_matches
@@ -11,7 +13,7 @@ from rag.answer.corpus import CorpusView
 from rag.matching import TextTerms
 from rag.questions import Question
 from rag.reading.catalogue import document_place
-from rag.records import DocumentMeta
+from rag.records import Document, DocumentMeta
 from rag.text import fold
 
 _ADMIN_WORDS = frozenset({"tinh", "thanh", "pho", "huyen", "quan", "xa", "phuong", "thi", "tran", "va"})
@@ -60,55 +62,112 @@ def _facts(view: CorpusView, doc_id: str) -> _DocumentFacts | None:
     return found
 
 
-def document_affinity(view: CorpusView, intent: Question, allowed: set[str]) -> dict[str, float]:
-    """How well each document matches what the question says about the document."""
-    q_terms = set(TextTerms.of(intent.query).folded)
-    reference_types = {t for t, _ in intent.references}
-    named = intent.document
-    # A type word that begins a document's subject ("V/v báo cáo …", asked as "văn bản báo cáo
-    # …") names that subject, not the document type Báo cáo.
-    subject_words = {t for t, phrase in named.type_phrases if any(phrase in s for s in view.folded_subjects)}
-    bare_so = named.bare_so
-    # "kế hoạch của UBND tỉnh", "công văn của Sở Tài chính": an issuer named as the author.
-    authors = named.authors
-    provincial = named.provincial
-    heads = [
-        (ref_type, m.group(0) if (m := re.match(r"\d+", number)) else "")
-        for ref_type, number in intent.references
-    ]
-    named_types = {fold(t) for t in intent.doc_types} - reference_types - subject_words
-    scores: dict[str, float] = {}
-    for doc_id in sorted(allowed):  # a stable order: ties break the same way in every process
-        facts = _facts(view, doc_id)
-        if facts is None:
-            continue
+class Affinity(Mapping[str, float]):
+    """How well each readable document matches what the question says about the document: a
+    mapping over the readable documents (``allowed`` among the view's) whose scores are computed
+    when read and kept. A question reads those of its hits' documents and of those it names; only
+    a strategy that ranks every document (``values``, ``items``) scores them all, as before."""
+
+    def __init__(self, view: CorpusView, intent: Question, allowed: set[str]) -> None:
+        self.view, self.allowed = view, allowed
+        named = intent.document
+        self.q_terms = set(TextTerms.of(intent.query).folded)
+        reference_types = {t for t, _ in intent.references}
+        # A type word that begins a document's subject ("V/v báo cáo …", asked as "văn bản báo cáo
+        # …") names that subject, not the document type Báo cáo.
+        subjects = _subjects(view)
+        subject_words = {t for t, phrase in named.type_phrases if view.folded_subjects and phrase in subjects}
+        self.bare_so = named.bare_so
+        # "kế hoạch của UBND tỉnh", "công văn của Sở Tài chính": an issuer named as the author.
+        self.authors = named.authors
+        self.provincial = named.provincial
+        self.places = named.places
+        self.heads = [
+            (ref_type, m.group(0) if (m := re.match(r"\d+", number)) else "")
+            for ref_type, number in intent.references
+        ]
+        self.named_types = {fold(t) for t in intent.doc_types} - reference_types - subject_words
+        self._scores: dict[str, float] = {}
+        self._keys: list[str] | None = None
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.allowed and doc_id in self.view.documents
+
+    def __getitem__(self, doc_id: str) -> float:
+        found = self._scores.get(doc_id)
+        if found is None:
+            if doc_id not in self:
+                raise KeyError(doc_id)
+            found = self._scores[doc_id] = self._score(doc_id)
+        return found
+
+    def keys_in_order(self) -> list[str]:
+        if self._keys is None:
+            # A stable order: ties break the same way in every process.
+            self._keys = sorted(self.allowed & self.view.documents.keys())
+        return self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys_in_order())
+
+    def __len__(self) -> int:
+        return len(self._keys) if self._keys is not None else len(self.allowed & self.view.documents.keys())
+
+    def _score(self, doc_id: str) -> float:
+        facts = _facts(self.view, doc_id)
+        assert facts is not None  # a document of the view
         score = 0.0
-        for ref_type, head in heads:
+        for ref_type, head in self.heads:
             if facts.number_head and head and facts.number_head == head:
                 score += 3.0
                 if facts.doc_type == ref_type:
                     score += 1.0
-        if named_types:
-            score += 1.0 if facts.doc_type in named_types else -0.5
+        if self.named_types:
+            score += 1.0 if facts.doc_type in self.named_types else -0.5
         issuer_terms = facts.issuer_terms
-        share = sum(t in q_terms for t in issuer_terms) / len(issuer_terms) if issuer_terms else 0.0
-        if (authors and any(issuer_matches(a, view.documents[doc_id].meta.issuer) for a in authors)) or (
-            provincial and facts.issuer.startswith("uy ban nhan dan tinh")
-        ):
+        share = sum(t in self.q_terms for t in issuer_terms) / len(issuer_terms) if issuer_terms else 0.0
+        if _authored(self.view, facts, doc_id, self.authors, self.provincial):
             score += 2.0
-        elif bare_so and facts.issuer.startswith("so "):
+        elif self.bare_so and facts.issuer.startswith("so "):
             score += 1.0
         elif share >= 0.99:
             score += 0.75  # the issuer's name appears, but not as the document's author
-        if facts.place and facts.place in named.places:
+        if facts.place and facts.place in self.places:
             score += 2.0  # "ở tỉnh X", "của TP.HCM": a document of that province or city, as its author
         if facts.title_terms:
-            score += 0.5 * len(q_terms & facts.title_terms) / max(1, len(q_terms))
-        scores[doc_id] = score
-    return scores
+            score += 0.5 * len(self.q_terms & facts.title_terms) / max(1, len(self.q_terms))
+        return score
 
 
-def named_documents(view: CorpusView, intent: Question, affinity: dict[str, float]) -> set[str]:
+def _authored(
+    view: CorpusView,
+    facts: _DocumentFacts,
+    doc_id: str,
+    authors: tuple[str, ...] | list[str],
+    provincial: bool,
+) -> bool:
+    return (
+        bool(authors) and any(issuer_matches(a, view.documents[doc_id].meta.issuer) for a in authors)
+    ) or (provincial and facts.issuer.startswith("uy ban nhan dan tinh"))
+
+
+_SUBJECTS: weakref.WeakKeyDictionary[CorpusView, str] = weakref.WeakKeyDictionary()
+
+
+def _subjects(view: CorpusView) -> str:
+    """Every document's folded subject, one a line (a phrase is looked for in all at once)."""
+    found = _SUBJECTS.get(view)
+    if found is None:
+        found = _SUBJECTS[view] = "\n".join(view.folded_subjects)
+    return found
+
+
+def document_affinity(view: CorpusView, intent: Question, allowed: set[str]) -> Affinity:
+    """How well each document matches what the question says about the document."""
+    return Affinity(view, intent, allowed)
+
+
+def named_documents(view: CorpusView, intent: Question, affinity: Mapping[str, float]) -> set[str]:
     """Documents the question names outright: by their number, or as the author's document."""
     authors = intent.document.authors
     provincial = intent.document.provincial
@@ -116,16 +175,74 @@ def named_documents(view: CorpusView, intent: Question, affinity: dict[str, floa
     heads = {m.group(0) for _, number in intent.references if (m := re.match(r"\d+", number))}
     if not (heads or authors or provincial):
         return set()
-    for doc_id, score in affinity.items():
-        facts = _facts(view, doc_id)
-        assert facts is not None  # affinity holds the view's documents only
-        by_number = bool(facts.number_head) and facts.number_head in heads
-        by_author = (
-            bool(authors) and any(issuer_matches(a, view.documents[doc_id].meta.issuer) for a in authors)
-        ) or (provincial and facts.issuer.startswith("uy ban nhan dan tinh"))
-        if by_number or by_author:
-            named[doc_id] = score
+    # Looked up by number and by issuer (each distinct issuer read once), not document by document.
+    index = _named_index(view)
+    candidates = {d for h in heads for d in index.by_head.get(h, ())}
+    if authors or provincial:
+        for docs in index.by_issuer.values():
+            facts = _facts(view, docs[0])
+            assert facts is not None
+            if _authored(view, facts, docs[0], authors, provincial):
+                candidates.update(docs)
+    for doc_id in sorted(candidates):  # the affinity's own order
+        if doc_id in affinity:
+            named[doc_id] = affinity[doc_id]
     if not named:
         return set()
     top = max(named.values())
     return {d for d, score in named.items() if score >= top - 0.5}
+
+
+@dataclass(frozen=True)
+class _NamedIndex:
+    by_head: dict[str, list[str]]  # the digits a document's own number begins with -> documents
+    by_issuer: dict[str, list[str]]  # issuer as written -> documents
+    heads: list[str]  # by_head's keys, sorted (those beginning with some digits are a range)
+    position: dict[str, int]  # a document's place in the view's order
+
+
+def numbered_documents(view: CorpusView, number: str) -> list[Document] | None:
+    """The view's documents whose own number may begin with ``number`` (folded), in view order:
+    those whose number's leading digits begin with its leading digits. None when ``number`` does
+    not begin with a digit (any document may then, and the caller reads them all)."""
+    head = re.match(r"\d+", number)
+    if head is None:
+        return None
+    index = _named_index(view)
+    digits = head.group(0)
+    found: list[str] = []
+    for key in index.heads[bisect.bisect_left(index.heads, digits) :]:
+        if not key.startswith(digits):
+            break
+        found.extend(index.by_head[key])
+    return [view.documents[d] for d in sorted(found, key=index.position.__getitem__)]
+
+
+def documents_quoting(view: CorpusView, number: str) -> set[str] | None:
+    """The view's documents whose folded text may hold ``number`` (folded): those writing a run of
+    digits that holds its leading digits (a text holding "112/kh" holds "12/kh"). None when
+    ``number`` does not begin with a digit."""
+    head = re.match(r"\d+", number)
+    if head is None:
+        return None
+    digits = head.group(0)
+    return {d for run, docs in view.number_documents().items() if digits in run for d in docs}
+
+
+_NAMED: weakref.WeakKeyDictionary[CorpusView, _NamedIndex] = weakref.WeakKeyDictionary()
+
+
+def _named_index(view: CorpusView) -> _NamedIndex:
+    found = _NAMED.get(view)
+    if found is None:
+        by_head: dict[str, list[str]] = {}
+        by_issuer: dict[str, list[str]] = {}
+        for doc_id, doc in view.documents.items():
+            facts = _facts(view, doc_id)
+            assert facts is not None
+            if facts.number_head:
+                by_head.setdefault(facts.number_head, []).append(doc_id)
+            by_issuer.setdefault(doc.meta.issuer, []).append(doc_id)
+        position = {doc_id: i for i, doc_id in enumerate(view.documents)}
+        found = _NAMED[view] = _NamedIndex(by_head, by_issuer, sorted(by_head), position)
+    return found

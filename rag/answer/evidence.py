@@ -4,7 +4,8 @@ says what the question asks; lists under headings; the organisation a bullet bel
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rag.answer.corpus import CorpusView, Passage, coverage, phrase_coverage
@@ -14,7 +15,9 @@ from rag.answer.text import (
     counts_asked_noun,
     date_follows_phrase,
     defines_asked,
+    figure_follows_phrase,
     fills_number_slot,
+    negates_asked,
     period_conflict,
 )
 from rag.answer.weights import EVIDENCE_WEIGHTS, PASSAGE_WEIGHTS
@@ -22,7 +25,7 @@ from rag.matching import TextTerms
 from rag.questions import QueryTerms, Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
-from rag.values import mentions_date
+from rag.values import mentions_date, named_periods, periods_agree, row_label
 from rag.vocabulary import ORGANISATION_HEADS
 
 ORG_HEAD = re.compile(
@@ -39,6 +42,18 @@ _DOCUMENT_SLOTS = frozenset({"signer", "recipient", "document_number", "date"})
 # What a document says of itself and of the documents it rests on (its number, date, issuer,
 # signer, recipients, basis): the only questions its header block and its preamble answer.
 _DOCUMENT_FACT_CUES = frozenset({"issuing", "in_effect", "lineage", "asks_basis", "documents_signed"})
+
+
+def _row_named(intent: Question, clause: Clause, folded: str) -> bool | None:
+    """Whether a table row is the one the question names by its label ("bước 3", "nhóm 2"): True
+    for that row, False for a row labelled by the same word and another number, None otherwise."""
+    if clause.kind != "table" or not intent.constraints.numbered:
+        return None
+    label = row_label(folded)
+    if label is None:
+        return None
+    asked = {n for w, n in intent.constraints.numbered if w == label[0]}
+    return (label[1] in asked) if asked else None
 
 
 def asks_document_fact(question: Question) -> bool:
@@ -78,7 +93,7 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)  # named evidence features (EVIDENCE_WEIGHTS)
 
 
-def best_docs(affinity: dict[str, float], candidates: Iterable[str]) -> list[str]:
+def best_docs(affinity: Mapping[str, float], candidates: Iterable[str]) -> list[str]:
     """The candidate documents the question matches best (ties kept)."""
     cands = [d for d in candidates if d in affinity]
     if not cands:
@@ -99,7 +114,7 @@ class Evidence:
         self,
         intent: Question,
         hits: list[Hit],
-        affinity: dict[str, float],
+        affinity: Mapping[str, float],
         *,
         drop_terms: frozenset[str] = frozenset(),
         skip_kinds: frozenset[str] = frozenset(),
@@ -146,6 +161,8 @@ class Evidence:
         }
         q_own = q_terms.without({w for o in owners for w in o.split()}) if owners else q_terms
         q_own = q_own or q_terms
+        # "Ai là Ủy viên Thư ký …": the passage holding the title asked (a list names roles per line).
+        title = re.compile(rf"\b{re.escape(intent.person_title)}\b") if intent.person_title else None
         out: list[Candidate] = []
         for c, retrieval, rank in pool:
             if c.kind in skip_kinds:
@@ -168,6 +185,8 @@ class Evidence:
                     value += w["figure"]
                 if intent.slot in ("date", "deadline") and p.has_date:
                     value += w["date"]
+                if title is not None and title.search(p.folded):
+                    value += w["title"]  # "Ai là Ủy viên Thư ký": the line holding that title
                 return value + w["defines"] * defines_asked(p.folded, intent.words)
 
             passages = self.view.passages(c)
@@ -199,6 +218,9 @@ class Evidence:
                 counted = fresh - values_of_durations(best_passage) if duration else fresh
                 f["counts_noun"] = counts_asked_noun(best_passage.folded, counted, set(q_terms.folded))
                 f["number_slot"] = fills_number_slot(best_passage.folded, intent.number_slot)
+                f["figure_after_phrase"] = figure_follows_phrase(
+                    best_passage.folded, q_terms.folded, q_numbers, lengths=duration
+                )
                 if c.kind == "heading" and self.view.children.get(c.id):
                     f["figure_heading"] = 1.0
             # A deadline is a date said to be one ("trước ngày …", "chậm nhất", "hằng tháng"), not the
@@ -214,7 +236,13 @@ class Evidence:
                 f["date"] = 1.0
                 f["date_after_phrase"] = date_follows_phrase(best_passage.folded, q_terms.folded)
             f["defines"] = defines_asked(best_passage.folded, intent.words)
+            if intent.form.kind == "plain":  # a yes/no question's answer may well say "không"
+                f["negates_asked"] = negates_asked(best_passage.folded, intent.folded, q_terms.folded)
             f["period_conflict"] = period_conflict(intent.constraints.half, self.view.context(c))
+            if intent.constraints.periods and periods_agree(
+                intent.constraints.periods, named_periods(best_passage.folded)
+            ):
+                f["period_match"] = 1.0  # "vào tháng 8/2026": the row that prints that month
             # A bullet under a heading that names the organisation the question names; a bullet
             # under another organisation's heading, when the question's has its own section,
             # is that other organisation's duty (it may mention the asked one in passing).
@@ -241,6 +269,10 @@ class Evidence:
                 f["field_for_content"] = 1.0  # "Đơn vị thực hiện: X" names X; it does not say what X does
             if c.kind in DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:
                 f["document_part"] = 1.0
+            named_row = _row_named(intent, c, self.view.folded.get(c.id) or fold(c.text))
+            if named_row is not None:
+                # "bước 3 do ai làm": the row labelled so, not the row of another step.
+                f["row_named" if named_row else "row_other"] = 1.0
             score = sum(EVIDENCE_WEIGHTS[name] * value for name, value in f.items())
             out.append(Candidate(c, score, support, passage=text, features=f))
         out.sort(key=lambda x: -x.score)
@@ -297,6 +329,11 @@ class Evidence:
     def entity(self, clause: Clause) -> tuple[str, Clause] | None:
         """The organisation a bullet belongs to and the clause that names it (itself or a heading above)."""
         heads = [((a.title or a.text).strip(), a) for a in self.view.ancestors(clause)[:2]]
+        intro = self.list_intro(clause)
+        if intro is not None:
+            # "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:" over "a) Thực hiện …": the sentence
+            # opening the list says whose the points are, before the section's heading does.
+            heads = [(intro.text.strip(), intro), *heads]
         if clause.kind != "field":
             # Its own title, or a short first line standing alone ("3. Phòng Tổ chức" over its duties).
             first, newline, _ = clause.text.strip().partition("\n")
@@ -306,6 +343,23 @@ class Evidence:
             m = ORG_HEAD.match(head)
             if m and len(m.group(1)) <= 120:
                 return m.group(1).strip().rstrip(":"), owner
+        return None
+
+    def list_intro(self, clause: Clause) -> Clause | None:
+        """The paragraph ending with ":" that opens the list a point belongs to (its nearest
+        earlier sibling of another kind, only points of its own list between them)."""
+        if clause.kind in ("paragraph", "heading", "field") or not clause.parent_id:
+            return None
+        siblings = self.view.children.get(clause.parent_id, [])
+        # (Siblings are in document order: only those before the point are read, nearest first.)
+        before = bisect_left(siblings, clause.order, key=lambda s: s.order)
+        for i in range(before - 1, -1, -1):
+            sibling = siblings[i]
+            if sibling.kind == clause.kind:
+                continue
+            if sibling.kind == "paragraph" and sibling.text.rstrip().endswith(":"):
+                return sibling
+            return None
         return None
 
     def best_window(self, intent: Question, q_terms: QueryTerms, clause: Clause) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rag.answer.text import NUMBER_WORDS, asked_figure
 from rag.questions import Question
 from rag.text import fold, has_diacritics
-from rag.values import bounded_quantities, roman_labels
+from rag.values import bounded_quantities, hours_in, mentions_time, roman_labels
 from rag.vocabulary import REFERENCE_RELATIONS
 
 
@@ -53,6 +53,8 @@ _DOCUMENT_DATE = re.compile(
     # "… ngày 25/8/2025 của Bộ trưởng …": the date of the document that person or body issued.
     r"|(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})\s+cua\b"
 )
+# A document's number ("14/2022/tt-btttt", "số 12/kh-ubnd"): its year dates the document.
+_DOCUMENT_NUMBER = re.compile(r"\b\d+(?:/\d{4})?/[a-z][\w&.-]*")
 _TIME_UNITS = frozenset({"nam", "thang", "quy", "tuan", "ngay", "gio", "phut"})
 _DURATION = re.compile(
     r"\d[\d.,]*\s+(?:"
@@ -89,12 +91,16 @@ def unfilled(question: Question, answer: str, evidence: Sequence[str] = (), *, s
     why = (
         why
         or _no_day(question, folded)
+        or _no_hour(question, folded)
         or _no_duration(question, folded, answer.lower())
+        or _no_time(question, folded)
         or _no_place(question, marked, strict)
         or _only_basis(question, folded)
     )
     if why:
         return why
+    if question.form.kind in ("yes_no", "choices"):
+        return ""  # a bound or label stated otherwise is what the verdict reads ("Sai."), not a gap
     said = fold(" ".join([answer, *evidence]))
     return _bound_contradicted(question, said, strict) or _label_contradicted(
         question, " ".join([answer, *evidence]), strict
@@ -127,6 +133,22 @@ def _no_day(question: Question, folded: str) -> str:
     if "asks_day" not in question.cues or question.slot not in ("date", "deadline"):
         return ""
     return "" if _DAY.search(_DOCUMENT_DATE.sub(" ", folded)) else "no day"
+
+
+def _no_hour(question: Question, folded: str) -> str:
+    """ "từ mấy giờ", "trước mấy giờ": an hour of the day ("18h00", "17 giờ")."""
+    if "asks_hour" not in question.cues:
+        return ""
+    return "" if hours_in(folded) else "no hour"
+
+
+def _no_time(question: Question, folded: str) -> str:
+    """ "khi nào", "thời hạn …": the answer says when (a date, a period, a recurrence, an event
+    it is tied to); a day or a length of time asked is checked by its own rule."""
+    if question.slot not in ("deadline", "date") or {"asks_day", "asks_duration"} & question.cues:
+        return ""
+    undated = _DOCUMENT_NUMBER.sub(" ", _DOCUMENT_DATE.sub(" ", folded))
+    return "" if mentions_time(undated) else "no time"
 
 
 def _no_duration(question: Question, folded: str, lowered: str) -> str:

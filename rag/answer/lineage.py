@@ -7,6 +7,7 @@ from __future__ import annotations
 from rag.answer.base import Composed, Context, Strategy
 from rag.answer.documents import named_documents
 from rag.answer.evidence import best_docs
+from rag.answer.resolution import TITLE_WORDS, title_words_met
 from rag.lineage import RELATION_LABELS
 from rag.records import Clause, Edge
 from rag.registry import Registry
@@ -84,6 +85,14 @@ class Lineage(Strategy):
             return Composed.unanswerable()
         return Composed(text="\n".join(lines), cited=self._cite(ctx, cited), support=1.0)
 
+    @staticmethod
+    def _described(ctx: Context, doc_id: str) -> bool:
+        """A question describing a document in words of its own ("nghị quyết mới về tiêu chuẩn
+        của đơn vị hành chính") describes this one only if it has words of its title ("Quyết
+        định này thay thế văn bản nào?" describes none: any may answer)."""
+        met, said = title_words_met(ctx.question, ctx.view.documents[doc_id].meta)
+        return met >= TITLE_WORDS or said < TITLE_WORDS
+
     def _outgoing(
         self, ctx: Context, registry: Registry, relation: str, allowed: set[str]
     ) -> Composed | None:
@@ -94,7 +103,11 @@ class Lineage(Strategy):
         named = named_any & with_edges
         if named_any and not named:
             return None  # the named document states no such reference: its text may still say
-        docs = sorted(named) or best_docs(ctx.affinity, with_edges)
+        # Named by its words alone: the document the question describes best must be the one that
+        # states the relation; a worse-described one that states it answers another question.
+        docs = sorted(named) or [
+            d for d in best_docs(ctx.affinity, ctx.affinity) if d in with_edges and self._described(ctx, d)
+        ]
         if not docs or len(docs) > 3:
             return None
         lines: list[str] = []

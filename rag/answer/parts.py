@@ -4,6 +4,7 @@ that its own words and its value type pick; the answer joins them in the documen
 
 from __future__ import annotations
 
+from rag.answer.asked_parts import holds
 from rag.answer.base import Composed, Context
 from rag.answer.corpus import CorpusView, Passage, coverage
 from rag.answer.evidence import DOCUMENT_PARTS, Candidate, asks_document_fact
@@ -48,6 +49,12 @@ def every_part(ctx: Context, best: Candidate, candidates: list[Candidate], compo
         return composed
     chosen: list[tuple[int, int, Passage, Candidate]] = []
     picks: list[tuple[AskedPart, tuple[int, int, Passage, Candidate]]] = []
+    # A table row is one record: when it holds a value of each part's type (the step's person
+    # and its time), it answers every part and no other passage is joined to it. (Any passage
+    # holding values of the parts' types is not enough: "giao 30 nhiệm vụ" holds a number for
+    # "đã hoàn thành bao nhiêu" too.)
+    if best.clause.kind == "table" and all(holds(p, composed.text, [best.clause.text]) for p in intent.parts):
+        return composed
     for part in intent.parts:
         if not part.terms or part.value_type == "article":
             continue  # an article asked for is the cited clause's locator, not another passage

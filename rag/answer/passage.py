@@ -3,6 +3,8 @@ the article a question names ("Điều 8 khoản 2 quy định gì?")."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from rag.answer.base import ANY, Composed, Context, Strategy
@@ -10,13 +12,22 @@ from rag.answer.evidence import Candidate, best_docs
 from rag.answer.fills import FILL_RULES, unfilled
 from rag.answer.parts import every_part
 from rag.answer.phrasing import row_sentence
-from rag.answer.text import PASSAGE_CHARS, names_a_person, short, strip_marker, trim
+from rag.answer.text import (
+    MAX_ANSWER_CHARS,
+    PASSAGE_CHARS,
+    SENTENCE_SPLIT,
+    names_a_person,
+    short,
+    strip_marker,
+    trim,
+    widened,
+)
 from rag.questions import Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
 
 
-def article_scope(ctx: Context, intent: Question, affinity: dict[str, float]) -> list[Clause] | None:
+def article_scope(ctx: Context, intent: Question, affinity: Mapping[str, float]) -> list[Clause] | None:
     """The clauses under the legal locator the question names ("Điều 8 khoản 2"), in the best documents."""
     if not intent.article:
         return None
@@ -49,6 +60,42 @@ def _under(ctx: Context, clause: Clause) -> set[str]:
             out.add(child.id)
             stack.append(child.id)
     return out
+
+
+# A document's number as written ("3526/QĐ-UBND", "09/2021/NQ-HĐND").
+_DOCUMENT_NUMBER = re.compile(r"\b\d+(?:/\d{4})?/[A-ZĐ][\w&.-]*")
+# How long an answer listing the documents a sentence names may run (a replaced list is one
+# sentence of three or four numbers, each with its date, issuer and title).
+LISTED_CHARS = 900
+
+
+def _documents_listed(text: str, passage: str) -> str | None:
+    """ "thay thế những quyết định nào": the sentence holding the best passage, from its start to
+    the last document number it names, when it names several (a word window would cut the list)."""
+    head = collapse_ws(passage)[:60]
+    for sentence in (collapse_ws(s) for s in SENTENCE_SPLIT.split(text)):
+        if head not in sentence:
+            continue
+        numbers = list(_DOCUMENT_NUMBER.finditer(sentence))
+        if len(numbers) < 2 or len(sentence) <= len(collapse_ws(passage)):
+            return None
+        return sentence
+    return None
+
+
+# A sentence that obliges someone to act.
+_OBLIGES = re.compile(r"\b(?:phai|can phai|bat buoc|co trach nhiem|co nghia vu)\b")
+# Passages scored within this share of the best are alike: the one stating the asked act answers.
+ACT_TIE = 0.95
+# How many of the act's first words a passage must state in a row.
+ACT_WORDS = 3
+
+
+def _says(text: str, act: tuple[str, ...]) -> bool:
+    """Does a text state the act's first words in a row (folded, punctuation aside)?"""
+    words = re.findall(r"\w+", fold(text))
+    head = list(act[:ACT_WORDS])
+    return any(words[i : i + len(head)] == head for i in range(len(words) - len(head) + 1))
 
 
 # Questions whose answer is a unit or its duty: the unit heading over a bullet is named.
@@ -103,6 +150,8 @@ class ExtractivePassage(Strategy):
                 # A heading ("Điều 1. Sắp xếp …") that answers something else: what it heads may.
                 if not (better_named or empty or other.clause.id in inside) or other.support < SUPPORTED:
                     continue
+                if empty and ctx.affinity.get(other.clause.doc_id, 0.0) < named - NAMED_ALIKE:
+                    continue  # a document the question describes worse fills the slot by chance
                 tried = self._answer_from(ctx, other)
                 if empty and unfilled(intent, tried.text, [c.text for c in tried.cited], strict=True):
                     continue
@@ -110,6 +159,15 @@ class ExtractivePassage(Strategy):
                     best, composed = other, tried
                     candidates = [other, *(c for c in candidates if c is not other)]
                     break
+        if "asks_obligation" in intent.cues and not _OBLIGES.search(fold(composed.text)):
+            obliging = self._obliging_passage(ctx, best)
+            if obliging is not None:
+                best, composed = obliging
+                candidates = [best, *candidates[1:]]
+        acting = self._states_the_act(ctx, candidates, composed)
+        if acting is not None:
+            best, composed = acting
+            candidates = [best, *(c for c in candidates if c is not best)]
         weak = self._weakly_supported(ctx, candidates, composed)
         if weak is not None:
             best, composed = weak
@@ -123,6 +181,35 @@ class ExtractivePassage(Strategy):
         text = f"Câu hỏi khớp với nhiều văn bản:\n{labels[0]}: {composed.text}\n{labels[1]}: {other.text}"
         cited = [composed.cited[0], other.cited[0], *composed.cited[1:], *other.cited[1:]]
         return Composed(text=trim(text, 900), cited=cited, support=min(composed.support, other.support))
+
+    def _obliging_passage(self, ctx: Context, best: Candidate) -> tuple[Candidate, Composed] | None:
+        """ "… thì phải làm gì": the sentence of the best clause that obliges ("Trường hợp … thì
+        phải lấy ý kiến …"), when the best passage is another one that states no duty."""
+        for passage in ctx.view.passages(best.clause):
+            if passage.text == best.passage or not _OBLIGES.search(fold(passage.text)):
+                continue
+            tried = self._answer_from(ctx, replace(best, passage=passage.text))
+            if ctx.support is None or not ctx.support.answers_something_else(ctx.question, tried):
+                return replace(best, passage=passage.text), tried
+        return None
+
+    def _states_the_act(
+        self, ctx: Context, candidates: list[Candidate], composed: Composed
+    ) -> tuple[Candidate, Composed] | None:
+        """ "Ai được giao quản lý, sử dụng X?": of passages scored alike, the one stating that act
+        ("giao cho Văn thư quản lý, sử dụng X") names its actor; one stating another act done to X
+        ("thu hồi X") does not."""
+        intent = ctx.question
+        if not intent.act or _says(composed.text, intent.act):
+            return None
+        floor = ACT_TIE * candidates[0].score
+        for other in candidates[1:ALTERNATIVES]:
+            if other.score < floor or other.support < SUPPORTED:
+                continue
+            tried = self._answer_from(ctx, other)
+            if _says(tried.text, intent.act):
+                return other, tried
+        return None
 
     def _weakly_supported(
         self, ctx: Context, candidates: list[Candidate], composed: Composed
@@ -188,7 +275,10 @@ class ExtractivePassage(Strategy):
         # A heading or a list intro answers with its items.
         items = ctx.evidence.list_items(clause) if intent.slot not in ("figure", "date") else []
         if items:
-            lead = short(clause.text, 160).rstrip(":")
+            # A long paragraph ending in the list's intro ("… Đồng chí X đã phát biểu kết luận như
+            # sau:"): the intro the question's words picked leads, not the paragraph's first words.
+            intro = best.passage if best.passage.rstrip().endswith(":") else clause.text
+            lead = short(intro, 160).rstrip(":")
             body = "\n".join(f"- {short(strip_marker(i.text), 200)}" for i in items)
             return Composed(
                 text=trim(f"{lead}:\n{body}", 700), cited=[clause, *items[:3]], support=best.support
@@ -198,6 +288,12 @@ class ExtractivePassage(Strategy):
             if len(best.passage) <= PASSAGE_CHARS + 80
             else ctx.evidence.best_window(intent, q_terms, clause)
         )
+        if len(intent.parts) > 1 and sentence == best.passage:
+            # Each part asks its own value: a window of a long sentence reads on for the others.
+            sentence = best.passage = widened(clause.text, best.passage, len(intent.parts))
+        listed = _documents_listed(clause.text, best.passage) if "lineage" in intent.cues else None
+        if listed is not None:
+            best.passage = sentence = listed
         if intent.english:
             # Its words do not locate a sentence in Vietnamese text: the clause is the answer.
             best.passage = sentence = short(clause.text, PASSAGE_CHARS + 80)
@@ -213,7 +309,8 @@ class ExtractivePassage(Strategy):
             sentence = reading
         found = ctx.evidence.entity(clause) if intent.slot in _NAMES_ITS_UNIT else None
         if found is None or fold(found[0]) in fold(sentence):
-            return Composed(text=trim(sentence), cited=[clause], support=best.support)
+            limit = LISTED_CHARS if listed is not None else MAX_ANSWER_CHARS
+            return Composed(text=trim(sentence, limit), cited=[clause], support=best.support)
         # The unit heading the section says whose duty this is: name it, and cite it too.
         entity, owner = found
         cited = [clause] if owner.id == clause.id else [clause, owner]

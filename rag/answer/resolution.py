@@ -19,8 +19,10 @@ from functools import lru_cache
 from index.query import number_matches
 from rag.matching import STOP_TERMS, TextTerms
 from rag.questions import Question
+from rag.reading.wordings import RELATION_WORDS
 from rag.records import Document, DocumentMeta
 from rag.text import fold
+from rag.vocabulary import DOC_TYPES
 
 # How many of the closest documents a "not among the documents" answer names.
 CLOSEST = 3
@@ -260,6 +262,21 @@ TITLE_MARGIN = 0.2
 def _title_words(title: str) -> frozenset[str]:
     words = {w for w in fold(title).split() if w.isalpha()}
     return frozenset(words - _TITLE_FUNCTION_WORDS - STOP_TERMS)
+
+
+# Words a question uses to name a document's type or to ask for its relations, not to describe it.
+_NAMING_WORDS = frozenset(
+    {w for name in DOC_TYPES for w in name.split()}
+    | {w for _, words in RELATION_WORDS for w in re.split(r"[|\s]+", words)}
+    | set("van ban nay moi nao".split())
+)
+
+
+def title_words_met(question: Question, meta: DocumentMeta) -> tuple[int, int]:
+    """How many words of a document's title the question has, and how many words the question
+    describes a document with (less function words, type names and relation words)."""
+    words = _title_words(meta.title or meta.subject)
+    return len(words & question.words), len(_title_words(question.folded) - _NAMING_WORDS)
 
 
 def titled(question: Question, docs: list[Document]) -> set[str]:

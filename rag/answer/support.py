@@ -22,6 +22,9 @@ from rag.values import question_numbers
 from rag.vocabulary import DOC_TYPES
 
 STRONG_SUPPORT = 0.9
+_LETTERS = re.compile(r"[^\W\d_]")
+# Answered from the document's metadata, not from a clause about a case.
+_FACT_SLOTS = frozenset({"signer", "recipient", "document_number"})
 # Below this share of its subject words read into Vietnamese, an English question is not understood
 # well enough to say that a clause answers it (English gold questions read at 0.71 or more).
 ENGLISH_KNOWN = 0.6
@@ -37,6 +40,24 @@ QUESTION_WORDS = frozenset(
     mức mức_độ số_lượng quy_định nội_dung trường_hợp cần được theo kích_thước kích_cỡ
     """.split()
 )
+
+
+def predicate_nouns(text: str) -> frozenset[str]:
+    """Words tagged as nouns in the question that read as verbs on their own and come right before
+    another verb: they head its predicate ("… cam kết giải quyết …", "… đề nghị bổ sung …"), a way of
+    asking, not a subject the answering document must name."""
+    from index.lexical import own_class, tagged_words
+
+    words = tagged_words(text)
+    return frozenset(
+        word
+        for (word, tag), (after, after_tag) in zip(words, words[1:], strict=False)
+        if "_" in word
+        and tag == "N"
+        and after_tag == "V"
+        and own_class(word) == "V"
+        and _LETTERS.search(after)
+    )
 
 
 def _asked_for(word: str, question: Question) -> bool:
@@ -173,6 +194,9 @@ class SupportCheck:
             return True
         if composed.support < STRONG_SUPPORT and self.absent_from_document(intent, composed):
             return True
+        # "mức thu đối với tàu bay" answered by a clause on cars: the case asked is not the one cited.
+        if composed.support < STRONG_SUPPORT and self.other_case(intent, composed.cited):
+            return True
         # The asked slot left empty (no day, no place, no count of the asked noun, only the "Căn
         # cứ …" lines) or a constraint the evidence states otherwise ("dưới 20 năm" for "trên 20 năm").
         if unfilled(intent, composed.text, [c.text for c in composed.cited]):
@@ -206,10 +230,12 @@ class SupportCheck:
             return []
         text = self.view.document_text(docs.pop())
         classes = word_classes(intent.query)
+        predicates = predicate_nouns(intent.query)
         return [
             w
             for w in compounds
             if classes.get(w, "N") in NOUN_TAGS
+            and w not in predicates
             and f" {w.replace('_', ' ')} " not in text
             and fold(w.replace("_", " ")) not in DOC_TYPES
             and not _asked_for(w, intent)
@@ -221,22 +247,35 @@ class SupportCheck:
         """Share of the documents whose text uses a (segmented) word."""
         return self.stats.document_share(word)
 
-    def about_years(self, cited: list[Clause], years: Iterable[str]) -> bool:
-        """Whether a cited clause, the clauses it sits under (whole, not the cut breadcrumb) or its
-        document's title, number or date name one of the years."""
-        for c in cited:
-            doc = self.view.documents.get(c.doc_id)
-            about = " ".join(
-                [
-                    self.view.context(c),
-                    *(self.view.folded[a.id] for a in self.view.ancestors(c)),
-                    *(
+    def about(self, clause: Clause) -> str:
+        """What a clause is about: its text and breadcrumb, the clauses it sits under (whole, not
+        the cut breadcrumb) and its document's title, number and date."""
+        doc = self.view.documents.get(clause.doc_id)
+        return " ".join(
+            [
+                self.view.context(clause),
+                *(self.view.folded[a.id] for a in self.view.ancestors(clause)),
+                *(
+                    fold(part)
+                    for part in (
                         (doc.meta.title, doc.meta.subject, doc.meta.number, doc.meta.date, doc.meta.date_text)
                         if doc
                         else ()
-                    ),
-                ]
-            )
-            if any(re.search(rf"(?<!\d){y}(?!\d)", about) for y in years):
-                return True
-        return False
+                    )
+                ),
+            ]
+        )
+
+    def about_years(self, cited: list[Clause], years: Iterable[str]) -> bool:
+        """Whether a cited clause, the clauses it sits under or its document's title, number or
+        date name one of the years."""
+        return any(re.search(rf"(?<!\d){y}(?!\d)", self.about(c)) for c in cited for y in years)
+
+    def other_case(self, intent: Question, cited: Sequence[Clause]) -> bool:
+        """The question restricts itself to a case ("đối với tàu bay") that no cited clause, the
+        headings above it nor its document's title name: they speak of other cases. (The heading
+        or title may name it: "Điều 7. Mức thu đối với tàu bay" over "1. Mức thu là 1%.")"""
+        if not intent.constraints.qualifiers or not cited or intent.slot in _FACT_SLOTS:
+            return False
+        about = " ".join(self.about(c) for c in cited)
+        return any(not re.search(rf"\b{re.escape(q)}\b", about) for q in intent.constraints.qualifiers)

@@ -58,6 +58,22 @@ def split_passages(text: str) -> list[str]:
     return out
 
 
+def widened(text: str, passage: str, windows: int) -> str:
+    """A window of a long sentence (``split_passages``) read on to ``windows`` windows' length,
+    within its sentence: a question asking several things may find them one after another
+    ("… từ nguồn X … để Y, Z"). The passage as it is when it is no such window."""
+    words = passage.split(" ")
+    if windows < 2 or len(words) < WINDOW_WORDS:
+        return passage
+    for sentence in (collapse_ws(s) for s in SENTENCE_SPLIT.split(text.strip()) if s.strip()):
+        at = sentence.find(passage)
+        if at < 0:
+            continue
+        start = len(sentence[:at].split())
+        return " ".join(sentence.split(" ")[start : start + windows * WINDOW_WORDS])
+    return passage
+
+
 # A Vietnamese personal name: a common surname (with its marks: "Trịnh" is a name, "Trình"
 # a verb) then one to three more capitalised syllables.
 _SURNAMES = frozenset(
@@ -79,7 +95,9 @@ def names_a_person(text: str, near: str = "") -> bool:
             not has_diacritics(m.group(0)) and fold(first) in _FOLDED_SURNAMES
         ):
             continue
-        if not near or any(-30 <= m.start() - a <= 60 for a in anchors):
+        # The title before the name ("Chủ tịch: Nguyễn Văn An") or after it, as lists of members
+        # print it ("Nguyễn Văn An, Chuyên viên Ban Pháp chế - Ủy viên Thư ký").
+        if not near or any(-60 <= m.start() - a <= 60 for a in anchors):
             return True
     return False
 
@@ -131,6 +149,50 @@ def date_follows_phrase(folded: str, asked: tuple[str, ...]) -> float:
             at = folded.find(phrase)
             if at >= 0 and DATE.search(folded[at + len(phrase) : at + len(phrase) + 25]):
                 return 1.0
+    return 0.0
+
+
+# A figure said of a phrase: right after it, or after "là" / ":" ("không vượt quá 20%/năm"); a
+# count of days or years is a length of time, a figure only when one is asked. Read from where the
+# phrase ends: "(?<!\s)" keeps a search from restarting inside a run of spaces (linear time).
+_FIGURE_NEXT = re.compile(
+    r"(?<!\s)\s*(?:la\s+|:\s*)?(\d+(?:[.,]\d+)*)(?![\d/])(?!\s*(?:ngay|thang|nam|quy|tuan|gio)\b)"
+)
+_LENGTH_NEXT = re.compile(r"(?<!\s)\s*(?:la\s+|:\s*)?(\d+(?:[.,]\d+)*)(?![\d/])")
+
+
+def figure_follows_phrase(
+    folded: str, asked: tuple[str, ...], stated: set[str], *, lengths: bool = False
+) -> float:
+    """1.0 when a number the question does not state comes right after the question's last words
+    (at least 2, the words before "bao nhiêu"): "… không được vượt quá bao nhiêu" is answered by
+    "… không vượt quá 20%/năm", not by "không được vượt quá mức lãi suất giới hạn …". ``lengths``:
+    a length of time is asked ("05 ngày" is then the figure)."""
+    following = _LENGTH_NEXT if lengths else _FIGURE_NEXT
+    for n in range(len(asked), 1, -1):
+        phrase = " ".join(asked[-n:])
+        for m in re.finditer(rf"\b{re.escape(phrase)}\b", folded):
+            after = following.match(folded, m.end())
+            if after and after.group(1) not in stated:
+                return 1.0
+    return 0.0
+
+
+_NEGATED = re.compile(r"\bkhong\s+(\w+\s+\w+)\b")
+
+
+def negates_asked(folded: str, question: str, topic: tuple[str, ...]) -> float:
+    """1.0 when the text says "không" before a phrase the question asks about without it ("trường
+    hợp họ không có lãi" for "lãi suất trong họ có lãi"): it speaks of the opposite case. The
+    phrase holds a topic word of the question (not only ways of asking)."""
+    for m in _NEGATED.finditer(folded):
+        phrase = m.group(1)
+        if (
+            any(w in topic for w in phrase.split())
+            and re.search(rf"\b{phrase}\b", question)
+            and not re.search(rf"\bkhong\s+(?:\w+\s+)?{phrase}\b", question)  # "không (được) vượt quá"
+        ):
+            return 1.0
     return 0.0
 
 

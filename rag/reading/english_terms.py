@@ -33,6 +33,11 @@ ENGLISH_TERMS: tuple[tuple[str, str], ...] = (
     ("official duty", "công vụ"),
     ("official-duty", "công vụ"),
     ("digital signature", "chữ ký số"),
+    # A digital signature's certificate is a "chứng thư", not a "giấy chứng nhận".
+    ("digital signature certificate", "chứng thư chữ ký số"),
+    ("digital signature certificates", "chứng thư chữ ký số"),
+    ("official-duty", "chuyên dùng công vụ"),
+    ("official duty", "chuyên dùng công vụ"),
     ("digital signatures", "chữ ký số"),
     ("registration fee", "lệ phí trước bạ"),
     ("registration-fee", "lệ phí trước bạ"),

@@ -16,7 +16,6 @@ from dataclasses import replace
 
 from rag.deadlines import period_of
 from rag.questions import (
-    AskedPart,
     Catalogue,
     Constraints,
     DocumentReference,
@@ -26,6 +25,7 @@ from rag.questions import (
     SearchQuery,
     Turn,
 )
+from rag.reading.asked import asked_parts
 from rag.reading.catalogue import places_named, signers_named, titles_quoted
 from rag.reading.clauses import legal_locator, parse_reference, with_rest
 from rag.reading.english import english_known, translate_english
@@ -35,28 +35,33 @@ from rag.reading.hints import document_numbers, reference_spans, search_query
 from rag.reading.matcher import Matcher
 from rag.reading.terms import topic_terms
 from rag.reading.wordings import (
+    ACTOR_ACT,
     ASKED_DOC_TYPE,
-    ASKS,
     CUES,
     DOCUMENT_LEVEL,
     LINEAGE,
     LOCATOR_WORDS,
     MACROS,
-    PART_BREAK,
     PROVINCIAL,
     SLOTS,
     SPEAKING_AUTHOR,
     TARGET_WORDS,
     VALUE_TYPES,
 )
-from rag.text import fold, fold_aligned, has_diacritics
+from rag.text import fold, has_diacritics
 from rag.units import expand_abbreviations
-from rag.values import PERIOD_HALF, bounded_quantities, dates_in, question_numbers, roman_labels
+from rag.values import (
+    PERIOD_HALF,
+    bounded_quantities,
+    dates_in,
+    named_periods,
+    number_labels,
+    question_numbers,
+    roman_labels,
+)
 from rag.vocabulary import ASKED_UNITS
 
 _SLOTS = Matcher(SLOTS, MACROS)
-_ASKS = Matcher(ASKS, MACROS)
-_PART_BREAK = re.compile(PART_BREAK)
 _CUES = Matcher(CUES, MACROS)
 _LINEAGE = Matcher(LINEAGE, MACROS)
 _ASKED_DOC_TYPE = re.compile(ASKED_DOC_TYPE.replace("{ASKED_DOC}", MACROS["ASKED_DOC"]))
@@ -78,8 +83,15 @@ _LOCATOR_WORDS = re.compile(LOCATOR_WORDS)
 # "máy" (machine) folds like "mấy": with marks, only "mấy" asks for a count.
 _MARKED_COUNT = re.compile(r"\bmấy\b", re.IGNORECASE)
 _ASKED_UNITS = tuple((kind, re.compile(question)) for kind, (question, _) in ASKED_UNITS.items())
+_ACTOR_ACT = re.compile(ACTOR_ACT)
 _NUMBER_SLOT = re.compile(r"((?:\w+ ){0,2})\b(?:bao nhieu|may)\s+(\w+)")
 _WORD = re.compile(r"\w+")
+# "mức thu đối với tàu bay là bao nhiêu": the case asked about, its first two words (the noun that
+# names it: "tàu bay", "nhà ở", "công chức"), before the predicate or the question words.
+_QUALIFIER = re.compile(
+    r"\bdoi voi\s+(?!(?:cac|nhung|moi|truong hop|viec)\b)([a-z]+(?: [a-z]+)?)\b"
+    r"(?=\s|[,?;:(.]|$)"
+)
 # "Sở" written alone ("của Sở"), or unmarked after "của"/"tại": a department's document.
 _BARE_SO = re.compile(r"\bSở\b|\b(?:cua|tai) So\b")
 _BEFORE_WHICH = re.compile(r"((?:\w+\s+){1,4})$")
@@ -159,6 +171,7 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
         figure_unit=figure_unit,
         figure_measure=measure,
         number_slot=_number_slot(folded),
+        act=_act(folded, slot),
         stated_numbers=tuple(question_numbers(folded)),
         stated_amounts=tuple(question_numbers(folded, periods=True)),
         asked_for=_asked_for(query.lower()),
@@ -173,43 +186,19 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
             years=tuple(sorted(search.years)),
             period=period,
             dates=tuple(sorted(dates_in(folded))),
+            # a document number's year ("1849/BGDĐT", "12/2025/NĐ-CP") names no period
+            periods=tuple(sorted(named_periods(fold(_DOCUMENT_NUMBER.sub(" ", query))), key=str)),
             half=_half(folded),
             bounds=tuple(bounded_quantities(folded)),
             labels=tuple(roman_labels(query)),
+            qualifiers=tuple(m.group(1) for m in _QUALIFIER.finditer(folded)),
+            numbered=tuple(number_labels(folded)),
         ),
         terms=topic_terms(query, english=english, typed=content),
         target_terms=topic_terms(query, english=english, typed=content, drop=_TARGET_WORDS),
         search=search,
-        parts=_parts(query, english),
+        parts=asked_parts(query, english),
     )
-
-
-def _parts(query: str, english: bool) -> tuple[AskedPart, ...]:
-    """The things a question asks at once: split where a break ("," "và" "?") stands between two
-    asks; each part keeps its words. One ask, or asks with no break between, is one part."""
-    if english:
-        return ()
-    aligned = fold_aligned(query)  # same length as the query: spans index it
-    asks = _ASKS.spans(aligned)
-    cuts: list[int] = []
-    for (_, _, end), (_, start, _) in zip(asks, asks[1:], strict=False):
-        breaks = list(_PART_BREAK.finditer(aligned, end, start))
-        if breaks:
-            cuts.append(breaks[-1].start())
-    if not cuts:
-        return ()
-    bounds = [0, *cuts, len(query)]
-    texts = [query[a:b].strip(" ,;?") for a, b in zip(bounds, bounds[1:], strict=False)]
-    labels = [
-        next(label for label, start, _ in asks if a <= start < b)
-        for a, b in zip(bounds, bounds[1:], strict=False)
-    ]
-    parts = tuple(
-        AskedPart(text=t, terms=topic_terms(t), value_type=label)
-        for t, label in zip(texts, labels, strict=True)
-        if t
-    )
-    return parts if len(parts) > 1 else ()
 
 
 def _document(
@@ -261,6 +250,17 @@ def _slot_words(folded: str, slot: str) -> frozenset[str]:
     """The words of the wording that reads the slot: they ask, they name no subject."""
     m = _SLOTS.find(folded, slot)
     return frozenset(_WORD.findall(m.group(0))) if m else frozenset()
+
+
+# Slots asking who does something: the act asked of that actor is read with them.
+_ACTOR_SLOTS = frozenset({"lead_unit", "acting_unit", "coordinating_unit"})
+
+
+def _act(folded: str, slot: str) -> tuple[str, ...]:
+    """The first words of the act a unit is asked for ("quan", "ly", "su", "dung" for "ai được
+    giao quản lý, sử dụng …"), for a slot asking which unit acts."""
+    m = _ACTOR_ACT.search(folded) if slot in _ACTOR_SLOTS else None
+    return tuple(_WORD.findall(m.group("act"))) if m else ()
 
 
 def _number_slot(folded: str) -> tuple[tuple[str, ...], str] | None:

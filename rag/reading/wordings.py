@@ -18,10 +18,15 @@ from rag.values import TIME_UNITS
 from rag.vocabulary import DOC_TYPES
 
 # --- shared word lists ----------------------------------------------------------------------
+# "từ mấy giờ", "lúc mấy giờ", "đến mấy giờ": a time of day asked (rag.values.hours_in), not a
+# count or a length of hours; put before a count or a length asked.
+_NOT_AN_HOUR = r"(?<!luc )(?<!tu )(?<!den )(?<!toi )(?<!truoc )(?<!sau )(?<!vao )"
 MACROS: dict[str, str] = {
     # Titles people hold: "ai là <title>" / "<title> là ai" asks for a person's name.
     "TITLE": r"(?:pho\s+)?(?:chu tich|giam doc|bi thu|truong phong|truong ban|thu tuong|bo truong"
-    r"|chanh van phong|tong giam doc|truong|nguoi dung dau)",
+    r"|chanh van phong|tong giam doc|truong|nguoi dung dau"
+    # the roles a council, a delegation or a working group lists its members with
+    r"|uy vien(?: thu ky| thuong truc)?|thu ky|truong doan|to truong)",
     # Units a count is asked in ("mấy năm", "bao nhiêu ngày làm việc").
     "COUNT_UNIT": r"(?:nam|thang|tuan|ngay|gio|lan|nguoi|muc|diem|dot|buoc|loai|nhom|truong hop|thanh vien"
     r"|ban|mau)",
@@ -29,7 +34,8 @@ MACROS: dict[str, str] = {
     "TIME_UNIT": f"(?:{TIME_UNITS})",
     # A length of time asked: "bao lâu", "bao nhiêu ngày", "mấy tháng", "bao nhiêu thời gian" (the
     # question's cue and a part's value type read it alike).
-    "LENGTH_ASKED": rf"(?:bao nhieu|may)\s+(?:{TIME_UNITS}|thoi gian)\b|bao lau",
+    "LENGTH_ASKED": rf"{_NOT_AN_HOUR}(?:bao nhieu|may)\s+(?:{TIME_UNITS}|thoi gian)\b|bao lau",
+    "NOT_AN_HOUR": _NOT_AN_HOUR,
     # Document types, longest first ("kế hoạch hành động" before "kế hoạch"), and "văn bản".
     "DOC": "|".join(["van ban", *sorted(DOC_TYPES, key=len, reverse=True)]),
     # Types asked for in lineage questions ("kế hoạch nào triển khai …").
@@ -68,7 +74,12 @@ SLOTS: tuple[Wording, ...] = (
     Wording(
         "person",
         r"\bai\s+(?:la|dang la|hien la)\s+{TITLE}\b",
-        ("Ai là Chủ tịch UBND tỉnh?", "Ai hiện là Giám đốc Sở Y tế?", "ai dang la truong ban chi dao"),
+        (
+            "Ai là Chủ tịch UBND tỉnh?",
+            "Ai hiện là Giám đốc Sở Y tế?",
+            "ai dang la truong ban chi dao",
+            "Ai là Ủy viên thư ký Hội đồng thi đua?",
+        ),
     ),
     Wording(
         "person",
@@ -173,8 +184,11 @@ SLOTS: tuple[Wording, ...] = (
         # the body that does something, named by the duty.
         r"\b(?:ai|(?:nhung\s+|cac\s+)?(?:don vi|co quan|bo|so|nganh|luc luong|to chuc|cap|phong|ban)\s+nao)"
         r"\s+(?:(?:se|phai|can|co trach nhiem|duoc giao|duoc yeu cau|duoc phan cong)\s+)?(?:{DUTY})\b"
-        r"|\b(?:giao|yeu cau|phan cong|de nghi)\s+(?:cho\s+)?(?:ai|(?:don vi|co quan|bo|so|nganh|luc luong)\s+nao)\b",
+        r"|\b(?:giao|yeu cau|phan cong|de nghi)\s+(?:cho\s+)?(?:ai|(?:don vi|co quan|bo|so|nganh|luc luong)\s+nao)\b"
+        # "ai được giao lưu trữ …": whatever the act, the one it is given to is asked.
+        r"|\b(?:ai|(?:don vi|co quan|bo phan|ca nhan|phong|ban)\s+nao)\s+duoc\s+(?:giao|phan cong)\b",
         (
+            "Ai được giao lưu trữ hồ sơ của trường?",
             "Theo nghị quyết, cơ quan nào chỉ đạo các trường rà soát học phí?",
             "Cơ quan nào tiếp nhận hồ sơ đề nghị cấp phép khai thác cát?",
             "Kế hoạch giao sở nào điều phối các hoạt động chuyển đổi số?",
@@ -212,7 +226,9 @@ SLOTS: tuple[Wording, ...] = (
         ("Tỷ lệ hồ sơ trực tuyến đạt?", "Tần suất đăng tin?", "Mấy lần một năm?"),
     ),
     # "mấy năm", "mấy ngày" (not "máy": the reader checks the marks)
-    Wording("figure", r"\bmay\s+{COUNT_UNIT}\b", ("Thời gian đào tạo mấy năm?", "Nghỉ mấy ngày?")),
+    Wording(
+        "figure", r"\b{NOT_AN_HOUR}may\s+{COUNT_UNIT}\b", ("Thời gian đào tạo mấy năm?", "Nghỉ mấy ngày?")
+    ),
     Wording(
         "document_number",
         r"\bso hieu\b|\bso ky hieu\b|\bky hieu\b",
@@ -291,6 +307,12 @@ CUES: tuple[Wording, ...] = (
     ),
     Wording("counts", r"\bbao nhieu\b|\bso luong\b", ("Bao nhiêu doanh nghiệp?", "Số lượng hồ sơ?")),
     Wording(
+        "asks_obligation",
+        # What someone must do: the answer is the sentence that obliges ("thì phải lấy ý kiến …").
+        r"\b(?:phai|can) (?:lam|thuc hien) (?:nhung )?(?:gi|viec gi)\b|\bbat buoc phai lam gi\b",
+        ("Trường muốn cử viên chức đi học thì phải làm gì?", "Doanh nghiệp cần thực hiện những gì?"),
+    ),
+    Wording(
         "asks_basis",
         # "Kế hoạch … thực hiện quyết định số mấy của Thủ tướng?", "triển khai chỉ thị nào", "căn cứ
         # vào văn bản nào": the document a document implements or rests on, which its preamble names.
@@ -303,7 +325,7 @@ CUES: tuple[Wording, ...] = (
             "Căn cứ pháp lý của nghị định là gì?",
         ),
     ),
-    Wording("counts_in_words", r"\bmay\s+{COUNT_UNIT}\b", ("Mấy năm?", "mấy ngày làm việc")),
+    Wording("counts_in_words", r"\b{NOT_AN_HOUR}may\s+{COUNT_UNIT}\b", ("Mấy năm?", "mấy ngày làm việc")),
     # A length of time is asked: "05 ngày làm việc", "6 tháng" answer it (rag.values.durations).
     Wording(
         "asks_duration",
@@ -324,6 +346,21 @@ CUES: tuple[Wording, ...] = (
         r"\bngay (?:nao|bao nhieu|may)\b",
         ("Báo cáo gửi trước ngày nào?", "Lịch thi bắt đầu từ ngày nào?", "Hạn chót là ngày mấy?"),
     ),
+    Wording(
+        "asks_hour",
+        # A time of day is asked: the answer carries an hour ("18h00", "17 giờ"; rag.values.hours_in).
+        r"\b(?:luc|tu|den|toi|truoc|sau|vao)\s+may\s+gio\b|\bkhung gio nao\b|\bgio nao\b",
+        ("Tạm dừng từ mấy giờ?", "Nộp hồ sơ trước mấy giờ?", "Họp lúc mấy giờ?", "trong khung giờ nào"),
+    ),
+)
+
+# The act asked of an unknown actor, after the words that ask for it: "cơ quan nào chỉ đạo <X>",
+# "ai được giao <quản lý, sử dụng> …", "<X> do ai <chủ quản>". Group "act": its first words (folded).
+ACTOR_ACT = (
+    r"(?:\b(?:ai|(?:nhung\s+|cac\s+)?(?:don vi|co quan|bo|so|nganh|luc luong|to chuc|cap|phong|ban|ben"
+    r"|bo phan|ca nhan|nguoi)\s+nao)\s+(?:(?:se|phai|can|co trach nhiem|chiu trach nhiem|duoc giao"
+    r"|duoc yeu cau|duoc phan cong|duoc)\s+)?|\bdo\s+(?:ai|(?:don vi|co quan|phong|bo phan)\s+nao)\s+)"
+    r"(?P<act>(?!(?:la|thi|va|co|nao)\b)\w+(?:,?\s+\w+){0,3})"
 )
 
 # Lineage: "<văn bản> nào triển khai X" asks who cites X ("in"); "X căn cứ (vào) văn bản nào" asks
@@ -567,6 +604,27 @@ ASKS: tuple[Wording, ...] = (
         r"\b(?:(?:la |lam )?gi|nao|ai|o dau|(?:toi|den) dau|the nao|ra sao)\b",
         ("làm gì", "đơn vị nào", "do ai làm", "kéo dài tới đâu", "như thế nào"),
     ),
+    Wording(
+        "yes_no",
+        r"\b(?:(?:co\s+)?(?:dung|phai)\s+khong|dung hay sai|hay khong|khong)(?:\s+(?:a|vay|nhi))?"
+        r"(?=\s*[?,;.]|\s*$)",
+        ("…, đúng không ạ?", "có mất phí không,", "phải không?", "đúng hay sai?"),
+        why="a verdict asked: the part is a yes/no question of its own (rag.reading.form)",
+    ),
 )
-# What parts two asks: a comma or semicolon, a question mark, or "và"/"còn"/"đồng thời" between them.
-PART_BREAK = r"(?:[,;?]\s*(?:va\s+|con\s+|dong thoi\s+)?|\s(?:va|con|dong thoi)\s)"
+# What parts two asks: a comma or semicolon, a question mark, or "và"/"còn"/"đồng thời"/"nếu không
+# (thì)" between them.
+PART_BREAK = (
+    r"(?:(?:[,;?]|\.(?=\s))\s*(?:va\s+|con\s+|dong thoi\s+|neu khong(?:\s+phai)?(?:\s+thi)?\s+)?"
+    r"|\s(?:va|con|dong thoi)\s|\bneu khong(?:\s+phai)?(?:\s+thi)?\s)"
+)
+# What opens a part after a break and only joins it to the one before: not part of its own question.
+PART_OPENING = r"^(?:va|con|dong thoi|neu khong(?:\s+phai)?(?:\s+thi)?)\s+"
+# Polite words closing a part ("…, đúng không ạ?", "… là gì vậy?"): not part of what it asks.
+PART_PARTICLE = r"\s+(?:a|vay|nhi|the)$"
+# Words a subject carried over to a later part may not end on: they lead into the first part's
+# ask ("bước 3 do [ai làm]", "hội nghị nhận được [bao nhiêu]", "thủ tục [là gì]").
+PART_LEAD_TAIL = (  # "(?<!\s)": a search starts a run of spaces once, not at each space (linear time)
+    r"(?<!\s)(?:\s+(?:do|la|thi|co|duoc|se|da|bi|phai|cho|de|giao|nhan|lay|o|tai|tu|trong|toi da|toi thieu"
+    r"|khoang|tong cong|ca|bang|vao))+$"
+)

@@ -351,13 +351,24 @@ def _actors(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set
     conflicts: list[Conflict] = []
     spans: set[int] = set()
     missing: list[str] = []
+    # The clause's mentions each aligned statement actor faces: a mention faced once is used up
+    # ("Chính phủ là cơ quan … giúp Chính phủ" has one "Chính phủ" more than the clause it retells).
+    faced = {
+        (s0, e0)
+        for start, end, _ in said
+        for s0, e0, _ in clause
+        if any(s0 <= found.aligned.get(k, -1) < e0 for k in range(start, end))
+    }
     for start, end, key in said:
         facing = {found.aligned[k] for k in range(start, end) if k in found.aligned}
         there = [k for s0, e0, k in clause if any(s0 <= j < e0 for j in facing)]
         if there and all(k == key for k in there) and len(facing) == end - start:
             continue  # aligned word for word with the same actor
         rival = next((k for k in there if k != key), None)
-        if rival is None and key not in stated and others:
+        free = any(k == key and (s0, e0) not in faced for s0, e0, k in clause)
+        # An actor aligned nowhere is stated by a mention no other one of its faces.
+        available = key in stated if facing else free
+        if rival is None and not available and others:
             rival = others[0]
         if rival is not None:
             conflicts.append(Conflict("actor", key, rival))

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from rag.text import fold, fold_aligned
 from rag.verdicts.compare import ClauseText, Comparison, Conflict, compare
+from rag.verdicts.mergers import merger_verdict
 from rag.verdicts.polarity import polarity, says
 from rag.verdicts.tokens import texts, tokens
 from rag.verdicts.values import pick_value
-from rag.verdicts.words import LIGHT_WORDS
+from rag.verdicts.words import DENIAL_CUES, DENIAL_REPORTS, LIGHT_WORDS
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,20 @@ class Thresholds:
     # (rag/verdicts/polarity.py): false when the clause has this share of its content words.
     polarity_share: float = 0.6
     polarity_margin: float = 0.1  # … and no clause saying the act as the statement does comes this close
+    # A statement retelling what a clause calls false information: the clause has this share of it
+    # (as polarity_share: one visible item, k127-like reports, too few to fit).
+    denial_share: float = 0.6
 
 
 THRESHOLDS = Thresholds()
+_DENIAL_CUE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in DENIAL_CUES) + r")\b")
+_DENIAL = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(c) for c in DENIAL_CUES)
+    + r")\b[^.;]{0,60}?\b(?:"
+    + "|".join(re.escape(r) for r in DENIAL_REPORTS)
+    + r")\b"
+)
 LITERAL = 0.99  # a clause with this share of the statement's words states it word for word
 
 
@@ -75,12 +87,27 @@ def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds 
     """The statement's verdict by the clauses (best retrieved first)."""
     if not clauses:
         return Verdict(None, None)
+    merged = merger_verdict(statement, [c.text for c in clauses])
+    if merged is not None:
+        value, index = merged
+        conflicts = [] if value else [Conflict("merger", statement, clauses[index].text)]
+        return Verdict(value, index, Comparison(1.0, 1.0, conflicts))
     comparisons = [compare(statement, c) for c in clauses]
     best_fit = max(c.fit for c in comparisons)
     # The clauses that are the statement's provision as closely as the best one; of those, the one
     # that states most of it word for word decides, unless one as literal decides otherwise.
     close = [i for i, c in enumerate(comparisons) if best_fit - c.fit <= thresholds.rival]
     lead = max(close, key=lambda i: (comparisons[i].coverage, -i))
+    # A tie between a text and a part of it (an article and its own sentence) goes to the part:
+    # the place that states it, quoted whole rather than cut inside the longer one.
+    parts = [
+        i
+        for i in close
+        if comparisons[i].coverage == comparisons[lead].coverage
+        and len(clauses[i].text) < len(clauses[lead].text)
+        and _squeezed(clauses[i].text) in _squeezed(clauses[lead].text)
+    ]
+    lead = min(parts, key=lambda i: (len(clauses[i].text), i), default=lead)
     value = _decides(comparisons[lead], thresholds)
     # A clause that has all of the statement is not put in doubt by a twin about another case.
     literal = value is True and comparisons[lead].coverage >= LITERAL
@@ -95,11 +122,50 @@ def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds 
                 return Verdict(None, lead, comparisons[lead])
     if value is False and _negated_alike(statement, clauses[lead], comparisons[lead]):
         return Verdict(None, lead, comparisons[lead])
+    if value is not None and _reports(statement, clauses[lead]):
+        # The clause retells a report it calls false: what it reports is not what it states.
+        if value is False:
+            return Verdict(None, lead, comparisons[lead])
+        return Verdict(False, lead, _denial(statement, clauses[lead], comparisons[lead]))
     if value is None:
-        opposed = _opposed(statement, clauses, thresholds)
+        opposed = _opposed(statement, clauses, thresholds) or _denied(
+            statement, clauses, comparisons, thresholds
+        )
         if opposed is not None:
             return opposed
     return Verdict(value, lead, comparisons[lead])
+
+
+def _denied(
+    statement: str, clauses: Sequence[ClauseText], comparisons: Sequence[Comparison], t: Thresholds
+) -> Verdict | None:
+    """False by the clause that reports what the statement says as false information ("xuất hiện
+    thông tin sai lệch … cả nước sẽ sáp nhập còn 16 tỉnh"): the clause has `denial_share` of the
+    statement and every number of it, and calls the report false; the statement itself does not."""
+    found = [
+        i
+        for i, (clause, c) in enumerate(zip(clauses, comparisons, strict=True))
+        if c.coverage >= t.denial_share
+        and not any(ch.isdigit() for m in c.missing for ch in m)  # every number of it reported
+        and _reports(statement, clause)
+    ]
+    best = max(found, key=lambda i: (comparisons[i].coverage, -i), default=None)
+    if best is None or max(c.coverage for c in comparisons) > comparisons[best].coverage:
+        return None  # another clause states more of it: that one is its provision
+    return Verdict(False, best, _denial(statement, clauses[best], comparisons[best]))
+
+
+def _reports(statement: str, clause: ClauseText) -> bool:
+    """The clause calls what it reports false information, and the statement does not say so."""
+    return bool(_DENIAL.search(fold(clause.text))) and not _DENIAL_CUE.search(fold(statement))
+
+
+def _denial(statement: str, clause: ClauseText, c: Comparison) -> Comparison:
+    return Comparison(c.coverage, c.fit, [Conflict("denied", statement, clause.text)])
+
+
+def _squeezed(text: str) -> str:
+    return " ".join(fold(text).split())
 
 
 def _negated_alike(statement: str, clause: ClauseText, c: Comparison) -> bool:

@@ -46,6 +46,9 @@ OPPOSITES: tuple[tuple[str, str], ...] = (  # with their marks: folded "tru" is 
     ("tăng", "giảm"),
     ("liền kề", "không liền kề"),
     ("độc lập", "phụ thuộc"),
+    ("một lần", "nhiều lần"),  # "chỉ được tính một lần" against "được tính nhiều lần"
+    ("độc lập", "không tách rời"),  # "một phần không (thể) tách rời của X" against "độc lập với X"
+    ("độc lập", "không thể tách rời"),
     ("miễn phí", "có phí"),
     ("miễn phí", "thu phí"),
 )
@@ -222,3 +225,44 @@ CHANGE_BEFORE: tuple[str, ...] = ("truoc khi", "truoc dieu chinh", "truoc thay d
 # Words that stop an act, with their marks (folded "dung" is also "dùng", "dụng"): "dừng chức năng
 # cấp mã số thuế" says the act is not done, as "không" would.
 STOP_WORDS: frozenset[str] = frozenset({"dừng", "ngừng"})
+
+# Administrative units merged (rag/verdicts/mergers.py). The levels a unit is named with, and how
+# a resolution arranges units: "Sắp xếp toàn bộ diện tích tự nhiên, quy mô dân số của <units>
+# thành <level> mới có tên gọi là <level> <name>", "Nhập toàn bộ … của <unit> vào <unit>".
+UNIT_LEVELS: tuple[str, ...] = (
+    "xã",
+    "phường",
+    "thị trấn",
+    "thị xã",
+    "huyện",
+    "quận",
+    "tỉnh",
+    "thành phố",
+    "đặc khu",
+)
+MERGER_CLAUSE = (
+    r"(?P<verb>Sắp xếp|Nhập)\s+toàn bộ diện tích tự nhiên,?\s*(?:và\s+)?(?:toàn bộ\s+)?quy mô dân số\s+"
+    r"(?:của\s+)?(?P<members>.+?)\s+(?:thành|vào)\s+(?P<into>[^.;]+)"
+)
+# How a statement says units were merged: "<units> (được) nhập/sáp nhập vào <unit>", "<unit>
+# thuộc <unit> mới", "<unit> mới (được thành lập) từ/gồm <units>". Negated ones are not read.
+MERGER_STATEMENTS: tuple[str, ...] = (
+    r"^(?P<members>.*?\S)\s+(?:(?:được|đã|sẽ|bị)\s+)*(?:sáp nhập|nhập|sắp xếp|hợp nhất)\s+(?:vào|thành|với)\s+"
+    r"(?P<into>.+)",
+    r"^(?P<members>.*?\S)\s+(?:(?:được|đã|sẽ)\s+)*(?:thuộc về|thuộc|trở thành một phần của)\s+(?P<into>.*?\S)\s+mới",
+    r"^(?P<into>.*?\S)\s+mới\s+(?:(?:được|đã)\s+)*(?:(?:thành lập|hình thành|sắp xếp|lập)\s+)?"
+    r"(?:từ|gồm có|gồm|bao gồm)\s+(?P<members>.+)",
+)
+
+# A document calling what it reports false ("xuất hiện thông tin sai lệch, không chính xác về việc
+# …"): a statement that retells that report is false. The cue must open a report ("về việc", "rằng",
+# "lan truyền" after it), not name a banned act ("cung cấp thông tin sai lệch" in a list of bans).
+DENIAL_CUES: tuple[str, ...] = (
+    "thong tin sai lech",
+    "thong tin khong chinh xac",
+    "sai lech, khong chinh xac",
+    "thong tin sai su that",
+    "tin gia",
+    "tin don",
+)
+DENIAL_REPORTS: tuple[str, ...] = ("ve viec", "rang", "lan truyen", "cho rang")

@@ -169,7 +169,12 @@ def test_chat_follow_up_and_reference_copy(refs_server: str, browser: WebDriver,
     panel = WebDriverWait(browser, 15).until(
         ec.visibility_of_element_located((By.CSS_SELECTOR, ".pqa-panel"))
     )
-    reference = panel.find_element(By.CSS_SELECTOR, ".pqa-reference-text").text
+    # The panel opens before its reference is fetched: on a loaded machine the text comes later.
+    reference = (
+        WebDriverWait(browser, 15)
+        .until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".pqa-panel .pqa-reference-text")))
+        .text
+    )
     assert reference.startswith(
         "mục 1 phần II Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Đồng Tháp"
     )

@@ -139,3 +139,80 @@ def test_an_english_query_is_led_by_the_dense_ranking(retriever: HybridRetriever
     dense, bm25 = [("d", 1.0), ("e", 0.5)], [("b", 9.0), ("f", 8.0)]
     assert retriever._fuse([Channel("dense", dense), Channel("bm25", bm25)], "rrf")[0][0] == "b"
     assert retriever._fuse([Channel("dense", dense), Channel("bm25", bm25)], "rrf", english=True)[0][0] == "d"
+
+
+def _sections(doc_factory) -> Document:  # type: ignore[no-untyped-def]
+    """A plan whose duties sit under unit headings ("1. Trung tâm Lưu trữ" / "a) …")."""
+    doc = doc_factory(
+        "archive.txt",
+        number="41/KH-UBND",
+        clauses=[
+            ("header", "", "KẾ HOẠCH số hóa tài liệu lưu trữ năm 2026", []),
+            ("IV", "", "IV. TỔ CHỨC THỰC HIỆN", []),
+            ("IV.1", "", "1. Trung tâm Lưu trữ lịch sử tỉnh", []),
+            ("IV.1.a", "", "a) Số hóa hồ sơ lưu trữ của các phường, xã hoàn thành trong quý III.", []),
+            ("IV.1.b", "", "b) Lập danh mục tài liệu hạn chế sử dụng.", []),
+            ("IV.2", "", "2. Phòng Văn hóa - Xã hội các phường", []),
+            ("IV.2.a", "", "a) Bàn giao hồ sơ giấy cho đơn vị số hóa đúng thời hạn.", []),
+            ("IV.2.b", "", "b) Bố trí kinh phí bảo quản kho lưu trữ tạm.", []),
+        ],
+    )
+    for c in doc.clauses:
+        c.kind = "heading" if c.children else "item"
+    return doc
+
+
+def test_a_unit_heading_comes_right_after_the_duty_that_matched(
+    tmp_path: Path, doc_factory, e5: E5Embedder
+) -> None:  # type: ignore[no-untyped-def]
+    with IndexWriter(tmp_path, e5) as w:
+        w.upsert([_sections(doc_factory)])
+        w.commit()
+    store = IndexStore.open(tmp_path, embedder=e5)
+    query = "Đơn vị nào số hóa hồ sơ lưu trữ của các phường, xã?"
+    lifted = [h.clause.id for h in HybridRetriever(store, e5, read=analyze_query).run(query, k=8)]
+    # The duty matched; the unit asked for is its heading, placed right after it.
+    assert lifted.index("archive:IV.1") == lifted.index("archive:IV.1.a") + 1
+    plain = HybridRetriever(store, e5, promote_from=0, read=analyze_query).run(query, k=8)
+    assert [h.clause.id for h in plain].index("archive:IV.1") > lifted.index("archive:IV.1")
+    # A top-level division names a topic, not a unit: never lifted next to the duty.
+    assert lifted.index("archive:IV") > lifted.index("archive:IV.1") + 1
+    # BM25 alone (the answerer's first attempt) lifts the asked part the same way.
+    lexical = [
+        h.clause.id for h in HybridRetriever(store, e5, read=analyze_query).run(query, k=8, mode="bm25")
+    ]
+    assert lexical.index("archive:IV.1") == lexical.index("archive:IV.1.a") + 1
+    unlifted = HybridRetriever(store, e5, promote_from=0, read=analyze_query).run(query, k=8, mode="bm25")
+    assert [h.clause.id for h in unlifted] != lexical
+
+
+def test_an_unmarked_query_is_given_its_marks_for_the_dense_search(
+    tmp_path: Path, doc_factory, e5: E5Embedder
+) -> None:  # type: ignore[no-untyped-def]
+    with IndexWriter(tmp_path, e5) as w:
+        w.upsert([_sections(doc_factory)])
+        w.commit()
+    store = IndexStore.open(tmp_path, embedder=e5)
+    retriever = HybridRetriever(store, e5, read=analyze_query)
+    unmarked = "don vi nao so hoa ho so luu tru cua cac phuong xa trong quy may"
+    lexical = retriever.bm25_ranking(unmarked, 10, None)
+    marked = retriever.marked_query(unmarked, lexical)
+    # Spellings from the clauses BM25 found, the question's own words from the phrase table.
+    assert "số hóa hồ sơ lưu trữ" in marked and "phường" in marked and "đơn vị nào" in marked
+    # A query typed with its marks, and an English one, are searched as typed.
+    typed = "Đơn vị nào số hóa hồ sơ lưu trữ của các phường?"
+    assert retriever.marked_query(typed, lexical) == typed
+
+    seen: list[str] = []
+
+    class Recording(E5Embedder):
+        def embed_query(self, text: str):  # type: ignore[no-untyped-def]
+            seen.append(text)
+            return e5.embed_query(text)
+
+    recording = Recording.__new__(Recording)
+    recording.__dict__.update(e5.__dict__)
+    HybridRetriever(store, recording, read=analyze_query).run(unmarked, k=3)
+    assert seen and seen[0] == marked
+    HybridRetriever(store, recording, read=analyze_query).run("Who digitises the archive files?", k=3)
+    assert seen[-1] == "Who digitises the archive files?"

@@ -56,6 +56,7 @@ def test_round_trip(tmp_path: Path, plan: Document, letter: Document, e5: E5Embe
     arrays = {f"bm25.{f}.{a}.npy" for f in ("word", "fold", "ctx") for a in ("terms", *ARRAYS)}
     arrays |= {f"passages.{f}.{a}.npy" for f in ("word", "fold") for a in ("terms", *ARRAYS)}
     arrays |= {"passages.members.npy", "passages.owners.npy"}
+    arrays |= {f"stats.{a}.npy" for a in ("hash", "keys", "keys_off", "counts")}  # index.stats_table
     assert (
         set(m["files"])
         == {

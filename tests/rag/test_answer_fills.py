@@ -42,6 +42,15 @@ def test_bounds_and_labels_are_read_the_same_way_in_questions_and_clauses() -> N
             "Căn cứ Kế hoạch số 12/KH-SNV ngày 03 tháng 02 năm 2026 của Sở Nội vụ về tập huấn.",
             False,
         ),
+        # a time asked ("khi nào", "thời hạn"): a date, a period, a recurrence; not a document's year
+        ("Thời hạn nộp báo cáo là khi nào?", "Phòng Kế toán tổng hợp, báo cáo Giám đốc.", False),
+        ("Thời hạn nộp báo cáo là khi nào?", "Báo cáo định kỳ hằng quý gửi Phòng Kế toán.", True),
+        ("Thời hạn nộp báo cáo là khi nào?", "Thường xuyên", True),
+        ("Thời hạn nộp báo cáo là khi nào?", "Báo cáo theo mẫu tại Thông tư 07/2019/TT-BXD.", False),
+        ("Khi nào tổ chức hội nghị sơ kết?", "Hội nghị sơ kết tổ chức trong tháng 7/2026.", True),
+        ("Khi nào tổ chức hội nghị sơ kết?", "Hội nghị sơ kết do Văn phòng chuẩn bị.", False),
+        ("Khi nào tổ chức hội nghị sơ kết?", "Tổ chức ngay sau khi kết thúc đợt kiểm tra.", True),
+        ("Quy chế có hiệu lực từ khi nào?", "Quyết định này có hiệu lực kế từ ngày ký.", True),  # OCR "kế"
         # a count of the asked noun
         ("Có bao nhiêu học viên tham gia lớp bồi dưỡng?", "Lớp bồi dưỡng có 45 học viên tham gia.", True),
         ("Có bao nhiêu học viên tham gia lớp bồi dưỡng?", "Lớp học từ 8h00 đến 11h00, năm 2026.", False),

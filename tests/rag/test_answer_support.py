@@ -121,3 +121,22 @@ def test_a_footnote_number_is_no_quantity() -> None:
     )
     assert _unmarked("3 Đề tài: mô hình nông nghiệp", [note]) == "Đề tài: mô hình nông nghiệp"
     assert _unmarked("3 Đề tài: mô hình nông nghiệp") == "3 Đề tài: mô hình nông nghiệp"
+
+
+@pytest.mark.parametrize(
+    ("question", "predicate"),
+    [
+        # a word that is a noun or a verb by context, right before the verb it governs
+        ("Ban Kinh tế Trung ương Đảng cam kết trình báo cáo xong trước tháng mấy?", {"cam_kết"}),
+        # a subject before its verb: a noun on its own ("học phí"), it stays a subject
+        ("Học phí của trường đại học tăng bao nhiêu?", set()),
+        # a noun followed by a number, not a verb
+        ("Quyết định 15 ban hành ngày nào?", set()),
+    ],
+)
+def test_a_verb_read_as_a_noun_before_another_verb_heads_the_predicate(
+    question: str, predicate: set[str]
+) -> None:
+    from rag.answer.support import predicate_nouns
+
+    assert predicate_nouns(question) == predicate

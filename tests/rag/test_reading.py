@@ -66,3 +66,18 @@ def test_english_question_terms_are_the_vietnamese_put_in() -> None:
     # "khu", "cao", "quang" carry no marks but come from the glossary; "for", "and" stay English.
     assert {"khu", "cao", "quang", "chu", "tri"} <= set(terms.folded)
     assert not {"for", "and", "networks"} & set(terms.folded)
+
+
+@pytest.mark.parametrize(
+    ("question", "act"),
+    [
+        ("Ai được giao lưu trữ, bảo quản hồ sơ học bạ của trường?", ("luu", "tru", "bao", "quan")),
+        ("Hồ sơ kiểm định do cơ quan nào thẩm định?", ("tham", "dinh")),
+        ("Đơn vị nào sẽ tiếp nhận đơn khiếu nại của người dân?", ("tiep", "nhan", "don", "khieu")),
+        ("Cơ quan nào chỉ đạo các trường rà soát học phí?", ("chi", "dao", "cac", "truong")),
+        ("Ai là người đứng đầu đoàn kiểm tra?", ()),  # "là": who someone is, no act
+        ("Kinh phí năm 2026 là bao nhiêu?", ()),  # no actor asked
+    ],
+)
+def test_the_act_asked_of_an_unknown_actor_is_read(question: str, act: tuple[str, ...]) -> None:
+    assert read(question).act == act

@@ -44,3 +44,10 @@ def test_an_english_question_glossing_itself_in_vietnamese_is_english() -> None:
     )
     # Vietnamese outside a gloss is a Vietnamese question.
     assert not translate_english("Phí chợ (market fee) là bao nhiêu?")[1]
+
+
+def test_a_digital_signature_certificate_is_a_chung_thu() -> None:
+    # The certificate of a digital signature is "chứng thư", not the "giấy chứng nhận" of a licence.
+    query, _ = translate_english("Who renews official-duty digital signature certificates?")
+    assert "chứng thư chữ ký số" in query and "giấy chứng nhận" not in query
+    assert "giấy chứng nhận" in translate_english("Who issues the certificate of origin?")[0]

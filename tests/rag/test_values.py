@@ -131,3 +131,15 @@ def test_ranges_of_numbers() -> None:
 )
 def test_one_spelling_of_a_number_to_compare_texts(written: str, canonical: str) -> None:
     assert canonical_number(written) == canonical
+
+
+def test_a_number_labelling_a_word_and_a_row_opening_with_one() -> None:
+    from rag.values import number_labels, row_label
+
+    assert ("buoc", "3") in number_labels(fold("Bước thẩm định hồ sơ (bước 03) do ai làm?"))
+    assert ("nhom", "2") in number_labels(fold("Nhóm 2 được hỗ trợ bao nhiêu?"))
+    assert not any(n == "2026" for _, n in number_labels(fold("năm 2026")))
+    assert row_label(fold("Bước 4 | Ký giấy phép | Chủ tịch | 01 ngày làm việc")) == ("buoc", "4")
+    assert row_label(fold("Giai đoạn 2 | 2026 - 2030")) == ("doan", "2")
+    assert row_label(fold("01 | 3.000527.H61 | Đăng ký")) is None  # a serial number, no label
+    assert row_label(fold("Sở Tài chính | chủ trì")) is None
