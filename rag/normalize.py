@@ -63,8 +63,9 @@ RE_NUMBERED = re.compile(
 )
 RE_LETTERED = re.compile(r"^(?P<num>[a-z¢]|1)\)\s*(?=\S)")
 RE_BULLET = re.compile(r"^(?P<num>[-–—−•+*])\s*(?=\S)")
+# "Điều 2a.": an article a later act inserted, numbered after the one it follows (consolidated texts).
 RE_LEGAL = re.compile(
-    rf"^(?P<kind>phan|chuong|muc|dieu)\s+(?P<num>\d{{1,3}}|{ROMAN}|thu\s+\w+)\s*(?:[.:\-–]|$)(?!\d)"
+    rf"^(?P<kind>phan|chuong|muc|dieu)\s+(?P<num>\d{{1,3}}[a-z]?|{ROMAN}|thu\s+\w+)\s*(?:[.:\-–]|$)(?!\d)"
 )
 RE_APPENDIX = re.compile(r"^ph[uy]\s*l[uụ]c\b\s*(?P<num>\d{1,2}|[ivxlc]{1,6}|[a-z])?\s*(?:$|[:.\-–]\s*\S)")
 # Markdown bold around the label ("__Nơi nhận__:", "**Kính gửi:**") is allowed.
