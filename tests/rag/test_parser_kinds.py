@@ -337,6 +337,9 @@ def test_an_inserted_article_is_an_article(mark: str) -> None:
     assert "Điều 5a" in locators
     exempt = next(c for c in doc.clauses if c.text.startswith("1. Miễn phí"))
     assert exempt.locator == "Điều 5a khoản 1"
+    if mark:  # the printed mark stays in the text, the note it points to is the clause's
+        assert exempt.text == "1. Miễn phí cho hộ nghèo[2]."
+        assert exempt.footnotes and exempt.footnotes[0].startswith("[2] Điều này")
     assert not any("Miễn phí" in c.text for c in doc.clauses if c.locator.startswith("Điều 5 "))
 
 
