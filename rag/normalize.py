@@ -63,8 +63,10 @@ RE_NUMBERED = re.compile(
 )
 RE_LETTERED = re.compile(r"^(?P<num>[a-z¢]|1)\)\s*(?=\S)")
 RE_BULLET = re.compile(r"^(?P<num>[-–—−•+*])\s*(?=\S)")
+# "Điều 2a.": an article a later act inserted, numbered after the one it follows (consolidated texts);
+# "Điều 8[7].": a footnote mark printed on the article's number.
 RE_LEGAL = re.compile(
-    rf"^(?P<kind>phan|chuong|muc|dieu)\s+(?P<num>\d{{1,3}}|{ROMAN}|thu\s+\w+)\s*(?:[.:\-–]|$)(?!\d)"
+    rf"^(?P<kind>phan|chuong|muc|dieu)\s+(?P<num>\d{{1,3}}[a-z]?|{ROMAN}|thu\s+\w+)(?:\[\d{{1,3}}\])?\s*(?:[.:\-–]|$)(?!\d)"
 )
 RE_APPENDIX = re.compile(r"^ph[uy]\s*l[uụ]c\b\s*(?P<num>\d{1,2}|[ivxlc]{1,6}|[a-z])?\s*(?:$|[:.\-–]\s*\S)")
 # Markdown bold around the label ("__Nơi nhận__:", "**Kính gửi:**") is allowed.
@@ -409,7 +411,7 @@ def _extract_bracket_footnotes(lines: list[_Raw]) -> dict[int, Footnote]:
     if not referenced:
         return {}
     return _extract_marked_footnotes(
-        lines, _BRACKET_NOTE_DEF, _BRACKET_NOTE_REF, "[", "[{n}] {text}", referenced
+        lines, _BRACKET_NOTE_DEF, _BRACKET_NOTE_REF, "[", "[{n}] {text}", referenced, keep_marks=True
     )
 
 
@@ -420,9 +422,12 @@ def _extract_marked_footnotes(
     cue: str,
     printed: str,
     only: set[int] | None = None,
+    *,
+    keep_marks: bool = False,
 ) -> dict[int, Footnote]:
     """Notes defined by ``definition`` lines and referenced by ``reference`` marks (lines holding
-    ``cue``); each note's text as ``printed`` shows it."""
+    ``cue``); each note's text as ``printed`` shows it. A printed "[6]" stays where it is read
+    ("Bộ Nội vụ[6]", as quoted from the page) when ``keep_marks``; a converter's "[^6]" goes."""
     footnotes: dict[int, Footnote] = {}
     for ln in lines:
         m = definition.match(ln.text) if not ln.drop else None
@@ -437,6 +442,8 @@ def _extract_marked_footnotes(
             continue
         refs = [int(m.group("n")) for m in reference.finditer(ln.text)]
         ln.footnotes.extend(n for n in refs if n in footnotes)
+        if keep_marks:
+            continue
         ln.text = reference.sub(lambda m: "" if int(m.group("n")) in footnotes else m.group(), ln.text)
     return footnotes
 

@@ -85,6 +85,9 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
     meta.issuer, meta.parent_issuer = split_issuers(header.issuer_lines)
     subject = collapse_ws(" ".join(header.subject_lines))
     meta.subject = subject or meta.title
+    # A letter's "V/v …" subject is what it is about: its title where it prints no other, so
+    # every clause is indexed with it and questions naming it find the document.
+    meta.title = meta.title or subject
     recipients = next((c for c in clauses if c.locator == "kính gửi"), None)
     if recipients is not None:
         meta.recipients = list_items(recipients.text)

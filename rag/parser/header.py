@@ -56,6 +56,9 @@ RE_DATE = re.compile(
 )
 RE_URGENCY = re.compile(r"^(?:hoa\s*toc|thuong\s*khan|khan|toi\s*mat|mat|tuyet\s*mat)\s*$")
 RE_SUBJECT = re.compile(r"^v\s*/\s*v\b\.?\s*:?\s*")
+# "Về …", "Về việc …": the same subject without the "V/v" abbreviation.
+RE_LETTER_SUBJECT = re.compile(r"^ve\s+\S")
+RE_LETTER_SUBJECT_CUE = re.compile(r"^\s*Về(?:\s+việc)?\s*:?\s*", re.IGNORECASE)
 RE_BODY_OPENING = re.compile(
     r"^(?:thuc\s+hien|can\s+cu|theo\s|xet\s|nham\s|de\s|tren\s+co\s+so|trong\s+thoi\s+gian|ngay\s+\d)"
 )
@@ -278,6 +281,10 @@ def _scan_from(lines: list[Line], start: int) -> Header:
             h.subject_lines.append(text[RE_SUBJECT.match(f).end() :].strip())
             h.header_lines.append(ln)
             anchored, mode = True, "subject"
+        elif _letter_subject(f, text, h, lines[i - 1] if i > start else None):
+            h.subject_lines.append(RE_LETTER_SUBJECT_CUE.sub("", text, count=1).strip())
+            h.header_lines.append(ln)
+            anchored, mode = True, "subject"
         elif (
             is_upper(text)
             and not h.doc_type
@@ -371,6 +378,20 @@ def _glued_type(text: str, doc_type: str) -> bool:
         bool(doc_type)
         and head.lower() == doc_type.lower()
         and text[len(doc_type) : len(doc_type) + 1].isalpha()
+    )
+
+
+def _letter_subject(f: str, text: str, h: Header, prev: Line | None) -> bool:
+    """A letter's subject printed without "V/v" ("Về hướng dẫn …" under "Số: …/SGDĐT-…"): the
+    line right below the number of a document with no type title, in running case."""
+    return (
+        bool(h.number)
+        and not h.doc_type
+        and not h.subject_lines
+        and prev is not None
+        and bool(RE_NUMBER_LINE.match(fold_keep(strip_markup(prev.text)).strip()))
+        and bool(RE_LETTER_SUBJECT.match(f))
+        and not is_upper(text)
     )
 
 

@@ -208,9 +208,10 @@ def test_bracketed_notes_below_the_signature_are_footnotes() -> None:
         1: "[1] Nghị quyết số 163/2024/QH15 ngày 27/11/2024 của Quốc hội.",
         2: "[2] Công văn số 12/UBND-KT ngày 02/01/2025.",
     }
+    # The printed marks stay where the reader sees them (quoted text matches the page).
     assert (
         norm.lines[0].text
-        == "Các đơn vị quán triệt Chương trình và các văn bản có liên quan; báo cáo kết quả."
+        == "Các đơn vị quán triệt Chương trình và các văn bản có liên quan[1]; báo cáo kết quả[2]."
     )
     assert norm.lines[0].footnotes == [1, 2]
     assert "Danh mục [3] các chợ giữ nguyên." in texts(norm.lines)  # a spaced "[3]" is no marker

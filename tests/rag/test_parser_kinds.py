@@ -295,3 +295,47 @@ Tổng cộng có 03 đơn vị tham dự./.
     assert set(rows) == {"Phụ lục II.bảng", "Phụ lục II.1", "Phụ lục II.2", "Phụ lục II.3"}
     closing = next(c for c in doc.clauses if "Tổng cộng" in c.text)
     assert closing.kind == "paragraph" and closing.text == "Tổng cộng có 03 đơn vị tham dự./."
+
+
+@pytest.mark.parametrize("mark", ["", "[2]"])
+def test_an_inserted_article_is_an_article(mark: str) -> None:
+    # A consolidated text's "Điều 5a" (added by a later act), its footnote mark glued on.
+    note = "\n[2] Điều này được bổ sung theo khoản 3 Điều 1 Nghị định số 12/2024/NĐ-CP.\n" if mark else "\n"
+    doc = _parse(
+        "BỘ TÀI CHÍNH\nSố: 15/VBHN-BTC\nNGHỊ ĐỊNH\nVỀ PHÍ THẨM ĐỊNH\n"
+        "Điều 5.\n1. Mức phí thu theo biểu đính kèm.\n"
+        f"Điều 5a{mark}.\n1. Miễn phí cho hộ nghèo{'[2]' if mark else ''}.\n2. Giảm một nửa cho hộ cận nghèo.\n"
+        f"Điều 6. Hiệu lực thi hành.{note}"
+    )
+    locators = [c.locator for c in doc.clauses if c.kind != "footnote"]
+    assert "Điều 5a" in locators
+    exempt = next(c for c in doc.clauses if c.text.startswith("1. Miễn phí"))
+    assert exempt.locator == "Điều 5a khoản 1"
+    if mark:  # the printed mark stays in the text, the note it points to is the clause's
+        assert exempt.text == "1. Miễn phí cho hộ nghèo[2]."
+        assert exempt.footnotes and exempt.footnotes[0].startswith("[2] Điều này")
+    assert not any("Miễn phí" in c.text for c in doc.clauses if c.locator.startswith("Điều 5 "))
+
+
+@pytest.mark.parametrize("cue", ["Về", "Về việc"])
+def test_a_letters_subject_without_vv_is_its_subject_and_title(cue: str) -> None:
+    doc = _parse(
+        "ỦY BAN NHÂN DÂN TỈNH BÌNH AN\nSỞ Y TẾ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        f"Số: 318/SYT-NVY\n{cue} hướng dẫn tiêm chủng mở rộng năm 2026\n"
+        "Bình An, ngày 03 tháng 02 năm 2026\nKính gửi: Các trung tâm y tế\n"
+        "Căn cứ Thông tư số 10/2024/TT-BYT;\nSở Y tế hướng dẫn như sau:\n1. Tổ chức tiêm đúng lịch.\n"
+    )
+    assert doc.meta.subject == "hướng dẫn tiêm chủng mở rộng năm 2026"
+    assert doc.meta.title == doc.meta.subject
+    assert doc.meta.date == "2026-02-03"
+    assert any(c.locator == "kính gửi" for c in doc.clauses)
+
+
+def test_a_ve_line_not_right_under_the_number_is_not_a_subject() -> None:
+    # Under the place and date, not under the number: the body's "Về …" paragraph.
+    doc = _parse(
+        "SỞ Y TẾ TỈNH BÌNH AN\nSố: 21/SYT-NVY\nBình An, ngày 03 tháng 02 năm 2026\n"
+        "Về kết quả tiêm chủng năm 2025, toàn tỉnh đạt 96%.\n1. Tổ chức tiêm đúng lịch.\n"
+    )
+    assert doc.meta.subject == doc.meta.title == ""
+    assert any(c.text.startswith("Về kết quả tiêm chủng") for c in doc.clauses if c.kind != "header")
