@@ -25,7 +25,7 @@ from rag.matching import TextTerms
 from rag.questions import QueryTerms, Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
-from rag.values import mentions_date, named_periods, periods_agree, row_label
+from rag.values import dates_in, mentions_date, named_periods, periods_agree, row_label
 from rag.vocabulary import ORGANISATION_HEADS
 
 ORG_HEAD = re.compile(
@@ -54,6 +54,20 @@ def _row_named(intent: Question, clause: Clause, folded: str) -> bool | None:
         return None
     asked = {n for w, n in intent.constraints.numbered if w == label[0]}
     return (label[1] in asked) if asked else None
+
+
+def only_issue_date(view: CorpusView, clause: Clause, question: Question) -> bool:
+    """A header whose only dates are its document's own issue date, for a date question that
+    does not ask it (not issued, signed or in effect, no document named by its number): "buổi
+    tập huấn diễn ra lúc nào" asks the event's day. A header that also narrates ("Hội nghị …
+    tổ chức ngày 26/11/2025", a first paragraph read into it) may still answer."""
+    if clause.kind != "header" or question.slot != "date" or question.cues & _DOCUMENT_FACT_CUES:
+        return False
+    if question.document.numbers:
+        return False
+    doc = view.documents.get(clause.doc_id)
+    issued = dates_in(fold(doc.meta.date_text)) if doc else set()
+    return bool(issued) and dates_in(view.folded[clause.id]) <= issued
 
 
 def asks_document_fact(question: Question) -> bool:
@@ -168,7 +182,10 @@ class Evidence:
             if c.kind in skip_kinds:
                 continue
             if (c.kind in DOCUMENT_PARTS or c.id in self.view.preambles) and (
-                intent.english or intent.slot in _CONTENT_SLOTS or not document_fact
+                intent.english
+                or intent.slot in _CONTENT_SLOTS
+                or not document_fact
+                or only_issue_date(self.view, c, intent)
             ):
                 # A header, signature or recipient list, or a preamble naming the documents this
                 # one rests on, names no unit's task, deadline or figure (and an English question's

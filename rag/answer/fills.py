@@ -148,7 +148,18 @@ def _no_time(question: Question, folded: str) -> str:
     if question.slot not in ("deadline", "date") or {"asks_day", "asks_duration"} & question.cues:
         return ""
     undated = _DOCUMENT_NUMBER.sub(" ", _DOCUMENT_DATE.sub(" ", folded))
-    return "" if mentions_time(undated) else "no time"
+    return "" if mentions_time(_without_stated_years(question, undated)) else "no time"
+
+
+def _without_stated_years(question: Question, folded: str) -> str:
+    """The text without the years the question itself states ("năm học 2025–2026", "năm 2025"):
+    restating the period the question is about does not say when within it."""
+    years = question.constraints.years
+    if not years:
+        return folded
+    year = "|".join(re.escape(y) for y in years)
+    stated = rf"\b(?:nam(?: hoc)?\s+)?(?:{year})(?:\s*[-–]\s*(?:{year}))?\b"
+    return re.sub(stated, " ", folded)
 
 
 def _no_duration(question: Question, folded: str, lowered: str) -> str:

@@ -21,6 +21,30 @@ from rag.vocabulary import DOC_TYPES
 # "từ mấy giờ", "lúc mấy giờ", "đến mấy giờ": a time of day asked (rag.values.hours_in), not a
 # count or a length of hours; put before a count or a length asked.
 _NOT_AN_HOUR = r"(?<!luc )(?<!tu )(?<!den )(?<!toi )(?<!truoc )(?<!sau )(?<!vao )"
+# Folded words before "luc nao" that make it no time asked: "bất cứ lúc nào" and nouns in "lục"/"lực".
+_NOT_WHEN_BEFORE_LUC = (
+    "bat cu",
+    "bat ky",
+    "bat ki",
+    "phu",
+    "muc",
+    "nguon",
+    "nhan",
+    "nang",
+    "hieu",
+    "dong",
+    "ap",
+    "no",
+    "the",
+    "suc",
+    "quyen",
+    "vat",
+    "tro",
+    "tam",
+    "binh",
+    "chu",
+    "ky",
+)
 MACROS: dict[str, str] = {
     # Titles people hold: "ai là <title>" / "<title> là ai" asks for a person's name.
     "TITLE": r"(?:pho\s+)?(?:chu tich|giam doc|bi thu|truong phong|truong ban|thu tuong|bo truong"
@@ -36,6 +60,9 @@ MACROS: dict[str, str] = {
     # question's cue and a part's value type read it alike).
     "LENGTH_ASKED": rf"{_NOT_AN_HOUR}(?:bao nhieu|may)\s+(?:{TIME_UNITS}|thoi gian)\b|bao lau",
     "NOT_AN_HOUR": _NOT_AN_HOUR,
+    # "lúc nào" asking when, not "bất cứ / bất kỳ lúc nào" ("at any time") nor, once folded, a noun
+    # ending in "lục"/"lực" ("phụ lục nào", "nguồn lực nào").
+    "NOT_ANY_TIME": "".join(rf"(?<!{w} )" for w in _NOT_WHEN_BEFORE_LUC),
     # Document types, longest first ("kế hoạch hành động" before "kế hoạch"), and "văn bản".
     "DOC": "|".join(["van ban", *sorted(DOC_TYPES, key=len, reverse=True)]),
     # Types asked for in lineage questions ("kế hoạch nào triển khai …").
@@ -216,9 +243,15 @@ SLOTS: tuple[Wording, ...] = (
     Wording("target", r"\bmuc tieu\b|\bchi tieu\b", ("Mục tiêu đến năm 2030 là gì?", "Chỉ tiêu năm 2025?")),
     Wording(
         "date",
-        r"\bngay nao\b|\bkhi nao\b|\bbao gio\b|\bthoi diem nao\b|\bngay bao nhieu\b"
+        # "lúc nào" asks when as "khi nào" does; "bất cứ / bất kỳ lúc nào" ("at any time") does not.
+        r"\bngay nao\b|\bkhi nao\b|\bbao gio\b|\bthoi diem nao\b|\bngay bao nhieu\b|{NOT_ANY_TIME}\bluc nao\b"
         r"|\bban hanh (?:vao )?ngay\b|\bngay ban hanh\b|\bnam nao\b",
-        ("Quyết định 1169/QĐ-TTg được ban hành ngày nào?", "Khi nào tổ chức hội nghị?", "Ngày ban hành?"),
+        (
+            "Quyết định 1169/QĐ-TTg được ban hành ngày nào?",
+            "Khi nào tổ chức hội nghị?",
+            "Ngày ban hành?",
+            "Buổi tập huấn diễn ra lúc nào?",
+        ),
     ),
     Wording(
         "figure",
@@ -585,8 +618,16 @@ ASKS: tuple[Wording, ...] = (
     ),
     Wording(
         "date",
-        r"\b(?:khi nao|bao gio|(?:ngay|thang|nam|thoi diem|gio|khung gio) nao|may gio)\b",
-        ("Có hiệu lực khi nào?", "kéo dài đến bao giờ", "từ ngày nào", "mấy giờ", "trong khung giờ nào"),
+        r"\b(?:khi nao|bao gio|(?:ngay|thang|nam|thoi diem|gio|khung gio) nao|may gio)\b"
+        r"|{NOT_ANY_TIME}\bluc nao\b",
+        (
+            "Có hiệu lực khi nào?",
+            "kéo dài đến bao giờ",
+            "từ ngày nào",
+            "mấy giờ",
+            "trong khung giờ nào",
+            "lúc nào",
+        ),
     ),
     Wording(
         "duration",

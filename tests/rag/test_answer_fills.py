@@ -51,6 +51,15 @@ def test_bounds_and_labels_are_read_the_same_way_in_questions_and_clauses() -> N
         ("Khi nào tổ chức hội nghị sơ kết?", "Hội nghị sơ kết do Văn phòng chuẩn bị.", False),
         ("Khi nào tổ chức hội nghị sơ kết?", "Tổ chức ngay sau khi kết thúc đợt kiểm tra.", True),
         ("Quy chế có hiệu lực từ khi nào?", "Quyết định này có hiệu lực kế từ ngày ký.", True),  # OCR "kế"
+        # the school year the question itself names says nothing of when within it
+        (
+            "Hội thi năm học 2025–2026 diễn ra lúc nào?",
+            "Trên đây là kế hoạch hội thi năm học 2025-2026./.",
+            False,
+        ),
+        ("Hội thi năm học 2025–2026 diễn ra lúc nào?", "Lúc 8 giờ 00 phút, ngày 12 tháng 5 năm 2026.", True),
+        ("Hội thi năm 2026 tổ chức khi nào?", "Hội thi tổ chức trong quý II năm 2026.", True),
+        ("Hội thi năm 2026 tổ chức khi nào?", "Hội thi năm 2026 do Sở Nội vụ chủ trì.", False),
         # a count of the asked noun
         ("Có bao nhiêu học viên tham gia lớp bồi dưỡng?", "Lớp bồi dưỡng có 45 học viên tham gia.", True),
         ("Có bao nhiêu học viên tham gia lớp bồi dưỡng?", "Lớp học từ 8h00 đến 11h00, năm 2026.", False),
@@ -174,3 +183,29 @@ def test_what_the_plan_does_not_say_is_not_answered(tmp_path) -> None:  # type: 
     assert assistant.ask("Sở Nội vụ phải báo cáo kết quả hội thao trước ngày nào?").abstained
     assert assistant.ask("Hội thao cán bộ, công chức năm 2026 được tổ chức ở đâu?").abstained
     assert assistant.ask("Cán bộ có trên 10 năm công tác được đăng ký thi đấu môn nào?").abstained
+
+
+EVENT_PLAN = """ỦY BAN NHÂN DÂN HUYỆN AN PHÚ
+Số: 44/KH-UBND
+An Phú, ngày 02 tháng 3 năm 2026
+KẾ HOẠCH
+Tổ chức Hội thi tin học trẻ huyện An Phú năm học 2025-2026
+I. MỤC ĐÍCH, YÊU CẦU
+1. Phát hiện, bồi dưỡng học sinh có năng khiếu tin học trong năm học 2025-2026.
+II. THỜI GIAN, ĐỊA ĐIỂM
+1. Thời gian
+Lúc 7 giờ 30 phút, ngày 18 tháng 4 năm 2026.
+2. Địa điểm
+Nhà văn hóa huyện An Phú.
+Trên đây là Kế hoạch tổ chức Hội thi tin học trẻ huyện An Phú năm học 2025-2026./.
+"""
+
+
+@pytest.mark.slow
+def test_an_event_is_dated_by_its_time_clause_not_the_header(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(tmp_path, {"kh44.txt": EVENT_PLAN})
+    # the header's issue date and the closing line's school year do not say when the event is
+    answer = assistant.ask("Hội thi tin học trẻ huyện An Phú năm học 2025-2026 diễn ra lúc nào?")
+    assert not answer.abstained and "18 tháng 4 năm 2026" in answer.answer
+    # the document's own date is still its issue date
+    assert "2 tháng 3 năm 2026" in assistant.ask("Kế hoạch 44/KH-UBND ban hành ngày nào?").answer

@@ -25,6 +25,9 @@ from rag.reading import read
         ("Ai là Chủ tịch UBND tỉnh?", "person"),
         ("Giám đốc Sở Tài chính là ai?", "person"),
         ("How many licences were issued?", "figure"),
+        # "lúc nào" asks when, as "khi nào" does; "bất cứ lúc nào" ("at any time") does not
+        ("Buổi tập huấn của Phòng Nội vụ diễn ra lúc nào?", "date"),
+        ("Người dân có thể nộp hồ sơ bất cứ lúc nào không?", "content"),
     ],
 )
 def test_intent_kind(question: str, kind: str) -> None:
