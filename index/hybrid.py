@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from index.embedders import Embedder, get_embedder
 from index.fusion import Ranking, reciprocal_rank_fusion, weighted_fusion
-from index.query import issuer_matches, number_matches
+from index.query import issuer_matches, number_key, number_matches
 from index.stores import Store
 from rag.questions import SearchQuery
 from rag.records import Clause, DocumentMeta, Filters, Hit
@@ -96,24 +96,21 @@ class DocumentLookup:
         self.by_type: dict[str, list[Any]] = {}
         self.every = list(documents)
         for d in self.every:
-            digits = _LEADING_DIGITS.match(fold(d.meta.number).replace(" ", ""))
-            if digits:
-                self.by_digits.setdefault(digits.group(0), []).append(d)
+            if digits := number_key(d.meta.number):
+                self.by_digits.setdefault(digits, []).append(d)
             self.by_type.setdefault(fold(d.meta.doc_type), []).append(d)
 
     def candidates(self, hints: SearchQuery) -> list[Any]:
         found: dict[str, Any] = {}
         for number in [r.number for r in hints.doc_refs] + list(hints.numbers):
-            digits = _LEADING_DIGITS.match(fold(number).replace(" ", ""))
-            if digits is None:
+            digits = number_key(number)
+            if not digits:
                 return self.every  # "/kh-ubnd": any number may begin with it
-            found.update((d.id, d) for d in self.by_digits.get(digits.group(0), ()))
+            found.update((d.id, d) for d in self.by_digits.get(digits, ()))
         for doc_type, _ in hints.issuer_refs:
             found.update((d.id, d) for d in self.by_type.get(fold(doc_type), ()))
         return list(found.values())
 
-
-_LEADING_DIGITS = re.compile(r"\d+")
 
 # BM25 rankings remembered per retriever (one index snapshot): a few questions' worth.
 BM25_MEMO = 32

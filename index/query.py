@@ -36,6 +36,17 @@ def issuer_matches(phrase: str, issuer: str) -> bool:
     return n > 0 and have[:n] == want[:n]
 
 
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
+def number_key(number: str) -> str:
+    """The leading digits of a number as ``number_matches`` compares it ("" when it has none): a
+    number names only documents whose own number opens with the same digits, so documents can be
+    looked up by this key instead of compared one by one."""
+    m = _LEADING_DIGITS.match(fold(number).replace(" ", ""))
+    return m.group(0) if m else ""
+
+
 def number_matches(ref_number: str, doc_number: str) -> bool:
     """Does a referenced number ("58" or "58/kh-ubnd") name this document number ("58/KH-UBND")?"""
     ref = fold(ref_number).replace(" ", "")
@@ -44,4 +55,4 @@ def number_matches(ref_number: str, doc_number: str) -> bool:
         return False
     if "/" in ref or "-" in ref:
         return doc == ref or doc.startswith(ref)
-    return re.match(r"\d+", doc) is not None and re.match(r"\d+", doc).group(0) == ref  # type: ignore[union-attr]
+    return number_key(doc) == ref  # "58" names "58/KH-UBND", not "581/…" ("" when doc has no digits)

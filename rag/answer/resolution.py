@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from index.query import number_matches
+from index.query import number_key, number_matches
 from rag.matching import STOP_TERMS, TextTerms
 from rag.questions import Question
 from rag.reading.wordings import RELATION_WORDS
@@ -103,16 +103,6 @@ def _cites(meta: DocumentMeta, ref_type: str, number: str) -> bool:
     return False
 
 
-_LEADING_DIGITS = re.compile(r"\d+")
-
-
-def _number_key(number: str) -> str:
-    """The leading digits of a number as ``number_matches`` compares it ("" when it has none):
-    a number names only documents whose own number opens with the same digits."""
-    m = _LEADING_DIGITS.match(fold(number).replace(" ", ""))
-    return m.group(0) if m else ""
-
-
 class DocumentIndex:
     """The documents by what resolution looks them up by (their own number's digits, the numbers
     their metadata cites, their type, their level), built once per snapshot: resolving a question
@@ -128,13 +118,13 @@ class DocumentIndex:
         self.blank: list[Document] = []  # no number at all
         for d in self.documents.values():
             if _known_number(d.meta):
-                self.by_number[_number_key(d.meta.number)].append(d)
+                self.by_number[number_key(d.meta.number)].append(d)
             if _doubtful_number(d.meta):
                 self.unread.append(d)
             if not (d.meta.number or "").strip():
                 self.blank.append(d)
             for key in {
-                _number_key(m.group(2)) for label in d.meta.cited_documents if (m := _CITED.match(label))
+                number_key(m.group(2)) for label in d.meta.cited_documents if (m := _CITED.match(label))
             }:
                 self.by_cited[key].append(d)
             self.by_type[fold(d.meta.doc_type)].append(d)
@@ -143,12 +133,12 @@ class DocumentIndex:
 
     def carrying(self, number: str) -> list[Document]:
         """The documents that may carry ``number`` (``_carries`` decides)."""
-        key = _number_key(number)
+        key = number_key(number)
         return self.by_number.get(key, []) if key else list(self.documents.values())
 
     def citing(self, number: str) -> list[Document]:
         """The documents whose metadata may cite ``number`` (``_cites`` decides)."""
-        key = _number_key(number)
+        key = number_key(number)
         return self.by_cited.get(key, []) if key else list(self.documents.values())
 
 
