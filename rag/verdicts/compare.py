@@ -32,6 +32,7 @@ UNORDERED = (
 )
 ELSEWHERE = 0.3  # … and one the clause has outside the place the statement aligns with
 GAP = 8  # clause words between two matching runs that still make one place
+CONDITION_REACH = 3  # words a condition's opening phrase may start before the window
 SKIPPED = 30  # … or that a statement reading straight on leaves out
 NEGATION_REACH = 2  # a clause's "không" this many words before the aligned part still negates it
 
@@ -128,10 +129,16 @@ def _compare(said: tuple[Token, ...], text: str, heading: str) -> Comparison:
     clause_words = set(texts(found.clause))
     heading_words = set(texts(found.heading))
     named = _runs_in(said, found.heading)
+    # "Nếu …" retold from "Trường hợp …": a condition's opening word is said by any other one.
+    # (A phrase's first word may sit just before the window: "Trường hợp" over the window's "hợp".)
+    near = found.clause[max(0, found.lo - CONDITION_REACH) : found.hi]
+    opened = set(conditions(said)) if conditions(near) else set()
     credit = []
     for i, tok in enumerate(said):
         if i in found.aligned or i in named:
             credit.append(1.0)
+        elif i in opened:
+            credit.append(UNORDERED)
         elif tok.text in window_words or (tok.kind == "word" and tok.text in heading_words):
             credit.append(UNORDERED)
         elif tok.text in clause_words:
