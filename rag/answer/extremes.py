@@ -63,7 +63,9 @@ def asked_column(table: Table, cells: list[list[str]], words: set[str]) -> int |
     ]
     if len(numeric) == 1:
         return numeric[0]
-    shared = sorted(((len(words & set(folded_words(fold(table.header[k])))), k) for k in numeric), reverse=True)
+    shared = sorted(
+        ((len(words & set(folded_words(fold(table.header[k])))), k) for k in numeric), reverse=True
+    )
     if not shared or shared[0][0] == 0 or (len(shared) > 1 and shared[0][0] == shared[1][0]):
         return None
     return shared[0][1]
