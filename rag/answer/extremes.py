@@ -3,7 +3,7 @@ nào có tỷ lệ cao nhất"): the row holding the largest or smallest value o
 
 The table is the one a retrieved row belongs to: its header row ("….bảng") and the pipe rows
 after it in the document. The asked column is the numeric one (a value in most rows) whose name
-shares most words with the question, or the only one; rows narrower than the header (a total
+shares most words with the question (none shared: the question is not about the table); rows narrower than the header (a total
 "TỔNG | 2.615.000") and rows labelled as totals take no part. Two rows sharing the extreme, or
 no column told apart, leave the question to the other strategies.
 """
@@ -52,8 +52,8 @@ def _counted(cells: list[str], width: int) -> bool:
 
 
 def asked_column(table: Table, cells: list[list[str]], words: set[str]) -> int | None:
-    """The numeric column the question asks about (its name shares most of `words`), the only
-    numeric one when the question names none; None when they are not told apart."""
+    """The numeric column the question asks about: its name shares most of `words` (a question
+    naming no column's words asks about something else); None when none or two tie."""
     numbered = set(TABLE_NUMBER_HEADERS)
     numeric = [
         k
@@ -61,8 +61,6 @@ def asked_column(table: Table, cells: list[list[str]], words: set[str]) -> int |
         if fold(name).strip(" .") not in numbered
         and sum(_value(row[k]) is not None for row in cells) >= NUMERIC_SHARE * len(cells)
     ]
-    if len(numeric) == 1:
-        return numeric[0]
     shared = sorted(
         ((len(words & set(folded_words(fold(table.header[k])))), k) for k in numeric), reverse=True
     )

@@ -42,8 +42,9 @@ def test_the_row_is_picked_by_the_column_the_question_names() -> None:
     assert "Tây Lĩnh" in extreme_row(table, area, most=False).text
     # The total row sums the others: never the largest row.
     assert all("Tổng" not in r.text for r in table.rows if r is extreme_row(table, money, most=True))
-    # Two numeric columns and the question names neither: not told apart.
+    # The question names no numeric column: not about this table's values; one word of each: a tie.
     assert extreme_row(table, {"huyen"}, most=True) is None
+    assert extreme_row(table, {"huyen", "trong", "phi"}, most=True) is None
 
 
 def test_the_cue_reads_which_one_has_the_most_or_the_least() -> None:
@@ -63,3 +64,19 @@ def test_a_superlative_question_is_answered_with_the_row(tmp_path) -> None:
         "Huyện nào có diện tích trồng mới nhiều nhất theo phụ lục phân bổ kinh phí trồng rừng?"
     )
     assert not answer.abstained and "Nam Khê" in answer.answer and "310" in answer.answer
+
+
+def test_a_lone_numeric_column_the_question_does_not_name_is_not_asked() -> None:
+    doc = parse_text(
+        PLAN.replace("Diện tích trồng mới (ha) | Kinh phí (triệu đồng)", "Dân số (người) | Ghi chú")
+        .replace(" | 4.800", " | mới")
+        .replace(" | 9.350", " | mới")
+        .replace(" | 2.100", " | cũ")
+        .replace(" | 6.020", " | cũ"),
+        "qd31.txt",
+    )
+    row = next(c for c in doc.clauses if c.kind == "table" and "Tây Lĩnh" in c.text)
+    table = table_of(row, doc.clauses)
+    assert table is not None
+    assert "Nam Khê" in extreme_row(table, {"dan", "so"}, most=True).text
+    assert extreme_row(table, {"huyen", "rung"}, most=True) is None
