@@ -298,10 +298,31 @@ def _bound_pattern() -> re.Pattern[str]:
 _BOUND = _bound_pattern()
 
 
-def bounded_quantities(folded: str) -> list[tuple[str, str, str]]:
-    """(direction, number, unit) of each bounded quantity of a folded text: "trên 20 năm" ->
-    ("more", "20", "nam"), "từ 18 tuổi trở lên" -> ("more", "18", "tuoi"), "không quá 05 ngày"
-    -> ("less", "5", "ngay"). Numbers lose leading zeros, so "05" and "5" meet."""
+@dataclass(frozen=True)
+class Bound:
+    """A bounded quantity of a folded text: "dưới 6 tháng" -> Bound("less", "6", "thang", …),
+    its place in the text (``start``, ``end``: the bound's words with the number and its unit)."""
+
+    direction: str  # "more" or "less"
+    number: str  # as written, leading zeros dropped
+    unit: str
+    start: int
+    end: int
+
+    def admits(self, value: float, unit: str) -> bool | None:
+        """Whether a quantity falls inside the bound ("4 tháng" inside "dưới 6 tháng", "2 năm"
+        outside "không quá 12 tháng"); None when it is counted in another measure or sits on
+        the bound itself (whether the bound's own number is in depends on its word)."""
+        own, measure = in_base_unit(number_value(self.number), self.unit)
+        other, other_measure = in_base_unit(value, unit)
+        if own is None or other is None or measure != other_measure or own == other:
+            return None
+        return other > own if self.direction == "more" else other < own
+
+
+def bounds(folded: str) -> list[Bound]:
+    """Each bounded quantity of a folded text with its place: "trên 20 năm", "từ 18 tuổi trở
+    lên", "không quá 05 ngày", "đủ 6 tháng trở lên"."""
     from rag.vocabulary import BOUNDS_AFTER, BOUNDS_BEFORE
 
     out = []
@@ -310,8 +331,38 @@ def bounded_quantities(folded: str) -> list[tuple[str, str, str]]:
             direction, number, unit = BOUNDS_BEFORE[m.group("before")], m.group("n1"), m.group("u1")
         else:
             direction, number, unit = BOUNDS_AFTER[m.group("after")], m.group("n2"), m.group("u2")
-        out.append((direction, number.lstrip("0") or "0", unit))
+        out.append(Bound(direction, number.lstrip("0") or "0", unit, m.start(), m.end()))
     return out
+
+
+def bounded_quantities(folded: str) -> list[tuple[str, str, str]]:
+    """(direction, number, unit) of each bounded quantity of a folded text: "trên 20 năm" ->
+    ("more", "20", "nam"), "từ 18 tuổi trở lên" -> ("more", "18", "tuoi"), "không quá 05 ngày"
+    -> ("less", "5", "ngay"). Numbers lose leading zeros, so "05" and "5" meet."""
+    return [(b.direction, b.number, b.unit) for b in bounds(folded)]
+
+
+# Lengths of time counted in another unit, folded: a year is 12 months, a week 7 days.
+TIME_MEASURES: dict[str, tuple[float, str]] = {
+    "nam": (12.0, "thang"),
+    "quy": (3.0, "thang"),
+    "thang": (1.0, "thang"),
+    "tuan": (7.0, "ngay"),
+    "ngay": (1.0, "ngay"),
+}
+
+
+# Amounts written as words where a number would be ("nửa năm" = 0.5 năm), folded.
+SPELLED_AMOUNTS: dict[str, float] = {"nua": 0.5}
+
+
+def in_base_unit(value: float | None, unit: str) -> tuple[float | None, str]:
+    """A quantity in the unit its measure is compared in: (2, "nam") -> (24.0, "thang"),
+    (1, "tuan") -> (7.0, "ngay"); other units as they are."""
+    if value is None:
+        return None, unit
+    scale, base = TIME_MEASURES.get(unit, (1.0, unit))
+    return value * scale, base
 
 
 # A roman numeral labelling the noun before it ("hạng II", "nhóm I"); not "V/v", not "II." of a heading.

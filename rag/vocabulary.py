@@ -220,6 +220,8 @@ ADMIN_LEVELS: frozenset[str] = frozenset(
 
 # First cell of a table's header row, folded ("STT", "TT").
 TABLE_NUMBER_HEADERS: tuple[str, ...] = ("tt", "stt", "so tt", "so thu tu")
+# A table row labelled so sums the others ("TỔNG", "Tổng cộng", "Cộng"), folded: no item of its own.
+TABLE_TOTAL_LABELS: frozenset[str] = frozenset({"tong", "tong cong", "cong", "tong so", "cong chung"})
 
 # Words that begin the name of an organisation ("Sở Tài chính", "Công an tỉnh", "Bộ Chỉ huy
 # Quân sự tỉnh"): a heading that starts with one names the unit whose duties follow.

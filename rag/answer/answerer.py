@@ -27,6 +27,7 @@ from rag.answer.delegated import DelegatedTask
 from rag.answer.document_facts import DocumentFacts, EffectiveDate, ReferenceDate, SignedBy
 from rag.answer.documents import document_affinity, named_documents
 from rag.answer.evidence import Evidence
+from rag.answer.extremes import TableExtreme
 from rag.answer.legal import ArticleLocator
 from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
@@ -74,6 +75,7 @@ DOCUMENT_NOT_FOUND = "document_not_found"
 STRATEGIES: tuple[Strategy, ...] = (
     FormAnswer(),
     ClauseReferenceAnswer(),
+    TableExtreme(),  # "địa phương nào được ít nhất": a table's row by the asked column
     SignedBy(),
     DocumentFacts(),
     UnitTasks(),  # "Sở X được giao những nhiệm vụ gì", before the one-task fields

@@ -150,14 +150,33 @@ class Evidence:
 
         document_fact = asks_document_fact(intent)
         unit_figure = asked_figure(intent.figure_unit, intent.figure_measure)
-        top_score = max((h.score for h in hits), default=0.0) or 1.0
+
+        def barred(c: Clause) -> bool:
+            # A header, signature or recipient list, or a preamble naming the documents this
+            # one rests on, names no unit's task, deadline or figure (and an English question's
+            # number matches the header only): it answers only what the document is.
+            return c.kind in skip_kinds or (
+                (c.kind in DOCUMENT_PARTS or c.id in self.view.preambles)
+                and (
+                    intent.english
+                    or intent.slot in _CONTENT_SLOTS
+                    or not document_fact
+                    or only_issue_date(self.view, c, intent)
+                )
+            )
+
+        # Ranks and the best score are taken among the clauses that may answer: a header that
+        # tops the ranking on the document's own name (its title is the question's topic) would
+        # otherwise push every body clause down a rank it never lost to an answer.
+        admitted = [h for h in hits if not barred(h.clause)]
+        top_score = max((h.score for h in admitted), default=0.0) or 1.0
         if intent.english:
             # Its words barely reach Vietnamese BM25: the dense ranking alone says which clause it is.
-            by_dense = sorted(hits, key=lambda h: -h.scores.get("dense", -1.0))
+            by_dense = sorted(admitted, key=lambda h: -h.scores.get("dense", -1.0))
             dense_rank = {h.clause.id: i for i, h in enumerate(by_dense)}
         pool: list[tuple[Clause, float, int]] = []
         seen: set[str] = set()
-        for rank, h in enumerate(hits):
+        for rank, h in enumerate(admitted):
             if h.clause.id not in seen:
                 retrieval = (
                     max(0.0, 1.0 - 0.1 * dense_rank[h.clause.id]) if intent.english else h.score / top_score
@@ -179,17 +198,7 @@ class Evidence:
         title = re.compile(rf"\b{re.escape(intent.person_title)}\b") if intent.person_title else None
         out: list[Candidate] = []
         for c, retrieval, rank in pool:
-            if c.kind in skip_kinds:
-                continue
-            if (c.kind in DOCUMENT_PARTS or c.id in self.view.preambles) and (
-                intent.english
-                or intent.slot in _CONTENT_SLOTS
-                or not document_fact
-                or only_issue_date(self.view, c, intent)
-            ):
-                # A header, signature or recipient list, or a preamble naming the documents this
-                # one rests on, names no unit's task, deadline or figure (and an English question's
-                # number matches the header only): it answers only what the document is.
+            if barred(c):
                 continue
             head = self.view.head_terms(c)
 

@@ -198,3 +198,29 @@ def test_a_council_member_is_found_by_the_role_on_their_line(tmp_path) -> None: 
     answer = assistant.ask("Ai là Ủy viên Thư ký Hội đồng thi đua, khen thưởng Sở Nội vụ năm 2026?")
     assert not answer.abstained and "Vũ Thị Mai" in answer.answer
     assert "Lê Văn Hòa" not in answer.answer
+
+
+def test_a_header_topping_the_hits_costs_no_body_clause_its_rank() -> None:
+    """A content question whose words are the document's title: the header (short, all title)
+    may top the ranking, but it cannot answer, so the body clauses rank as if it were not there."""
+    from rag.answer.corpus import CorpusView
+    from rag.answer.evidence import Evidence
+    from rag.records import Hit
+    from tests.rag.lineage_docs import parse_text
+
+    doc = parse_text(
+        "ỦY BAN NHÂN DÂN TỈNH BÌNH AN\nSố: 07/CT-UBND\nBình An, ngày 02 tháng 3 năm 2026\nCHỈ THỊ\n"
+        "VỀ BẢO VỆ RỪNG PHÒNG HỘ\n"
+        "1. Ưu tiên trồng cây bản địa để phục hồi rừng phòng hộ ven biển.\n"
+        "2. Các xã tuần tra rừng phòng hộ hằng tháng.\n",
+        "ct07.txt",
+    )
+    view = CorpusView([doc])
+    header = next(c for c in doc.clauses if c.kind == "header")
+    first, second = (c for c in doc.clauses if c.locator in ("1", "2"))
+    hits = [Hit(header, 10.0, 1), Hit(first, 8.0, 2), Hit(second, 6.0, 3)]
+    question = read("Chỉ thị bảo vệ rừng phòng hộ ưu tiên trồng cây gì?")
+    ranked = Evidence(view).candidates(question, hits, {})
+    assert header.id not in {c.clause.id for c in ranked}
+    best = next(c for c in ranked if c.clause.id == first.id)
+    assert best.features["rank"] == 1.0 and best.features["retrieval"] == 1.0
