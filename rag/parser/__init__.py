@@ -23,7 +23,7 @@ from rag.normalize import full_width, join_lines, normalize_pages
 from rag.parser.emit import emit, furniture, split_heading_paragraphs
 from rag.parser.header import header_cells, ocr_code_letters, scan_header, split_issuers, title_case_body
 from rag.parser.meta import cited_documents, effective_date, infer_missing
-from rag.parser.provenance import confirm_number
+from rag.parser.provenance import confirm_day, confirm_number
 from rag.parser.signature import list_items, signer
 from rag.parser.tree import Builder, feed_body
 from rag.records import Document, DocumentMeta, LoadedFile
@@ -109,6 +109,7 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
     if header_ocr:
         readings = next((p.readings for p in loaded.pages if p.number in header_pages and p.readings), {})
         confirm_number(meta, loaded.source, readings.get("number", ""))
+        confirm_day(meta, readings.get("day", ""))
     for name in meta.uncertain:
         value = meta.number if name == "number" else meta.date_text
         warnings.append(messages.text("ocr.uncertain_field", field=UNCERTAIN_LABELS[name], value=value))

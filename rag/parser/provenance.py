@@ -18,6 +18,7 @@ value came from is kept in ``meta.provenance`` ("trang", "tên tệp", "trang + 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import PurePath
 
 from rag.records import DocumentMeta
@@ -27,6 +28,8 @@ from rag.text import fold
 RE_NUMBER = re.compile(r"^(?P<head>[^/]*?)\s*/\s*(?P<code>[^\W_].*)$")
 # A Party number carries its own code before the slash ("02-KH/NBCQ"): not a garbled digit run.
 RE_PARTY_HEAD = re.compile(r"\d+\s*-\s*[^\W\d_]")
+# An ISO date, with or without its day: "2011-12", "2011-12-16".
+RE_MONTH_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?$")
 RE_TOKEN = re.compile(r"[a-z0-9]+")
 PAGE = "trang"
 FILE_NAME = "tên tệp"
@@ -84,3 +87,28 @@ def confirm_number(meta: DocumentMeta, source: str, reading: str = "") -> None:
         meta.uncertain = [f for f in meta.uncertain if f != "number"]
     elif "number" not in meta.uncertain:
         meta.uncertain.append("number")
+
+
+def confirm_day(meta: DocumentMeta, day: str) -> None:
+    """A date the page printed without its day (handwritten, unread) gets the second reading's day.
+
+    One source: the date stays listed as uncertain, unless the page's own day says the same.
+    """
+    if not day.isdigit():
+        return
+    m = RE_MONTH_DATE.match(meta.date)
+    if m is None:
+        return
+    year, month, own = int(m["y"]), int(m["m"]), m["d"]
+    try:
+        filled = date(year, month, int(day)).isoformat()
+    except ValueError:
+        return
+    if own is None:
+        meta.date = filled
+        meta.provenance["date"] = SECOND_READING
+        if "date" not in meta.uncertain:
+            meta.uncertain.append("date")
+    elif int(own) == int(day) and "date" in meta.uncertain:
+        meta.uncertain = [f for f in meta.uncertain if f != "date"]
+        meta.provenance["date"] = f"{PAGE} + {SECOND_READING}"
