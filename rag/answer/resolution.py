@@ -180,10 +180,10 @@ def resolve_documents(
             citing |= {d for d, text in texts.items() if d in readable and _cited_in(text, ref_type, number)}
         if own:
             resolved |= own
-            if not other and all("number" in index.documents[d].meta.uncertain for d in own):
-                # Its digits from one source (a file's name, a doubtful reading): the documents
-                # citing the number are asked too, as for a number not read (the question's
-                # number agreeing with it, it is not shown as doubtful).
+            if not other and all(index.documents[d].meta.uncertain for d in own):
+                # Its header in doubt (digits or date from one source: a file's name, a doubtful
+                # reading, a citation): the documents citing the number are asked too, as for a
+                # number not read (the question's number agreeing with it, it is not shown as doubtful).
                 resolved |= citing
             continue
         # Not carried: the documents whose text (or metadata) names it, one of which may be the

@@ -326,6 +326,10 @@ def test_a_number_one_source_gave_is_asked_with_the_documents_citing_it() -> Non
     texts = {"scan": "so: 845/bxd-khtc", "reply": "cong van so 845/bxd-khtc ngay 03/4/2026 cua bo xay dung"}
     found = resolve_documents(read("Công văn 845/BXD-KHTC được ban hành ngày nào?"), docs, every, texts)
     assert found.documents == {"scan", "reply"}
+    # A date taken from one source alone (a citation): the citers are asked too.
+    dated = _doc("scan", doc_type="Công văn", number="845/BXD-KHTC", issuer="Bộ Xây dựng", uncertain=["date"])
+    asked = read("Công văn 845/BXD-KHTC được ban hành ngày nào?")
+    assert resolve_documents(asked, [*DOCS, dated, reply], every, texts).documents == {"scan", "reply"}
     # Trusted digits: the document itself.
     sure = _doc("scan", doc_type="Công văn", number="845/BXD-KHTC", issuer="Bộ Xây dựng")
     trusted = resolve_documents(read("Công văn 845/BXD-KHTC yêu cầu gì?"), [*DOCS, sure, reply], every, texts)
