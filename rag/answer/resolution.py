@@ -175,15 +175,20 @@ def resolve_documents(
                 if d.id in readable and d.id not in own and _cited_in(texts.get(d.id, ""), ref_type, number)
             }
             own = citing or own
+        citing = {d.id for d in index.citing(number) if d.id in readable and _cites(d.meta, ref_type, number)}
+        if texts is not None:
+            citing |= {d for d, text in texts.items() if d in readable and _cited_in(text, ref_type, number)}
         if own:
             resolved |= own
+            if not other and all(index.documents[d].meta.uncertain for d in own):
+                # Its header in doubt (digits or date from one source: a file's name, a doubtful
+                # reading, a citation): the documents citing the number are asked too, as for a
+                # number not read (the question's number agreeing with it, it is not shown as doubtful).
+                resolved |= citing
             continue
         # Not carried: the documents whose text (or metadata) names it, one of which may be the
         # document itself when its own number could not be read (a scan, OCR's "1351/qðiubnd");
         # and a draft whose blank number has its code ("…/KH-SGDĐT" for "362/KH-SGDĐT").
-        citing = {d.id for d in index.citing(number) if d.id in readable and _cites(d.meta, ref_type, number)}
-        if texts is not None:
-            citing |= {d for d, text in texts.items() if d in readable and _cited_in(text, ref_type, number)}
         unread = {
             d.id
             for d in index.unread
@@ -223,7 +228,8 @@ def resolve_documents(
 def about_another_document(intent: Question, ref_type: str, number: str) -> str:
     """The (folded) type of the document the question asks of, when it is another than the one
     it cites and named without a number before it ("phiếu trình về Công văn 4552", "kế hoạch thực
-    hiện Quyết định 1169"), not in a frame ("Theo kế hoạch …, Quyết định 1169 …"); else ""."""
+    hiện Quyết định 1169"), not in a frame ("Theo kế hoạch …, Quyết định 1169 …") unless the frame's
+    document is about the cited one ("Theo phiếu trình … về Công văn 4552, …"); else ""."""
     folded = fold(intent.text)
     at = folded.find(number)
     numbered = {t for t, _ in intent.references}
@@ -231,8 +237,12 @@ def about_another_document(intent: Question, ref_type: str, number: str) -> str:
         kind = fold(doc_type)
         if kind == ref_type or kind in numbered:
             continue
-        m = re.search(rf"\b{re.escape(kind)}\b", folded[: max(at, 0)])
+        before = folded[: max(at, 0)]
+        m = re.search(rf"\b{re.escape(kind)}\b", before)
         if m and not re.search(r"\btheo\s*$", folded[: m.start()]):
+            return kind
+        # "Theo phiếu trình … về Công văn 4552, …": a frame whose document is about the cited one.
+        if m and re.search(rf"\bve\s+{re.escape(ref_type)}\s+(?:so\s*:?\s*)?$", before):
             return kind
     return ""
 

@@ -313,3 +313,27 @@ def test_a_document_of_another_type_implementing_a_number_is_the_one_asked_of() 
         assert resolve_documents(read(question), plans, everything, texts).documents == {"letter"}
     uncited = {"letter": texts["letter"]}
     assert resolve_documents(asked, plans, everything, uncited).documents == {"letter"}
+
+
+def test_a_number_one_source_gave_is_asked_with_the_documents_citing_it() -> None:
+    # A scan whose handwritten digits came from its file's name only (uncertain), and a reply citing it.
+    scan = _doc(
+        "scan", doc_type="Công văn", number="845/BXD-KHTC", issuer="Bộ Xây dựng", uncertain=["number"]
+    )
+    reply = _doc("reply", doc_type="Phiếu trình", number="/PT-VP", issuer="Văn phòng Ủy ban nhân dân tỉnh")
+    docs = [*DOCS, scan, reply]
+    every = {d.id for d in docs}
+    texts = {"scan": "so: 845/bxd-khtc", "reply": "cong van so 845/bxd-khtc ngay 03/4/2026 cua bo xay dung"}
+    found = resolve_documents(read("Công văn 845/BXD-KHTC được ban hành ngày nào?"), docs, every, texts)
+    assert found.documents == {"scan", "reply"}
+    # A date taken from one source alone (a citation): the citers are asked too.
+    dated = _doc("scan", doc_type="Công văn", number="845/BXD-KHTC", issuer="Bộ Xây dựng", uncertain=["date"])
+    asked = read("Công văn 845/BXD-KHTC được ban hành ngày nào?")
+    assert resolve_documents(asked, [*DOCS, dated, reply], every, texts).documents == {"scan", "reply"}
+    # Trusted digits: the document itself.
+    sure = _doc("scan", doc_type="Công văn", number="845/BXD-KHTC", issuer="Bộ Xây dựng")
+    trusted = resolve_documents(read("Công văn 845/BXD-KHTC yêu cầu gì?"), [*DOCS, sure, reply], every, texts)
+    assert trusted.documents == {"scan"}
+    # "Theo phiếu trình … về Công văn 845": the frame's document is about the cited one.
+    framed = read("Theo phiếu trình của Văn phòng về Công văn 845/BXD-KHTC, chuyên viên đề xuất gì?")
+    assert resolve_documents(framed, [*DOCS, sure, reply], every, texts).documents == {"reply"}
