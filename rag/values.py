@@ -18,7 +18,7 @@ everywhere. The document header's date line, which OCR garbles, has its own tole
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from rag.text import fold, nfc
@@ -125,13 +125,19 @@ WHEN_WORDS = re.compile(
 )
 
 
-def mentions_time(folded: str) -> bool:
+def mentions_time(folded: str, own_years: Collection[str] = ()) -> bool:
     """Does a folded text say when: a date or dated period, a month, quarter or year, an hour, a
-    length of time, or a recurrence or event the time is stated by (``WHEN_WORDS``)?"""
-    return any(
+    length of time, or a recurrence or event the time is stated by (``WHEN_WORDS``)?
+
+    ``own_years``: the years of the documents the text comes from. Such a year standing alone
+    ("Giải thưởng … năm 2025" in a report of 2025) names what the text is about, not when
+    something is due: only a day, a month, a period or a relative time in it says when."""
+    if any(
         pattern.search(folded) is not None
-        for pattern in (DATE, MONTH, QUARTER, HALF_YEAR, YEAR_ALONE, HOUR, DURATION, WHEN_WORDS)
-    )
+        for pattern in (DATE, MONTH, QUARTER, HALF_YEAR, YEAR_SPAN, HOUR, DURATION, WHEN_WORDS)
+    ):
+        return True
+    return any(m.group(1) not in own_years for m in YEAR_ALONE.finditer(folded))
 
 
 def hours_in(folded: str) -> list[tuple[int, int]]:

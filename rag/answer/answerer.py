@@ -252,10 +252,11 @@ class Answerer:
 
     def _noted(self, answer: Answer, resolved: Resolved) -> Answer:
         """An answer from a document taken for the named number by its code alone, its digits read
-        by OCR with doubt, says so: the match is shown as uncertain, not silently trusted."""
+        by OCR with doubt or left blank, says so: the match is shown as uncertain, not silently trusted."""
         source = answer.citations[0].doc_id if answer.citations else ""
         if source in resolved.doubtful:  # the answer is that document's
-            answer.answer = f"{answer.answer}\n{doubtful_note(self._metas[source].meta)}"
+            note = doubtful_note(self._metas[source].meta, resolved.named.get(source, ""))
+            answer.answer = f"{answer.answer}\n{note}"
         return answer
 
     def warm(self) -> None:

@@ -15,6 +15,7 @@ from rag.values import (
     full_dates,
     hours_in,
     mentions_date,
+    mentions_time,
     number_value,
     numbers,
     quantities,
@@ -143,3 +144,15 @@ def test_a_number_labelling_a_word_and_a_row_opening_with_one() -> None:
     assert row_label(fold("Giai đoạn 2 | 2026 - 2030")) == ("doan", "2")
     assert row_label(fold("01 | 3.000527.H61 | Đăng ký")) is None  # a serial number, no label
     assert row_label(fold("Sở Tài chính | chủ trì")) is None
+
+
+def test_a_bare_year_of_the_documents_own_says_no_when() -> None:
+    # "Hội chợ … năm 2025" in a report of 2025 names what it is about, not when something is due.
+    about = fold("Tổ chức Hội chợ hàng Việt năm 2025 và gửi thư mời đến 80 doanh nghiệp.")
+    assert mentions_time(about) and not mentions_time(about, own_years={"2025"})
+    # Another year, a month, a period, a day or a relative time still says when.
+    assert mentions_time(fold("Hoàn thành trong năm 2026."), own_years={"2025"})
+    assert mentions_time(fold("Báo cáo trong tháng 12 năm 2025."), own_years={"2025"})
+    assert mentions_time(fold("Thực hiện trong giai đoạn 2025-2030."), own_years={"2025"})
+    assert mentions_time(fold("Gửi báo cáo trước ngày 20/9/2025."), own_years={"2025"})
+    assert mentions_time(fold("Báo cáo định kỳ hằng quý năm 2025."), own_years={"2025"})
