@@ -348,10 +348,10 @@ def _unread_with_code(meta: DocumentMeta, text: str, number: str) -> bool:
 def doubtful_note(meta: DocumentMeta, named: str = "") -> str:
     """What an answer from a document taken by its code alone says: the digits OCR read with doubt,
     or that no document carries the number named, only one whose number was left blank or not read."""
-    if _known_number(meta):
+    if _known_number(meta) or "number" in meta.uncertain:
         return f"(Số hiệu của văn bản này đọc bằng OCR là “{meta.number}”, không chắc chắn: cần đối chiếu bản gốc.)"
     number = (meta.number or "").strip()
-    blank = " (phần số để trống)" if re.match(r"[\s.…]*/", number) else ""
+    blank = " (phần số để trống hoặc không đọc được)" if re.match(r"[\s.…]*/", number) else ""
     source = f"văn bản số hiệu “{number}”{blank}" if number else "một văn bản không rõ số hiệu"
     asked = f"ghi số hiệu của {named[:1].upper()}{named[1:]}" if named else "ghi đúng số hiệu được hỏi"
     return f"(Không văn bản nào đang tra cứu {asked}: câu trả lời lấy từ {source}, có thể không phải văn bản được hỏi.)"
