@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rag.answer.text import NUMBER_WORDS, asked_figure
 from rag.questions import Question
 from rag.text import fold, has_diacritics
-from rag.values import bounded_quantities, hours_in, mentions_time, roman_labels
+from rag.values import DOCUMENT_NUMBER, bounded_quantities, hours_in, mentions_time, roman_labels
 from rag.vocabulary import REFERENCE_RELATIONS
 
 
@@ -53,8 +53,6 @@ _DOCUMENT_DATE = re.compile(
     # "… ngày 25/8/2025 của Bộ trưởng …": the date of the document that person or body issued.
     r"|(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})\s+cua\b"
 )
-# A document's number ("14/2022/tt-btttt", "số 12/kh-ubnd"): its year dates the document.
-_DOCUMENT_NUMBER = re.compile(r"\b\d+(?:/\d{4})?/[a-z][\w&.-]*")
 _TIME_UNITS = frozenset({"nam", "thang", "quy", "tuan", "ngay", "gio", "phut"})
 _DURATION = re.compile(
     r"\d[\d.,]*\s+(?:"
@@ -155,7 +153,8 @@ def _no_time(question: Question, folded: str, own_years: Collection[str] = ()) -
     it is tied to); a day or a length of time asked is checked by its own rule."""
     if question.slot not in ("deadline", "date") or {"asks_day", "asks_duration"} & question.cues:
         return ""
-    undated = _DOCUMENT_NUMBER.sub(" ", _DOCUMENT_DATE.sub(" ", folded))
+    # A document's number ("14/2022/tt-btttt", "số 12/kh-ubnd"): its year dates the document.
+    undated = DOCUMENT_NUMBER.sub(" ", _DOCUMENT_DATE.sub(" ", folded))
     return "" if mentions_time(_without_stated_years(question, undated), own_years) else "no time"
 
 
