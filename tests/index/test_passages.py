@@ -133,30 +133,24 @@ def test_when_it_takes_effect_lifts_the_effect_clause(legal: HybridRetriever) ->
     assert legal._effect_clauses("plan") == []
 
 
-def _letter(doc_factory) -> Document:  # type: ignore[no-untyped-def]
-    doc = doc_factory(
-        "cv45.txt",
-        number="45/UBND-VX",
-        doc_type="Công văn",
-        issuer="Ủy ban nhân dân huyện Đông Hòa",
-        date="2026-04-10",
-        clauses=[
-            ("header", "", "Số: 45/UBND-VX Đông Hòa, ngày 10 tháng 4 năm 2026", []),
-            ("1", "", "1. Phòng Văn hóa đăng bản tin về chợ đêm hằng tháng.", []),
-            ("2", "", "2. Các xã tổ chức chợ đêm vào cuối tuần.", []),
-            ("3", "", "3. Trung tâm Văn hóa in tờ gấp giới thiệu chợ đêm.", []),
-        ],
-    )
-    # Its subject cites a resolution by its date: "ngày" is a word of the title, as it is of the question.
-    doc.meta = replace(doc.meta, title="V/v tổ chức chợ đêm theo Nghị quyết số 12/NQ-HĐND ngày 05/3/2025")
-    return doc
+# A letter whose subject cites a resolution by its date: "ngày" is a word of its title, as of the question.
+LETTER_TITLE = "V/v tổ chức chợ đêm theo Nghị quyết số 12/NQ-HĐND ngày 05/3/2025"
+LETTER_LINES = {
+    "header": "Số: 45/UBND-VX Đông Hòa, ngày 10 tháng 4 năm 2026",
+    "1": "1. Phòng Văn hóa đăng bản tin về chợ đêm hằng tháng.",
+    "2": "2. Các xã tổ chức chợ đêm vào cuối tuần.",
+    "3": "3. Trung tâm Văn hóa in tờ gấp giới thiệu chợ đêm.",
+}
 
 
 def test_a_word_the_title_merely_shares_still_ranks_a_documents_own_clauses(
     tmp_path: Path, doc_factory, e5: E5Embedder
 ) -> None:  # type: ignore[no-untyped-def]
+    clauses = [(loc, "", text, []) for loc, text in LETTER_LINES.items()]
+    letter = doc_factory("cv45.txt", number="45/UBND-VX", doc_type="Công văn", clauses=clauses)
+    letter.meta = replace(letter.meta, title=LETTER_TITLE)
     with IndexWriter(tmp_path, e5) as w:
-        w.upsert([_letter(doc_factory)])
+        w.upsert([letter])
         w.commit()
     store = IndexStore.open(tmp_path, embedder=e5)
     # "Công văn 45" names the letter; "ngày" asks for its date although its title holds the word too.

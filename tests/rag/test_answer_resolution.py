@@ -329,12 +329,10 @@ I. NHIỆM VỤ
 Đơn vị thực hiện: Sở Văn hóa, Thể thao và Du lịch chủ trì.
 2. Đào tạo kỹ năng đón khách cho hộ gia đình làm du lịch
 Đơn vị thực hiện: Hội Nông dân tỉnh chủ trì.
-TM. ỦY BAN NHÂN DÂN
-CHỦ TỊCH
+KT. CHỦ TỊCH - PHÓ CHỦ TỊCH
 Trần Văn Hải
 """
-TRADE_REPORT = """SỞ CÔNG THƯƠNG
-TỈNH BÌNH MINH
+TRADE_REPORT = """SỞ CÔNG THƯƠNG TỈNH BÌNH MINH
 Số: 88/BC-SCT
 Bình Minh, ngày 15 tháng 6 năm 2025
 BÁO CÁO
