@@ -156,6 +156,31 @@ def tokenize(text: str) -> Tokens:
     return Tokens(word=tuple(words + specials), fold=tuple(folded + folded_specials))
 
 
+def unnamed_terms(asked: Tokens, named: Tokens) -> Tokens:
+    """Pure: the query's terms that do not name a document described by ``named`` (its label and title).
+
+    A term names the document when the label holds it as a phrase: a number, a multi-syllable word,
+    a pair of adjacent syllables, and the syllables of such a pair. A single syllable the label
+    merely also holds ("ngày" in a title citing "Nghị quyết … ngày 22/12/2024") still asks for
+    something ("… ban hành ngày nào?") and stays.
+    """
+    shared_pairs = [t for t in asked.fold if "_" in t and t in named.fold]
+    in_pairs = {part for pair in shared_pairs for part in pair.split("_")}
+
+    def names(term: str) -> bool:
+        return term in named.fold and ("_" in term or term in in_pairs or any(ch.isdigit() for ch in term))
+
+    dropped = {t for t in asked.fold if names(t)}
+    return Tokens(
+        word=tuple(
+            t
+            for t in asked.word
+            if not (t in named.word and ("_" in t or any(ch.isdigit() for ch in t) or fold(t) in dropped))
+        ),
+        fold=tuple(t for t in asked.fold if t not in dropped),
+    )
+
+
 # --- BM25 scoring functions (pure, chosen by name) -----------------------------------------
 
 

@@ -43,7 +43,7 @@ import numpy as np
 from index.corpus_stats import clause_level
 from index.dense import DenseIndex
 from index.embedders import Embedder, embedding_text, get_embedder, same_space
-from index.lexical import LexicalIndex, Tokens, text_hash, tokenize, top_k
+from index.lexical import LexicalIndex, text_hash, tokenize, top_k, unnamed_terms
 from index.passages import PassageIndex
 from index.stats_table import StatsTable
 from rag import messages
@@ -553,11 +553,7 @@ class IndexStore:
             return []
         lexical = self.lexical
         rows = lexical.rows_of(c.id for c in self._doc_order.get(doc_id, []))
-        asked, named = tokenize(query), tokenize(document_label(doc))
-        rest = Tokens(
-            word=tuple(t for t in asked.word if t not in named.word),
-            fold=tuple(t for t in asked.fold if t not in named.fold),
-        )
+        rest = unnamed_terms(tokenize(query), tokenize(document_label(doc)))
         if not len(rows) or not (rest.word or rest.fold):
             return []
         # Scored for the query's terms on the document's own counts: work proportional to the

@@ -18,7 +18,7 @@ everywhere. The document header's date line, which OCR garbles, has its own tole
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from rag.text import fold, nfc
@@ -125,13 +125,19 @@ WHEN_WORDS = re.compile(
 )
 
 
-def mentions_time(folded: str) -> bool:
+def mentions_time(folded: str, own_years: Collection[str] = ()) -> bool:
     """Does a folded text say when: a date or dated period, a month, quarter or year, an hour, a
-    length of time, or a recurrence or event the time is stated by (``WHEN_WORDS``)?"""
-    return any(
+    length of time, or a recurrence or event the time is stated by (``WHEN_WORDS``)?
+
+    ``own_years``: the years of the documents the text comes from. Such a year standing alone
+    ("Giải thưởng … năm 2025" in a report of 2025) names what the text is about, not when
+    something is due: only a day, a month, a period or a relative time in it says when."""
+    if any(
         pattern.search(folded) is not None
-        for pattern in (DATE, MONTH, QUARTER, HALF_YEAR, YEAR_ALONE, HOUR, DURATION, WHEN_WORDS)
-    )
+        for pattern in (DATE, MONTH, QUARTER, HALF_YEAR, YEAR_SPAN, HOUR, DURATION, WHEN_WORDS)
+    ):
+        return True
+    return any(m.group(1) not in own_years for m in YEAR_ALONE.finditer(folded))
 
 
 def hours_in(folded: str) -> list[tuple[int, int]]:
@@ -175,8 +181,21 @@ def durations(folded: str) -> list[Duration]:
 # --- numbers ---------------------------------------------------------------------------------
 
 NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
-# The number part of a document's number ("12/KH-UBND", "57-NQ/TW") is no quantity.
-_DOCUMENT_NUMBER = re.compile(r"\b\d+\s*[-/]\s*[a-z]")
+
+
+def document_number_pattern(code: str) -> re.Pattern[str]:
+    """The one grammar of a document's number: its digits, a year for some ("14/2022/TT-BTTTT"),
+    then its code after "/" ("58/KH-UBND", "819 /SKHCN-BCVT&CĐS" as OCR spaces it) or, for a party
+    document, after "-" ("57-NQ/TW"). ``code``: the letters a code may open with, which is how the
+    text is written (folded, as documents print it, or as a question types it)."""
+    return re.compile(rf"\b\d+(?:/\d{{4}})?\s*(?:/|-)\s*{code}[\w/&.-]*")
+
+
+# In folded text ("58/kh-ubnd"); as documents print it, the code in capitals ("3526/QĐ-UBND": not
+# "01 lần/năm"); as a question may type it, in either case ("303/2025/nđ-cp").
+DOCUMENT_NUMBER = document_number_pattern("[a-z]")
+PRINTED_DOCUMENT_NUMBER = document_number_pattern("[A-ZĐ]")
+TYPED_DOCUMENT_NUMBER = document_number_pattern("[A-Za-zĐđ]")
 _YEAR_NUMBER = re.compile(r"(19|20)\d\d")
 # Numbers that name a place in a text or a series ("khoản 1 Điều 33", "nhiệm vụ 2", "Tiểu dự án 1"),
 # not a quantity the question already states.
@@ -189,7 +208,7 @@ def numbers(folded: str, *, periods: bool = False) -> list[str]:
     """Quantities in a text: not dates (d/m/y), not years, not document numbers, and not periods
     ("6 tháng") unless `periods` (they answer "how often", "how long")."""
     cleaned = DATE.sub(" ", folded)
-    cleaned = _DOCUMENT_NUMBER.sub(" ", cleaned)
+    cleaned = DOCUMENT_NUMBER.sub(" ", cleaned)  # a document's number is no quantity
     if not periods:
         cleaned = _PERIOD_COUNT.sub(" ", cleaned)
     return [n for n in NUMBER.findall(cleaned) if not _YEAR_NUMBER.fullmatch(n)]
@@ -249,7 +268,7 @@ class Quantity:
 def quantities(folded: str) -> list[Quantity]:
     """The quantities of a folded text (dates, years and document numbers left out):
     "2.615 tỷ đồng", "15%", "03 người"."""
-    cleaned = _DOCUMENT_NUMBER.sub(
+    cleaned = DOCUMENT_NUMBER.sub(
         lambda m: " " * len(m.group(0)), DATE.sub(lambda m: " " * len(m.group(0)), folded)
     )
     out = []

@@ -62,9 +62,11 @@ class Resolved:
     missing: str = ""
     closest: list[str] = field(default_factory=list)  # ids of the documents closest to the missing one
     none: bool = False
-    # Documents taken for a named number whose own digits OCR read with doubt ("93/QĐ-ĐHTĐ" for
-    # "539/QĐ-ĐHTĐ": same code): the answer says so (doubtful_note).
+    # Documents taken for a named number by its code alone: their own digits OCR read with doubt
+    # ("93/QĐ-ĐHTĐ" for "539/QĐ-ĐHTĐ") or left blank ("…/KH-UBND" for "617/KH-UBND"): the answer
+    # says so (doubtful_note), never silently.
     doubtful: set[str] = field(default_factory=set)
+    named: dict[str, str] = field(default_factory=dict)  # doubtful document -> the reference as written
 
 
 def document_level(meta: DocumentMeta) -> str:
@@ -158,6 +160,7 @@ def resolve_documents(
     resolved: set[str] = set()
     missing: list[tuple[str, str, str]] = []
     doubtful: set[str] = set()
+    named: dict[str, str] = {}
     references = references_of(question)
     for ref_type, number, written in references:
         own = {
@@ -199,7 +202,8 @@ def resolve_documents(
         found = citing | unread
         if found:
             resolved |= found
-            doubtful |= {d for d in unread if "number" in index.documents[d].meta.uncertain}
+            doubtful |= unread
+            named.update((d, written) for d in unread if d not in named)
         elif texts is None and any(d.id in readable for d in index.blank):
             # Without the texts at hand a document whose number was not read may still be it, or
             # cite it: neither ruled out nor named, the question is answered as it stands.
@@ -222,7 +226,8 @@ def resolve_documents(
             resolved = readable - other
             if not resolved:
                 return Resolved(none=True)  # nothing of that level: nothing answers
-    return Resolved(documents=resolved, doubtful=doubtful & resolved)
+    kept = doubtful & resolved
+    return Resolved(documents=resolved, doubtful=kept, named={d: named[d] for d in kept})
 
 
 def about_another_document(intent: Question, ref_type: str, number: str) -> str:
@@ -350,11 +355,16 @@ def _unread_with_code(meta: DocumentMeta, text: str, number: str) -> bool:
     return len(code) >= 4 and code in text[:HEADER_CHARS]
 
 
-def doubtful_note(meta: DocumentMeta) -> str:
-    """What an answer from a document taken by its code alone says of the digits OCR read."""
-    return (
-        f"(Số hiệu của văn bản này đọc bằng OCR là “{meta.number}”, không chắc chắn: cần đối chiếu bản gốc.)"
-    )
+def doubtful_note(meta: DocumentMeta, named: str = "") -> str:
+    """What an answer from a document taken by its code alone says: the digits OCR read with doubt,
+    or that no document carries the number named, only one whose number was left blank or not read."""
+    if _known_number(meta) or "number" in meta.uncertain:
+        return f"(Số hiệu của văn bản này đọc bằng OCR là “{meta.number}”, không chắc chắn: cần đối chiếu bản gốc.)"
+    number = (meta.number or "").strip()
+    blank = " (phần số để trống hoặc không đọc được)" if re.match(r"[\s.…]*/", number) else ""
+    source = f"văn bản số hiệu “{number}”{blank}" if number else "một văn bản không rõ số hiệu"
+    asked = f"ghi số hiệu của {named[:1].upper()}{named[1:]}" if named else "ghi đúng số hiệu được hỏi"
+    return f"(Không văn bản nào đang tra cứu {asked}: câu trả lời lấy từ {source}, có thể không phải văn bản được hỏi.)"
 
 
 def _cited_in(text: str, ref_type: str, number: str) -> bool:
