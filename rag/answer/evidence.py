@@ -25,7 +25,15 @@ from rag.matching import TextTerms
 from rag.questions import QueryTerms, Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
-from rag.values import dates_in, mentions_date, named_periods, periods_agree, row_label
+from rag.values import (
+    dates_in,
+    mentions_date,
+    named_periods,
+    ordinals,
+    ordinals_conflict,
+    periods_agree,
+    row_label,
+)
 from rag.vocabulary import ORGANISATION_HEADS
 
 ORG_HEAD = re.compile(
@@ -286,6 +294,12 @@ class Evidence:
                 f["field_for_content"] = 1.0  # "Đơn vị thực hiện: X" names X; it does not say what X does
             if c.kind in DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:
                 f["document_part"] = 1.0
+            if intent.constraints.ordinals:
+                # "kê khai lần đầu": a clause (with its headings) about "lần thứ 2 trở đi" only is
+                # about another occasion; one about "lần đầu" is about the asked one.
+                conflict = ordinals_conflict(intent.constraints.ordinals, ordinals(self.view.context(c)))
+                if conflict is not None:
+                    f["ordinal_other" if conflict else "ordinal_named"] = 1.0
             named_row = _row_named(intent, c, self.view.folded.get(c.id) or fold(c.text))
             if named_row is not None:
                 # "bước 3 do ai làm": the row labelled so, not the row of another step.
