@@ -106,6 +106,24 @@ _ROLE_OPENING = re.compile(
 _ROLE_OPENS = {"lead_unit": "chu tri", "coordinating_unit": "phoi hop"}
 
 
+# A body named in a text: an organisation's head word and a capitalised name after it ("Sở Tài
+# chính", "Ban quản lý Khu Kinh tế", "UBND tỉnh"); "các cơ quan" names none.
+_BODY_NAMED = re.compile(
+    r"\b(?:"
+    + "|".join(sorted((re.escape(h) for h in ORGANISATION_HEADS if h != "Các"), key=len, reverse=True))
+    + r")(?:\s+[a-zđà-ỹ]+){0,3}\s+(?:[A-ZĐ]|tỉnh\b|thành phố\b|huyện\b|xã\b|phường\b)"
+)
+# A heading closing on the bodies it stands for: "Các cơ quan đăng ký đầu tư (Sở …, Ban quản lý …):".
+_BODIES_LISTED = re.compile(r"\(([^()]{10,400})\)\s*:?\s*$")
+
+
+def _lists_bodies(head: str) -> bool:
+    """Whether a long heading names the bodies it stands for in brackets at its end: its points
+    are their duties, however long the list of names."""
+    m = _BODIES_LISTED.search(head)
+    return bool(m) and len(head) <= 500 and bool(_BODY_NAMED.search(m.group(1)))
+
+
 @dataclass
 class Candidate:
     clause: Clause
@@ -372,7 +390,7 @@ class Evidence:
             heads = [(own, clause), *heads] if own else heads
         for head, owner in heads:
             m = ORG_HEAD.match(head)
-            if m and len(m.group(1)) <= 120:
+            if m and (len(m.group(1)) <= 120 or _lists_bodies(m.group(1))):
                 return m.group(1).strip().rstrip(":"), owner
         return None
 

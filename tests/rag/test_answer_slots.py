@@ -96,3 +96,30 @@ def test_the_asked_slot_is_filled_on_wordings_of_other_kinds(tmp_path) -> None: 
         "Nghị quyết mới của Hội đồng nhân dân tỉnh về tiêu chuẩn xét tặng danh hiệu thi đua sẽ thay thế nghị quyết nào?"
     )
     assert "05/2020/NQ-HĐND" in answer.answer and "11/NQ-UBND" not in answer.answer
+
+
+DIRECTIVE = """ỦY BAN NHÂN DÂN
+TỈNH HẢI MINH
+Số: 07/CT-UBND
+Hải Minh, ngày 03 tháng 6 năm 2026
+CHỈ THỊ
+Về cấp giấy phép xây dựng công trình trên địa bàn tỉnh
+I. PHÂN CÔNG TRÁCH NHIỆM
+1. Các cơ quan cấp giấy phép xây dựng (Sở Xây dựng, Ban quản lý Khu kinh tế Vân Phong, Ban Quản lý các Khu công nghiệp Hải Minh):
+a) Là đầu mối chủ trì tiếp nhận hồ sơ, tổ chức thẩm định và cấp giấy phép xây dựng công trình trên địa bàn tỉnh.
+b) Công khai thủ tục, thời hạn giải quyết hồ sơ trên Cổng dịch vụ công.
+2. Sở Tài chính
+a) Phối hợp thẩm định nguồn vốn của công trình.
+"""
+
+
+@pytest.mark.slow
+def test_the_bodies_a_list_intro_names_answer_who_leads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(tmp_path, {"ct07.txt": DIRECTIVE})
+    answer = assistant.ask(
+        "Những cơ quan nào chủ trì tiếp nhận hồ sơ, thẩm định và cấp giấy phép xây dựng công trình?"
+    )
+    # the duty itself names no body: the intro over it does, kept whole
+    assert not answer.abstained
+    for body in ("Sở Xây dựng", "Khu kinh tế Vân Phong", "Khu công nghiệp Hải Minh"):
+        assert body in answer.answer
