@@ -124,6 +124,14 @@ def _lists_bodies(head: str) -> bool:
     return bool(m) and len(head) <= 500 and bool(_BODY_NAMED.search(m.group(1)))
 
 
+# A statement of what the text is for: "để …", "nhằm …", "mục tiêu: …", opening the passage (after
+# a marker) or a statement of it ("Căn cứ …; để khẩn trương …, bảo đảm …, Thủ tướng yêu cầu:"),
+# not "để" inside an act ("triển khai ngay … để huy động …").
+_PURPOSE_OPENS = re.compile(
+    r"(?:^|[;:]\s*)(?:[-+•]|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\))?\s*(?:de|nham|voi muc tieu|muc tieu|muc dich)\s"
+)
+
+
 @dataclass
 class Candidate:
     clause: Clause
@@ -308,6 +316,9 @@ class Evidence:
                 if opened:
                     asked_role = opened.group(1) == _ROLE_OPENS[intent.slot]
                     f["role_opening" if asked_role else "role_opening_other"] = 1.0
+            if intent.slot == "target" and _PURPOSE_OPENS.search(best_passage.folded):
+                # "đặt mục tiêu gì": the passage saying what it is all for ("để …, bảo đảm …", "nhằm …").
+                f["states_purpose"] = 1.0
             if c.kind == "field" and intent.slot == "content":
                 f["field_for_content"] = 1.0  # "Đơn vị thực hiện: X" names X; it does not say what X does
             if c.kind in DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:

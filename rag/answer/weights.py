@@ -72,6 +72,7 @@ EVIDENCE_WEIGHTS: dict[str, float] = {
     "role_opening": 0.2,
     "role_opening_other": -0.2,
     "field_for_content": -0.3,
+    "states_purpose": 0.5,
     "document_part": -0.3,
     # A table row the question names by its label ("bước 3"), or a row of another label of that
     # word: set by hand (no visible item had it in the fit), checked on both document halves.

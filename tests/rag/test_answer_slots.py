@@ -123,3 +123,32 @@ def test_the_bodies_a_list_intro_names_answer_who_leads(tmp_path) -> None:  # ty
     assert not answer.abstained
     for body in ("Sở Xây dựng", "Khu kinh tế Vân Phong", "Khu công nghiệp Hải Minh"):
         assert body in answer.answer
+
+
+DISPATCH = """THỦ TƯỚNG CHÍNH PHỦ
+Số: 88/CĐ-TTg
+Hà Nội, ngày 05 tháng 8 năm 2026
+CÔNG ĐIỆN
+Về khắc phục sạt lở đường giao thông miền núi phía Bắc
+THỦ TƯỚNG CHÍNH PHỦ điện:
+- Chủ tịch Ủy ban nhân dân các tỉnh miền núi phía Bắc;
+- Bộ trưởng Bộ Xây dựng.
+Thời gian qua, mưa lớn kéo dài gây sạt lở nhiều tuyến đường giao thông tại các tỉnh miền núi phía Bắc, chia cắt nhiều xã. Thực hiện chỉ đạo của Chính phủ; để khẩn trương khôi phục các tuyến đường giao thông bị sạt lở, bảo đảm học sinh đến trường an toàn trước ngày khai giảng năm học mới, Thủ tướng Chính phủ yêu cầu:
+1. Chủ tịch Ủy ban nhân dân các tỉnh miền núi phía Bắc:
+a) Huy động ngay máy móc, lực lượng để khôi phục các tuyến đường giao thông bị sạt lở trên địa bàn.
+b) Bố trí nơi ở tạm cho các hộ dân phải di dời; việc di dời hoàn thành trước ngày 30/8/2026.
+2. Bộ trưởng Bộ Xây dựng hướng dẫn các địa phương khôi phục các tuyến đường giao thông bị sạt lở.
+"""
+
+
+@pytest.mark.slow
+def test_a_goal_stated_before_the_duties_answers_what_the_goal_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    plan = (
+        "ỦY BAN NHÂN DÂN\nTỈNH LAM SƠN\nSố: 12/KH-UBND\nLam Sơn, ngày 02 tháng 3 năm 2026\nKẾ HOẠCH\n"
+        "Phát triển giao thông nông thôn\nI. MỤC TIÊU\n1. Mục tiêu chung: nâng cấp đường giao thông nông thôn.\n"
+    )
+    assistant = assistant_over(tmp_path, {"cd88.txt": DISPATCH, "kh12.txt": plan})
+    answer = assistant.ask(
+        "Công điện 88 đặt mục tiêu gì cho việc khôi phục các tuyến đường giao thông bị sạt lở?"
+    )
+    assert not answer.abstained and "khai giảng" in answer.answer
