@@ -72,6 +72,9 @@ EVIDENCE_WEIGHTS: dict[str, float] = {
     "role_opening": 0.2,
     "role_opening_other": -0.2,
     "field_for_content": -0.3,
+    # A target question ("đặt mục tiêu gì") and a passage stating what the text is for ("…; để
+    # khẩn trương …, bảo đảm …", "nhằm …"): set by hand, the smallest round weight that lifts such a
+    # passage over a duty naming the same act ("triển khai … để huy động …"); no item lost on any set.
     "states_purpose": 0.5,
     "document_part": -0.3,
     # A table row the question names by its label ("bước 3"), or a row of another label of that
