@@ -19,9 +19,8 @@ from rag.vocabulary import DOC_TYPES
 
 # --- shared word lists ----------------------------------------------------------------------
 # "từ mấy giờ", "lúc mấy giờ", "đến mấy giờ": a time of day asked (rag.values.hours_in), not a
-# count or a length of hours; put before a count or a length asked. "Tháng mấy năm nào", "ngày
-# mấy tháng mấy": "mấy" after a calendar noun asks which month or day, not how many years.
-_NOT_AN_HOUR = r"(?<!luc )(?<!tu )(?<!den )(?<!toi )(?<!truoc )(?<!sau )(?<!vao )(?<!thang )(?<!ngay )"
+# count or a length of hours; put before a count or a length asked.
+_NOT_AN_HOUR = r"(?<!luc )(?<!tu )(?<!den )(?<!toi )(?<!truoc )(?<!sau )(?<!vao )"
 # Folded words before "luc nao" that make it no time asked: "bất cứ lúc nào" and nouns in "lục"/"lực".
 _NOT_WHEN_BEFORE_LUC = (
     "bat cu",
