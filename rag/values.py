@@ -402,6 +402,71 @@ def roman_labels(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _ordinal_pattern() -> re.Pattern[str]:
+    from rag.vocabulary import OCCASION_NOUNS, ORDINAL_WORDS
+
+    nouns = "|".join(sorted(map(re.escape, OCCASION_NOUNS), key=len, reverse=True))
+    # "mỗi lần đầu tư" invests: "đầu" opening "đầu tư" counts nothing
+    words = "|".join(
+        re.escape(w) + (r"(?!\s+tu\b)" if w == "dau" else "")
+        for w in sorted(ORDINAL_WORDS, key=len, reverse=True)
+    )
+    return re.compile(rf"\b({nouns})\s+(?:({words})|thu\s+(\d{{1,2}}))\b(\s+tro\s+di)?")
+
+
+_ORDINAL: list[re.Pattern[str]] = []
+
+
+@dataclass(frozen=True)
+class Ordinal:
+    """An occasion counted by an ordinal: "lần đầu" -> Ordinal("lan", 1); "từ lần thứ 2 trở đi"
+    -> Ordinal("lan", 2, onwards=True)."""
+
+    noun: str
+    number: int
+    onwards: bool = False
+
+    def agrees(self, other: Ordinal) -> bool:
+        """Whether two ordinals of one noun may name the same occasion."""
+        if self.noun != other.noun:
+            return False
+        if self.onwards or other.onwards:
+            lo, n = (self, other) if self.onwards else (other, self)
+            return n.number >= lo.number if not n.onwards else True
+        return self.number == other.number
+
+
+def ordinals(folded: str) -> list[Ordinal]:
+    """The occasions a folded text counts by an ordinal: "ke khai lan dau" -> [Ordinal("lan", 1)],
+    "tu lan thu 2 tro di" -> [Ordinal("lan", 2, onwards=True)]. The noun is one of an occasion
+    that repeats (rag.vocabulary.OCCASION_NOUNS): "đầu" after any other word ("đầu tư", "ban
+    đầu") is no ordinal."""
+    from rag.vocabulary import ORDINAL_WORDS
+
+    if not _ORDINAL:
+        _ORDINAL.append(_ordinal_pattern())
+    out = []
+    for m in _ORDINAL[0].finditer(folded):
+        number = ORDINAL_WORDS[m.group(2)] if m.group(2) else int(m.group(3))
+        out.append(Ordinal(m.group(1), number, onwards=bool(m.group(4))))
+    return out
+
+
+def ordinals_conflict(asked: Iterable[Ordinal], stated: Iterable[Ordinal]) -> bool | None:
+    """None when the text counts none of the asked occasions' nouns; True when it counts them
+    only as other occasions ("lần thứ 2 trở đi" for "lần đầu"); False when one agrees."""
+    stated = list(stated)
+    verdict: bool | None = None
+    for a in asked:
+        same = [s for s in stated if s.noun == a.noun]
+        if not same:
+            continue
+        if any(a.agrees(s) for s in same):
+            return False
+        verdict = True
+    return verdict
+
+
 # A number labelling the word before it ("bước 3", "nhóm 2", "(đợt 1)"): not a year, not a
 # number with a unit after it ("3 ngày" is a quantity, "bước 3" a label).
 _NUMBER_LABEL = re.compile(r"\b([a-z]+)\s+(\d{1,3})\b(?![.,/]\d)")

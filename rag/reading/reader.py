@@ -57,6 +57,7 @@ from rag.values import (
     dates_in,
     named_periods,
     number_labels,
+    ordinals,
     question_numbers,
     roman_labels,
 )
@@ -192,6 +193,7 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
             labels=tuple(roman_labels(query)),
             qualifiers=tuple(m.group(1) for m in _QUALIFIER.finditer(folded)),
             numbered=tuple(number_labels(folded)),
+            ordinals=tuple(ordinals(folded)),
         ),
         terms=topic_terms(query, english=english, typed=content),
         target_terms=topic_terms(query, english=english, typed=content, drop=_TARGET_WORDS),
