@@ -35,6 +35,8 @@ import numpy as np
 FOUND_CACHE = 65_536
 # Saved tf parts checked against the scorer on this many postings before they are trusted.
 PART_SAMPLE = 64
+# Each posting's tf part and the parameters it was computed with (written at ingest).
+PART_ARRAYS = ("term_part", "part_key")
 ARRAYS = ("terms_off", "term_ptr", "term_rows", "term_tf", "doc_ptr", "doc_terms", "doc_tf", "lengths")
 
 
@@ -298,7 +300,7 @@ class FieldPostings:
         names = []
         arrays = self.arrays()
         if self.term_part is not None and self.part_key is not None:
-            arrays |= {"term_part": self.term_part, "part_key": self.part_key}
+            arrays |= dict(zip(PART_ARRAYS, (self.term_part, self.part_key), strict=True))
         for key, array in arrays.items():
             name = f"{prefix}.{key}.npy"
             with (directory / name).open("wb") as f:
@@ -312,7 +314,7 @@ class FieldPostings:
     def load(cls, directory: Path, prefix: str) -> FieldPostings:
         """Map the arrays from their files (read-only; pages are loaded as they are touched)."""
         a = {key: _map(directory / f"{prefix}.{key}.npy") for key in ("terms", *ARRAYS)}
-        parts = [directory / f"{prefix}.{key}.npy" for key in ("term_part", "part_key")]
+        parts = [directory / f"{prefix}.{key}.npy" for key in PART_ARRAYS]
         saved = [_map(p) for p in parts] if all(p.is_file() for p in parts) else [None, None]
         return cls(
             Terms(a["terms"], a["terms_off"]),
