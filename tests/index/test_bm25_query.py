@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from index.bm25_query import DIRECT_ROWS
-from index.lexical import BM25, BM25Params, LexicalIndex, Tokens, top_k
+from index.lexical import BM25, SCORERS, BM25Params, LexicalIndex, Tokens, top_k
 from index.passages import PassageIndex, passage_ranking
 from index.postings import bag_list
 
@@ -179,3 +179,15 @@ def test_saved_tf_parts_that_disagree_with_the_scorer_are_recomputed(tmp_path: P
     mapped = LexicalIndex.load(tmp_path)
     for toks in _queries(10, 10):
         assert np.array_equal(mapped.token_scores(toks), _from_counts(index, toks))
+
+
+def test_a_term_given_twice_to_a_documents_own_scores_counts_twice() -> None:
+    index = _corpus(11, 200, 1)
+    postings = index._fields["word"]
+    scorer = SCORERS[index.params.method]
+    rows = np.arange(20, 80)
+    once = postings.subset_scores(rows, ["w1", "w7"], scorer, index.params)
+    twice = postings.subset_scores(rows, ["w1", "w7", "w1"], scorer, index.params)
+    w1 = postings.subset_scores(rows, ["w1"], scorer, index.params)
+    assert np.any(w1 > 0)
+    assert np.array_equal(twice, once + w1)
