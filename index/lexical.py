@@ -445,6 +445,7 @@ class LexicalIndex:
         write_synced(directory / BM25_HEAD, json.dumps(head, ensure_ascii=False).encode("utf-8"))
         names = [BM25_HEAD]
         for f in FIELDS:
+            self._fields[f].parts(SCORERS[self.params.method][1], self.params)  # kept with the arrays
             names += self._fields[f].save(directory, f"bm25.{f}")
         return names
 

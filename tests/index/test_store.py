@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from index.embedders import E5Embedder, Embedder
-from index.postings import ARRAYS
+from index.postings import ARRAYS, PART_ARRAYS
 from index.store import IndexLockedError, IndexStore, IndexWriter, write_lock
 from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError
 from rag.records import Document
@@ -53,8 +53,8 @@ def test_round_trip(tmp_path: Path, plan: Document, letter: Document, e5: E5Embe
     m = store.manifest
     assert m["embedder"] == {"id": e5.id, "space": "multilingual-e5-small", "dim": 384, "normalize": True}
     assert m["counts"]["vectors"] == 9 and m["format_version"] == 2
-    arrays = {f"bm25.{f}.{a}.npy" for f in ("word", "fold", "ctx") for a in ("terms", *ARRAYS)}
-    arrays |= {f"passages.{f}.{a}.npy" for f in ("word", "fold") for a in ("terms", *ARRAYS)}
+    arrays = {f"bm25.{f}.{a}.npy" for f in ("word", "fold", "ctx") for a in ("terms", *ARRAYS, *PART_ARRAYS)}
+    arrays |= {f"passages.{f}.{a}.npy" for f in ("word", "fold") for a in ("terms", *ARRAYS, *PART_ARRAYS)}
     arrays |= {"passages.members.npy", "passages.owners.npy"}
     arrays |= {f"stats.{a}.npy" for a in ("hash", "keys", "keys_off", "counts")}  # index.stats_table
     assert (
