@@ -18,6 +18,7 @@ from rag.text import fold, fold_aligned
 from rag.verdicts.compare import ClauseText, Comparison, Conflict, compare
 from rag.verdicts.mergers import merger_verdict
 from rag.verdicts.polarity import polarity, says
+from rag.verdicts.reorder import in_clause_order
 from rag.verdicts.tokens import texts, tokens
 from rag.verdicts.values import pick_value
 from rag.verdicts.words import DENIAL_CUES, DENIAL_REPORTS, LIGHT_WORDS
@@ -84,7 +85,19 @@ def _decides(c: Comparison, t: Thresholds) -> bool | None:
 
 
 def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds = THRESHOLDS) -> Verdict:
-    """The statement's verdict by the clauses (best retrieved first)."""
+    """The statement's verdict by the clauses (best retrieved first). One left open that is a
+    clause's words with its two halves swapped is true when, put back in order, that clause states it."""
+    verdict = _judge_in_order(statement, clauses, thresholds)
+    if verdict.value is None and clauses:
+        swapped = in_clause_order(statement, clauses)
+        if swapped is not None:
+            again = _judge_in_order(swapped, clauses, thresholds)
+            if again.value is True:
+                return again
+    return verdict
+
+
+def _judge_in_order(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds) -> Verdict:
     if not clauses:
         return Verdict(None, None)
     merged = merger_verdict(statement, [c.text for c in clauses])
