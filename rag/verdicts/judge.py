@@ -85,10 +85,12 @@ def _decides(c: Comparison, t: Thresholds) -> bool | None:
 
 
 def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds = THRESHOLDS) -> Verdict:
-    """The statement's verdict by the clauses (best retrieved first). One left open that is a
-    clause's words with its two halves swapped is true when, put back in order, that clause states it."""
+    """The statement's verdict by the clauses (best retrieved first). One that is a clause's words
+    with its two halves swapped is true when, put back in order, that clause states it (read in the
+    order written, a negation of the half put last faces the other half: "…, trường hợp hồ sơ chưa
+    đầy đủ" for "Trường hợp hồ sơ chưa đầy đủ, …")."""
     verdict = _judge_in_order(statement, clauses, thresholds)
-    if verdict.value is None and clauses:
+    if verdict.value is not True and clauses:
         swapped = in_clause_order(statement, clauses)
         if swapped is not None:
             again = _judge_in_order(swapped, clauses, thresholds)

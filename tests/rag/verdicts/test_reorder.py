@@ -68,3 +68,15 @@ def test_the_swap_puts_the_halves_back_in_the_clause_order() -> None:
     )
     assert in_clause_order(swapped, RULES) is None  # already in order: nothing to swap
     assert in_clause_order("Sở Tài chính chủ trì, Sở Giao thông phối hợp", RULES) is None
+
+
+def test_a_negated_condition_put_last_does_not_negate_the_act() -> None:
+    clause = ClauseText(
+        "Trường hợp tờ khai chưa hợp lệ, cơ quan thuế thông báo cho người nộp thuế trong thời hạn 05 ngày.",
+        "Điều 4. Tiếp nhận tờ khai",
+    )
+    statement = (
+        "Cơ quan thuế thông báo cho người nộp thuế trong thời hạn 05 ngày, trường hợp tờ khai chưa hợp lệ"
+    )
+    assert judge(statement, [clause]).value is True
+    assert judge(statement.replace("05 ngày", "10 ngày"), [clause]).value is not True
