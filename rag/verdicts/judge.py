@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rag.text import fold, fold_aligned
 from rag.verdicts.compare import ClauseText, Comparison, Conflict, compare
+from rag.verdicts.consequence import consequence_verdict
 from rag.verdicts.mergers import merger_verdict
 from rag.verdicts.polarity import polarity, says
 from rag.verdicts.reorder import in_clause_order
@@ -96,6 +97,14 @@ def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds 
             again = _judge_in_order(swapped, clauses, thresholds)
             if again.value is True:
                 return again
+    if verdict.value is None and clauses:
+        told = consequence_verdict(
+            statement, clauses
+        )  # "Nếu <case> thì …": the case told, then its consequence
+        if told is not None:
+            value, index = told
+            conflicts = [] if value else [Conflict("consequence", statement, clauses[index].text)]
+            return Verdict(value, index, Comparison(1.0, 1.0, conflicts))
     return verdict
 
 
