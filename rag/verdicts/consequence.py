@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.text import fold
+from rag.text import fold, nfc
 from rag.verdicts.compare import ClauseText
 from rag.verdicts.polarity import polarity
 from rag.verdicts.tokens import Token, claim, tokens
@@ -26,7 +26,7 @@ REACH = 6  # a "không" this many words before the act negates it ("không phả
 LEAST_CASE_WORDS = 4
 
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=\S)")
-_BACK = re.compile(r"^(?:" + "|".join(re.escape(b) for b in BACK_REFERENCES) + r")\b")
+_BACK = re.compile(r"^(?:" + "|".join(re.escape(b) for b in BACK_REFERENCES) + r")(?!\w)")
 _OPENER = re.compile(r"^(?:" + "|".join(re.escape(o) for o in CASE_OPENERS) + r")\b")
 
 
@@ -40,8 +40,12 @@ def windows(passages: Sequence[str]) -> list[str]:
     return [
         " ".join(passages[max(0, i - CASE_SENTENCES) : i + 1])
         for i in range(1, len(passages))
-        if _BACK.match(fold(passages[i]))
+        if _points_back(passages[i])
     ]
+
+
+def _points_back(sentence: str) -> bool:
+    return bool(_BACK.match(nfc(sentence).strip().lower()))
 
 
 def consequence_verdict(statement: str, clauses: Sequence[ClauseText]) -> tuple[bool, int] | None:
@@ -55,7 +59,7 @@ def consequence_verdict(statement: str, clauses: Sequence[ClauseText]) -> tuple[
     for index, clause in enumerate(clauses):
         told = sentences(clause.text)
         for j in range(1, len(told)):
-            if not _BACK.match(fold(told[j])):
+            if not _points_back(told[j]):
                 continue
             value = _reads(case, result, " ".join(told[max(0, j - CASE_SENTENCES) : j]), told[j])
             if value is not None:

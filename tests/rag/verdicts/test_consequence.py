@@ -53,3 +53,8 @@ def test_a_window_joins_the_pointing_passage_with_the_case_before_it() -> None:
     passages = ["Quy định chung.", "Ví dụ: X xảy ra.", "Y cũng xảy ra.", "Khi đó Z không phải làm gì."]
     assert windows(passages) == ["Ví dụ: X xảy ra. Y cũng xảy ra. Khi đó Z không phải làm gì."]
     assert windows(["Quy định chung.", "Ví dụ: X xảy ra."]) == []
+    # "Trường hợp do …" opens a new case ("do": because), not the consequence of the one before
+    assert (
+        windows(["Cán bộ được nghỉ hằng năm.", "Trường hợp do yêu cầu nhiệm vụ, cán bộ không nghỉ thì …"])
+        == []
+    )
