@@ -3,7 +3,9 @@ resolutions and circulars of an index, each either a sentence of a clause (true)
 sentence with one fact altered (false): a number with its unit, an actor swapped for another
 actor of the same document, a condition changed (its bound, order or exception turned, or the
 condition negated), a negation added or removed; and a sentence retold with its halves swapped
-at a comma ("A, B" -> "B, A"), as it is (true) or with one of those facts altered (false). Each is asked as a yes/no question through the
+at a comma ("A, B" -> "B, A"), as it is (true) or with one of those facts altered (false); and a
+case a clause tells with the consequence it gives in the next sentence ("Nếu <case> thì <consequence>"),
+as told (true) or negated (false). Each is asked as a yes/no question through the
 product (`Assistant.ask`), and the verdicts are counted right, withheld or wrong.
 
     python -m tools.verdict_alterations --index kinds=/tmp/pq/int4-idx/kinds \
@@ -140,7 +142,7 @@ FRAMES = (
 class Case:
     doc: str  # the document's source
     half: int  # the document's half (its place among the documents, mod 2)
-    kind: str  # original, number, actor, condition, negation, swapped, swapped_altered
+    kind: str  # original, number, actor, condition, negation, swapped, swapped_altered, consequence(_negated)
     statement: str
     question: str
     expected: str  # "true" | "false"
@@ -264,6 +266,26 @@ def swap_halves(sentence: str, rng: random.Random) -> str | None:
     return f"{right[0].upper()}{right[1:]}, {sentence[: m.start()]}"
 
 
+_POINTING = re.compile(
+    r"^(?:Trong trường hợp (?:này|đó)|Trường hợp (?:này|đó)|Khi đó|Như vậy|Do đó|Vì vậy)\s*,?\s*", re.I
+)
+
+
+def told_consequences(text: str) -> list[tuple[str, str]]:
+    """(case, consequence) of a clause that tells a case and then its consequence in a sentence
+    pointing back at it ("… cuốn mái nhà của A … . Trường hợp này … nên A không phải …")."""
+    told = [
+        s.strip() for s in re.split(r"(?<=[.;])\s+", " ".join(unicodedata.normalize("NFC", text).split()))
+    ]
+    out = []
+    for before, after in zip(told, told[1:], strict=False):
+        m = _POINTING.match(after)
+        case = re.sub(r"^(?:Ví dụ(?: \d+)?:|[a-zđ]\)|\d+\.)\s*", "", before).rstrip(" .;")
+        if m and len(case.split()) >= 6 and len(after[m.end() :].split()) >= 3:
+            out.append((case[0].lower() + case[1:], after[m.end() :].rstrip(" .;")))
+    return out
+
+
 def actor_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in ACTOR.finditer(text)]
 
@@ -349,6 +371,17 @@ def cases(
                     sentence,
                     f"{kind}: {change}; halves swapped",
                     swaps,
+                )
+    # A case a clause tells and its consequence: "Nếu <case> thì <consequence>", as told (true)
+    # or its negation turned (false).
+    for cid, text in clauses:
+        for case, consequence in told_consequences(text):
+            if counts["consequence"] < per_kind:
+                add("consequence", f"Nếu {case} thì {consequence}", "true", cid, text, "", swaps)
+            turned = alter_negation(consequence)
+            if turned and counts["consequence_negated"] < per_kind:
+                add(
+                    "consequence_negated", f"Nếu {case} thì {turned[0]}", "false", cid, text, turned[1], swaps
                 )
     return out
 

@@ -106,19 +106,25 @@ def _reads(case: str, result: str, told: str, pointing: str) -> bool | None:
     stated_words = [t.text for t in stated]
     if len(said) < 2 or sum(t.text in set(stated_words) for t in said) / len(said) < CONSEQUENCE_SHARE:
         return None
-    # The act: the first two words in a row of the consequence the pointing sentence also has in a
-    # row ("bồi thường" of "chủ nhà phải bồi thường cho khách"), said there once.
+    # The acts: two words in a row of the consequence the pointing sentence also has in a row
+    # ("bồi thường" of "chủ nhà phải bồi thường cho khách"), each said there once; true when each is
+    # negated as there, false when one is not ("… là sự kiện bất khả kháng nên A phải bồi thường").
     written = tokens(result)
     pairs = [(stated_words[i], stated_words[i + 1]) for i in range(len(stated_words) - 1)]
+    agree = []
     for k in range(len(written) - 1):
         pair = (written[k].text, written[k + 1].text)
-        if written[k].kind != "word" or all(w in LIGHT_WORDS for w in pair) or pair not in pairs:
+        if written[k].kind != "word" or all(w in LIGHT_WORDS for w in pair) or pairs.count(pair) != 1:
             continue
-        if pairs.count(pair) > 1:
-            return None  # said twice: which one answers is not told
-        return _negated(written, k) == _negated(stated, pairs.index(pair))
-    return None
+        agree.append(_negated(written, k) == _negated(stated, pairs.index(pair)))
+    return all(agree) if agree else None
 
 
 def _negated(toks: tuple[Token, ...], at: int) -> bool:
-    return sum(1 for t in toks[max(0, at - REACH) : at] if t.text in NEGATION_WORDS) % 2 == 1
+    """An odd number of cues in the words right before `at`, none past a comma."""
+    cues = 0
+    for i in range(at - 1, max(-1, at - REACH - 1), -1):
+        cues += toks[i].text in NEGATION_WORDS
+        if toks[i].after_break:
+            break
+    return cues % 2 == 1

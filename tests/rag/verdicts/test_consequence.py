@@ -12,7 +12,7 @@ EXAMPLE = ClauseText(
     "b) Lỗi của người thứ ba là trường hợp người thứ ba cố ý gây ra thiệt hại. "
     "Ví dụ: Cửa hàng của B đang mở cửa bình thường, có bảo vệ trông coi. "
     "Một người lạ bất ngờ ném đá làm vỡ tủ kính của B khiến khách hàng bị thương. "
-    "Trường hợp này B không phải chịu trách nhiệm bồi thường cho khách hàng.",
+    "Trường hợp này là lỗi của người thứ ba nên B không phải chịu trách nhiệm bồi thường cho khách hàng.",
     "Điều 3. Căn cứ loại trừ trách nhiệm",
 )
 STATED = (
@@ -26,6 +26,8 @@ STATED = (
         (f"{STATED} có phải bồi thường", False),
         (f"{STATED} phải bồi thường cho khách hàng", False),
         (f"{STATED} không phải bồi thường", True),
+        # the whole consequence retold, its negation dropped: false though its first words agree
+        (f"{STATED} đó là lỗi của người thứ ba nên B phải chịu trách nhiệm bồi thường cho khách hàng", False),
     ],
 )
 def test_the_consequence_of_a_told_case_decides(statement: str, value: bool) -> None:
