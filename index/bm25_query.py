@@ -47,7 +47,8 @@ class _Term:
 
 class FieldsQuery:
     """One query over some BM25 fields of the same texts, each field weighted and given its terms
-    (each counted once, in the order ``set(terms)`` gives, as ``FieldPostings.score`` adds them)."""
+    (each counted once, in sorted order as ``FieldPostings.score`` adds them: the float32 sums
+    are then the same in every process, whatever its hash seed)."""
 
     def __init__(
         self,
@@ -64,7 +65,7 @@ class FieldsQuery:
         for i, (postings, _, words) in enumerate(fields):
             found = []
             parts = postings.parts(scorer[1], params)
-            for word in set(words):
+            for word in sorted(set(words)):
                 t = postings.terms.find(word)
                 if t < 0:
                     continue

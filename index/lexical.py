@@ -241,7 +241,7 @@ class BM25:
 
     def score(self, query_terms: Iterable[str], n_docs: int | None = None) -> np.ndarray:
         out = np.zeros(n_docs if n_docs is not None else len(self.counts), dtype=np.float32)
-        for term in set(query_terms):
+        for term in sorted(set(query_terms)):
             posting = self._postings.get(term)
             if posting is not None:
                 out[posting[0]] += posting[1]
@@ -376,7 +376,7 @@ class LexicalIndex:
             w = self.weights.get(f, 1.0)
             if w and terms:
                 scorer = SCORERS[self.params.method]
-                total += w * self._fields[f].subset_scores(rows, set(terms), scorer, self.params)
+                total += w * self._fields[f].subset_scores(rows, sorted(set(terms)), scorer, self.params)
         return total
 
     def _fit(self) -> None:

@@ -237,7 +237,7 @@ class FieldPostings:
         out = np.zeros(n_docs, dtype=np.float32)
         n = self.n_docs
         parts = self.parts(tf_fn, params)
-        for term in set(query_terms):
+        for term in sorted(set(query_terms)):
             t = self.terms.find(term)
             if t < 0:
                 continue
