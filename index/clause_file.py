@@ -41,7 +41,7 @@ OFFSETS = "clauses.offsets.npy"
 LEVELS = "clauses.levels.npy"
 HEAD = "clauses.head.json"
 FILES = (CLAUSES, IDS, OFFSETS, LEVELS, HEAD)
-CACHE_CLAUSES = 4096  # decoded clauses kept per store (a question reads tens to hundreds)
+CACHE_CLAUSES = 8192  # decoded clauses kept per store: a question reads up to 12 documents (≈ 1,200)
 
 
 def _write_synced(path: Path, data: bytes) -> None:

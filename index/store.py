@@ -253,7 +253,9 @@ class IndexStore:
         )
         self.clause_file = clause_file
         # Hash of the text each vector was embedded from: lets a writer reuse vectors.
-        self.text_hashes = text_hashes or {}
+        # (None: read from vector_ids.json on first use; a mapped store's readers never need them)
+        self._text_hashes = text_hashes
+        self._hash_file = files / "vector_ids.json" if files is not None and text_hashes is None else None
         self._mask_cache: dict[str, frozenset[str] | None] = {}
         # Rows per (ids list, allowed set): the masks store.allowed() keeps recur (a public caller's).
         self._rows_cache: dict[tuple[int, int], tuple[frozenset[str], np.ndarray]] = {}
@@ -264,6 +266,17 @@ class IndexStore:
         self.entries = entries or {}
         self._registry: Registry | None = None
         self._passages: PassageIndex | None = None
+
+    @property
+    def text_hashes(self) -> dict[str, str]:
+        """Hash of the text each vector was embedded from, by clause id (a writer reuses vectors)."""
+        if self._text_hashes is None:
+            hashes: dict[str, str] = {}
+            if self._hash_file is not None:
+                data = json.loads(self._hash_file.read_text(encoding="utf-8"))
+                hashes = dict(zip(data["ids"], data.get("text_sha", []), strict=False))
+            self._text_hashes = hashes
+        return self._text_hashes
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
@@ -308,7 +321,8 @@ class IndexStore:
             ids_data = json.loads((gen_dir / "vector_ids.json").read_text(encoding="utf-8"))
             dim = int(manifest.get("embedder", {}).get("dim") or _npy_dim(gen_dir / "vectors.npy"))
             dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], dim)
-            lexical = LexicalIndex.load(gen_dir)
+            mapped = clauses_saved(gen_dir) and not hold
+            lexical = LexicalIndex.load(gen_dir, hashes=not mapped)  # text hashes: a writer's only
             entries = _read_entries(gen_dir / REGISTRY_FILE)
             stats = StatsTable.load(gen_dir)
             clause_file = ClauseFile(gen_dir) if clauses_saved(gen_dir) else None
@@ -316,14 +330,16 @@ class IndexStore:
             raise IndexCorruptError.of(
                 "index.undecodable", path=gen_dir, why=exc, rebuild=_rebuild_hint(directory)
             ) from exc
-        if manifest.get("format_version") != FORMAT_VERSION:
+        if manifest.get("format_version") == 1:  # format 2 maps its BM25 too; only its clauses are held
             log.warning(messages.text("index.old_format", path=gen_dir, location=directory))
-        hashes = dict(zip(ids_data["ids"], ids_data.get("text_sha", []), strict=False))
         if clause_file is not None and (hold or stats is None or len(clause_file) < WORKING_SET_CLAUSES):
             # A store below the working-set size (or a writer's base) holds every clause.
             for d in documents:
                 d.clauses, d.stored_clauses = clause_file.clauses(*clause_file.rows(d.id)), 0
             clause_file = None
+        hashes = None
+        if clause_file is None:  # held: a writer may build on it
+            hashes = dict(zip(ids_data["ids"], ids_data.get("text_sha", []), strict=False))
         return cls(
             directory,
             generation,
@@ -461,19 +477,21 @@ class IndexStore:
         docs = [d for d in self._docs if d.access in levels]
         ids = {cid for d in docs for cid in self._records.ids(d.id)}
         lexical = self.lexical.subset(ids)
-        return IndexStore(
+        view = IndexStore(
             self.directory,
             self.generation,
             self.manifest,
             docs,
             self.dense,
             lexical,
-            self.text_hashes,
+            self._text_hashes,
             self.entries,
             stats=self.stats,
             levels=levels if self.levels is None else self.levels & levels,
             clause_file=self.clause_file,
         )
+        view._hash_file = self._hash_file
+        return view
 
     # --- filtering ---------------------------------------------------------------------------
     def allowed(self, filters: Filters | None) -> frozenset[str] | None:
