@@ -7,7 +7,8 @@ Layout of an index directory::
                            dense.faiss, bm25.json + bm25.<field>.<array>.npy (format 2; format 1
                            kept every text's counts in bm25.json), registry.json (each document's
                            tasks and references, rag.registry.DocumentEntries; absent in older
-                           generations)
+                           generations); format 3: documents.jsonl without clauses, the clauses in
+                           clauses.jsonl + clauses.ids/offsets/levels/head (index/clause_file.py)
     DIR/embed-cache/       content-addressed passage vectors shared by all generations
     DIR/.write.lock        fcntl lock: one writer at a time
 
@@ -16,7 +17,9 @@ into place and only then replaces CURRENT (``os.replace`` of an fsynced temp fil
 crash at any point before that leaves the previous generation current and intact.
 Readers map a generation's vectors (dense.faiss) and BM25 arrays from its files, so processes
 reading one index share them through the page cache; a mapped file stays readable after a
-later cleanup unlinks it. A generation of format 1 is read into memory as before, with a warning,
+later cleanup unlinks it. A store past the working-set size reads its clauses from the mapped
+clauses.jsonl one at a time; a smaller one, and every writer, holds them all as objects.
+A generation of format 1 is read into memory as before, with a warning,
 and the next writer converts it (``policyqa ingest`` does, even with nothing new to add).
 """
 
