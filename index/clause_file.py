@@ -41,6 +41,7 @@ OFFSETS = "clauses.offsets.npy"
 LEVELS = "clauses.levels.npy"
 HEAD = "clauses.head.json"
 FILES = (CLAUSES, IDS, OFFSETS, LEVELS, HEAD)
+CACHE_DOCUMENTS = 1024  # documents whose rows by clause id are kept (a search reads tens to hundreds)
 CACHE_CLAUSES = 8192  # decoded clauses kept per store: a question reads up to 12 documents (≈ 1,200)
 
 
@@ -106,8 +107,11 @@ class ClauseFile:
         self.directory = Path(directory)
         try:
             head = json.loads((self.directory / HEAD).read_text(encoding="utf-8"))
-            self.offsets = np.load(self.directory / OFFSETS, mmap_mode="r", allow_pickle=False)
-            self.levels = np.load(self.directory / LEVELS, mmap_mode="r", allow_pickle=False)
+            # Plain arrays over the mapped files (a memmap's own indexing costs microseconds a call).
+            self.offsets = np.load(self.directory / OFFSETS, mmap_mode="r", allow_pickle=False).view(
+                np.ndarray
+            )
+            self.levels = np.load(self.directory / LEVELS, mmap_mode="r", allow_pickle=False).view(np.ndarray)
             self._texts = _map(self.directory / CLAUSES)
             self._ids = _map(self.directory / IDS)
         except (OSError, ValueError) as exc:
@@ -116,6 +120,7 @@ class ClauseFile:
         self.ranges: dict[str, tuple[int, int]] = {d: (int(a), int(b)) for d, a, b in head["documents"]}
         self._check()
         self._cache: OrderedDict[int, Clause] = OrderedDict()
+        self._doc_rows: OrderedDict[str, dict[str, int]] = OrderedDict()  # a document's rows by clause id
 
     def _damaged(self, why: str) -> IndexCorruptError:
         rebuild = messages.text("index.rebuild", location=self.directory.parent)
@@ -151,11 +156,20 @@ class ClauseFile:
         return raw.decode("utf-8").split("\n")[:-1]
 
     def row_of(self, clause_id: str) -> int | None:
-        """The row of a clause by its id (``{doc_id}:{locator}``: only its document's ids are read)."""
-        first, end = self.rows(clause_id.partition(":")[0])
-        with contextlib.suppress(ValueError):
-            return first + self.ids(first, end).index(clause_id)
-        return None
+        """The row of a clause by its id (``{doc_id}:{locator}``: only its document's ids are read,
+        and kept for the next clause asked of that document)."""
+        doc_id = clause_id.partition(":")[0]
+        rows = self._doc_rows.get(doc_id)
+        if rows is None:
+            first, end = self.rows(doc_id)
+            rows = self._doc_rows[doc_id] = {cid: first + i for i, cid in enumerate(self.ids(first, end))}
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):  # another thread trimmed it
+                while len(self._doc_rows) > CACHE_DOCUMENTS:
+                    self._doc_rows.popitem(last=False)
+        else:
+            with contextlib.suppress(KeyError):
+                self._doc_rows.move_to_end(doc_id)
+        return rows.get(clause_id)
 
     def clause(self, row: int) -> Clause:
         cached = self._cache.get(row)
