@@ -144,7 +144,8 @@ def current_documents(directory: Path) -> dict[str, Document]:
     """The current generation's documents by source, read without the write lock (empty if none).
 
     Only a hint for skipping unchanged files before the lock is taken; the writer re-reads
-    the generation it commits on (checksums and all).
+    the generation it commits on (checksums and all). Format 3 keeps clauses apart: its documents
+    come without them (``stored_clauses`` says how many).
     """
     try:
         path = directory / read_generation(directory) / "documents.jsonl"
