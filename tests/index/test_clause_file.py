@@ -117,6 +117,7 @@ def test_forked_readers_read_the_parents_mapping(built: Path, monkeypatch: pytes
     ids = [c.id for d in store.documents() for c in store.document_clauses(d.id)]
     expected = [(store.clause(cid).text, [c.id for c in store.neighbours(cid, 1)]) for cid in ids]
     _FORKED = IndexStore.open(built)  # opened before the fork, nothing decoded yet
+    assert _FORKED.clause_file is not None and not _FORKED.clause_file._cache
     try:
         with multiprocessing.get_context("fork").Pool(2) as pool:
             got = pool.map(_read_in_child, ids * 3, chunksize=1)
