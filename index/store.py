@@ -324,9 +324,11 @@ class IndexStore:
                 documents = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
             ids_data = json.loads((gen_dir / "vector_ids.json").read_text(encoding="utf-8"))
             dim = int(manifest.get("embedder", {}).get("dim") or _npy_dim(gen_dir / "vectors.npy"))
-            dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], dim)
             mapped = clauses_saved(gen_dir) and not hold
             lexical = LexicalIndex.load(gen_dir, hashes=not mapped)  # text hashes: a writer's only
+            if mapped and ids_data["ids"] == lexical.ids:  # a reader keeps one list of the ids
+                ids_data["ids"] = lexical.ids
+            dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], dim)
             entries = _read_entries(gen_dir / REGISTRY_FILE)
             stats = StatsTable.load(gen_dir)
             clause_file = ClauseFile(gen_dir) if clauses_saved(gen_dir) else None
