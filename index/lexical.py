@@ -351,7 +351,7 @@ class LexicalIndex:
         # The rows of ``ids`` in index order, found from the ids (not by a pass over every row).
         rows = sorted(self._pos[cid] for cid in ids if cid in self._pos)
         index.ids = [self.ids[i] for i in rows]
-        index.hashes = [self.hashes[i] for i in rows]
+        index.hashes = [self.hashes[i] for i in rows] if self.hashes else []
         if all(isinstance(self.counts[f], Bags) for f in FIELDS):  # mapped: cut the arrays
             index._fields = {f: self._fields[f].subset(rows) for f in FIELDS}
             index.counts = {f: Bags(index._fields[f]) for f in FIELDS}
@@ -450,14 +450,16 @@ class LexicalIndex:
         return names
 
     @classmethod
-    def load(cls, directory: Path) -> LexicalIndex:
+    def load(cls, directory: Path, *, hashes: bool = True) -> LexicalIndex:
         """An index written by ``save``, its arrays memory-mapped (or ``bm25.json`` of format 1,
-        read into memory)."""
+        read into memory). ``hashes=False``: without the texts' hashes (only a writer building on
+        this index reads them; a reader of a million texts saves their strings)."""
         data = json.loads((directory / BM25_HEAD).read_text(encoding="utf-8"))
         if data.get("format", 1) < 2:
             return cls.from_json(data)
         index = cls(params=BM25Params(**data["params"]), weights=DEFAULT_WEIGHTS | data.get("weights", {}))
-        index.ids, index.hashes = data["ids"], data["hashes"]
+        index.ids, index.hashes = data["ids"], data["hashes"] if hashes else []
+        del data  # the hashes' strings go now, not with the index
         index._fields = {f: FieldPostings.load(directory, f"bm25.{f}") for f in FIELDS}
         for f in FIELDS:
             if index._fields[f].n_docs != len(index.ids):
