@@ -144,13 +144,18 @@ def current_documents(directory: Path) -> dict[str, Document]:
     """The current generation's documents by source, read without the write lock (empty if none).
 
     Only a hint for skipping unchanged files before the lock is taken; the writer re-reads
-    the generation it commits on (checksums and all). Format 3 keeps clauses apart: its documents
-    come without them (``stored_clauses`` says how many).
+    the generation it commits on (checksums and all). Format 3 keeps clauses apart: they are read
+    back into their documents, because the hint is also what finds the clauses whose stored
+    vectors are kept, so only new text is embedded, and before the lock.
     """
     try:
-        path = directory / read_generation(directory) / "documents.jsonl"
-        with path.open(encoding="utf-8") as f:
+        gen_dir = directory / read_generation(directory)
+        with (gen_dir / "documents.jsonl").open(encoding="utf-8") as f:
             docs = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
+        if clauses_saved(gen_dir):
+            clause_file = ClauseFile(gen_dir)
+            for d in docs:
+                d.clauses, d.stored_clauses = clause_file.clauses(*clause_file.rows(d.id)), 0
     except (PolicyQAError, OSError, ValueError, KeyError, TypeError):
         return {}
     return {d.source: d for d in docs}
