@@ -13,8 +13,11 @@ holding a term that can reach it scored in full) was built and measured on the p
 documents copied 30 times (94,110 clauses, the 60 benchmark questions): their lexical queries
 hold about 90 (field, term) pairs and 700k postings, the bounds of the terms left out sum to about
 the k-th best score, and 10-55k texts stay candidates; pruning cost 16.8 ms a query against
-10.2 ms for adding every posting, so it was left out (docs/scaling.md). A block-max index kept at
-ingest would be the next thing to try.
+10.2 ms for adding every posting, so it was left out (docs/scaling.md); so was a block-max index
+kept at ingest (windows of clause rows, each term's largest tf part per window): its bounds over
+≈ 180k blocks a query and the rounds widening the scored windows cost what the skipped postings
+saved. Every posting's tf part is kept at ingest instead (FieldPostings.parts): adding every
+posting is an idf product and a scatter-add.
 """
 
 from __future__ import annotations
@@ -38,12 +41,14 @@ class _Term:
     id: int  # its id in the field's vocabulary
     rows: np.ndarray  # the texts holding it, ascending
     tf: np.ndarray  # its count in each
+    part: np.ndarray  # its tf part of the score in each (FieldPostings.parts)
     idf: float
 
 
 class FieldsQuery:
     """One query over some BM25 fields of the same texts, each field weighted and given its terms
-    (each counted once, in the order ``set(terms)`` gives, as ``FieldPostings.score`` adds them)."""
+    (each counted once, in sorted order as ``FieldPostings.score`` adds them: the float32 sums
+    are then the same in every process, whatever its hash seed)."""
 
     def __init__(
         self,
@@ -59,13 +64,14 @@ class FieldsQuery:
         self.terms: list[list[_Term]] = []
         for i, (postings, _, words) in enumerate(fields):
             found = []
-            for word in set(words):
+            parts = postings.parts(scorer[1], params)
+            for word in sorted(set(words)):
                 t = postings.terms.find(word)
                 if t < 0:
                     continue
                 a, b = int(postings.term_ptr[t]), int(postings.term_ptr[t + 1])
                 idf = float(idf_fn(np.array([b - a], dtype=np.float64), postings.n_docs)[0])
-                found.append(_Term(i, t, postings.term_rows[a:b], postings.term_tf[a:b], idf))
+                found.append(_Term(i, t, postings.term_rows[a:b], postings.term_tf[a:b], parts[a:b], idf))
             self.terms.append(found)
         # As float32: a Python float times a float32 array is computed in float32 (NEP 50).
         self._idf = [np.array([t.idf for t in terms], dtype=np.float32) for terms in self.terms]
@@ -115,21 +121,12 @@ class FieldsQuery:
     def all_scores(self) -> np.ndarray:
         """Every text's score, the exhaustive way (``FieldPostings.score``'s arithmetic)."""
         total = np.zeros(self.n, dtype=np.float32)
-        tf_fn, p = self.scorer[1], self.params
-        for postings, weight, terms in zip(self.fields, self.weights, self.terms, strict=True):
+        for weight, terms in zip(self.weights, self.terms, strict=True):
             if not terms:
                 continue
             field = np.zeros(self.n, dtype=np.float32)
-            for term in terms:
-                part = tf_fn(
-                    term.tf.astype(np.float32),
-                    postings.lengths[term.rows],
-                    postings.avgdl,
-                    p.k1,
-                    p.b,
-                    p.delta,
-                )
-                field[term.rows] += (term.idf * part).astype(np.float32)
+            for term in terms:  # the tf parts kept with the postings: the values computed here before
+                field[term.rows] += (term.idf * term.part).astype(np.float32)
             total += weight * field
         return total
 

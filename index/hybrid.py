@@ -416,8 +416,9 @@ class HybridRetriever:
         unit = votes * self.hint_weight * (1.0 / (self.rrf_k + 1) if fusion == "rrf" else 1.0)
         doc_strength: dict[str, float] = {}
         scores: dict[str, float] = {}
+        found = store.clauses_by_id([cid for cid, _ in ranked])  # one read on a mapped or remote store
         for cid, score in ranked:
-            clause = store.clause(cid)
+            clause = found.get(cid)
             doc = store.document_meta(clause.doc_id) if clause else None
             if clause is None or doc is None:
                 scores[cid] = score

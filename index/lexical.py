@@ -156,6 +156,31 @@ def tokenize(text: str) -> Tokens:
     return Tokens(word=tuple(words + specials), fold=tuple(folded + folded_specials))
 
 
+def unnamed_terms(asked: Tokens, named: Tokens) -> Tokens:
+    """Pure: the query's terms that do not name a document described by ``named`` (its label and title).
+
+    A term names the document when the label holds it as a phrase: a number, a multi-syllable word,
+    a pair of adjacent syllables, and the syllables of such a pair. A single syllable the label
+    merely also holds ("ngày" in a title citing "Nghị quyết … ngày 22/12/2024") still asks for
+    something ("… ban hành ngày nào?") and stays.
+    """
+    shared_pairs = [t for t in asked.fold if "_" in t and t in named.fold]
+    in_pairs = {part for pair in shared_pairs for part in pair.split("_")}
+
+    def names(term: str) -> bool:
+        return term in named.fold and ("_" in term or term in in_pairs or any(ch.isdigit() for ch in term))
+
+    dropped = {t for t in asked.fold if names(t)}
+    return Tokens(
+        word=tuple(
+            t
+            for t in asked.word
+            if not (t in named.word and ("_" in t or any(ch.isdigit() for ch in t) or fold(t) in dropped))
+        ),
+        fold=tuple(t for t in asked.fold if t not in dropped),
+    )
+
+
 # --- BM25 scoring functions (pure, chosen by name) -----------------------------------------
 
 
@@ -216,7 +241,7 @@ class BM25:
 
     def score(self, query_terms: Iterable[str], n_docs: int | None = None) -> np.ndarray:
         out = np.zeros(n_docs if n_docs is not None else len(self.counts), dtype=np.float32)
-        for term in set(query_terms):
+        for term in sorted(set(query_terms)):
             posting = self._postings.get(term)
             if posting is not None:
                 out[posting[0]] += posting[1]
@@ -326,7 +351,7 @@ class LexicalIndex:
         # The rows of ``ids`` in index order, found from the ids (not by a pass over every row).
         rows = sorted(self._pos[cid] for cid in ids if cid in self._pos)
         index.ids = [self.ids[i] for i in rows]
-        index.hashes = [self.hashes[i] for i in rows]
+        index.hashes = [self.hashes[i] for i in rows] if self.hashes else []
         if all(isinstance(self.counts[f], Bags) for f in FIELDS):  # mapped: cut the arrays
             index._fields = {f: self._fields[f].subset(rows) for f in FIELDS}
             index.counts = {f: Bags(index._fields[f]) for f in FIELDS}
@@ -351,7 +376,7 @@ class LexicalIndex:
             w = self.weights.get(f, 1.0)
             if w and terms:
                 scorer = SCORERS[self.params.method]
-                total += w * self._fields[f].subset_scores(rows, set(terms), scorer, self.params)
+                total += w * self._fields[f].subset_scores(rows, sorted(set(terms)), scorer, self.params)
         return total
 
     def _fit(self) -> None:
@@ -420,18 +445,21 @@ class LexicalIndex:
         write_synced(directory / BM25_HEAD, json.dumps(head, ensure_ascii=False).encode("utf-8"))
         names = [BM25_HEAD]
         for f in FIELDS:
+            self._fields[f].parts(SCORERS[self.params.method][1], self.params)  # kept with the arrays
             names += self._fields[f].save(directory, f"bm25.{f}")
         return names
 
     @classmethod
-    def load(cls, directory: Path) -> LexicalIndex:
+    def load(cls, directory: Path, *, hashes: bool = True) -> LexicalIndex:
         """An index written by ``save``, its arrays memory-mapped (or ``bm25.json`` of format 1,
-        read into memory)."""
+        read into memory). ``hashes=False``: without the texts' hashes (only a writer building on
+        this index reads them; a reader of a million texts saves their strings)."""
         data = json.loads((directory / BM25_HEAD).read_text(encoding="utf-8"))
         if data.get("format", 1) < 2:
             return cls.from_json(data)
         index = cls(params=BM25Params(**data["params"]), weights=DEFAULT_WEIGHTS | data.get("weights", {}))
-        index.ids, index.hashes = data["ids"], data["hashes"]
+        index.ids, index.hashes = data["ids"], data["hashes"] if hashes else []
+        del data  # the hashes' strings go now, not with the index
         index._fields = {f: FieldPostings.load(directory, f"bm25.{f}") for f in FIELDS}
         for f in FIELDS:
             if index._fields[f].n_docs != len(index.ids):

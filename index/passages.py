@@ -158,6 +158,7 @@ class PassageIndex:
                 np.save(f, array, allow_pickle=False)
             names.append(f"passages.{key}.npy")
         for name in PASSAGE_FIELDS:
+            self.fields[name].parts(SCORERS[self.params.method][1], self.params)  # kept with the arrays
             names += self.fields[name].save(directory, f"passages.{name}")
         return names
 

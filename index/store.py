@@ -7,7 +7,8 @@ Layout of an index directory::
                            dense.faiss, bm25.json + bm25.<field>.<array>.npy (format 2; format 1
                            kept every text's counts in bm25.json), registry.json (each document's
                            tasks and references, rag.registry.DocumentEntries; absent in older
-                           generations)
+                           generations); format 3: documents.jsonl without clauses, the clauses in
+                           clauses.jsonl + clauses.ids/offsets/levels/head (index/clause_file.py)
     DIR/embed-cache/       content-addressed passage vectors shared by all generations
     DIR/.write.lock        fcntl lock: one writer at a time
 
@@ -16,7 +17,9 @@ into place and only then replaces CURRENT (``os.replace`` of an fsynced temp fil
 crash at any point before that leaves the previous generation current and intact.
 Readers map a generation's vectors (dense.faiss) and BM25 arrays from its files, so processes
 reading one index share them through the page cache; a mapped file stays readable after a
-later cleanup unlinks it. A generation of format 1 is read into memory as before, with a warning,
+later cleanup unlinks it. A store past the working-set size reads its clauses from the mapped
+clauses.jsonl one at a time; a smaller one, and every writer, holds them all as objects.
+A generation of format 1 is read into memory as before, with a warning,
 and the next writer converts it (``policyqa ingest`` does, even with nothing new to add).
 """
 
@@ -33,17 +36,19 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from index.clause_file import ClauseFile, HeldClauses, MappedClauses, write_clauses
+from index.clause_file import saved as clauses_saved
 from index.corpus_stats import clause_level
 from index.dense import DenseIndex
 from index.embedders import Embedder, embedding_text, get_embedder, same_space
-from index.lexical import LexicalIndex, Tokens, text_hash, tokenize, top_k
+from index.lexical import LexicalIndex, text_hash, tokenize, top_k, unnamed_terms
 from index.passages import PassageIndex
 from index.stats_table import StatsTable
 from rag import messages
@@ -61,8 +66,8 @@ from rag.text import fold
 if TYPE_CHECKING:
     from rag.registry import DocumentEntries, Registry
 
-FORMAT_VERSION = 2  # 2: BM25 as memory-mapped arrays
-READABLE_FORMATS = (1, 2)
+FORMAT_VERSION = 3  # 2: BM25 as memory-mapped arrays; 3: clauses in clauses.jsonl, read per clause
+READABLE_FORMATS = (1, 2, 3)
 CURRENT = "CURRENT"
 EMBED_CACHE = "embed-cache"
 log = logging.getLogger("policyqa.index")
@@ -139,12 +144,18 @@ def current_documents(directory: Path) -> dict[str, Document]:
     """The current generation's documents by source, read without the write lock (empty if none).
 
     Only a hint for skipping unchanged files before the lock is taken; the writer re-reads
-    the generation it commits on (checksums and all).
+    the generation it commits on (checksums and all). Format 3 keeps clauses apart: they are read
+    back into their documents, because the hint is also what finds the clauses whose stored
+    vectors are kept, so only new text is embedded, and before the lock.
     """
     try:
-        path = directory / read_generation(directory) / "documents.jsonl"
-        with path.open(encoding="utf-8") as f:
+        gen_dir = directory / read_generation(directory)
+        with (gen_dir / "documents.jsonl").open(encoding="utf-8") as f:
             docs = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
+        if clauses_saved(gen_dir):
+            clause_file = ClauseFile(gen_dir)
+            for d in docs:
+                d.clauses, d.stored_clauses = clause_file.clauses(*clause_file.rows(d.id)), 0
     except (PolicyQAError, OSError, ValueError, KeyError, TypeError):
         return {}
     return {d.source: d for d in docs}
@@ -226,6 +237,7 @@ class IndexStore:
         files: Path | None = None,
         stats: StatsTable | None = None,
         levels: frozenset[str] | None = None,
+        clause_file: ClauseFile | None = None,
     ) -> None:
         self.directory = Path(directory)
         # The statistics ingest kept (None: a generation written before them, counted from the
@@ -242,21 +254,17 @@ class IndexStore:
         self._docs = sorted(documents, key=lambda d: d.source)
         self._by_id = {d.id: d for d in self._docs}
         self._by_source = {d.source: d for d in self._docs}
-        self._clauses: dict[str, Clause] = {}
-        self._doc_order: dict[str, list[Clause]] = {}
-        for d in self._docs:
-            ordered = sorted(d.clauses, key=lambda c: c.order)
-            self._doc_order[d.id] = ordered
-            for c in ordered:
-                self._clauses[c.id] = c
-        self._pos = {cid: i for d in self._docs for i, cid in enumerate(c.id for c in self._doc_order[d.id])}
-        # Clause ids per source: a filter naming sources looks at their clauses only.
-        self._source_clauses: dict[str, list[str]] = {}
-        for cid, c in self._clauses.items():
-            self._source_clauses.setdefault(c.source, []).append(cid)
+        # The clauses: mapped from the generation's clauses.jsonl and read per clause (a
+        # working-set store: its documents hold metadata only), else held as objects.
+        self._mapped = clause_file is not None
+        self._records: HeldClauses | MappedClauses = (
+            MappedClauses(clause_file, self._by_id) if clause_file is not None else HeldClauses(self._docs)
+        )
+        self.clause_file = clause_file
         # Hash of the text each vector was embedded from: lets a writer reuse vectors.
-        self.text_hashes = text_hashes or {}
-        self._rows: dict[str, FilterRow] = {}
+        # (None: read from vector_ids.json on first use; a mapped store's readers never need them)
+        self._text_hashes = text_hashes
+        self._hash_file = files / "vector_ids.json" if files is not None and text_hashes is None else None
         self._mask_cache: dict[str, frozenset[str] | None] = {}
         # Rows per (ids list, allowed set): the masks store.allowed() keeps recur (a public caller's).
         self._rows_cache: dict[tuple[int, int], tuple[frozenset[str], np.ndarray]] = {}
@@ -268,18 +276,33 @@ class IndexStore:
         self._registry: Registry | None = None
         self._passages: PassageIndex | None = None
 
+    @property
+    def text_hashes(self) -> dict[str, str]:
+        """Hash of the text each vector was embedded from, by clause id (a writer reuses vectors)."""
+        if self._text_hashes is None:
+            hashes: dict[str, str] = {}
+            if self._hash_file is not None:
+                data = json.loads(self._hash_file.read_text(encoding="utf-8"))
+                hashes = dict(zip(data["ids"], data.get("text_sha", []), strict=False))
+            self._text_hashes = hashes
+        return self._text_hashes
+
     # --- opening -----------------------------------------------------------------------------
     @classmethod
-    def open(cls, directory: Path | str, embedder: Embedder | None = None) -> IndexStore:
+    def open(
+        cls, directory: Path | str, embedder: Embedder | None = None, *, hold: bool = False
+    ) -> IndexStore:
+        """The current generation. ``hold``: every clause as objects even in a working-set store
+        (a writer rewrites them all), instead of mapped and read per clause."""
         directory = Path(directory)
         generation = read_generation(directory)
-        store = cls._load(directory, generation)
+        store = cls._load(directory, generation, hold=hold)
         if embedder is not None:
             check_embedder(store.manifest, embedder, directory)
         return store
 
     @classmethod
-    def _load(cls, directory: Path, generation: str) -> IndexStore:
+    def _load(cls, directory: Path, generation: str, *, hold: bool = False) -> IndexStore:
         gen_dir = directory / generation
         try:
             manifest = json.loads((gen_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -306,19 +329,40 @@ class IndexStore:
                 documents = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
             ids_data = json.loads((gen_dir / "vector_ids.json").read_text(encoding="utf-8"))
             dim = int(manifest.get("embedder", {}).get("dim") or _npy_dim(gen_dir / "vectors.npy"))
+            mapped = clauses_saved(gen_dir) and not hold
+            lexical = LexicalIndex.load(gen_dir, hashes=not mapped)  # text hashes: a writer's only
+            if mapped and ids_data["ids"] == lexical.ids:  # a reader keeps one list of the ids
+                ids_data["ids"] = lexical.ids
             dense = DenseIndex.load(gen_dir / "dense.faiss", ids_data["ids"], dim)
-            lexical = LexicalIndex.load(gen_dir)
             entries = _read_entries(gen_dir / REGISTRY_FILE)
             stats = StatsTable.load(gen_dir)
+            clause_file = ClauseFile(gen_dir) if clauses_saved(gen_dir) else None
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise IndexCorruptError.of(
                 "index.undecodable", path=gen_dir, why=exc, rebuild=_rebuild_hint(directory)
             ) from exc
-        if manifest.get("format_version") != FORMAT_VERSION:
+        if manifest.get("format_version") == 1:  # format 2 maps its BM25 too; only its clauses are held
             log.warning(messages.text("index.old_format", path=gen_dir, location=directory))
-        hashes = dict(zip(ids_data["ids"], ids_data.get("text_sha", []), strict=False))
+        if clause_file is not None and (hold or stats is None or len(clause_file) < WORKING_SET_CLAUSES):
+            # A store below the working-set size (or a writer's base) holds every clause.
+            for d in documents:
+                d.clauses, d.stored_clauses = clause_file.clauses(*clause_file.rows(d.id)), 0
+            clause_file = None
+        hashes = None
+        if clause_file is None:  # held: a writer may build on it
+            hashes = dict(zip(ids_data["ids"], ids_data.get("text_sha", []), strict=False))
         return cls(
-            directory, generation, manifest, documents, dense, lexical, hashes, entries, gen_dir, stats
+            directory,
+            generation,
+            manifest,
+            documents,
+            dense,
+            lexical,
+            hashes,
+            entries,
+            gen_dir,
+            stats,
+            clause_file=clause_file,
         )
 
     @classmethod
@@ -346,46 +390,48 @@ class IndexStore:
 
     # --- reading -----------------------------------------------------------------------------
     def documents(self) -> list[Document]:
+        """Every document, by source; a store whose clauses are mapped hands out their metadata
+        (``document`` reads one with its clauses)."""
         return list(self._docs)
 
     def document(self, doc_id: str) -> Document | None:
-        return self._by_id.get(doc_id)
+        doc = self._by_id.get(doc_id)
+        if doc is None or not self._mapped:
+            return doc
+        full = replace(doc, clauses=self._records.ordered(doc_id), stored_clauses=0)
+        return full
 
     def document_by_source(self, source: str) -> Document | None:
-        return self._by_source.get(source)
+        doc = self._by_source.get(source)
+        return self.document(doc.id) if doc is not None and self._mapped else doc
 
     def document_meta(self, doc_id: str) -> Document | None:
         """The document for its metadata only (cheap on every store; clauses may be left out)."""
         return self._by_id.get(doc_id)
 
     def clause(self, clause_id: str) -> Clause | None:
-        return self._clauses.get(clause_id)
+        return self._records.clause(clause_id)
 
     def clauses_by_id(self, ids: Iterable[str]) -> dict[str, Clause]:
-        return {cid: c for cid in ids if (c := self._clauses.get(cid)) is not None}
+        return {cid: c for cid in ids if (c := self._records.clause(cid)) is not None}
 
     def clauses(self) -> list[Clause]:
-        return [c for d in self._docs for c in self._doc_order[d.id]]
+        return [c for d in self._docs for c in self._records.ordered(d.id)]
 
     def document_clauses(self, doc_id: str) -> list[Clause]:
         """A document's clauses in document order."""
-        return list(self._doc_order.get(doc_id, []))
+        return self._records.ordered(doc_id)
 
     def neighbours(self, clause_id: str, n: int = 2) -> list[Clause]:
         """The clause with up to n clauses before and after it in document order."""
-        clause = self._clauses.get(clause_id)
-        if clause is None:
-            return []
-        ordered = self._doc_order[clause.doc_id]
-        i = self._pos[clause_id]
-        return ordered[max(0, i - n) : i + n + 1]
+        return self._records.neighbours(clause_id, n)
 
     def __len__(self) -> int:
-        return len(self._clauses)
+        return len(self._records)
 
     @property
     def n_clauses(self) -> int:
-        return len(self._clauses)
+        return len(self._records)
 
     def registry(self) -> Registry:
         """Units, tasks and lineage of this view's documents, from the entries ingest kept (a
@@ -393,7 +439,12 @@ class IndexStore:
         if self._registry is None:
             from rag.registry import Registry
 
-            self._registry = Registry(self._docs, self.entries)
+            docs = self._docs
+            if self._mapped:  # a document without fitting entries is read with its clauses
+                docs = [
+                    d if (e := self.entries.get(d.id)) and e.fits(d) else self.document(d.id) for d in docs
+                ]
+            self._registry = Registry(docs, self.entries)
         return self._registry
 
     # --- corpus statistics -------------------------------------------------------------------
@@ -422,7 +473,7 @@ class IndexStore:
             counts: Counter[str] = Counter()
             for d in self._docs:
                 label = document_label(d)
-                parts = [(c, lexical_parts(c, label)) for c in self._doc_order[d.id] if indexable(c)]
+                parts = [(c, lexical_parts(c, label)) for c in self._records.ordered(d.id) if indexable(c)]
                 for key, n in document_counts(d, parts, lambda _c: "").items():
                     counts[key.partition("|")[2]] += n
             self._term_counts = counts
@@ -435,29 +486,25 @@ class IndexStore:
         The dense index is shared: its scores depend on no other text, and retrieval masks it.
         """
         docs = [d for d in self._docs if d.access in levels]
-        ids = {c.id for d in docs for c in d.clauses}
+        ids = {cid for d in docs for cid in self._records.ids(d.id)}
         lexical = self.lexical.subset(ids)
-        return IndexStore(
+        view = IndexStore(
             self.directory,
             self.generation,
             self.manifest,
             docs,
             self.dense,
             lexical,
-            self.text_hashes,
+            self._text_hashes,
             self.entries,
             stats=self.stats,
             levels=levels if self.levels is None else self.levels & levels,
+            clause_file=self.clause_file,
         )
+        view._hash_file = self._hash_file
+        return view
 
     # --- filtering ---------------------------------------------------------------------------
-    def _row(self, clause_id: str) -> FilterRow:
-        row = self._rows.get(clause_id)
-        if row is None:
-            c = self._clauses[clause_id]
-            row = self._rows[clause_id] = FilterRow.of(c, self._by_id.get(c.doc_id))
-        return row
-
     def allowed(self, filters: Filters | None) -> frozenset[str] | None:
         """Clause ids that pass the filters; None when nothing is filtered (everything passes)."""
         if filters is None or filters.is_empty():
@@ -469,12 +516,18 @@ class IndexStore:
         if key in self._mask_cache:
             return self._mask_cache[key]
         test = FilterTest.of(filters)
-        candidates: Iterable[str] = (
-            self._clauses
-            if test.sources is None
-            else (cid for s in test.sources for cid in self._source_clauses.get(s, ()))
+        docs: Iterable[Document | None] = (
+            self._docs if test.sources is None else (self._by_source.get(s) for s in test.sources)
         )
-        out = {cid for cid in candidates if test.passes(self._row(cid))}
+        out: set[str] = set()
+        for doc in docs:
+            if doc is None:
+                continue
+            # A clause's row is its document's fields with the clause's own level (FilterRow.of).
+            row = FilterRow.of(Clause("", doc.id, doc.source, "", "", ""), doc)
+            for level, ids in self._records.ids_by_level(doc).items():
+                if test.passes(replace(row, access=level)):
+                    out.update(ids)
         result = frozenset(out)
         if len(self._mask_cache) > 64:
             self._mask_cache.clear()
@@ -485,9 +538,7 @@ class IndexStore:
         self, doc_ids: Iterable[str], allowed: frozenset[str] | None
     ) -> frozenset[str] | None:
         """The clauses of some documents that ``allowed`` admits; None when there are none."""
-        ids = {
-            c.id for d in doc_ids for c in self._doc_order.get(d, []) if allowed is None or c.id in allowed
-        }
+        ids = {cid for d in doc_ids for cid in self._records.ids(d) if allowed is None or cid in allowed}
         return frozenset(ids) if ids else None
 
     def dense_pending(self) -> frozenset[str]:
@@ -540,7 +591,8 @@ class IndexStore:
             if self._files is not None and PassageIndex.saved(self._files):
                 self._passages = PassageIndex.load(self._files, self.lexical)
             else:
-                self._passages = PassageIndex.build(self.lexical, passage_layout(self._docs))
+                docs = [self.document(d.id) or d for d in self._docs] if self._mapped else self._docs
+                self._passages = PassageIndex.build(self.lexical, passage_layout(docs))
         return self._passages
 
     def local_search(
@@ -552,12 +604,8 @@ class IndexStore:
         if doc is None:
             return []
         lexical = self.lexical
-        rows = lexical.rows_of(c.id for c in self._doc_order.get(doc_id, []))
-        asked, named = tokenize(query), tokenize(document_label(doc))
-        rest = Tokens(
-            word=tuple(t for t in asked.word if t not in named.word),
-            fold=tuple(t for t in asked.fold if t not in named.fold),
-        )
+        rows = lexical.rows_of(self._records.ids(doc_id))
+        rest = unnamed_terms(tokenize(query), tokenize(document_label(doc)))
         if not len(rows) or not (rest.word or rest.fold):
             return []
         # Scored for the query's terms on the document's own counts: work proportional to the
@@ -609,6 +657,13 @@ def document_statistics(doc: Document) -> Counter[str]:
     label = document_label(doc)
     parts = [(c, lexical_parts(c, label)) for c in doc.clauses if indexable(c)]
     return document_counts(doc, parts, lambda c: clause_level(c, doc))
+
+
+def _meta_dict(doc: Document) -> dict[str, Any]:
+    """A document as documents.jsonl keeps it: its metadata and how many clauses it has."""
+    data = doc.to_dict()
+    data["clauses"], data["stored_clauses"] = [], len(doc.clauses)
+    return data
 
 
 def passage_layout(docs: Iterable[Document]) -> list[list[tuple[str, int, str | None]]]:
@@ -762,7 +817,7 @@ class IndexWriter:
         self._lock_cm.__enter__()
         try:
             try:
-                self.base: IndexStore = IndexStore.open(self.directory, self.embedder)
+                self.base: IndexStore = IndexStore.open(self.directory, self.embedder, hold=True)
             except IndexNotFoundError:
                 self.base = IndexStore.empty(self.directory, self.embedder)
             self.embedder.use_cache_dir(self.directory / EMBED_CACHE)
@@ -877,7 +932,7 @@ class IndexWriter:
             before_swap()
         self._swap(name)
         self.committed = name
-        self.base = IndexStore._load(self.directory, name)
+        self.base = IndexStore._load(self.directory, name, hold=True)
         self._stats = self.base.stats or stats
         self._stats_docs = {d.source: d for d in docs}
         self._dirty = False
@@ -951,8 +1006,10 @@ class IndexWriter:
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir(parents=True)
-        lines = "".join(json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in docs)
+        # Documents without their clauses (each with its count); the clauses in clauses.jsonl.
+        lines = "".join(json.dumps(_meta_dict(d), ensure_ascii=False) + "\n" for d in docs)
         _write_bytes(tmp / "documents.jsonl", lines.encode("utf-8"))
+        clause_files = write_clauses(tmp, docs)
         with (tmp / "vectors.npy").open("wb") as f:
             np.save(f, np.ascontiguousarray(dense.vectors, dtype=np.float32), allow_pickle=False)
             f.flush()
@@ -982,7 +1039,7 @@ class IndexWriter:
                 "vectors": len(dense),
                 "bm25_texts": len(lexical),
             },
-            "files": {f: file_sha256(tmp / f) for f in (*FILES, *lexical_files)},
+            "files": {f: file_sha256(tmp / f) for f in (*FILES, *lexical_files, *clause_files)},
         }
         _write_bytes(
             tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")

@@ -22,6 +22,7 @@ from typing import Any
 from rag import config, messages
 from rag.errors import InputFileError
 from rag.loaders import SUPPORTED_SUFFIXES as SUFFIXES
+from rag.parser.provenance import attest_corpus
 from rag.records import Document
 
 
@@ -274,6 +275,9 @@ def ingest_files(
         report.ocr_pages += len(doc.ocr_pages)
         report.warnings.extend(f"{doc.source}: {w}" for w in doc.warnings)
         docs.append(doc)
+    # A scan's handwritten number and date, attested by the documents citing it (file set and index).
+    parsed_now = {d.source for d in docs}
+    attest_corpus(docs, [d for source, d in known.items() if source not in parsed_now])
     converts = _converts(index_dir, embedder)
     if docs or converts:
         embedder.use_cache_dir(embed_cache_dir(index_dir))

@@ -76,6 +76,7 @@ class OcrPage:
     uncertain: list[str] = field(default_factory=list)  # words with digits read with low confidence
     dpi: int = DEFAULT_DPI
     cached: bool = False
+    readings: dict[str, str] = field(default_factory=dict)  # header digits read again (rag/header_digits.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -210,7 +211,29 @@ def ocr_pages(
             done += 1
             if progress:
                 progress(done, total, number)
+    first = results.get(1)
+    if isinstance(first, OcrPage):
+        job = next(j for j in jobs if j.number == 1)
+        first.readings = header_readings(path, first, page_key(job.content, first.dpi, lang), timeout)
     return results
+
+
+def header_readings(path: Path, page: OcrPage, key: str, timeout: float = OCR_TIMEOUT_S) -> dict[str, str]:
+    """The first page's handwritten header digits read again by a second recogniser, cached beside its OCR."""
+    from rag import header_digits
+
+    if not header_digits.available() or not header_digits.slots(page.words):
+        return {}
+    rkey = hashlib.sha256(f"{key}|{header_digits.VERSION}".encode()).hexdigest()
+    hit = _cache_get(rkey)
+    if hit is None:
+        try:
+            image = render_page(path, page.number, page.dpi or DEFAULT_DPI, timeout=timeout)
+        except InputFileError:
+            return {}
+        hit = {"readings": header_digits.read_header(image, page.words)}
+        _cache_put(rkey, hit)
+    return dict(hit.get("readings", {}))
 
 
 def ocr_pdf_page(

@@ -168,7 +168,9 @@ def _settle(
         warnings.append(messages.text("pdf.ocr_worse", page=r.number))
         return Page(number=r.number, text=r.text)
     text = stamp_ocr_words(result.text, result.words, r.drawn)
-    return Page(number=r.number, text=text, ocr=True, uncertain=list(result.uncertain))
+    return Page(
+        number=r.number, text=text, ocr=True, uncertain=list(result.uncertain), readings=dict(result.readings)
+    )
 
 
 def stamp_ocr_words(text: str, words: list[Any], drawn: list[Drawn]) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rag.records import DocumentMeta
+from rag.values import Ordinal
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,8 @@ class Constraints:
     # numbers labelling a word (folded word, number): "bước 3" -> ("buoc", "3"); a table row the
     # question names by its label
     numbered: tuple[tuple[str, str], ...] = ()
+    # occasions counted by an ordinal: "kê khai lần đầu" -> (Ordinal("lan", 1),)
+    ordinals: tuple[Ordinal, ...] = ()
 
 
 @dataclass(frozen=True)

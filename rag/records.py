@@ -97,6 +97,8 @@ class DocumentMeta:
     effective_clause: str = ""  # id of the clause that says so (to cite)
     # Header fields whose digits OCR read with low confidence ("number", "date"): shown as uncertain.
     uncertain: list[str] = field(default_factory=list)
+    # Where a header value came from when it is not only the page: {"number": "tên tệp"} (rag/parser/provenance.py).
+    provenance: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -159,6 +161,8 @@ class Page:
     ocr: bool = False
     # Words with digits OCR read with low confidence ("753" that may be "758"): shown as uncertain.
     uncertain: list[str] = field(default_factory=list)
+    # A second recogniser's reading of the header's handwritten digits: {"number": "753", "day": "23"}.
+    readings: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

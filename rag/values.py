@@ -18,7 +18,7 @@ everywhere. The document header's date line, which OCR garbles, has its own tole
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from rag.text import fold, nfc
@@ -125,13 +125,19 @@ WHEN_WORDS = re.compile(
 )
 
 
-def mentions_time(folded: str) -> bool:
+def mentions_time(folded: str, own_years: Collection[str] = ()) -> bool:
     """Does a folded text say when: a date or dated period, a month, quarter or year, an hour, a
-    length of time, or a recurrence or event the time is stated by (``WHEN_WORDS``)?"""
-    return any(
+    length of time, or a recurrence or event the time is stated by (``WHEN_WORDS``)?
+
+    ``own_years``: the years of the documents the text comes from. Such a year standing alone
+    ("Giải thưởng … năm 2025" in a report of 2025) names what the text is about, not when
+    something is due: only a day, a month, a period or a relative time in it says when."""
+    if any(
         pattern.search(folded) is not None
-        for pattern in (DATE, MONTH, QUARTER, HALF_YEAR, YEAR_ALONE, HOUR, DURATION, WHEN_WORDS)
-    )
+        for pattern in (DATE, MONTH, QUARTER, HALF_YEAR, YEAR_SPAN, HOUR, DURATION, WHEN_WORDS)
+    ):
+        return True
+    return any(m.group(1) not in own_years for m in YEAR_ALONE.finditer(folded))
 
 
 def hours_in(folded: str) -> list[tuple[int, int]]:
@@ -175,8 +181,21 @@ def durations(folded: str) -> list[Duration]:
 # --- numbers ---------------------------------------------------------------------------------
 
 NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
-# The number part of a document's number ("12/KH-UBND", "57-NQ/TW") is no quantity.
-_DOCUMENT_NUMBER = re.compile(r"\b\d+\s*[-/]\s*[a-z]")
+
+
+def document_number_pattern(code: str) -> re.Pattern[str]:
+    """The one grammar of a document's number: its digits, a year for some ("14/2022/TT-BTTTT"),
+    then its code after "/" ("58/KH-UBND", "819 /SKHCN-BCVT&CĐS" as OCR spaces it) or, for a party
+    document, after "-" ("57-NQ/TW"). ``code``: the letters a code may open with, which is how the
+    text is written (folded, as documents print it, or as a question types it)."""
+    return re.compile(rf"\b\d+(?:/\d{{4}})?\s*(?:/|-)\s*{code}[\w/&.-]*")
+
+
+# In folded text ("58/kh-ubnd"); as documents print it, the code in capitals ("3526/QĐ-UBND": not
+# "01 lần/năm"); as a question may type it, in either case ("303/2025/nđ-cp").
+DOCUMENT_NUMBER = document_number_pattern("[a-z]")
+PRINTED_DOCUMENT_NUMBER = document_number_pattern("[A-ZĐ]")
+TYPED_DOCUMENT_NUMBER = document_number_pattern("[A-Za-zĐđ]")
 _YEAR_NUMBER = re.compile(r"(19|20)\d\d")
 # Numbers that name a place in a text or a series ("khoản 1 Điều 33", "nhiệm vụ 2", "Tiểu dự án 1"),
 # not a quantity the question already states.
@@ -189,7 +208,7 @@ def numbers(folded: str, *, periods: bool = False) -> list[str]:
     """Quantities in a text: not dates (d/m/y), not years, not document numbers, and not periods
     ("6 tháng") unless `periods` (they answer "how often", "how long")."""
     cleaned = DATE.sub(" ", folded)
-    cleaned = _DOCUMENT_NUMBER.sub(" ", cleaned)
+    cleaned = DOCUMENT_NUMBER.sub(" ", cleaned)  # a document's number is no quantity
     if not periods:
         cleaned = _PERIOD_COUNT.sub(" ", cleaned)
     return [n for n in NUMBER.findall(cleaned) if not _YEAR_NUMBER.fullmatch(n)]
@@ -249,7 +268,7 @@ class Quantity:
 def quantities(folded: str) -> list[Quantity]:
     """The quantities of a folded text (dates, years and document numbers left out):
     "2.615 tỷ đồng", "15%", "03 người"."""
-    cleaned = _DOCUMENT_NUMBER.sub(
+    cleaned = DOCUMENT_NUMBER.sub(
         lambda m: " " * len(m.group(0)), DATE.sub(lambda m: " " * len(m.group(0)), folded)
     )
     out = []
@@ -298,10 +317,31 @@ def _bound_pattern() -> re.Pattern[str]:
 _BOUND = _bound_pattern()
 
 
-def bounded_quantities(folded: str) -> list[tuple[str, str, str]]:
-    """(direction, number, unit) of each bounded quantity of a folded text: "trên 20 năm" ->
-    ("more", "20", "nam"), "từ 18 tuổi trở lên" -> ("more", "18", "tuoi"), "không quá 05 ngày"
-    -> ("less", "5", "ngay"). Numbers lose leading zeros, so "05" and "5" meet."""
+@dataclass(frozen=True)
+class Bound:
+    """A bounded quantity of a folded text: "dưới 6 tháng" -> Bound("less", "6", "thang", …),
+    its place in the text (``start``, ``end``: the bound's words with the number and its unit)."""
+
+    direction: str  # "more" or "less"
+    number: str  # as written, leading zeros dropped
+    unit: str
+    start: int
+    end: int
+
+    def admits(self, value: float, unit: str) -> bool | None:
+        """Whether a quantity falls inside the bound ("4 tháng" inside "dưới 6 tháng", "2 năm"
+        outside "không quá 12 tháng"); None when it is counted in another measure or sits on
+        the bound itself (whether the bound's own number is in depends on its word)."""
+        own, measure = in_base_unit(number_value(self.number), self.unit)
+        other, other_measure = in_base_unit(value, unit)
+        if own is None or other is None or measure != other_measure or own == other:
+            return None
+        return other > own if self.direction == "more" else other < own
+
+
+def bounds(folded: str) -> list[Bound]:
+    """Each bounded quantity of a folded text with its place: "trên 20 năm", "từ 18 tuổi trở
+    lên", "không quá 05 ngày", "đủ 6 tháng trở lên"."""
     from rag.vocabulary import BOUNDS_AFTER, BOUNDS_BEFORE
 
     out = []
@@ -310,8 +350,38 @@ def bounded_quantities(folded: str) -> list[tuple[str, str, str]]:
             direction, number, unit = BOUNDS_BEFORE[m.group("before")], m.group("n1"), m.group("u1")
         else:
             direction, number, unit = BOUNDS_AFTER[m.group("after")], m.group("n2"), m.group("u2")
-        out.append((direction, number.lstrip("0") or "0", unit))
+        out.append(Bound(direction, number.lstrip("0") or "0", unit, m.start(), m.end()))
     return out
+
+
+def bounded_quantities(folded: str) -> list[tuple[str, str, str]]:
+    """(direction, number, unit) of each bounded quantity of a folded text: "trên 20 năm" ->
+    ("more", "20", "nam"), "từ 18 tuổi trở lên" -> ("more", "18", "tuoi"), "không quá 05 ngày"
+    -> ("less", "5", "ngay"). Numbers lose leading zeros, so "05" and "5" meet."""
+    return [(b.direction, b.number, b.unit) for b in bounds(folded)]
+
+
+# Lengths of time counted in another unit, folded: a year is 12 months, a week 7 days.
+TIME_MEASURES: dict[str, tuple[float, str]] = {
+    "nam": (12.0, "thang"),
+    "quy": (3.0, "thang"),
+    "thang": (1.0, "thang"),
+    "tuan": (7.0, "ngay"),
+    "ngay": (1.0, "ngay"),
+}
+
+
+# Amounts written as words where a number would be ("nửa năm" = 0.5 năm), folded.
+SPELLED_AMOUNTS: dict[str, float] = {"nua": 0.5}
+
+
+def in_base_unit(value: float | None, unit: str) -> tuple[float | None, str]:
+    """A quantity in the unit its measure is compared in: (2, "nam") -> (24.0, "thang"),
+    (1, "tuan") -> (7.0, "ngay"); other units as they are."""
+    if value is None:
+        return None, unit
+    scale, base = TIME_MEASURES.get(unit, (1.0, unit))
+    return value * scale, base
 
 
 # A roman numeral labelling the noun before it ("hạng II", "nhóm I"); not "V/v", not "II." of a heading.
@@ -330,6 +400,71 @@ def roman_labels(text: str) -> list[tuple[str, str]]:
         if numeral and noun not in LOCATING_NOUNS:
             out.append((noun, numeral))
     return out
+
+
+def _ordinal_pattern() -> re.Pattern[str]:
+    from rag.vocabulary import OCCASION_NOUNS, ORDINAL_WORDS
+
+    nouns = "|".join(sorted(map(re.escape, OCCASION_NOUNS), key=len, reverse=True))
+    # "mỗi lần đầu tư" invests: "đầu" opening "đầu tư" counts nothing
+    words = "|".join(
+        re.escape(w) + (r"(?!\s+tu\b)" if w == "dau" else "")
+        for w in sorted(ORDINAL_WORDS, key=len, reverse=True)
+    )
+    return re.compile(rf"\b({nouns})\s+(?:({words})|thu\s+(\d{{1,2}}))\b(\s+tro\s+di)?")
+
+
+_ORDINAL: list[re.Pattern[str]] = []
+
+
+@dataclass(frozen=True)
+class Ordinal:
+    """An occasion counted by an ordinal: "lần đầu" -> Ordinal("lan", 1); "từ lần thứ 2 trở đi"
+    -> Ordinal("lan", 2, onwards=True)."""
+
+    noun: str
+    number: int
+    onwards: bool = False
+
+    def agrees(self, other: Ordinal) -> bool:
+        """Whether two ordinals of one noun may name the same occasion."""
+        if self.noun != other.noun:
+            return False
+        if self.onwards or other.onwards:
+            lo, n = (self, other) if self.onwards else (other, self)
+            return n.number >= lo.number if not n.onwards else True
+        return self.number == other.number
+
+
+def ordinals(folded: str) -> list[Ordinal]:
+    """The occasions a folded text counts by an ordinal: "ke khai lan dau" -> [Ordinal("lan", 1)],
+    "tu lan thu 2 tro di" -> [Ordinal("lan", 2, onwards=True)]. The noun is one of an occasion
+    that repeats (rag.vocabulary.OCCASION_NOUNS): "đầu" after any other word ("đầu tư", "ban
+    đầu") is no ordinal."""
+    from rag.vocabulary import ORDINAL_WORDS
+
+    if not _ORDINAL:
+        _ORDINAL.append(_ordinal_pattern())
+    out = []
+    for m in _ORDINAL[0].finditer(folded):
+        number = ORDINAL_WORDS[m.group(2)] if m.group(2) else int(m.group(3))
+        out.append(Ordinal(m.group(1), number, onwards=bool(m.group(4))))
+    return out
+
+
+def ordinals_conflict(asked: Iterable[Ordinal], stated: Iterable[Ordinal]) -> bool | None:
+    """None when the text counts none of the asked occasions' nouns; True when it counts them
+    only as other occasions ("lần thứ 2 trở đi" for "lần đầu"); False when one agrees."""
+    stated = list(stated)
+    verdict: bool | None = None
+    for a in asked:
+        same = [s for s in stated if s.noun == a.noun]
+        if not same:
+            continue
+        if any(a.agrees(s) for s in same):
+            return False
+        verdict = True
+    return verdict
 
 
 # A number labelling the word before it ("bước 3", "nhóm 2", "(đợt 1)"): not a year, not a

@@ -220,6 +220,8 @@ ADMIN_LEVELS: frozenset[str] = frozenset(
 
 # First cell of a table's header row, folded ("STT", "TT").
 TABLE_NUMBER_HEADERS: tuple[str, ...] = ("tt", "stt", "so tt", "so thu tu")
+# A table row labelled so sums the others ("TỔNG", "Tổng cộng", "Cộng"), folded: no item of its own.
+TABLE_TOTAL_LABELS: frozenset[str] = frozenset({"tong", "tong cong", "cong", "tong so", "cong chung"})
 
 # Words that begin the name of an organisation ("Sở Tài chính", "Công an tỉnh", "Bộ Chỉ huy
 # Quân sự tỉnh"): a heading that starts with one names the unit whose duties follow.
@@ -688,6 +690,27 @@ BOUNDS_AFTER: dict[str, str] = {"tro len": "more", "tro xuong": "less"}
 
 # Nouns a roman numeral after them places in a document ("mục II", "Phụ lục I", "quý IV") rather
 # than labelling the thing asked about ("hạng II", "nhóm I", "vùng III"), folded.
+# Nouns of an occasion that repeats, counted by an ordinal after them ("lần đầu", "đợt thứ hai",
+# "kỳ thứ 3"): a question naming one is about that occasion, not another one (folded).
+OCCASION_NOUNS: frozenset[str] = frozenset(
+    {"lan", "dot", "ky", "luot", "vong", "phien", "khoa", "nam", "giai doan", "buoc"}
+)
+# Ordinal words after such a noun, folded, by the number they stand for.
+ORDINAL_WORDS: dict[str, int] = {
+    "dau tien": 1,
+    "dau": 1,
+    "thu nhat": 1,
+    "thu hai": 2,
+    "thu ba": 3,
+    "thu tu": 4,
+    "thu nam": 5,
+    "thu sau": 6,
+    "thu bay": 7,
+    "thu tam": 8,
+    "thu chin": 9,
+    "thu muoi": 10,
+}
+
 LOCATING_NOUNS: frozenset[str] = frozenset(
     {"muc", "phan", "chuong", "luc", "quy", "dieu", "khoan", "diem", "thu", "khoa", "tiet"}
 )

@@ -2,7 +2,10 @@
 resolutions and circulars of an index, each either a sentence of a clause (true) or that
 sentence with one fact altered (false): a number with its unit, an actor swapped for another
 actor of the same document, a condition changed (its bound, order or exception turned, or the
-condition negated), a negation added or removed. Each is asked as a yes/no question through the
+condition negated), a negation added or removed; and a sentence retold with its halves swapped
+at a comma ("A, B" -> "B, A"), as it is (true) or with one of those facts altered (false); and a
+case a clause tells with the consequence it gives in the next sentence ("Nếu <case> thì <consequence>"),
+as told (true) or negated (false). Each is asked as a yes/no question through the
 product (`Assistant.ask`), and the verdicts are counted right, withheld or wrong.
 
     python -m tools.verdict_alterations --index kinds=/tmp/pq/int4-idx/kinds \
@@ -139,7 +142,7 @@ FRAMES = (
 class Case:
     doc: str  # the document's source
     half: int  # the document's half (its place among the documents, mod 2)
-    kind: str  # original, number, actor, condition, negation
+    kind: str  # original, number, actor, condition, negation, swapped, swapped_altered, consequence(_negated)
     statement: str
     question: str
     expected: str  # "true" | "false"
@@ -248,6 +251,41 @@ def alter_condition(sentence: str) -> tuple[str, str] | None:
     return None
 
 
+def swap_halves(sentence: str, rng: random.Random) -> str | None:
+    """The sentence cut at one of its commas and its halves swapped ("A, B" -> "B, A"), as a
+    person retells a provision in another order; None when no cut leaves 3 words on each side."""
+    cuts = [
+        m
+        for m in re.finditer(r",\s+", sentence)
+        if len(sentence[: m.start()].split()) >= 3 and len(sentence[m.end() :].split()) >= 3
+    ]
+    if not cuts:
+        return None
+    m = rng.choice(cuts)
+    right = sentence[m.end() :].rstrip(" .;")
+    return f"{right[0].upper()}{right[1:]}, {sentence[: m.start()]}"
+
+
+_POINTING = re.compile(
+    r"^(?:Trong trường hợp (?:này|đó)|Trường hợp (?:này|đó)|Khi đó|Như vậy|Do đó|Vì vậy)\s*,?\s*", re.I
+)
+
+
+def told_consequences(text: str) -> list[tuple[str, str]]:
+    """(case, consequence) of a clause that tells a case and then its consequence in a sentence
+    pointing back at it ("… cuốn mái nhà của A … . Trường hợp này … nên A không phải …")."""
+    told = [
+        s.strip() for s in re.split(r"(?<=[.;])\s+", " ".join(unicodedata.normalize("NFC", text).split()))
+    ]
+    out = []
+    for before, after in zip(told, told[1:], strict=False):
+        m = _POINTING.match(after)
+        case = re.sub(r"^(?:Ví dụ(?: \d+)?:|[a-zđ]\)|\d+\.)\s*", "", before).rstrip(" .;")
+        if m and len(case.split()) >= 6 and len(after[m.end() :].split()) >= 3:
+            out.append((case[0].lower() + case[1:], after[m.end() :].rstrip(" .;")))
+    return out
+
+
 def actor_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in ACTOR.finditer(text)]
 
@@ -281,6 +319,7 @@ def cases(
     """True and altered statements from one document's clauses ((clause id, text) in order);
     an altered statement only when no clause of the document says it."""
     rng = random.Random(seed or doc)
+    swaps = random.Random(f"{seed or doc}/swapped")  # its own draws: the other kinds' cases stay as they were
     whole = fold(" ".join(text for _, text in clauses))
     actors = actors_of(text for _, text in clauses)
     pool = [(cid, s) for cid, text in clauses for s in sentences(text)]
@@ -288,10 +327,18 @@ def cases(
     out: list[Case] = []
     counts: dict[str, int] = defaultdict(int)
 
-    def add(kind: str, statement: str, expected: str, cid: str, sentence: str, change: str = "") -> None:
-        statement = retold(statement, rng)
-        framed = f"Theo {label}, {statement[0].lower()}{statement[1:]}" if rng.random() < 0.5 else statement
-        question = rng.choice(FRAMES).format(s=framed, low=framed[0].lower() + framed[1:])
+    def add(
+        kind: str,
+        statement: str,
+        expected: str,
+        cid: str,
+        sentence: str,
+        change: str = "",
+        draw: random.Random = rng,
+    ) -> None:
+        statement = retold(statement, draw)
+        framed = f"Theo {label}, {statement[0].lower()}{statement[1:]}" if draw.random() < 0.5 else statement
+        question = draw.choice(FRAMES).format(s=framed, low=framed[0].lower() + framed[1:])
         out.append(Case(doc, half, kind, statement, question, expected, sentence, cid, change))
         counts[kind] += 1
 
@@ -307,6 +354,35 @@ def cases(
                 add(kind, found[0], "false", cid, sentence, found[1])
         if any(made.values()) and counts["original"] < per_kind:
             add("original", sentence, "true", cid, sentence)
+        # The same, retold with its halves swapped: true as it is, false with one fact altered.
+        swapped = swap_halves(sentence, swaps)
+        if swapped and counts["swapped"] < per_kind:
+            add("swapped", swapped, "true", cid, sentence, "halves swapped", swaps)
+        altered = [(k, f) for k, f in made.items() if f and fold(f[0]) not in whole]
+        if altered and counts["swapped_altered"] < per_kind:
+            kind, (statement, change) = swaps.choice(altered)
+            turned = swap_halves(statement, swaps)
+            if turned:
+                add(
+                    "swapped_altered",
+                    turned,
+                    "false",
+                    cid,
+                    sentence,
+                    f"{kind}: {change}; halves swapped",
+                    swaps,
+                )
+    # A case a clause tells and its consequence: "Nếu <case> thì <consequence>", as told (true)
+    # or its negation turned (false).
+    for cid, text in clauses:
+        for case, consequence in told_consequences(text):
+            if counts["consequence"] < per_kind:
+                add("consequence", f"Nếu {case} thì {consequence}", "true", cid, text, "", swaps)
+            turned = alter_negation(consequence)
+            if turned and counts["consequence_negated"] < per_kind:
+                add(
+                    "consequence_negated", f"Nếu {case} thì {turned[0]}", "false", cid, text, turned[1], swaps
+                )
     return out
 
 
@@ -371,8 +447,9 @@ def table(rows: Sequence[dict]) -> str:
         ):
             groups[key].append(r)
     lines = [
-        "| half | kind | n | right | withheld | wrong | right or withheld | source clause cited |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| half | kind | n | right | withheld | wrong | right or withheld | coverage | precision"
+        " | source clause cited |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key in sorted(groups, key=lambda k: (k[0], k[1] == "ALL", k[1])):
         g = groups[key]
@@ -382,7 +459,8 @@ def table(rows: Sequence[dict]) -> str:
         cited = sum(bool(r.get("cited_source")) for r in g)
         lines.append(
             f"| {key[0]} | {key[1]} | {len(g)} | {right / len(g):.3f} | {held / len(g):.3f} | {wrong / len(g):.3f}"
-            f" | {(right + held) / len(g):.3f} | {cited / len(g):.3f} |"
+            f" | {(right + held) / len(g):.3f} | {(len(g) - held) / len(g):.3f}"
+            f" | {right / (len(g) - held) if len(g) > held else 0:.3f} | {cited / len(g):.3f} |"
         )
     return "\n".join(lines)
 

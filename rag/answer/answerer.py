@@ -10,7 +10,6 @@ and shows the closest clauses as related.
 from __future__ import annotations
 
 import contextlib
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ from itertools import zip_longest
 from typing import Any
 
 from index.hybrid import document_strength
+from index.query import number_key
 from rag.answer.asked_parts import compose, fills
 from rag.answer.base import CITATIONS, NOT_FOUND, Composed, Context, Strategy
 from rag.answer.choices import FormAnswer, retriever_for
@@ -27,6 +27,7 @@ from rag.answer.delegated import DelegatedTask
 from rag.answer.document_facts import DocumentFacts, EffectiveDate, ReferenceDate, SignedBy
 from rag.answer.documents import document_affinity, named_documents
 from rag.answer.evidence import Evidence
+from rag.answer.extremes import TableExtreme
 from rag.answer.legal import ArticleLocator
 from rag.answer.lineage import Lineage
 from rag.answer.passage import ExtractivePassage
@@ -65,7 +66,6 @@ LEXICAL_SUFFICIENT = 0.7
 RETRIEVE_K = 24
 # The strategy an answer records when no strategy composed anything (an abstention).
 NO_STRATEGY = "none"
-_DIGITS = re.compile(r"\d+")
 # How many filters' sets of readable documents the answerer keeps (oldest dropped first).
 ALLOWED_CACHE = 64
 # Answer.code of a question naming a document that is not among the readable ones.
@@ -74,6 +74,7 @@ DOCUMENT_NOT_FOUND = "document_not_found"
 STRATEGIES: tuple[Strategy, ...] = (
     FormAnswer(),
     ClauseReferenceAnswer(),
+    TableExtreme(),  # "địa phương nào được ít nhất": a table's row by the asked column
     SignedBy(),
     DocumentFacts(),
     UnitTasks(),  # "Sở X được giao những nhiệm vụ gì", before the one-task fields
@@ -252,10 +253,11 @@ class Answerer:
 
     def _noted(self, answer: Answer, resolved: Resolved) -> Answer:
         """An answer from a document taken for the named number by its code alone, its digits read
-        by OCR with doubt, says so: the match is shown as uncertain, not silently trusted."""
+        by OCR with doubt or left blank, says so: the match is shown as uncertain, not silently trusted."""
         source = answer.citations[0].doc_id if answer.citations else ""
         if source in resolved.doubtful:  # the answer is that document's
-            answer.answer = f"{answer.answer}\n{doubtful_note(self._metas[source].meta)}"
+            note = doubtful_note(self._metas[source].meta, resolved.named.get(source, ""))
+            answer.answer = f"{answer.answer}\n{note}"
         return answer
 
     def warm(self) -> None:
@@ -278,8 +280,8 @@ class Answerer:
             # and those whose own number was not read (a draft's blank, a garbled scan).
             candidates = set(index.get("", frozenset()))
             for number in numbers:
-                head = _DIGITS.match(number)
-                candidates |= index.get(head.group(0), frozenset()) if head else set(allowed)
+                head = number_key(number)
+                candidates |= index.get(head, frozenset()) if head else set(allowed)
             view = self._whole.view
             texts = {d: view.folded_document(d) for d in candidates & allowed}
         return resolve_documents(question, self._resolution, allowed, texts)

@@ -22,6 +22,7 @@ from rag.questions import Choice, Question, QuestionForm, SearchQuery
 from rag.reading import search_query
 from rag.records import Clause, Hit
 from rag.verdicts import ClauseText, Pick, choose, judge
+from rag.verdicts.consequence import windows
 
 POOL = 48  # evidence clauses ranked for the question
 JUDGED = 10  # … of which the first are read as the clause that may decide the statement or choice
@@ -160,6 +161,9 @@ def _evidence(view: CorpusView, clauses: list[Clause]) -> list[tuple[Clause, Cla
             out.append((clause, ClauseText(whole, heading, lead)))
         if len(passages) > 1:
             out += [(clause, ClauseText(p, heading, lead)) for p in passages]
+        if len(whole) > WHOLE_CLAUSE_CHARS:
+            # A case told over sentences and its consequence in the next ("Trường hợp này …").
+            out += [(clause, ClauseText(w, heading, lead)) for w in windows(passages)]
     return out
 
 

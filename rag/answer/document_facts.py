@@ -163,6 +163,7 @@ class EffectiveDate(Strategy):
 
 
 _IN_EFFECT = re.compile(r"\bhieu luc\b")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EXCEPT_CLAUSE = re.compile(r"\btru (?:cac |truong hop |noi dung )*(?:quy dinh )?tai khoan (\d+) dieu nay\b")
 
 
@@ -205,12 +206,18 @@ class ReferenceDate(Strategy):
                 return _citing_document_date(ctx, other, number)
             # The document itself is indexed: its own date.
             numbered = numbered_documents(ctx.view, number)
+            partial: Document | None = None
             for doc in ctx.view.documents.values() if numbered is None else numbered:
                 if doc.id not in affinity:  # outside the caller's access or filters
                     continue
                 if doc.meta.number and fold(doc.meta.number).startswith(number) and doc.meta.date:
                     if not asks_issue and _other_subject(ctx, doc):
                         return None  # when something the document tells of happened: its text answers
+                    if not _ISO_DAY.match(doc.meta.date) or "date" in doc.meta.uncertain:
+                        # A scan's date without its day, or read with doubt: a document citing it
+                        # with the full date says more; this one answers when none does.
+                        partial = partial or doc
+                        continue
                     issued = _issued_on(ctx, doc)
                     if issued is not None:
                         return issued
@@ -229,6 +236,8 @@ class ReferenceDate(Strategy):
                 name = original_span(clause.text, f"{ref_type}") or ref_type
                 ref_text = reference_text(clause.text, number) or f"{name} {number}"
                 return Composed(text=f"{ref_text} được ban hành {date}.", cited=[clause], support=1.0)
+            if partial is not None:
+                return _issued_on(ctx, partial)
         return None
 
 

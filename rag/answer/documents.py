@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import bisect
-import re
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from index.query import issuer_matches
+from index.query import issuer_matches, number_key
 from rag.answer.corpus import CorpusView
 from rag.matching import TextTerms
 from rag.questions import Question
@@ -32,12 +31,11 @@ class _DocumentFacts:
 
     @classmethod
     def of(cls, view: CorpusView, meta: DocumentMeta) -> _DocumentFacts:
-        own = re.match(r"\s*(\d+)", meta.number or "")
         place = document_place(meta)
         # The organisation part of the issuer's name ("uy ban nhan dan"), without its place.
         generic = _ADMIN_WORDS | set(place.split())
         return cls(
-            number_head=own.group(1) if own else "",
+            number_head=number_key(meta.number or ""),
             doc_type=fold(meta.doc_type),
             issuer=fold(meta.issuer),
             place=place,
@@ -82,10 +80,7 @@ class Affinity(Mapping[str, float]):
         self.authors = named.authors
         self.provincial = named.provincial
         self.places = named.places
-        self.heads = [
-            (ref_type, m.group(0) if (m := re.match(r"\d+", number)) else "")
-            for ref_type, number in intent.references
-        ]
+        self.heads = [(ref_type, number_key(number)) for ref_type, number in intent.references]
         self.named_types = {fold(t) for t in intent.doc_types} - reference_types - subject_words
         self._scores: dict[str, float] = {}
         self._keys: list[str] | None = None
@@ -172,7 +167,7 @@ def named_documents(view: CorpusView, intent: Question, affinity: Mapping[str, f
     authors = intent.document.authors
     provincial = intent.document.provincial
     named = {}
-    heads = {m.group(0) for _, number in intent.references if (m := re.match(r"\d+", number))}
+    heads = {key for _, number in intent.references if (key := number_key(number))}
     if not (heads or authors or provincial):
         return set()
     # Looked up by number and by issuer (each distinct issuer read once), not document by document.
@@ -205,11 +200,10 @@ def numbered_documents(view: CorpusView, number: str) -> list[Document] | None:
     """The view's documents whose own number may begin with ``number`` (folded), in view order:
     those whose number's leading digits begin with its leading digits. None when ``number`` does
     not begin with a digit (any document may then, and the caller reads them all)."""
-    head = re.match(r"\d+", number)
-    if head is None:
+    digits = number_key(number)
+    if not digits:
         return None
     index = _named_index(view)
-    digits = head.group(0)
     found: list[str] = []
     for key in index.heads[bisect.bisect_left(index.heads, digits) :]:
         if not key.startswith(digits):
@@ -222,10 +216,9 @@ def documents_quoting(view: CorpusView, number: str) -> set[str] | None:
     """The view's documents whose folded text may hold ``number`` (folded): those writing a run of
     digits that holds its leading digits (a text holding "112/kh" holds "12/kh"). None when
     ``number`` does not begin with a digit."""
-    head = re.match(r"\d+", number)
-    if head is None:
+    digits = number_key(number)
+    if not digits:
         return None
-    digits = head.group(0)
     return {d for run, docs in view.number_documents().items() if digits in run for d in docs}
 
 

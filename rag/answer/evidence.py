@@ -25,7 +25,15 @@ from rag.matching import TextTerms
 from rag.questions import QueryTerms, Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
-from rag.values import dates_in, mentions_date, named_periods, periods_agree, row_label
+from rag.values import (
+    dates_in,
+    mentions_date,
+    named_periods,
+    ordinals,
+    ordinals_conflict,
+    periods_agree,
+    row_label,
+)
 from rag.vocabulary import ORGANISATION_HEADS
 
 ORG_HEAD = re.compile(
@@ -98,6 +106,32 @@ _ROLE_OPENING = re.compile(
 _ROLE_OPENS = {"lead_unit": "chu tri", "coordinating_unit": "phoi hop"}
 
 
+# A body named in a text: an organisation's head word and a capitalised name after it ("Sở Tài
+# chính", "Ban quản lý Khu Kinh tế", "UBND tỉnh"); "các cơ quan" names none.
+_BODY_NAMED = re.compile(
+    r"\b(?:"
+    + "|".join(sorted((re.escape(h) for h in ORGANISATION_HEADS if h != "Các"), key=len, reverse=True))
+    + r")(?:\s+[a-zđà-ỹ]+){0,3}\s+(?:[A-ZĐ]|tỉnh\b|thành phố\b|huyện\b|xã\b|phường\b)"
+)
+# A heading closing on the bodies it stands for: "Các cơ quan đăng ký đầu tư (Sở …, Ban quản lý …):".
+_BODIES_LISTED = re.compile(r"\(([^()]{10,400})\)\s*:?\s*$")
+
+
+def _lists_bodies(head: str) -> bool:
+    """Whether a long heading names the bodies it stands for in brackets at its end: its points
+    are their duties, however long the list of names."""
+    m = _BODIES_LISTED.search(head)
+    return bool(m) and len(head) <= 500 and bool(_BODY_NAMED.search(m.group(1)))
+
+
+# A statement of what the text is for: "để …", "nhằm …", "mục tiêu: …", opening the passage (after
+# a marker) or a statement of it ("Căn cứ …; để khẩn trương …, bảo đảm …, Thủ tướng yêu cầu:"),
+# not "để" inside an act ("triển khai ngay … để huy động …").
+_PURPOSE_OPENS = re.compile(
+    r"(?:^|[;:]\s*)(?:[-+•]|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\))?\s*(?:de|nham|voi muc tieu|muc tieu|muc dich)\s"
+)
+
+
 @dataclass
 class Candidate:
     clause: Clause
@@ -150,14 +184,33 @@ class Evidence:
 
         document_fact = asks_document_fact(intent)
         unit_figure = asked_figure(intent.figure_unit, intent.figure_measure)
-        top_score = max((h.score for h in hits), default=0.0) or 1.0
+
+        def barred(c: Clause) -> bool:
+            # A header, signature or recipient list, or a preamble naming the documents this
+            # one rests on, names no unit's task, deadline or figure (and an English question's
+            # number matches the header only): it answers only what the document is.
+            return c.kind in skip_kinds or (
+                (c.kind in DOCUMENT_PARTS or c.id in self.view.preambles)
+                and (
+                    intent.english
+                    or intent.slot in _CONTENT_SLOTS
+                    or not document_fact
+                    or only_issue_date(self.view, c, intent)
+                )
+            )
+
+        # Ranks and the best score are taken among the clauses that may answer: a header that
+        # tops the ranking on the document's own name (its title is the question's topic) would
+        # otherwise push every body clause down a rank it never lost to an answer.
+        admitted = [h for h in hits if not barred(h.clause)]
+        top_score = max((h.score for h in admitted), default=0.0) or 1.0
         if intent.english:
             # Its words barely reach Vietnamese BM25: the dense ranking alone says which clause it is.
-            by_dense = sorted(hits, key=lambda h: -h.scores.get("dense", -1.0))
+            by_dense = sorted(admitted, key=lambda h: -h.scores.get("dense", -1.0))
             dense_rank = {h.clause.id: i for i, h in enumerate(by_dense)}
         pool: list[tuple[Clause, float, int]] = []
         seen: set[str] = set()
-        for rank, h in enumerate(hits):
+        for rank, h in enumerate(admitted):
             if h.clause.id not in seen:
                 retrieval = (
                     max(0.0, 1.0 - 0.1 * dense_rank[h.clause.id]) if intent.english else h.score / top_score
@@ -179,17 +232,7 @@ class Evidence:
         title = re.compile(rf"\b{re.escape(intent.person_title)}\b") if intent.person_title else None
         out: list[Candidate] = []
         for c, retrieval, rank in pool:
-            if c.kind in skip_kinds:
-                continue
-            if (c.kind in DOCUMENT_PARTS or c.id in self.view.preambles) and (
-                intent.english
-                or intent.slot in _CONTENT_SLOTS
-                or not document_fact
-                or only_issue_date(self.view, c, intent)
-            ):
-                # A header, signature or recipient list, or a preamble naming the documents this
-                # one rests on, names no unit's task, deadline or figure (and an English question's
-                # number matches the header only): it answers only what the document is.
+            if barred(c):
                 continue
             head = self.view.head_terms(c)
 
@@ -282,10 +325,19 @@ class Evidence:
                 if opened:
                     asked_role = opened.group(1) == _ROLE_OPENS[intent.slot]
                     f["role_opening" if asked_role else "role_opening_other"] = 1.0
+            if intent.slot == "target" and _PURPOSE_OPENS.search(best_passage.folded):
+                # "đặt mục tiêu gì": the passage saying what it is all for ("để …, bảo đảm …", "nhằm …").
+                f["states_purpose"] = 1.0
             if c.kind == "field" and intent.slot == "content":
                 f["field_for_content"] = 1.0  # "Đơn vị thực hiện: X" names X; it does not say what X does
             if c.kind in DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:
                 f["document_part"] = 1.0
+            if intent.constraints.ordinals:
+                # "kê khai lần đầu": a clause (with its headings) about "lần thứ 2 trở đi" only is
+                # about another occasion; one about "lần đầu" is about the asked one.
+                conflict = ordinals_conflict(intent.constraints.ordinals, ordinals(self.view.context(c)))
+                if conflict is not None:
+                    f["ordinal_other" if conflict else "ordinal_named"] = 1.0
             named_row = _row_named(intent, c, self.view.folded.get(c.id) or fold(c.text))
             if named_row is not None:
                 # "bước 3 do ai làm": the row labelled so, not the row of another step.
@@ -358,7 +410,7 @@ class Evidence:
             heads = [(own, clause), *heads] if own else heads
         for head, owner in heads:
             m = ORG_HEAD.match(head)
-            if m and len(m.group(1)) <= 120:
+            if m and (len(m.group(1)) <= 120 or _lists_bodies(m.group(1))):
                 return m.group(1).strip().rstrip(":"), owner
         return None
 

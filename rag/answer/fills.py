@@ -13,13 +13,13 @@ closest clauses). Pure functions.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from rag.answer.text import NUMBER_WORDS, asked_figure
 from rag.questions import Question
 from rag.text import fold, has_diacritics
-from rag.values import bounded_quantities, hours_in, mentions_time, roman_labels
+from rag.values import DOCUMENT_NUMBER, bounded_quantities, hours_in, mentions_time, roman_labels
 from rag.vocabulary import REFERENCE_RELATIONS
 
 
@@ -53,8 +53,6 @@ _DOCUMENT_DATE = re.compile(
     # "… ngày 25/8/2025 của Bộ trưởng …": the date of the document that person or body issued.
     r"|(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})\s+cua\b"
 )
-# A document's number ("14/2022/tt-btttt", "số 12/kh-ubnd"): its year dates the document.
-_DOCUMENT_NUMBER = re.compile(r"\b\d+(?:/\d{4})?/[a-z][\w&.-]*")
 _TIME_UNITS = frozenset({"nam", "thang", "quy", "tuan", "ngay", "gio", "phut"})
 _DURATION = re.compile(
     r"\d[\d.,]*\s+(?:"
@@ -80,11 +78,19 @@ _STATEMENTS = re.compile(r"[;\n]|\.(?:\s|$)")
 _DOCUMENT_SLOTS = frozenset({"document_number", "signer", "recipient"})
 
 
-def unfilled(question: Question, answer: str, evidence: Sequence[str] = (), *, strict: bool = False) -> str:
+def unfilled(
+    question: Question,
+    answer: str,
+    evidence: Sequence[str] = (),
+    *,
+    strict: bool = False,
+    own_years: Collection[str] = (),
+) -> str:
     """Why the answer does not fill what ``question`` asks ("" when it does). ``evidence``: the
     texts the answer is taken from (its cited clauses); constraints are checked against them.
     ``strict``: for a passage taken in place of the best one, the slot must be filled in so many
-    words (a count of the asked noun itself, a place after "tại") and each constraint stated."""
+    words (a count of the asked noun itself, a place after "tại") and each constraint stated.
+    ``own_years``: the years of the documents the answer comes from (a bare one says no "when")."""
     folded = fold(answer)
     why = _no_count(question, folded, answer.lower(), strict)
     marked = answer if has_diacritics(answer) else folded
@@ -93,7 +99,7 @@ def unfilled(question: Question, answer: str, evidence: Sequence[str] = (), *, s
         or _no_day(question, folded)
         or _no_hour(question, folded)
         or _no_duration(question, folded, answer.lower())
-        or _no_time(question, folded)
+        or _no_time(question, folded, own_years)
         or _no_place(question, marked, strict)
         or _only_basis(question, folded)
     )
@@ -142,13 +148,14 @@ def _no_hour(question: Question, folded: str) -> str:
     return "" if hours_in(folded) else "no hour"
 
 
-def _no_time(question: Question, folded: str) -> str:
+def _no_time(question: Question, folded: str, own_years: Collection[str] = ()) -> str:
     """ "khi nào", "thời hạn …": the answer says when (a date, a period, a recurrence, an event
     it is tied to); a day or a length of time asked is checked by its own rule."""
     if question.slot not in ("deadline", "date") or {"asks_day", "asks_duration"} & question.cues:
         return ""
-    undated = _DOCUMENT_NUMBER.sub(" ", _DOCUMENT_DATE.sub(" ", folded))
-    return "" if mentions_time(_without_stated_years(question, undated)) else "no time"
+    # A document's number ("14/2022/tt-btttt", "số 12/kh-ubnd"): its year dates the document.
+    undated = DOCUMENT_NUMBER.sub(" ", _DOCUMENT_DATE.sub(" ", folded))
+    return "" if mentions_time(_without_stated_years(question, undated), own_years) else "no time"
 
 
 def _without_stated_years(question: Question, folded: str) -> str:

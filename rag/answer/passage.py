@@ -25,6 +25,7 @@ from rag.answer.text import (
 from rag.questions import Question
 from rag.records import Clause, Hit
 from rag.text import collapse_ws, fold
+from rag.values import PRINTED_DOCUMENT_NUMBER
 
 
 def article_scope(ctx: Context, intent: Question, affinity: Mapping[str, float]) -> list[Clause] | None:
@@ -62,8 +63,6 @@ def _under(ctx: Context, clause: Clause) -> set[str]:
     return out
 
 
-# A document's number as written ("3526/QĐ-UBND", "09/2021/NQ-HĐND").
-_DOCUMENT_NUMBER = re.compile(r"\b\d+(?:/\d{4})?/[A-ZĐ][\w&.-]*")
 # How long an answer listing the documents a sentence names may run (a replaced list is one
 # sentence of three or four numbers, each with its date, issuer and title).
 LISTED_CHARS = 900
@@ -76,7 +75,7 @@ def _documents_listed(text: str, passage: str) -> str | None:
     for sentence in (collapse_ws(s) for s in SENTENCE_SPLIT.split(text)):
         if head not in sentence:
             continue
-        numbers = list(_DOCUMENT_NUMBER.finditer(sentence))
+        numbers = list(PRINTED_DOCUMENT_NUMBER.finditer(sentence))
         if len(numbers) < 2 or len(sentence) <= len(collapse_ws(passage)):
             return None
         return sentence

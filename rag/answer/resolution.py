@@ -62,9 +62,11 @@ class Resolved:
     missing: str = ""
     closest: list[str] = field(default_factory=list)  # ids of the documents closest to the missing one
     none: bool = False
-    # Documents taken for a named number whose own digits OCR read with doubt ("93/QĐ-ĐHTĐ" for
-    # "539/QĐ-ĐHTĐ": same code): the answer says so (doubtful_note).
+    # Documents taken for a named number by its code alone: their own digits OCR read with doubt
+    # ("93/QĐ-ĐHTĐ" for "539/QĐ-ĐHTĐ") or left blank ("…/KH-UBND" for "617/KH-UBND"): the answer
+    # says so (doubtful_note), never silently.
     doubtful: set[str] = field(default_factory=set)
+    named: dict[str, str] = field(default_factory=dict)  # doubtful document -> the reference as written
 
 
 def document_level(meta: DocumentMeta) -> str:
@@ -158,6 +160,7 @@ def resolve_documents(
     resolved: set[str] = set()
     missing: list[tuple[str, str, str]] = []
     doubtful: set[str] = set()
+    named: dict[str, str] = {}
     references = references_of(question)
     for ref_type, number, written in references:
         own = {
@@ -175,15 +178,20 @@ def resolve_documents(
                 if d.id in readable and d.id not in own and _cited_in(texts.get(d.id, ""), ref_type, number)
             }
             own = citing or own
+        citing = {d.id for d in index.citing(number) if d.id in readable and _cites(d.meta, ref_type, number)}
+        if texts is not None:
+            citing |= {d for d, text in texts.items() if d in readable and _cited_in(text, ref_type, number)}
         if own:
             resolved |= own
+            if not other and all(index.documents[d].meta.uncertain for d in own):
+                # Its header in doubt (digits or date from one source: a file's name, a doubtful
+                # reading, a citation): the documents citing the number are asked too, as for a
+                # number not read (the question's number agreeing with it, it is not shown as doubtful).
+                resolved |= citing
             continue
         # Not carried: the documents whose text (or metadata) names it, one of which may be the
         # document itself when its own number could not be read (a scan, OCR's "1351/qðiubnd");
         # and a draft whose blank number has its code ("…/KH-SGDĐT" for "362/KH-SGDĐT").
-        citing = {d.id for d in index.citing(number) if d.id in readable and _cites(d.meta, ref_type, number)}
-        if texts is not None:
-            citing |= {d for d, text in texts.items() if d in readable and _cited_in(text, ref_type, number)}
         unread = {
             d.id
             for d in index.unread
@@ -194,7 +202,8 @@ def resolve_documents(
         found = citing | unread
         if found:
             resolved |= found
-            doubtful |= {d for d in unread if "number" in index.documents[d].meta.uncertain}
+            doubtful |= unread
+            named.update((d, written) for d in unread if d not in named)
         elif texts is None and any(d.id in readable for d in index.blank):
             # Without the texts at hand a document whose number was not read may still be it, or
             # cite it: neither ruled out nor named, the question is answered as it stands.
@@ -217,13 +226,15 @@ def resolve_documents(
             resolved = readable - other
             if not resolved:
                 return Resolved(none=True)  # nothing of that level: nothing answers
-    return Resolved(documents=resolved, doubtful=doubtful & resolved)
+    kept = doubtful & resolved
+    return Resolved(documents=resolved, doubtful=kept, named={d: named[d] for d in kept})
 
 
 def about_another_document(intent: Question, ref_type: str, number: str) -> str:
     """The (folded) type of the document the question asks of, when it is another than the one
     it cites and named without a number before it ("phiếu trình về Công văn 4552", "kế hoạch thực
-    hiện Quyết định 1169"), not in a frame ("Theo kế hoạch …, Quyết định 1169 …"); else ""."""
+    hiện Quyết định 1169"), not in a frame ("Theo kế hoạch …, Quyết định 1169 …") unless the frame's
+    document is about the cited one ("Theo phiếu trình … về Công văn 4552, …"); else ""."""
     folded = fold(intent.text)
     at = folded.find(number)
     numbered = {t for t, _ in intent.references}
@@ -231,8 +242,12 @@ def about_another_document(intent: Question, ref_type: str, number: str) -> str:
         kind = fold(doc_type)
         if kind == ref_type or kind in numbered:
             continue
-        m = re.search(rf"\b{re.escape(kind)}\b", folded[: max(at, 0)])
+        before = folded[: max(at, 0)]
+        m = re.search(rf"\b{re.escape(kind)}\b", before)
         if m and not re.search(r"\btheo\s*$", folded[: m.start()]):
+            return kind
+        # "Theo phiếu trình … về Công văn 4552, …": a frame whose document is about the cited one.
+        if m and re.search(rf"\bve\s+{re.escape(ref_type)}\s+(?:so\s*:?\s*)?$", before):
             return kind
     return ""
 
@@ -340,11 +355,16 @@ def _unread_with_code(meta: DocumentMeta, text: str, number: str) -> bool:
     return len(code) >= 4 and code in text[:HEADER_CHARS]
 
 
-def doubtful_note(meta: DocumentMeta) -> str:
-    """What an answer from a document taken by its code alone says of the digits OCR read."""
-    return (
-        f"(Số hiệu của văn bản này đọc bằng OCR là “{meta.number}”, không chắc chắn: cần đối chiếu bản gốc.)"
-    )
+def doubtful_note(meta: DocumentMeta, named: str = "") -> str:
+    """What an answer from a document taken by its code alone says: the digits OCR read with doubt,
+    or that no document carries the number named, only one whose number was left blank or not read."""
+    if _known_number(meta) or "number" in meta.uncertain:
+        return f"(Số hiệu của văn bản này đọc bằng OCR là “{meta.number}”, không chắc chắn: cần đối chiếu bản gốc.)"
+    number = (meta.number or "").strip()
+    blank = " (phần số để trống hoặc không đọc được)" if re.match(r"[\s.…]*/", number) else ""
+    source = f"văn bản số hiệu “{number}”{blank}" if number else "một văn bản không rõ số hiệu"
+    asked = f"ghi số hiệu của {named[:1].upper()}{named[1:]}" if named else "ghi đúng số hiệu được hỏi"
+    return f"(Không văn bản nào đang tra cứu {asked}: câu trả lời lấy từ {source}, có thể không phải văn bản được hỏi.)"
 
 
 def _cited_in(text: str, ref_type: str, number: str) -> bool:

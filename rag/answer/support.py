@@ -199,7 +199,9 @@ class SupportCheck:
             return True
         # The asked slot left empty (no day, no place, no count of the asked noun, only the "Căn
         # cứ …" lines) or a constraint the evidence states otherwise ("dưới 20 năm" for "trên 20 năm").
-        if unfilled(intent, composed.text, [c.text for c in composed.cited]):
+        if unfilled(
+            intent, composed.text, [c.text for c in composed.cited], own_years=self.own_years(composed.cited)
+        ):
             return True
         # "… năm 2024" answered from a report of 2025: not the year asked about.
         return bool(intent.years) and not self.about_years(composed.cited, intent.years)
@@ -265,6 +267,11 @@ class SupportCheck:
                 ),
             ]
         )
+
+    def own_years(self, cited: Sequence[Clause]) -> frozenset[str]:
+        """The years the cited clauses' documents are dated."""
+        docs = (self.view.documents.get(c.doc_id) for c in cited)
+        return frozenset(d.meta.date[:4] for d in docs if d is not None and d.meta.date[:4].isdigit())
 
     def about_years(self, cited: list[Clause], years: Iterable[str]) -> bool:
         """Whether a cited clause, the clauses it sits under or its document's title, number or

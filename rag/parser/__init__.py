@@ -23,6 +23,7 @@ from rag.normalize import full_width, join_lines, normalize_pages
 from rag.parser.emit import emit, furniture, split_heading_paragraphs
 from rag.parser.header import header_cells, ocr_code_letters, scan_header, split_issuers, title_case_body
 from rag.parser.meta import cited_documents, effective_date, infer_missing
+from rag.parser.provenance import confirm_day, confirm_number
 from rag.parser.signature import list_items, signer
 from rag.parser.tree import Builder, feed_body
 from rag.records import Document, DocumentMeta, LoadedFile
@@ -105,6 +106,10 @@ def parse_document(loaded: LoadedFile, *, access: str = "public") -> Document:
     header_text = "\n".join(ln.text for ln in header.header_lines)
     doubtful = [w for p in loaded.pages if p.number in header_pages for w in p.uncertain if w in header_text]
     meta.uncertain = uncertain_fields(meta, doubtful)
+    if header_ocr:
+        readings = next((p.readings for p in loaded.pages if p.number in header_pages and p.readings), {})
+        confirm_number(meta, loaded.source, readings.get("number", ""))
+        confirm_day(meta, readings.get("day", ""))
     for name in meta.uncertain:
         value = meta.number if name == "number" else meta.date_text
         warnings.append(messages.text("ocr.uncertain_field", field=UNCERTAIN_LABELS[name], value=value))

@@ -73,6 +73,8 @@ RE_ISSUER_START = re.compile(
 # line; the body's "Thực hiện Công văn số …, Sở … đề nghị" runs longer or ends with punctuation.
 RE_TITLE_OPENING = re.compile(r"^Thực hiện\s.*[^\W_]$")
 TITLE_LINE_CHARS = 60
+# A running-case line under a title in capitals this long, ending as a sentence ends, is the body.
+OPENING_SENTENCE_CHARS = 100
 # A dispatch's addressees follow "<SENDER> điện:" where letters have "Kính gửi:".
 RE_DISPATCH_TO = re.compile(r"^\S.{2,80}\sdien\s*:\s*$")
 RECIPIENT_LINE_CHARS = 200  # a longer line after "Kính gửi" that is not a "-" item is the body
@@ -325,6 +327,7 @@ def _scan_from(lines: list[Line], start: int) -> Header:
             h.header_lines.append(ln)
         elif (
             mode == "title"
+            and not _opening_sentence(text, h.title_lines)
             and (
                 not opens_body(ln)
                 or (not h.title_lines and is_upper(text) and len(text) <= 300)
@@ -392,6 +395,19 @@ def _letter_subject(f: str, text: str, h: Header, prev: Line | None) -> bool:
         and bool(RE_NUMBER_LINE.match(fold_keep(strip_markup(prev.text)).strip()))
         and bool(RE_LETTER_SUBJECT.match(f))
         and not is_upper(text)
+    )
+
+
+def _opening_sentence(text: str, title_lines: list[str]) -> bool:
+    """A sentence in running case under a title printed in capitals ("KẾT LUẬN … TẠI HỘI NGHỊ …"
+    then "Hội nghị … đã thống nhất …."): the body's opening, not the title's last line. A title
+    goes on in capitals, or in running case without a sentence's length and closing stop."""
+    return (
+        bool(title_lines)
+        and is_upper(title_lines[-1])
+        and not is_upper(text)
+        and len(text) > OPENING_SENTENCE_CHARS
+        and bool(RE_TERMINAL.search(text))
     )
 
 

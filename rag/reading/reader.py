@@ -52,10 +52,12 @@ from rag.text import fold, has_diacritics
 from rag.units import expand_abbreviations
 from rag.values import (
     PERIOD_HALF,
+    TYPED_DOCUMENT_NUMBER,
     bounded_quantities,
     dates_in,
     named_periods,
     number_labels,
+    ordinals,
     question_numbers,
     roman_labels,
 )
@@ -96,8 +98,6 @@ _QUALIFIER = re.compile(
 _BARE_SO = re.compile(r"\bSở\b|\b(?:cua|tai) So\b")
 _BEFORE_WHICH = re.compile(r"((?:\w+\s+){1,4})$")
 _WHICH = re.compile(r"\bnào\b")
-# Document numbers carry years ("303/2025/NĐ-CP", "57-NQ/TW"): not a period the question asks about.
-_DOCUMENT_NUMBER = re.compile(r"\b\d+(?:/\d{4})?/[A-Za-zĐđ][\w/&.\-]*|\b\d+-[A-ZĐ][\w/&.\-]*")
 
 
 def read(text: str, history: Sequence[Turn] = (), catalogue: Catalogue | None = None) -> Question:
@@ -150,7 +150,7 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
     task = int(search.task_number) if search.task_number else None
     period = None
     if "tasks_due" in cues and task is None:
-        period = period_of(_DOCUMENT_NUMBER.sub(" ", query))
+        period = period_of(TYPED_DOCUMENT_NUMBER.sub(" ", query))
     figure_unit, measure = _figure(folded)
     title = _TITLE.search(folded) if slot == "person" else None
     return Question(
@@ -187,12 +187,13 @@ def _read_content(content: str, catalogue: Catalogue) -> Question:
             period=period,
             dates=tuple(sorted(dates_in(folded))),
             # a document number's year ("1849/BGDĐT", "12/2025/NĐ-CP") names no period
-            periods=tuple(sorted(named_periods(fold(_DOCUMENT_NUMBER.sub(" ", query))), key=str)),
+            periods=tuple(sorted(named_periods(fold(TYPED_DOCUMENT_NUMBER.sub(" ", query))), key=str)),
             half=_half(folded),
             bounds=tuple(bounded_quantities(folded)),
             labels=tuple(roman_labels(query)),
             qualifiers=tuple(m.group(1) for m in _QUALIFIER.finditer(folded)),
             numbered=tuple(number_labels(folded)),
+            ordinals=tuple(ordinals(folded)),
         ),
         terms=topic_terms(query, english=english, typed=content),
         target_terms=topic_terms(query, english=english, typed=content, drop=_TARGET_WORDS),

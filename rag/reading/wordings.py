@@ -365,6 +365,29 @@ CUES: tuple[Wording, ...] = (
         r"\b{LENGTH_ASKED}\b",
         ("Có bao nhiêu ngày để bổ sung hồ sơ?", "Thời hiệu là bao lâu?", "Được nghỉ mấy tháng?"),
     ),
+    # Which one of several has the most or the least of something ("địa phương nào được bổ sung ít
+    # nhất", "đơn vị nào có kinh phí cao nhất"): a row of a table picked by the value in the asked
+    # column (rag/answer/extremes.py). "ít nhất 5 ngày", "tối đa là …" bound a quantity instead.
+    Wording(
+        "asks_most",
+        r"\b(?:nhieu|cao|lon) nhat\b(?!\s+(?:la\s+)?\d)",
+        (
+            "Tỉnh nào được phân bổ kinh phí nhiều nhất?",
+            "Đơn vị nào có tỷ lệ hoàn thành cao nhất?",
+            "Trong các xã, xã nào có diện tích lớn nhất và là bao nhiêu?",
+        ),
+        also=(r"\bnao\b",),
+    ),
+    Wording(
+        "asks_least",
+        r"\b(?:it|thap|nho) nhat\b(?!\s+(?:la\s+)?\d)",
+        (
+            "Địa phương nào được hỗ trợ ít nhất?",
+            "Huyện nào có tỷ lệ thấp nhất?",
+            "Trường nào có số học sinh nhỏ nhất?",
+        ),
+        also=(r"\bnao\b",),
+    ),
     Wording(
         "asks_place",
         # Where something happens or is done: the answer names a place ("tại …", "ở …").

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from rag.verdicts.bounds import bound_reading
 from rag.verdicts.tokens import (
     Token,
     actors,
@@ -32,6 +33,7 @@ UNORDERED = (
 )
 ELSEWHERE = 0.3  # … and one the clause has outside the place the statement aligns with
 GAP = 8  # clause words between two matching runs that still make one place
+CONDITION_REACH = 3  # words a condition's opening phrase may start before the window
 SKIPPED = 30  # … or that a statement reading straight on leaves out
 NEGATION_REACH = 2  # a clause's "không" this many words before the aligned part still negates it
 
@@ -128,11 +130,15 @@ def _compare(said: tuple[Token, ...], text: str, heading: str) -> Comparison:
     clause_words = set(texts(found.clause))
     heading_words = set(texts(found.heading))
     named = _runs_in(said, found.heading)
+    # "Nếu …" retold from "Trường hợp …": a condition's opening word is said by any other one.
+    # (A phrase's first word may sit just before the window: "Trường hợp" over the window's "hợp".)
+    near = found.clause[max(0, found.lo - CONDITION_REACH) : found.hi]
+    opened = set(conditions(said)) if conditions(near) else set()
     credit = []
     for i, tok in enumerate(said):
         if i in found.aligned or i in named:
             credit.append(1.0)
-        elif tok.text in window_words or (tok.kind == "word" and tok.text in heading_words):
+        elif i in opened or tok.text in window_words or (tok.kind == "word" and tok.text in heading_words):
             credit.append(UNORDERED)
         elif tok.text in clause_words:
             credit.append(ELSEWHERE)
@@ -255,6 +261,26 @@ def _amounts(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], se
         (t.text, quantity_unit(found.clause, j)) for j, t in enumerate(found.clause) if t.kind == "number"
     }
     for i, tok in enumerate(found.said):
+        if (tok.text, quantity_unit(found.said, i)) not in stated_pairs and (
+            read := bound_reading(
+                found.said,
+                i,
+                found.clause,
+                (found.lo, found.hi),
+                _place_at(found, i, i + 1),
+                frozenset(found.aligned.values()),
+            )
+        ):
+            # "4 tháng" read against the clause's "dưới 6 tháng": inside it is stated, outside it
+            # is the statement's fact stated otherwise.
+            if read.inside:
+                credit[i] = 1.0
+            else:
+                conflicts.append(
+                    Conflict("quantity", f"{tok.text} {quantity_unit(found.said, i)}", read.stated)
+                )
+            spans.add(i)
+            continue
         if tok.kind == "date" and tok.text not in stated_dates:
             if stated_dates:
                 conflicts.append(Conflict("date", tok.text, ", ".join(sorted(stated_dates))))
@@ -381,9 +407,13 @@ def _actors(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set
 def _place(found: _Alignment, start: int, end: int) -> tuple[Token, ...]:
     """The clause's words where statement words start..end would be: between their aligned
     neighbours, one word more on each side."""
+    return found.clause[slice(*_place_at(found, start, end))]
+
+
+def _place_at(found: _Alignment, start: int, end: int) -> tuple[int, int]:
     before = max((found.aligned[k] for k in found.aligned if k < start), default=found.lo)
     after = min((found.aligned[k] for k in found.aligned if k >= end), default=found.hi)
-    return found.clause[max(0, before - 1) : after + 2]
+    return max(0, before - 1), after + 2
 
 
 def _relations(found: _Alignment, credit: list[float]) -> tuple[list[Conflict], set[int], list[str]]:

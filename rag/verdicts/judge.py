@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 from rag.text import fold, fold_aligned
 from rag.verdicts.compare import ClauseText, Comparison, Conflict, compare
+from rag.verdicts.consequence import consequence_verdict
 from rag.verdicts.mergers import merger_verdict
 from rag.verdicts.polarity import polarity, says
+from rag.verdicts.reorder import in_clause_order
 from rag.verdicts.tokens import texts, tokens
 from rag.verdicts.values import pick_value
 from rag.verdicts.words import DENIAL_CUES, DENIAL_REPORTS, LIGHT_WORDS
@@ -84,7 +86,29 @@ def _decides(c: Comparison, t: Thresholds) -> bool | None:
 
 
 def judge(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds = THRESHOLDS) -> Verdict:
-    """The statement's verdict by the clauses (best retrieved first)."""
+    """The statement's verdict by the clauses (best retrieved first). One that is a clause's words
+    with its two halves swapped is true when, put back in order, that clause states it (read in the
+    order written, a negation of the half put last faces the other half: "…, trường hợp hồ sơ chưa
+    đầy đủ" for "Trường hợp hồ sơ chưa đầy đủ, …")."""
+    verdict = _judge_in_order(statement, clauses, thresholds)
+    if verdict.value is not True and clauses:
+        swapped = in_clause_order(statement, clauses)
+        if swapped is not None:
+            again = _judge_in_order(swapped, clauses, thresholds)
+            if again.value is True:
+                return again
+    if verdict.value is None and clauses:
+        told = consequence_verdict(
+            statement, clauses
+        )  # "Nếu <case> thì …": the case told, then its consequence
+        if told is not None:
+            value, index = told
+            conflicts = [] if value else [Conflict("consequence", statement, clauses[index].text)]
+            return Verdict(value, index, Comparison(1.0, 1.0, conflicts))
+    return verdict
+
+
+def _judge_in_order(statement: str, clauses: Sequence[ClauseText], thresholds: Thresholds) -> Verdict:
     if not clauses:
         return Verdict(None, None)
     merged = merger_verdict(statement, [c.text for c in clauses])

@@ -266,3 +266,19 @@ DENIAL_CUES: tuple[str, ...] = (
     "tin don",
 )
 DENIAL_REPORTS: tuple[str, ...] = ("ve viec", "rang", "lan truyen", "cho rang")
+
+# A sentence opening with these (lower case, with their marks: folded "do" is also "đó", and
+# "Trường hợp do …" is a new case) gives the consequence of the case the sentences before it tell
+# ("Ví dụ: … cuốn mái nhà … . Trường hợp này là sự kiện bất khả kháng nên A không phải …").
+BACK_REFERENCES: tuple[str, ...] = (
+    "trường hợp này",
+    "trong trường hợp này",
+    "trường hợp đó",
+    "trong trường hợp đó",
+    "khi đó",
+    "như vậy",
+    "do đó",
+    "vì vậy",
+)
+# A statement "Nếu <case> thì <consequence>" (folded first words; "thi" parts the two).
+CASE_OPENERS: tuple[str, ...] = ("neu", "khi", "trong truong hop", "truong hop")

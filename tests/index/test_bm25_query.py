@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from index.bm25_query import DIRECT_ROWS
-from index.lexical import LexicalIndex, Tokens, top_k
+from index.lexical import BM25, SCORERS, BM25Params, LexicalIndex, Tokens, top_k
 from index.passages import PassageIndex, passage_ranking
+from index.postings import bag_list
 
 
 def _corpus(seed: int, n: int, copies: int) -> LexicalIndex:
@@ -137,3 +138,56 @@ def test_a_documents_own_scores_equal_an_index_of_its_clauses(tmp_path: Path) ->
         expected = index.subset(ids).token_scores(toks)
         for source in (index, mapped):
             assert np.array_equal(source.subset_scores(source.rows_of(ids), toks), expected)
+
+
+def _from_counts(index: LexicalIndex, toks: Tokens) -> np.ndarray:
+    """Every text's score from the term counts alone (build_postings: each posting's tf part
+    computed from its clause length), the scorer the kept tf parts replace."""
+    total = np.zeros(len(index.ids), dtype=np.float32)
+    for f, terms in (("word", toks.word), ("fold", toks.fold), ("ctx", toks.fold)):
+        if terms:
+            bm25 = BM25(params=index.params).fit([dict(b) for b in bag_list(index.counts[f])])
+            total += index.weights[f] * bm25.score(terms, len(index.ids))
+    return total
+
+
+def test_kept_tf_parts_score_as_computed_from_the_counts(tmp_path: Path) -> None:
+    """The tf parts written with the postings give the scores computed from each posting's count
+    and clause length, bit for bit: in memory, saved and mapped, and for other parameters than
+    those saved (a reader of other parameters computes its own)."""
+    index = _corpus(9, 300, 2)
+    index.save(tmp_path)
+    assert (tmp_path / "bm25.word.term_part.npy").is_file()
+    mapped = LexicalIndex.load(tmp_path)
+    assert mapped._fields["word"].term_part is not None  # read from the file, not computed
+    other = LexicalIndex.load(tmp_path)
+    other.params = BM25Params(method="bm25plus", k1=1.5, b=0.9, delta=0.7)
+    for toks in _queries(9, 25):
+        expected = _from_counts(index, toks)
+        assert np.array_equal(index.token_scores(toks), expected)
+        assert np.array_equal(mapped.token_scores(toks), expected)
+        assert np.array_equal(mapped.query(toks).all_scores(), expected)
+        assert np.array_equal(other.token_scores(toks), _from_counts(other, toks))
+    assert not np.array_equal(other._fields["word"].term_part, mapped._fields["word"].term_part)
+
+
+def test_saved_tf_parts_that_disagree_with_the_scorer_are_recomputed(tmp_path: Path) -> None:
+    index = _corpus(10, 200, 1)
+    index.save(tmp_path)
+    # Parts written under the same key but wrong (another writer's bug, a damaged file): not trusted.
+    np.save(tmp_path / "bm25.word.term_part.npy", np.ones_like(index._fields["word"].term_part))
+    mapped = LexicalIndex.load(tmp_path)
+    for toks in _queries(10, 10):
+        assert np.array_equal(mapped.token_scores(toks), _from_counts(index, toks))
+
+
+def test_a_term_given_twice_to_a_documents_own_scores_counts_twice() -> None:
+    index = _corpus(11, 200, 1)
+    postings = index._fields["word"]
+    scorer = SCORERS[index.params.method]
+    rows = np.arange(20, 80)
+    once = postings.subset_scores(rows, ["w1", "w7"], scorer, index.params)
+    twice = postings.subset_scores(rows, ["w1", "w7", "w1"], scorer, index.params)
+    w1 = postings.subset_scores(rows, ["w1"], scorer, index.params)
+    assert np.any(w1 > 0)
+    assert np.array_equal(twice, once + w1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 
 from index.embedders import E5Embedder
 from index.hybrid import HybridRetriever
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, tokenize, unnamed_terms
 from index.passages import PassageIndex, passage_ranking, subtrees, windows
 from index.store import IndexStore, IndexWriter
 from rag.reading import search_query
@@ -130,3 +131,38 @@ def test_when_it_takes_effect_lifts_the_effect_clause(legal: HybridRetriever) ->
     # Only a sentence saying from when the document is in force is lifted; the plan has none.
     assert legal._effect_clauses("tt35") == ["tt35:Điều 5 khoản 1"]
     assert legal._effect_clauses("plan") == []
+
+
+# A letter whose subject cites a resolution by its date: "ngày" is a word of its title, as of the question.
+LETTER_TITLE = "V/v tổ chức chợ đêm theo Nghị quyết số 12/NQ-HĐND ngày 05/3/2025"
+LETTER_LINES = {
+    "header": "Số: 45/UBND-VX Đông Hòa, ngày 10 tháng 4 năm 2026",
+    "1": "1. Phòng Văn hóa đăng bản tin về chợ đêm hằng tháng.",
+    "2": "2. Các xã tổ chức chợ đêm vào cuối tuần.",
+    "3": "3. Trung tâm Văn hóa in tờ gấp giới thiệu chợ đêm.",
+}
+
+
+def test_a_word_the_title_merely_shares_still_ranks_a_documents_own_clauses(
+    tmp_path: Path, doc_factory, e5: E5Embedder
+) -> None:  # type: ignore[no-untyped-def]
+    clauses = [(loc, "", text, []) for loc, text in LETTER_LINES.items()]
+    letter = doc_factory("cv45.txt", number="45/UBND-VX", doc_type="Công văn", clauses=clauses)
+    letter.meta = replace(letter.meta, title=LETTER_TITLE)
+    with IndexWriter(tmp_path, e5) as w:
+        w.upsert([letter])
+        w.commit()
+    store = IndexStore.open(tmp_path, embedder=e5)
+    # "Công văn 45" names the letter; "ngày" asks for its date although its title holds the word too.
+    local = store.local_search("Công văn 45 ban hành ngày nào?", "cv45", 10, None)
+    assert local[0][0] == "cv45:header"
+    # Words the question shares with the title as a phrase name the document and rank nothing.
+    assert store.local_search("Công văn 45 về tổ chức chợ đêm", "cv45", 10, None) == []
+
+
+def test_unnamed_terms_keep_what_the_question_asks() -> None:
+    named = tokenize("Công văn số 45/UBND-VX: V/v tổ chức chợ đêm theo Nghị quyết ngày 05/3/2025")
+    rest = unnamed_terms(tokenize("Công văn 45 tổ chức chợ đêm ban hành ngày nào?"), named)
+    assert "ngay" in rest.fold and "ngày" in rest.word and "ban_hanh" in rest.fold
+    assert not {"cong", "van", "45", "cho", "dem", "to", "chuc", "cho_dem"} & set(rest.fold)
+    assert "công_văn" not in rest.word and "45" not in rest.word

@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.clause_file import FILES as CLAUSE_FILES
 from index.embedders import E5Embedder, Embedder
-from index.postings import ARRAYS
+from index.postings import ARRAYS, PART_ARRAYS
 from index.store import IndexLockedError, IndexStore, IndexWriter, write_lock
 from rag.errors import EmbedderMismatchError, IndexCorruptError, IndexNotFoundError
 from rag.records import Document
@@ -52,9 +53,9 @@ def test_round_trip(tmp_path: Path, plan: Document, letter: Document, e5: E5Embe
     assert len(store.clauses()) == 9
     m = store.manifest
     assert m["embedder"] == {"id": e5.id, "space": "multilingual-e5-small", "dim": 384, "normalize": True}
-    assert m["counts"]["vectors"] == 9 and m["format_version"] == 2
-    arrays = {f"bm25.{f}.{a}.npy" for f in ("word", "fold", "ctx") for a in ("terms", *ARRAYS)}
-    arrays |= {f"passages.{f}.{a}.npy" for f in ("word", "fold") for a in ("terms", *ARRAYS)}
+    assert m["counts"]["vectors"] == 9 and m["format_version"] == 3
+    arrays = {f"bm25.{f}.{a}.npy" for f in ("word", "fold", "ctx") for a in ("terms", *ARRAYS, *PART_ARRAYS)}
+    arrays |= {f"passages.{f}.{a}.npy" for f in ("word", "fold") for a in ("terms", *ARRAYS, *PART_ARRAYS)}
     arrays |= {"passages.members.npy", "passages.owners.npy"}
     arrays |= {f"stats.{a}.npy" for a in ("hash", "keys", "keys_off", "counts")}  # index.stats_table
     assert (
@@ -68,6 +69,7 @@ def test_round_trip(tmp_path: Path, plan: Document, letter: Document, e5: E5Embe
             "registry.json",  # each document's tasks and references (rag.registry.DocumentEntries)
         }
         | arrays
+        | set(CLAUSE_FILES)  # the clauses, read per clause past the working-set size (index.clause_file)
     )
     assert set(store.entries) == {"plan", "letter"}  # kept per document, read back at open
     kept, fresh = store.registry(), Registry(store.documents())
@@ -118,7 +120,7 @@ def test_an_index_of_format_1_loads_then_converts_once(
         converted = w.commit()
     assert converted is not None and converted != name
     store = IndexStore.open(tmp_path)
-    assert store.manifest["format_version"] == 2 and len(store) == len(new)
+    assert store.manifest["format_version"] == 3 and len(store) == len(new)
     assert [d.to_dict() for d in store.documents()] == [d.to_dict() for d in new.documents()]
     assert store.lexical_search(query, 5, None) == expected[0]
     with IndexWriter(tmp_path, e5) as w:

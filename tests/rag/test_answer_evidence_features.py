@@ -198,3 +198,81 @@ def test_a_council_member_is_found_by_the_role_on_their_line(tmp_path) -> None: 
     answer = assistant.ask("Ai là Ủy viên Thư ký Hội đồng thi đua, khen thưởng Sở Nội vụ năm 2026?")
     assert not answer.abstained and "Vũ Thị Mai" in answer.answer
     assert "Lê Văn Hòa" not in answer.answer
+
+
+def test_a_header_topping_the_hits_costs_no_body_clause_its_rank() -> None:
+    """A content question whose words are the document's title: the header (short, all title)
+    may top the ranking, but it cannot answer, so the body clauses rank as if it were not there."""
+    from rag.answer.corpus import CorpusView
+    from rag.answer.evidence import Evidence
+    from rag.records import Hit
+    from tests.rag.lineage_docs import parse_text
+
+    doc = parse_text(
+        "ỦY BAN NHÂN DÂN TỈNH BÌNH AN\nSố: 07/CT-UBND\nBình An, ngày 02 tháng 3 năm 2026\nCHỈ THỊ\n"
+        "VỀ BẢO VỆ RỪNG PHÒNG HỘ\n"
+        "1. Ưu tiên trồng cây bản địa để phục hồi rừng phòng hộ ven biển.\n"
+        "2. Các xã tuần tra rừng phòng hộ hằng tháng.\n",
+        "ct07.txt",
+    )
+    view = CorpusView([doc])
+    header = next(c for c in doc.clauses if c.kind == "header")
+    first, second = (c for c in doc.clauses if c.locator in ("1", "2"))
+    hits = [Hit(header, 10.0, 1), Hit(first, 8.0, 2), Hit(second, 6.0, 3)]
+    question = read("Chỉ thị bảo vệ rừng phòng hộ ưu tiên trồng cây gì?")
+    ranked = Evidence(view).candidates(question, hits, {})
+    assert header.id not in {c.clause.id for c in ranked}
+    best = next(c for c in ranked if c.clause.id == first.id)
+    assert best.features["rank"] == 1.0 and best.features["retrieval"] == 1.0
+
+
+def test_occasions_counted_by_an_ordinal() -> None:
+    from rag.values import Ordinal, ordinals, ordinals_conflict
+
+    assert ordinals(fold("Cấp giấy phép lần đầu")) == [Ordinal("lan", 1)]
+    assert ordinals(fold("từ đợt thứ hai trở đi; kỳ thứ 3")) == [
+        Ordinal("dot", 2, onwards=True),
+        Ordinal("ky", 3),
+    ]
+    # "đầu" after another noun, or opening "đầu tư", counts no occasion
+    assert ordinals(fold("vốn đầu tư ban đầu, mỗi lần đầu tư")) == []
+    first = ordinals(fold("nộp hồ sơ lần thứ nhất"))
+    assert ordinals_conflict(first, ordinals(fold("từ lần thứ 2 trở đi"))) is True
+    assert ordinals_conflict(first, ordinals(fold("lần đầu; lần thứ 2 trở đi"))) is False
+    assert ordinals_conflict(first, ordinals(fold("đợt thứ 2"))) is None  # another noun: nothing said
+    assert ordinals_conflict(ordinals(fold("lần thứ 4")), ordinals(fold("lần thứ 2 trở đi"))) is False
+    assert read("Đăng ký lần đầu thì nộp bao nhiêu?").constraints.ordinals == (Ordinal("lan", 1),)
+
+
+PERMITS = """ỦY BAN NHÂN DÂN
+TỈNH HẢI MINH
+Số: 31/2026/QĐ-UBND
+Hải Minh, ngày 10 tháng 4 năm 2026
+QUYẾT ĐỊNH
+Quy định mức thu phí thẩm định cấp phép khai thác nước ngầm
+Điều 3. Mức thu phí thẩm định
+1. Thẩm định hồ sơ cấp phép lần đầu
+a) Đối với giếng khoan có lưu lượng dưới 200 m3/ngày: 600.000 đồng.
+b) Đối với giếng đào: 400.000 đồng.
+2. Thẩm định hồ sơ cấp phép từ lần thứ 2 trở đi thì thu phí thẩm định theo lưu lượng khai thác như sau:
+Lưu lượng khai thác | Giếng khoan (đồng) | Giếng đào (đồng)
+- Dưới 200 m3/ngày | 350.000 | 250.000
+- Từ 200 đến 500 m3/ngày | 700.000 | 450.000
+Điều 4. Hiệu lực thi hành
+Quyết định này có hiệu lực kể từ ngày 01 tháng 5 năm 2026.
+"""
+
+
+@pytest.mark.slow
+def test_the_occasion_the_question_counts_picks_its_clause(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(tmp_path, {"qd31.txt": PERMITS})
+    answer = assistant.ask(
+        "Thẩm định hồ sơ cấp phép lần đầu cho giếng khoan lưu lượng dưới 200 m3/ngày thu phí bao nhiêu?"
+    )
+    assert not answer.abstained and "600.000" in answer.answer
+    assert "350.000" not in answer.answer
+    # the row of the other occasion answers when the question counts that one
+    answer = assistant.ask(
+        "Thẩm định hồ sơ cấp phép lần thứ 3 cho giếng khoan lưu lượng dưới 200 m3/ngày thu phí bao nhiêu?"
+    )
+    assert not answer.abstained and "350.000" in answer.answer

@@ -209,3 +209,12 @@ def test_an_event_is_dated_by_its_time_clause_not_the_header(tmp_path) -> None: 
     assert not answer.abstained and "18 tháng 4 năm 2026" in answer.answer
     # the document's own date is still its issue date
     assert "2 tháng 3 năm 2026" in assistant.ask("Kế hoạch 44/KH-UBND ban hành ngày nào?").answer
+
+
+def test_a_deadline_is_not_filled_by_the_documents_own_year_alone() -> None:
+    q = read("Thời hạn gửi báo cáo là khi nào?")
+    answer = "Hoàn thành báo cáo tổng kết chương trình khuyến công năm 2025 gửi Bộ Công Thương."
+    assert unfilled(q, answer, [answer]) == ""  # a year alone, when nothing says whose it is
+    assert unfilled(q, answer, [answer], own_years={"2025"}) == "no time"
+    due = "Các phòng gửi báo cáo quý III năm 2025 về Sở."
+    assert unfilled(q, due, [due], own_years={"2025"}) == ""

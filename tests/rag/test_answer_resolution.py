@@ -72,9 +72,12 @@ def test_a_document_whose_own_number_could_not_be_read_may_be_the_one_named() ->
         "draft": "so: /kh-sgddt ke hoach kiem tra ...",
     }
     # A draft's blank number with the code named; a scan whose number line OCR garbled.
-    assert resolve_documents(read("Kế hoạch 362/KH-SGDĐT có mấy phụ lục?"), docs, every, texts).documents == {
-        "draft"
-    }
+    blank = resolve_documents(read("Kế hoạch 362/KH-SGDĐT có mấy phụ lục?"), docs, every, texts)
+    assert blank.documents == {"draft"}
+    # Taken by its code alone, never silently: the answer says no document carries the number named.
+    assert blank.doubtful == {"draft"} and blank.named == {"draft": "Kế hoạch 362/KH-SGDĐT"}
+    note = doubtful_note(draft.meta, blank.named["draft"])
+    assert "Kế hoạch 362/KH-SGDĐT" in note and "…/KH-SGDĐT" in note and "có thể không phải" in note
     found = resolve_documents(read("Công văn 4552/BCA-C04 yêu cầu gì?"), docs, every, texts)
     assert found.documents == {"scan"}
     # A footnote mark glued to the number, OCR garbling the code after the digits.
@@ -313,3 +316,98 @@ def test_a_document_of_another_type_implementing_a_number_is_the_one_asked_of() 
         assert resolve_documents(read(question), plans, everything, texts).documents == {"letter"}
     uncited = {"letter": texts["letter"]}
     assert resolve_documents(asked, plans, everything, uncited).documents == {"letter"}
+
+
+def test_a_number_one_source_gave_is_asked_with_the_documents_citing_it() -> None:
+    # A scan whose handwritten digits came from its file's name only (uncertain), and a reply citing it.
+    scan = _doc(
+        "scan", doc_type="Công văn", number="845/BXD-KHTC", issuer="Bộ Xây dựng", uncertain=["number"]
+    )
+    reply = _doc("reply", doc_type="Phiếu trình", number="/PT-VP", issuer="Văn phòng Ủy ban nhân dân tỉnh")
+    docs = [*DOCS, scan, reply]
+    every = {d.id for d in docs}
+    texts = {"scan": "so: 845/bxd-khtc", "reply": "cong van so 845/bxd-khtc ngay 03/4/2026 cua bo xay dung"}
+    found = resolve_documents(read("Công văn 845/BXD-KHTC được ban hành ngày nào?"), docs, every, texts)
+    assert found.documents == {"scan", "reply"}
+    # A date taken from one source alone (a citation): the citers are asked too.
+    dated = _doc("scan", doc_type="Công văn", number="845/BXD-KHTC", issuer="Bộ Xây dựng", uncertain=["date"])
+    asked = read("Công văn 845/BXD-KHTC được ban hành ngày nào?")
+    assert resolve_documents(asked, [*DOCS, dated, reply], every, texts).documents == {"scan", "reply"}
+    # Trusted digits: the document itself.
+    sure = _doc("scan", doc_type="Công văn", number="845/BXD-KHTC", issuer="Bộ Xây dựng")
+    trusted = resolve_documents(read("Công văn 845/BXD-KHTC yêu cầu gì?"), [*DOCS, sure, reply], every, texts)
+    assert trusted.documents == {"scan"}
+    # "Theo phiếu trình … về Công văn 845": the frame's document is about the cited one.
+    framed = read("Theo phiếu trình của Văn phòng về Công văn 845/BXD-KHTC, chuyên viên đề xuất gì?")
+    assert resolve_documents(framed, [*DOCS, sure, reply], every, texts).documents == {"reply"}
+
+
+DRAFT_PLAN = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH MINH
+Số: /KH-UBND
+Bình Minh, ngày      tháng 9 năm 2025
+KẾ HOẠCH
+Phát triển du lịch cộng đồng năm 2026
+I. NHIỆM VỤ
+1. Xây dựng bộ sản phẩm du lịch cộng đồng tại các bản làng
+Đơn vị thực hiện: Sở Văn hóa, Thể thao và Du lịch chủ trì.
+2. Đào tạo kỹ năng đón khách cho hộ gia đình làm du lịch
+Đơn vị thực hiện: Hội Nông dân tỉnh chủ trì.
+KT. CHỦ TỊCH - PHÓ CHỦ TỊCH
+Trần Văn Hải
+"""
+TRADE_REPORT = """SỞ CÔNG THƯƠNG TỈNH BÌNH MINH
+Số: 88/BC-SCT
+Bình Minh, ngày 15 tháng 6 năm 2025
+BÁO CÁO
+Kết quả hoạt động khuyến công năm 2025
+I. KẾT QUẢ
+1. Tổ chức Hội chợ hàng Việt năm 2025 và gửi thư mời đến 80 doanh nghiệp trên địa bàn.
+2. Đã gửi báo cáo tổng kết chương trình khuyến công năm 2025 đến Bộ Công Thương và các sở, ngành.
+3. Rà soát thời hạn của các dự án khuyến công năm 2025 và đề xuất điều chỉnh.
+GIÁM ĐỐC
+Lê Minh Tâm
+"""
+BLANK_QUESTION = "Đơn vị nào chủ trì nhiệm vụ 2 của Kế hoạch 617/KH-UBND?"
+NOTE = "Không văn bản nào đang tra cứu ghi số hiệu của Kế hoạch 617/KH-UBND"
+
+
+@pytest.fixture(scope="module")
+def draft_and_report(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    return assistant_over(tmp_path_factory.mktemp("blank"), {"draft.txt": DRAFT_PLAN, "88.txt": TRADE_REPORT})
+
+
+@pytest.mark.slow
+def test_a_plan_whose_number_is_blank_is_not_taken_for_the_named_one_silently(draft_and_report) -> None:  # noqa: ANN001
+    answer = draft_and_report.ask(BLANK_QUESTION)
+    assert "Hội Nông dân tỉnh" in answer.answer and NOTE in answer.answer
+    # The number the draft's code does not match is missing, as any number no document carries.
+    other = draft_and_report.ask("Đơn vị nào chủ trì nhiệm vụ 2 của Kế hoạch 617/KH-SGDĐT?")
+    assert other.code == "document_not_found" and "Hội Nông dân" not in other.answer
+
+
+@pytest.mark.slow
+def test_a_deadline_asked_is_not_answered_by_the_reports_own_year(draft_and_report) -> None:  # noqa: ANN001
+    # No line says by when: "năm 2025" only names the report's own year ("dự án … năm 2025").
+    answer = draft_and_report.ask("Thời hạn gửi báo cáo là khi nào?")
+    assert answer.abstained, answer.answer
+
+
+@pytest.mark.slow
+def test_the_cli_and_the_api_say_the_named_number_is_not_carried(draft_and_report, capsys) -> None:  # noqa: ANN001
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from rag.cli import main
+    from tests.support import settings_for
+
+    index = str(draft_and_report.index_dir)
+    assert main(["ask", BLANK_QUESTION, "--index", index]) == 0
+    assert NOTE in capsys.readouterr().out
+    assert main(["ask", "Thời hạn gửi báo cáo là khi nào?", "--index", index, "--json"]) == 0
+    assert '"abstained": true' in capsys.readouterr().out
+    with TestClient(create_app(settings_for(draft_and_report.index_dir))) as client:
+        body = client.post("/api/ask", json={"question": BLANK_QUESTION}).json()
+        assert NOTE in body["answer"] and not body["abstained"]
+        late = client.post("/api/ask", json={"question": "Thời hạn gửi báo cáo là khi nào?"}).json()
+        assert late["abstained"] is True

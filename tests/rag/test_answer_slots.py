@@ -96,3 +96,59 @@ def test_the_asked_slot_is_filled_on_wordings_of_other_kinds(tmp_path) -> None: 
         "Nghị quyết mới của Hội đồng nhân dân tỉnh về tiêu chuẩn xét tặng danh hiệu thi đua sẽ thay thế nghị quyết nào?"
     )
     assert "05/2020/NQ-HĐND" in answer.answer and "11/NQ-UBND" not in answer.answer
+
+
+DIRECTIVE = """ỦY BAN NHÂN DÂN
+TỈNH HẢI MINH
+Số: 07/CT-UBND
+Hải Minh, ngày 03 tháng 6 năm 2026
+CHỈ THỊ
+Về cấp giấy phép xây dựng công trình trên địa bàn tỉnh
+I. PHÂN CÔNG TRÁCH NHIỆM
+1. Các cơ quan cấp giấy phép xây dựng (Sở Xây dựng, Ban quản lý Khu kinh tế Vân Phong, Ban Quản lý các Khu công nghiệp Hải Minh):
+a) Là đầu mối chủ trì tiếp nhận hồ sơ, tổ chức thẩm định và cấp giấy phép xây dựng công trình trên địa bàn tỉnh.
+b) Công khai thủ tục, thời hạn giải quyết hồ sơ trên Cổng dịch vụ công.
+2. Sở Tài chính
+a) Phối hợp thẩm định nguồn vốn của công trình.
+"""
+
+
+@pytest.mark.slow
+def test_the_bodies_a_list_intro_names_answer_who_leads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(tmp_path, {"ct07.txt": DIRECTIVE})
+    answer = assistant.ask(
+        "Những cơ quan nào chủ trì tiếp nhận hồ sơ, thẩm định và cấp giấy phép xây dựng công trình?"
+    )
+    # the duty itself names no body: the intro over it does, kept whole
+    assert not answer.abstained
+    for body in ("Sở Xây dựng", "Khu kinh tế Vân Phong", "Khu công nghiệp Hải Minh"):
+        assert body in answer.answer
+
+
+DISPATCH = """THỦ TƯỚNG CHÍNH PHỦ
+Số: 88/CĐ-TTg
+Hà Nội, ngày 05 tháng 8 năm 2026
+CÔNG ĐIỆN
+Về khắc phục sạt lở đường giao thông miền núi phía Bắc
+THỦ TƯỚNG CHÍNH PHỦ điện:
+- Chủ tịch Ủy ban nhân dân các tỉnh miền núi phía Bắc;
+- Bộ trưởng Bộ Xây dựng.
+Thời gian qua, mưa lớn kéo dài gây sạt lở nhiều tuyến đường giao thông tại các tỉnh miền núi phía Bắc, chia cắt nhiều xã. Thực hiện chỉ đạo của Chính phủ; để khẩn trương khôi phục các tuyến đường giao thông bị sạt lở, bảo đảm học sinh đến trường an toàn trước ngày khai giảng năm học mới, Thủ tướng Chính phủ yêu cầu:
+1. Chủ tịch Ủy ban nhân dân các tỉnh miền núi phía Bắc:
+a) Huy động ngay máy móc, lực lượng để khôi phục các tuyến đường giao thông bị sạt lở trên địa bàn.
+b) Bố trí nơi ở tạm cho các hộ dân phải di dời; việc di dời hoàn thành trước ngày 30/8/2026.
+2. Bộ trưởng Bộ Xây dựng hướng dẫn các địa phương khôi phục các tuyến đường giao thông bị sạt lở.
+"""
+
+
+@pytest.mark.slow
+def test_a_goal_stated_before_the_duties_answers_what_the_goal_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    plan = (
+        "ỦY BAN NHÂN DÂN\nTỈNH LAM SƠN\nSố: 12/KH-UBND\nLam Sơn, ngày 02 tháng 3 năm 2026\nKẾ HOẠCH\n"
+        "Phát triển giao thông nông thôn\nI. MỤC TIÊU\n1. Mục tiêu chung: nâng cấp đường giao thông nông thôn.\n"
+    )
+    assistant = assistant_over(tmp_path, {"cd88.txt": DISPATCH, "kh12.txt": plan})
+    answer = assistant.ask(
+        "Công điện 88 đặt mục tiêu gì cho việc khôi phục các tuyến đường giao thông bị sạt lở?"
+    )
+    assert not answer.abstained and "khai giảng" in answer.answer

@@ -339,3 +339,29 @@ def test_a_ve_line_not_right_under_the_number_is_not_a_subject() -> None:
     )
     assert doc.meta.subject == doc.meta.title == ""
     assert any(c.text.startswith("Về kết quả tiêm chủng") for c in doc.clauses if c.kind != "header")
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Hội nghị sơ kết công tác thi đua năm 2026 được tổ chức ngày 14/3/2026 đã đánh giá kết quả và thống nhất phương hướng thời gian tới.",
+        "Sở Xây dựng sẽ bảo trì hệ thống cấp phép trực tuyến từ 20h00 ngày 07/4/2026 đến 05h00 ngày 08/4/2026, cụ thể như sau:",
+    ],
+)
+def test_a_sentence_under_a_title_in_capitals_opens_the_body(opening: str) -> None:
+    doc = _parse(
+        "SỞ XÂY DỰNG TỈNH BÌNH AN\nSố: 41/TB-SXD\nTHÔNG BÁO\nKẾT LUẬN CỦA GIÁM ĐỐC SỞ\n"
+        f"TẠI HỘI NGHỊ GIAO BAN THÁNG 3\n{opening}\n1. Các phòng chuyên môn triển khai ngay.\n"
+    )
+    assert doc.meta.title == "KẾT LUẬN CỦA GIÁM ĐỐC SỞ TẠI HỘI NGHỊ GIAO BAN THÁNG 3"
+    header = next(c for c in doc.clauses if c.kind == "header")
+    assert opening not in header.text
+    assert any(c.text.startswith(opening[:40]) for c in doc.clauses if c.kind != "header")
+
+
+def test_a_title_going_on_in_running_case_stays_the_title() -> None:
+    doc = _parse(
+        "SỞ XÂY DỰNG TỈNH BÌNH AN\nSố: 42/KH-SXD\nKẾ HOẠCH\nTRIỂN KHAI CÔNG TÁC CẢI CÁCH HÀNH CHÍNH\n"
+        "năm 2026 trên địa bàn tỉnh\n1. Mục đích.\n"
+    )
+    assert doc.meta.title == "TRIỂN KHAI CÔNG TÁC CẢI CÁCH HÀNH CHÍNH năm 2026 trên địa bàn tỉnh"

@@ -2,11 +2,13 @@
 
 The table holds what a person reads on each file (its README lists the quirks). A field the file
 leaves blank (a draft's number, a precedent's signer) is expected blank; ``None``: the file has no
-such single field (a form with three signatories). Printed fields must be right (≥ 90 %).
-Handwritten numbers and days, and names stamped in a red script font, are beyond the OCR; they
-must be right or shown as doubtful — blank, a number without its digits, a date without its day,
-or listed in ``meta.uncertain`` — never a wrong value silently trusted. Skipped when the shared
-folder is absent.
+such single field (a form with three signatories). Printed fields must be right (≥ 90 %), and
+the files with every field right are counted (issue 20 asks ≥ 90 % of them; ``FILES_RIGHT`` is
+what the readers reach today). Handwritten numbers and days, and names stamped in a red script
+font, are read from second sources (the file's name, a second recogniser: rag/parser/provenance.py)
+or left doubtful; they must be right or shown as doubtful — blank, a number without its digits, a
+date without its day, or listed in ``meta.uncertain`` — never a wrong value silently trusted.
+Skipped when the shared folder is absent.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from rag import config, ocr
+from rag import config, header_digits, ocr
 from rag.text import fold
 
 FILES = config.PROJECT_ROOT.parent / "shared" / "eval" / "files" / "corpus"
@@ -73,6 +75,10 @@ EXPECTED: dict[str, tuple[str, str, str, str, str | None]] = {
 }
 FIELDS = ("type", "number", "date", "issuer", "signer")
 MIN_SHARE = 0.9
+# Files with all their fields right: numbers from the file's name (09, 10, 11, 12, 14), 09's number
+# and date attested by the documents citing it, and with the second recogniser installed the
+# handwritten day of 14. Still short: 10, 11, 12 (day unread; signer a red script stamp).
+FILES_RIGHT = 19 if header_digits.available() else 18
 # (file, field) written by hand or stamped in a script font on the page (files/README.md).
 HANDWRITTEN = {
     ("09", "number"),
@@ -113,16 +119,19 @@ def _doubtful(field: str, value: str, uncertain: list[str]) -> bool:
 def field_table(files: Path = FILES) -> dict[str, dict[str, tuple[str, bool, bool]]]:
     """Per file, each field: (as read, right, doubtful)."""
     from rag.isolate import ParseLimits, parse_file
+    from rag.parser.provenance import attest_corpus
 
     limits = ParseLimits(isolate=False)
+    docs = {path.name: parse_file(path, source=path.name, limits=limits) for path in sorted(files.iterdir())}
+    attest_corpus(list(docs.values()))  # as ingest does: scans attested by the documents citing them
     table: dict[str, dict[str, tuple[str, bool, bool]]] = {}
-    for path in sorted(files.iterdir()):
-        want = EXPECTED.get(path.name[:2])
+    for name, doc in docs.items():
+        want = EXPECTED.get(name[:2])
         if want is None:
             continue
-        meta = parse_file(path, source=path.name, limits=limits).meta
+        meta = doc.meta
         got = (meta.doc_type, meta.number, meta.date, meta.issuer, meta.signer_name)
-        table[path.name] = {
+        table[name] = {
             field: (value, _right(field, value, expected), _doubtful(field, value, meta.uncertain))
             for field, value, expected in zip(FIELDS, got, want, strict=True)
             if expected is not None
@@ -133,6 +142,8 @@ def field_table(files: Path = FILES) -> dict[str, dict[str, tuple[str, bool, boo
 def test_header_fields_of_real_files() -> None:
     table = field_table()
     assert len(table) == len(EXPECTED)
+    whole = [name for name, row in table.items() if all(ok for _, ok, _ in row.values())]
+    assert len(whole) >= FILES_RIGHT, f"{len(whole)}/{len(table)} files with every field right"
     printed = [
         (name, field, value, ok)
         for name, row in table.items()

@@ -7,6 +7,9 @@ import pytest
 from rag.deadlines import deadline_in_text, parse_deadline
 from rag.text import fold
 from rag.values import (
+    DOCUMENT_NUMBER,
+    PRINTED_DOCUMENT_NUMBER,
+    TYPED_DOCUMENT_NUMBER,
     Day,
     Duration,
     canonical_number,
@@ -15,6 +18,7 @@ from rag.values import (
     full_dates,
     hours_in,
     mentions_date,
+    mentions_time,
     number_value,
     numbers,
     quantities,
@@ -143,3 +147,32 @@ def test_a_number_labelling_a_word_and_a_row_opening_with_one() -> None:
     assert row_label(fold("Giai đoạn 2 | 2026 - 2030")) == ("doan", "2")
     assert row_label(fold("01 | 3.000527.H61 | Đăng ký")) is None  # a serial number, no label
     assert row_label(fold("Sở Tài chính | chủ trì")) is None
+
+
+def test_a_bare_year_of_the_documents_own_says_no_when() -> None:
+    # "Hội chợ … năm 2025" in a report of 2025 names what it is about, not when something is due.
+    about = fold("Tổ chức Hội chợ hàng Việt năm 2025 và gửi thư mời đến 80 doanh nghiệp.")
+    assert mentions_time(about) and not mentions_time(about, own_years={"2025"})
+    # Another year, a month, a period, a day or a relative time still says when.
+    assert mentions_time(fold("Hoàn thành trong năm 2026."), own_years={"2025"})
+    assert mentions_time(fold("Báo cáo trong tháng 12 năm 2025."), own_years={"2025"})
+    assert mentions_time(fold("Thực hiện trong giai đoạn 2025-2030."), own_years={"2025"})
+    assert mentions_time(fold("Gửi báo cáo trước ngày 20/9/2025."), own_years={"2025"})
+    assert mentions_time(fold("Báo cáo định kỳ hằng quý năm 2025."), own_years={"2025"})
+
+
+@pytest.mark.parametrize(
+    "number", ["58/KH-UBND", "14/2022/TT-BTTTT", "57-NQ/TW", "819 /SKHCN-BCVT&CĐS", "80/2025/QH15"]
+)
+def test_one_grammar_reads_a_document_number_whole(number: str) -> None:
+    text = f"Thực hiện văn bản số {number} ngày 05/3/2025, cấp 120 suất học bổng."
+    assert PRINTED_DOCUMENT_NUMBER.search(text).group(0) == number  # type: ignore[union-attr]
+    assert TYPED_DOCUMENT_NUMBER.search(text.lower()).group(0) == number.lower()  # type: ignore[union-attr]
+    assert DOCUMENT_NUMBER.search(fold(text)).group(0) == fold(number)  # type: ignore[union-attr]
+    # None of its digits is a quantity (not even the "15" of "QH15"), nor a time.
+    assert numbers(fold(text)) == ["120"]
+    assert not mentions_time(DOCUMENT_NUMBER.sub(" ", fold(f"Theo văn bản số {number}.")))
+
+
+def test_a_rate_per_unit_of_time_is_no_printed_document_number() -> None:
+    assert PRINTED_DOCUMENT_NUMBER.search("Kiểm tra 01 lần/năm, 2 lượt/tháng") is None

@@ -73,7 +73,7 @@ def test_the_generator_alters_one_fact_of_each_kind() -> None:
 def test_generated_cases_over_a_synthetic_decree_are_right_or_withheld() -> None:
     made = cases("decree.txt", "Nghị định mẫu", 0, DECREE, seed="synthetic")
     kinds = {c.kind for c in made}
-    assert {"original", "number", "actor", "condition", "negation"} <= kinds
+    assert {"original", "number", "actor", "condition", "negation", "swapped", "swapped_altered"} <= kinds
     wrong, right = [], 0
     for case in made:
         got = _verdict(case.statement)
