@@ -736,3 +736,13 @@ QUESTION_PHRASES: tuple[str, ...] = (
     "có phải không",
     "đúng hay sai",
 )
+
+# How a rule states its residual case, the one left after the cases it lists (folded): "không
+# thuộc trường hợp quy định tại điểm a khoản này", "ngoài các trường hợp nêu tại …", "các trường
+# hợp còn lại", "trường hợp khác".
+RESIDUAL_CASE_PHRASES: tuple[str, ...] = (
+    r"khong thuoc (?:cac )?truong hop (?:quy dinh|neu)",
+    r"ngoai (?:cac )?truong hop (?:quy dinh|neu)",
+    r"(?:cac )?truong hop con lai",
+    r"(?:cac )?truong hop khac\b",
+)

@@ -34,7 +34,7 @@ from rag.values import (
     periods_agree,
     row_label,
 )
-from rag.vocabulary import ORGANISATION_HEADS
+from rag.vocabulary import ORGANISATION_HEADS, RESIDUAL_CASE_PHRASES
 
 ORG_HEAD = re.compile(
     # "2.9. Đề nghị Liên đoàn Lao động tỉnh": units outside the issuer's command are asked, not told
@@ -130,6 +130,11 @@ def _lists_bodies(head: str) -> bool:
 _PURPOSE_OPENS = re.compile(
     r"(?:^|[;:]\s*)(?:[-+•]|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\))?\s*(?:de|nham|voi muc tieu|muc tieu|muc dich)\s"
 )
+
+
+# A rule's residual case ("b) 10 năm đối với hành vi vi phạm không thuộc trường hợp quy định tại
+# điểm a"): what "the other cases" of a question are (rag.vocabulary.RESIDUAL_CASE_PHRASES).
+_RESIDUAL_CASE = re.compile(r"\b(?:" + "|".join(RESIDUAL_CASE_PHRASES) + r")")
 
 
 @dataclass
@@ -328,6 +333,8 @@ class Evidence:
             if intent.slot == "target" and _PURPOSE_OPENS.search(best_passage.folded):
                 # "đặt mục tiêu gì": the passage saying what it is all for ("để …, bảo đảm …", "nhằm …").
                 f["states_purpose"] = 1.0
+            if "asks_residual" in intent.cues and _RESIDUAL_CASE.search(best_passage.folded):
+                f["residual_case"] = 1.0  # "các hành vi vi phạm khác": the item for every other case
             if c.kind == "field" and intent.slot == "content":
                 f["field_for_content"] = 1.0  # "Đơn vị thực hiện: X" names X; it does not say what X does
             if c.kind in DOCUMENT_PARTS and intent.slot not in _DOCUMENT_SLOTS:

@@ -83,6 +83,10 @@ EVIDENCE_WEIGHTS: dict[str, float] = {
     "row_other": -0.6,
     # An occasion the question counts ("kê khai lần đầu") named by the clause or its headings, or
     # only other occasions of that noun ("lần thứ 2 trở đi"): set by hand like the rows' labels.
+    # A question about "the other cases" ("… khác", "còn lại") and a rule's residual item ("không
+    # thuộc trường hợp quy định tại điểm a"): set by hand, checked on every set (no item moved but
+    # the one follow-up that asks it).
+    "residual_case": 0.6,
     "ordinal_named": 0.4,
     "ordinal_other": -0.6,
 }

@@ -58,7 +58,9 @@ MACROS: dict[str, str] = {
     "TIME_UNIT": f"(?:{TIME_UNITS})",
     # A length of time asked: "bao lâu", "bao nhiêu ngày", "mấy tháng", "bao nhiêu thời gian" (the
     # question's cue and a part's value type read it alike).
-    "LENGTH_ASKED": rf"{_NOT_AN_HOUR}(?:bao nhieu|may)\s+(?:{TIME_UNITS}|thoi gian)\b|bao lau",
+    # "thời hiệu (xử lý kỷ luật) là bao nhiêu": a length named by its noun, the unit left unsaid.
+    "LENGTH_ASKED": rf"{_NOT_AN_HOUR}(?:bao nhieu|may)\s+(?:{TIME_UNITS}|thoi gian)\b|bao lau"
+    r"|(?:thoi hieu|thoi gian)\s++(?:[^\s?]++\s++){0,6}?la\s++bao nhieu",
     "NOT_AN_HOUR": _NOT_AN_HOUR,
     # "lúc nào" asking when, not "bất cứ / bất kỳ lúc nào" ("at any time") nor, once folded, a noun
     # ending in "lục"/"lực" ("phụ lục nào", "nguồn lực nào").
@@ -368,6 +370,18 @@ CUES: tuple[Wording, ...] = (
     # Which one of several has the most or the least of something ("địa phương nào được bổ sung ít
     # nhất", "đơn vị nào có kinh phí cao nhất"): a row of a table picked by the value in the asked
     # column (rag/answer/extremes.py). "ít nhất 5 ngày", "tối đa là …" bound a quantity instead.
+    # The other cases of a rule, after one was asked ("Còn các hành vi vi phạm khác thì …?",
+    # "các trường hợp còn lại"): a law's residual item answers ("không thuộc trường hợp quy định
+    # tại điểm a"). Not "khác nhau/khác biệt/khác với", nor "khắc phục" once folded.
+    Wording(
+        "asks_residual",
+        r"\b(?<!khong )khac\b(?!\s+(?:nhau|biet|voi|phuc|thuong|hang))|\btruong hop con lai\b",
+        (
+            "Còn các hành vi vi phạm khác thì thời hiệu là bao lâu?",
+            "Các trường hợp còn lại được xử lý thế nào?",
+            "Những đối tượng khác thì mức hỗ trợ là bao nhiêu?",
+        ),
+    ),
     Wording(
         "asks_most",
         r"\b(?:nhieu|cao|lon) nhat\b(?!\s+(?:la\s+)?\d)",

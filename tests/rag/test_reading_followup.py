@@ -297,3 +297,38 @@ def test_follow_ups_in_another_provinces_plan_in_several_phrasings(refs: Assista
         ("Sở Nông nghiệp và Môi trường",),
     )
     assert not check(refs, conversation, filters=public)
+
+
+RESIDUAL_LAW = """QUỐC HỘI
+Luật số: 12/2030/QH16
+LUẬT
+VIÊN CHỨC NGÀNH THỦY LỢI
+Chương III
+XỬ LÝ VI PHẠM
+Điều 20. Thời hiệu xử lý vi phạm
+1. Thời hiệu xử lý vi phạm là thời hạn mà khi hết thời hạn đó thì viên chức có hành vi vi phạm không bị xử lý.
+Thời hiệu xử lý vi phạm được quy định như sau:
+a) 03 năm đối với hành vi vi phạm đến mức phải xử lý bằng hình thức nhắc nhở;
+b) 07 năm đối với hành vi vi phạm không thuộc trường hợp quy định tại điểm a khoản này.
+2. Thời hạn xử lý vi phạm không quá 60 ngày kể từ ngày phát hiện hành vi vi phạm.
+Điều 21. Hiệu lực thi hành
+Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2031.
+"""
+
+
+def test_the_other_cases_of_a_rule_read_as_its_residual_item_and_a_length(tmp_path) -> None:  # noqa: ANN001
+    from rag.reading import read
+    from tests.support import assistant_over
+
+    asked = read("Còn các hành vi vi phạm khác thì thời hiệu là bao nhiêu?")
+    assert "asks_residual" in asked.cues and "asks_duration" in asked.cues
+    # Not "other" as "different from each other", nor "khắc phục" once folded.
+    assert "asks_residual" not in read("Các phương án khác nhau là gì?").cues
+    assert "asks_residual" not in read("Ai khắc phục hậu quả?").cues
+    assistant = assistant_over(tmp_path, {"luat-12.txt": RESIDUAL_LAW})
+    first = Turn(
+        "Theo Luật Viên chức ngành thủy lợi, thời hiệu xử lý vi phạm đến mức nhắc nhở là bao lâu?",
+        "03 năm.",
+    )
+    answer = assistant.ask("Còn các hành vi vi phạm khác thì thời hiệu là bao nhiêu?", history=[first])
+    assert "07 năm" in answer.answer and "03 năm" not in answer.answer
