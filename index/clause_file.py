@@ -195,6 +195,11 @@ class ClauseFile:
     def clauses(self, first: int, end: int) -> list[Clause]:
         return [self.clause(r) for r in range(first, end)]
 
+    def hold(self, documents: Iterable[Document]) -> None:
+        """Give each document its clauses as objects (a store that holds them, a writer's hint)."""
+        for d in documents:
+            d.clauses, d.stored_clauses = self.clauses(*self.rows(d.id)), 0
+
 
 class HeldClauses:
     """Every clause of some documents held as objects (a small store, a writer's base, a

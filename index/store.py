@@ -153,9 +153,7 @@ def current_documents(directory: Path) -> dict[str, Document]:
         with (gen_dir / "documents.jsonl").open(encoding="utf-8") as f:
             docs = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
         if clauses_saved(gen_dir):
-            clause_file = ClauseFile(gen_dir)
-            for d in docs:
-                d.clauses, d.stored_clauses = clause_file.clauses(*clause_file.rows(d.id)), 0
+            ClauseFile(gen_dir).hold(docs)
     except (PolicyQAError, OSError, ValueError, KeyError, TypeError):
         return {}
     return {d.source: d for d in docs}
@@ -345,8 +343,7 @@ class IndexStore:
             log.warning(messages.text("index.old_format", path=gen_dir, location=directory))
         if clause_file is not None and (hold or stats is None or len(clause_file) < WORKING_SET_CLAUSES):
             # A store below the working-set size (or a writer's base) holds every clause.
-            for d in documents:
-                d.clauses, d.stored_clauses = clause_file.clauses(*clause_file.rows(d.id)), 0
+            clause_file.hold(documents)
             clause_file = None
         hashes = None
         if clause_file is None:  # held: a writer may build on it
